@@ -1,0 +1,2 @@
+// The trading panel's browser code (filled in by the extension issue).
+export {};
