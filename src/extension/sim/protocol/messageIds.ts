@@ -130,6 +130,7 @@ export enum EventId {
   ACCOUNT_UPDATE_MULTI_END = 74,
   SECURITY_DEFINITION_OPTION_PARAMETER = 75,
   SECURITY_DEFINITION_OPTION_PARAMETER_END = 76,
+  TICK_REQ_PARAMS = 81,
   HEAD_TIMESTAMP = 88,
   HISTORICAL_DATA_UPDATE = 90,
   MARKET_RULE = 93,
@@ -137,6 +138,7 @@ export enum EventId {
   PNL_SINGLE = 95,
   COMPLETED_ORDER = 101,
   COMPLETED_ORDERS_END = 102,
+  HISTORICAL_SCHEDULE = 106,
 }
 
 /** Human name of a message id, e.g. `placeOrder`, `orderStatus`, used in `--record` lines. */

@@ -1,0 +1,106 @@
+// `npm run sim -- --port N [options]`: the embedded TWS simulator as a process.
+import { startSimulator } from '../sim/server/twsSimulator';
+import { defaultSimOptions } from '../sim/simOptions';
+import { FAULT_HELP, FaultError, parseFaults } from '../sim/server/faults';
+import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../sim/protocol/serverVersions';
+import { CliError, intOption, numberOption, parseOptions } from './args';
+
+const USAGE = `usage: npm run sim -- [options]
+
+  --port N              TCP port (default 7497, TWS paper; 0 = any free port)
+  --host ADDR           address to bind (default 127.0.0.1)
+  --server-version V    server version to negotiate (default 176; ${MIN_CLIENT_VERSION}..${MAX_SIM_SERVER_VERSION})
+  --seed N              random seed for prices (default 42)
+  --speed K             simulated time runs K times faster than wall time (default 1)
+  --start ISO           simulated clock start (default: latest weekday 10:00 New York)
+  --account ID          account id (default DU1234567, or U1234567 with --live)
+  --cash USD            starting cash (default 1000000)
+  --live                present a live account (U...) so safety checks can be tested
+  --symbols A,B         extra symbols to know besides the built-in list
+  --replay CSV          replay OHLC rows (one per 5-second step) instead of the random walk
+  --record FILE         write one JSON line per message in and out
+  --tick-ms N           wall milliseconds between market updates (default 100)
+  --fault NAME[:ARG]    inject a fault (repeatable):
+${Object.entries(FAULT_HELP)
+  .map(([k, v]) => `      ${k.padEnd(38)} ${v}`)
+  .join('\n')}
+  --quiet               only print the listening line and errors`;
+
+export async function run(argv: string[]): Promise<number> {
+  const o = parseOptions(
+    argv,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'server-version': { type: 'string' },
+      seed: { type: 'string' },
+      speed: { type: 'string' },
+      start: { type: 'string' },
+      account: { type: 'string' },
+      cash: { type: 'string' },
+      live: { type: 'boolean' },
+      symbols: { type: 'string' },
+      replay: { type: 'string' },
+      record: { type: 'string' },
+      'tick-ms': { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'sim',
+  );
+  if (o.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let faults;
+  try {
+    faults = parseFaults((o.fault as string[] | undefined) ?? []);
+  } catch (err) {
+    if (err instanceof FaultError) throw new CliError(err.message);
+    throw err;
+  }
+  let startMs: number | undefined;
+  if (o.start !== undefined) {
+    startMs = Date.parse(o.start as string);
+    if (Number.isNaN(startMs)) throw new CliError(`--start "${o.start}" is not a date (use ISO 8601, e.g. 2026-11-20T15:00:00Z)`);
+  }
+  const live = Boolean(o.live);
+  const account = (o.account as string | undefined) ?? undefined;
+  if (account !== undefined && !/^[A-Z]{1,3}\d{3,10}$/.test(account)) throw new CliError(`--account "${account}" is not an IB account id (like DU1234567 or U1234567)`);
+  const quiet = Boolean(o.quiet);
+  const options = defaultSimOptions({
+    live,
+    port: intOption(o.port as string | undefined, 'port', 0, 65535, 7497),
+    host: (o.host as string | undefined) ?? '127.0.0.1',
+    serverVersion: intOption(o['server-version'] as string | undefined, 'server-version', MIN_CLIENT_VERSION, MAX_SIM_SERVER_VERSION, 176),
+    seed: intOption(o.seed as string | undefined, 'seed', 0, 2 ** 32 - 1, 42),
+    speed: numberOption(o.speed as string | undefined, 'speed', 0.001, 100000, 1),
+    startMs,
+    cash: numberOption(o.cash as string | undefined, 'cash', 0, 1e12, 1_000_000),
+    symbols: ((o.symbols as string | undefined) ?? '').split(',').filter(Boolean),
+    replayCsv: o.replay as string | undefined,
+    recordPath: o.record as string | undefined,
+    tickMs: intOption(o['tick-ms'] as string | undefined, 'tick-ms', 1, 60_000, 100),
+    faults,
+    log: quiet ? () => {} : (line: string) => console.log(`[sim] ${line}`),
+  });
+  if (account) options.account = account;
+  const sim = await startSimulator(options).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE') throw new CliError(`port ${options.port} on ${options.host} is already in use (is TWS or another simulator running?); choose another with --port`);
+    throw err;
+  });
+  const active = Object.entries(faults).filter(([, v]) => v !== false && v !== undefined).map(([k]) => k);
+  console.log(
+    `TWS simulator listening on ${options.host}:${sim.port} (server version ${sim.serverVersion}, account ${sim.account.id}${live ? ' LIVE' : ' paper'}, speed ${options.speed}x${active.length ? `, faults: ${active.join(', ')}` : ''})`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      if (!quiet) console.log(`[sim] ${signal}: stopping`);
+      sim.stop().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}

@@ -1,0 +1,318 @@
+// Account streams: reqAccountUpdates (values, portfolio, time, download end),
+// reqPositions, reqAccountSummary, reqAccountUpdatesMulti, reqPnL and reqPnLSingle.
+// Everything is computed from the Account on request and re-sent when fills change it.
+import type { AccountSummary } from '../account/account';
+import { nyParts } from '../market/marketTime';
+import {
+  encodeAccountDownloadEnd,
+  encodeAccountSummary,
+  encodeAccountSummaryEnd,
+  encodeAccountUpdateMulti,
+  encodeAccountUpdateMultiEnd,
+  encodePnl,
+  encodePnlSingle,
+  encodePosition,
+  encodePositionEnd,
+  encodeUpdateAccountTime,
+  encodeUpdateAccountValue,
+  encodeUpdatePortfolio,
+} from '../protocol/accountCodec';
+import type { ClientConnection } from '../server/clientConnection';
+import type { TwsSimulator } from '../server/twsSimulator';
+
+/** Tags reqAccountSummary knows; `$LEDGER` adds the cash ledger. */
+export const SUMMARY_TAGS = [
+  'AccountType', 'NetLiquidation', 'TotalCashValue', 'SettledCash', 'AccruedCash', 'BuyingPower', 'EquityWithLoanValue',
+  'PreviousEquityWithLoanValue', 'GrossPositionValue', 'RegTEquity', 'RegTMargin', 'SMA', 'InitMarginReq', 'MaintMarginReq',
+  'AvailableFunds', 'ExcessLiquidity', 'Cushion', 'FullInitMarginReq', 'FullMaintMarginReq', 'FullAvailableFunds',
+  'FullExcessLiquidity', 'LookAheadNextChange', 'LookAheadInitMarginReq', 'LookAheadMaintMarginReq', 'LookAheadAvailableFunds',
+  'LookAheadExcessLiquidity', 'HighestSeverity', 'DayTradesRemaining', 'Leverage',
+];
+
+interface ReqSub {
+  conn: ClientConnection;
+  reqId: number;
+}
+
+export class AccountFeed {
+  private readonly accountUpdates = new Set<ClientConnection>();
+  private readonly positionSubs = new Set<ClientConnection>();
+  private readonly summarySubs = new Map<string, ReqSub & { tags: string[] }>();
+  private readonly multiSubs = new Map<string, ReqSub & { ledgerAndNLV: boolean }>();
+  private readonly pnlSubs = new Map<string, ReqSub>();
+  private readonly pnlSingleSubs = new Map<string, ReqSub & { conId: number }>();
+  private lastPnlWall = 0;
+
+  constructor(private readonly sim: TwsSimulator) {
+    sim.engine.on('accountChanged', (conIds) => this.onAccountChanged(conIds));
+  }
+
+  private summary(): AccountSummary {
+    return this.sim.account.summary((id) => this.sim.market.mid(id));
+  }
+
+  /** The (key, value, currency) rows of updateAccountValue. */
+  private accountValues(): Array<[string, string, string]> {
+    const s = this.summary();
+    const acct = this.sim.account;
+    const rows: Array<[string, string, string]> = [
+      ['AccountCode', acct.id, ''],
+      ['AccountType', 'INDIVIDUAL', ''],
+      ['AccountReady', 'true', ''],
+      ['Currency', acct.currency, acct.currency],
+      ['RealCurrency', acct.currency, acct.currency],
+      ['CashBalance', money(s.TotalCashValue), acct.currency],
+      ['CashBalance', money(s.TotalCashValue), 'BASE'],
+      ['TotalCashBalance', money(s.TotalCashValue), 'BASE'],
+      ['UnrealizedPnL', money(s.UnrealizedPnL), acct.currency],
+      ['RealizedPnL', money(s.RealizedPnL), acct.currency],
+      ['OptionMarketValue', money(s.OptionMarketValue), acct.currency],
+    ];
+    for (const k of ['NetLiquidation', 'TotalCashValue', 'SettledCash', 'BuyingPower', 'EquityWithLoanValue', 'GrossPositionValue', 'InitMarginReq', 'MaintMarginReq', 'AvailableFunds', 'ExcessLiquidity'] as const) {
+      rows.push([k, money(s[k]), acct.currency]);
+    }
+    rows.push(['Cushion', (s.ExcessLiquidity / Math.max(1, s.NetLiquidation)).toFixed(6), '']);
+    rows.push(['Leverage-S', (s.GrossPositionValue / Math.max(1, s.NetLiquidation)).toFixed(2), '']);
+    rows.push(['DayTradesRemaining', '-1', '']);
+    return rows;
+  }
+
+  private summaryValue(tag: string, s: AccountSummary): [string, string] | undefined {
+    const cur = this.sim.account.currency;
+    switch (tag) {
+      case 'AccountType':
+        return ['INDIVIDUAL', ''];
+      case 'NetLiquidation':
+      case 'TotalCashValue':
+      case 'SettledCash':
+      case 'BuyingPower':
+      case 'EquityWithLoanValue':
+      case 'GrossPositionValue':
+      case 'InitMarginReq':
+      case 'MaintMarginReq':
+      case 'AvailableFunds':
+      case 'ExcessLiquidity':
+        return [money(s[tag]), cur];
+      case 'PreviousEquityWithLoanValue':
+      case 'RegTEquity':
+        return [money(s.EquityWithLoanValue), cur];
+      case 'FullInitMarginReq':
+      case 'LookAheadInitMarginReq':
+      case 'RegTMargin':
+        return [money(s.InitMarginReq), cur];
+      case 'FullMaintMarginReq':
+      case 'LookAheadMaintMarginReq':
+        return [money(s.MaintMarginReq), cur];
+      case 'FullAvailableFunds':
+      case 'LookAheadAvailableFunds':
+      case 'SMA':
+        return [money(s.AvailableFunds), cur];
+      case 'FullExcessLiquidity':
+      case 'LookAheadExcessLiquidity':
+        return [money(s.ExcessLiquidity), cur];
+      case 'AccruedCash':
+        return ['0.00', cur];
+      case 'Cushion':
+        return [(s.ExcessLiquidity / Math.max(1, s.NetLiquidation)).toFixed(6), ''];
+      case 'LookAheadNextChange':
+        return ['0', ''];
+      case 'HighestSeverity':
+        return ['0', ''];
+      case 'DayTradesRemaining':
+        return ['-1', ''];
+      case 'Leverage':
+        return [(s.GrossPositionValue / Math.max(1, s.NetLiquidation)).toFixed(2), ''];
+      default:
+        return undefined;
+    }
+  }
+
+  // ---- reqAccountUpdates ----
+
+  subscribeAccountUpdates(conn: ClientConnection): void {
+    this.accountUpdates.add(conn);
+    this.sendAccountUpdates(conn, undefined);
+    conn.send(encodeAccountDownloadEnd(conn.version, this.sim.account.id));
+  }
+
+  unsubscribeAccountUpdates(conn: ClientConnection): void {
+    this.accountUpdates.delete(conn);
+  }
+
+  private sendAccountUpdates(conn: ClientConnection, conIds: number[] | undefined): void {
+    const acct = this.sim.account;
+    for (const [key, value, currency] of this.accountValues()) {
+      conn.send(encodeUpdateAccountValue(conn.version, { key, value, currency, accountName: acct.id }));
+    }
+    for (const pos of acct.positions.values()) {
+      if (conIds && !conIds.includes(pos.contract.conId)) continue;
+      const mark = this.sim.market.mid(pos.contract.conId) ?? pos.avgCost / pos.multiplier;
+      const { marketValue, unrealizedPnl } = acct.valuation(pos, mark);
+      conn.send(
+        encodeUpdatePortfolio(conn.version, {
+          contract: pos.contract,
+          position: pos.quantity,
+          marketPrice: mark,
+          marketValue: round2(marketValue),
+          averageCost: round6(pos.avgCost),
+          unrealizedPNL: round2(unrealizedPnl),
+          realizedPNL: round2(pos.realizedPnl),
+          accountName: acct.id,
+        }),
+      );
+    }
+    const p = nyParts(this.sim.market.now());
+    conn.send(encodeUpdateAccountTime(conn.version, `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`));
+  }
+
+  // ---- reqPositions ----
+
+  subscribePositions(conn: ClientConnection): void {
+    this.positionSubs.add(conn);
+    for (const pos of this.sim.account.positions.values()) this.sendPosition(conn, pos.contract.conId);
+    conn.send(encodePositionEnd(conn.version));
+  }
+
+  cancelPositions(conn: ClientConnection): void {
+    this.positionSubs.delete(conn);
+  }
+
+  private sendPosition(conn: ClientConnection, conId: number): void {
+    const pos = this.sim.account.positions.get(conId);
+    if (!pos) return;
+    conn.send(encodePosition(conn.version, { account: this.sim.account.id, contract: pos.contract, position: pos.quantity, avgCost: round6(pos.avgCost) }));
+  }
+
+  // ---- reqAccountSummary ----
+
+  subscribeSummary(conn: ClientConnection, reqId: number, tags: string[]): void {
+    const expanded = tags.flatMap((t) => (t.startsWith('$LEDGER') ? ['$LEDGER'] : [t]));
+    this.summarySubs.set(key(conn, reqId), { conn, reqId, tags: expanded });
+    this.sendSummary(conn, reqId, expanded);
+    conn.send(encodeAccountSummaryEnd(conn.version, reqId));
+  }
+
+  cancelSummary(conn: ClientConnection, reqId: number): void {
+    this.summarySubs.delete(key(conn, reqId));
+  }
+
+  private sendSummary(conn: ClientConnection, reqId: number, tags: string[]): void {
+    const s = this.summary();
+    const account = this.sim.account.id;
+    for (const tag of tags) {
+      if (tag === '$LEDGER') {
+        for (const [t, v] of [['CashBalance', s.TotalCashValue], ['TotalCashBalance', s.TotalCashValue], ['NetLiquidationByCurrency', s.NetLiquidation], ['UnrealizedPnL', s.UnrealizedPnL], ['RealizedPnL', s.RealizedPnL]] as const) {
+          conn.send(encodeAccountSummary(conn.version, { reqId, account, tag: t, value: money(v), currency: this.sim.account.currency }));
+        }
+        continue;
+      }
+      const row = this.summaryValue(tag, s);
+      if (row) conn.send(encodeAccountSummary(conn.version, { reqId, account, tag, value: row[0], currency: row[1] }));
+    }
+  }
+
+  // ---- reqAccountUpdatesMulti ----
+
+  subscribeMulti(conn: ClientConnection, reqId: number, ledgerAndNLV: boolean): void {
+    this.multiSubs.set(key(conn, reqId), { conn, reqId, ledgerAndNLV });
+    this.sendMulti(conn, reqId, ledgerAndNLV);
+    conn.send(encodeAccountUpdateMultiEnd(conn.version, reqId));
+  }
+
+  cancelMulti(conn: ClientConnection, reqId: number): void {
+    this.multiSubs.delete(key(conn, reqId));
+  }
+
+  private sendMulti(conn: ClientConnection, reqId: number, ledgerAndNLV: boolean): void {
+    const rows = this.accountValues().filter(([k]) => !ledgerAndNLV || ['NetLiquidation', 'CashBalance', 'TotalCashBalance', 'Currency'].includes(k));
+    for (const [k, value, currency] of rows) {
+      conn.send(encodeAccountUpdateMulti(conn.version, { reqId, account: this.sim.account.id, modelCode: '', key: k, value, currency }));
+    }
+  }
+
+  // ---- reqPnL / reqPnLSingle ----
+
+  subscribePnl(conn: ClientConnection, reqId: number): void {
+    this.pnlSubs.set(key(conn, reqId), { conn, reqId });
+    this.sendPnl(conn, reqId);
+  }
+
+  cancelPnl(conn: ClientConnection, reqId: number): void {
+    this.pnlSubs.delete(key(conn, reqId));
+  }
+
+  subscribePnlSingle(conn: ClientConnection, reqId: number, conId: number): void {
+    this.pnlSingleSubs.set(key(conn, reqId), { conn, reqId, conId });
+    this.sendPnlSingle(conn, reqId, conId);
+  }
+
+  cancelPnlSingle(conn: ClientConnection, reqId: number): void {
+    this.pnlSingleSubs.delete(key(conn, reqId));
+  }
+
+  private sendPnl(conn: ClientConnection, reqId: number): void {
+    const s = this.summary();
+    conn.send(encodePnl(conn.version, { reqId, dailyPnL: round2(s.DailyPnL), unrealizedPnL: round2(s.UnrealizedPnL), realizedPnL: round2(s.RealizedPnL) }));
+  }
+
+  private sendPnlSingle(conn: ClientConnection, reqId: number, conId: number): void {
+    const acct = this.sim.account;
+    const pos = acct.positions.get(conId);
+    const mark = this.sim.market.mid(conId);
+    if (!pos || mark === undefined) {
+      conn.send(encodePnlSingle(conn.version, { reqId, position: 0, dailyPnL: 0, unrealizedPnL: 0, realizedPnL: 0, value: 0 }));
+      return;
+    }
+    const { marketValue, unrealizedPnl } = acct.valuation(pos, mark);
+    conn.send(
+      encodePnlSingle(conn.version, {
+        reqId,
+        position: pos.quantity,
+        dailyPnL: round2(unrealizedPnl + pos.realizedPnl),
+        unrealizedPnL: round2(unrealizedPnl),
+        realizedPnL: round2(pos.realizedPnl),
+        value: round2(marketValue),
+      }),
+    );
+  }
+
+  // ---- pushes ----
+
+  private onAccountChanged(conIds: number[]): void {
+    for (const conn of this.accountUpdates) if (conn.isOpen) this.sendAccountUpdates(conn, conIds);
+    for (const conn of this.positionSubs) if (conn.isOpen) for (const id of conIds) this.sendPosition(conn, id);
+    for (const s of this.summarySubs.values()) if (s.conn.isOpen) this.sendSummary(s.conn, s.reqId, s.tags);
+    for (const s of this.multiSubs.values()) if (s.conn.isOpen) this.sendMulti(s.conn, s.reqId, s.ledgerAndNLV);
+  }
+
+  /** P&L streams update about once a second, as TWS's do. */
+  onTick(): void {
+    const now = Date.now();
+    if (now - this.lastPnlWall < 1000) return;
+    this.lastPnlWall = now;
+    for (const s of this.pnlSubs.values()) if (s.conn.isOpen) this.sendPnl(s.conn, s.reqId);
+    for (const s of this.pnlSingleSubs.values()) if (s.conn.isOpen) this.sendPnlSingle(s.conn, s.reqId, s.conId);
+  }
+
+  dropConnection(conn: ClientConnection): void {
+    this.accountUpdates.delete(conn);
+    this.positionSubs.delete(conn);
+    for (const m of [this.summarySubs, this.multiSubs, this.pnlSubs, this.pnlSingleSubs] as Array<Map<string, ReqSub>>) {
+      for (const [k, s] of m) if (s.conn === conn) m.delete(k);
+    }
+  }
+}
+
+function key(conn: ClientConnection, reqId: number): string {
+  return `${conn.seq}:${reqId}`;
+}
+
+function money(x: number): string {
+  return x.toFixed(2);
+}
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,122 @@
+// Bars over time: 5-second real-time bars (reqRealTimeBars) and the in-progress bar
+// updates of reqHistoricalData with keepUpToDate, pushed as the simulated clock runs.
+import type { Stock } from '../market/instruments';
+import type { Bar } from '../market/market';
+import { twsBarTime, twsDate } from '../market/marketTime';
+import { STEP_SECONDS } from '../market/pricePath';
+import { encodeHistoricalDataUpdate, type HistoricalBar } from '../protocol/historyCodec';
+import { encodeRealtimeBar } from '../protocol/marketDataCodec';
+import type { ClientConnection } from '../server/clientConnection';
+import type { TwsSimulator } from '../server/twsSimulator';
+
+interface RealtimeSub {
+  conn: ClientConnection;
+  reqId: number;
+  stock: Stock;
+  /** Next 5-second step to send. */
+  nextStep: number;
+}
+
+interface UpToDateSub {
+  conn: ClientConnection;
+  reqId: number;
+  stock: Stock;
+  barSeconds: number;
+  formatDate: number;
+  useRth: boolean;
+  lastStep: number;
+}
+
+export class BarFeed {
+  private readonly realtime = new Map<string, RealtimeSub>();
+  private readonly upToDate = new Map<string, UpToDateSub>();
+
+  constructor(private readonly sim: TwsSimulator) {}
+
+  addRealtime(conn: ClientConnection, reqId: number, stock: Stock): void {
+    const path = this.sim.market.path(stock);
+    this.realtime.set(key(conn, reqId), { conn, reqId, stock, nextStep: path.indexAt(this.sim.market.now()) });
+  }
+
+  cancelRealtime(conn: ClientConnection, reqId: number): void {
+    this.realtime.delete(key(conn, reqId));
+  }
+
+  addUpToDate(conn: ClientConnection, reqId: number, stock: Stock, barSeconds: number, formatDate: number, useRth: boolean): void {
+    const step = this.sim.market.path(stock).indexAt(this.sim.market.now());
+    this.upToDate.set(key(conn, reqId), { conn, reqId, stock, barSeconds, formatDate, useRth, lastStep: step });
+  }
+
+  cancelUpToDate(conn: ClientConnection, reqId: number): void {
+    this.upToDate.delete(key(conn, reqId));
+  }
+
+  dropConnection(conn: ClientConnection): void {
+    for (const [k, s] of this.realtime) if (s.conn === conn) this.realtime.delete(k);
+    for (const [k, s] of this.upToDate) if (s.conn === conn) this.upToDate.delete(k);
+  }
+
+  dropAll(): void {
+    this.realtime.clear();
+    this.upToDate.clear();
+  }
+
+  onTick(): void {
+    const now = this.sim.market.now();
+    for (const sub of this.realtime.values()) {
+      const path = this.sim.market.path(sub.stock);
+      const current = path.indexAt(now);
+      // Send every step that has completed since the last one sent.
+      for (; sub.nextStep < current; sub.nextStep++) {
+        const b = path.step(sub.nextStep);
+        const time = Math.floor(path.startMs / 1000) + sub.nextStep * STEP_SECONDS;
+        sub.conn.send(
+          encodeRealtimeBar(sub.conn.version, {
+            reqId: sub.reqId,
+            time,
+            open: b.open,
+            high: b.high,
+            low: b.low,
+            close: b.close,
+            volume: b.volume,
+            wap: Math.round(((b.high + b.low + b.close) / 3) * 100) / 100,
+            count: Math.max(1, Math.round(b.volume / 100)),
+          }),
+        );
+      }
+    }
+    for (const sub of this.upToDate.values()) {
+      const step = this.sim.market.path(sub.stock).indexAt(now);
+      if (step === sub.lastStep) continue;
+      sub.lastStep = step;
+      const barMs = sub.barSeconds * 1000;
+      const start = Math.floor(now / barMs) * barMs;
+      const bars = this.sim.market.intradayBars(sub.stock, now, now - start + 1, sub.barSeconds, sub.useRth);
+      const last = bars[bars.length - 1];
+      if (last) sub.conn.send(encodeHistoricalDataUpdate(sub.conn.version, sub.reqId, toHistoricalBar(last, sub.barSeconds, sub.formatDate)));
+    }
+  }
+}
+
+/** A market bar in the wire form, with the date formatted as the request asked. */
+export function toHistoricalBar(b: Bar, barSeconds: number, formatDate: number): HistoricalBar {
+  return {
+    date: formatBarDate(b.time, barSeconds, formatDate),
+    open: b.open,
+    high: b.high,
+    low: b.low,
+    close: b.close,
+    volume: b.volume,
+    wap: b.wap,
+    barCount: b.count,
+  };
+}
+
+export function formatBarDate(ms: number, barSeconds: number, formatDate: number): string {
+  if (barSeconds >= 86_400) return twsDate(ms);
+  return formatDate === 2 ? String(Math.floor(ms / 1000)) : twsBarTime(ms);
+}
+
+function key(conn: ClientConnection, reqId: number): string {
+  return `${conn.seq}:${reqId}`;
+}

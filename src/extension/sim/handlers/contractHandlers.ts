@@ -1,0 +1,107 @@
+// reqContractDetails (stocks and options) and reqSecDefOptParams.
+import { RequestId } from '../protocol/messageIds';
+import { decodeReqContractDetails, decodeReqSecDefOptParams, encodeContractDetails, encodeContractDetailsEnd, encodeSecDefOptParameter, encodeSecDefOptParameterEnd } from '../protocol/contractCodec';
+import { emptyContractDetails, type WireContractDetails } from '../protocol/contractDetailsTypes';
+import { NO_SECURITY_DEFINITION, resolveAll, type Resolved } from './contractResolver';
+import type { Register } from './registry';
+
+const STOCK_ORDER_TYPES = 'ACTIVETIM,AD,ADJUST,ALERT,ALGO,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,DEACTDIS,DEACTEOD,GAT,GTC,GTD,GTT,HID,IOC,LIT,LMT,MIT,MKT,MTL,NONALGO,OCA,PEGBENCH,REL,RELPCTOFS,SCALE,SCALERST,SNAPMID,SNAPMKT,STP,STPLMT,TRAIL,TRAILLIT,TRAILLMT,TRAILMIT,WHATIF';
+const OPTION_ORDER_TYPES = 'ACTIVETIM,AD,ADJUST,ALERT,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,DEACTDIS,DEACTEOD,GAT,GTC,GTD,GTT,HID,IOC,LIT,LMT,MIT,MKT,MTL,NONALGO,OCA,REL,SCALE,SCALERST,STP,STPLMT,TRAIL,TRAILLIT,TRAILLMT,TRAILMIT,WHATIF';
+const TRADING_HOURS_NOTE = '0930-1600';
+
+function details(res: Resolved): WireContractDetails {
+  const c = res.wire;
+  if (res.option) {
+    const o = res.option;
+    return emptyContractDetails(c, {
+      marketName: o.tradingClass,
+      minTick: 0.01,
+      orderTypes: OPTION_ORDER_TYPES,
+      validExchanges: 'SMART,AMEX,CBOE,PHLX,PSE,ISE,BOX,BATS,NASDAQOM,CBOE2,MIAX,EMERALD,PEARL,GEMINI,EDGX,MERCURY,IBUSOPT',
+      priceMagnifier: 1,
+      underConId: o.underlying.conId,
+      longName: o.underlying.longName,
+      contractMonth: o.expiry.slice(0, 6),
+      industry: o.underlying.industry,
+      category: o.underlying.category,
+      subcategory: '',
+      timeZoneId: 'US/Eastern',
+      tradingHours: tradingHours(o.expiry),
+      liquidHours: tradingHours(o.expiry),
+      evRule: '',
+      evMultiplier: 0,
+      aggGroup: 2,
+      underSymbol: o.underlying.symbol,
+      underSecType: 'STK',
+      marketRuleIds: '32,109,109,109,109,109,109,109,32,109,32,109,109,109,109,109,109',
+      realExpirationDate: o.expiry,
+      lastTradeTime: '16:00:00',
+      stockType: '',
+      minSize: 1,
+      sizeIncrement: 1,
+      suggestedSizeIncrement: 1,
+      secIdList: [],
+    });
+  }
+  const s = res.stock!;
+  return emptyContractDetails(c, {
+    marketName: 'NMS',
+    minTick: 0.01,
+    orderTypes: STOCK_ORDER_TYPES,
+    validExchanges: 'SMART,AMEX,NYSE,CBOE,PHLX,ISE,CHX,ARCA,NASDAQ,DRCTEDGE,BEX,BATS,EDGEA,BYX,IEX,EDGX,FOXRIVER,PEARL,NYSENAT,LTSE,MEMX,IBEOS,OVERNIGHT,TPLUS0,PSX',
+    priceMagnifier: 1,
+    underConId: 0,
+    longName: s.longName,
+    contractMonth: '',
+    industry: s.industry,
+    category: s.category,
+    subcategory: s.category,
+    timeZoneId: 'US/Eastern',
+    tradingHours: `${TRADING_HOURS_NOTE}`,
+    liquidHours: `${TRADING_HOURS_NOTE}`,
+    evRule: '',
+    evMultiplier: 0,
+    aggGroup: 1,
+    underSymbol: '',
+    underSecType: '',
+    marketRuleIds: '26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26,26',
+    realExpirationDate: '',
+    stockType: s.category === 'Equity Fund' ? 'ETF' : 'COMMON',
+    minSize: 1,
+    sizeIncrement: 1,
+    suggestedSizeIncrement: 100,
+    secIdList: [{ tag: 'ISIN', value: `US${String(s.conId).padStart(9, '0')}0` }],
+  });
+}
+
+function tradingHours(expiry: string): string {
+  return `${expiry}:0930-${expiry}:1600`;
+}
+
+export function registerContractHandlers(on: Register): void {
+  on(RequestId.REQ_CONTRACT_DATA, (sim, conn, r) => {
+    const req = decodeReqContractDetails(r, conn.version);
+    const matches = resolveAll(sim.market, req.contract);
+    if (matches.length === 0) {
+      conn.sendError(req.reqId, 200, NO_SECURITY_DEFINITION);
+      return;
+    }
+    for (const m of matches) conn.send(encodeContractDetails(conn.version, req.reqId, details(m)));
+    conn.send(encodeContractDetailsEnd(conn.version, req.reqId));
+  });
+  on(RequestId.REQ_SEC_DEF_OPT_PARAMS, (sim, conn, r) => {
+    const req = decodeReqSecDefOptParams(r, conn.version);
+    const stock = sim.instruments.stock(req.underlyingSymbol) ?? undefined;
+    if (!stock || (req.underlyingConId && req.underlyingConId !== stock.conId)) {
+      conn.sendError(req.reqId, 200, NO_SECURITY_DEFINITION);
+      return;
+    }
+    const chain = sim.instruments.optionChain(stock.symbol, sim.market.now(), sim.market.path(stock).priceAt(sim.market.now()));
+    const expirations = [...new Set(chain.map((o) => o.expiry))].sort();
+    const strikes = [...new Set(chain.map((o) => o.strike))].sort((a, b) => a - b);
+    for (const exchange of ['SMART', 'CBOE']) {
+      conn.send(encodeSecDefOptParameter(conn.version, { reqId: req.reqId, exchange, underlyingConId: stock.conId, tradingClass: stock.symbol, multiplier: '100', expirations, strikes }));
+    }
+    conn.send(encodeSecDefOptParameterEnd(conn.version, req.reqId));
+  });
+}

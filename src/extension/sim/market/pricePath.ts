@@ -1,0 +1,171 @@
+// Price paths at the simulator's base resolution (5-second steps, the size of TWS's
+// real-time bars). A path is either a seeded random walk with regime switches, or a
+// CSV of OHLC rows replayed one row per step, scaled to the symbol's price.
+import { Rng } from './rng';
+
+export const STEP_SECONDS = 5;
+const STEP_MS = STEP_SECONDS * 1000;
+/** Steps per regular trading day, used to scale annual volatility to a step. */
+const STEPS_PER_YEAR = 252 * ((6.5 * 3600) / STEP_SECONDS);
+
+export interface Ohlcv {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+export interface PricePath {
+  readonly startMs: number;
+  /** The step that contains `ms` (clamped at 0). */
+  indexAt(ms: number): number;
+  /** OHLCV of step `i`, generating the path up to it if needed. */
+  step(i: number): Ohlcv;
+  /** Price at `ms`, interpolated inside its step. */
+  priceAt(ms: number): number;
+}
+
+interface Regime {
+  name: string;
+  volMultiplier: number;
+  annualDrift: number;
+  /** Probability per step of leaving the regime. */
+  exit: number;
+}
+
+const REGIMES: Regime[] = [
+  { name: 'calm', volMultiplier: 0.7, annualDrift: 0.1, exit: 1 / 2000 },
+  { name: 'trend-up', volMultiplier: 1.0, annualDrift: 0.6, exit: 1 / 1200 },
+  { name: 'trend-down', volMultiplier: 1.2, annualDrift: -0.6, exit: 1 / 1200 },
+  { name: 'stressed', volMultiplier: 2.2, annualDrift: -0.2, exit: 1 / 600 },
+];
+
+/** A seeded geometric random walk whose drift and volatility switch between regimes. */
+export class RandomWalkPath implements PricePath {
+  private readonly rng: Rng;
+  private readonly closes: number[] = [];
+  private readonly bars: Ohlcv[] = [];
+  private regime = 0;
+
+  constructor(
+    readonly startMs: number,
+    private readonly startPrice: number,
+    private readonly annualVol: number,
+    seed: number,
+    private readonly avgStepVolume = 2000,
+  ) {
+    this.rng = new Rng(seed);
+  }
+
+  indexAt(ms: number): number {
+    return Math.max(0, Math.floor((ms - this.startMs) / STEP_MS));
+  }
+
+  step(i: number): Ohlcv {
+    while (this.bars.length <= i) this.generateNext();
+    return this.bars[i] as Ohlcv;
+  }
+
+  priceAt(ms: number): number {
+    const i = this.indexAt(ms);
+    const bar = this.step(i);
+    const frac = Math.min(1, Math.max(0, (ms - this.startMs - i * STEP_MS) / STEP_MS));
+    return roundCents(bar.open + (bar.close - bar.open) * frac);
+  }
+
+  private generateNext(): void {
+    const rng = this.rng;
+    if (rng.next() < (REGIMES[this.regime] as Regime).exit) this.regime = rng.int(0, REGIMES.length - 1);
+    const r = REGIMES[this.regime] as Regime;
+    const sigma = (this.annualVol * r.volMultiplier) / Math.sqrt(STEPS_PER_YEAR);
+    const mu = r.annualDrift / STEPS_PER_YEAR - (sigma * sigma) / 2;
+    const open = this.closes.length ? (this.closes[this.closes.length - 1] as number) : this.startPrice;
+    const close = Math.max(0.01, open * Math.exp(mu + sigma * rng.normal()));
+    const wick = Math.abs(rng.normal()) * sigma * open * 0.5;
+    const high = roundCents(Math.max(open, close) + wick);
+    const low = roundCents(Math.max(0.01, Math.min(open, close) - Math.abs(rng.normal()) * sigma * open * 0.5));
+    const volume = Math.max(1, Math.round(this.avgStepVolume * (0.5 + rng.next()) * r.volMultiplier));
+    this.closes.push(close);
+    this.bars.push({ open: roundCents(open), high, low, close: roundCents(close), volume });
+  }
+}
+
+/** Replays CSV OHLC rows one per step, scaled so the first open equals `startPrice`; wraps at the end. */
+export class ReplayPath implements PricePath {
+  private readonly scale: number;
+
+  constructor(
+    readonly startMs: number,
+    private readonly rows: readonly Ohlcv[],
+    startPrice: number,
+    private readonly offset = 0,
+  ) {
+    if (rows.length < 2) throw new Error('replay data needs at least 2 rows');
+    this.scale = startPrice / (rows[offset % rows.length] as Ohlcv).open;
+  }
+
+  indexAt(ms: number): number {
+    return Math.max(0, Math.floor((ms - this.startMs) / STEP_MS));
+  }
+
+  step(i: number): Ohlcv {
+    const r = this.rows[(i + this.offset) % this.rows.length] as Ohlcv;
+    const s = this.scale;
+    return { open: roundCents(r.open * s), high: roundCents(r.high * s), low: roundCents(r.low * s), close: roundCents(r.close * s), volume: r.volume };
+  }
+
+  priceAt(ms: number): number {
+    const i = this.indexAt(ms);
+    const bar = this.step(i);
+    const frac = Math.min(1, Math.max(0, (ms - this.startMs - i * STEP_MS) / STEP_MS));
+    return roundCents(bar.open + (bar.close - bar.open) * frac);
+  }
+}
+
+/** Parses a CSV with open/high/low/close (volume optional) columns, or a single close/price column. */
+export function parseOhlcCsv(text: string, source: string): Ohlcv[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = (lines.shift() ?? '').toLowerCase().split(',').map((h) => h.trim());
+  const col = (name: string) => header.indexOf(name);
+  const iClose = col('close') >= 0 ? col('close') : col('price');
+  if (iClose < 0) throw new Error(`${source}: no "close" or "price" column (header: ${header.join(',')})`);
+  const [iOpen, iHigh, iLow, iVol] = [col('open'), col('high'), col('low'), col('volume')];
+  const rows: Ohlcv[] = [];
+  lines.forEach((line, n) => {
+    const f = line.split(',');
+    const close = Number(f[iClose]);
+    if (!Number.isFinite(close) || close <= 0) throw new Error(`${source}: line ${n + 2}: close "${f[iClose]}" is not a positive number`);
+    const num = (i: number, fallback: number) => (i >= 0 && Number.isFinite(Number(f[i])) && Number(f[i]) > 0 ? Number(f[i]) : fallback);
+    const open = num(iOpen, close);
+    rows.push({ open, high: num(iHigh, Math.max(open, close)), low: num(iLow, Math.min(open, close)), close, volume: Math.round(num(iVol, 1000)) });
+  });
+  return rows;
+}
+
+/** Daily bars for the `days` weekdays before the intraday path starts, ending at its first open. */
+export function dailyHistory(days: number, endPrice: number, annualVol: number, seed: number): Ohlcv[] {
+  const rng = new Rng(seed ^ 0x5bd1e995);
+  const sigma = annualVol / Math.sqrt(252);
+  const closes: number[] = [1];
+  for (let d = 1; d <= days; d++) closes.push((closes[d - 1] as number) * Math.exp(0.08 / 252 - (sigma * sigma) / 2 + sigma * rng.normal()));
+  const scale = endPrice / (closes[days] as number);
+  const bars: Ohlcv[] = [];
+  for (let d = 1; d <= days; d++) {
+    const open = (closes[d - 1] as number) * scale;
+    const close = (closes[d] as number) * scale;
+    const range = Math.abs(rng.normal()) * sigma * open * 0.6;
+    bars.push({
+      open: roundCents(open),
+      high: roundCents(Math.max(open, close) + range),
+      low: roundCents(Math.max(0.01, Math.min(open, close) - range)),
+      close: roundCents(close),
+      volume: Math.round(5e6 * (0.5 + rng.next())),
+    });
+  }
+  return bars;
+}
+
+export function roundCents(x: number): number {
+  return Math.round(x * 100) / 100;
+}

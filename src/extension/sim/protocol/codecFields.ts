@@ -1,0 +1,110 @@
+// Field-level helpers shared by the session, contract, market data, history and
+// account codecs: version-dependent number formats, ASCII-7 escaping, tag-value
+// lists and the contract block that requests carry.
+
+import type { WireComboLeg, WireContract } from './contractTypes';
+import type { WireTagValue } from './contractDetailsTypes';
+import { SV } from './serverVersions';
+import { ProtocolError, UNSET_DECIMAL, type FieldReader, type FieldWriter } from './wire';
+
+/** Throws when a message does not exist at this server version (the caller sent it anyway). */
+export function requireVersion(serverVersion: number, min: number, what: string): void {
+  if (serverVersion < min) {
+    throw new ProtocolError(`${what} needs server version ${min}, the connection speaks ${serverVersion}`);
+  }
+}
+
+/**
+ * Sizes and volumes: Decimal text since FRACTIONAL_SIZE_SUPPORT; before that the
+ * clients read an int (Java readInt / readLong), so a fraction would break them.
+ */
+export function writeSize(w: FieldWriter, serverVersion: number, v: number | undefined): void {
+  if (serverVersion >= SV.FRACTIONAL_SIZE_SUPPORT) w.decimal(v);
+  else w.int(v === undefined || v === UNSET_DECIMAL ? 0 : Math.round(v));
+}
+
+/** Position quantities: fractional (readDouble) since FRACTIONAL_POSITIONS, an int before. */
+export function writePosition(w: FieldWriter, serverVersion: number, v: number): void {
+  if (serverVersion >= SV.FRACTIONAL_POSITIONS) w.decimal(v);
+  else w.int(Math.round(v));
+}
+
+/**
+ * From ENCODE_MSG_ASCII7 on, clients un-escape `\uXXXX` in error texts and longName
+ * (Python decodes them with "unicode-escape"), so TWS sends only 7-bit ASCII there.
+ */
+export function ascii7(serverVersion: number, s: string): string {
+  if (serverVersion < SV.ENCODE_MSG_ASCII7) return s;
+  let out = '';
+  for (const ch of s) {
+    const code = ch.codePointAt(0) as number;
+    if (code < 0x80) {
+      out += ch;
+    } else {
+      // Astral characters become a surrogate pair, as Java's String holds them.
+      for (let k = 0; k < ch.length; k++) out += '\\u' + ch.charCodeAt(k).toString(16).padStart(4, '0');
+    }
+  }
+  return out;
+}
+
+/** `tag=value;tag=value;` as the clients join TagValue lists into one field. */
+export function parseTagValues(s: string): WireTagValue[] {
+  const out: WireTagValue[] = [];
+  for (const part of s.split(';')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    out.push(eq < 0 ? { tag: part, value: '' } : { tag: part.slice(0, eq), value: part.slice(eq + 1) });
+  }
+  return out;
+}
+
+export interface ContractBlockOptions {
+  /** reqContractDetails, reqHistoricalData, reqHeadTimestamp send includeExpired after tradingClass. */
+  includeExpired: boolean;
+}
+
+/**
+ * The contract block of market data / history / contract requests at server
+ * version >= 100: conId, symbol, secType, lastTradeDateOrContractMonth, strike,
+ * right, multiplier, exchange, primaryExch, currency, localSymbol, tradingClass
+ * (all are older than v100: REQ_MKT_DATA_CONID 47, PRIMARYEXCH 75, TRADING_CLASS 68).
+ */
+export function readRequestContract(r: FieldReader, opts: ContractBlockOptions): WireContract {
+  const c: WireContract = {
+    conId: r.int('conId'),
+    symbol: r.str('symbol'),
+    secType: r.str('secType'),
+    lastTradeDateOrContractMonth: r.str('lastTradeDateOrContractMonth'),
+    strike: r.double('strike'),
+    right: r.str('right'),
+    multiplier: r.str('multiplier'),
+    exchange: r.str('exchange'),
+    primaryExch: r.str('primaryExch'),
+    currency: r.str('currency'),
+    localSymbol: r.str('localSymbol'),
+    tradingClass: r.str('tradingClass'),
+  };
+  if (opts.includeExpired) c.includeExpired = r.bool('includeExpired');
+  return c;
+}
+
+export function isBag(c: WireContract): boolean {
+  return c.secType.toUpperCase() === 'BAG';
+}
+
+/** BAG legs in market data / history requests: count, then conId, ratio, action, exchange each. */
+export function readShortComboLegs(r: FieldReader): WireComboLeg[] {
+  const n = r.int('comboLegsCount');
+  if (n < 0 || n > r.remaining) throw new ProtocolError(`${r.messageName}: combo leg count ${n} is out of range`);
+  const legs: WireComboLeg[] = [];
+  for (let i = 0; i < n; i++) {
+    legs.push({
+      conId: r.int(`comboLeg[${i}].conId`),
+      ratio: r.int(`comboLeg[${i}].ratio`),
+      action: r.str(`comboLeg[${i}].action`),
+      exchange: r.str(`comboLeg[${i}].exchange`),
+    });
+  }
+  return legs;
+}

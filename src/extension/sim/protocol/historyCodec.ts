@@ -1,0 +1,181 @@
+// Historical data: reqHistoricalData / cancelHistoricalData and reqHeadTimestamp /
+// cancelHeadTimestamp in; historicalData, historicalDataUpdate, headTimestamp and
+// historicalSchedule out.
+// Layouts checked against: the TWS API docs (historical bars, Bar class reference);
+// the official Python client (nautechsystems/nautilus_ibapi ibapi/client.py
+// reqHistoricalData / reqHeadTimeStamp, ibapi/decoder.py processHistoricalDataMsg /
+// processHistoricalDataUpdateMsg / processHistoricalSchedule); the official Java
+// EDecoder (xqguo/twsapi source/JavaClient/com/ib/client/EDecoder.java);
+// @stoqey/ib 1.6.10 (dist/core/io/encoder.js, dist/core/io/decoder.js).
+//
+// There is no separate historicalDataEnd message up to server 178: the end marker
+// is implied by HISTORICAL_DATA itself (clients fire historicalDataEnd with its
+// start/end dates). A HISTORICAL_DATA_END message (108) only exists from server 196.
+
+import type { WireTagValue } from './contractDetailsTypes';
+import type { WireContract } from './contractTypes';
+import { isBag, parseTagValues, readRequestContract, readShortComboLegs, requireVersion, writeSize } from './codecFields';
+import { EventId } from './messageIds';
+import { SV } from './serverVersions';
+import { FieldWriter, type FieldReader } from './wire';
+
+// ---- client -> TWS ----
+
+export interface ReqHistoricalData {
+  reqId: number;
+  /** includeExpired and, for BAG, comboLegs are filled in. */
+  contract: WireContract;
+  /** "" = now; "yyyyMMdd HH:mm:ss[ tz]" or "yyyyMMdd-HH:mm:ss" (UTC). */
+  endDateTime: string;
+  barSizeSetting: string;
+  durationStr: string;
+  useRTH: boolean;
+  whatToShow: string;
+  /** 1 = "yyyyMMdd  HH:mm:ss" text, 2 = epoch seconds. */
+  formatDate: number;
+  /** From SYNT_REALTIME_BARS (124); false before. */
+  keepUpToDate: boolean;
+  chartOptions: WireTagValue[];
+}
+
+/**
+ * REQ_HISTORICAL_DATA (20): version 6 only before SYNT_REALTIME_BARS (124); reqId,
+ * contract block + includeExpired, endDateTime, barSizeSetting, durationStr, useRTH,
+ * whatToShow, formatDate, BAG legs, keepUpToDate (124), chartOptions.
+ */
+export function decodeReqHistoricalData(r: FieldReader, serverVersion: number): ReqHistoricalData {
+  if (serverVersion < SV.SYNT_REALTIME_BARS) r.int('version');
+  const reqId = r.int('reqId');
+  const contract = readRequestContract(r, { includeExpired: true });
+  const endDateTime = r.str('endDateTime');
+  const barSizeSetting = r.str('barSizeSetting');
+  const durationStr = r.str('durationStr');
+  const useRTH = r.bool('useRTH');
+  const whatToShow = r.str('whatToShow');
+  const formatDate = r.int('formatDate');
+  if (isBag(contract)) contract.comboLegs = readShortComboLegs(r);
+  const keepUpToDate = serverVersion >= SV.SYNT_REALTIME_BARS ? r.bool('keepUpToDate') : false;
+  const chartOptions = parseTagValues(r.str('chartOptions'));
+  return { reqId, contract, endDateTime, barSizeSetting, durationStr, useRTH, whatToShow, formatDate, keepUpToDate, chartOptions };
+}
+
+export interface CancelHistory {
+  reqId: number;
+}
+
+/** CANCEL_HISTORICAL_DATA (25): version 1, reqId. */
+export function decodeCancelHistoricalData(r: FieldReader, _serverVersion: number): CancelHistory {
+  r.int('version');
+  return { reqId: r.int('reqId') };
+}
+
+export interface ReqHeadTimestamp {
+  reqId: number;
+  contract: WireContract;
+  useRTH: boolean;
+  whatToShow: string;
+  formatDate: number;
+}
+
+/** REQ_HEAD_TIMESTAMP (87), no version, from 118: reqId, contract block + includeExpired, useRTH, whatToShow, formatDate. */
+export function decodeReqHeadTimestamp(r: FieldReader, _serverVersion: number): ReqHeadTimestamp {
+  const reqId = r.int('reqId');
+  const contract = readRequestContract(r, { includeExpired: true });
+  return { reqId, contract, useRTH: r.bool('useRTH'), whatToShow: r.str('whatToShow'), formatDate: r.int('formatDate') };
+}
+
+/** CANCEL_HEAD_TIMESTAMP (90), no version, from 123: reqId. */
+export function decodeCancelHeadTimestamp(r: FieldReader, _serverVersion: number): CancelHistory {
+  return { reqId: r.int('reqId') };
+}
+
+// ---- TWS -> client ----
+
+export interface HistoricalBar {
+  /** Formatted per the request's formatDate ("20240119", "20240119 09:30:00", or epoch seconds). */
+  date: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  wap: number;
+  barCount: number;
+}
+
+export interface HistoricalData {
+  reqId: number;
+  /** The period the bars cover, in the request's date format; clients pass them to historicalDataEnd. */
+  startDate: string;
+  endDate: string;
+  bars: readonly HistoricalBar[];
+}
+
+function writeWap(w: FieldWriter, serverVersion: number, wap: number): void {
+  if (serverVersion >= SV.FRACTIONAL_SIZE_SUPPORT) w.decimal(wap);
+  else w.double(wap);
+}
+
+/**
+ * HISTORICAL_DATA (17): before SYNT_REALTIME_BARS (124) version 3 and a per-bar
+ * hasGaps text before barCount; from 124 neither. reqId, startDate, endDate,
+ * bar count, then date, open, high, low, close, volume, wap, [hasGaps], barCount.
+ */
+export function encodeHistoricalData(serverVersion: number, h: HistoricalData): string[] {
+  const old = serverVersion < SV.SYNT_REALTIME_BARS;
+  const w = new FieldWriter().int(EventId.HISTORICAL_DATA);
+  if (old) w.int(3);
+  w.int(h.reqId).str(h.startDate).str(h.endDate).int(h.bars.length);
+  for (const b of h.bars) {
+    w.str(b.date).double(b.open).double(b.high).double(b.low).double(b.close);
+    writeSize(w, serverVersion, b.volume);
+    writeWap(w, serverVersion, b.wap);
+    if (old) w.str('false');
+    w.int(b.barCount);
+  }
+  return w.fields;
+}
+
+/**
+ * HISTORICAL_DATA_UPDATE (90), no version, for keepUpToDate requests (124):
+ * reqId, barCount, date, open, close, high, low, wap, volume (note the order).
+ */
+export function encodeHistoricalDataUpdate(serverVersion: number, reqId: number, b: HistoricalBar): string[] {
+  requireVersion(serverVersion, SV.SYNT_REALTIME_BARS, 'historicalDataUpdate');
+  const w = new FieldWriter().int(EventId.HISTORICAL_DATA_UPDATE).int(reqId).int(b.barCount).str(b.date).double(b.open).double(b.close).double(b.high).double(b.low);
+  writeWap(w, serverVersion, b.wap);
+  writeSize(w, serverVersion, b.volume);
+  return w.fields;
+}
+
+/** HEAD_TIMESTAMP (88), no version, from 118: reqId, headTimestamp (in the request's date format). */
+export function encodeHeadTimestamp(serverVersion: number, reqId: number, headTimestamp: string): string[] {
+  requireVersion(serverVersion, SV.REQ_HEAD_TIMESTAMP, 'headTimestamp');
+  return new FieldWriter().int(EventId.HEAD_TIMESTAMP).int(reqId).str(headTimestamp).fields;
+}
+
+export interface HistoricalSession {
+  startDateTime: string;
+  endDateTime: string;
+  refDate: string;
+}
+
+export interface HistoricalSchedule {
+  reqId: number;
+  startDateTime: string;
+  endDateTime: string;
+  timeZone: string;
+  sessions: readonly HistoricalSession[];
+}
+
+/**
+ * HISTORICAL_SCHEDULE (106), the answer to whatToShow=SCHEDULE from
+ * HISTORICAL_SCHEDULE (165): reqId, start, end, timeZone, session count, then
+ * start, end, refDate each.
+ */
+export function encodeHistoricalSchedule(serverVersion: number, s: HistoricalSchedule): string[] {
+  requireVersion(serverVersion, SV.HISTORICAL_SCHEDULE, 'historicalSchedule');
+  const w = new FieldWriter().int(EventId.HISTORICAL_SCHEDULE).int(s.reqId).str(s.startDateTime).str(s.endDateTime).str(s.timeZone).int(s.sessions.length);
+  for (const x of s.sessions) w.str(x.startDateTime).str(x.endDateTime).str(x.refDate);
+  return w.fields;
+}

@@ -1,0 +1,148 @@
+// One API client's socket, as TWS handles it: `API\0` handshake with version
+// negotiation, startApi (client id), then framed requests dispatched to handlers.
+import type { Socket } from 'node:net';
+import { eventName, requestName, RequestId } from '../protocol/messageIds';
+import { encodeError } from '../protocol/sessionCodec';
+import { MIN_CLIENT_VERSION } from '../protocol/serverVersions';
+import { encodeFrame, FieldReader, FrameReader, parseHandshake, ProtocolError } from '../protocol/wire';
+import type { RecordedOrder, Recorder } from './recorder';
+
+export type ConnectionPhase = 'handshake' | 'await-start-api' | 'ready' | 'closed';
+
+export interface ConnectionHost {
+  /** Server version this simulator speaks (the top of its range). */
+  readonly serverVersion: number;
+  readonly recorder: Recorder | undefined;
+  /** Is the API answering at all (fault api-disabled / half-open)? */
+  answering(conn: ClientConnection): boolean;
+  connectionTime(): string;
+  onStartApi(conn: ClientConnection, clientId: number, capabilities: string): void;
+  onRequest(conn: ClientConnection, msgId: number, reader: FieldReader): void;
+  onClosed(conn: ClientConnection): void;
+  log(message: string): void;
+}
+
+let nextConnectionSeq = 1;
+
+export class ClientConnection {
+  readonly seq = nextConnectionSeq++;
+  phase: ConnectionPhase = 'handshake';
+  /** Negotiated server version for this client. */
+  version = 0;
+  clientId: number | null = null;
+  private handshakeBuf: Buffer = Buffer.alloc(0);
+  private readonly frames = new FrameReader();
+  /** Sliding one-second window of request times, for the pacing fault. */
+  readonly recentRequests: number[] = [];
+  readonly remote: string;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly host: ConnectionHost,
+  ) {
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('close', () => this.closed());
+    socket.on('error', () => this.closed());
+  }
+
+  get isOpen(): boolean {
+    return this.phase !== 'closed';
+  }
+
+  private onData(chunk: Buffer): void {
+    if (!this.host.answering(this)) return;
+    try {
+      if (this.phase === 'handshake') {
+        this.handshakeBuf = Buffer.concat([this.handshakeBuf, chunk]);
+        const parsed = parseHandshake(this.handshakeBuf);
+        if (parsed.kind === 'need-more') return;
+        if (parsed.kind === 'error') throw new ProtocolError(parsed.message);
+        const { minVersion, maxVersion } = parsed.handshake;
+        const rest = this.handshakeBuf.subarray(parsed.consumed);
+        this.handshakeBuf = Buffer.alloc(0);
+        this.negotiate(minVersion, maxVersion);
+        if (rest.length) this.onFrames(rest);
+        return;
+      }
+      this.onFrames(chunk);
+    } catch (err) {
+      this.host.log(`client ${this.remote}: ${err instanceof Error ? err.message : String(err)}; closing`);
+      this.close();
+    }
+  }
+
+  /** TWS answers with min(its version, client max); a client whose range it cannot meet disconnects itself. */
+  private negotiate(minVersion: number, maxVersion: number): void {
+    const server = this.host.serverVersion;
+    this.version = server < MIN_CLIENT_VERSION ? server : Math.min(server, maxVersion);
+    if (server >= MIN_CLIENT_VERSION && maxVersion < MIN_CLIENT_VERSION) {
+      this.host.log(`client ${this.remote} offered v${minVersion}..${maxVersion}, below v${MIN_CLIENT_VERSION}; closing`);
+      this.close();
+      return;
+    }
+    this.phase = 'await-start-api';
+    this.writeFields([String(this.version), this.host.connectionTime()], null, 'serverVersion');
+  }
+
+  private onFrames(chunk: Buffer): void {
+    for (const fields of this.frames.push(chunk)) {
+      if (!this.isOpen) return;
+      const msgId = Number(fields[0]);
+      if (!Number.isInteger(msgId)) throw new ProtocolError(`message id "${fields[0]}" is not a number`);
+      const reader = new FieldReader(fields.slice(1), requestName(msgId));
+      if (this.phase === 'await-start-api') {
+        if (msgId !== RequestId.START_API) throw new ProtocolError(`expected startApi (71) after the handshake, got message ${msgId}`);
+        this.record('in', msgId, fields);
+        reader.int('version');
+        const clientId = reader.int('clientId');
+        const capabilities = reader.remaining > 0 ? reader.str('optionalCapabilities') : '';
+        this.host.onStartApi(this, clientId, capabilities);
+        continue;
+      }
+      this.host.onRequest(this, msgId, reader);
+    }
+  }
+
+  /** Sends one message (fields including its id). */
+  send(fields: readonly string[]): void {
+    this.writeFields(fields, Number(fields[0]), eventName(Number(fields[0])));
+  }
+
+  sendError(reqId: number, code: number, message: string, advancedOrderRejectJson = ''): void {
+    this.send(encodeError(this.version, { reqId, code, message, advancedOrderRejectJson }));
+  }
+
+  private writeFields(fields: readonly string[], msgId: number | null, name: string): void {
+    if (!this.isOpen || !this.host.answering(this)) return;
+    this.record('out', msgId, fields, name);
+    this.socket.write(encodeFrame(fields));
+  }
+
+  record(dir: 'in' | 'out', msgId: number | null, fields: readonly string[], name?: string, order?: RecordedOrder): void {
+    const rec = this.host.recorder;
+    if (!rec) return;
+    rec.write({
+      t: Date.now(),
+      dir,
+      clientId: this.clientId,
+      msgId,
+      name: name ?? (msgId === null ? 'handshake' : dir === 'in' ? requestName(msgId) : eventName(msgId)),
+      fields: [...fields],
+      ...(order ? { order } : {}),
+    });
+  }
+
+  close(): void {
+    if (!this.isOpen) return;
+    this.socket.destroy();
+    this.closed();
+  }
+
+  private closed(): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.host.onClosed(this);
+  }
+}

@@ -1,0 +1,111 @@
+// Fault injection: `--fault NAME[:ARG]`, each behaving as real TWS does when that
+// goes wrong. Parsing is strict so a typo is an error naming the valid faults.
+
+export interface Faults {
+  /** TCP accepted, the API handshake never answered (API disabled / untrusted IP / dialog waiting). */
+  apiDisabled: boolean;
+  /** Client ids reported as already in use (326, then close). `all` when no list was given. */
+  clientIdInUse?: { ids: number[] | 'all'; afterSeconds: number };
+  readOnly: boolean;
+  noMarketData: boolean;
+  competingSession: boolean;
+  rejectOrders?: string;
+  partialFills?: number;
+  dropAfter?: { seconds: number; downSeconds: number };
+  dropEvery?: { seconds: number; downSeconds: number };
+  connectivityLoss?: { seconds: number; restoreCode: 1101 | 1102; outageSeconds: number };
+  halfOpen?: { seconds: number };
+  pacing: boolean;
+  oldServer?: number;
+}
+
+export const FAULT_HELP: Record<string, string> = {
+  'api-disabled': 'TCP is accepted but the API handshake is never answered',
+  'client-id-in-use[:IDS][@S]': 'error 326 then close for these client ids (comma list; default all), optionally only after S seconds',
+  'read-only': 'orders and what-if orders rejected with 321 (Read-Only API)',
+  'no-market-data': '354 for live data, 10167 + delayed ticks for delayed data',
+  'competing-session': '10197 on market data requests',
+  'reject-orders[:REASON]': 'every order rejected with 201',
+  'partial-fills[:N]': 'each fill split into N executions (default 3)',
+  'drop-after:S[,DOWN]': 'every socket closed once after S seconds; listener down for DOWN seconds',
+  'drop-every:S[,DOWN]': 'every socket closed every S seconds',
+  'connectivity-loss:S[,1101|1102[,OUT]]': '1100 after S seconds, then 1101 or 1102 (default) after OUT seconds (default 1)',
+  'half-open:S': 'after S seconds the socket stays open but nothing is answered',
+  pacing: 'error 100 past 50 messages/s; 162 for historical pacing violations',
+  'old-server[:V]': 'handshake answers with server version V (default 99), below what clients accept',
+};
+
+export class FaultError extends Error {}
+
+export function emptyFaults(): Faults {
+  return { apiDisabled: false, readOnly: false, noMarketData: false, competingSession: false, pacing: false };
+}
+
+export function parseFaults(specs: readonly string[]): Faults {
+  const f = emptyFaults();
+  for (const spec of specs) {
+    const colon = spec.indexOf(':');
+    const name = colon < 0 ? spec : spec.slice(0, colon);
+    const arg = colon < 0 ? undefined : spec.slice(colon + 1);
+    const num = (s: string | undefined, what: string, min = 0): number => {
+      const n = Number(s);
+      if (s === undefined || s.trim() === '' || !Number.isFinite(n) || n < min) throw new FaultError(`--fault ${spec}: ${what} must be a number >= ${min}`);
+      return n;
+    };
+    const secondsAndDown = () => {
+      const [s, down] = (arg ?? '').split(',');
+      return { seconds: num(s, 'S (seconds)', 0.001), downSeconds: down === undefined ? 0 : num(down, 'DOWN (seconds)') };
+    };
+    switch (name) {
+      case 'api-disabled':
+        f.apiDisabled = true;
+        break;
+      case 'client-id-in-use': {
+        const [list, after] = (arg ?? '').split('@');
+        const ids = list ? list.split(',').map((x) => num(x, 'client id')) : ('all' as const);
+        f.clientIdInUse = { ids, afterSeconds: after === undefined ? 0 : num(after, 'S (seconds)') };
+        break;
+      }
+      case 'read-only':
+        f.readOnly = true;
+        break;
+      case 'no-market-data':
+        f.noMarketData = true;
+        break;
+      case 'competing-session':
+        f.competingSession = true;
+        break;
+      case 'reject-orders':
+        f.rejectOrders = arg || 'Simulated rejection (--fault reject-orders)';
+        break;
+      case 'partial-fills':
+        f.partialFills = arg === undefined ? 3 : num(arg, 'N', 2);
+        break;
+      case 'drop-after':
+        f.dropAfter = secondsAndDown();
+        break;
+      case 'drop-every':
+        f.dropEvery = secondsAndDown();
+        break;
+      case 'connectivity-loss': {
+        const [s, code, out] = (arg ?? '').split(',');
+        const restore = code === undefined || code === '' ? 1102 : Number(code);
+        if (restore !== 1101 && restore !== 1102) throw new FaultError(`--fault ${spec}: the restore code must be 1101 or 1102`);
+        f.connectivityLoss = { seconds: num(s, 'S (seconds)', 0.001), restoreCode: restore, outageSeconds: out === undefined ? 1 : num(out, 'OUT (seconds)') };
+        break;
+      }
+      case 'half-open':
+        f.halfOpen = { seconds: num(arg, 'S (seconds)') };
+        break;
+      case 'pacing':
+        f.pacing = true;
+        break;
+      case 'old-server':
+        f.oldServer = arg === undefined ? 99 : num(arg, 'V', 1);
+        break;
+      default:
+        throw new FaultError(`unknown fault "${name}"; valid faults: ${Object.keys(FAULT_HELP).join(', ')}`);
+    }
+  }
+  return f;
+}

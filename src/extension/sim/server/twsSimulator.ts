@@ -1,0 +1,271 @@
+// The embedded TWS: a TCP server speaking the TWS API socket protocol to any number
+// of clients (distinct client ids), over one simulated market, account and order book.
+// Request handlers live in ../handlers, one module per family of requests.
+import { readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { Account } from '../account/account';
+import { OrderEngine } from '../account/orderEngine';
+import { Instruments } from '../market/instruments';
+import { Market } from '../market/market';
+import { lastWeekdayAt, twsConnectionTime } from '../market/marketTime';
+import { parseOhlcCsv } from '../market/pricePath';
+import { SimClock } from '../market/simClock';
+import { RequestId, requestName } from '../protocol/messageIds';
+import { encodeManagedAccounts, encodeNextValidId } from '../protocol/sessionCodec';
+import { ProtocolError, type FieldReader } from '../protocol/wire';
+import type { SimOptions } from '../simOptions';
+import { ClientConnection, type ConnectionHost } from './clientConnection';
+import { Recorder } from './recorder';
+import { registerAllHandlers } from '../handlers/registry';
+import { SimFeeds } from '../handlers/feeds';
+
+export type RequestHandler = (sim: TwsSimulator, conn: ClientConnection, r: FieldReader) => void;
+
+const FARM_STATUS: Array<[number, string]> = [
+  [2104, 'Market data farm connection is OK:usfarm'],
+  [2106, 'HMDS data farm connection is OK:ushmds'],
+  [2158, 'Sec-def data farm connection is OK:secdefil'],
+];
+
+export class TwsSimulator implements ConnectionHost {
+  readonly clock: SimClock;
+  readonly instruments: Instruments;
+  readonly market: Market;
+  readonly account: Account;
+  readonly engine: OrderEngine;
+  readonly recorder: Recorder | undefined;
+  readonly feeds: SimFeeds;
+  readonly connections = new Set<ClientConnection>();
+  private readonly clientIds = new Map<number, ClientConnection>();
+  private readonly handlers = new Map<number, RequestHandler>();
+  private readonly server: Server;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly startedWall = Date.now();
+  private listening = false;
+  private stopped = false;
+  /** half-open fault: the process is hung, nothing is answered any more. */
+  private hung = false;
+  /** connectivity-loss fault: TWS has lost IB's servers; no market data flows. */
+  connectivityLost = false;
+  private nextOrderIdFloor = 1;
+  port = 0;
+
+  constructor(readonly options: SimOptions) {
+    const start = options.startMs ?? lastWeekdayAt(Date.now(), 10, 0);
+    this.clock = new SimClock(start, options.speed);
+    this.instruments = new Instruments(options.symbols);
+    const replay = options.replayCsv ? parseOhlcCsv(readFileSync(options.replayCsv, 'utf8'), options.replayCsv) : undefined;
+    this.market = new Market({ instruments: this.instruments, clock: this.clock, seed: options.seed, replay });
+    this.account = new Account(options.account, options.cash);
+    const f = options.faults;
+    this.engine = new OrderEngine({ market: this.market, account: this.account, partialFillChunks: f.partialFills, rejectReason: f.rejectOrders, readOnly: f.readOnly });
+    this.recorder = options.recordPath ? new Recorder(options.recordPath) : undefined;
+    this.feeds = new SimFeeds(this);
+    registerAllHandlers((id, h) => this.handlers.set(id, h));
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** Starts listening; resolves once the port is bound. */
+  async start(): Promise<this> {
+    await this.listen(this.options.port);
+    this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
+    this.scheduleFaults();
+    return this;
+  }
+
+  private listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, this.options.host, () => {
+        this.server.off('error', onError);
+        const addr = this.server.address();
+        this.port = typeof addr === 'object' && addr ? addr.port : port;
+        this.listening = true;
+        resolve();
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const c of [...this.connections]) c.close();
+    if (this.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.listening = false;
+    this.recorder?.close();
+  }
+
+  get serverVersion(): number {
+    return this.options.faults.oldServer ?? this.options.serverVersion;
+  }
+
+  answering(_conn: ClientConnection): boolean {
+    return !this.options.faults.apiDisabled && !this.hung;
+  }
+
+  connectionTime(): string {
+    return twsConnectionTime(this.clock.now());
+  }
+
+  log(message: string): void {
+    this.options.log(message);
+  }
+
+  private accept(socket: Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const conn = new ClientConnection(socket, this);
+    this.connections.add(conn);
+  }
+
+  onStartApi(conn: ClientConnection, clientId: number, _capabilities: string): void {
+    const f = this.options.faults.clientIdInUse;
+    const faultActive = f && (Date.now() - this.startedWall) / 1000 >= f.afterSeconds && (f.ids === 'all' || f.ids.includes(clientId));
+    const taken = this.clientIds.get(clientId);
+    if (faultActive || (taken && taken.isOpen)) {
+      conn.sendError(-1, 326, 'Unable to connect as the client id is already in use. Retry with a unique client id.');
+      this.log(`client id ${clientId} from ${conn.remote} refused: already in use`);
+      setImmediate(() => conn.close());
+      return;
+    }
+    conn.clientId = clientId;
+    conn.phase = 'ready';
+    this.clientIds.set(clientId, conn);
+    this.log(`client ${clientId} connected from ${conn.remote} (server version ${conn.version})`);
+    conn.send(encodeManagedAccounts(conn.version, [this.account.id]));
+    conn.send(encodeNextValidId(conn.version, this.nextValidId()));
+    for (const [code, text] of FARM_STATUS) conn.sendError(-1, code, text);
+  }
+
+  /** The lowest order id no order has used yet. */
+  nextValidId(): number {
+    this.nextOrderIdFloor = Math.max(this.nextOrderIdFloor, this.engine.maxOrderId() + 1);
+    return this.nextOrderIdFloor;
+  }
+
+  onRequest(conn: ClientConnection, msgId: number, reader: FieldReader): void {
+    // placeOrder records itself once decoded, so its line carries the order.
+    const selfRecording = msgId === RequestId.PLACE_ORDER;
+    if (!selfRecording) conn.record('in', msgId, [String(msgId), ...reader.fields]);
+    if (this.options.faults.pacing && this.overPace(conn)) {
+      if (selfRecording) conn.record('in', msgId, [String(msgId), ...reader.fields]);
+      conn.sendError(-1, 100, `Max rate of messages per second has been exceeded:max=50 rec=${conn.recentRequests.length} (3)`);
+      return;
+    }
+    const handler = this.handlers.get(msgId);
+    if (!handler) {
+      const reqId = reader.fields.length > 1 ? Number(reader.fields[1]) : -1;
+      if (msgId in RequestId) {
+        conn.sendError(Number.isInteger(reqId) ? reqId : -1, 10225, `${requestName(msgId)} (message ${msgId}) is not supported by the IBKR AI Trader simulator.`);
+      } else {
+        conn.sendError(-1, 505, `Fatal Error: Unknown message id ${msgId}.`);
+      }
+      return;
+    }
+    try {
+      handler(this, conn, reader);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      if (selfRecording) conn.record('in', msgId, [String(msgId), ...reader.fields]);
+      conn.sendError(-1, 320, `Error reading request: ${err.message}`);
+    }
+  }
+
+  /** Pacing: TWS accepts 50 messages per second per client. */
+  private overPace(conn: ClientConnection): boolean {
+    const now = Date.now();
+    const window = conn.recentRequests;
+    window.push(now);
+    while (window.length && (window[0] as number) <= now - 1000) window.shift();
+    return window.length > 50;
+  }
+
+  onClosed(conn: ClientConnection): void {
+    this.connections.delete(conn);
+    if (conn.clientId !== null && this.clientIds.get(conn.clientId) === conn) this.clientIds.delete(conn.clientId);
+    this.feeds.dropConnection(conn);
+    if (conn.clientId !== null) this.log(`client ${conn.clientId} disconnected`);
+  }
+
+  /** Connection of a client id, if connected. */
+  client(clientId: number): ClientConnection | undefined {
+    const c = this.clientIds.get(clientId);
+    return c?.isOpen ? c : undefined;
+  }
+
+  readyConnections(): ClientConnection[] {
+    return [...this.connections].filter((c) => c.phase === 'ready');
+  }
+
+  broadcastError(code: number, message: string): void {
+    for (const c of this.readyConnections()) c.sendError(-1, code, message);
+  }
+
+  private tick(): void {
+    if (this.hung) return;
+    this.engine.onTick();
+    if (!this.connectivityLost) this.feeds.onTick();
+  }
+
+  /** Closes every client socket (TWS restarting); the listener is down for `downSeconds`. */
+  dropAll(downSeconds: number): void {
+    this.log(`fault: dropping ${this.connections.size} connection(s)${downSeconds ? `, down for ${downSeconds}s` : ''}`);
+    for (const c of [...this.connections]) c.close();
+    if (downSeconds > 0 && this.listening) {
+      this.listening = false;
+      this.server.close();
+      const t = setTimeout(() => {
+        if (!this.stopped) this.listen(this.port).catch((err: Error) => this.log(`could not listen again: ${err.message}`));
+      }, downSeconds * 1000);
+      this.timers.push(t);
+    }
+  }
+
+  private scheduleFaults(): void {
+    const f = this.options.faults;
+    const later = (seconds: number, fn: () => void) => this.timers.push(setTimeout(fn, seconds * 1000));
+    if (f.dropAfter) {
+      const { seconds, downSeconds } = f.dropAfter;
+      later(seconds, () => this.dropAll(downSeconds));
+    }
+    if (f.dropEvery) {
+      const { seconds, downSeconds } = f.dropEvery;
+      this.timers.push(setInterval(() => this.dropAll(downSeconds), seconds * 1000));
+    }
+    if (f.connectivityLoss) {
+      const { seconds, restoreCode, outageSeconds } = f.connectivityLoss;
+      later(seconds, () => {
+        this.connectivityLost = true;
+        this.broadcastError(1100, 'Connectivity between IB and Trader Workstation has been lost.');
+        this.broadcastError(2103, 'Market data farm connection is broken:usfarm');
+        this.broadcastError(2105, 'HMDS data farm connection is broken:ushmds');
+        later(outageSeconds, () => {
+          this.connectivityLost = false;
+          if (restoreCode === 1101) {
+            this.feeds.dropMarketData();
+            this.broadcastError(1101, 'Connectivity between IB and Trader Workstation has been restored - data lost.*');
+          } else {
+            this.broadcastError(1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained. All data farms are connected: usfarm; ushmds; secdefil.');
+          }
+          this.broadcastError(2104, 'Market data farm connection is OK:usfarm');
+          this.broadcastError(2106, 'HMDS data farm connection is OK:ushmds');
+        });
+      });
+    }
+    if (f.halfOpen) {
+      later(f.halfOpen.seconds, () => {
+        this.log('fault: half-open, no longer answering');
+        this.hung = true;
+      });
+    }
+  }
+}
+
+/** Creates and starts a simulator. */
+export async function startSimulator(options: SimOptions): Promise<TwsSimulator> {
+  return new TwsSimulator(options).start();
+}
