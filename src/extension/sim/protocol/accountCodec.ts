@@ -11,6 +11,7 @@
 // messages, which must carry exactly msgId, version and the wrapper's parameters);
 // the official Java EDecoder (xqguo/twsapi source/JavaClient/com/ib/client/EDecoder.java);
 // @stoqey/ib 1.6.10 (dist/core/io/encoder.js, dist/core/io/decoder.js).
+// Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
 import { requireVersion, writePosition, writeSize } from './codecFields';
 import type { WireContract } from './contractTypes';

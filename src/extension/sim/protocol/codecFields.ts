@@ -96,7 +96,7 @@ export function isBag(c: WireContract): boolean {
 /** BAG legs in market data / history requests: count, then conId, ratio, action, exchange each. */
 export function readShortComboLegs(r: FieldReader): WireComboLeg[] {
   const n = r.int('comboLegsCount');
-  if (n < 0 || n > r.remaining) throw new ProtocolError(`${r.messageName}: combo leg count ${n} is out of range`);
+  if (n < 0 || n * 4 > r.remaining) throw new ProtocolError(`${r.messageName}: combo leg count ${n} is out of range`);
   const legs: WireComboLeg[] = [];
   for (let i = 0; i < n; i++) {
     legs.push({

@@ -7,6 +7,7 @@
 // the official Java EDecoder (xqguo/twsapi source/JavaClient/com/ib/client/EDecoder.java);
 // @stoqey/ib 1.6.10 (dist/core/io/encoder.js reqContractDetails / reqSecDefOptParams,
 // dist/core/io/decoder.js decodeMsg_CONTRACT_DATA).
+// Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
 import { ascii7, readRequestContract, requireVersion } from './codecFields';
 import type { WireContract } from './contractTypes';

@@ -7,6 +7,7 @@
 // processHistoricalDataUpdateMsg / processHistoricalSchedule); the official Java
 // EDecoder (xqguo/twsapi source/JavaClient/com/ib/client/EDecoder.java);
 // @stoqey/ib 1.6.10 (dist/core/io/encoder.js, dist/core/io/decoder.js).
+// Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 //
 // There is no separate historicalDataEnd message up to server 178: the end marker
 // is implied by HISTORICAL_DATA itself (clients fire historicalDataEnd with its

@@ -8,6 +8,7 @@
 // processTickReqParams / processRealTimeBarMsg); the official Java EDecoder
 // (xqguo/twsapi source/JavaClient/com/ib/client/EDecoder.java);
 // @stoqey/ib 1.6.10 (dist/core/io/encoder.js, dist/core/io/decoder.js).
+// Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
 import type { WireTagValue } from './contractDetailsTypes';
 import type { WireContract } from './contractTypes';

@@ -6,7 +6,8 @@
 // (nautechsystems/nautilus_ibapi ibapi/client.py + ibapi/decoder.py, IB's ibapi);
 // the official Java EDecoder (xqguo/twsapi source/JavaClient/com/ib/client/EDecoder.java);
 // @stoqey/ib 1.6.10 (dist/core/io/{encoder,decoder,socket}.js); a recorded TWS
-// session in an ib_async test mock (managedAccounts "15 1 DU..", error "4 2 -1 2104 ..").
+// session in a public Python asyncio test mock (managedAccounts "15 1 DU..", error "4 2 -1 2104 ..").
+// Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
 import { ascii7 } from './codecFields';
 import { EventId } from './messageIds';
