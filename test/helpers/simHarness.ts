@@ -60,8 +60,9 @@ export class TestClient {
     const accounts = once(this.ib, EventName.managedAccounts, timeoutMs);
     const ready = once(this.ib, EventName.nextValidId, timeoutMs);
     this.ib.connect();
-    this.accounts = String((await accounts)[0]);
-    this.nextOrderId = Number((await ready)[0]);
+    const [acct, id] = await Promise.all([accounts, ready]);
+    this.accounts = String(acct[0]);
+    this.nextOrderId = Number(id[0]);
     return this;
   }
 
