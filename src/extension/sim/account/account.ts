@@ -46,9 +46,10 @@ export class Account {
     const unitCost = price * multiplier;
     let realized: number | undefined;
     const sameSide = pos.quantity === 0 || Math.sign(pos.quantity) === Math.sign(quantity);
+    // Commissions raise a long's average cost and lower a short's (IB's convention).
     if (sameSide) {
       const newQty = pos.quantity + quantity;
-      pos.avgCost = (Math.abs(pos.quantity) * pos.avgCost + Math.abs(quantity) * unitCost + commission) / Math.abs(newQty);
+      pos.avgCost = (Math.abs(pos.quantity) * pos.avgCost + Math.abs(quantity) * unitCost + Math.sign(newQty) * commission) / Math.abs(newQty);
       pos.quantity = newQty;
     } else {
       const closing = Math.min(Math.abs(quantity), Math.abs(pos.quantity));
@@ -58,7 +59,7 @@ export class Account {
       pos.quantity += quantity;
       const opened = Math.abs(quantity) - closing;
       if (opened > 0) {
-        pos.avgCost = (opened * unitCost + (commission - closingCommission)) / opened;
+        pos.avgCost = (opened * unitCost + Math.sign(pos.quantity) * (commission - closingCommission)) / opened;
       } else if (pos.quantity === 0) {
         pos.avgCost = 0;
       }

@@ -142,12 +142,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       sim.held = true;
       return undefined;
     }
-    // Transmitting an order releases the held orders of its bracket.
-    const group = this.bracketGroup(sim);
-    for (const o of group) {
-      o.held = false;
-      this.submit(o);
-    }
+    this.transmitGroup(sim);
     return undefined;
   }
 
@@ -168,7 +163,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     if (!['DAY', 'GTC', 'IOC', ''].includes(order.tif ?? '')) {
       return { code: 201, message: `Order rejected - reason:Time in force "${order.tif}" is not supported (DAY, GTC, IOC)` };
     }
-    if (contract.conId === 0) return { code: 200, message: 'No security definition has been found for the request' };
+    if (contract.conId === 0 && contract.secType !== 'BAG') return { code: 200, message: 'No security definition has been found for the request' };
     return undefined;
   }
 
@@ -192,6 +187,17 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     };
     this.orders.set(orderId, sim);
     return sim;
+  }
+
+  /**
+   * Transmitting an order releases the held orders of its bracket, parent first. An
+   * order already settled by an earlier one of the group (a sibling filled and
+   * cancelled it) is not submitted again.
+   */
+  private transmitGroup(sim: SimOrder): void {
+    const group = this.bracketGroup(sim);
+    for (const o of group) o.held = false;
+    for (const o of group) if (o.status === 'PendingSubmit') this.submit(o);
   }
 
   /** A parent and its children, held until one of them is transmitted. */
@@ -237,10 +243,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     o.contract = contract.conId ? contract : o.contract;
     o.remaining = Math.max(0, order.totalQuantity - o.filled);
     if (o.held && order.transmit !== false) {
-      for (const g of this.bracketGroup(o)) {
-        g.held = false;
-        this.submit(g);
-      }
+      this.transmitGroup(o);
       return;
     }
     this.emit('update', o);
