@@ -45,6 +45,9 @@ export class AccountFeed {
 
   constructor(private readonly sim: TwsSimulator) {
     sim.engine.on('accountChanged', (conIds) => this.onAccountChanged(conIds));
+    // The day's P&L is measured from NetLiquidation at the start; take it now, before
+    // any fill, not lazily at the first account request (which may come after trades).
+    this.summary();
   }
 
   private summary(): AccountSummary {
@@ -292,6 +295,13 @@ export class AccountFeed {
     this.lastPnlWall = now;
     for (const s of this.pnlSubs.values()) if (s.conn.isOpen) this.sendPnl(s.conn, s.reqId);
     for (const s of this.pnlSingleSubs.values()) if (s.conn.isOpen) this.sendPnlSingle(s.conn, s.reqId, s.conId);
+  }
+
+  /** Every account stream of every client (after 1101). */
+  dropAll(): void {
+    this.accountUpdates.clear();
+    this.positionSubs.clear();
+    for (const m of [this.summarySubs, this.multiSubs, this.pnlSubs, this.pnlSingleSubs] as Array<Map<string, ReqSub>>) m.clear();
   }
 
   dropConnection(conn: ClientConnection): void {

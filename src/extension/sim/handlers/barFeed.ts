@@ -51,6 +51,14 @@ export class BarFeed {
     this.upToDate.delete(key(conn, reqId));
   }
 
+  /** The bar in progress at `now` for an intraday bar size (undefined outside the session). */
+  private currentIntradayBar(sub: UpToDateSub, now: number): Bar | undefined {
+    const barMs = sub.barSeconds * 1000;
+    const start = Math.floor(now / barMs) * barMs;
+    const bars = this.sim.market.intradayBars(sub.stock, now, now - start + 1, sub.barSeconds, sub.useRth);
+    return bars[bars.length - 1];
+  }
+
   dropConnection(conn: ClientConnection): void {
     for (const [k, s] of this.realtime) if (s.conn === conn) this.realtime.delete(k);
     for (const [k, s] of this.upToDate) if (s.conn === conn) this.upToDate.delete(k);
@@ -89,10 +97,8 @@ export class BarFeed {
       const step = this.sim.market.path(sub.stock).indexAt(now);
       if (step === sub.lastStep) continue;
       sub.lastStep = step;
-      const barMs = sub.barSeconds * 1000;
-      const start = Math.floor(now / barMs) * barMs;
-      const bars = this.sim.market.intradayBars(sub.stock, now, now - start + 1, sub.barSeconds, sub.useRth);
-      const last = bars[bars.length - 1];
+      // Daily bars are New York sessions, not UTC-aligned spans: today's comes from the day bars.
+      const last = sub.barSeconds >= 86_400 ? this.sim.market.dayBars(sub.stock, now, 1)[0] : this.currentIntradayBar(sub, now);
       if (last) sub.conn.send(encodeHistoricalDataUpdate(sub.conn.version, sub.reqId, toHistoricalBar(last, sub.barSeconds, sub.formatDate)));
     }
   }

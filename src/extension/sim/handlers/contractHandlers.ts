@@ -1,4 +1,5 @@
 // reqContractDetails (stocks and options) and reqSecDefOptParams.
+import { nyParts } from '../market/marketTime';
 import { RequestId } from '../protocol/messageIds';
 import { decodeReqContractDetails, decodeReqSecDefOptParams, encodeContractDetails, encodeContractDetailsEnd, encodeSecDefOptParameter, encodeSecDefOptParameterEnd } from '../protocol/contractCodec';
 import { emptyContractDetails, type WireContractDetails } from '../protocol/contractDetailsTypes';
@@ -7,9 +8,25 @@ import type { Register } from './registry';
 
 const STOCK_ORDER_TYPES = 'ACTIVETIM,AD,ADJUST,ALERT,ALGO,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,DEACTDIS,DEACTEOD,GAT,GTC,GTD,GTT,HID,IOC,LIT,LMT,MIT,MKT,MTL,NONALGO,OCA,PEGBENCH,REL,RELPCTOFS,SCALE,SCALERST,SNAPMID,SNAPMKT,STP,STPLMT,TRAIL,TRAILLIT,TRAILLMT,TRAILMIT,WHATIF';
 const OPTION_ORDER_TYPES = 'ACTIVETIM,AD,ADJUST,ALERT,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,DEACTDIS,DEACTEOD,GAT,GTC,GTD,GTT,HID,IOC,LIT,LMT,MIT,MKT,MTL,NONALGO,OCA,REL,SCALE,SCALERST,STP,STPLMT,TRAIL,TRAILLIT,TRAILLMT,TRAILMIT,WHATIF';
-const TRADING_HOURS_NOTE = '0930-1600';
 
-function details(res: Resolved): WireContractDetails {
+/**
+ * TWS's session lists, one entry per day for a week from today (New York):
+ * "20240313:0400-20240313:2000;...;20240316:CLOSED". Trading hours include the
+ * extended session (04:00-20:00), liquid hours are the regular session.
+ */
+export function weekSessions(nowMs: number, open: string, close: string): string {
+  const today = nyParts(nowMs);
+  const out: string[] = [];
+  for (let i = 0; i < 7; i++) {
+    const d = new Date(Date.UTC(today.year, today.month - 1, today.day + i));
+    const ymd = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
+    const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6;
+    out.push(weekend ? `${ymd}:CLOSED` : `${ymd}:${open}-${ymd}:${close}`);
+  }
+  return out.join(';');
+}
+
+function details(res: Resolved, nowMs: number): WireContractDetails {
   const c = res.wire;
   if (res.option) {
     const o = res.option;
@@ -26,8 +43,8 @@ function details(res: Resolved): WireContractDetails {
       category: o.underlying.category,
       subcategory: '',
       timeZoneId: 'US/Eastern',
-      tradingHours: tradingHours(o.expiry),
-      liquidHours: tradingHours(o.expiry),
+      tradingHours: weekSessions(nowMs, '0930', '1600'),
+      liquidHours: weekSessions(nowMs, '0930', '1600'),
       evRule: '',
       evMultiplier: 0,
       aggGroup: 2,
@@ -57,8 +74,8 @@ function details(res: Resolved): WireContractDetails {
     category: s.category,
     subcategory: s.category,
     timeZoneId: 'US/Eastern',
-    tradingHours: `${TRADING_HOURS_NOTE}`,
-    liquidHours: `${TRADING_HOURS_NOTE}`,
+    tradingHours: weekSessions(nowMs, '0400', '2000'),
+    liquidHours: weekSessions(nowMs, '0930', '1600'),
     evRule: '',
     evMultiplier: 0,
     aggGroup: 1,
@@ -74,10 +91,6 @@ function details(res: Resolved): WireContractDetails {
   });
 }
 
-function tradingHours(expiry: string): string {
-  return `${expiry}:0930-${expiry}:1600`;
-}
-
 export function registerContractHandlers(on: Register): void {
   on(RequestId.REQ_CONTRACT_DATA, (sim, conn, r) => {
     const req = decodeReqContractDetails(r, conn.version);
@@ -86,7 +99,7 @@ export function registerContractHandlers(on: Register): void {
       conn.sendError(req.reqId, 200, NO_SECURITY_DEFINITION);
       return;
     }
-    for (const m of matches) conn.send(encodeContractDetails(conn.version, req.reqId, details(m)));
+    for (const m of matches) conn.send(encodeContractDetails(conn.version, req.reqId, details(m, sim.market.now())));
     conn.send(encodeContractDetailsEnd(conn.version, req.reqId));
   });
   on(RequestId.REQ_SEC_DEF_OPT_PARAMS, (sim, conn, r) => {

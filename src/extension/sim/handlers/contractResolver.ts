@@ -14,7 +14,9 @@ export type Resolved = { wire: WireContract; stock?: Stock; option?: OptionContr
 export function resolveAll(market: Market, c: WireContract): Resolved[] {
   const inst = market.instruments;
   if (c.conId) {
-    const found = inst.byId(c.conId);
+    // Option conIds are registered when a chain is first built; a conId the client kept
+    // from an earlier session must resolve before anything asked for that chain.
+    const found = inst.byId(c.conId) ?? (buildAllChains(market), inst.byId(c.conId));
     if (!found) return [];
     return [isOption(found) ? { wire: contractFor(found, found.conId), option: found } : { wire: contractFor(found, found.conId), stock: found }];
   }
@@ -34,6 +36,10 @@ export function resolveAll(market: Market, c: WireContract): Resolved[] {
       .map((o) => ({ wire: contractFor(o, o.conId), option: o }));
   }
   return [];
+}
+
+function buildAllChains(market: Market): void {
+  for (const stock of market.instruments.stocks()) market.instruments.optionChain(stock.symbol, market.now(), market.path(stock).priceAt(market.now()));
 }
 
 /** Exactly one instrument, or undefined (none or ambiguous). */

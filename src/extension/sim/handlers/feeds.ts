@@ -31,9 +31,10 @@ export class SimFeeds {
     this.account.dropConnection(conn);
   }
 
-  /** TWS lost its market data lines (1101). */
-  dropMarketData(): void {
+  /** 1101 "data lost": market and account data subscriptions must be resubmitted. */
+  dropSubscriptions(): void {
     this.marketData.dropAll();
     this.bars.dropAll();
+    this.account.dropAll();
   }
 }

@@ -2,7 +2,8 @@
 // Under the `pacing` fault, IBKR's historical pacing rules are enforced with 162:
 // no identical request within 15 s, at most 6 requests for one contract within 2 s,
 // at most 60 requests in 10 minutes.
-import { twsUtcTime } from '../market/marketTime';
+import type { Bar } from '../market/market';
+import { nyParts, nyTimeToMs, twsDate, twsUtcTime } from '../market/marketTime';
 import { RequestId } from '../protocol/messageIds';
 import { decodeCancelHeadTimestamp, decodeCancelHistoricalData, decodeReqHeadTimestamp, decodeReqHistoricalData, encodeHeadTimestamp, encodeHistoricalData } from '../protocol/historyCodec';
 import type { ClientConnection } from '../server/clientConnection';
@@ -33,6 +34,42 @@ function violatesPacing(conn: ClientConnection, reqKey: string, conId: number): 
   log.byContract.set(conId, recent);
   log.byKey.set(reqKey, now);
   return violation;
+}
+
+/**
+ * Daily, weekly or monthly bars for a duration. "N D" is N trading days (N daily bars);
+ * W, M and Y are calendar spans ("1 Y" is about 252 daily bars, not 365). Weekly and
+ * monthly bars aggregate the daily ones and are dated by their first trading day.
+ */
+function longBars(daily: Bar[], durationStr: string, durationSeconds: number, endMs: number, barSeconds: number): Bar[] {
+  const days = /D\s*$/i.test(durationStr) ? daily.slice(-Math.round(durationSeconds / 86_400)) : daily.filter((b) => b.time > endMs - durationSeconds * 1000);
+  if (barSeconds === 86_400) return days;
+  const groupOf = (b: Bar) => {
+    const d = twsDate(b.time);
+    if (barSeconds > 7 * 86_400) return d.slice(0, 6);
+    const utc = new Date(Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8)));
+    utc.setUTCDate(utc.getUTCDate() - ((utc.getUTCDay() + 6) % 7));
+    return utc.toISOString().slice(0, 10);
+  };
+  const out: Bar[] = [];
+  let key = '';
+  for (const b of days) {
+    const k = groupOf(b);
+    const cur = out[out.length - 1];
+    if (!cur || k !== key) {
+      out.push({ ...b });
+      key = k;
+      continue;
+    }
+    const volume = cur.volume + b.volume;
+    cur.wap = Math.round(((cur.wap * cur.volume + b.wap * b.volume) / Math.max(1, volume)) * 100) / 100;
+    cur.high = Math.max(cur.high, b.high);
+    cur.low = Math.min(cur.low, b.low);
+    cur.close = b.close;
+    cur.volume = volume;
+    cur.count += b.count;
+  }
+  return out;
 }
 
 export function registerHistoryHandlers(on: Register): void {
@@ -72,10 +109,7 @@ export function registerHistoryHandlers(on: Register): void {
       conn.sendError(req.reqId, 162, PACING_MESSAGE);
       return;
     }
-    const bars =
-      barSeconds >= 86_400
-        ? sim.market.dayBars(resolved.stock, end, Math.max(1, Math.ceil(durationSeconds / 86_400)))
-        : sim.market.intradayBars(resolved.stock, end, durationSeconds * 1000, barSeconds, req.useRTH);
+    const bars = barSeconds >= 86_400 ? longBars(sim.market.dayBars(resolved.stock, end, Number.MAX_SAFE_INTEGER), req.durationStr, durationSeconds, end, barSeconds) : sim.market.intradayBars(resolved.stock, end, durationSeconds * 1000, barSeconds, req.useRTH);
     const startMs = end - durationSeconds * 1000;
     conn.send(
       encodeHistoricalData(conn.version, {
@@ -98,7 +132,10 @@ export function registerHistoryHandlers(on: Register): void {
       return;
     }
     const first = sim.market.dailyBars(resolved.stock)[0];
-    const ms = first ? first.time + 14.5 * 3600_000 : sim.market.historyStartMs;
+    // The first session of the history: its regular open (09:30 New York), or the
+    // pre-market open (04:00) when outside-RTH data counts. Bar times are New York midnights.
+    const day = first ? nyParts(first.time) : undefined;
+    const ms = day ? nyTimeToMs(day.year, day.month, day.day, req.useRTH ? 9 : 4, req.useRTH ? 30 : 0) : sim.market.historyStartMs;
     conn.send(encodeHeadTimestamp(conn.version, req.reqId, req.formatDate === 2 ? String(Math.floor(ms / 1000)) : twsUtcTime(ms)));
   });
   on(RequestId.CANCEL_HEAD_TIMESTAMP, (_sim, conn, r) => {

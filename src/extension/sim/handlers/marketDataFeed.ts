@@ -64,6 +64,11 @@ export class MarketDataFeed {
     if (conn.version >= SV.REQ_SMART_COMPONENTS) conn.send(encodeTickReqParams(conn.version, reqId, 0.01, '9c0001', 3));
     conn.send(encodeMarketDataType(conn.version, reqId, delayed ? 3 : 1));
     const sub: Subscription = { conn, reqId, conId, contract, delayed, isOption: contract.secType === 'OPT' };
+    // While TWS has lost IB's servers (1100) no quotes flow; a stream starts once they are back.
+    if (this.sim.connectivityLost && !snapshot) {
+      this.subs.set(key(conn, reqId), sub);
+      return;
+    }
     this.sendAll(sub);
     if (snapshot) {
       conn.send(encodeTickSnapshotEnd(conn.version, reqId));
@@ -88,7 +93,8 @@ export class MarketDataFeed {
   onTick(): void {
     for (const sub of this.subs.values()) {
       if (!sub.conn.isOpen) continue;
-      this.sendChanges(sub);
+      if (sub.last) this.sendChanges(sub);
+      else this.sendAll(sub);
     }
   }
 
@@ -97,8 +103,19 @@ export class MarketDataFeed {
     return this.sim.market.quote(sub.conId, sub.delayed ? now - DELAY_MS : now);
   }
 
+  /**
+   * Stock sizes and volume go out in shares to clients from MARKET_DATA_IN_SHARES (159),
+   * in round lots of 100 to older ones (TWS's compatibility behaviour since 985).
+   */
+  private sized(sub: Subscription, q: Quote): Quote {
+    if (sub.isOption || sub.conn.version >= SV.MARKET_DATA_IN_SHARES) return q;
+    const lots = (x: number) => Math.round(x / 100);
+    return { ...q, bidSize: lots(q.bidSize), askSize: lots(q.askSize), lastSize: lots(q.lastSize), volume: lots(q.volume) };
+  }
+
   private sendAll(sub: Subscription): void {
-    const q = this.quoteFor(sub);
+    const raw = this.quoteFor(sub);
+    const q = raw && this.sized(sub, raw);
     if (!q) return;
     const { conn, reqId } = sub;
     const v = conn.version;
@@ -120,7 +137,8 @@ export class MarketDataFeed {
   }
 
   private sendChanges(sub: Subscription): void {
-    const q = this.quoteFor(sub);
+    const raw = this.quoteFor(sub);
+    const q = raw && this.sized(sub, raw);
     const prev = sub.last;
     if (!q || !prev) return;
     const { conn, reqId } = sub;

@@ -4,7 +4,7 @@ import { Instruments, isOption, type OptionContract, type Stock } from './instru
 import { blackScholes, type OptionGreeks } from './optionPricing';
 import { dailyHistory, RandomWalkPath, ReplayPath, roundCents, STEP_SECONDS, type Ohlcv, type PricePath } from './pricePath';
 import { hashString } from './rng';
-import { isRegularHours, nyParts, nyTimeToMs } from './marketTime';
+import { nyParts, nyTimeToMs } from './marketTime';
 import type { SimClock } from './simClock';
 
 export interface Quote {
@@ -14,6 +14,7 @@ export interface Quote {
   bidSize: number;
   askSize: number;
   lastSize: number;
+  /** Shares traded today (from the regular open). */
   volume: number;
   open: number;
   high: number;
@@ -52,6 +53,8 @@ export class Market {
   private readonly daily = new Map<number, Bar[]>();
   private readonly dailyDays: number;
   private readonly rate: number;
+  /** Per New York day: [04:00, 09:30, 16:00, 20:00] in epoch ms, or null at weekends. */
+  private readonly sessions = new Map<string, [number, number, number, number] | null>();
 
   constructor(opts: MarketOptions) {
     this.instruments = opts.instruments;
@@ -144,7 +147,7 @@ export class Market {
     }
     const daily = this.dailyBars(stock);
     const prevClose = dayOpenMs > this.historyStartMs ? path.priceAt(dayOpenMs - 1) : (daily[daily.length - 1] as Bar).close;
-    return { open: path.step(from).open, high, low, close: prevClose, volume: Math.round(volume / 100) };
+    return { open: path.step(from).open, high, low, close: prevClose, volume };
   }
 
   /** Daily bars before the intraday history starts (weekdays), ending at its first open. */
@@ -178,11 +181,35 @@ export class Market {
     const firstBar = Math.floor(start / barMs) * barMs;
     const bars: Bar[] = [];
     for (let t = Math.max(firstBar, this.historyStartMs); t < end; t += barMs) {
-      if (useRth && !isRegularHours(t)) continue;
-      const bar = this.aggregate(path, t, Math.min(t + barMs, end));
+      // Stocks trade 04:00-20:00 on weekdays: no bars at night or at weekends, even without
+      // useRTH. A bar straddling a session edge keeps only its part inside the session and is
+      // dated from there (RTH hour bars: 09:30-10:00, 10:00-11:00, ...).
+      const span = this.clipToSession(t, Math.min(t + barMs, end), useRth);
+      if (!span) continue;
+      const bar = this.aggregate(path, span[0], span[1]);
       if (bar) bars.push(bar);
     }
     return bars;
+  }
+
+  /** The part of [fromMs, toMs) inside a regular (or extended) session, or undefined. */
+  private clipToSession(fromMs: number, toMs: number, useRth: boolean): [number, number] | undefined {
+    for (const ms of [fromMs, toMs - 1]) {
+      const p = nyParts(ms);
+      const key = `${p.year}-${p.month}-${p.day}`;
+      let day = this.sessions.get(key);
+      if (day === undefined) {
+        const at = (h: number, m: number) => nyTimeToMs(p.year, p.month, p.day, h, m);
+        day = p.weekday === 0 || p.weekday === 6 ? null : [at(4, 0), at(9, 30), at(16, 0), at(20, 0)];
+        this.sessions.set(key, day);
+      }
+      if (!day) continue;
+      const [open, close] = useRth ? [day[1], day[2]] : [day[0], day[3]];
+      const from = Math.max(fromMs, open);
+      const to = Math.min(toMs, close);
+      if (from < to) return [from, to];
+    }
+    return undefined;
   }
 
   /** Daily bars (weekdays) ending at `endMs`, today's partial bar included while the day runs. */

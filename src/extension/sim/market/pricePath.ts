@@ -1,6 +1,7 @@
 // Price paths at the simulator's base resolution (5-second steps, the size of TWS's
 // real-time bars). A path is either a seeded random walk with regime switches, or a
 // CSV of OHLC rows replayed one row per step, scaled to the symbol's price.
+import { nyParts, nyTimeToMs } from './marketTime';
 import { Rng } from './rng';
 
 export const STEP_SECONDS = 5;
@@ -41,12 +42,51 @@ const REGIMES: Regime[] = [
   { name: 'stressed', volMultiplier: 2.2, annualDrift: -0.2, exit: 1 / 600 },
 ];
 
+/**
+ * How active the market is at a time: 1 in the regular session (09:30-16:00 New York),
+ * `extended` in pre-market and after-hours (04:00-09:30, 16:00-20:00), less at night
+ * and at weekends (`closed`). It scales a step's volatility, drift and volume, so the annual
+ * volatility of a stock is spent in its trading hours and nights and weekends leave
+ * only small gaps (as real prices do), not 2.5 extra trading days' worth of moves.
+ */
+const ACTIVITY = { regular: 1, extended: 0.3, closed: 0.1 };
+
+interface ActivitySegment {
+  fromMs: number;
+  toMs: number;
+  level: number;
+}
+
+function activitySegment(ms: number): ActivitySegment {
+  const p = nyParts(ms);
+  const at = (h: number, m: number) => nyTimeToMs(p.year, p.month, p.day, h, m);
+  // Noon plus 24 hours is tomorrow whatever daylight saving does overnight.
+  const tomorrow = nyParts(at(12, 0) + 86_400_000);
+  const midnight = nyTimeToMs(tomorrow.year, tomorrow.month, tomorrow.day, 0, 0);
+  if (p.weekday === 0 || p.weekday === 6) return { fromMs: at(0, 0), toMs: midnight, level: ACTIVITY.closed };
+  const bounds: Array<[number, number]> = [
+    [at(0, 0), ACTIVITY.closed],
+    [at(4, 0), ACTIVITY.extended],
+    [at(9, 30), ACTIVITY.regular],
+    [at(16, 0), ACTIVITY.extended],
+    [at(20, 0), ACTIVITY.closed],
+    [midnight, NaN],
+  ];
+  for (let k = 0; k < bounds.length - 1; k++) {
+    const [from, level] = bounds[k] as [number, number];
+    const to = (bounds[k + 1] as [number, number])[0];
+    if (ms >= from && ms < to) return { fromMs: from, toMs: to, level };
+  }
+  return { fromMs: ms, toMs: ms + STEP_MS, level: ACTIVITY.closed };
+}
+
 /** A seeded geometric random walk whose drift and volatility switch between regimes. */
 export class RandomWalkPath implements PricePath {
   private readonly rng: Rng;
   private readonly closes: number[] = [];
   private readonly bars: Ohlcv[] = [];
   private regime = 0;
+  private segment: ActivitySegment | undefined;
 
   constructor(
     readonly startMs: number,
@@ -74,18 +114,24 @@ export class RandomWalkPath implements PricePath {
     return roundCents(bar.open + (bar.close - bar.open) * frac);
   }
 
+  private activityAt(ms: number): number {
+    if (!this.segment || ms < this.segment.fromMs || ms >= this.segment.toMs) this.segment = activitySegment(ms);
+    return this.segment.level;
+  }
+
   private generateNext(): void {
     const rng = this.rng;
     if (rng.next() < (REGIMES[this.regime] as Regime).exit) this.regime = rng.int(0, REGIMES.length - 1);
     const r = REGIMES[this.regime] as Regime;
-    const sigma = (this.annualVol * r.volMultiplier) / Math.sqrt(STEPS_PER_YEAR);
-    const mu = r.annualDrift / STEPS_PER_YEAR - (sigma * sigma) / 2;
+    const activity = this.activityAt(this.startMs + this.bars.length * STEP_MS);
+    const sigma = (this.annualVol * r.volMultiplier * activity) / Math.sqrt(STEPS_PER_YEAR);
+    const mu = (r.annualDrift * activity * activity) / STEPS_PER_YEAR - (sigma * sigma) / 2;
     const open = this.closes.length ? (this.closes[this.closes.length - 1] as number) : this.startPrice;
     const close = Math.max(0.01, open * Math.exp(mu + sigma * rng.normal()));
     const wick = Math.abs(rng.normal()) * sigma * open * 0.5;
     const high = roundCents(Math.max(open, close) + wick);
     const low = roundCents(Math.max(0.01, Math.min(open, close) - Math.abs(rng.normal()) * sigma * open * 0.5));
-    const volume = Math.max(1, Math.round(this.avgStepVolume * (0.5 + rng.next()) * r.volMultiplier));
+    const volume = Math.max(1, Math.round(this.avgStepVolume * (0.5 + rng.next()) * r.volMultiplier * activity * activity));
     this.closes.push(close);
     this.bars.push({ open: roundCents(open), high, low, close: roundCents(close), volume });
   }

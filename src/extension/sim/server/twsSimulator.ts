@@ -158,9 +158,8 @@ export class TwsSimulator implements ConnectionHost {
     }
     const handler = this.handlers.get(msgId);
     if (!handler) {
-      const reqId = reader.fields.length > 1 ? Number(reader.fields[1]) : -1;
       if (msgId in RequestId) {
-        conn.sendError(Number.isInteger(reqId) ? reqId : -1, 10225, `${requestName(msgId)} (message ${msgId}) is not supported by the IBKR AI Trader simulator.`);
+        conn.sendError(requestIdOf(msgId, reader.fields), 321, `Error validating request.-'sim' : cause - ${requestName(msgId)} (message ${msgId}) is not supported by the IBKR AI Trader simulator.`);
       } else {
         conn.sendError(-1, 505, `Fatal Error: Unknown message id ${msgId}.`);
       }
@@ -246,7 +245,7 @@ export class TwsSimulator implements ConnectionHost {
         later(outageSeconds, () => {
           this.connectivityLost = false;
           if (restoreCode === 1101) {
-            this.feeds.dropMarketData();
+            this.feeds.dropSubscriptions();
             this.broadcastError(1101, 'Connectivity between IB and Trader Workstation has been restored - data lost.*');
           } else {
             this.broadcastError(1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained. All data farms are connected: usfarm; ushmds; secdefil.');
@@ -263,6 +262,23 @@ export class TwsSimulator implements ConnectionHost {
       });
     }
   }
+}
+
+/** Requests without a request id: the error for them goes to -1. */
+const NO_REQ_ID = new Set<number>([
+  RequestId.REQ_SCANNER_PARAMETERS, RequestId.REQ_FAMILY_CODES, RequestId.REQ_MKT_DEPTH_EXCHANGES, RequestId.REQ_NEWS_PROVIDERS,
+  RequestId.REQ_NEWS_BULLETINS, RequestId.CANCEL_NEWS_BULLETINS, RequestId.SET_SERVER_LOGLEVEL, RequestId.REQ_FA, RequestId.QUERY_DISPLAY_GROUPS,
+]);
+
+/**
+ * The request id of a message the simulator does not implement: after the version
+ * field for the classic messages, first for those added without one (id 79 and up).
+ */
+function requestIdOf(msgId: number, fields: readonly string[]): number {
+  if (NO_REQ_ID.has(msgId)) return -1;
+  const raw = msgId >= RequestId.REQ_SOFT_DOLLAR_TIERS ? fields[0] : fields[1];
+  const n = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isInteger(n) ? n : -1;
 }
 
 /** Creates and starts a simulator. */
