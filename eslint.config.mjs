@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'models/**', '.vscode-test/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', 'models/**', '.vscode-test/**', '.e2e/**', 'artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
