@@ -1,6 +1,6 @@
 // Wall-clock time in an IANA time zone, and regular trading hours. Intl formatting costs
-// microseconds, so zone offsets are cached per 15-minute bucket: every zone in use today
-// changes its offset on a quarter hour, so the offset is constant inside a bucket.
+// microseconds, so each zone's offset transitions are found once per year (weekly samples,
+// then a binary search to the minute) and later look-ups are a scan of a few segments.
 
 export interface ZonedTime {
   readonly year: number;
@@ -30,10 +30,18 @@ export const US_REGULAR_HOURS: SessionHours = {
   weekdays: [1, 2, 3, 4, 5],
 };
 
-const BUCKET_MS = 15 * 60_000;
-const MAX_CACHE = 200_000;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const SAMPLE_MS = 7 * DAY_MS;
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCaches = new Map<string, Map<number, number>>();
+
+/** Constant-offset segments covering one UTC year: starts[i] .. starts[i+1] has offsets[i]. */
+interface YearSegments {
+  readonly starts: number[];
+  readonly offsets: number[];
+}
+
+const segmentCache = new Map<string, Map<number, YearSegments>>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -54,25 +62,52 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function computeOffset(utcMs: number, timeZone: string): number {
+/** Offset by asking Intl: the slow path. */
+export function computeZoneOffsetMs(utcMs: number, timeZone: string): number {
   const parts = formatter(timeZone).formatToParts(new Date(utcMs));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall - Math.floor(utcMs / 1000) * 1000;
 }
 
+function yearSegments(year: number, timeZone: string): YearSegments {
+  const start = Date.UTC(year, 0, 1);
+  const end = Date.UTC(year + 1, 0, 1);
+  const starts = [start];
+  const offsets = [computeZoneOffsetMs(start, timeZone)];
+  let prevT = start;
+  let prevOffset = offsets[0]!;
+  for (let t = Math.min(start + SAMPLE_MS, end); ; t = Math.min(t + SAMPLE_MS, end)) {
+    const o = computeZoneOffsetMs(t, timeZone);
+    if (o !== prevOffset) {
+      // the change is in (prevT, t]: narrow it to the minute
+      let lo = prevT;
+      let hi = t;
+      while (hi - lo > MINUTE_MS) {
+        const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
+        if (computeZoneOffsetMs(mid, timeZone) === prevOffset) lo = mid;
+        else hi = mid;
+      }
+      starts.push(hi);
+      offsets.push(o);
+      prevOffset = o;
+    }
+    prevT = t;
+    if (t >= end) break;
+  }
+  return { starts, offsets };
+}
+
 /** Offset of local wall time from UTC in ms (e.g. -4 h during US daylight saving time). */
 export function zoneOffsetMs(utcMs: number, timeZone: string): number {
-  let cache = offsetCaches.get(timeZone);
-  if (!cache) offsetCaches.set(timeZone, (cache = new Map()));
-  const bucket = Math.floor(utcMs / BUCKET_MS);
-  let offset = cache.get(bucket);
-  if (offset === undefined) {
-    if (cache.size >= MAX_CACHE) cache.clear();
-    offset = computeOffset(bucket * BUCKET_MS, timeZone);
-    cache.set(bucket, offset);
-  }
-  return offset;
+  let years = segmentCache.get(timeZone);
+  if (!years) segmentCache.set(timeZone, (years = new Map()));
+  const year = new Date(utcMs).getUTCFullYear();
+  let seg = years.get(year);
+  if (!seg) years.set(year, (seg = yearSegments(year, timeZone)));
+  let i = seg.starts.length - 1;
+  while (i > 0 && utcMs < seg.starts[i]!) i--;
+  return seg.offsets[i]!;
 }
 
 export function zonedTime(utcMs: number, timeZone: string): ZonedTime {

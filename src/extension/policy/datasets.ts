@@ -1,0 +1,73 @@
+// Bar files that ship with the project's packages, by symbol, and the default model folder.
+// Paths are found by walking up from the working directory and from this file, so the
+// same code works under tsx (src/...) and bundled (dist/...).
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export interface BuiltinDataset {
+  readonly symbol: string;
+  /** path inside node_modules */
+  readonly file: string;
+  /** the file holds several symbols in a symbol column */
+  readonly multiSymbol: boolean;
+  readonly description: string;
+}
+
+const SP500: BuiltinDataset = {
+  symbol: 'SPX',
+  file: 'vega-datasets/data/sp500-2000.csv',
+  multiSymbol: false,
+  description: 'S&P 500 index, daily OHLCV 2000-01-03..2020-04-17 (vega-datasets)',
+};
+
+const monthly = (symbol: string): BuiltinDataset => ({
+  symbol,
+  file: 'vega-datasets/data/stocks.csv',
+  multiSymbol: true,
+  description: `${symbol} monthly closes 2000-2010, date and price only (vega-datasets)`,
+});
+
+export const BUILTIN_DATASETS: Readonly<Record<string, BuiltinDataset>> = {
+  SPX: SP500,
+  MSFT: monthly('MSFT'),
+  AMZN: monthly('AMZN'),
+  IBM: monthly('IBM'),
+  GOOG: monthly('GOOG'),
+  AAPL: monthly('AAPL'),
+};
+
+const ALIASES: Readonly<Record<string, string>> = { '^GSPC': 'SPX', GSPC: 'SPX', SP500: 'SPX', '^SPX': 'SPX' };
+
+export const DEFAULT_SYMBOL = 'SPX';
+export const DEFAULT_MODEL = 'models/ppo-sp500';
+
+/** First existing `relative` path found walking up from the working directory, then from this module. */
+export function findUp(relative: string, starts: readonly string[] = [process.cwd(), __dirname]): string | undefined {
+  for (const start of starts) {
+    let dir = resolve(start);
+    for (;;) {
+      const candidate = join(dir, relative);
+      if (existsSync(candidate)) return candidate;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return undefined;
+}
+
+export function builtinDataset(symbol: string): BuiltinDataset | undefined {
+  const key = symbol.trim().toUpperCase();
+  return BUILTIN_DATASETS[ALIASES[key] ?? key];
+}
+
+/** Absolute path of a built-in dataset's file, or undefined when the package is not installed. */
+export function builtinDatasetPath(ds: BuiltinDataset): string | undefined {
+  return findUp(join('node_modules', ds.file));
+}
+
+/** The shipped demo model's folder, if present. */
+export function defaultModelDir(): string | undefined {
+  const manifest = findUp(join(DEFAULT_MODEL, 'manifest.json'));
+  return manifest ? dirname(manifest) : undefined;
+}
