@@ -6,6 +6,8 @@ type CommandModule = { run(argv: string[]): Promise<number> };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   sim: { summary: 'run the embedded TWS simulator', load: () => import('./simCommand') },
+  backtest: { summary: 'run a policy over historical bars and write a report', load: () => import('./backtestCommand') },
+  doctor: { summary: 'check the setup to TWS / IB Gateway and name the cause and the fix', load: () => import('./doctorCommand') },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,106 @@
+// Wall time of `npm run doctor -- --json` per simulator fault mode (and a closed port):
+// the CLI as a real process (node --import tsx, as `npm run doctor` runs it, minus
+// npm's own start-up), and runChecks in process. Prints JSON.
+//   npx tsx bench/doctorBench.ts [--runs N] [--via node|npm]
+// --via npm spawns `npm run -s doctor -- ...` (npm's start-up included) instead of node.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runChecks } from '../src/extension/doctor';
+import { ENV_KEYS } from '../src/extension/doctor/config';
+import type { Report } from '../src/extension/doctor/types';
+import { parseFaults } from '../src/extension/sim/server/faults';
+import { startSimulator } from '../src/extension/sim/server/twsSimulator';
+import { defaultSimOptions } from '../src/extension/sim/simOptions';
+
+const ROOT = resolve(__dirname, '..');
+const MODES = ['healthy', 'api-disabled', 'client-id-in-use', 'read-only', 'no-market-data', 'competing-session', 'old-server', 'closed-port'] as const;
+
+function cliRun(port: number, envFile: string, via: 'node' | 'npm'): Promise<{ wallMs: number; code: number | null; report?: Report }> {
+  return new Promise((done) => {
+    const env = { ...process.env };
+    for (const keys of Object.values(ENV_KEYS)) for (const k of keys) delete env[k];
+    const t0 = performance.now();
+    const args = ['--port', String(port), '--json', '--env-file', envFile];
+    const child =
+      via === 'npm'
+        ? spawn('npm', ['run', '-s', 'doctor', '--', ...args], { cwd: ROOT, env, shell: process.platform === 'win32' })
+        : spawn(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'doctor', ...args], { cwd: ROOT, env });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      const wallMs = Math.round(performance.now() - t0);
+      let report: Report | undefined;
+      try {
+        report = JSON.parse(out) as Report;
+      } catch {
+        // leave undefined
+      }
+      done({ wallMs, code, report });
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--runs');
+  const runs = i > 0 ? Math.max(1, Number(process.argv[i + 1]) || 3) : 3;
+  const via = process.argv.includes('npm') ? 'npm' : 'node';
+  const envFile = join(mkdtempSync(join(tmpdir(), 'doctor-bench-')), 'empty.env');
+  writeFileSync(envFile, '');
+  const results: Record<string, unknown>[] = [];
+  for (const mode of MODES) {
+    const cli: number[] = [];
+    const inProcess: number[] = [];
+    let verdict = '';
+    let failing = '';
+    let warning = '';
+    let exitCode: number | null = null;
+    for (let r = 0; r < runs; r++) {
+      const sim =
+        mode === 'closed-port'
+          ? undefined
+          : await startSimulator(defaultSimOptions({ port: 0, startMs: Date.now(), faults: parseFaults(mode === 'healthy' ? [] : [mode]) }));
+      const port = sim ? sim.port : await freePort();
+      try {
+        const c = await cliRun(port, envFile, via);
+        cli.push(c.wallMs);
+        exitCode = c.code;
+        verdict = c.report?.verdict ?? 'no report';
+        failing = c.report?.checks.find((x) => x.status === 'fail')?.id ?? '';
+        warning = c.report?.checks.find((x) => x.status === 'warn')?.id ?? '';
+        const rep = await runChecks({ flags: { port: String(port) }, envFile: null });
+        inProcess.push(Math.round(rep.durationMs));
+      } finally {
+        await sim?.stop();
+      }
+    }
+    results.push({
+      mode,
+      verdict,
+      exitCode,
+      failingCheck: failing || null,
+      firstWarning: warning || null,
+      cliWallMs: { median: median(cli), max: Math.max(...cli), runs: cli },
+      inProcessMs: { median: median(inProcess), max: Math.max(...inProcess), runs: inProcess },
+    });
+  }
+  const os = await import('node:os');
+  console.log(JSON.stringify({ node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), via, runsPerMode: runs, results }, null, 2));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
