@@ -1,0 +1,269 @@
+// Positions, account values and summary, P&L per account and per position. Positions and
+// account values are streamed for the whole session (reqPositions, reqAccountUpdates) and
+// rebuilt from scratch by every (re)connect's sync; P&L subscriptions survive reconnects.
+import { BrokerError, ClientCode } from './errors';
+import type { Gateway } from './gateway';
+import { Observable, Stream } from './observable';
+import type { AccountPnl, AccountSnapshot, AccountSummaryRow, PortfolioItem, Position, PositionPnl } from './types';
+
+export const DEFAULT_SUMMARY_TAGS = [
+  'NetLiquidation',
+  'TotalCashValue',
+  'SettledCash',
+  'BuyingPower',
+  'EquityWithLoanValue',
+  'GrossPositionValue',
+  'InitMarginReq',
+  'MaintMarginReq',
+  'AvailableFunds',
+  'ExcessLiquidity',
+  'Cushion',
+  'DayTradesRemaining',
+  'Leverage',
+];
+
+export function positionKey(account: string, conId: number | undefined): string {
+  return `${account}:${conId ?? 0}`;
+}
+
+/** A live value (P&L) that follows the session across reconnects. */
+export class LiveValue<T> {
+  readonly value = new Observable<T | undefined>(undefined);
+  readonly updates = new Stream<T>();
+  readonly lastError = new Observable<BrokerError | undefined>(undefined);
+  constructor(private readonly closer: () => void) {}
+  close(): void {
+    this.closer();
+    this.updates.end();
+  }
+}
+
+interface PnlSub {
+  kind: 'account' | 'position';
+  account: string;
+  conId?: number;
+  reqId?: number;
+  live: LiveValue<AccountPnl> | LiveValue<PositionPnl>;
+}
+
+export class AccountService {
+  /** Positions by account:conId, as TWS last reported them (quantity 0 = closed today). */
+  readonly positions = new Observable<ReadonlyMap<string, Position>>(new Map());
+  readonly positionUpdates = new Stream<Position>();
+  readonly snapshot = new Observable<AccountSnapshot | undefined>(undefined);
+  private staging: Map<string, Position> | undefined;
+  private values: Record<string, string> = {};
+  private portfolio = new Map<number, PortfolioItem>();
+  private readonly pnlSubs = new Set<PnlSub>();
+
+  constructor(private readonly gw: Gateway) {
+    const hub = gw.hub;
+    hub.on('position', (p) => {
+      if (this.staging) {
+        this.staging.set(positionKey(p.account, p.contract.conId), p);
+        return;
+      }
+      const next = new Map(this.positions.value);
+      next.set(positionKey(p.account, p.contract.conId), p);
+      this.positions.set(next);
+      this.positionUpdates.emit(p);
+    });
+    hub.on('positionEnd', () => {
+      const req = gw.registry.get<Map<string, Position>>('positions');
+      if (req && this.staging) {
+        const staged = this.staging;
+        this.staging = undefined;
+        req.resolve(staged);
+      }
+    });
+    hub.on('accountValue', (v) => {
+      if (v.account && gw.session && v.account !== gw.session.accountId) return;
+      this.values[v.currency && v.currency !== '' ? `${v.key}:${v.currency}` : v.key] = v.value;
+      if (!this.values[v.key] || v.currency === '' || v.currency === this.values.Currency || v.currency === 'BASE') this.values[v.key] = v.value;
+      this.publish();
+    });
+    hub.on('portfolio', (item) => {
+      if (item.account && gw.session && item.account !== gw.session.accountId) return;
+      if (item.contract.conId) this.portfolio.set(item.contract.conId, item);
+      this.publish();
+    });
+    hub.on('accountDownloadEnd', (account) => {
+      this.publish();
+      gw.registry.get<AccountSnapshot | undefined>('accountUpdates')?.resolve(this.snapshot.value ?? emptySnapshot(account, gw.clock.now()));
+    });
+    hub.on('accountSummary', (reqId, account, tag, value, currency) => gw.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId)?.push({ account, tag, value, currency }));
+    hub.on('accountSummaryEnd', (reqId) => {
+      const req = gw.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId);
+      req?.resolve(req.rows);
+    });
+    hub.on('pnl', (reqId, daily, unrealized, realized) => {
+      for (const s of this.pnlSubs) {
+        if (s.reqId !== reqId || s.kind !== 'account') continue;
+        const v: AccountPnl = { account: s.account, daily, at: gw.clock.now(), ...(unrealized !== undefined ? { unrealized } : {}), ...(realized !== undefined ? { realized } : {}) };
+        const live = s.live as LiveValue<AccountPnl>;
+        live.value.set(v);
+        live.updates.emit(v);
+      }
+    });
+    hub.on('pnlSingle', (reqId, position, daily, unrealized, realized, value) => {
+      for (const s of this.pnlSubs) {
+        if (s.reqId !== reqId || s.kind !== 'position') continue;
+        const v: PositionPnl = {
+          account: s.account,
+          conId: s.conId!,
+          position,
+          daily,
+          value,
+          at: gw.clock.now(),
+          ...(unrealized !== undefined ? { unrealized } : {}),
+          ...(realized !== undefined ? { realized } : {}),
+        };
+        const live = s.live as LiveValue<PositionPnl>;
+        live.value.set(v);
+        live.updates.emit(v);
+      }
+    });
+    hub.on('error', (reqId, code, message) => {
+      for (const s of this.pnlSubs) if (s.reqId === reqId) s.live.lastError.set(new BrokerError({ reqId, code, message }));
+    });
+  }
+
+  /** Positions as a list (non-zero only unless `includeClosed`). */
+  list(includeClosed = false): Position[] {
+    return [...this.positions.value.values()].filter((p) => includeClosed || p.quantity !== 0);
+  }
+
+  position(conId: number, account = this.gw.session?.accountId): Position | undefined {
+    return account ? this.positions.value.get(positionKey(account, conId)) : undefined;
+  }
+
+  // ---------- sync (called by the reconciler on every session) ----------
+
+  /** reqPositions until positionEnd; replaces the position map. The subscription stays on. */
+  async syncPositions(timeoutMs: number): Promise<Map<string, Position>> {
+    this.staging = new Map();
+    const req = this.gw.request<Map<string, Position>>({
+      key: 'positions',
+      kind: 'positions',
+      timeoutMs,
+      send: (api) => api.reqPositions(),
+      onSettle: () => {
+        this.staging = undefined;
+      },
+    });
+    const staged = await req.promise;
+    this.positions.set(staged);
+    return staged;
+  }
+
+  /** reqAccountUpdates(true) until accountDownloadEnd; values and portfolio keep streaming. */
+  async syncAccountValues(timeoutMs: number): Promise<AccountSnapshot | undefined> {
+    const session = this.gw.requireSession('account values');
+    this.values = {};
+    this.portfolio = new Map();
+    const req = this.gw.request<AccountSnapshot | undefined>({
+      key: 'accountUpdates',
+      kind: 'account values',
+      timeoutMs,
+      send: (api) => api.reqAccountUpdates(true, session.accountId),
+    });
+    return req.promise;
+  }
+
+  // ---------- one-shot ----------
+
+  /** reqAccountSummary for `tags`, then cancelled. */
+  async summary(tags: string[] = DEFAULT_SUMMARY_TAGS, group = 'All', timeoutMs = this.gw.config.timeouts.requestMs): Promise<AccountSummaryRow[]> {
+    this.gw.requireSession('account summary');
+    const reqId = this.gw.takeId();
+    const req = this.gw.request<AccountSummaryRow[], AccountSummaryRow>({
+      key: reqId,
+      kind: 'account summary',
+      timeoutMs,
+      send: (api) => api.reqAccountSummary(reqId, group, tags.join(',')),
+      onSettle: () => void this.gw.send('cancelAccountSummary', (api) => api.cancelAccountSummary(reqId)).catch(() => {}),
+    });
+    return req.promise;
+  }
+
+  // ---------- P&L ----------
+
+  /** Daily / unrealized / realized P&L of the account, updated by TWS about once a second. */
+  subscribePnl(account?: string): LiveValue<AccountPnl> {
+    const sub: PnlSub = { kind: 'account', account: account ?? this.gw.session?.accountId ?? this.gw.config.account ?? '', live: undefined as never };
+    sub.live = new LiveValue<AccountPnl>(() => this.closePnl(sub));
+    this.pnlSubs.add(sub);
+    this.activatePnl(sub);
+    return sub.live as LiveValue<AccountPnl>;
+  }
+
+  /** P&L of one position (by conId). */
+  subscribePositionPnl(conId: number, account?: string): LiveValue<PositionPnl> {
+    if (!conId) throw new BrokerError({ code: ClientCode.InvalidRequest, message: 'position P&L needs a conId' });
+    const sub: PnlSub = { kind: 'position', conId, account: account ?? this.gw.session?.accountId ?? this.gw.config.account ?? '', live: undefined as never };
+    sub.live = new LiveValue<PositionPnl>(() => this.closePnl(sub));
+    this.pnlSubs.add(sub);
+    this.activatePnl(sub);
+    return sub.live as LiveValue<PositionPnl>;
+  }
+
+  private activatePnl(sub: PnlSub): void {
+    if (!this.gw.isReady) return;
+    const session = this.gw.session!;
+    if (!sub.account) sub.account = session.accountId;
+    const reqId = this.gw.takeId();
+    sub.reqId = reqId;
+    const send = sub.kind === 'account' ? this.gw.send('reqPnL', (api) => api.reqPnL(reqId, sub.account)) : this.gw.send('reqPnLSingle', (api) => api.reqPnLSingle(reqId, sub.account, sub.conId!));
+    send.catch((err: unknown) => sub.live.lastError.set(err instanceof BrokerError ? err : new BrokerError({ reqId, code: ClientCode.ConnectionLost, message: String(err) })));
+  }
+
+  private closePnl(sub: PnlSub): void {
+    if (!this.pnlSubs.delete(sub)) return;
+    const reqId = sub.reqId;
+    if (reqId === undefined || !this.gw.hasSession) return;
+    void this.gw.send('cancelPnL', (api) => (sub.kind === 'account' ? api.cancelPnL(reqId) : api.cancelPnLSingle(reqId))).catch(() => {});
+  }
+
+  /** Session ready: (re)subscribe every P&L stream with fresh request ids. */
+  onReady(): void {
+    for (const sub of this.pnlSubs) this.activatePnl(sub);
+  }
+
+  onLost(): void {
+    this.staging = undefined;
+    for (const sub of this.pnlSubs) delete sub.reqId;
+  }
+
+  /** 1101: TWS dropped account subscriptions too. */
+  resubscribeAfterDataLoss(): void {
+    for (const sub of this.pnlSubs) {
+      const old = sub.reqId;
+      if (old !== undefined) void this.gw.send('cancelPnL', (api) => (sub.kind === 'account' ? api.cancelPnL(old) : api.cancelPnLSingle(old))).catch(() => {});
+      this.activatePnl(sub);
+    }
+  }
+
+  private publish(): void {
+    const account = this.gw.session?.accountId ?? this.values.AccountCode ?? '';
+    const n = (k: string) => {
+      const v = Number(this.values[k]);
+      return Number.isFinite(v) && this.values[k] !== undefined ? v : undefined;
+    };
+    const snap: AccountSnapshot = { account, values: { ...this.values }, portfolio: [...this.portfolio.values()], updatedAt: this.gw.clock.now() };
+    const set = (k: 'netLiquidation' | 'totalCashValue' | 'buyingPower' | 'availableFunds' | 'excessLiquidity', key: string) => {
+      const v = n(key);
+      if (v !== undefined) snap[k] = v;
+    };
+    set('netLiquidation', 'NetLiquidation');
+    set('totalCashValue', 'TotalCashValue');
+    set('buyingPower', 'BuyingPower');
+    set('availableFunds', 'AvailableFunds');
+    set('excessLiquidity', 'ExcessLiquidity');
+    if (this.values.Currency) snap.currency = this.values.Currency;
+    this.snapshot.set(snap);
+  }
+}
+
+function emptySnapshot(account: string, at: number): AccountSnapshot {
+  return { account, values: {}, portfolio: [], updatedAt: at };
+}

@@ -1,0 +1,344 @@
+// Historical bars (paced by IBKR's historical rules), 5-second real-time bars, and bar
+// subscriptions of the size a policy wants, with completed-bar events:
+//   source 'realtime': 5-second real-time bars aggregated to N seconds;
+//   source 'history':  reqHistoricalData keepUpToDate at the largest TWS bar size that
+//                      divides N, completed when TWS moves to the next bar, aggregated to N.
+// After a reconnect or 1101 every subscription is requested again and the gap is filled
+// from history, so a policy sees every completed bar once and in order.
+import { BarAggregator, UpdatingBar, sourceBarSize } from './barAggregator';
+import type { ContractService } from './contracts';
+import { describeContract } from './contracts';
+import { BrokerError, ClientCode, failsRequest } from './errors';
+import type { Gateway } from './gateway';
+import { Observable, Stream } from './observable';
+import type { HistoricalRequestKey } from './pacer';
+import type { PendingRequest } from './requestRegistry';
+import type { Bar, BrokerContract, HistoricalQuery, WhatToShow } from './types';
+
+export interface BarSubscriptionOptions {
+  /** Size of the bars wanted, in seconds (a multiple of 5). */
+  barSeconds: number;
+  source?: 'realtime' | 'history';
+  /** History to load first into `history`, e.g. "3600 S", "2 D". */
+  backfill?: string;
+  whatToShow?: WhatToShow;
+  useRth?: boolean;
+}
+
+export class BarStream {
+  /** Completed bars of `barSeconds`, in time order, each once. */
+  readonly bars = new Stream<Bar>();
+  /** Completed bars from the initial backfill. */
+  readonly history: Bar[] = [];
+  /** The bar being built. */
+  readonly partial = new Observable<Bar | undefined>(undefined);
+  readonly error = new Observable<BrokerError | undefined>(undefined);
+  /** Times this stream was (re)subscribed at TWS. */
+  subscriptions = 0;
+  closed = false;
+
+  constructor(
+    readonly contract: BrokerContract,
+    readonly options: Required<Omit<BarSubscriptionOptions, 'backfill'>> & { backfill?: string },
+    private readonly closer: (s: BarStream) => void,
+  ) {}
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closer(this);
+    this.bars.end();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Bar> {
+    return this.bars[Symbol.asyncIterator]();
+  }
+}
+
+interface BarSub {
+  stream: BarStream;
+  agg: BarAggregator;
+  sourceSeconds: number;
+  sourceSize: string;
+  upd?: UpdatingBar;
+  reqId?: number;
+  activations: number;
+  /** Real-time bars held back while the gap is filled from history. */
+  buffer?: Bar[];
+}
+
+export class BarService {
+  private readonly subs = new Set<BarSub>();
+  private readonly byReqId = new Map<number, BarSub>();
+
+  constructor(
+    private readonly gw: Gateway,
+    private readonly contracts: ContractService,
+  ) {
+    const hub = gw.hub;
+    hub.on('historicalBar', (reqId, bar) => gw.registry.get<Bar[], Bar>(reqId)?.push(bar));
+    hub.on('historicalEnd', (reqId) => {
+      const req = gw.registry.get<Bar[], Bar>(reqId);
+      req?.resolve(req.rows);
+    });
+    hub.on('currentTime', (t) => gw.registry.get<number>('currentTime')?.resolve(t * 1000));
+    hub.on('realtimeBar', (reqId, bar) => {
+      const sub = this.byReqId.get(reqId);
+      if (!sub) return;
+      if (sub.buffer) sub.buffer.push(bar);
+      else this.feed(sub, [bar], true);
+    });
+    hub.on('historicalUpdate', (reqId, bar) => {
+      const sub = this.byReqId.get(reqId);
+      if (!sub?.upd) return;
+      const done = sub.upd.push(bar);
+      if (done) this.feed(sub, [done], true);
+      else this.publishPartial(sub);
+    });
+    hub.on('error', (reqId, code, message) => {
+      const sub = this.byReqId.get(reqId);
+      if (!sub || !failsRequest(code, message)) return;
+      this.byReqId.delete(reqId);
+      sub.reqId = undefined;
+      sub.stream.error.set(new BrokerError({ reqId, code, message: `bars of ${describeContract(sub.stream.contract)}: ${message}` }));
+    });
+  }
+
+  /** reqHistoricalData (not kept up to date), paced by IBKR's historical rules. */
+  async historical(contract: BrokerContract, q: HistoricalQuery, timeoutMs = this.gw.config.timeouts.historicalMs): Promise<Bar[]> {
+    const resolved = await this.contracts.resolve(contract);
+    const { req } = await this.requestHistory(resolved, q, false, timeoutMs);
+    return req.promise;
+  }
+
+  /** TWS's clock (epoch ms), by reqCurrentTime. */
+  async twsTime(timeoutMs = this.gw.config.timeouts.requestMs): Promise<number> {
+    const existing = this.gw.registry.get<number>('currentTime');
+    if (existing) return existing.promise;
+    return this.gw.request<number>({ key: 'currentTime', kind: 'current time', timeoutMs, send: (api) => api.reqCurrentTime() }).promise;
+  }
+
+  /** 5-second real-time bars as TWS sends them. */
+  realTimeBars(contract: BrokerContract, opts: { whatToShow?: WhatToShow; useRth?: boolean } = {}): Promise<BarStream> {
+    return this.subscribe(contract, { barSeconds: 5, source: 'realtime', ...opts });
+  }
+
+  /** Completed bars of `barSeconds`; resolves once subscribed (and the backfill loaded). */
+  async subscribe(contract: BrokerContract, options: BarSubscriptionOptions): Promise<BarStream> {
+    const source = options.source ?? 'realtime';
+    const opts = { barSeconds: options.barSeconds, source, whatToShow: options.whatToShow ?? 'TRADES', useRth: options.useRth ?? false, ...(options.backfill ? { backfill: options.backfill } : {}) } as BarStream['options'];
+    const [sourceSeconds, sourceSize] = source === 'realtime' ? [5, '5 secs'] : sourceBarSize(opts.barSeconds);
+    if (source === 'realtime' && opts.barSeconds % 5 !== 0) throw new BrokerError({ code: ClientCode.InvalidRequest, message: `real-time bars are 5 seconds: ${opts.barSeconds} s is not a multiple of 5` });
+    const resolved = await this.contracts.resolve(contract);
+    const stream = new BarStream(resolved, opts, (s) => this.release(s));
+    const sub: BarSub = { stream, agg: new BarAggregator(opts.barSeconds, sourceSeconds), sourceSeconds, sourceSize, activations: 0 };
+    if (source === 'history') sub.upd = new UpdatingBar();
+    this.subs.add(sub);
+    if (this.gw.isReady) {
+      try {
+        await this.activate(sub);
+      } catch (err) {
+        stream.close();
+        throw err;
+      }
+    }
+    return stream;
+  }
+
+  /** Session ready: request every subscription again, filling the gap from history. */
+  onReady(): void {
+    for (const sub of this.subs) {
+      if (sub.reqId !== undefined || sub.stream.closed) continue;
+      this.activate(sub).catch((err: unknown) => {
+        sub.stream.error.set(err instanceof BrokerError ? err : new BrokerError({ code: ClientCode.InvalidRequest, message: String(err) }));
+      });
+    }
+  }
+
+  onLost(): void {
+    this.byReqId.clear();
+    for (const sub of this.subs) {
+      sub.reqId = undefined;
+      delete sub.buffer;
+    }
+  }
+
+  resubscribeAfterDataLoss(): void {
+    for (const sub of this.subs) {
+      const old = sub.reqId;
+      if (old !== undefined) {
+        this.byReqId.delete(old);
+        const cancel = sub.stream.options.source === 'realtime' ? 'cancelRealTimeBars' : 'cancelHistoricalData';
+        void this.gw.send(cancel, (api) => (cancel === 'cancelRealTimeBars' ? api.cancelRealTimeBars(old) : api.cancelHistoricalData(old))).catch(() => {});
+      }
+      sub.reqId = undefined;
+      delete sub.buffer;
+    }
+    this.onReady();
+  }
+
+  dispose(): void {
+    for (const sub of [...this.subs]) sub.stream.close();
+  }
+
+  private async activate(sub: BarSub): Promise<void> {
+    const first = sub.activations++ === 0;
+    sub.stream.error.set(undefined);
+    sub.stream.subscriptions++;
+    if (sub.stream.options.source === 'realtime') await this.activateRealtime(sub, first);
+    else await this.activateHistory(sub, first);
+  }
+
+  private async activateRealtime(sub: BarSub, first: boolean): Promise<void> {
+    const { contract, options } = sub.stream;
+    // Subscribe first and hold the live bars back while the gap is filled from history.
+    const reqId = this.gw.takeId();
+    sub.reqId = reqId;
+    sub.buffer = [];
+    this.byReqId.set(reqId, sub);
+    await this.gw.send('reqRealTimeBars', (api) => api.reqRealTimeBars(reqId, contract, options.whatToShow, options.useRth));
+    try {
+      const now = await this.twsTime();
+      let resumeFrom = sub.agg.lastSource === Number.NEGATIVE_INFINITY ? undefined : sub.agg.lastSource + sub.sourceSeconds * 1000;
+      if (first && options.backfill) {
+        const [size, text] = sourceBarSize(options.barSeconds);
+        const { req } = await this.requestHistory(contract, { duration: options.backfill, barSize: text, whatToShow: options.whatToShow, useRth: options.useRth }, false);
+        const rows = await req.promise;
+        const complete = new BarAggregator(options.barSeconds, size);
+        for (const b of rows) if (b.time + size * 1000 <= now) for (const done of complete.push(b)) sub.stream.history.push(done);
+        const last = sub.stream.history[sub.stream.history.length - 1];
+        if (last) resumeFrom = last.time + options.barSeconds * 1000;
+      }
+      if (resumeFrom === undefined) resumeFrom = Math.floor(now / (options.barSeconds * 1000)) * options.barSeconds * 1000;
+      const from = resumeFrom;
+      // First time: start at the bar in progress (after the backfill). Later: keep the partial bar and fill the gap.
+      if (first) sub.agg.resumeAfter(from - sub.sourceSeconds * 1000);
+      const gapSeconds = Math.ceil((now - from) / 1000);
+      if (gapSeconds >= sub.sourceSeconds) {
+        const { req } = await this.requestHistory(contract, { duration: `${Math.min(gapSeconds + sub.sourceSeconds, 86_400)} S`, barSize: '5 secs', whatToShow: options.whatToShow, useRth: options.useRth }, false);
+        const rows = await req.promise;
+        this.feed(sub, rows.filter((b) => b.time >= from && b.time + 5000 <= now), !first);
+      }
+    } finally {
+      const held = sub.buffer ?? [];
+      delete sub.buffer;
+      if (sub.reqId === reqId) this.feed(sub, held, true);
+    }
+  }
+
+  private async activateHistory(sub: BarSub, first: boolean): Promise<void> {
+    const { contract, options } = sub.stream;
+    let duration: string;
+    if (first) {
+      duration = options.backfill ?? `${Math.max(options.barSeconds * 2, sub.sourceSeconds * 2)} S`;
+    } else {
+      const now = await this.twsTime();
+      const last = sub.agg.lastSource === Number.NEGATIVE_INFINITY ? now - options.barSeconds * 2000 : sub.agg.lastSource;
+      duration = `${Math.min(Math.ceil((now - last) / 1000) + sub.sourceSeconds * 2, 86_400)} S`;
+    }
+    const { req, reqId } = await this.requestHistory(contract, { duration, barSize: sub.sourceSize, whatToShow: options.whatToShow, useRth: options.useRth }, true);
+    sub.reqId = reqId;
+    this.byReqId.set(reqId, sub);
+    const rows = await req.promise;
+    const complete = rows.slice(0, -1);
+    if (first) {
+      for (const b of complete) for (const done of sub.agg.push(b)) sub.stream.history.push(done);
+    } else {
+      this.feed(sub, complete, true);
+    }
+    sub.upd!.seed(rows[rows.length - 1]);
+    this.publishPartial(sub);
+  }
+
+  /** Sends one reqHistoricalData through the historical pacer; resolves once it is written. */
+  private async requestHistory(
+    contract: BrokerContract,
+    q: HistoricalQuery,
+    keepUpToDate: boolean,
+    timeoutMs = this.gw.config.timeouts.historicalMs,
+  ): Promise<{ req: PendingRequest<Bar[], Bar>; reqId: number }> {
+    const whatToShow = q.whatToShow ?? 'TRADES';
+    const useRth = q.useRth ?? false;
+    const endDateTime = keepUpToDate ? '' : (q.endDateTime ?? '');
+    const key: HistoricalRequestKey = {
+      identity: [contract.conId ?? describeContract(contract), endDateTime, q.duration, q.barSize, whatToShow, useRth ? 1 : 0, keepUpToDate ? 'live' : ''].join('|'),
+      contract: `${contract.conId ?? describeContract(contract)}|${contract.exchange}|${whatToShow}`,
+      weight: whatToShow === 'BID_ASK' ? 2 : 1,
+    };
+    let req: PendingRequest<Bar[], Bar> | undefined;
+    let reqId = -1;
+    this.gw.requireSession('historical data');
+    await this.gw.historicalPacer.schedule(key, async () => {
+      reqId = this.gw.takeId();
+      const id = reqId;
+      req = this.gw.registry.begin<Bar[], Bar>({
+        key: id,
+        kind: `historical ${q.barSize} bars of ${describeContract(contract)} (${q.duration})`,
+        timeoutMs,
+        onTimeout: () => void this.gw.send('cancelHistoricalData', (api) => api.cancelHistoricalData(id)).catch(() => {}),
+      });
+      try {
+        await this.gw.send('reqHistoricalData', (api) => api.reqHistoricalData(id, contract, { endDateTime, duration: q.duration, barSize: q.barSize, whatToShow, useRth, keepUpToDate }));
+      } catch (err) {
+        req.reject(err instanceof BrokerError ? err : new BrokerError({ reqId: id, code: ClientCode.ConnectionLost, message: String(err) }));
+        throw err;
+      }
+      // The pacer counts the request until TWS answers it.
+      return { answered: this.firstAnswer(id, req.promise) };
+    });
+    return { req: req!, reqId };
+  }
+
+  /** Settles at the first message TWS sends for `reqId` (a bar, the end, or an error). */
+  private firstAnswer(reqId: number, done: Promise<unknown>): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const offs = [
+        this.gw.hub.on('historicalBar', (id) => id === reqId && finish()),
+        this.gw.hub.on('historicalEnd', (id) => id === reqId && finish()),
+        this.gw.hub.on('error', (id) => id === reqId && finish()),
+      ];
+      const finish = () => {
+        for (const off of offs) off();
+        resolve();
+      };
+      done.then(finish, finish);
+    });
+  }
+
+  /** Feeds completed source bars; completed target bars go to `bars` (or are only absorbed). */
+  private feed(sub: BarSub, bars: Bar[], emit: boolean): void {
+    for (const b of bars) {
+      for (const done of sub.agg.push(b)) if (emit) sub.stream.bars.emit(done);
+    }
+    this.publishPartial(sub);
+  }
+
+  private publishPartial(sub: BarSub): void {
+    const a = sub.agg.partial;
+    const u = sub.upd?.partial;
+    if (!u) {
+      sub.stream.partial.set(a);
+      return;
+    }
+    const bucket = Math.floor(u.time / (sub.stream.options.barSeconds * 1000)) * sub.stream.options.barSeconds * 1000;
+    if (!a || a.time !== bucket) {
+      sub.stream.partial.set({ ...u, time: bucket });
+      return;
+    }
+    sub.stream.partial.set({ time: a.time, open: a.open, high: Math.max(a.high, u.high), low: Math.min(a.low, u.low), close: u.close, volume: a.volume + u.volume });
+  }
+
+  private release(stream: BarStream): void {
+    for (const sub of this.subs) {
+      if (sub.stream !== stream) continue;
+      this.subs.delete(sub);
+      const reqId = sub.reqId;
+      sub.reqId = undefined;
+      if (reqId === undefined) continue;
+      this.byReqId.delete(reqId);
+      if (!this.gw.hasSession) continue;
+      if (stream.options.source === 'realtime') void this.gw.send('cancelRealTimeBars', (api) => api.cancelRealTimeBars(reqId)).catch(() => {});
+      else void this.gw.send('cancelHistoricalData', (api) => api.cancelHistoricalData(reqId)).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,445 @@
+// The connection state machine: staged connect with a named step and a reason for each
+// failure, automatic reconnect with backoff after a drop, a heartbeat that catches a
+// half-open socket, and TWS's connection notices (326, 502, 504, 1100-1102, 1300,
+// 2103-2106, 2158) handled as they mean.
+//
+//   disconnected --connect()--> connecting [tcp -> handshake -> session] -> syncing -> ready
+//   ready --drop / heartbeat lost--> reconnecting [attempt n after backoff(n)] -> syncing -> ready
+//   any step fails on the first connect --> failed (reason, step)
+import { backoffDelay } from './backoff';
+import { setDeadline, type TimerHandle } from './clock';
+import { heartbeatBoundMs } from './config';
+import { BrokerError, ClientCode, TimeoutError, farmName } from './errors';
+import type { Gateway } from './gateway';
+import { IbLink } from './ibLink';
+import { Observable, type Unsubscribe } from './observable';
+import type { ConnectionState, ConnectStep, FarmStatus } from './types';
+
+export type SyncTrigger = 'connect' | 'reconnect';
+
+export interface SessionHooks {
+  /** Runs the initial sync of a fresh session (state `syncing`). Throws to fail the connect. */
+  sync(trigger: SyncTrigger): Promise<void>;
+  /** The session is ready; subscriptions can be (re)made. */
+  onReady(trigger: SyncTrigger): void;
+  /** The session is gone. */
+  onLost(err: BrokerError): void;
+  /** 1101 (data lost: resubscribe) or 1102 (data maintained). */
+  onConnectivityRestored(dataLost: boolean): void;
+}
+
+const FARM_CODES: Record<number, FarmStatus> = {
+  2103: 'broken',
+  2104: 'ok',
+  2105: 'broken',
+  2106: 'ok',
+  2107: 'inactive',
+  2108: 'inactive',
+  2119: 'connecting',
+  2157: 'broken',
+  2158: 'ok',
+};
+
+/** Codes that end a connect attempt at once. */
+const FATAL_DURING_CONNECT = new Set([326, 502, 503, 506, 507]);
+
+export function isPaperAccount(accountId: string): boolean {
+  return /^D/i.test(accountId);
+}
+
+export class ConnectionManager {
+  readonly state: Observable<ConnectionState>;
+  private wanted = false;
+  private attemptSeq = 0;
+  private link: IbLink | undefined;
+  private live = false;
+  private currentClientId: number;
+  private reconnectTimer: TimerHandle | undefined;
+  private heartbeatTimer: TimerHandle | undefined;
+  private heartbeatDeadline: TimerHandle | undefined;
+  private lastInboundAt = 0;
+  private pingSentAt = 0;
+  private connecting: Promise<ConnectionState> | undefined;
+  /** Fails the connect attempt under way (disconnect() during a connect). */
+  private abortAttempt: ((e: BrokerError) => void) | undefined;
+  private readonly offs: Unsubscribe[] = [];
+  /** Round trip of the last answered heartbeat. */
+  heartbeatRttMs: number | undefined;
+  /** Times a half-open socket was detected. */
+  heartbeatFailures = 0;
+
+  constructor(
+    private readonly gw: Gateway,
+    private readonly hooks: SessionHooks,
+  ) {
+    const c = gw.config;
+    this.currentClientId = c.clientId;
+    this.state = new Observable<ConnectionState>({
+      status: 'disconnected',
+      host: c.host,
+      port: c.port,
+      clientId: c.clientId,
+      accounts: [],
+      reconnects: 0,
+      ibConnectivity: 'ok',
+      farms: {},
+    }, (a, b) => JSON.stringify(a) === JSON.stringify(b));
+    this.offs.push(
+      gw.hub.on('received', () => (this.lastInboundAt = gw.clock.now())),
+      gw.hub.on('currentTime', () => {
+        if (this.pingSentAt) this.heartbeatRttMs = gw.clock.now() - this.pingSentAt;
+      }),
+      gw.hub.on('notice', (code, message) => this.onNotice(code, message)),
+      gw.hub.on('disconnected', () => {
+        if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ConnectionLost, message: 'TWS closed the connection' }));
+      }),
+    );
+  }
+
+  private patch(p: Partial<ConnectionState>, drop: Array<keyof ConnectionState> = []): void {
+    const next: ConnectionState = { ...this.state.value, ...p };
+    for (const k of drop) delete next[k];
+    this.state.set(next);
+  }
+
+  /** Connects (staged); resolves when ready, rejects with the failing step's BrokerError. */
+  connect(): Promise<ConnectionState> {
+    const s = this.state.value.status;
+    if (s === 'ready') return Promise.resolve(this.state.value);
+    if (this.connecting) return this.connecting;
+    if (this.wanted && s !== 'failed' && s !== 'disconnected') {
+      // A reconnect is under way: wait for its outcome rather than start a second session.
+      return this.state.when((v) => v.status === 'ready' || v.status === 'failed' || v.status === 'disconnected').then((v) => (v.status === 'ready' ? v : Promise.reject(this.failure(v))));
+    }
+    this.wanted = true;
+    this.connecting = (async () => {
+      try {
+        await this.establish('connect');
+        return this.state.value;
+      } catch (err) {
+        const e = asError(err);
+        if (this.wanted) {
+          this.wanted = false;
+          this.patch({ status: 'failed', reason: e.message, lastError: e.info(this.gw.clock.now()), ...(e.step ? { step: e.step } : {}) }, ['attempt', 'nextRetryAt']);
+        }
+        throw e;
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+
+  private failure(v: ConnectionState): BrokerError {
+    return new BrokerError({ code: v.lastError?.code ?? ClientCode.ConnectFailed, message: v.reason ?? 'not connected', ...(v.step ? { step: v.step } : {}) });
+  }
+
+  /** Closes the session and stops reconnecting. */
+  async disconnect(): Promise<void> {
+    this.wanted = false;
+    this.attemptSeq++;
+    this.reconnectTimer?.cancel();
+    this.reconnectTimer = undefined;
+    this.stopHeartbeat();
+    const err = new BrokerError({ code: ClientCode.Disposed, message: 'disconnected by the client' });
+    const hadSession = this.link !== undefined;
+    this.abortAttempt?.(new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled: disconnected by the client' }));
+    this.live = false;
+    const link = this.gw.detachLink(err) ?? this.link;
+    this.link = undefined;
+    link?.close();
+    if (hadSession) this.hooks.onLost(err);
+    this.patch({ status: 'disconnected' }, ['step', 'reason', 'attempt', 'nextRetryAt', 'readySince']);
+  }
+
+  dispose(): void {
+    void this.disconnect();
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  /** Tries the configured client id, then (only if configured) the alternates on 326. */
+  private async establish(trigger: SyncTrigger): Promise<void> {
+    const alternates = this.gw.config.alternateClientIds;
+    const candidates = [this.currentClientId, ...[this.gw.config.clientId, ...alternates].filter((id) => id !== this.currentClientId)];
+    const allowed = alternates.length > 0 ? candidates : [this.currentClientId];
+    let last: BrokerError | undefined;
+    for (const clientId of allowed) {
+      try {
+        await this.attempt(clientId, trigger);
+        return;
+      } catch (err) {
+        last = asError(err);
+        if (last.code !== 326 || !this.wanted) throw last;
+        this.gw.log('warn', `client id ${clientId} is in use; trying the next configured alternate`);
+      }
+    }
+    throw last ?? new BrokerError({ code: ClientCode.ConnectFailed, message: 'no client id to connect with' });
+  }
+
+  private async attempt(clientId: number, trigger: SyncTrigger): Promise<void> {
+    const token = ++this.attemptSeq;
+    const cfg = this.gw.config;
+    const t = cfg.timeouts;
+    const status = trigger === 'connect' ? 'connecting' : 'reconnecting';
+    this.patch({ status, step: 'tcp', clientId }, ['reason']);
+    const link = new IbLink({ host: cfg.host, port: cfg.port, clientId }, this.gw.hub, cfg.log);
+    this.link = link;
+    this.gw.attachLink(link);
+
+    const progress = { tcp: false, server: undefined as [number, string] | undefined, nextId: undefined as number | undefined, accounts: undefined as string[] | undefined };
+    let failure: BrokerError | undefined;
+    let step: ConnectStep = 'tcp';
+    let wake = () => {};
+    const fail = (e: BrokerError) => {
+      if (!failure) failure = e;
+      wake();
+    };
+    this.abortAttempt = fail;
+    const offs: Unsubscribe[] = [
+      this.gw.hub.on('tcpConnected', () => ((progress.tcp = true), wake())),
+      this.gw.hub.on('server', (v, time) => ((progress.server = [v, time]), wake())),
+      this.gw.hub.on('nextValidId', (id) => ((progress.nextId = id), wake())),
+      this.gw.hub.on('managedAccounts', (a) => ((progress.accounts = a), wake())),
+      this.gw.hub.on('notice', (code, message) => {
+        if (FATAL_DURING_CONNECT.has(code)) fail(this.connectError(step, code, message, clientId));
+      }),
+      this.gw.hub.on('disconnected', () => {
+        const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
+        fail(e);
+        // Unblocks the sync step's pending requests.
+        if (step === 'sync') this.gw.detachLink(e);
+      }),
+    ];
+    const waitFor = (s: ConnectStep, timeoutMs: number, done: () => boolean): Promise<void> => {
+      step = s;
+      if (s !== 'sync') this.patch({ step: s });
+      return new Promise<void>((resolve, reject) => {
+        const timer = setDeadline(this.gw.clock, () => fail(this.timeoutError(s, timeoutMs, clientId)), timeoutMs);
+        wake = () => {
+          if (token !== this.attemptSeq) failure ??= new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled', step: s });
+          if (failure) {
+            timer.cancel();
+            wake = () => {};
+            reject(failure);
+          } else if (done()) {
+            timer.cancel();
+            wake = () => {};
+            resolve();
+          }
+        };
+        wake();
+      });
+    };
+
+    try {
+      link.open();
+      await waitFor('tcp', t.tcpMs, () => progress.tcp);
+      await waitFor('handshake', t.handshakeMs, () => progress.server !== undefined);
+      const [serverVersion, serverTime] = progress.server!;
+      this.patch({ serverVersion, serverTime });
+      await waitFor('session', t.sessionMs, () => progress.nextId !== undefined && progress.accounts !== undefined);
+      const accounts = progress.accounts!;
+      const accountId = cfg.account ?? accounts[0];
+      if (!accountId) throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'session', message: 'TWS reported no managed accounts' });
+      if (cfg.account && !accounts.includes(cfg.account)) {
+        throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'session', message: `account ${cfg.account} is not one of the accounts this TWS manages (${accounts.join(', ')})` });
+      }
+      this.gw.beginSession({ clientId, accounts, accountId, serverVersion });
+      this.currentClientId = clientId;
+      this.patch({ status: 'syncing', step: 'sync', accounts, accountId, isPaper: isPaperAccount(accountId), clientId });
+      step = 'sync';
+      try {
+        await this.hooks.sync(trigger);
+      } catch (err) {
+        const e = failure ?? asError(err);
+        throw e.step ? e : new BrokerError({ reqId: e.reqId, code: e.code, message: `initial sync failed: ${e.message}`, step: 'sync' });
+      }
+      if (failure) throw failure;
+      if (token !== this.attemptSeq || link.isClosed) throw new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled', step: 'sync' });
+      this.live = true;
+      this.gw.setReady(true);
+      const now = this.gw.clock.now();
+      this.lastInboundAt = now;
+      const reconnects = this.state.value.reconnects + (trigger === 'reconnect' ? 1 : 0);
+      this.patch({ status: 'ready', readySince: now, ibConnectivity: 'ok', reconnects }, ['step', 'reason', 'attempt', 'nextRetryAt']);
+      this.startHeartbeat(link);
+      this.gw.log('info', `ready: client ${clientId}, account ${accountId}${isPaperAccount(accountId) ? ' (paper)' : ' (LIVE)'}, server version ${serverVersion}`);
+      this.hooks.onReady(trigger);
+    } catch (err) {
+      const e = asError(err);
+      if (this.link === link) {
+        this.gw.detachLink(e);
+        this.link = undefined;
+      }
+      link.close();
+      throw e;
+    } finally {
+      for (const off of offs) off();
+      if (this.abortAttempt === fail) this.abortAttempt = undefined;
+    }
+  }
+
+  private connectError(step: ConnectStep, code: number, message: string, clientId: number): BrokerError {
+    const { host, port } = this.gw.config;
+    let text: string;
+    if (code === 326) {
+      text =
+        `client id ${clientId} is already in use by another API connection to this TWS (error 326). ` +
+        'Orders belong to the client id that placed them, so the client does not switch ids by itself: ' +
+        (this.gw.config.alternateClientIds.length ? 'no configured alternate id was free.' : 'close the other connection, or configure another client id (or alternateClientIds).');
+    } else if (code === 502) {
+      text = `could not open a TCP connection to ${host}:${port} (${message || 'refused'}). Is TWS or IB Gateway running, and is the API port right? (TWS paper 7497, live 7496; Gateway paper 4002, live 4001)`;
+    } else if (code === 503 || code === 506 || code === 507) {
+      text = `TWS at ${host}:${port} speaks a server version this client does not accept (${message}): update TWS / IB Gateway`;
+    } else if (step === 'tcp') {
+      text = `could not open a TCP connection to ${host}:${port}`;
+    } else if (step === 'handshake') {
+      text = `TWS at ${host}:${port} closed the connection during the API handshake`;
+    } else if (step === 'session') {
+      text = `TWS closed the connection before the API session started (client id ${clientId})`;
+    } else {
+      text = 'TWS closed the connection during the initial sync';
+    }
+    return new BrokerError({ code, message: text, step });
+  }
+
+  private timeoutError(step: ConnectStep, ms: number, clientId: number): BrokerError {
+    const { host, port } = this.gw.config;
+    const text =
+      step === 'tcp'
+        ? `no TCP connection to ${host}:${port} within ${ms} ms (host unreachable or a firewall drops the packets)`
+        : step === 'handshake'
+          ? `TWS at ${host}:${port} accepted the TCP connection but did not answer the API handshake within ${ms} ms. In TWS enable "ActiveX and Socket Clients", add this machine to the Trusted IPs, and dismiss any dialog waiting in TWS`
+          : `TWS did not start the API session (nextValidId and managedAccounts) within ${ms} ms for client id ${clientId}`;
+    const e = new TimeoutError(step, ms, -1, step);
+    return new BrokerError({ code: e.code, message: text, step });
+  }
+
+  private onNotice(code: number, message: string): void {
+    const farm = FARM_CODES[code];
+    if (farm) {
+      const name = farmName(message) ?? String(code);
+      this.patch({ farms: { ...this.state.value.farms, [name]: farm } });
+      return;
+    }
+    if (!this.live) return;
+    const now = this.gw.clock.now();
+    switch (code) {
+      case 1100:
+      case 2110:
+        this.gw.log('warn', `TWS lost its connection to IB (${code}): ${message}`);
+        this.patch({ ibConnectivity: 'lost', lastError: { reqId: -1, code, message, at: now } });
+        break;
+      case 1101:
+      case 1102:
+        this.gw.log('info', `TWS connectivity restored (${code}${code === 1101 ? ': data lost, resubscribing' : ': data maintained'})`);
+        this.patch({ ibConnectivity: 'ok' });
+        this.hooks.onConnectivityRestored(code === 1101);
+        break;
+      case 1300:
+        this.linkLost(new BrokerError({ code, message: `TWS reset its API socket port: ${message}` }));
+        break;
+      case 504:
+        // @stoqey/ib found its socket not connected while this session thought it was.
+        this.linkLost(new BrokerError({ code, message: `the API socket is not connected: ${message}` }));
+        break;
+      case 502:
+      case 326:
+        this.patch({ lastError: { reqId: -1, code, message, at: now } });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private startHeartbeat(link: IbLink): void {
+    this.stopHeartbeat();
+    const { intervalMs, timeoutMs } = this.gw.config.heartbeat;
+    const beat = () => {
+      if (this.link !== link || !this.live) return;
+      // The ping jumps the pacer's queue but still respects its windows: the deadline runs
+      // from when it is written, not from when it was queued behind a burst.
+      this.gw.send('heartbeat', (api) => api.reqCurrentTime(), { priority: true }).then(() => armDeadline(this.gw.clock.now()), () => {});
+    };
+    const armDeadline = (sentAt: number) => {
+      if (this.link !== link || !this.live) return;
+      this.pingSentAt = sentAt;
+      this.heartbeatDeadline = setDeadline(this.gw.clock, () => {
+        if (this.link !== link || !this.live) return;
+        if (this.lastInboundAt < sentAt) {
+          this.heartbeatFailures++;
+          this.linkLost(
+            new BrokerError({
+              code: ClientCode.HeartbeatLost,
+              message: `no message from TWS within ${timeoutMs} ms of a heartbeat (half-open socket; detection bound ${heartbeatBoundMs(this.gw.config.heartbeat)} ms)`,
+            }),
+          );
+          return;
+        }
+        this.heartbeatTimer = this.gw.clock.setTimeout(beat, Math.max(0, intervalMs - timeoutMs));
+      }, timeoutMs);
+    };
+    // First beat one interval after ready; each beat then re-arms `interval` after the previous one.
+    this.heartbeatTimer = this.gw.clock.setTimeout(beat, intervalMs);
+  }
+
+  private stopHeartbeat(): void {
+    this.heartbeatTimer?.cancel();
+    this.heartbeatDeadline?.cancel();
+    this.heartbeatTimer = undefined;
+    this.heartbeatDeadline = undefined;
+  }
+
+  private linkLost(err: BrokerError): void {
+    if (!this.live) return;
+    this.live = false;
+    this.stopHeartbeat();
+    const link = this.gw.detachLink(err) ?? this.link;
+    this.link = undefined;
+    link?.close();
+    this.gw.log('warn', `connection lost: ${err.message}`);
+    this.patch({ lastError: err.info(this.gw.clock.now()) });
+    this.hooks.onLost(err);
+    if (!this.wanted) {
+      this.patch({ status: 'disconnected' }, ['step', 'readySince']);
+    } else if (!this.gw.config.reconnect.enabled) {
+      this.wanted = false;
+      this.patch({ status: 'failed', reason: err.message }, ['step', 'readySince']);
+    } else {
+      this.scheduleReconnect(1, err.message);
+    }
+  }
+
+  private scheduleReconnect(attempt: number, reason: string): void {
+    const r = this.gw.config.reconnect;
+    if (attempt > r.maxAttempts) {
+      this.wanted = false;
+      this.patch({ status: 'failed', reason: `gave up after ${r.maxAttempts} reconnect attempts: ${reason}` }, ['attempt', 'nextRetryAt']);
+      return;
+    }
+    const delay = backoffDelay(attempt, r);
+    const at = this.gw.clock.now() + delay;
+    this.patch({ status: 'reconnecting', attempt, nextRetryAt: at, reason }, ['step', 'readySince']);
+    this.gw.log('info', `reconnect attempt ${attempt} in ${delay} ms`);
+    this.reconnectTimer = this.gw.clock.setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.wanted) return;
+      this.patch({ attempt }, ['nextRetryAt']);
+      this.establish('reconnect').then(
+        () => {},
+        (err: unknown) => {
+          if (!this.wanted) return;
+          const e = asError(err);
+          this.patch({ lastError: e.info(this.gw.clock.now()) });
+          this.gw.log('warn', `reconnect attempt ${attempt} failed at ${e.step ?? 'connect'}: ${e.message}`);
+          this.scheduleReconnect(attempt + 1, e.message);
+        },
+      );
+    }, delay);
+  }
+}
+
+function asError(err: unknown): BrokerError {
+  if (err instanceof BrokerError) return err;
+  return new BrokerError({ code: ClientCode.ConnectFailed, message: err instanceof Error ? err.message : String(err), cause: err });
+}

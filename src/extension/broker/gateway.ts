@@ -1,0 +1,134 @@
+// What the broker's modules share: the event hub fed by the current TWS session, the
+// request registry, the pacers in front of the socket, the id sequence, and the session's
+// facts (client id, account, server version). The connection manager swaps sessions in
+// and out; modules only ever talk to TWS through `send` / `request`.
+import type { ResolvedConfig } from './config';
+import { systemClock, type Clock } from './clock';
+import { BrokerError, ClientCode } from './errors';
+import type { IbLink } from './ibLink';
+import type { LinkApi, LinkEventMap } from './linkEvents';
+import { EventHub } from './observable';
+import { HistoricalPacer, MessagePacer } from './pacer';
+import { RequestRegistry, type BeginOptions, type PendingRequest } from './requestRegistry';
+
+export interface SessionFacts {
+  clientId: number;
+  accounts: string[];
+  accountId: string;
+  serverVersion: number;
+  /** Increments with every session (reconnects included). */
+  seq: number;
+}
+
+export class Gateway {
+  readonly hub = new EventHub<LinkEventMap>();
+  readonly registry: RequestRegistry;
+  readonly pacer: MessagePacer;
+  readonly historicalPacer: HistoricalPacer;
+  readonly clock: Clock;
+  private link: IbLink | undefined;
+  private facts: SessionFacts | undefined;
+  private sessionSeq = 0;
+  private nextIdValue = 0;
+  private ready = false;
+
+  constructor(
+    readonly config: ResolvedConfig,
+    clock: Clock = systemClock,
+  ) {
+    this.clock = clock;
+    this.registry = new RequestRegistry(clock);
+    this.pacer = new MessagePacer(config.messageRules, clock);
+    this.historicalPacer = new HistoricalPacer(config.historicalRules, clock);
+    // Every id TWS hands out (nextValidId) moves the shared sequence forward.
+    this.hub.on('nextValidId', (id) => this.seedIds(id));
+    // An error for a pending request's id settles it (rejects, or records a warning).
+    this.hub.on('error', (id, code, message) => this.registry.handleError(id, code, message));
+  }
+
+  log(level: Parameters<ResolvedConfig['log']>[0], message: string): void {
+    this.config.log(level, message);
+  }
+
+  /** The session's facts, once nextValidId and managedAccounts arrived. */
+  get session(): SessionFacts | undefined {
+    return this.facts;
+  }
+
+  get isReady(): boolean {
+    return this.ready && this.link !== undefined && !this.link.isClosed;
+  }
+
+  /** A session exists that requests can go on (syncing or ready). */
+  get hasSession(): boolean {
+    return this.facts !== undefined && this.link !== undefined && !this.link.isClosed;
+  }
+
+  attachLink(link: IbLink): void {
+    this.link = link;
+    this.facts = undefined;
+    this.ready = false;
+  }
+
+  beginSession(f: Omit<SessionFacts, 'seq'>): SessionFacts {
+    this.facts = { ...f, seq: ++this.sessionSeq };
+    return this.facts;
+  }
+
+  setReady(ready: boolean): void {
+    this.ready = ready;
+  }
+
+  /** The session is gone: nothing queued goes out, everything pending fails with `err`. */
+  detachLink(err: BrokerError): IbLink | undefined {
+    const link = this.link;
+    this.link = undefined;
+    this.facts = undefined;
+    this.ready = false;
+    this.pacer.clear(err);
+    this.historicalPacer.clear(err);
+    this.registry.failAll((req) => new BrokerError({ reqId: typeof req.key === 'number' ? req.key : -1, code: err.code, message: `${req.kind}: ${err.message}` }));
+    return link;
+  }
+
+  seedIds(nextValidId: number): void {
+    if (Number.isInteger(nextValidId) && nextValidId > this.nextIdValue) this.nextIdValue = nextValidId;
+  }
+
+  /** One sequence for order ids and request ids, so an error's id names exactly one thing. */
+  takeId(): number {
+    if (this.nextIdValue <= 0) throw new BrokerError({ code: ClientCode.NotReady, message: 'no id sequence yet: TWS has not sent nextValidId' });
+    return this.nextIdValue++;
+  }
+
+  /** Queues one message for the current session. Rejects when there is none or it goes before the message is written. */
+  send(label: string, op: (api: LinkApi) => void, opts: { priority?: boolean } = {}): Promise<void> {
+    const link = this.link;
+    if (!link || link.isClosed) return Promise.reject(new BrokerError({ code: ClientCode.NotReady, message: `${label}: not connected to TWS` }));
+    return this.pacer.submit(
+      () => {
+        if (this.link !== link || link.isClosed) throw new BrokerError({ code: ClientCode.ConnectionLost, message: `${label}: the connection to TWS was lost before it was sent` });
+        op(link.api);
+      },
+      { label, ...(opts.priority ? { priority: true } : {}) },
+    );
+  }
+
+  /** Registers a pending request, then sends it; a send failure rejects the request. */
+  request<T, R = never>(opts: BeginOptions & { send: (api: LinkApi) => void }): PendingRequest<T, R> {
+    const req = this.registry.begin<T, R>(opts);
+    this.send(opts.kind, opts.send).catch((err: unknown) => req.reject(asBrokerError(err, typeof opts.key === 'number' ? opts.key : -1)));
+    return req;
+  }
+
+  requireSession(what: string): SessionFacts {
+    const f = this.facts;
+    if (!f || !this.link || this.link.isClosed) throw new BrokerError({ code: ClientCode.NotReady, message: `${what}: not connected to TWS` });
+    return f;
+  }
+}
+
+export function asBrokerError(err: unknown, reqId = -1): BrokerError {
+  if (err instanceof BrokerError) return err;
+  return new BrokerError({ reqId, code: ClientCode.InvalidRequest, message: err instanceof Error ? err.message : String(err), cause: err });
+}

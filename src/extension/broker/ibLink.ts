@@ -1,0 +1,314 @@
+// One TWS API session over one TCP socket: an @stoqey/ib IBApi, created per connection
+// attempt and thrown away when the socket goes. A fresh IBApi per session means nothing
+// queued for a dead socket (IBApi's paused command buffer, its rate limiter) can ever
+// be sent on the next one: an order is never sent twice by a reconnect.
+//
+// This is the only module that imports @stoqey/ib at runtime. It forwards TWS's events,
+// mapped to broker types, into the client's event hub while the session is open.
+import { EventName, IBApi, type Contract as IbContract, type ContractDetails as IbContractDetails, type Execution as IbExecution, type Order as IbOrder, type OrderState as IbOrderState, type CommissionReport as IbCommissionReport } from '@stoqey/ib';
+import { BrokerError, ClientCode } from './errors';
+import type { LinkApi, LinkEventMap, TickKind } from './linkEvents';
+import type { EventHub } from './observable';
+import { LIBRARY_MAX_REQ_PER_SEC } from './pacer';
+import type { Logger } from './config';
+import {
+  fromIbCommission,
+  fromIbCompletedOrder,
+  fromIbContract,
+  fromIbContractDetails,
+  fromIbExecution,
+  fromIbOpenOrder,
+  historicalBar,
+  num,
+  toIbContract,
+  toIbOrder,
+} from './wireMapping';
+
+export interface LinkOptions {
+  host: string;
+  port: number;
+  clientId: number;
+}
+
+/** TWS tick type ids -> what they are (live ids and their delayed twins). */
+const TICKS: Record<number, { kind: TickKind; delayed: boolean }> = {
+  0: { kind: 'bidSize', delayed: false },
+  1: { kind: 'bid', delayed: false },
+  2: { kind: 'ask', delayed: false },
+  3: { kind: 'askSize', delayed: false },
+  4: { kind: 'last', delayed: false },
+  5: { kind: 'lastSize', delayed: false },
+  6: { kind: 'high', delayed: false },
+  7: { kind: 'low', delayed: false },
+  8: { kind: 'volume', delayed: false },
+  9: { kind: 'close', delayed: false },
+  14: { kind: 'open', delayed: false },
+  45: { kind: 'lastTimestamp', delayed: false },
+  66: { kind: 'bid', delayed: true },
+  67: { kind: 'ask', delayed: true },
+  68: { kind: 'last', delayed: true },
+  69: { kind: 'bidSize', delayed: true },
+  70: { kind: 'askSize', delayed: true },
+  71: { kind: 'lastSize', delayed: true },
+  72: { kind: 'high', delayed: true },
+  73: { kind: 'low', delayed: true },
+  74: { kind: 'volume', delayed: true },
+  75: { kind: 'close', delayed: true },
+  76: { kind: 'open', delayed: true },
+  88: { kind: 'lastTimestamp', delayed: true },
+};
+
+let linkSeq = 0;
+
+export class IbLink {
+  readonly id = ++linkSeq;
+  private readonly ib: IBApi;
+  private closed = false;
+  private opened = false;
+  readonly api: LinkApi;
+
+  constructor(
+    readonly options: LinkOptions,
+    private readonly hub: EventHub<LinkEventMap>,
+    private readonly log: Logger,
+  ) {
+    // host, port and clientId always explicit: @stoqey/ib would otherwise read its own
+    // config (and run dotenv on the cwd). maxReqPerSec: see pacer.ts.
+    this.ib = new IBApi({ host: options.host, port: options.port, clientId: options.clientId, maxReqPerSec: LIBRARY_MAX_REQ_PER_SEC });
+    this.api = this.makeApi();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get serverVersion(): number {
+    return this.ib.serverVersion;
+  }
+
+  /** Opens the TCP connection; progress arrives as tcpConnected / server / nextValidId events. */
+  open(): void {
+    if (this.opened) throw new Error('IbLink.open() called twice');
+    this.opened = true;
+    this.listen();
+    this.ib.connect(this.options.clientId);
+    this.disableNagle();
+  }
+
+  /**
+   * TCP_NODELAY on IBApi's socket (it leaves Nagle's algorithm on). With Nagle, a small
+   * message written while an earlier one is unacknowledged waits for that ACK: an order
+   * could sit in the kernel for a delayed-ACK period, and paced messages would reach TWS
+   * in bunches that it counts against its 50 msg/s. IBApi does not expose its socket, so
+   * this reaches into it, and logs a warning if the library's internals changed.
+   */
+  private disableNagle(): void {
+    const socket = (this.ib as unknown as { controller?: { socket?: { client?: { setNoDelay?: (on: boolean) => unknown } } } }).controller?.socket?.client;
+    if (socket && typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
+    else this.log('warn', `link ${this.id}: could not set TCP_NODELAY on the @stoqey/ib socket (library internals changed?); messages may be delayed by Nagle's algorithm`);
+  }
+
+  /** Closes the socket and stops forwarding; anything still queued inside IBApi is dropped with it. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ib.removeAllListeners();
+    // IBApi's own late events (e.g. "Cannot disconnect") must not surface as unhandled.
+    this.ib.on(EventName.error, () => {});
+    try {
+      this.ib.disconnect();
+    } catch (err) {
+      this.log('debug', `link ${this.id}: disconnect threw ${String(err)}`);
+    }
+  }
+
+  private emit<K extends keyof LinkEventMap>(event: K, ...args: LinkEventMap[K]): void {
+    if (this.closed) return;
+    this.hub.emit(event, ...args);
+  }
+
+  /** Registers a listener that maps @stoqey/ib arguments; a mapping failure is logged, never thrown into the decoder. */
+  private on(event: EventName, fn: (...args: any[]) => void): void {
+    (this.ib as unknown as { on(e: string, l: (...a: any[]) => void): void }).on(event, (...args: any[]) => {
+      if (this.closed) return;
+      try {
+        fn(...args);
+      } catch (err) {
+        this.log('error', `link ${this.id}: handling ${event} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      }
+    });
+  }
+
+  private listen(): void {
+    this.on(EventName.sent, (tokens: unknown[]) => {
+      if (Array.isArray(tokens) && tokens[0] === 'API\0') this.emit('tcpConnected');
+    });
+    this.on(EventName.received, () => this.emit('received'));
+    this.on(EventName.server, (version: number, time: string) => this.emit('server', version, String(time ?? '')));
+    this.on(EventName.disconnected, () => this.emit('disconnected'));
+    this.on(EventName.nextValidId, (id: number) => this.emit('nextValidId', id));
+    this.on(EventName.managedAccounts, (list: string) =>
+      this.emit(
+        'managedAccounts',
+        String(list ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    );
+    this.on(EventName.info, (message: string, code: number) => this.emit('notice', code, String(message ?? '')));
+    this.on(EventName.error, (err: Error | string, code: number, reqId: number) => {
+      const message = err instanceof Error ? err.message : String(err ?? '');
+      const id = typeof reqId === 'number' ? reqId : -1;
+      if (id < 0) this.emit('notice', code ?? -1, message);
+      else this.emit('error', id, code, message);
+    });
+    this.on(EventName.currentTime, (t: number) => this.emit('currentTime', t));
+
+    this.on(EventName.openOrder, (orderId: number, c: IbContract, o: IbOrder, s: IbOrderState) => this.emit('openOrder', fromIbOpenOrder(orderId, c, o, s)));
+    this.on(EventName.openOrderEnd, () => this.emit('openOrderEnd'));
+    this.on(
+      EventName.orderStatus,
+      (orderId: number, status: string, filled: number, remaining: number, avgFillPrice: number, permId?: number, parentId?: number, lastFillPrice?: number, clientId?: number, whyHeld?: string) => {
+        const ev: LinkEventMap['orderStatus'][0] = { orderId, status: String(status), filled: num(filled) ?? 0, remaining: num(remaining) ?? 0, avgFillPrice: num(avgFillPrice) ?? 0 };
+        if (num(permId)) ev.permId = num(permId)!;
+        if (num(parentId)) ev.parentId = num(parentId)!;
+        if (num(lastFillPrice)) ev.lastFillPrice = num(lastFillPrice)!;
+        if (num(clientId) !== undefined) ev.clientId = num(clientId)!;
+        if (whyHeld) ev.whyHeld = whyHeld;
+        this.emit('orderStatus', ev);
+      },
+    );
+    this.on(EventName.completedOrder, (c: IbContract, o: IbOrder, s: IbOrderState) => this.emit('completedOrder', fromIbCompletedOrder(c, o, s)));
+    this.on(EventName.completedOrdersEnd, () => this.emit('completedOrdersEnd'));
+    this.on(EventName.execDetails, (reqId: number, c: IbContract, e: IbExecution) => this.emit('execDetails', reqId, fromIbExecution(c, e)));
+    this.on(EventName.execDetailsEnd, (reqId: number) => this.emit('execDetailsEnd', reqId));
+    this.on(EventName.commissionReport, (r: IbCommissionReport) => this.emit('commissionReport', fromIbCommission(r)));
+
+    this.on(EventName.position, (account: string, c: IbContract, pos: number, avgCost?: number) =>
+      this.emit('position', { account, contract: fromIbContract(c), quantity: num(pos) ?? 0, avgCost: num(avgCost) ?? 0 }),
+    );
+    this.on(EventName.positionEnd, () => this.emit('positionEnd'));
+    this.on(EventName.updateAccountValue, (key: string, value: string, currency: string, account: string) =>
+      this.emit('accountValue', { key, value: String(value ?? ''), currency: currency ?? '', account: account ?? '' }),
+    );
+    this.on(
+      EventName.updatePortfolio,
+      (c: IbContract, position: number, marketPrice: number, marketValue: number, averageCost?: number, unrealizedPNL?: number, realizedPNL?: number, account?: string) => {
+        const item: LinkEventMap['portfolio'][0] = {
+          account: account ?? '',
+          contract: fromIbContract(c),
+          quantity: num(position) ?? 0,
+          avgCost: num(averageCost) ?? 0,
+          marketPrice: num(marketPrice) ?? 0,
+          marketValue: num(marketValue) ?? 0,
+        };
+        if (num(unrealizedPNL) !== undefined) item.unrealizedPnl = num(unrealizedPNL)!;
+        if (num(realizedPNL) !== undefined) item.realizedPnl = num(realizedPNL)!;
+        this.emit('portfolio', item);
+      },
+    );
+    this.on(EventName.accountDownloadEnd, (account: string) => this.emit('accountDownloadEnd', account));
+    this.on(EventName.accountSummary, (reqId: number, account: string, tag: string, value: string, currency: string) =>
+      this.emit('accountSummary', reqId, account, tag, String(value ?? ''), currency ?? ''),
+    );
+    this.on(EventName.accountSummaryEnd, (reqId: number) => this.emit('accountSummaryEnd', reqId));
+    this.on(EventName.pnl, (reqId: number, daily: number, unrealized?: number, realized?: number) => this.emit('pnl', reqId, num(daily) ?? 0, num(unrealized), num(realized)));
+    this.on(EventName.pnlSingle, (reqId: number, pos: number, daily: number, unrealized: number | undefined, realized: number | undefined, value: number) =>
+      this.emit('pnlSingle', reqId, num(pos) ?? 0, num(daily) ?? 0, num(unrealized), num(realized), num(value) ?? 0),
+    );
+
+    const tick = (reqId: number, field: number, value: unknown) => {
+      const t = TICKS[field];
+      if (!t) return;
+      const v = num(value);
+      if (v === undefined) return;
+      this.emit('tick', reqId, { kind: t.kind, value: v, delayed: t.delayed });
+    };
+    this.on(EventName.tickPrice, (reqId: number, field: number, value: number) => tick(reqId, field, value));
+    this.on(EventName.tickSize, (reqId: number, field: number, value: number) => tick(reqId, field, value));
+    this.on(EventName.tickString, (reqId: number, field: number, value: string) => tick(reqId, field, value));
+    this.on(EventName.tickGeneric, (reqId: number, field: number, value: number) => tick(reqId, field, value));
+    this.on(EventName.tickSnapshotEnd, (reqId: number) => this.emit('tickSnapshotEnd', reqId));
+    this.on(EventName.marketDataType, (reqId: number, type: number) => this.emit('marketDataType', reqId, type));
+
+    this.on(EventName.realtimeBar, (reqId: number, time: number, open: number, high: number, low: number, close: number, volume: number, wap: number, count: number) => {
+      const bar = { time: time * 1000, open, high, low, close, volume: num(volume) ?? 0 } as LinkEventMap['realtimeBar'][1];
+      if (num(wap) !== undefined) bar.wap = num(wap)!;
+      if (num(count) !== undefined) bar.count = num(count)!;
+      this.emit('realtimeBar', reqId, bar);
+    });
+    this.on(EventName.historicalData, (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number | undefined, wap: number) => {
+      if (typeof date === 'string' && date.startsWith('finished')) {
+        this.emit('historicalEnd', reqId);
+        return;
+      }
+      this.emit('historicalBar', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
+    });
+    this.on(EventName.historicalDataUpdate, (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number, wap: number) =>
+      this.emit('historicalUpdate', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap)),
+    );
+    this.on(EventName.contractDetails, (reqId: number, d: IbContractDetails) => this.emit('contractDetails', reqId, fromIbContractDetails(d)));
+    this.on(EventName.contractDetailsEnd, (reqId: number) => this.emit('contractDetailsEnd', reqId));
+    this.on(
+      EventName.securityDefinitionOptionParameter,
+      (reqId: number, exchange: string, underlyingConId: number, tradingClass: string, multiplier: string, expirations: string[], strikes: number[]) =>
+        this.emit('optionChain', reqId, {
+          exchange,
+          underlyingConId,
+          tradingClass,
+          multiplier: Number(multiplier) || 100,
+          expirations: [...(expirations ?? [])].sort(),
+          strikes: [...(strikes ?? [])].map(Number).sort((a, b) => a - b),
+        }),
+    );
+    this.on(EventName.securityDefinitionOptionParameterEnd, (reqId: number) => this.emit('optionChainEnd', reqId));
+  }
+
+  private makeApi(): LinkApi {
+    const ib = this.ib;
+    const guard = <A extends unknown[]>(name: string, fn: (...args: A) => void) => (...args: A) => {
+      if (this.closed) throw new BrokerError({ code: ClientCode.ConnectionLost, message: `${name}: the TWS session is closed` });
+      fn(...args);
+    };
+    return {
+      reqCurrentTime: guard('reqCurrentTime', () => ib.reqCurrentTime()),
+      reqIds: guard('reqIds', () => ib.reqIds()),
+      reqManagedAccts: guard('reqManagedAccts', () => ib.reqManagedAccts()),
+      reqPositions: guard('reqPositions', () => ib.reqPositions()),
+      cancelPositions: guard('cancelPositions', () => ib.cancelPositions()),
+      reqOpenOrders: guard('reqOpenOrders', () => ib.reqOpenOrders()),
+      reqCompletedOrders: guard('reqCompletedOrders', (apiOnly: boolean) => ib.reqCompletedOrders(apiOnly)),
+      reqExecutions: guard('reqExecutions', (reqId, f) =>
+        ib.reqExecutions(reqId, {
+          ...(f.clientId !== undefined ? { clientId: String(f.clientId) } : {}),
+          ...(f.account ? { acctCode: f.account } : {}),
+          ...(f.time ? { time: f.time } : {}),
+          ...(f.symbol ? { symbol: f.symbol } : {}),
+          ...(f.secType ? { secType: f.secType as never } : {}),
+          ...(f.side ? { side: f.side } : {}),
+        }),
+      ),
+      reqAccountUpdates: guard('reqAccountUpdates', (subscribe, account) => ib.reqAccountUpdates(subscribe, account)),
+      reqAccountSummary: guard('reqAccountSummary', (reqId, group, tags) => ib.reqAccountSummary(reqId, group, tags)),
+      cancelAccountSummary: guard('cancelAccountSummary', (reqId) => ib.cancelAccountSummary(reqId)),
+      reqPnL: guard('reqPnL', (reqId, account) => ib.reqPnL(reqId, account)),
+      cancelPnL: guard('cancelPnL', (reqId) => ib.cancelPnL(reqId)),
+      reqPnLSingle: guard('reqPnLSingle', (reqId, account, conId) => ib.reqPnLSingle(reqId, account, '', conId)),
+      cancelPnLSingle: guard('cancelPnLSingle', (reqId) => ib.cancelPnLSingle(reqId)),
+      reqContractDetails: guard('reqContractDetails', (reqId, c) => ib.reqContractDetails(reqId, toIbContract(c))),
+      reqSecDefOptParams: guard('reqSecDefOptParams', (reqId, symbol, secType, conId) => ib.reqSecDefOptParams(reqId, symbol, '', secType, conId)),
+      reqMarketDataType: guard('reqMarketDataType', (type) => ib.reqMarketDataType(type)),
+      reqMktData: guard('reqMktData', (reqId, c, generic, snapshot) => ib.reqMktData(reqId, toIbContract(c), generic, snapshot, false)),
+      cancelMktData: guard('cancelMktData', (reqId) => ib.cancelMktData(reqId)),
+      reqRealTimeBars: guard('reqRealTimeBars', (reqId, c, whatToShow, useRth) => ib.reqRealTimeBars(reqId, toIbContract(c), 5, whatToShow as never, useRth)),
+      cancelRealTimeBars: guard('cancelRealTimeBars', (reqId) => ib.cancelRealTimeBars(reqId)),
+      reqHistoricalData: guard('reqHistoricalData', (reqId, c, q) =>
+        ib.reqHistoricalData(reqId, toIbContract(c), q.endDateTime, q.duration, q.barSize as never, q.whatToShow as never, q.useRth ? 1 : 0, 2, q.keepUpToDate),
+      ),
+      cancelHistoricalData: guard('cancelHistoricalData', (reqId) => ib.cancelHistoricalData(reqId)),
+      placeOrder: guard('placeOrder', (orderId, c, o) => ib.placeOrder(orderId, toIbContract(c), toIbOrder(o))),
+      cancelOrder: guard('cancelOrder', (orderId) => ib.cancelOrder(orderId)),
+    };
+  }
+}

@@ -1,0 +1,265 @@
+// Streaming quotes and snapshots. When TWS answers 354 (not subscribed) the client
+// switches the session to delayed data (reqMarketDataType 3) and resubscribes; 10167
+// and the delayed tick ids mark a quote as delayed. Every stream is resubscribed with a
+// fresh request id after a reconnect and after 1101 (TWS lost its data lines).
+import { setDeadline } from './clock';
+import type { ContractService } from './contracts';
+import { describeContract } from './contracts';
+import { BrokerError, TimeoutError, failsRequest } from './errors';
+import type { Gateway } from './gateway';
+import type { TickEvent } from './linkEvents';
+import { Observable, Stream } from './observable';
+import type { BrokerContract, Quote } from './types';
+
+const NOT_SUBSCRIBED = new Set([354, 10089]);
+
+export class QuoteStream {
+  readonly quote = new Observable<Quote | undefined>(undefined);
+  /** Every change of the quote (one per tick). */
+  readonly updates = new Stream<Quote>();
+  readonly error = new Observable<BrokerError | undefined>(undefined);
+  /** Request id at TWS in the current session (changes on every resubscribe). */
+  reqId: number | undefined;
+  /** Times this stream was (re)subscribed. */
+  subscriptions = 0;
+  closed = false;
+
+  constructor(
+    readonly contract: BrokerContract,
+    private readonly closer: (s: QuoteStream) => void,
+  ) {}
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closer(this);
+    this.updates.end();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Quote> {
+    return this.updates[Symbol.asyncIterator]();
+  }
+}
+
+export function applyTick(q: Quote, t: TickEvent, at: number): Quote {
+  const next: Quote = { ...q, updatedAt: at, ticks: q.ticks + 1 };
+  if (t.delayed) next.delayed = true;
+  if (t.kind === 'lastTimestamp') next.lastTimestamp = t.value * 1000;
+  else if ((t.kind === 'bid' || t.kind === 'ask' || t.kind === 'last') && t.value === -1) delete next[t.kind];
+  else next[t.kind] = t.value;
+  return next;
+}
+
+export class MarketDataService {
+  private readonly streams = new Set<QuoteStream>();
+  private readonly byReqId = new Map<number, QuoteStream>();
+  private readonly snapshots = new Map<number, Quote>();
+  /** 1 live, 3 delayed: what this client asks TWS for (kept across sessions). */
+  private wantedType: 1 | 3 = 1;
+  /** The market data type already set in the current session. */
+  private sessionType: 1 | 3 = 1;
+  private sessionSeq = -1;
+
+  constructor(
+    private readonly gw: Gateway,
+    private readonly contracts: ContractService,
+  ) {
+    const hub = gw.hub;
+    hub.on('tick', (reqId, t) => {
+      const at = gw.clock.now();
+      const snap = this.snapshots.get(reqId);
+      if (snap) {
+        this.snapshots.set(reqId, applyTick(snap, t, at));
+        return;
+      }
+      const s = this.byReqId.get(reqId);
+      if (!s) return;
+      const q = applyTick(s.quote.value ?? emptyQuote(s.contract, at), t, at);
+      s.quote.set(q);
+      s.updates.emit(q);
+    });
+    hub.on('tickSnapshotEnd', (reqId) => {
+      const q = this.snapshots.get(reqId);
+      if (q) gw.registry.get<Quote>(reqId)?.resolve(q);
+    });
+    hub.on('marketDataType', (reqId, type) => {
+      const delayed = type === 3 || type === 4;
+      const snap = this.snapshots.get(reqId);
+      if (snap) this.snapshots.set(reqId, { ...snap, delayed });
+      const s = this.byReqId.get(reqId);
+      if (s) s.quote.set({ ...(s.quote.value ?? emptyQuote(s.contract, gw.clock.now())), delayed });
+    });
+    hub.on('error', (reqId, code, message) => this.onError(reqId, code, message));
+  }
+
+  /** Market data type in use: 1 live (falls back to delayed per request), 3 delayed. */
+  get marketDataType(): 1 | 3 {
+    return this.wantedType;
+  }
+
+  get activeStreams(): number {
+    return this.streams.size;
+  }
+
+  /**
+   * Streams quotes. Resolves once the first price arrives, rejects with TWS's error
+   * (200 no such contract, 10197 competing session, 354 without fallback) or on timeout.
+   */
+  async subscribe(contract: BrokerContract, timeoutMs = this.gw.config.timeouts.firstTickMs): Promise<QuoteStream> {
+    const resolved = contract.secType === 'BAG' ? contract : await this.contracts.resolve(contract);
+    const s = new QuoteStream(resolved, (x) => this.release(x));
+    this.streams.add(s);
+    if (this.gw.isReady) this.activate(s);
+    try {
+      await this.firstPrice(s, timeoutMs);
+    } catch (err) {
+      s.close();
+      throw err;
+    }
+    return s;
+  }
+
+  /** One quote (snapshot): every tick until tickSnapshotEnd. */
+  async snapshot(contract: BrokerContract, timeoutMs = this.gw.config.timeouts.requestMs): Promise<Quote> {
+    const resolved = await this.contracts.resolve(contract);
+    for (let attempt = 0; ; attempt++) {
+      this.gw.requireSession('quote snapshot');
+      await this.ensureType();
+      const reqId = this.gw.takeId();
+      this.snapshots.set(reqId, emptyQuote(resolved, this.gw.clock.now()));
+      const req = this.gw.request<Quote>({
+        key: reqId,
+        kind: `quote snapshot of ${describeContract(resolved)}`,
+        timeoutMs,
+        send: (api) => api.reqMktData(reqId, resolved, '', true),
+        onSettle: () => this.snapshots.delete(reqId),
+      });
+      try {
+        return await req.promise;
+      } catch (err) {
+        if (attempt === 0 && err instanceof BrokerError && NOT_SUBSCRIBED.has(err.code) && this.gw.config.delayedDataFallback) {
+          this.wantedType = 3;
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private firstPrice(s: QuoteStream, timeoutMs: number): Promise<void> {
+    const hasPrice = (q: Quote | undefined) => q !== undefined && (q.bid !== undefined || q.ask !== undefined || q.last !== undefined);
+    if (hasPrice(s.quote.value)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setDeadline(this.gw.clock, () => {
+        cleanup();
+        reject(new TimeoutError(`first quote of ${describeContract(s.contract)}`, timeoutMs, s.reqId ?? -1));
+      }, timeoutMs);
+      const offQ = s.quote.subscribe((q) => {
+        if (!hasPrice(q)) return;
+        cleanup();
+        resolve();
+      });
+      const offE = s.error.subscribe((e) => {
+        if (!e) return;
+        cleanup();
+        reject(e);
+      });
+      const cleanup = () => {
+        timer.cancel();
+        offQ();
+        offE();
+      };
+    });
+  }
+
+  /** Sets the session's market data type to what the client wants (once per session). */
+  private async ensureType(): Promise<void> {
+    const seq = this.gw.session?.seq ?? -1;
+    if (seq !== this.sessionSeq) {
+      this.sessionSeq = seq;
+      this.sessionType = 1;
+    }
+    if (this.wantedType === this.sessionType) return;
+    const type = this.wantedType;
+    this.sessionType = type;
+    await this.gw.send('reqMarketDataType', (api) => api.reqMarketDataType(type));
+  }
+
+  private activate(s: QuoteStream): void {
+    if (s.closed || !this.gw.isReady) return;
+    const reqId = this.gw.takeId();
+    s.reqId = reqId;
+    s.subscriptions++;
+    this.byReqId.set(reqId, s);
+    this.ensureType()
+      .then(() => this.gw.send('reqMktData', (api) => api.reqMktData(reqId, s.contract, '', false)))
+      .catch(() => {
+        // The session went away; onReady resubscribes.
+        if (this.byReqId.get(reqId) === s) this.byReqId.delete(reqId);
+      });
+  }
+
+  private release(s: QuoteStream): void {
+    this.streams.delete(s);
+    const reqId = s.reqId;
+    if (reqId === undefined) return;
+    this.byReqId.delete(reqId);
+    s.reqId = undefined;
+    if (this.gw.hasSession) void this.gw.send('cancelMktData', (api) => api.cancelMktData(reqId)).catch(() => {});
+  }
+
+  private onError(reqId: number, code: number, message: string): void {
+    if (this.snapshots.has(reqId)) return; // the registry rejects the snapshot request
+    const s = this.byReqId.get(reqId);
+    if (!s) return;
+    if (code === 10167) {
+      s.quote.set({ ...(s.quote.value ?? emptyQuote(s.contract, this.gw.clock.now())), delayed: true });
+      return;
+    }
+    if (NOT_SUBSCRIBED.has(code) && this.gw.config.delayedDataFallback && this.wantedType === 1) {
+      this.gw.log('info', `no live market data subscription for ${describeContract(s.contract)} (${code}); switching to delayed data`);
+      this.wantedType = 3;
+      this.byReqId.delete(reqId);
+      s.reqId = undefined;
+      this.activate(s);
+      return;
+    }
+    if (!failsRequest(code, message)) return;
+    this.byReqId.delete(reqId);
+    s.reqId = undefined;
+    s.error.set(new BrokerError({ reqId, code, message: `market data for ${describeContract(s.contract)}: ${message}` }));
+  }
+
+  /** New session ready: every open stream is requested again. */
+  onReady(): void {
+    for (const s of this.streams) if (s.reqId === undefined && !s.error.value) this.activate(s);
+  }
+
+  onLost(): void {
+    this.byReqId.clear();
+    this.snapshots.clear();
+    for (const s of this.streams) s.reqId = undefined;
+  }
+
+  /** 1101: TWS dropped its market data lines; cancel what it may still hold and request again. */
+  resubscribeAfterDataLoss(): void {
+    for (const s of this.streams) {
+      const old = s.reqId;
+      if (old !== undefined) {
+        this.byReqId.delete(old);
+        void this.gw.send('cancelMktData', (api) => api.cancelMktData(old)).catch(() => {});
+      }
+      s.reqId = undefined;
+      if (!s.error.value) this.activate(s);
+    }
+  }
+
+  dispose(): void {
+    for (const s of [...this.streams]) s.close();
+  }
+}
+
+function emptyQuote(c: BrokerContract, at: number): Quote {
+  return { ...(c.conId ? { conId: c.conId } : {}), symbol: c.symbol, delayed: false, updatedAt: at, ticks: 0 };
+}
+

@@ -1,0 +1,433 @@
+// Order tracking as a state machine fed by openOrder, orderStatus, execDetails,
+// commissionReport and order errors, in whatever order they arrive.
+//
+// Each order keeps the *evidence* it has received (the largest filled quantity any status
+// reported, the fills by execution id, whether TWS ever said Cancelled / Filled, rejection
+// errors...) and its public view is derived from that evidence. Accumulating evidence is
+// commutative and idempotent (maxima, sets keyed by id), so the terminal state does not
+// depend on arrival order and duplicates change nothing:
+//   filled    when the fills (or a status) reach the order's quantity - fills may precede status;
+//   rejected  when TWS rejected it (201, 203, 321, ...) and it did not fill;
+//   cancelled when TWS said Cancelled (status or 202) and it did not fill - a late
+//             "Submitted" after a cancel does not bring it back;
+//   lost      when TWS never had it (not transmitted, or unknown after a reconnect).
+// Pure: no I/O and no timers; the clock is whatever time the caller passes in.
+import { failsRequest } from './errors';
+import type { CommissionEvent, OpenOrderEvent, OrderStatusEvent } from './linkEvents';
+import { Stream } from './observable';
+import type { Fill, OrderErrorInfo, OrderLifecycle, OrderRequest, TrackedOrder } from './types';
+
+export type TrackerEvent =
+  | { type: 'placed'; orderId: number; request: OrderRequest; account: string; clientId: number; at: number }
+  | { type: 'notSent'; orderId: number; reason: string; at: number }
+  | { type: 'openOrder'; ev: OpenOrderEvent; at: number }
+  | { type: 'orderStatus'; ev: OrderStatusEvent; at: number }
+  | { type: 'execution'; fill: Fill; at: number }
+  | { type: 'commission'; ev: CommissionEvent; at: number }
+  | { type: 'error'; orderId: number; code: number; message: string; at: number }
+  | { type: 'cancelRequested'; orderId: number; at: number }
+  | { type: 'modifyRequested'; orderId: number; request: OrderRequest; at: number }
+  | { type: 'modifySettled'; orderId: number; at: number }
+  /** Reconciliation: TWS does not list the order as open after a (re)connect. */
+  | { type: 'notOpenAtTws'; orderId: number; at: number };
+
+/** Errors that refuse a cancel, not the order. */
+const CANCEL_REFUSALS = new Set([161, 10147, 10148, 135]);
+/** Errors that refuse a modification, not the order (when a modification is pending). */
+const MODIFY_REFUSALS = new Set([104, 105, 201, 110, 321, 387, 434]);
+
+const WORKING = new Set(['PendingSubmit', 'ApiPending', 'PreSubmitted', 'Submitted']);
+
+interface OrderRecord {
+  orderId: number;
+  permId?: number;
+  clientId?: number;
+  parentId?: number;
+  request?: OrderRequest;
+  /** The request before a pending modification (restored if TWS refuses it). */
+  requestBeforeModify?: OrderRequest;
+  account?: string;
+  open?: OpenOrderEvent;
+  /** Largest `filled` any orderStatus reported, and the average price with it. */
+  statusFilled: number;
+  statusAvg: number;
+  statusRemaining?: number;
+  lastFillPrice?: number;
+  lastStatus?: string;
+  whyHeld?: string;
+  acknowledged: boolean;
+  sawFilledStatus: boolean;
+  sawCancelled: boolean;
+  rejected: boolean;
+  notSent?: string;
+  notOpenAtTws: boolean;
+  cancelRequested: boolean;
+  modifyPending: boolean;
+  /** Fills by execution key (id without its correction suffix). */
+  fills: Map<string, Fill>;
+  errors: OrderErrorInfo[];
+  warnings: OrderErrorInfo[];
+  createdAt: number;
+  updatedAt: number;
+  /** Signature of the last view emitted, so duplicates emit nothing. */
+  emitted?: string;
+}
+
+/** Execution id without the correction suffix: "0000e0d5.6554d8a6.01.01" -> "0000e0d5.6554d8a6.01". */
+export function execKey(execId: string): string {
+  const m = /^(.*)\.(\d{2})$/.exec(execId);
+  return m && m[1]!.split('.').length >= 3 ? m[1]! : execId;
+}
+
+function correction(execId: string): number {
+  const m = /\.(\d{2})$/.exec(execId);
+  return m ? Number(m[1]) : 0;
+}
+
+export class OrderTracker {
+  /** Our client id: executions of other client ids are the account's fills, not our orders. */
+  clientId: number | undefined;
+  /** Every order whose view changed, after the change. */
+  readonly updates = new Stream<TrackedOrder>();
+  /** Every execution the first time it is seen (all client ids), with commission if known. */
+  readonly newFills = new Stream<Fill>();
+  private readonly records = new Map<number, OrderRecord>();
+  private readonly permIndex = new Map<number, number>();
+  /** All executions of the account seen today, by execution key. */
+  private readonly fillsByKey = new Map<string, Fill>();
+  private readonly orphanCommissions = new Map<string, CommissionEvent>();
+
+  apply(e: TrackerEvent): TrackedOrder | undefined {
+    switch (e.type) {
+      case 'placed': {
+        const r = this.record(e.orderId, e.at);
+        r.request = e.request;
+        r.account = e.account;
+        r.clientId = e.clientId;
+        if (e.request.parentId) r.parentId = e.request.parentId;
+        return this.changed(r, e.at);
+      }
+      case 'notSent': {
+        const r = this.records.get(e.orderId);
+        if (!r) return undefined;
+        r.notSent = e.reason;
+        return this.changed(r, e.at);
+      }
+      case 'openOrder': {
+        const ev = e.ev;
+        if (ev.whatIf || !this.isOurs(ev.clientId) || ev.orderId <= 0) return undefined;
+        const r = this.record(ev.orderId, e.at);
+        r.open = ev;
+        r.acknowledged = true;
+        if (ev.permId) this.setPermId(r, ev.permId);
+        if (ev.clientId !== undefined) r.clientId = ev.clientId;
+        if (ev.parentId) r.parentId = ev.parentId;
+        if (ev.account) r.account = ev.account;
+        this.status(r, ev.status, undefined);
+        return this.changed(r, e.at);
+      }
+      case 'orderStatus': {
+        const ev = e.ev;
+        if (!this.isOurs(ev.clientId) || ev.orderId <= 0) return undefined;
+        const r = this.record(ev.orderId, e.at);
+        r.acknowledged = true;
+        if (ev.permId) this.setPermId(r, ev.permId);
+        if (ev.clientId !== undefined) r.clientId = ev.clientId;
+        if (ev.parentId) r.parentId = ev.parentId;
+        if (ev.filled > r.statusFilled || (ev.filled === r.statusFilled && r.statusAvg === 0)) {
+          r.statusFilled = ev.filled;
+          r.statusAvg = ev.avgFillPrice;
+          r.statusRemaining = ev.remaining;
+          if (ev.lastFillPrice) r.lastFillPrice = ev.lastFillPrice;
+        } else if (r.statusRemaining === undefined) {
+          r.statusRemaining = ev.remaining;
+        }
+        if (ev.whyHeld !== undefined) r.whyHeld = ev.whyHeld;
+        this.status(r, ev.status, ev.remaining);
+        return this.changed(r, e.at);
+      }
+      case 'execution': {
+        const f = e.fill;
+        const key = execKey(f.execId);
+        const prev = this.fillsByKey.get(key);
+        if (prev && correction(prev.execId) >= correction(f.execId)) {
+          return undefined; // duplicate (or an older version of a corrected execution)
+        }
+        const fill: Fill = { ...f };
+        const orphan = this.orphanCommissions.get(f.execId);
+        if (orphan) {
+          this.orphanCommissions.delete(f.execId);
+          attachCommission(fill, orphan);
+        } else if (prev && prev.commission !== undefined && fill.commission === undefined) {
+          attachCommission(fill, { execId: f.execId, commission: prev.commission, ...(prev.commissionCurrency ? { currency: prev.commissionCurrency } : {}), ...(prev.realizedPnl !== undefined ? { realizedPnl: prev.realizedPnl } : {}) });
+        }
+        this.fillsByKey.set(key, fill);
+        if (!prev) this.newFills.emit(fill);
+        if (!this.isOurs(f.clientId) || f.orderId <= 0) return undefined;
+        const r = this.record(f.orderId, e.at);
+        if (f.permId) this.setPermId(r, f.permId);
+        if (f.clientId !== undefined) r.clientId = f.clientId;
+        r.fills.set(key, fill);
+        return this.changed(r, e.at);
+      }
+      case 'commission': {
+        const ev = e.ev;
+        const key = execKey(ev.execId);
+        const fill = this.fillsByKey.get(key);
+        if (!fill || fill.execId !== ev.execId) {
+          this.orphanCommissions.set(ev.execId, ev);
+          return undefined;
+        }
+        if (fill.commission === ev.commission && fill.realizedPnl === ev.realizedPnl) return undefined;
+        attachCommission(fill, ev);
+        if (!this.isOurs(fill.clientId) || fill.orderId <= 0) return undefined;
+        const r = this.records.get(fill.orderId);
+        if (!r) return undefined;
+        r.fills.set(key, fill);
+        return this.changed(r, e.at);
+      }
+      case 'error': {
+        const r = this.records.get(e.orderId);
+        if (!r) return undefined;
+        const info = { code: e.code, message: e.message, at: e.at };
+        if (e.code === 202) {
+          r.sawCancelled = true;
+        } else if (CANCEL_REFUSALS.has(e.code) && r.cancelRequested) {
+          r.cancelRequested = false;
+          pushUnique(r.errors, info);
+        } else if (r.modifyPending && MODIFY_REFUSALS.has(e.code)) {
+          r.modifyPending = false;
+          if (r.requestBeforeModify) r.request = r.requestBeforeModify;
+          r.requestBeforeModify = undefined;
+          pushUnique(r.errors, info);
+        } else if (failsRequest(e.code, e.message) && !CANCEL_REFUSALS.has(e.code)) {
+          r.rejected = true;
+          pushUnique(r.errors, info);
+        } else {
+          pushUnique(r.warnings, info);
+        }
+        return this.changed(r, e.at);
+      }
+      case 'cancelRequested': {
+        const r = this.records.get(e.orderId);
+        if (!r || r.cancelRequested) return undefined;
+        r.cancelRequested = true;
+        return this.changed(r, e.at);
+      }
+      case 'modifyRequested': {
+        const r = this.records.get(e.orderId);
+        if (!r) return undefined;
+        r.requestBeforeModify = r.request;
+        r.request = e.request;
+        r.modifyPending = true;
+        return this.changed(r, e.at);
+      }
+      case 'modifySettled': {
+        const r = this.records.get(e.orderId);
+        if (!r || !r.modifyPending) return undefined;
+        r.modifyPending = false;
+        r.requestBeforeModify = undefined;
+        return this.changed(r, e.at);
+      }
+      case 'notOpenAtTws': {
+        const r = this.records.get(e.orderId);
+        if (!r || r.notOpenAtTws) return undefined;
+        r.notOpenAtTws = true;
+        return this.changed(r, e.at);
+      }
+    }
+  }
+
+  get(orderId: number): TrackedOrder | undefined {
+    const r = this.records.get(orderId);
+    return r ? derive(r) : undefined;
+  }
+
+  orderIdByPermId(permId: number): number | undefined {
+    return this.permIndex.get(permId);
+  }
+
+  all(): TrackedOrder[] {
+    return [...this.records.values()].map(derive).sort((a, b) => a.orderId - b.orderId);
+  }
+
+  /** Every execution of the account seen so far (all client ids). */
+  fills(): Fill[] {
+    return [...this.fillsByKey.values()];
+  }
+
+  hasExecution(execId: string): boolean {
+    const f = this.fillsByKey.get(execKey(execId));
+    return f !== undefined && correction(f.execId) >= correction(execId);
+  }
+
+  private isOurs(clientId: number | undefined): boolean {
+    return clientId === undefined || this.clientId === undefined || clientId === this.clientId;
+  }
+
+  private record(orderId: number, at: number): OrderRecord {
+    let r = this.records.get(orderId);
+    if (!r) {
+      r = {
+        orderId,
+        statusFilled: 0,
+        statusAvg: 0,
+        acknowledged: false,
+        sawFilledStatus: false,
+        sawCancelled: false,
+        rejected: false,
+        notOpenAtTws: false,
+        cancelRequested: false,
+        modifyPending: false,
+        fills: new Map(),
+        errors: [],
+        warnings: [],
+        createdAt: at,
+        updatedAt: at,
+      };
+      this.records.set(orderId, r);
+    }
+    return r;
+  }
+
+  private setPermId(r: OrderRecord, permId: number): void {
+    r.permId = permId;
+    this.permIndex.set(permId, r.orderId);
+  }
+
+  private status(r: OrderRecord, status: string, remaining: number | undefined): void {
+    if (!status) return;
+    if (status === 'Filled' && (remaining === undefined || remaining === 0)) r.sawFilledStatus = true;
+    else if (status === 'Cancelled' || status === 'ApiCancelled') r.sawCancelled = true;
+    if (status !== 'Filled' && status !== 'Cancelled' && status !== 'ApiCancelled') r.lastStatus = status;
+    if (WORKING.has(status) && r.modifyPending && r.open) {
+      // TWS echoes the order after a modification: the pending modify is settled once the
+      // open order carries the requested values.
+      const req = r.request;
+      if (req && r.open.totalQuantity === req.quantity && (req.limitPrice === undefined || r.open.lmtPrice === req.limitPrice) && (req.stopPrice === undefined || r.open.auxPrice === req.stopPrice)) {
+        r.modifyPending = false;
+      }
+    }
+  }
+
+  private changed(r: OrderRecord, at: number): TrackedOrder {
+    const view = derive(r);
+    const sig = signature(view);
+    if (sig !== r.emitted) {
+      r.emitted = sig;
+      r.updatedAt = Math.max(r.updatedAt, at);
+      view.updatedAt = r.updatedAt;
+      this.updates.emit(view);
+    }
+    return view;
+  }
+}
+
+function signature(o: TrackedOrder): string {
+  return JSON.stringify([
+    o.state, o.twsStatus, o.quantity, o.filled, o.avgFillPrice, o.commission, o.fills.map((f) => f.execId + ':' + (f.commission ?? '')),
+    o.errors.length, o.warnings.length, o.limitPrice, o.stopPrice, o.cancelRequested, o.modifyPending, o.permId, o.note, o.whyHeld, o.contract?.conId,
+  ]);
+}
+
+function attachCommission(fill: Fill, ev: CommissionEvent): void {
+  fill.commission = ev.commission;
+  if (ev.currency) fill.commissionCurrency = ev.currency;
+  if (ev.realizedPnl !== undefined) fill.realizedPnl = ev.realizedPnl;
+}
+
+function pushUnique(list: OrderErrorInfo[], info: OrderErrorInfo): void {
+  if (!list.some((x) => x.code === info.code && x.message === info.message)) list.push(info);
+}
+
+/** The public view of an order, from its evidence alone. */
+export function derive(r: OrderRecord): TrackedOrder {
+  const fills = [...r.fills.values()].sort((a, b) => (a.execId < b.execId ? -1 : a.execId > b.execId ? 1 : 0));
+  const open = r.open;
+  const req = r.request;
+  // A combo order's executions come per leg and for the combo itself: its quantity is in combo units.
+  const isBag = (open?.contract ?? req?.contract)?.secType === 'BAG' || fills.some((f) => f.contract.secType === 'BAG');
+  const counted = isBag ? fills.filter((f) => f.contract.secType === 'BAG') : fills;
+  const fillQty = round(counted.reduce((s, f) => s + f.shares, 0));
+  const notional = counted.reduce((s, f) => s + f.shares * f.price, 0);
+  const commission = round(fills.reduce((s, f) => s + (f.commission ?? 0), 0));
+  let quantity = open?.totalQuantity ?? req?.quantity ?? 0;
+  if (r.modifyPending && req) quantity = req.quantity;
+  if (!quantity) quantity = Math.max(fillQty, r.statusFilled + (r.statusRemaining ?? 0), ...counted.map((f) => f.cumQty));
+  const filled = Math.max(fillQty, r.statusFilled);
+  const avgFillPrice = fillQty > 0 && fillQty >= r.statusFilled ? round(notional / fillQty, 6) : r.statusAvg;
+  const remaining = Math.max(0, round(quantity - filled));
+
+  let state: OrderLifecycle;
+  let note: string | undefined;
+  if ((quantity > 0 && filled >= quantity) || r.sawFilledStatus) state = 'filled';
+  else if (r.rejected) state = 'rejected';
+  else if (r.sawCancelled) state = 'cancelled';
+  else if (r.notSent !== undefined && !r.acknowledged) {
+    state = 'lost';
+    note = r.notSent;
+  } else if (r.notOpenAtTws) {
+    if (r.acknowledged) {
+      state = 'cancelled';
+      note = `no longer open at TWS after a reconnect (filled ${filled} of ${quantity})`;
+    } else {
+      state = 'lost';
+      note = 'TWS does not know this order after a reconnect: it was not received';
+    }
+  } else if (r.lastStatus === 'PendingCancel') state = 'pendingCancel';
+  else if (r.lastStatus === 'Inactive') state = 'inactive';
+  else if (filled > 0) state = 'partiallyFilled';
+  else if (r.acknowledged) state = 'submitted';
+  else state = 'pendingSubmit';
+  if (state === 'rejected') note = r.errors[r.errors.length - 1]?.message;
+
+  const contract = open?.contract ?? req?.contract ?? fills[0]?.contract;
+  const view: TrackedOrder = {
+    orderId: r.orderId,
+    quantity,
+    state,
+    filled,
+    remaining,
+    avgFillPrice,
+    commission,
+    fills,
+    errors: [...r.errors],
+    warnings: [...r.warnings],
+    cancelRequested: r.cancelRequested,
+    modifyPending: r.modifyPending,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+  if (r.permId) view.permId = r.permId;
+  if (r.clientId !== undefined) view.clientId = r.clientId;
+  if (r.parentId) view.parentId = r.parentId;
+  if (contract) view.contract = contract;
+  const action = open?.action ?? req?.action ?? fills[0]?.side;
+  if (action) view.action = action;
+  const type = open?.orderType ?? req?.type;
+  if (type) view.type = type;
+  const limit = r.modifyPending ? req?.limitPrice : (open?.lmtPrice ?? req?.limitPrice);
+  if (limit !== undefined) view.limitPrice = limit;
+  const stop = r.modifyPending ? req?.stopPrice : (open?.auxPrice ?? req?.stopPrice);
+  if (stop !== undefined) view.stopPrice = stop;
+  const tif = open?.tif ?? req?.tif;
+  if (tif) view.tif = tif;
+  const orderRef = open?.orderRef ?? req?.orderRef ?? fills[0]?.orderRef;
+  if (orderRef) view.orderRef = orderRef;
+  const oca = open?.ocaGroup ?? req?.ocaGroup;
+  if (oca) view.ocaGroup = oca;
+  const account = r.account ?? open?.account ?? fills[0]?.account;
+  if (account) view.account = account;
+  const twsStatus = r.sawFilledStatus ? 'Filled' : r.sawCancelled ? 'Cancelled' : r.lastStatus;
+  if (twsStatus) view.twsStatus = twsStatus;
+  if (r.lastFillPrice !== undefined) view.lastFillPrice = r.lastFillPrice;
+  else if (fills.length) view.lastFillPrice = fills[fills.length - 1]!.price;
+  if (r.whyHeld) view.whyHeld = r.whyHeld;
+  if (note) view.note = note;
+  return view;
+}
+
+function round(x: number, digits = 8): number {
+  const f = Math.pow(10, digits);
+  return Math.round(x * f) / f;
+}
