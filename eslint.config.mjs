@@ -1,6 +1,10 @@
-// Lint: typescript-eslint's recommended rules, plus the architecture rule that only
-// the UI edge imports `vscode`.
+// Lint: typescript-eslint's recommended rules, plus the architecture rules: only the UI
+// edge imports `vscode`, and only the broker layer (and the setup-check probes, which
+// must speak to TWS below the broker's staged connect) import `@stoqey/ib`.
 import tseslint from 'typescript-eslint';
+
+const noVscode = { name: 'vscode', message: 'Only src/extension/ui and extension.ts may import vscode: the core runs in the CLI, tests and benchmarks.' };
+const noIbPaths = { group: ['@stoqey/ib', '@stoqey/ib/*'], message: 'Only src/extension/broker (and doctor probes) may use @stoqey/ib: go through BrokerClient.' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'models/**', '.vscode-test/**', '.e2e/**', 'artifacts/**'] },
@@ -14,9 +18,15 @@ export default tseslint.config(
   },
   {
     files: ['src/extension/**/*.ts'],
-    ignores: ['src/extension/ui/**', 'src/extension/extension.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension/ui and extension.ts may import vscode: the core runs in the CLI, tests and benchmarks.' }] }],
-    },
+    ignores: ['src/extension/ui/**', 'src/extension/extension.ts', 'src/extension/broker/**', 'src/extension/doctor/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode], patterns: [noIbPaths] }] },
+  },
+  {
+    files: ['src/extension/broker/**/*.ts', 'src/extension/doctor/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] },
+  },
+  {
+    files: ['src/extension/ui/**/*.ts', 'src/extension/extension.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noIbPaths] }] },
   },
 );
