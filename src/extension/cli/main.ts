@@ -8,6 +8,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   sim: { summary: 'run the embedded TWS simulator', load: () => import('./simCommand') },
   backtest: { summary: 'run a policy over historical bars and write a report', load: () => import('./backtestCommand') },
   doctor: { summary: 'check the setup to TWS / IB Gateway and name the cause and the fix', load: () => import('./doctorCommand') },
+  session: { summary: 'run the AI trading session against TWS (shadow, paper or live)', load: () => import('./sessionCommand') },
+  demo: { summary: 'the embedded simulator and a short AI session on it, end to end', load: () => import('./demoCommand') },
 };
 
 export async function main(argv: string[]): Promise<number> {

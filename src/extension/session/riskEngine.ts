@@ -187,6 +187,11 @@ export class RiskEngine {
     this.lastEquity = equity;
   }
 
+  /** Loss since the trading day began (positive when losing) at `equity`: what the daily loss limit compares. */
+  dailyLoss(equity: number): number {
+    return this.startEquityFor(this.clock(), equity) - equity;
+  }
+
   /** Positions past the stop: orders that close them. Call recordStopOut once one is sent. */
   stopLossBreaches(account: AccountView): StopLossBreach[] {
     const stop = this.limits.stopLossFraction;

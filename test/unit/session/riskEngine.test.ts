@@ -133,6 +133,18 @@ describe('risk engine verdicts', () => {
     assert.equal(risk.check(buy(1), account(long, 99_000)).allowed, true);
   });
 
+  it('dailyLoss: the loss the daily limit compares, from the day\'s starting equity', () => {
+    const { risk, clock } = engine({ dailyLossLimit: 1000 });
+    clock.now = Date.UTC(2024, 2, 4, 20, 0); // Monday 15:00 NY
+    risk.observeEquity(100_000);
+    clock.now = TUE_1000_NY;
+    assert.equal(risk.dailyLoss(99_250), 750);
+    assert.equal(risk.dailyLoss(100_400), -400, 'a gain is a negative loss');
+    risk.observeEquity(99_000);
+    clock.now = TUE_1000_NY + 86_400_000;
+    assert.equal(risk.dailyLoss(98_900), 100, 'Wednesday counts from the last equity seen on Tuesday');
+  });
+
   it('stopLoss: breaches produce closing orders; no adding and no re-entry that day', () => {
     const { risk, clock } = engine({ stopLossFraction: 0.1 });
     const losing = account({ SPY: { quantity: 100, avgCost: 100, marketPrice: 89 }, QQQ: { quantity: -10, avgCost: 100, marketPrice: 105 } });

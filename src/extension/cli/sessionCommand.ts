@@ -1,0 +1,277 @@
+// `npm run session -- --symbols NVDA,MSFT [options]`: the AI trading session headless.
+// One progress line per cycle; exit 0 after a clean finish, non-zero with the reason otherwise.
+import { createInterface } from 'node:readline';
+import { defaultModelDir } from '../policy/datasets';
+import { US_REGULAR_HOURS, zonedTime } from '../session/marketHours';
+import { ConfigError, DEFAULTS, parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../session/sessionConfig';
+import type { DecisionRecord } from '../session/decision';
+import type { OrderUpdate } from '../session/orderManager';
+import type { CycleEndEvent, SessionEvent } from '../session/sessionEvents';
+import type { FillRecord } from '../session/sessionLedger';
+import { formatSummary } from '../session/summary';
+import { EXIT_CODES, TradingSession, type SessionResult, type TradingSessionOptions } from '../session/tradingSession';
+import { CliError, parseOptions } from './args';
+
+const SPEC = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'client-id': { type: 'string' },
+  symbols: { type: 'string' },
+  cycle: { type: 'string' },
+  minutes: { type: 'string' },
+  cycles: { type: 'string' },
+  mode: { type: 'string' },
+  model: { type: 'string' },
+  journal: { type: 'string' },
+  capital: { type: 'string' },
+  'max-order-qty': { type: 'string' },
+  'max-position': { type: 'string' },
+  'max-notional': { type: 'string' },
+  'max-orders-per-minute': { type: 'string' },
+  'daily-loss-limit': { type: 'string' },
+  'stop-loss-pct': { type: 'string' },
+  'allow-symbols': { type: 'string' },
+  'any-hours': { type: 'boolean' },
+  'flatten-on-stop': { type: 'boolean' },
+  'allow-live': { type: 'boolean' },
+  'confirm-live': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const HELP = `usage: npm run session -- --symbols NVDA,MSFT [options]
+
+Runs the AI policy against TWS / IB Gateway: each cycle, per symbol, the latest completed
+bar -> features -> policy -> target position -> risk checks -> order or none, everything
+journaled. Cycles follow the market clock (completed bars from TWS).
+
+  --host H                 TWS host (default ${DEFAULTS.host})
+  --port P                 API port (default ${DEFAULTS.port}: TWS paper)
+  --client-id N            API client id (default ${DEFAULTS.clientId}); resume a session with the same one
+  --symbols A,B            symbols to trade (required)
+  --cycle SECONDS          cycle length, a multiple of 5 (default ${DEFAULTS.cycleSeconds}); the policy runs on bars of this size
+  --minutes M | --cycles N duration in market minutes (default ${DEFAULTS.minutes}) or in cycles
+  --mode shadow|paper|live shadow: no orders; paper (default): paper accounts only; live: needs --allow-live
+                           and a confirmation (typed, or --confirm-live ACCOUNT)
+  --model DIR              model folder (default models/ppo-sp500)
+  --journal DIR            journal folder (default ./${DEFAULTS.journalDir}); an unfinished session there is resumed
+  --capital USD            money the session sizes with, split between symbols (default: the model's
+                           initial cash, at most the account's net liquidation)
+  --max-order-qty Q        risk: shares per order
+  --max-position Q         risk: shares per symbol
+  --max-notional USD       risk: gross notional of the session's symbols
+  --max-orders-per-minute N  risk: orders per minute of market time (default ${DEFAULTS.maxOrdersPerMinute})
+  --daily-loss-limit USD   risk: the session stops when its loss today reaches this
+  --stop-loss-pct P        risk: close a position P% against its average price
+  --allow-symbols A,B      risk: only these symbols may be traded
+  --any-hours              risk: do not restrict orders to regular hours (09:30-16:00 New York)
+  --flatten-on-stop        close the session's positions when the loss limit or Ctrl-C stops it
+  --allow-live             allow --mode live
+  --confirm-live ACCOUNT   confirm live trading of ACCOUNT without the prompt (scripted use)
+  -v, --verbose            print every decision, order and fill
+  --json                   print every event as one JSON line instead
+
+Ctrl-C is the kill switch: the session's working orders are cancelled (and positions
+flattened with --flatten-on-stop); a second Ctrl-C exits at once.
+Exit codes: 0 finished, 2 bad options or model, 3 refused (safety), 4 stopped early
+(loss limit, kill switch), 5 connection or journal failure, 1 internal error.`;
+
+/** CLI options -> the session's configuration input. */
+export function configInput(o: Record<string, string | boolean | undefined>): SessionConfigInput {
+  return {
+    host: o.host,
+    port: o.port,
+    clientId: o['client-id'],
+    symbols: o.symbols,
+    cycleSeconds: o.cycle,
+    minutes: o.minutes,
+    cycles: o.cycles,
+    mode: o.mode,
+    modelDir: o.model,
+    journalDir: o.journal,
+    capital: o.capital,
+    maxOrderQuantity: o['max-order-qty'],
+    maxPosition: o['max-position'],
+    maxNotional: o['max-notional'],
+    maxOrdersPerMinute: o['max-orders-per-minute'],
+    dailyLossLimit: o['daily-loss-limit'],
+    stopLossPct: o['stop-loss-pct'],
+    allowSymbols: o['allow-symbols'],
+    anyHours: o['any-hours'],
+    flattenOnStop: o['flatten-on-stop'],
+    allowLive: o['allow-live'],
+    confirmLive: o['confirm-live'],
+  };
+}
+
+export function buildConfig(input: SessionConfigInput): SessionConfig {
+  try {
+    return parseSessionConfig(input, { modelDir: defaultModelDir() });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------- rendering
+
+const num = (x: number, d = 2): string => x.toFixed(d);
+
+export function marketClock(ms: number): string {
+  const z = zonedTime(ms, US_REGULAR_HOURS.timeZone);
+  const s = Math.floor((ms / 1000) % 60);
+  return `${String(Math.floor(z.minuteOfDay / 60)).padStart(2, '0')}:${String(z.minuteOfDay % 60).padStart(2, '0')}:${String(s).padStart(2, '0')} NY`;
+}
+
+function orderText(o: OrderUpdate | undefined): string {
+  if (!o) return '';
+  if (o.state === 'filled') return ` filled ${o.filled} @ ${num(o.avgFillPrice)}`;
+  if (o.filled > 0) return ` ${o.state} ${o.filled}/${o.quantity} @ ${num(o.avgFillPrice)}`;
+  return ` ${o.state}${o.note ? ` (${o.note})` : ''}`;
+}
+
+/** A decision in a few words, for the cycle line. */
+export function shortDecision(d: DecisionRecord, order?: OrderUpdate): string {
+  const p = d.proposal;
+  switch (d.outcome) {
+    case 'order':
+      return `${d.symbol} ${p!.action} ${p!.quantity}${p!.kind !== 'policy' ? ` (${p!.kind})` : ''} ->${orderText(order)}`;
+    case 'shadow':
+      return `${d.symbol} would ${p!.action} ${p!.quantity} (shadow)`;
+    case 'blocked':
+      return `${d.symbol} ${p!.action} ${p!.quantity} BLOCKED by ${d.verdict?.rule}`;
+    case 'no-order':
+      return `${d.symbol} ${d.output?.label ?? (d.output?.target === null ? 'keep' : `target ${d.output?.target}`)}, holds ${d.position}`;
+    default:
+      return `${d.symbol} skipped (${d.reason.split(':')[0]})`;
+  }
+}
+
+export function cycleLine(e: CycleEndEvent): string {
+  const byRef = new Map(e.orders.map((o) => [o.orderRef, o]));
+  const parts = e.decisions.map((d) => shortDecision(d, d.proposal ? byRef.get(d.proposal.orderRef) : undefined));
+  const head = `cycle ${String(e.cycle).padStart(String(e.cycles).length)}/${e.cycles} ${marketClock(e.marketTime)}${e.stalled ? ' [no new bars]' : ''}`;
+  return `${head} | ${parts.join(' | ') || 'no decisions'} | P&L ${num(e.pnl.net)}`;
+}
+
+export function decisionLine(d: DecisionRecord): string {
+  const out = d.output ? `model ${d.output.label ?? ''}${d.output.label ? ' ' : ''}(target ${d.output.target === null ? 'keep' : d.output.target})` : '';
+  const verdict = d.verdict ? (d.verdict.allowed ? 'risk ok' : `BLOCKED ${d.verdict.rule}: ${d.verdict.reason}`) : '';
+  const want = d.proposal ? `${d.proposal.action} ${d.proposal.quantity}` : 'no order';
+  const close = d.close !== undefined ? `close ${num(d.close)}` : '';
+  const feats = d.features ? Object.entries(d.features).slice(0, 3).map(([k, v]) => `${k}=${Number(v.toPrecision(3))}`).join(' ') : '';
+  return `  decision ${d.symbol.padEnd(5)} ${[close, feats, out, `pos ${d.position}`, `-> ${want}`, verdict].filter(Boolean).join('  ')}${d.outcome === 'skipped' || d.outcome === 'no-order' ? `  (${d.reason})` : ''}`;
+}
+
+export function orderLine(o: OrderUpdate): string {
+  return `  order    ${o.symbol.padEnd(5)} #${o.orderId ?? '-'} ${o.action} ${o.quantity} MKT ${o.orderRef}:${orderText(o) || ` ${o.state}`}`;
+}
+
+export function fillLine(f: FillRecord): string {
+  return `  fill     ${f.symbol.padEnd(5)} #${f.orderId} ${f.side === 'BUY' ? 'bought' : 'sold'} ${f.shares} @ ${num(f.price)} (${f.time}, exec ${f.execId})`;
+}
+
+export interface Printer {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const CONSOLE: Printer = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/** Prints a session's events: one line per cycle, notices, and (verbose) every decision, order and fill. */
+export function attachPrinter(
+  session: TradingSession,
+  mode: { verbose: boolean; json: boolean },
+  p: Printer = CONSOLE,
+  filter: { orderStates?: (state: OrderUpdate['state']) => boolean } = {},
+): () => void {
+  return session.onEvent((e: SessionEvent) => {
+    if (mode.json) {
+      p.out(JSON.stringify(e));
+      return;
+    }
+    switch (e.type) {
+      case 'notice':
+        (e.level === 'warn' ? p.err : p.out)(`${e.level === 'warn' ? 'warning: ' : ''}${e.message}`);
+        break;
+      case 'decision':
+        if (mode.verbose) p.out(decisionLine(e.record));
+        break;
+      case 'order':
+        if (mode.verbose && (filter.orderStates?.(e.order.state) ?? true)) p.out(orderLine(e.order));
+        break;
+      case 'fill':
+        if (mode.verbose) p.out(fillLine(e.fill));
+        break;
+      case 'cycle-end':
+        p.out(cycleLine(e));
+        break;
+      case 'risk-stop':
+        p.err(`STOP (${e.rule}): ${e.reason}${e.flatten ? ' - flattening the session\'s positions' : ''}`);
+        break;
+      case 'summary':
+        p.out(formatSummary(e.summary));
+        break;
+      default:
+        break;
+    }
+  });
+}
+
+/** Asks for the live account id on the terminal; undefined without a terminal. */
+export function promptLiveConfirmation(accountId: string): Promise<string | undefined> {
+  if (!process.stdin.isTTY) return Promise.resolve(undefined);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  return new Promise((resolve) => {
+    rl.question(`LIVE account ${accountId}: type the account id to trade it for real in this session: `, (answer) => {
+      rl.close();
+      resolve(answer.trim());
+    });
+    rl.on('close', () => resolve(undefined));
+  });
+}
+
+/** Runs a session with Ctrl-C as its kill switch; returns its result. */
+export async function runWithSignals(session: TradingSession, p: Printer = CONSOLE): Promise<SessionResult> {
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      p.err(`${signal} again: exiting now; the journal holds everything so far (the next start on it reconciles)`);
+      process.exit(130);
+    }
+    p.err(`${signal}: kill switch - cancelling the session's working orders${session.config.flattenOnStop ? ' and flattening its positions' : ''} (again to exit at once)`);
+    void session.kill({ reason: signal, flatten: session.config.flattenOnStop });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await session.run();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const o = parseOptions(argv, SPEC, 'session');
+  if (o.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const config = buildConfig(configInput(o as Record<string, string | boolean | undefined>));
+  const options: TradingSessionOptions = {
+    config,
+    confirmLive: promptLiveConfirmation,
+    log: (level, message) => {
+      if (o.verbose && (level === 'warn' || level === 'error')) console.error(`[broker] ${message}`);
+    },
+  };
+  const session = new TradingSession(options);
+  attachPrinter(session, { verbose: Boolean(o.verbose), json: Boolean(o.json) });
+  const result = await runWithSignals(session);
+  if (result.exitCode !== EXIT_CODES.finished) console.error(`session ${result.status}: ${result.reason}`);
+  else if (!o.json) console.log(`session finished: ${result.reason}${result.journalPath ? ` (journal ${result.journalPath})` : ''}`);
+  return result.exitCode;
+}

@@ -1,0 +1,364 @@
+// The session's order manager. Idempotent by construction:
+//   - every order carries an orderRef naming session, cycle and symbol; an orderRef is used
+//     at most once (the journal is checked before placing);
+//   - the intent is journaled (fsync'ed) inside the broker's beforeSend, after the order id
+//     is assigned and before a byte goes to TWS: a crash never leaves an order at TWS that
+//     the journal does not know;
+//   - after a reconnect or a restart, every journaled order that may still be open is
+//     matched with TWS's open orders and executions (by order id and orderRef); one TWS
+//     does not know is closed as `not-at-tws` and NEVER sent again - the next cycle's
+//     decision starts from the position that resulted;
+//   - statuses, fills and commissions are journaled as they arrive, so partial fills,
+//     rejects and cancels feed the next decision.
+import type { PlaceOptions } from '../broker/orders';
+import type { Stream } from '../broker/observable';
+import type { BrokerContract, Fill, OrderRequest, TrackedOrder } from '../broker/types';
+import { JournalError } from './journal';
+import type { OrderKind } from './orderRef';
+import { belongsToSession } from './orderRef';
+import { FINAL_INTENT_STATES, type FillRecord, type IntentRecord, type IntentState, type SessionLedger } from './sessionLedger';
+
+/** What the order manager needs of the broker client (BrokerClient has all of it). */
+export interface OrderBroker {
+  placeOrder(request: OrderRequest, opts?: PlaceOptions): Promise<TrackedOrder>;
+  cancelOrder(orderId: number, timeoutMs?: number): Promise<TrackedOrder>;
+  order(orderId: number): TrackedOrder | undefined;
+  orders(): TrackedOrder[];
+  allFills(): Fill[];
+  readonly orderUpdates: Stream<TrackedOrder>;
+}
+
+export interface OrderUpdate {
+  readonly orderRef: string;
+  readonly orderId?: number;
+  readonly cycle: number;
+  readonly symbol: string;
+  readonly kind: OrderKind;
+  readonly action: 'BUY' | 'SELL';
+  readonly quantity: number;
+  /** `sending`: journaled, going to TWS */
+  readonly state: IntentState | 'sending';
+  readonly filled: number;
+  readonly avgFillPrice: number;
+  readonly note?: string;
+}
+
+export interface PlaceRequest {
+  readonly orderRef: string;
+  readonly cycle: number;
+  readonly symbol: string;
+  readonly kind: OrderKind;
+  readonly contract: BrokerContract;
+  readonly action: 'BUY' | 'SELL';
+  readonly quantity: number;
+  readonly marketTime: number;
+}
+
+export interface PlaceResult {
+  readonly orderRef: string;
+  readonly orderId?: number;
+  /** the order left for TWS (it may still have been rejected there) */
+  readonly sent: boolean;
+  readonly state: IntentState | 'refused';
+  readonly error?: string;
+}
+
+export interface AdoptReport {
+  /** journaled orders found at TWS, open or with executions */
+  readonly found: string[];
+  /** journaled orders TWS had no trace of: closed as not-at-tws, never resent */
+  readonly notAtTws: string[];
+  /** fills found at TWS that the journal did not have yet */
+  readonly newFills: string[];
+}
+
+export interface OrderManagerDeps {
+  readonly broker: OrderBroker;
+  readonly ledger: SessionLedger;
+  readonly sessionId: string;
+  /** Journal append (fsync'ed) that also applies the line to the ledger; throws JournalError. */
+  readonly write: (type: string, data: Record<string, unknown>) => void;
+  readonly onOrder?: (u: OrderUpdate) => void;
+  readonly onFill?: (f: FillRecord) => void;
+  /** A failure inside a broker listener (e.g. the journal failed while recording a fill). */
+  readonly onError?: (err: unknown) => void;
+  /** Order type and time in force of every session order. */
+  readonly tif?: 'DAY' | 'GTC';
+}
+
+export class OrderManager {
+  private off: (() => void) | undefined;
+  private readonly sending = new Set<string>();
+
+  constructor(private readonly deps: OrderManagerDeps) {}
+
+  /** Follows the broker's order updates (call once, before placing). */
+  start(): void {
+    if (this.off) return;
+    this.off = this.deps.broker.orderUpdates.on((o) => {
+      try {
+        this.sync(o);
+      } catch (err) {
+        this.deps.onError?.(err);
+      }
+    });
+  }
+
+  stop(): void {
+    this.off?.();
+    this.off = undefined;
+  }
+
+  /** Signed shares still to fill on the session's working orders for `symbol`. */
+  workingQuantity(symbol: string): number {
+    let q = 0;
+    for (const i of this.working()) if (i.symbol === symbol) q += (i.action === 'BUY' ? 1 : -1) * Math.max(0, i.quantity - i.filled);
+    return q;
+  }
+
+  hasWorking(symbol: string): boolean {
+    return this.working().some((i) => i.symbol === symbol) || [...this.sending].some((ref) => ref.split(':')[3] === symbol);
+  }
+
+  /** Journaled orders that may still be working. */
+  working(): IntentRecord[] {
+    return this.deps.ledger.openIntents();
+  }
+
+  /**
+   * Journals the intent (in beforeSend, with its order id) and sends it. Resolves once TWS
+   * acknowledged or refused it; the order is then followed to its end by `sync`. Throws
+   * JournalError when the journal cannot record the intent (nothing was sent then).
+   */
+  async place(p: PlaceRequest): Promise<PlaceResult> {
+    const { ledger } = this.deps;
+    if (ledger.intents.has(p.orderRef) || this.sending.has(p.orderRef)) {
+      return { orderRef: p.orderRef, sent: false, state: 'refused', error: `orderRef ${p.orderRef} was already used: an intent is never sent twice` };
+    }
+    this.sending.add(p.orderRef);
+    let orderId: number | undefined;
+    const request: OrderRequest = { contract: p.contract, action: p.action, quantity: p.quantity, type: 'MKT', tif: this.deps.tif ?? 'DAY', orderRef: p.orderRef };
+    try {
+      const placed = await this.deps.broker.placeOrder(request, {
+        beforeSend: (intent) => {
+          const leg = intent.legs[0]!;
+          orderId = leg.orderId;
+          this.deps.write('intent', {
+            orderRef: p.orderRef,
+            orderId: leg.orderId,
+            cycle: p.cycle,
+            symbol: p.symbol,
+            kind: p.kind,
+            action: p.action,
+            quantity: p.quantity,
+            orderType: leg.request.type,
+            tif: leg.request.tif ?? 'DAY',
+            account: intent.account,
+            clientId: intent.clientId,
+            marketTime: p.marketTime,
+          });
+          this.emitOrder(ledger.intents.get(p.orderRef)!, 'sending');
+        },
+      });
+      this.sync(this.deps.broker.order(placed.orderId) ?? placed);
+      return { orderRef: p.orderRef, orderId: placed.orderId, sent: true, state: ledger.intents.get(p.orderRef)?.state ?? 'pendingSubmit' };
+    } catch (err) {
+      const cause = (err as { cause?: unknown }).cause;
+      if (err instanceof JournalError) throw err;
+      if (cause instanceof JournalError) throw cause;
+      const message = err instanceof Error ? err.message : String(err);
+      const rec = ledger.intents.get(p.orderRef);
+      const sentFlag = (err as { orderSent?: boolean }).orderSent;
+      if (!rec) return { orderRef: p.orderRef, sent: false, state: 'refused', error: message };
+      const tracked = orderId !== undefined ? this.deps.broker.order(orderId) : undefined;
+      if (tracked) this.sync(tracked);
+      if (sentFlag === false && !FINAL_INTENT_STATES.has(rec.state)) {
+        this.deps.write('order-not-sent', { orderRef: p.orderRef, orderId: rec.orderId, reason: message });
+        this.emitOrder(rec);
+      }
+      return { orderRef: p.orderRef, ...(orderId !== undefined ? { orderId } : {}), sent: sentFlag !== false, state: rec.state, error: message };
+    } finally {
+      this.sending.delete(p.orderRef);
+    }
+  }
+
+  /** Journals what changed in one of the session's orders: new fills, commissions, status. */
+  sync(o: TrackedOrder): void {
+    const { ledger } = this.deps;
+    const rec = ledger.intentByOrderId(o.orderId);
+    if (!rec || (o.orderRef && o.orderRef !== rec.orderRef)) return;
+    for (const f of o.fills) this.recordFill(f, rec);
+    const state = o.state as IntentState;
+    if (rec.state === state && rec.filled === o.filled) return;
+    // Never backwards: an older view (or a later 'lost' after a reconnect) does not undo what is known.
+    if (FINAL_INTENT_STATES.has(rec.state) && (!FINAL_INTENT_STATES.has(state) || state === 'lost')) return;
+    if (o.filled < rec.filled) return;
+    const lastError = o.errors[o.errors.length - 1];
+    const note = o.note ?? (state === 'rejected' || state === 'cancelled' ? lastError?.message : undefined);
+    this.deps.write('order-status', {
+      orderRef: rec.orderRef,
+      orderId: o.orderId,
+      state,
+      ...(o.twsStatus ? { twsStatus: o.twsStatus } : {}),
+      filled: o.filled,
+      remaining: o.remaining,
+      avgFillPrice: o.avgFillPrice,
+      ...(note ? { note } : {}),
+      ...(lastError ? { error: { code: lastError.code, message: lastError.message } } : {}),
+    });
+    this.emitOrder(rec);
+  }
+
+  /**
+   * After a (re)connect's reconciliation (or a restart): settles every journaled order that
+   * may still be open from what TWS reports, and journals executions the journal missed.
+   */
+  adopt(): AdoptReport {
+    const { ledger, broker, sessionId } = this.deps;
+    const found: string[] = [];
+    const notAtTws: string[] = [];
+    const before = new Set(ledger.fills.keys());
+    const fillsByRef = new Map<string, Fill[]>();
+    for (const f of broker.allFills()) {
+      if (!belongsToSession(f.orderRef, sessionId)) continue;
+      const list = fillsByRef.get(f.orderRef!) ?? [];
+      list.push(f);
+      fillsByRef.set(f.orderRef!, list);
+    }
+    // Executions of the session's orders, whatever their state in the journal.
+    for (const [ref, fills] of fillsByRef) {
+      const rec = ledger.intents.get(ref);
+      if (!rec) continue;
+      for (const f of fills) this.recordFill(f, rec, true);
+    }
+    for (const rec of this.working()) {
+      const tracked = broker.order(rec.orderId);
+      const known = tracked && (!tracked.orderRef || tracked.orderRef === rec.orderRef) && tracked.state !== 'lost';
+      if (known) {
+        found.push(rec.orderRef);
+        this.sync(tracked);
+        continue;
+      }
+      if (fillsByRef.has(rec.orderRef)) {
+        found.push(rec.orderRef);
+        const filled = fillsByRef.get(rec.orderRef)!.reduce((s, f) => s + f.shares, 0);
+        const done = filled >= rec.quantity;
+        this.deps.write('order-status', {
+          orderRef: rec.orderRef,
+          orderId: rec.orderId,
+          state: done ? 'filled' : 'cancelled',
+          filled,
+          remaining: Math.max(0, rec.quantity - filled),
+          avgFillPrice: avgPrice(fillsByRef.get(rec.orderRef)!),
+          note: done ? 'filled at TWS (found by reconciliation)' : 'no longer open at TWS; partly filled (found by reconciliation)',
+        });
+        this.emitOrder(ledger.intents.get(rec.orderRef)!);
+        continue;
+      }
+      notAtTws.push(rec.orderRef);
+      this.deps.write('order-status', {
+        orderRef: rec.orderRef,
+        orderId: rec.orderId,
+        state: 'not-at-tws',
+        filled: 0,
+        remaining: rec.quantity,
+        avgFillPrice: 0,
+        note: 'journaled, but TWS has neither an open order nor an execution for it: it never left, or ended unfilled; it is not sent again',
+      });
+      this.emitOrder(ledger.intents.get(rec.orderRef)!);
+    }
+    const newFills = [...ledger.fills.keys()].filter((id) => !before.has(id));
+    return { found, notAtTws, newFills };
+  }
+
+  /** Cancels every working order of the session; resolves once TWS settled them (or failed to). */
+  async cancelAll(reason: string, timeoutMs?: number): Promise<{ cancelled: string[]; failed: Array<{ orderRef: string; error: string }> }> {
+    const cancelled: string[] = [];
+    const failed: Array<{ orderRef: string; error: string }> = [];
+    await Promise.all(
+      this.working().map(async (rec) => {
+        this.deps.write('cancel-request', { orderRef: rec.orderRef, orderId: rec.orderId, reason });
+        try {
+          const o = await this.deps.broker.cancelOrder(rec.orderId, timeoutMs);
+          this.sync(o);
+          cancelled.push(rec.orderRef);
+        } catch (err) {
+          if (err instanceof JournalError) throw err;
+          failed.push({ orderRef: rec.orderRef, error: err instanceof Error ? err.message : String(err) });
+        }
+      }),
+    );
+    return { cancelled, failed };
+  }
+
+  /** Resolves once none of `orderRefs` is working any more, or after `timeoutMs`. */
+  async settle(orderRefs: readonly string[], timeoutMs: number): Promise<boolean> {
+    const open = () => orderRefs.some((ref) => {
+      const r = this.deps.ledger.intents.get(ref);
+      return r !== undefined && !FINAL_INTENT_STATES.has(r.state);
+    });
+    if (!open()) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(!open());
+      }, timeoutMs);
+      const off = this.deps.broker.orderUpdates.on(() => {
+        // sync runs first (it subscribed first), so the ledger is current here
+        if (open()) return;
+        clearTimeout(timer);
+        off();
+        resolve(true);
+      });
+    });
+  }
+
+  private recordFill(f: Fill, rec: IntentRecord, adopted = false): void {
+    const { ledger } = this.deps;
+    if (!ledger.fills.has(f.execId)) {
+      this.deps.write('fill', {
+        execId: f.execId,
+        orderRef: rec.orderRef,
+        orderId: rec.orderId,
+        symbol: rec.symbol,
+        side: f.side,
+        shares: f.shares,
+        price: f.price,
+        time: f.time,
+        ...(adopted ? { adopted: true } : {}),
+      });
+      this.deps.onFill?.(ledger.fills.get(f.execId)!);
+    }
+    const mine = ledger.fills.get(f.execId)!;
+    if (f.commission !== undefined && mine.commission === undefined) {
+      this.deps.write('commission', {
+        execId: f.execId,
+        orderRef: rec.orderRef,
+        commission: f.commission,
+        ...(f.commissionCurrency ? { currency: f.commissionCurrency } : {}),
+        ...(f.realizedPnl !== undefined ? { realizedPnl: f.realizedPnl } : {}),
+      });
+    }
+  }
+
+  private emitOrder(rec: IntentRecord, state?: 'sending'): void {
+    this.deps.onOrder?.({
+      orderRef: rec.orderRef,
+      orderId: rec.orderId,
+      cycle: rec.cycle,
+      symbol: rec.symbol,
+      kind: rec.kind,
+      action: rec.action,
+      quantity: rec.quantity,
+      state: state ?? rec.state,
+      filled: rec.filled,
+      avgFillPrice: rec.avgFillPrice,
+      ...(rec.note ? { note: rec.note } : {}),
+    });
+  }
+}
+
+function avgPrice(fills: readonly Fill[]): number {
+  const shares = fills.reduce((s, f) => s + f.shares, 0);
+  return shares > 0 ? fills.reduce((s, f) => s + f.shares * f.price, 0) / shares : 0;
+}

@@ -1,0 +1,54 @@
+// The orderRef every session order carries: it ties the order (and TWS's executions of it)
+// to the session, the cycle and the symbol, so a restarted session recognises its own
+// orders at TWS and never sends the same intent twice.
+//
+//   ibkrai:<sessionId>:<cycle>:<symbol>          the policy's order of that cycle and symbol
+//   ibkrai:<sessionId>:<cycle>:<symbol>:<kind>   stop-loss exit or flattening order
+
+export const ORDER_REF_PREFIX = 'ibkrai';
+
+export type OrderKind = 'policy' | 'stop' | 'flatten';
+
+export interface OrderRefParts {
+  readonly sessionId: string;
+  readonly cycle: number;
+  readonly symbol: string;
+  readonly kind: OrderKind;
+}
+
+const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const SYMBOL = /^[A-Z0-9.]{1,12}$/;
+
+/** Formats an orderRef; throws RangeError for parts that would not parse back. */
+export function formatOrderRef(p: OrderRefParts): string {
+  if (!SESSION_ID.test(p.sessionId)) throw new RangeError(`session id "${p.sessionId}" must be 1-64 letters, digits, _ or -`);
+  if (!Number.isInteger(p.cycle) || p.cycle < 0) throw new RangeError(`cycle ${p.cycle} must be a whole number >= 0`);
+  if (!SYMBOL.test(p.symbol)) throw new RangeError(`symbol "${p.symbol}" must be 1-12 capital letters, digits or dots`);
+  const base = `${ORDER_REF_PREFIX}:${p.sessionId}:${p.cycle}:${p.symbol}`;
+  return p.kind === 'policy' ? base : `${base}:${p.kind}`;
+}
+
+/** Parses an orderRef of this program; undefined for anything else (other tools' orders). */
+export function parseOrderRef(ref: string | undefined): OrderRefParts | undefined {
+  if (!ref) return undefined;
+  const parts = ref.split(':');
+  if (parts.length !== 4 && parts.length !== 5) return undefined;
+  const [prefix, sessionId, cycleText, symbol, kindText] = parts as [string, string, string, string, string | undefined];
+  if (prefix !== ORDER_REF_PREFIX || !SESSION_ID.test(sessionId) || !/^\d{1,9}$/.test(cycleText) || !SYMBOL.test(symbol)) return undefined;
+  const kind: OrderKind | undefined = kindText === undefined ? 'policy' : kindText === 'stop' || kindText === 'flatten' ? kindText : undefined;
+  if (!kind) return undefined;
+  return { sessionId, cycle: Number(cycleText), symbol, kind };
+}
+
+/** True for orderRefs of session `sessionId`. */
+export function belongsToSession(ref: string | undefined, sessionId: string): boolean {
+  return parseOrderRef(ref)?.sessionId === sessionId;
+}
+
+/** A new session id: UTC start time (sortable, so the newest journal sorts last) and a random suffix. */
+export function newSessionId(nowMs: number = Date.now(), random: () => number = Math.random): string {
+  const iso = new Date(nowMs).toISOString(); // 2025-01-02T15:04:05.678Z
+  const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  const suffix = Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+  return `${stamp}-${suffix}`;
+}

@@ -1,0 +1,304 @@
+// The AI session's configuration: one typed, validated object built from CLI options or
+// VS Code settings. Every bad value is a ConfigError naming the option, the setting and
+// what would be valid, raised before anything connects.
+import { resolve } from 'node:path';
+import type { RiskLimits } from './riskEngine';
+
+export type SessionMode = 'shadow' | 'paper' | 'live';
+export const SESSION_MODES: readonly SessionMode[] = ['shadow', 'paper', 'live'];
+
+export interface SessionRiskConfig {
+  /** shares per order */
+  readonly maxOrderQuantity?: number;
+  /** absolute shares held per symbol after an order */
+  readonly maxPositionPerSymbol?: number;
+  /** gross notional of the session's symbols after an order, in account currency */
+  readonly maxGrossNotional?: number;
+  readonly maxOrdersPerMinute?: number;
+  /** loss of the session today, in account currency: the session stops (and flattens if asked) */
+  readonly dailyLossLimit?: number;
+  /** adverse move from the average cost (0.02 = 2%) at which a position is closed */
+  readonly stopLossFraction?: number;
+  /** symbols that may be traded; undefined allows any */
+  readonly symbolAllowlist?: readonly string[];
+  /** 'regular': US regular hours 09:30-16:00 New York on the market clock; 'any': no check */
+  readonly tradingHours: 'regular' | 'any';
+}
+
+export interface SessionConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly clientId: number;
+  readonly symbols: readonly string[];
+  /** seconds of market time per cycle; the policy runs on bars of this size */
+  readonly cycleSeconds: number;
+  /** cycles the session runs (a duration is converted to cycles of market time) */
+  readonly cycles: number;
+  readonly mode: SessionMode;
+  readonly modelDir: string;
+  readonly journalDir: string;
+  readonly allowLive: boolean;
+  /** scripted live confirmation: the account id the user confirms */
+  readonly confirmLive?: string;
+  /** money the session sizes with, split equally between symbols (default: the model's initial cash, at most the account's net liquidation) */
+  readonly capital?: number;
+  readonly risk: SessionRiskConfig;
+  /** flatten the session's positions when the daily loss limit or the kill switch stops it */
+  readonly flattenOnStop: boolean;
+}
+
+/** Raw values as they come from the command line (strings) or settings (typed). */
+export interface SessionConfigInput {
+  host?: unknown;
+  port?: unknown;
+  clientId?: unknown;
+  symbols?: unknown;
+  cycleSeconds?: unknown;
+  minutes?: unknown;
+  cycles?: unknown;
+  mode?: unknown;
+  modelDir?: unknown;
+  journalDir?: unknown;
+  allowLive?: unknown;
+  confirmLive?: unknown;
+  capital?: unknown;
+  maxOrderQuantity?: unknown;
+  maxPosition?: unknown;
+  maxNotional?: unknown;
+  maxOrdersPerMinute?: unknown;
+  dailyLossLimit?: unknown;
+  stopLossPct?: unknown;
+  allowSymbols?: unknown;
+  anyHours?: unknown;
+  flattenOnStop?: unknown;
+}
+
+export type ConfigKey = keyof SessionConfigInput;
+
+/** The CLI option and the VS Code setting behind each configuration value. */
+export const CONFIG_NAMES: Readonly<Record<ConfigKey, { readonly option: string; readonly setting: string }>> = {
+  host: { option: '--host', setting: 'ibkrAi.host' },
+  port: { option: '--port', setting: 'ibkrAi.port' },
+  clientId: { option: '--client-id', setting: 'ibkrAi.clientId' },
+  symbols: { option: '--symbols', setting: 'ibkrAi.session.symbols' },
+  cycleSeconds: { option: '--cycle', setting: 'ibkrAi.session.cycleSeconds' },
+  minutes: { option: '--minutes', setting: 'ibkrAi.session.minutes' },
+  cycles: { option: '--cycles', setting: 'ibkrAi.session.cycles' },
+  mode: { option: '--mode', setting: 'ibkrAi.session.mode' },
+  modelDir: { option: '--model', setting: 'ibkrAi.session.model' },
+  journalDir: { option: '--journal', setting: 'ibkrAi.session.journalDir' },
+  allowLive: { option: '--allow-live', setting: 'ibkrAi.allowLive' },
+  confirmLive: { option: '--confirm-live', setting: '(asked per session)' },
+  capital: { option: '--capital', setting: 'ibkrAi.session.capital' },
+  maxOrderQuantity: { option: '--max-order-qty', setting: 'ibkrAi.risk.maxOrderQuantity' },
+  maxPosition: { option: '--max-position', setting: 'ibkrAi.risk.maxPosition' },
+  maxNotional: { option: '--max-notional', setting: 'ibkrAi.risk.maxNotional' },
+  maxOrdersPerMinute: { option: '--max-orders-per-minute', setting: 'ibkrAi.risk.maxOrdersPerMinute' },
+  dailyLossLimit: { option: '--daily-loss-limit', setting: 'ibkrAi.risk.dailyLossLimit' },
+  stopLossPct: { option: '--stop-loss-pct', setting: 'ibkrAi.risk.stopLossPct' },
+  allowSymbols: { option: '--allow-symbols', setting: 'ibkrAi.risk.symbolAllowlist' },
+  anyHours: { option: '--any-hours', setting: 'ibkrAi.risk.anyHours' },
+  flattenOnStop: { option: '--flatten-on-stop', setting: 'ibkrAi.risk.flattenOnStop' },
+};
+
+export interface ConfigProblem {
+  readonly key: ConfigKey;
+  readonly option: string;
+  readonly setting: string;
+  readonly message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      problems.length === 1
+        ? `${label(problems[0]!)}: ${problems[0]!.message}`
+        : `invalid session configuration:\n${problems.map((p) => `  ${label(p)}: ${p.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function label(p: ConfigProblem): string {
+  return `${p.option} (setting ${p.setting})`;
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 7497,
+  clientId: 1,
+  cycleSeconds: 60,
+  minutes: 10,
+  mode: 'paper' as SessionMode,
+  journalDir: 'journal',
+  maxOrdersPerMinute: 30,
+};
+
+const MAX_SYMBOLS = 50;
+const SYMBOL = /^[A-Z][A-Z0-9.]{0,11}$/;
+
+class Collector {
+  readonly problems: ConfigProblem[] = [];
+
+  fail(key: ConfigKey, message: string): undefined {
+    this.problems.push({ key, ...CONFIG_NAMES[key], message });
+    return undefined;
+  }
+
+  /** A string, or undefined when absent. */
+  text(key: ConfigKey, v: unknown): string | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') return this.fail(key, `${show(v)} is not text`);
+    return v.trim();
+  }
+
+  number(key: ConfigKey, v: unknown, opts: { min: number; max: number; integer?: boolean; exclusiveMin?: boolean; what: string }): number | undefined {
+    if (v === undefined || v === null || v === '') return undefined;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : NaN;
+    const valid = `valid: ${opts.what}`;
+    if (!Number.isFinite(n)) return this.fail(key, `${show(v)} is not a number (${valid})`);
+    if (opts.integer && !Number.isInteger(n)) return this.fail(key, `${show(v)} is not a whole number (${valid})`);
+    if ((opts.exclusiveMin ? n <= opts.min : n < opts.min) || n > opts.max) return this.fail(key, `${show(v)} is out of range (${valid})`);
+    return n;
+  }
+
+  bool(key: ConfigKey, v: unknown): boolean | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'boolean') return v;
+    if (v === 'true' || v === '1') return true;
+    if (v === 'false' || v === '0') return false;
+    return this.fail(key, `${show(v)} is not true or false`);
+  }
+
+  symbols(key: ConfigKey, v: unknown): string[] | undefined {
+    if (v === undefined || v === null) return undefined;
+    const list = typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v : undefined;
+    if (!list || list.some((s) => typeof s !== 'string')) return this.fail(key, `${show(v)} is not a list of symbols (valid: comma-separated, e.g. NVDA,MSFT)`);
+    const out = (list as string[]).map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+    if (out.length === 0) return this.fail(key, 'no symbols given (valid: comma-separated, e.g. NVDA,MSFT)');
+    const bad = out.filter((s) => !SYMBOL.test(s));
+    if (bad.length) return this.fail(key, `${bad.map((s) => `"${s}"`).join(', ')} ${bad.length === 1 ? 'is not a symbol' : 'are not symbols'} (valid: a letter then up to 11 letters, digits or dots)`);
+    const dup = out.filter((s, i) => out.indexOf(s) !== i);
+    if (dup.length) return this.fail(key, `${[...new Set(dup)].join(', ')} listed twice`);
+    if (out.length > MAX_SYMBOLS) return this.fail(key, `${out.length} symbols; at most ${MAX_SYMBOLS} per session`);
+    return out;
+  }
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
+}
+
+/**
+ * Validates raw values and fills in defaults. `defaultModelDir` is used when no model is
+ * given (the shipped demo model). Throws ConfigError listing every problem at once.
+ */
+export function parseSessionConfig(input: SessionConfigInput, defaults: { modelDir?: string; cwd?: string } = {}): SessionConfig {
+  const c = new Collector();
+  const cwd = defaults.cwd ?? process.cwd();
+
+  const host = c.text('host', input.host) ?? DEFAULTS.host;
+  if (host === '') c.fail('host', 'is empty (valid: a host name or IP address, e.g. 127.0.0.1)');
+  const port = c.number('port', input.port, { min: 1, max: 65535, integer: true, what: '1..65535 (7497 TWS paper, 7496 TWS live, 4002/4001 Gateway)' }) ?? DEFAULTS.port;
+  const clientId = c.number('clientId', input.clientId, { min: 0, max: 2147483647, integer: true, what: '0..2147483647; use the same id to resume a session' }) ?? DEFAULTS.clientId;
+  const symbols = c.symbols('symbols', input.symbols);
+  if (input.symbols === undefined) c.fail('symbols', 'is required (valid: comma-separated symbols, e.g. NVDA,MSFT)');
+
+  const cycleSeconds = c.number('cycleSeconds', input.cycleSeconds, { min: 5, max: 86_400, integer: true, what: 'whole seconds from 5 to 86400, a multiple of 5 (TWS real-time bars are 5 seconds)' }) ?? DEFAULTS.cycleSeconds;
+  if (cycleSeconds % 5 !== 0) c.fail('cycleSeconds', `${cycleSeconds} is not a multiple of 5 (TWS real-time bars are 5 seconds; e.g. 5, 30, 60, 300)`);
+
+  const minutes = c.number('minutes', input.minutes, { min: 0, max: 7 * 24 * 60, exclusiveMin: true, what: 'minutes of market time, more than 0 and at most 10080 (a week)' });
+  const cyclesGiven = c.number('cycles', input.cycles, { min: 1, max: 1_000_000, integer: true, what: 'a whole number of cycles from 1 to 1000000' });
+  if (minutes !== undefined && cyclesGiven !== undefined) c.fail('cycles', `give either --minutes or --cycles, not both (--minutes ${minutes} and --cycles ${cyclesGiven})`);
+  const cycles = cyclesGiven ?? Math.max(1, Math.ceil(((minutes ?? DEFAULTS.minutes) * 60) / cycleSeconds));
+
+  const modeText = c.text('mode', input.mode);
+  let mode = DEFAULTS.mode;
+  if (modeText !== undefined) {
+    if ((SESSION_MODES as readonly string[]).includes(modeText)) mode = modeText as SessionMode;
+    else c.fail('mode', `"${modeText}" is not a mode (valid: shadow, paper, live)`);
+  }
+  const allowLive = c.bool('allowLive', input.allowLive) ?? false;
+  const confirmLive = c.text('confirmLive', input.confirmLive);
+  if (confirmLive !== undefined && !/^[A-Z]{1,3}\d{1,10}$/.test(confirmLive)) c.fail('confirmLive', `"${confirmLive}" is not an IB account id (like U1234567)`);
+  if (mode === 'live' && !allowLive) {
+    c.fail('allowLive', 'mode live trades real money and needs --allow-live (or the setting ibkrAi.allowLive = true); each live session is then confirmed with the account id');
+  }
+  if (confirmLive !== undefined && mode !== 'live') c.fail('confirmLive', `only applies to --mode live (the mode is ${mode})`);
+
+  const modelText = c.text('modelDir', input.modelDir);
+  const modelDir = modelText ? resolve(cwd, modelText) : defaults.modelDir;
+  if (modelText === '') c.fail('modelDir', 'is empty (valid: a folder with manifest.json and the .onnx it names)');
+  if (!modelDir) c.fail('modelDir', 'no model given and the default model models/ppo-sp500 was not found (valid: a folder with manifest.json and the .onnx it names)');
+  const journalText = c.text('journalDir', input.journalDir);
+  if (journalText === '') c.fail('journalDir', 'is empty (valid: a folder; it is created if needed)');
+  const journalDir = resolve(cwd, journalText || DEFAULTS.journalDir);
+
+  const capital = c.number('capital', input.capital, { min: 0, max: 1e12, exclusiveMin: true, what: 'an amount of account currency above 0' });
+  const q = { min: 1, max: 1e9, integer: true, what: 'a whole number of shares from 1' };
+  const maxOrderQuantity = c.number('maxOrderQuantity', input.maxOrderQuantity, q);
+  const maxPositionPerSymbol = c.number('maxPosition', input.maxPosition, { ...q, min: 0, what: 'a whole number of shares from 0' });
+  const maxGrossNotional = c.number('maxNotional', input.maxNotional, { min: 0, max: 1e12, exclusiveMin: true, what: 'an amount of account currency above 0' });
+  const maxOrdersPerMinute = c.number('maxOrdersPerMinute', input.maxOrdersPerMinute, { min: 1, max: 10_000, integer: true, what: 'a whole number from 1 to 10000' }) ?? DEFAULTS.maxOrdersPerMinute;
+  const dailyLossLimit = c.number('dailyLossLimit', input.dailyLossLimit, { min: 0, max: 1e12, exclusiveMin: true, what: 'an amount of account currency above 0' });
+  const stopLossPct = c.number('stopLossPct', input.stopLossPct, { min: 0, max: 100, exclusiveMin: true, what: 'a percentage above 0 and at most 100, e.g. 2 for 2%' });
+  const symbolAllowlist = c.symbols('allowSymbols', input.allowSymbols);
+  const anyHours = c.bool('anyHours', input.anyHours) ?? false;
+  const flattenOnStop = c.bool('flattenOnStop', input.flattenOnStop) ?? false;
+
+  if (c.problems.length) throw new ConfigError(c.problems);
+  const risk: SessionRiskConfig = {
+    tradingHours: anyHours ? 'any' : 'regular',
+    maxOrdersPerMinute,
+    ...(maxOrderQuantity !== undefined ? { maxOrderQuantity } : {}),
+    ...(maxPositionPerSymbol !== undefined ? { maxPositionPerSymbol } : {}),
+    ...(maxGrossNotional !== undefined ? { maxGrossNotional } : {}),
+    ...(dailyLossLimit !== undefined ? { dailyLossLimit } : {}),
+    ...(stopLossPct !== undefined ? { stopLossFraction: stopLossPct / 100 } : {}),
+    ...(symbolAllowlist !== undefined ? { symbolAllowlist } : {}),
+  };
+  return {
+    host,
+    port,
+    clientId,
+    symbols: symbols!,
+    cycleSeconds,
+    cycles,
+    mode,
+    modelDir: modelDir!,
+    journalDir,
+    allowLive,
+    ...(confirmLive !== undefined ? { confirmLive } : {}),
+    ...(capital !== undefined ? { capital } : {}),
+    risk,
+    flattenOnStop,
+  };
+}
+
+/** The risk engine's limits for a session's risk configuration. */
+export function riskLimits(r: SessionRiskConfig): RiskLimits {
+  return {
+    tradingHours: r.tradingHours === 'any' ? null : undefined,
+    ...(r.symbolAllowlist ? { symbolAllowlist: r.symbolAllowlist } : {}),
+    ...(r.maxOrderQuantity !== undefined ? { maxOrderQuantity: r.maxOrderQuantity } : {}),
+    ...(r.maxPositionPerSymbol !== undefined ? { maxPositionPerSymbol: r.maxPositionPerSymbol } : {}),
+    ...(r.maxGrossNotional !== undefined ? { maxGrossNotional: r.maxGrossNotional } : {}),
+    ...(r.maxOrdersPerMinute !== undefined ? { maxOrdersPerMinute: r.maxOrdersPerMinute } : {}),
+    ...(r.dailyLossLimit !== undefined ? { dailyLossLimit: r.dailyLossLimit } : {}),
+    ...(r.stopLossFraction !== undefined ? { stopLossFraction: r.stopLossFraction } : {}),
+  };
+}
+
+/** One line describing the limits in force, for the CLI's header and the journal. */
+export function describeRisk(r: SessionRiskConfig): string {
+  const parts: string[] = [];
+  if (r.maxOrderQuantity !== undefined) parts.push(`max order ${r.maxOrderQuantity} sh`);
+  if (r.maxPositionPerSymbol !== undefined) parts.push(`max position ${r.maxPositionPerSymbol} sh`);
+  if (r.maxGrossNotional !== undefined) parts.push(`max notional ${r.maxGrossNotional}`);
+  if (r.maxOrdersPerMinute !== undefined) parts.push(`max ${r.maxOrdersPerMinute} orders/min`);
+  if (r.dailyLossLimit !== undefined) parts.push(`daily loss limit ${r.dailyLossLimit}`);
+  if (r.stopLossFraction !== undefined) parts.push(`stop-loss ${+(r.stopLossFraction * 100).toFixed(6)}%`);
+  if (r.symbolAllowlist) parts.push(`allowlist ${r.symbolAllowlist.join(',')}`);
+  parts.push(r.tradingHours === 'any' ? 'any hours' : 'regular hours');
+  return parts.join(', ');
+}

@@ -1,0 +1,326 @@
+// The session's state as a fold over its journal lines. The running session applies each
+// line right after writing it, and a restarted session replays the file: one code path,
+// so what a resumed session believes is exactly what the journal says.
+import type { JournalLine } from './journal';
+import type { OrderKind } from './orderRef';
+import { parseOrderRef } from './orderRef';
+
+/** An order's state as the session knows it. `not-sent`: refused before leaving this process;
+ *  `not-at-tws`: journaled, but TWS had no trace of it after a restart (never sent, or ended unfilled). */
+export type IntentState =
+  | 'pendingSubmit'
+  | 'submitted'
+  | 'partiallyFilled'
+  | 'pendingCancel'
+  | 'inactive'
+  | 'filled'
+  | 'cancelled'
+  | 'rejected'
+  | 'lost'
+  | 'not-sent'
+  | 'not-at-tws';
+
+export const FINAL_INTENT_STATES: ReadonlySet<IntentState> = new Set(['filled', 'cancelled', 'rejected', 'lost', 'not-sent', 'not-at-tws']);
+
+export interface StartPosition {
+  readonly quantity: number;
+  /** the price the position is valued from for the session's P&L (the last close before the session) */
+  readonly price: number;
+  readonly conId?: number;
+}
+
+export interface SessionStartData {
+  sessionId: string;
+  mode: string;
+  account: string;
+  clientId: number;
+  host: string;
+  port: number;
+  symbols: string[];
+  cycleSeconds: number;
+  cycles: number;
+  capital: number;
+  capitalPerSymbol: number;
+  model: { name: string; dir: string; sha256: string; barSize: string };
+  risk: Record<string, unknown>;
+  flattenOnStop: boolean;
+  conIds: Record<string, number>;
+  startPositions: Record<string, StartPosition>;
+}
+
+export interface IntentData {
+  orderRef: string;
+  orderId: number;
+  cycle: number;
+  symbol: string;
+  kind: OrderKind;
+  action: 'BUY' | 'SELL';
+  quantity: number;
+  orderType: string;
+  tif: string;
+  account: string;
+  clientId: number;
+  marketTime: number;
+}
+
+export interface IntentRecord extends IntentData {
+  state: IntentState;
+  filled: number;
+  avgFillPrice: number;
+  note?: string;
+}
+
+export interface FillData {
+  execId: string;
+  orderRef: string;
+  orderId: number;
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  shares: number;
+  price: number;
+  time: string;
+  /** found at TWS by a reconciliation rather than seen live */
+  adopted?: boolean;
+}
+
+export interface FillRecord extends FillData {
+  commission?: number;
+}
+
+export interface SymbolBook {
+  readonly symbol: string;
+  startQuantity: number;
+  /** shares held: the start position plus the session's fills */
+  quantity: number;
+  /** average price of the open position (fills at their price, the start position at its start price) */
+  basis: number;
+  realized: number;
+  commissions: number;
+  mark: number | undefined;
+  bought: number;
+  sold: number;
+  fills: number;
+}
+
+export interface RiskStopData {
+  rule: string;
+  reason: string;
+  flatten: boolean;
+}
+
+export interface SessionEndData {
+  status: string;
+  reason: string;
+  exitCode: number;
+}
+
+export class SessionLedger {
+  start: SessionStartData | undefined;
+  /** Highest cycle number journaled (cycles are numbered from 1 and never reused). */
+  lastCycle = 0;
+  lastMarketTime: number | undefined;
+  restarts = 0;
+  readonly intents = new Map<string, IntentRecord>();
+  readonly orderRefById = new Map<number, string>();
+  readonly fills = new Map<string, FillRecord>();
+  readonly books = new Map<string, SymbolBook>();
+  readonly blocks = new Map<string, number>();
+  readonly stopOuts: Array<{ symbol: string; marketTime: number }> = [];
+  decisions = 0;
+  riskStop: RiskStopData | undefined;
+  killed: { reason: string; flatten: boolean } | undefined;
+  end: SessionEndData | undefined;
+  firstLineAt: number | undefined;
+  lastLineAt: number | undefined;
+
+  static fromLines(lines: readonly JournalLine[]): SessionLedger {
+    const l = new SessionLedger();
+    for (const line of lines) l.apply(line);
+    return l;
+  }
+
+  get sessionId(): string | undefined {
+    return this.start?.sessionId;
+  }
+
+  apply(line: JournalLine): void {
+    this.firstLineAt ??= line.t;
+    this.lastLineAt = line.t;
+    const d = line as unknown as Record<string, any>;
+    switch (line.type) {
+      case 'session-start': {
+        const s = d as unknown as SessionStartData;
+        this.start = s;
+        for (const symbol of s.symbols) {
+          const sp = s.startPositions[symbol];
+          const q = sp?.quantity ?? 0;
+          this.books.set(symbol, { symbol, startQuantity: q, quantity: q, basis: q !== 0 ? (sp?.price ?? 0) : 0, realized: 0, commissions: 0, mark: sp?.price, bought: 0, sold: 0, fills: 0 });
+        }
+        break;
+      }
+      case 'session-resume':
+        this.restarts++;
+        break;
+      case 'cycle-start':
+        this.lastCycle = Math.max(this.lastCycle, Number(d.cycle));
+        this.lastMarketTime = Number(d.marketTime);
+        break;
+      case 'decision':
+        this.decisions++;
+        if (d.outcome === 'blocked' && d.verdict?.rule) this.blocks.set(d.verdict.rule, (this.blocks.get(d.verdict.rule) ?? 0) + 1);
+        break;
+      case 'intent': {
+        const i = d as unknown as IntentData;
+        if (this.intents.has(i.orderRef)) break; // never twice: the first one stands
+        this.intents.set(i.orderRef, { ...pickIntent(i), state: 'pendingSubmit', filled: 0, avgFillPrice: 0 });
+        this.orderRefById.set(i.orderId, i.orderRef);
+        break;
+      }
+      case 'order-not-sent':
+      case 'order-status': {
+        const rec = this.intents.get(String(d.orderRef));
+        if (!rec) break;
+        rec.state = line.type === 'order-not-sent' ? 'not-sent' : (d.state as IntentState);
+        if (typeof d.filled === 'number') rec.filled = d.filled;
+        if (typeof d.avgFillPrice === 'number') rec.avgFillPrice = d.avgFillPrice;
+        if (typeof d.note === 'string' || typeof d.reason === 'string') rec.note = String(d.note ?? d.reason);
+        break;
+      }
+      case 'fill': {
+        const f = d as unknown as FillData;
+        if (this.fills.has(f.execId)) break;
+        this.fills.set(f.execId, { ...pickFill(f) });
+        const book = this.book(f.symbol);
+        const signed = f.side === 'BUY' ? f.shares : -f.shares;
+        applyFill(book, signed, f.price);
+        book.fills++;
+        if (signed > 0) book.bought += f.shares;
+        else book.sold += f.shares;
+        break;
+      }
+      case 'commission': {
+        const f = this.fills.get(String(d.execId));
+        if (!f || f.commission !== undefined || typeof d.commission !== 'number') break;
+        f.commission = d.commission;
+        this.book(f.symbol).commissions += d.commission;
+        break;
+      }
+      case 'pnl': {
+        const marks = (d.marks ?? {}) as Record<string, number>;
+        for (const [symbol, price] of Object.entries(marks)) if (Number.isFinite(price)) this.book(symbol).mark = price;
+        break;
+      }
+      case 'stop-out':
+        this.stopOuts.push({ symbol: String(d.symbol), marketTime: Number(d.marketTime) });
+        break;
+      case 'risk-stop':
+        this.riskStop ??= { rule: String(d.rule), reason: String(d.reason), flatten: Boolean(d.flatten) };
+        break;
+      case 'kill':
+        this.killed ??= { reason: String(d.reason), flatten: Boolean(d.flatten) };
+        break;
+      case 'session-end':
+        this.end = { status: String(d.status), reason: String(d.reason), exitCode: Number(d.exitCode) };
+        break;
+      default:
+        break;
+    }
+  }
+
+  book(symbol: string): SymbolBook {
+    let b = this.books.get(symbol);
+    if (!b) this.books.set(symbol, (b = { symbol, startQuantity: 0, quantity: 0, basis: 0, realized: 0, commissions: 0, mark: undefined, bought: 0, sold: 0, fills: 0 }));
+    return b;
+  }
+
+  /** Orders that may still be working at TWS. */
+  openIntents(): IntentRecord[] {
+    return [...this.intents.values()].filter((i) => !FINAL_INTENT_STATES.has(i.state));
+  }
+
+  /** Intents of this session's orderRefs only (a guard against foreign lines). */
+  intentByOrderId(orderId: number): IntentRecord | undefined {
+    const ref = this.orderRefById.get(orderId);
+    return ref ? this.intents.get(ref) : undefined;
+  }
+
+  /** Realized and unrealized P&L and commissions, per symbol and in total. */
+  pnl(): PnlSnapshot {
+    const perSymbol: Record<string, SymbolPnl> = {};
+    let realized = 0;
+    let unrealized = 0;
+    let commissions = 0;
+    for (const b of this.books.values()) {
+      const u = b.quantity !== 0 && b.mark !== undefined ? b.quantity * (b.mark - b.basis) : 0;
+      perSymbol[b.symbol] = { position: b.quantity, mark: b.mark, realized: b.realized, unrealized: u, commissions: b.commissions, net: b.realized + u - b.commissions };
+      realized += b.realized;
+      unrealized += u;
+      commissions += b.commissions;
+    }
+    return { perSymbol, realized, unrealized, commissions, net: realized + unrealized - commissions };
+  }
+}
+
+export interface SymbolPnl {
+  position: number;
+  mark: number | undefined;
+  realized: number;
+  unrealized: number;
+  commissions: number;
+  /** realized + unrealized - commissions */
+  net: number;
+}
+
+export interface PnlSnapshot {
+  perSymbol: Record<string, SymbolPnl>;
+  realized: number;
+  unrealized: number;
+  commissions: number;
+  net: number;
+}
+
+/** Average-cost bookkeeping of one fill (signed shares); realized P&L on the closed part. */
+export function applyFill(book: SymbolBook, signed: number, price: number): void {
+  const q = book.quantity;
+  if (q === 0 || Math.sign(q) === Math.sign(signed)) {
+    book.basis = (Math.abs(q) * book.basis + Math.abs(signed) * price) / Math.abs(q + signed);
+    book.quantity = q + signed;
+    return;
+  }
+  const closing = Math.min(Math.abs(signed), Math.abs(q));
+  book.realized += closing * (price - book.basis) * Math.sign(q);
+  book.quantity = q + signed;
+  if (book.quantity === 0) book.basis = 0;
+  else if (Math.sign(book.quantity) !== Math.sign(q)) book.basis = price; // flipped: the rest opened at this price
+}
+
+function pickIntent(i: IntentData): IntentData {
+  return {
+    orderRef: i.orderRef,
+    orderId: i.orderId,
+    cycle: i.cycle,
+    symbol: i.symbol,
+    kind: i.kind ?? parseOrderRef(i.orderRef)?.kind ?? 'policy',
+    action: i.action,
+    quantity: i.quantity,
+    orderType: i.orderType,
+    tif: i.tif,
+    account: i.account,
+    clientId: i.clientId,
+    marketTime: i.marketTime,
+  };
+}
+
+function pickFill(f: FillData): FillData {
+  return {
+    execId: f.execId,
+    orderRef: f.orderRef,
+    orderId: f.orderId,
+    symbol: f.symbol,
+    side: f.side,
+    shares: f.shares,
+    price: f.price,
+    time: f.time,
+    ...(f.adopted ? { adopted: true } : {}),
+  };
+}

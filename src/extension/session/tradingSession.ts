@@ -1,0 +1,922 @@
+// The AI trading session: each cycle of market time, per symbol, latest completed bars ->
+// features -> policy -> target position -> risk checks -> order or none -> followed to its
+// end, every step journaled and emitted as a typed event. No vscode: the CLI, the panel,
+// tests and benchmarks all run this class.
+import { EventEmitter } from 'node:events';
+import { BrokerClient } from '../broker/brokerClient';
+import type { LiveValue } from '../broker/account';
+import type { BarStream } from '../broker/bars';
+import type { BrokerConfig, LogLevel } from '../broker/config';
+import { BrokerError } from '../broker/errors';
+import type { AccountPnl, Bar, BrokerContract, ConnectionState as BrokerState, ReconcileReport } from '../broker/types';
+import { ModelLoadError, PolicyRuntimeError } from '../policy/errors';
+import { barSizeSeconds } from '../policy/manifest';
+import { loadModel, type LoadedModel } from '../policy/modelLoader';
+import { PolicyStep } from '../policy/policyStep';
+import { CycleClock, type Cycle } from './cycleClock';
+import { decide, exitDecision, type DecisionRecord } from './decision';
+import { Journal, JournalError, type JournalLine } from './journal';
+import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch';
+import { US_REGULAR_HOURS, zonedTime } from './marketHours';
+import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
+import { formatOrderRef, newSessionId } from './orderRef';
+import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from './riskEngine';
+import { describeRisk, riskLimits, type SessionConfig } from './sessionConfig';
+import { SESSION_EVENT_TYPES, type SessionEvent, type SessionEventMap, type SessionState } from './sessionEvents';
+import { SessionLedger, type StartPosition } from './sessionLedger';
+import { checkJournalDir, planJournal, resumeProblem, type JournalPlan } from './sessionResume';
+import type { SizingRule } from './sizing';
+import { summarize, type SessionSummary } from './summary';
+
+/** What the session writes its journal with (Journal; tests may wrap it). */
+export interface JournalSink {
+  readonly path: string;
+  append(type: string, data?: Record<string, unknown>): JournalLine;
+  close(): void;
+}
+
+export interface TradingSessionOptions {
+  readonly config: SessionConfig;
+  /** A broker client to use (connected or not); it is not disposed. Default: one built from the config, disposed at the end. */
+  readonly broker?: BrokerClient;
+  /** Extra broker settings (timeouts, heartbeat, reconnect) for the client the session builds. */
+  readonly brokerConfig?: Partial<Omit<BrokerConfig, 'host' | 'port' | 'clientId'>>;
+  /** A loaded model to use (not disposed). Default: loadModel(config.modelDir). */
+  readonly model?: LoadedModel;
+  /** Live mode: asks for the per-session confirmation; resolves with what the user typed. */
+  readonly confirmLive?: (accountId: string) => Promise<string | undefined>;
+  /** Wall ms to wait for the other symbols' bars of a cycle (default 1500). */
+  readonly graceMs?: number;
+  /** Wall ms a cycle waits for its orders to settle before its cycle-end event (default 500). */
+  readonly settleMs?: number;
+  /** Wall ms the end of the session waits for working orders before cancelling them (default 5000). */
+  readonly endSettleMs?: number;
+  readonly newSessionId?: () => string;
+  readonly openJournal?: (dir: string, sessionId: string) => JournalSink;
+  /** The broker client's log (the session's own messages are `notice` events). */
+  readonly log?: (level: LogLevel, message: string) => void;
+}
+
+export type SessionStatus = 'finished' | 'stopped' | 'refused' | 'failed';
+
+/** Process exit codes of the session command, by outcome. */
+export const EXIT_CODES = { finished: 0, internal: 1, config: 2, refused: 3, stopped: 4, failed: 5 } as const;
+
+export interface SessionResult {
+  readonly status: SessionStatus;
+  readonly reason: string;
+  readonly exitCode: number;
+  readonly sessionId?: string;
+  readonly journalPath?: string;
+  readonly summary?: SessionSummary;
+}
+
+/** The state a panel shows after its `ready`: everything needed to draw, then events. */
+export interface SessionSnapshot {
+  readonly state: SessionState;
+  readonly sessionId?: string;
+  readonly journalPath?: string;
+  readonly mode: string;
+  readonly account?: string;
+  readonly symbols: readonly string[];
+  readonly cycle: number;
+  readonly cycles: number;
+  readonly lastDecisions: readonly DecisionRecord[];
+  readonly workingOrders: readonly OrderUpdate[];
+  readonly summary?: SessionSummary;
+}
+
+class SessionStop extends Error {
+  constructor(
+    readonly status: SessionStatus,
+    reason: string,
+    readonly exitCode: number,
+  ) {
+    super(reason);
+  }
+}
+
+interface EndRequest {
+  status: SessionStatus;
+  reason: string;
+  exitCode: number;
+}
+
+/** One line saying how the model's bar size maps to the session's cycle, when they differ. */
+export function barSizeNote(model: LoadedModel, cycleSeconds: number): string | undefined {
+  const trained = model.manifest.bars.barSize;
+  const seconds = barSizeSeconds(trained);
+  if (seconds === cycleSeconds) return undefined;
+  return `model ${model.manifest.name} was trained on ${trained} bars; this session runs it on ${cycleSeconds}-second bars, one per cycle - a demo policy, not a strategy`;
+}
+
+/** Backfill request covering `bars` bars of `seconds` (with some spare), as TWS durations go. */
+export function backfillDuration(bars: number, seconds: number): string {
+  const total = (bars + 5) * seconds;
+  if (total <= 86_400) return `${Math.max(total, 60)} S`;
+  // Extended sessions are 16 hours a day; weekends and nights hold no bars.
+  return `${Math.min(365, Math.ceil(total / 57_600) + 3)} D`;
+}
+
+const HISTORY_MARGIN = 40;
+
+export class TradingSession extends EventEmitter<SessionEventMap> {
+  readonly config: SessionConfig;
+  private readonly options: TradingSessionOptions;
+  private broker: BrokerClient | undefined;
+  private ownsBroker = false;
+  private model: LoadedModel | undefined;
+  private ownsModel = false;
+  private step: PolicyStep | undefined;
+  private sizing: SizingRule | undefined;
+  private journal: JournalSink | undefined;
+  private journalFailure: JournalError | undefined;
+  private ledger = new SessionLedger();
+  private orders: OrderManager | undefined;
+  private risk: RiskEngine | undefined;
+  private clock: CycleClock | undefined;
+  private readonly streams: BarStream[] = [];
+  private readonly contracts = new Map<string, BrokerContract>();
+  private capital = 0;
+  private capitalPerSymbol = 0;
+  private marketNow = 0;
+  private stateValue: SessionState = 'idle';
+  private sessionIdValue: string | undefined;
+  private journalPathValue: string | undefined;
+  private account: string | undefined;
+  private stopping = false;
+  private endRequest: EndRequest | undefined;
+  private readonly queue: Cycle[] = [];
+  private wake: (() => void) | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private reconciling = false;
+  private cycleRunning: Promise<void> | undefined;
+  private killing: Promise<KillReport | undefined> | undefined;
+  private readonly cleanups: Array<() => void> = [];
+  private readonly lastDecisions = new Map<string, DecisionRecord>();
+  private runPromise: Promise<SessionResult> | undefined;
+  private finalSummary: SessionSummary | undefined;
+  /** TWS's own daily P&L of the account, journaled beside the session's (for comparison only). */
+  private accountPnl: LiveValue<AccountPnl> | undefined;
+
+  constructor(options: TradingSessionOptions) {
+    super();
+    this.options = options;
+    this.config = options.config;
+  }
+
+  get state(): SessionState {
+    return this.stateValue;
+  }
+
+  get sessionId(): string | undefined {
+    return this.sessionIdValue;
+  }
+
+  get journalPath(): string | undefined {
+    return this.journalPathValue;
+  }
+
+  /** Every event, in order, as one union (for renderers). Returns the unsubscribe. */
+  onEvent(fn: (e: SessionEvent) => void): () => void {
+    const listeners = SESSION_EVENT_TYPES.map((type) => {
+      const l = (e: SessionEvent) => fn(e);
+      this.on(type, l as never);
+      return () => this.off(type, l as never);
+    });
+    return () => listeners.forEach((off) => off());
+  }
+
+  snapshot(): SessionSnapshot {
+    return {
+      state: this.stateValue,
+      ...(this.sessionIdValue ? { sessionId: this.sessionIdValue } : {}),
+      ...(this.journalPathValue ? { journalPath: this.journalPathValue } : {}),
+      mode: this.config.mode,
+      ...(this.account ? { account: this.account } : {}),
+      symbols: this.config.symbols,
+      cycle: this.ledger.lastCycle,
+      cycles: this.config.cycles,
+      lastDecisions: [...this.lastDecisions.values()],
+      workingOrders: this.ledger.openIntents().map((r) => ({ orderRef: r.orderRef, orderId: r.orderId, cycle: r.cycle, symbol: r.symbol, kind: r.kind, action: r.action, quantity: r.quantity, state: r.state, filled: r.filled, avgFillPrice: r.avgFillPrice })),
+      ...(this.finalSummary ? { summary: this.finalSummary } : {}),
+    };
+  }
+
+  /** Runs the session to its end. Never rejects: the result says how it ended. */
+  run(): Promise<SessionResult> {
+    this.runPromise ??= this.execute();
+    return this.runPromise;
+  }
+
+  /** Ends the session after the current cycle; its working orders are settled or cancelled. */
+  stop(reason = 'stopped by the user'): void {
+    this.requestEnd({ status: 'stopped', reason, exitCode: EXIT_CODES.stopped });
+  }
+
+  /**
+   * The kill switch: no new orders, every working order of the session cancelled, the
+   * session stopped; with `flatten` its positions are closed (back to the start positions).
+   */
+  kill(opts: { reason?: string; flatten?: boolean } = {}): Promise<KillReport | undefined> {
+    const reason = opts.reason ?? 'kill switch';
+    const flatten = opts.flatten ?? this.config.flattenOnStop;
+    return this.engageStop('killSwitch', reason, flatten);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  private async execute(): Promise<SessionResult> {
+    let result: SessionResult;
+    try {
+      await this.startUp();
+      await this.loop();
+      if (this.killing) await this.killing;
+      result = await this.finish(this.endRequest ?? { status: 'finished', reason: `ran ${this.config.cycles} cycles`, exitCode: EXIT_CODES.finished });
+    } catch (err) {
+      result = await this.handleFailure(err);
+    } finally {
+      await this.cleanup();
+    }
+    this.setState(result.status, result.reason);
+    return result;
+  }
+
+  private async startUp(): Promise<void> {
+    const cfg = this.config;
+    this.setState('starting');
+    // The model first: a bad model is a configuration problem, found before connecting.
+    try {
+      this.model = this.options.model ?? (await loadModel(cfg.modelDir));
+      this.ownsModel = !this.options.model;
+    } catch (err) {
+      if (err instanceof ModelLoadError) throw new SessionStop('failed', err.message, EXIT_CODES.config);
+      throw err;
+    }
+    const note = barSizeNote(this.model, cfg.cycleSeconds);
+    this.notice('info', note ?? `model ${this.model.manifest.name} runs on its own bar size (${this.model.manifest.bars.barSize}), one bar per cycle`);
+    this.step = new PolicyStep(this.model);
+    const s = this.model.manifest.sizing;
+    this.sizing = { maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort };
+
+    let plan: JournalPlan;
+    try {
+      checkJournalDir(cfg.journalDir);
+      plan = planJournal(cfg.journalDir, this.options.newSessionId ?? (() => newSessionId()));
+    } catch (err) {
+      if (err instanceof JournalError) throw new SessionStop('failed', err.message, EXIT_CODES.failed);
+      throw err;
+    }
+    this.sessionIdValue = plan.sessionId;
+
+    // Connect.
+    this.setState('connecting');
+    const broker = this.options.broker ?? this.makeBroker();
+    this.broker = broker;
+    if (!broker.isReady) {
+      try {
+        await broker.connect();
+      } catch (err) {
+        throw new SessionStop('failed', `cannot connect to TWS at ${cfg.host}:${cfg.port} (client id ${cfg.clientId}): ${err instanceof Error ? err.message : String(err)}`, EXIT_CODES.failed);
+      }
+    }
+    const account = broker.accountId ?? '';
+    this.account = account;
+
+    // Safety, before anything is journaled or subscribed: nothing is sent when refused.
+    await this.checkAccount(account, broker.isPaper);
+    if (plan.resume) {
+      const problem = resumeProblem(plan.ledger, { account, clientId: broker.clientId, mode: cfg.mode, symbols: cfg.symbols, cycleSeconds: cfg.cycleSeconds });
+      if (problem) throw new SessionStop('refused', problem, EXIT_CODES.refused);
+    }
+    this.marketNow = await broker.twsTime().catch(() => Date.now());
+    if (!plan.resume && plan.previous?.rule === 'dailyLossLimit' && plan.previous.lastMarketTime !== undefined && sameMarketDay(plan.previous.lastMarketTime, this.marketNow)) {
+      throw new SessionStop('refused', `the previous session ${plan.previous.sessionId} in ${cfg.journalDir} was stopped by the daily loss limit today (${plan.previous.reason}); no new session trades until the next trading day`, EXIT_CODES.refused);
+    }
+
+    // The journal.
+    try {
+      this.journal = (this.options.openJournal ?? ((dir, id) => Journal.open(dir, id)))(cfg.journalDir, plan.sessionId);
+    } catch (err) {
+      if (err instanceof JournalError) throw new SessionStop('failed', err.message, EXIT_CODES.failed);
+      throw err;
+    }
+    this.journalPathValue = this.journal.path;
+    this.ledger = plan.resume ? plan.ledger : new SessionLedger();
+    if (plan.resume) this.notice('info', `resuming session ${plan.sessionId} from ${this.journal.path} after cycle ${this.ledger.lastCycle}`);
+
+    // Contracts and bars.
+    for (const symbol of cfg.symbols) {
+      try {
+        this.contracts.set(symbol, await broker.resolveStock(symbol));
+      } catch (err) {
+        throw new SessionStop('failed', `symbol ${symbol}: ${err instanceof Error ? err.message : String(err)}`, EXIT_CODES.config);
+      }
+    }
+    const history = this.model.pipeline.history;
+    this.clock = new CycleClock(cfg.symbols, cfg.cycleSeconds, { graceMs: this.options.graceMs ?? 1500, maxBars: history + HISTORY_MARGIN * 5 });
+    const backfill = backfillDuration(history, cfg.cycleSeconds);
+    for (const symbol of cfg.symbols) {
+      const stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: false });
+      this.streams.push(stream);
+      this.clock.seed(symbol, stream.history);
+      this.cleanups.push(stream.bars.on((bar) => this.onBar(symbol, bar)));
+      this.cleanups.push(
+        stream.error.subscribe((e) => {
+          if (e) this.notice('warn', `bars of ${symbol}: ${e.message}`);
+        }),
+      );
+    }
+
+    // Capital and the risk engine (on the market clock).
+    const netLiq = broker.account.value?.netLiquidation;
+    const modelCash = this.model.manifest.execution?.initialCash ?? 100_000;
+    this.capital = this.ledger.start?.capital ?? cfg.capital ?? Math.min(modelCash, netLiq !== undefined && netLiq > 0 ? netLiq : Infinity);
+    this.capitalPerSymbol = this.capital / cfg.symbols.length;
+    this.risk = new RiskEngine(riskLimits(cfg.risk), () => this.marketNow);
+
+    // Start or resume line.
+    if (!plan.resume) {
+      const startPositions: Record<string, StartPosition> = {};
+      const conIds: Record<string, number> = {};
+      for (const symbol of cfg.symbols) {
+        const conId = this.contracts.get(symbol)!.conId!;
+        conIds[symbol] = conId;
+        const hist = this.clock.history(symbol);
+        startPositions[symbol] = { quantity: broker.position(conId)?.quantity ?? 0, price: hist[hist.length - 1]?.close ?? 0, conId };
+      }
+      this.write('session-start', {
+        sessionId: plan.sessionId,
+        mode: cfg.mode,
+        account,
+        clientId: broker.clientId,
+        host: cfg.host,
+        port: cfg.port,
+        symbols: [...cfg.symbols],
+        cycleSeconds: cfg.cycleSeconds,
+        cycles: cfg.cycles,
+        capital: this.capital,
+        capitalPerSymbol: this.capitalPerSymbol,
+        model: { name: this.model.manifest.name, dir: this.model.dir, sha256: this.model.manifest.model.sha256, barSize: this.model.manifest.bars.barSize },
+        risk: { ...cfg.risk },
+        flattenOnStop: cfg.flattenOnStop,
+        conIds,
+        startPositions,
+        ...(note ? { barSizeNote: note } : {}),
+      });
+    } else {
+      this.write('session-resume', { sessionId: plan.sessionId, afterCycle: this.ledger.lastCycle, clientId: broker.clientId, account, cycles: cfg.cycles });
+      // The daily loss counts from the session's capital; stop-outs of the day stay.
+      this.risk.observeEquity(this.capital);
+      const now = this.marketNow;
+      for (const s of this.ledger.stopOuts) {
+        this.marketNow = s.marketTime;
+        this.risk.recordStopOut(s.symbol);
+      }
+      this.marketNow = now;
+    }
+    this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol); risk: ${describeRisk(cfg.risk)}; journal ${this.journal.path}`);
+    if (cfg.risk.symbolAllowlist) {
+      const outside = cfg.symbols.filter((s) => !cfg.risk.symbolAllowlist!.includes(s));
+      if (outside.length) this.notice('warn', `${outside.join(', ')} not in the symbol allowlist: their orders will be refused`);
+    }
+    if (cfg.mode === 'shadow') this.notice('info', 'shadow mode: decisions and risk checks only, no order is sent');
+
+    // Orders: follow the broker, and settle what the journal left open.
+    this.orders = new OrderManager({
+      broker,
+      ledger: this.ledger,
+      sessionId: plan.sessionId,
+      write: (type, data) => void this.write(type, data),
+      onOrder: (order) => this.publish({ type: 'order', at: Date.now(), order }),
+      onFill: (fill) => this.publish({ type: 'fill', at: Date.now(), fill }),
+      onError: (err) => this.onAsyncError(err),
+    });
+    this.orders.start();
+    this.cleanups.push(() => this.orders?.stop());
+    this.setState('reconciling');
+    this.reconciling = true;
+    try {
+      this.recordReconciliation(plan.resume ? 'restart' : 'start', broker.lastReconciliation);
+    } finally {
+      this.reconciling = false;
+    }
+    this.accountPnl = broker.subscribePnl(account);
+    this.cleanups.push(() => this.accountPnl?.close());
+    this.cleanups.push(broker.reconciliations.on((r) => this.onReconciliation(r)));
+    this.cleanups.push(broker.state.subscribe((s, previous) => this.onBrokerState(s, previous)));
+    this.setState('running');
+  }
+
+  private makeBroker(): BrokerClient {
+    const cfg = this.config;
+    const log = this.options.log;
+    this.ownsBroker = true;
+    return new BrokerClient({
+      host: cfg.host,
+      port: cfg.port,
+      clientId: cfg.clientId,
+      ...this.options.brokerConfig,
+      ...(log ? { log } : {}),
+    });
+  }
+
+  private async checkAccount(account: string, isPaper: boolean | undefined): Promise<void> {
+    const cfg = this.config;
+    if (cfg.mode === 'paper' && isPaper !== true) {
+      throw new SessionStop(
+        'refused',
+        `account ${account || '(unknown)'} is a live account and the session is in paper mode: paper mode never trades a live account. Connect to a paper account (DU...), or trade it with --mode live --allow-live and the confirmation`,
+        EXIT_CODES.refused,
+      );
+    }
+    if (cfg.mode === 'live') {
+      if (isPaper) throw new SessionStop('refused', `account ${account} is a paper account; use --mode paper for it (live mode is for live accounts only)`, EXIT_CODES.refused);
+      if (!cfg.allowLive) throw new SessionStop('refused', 'live trading is not allowed: set ibkrAi.allowLive (CLI --allow-live)', EXIT_CODES.refused);
+      let typed = cfg.confirmLive;
+      if (typed === undefined && this.options.confirmLive) typed = (await this.options.confirmLive(account))?.trim();
+      if (typed === undefined || typed === '') {
+        throw new SessionStop('refused', `live mode needs a confirmation for this session: type the account id ${account} when asked, or pass --confirm-live ${account} for scripted use`, EXIT_CODES.refused);
+      }
+      if (typed !== account) throw new SessionStop('refused', `the confirmation "${typed}" does not match the live account ${account}: nothing was sent`, EXIT_CODES.refused);
+      this.notice('warn', `LIVE trading on ${account}, confirmed for this session`);
+    }
+    if (cfg.mode === 'shadow' && isPaper === false) this.notice('info', `account ${account} is live; shadow mode sends nothing to it`);
+  }
+
+  // ------------------------------------------------------------------ cycles
+
+  private onBar(symbol: string, bar: Bar): void {
+    const c = this.clock?.push(symbol, bar, Date.now());
+    if (c) this.enqueue(c);
+    this.schedulePoll();
+  }
+
+  private enqueue(c: Cycle): void {
+    this.queue.push(c);
+    this.wake?.();
+  }
+
+  private schedulePoll(): void {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    if (!this.clock || this.endRequest || this.stopping) return;
+    const at = this.clock.nextDeadline();
+    if (at === undefined) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      const c = this.clock?.poll(Date.now());
+      if (c) this.enqueue(c);
+      this.schedulePoll();
+    }, Math.max(0, at - Date.now()));
+  }
+
+  private async nextCycle(): Promise<Cycle | undefined> {
+    for (;;) {
+      if (this.endRequest || this.stopping) return undefined;
+      if (this.queue.length) {
+        const newest = this.queue.pop()!;
+        const passed = this.queue.splice(0);
+        if (!passed.length) return newest;
+        const skipped = [...passed.flatMap((c) => [...c.skipped, c.barTime]), ...newest.skipped].sort((a, b) => a - b);
+        return { ...newest, skipped };
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    this.clock?.start(Date.now());
+    this.schedulePoll();
+    while (this.ledger.lastCycle < this.config.cycles) {
+      const cycle = await this.nextCycle();
+      if (!cycle) break;
+      this.cycleRunning = this.runCycle(cycle);
+      try {
+        await this.cycleRunning;
+      } finally {
+        this.cycleRunning = undefined;
+      }
+    }
+  }
+
+  private async runCycle(c: Cycle): Promise<void> {
+    const cfg = this.config;
+    const n = this.ledger.lastCycle + 1;
+    this.marketNow = c.marketTime;
+    this.write('cycle-start', { cycle: n, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, fresh: c.fresh, missing: c.missing, skipped: c.skipped });
+    this.publish({ type: 'cycle-start', at: Date.now(), cycle: n, cycles: cfg.cycles, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, missing: c.missing, skipped: c.skipped });
+
+    // Marks and the P&L at this cycle's close; the daily loss limit first.
+    this.writePnl(n, c);
+    const equity = this.capital + this.ledger.pnl().net;
+    const risk = this.risk!;
+    risk.observeEquity(equity);
+    const limit = cfg.risk.dailyLossLimit;
+    if (limit !== undefined) {
+      const loss = risk.dailyLoss(equity);
+      if (loss >= limit) {
+        this.emitCycleEnd(n, c, []);
+        void this.engageStop('dailyLossLimit', `loss today ${loss.toFixed(2)} reached the daily loss limit of ${limit}`, cfg.flattenOnStop);
+        return;
+      }
+    }
+
+    const decisions: DecisionRecord[] = [];
+    const placed: string[] = [];
+    const breaches = new Set(risk.stopLossBreaches(this.accountView()).map((b) => b.symbol));
+    for (const symbol of cfg.symbols) {
+      const record = await this.decideSymbol(symbol, n, c, breaches.has(symbol));
+      decisions.push(record);
+      this.lastDecisions.set(symbol, record);
+      this.write('decision', { ...record });
+      this.publish({ type: 'decision', at: Date.now(), record });
+      if (record.outcome === 'shadow') risk.recordOrder();
+      if (record.outcome !== 'order' || !record.proposal) continue;
+      const p = record.proposal;
+      const result = await this.orders!.place({
+        orderRef: p.orderRef,
+        cycle: n,
+        symbol,
+        kind: p.kind,
+        contract: this.contracts.get(symbol)!,
+        action: p.action,
+        quantity: p.quantity,
+        marketTime: c.marketTime,
+      });
+      if (result.sent) {
+        risk.recordOrder();
+        placed.push(p.orderRef);
+        if (p.kind === 'stop') {
+          risk.recordStopOut(symbol);
+          this.write('stop-out', { symbol, marketTime: c.marketTime, orderRef: p.orderRef });
+        }
+      } else if (result.error) {
+        this.notice('warn', `${symbol}: order ${p.orderRef} not sent: ${result.error}`);
+      }
+    }
+    await this.orders!.settle(placed, this.options.settleMs ?? 500);
+    this.emitCycleEnd(n, c, decisions);
+  }
+
+  private async decideSymbol(symbol: string, n: number, c: Cycle, stopBreach: boolean): Promise<DecisionRecord> {
+    const cfg = this.config;
+    const model = this.model!;
+    const all = this.clock!.history(symbol);
+    let end = all.length;
+    while (end > 0 && all[end - 1]!.time > c.barTime) end--;
+    const bars = all.slice(Math.max(0, end - (model.pipeline.history + HISTORY_MARGIN)), end);
+    const book = this.ledger.book(symbol);
+    const fresh = c.fresh.includes(symbol);
+    const orders = this.orders!;
+    const hold = this.stopping
+      ? { rule: 'stopping' as const, reason: 'the session is stopping: no new orders' }
+      : orders.hasWorking(symbol)
+        ? { rule: 'orderWorking' as const, reason: `an order for ${symbol} is still working: no new order until it ends` }
+        : this.suspended(symbol);
+    const common = {
+      cycle: n,
+      symbol,
+      marketTime: c.marketTime,
+      bars,
+      fresh,
+      position: book.quantity,
+      risk: this.risk!,
+      account: this.accountView(),
+      shadow: cfg.mode === 'shadow',
+      ...(hold ? { hold } : {}),
+    };
+    const exposure = book.quantity - book.startQuantity;
+    if (stopBreach && exposure !== 0 && !hold) {
+      return exitDecision({ ...common, kind: 'stop', orderQuantity: -exposure, orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'stop' }), why: `stop-loss: ${symbol} is past the ${(cfg.risk.stopLossFraction! * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}` });
+    }
+    try {
+      return await decide({
+        ...common,
+        barSeconds: cfg.cycleSeconds,
+        avgCost: book.basis,
+        equity: this.capitalPerSymbol,
+        sizing: this.sizing!,
+        model,
+        step: this.step!,
+        orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'policy' }),
+      });
+    } catch (err) {
+      if (!(err instanceof PolicyRuntimeError)) throw err;
+      return { cycle: n, symbol, marketTime: c.marketTime, bars: bars.length, position: book.quantity, orderQuantity: 0, outcome: 'skipped', reason: `policy error, no decision: ${err.message}` };
+    }
+  }
+
+  /** Three rejections in a row suspend a symbol for the rest of the session. */
+  private suspended(symbol: string): { rule: 'symbolSuspended'; reason: string } | undefined {
+    const mine = [...this.ledger.intents.values()].filter((i) => i.symbol === symbol);
+    const last = mine.slice(-3);
+    if (last.length === 3 && last.every((i) => i.state === 'rejected')) {
+      return { rule: 'symbolSuspended', reason: `TWS rejected the last 3 orders for ${symbol} (${last[2]!.note ?? 'rejected'}): no more orders for it this session` };
+    }
+    return undefined;
+  }
+
+  private accountView(): AccountView {
+    const positions = new Map<string, PositionView>();
+    for (const symbol of this.config.symbols) {
+      const b = this.ledger.book(symbol);
+      const quantity = b.quantity + (this.orders?.workingQuantity(symbol) ?? 0);
+      positions.set(symbol, { quantity, avgCost: b.basis, marketPrice: b.mark ?? b.basis });
+    }
+    return { connection: this.connectionView(), equity: this.capital + this.ledger.pnl().net, positions };
+  }
+
+  private connectionView(): ConnectionState {
+    if (this.reconciling) return 'reconciling';
+    const s = this.broker?.state.value;
+    if (!s) return 'disconnected';
+    switch (s.status) {
+      case 'ready':
+        return s.ibConnectivity === 'lost' ? 'disconnected' : 'connected';
+      case 'syncing':
+        return 'reconciling';
+      case 'connecting':
+      case 'reconnecting':
+        return 'connecting';
+      default:
+        return 'disconnected';
+    }
+  }
+
+  private writePnl(n: number, c: Cycle): void {
+    const marks: Record<string, number> = {};
+    for (const symbol of this.config.symbols) {
+      const hist = this.clock!.history(symbol);
+      let i = hist.length - 1;
+      while (i >= 0 && hist[i]!.time > c.barTime) i--;
+      if (i >= 0) marks[symbol] = hist[i]!.close;
+    }
+    // The snapshot at these marks (the line applies the same marks when replayed).
+    for (const [symbol, price] of Object.entries(marks)) this.ledger.book(symbol).mark = price;
+    const tws = this.accountPnl?.value.value;
+    this.write('pnl', { cycle: n, marketTime: c.marketTime, marks, ...this.ledger.pnl(), ...(tws ? { twsAccount: { daily: tws.daily, unrealized: tws.unrealized, realized: tws.realized } } : {}) });
+  }
+
+  private emitCycleEnd(n: number, c: Cycle, decisions: DecisionRecord[]): void {
+    const orders: OrderUpdate[] = [...this.ledger.intents.values()]
+      .filter((i) => i.cycle === n)
+      .map((r) => ({ orderRef: r.orderRef, orderId: r.orderId, cycle: r.cycle, symbol: r.symbol, kind: r.kind, action: r.action, quantity: r.quantity, state: r.state, filled: r.filled, avgFillPrice: r.avgFillPrice, ...(r.note ? { note: r.note } : {}) }));
+    this.publish({ type: 'cycle-end', at: Date.now(), cycle: n, cycles: this.config.cycles, marketTime: c.marketTime, stalled: c.stalled, decisions, orders, pnl: this.ledger.pnl() });
+  }
+
+  // ------------------------------------------------------------------ stopping
+
+  private requestEnd(e: EndRequest): void {
+    if (!this.endRequest) this.endRequest = e;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    this.wake?.();
+  }
+
+  /** Risk stop or kill switch: stop deciding, cancel working orders, flatten if asked. */
+  private engageStop(rule: string, reason: string, flatten: boolean): Promise<KillReport | undefined> {
+    if (this.killing) return this.killing;
+    this.stopping = true;
+    const why = rule === 'killSwitch' ? `kill switch: ${reason}` : `${rule}: ${reason}`;
+    this.requestEnd({ status: 'stopped', reason: why, exitCode: EXIT_CODES.stopped });
+    this.killing = (async () => {
+      // Let a cycle that is placing an order finish first (its remaining symbols see `stopping`).
+      if (this.cycleRunning) await this.cycleRunning.catch(() => {});
+      if (!this.orders || !this.journal || this.journalFailure) return undefined;
+      this.write(rule === 'killSwitch' ? 'kill' : 'risk-stop', { rule, reason, flatten });
+      this.publish({ type: 'risk-stop', at: Date.now(), rule, reason, flatten });
+      this.setState('stopping', why);
+      const report = await engageKillSwitch(
+        {
+          orders: this.orders,
+          positions: () => this.config.symbols.map((symbol) => ({ symbol, quantity: this.ledger.book(symbol).quantity, startQuantity: this.ledger.book(symbol).startQuantity })),
+          flattenOrder: (symbol, qty) => this.flattenOrder(symbol, qty),
+          settleMs: this.options.endSettleMs ?? 5000,
+        },
+        { reason, flatten },
+      );
+      this.write('kill-report', { cancelled: report.cancelled, cancelFailures: report.cancelFailures, flattened: report.flattened.map((f) => f.orderRef), notFlattened: report.notFlattened, settled: report.settled });
+      return report;
+    })().catch((err: unknown) => {
+      this.onAsyncError(err);
+      return undefined;
+    });
+    return this.killing;
+  }
+
+  private async flattenOrder(symbol: string, qty: number): Promise<PlaceResult | { refused: string }> {
+    const n = Math.max(1, this.ledger.lastCycle);
+    const all = this.clock?.history(symbol) ?? [];
+    const record = exitDecision({
+      cycle: n,
+      symbol,
+      marketTime: this.marketNow,
+      bars: all.slice(-1),
+      fresh: true,
+      position: this.ledger.book(symbol).quantity,
+      risk: this.risk!,
+      account: this.accountView(),
+      shadow: this.config.mode === 'shadow',
+      orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'flatten' }),
+      kind: 'flatten',
+      orderQuantity: qty,
+      why: `flatten ${symbol}: back to the ${this.ledger.book(symbol).startQuantity} shares held at the start`,
+      adjust: flattenVerdict,
+    });
+    this.write('decision', { ...record });
+    this.publish({ type: 'decision', at: Date.now(), record });
+    if (record.outcome !== 'order' || !record.proposal) return { refused: record.reason };
+    const p = record.proposal;
+    const r = await this.orders!.place({ orderRef: p.orderRef, cycle: n, symbol, kind: 'flatten', contract: this.contracts.get(symbol)!, action: p.action, quantity: p.quantity, marketTime: this.marketNow });
+    if (r.sent) this.risk!.recordOrder();
+    return r;
+  }
+
+  private async finish(end: EndRequest): Promise<SessionResult> {
+    this.stopping = true;
+    if (this.orders && this.journal && !this.journalFailure) {
+      // Orders still working settle (MKT orders fill quickly), then leftovers are cancelled.
+      const open = this.orders.working().map((i) => i.orderRef);
+      if (open.length) {
+        const settled = await this.orders.settle(open, this.options.endSettleMs ?? 5000);
+        if (!settled) {
+          const r = await this.orders.cancelAll('session end: the order did not finish in time', this.options.endSettleMs ?? 5000);
+          if (r.cancelled.length) this.notice('warn', `session end: cancelled ${r.cancelled.length} order(s) still working: ${r.cancelled.join(', ')}`);
+        }
+      }
+    }
+    return this.closeOut(end);
+  }
+
+  private closeOut(end: EndRequest): SessionResult {
+    let summary: SessionSummary | undefined;
+    if (this.journal && this.ledger.start) {
+      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles });
+      if (!this.journalFailure) {
+        try {
+          this.write('pnl', { cycle: this.ledger.lastCycle, marketTime: this.marketNow, marks: {}, final: true, ...this.ledger.pnl() });
+          this.write('session-end', { status: end.status, reason: end.reason, exitCode: end.exitCode, summary });
+        } catch {
+          // journalFailure is set; the result says so
+        }
+      }
+      if (this.journalFailure && end.status !== 'failed') end = { status: 'failed', reason: this.journalFailure.message, exitCode: EXIT_CODES.failed };
+      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles });
+      this.finalSummary = summary;
+      this.publish({ type: 'summary', at: Date.now(), summary });
+    }
+    return {
+      status: end.status,
+      reason: end.reason,
+      exitCode: end.exitCode,
+      ...(this.sessionIdValue ? { sessionId: this.sessionIdValue } : {}),
+      ...(this.journalPathValue ? { journalPath: this.journalPathValue } : {}),
+      ...(summary ? { summary } : {}),
+    };
+  }
+
+  private async handleFailure(err: unknown): Promise<SessionResult> {
+    let end: EndRequest;
+    if (err instanceof SessionStop) end = { status: err.status, reason: err.message, exitCode: err.exitCode };
+    else if (err instanceof JournalError || this.journalFailure) {
+      const j = this.journalFailure ?? (err as JournalError);
+      end = { status: 'failed', reason: `journal: ${j.message}; trading stopped`, exitCode: EXIT_CODES.failed };
+    } else if (err instanceof BrokerError) end = { status: 'failed', reason: `TWS: ${err.message}`, exitCode: EXIT_CODES.failed };
+    else end = { status: 'failed', reason: err instanceof Error ? err.message : String(err), exitCode: EXIT_CODES.internal };
+    this.stopping = true;
+    if (this.journalFailure) {
+      this.publish({ type: 'risk-stop', at: Date.now(), rule: 'journal', reason: end.reason, flatten: false });
+      // Trading stops at once. Working orders are cancelled without journaling (the next start reconciles them).
+      for (const o of this.orders?.working() ?? []) void this.broker?.cancelOrder(o.orderId).catch(() => {});
+    } else if (this.journal && this.ledger.start && end.status === 'failed') {
+      try {
+        this.write('error', { message: end.reason });
+      } catch {
+        // closeOut reports the journal failure
+      }
+    }
+    return this.closeOut(end);
+  }
+
+  private async cleanup(): Promise<void> {
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    for (const off of this.cleanups.splice(0)) {
+      try {
+        off();
+      } catch {
+        // ignore
+      }
+    }
+    for (const s of this.streams.splice(0)) s.close();
+    if (this.ownsBroker) await this.broker?.dispose().catch(() => {});
+    if (this.ownsModel) await this.model?.dispose().catch(() => {});
+    try {
+      this.journal?.close();
+    } catch {
+      // ignore
+    }
+  }
+
+  // ------------------------------------------------------------------ broker events
+
+  private onBrokerState(s: BrokerState, previous: BrokerState): void {
+    if (s.status === previous.status) return;
+    if (s.status === 'ready' && previous.status !== 'ready') this.notice('info', 'connection to TWS back and reconciled');
+    if (s.status === 'reconnecting') this.notice('warn', `connection to TWS lost (${s.reason ?? 'unknown'}); reconnecting - no orders until reconciled`);
+    if (s.status === 'failed') this.requestEnd({ status: 'failed', reason: `connection to TWS failed: ${s.reason ?? s.lastError?.message ?? 'unknown'}`, exitCode: EXIT_CODES.failed });
+  }
+
+  private onReconciliation(report: ReconcileReport): void {
+    if (!this.orders || this.journalFailure) return;
+    this.reconciling = true;
+    try {
+      this.recordReconciliation(report.trigger, report);
+    } catch (err) {
+      this.onAsyncError(err);
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private recordReconciliation(trigger: string, report: ReconcileReport | undefined): void {
+    const adopted = this.orders!.adopt();
+    const positions: Record<string, { session: number; tws: number }> = {};
+    for (const symbol of this.config.symbols) {
+      const conId = this.contracts.get(symbol)?.conId;
+      const tws = conId !== undefined ? (this.broker?.position(conId)?.quantity ?? 0) : 0;
+      positions[symbol] = { session: this.ledger.book(symbol).quantity, tws };
+    }
+    const differs = Object.entries(positions).filter(([, p]) => p.session !== p.tws);
+    this.write('reconcile', {
+      trigger,
+      found: adopted.found,
+      notAtTws: adopted.notAtTws,
+      newFills: adopted.newFills,
+      positions,
+      ...(report ? { openOrders: report.openOrders, executions: report.executions, clean: report.clean } : {}),
+    });
+    if (adopted.notAtTws.length) this.notice('warn', `reconciliation: ${adopted.notAtTws.length} journaled order(s) unknown to TWS, closed and not resent: ${adopted.notAtTws.join(', ')}`);
+    if (adopted.newFills.length) this.notice('info', `reconciliation: ${adopted.newFills.length} fill(s) found at TWS and journaled`);
+    if (differs.length) this.notice('warn', `reconciliation: positions differ from the session's (session vs TWS): ${differs.map(([s, p]) => `${s} ${p.session} vs ${p.tws}`).join(', ')}`);
+  }
+
+  private onAsyncError(err: unknown): void {
+    if (err instanceof JournalError) {
+      this.journalFailure ??= err;
+      this.stopping = true;
+      this.requestEnd({ status: 'failed', reason: `journal: ${err.message}; trading stopped`, exitCode: EXIT_CODES.failed });
+      return;
+    }
+    this.notice('warn', `internal: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  // ------------------------------------------------------------------ journal and events
+
+  /** Appends one journal line (fsync'ed) and applies it to the ledger; a journal failure stops trading. */
+  private write(type: string, data: Record<string, unknown>): JournalLine {
+    if (this.journalFailure) throw this.journalFailure;
+    if (!this.journal) throw new JournalError('the journal is not open', 'io');
+    try {
+      const line = this.journal.append(type, data);
+      this.ledger.apply(line);
+      return line;
+    } catch (err) {
+      const j = err instanceof JournalError ? err : new JournalError(`cannot write the journal: ${err instanceof Error ? err.message : String(err)}`, 'io');
+      this.journalFailure ??= j;
+      this.stopping = true;
+      this.requestEnd({ status: 'failed', reason: `journal: ${j.message}; trading stopped`, exitCode: EXIT_CODES.failed });
+      throw j;
+    }
+  }
+
+  private notice(level: 'info' | 'warn', message: string): void {
+    this.publish({ type: 'notice', at: Date.now(), level, message });
+    if (this.journal && !this.journalFailure && this.ledger.start) {
+      try {
+        this.write('notice', { level, message });
+      } catch {
+        // handled by write
+      }
+    }
+  }
+
+  private setState(state: SessionState, reason?: string): void {
+    this.stateValue = state;
+    this.publish({ type: 'state', at: Date.now(), state, ...(reason ? { reason } : {}), ...(this.sessionIdValue ? { sessionId: this.sessionIdValue } : {}) });
+  }
+
+  private publish(e: SessionEvent): void {
+    try {
+      this.emit(e.type, e as never);
+    } catch (err) {
+      this.options.log?.('warn', `a session event listener threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+function sameMarketDay(a: number, b: number): boolean {
+  return zonedTime(a, US_REGULAR_HOURS.timeZone).dateKey === zonedTime(b, US_REGULAR_HOURS.timeZone).dateKey;
+}

@@ -1,0 +1,141 @@
+// One symbol's decision through the real pipeline (manifest, features, onnxruntime) with
+// small test policies whose rule is known, and the real risk engine.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Bar } from '../../../src/extension/broker/types';
+import { loadModel, type LoadedModel } from '../../../src/extension/policy/modelLoader';
+import { PolicyStep } from '../../../src/extension/policy/policyStep';
+import { actionLabel, decide, exitDecision, seriesFromBars, type DecisionInput } from '../../../src/extension/session/decision';
+import { flattenVerdict } from '../../../src/extension/session/killSwitch';
+import { RiskEngine, type AccountView, type RiskLimits } from '../../../src/extension/session/riskEngine';
+import { writeTestModel } from './testModels';
+
+const T0 = Date.UTC(2024, 2, 13, 14, 0); // Wed 10:00 New York
+const bars = (n: number, price = 100): Bar[] => Array.from({ length: n }, (_, i) => ({ time: T0 + i * 60_000, open: price, high: price + i * 0.01, low: price, close: price + i * 0.01, volume: 100 }));
+
+let dir: string;
+let toggle: LoadedModel;
+let keep: LoadedModel;
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'decision-'));
+  toggle = await loadModel(writeTestModel(dir, 'toggle'));
+  keep = await loadModel(writeTestModel(dir, 'always-sell'));
+});
+after(async () => {
+  await toggle.dispose();
+  await keep.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function account(positions: Record<string, number> = {}, connection: AccountView['connection'] = 'connected'): AccountView {
+  return { connection, equity: 10_000, positions: new Map(Object.entries(positions).map(([s, q]) => [s, { quantity: q, avgCost: 100, marketPrice: 100 }])) };
+}
+
+function input(model: LoadedModel, over: Partial<DecisionInput> & { limits?: RiskLimits } = {}): DecisionInput {
+  const { limits, ...rest } = over;
+  const b = rest.bars ?? bars(5);
+  return {
+    cycle: 3,
+    symbol: 'SPY',
+    marketTime: b[b.length - 1]!.time + 60_000,
+    barSeconds: 60,
+    bars: b,
+    fresh: true,
+    position: 0,
+    avgCost: 0,
+    equity: 10_000,
+    sizing: { maxPositionFraction: 1, lotSize: 1, rebalanceBand: 0, allowShort: false },
+    model,
+    step: new PolicyStep(model),
+    risk: new RiskEngine(limits ?? {}, () => b[b.length - 1]!.time + 60_000),
+    account: account(),
+    orderRef: 'ibkrai:s1:3:SPY',
+    shadow: false,
+    ...rest,
+  };
+}
+
+describe('decision records', () => {
+  it('explains an order: features by label, the observation, the model output, sizing, the verdict', async () => {
+    const d = await decide(input(toggle));
+    assert.equal(d.outcome, 'order');
+    assert.equal(d.symbol, 'SPY');
+    assert.equal(d.bars, 5);
+    assert.equal(d.close, 100.04);
+    assert.deepEqual(Object.keys(d.features!), ['logReturn(lag=1)', 'positionSide']);
+    assert.ok(Math.abs(d.features!['logReturn(lag=1)']! - Math.log(100.04 / 100.03)) < 1e-8);
+    assert.equal(d.features!.positionSide, 0);
+    assert.equal(d.observation!.length, 2);
+    assert.deepEqual(d.output, { target: 1, label: 'buy' });
+    assert.equal(d.targetQuantity, 99, 'floor(10000 / 100.04)');
+    assert.equal(d.orderQuantity, 99);
+    assert.deepEqual(d.proposal, { kind: 'policy', action: 'BUY', quantity: 99, price: 100.04, orderRef: 'ibkrai:s1:3:SPY' });
+    assert.deepEqual(d.verdict, { allowed: true, rule: null, reason: 'passed all risk checks' });
+    assert.equal(d.reason, 'buy (target 1): BUY 99 passes the risk checks');
+    assert.equal(JSON.parse(JSON.stringify(d)).proposal.quantity, 99, 'a plain JSON record (journaled as is)');
+  });
+
+  it('the position feeds the policy: long, the toggle policy sells it all', async () => {
+    const d = await decide(input(toggle, { position: 99, avgCost: 100, account: account({ SPY: 99 }) }));
+    assert.equal(d.features!.positionSide, 1);
+    assert.deepEqual(d.output, { target: 0, label: 'sell' });
+    assert.deepEqual([d.proposal!.action, d.proposal!.quantity, d.outcome], ['SELL', 99, 'order']);
+  });
+
+  it('no order when the target is already held', async () => {
+    const d = await decide(input(keep));
+    assert.equal(d.outcome, 'no-order');
+    assert.equal(d.proposal, undefined);
+    assert.equal(d.reason, 'model says sell (target 0): already at 0 shares');
+  });
+
+  it('a refusal names the rule and nothing is proposed for sending', async () => {
+    const d = await decide(input(toggle, { limits: { maxOrderQuantity: 50 } }));
+    assert.equal(d.outcome, 'blocked');
+    assert.equal(d.verdict!.rule, 'maxOrderQuantity');
+    assert.match(d.reason, /^buy \(target 1\): BUY 99 refused by maxOrderQuantity: order for 99 shares exceeds the maximum of 50 per order$/);
+    const off = await decide(input(toggle, { account: account({}, 'reconciling') }));
+    assert.equal(off.verdict!.rule, 'connection');
+  });
+
+  it('stale bars, an order still working, warming up, and shadow mode', async () => {
+    const stale = await decide(input(toggle, { fresh: false }));
+    assert.equal(stale.outcome, 'blocked');
+    assert.equal(stale.verdict!.rule, 'staleData');
+    const working = await decide(input(toggle, { hold: { rule: 'orderWorking', reason: 'an order for SPY is still working' } }));
+    assert.deepEqual([working.outcome, working.reason], ['skipped', 'an order for SPY is still working']);
+    const warm = await decide(input(toggle, { bars: bars(1) }));
+    assert.deepEqual([warm.outcome, warm.reason], ['skipped', "warming up: 1 of the 2 bars the model's features need"]);
+    const shadow = await decide(input(toggle, { shadow: true }));
+    assert.equal(shadow.outcome, 'shadow');
+    assert.equal(shadow.verdict!.allowed, true);
+    assert.match(shadow.reason, /shadow mode sends nothing/);
+  });
+
+  it('stop-loss exits and flattening go through the same checks; flattening is exempt from size and rate limits', () => {
+    const risk = new RiskEngine({ maxOrderQuantity: 10, maxOrdersPerMinute: 1 }, () => T0 + 60_000);
+    const base = { cycle: 4, symbol: 'SPY', marketTime: T0 + 60_000, bars: bars(3), fresh: true, position: 99, risk, account: account({ SPY: 99 }), shadow: false, orderRef: 'ibkrai:s1:4:SPY:stop' };
+    const stop = exitDecision({ ...base, kind: 'stop', orderQuantity: -99, why: 'stop-loss' });
+    assert.deepEqual([stop.outcome, stop.verdict!.rule], ['blocked', 'maxOrderQuantity']);
+    const flat = exitDecision({ ...base, kind: 'flatten', orderQuantity: -99, why: 'flatten SPY', orderRef: 'ibkrai:s1:4:SPY:flatten', adjust: flattenVerdict });
+    assert.equal(flat.outcome, 'order');
+    assert.deepEqual([flat.proposal!.action, flat.proposal!.quantity, flat.targetQuantity], ['SELL', 99, 0]);
+    assert.match(flat.verdict!.reason, /flattening is exempt from maxOrderQuantity/);
+    const closed = exitDecision({ ...base, account: account({ SPY: 99 }, 'disconnected'), kind: 'flatten', orderQuantity: -99, why: 'flatten', adjust: flattenVerdict });
+    assert.equal(closed.verdict!.rule, 'connection', 'never while disconnected');
+  });
+
+  it('bars become the columns the features read; labels map back from targets', () => {
+    const s = seriesFromBars('SPY', bars(3), 60);
+    assert.equal(s.length, 3);
+    assert.deepEqual(Array.from(s.close), [100, 100.01, 100.02]);
+    assert.equal(s.closeMinute[0], 10 * 60 + 1, 'a 10:00 bar closes at 10:01 New York');
+    assert.ok(Number.isNaN(s.logReturns[0]!));
+    assert.equal(actionLabel(toggle, null), 'hold');
+    assert.equal(actionLabel(toggle, 1), 'buy');
+    assert.equal(actionLabel(toggle, 0.5), undefined);
+  });
+});

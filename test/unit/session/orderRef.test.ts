@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { belongsToSession, formatOrderRef, newSessionId, parseOrderRef } from '../../../src/extension/session/orderRef';
+
+describe('orderRef', () => {
+  it('formats policy, stop-loss and flattening orders and parses them back', () => {
+    const policy = { sessionId: '20250102T150405Z-ab12', cycle: 7, symbol: 'NVDA', kind: 'policy' as const };
+    assert.equal(formatOrderRef(policy), 'ibkrai:20250102T150405Z-ab12:7:NVDA');
+    assert.deepEqual(parseOrderRef(formatOrderRef(policy)), policy);
+    for (const kind of ['stop', 'flatten'] as const) {
+      const ref = formatOrderRef({ ...policy, kind });
+      assert.equal(ref, `ibkrai:20250102T150405Z-ab12:7:NVDA:${kind}`);
+      assert.deepEqual(parseOrderRef(ref), { ...policy, kind });
+    }
+    assert.deepEqual(parseOrderRef('ibkrai:s1:0:BRK.B'), { sessionId: 's1', cycle: 0, symbol: 'BRK.B', kind: 'policy' });
+  });
+
+  it('does not take other tools\' refs or damaged ones for its own', () => {
+    for (const ref of [undefined, '', 'sess-1/cycle-7', 'ibkrai:s1:7', 'other:s1:7:NVDA', 'ibkrai:s 1:7:NVDA', 'ibkrai:s1:-1:NVDA', 'ibkrai:s1:7:nvda', 'ibkrai:s1:7:NVDA:market', 'ibkrai:s1:7:NVDA:stop:x', 'ibkrai:s1:1.5:NVDA']) {
+      assert.equal(parseOrderRef(ref), undefined, String(ref));
+    }
+    assert.equal(belongsToSession('ibkrai:s1:7:NVDA', 's1'), true);
+    assert.equal(belongsToSession('ibkrai:s2:7:NVDA', 's1'), false);
+  });
+
+  it('refuses parts that would not parse back', () => {
+    assert.throws(() => formatOrderRef({ sessionId: 'a:b', cycle: 1, symbol: 'X', kind: 'policy' }), /session id "a:b"/);
+    assert.throws(() => formatOrderRef({ sessionId: 's', cycle: 1.5, symbol: 'X', kind: 'policy' }), /cycle 1\.5/);
+    assert.throws(() => formatOrderRef({ sessionId: 's', cycle: 1, symbol: 'X:Y', kind: 'policy' }), /symbol "X:Y"/);
+  });
+
+  it('new session ids sort by start time and fit an orderRef', () => {
+    const a = newSessionId(Date.UTC(2025, 0, 2, 15, 4, 5), () => 0.5);
+    assert.equal(a, '20250102T150405Z-8000');
+    const b = newSessionId(Date.UTC(2025, 0, 2, 15, 4, 6), () => 0);
+    assert.ok(a < b);
+    assert.deepEqual(parseOrderRef(formatOrderRef({ sessionId: b, cycle: 1, symbol: 'SPY', kind: 'policy' }))?.sessionId, b);
+  });
+});
