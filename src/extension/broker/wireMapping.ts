@@ -10,6 +10,7 @@ import type {
 } from '@stoqey/ib';
 import type { OpenOrderEvent, CompletedOrderEvent, CommissionEvent, WireOrderSpec } from './linkEvents';
 import type { Bar, BrokerContract, ContractDetails, Fill, OrderAction, OrderPreview, SecType } from './types';
+import { zoneOffsetMs } from '../common/marketHours';
 
 const UNSET_DOUBLE = 1.7976931348623157e308;
 const UNSET_INT = 2147483647;
@@ -241,22 +242,8 @@ export function historicalBar(date: string, open: number, high: number, low: num
   return bar;
 }
 
-const nyFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 function nyOffsetMs(utcMs: number): number {
-  const p: Record<string, number> = {};
-  for (const part of nyFormat.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
+  return zoneOffsetMs(utcMs, 'America/New_York');
 }
 
 /** Epoch ms of a New York wall-clock time (the zone IB reports US equities in). */

@@ -2,7 +2,7 @@
 // One progress line per cycle; exit 0 after a clean finish, non-zero with the reason otherwise.
 import { createInterface } from 'node:readline';
 import { defaultModelDir } from '../policy/datasets';
-import { US_REGULAR_HOURS, zonedTime } from '../session/marketHours';
+import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import { ConfigError, DEFAULTS, parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../session/sessionConfig';
 import type { DecisionRecord } from '../session/decision';
 import type { OrderUpdate } from '../session/orderManager';

@@ -1,7 +1,7 @@
 // Market bars as columns of typed arrays (no per-bar objects), and a strict CSV reader that
 // names the file, line and column of anything it cannot use.
 import { readFileSync } from 'node:fs';
-import { US_REGULAR_HOURS, zonedTime, zonedWallTimeToUtc } from '../session/marketHours';
+import { US_REGULAR_HOURS, zonedTime, zonedWallTimeToUtc } from '../common/marketHours';
 import { DataError } from './errors';
 import { oneBarLogReturns } from './features';
 

@@ -6,7 +6,7 @@ import type { BarSeries } from '../policy/bars';
 import { oneBarLogReturns, type PortfolioState } from '../policy/features';
 import type { LoadedModel } from '../policy/modelLoader';
 import type { PolicyStep } from '../policy/policyStep';
-import { US_REGULAR_HOURS, zonedTime } from './marketHours';
+import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import type { AccountView, RiskEngine, RiskRule, RiskVerdict } from './riskEngine';
 import { orderQuantity, targetQuantity, type SizingRule } from './sizing';
 import type { OrderKind } from './orderRef';

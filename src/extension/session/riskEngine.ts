@@ -1,8 +1,8 @@
 // Pre-order risk checks. Every order the live session or the backtester wants to send goes
 // through check(), which answers with an explicit verdict naming the rule that refused it.
 // Time comes from an injected clock so tests and backtests control it.
-import { US_REGULAR_HOURS, formatMinute, isWithinSession, zonedTime } from './marketHours';
-import type { SessionHours } from './marketHours';
+import { US_REGULAR_HOURS, formatMinute, isWithinSession, zonedTime } from '../common/marketHours';
+import type { SessionHours } from '../common/marketHours';
 
 export type RiskRule =
   | 'connection'

@@ -17,7 +17,7 @@ import { CycleClock, type Cycle } from './cycleClock';
 import { decide, exitDecision, type DecisionRecord } from './decision';
 import { Journal, JournalError, type JournalLine } from './journal';
 import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch';
-import { US_REGULAR_HOURS, zonedTime } from './marketHours';
+import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
 import { formatOrderRef, newSessionId } from './orderRef';
 import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from './riskEngine';

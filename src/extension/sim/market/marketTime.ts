@@ -1,18 +1,9 @@
 // US equity market calendar in America/New_York (no holiday table: weekdays only),
 // and the TWS date formats the protocol uses.
 
+import { isWithinSession, US_REGULAR_HOURS, zonedWallTimeToUtc, zoneOffsetMs } from '../../common/marketHours';
+
 const NY = 'America/New_York';
-const partsFmt = new Intl.DateTimeFormat('en-US', {
-  timeZone: NY,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  weekday: 'short',
-});
 
 export interface NyParts {
   year: number;
@@ -24,44 +15,32 @@ export interface NyParts {
   weekday: number; // 0 = Sunday
 }
 
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-
 export function nyParts(ms: number): NyParts {
-  const p: Record<string, string> = {};
-  for (const part of partsFmt.formatToParts(new Date(ms))) p[part.type] = part.value;
+  const d = new Date(ms + zoneOffsetMs(ms, NY));
   return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    hour: Number(p.hour),
-    minute: Number(p.minute),
-    second: Number(p.second),
-    weekday: WEEKDAYS[p.weekday as string] ?? 0,
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    weekday: d.getUTCDay(),
   };
 }
 
 /** Offset of New York from UTC at `ms`, in minutes (e.g. -300 for EST). */
 export function nyOffsetMinutes(ms: number): number {
-  const p = nyParts(ms);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
+  return Math.round(zoneOffsetMs(ms, NY) / 60000);
 }
 
 /** Epoch ms of a New York wall time. */
 export function nyTimeToMs(year: number, month: number, day: number, hour: number, minute: number, second = 0): number {
-  const guess = Date.UTC(year, month - 1, day, hour, minute, second);
-  const off1 = nyOffsetMinutes(guess);
-  const t = guess - off1 * 60000;
-  const off2 = nyOffsetMinutes(t);
-  return off1 === off2 ? t : guess - off2 * 60000;
+  return zonedWallTimeToUtc(year, month, day, hour, minute, second, NY);
 }
 
 /** Regular trading hours: weekdays 09:30-16:00 New York. */
 export function isRegularHours(ms: number): boolean {
-  const p = nyParts(ms);
-  if (p.weekday === 0 || p.weekday === 6) return false;
-  const minutes = p.hour * 60 + p.minute;
-  return minutes >= 9 * 60 + 30 && minutes < 16 * 60;
+  return isWithinSession(ms, US_REGULAR_HOURS);
 }
 
 /** The most recent weekday (today if a weekday) at the given New York time. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { US_REGULAR_HOURS, computeZoneOffsetMs, isWithinSession, zoneOffsetMs, zonedTime, zonedWallTimeToUtc } from '../../../src/extension/session/marketHours';
+import { US_REGULAR_HOURS, computeZoneOffsetMs, isWithinSession, zoneOffsetMs, zonedTime, zonedWallTimeToUtc } from '../../../src/extension/common/marketHours';
 
 const HOUR = 3_600_000;
 
