@@ -28,6 +28,18 @@ mkdirSync(join(stage, 'dist'), { recursive: true });
 for (const f of ['extension.js', 'cli.js', 'webview.js']) cpSync(join(root, 'dist', f), join(stage, 'dist', f));
 for (const f of ['README.md', 'LICENSE', '.vscodeignore']) cpSync(join(root, f), join(stage, f));
 for (const d of ['models', 'media']) if (existsSync(join(root, d))) cpSync(join(root, d), join(stage, d), { recursive: true });
+// The S&P 500 bars the default backtest uses (vega-datasets is a devDependency):
+// src/extension/policy/datasets.ts finds them in data/ beside dist/.
+const sp500 = join(root, 'node_modules/vega-datasets/data/sp500-2000.csv');
+if (!existsSync(sp500)) throw new Error(`${sp500} is missing: run npm install (vega-datasets is a devDependency)`);
+mkdirSync(join(stage, 'data'), { recursive: true });
+cpSync(sp500, join(stage, 'data/sp500-2000.csv'));
+const vegaPkg = readJson(join(root, 'node_modules/vega-datasets/package.json'));
+writeFileSync(
+  join(stage, 'data/README.md'),
+  `sp500-2000.csv: daily S&P 500 index bars 2000-2020 from vega-datasets ${vegaPkg.version} (${vegaPkg.license}), ` +
+    'https://github.com/vega/vega-datasets. The default data of "IBKR: Backtest Policy".\n',
+);
 
 // The extension manifest: runtime dependencies only (the rest is bundled), no scripts.
 const pkg = readJson(join(root, 'package.json'));

@@ -1,39 +1,71 @@
 // VS Code entry point. activate() only wires objects and registers commands; nothing
-// connects, and neither the simulator nor onnxruntime is loaded, until the user asks.
+// connects, and neither the simulator, the TWS client library nor onnxruntime is loaded,
+// until the user asks (they are imported on first use).
 import * as vscode from 'vscode';
-import { registerCommands } from './ui/commands';
+import { registerCommands, runPanelAction } from './ui/commands';
 import { componentLog, createLogChannel } from './ui/log';
+import { Notifier } from './ui/notifications';
+import { PANEL_VIEW_TYPE, TradingPanel } from './ui/panel';
+import { PanelStore } from './ui/panelStore';
+import { setting } from './ui/settings';
 import { SimulatorHost } from './ui/simulatorHost';
 import { StatusBar } from './ui/statusBar';
-import type { ConnectionHealth } from './ui/statusView';
+import { Trader } from './ui/trader';
+import { PositionsOrdersTree } from './ui/treeView';
 
-/** Kept so deactivate() can await the simulator's sockets closing. */
-let simulator: SimulatorHost | undefined;
+/** Kept so deactivate() can stop the session, close the socket and the simulator. */
+let owned: { trader: Trader; simulator: SimulatorHost } | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  const t0 = performance.now();
   const channel = createLogChannel();
-  const status = new StatusBar();
-  const idle = (): ConnectionHealth => (vscode.workspace.isTrusted ? { kind: 'off' } : { kind: 'restricted' });
+  const uiLog = componentLog(channel, 'ui');
+  const logs = { broker: componentLog(channel, 'broker'), session: componentLog(channel, 'session'), checks: componentLog(channel, 'checks'), backtest: componentLog(channel, 'backtest') };
+  const store = new PanelStore();
   const simLog = componentLog(channel, 'sim');
-  simulator = new SimulatorHost({
-    log: (line) => simLog.info(line),
-    onChange: (running) => status.set(running ? { kind: 'simulator', ...running } : idle()),
+  // The trader reads the simulator lazily (at its first refresh, after both exist).
+  const trader: Trader = new Trader({
+    store,
+    simulator: () => simulator.running,
+    restricted: () => !vscode.workspace.isTrusted,
+    log: (component, level, message) => logs[component][level](message),
   });
-  status.set(idle());
-  const host = simulator;
+  const simulator = new SimulatorHost({
+    log: (line) => simLog.info(line),
+    onChange: (running) => {
+      store.setSimulator(running);
+      trader.refreshHealth();
+    },
+    settings: () => ({ speed: setting<number>('ibkrAi.simulator.speed', 1) }),
+  });
+  trader.refreshHealth();
+  owned = { trader, simulator };
+  const panel = new TradingPanel(context.extensionUri, store, uiLog, runPanelAction);
+  const t = trader;
   context.subscriptions.push(
     channel,
-    status,
-    { dispose: () => void host.dispose() },
-    ...registerCommands({ simulator: host, status, log: componentLog(channel, 'ui'), channel }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      if (!host.running) status.set(idle());
+    new StatusBar(store),
+    panel,
+    new PositionsOrdersTree(store),
+    new Notifier(trader, uiLog),
+    ...registerCommands({ context, simulator, store, trader, panel, log: uiLog, channel }),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (webviewPanel) => panel.restore(webviewPanel),
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => t.refreshHealth()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ibkrAi')) uiLog.info('settings changed: they apply to the next connect or session');
     }),
   );
-  componentLog(channel, 'ui').info(`activated (${vscode.env.appName} ${vscode.version}, ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace)`);
+  uiLog.info(
+    `activated in ${(performance.now() - t0).toFixed(1)} ms (${vscode.env.appName} ${vscode.version}, ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'} workspace); ` +
+      'nothing connects and no model loads until asked',
+  );
 }
 
 export async function deactivate(): Promise<void> {
-  await simulator?.dispose();
-  simulator = undefined;
+  const o = owned;
+  owned = undefined;
+  await o?.trader.dispose();
+  await o?.simulator.dispose();
 }

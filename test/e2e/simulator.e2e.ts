@@ -68,7 +68,10 @@ describe('extension in a real workbench (code-server)', { timeout: 180_000 }, ()
     const output = wb.page.locator('.part.panel .view-lines');
     await output.filter({ hasText: `TWS simulator listening on 127.0.0.1:${port}` }).waitFor({ timeout: 15_000 });
     // Monaco renders spaces as U+00A0; \s matches both.
-    assert.match(await output.innerText(), /\[sim\]\s+client\s+7\s+connected/);
+    const text = await output.innerText();
+    assert.match(text, /\[sim\]\s+client\s+7\s+connected/);
+    // Activation stayed cheap: wiring only, nothing connected or loaded.
+    assert.match(text, /\[ui\]\s+activated\s+in\s+\d+(\.\d)?\s+ms/);
     await wb.screenshot('log');
   });
 

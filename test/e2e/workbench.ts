@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, read
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = resolve(__dirname, '../..');
 export const ARTIFACTS = join(ROOT, 'artifacts/e2e');
@@ -36,14 +36,30 @@ export interface WorkbenchOptions {
   name: string;
   /** false: Workspace Trust stays on and the folder opens untrusted (Restricted Mode). */
   trusted?: boolean;
+  /** The workspace folder's .vscode/settings.json. */
+  workspaceSettings?: Record<string, unknown>;
+  /** User settings on top of the defaults that keep first-run UI away. */
+  userSettings?: Record<string, unknown>;
+  /** Files to create in the workspace folder (path -> text), e.g. a `.env`. */
+  files?: Record<string, string>;
 }
 
 export interface Workbench {
   page: Page;
   url: string;
   folder: string;
-  /** Runs a command from the Command Palette by its full title, e.g. "IBKR: Start TWS Simulator". */
-  runCommand(title: string): Promise<void>;
+  /**
+   * Runs a command from the Command Palette by its full title, e.g. "IBKR: Start TWS Simulator".
+   * With `prompt`, the command opens a quick pick of its own: that one is awaited instead of
+   * the palette closing.
+   */
+  runCommand(title: string, opts?: { prompt?: boolean }): Promise<void>;
+  /** Opens a workspace file with Quick Open (in the active editor group). */
+  openFile(name: string): Promise<void>;
+  /** Picks the row of the open quick pick whose text matches, and accepts it. */
+  pickQuickItem(text: string | RegExp): Promise<void>;
+  /** The trading panel's document (two iframes deep). */
+  panel(): FrameLocator;
   /** The extension's status bar item. */
   statusItem(): Locator;
   statusText(): Promise<string>;
@@ -151,8 +167,13 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   const folder = join(tmp, 'workspace');
   mkdirSync(join(userData, 'User'), { recursive: true });
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(SETTINGS, null, 2));
+  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({ ...SETTINGS, ...options.userSettings }, null, 2));
   writeFileSync(join(folder, 'README.md'), '# e2e workspace\n');
+  if (options.workspaceSettings) {
+    mkdirSync(join(folder, '.vscode'), { recursive: true });
+    writeFileSync(join(folder, '.vscode/settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
+  }
+  for (const [rel, text] of Object.entries(options.files ?? {})) writeFileSync(join(folder, rel), text);
   const config = join(tmp, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
 
@@ -195,7 +216,7 @@ function makeWorkbench(page: Page, url: string, folder: string, out: string, sto
     page,
     url,
     folder,
-    async runCommand(title) {
+    async runCommand(title, opts = {}) {
       await page.keyboard.press('F1');
       const input = page.locator('.quick-input-widget input.input');
       await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -203,7 +224,37 @@ function makeWorkbench(page: Page, url: string, folder: string, out: string, sto
       // Enter only once the filtered list has this command focused, or Enter runs another.
       await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: title }).waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter');
+      if (opts.prompt) {
+        // The same widget comes back with the command's own quick pick (its input loses the '>').
+        // (A string: this file compiles without the DOM lib.)
+        await page.waitForFunction(
+          "(() => { const i = document.querySelector('.quick-input-widget input.input'); const w = document.querySelector('.quick-input-widget'); return !!i && !!w && w.style.display !== 'none' && !i.value.startsWith('>'); })()",
+          undefined,
+          { timeout: 15_000 },
+        );
+        return;
+      }
       await input.waitFor({ state: 'hidden', timeout: 10_000 });
+    },
+    async openFile(name) {
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(name);
+      await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: name }).waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 10_000 });
+      await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 10_000 });
+    },
+    async pickQuickItem(text) {
+      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: text }).first();
+      await row.waitFor({ timeout: 15_000 });
+      await row.click();
+      const ok = page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: /^OK$/ });
+      if (await ok.isVisible().catch(() => false)) await ok.click();
+    },
+    panel() {
+      return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     },
     statusItem,
     statusText,

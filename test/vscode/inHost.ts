@@ -18,7 +18,8 @@ export async function run(): Promise<void> {
   assert.ok(ext, 'extension is installed');
   await ext.activate();
   const commands = await vscode.commands.getCommands(true);
-  for (const id of ['ibkrAi.startSimulator', 'ibkrAi.stopSimulator', 'ibkrAi.showLog', 'ibkrAi.showMenu']) assert.ok(commands.includes(id), `${id} registered`);
+  const ids = ['startSession', 'stopSession', 'killSwitch', 'connect', 'disconnect', 'runChecks', 'showPanel', 'backtest', 'startSimulator', 'stopSimulator', 'showLog', 'showMenu'];
+  for (const id of ids.map((i) => `ibkrAi.${i}`)) assert.ok(commands.includes(id), `${id} registered`);
 
   const sim = await vscode.commands.executeCommand<{ host: string; port: number } | undefined>('ibkrAi.startSimulator');
   assert.ok(sim && sim.port > 0, 'the simulator started');

@@ -33,6 +33,8 @@ export const ENV_KEYS: Record<ConfigKey, readonly string[]> = {
 export interface ConfigSources {
   /** Highest precedence: explicit values (the CLI's flags). */
   flags?: ConfigInput;
+  /** How `flags` values are labelled as a source (default: the CLI option, e.g. `--port`). */
+  flagsSource?: string;
   /** The extension's settings (pass only values the user set, not the schema defaults). */
   settings?: ConfigInput;
   /** The process environment (default: none; the CLI passes process.env). */
@@ -70,7 +72,7 @@ const SETTING_NAMES: Record<ConfigKey, string> = {
   port: 'ibkrAi.port',
   clientId: 'ibkrAi.clientId',
   allowLive: 'ibkrAi.allowLive',
-  mode: 'ibkrAi.mode',
+  mode: 'ibkrAi.session.mode',
 };
 
 const FLAG_NAMES: Record<ConfigKey, string> = { host: '--host', port: '--port', clientId: '--client-id', allowLive: '--allow-live', mode: '--mode' };
@@ -86,7 +88,7 @@ function candidates(key: ConfigKey, s: ConfigSources, dotenvVars: Record<string,
     if (v === undefined || v === null) return;
     out.push({ raw: String(v), source });
   };
-  put(s.flags?.[key], FLAG_NAMES[key]);
+  put(s.flags?.[key], s.flagsSource ?? FLAG_NAMES[key]);
   put(s.settings?.[key], `setting ${SETTING_NAMES[key]}`);
   for (const k of ENV_KEYS[key]) {
     const v = s.env?.[k];

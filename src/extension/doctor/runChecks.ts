@@ -25,6 +25,8 @@ export const DEFAULT_TIMEOUT_MS = 1200;
 export interface DoctorOptions {
   /** Explicit values (the CLI's flags): highest precedence. */
   flags?: ConfigInput;
+  /** How `flags` values are labelled as a source (default: the CLI option; the extension: "the embedded simulator"). */
+  flagsSource?: string;
   /** The extension's settings (only values the user set). */
   settings?: ConfigInput;
   /** Environment variables (default process.env). */
@@ -72,7 +74,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
 
   // 1. Configuration (nothing connects before it is judged).
   const { dotenv, note } = readDotenv(opts);
-  const cfg: ResolvedConfig = resolveConfig({ flags: opts.flags, settings: opts.settings, env, dotenv });
+  const cfg: ResolvedConfig = resolveConfig({ flags: opts.flags, flagsSource: opts.flagsSource, settings: opts.settings, env, dotenv });
   const config = configCheck(cfg);
   config.evidence.unshift({ step: '.env file', detail: dotenv ? `${note} (${Object.keys(parseEnvText(dotenv.text)).length} keys)` : note, ms: 0 });
   put(config);

@@ -2,7 +2,7 @@
 // Paths are found by walking up from the working directory and from this file, so the
 // same code works under tsx (src/...) and bundled (dist/...).
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export interface BuiltinDataset {
   readonly symbol: string;
@@ -11,6 +11,8 @@ export interface BuiltinDataset {
   /** the file holds several symbols in a symbol column */
   readonly multiSymbol: boolean;
   readonly description: string;
+  /** shipped inside the extension package as data/<file name> (next to dist/) */
+  readonly packaged?: boolean;
 }
 
 const SP500: BuiltinDataset = {
@@ -18,6 +20,7 @@ const SP500: BuiltinDataset = {
   file: 'vega-datasets/data/sp500-2000.csv',
   multiSymbol: false,
   description: 'S&P 500 index, daily OHLCV 2000-01-03..2020-04-17 (vega-datasets)',
+  packaged: true,
 };
 
 const monthly = (symbol: string): BuiltinDataset => ({
@@ -61,9 +64,19 @@ export function builtinDataset(symbol: string): BuiltinDataset | undefined {
   return BUILTIN_DATASETS[ALIASES[key] ?? key];
 }
 
-/** Absolute path of a built-in dataset's file, or undefined when the package is not installed. */
-export function builtinDatasetPath(ds: BuiltinDataset): string | undefined {
-  return findUp(join('node_modules', ds.file));
+/** The folder the extension package ships data files in: `data/` beside the bundle's `dist/`. */
+export const PACKAGED_DATA_DIR = 'data';
+
+/**
+ * Absolute path of a built-in dataset's file: from the vega-datasets package when installed
+ * (development, the CLI from a clone), else the copy the extension package ships.
+ */
+export function builtinDatasetPath(ds: BuiltinDataset, moduleDir: string = __dirname): string | undefined {
+  const installed = findUp(join('node_modules', ds.file));
+  if (installed) return installed;
+  if (!ds.packaged) return undefined;
+  const shipped = join(moduleDir, '..', PACKAGED_DATA_DIR, basename(ds.file));
+  return existsSync(shipped) ? shipped : undefined;
 }
 
 /** The shipped demo model's folder, if present. */

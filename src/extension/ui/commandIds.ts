@@ -1,7 +1,23 @@
 // Command ids, as contributed in package.json (category "IBKR").
 export const Commands = {
+  startSession: 'ibkrAi.startSession',
+  stopSession: 'ibkrAi.stopSession',
+  killSwitch: 'ibkrAi.killSwitch',
+  connect: 'ibkrAi.connect',
+  disconnect: 'ibkrAi.disconnect',
+  runChecks: 'ibkrAi.runChecks',
+  showPanel: 'ibkrAi.showPanel',
+  backtest: 'ibkrAi.backtest',
   startSimulator: 'ibkrAi.startSimulator',
   stopSimulator: 'ibkrAi.stopSimulator',
   showLog: 'ibkrAi.showLog',
   showMenu: 'ibkrAi.showMenu',
+  copyChecksReport: 'ibkrAi.copyChecksReport',
+  openBacktestReport: 'ibkrAi.openBacktestReport',
+  openWalkthrough: 'ibkrAi.openWalkthrough',
 } as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** The walkthrough's id, as contributed (`publisher.name#id`). */
+export const WALKTHROUGH_ID = 'ibkr-ai-trader.ibkr-ai-trader#ibkrAi.gettingStarted';

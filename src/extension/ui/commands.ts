@@ -1,47 +1,104 @@
-// Command handlers of the extension shell. Each returns a value so tests and other
-// extensions can drive them through `vscode.commands.executeCommand`.
+// Command handlers (category "IBKR"). The palette, the status bar menu, the panel's buttons
+// and the notifications' actions all run these same handlers. Each returns a value so tests
+// and other extensions can drive them through `vscode.commands.executeCommand`.
 import * as vscode from 'vscode';
-import { Commands } from './commandIds';
+import { join } from 'node:path';
+import type { DoctorOptions } from '../doctor/runChecks';
+import type { PanelAction } from '../../webview/protocol';
+import { isTab } from '../../webview/validate';
+import { Commands, WALKTHROUGH_ID } from './commandIds';
+import { existsSync } from 'node:fs';
+import { DEFAULT_MODEL, defaultModelDir } from '../policy/datasets';
+import { ConfigError, parseSessionConfig } from '../session/sessionConfig';
+import { doctorSettings, questions, sessionInput } from './configModel';
 import type { ComponentLog } from './log';
+import type { TradingPanel } from './panel';
+import type { PanelStore } from './panelStore';
+import { askQuestions, confirmLive } from './prompts';
+import { currentTarget, openSettings, type TargetContext } from './settings';
 import type { RunningSimulator, SimulatorHost } from './simulatorHost';
-import type { StatusBar } from './statusBar';
+import { menuItems } from './statusView';
+import type { Trader } from './trader';
 import { requireTrust } from './trust';
 
 export interface CommandDeps {
+  context: vscode.ExtensionContext;
   simulator: SimulatorHost;
-  status: StatusBar;
+  store: PanelStore;
+  trader: Trader;
+  panel: TradingPanel;
   log: ComponentLog;
   channel: vscode.LogOutputChannel;
 }
 
+/** Panel buttons -> commands (the same handlers as the Command Palette). */
+export const ACTION_COMMANDS: Readonly<Record<PanelAction, string>> = {
+  connect: Commands.connect,
+  disconnect: Commands.disconnect,
+  startSession: Commands.startSession,
+  stopSession: Commands.stopSession,
+  killSwitch: Commands.killSwitch,
+  runChecks: Commands.runChecks,
+  copyChecksReport: Commands.copyChecksReport,
+  runBacktest: Commands.backtest,
+  openBacktestReport: Commands.openBacktestReport,
+  startSimulator: Commands.startSimulator,
+  showLog: Commands.showLog,
+};
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const reg = (id: string, fn: (...args: any[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: any[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        deps.log.error(err instanceof Error ? err : message);
+        void vscode.window.showErrorMessage(`IBKR: ${message}`);
+        return undefined;
+      }
+    });
   return [
-    vscode.commands.registerCommand(Commands.startSimulator, () => startSimulator(deps)),
-    vscode.commands.registerCommand(Commands.stopSimulator, () => stopSimulator(deps)),
-    vscode.commands.registerCommand(Commands.showLog, () => deps.channel.show()),
-    vscode.commands.registerCommand(Commands.showMenu, () => showMenu(deps)),
+    reg(Commands.startSimulator, () => startSimulator(deps)),
+    reg(Commands.stopSimulator, () => stopSimulator(deps)),
+    reg(Commands.showLog, () => deps.channel.show()),
+    reg(Commands.showMenu, () => showMenu(deps)),
+    reg(Commands.connect, () => connect(deps)),
+    reg(Commands.disconnect, () => disconnect(deps)),
+    reg(Commands.startSession, () => startSession(deps)),
+    reg(Commands.stopSession, () => stopSession(deps)),
+    reg(Commands.killSwitch, () => killSwitch(deps)),
+    reg(Commands.runChecks, () => runChecks(deps)),
+    reg(Commands.copyChecksReport, () => copyChecksReport(deps)),
+    reg(Commands.showPanel, (tab?: unknown) => deps.panel.show(isTab(tab) ? tab : undefined)),
+    reg(Commands.backtest, () => backtest(deps)),
+    reg(Commands.openBacktestReport, () => openBacktestReport(deps)),
+    reg(Commands.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
   ];
 }
 
-async function startSimulator({ simulator, status, log }: CommandDeps): Promise<RunningSimulator | undefined> {
+// ------------------------------------------------------------------ simulator
+
+async function startSimulator({ simulator, store, trader, log }: CommandDeps): Promise<RunningSimulator | undefined> {
   if (!requireTrust('start the TWS simulator')) return undefined;
   const already = simulator.running;
   if (already) {
     void vscode.window.showInformationMessage(`The TWS simulator is already running on ${already.host}:${already.port}.`);
     return already;
   }
-  status.set({ kind: 'starting' });
+  await trader.forgetIdleConnection();
+  if (!trader.connectionState) store.setHealth({ kind: 'starting' });
   try {
     const sim = await simulator.start();
     const copy = 'Copy Port';
     void vscode.window
-      .showInformationMessage(`TWS simulator listening on ${sim.host}:${sim.port} (account ${sim.account}). Point a TWS API client at port ${sim.port}.`, copy)
+      .showInformationMessage(`TWS simulator listening on ${sim.host}:${sim.port} (account ${sim.account}). "IBKR: Connect to TWS" and "IBKR: Start AI Session" use it while it runs.`, copy)
       .then((choice) => (choice === copy ? vscode.env.clipboard.writeText(String(sim.port)) : undefined));
     return sim;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log.error(err instanceof Error ? err : message);
-    status.set({ kind: 'error', message: `simulator failed to start: ${message}` });
+    store.setHealth({ kind: 'error', message: `simulator failed to start: ${message}` });
     void vscode.window.showErrorMessage(`The TWS simulator failed to start: ${message}`);
     return undefined;
   }
@@ -54,14 +111,191 @@ async function stopSimulator({ simulator }: CommandDeps): Promise<boolean> {
   return stopped;
 }
 
+/** The demo policy inside the installed extension (not one a workspace happens to hold). */
+function shippedModel(deps: CommandDeps): string | undefined {
+  const dir = join(deps.context.extensionUri.fsPath, DEFAULT_MODEL);
+  return existsSync(join(dir, 'manifest.json')) ? dir : defaultModelDir();
+}
+
+// ------------------------------------------------------------------ connection
+
+function doctorOptions(t: TargetContext): DoctorOptions {
+  return {
+    settings: doctorSettings(t.settings),
+    // Exactly the .env the connection read (none in Restricted Mode, none when absent).
+    envFile: t.env.dotenv ? t.env.dotenv.path : null,
+    env: process.env,
+    ...(t.folder ? { cwd: t.folder } : {}),
+    ...(vscode.env.remoteName ? { remoteName: vscode.env.remoteName } : {}),
+    ...(t.target.simulator ? { flags: { host: t.target.host, port: t.target.port }, flagsSource: 'the embedded simulator' } : {}),
+  };
+}
+
+function target(deps: CommandDeps): TargetContext {
+  const t = currentTarget(deps.simulator.running);
+  deps.log.info(`.env: ${t.env.note}; target ${t.target.host}:${t.target.port} client ${t.target.clientId} (host from ${t.target.sources.host}, port from ${t.target.sources.port}, client id from ${t.target.sources.clientId})`);
+  return t;
+}
+
+function reportProblems(problems: string[]): void {
+  const open = 'Open Settings';
+  void vscode.window.showErrorMessage(`IBKR: the configuration is invalid: ${problems.join('; ')}`, open).then((c) => (c === open ? openSettings() : undefined));
+}
+
+async function connect(deps: CommandDeps): Promise<boolean> {
+  if (!requireTrust('connect to TWS')) return false;
+  const t = target(deps);
+  if (t.target.problems.length) {
+    reportProblems(t.target.problems);
+    return false;
+  }
+  return deps.trader.connect(t.target, { checks: () => doctorOptions(t) });
+}
+
+async function disconnect({ trader }: CommandDeps): Promise<boolean> {
+  if (trader.sessionActive) {
+    const stop = 'Stop Session and Disconnect';
+    const choice = await vscode.window.showWarningMessage('An AI session is running on this connection.', { modal: true, detail: 'It stops after its current cycle (working orders settle or are cancelled), then the connection closes.' }, stop);
+    if (choice !== stop) return false;
+  }
+  await trader.disconnect();
+  return true;
+}
+
+// ------------------------------------------------------------------ session
+
+async function startSession(deps: CommandDeps): Promise<string | undefined> {
+  if (!requireTrust('start an AI session')) return undefined;
+  const { trader, panel, log } = deps;
+  if (trader.sessionActive) {
+    const show = 'Show Panel';
+    void vscode.window.showInformationMessage('An AI session is already running.', show).then((c) => (c === show ? panel.show('session') : undefined));
+    return trader.activeSession?.sessionId;
+  }
+  const t = target(deps);
+  if (t.target.problems.length) {
+    reportProblems(t.target.problems);
+    return undefined;
+  }
+  const builtinModel = shippedModel(deps);
+  const qs = questions(t.settings, t.target);
+  const picks = qs.length ? await askQuestions(qs, { builtinModel, allowLive: t.target.allowLive }) : {};
+  if (!picks) return undefined;
+  const cwd = t.folder ?? deps.context.globalStorageUri.fsPath;
+  let config;
+  try {
+    config = parseSessionConfig(sessionInput(t.settings, t.target, picks), { ...(builtinModel ? { modelDir: builtinModel } : {}), cwd });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      const open = 'Open Settings';
+      const first = err.problems[0]!;
+      void vscode.window.showErrorMessage(`IBKR: cannot start the AI session: ${err.message}`, open).then((c) => (c === open ? openSettings(first.setting.startsWith('ibkrAi.') ? first.setting : undefined) : undefined));
+      return undefined;
+    }
+    throw err;
+  }
+  panel.show('session', true);
+  const detail = `Symbols ${config.symbols.join(', ')}; ${config.cycles} cycles of ${config.cycleSeconds} s; model ${config.modelDir}.`;
+  const session = await trader.startSession(config, t.target, {
+    confirmLive: (account) => confirmLive(account, detail),
+    checks: () => doctorOptions(t),
+  });
+  if (!session) {
+    log.warn('the AI session did not start: the connection failed');
+    return undefined;
+  }
+  return session.sessionId ?? 'starting';
+}
+
+async function stopSession({ trader }: CommandDeps): Promise<boolean> {
+  if (!trader.stopSession()) {
+    void vscode.window.showInformationMessage('No AI session is running.');
+    return false;
+  }
+  void vscode.window.showInformationMessage('IBKR: the AI session stops after its current cycle; working orders settle or are cancelled.');
+  return true;
+}
+
+async function killSwitch({ trader }: CommandDeps): Promise<{ sessionStopped: boolean; cancelled: number; failures: string[] }> {
+  // No trust check and no confirmation: the kill switch must always work, at once.
+  const r = await trader.kill();
+  const msg = `IBKR kill switch: ${r.sessionStopped ? 'AI session stopped; ' : ''}${r.cancelled} order(s) cancelled${r.failures.length ? `; could not cancel ${r.failures.join(', ')}` : ''}.`;
+  void (r.failures.length ? vscode.window.showErrorMessage(msg) : vscode.window.showWarningMessage(msg));
+  return r;
+}
+
+// ------------------------------------------------------------------ checks
+
+async function runChecks(deps: CommandDeps) {
+  deps.panel.show('checks', true);
+  if (!vscode.workspace.isTrusted) {
+    deps.store.checksFailed('Restricted Mode: the setup checks connect to TWS, so they run only in a trusted workspace.');
+    requireTrust('run the TWS setup checks');
+    return undefined;
+  }
+  const t = target(deps);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'IBKR: running the TWS setup checks' }, () => deps.trader.runChecks(doctorOptions(t)));
+}
+
+async function copyChecksReport({ trader }: CommandDeps): Promise<boolean> {
+  const report = trader.lastReport;
+  if (!report) {
+    void vscode.window.showInformationMessage('No setup-check report yet: run "IBKR: Run TWS Setup Checks" first.');
+    return false;
+  }
+  const { formatText } = await import('../doctor/formatReport');
+  await vscode.env.clipboard.writeText(formatText(report));
+  void vscode.window.showInformationMessage('IBKR: setup-check report copied to the clipboard.');
+  return true;
+}
+
+// ------------------------------------------------------------------ backtest
+
+async function backtest(deps: CommandDeps): Promise<string | undefined> {
+  if (!requireTrust('run a backtest')) return undefined;
+  const t = target(deps);
+  const ext = deps.context.extensionUri.fsPath;
+  const cwd = t.folder ?? deps.context.globalStorageUri.fsPath;
+  await vscode.workspace.fs.createDirectory(vscode.Uri.file(cwd));
+  const setModel = t.settings['ibkrAi.session.model'];
+  const model = typeof setModel === 'string' && setModel.trim() ? setModel : shippedModel(deps);
+  deps.panel.show('backtest', true);
+  const out = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'IBKR: backtesting the policy', cancellable: false },
+    () =>
+      deps.trader.runBacktest({
+        node: process.execPath,
+        cli: [join(ext, 'dist', 'cli.js')],
+        cwd,
+        ...(model ? { modelDir: model } : {}),
+        // VS Code's desktop host is Electron: run its binary as plain node.
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      }),
+  );
+  return out.reportHtml;
+}
+
+async function openBacktestReport({ store }: CommandDeps): Promise<boolean> {
+  const path = store.backtestView().htmlPath;
+  if (!path) {
+    void vscode.window.showInformationMessage('No backtest report yet: run "IBKR: Backtest Policy" first.');
+    return false;
+  }
+  const uri = vscode.Uri.file(path);
+  if (vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName) return vscode.env.openExternal(uri);
+  await vscode.commands.executeCommand('vscode.open', uri);
+  return true;
+}
+
+// ------------------------------------------------------------------ menu
+
 async function showMenu(deps: CommandDeps): Promise<void> {
-  const running = deps.simulator.running;
-  const items: Array<vscode.QuickPickItem & { command: string }> = [
-    running
-      ? { label: '$(debug-stop) Stop TWS Simulator', description: `port ${running.port}`, command: Commands.stopSimulator }
-      : { label: '$(play) Start TWS Simulator', description: 'on a free loopback port', command: Commands.startSimulator },
-    { label: '$(output) Show Log', command: Commands.showLog },
-  ];
+  const health = vscode.workspace.isTrusted ? deps.store.health : ({ kind: 'restricted' } as const);
+  const items = menuItems(health, deps.store.sessionBadge(), deps.simulator.running !== undefined).map((i) => ({ ...i }));
   const pick = await vscode.window.showQuickPick(items, { title: 'IBKR AI Trader', placeHolder: 'Choose an action' });
   if (pick) await vscode.commands.executeCommand(pick.command);
+}
+
+export function runPanelAction(action: PanelAction): void {
+  void vscode.commands.executeCommand(ACTION_COMMANDS[action]);
 }

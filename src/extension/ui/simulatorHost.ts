@@ -14,6 +14,8 @@ export interface SimulatorHostOptions {
   log: (line: string) => void;
   /** Called after every start and stop with the running simulator, or undefined. */
   onChange: (running: RunningSimulator | undefined) => void;
+  /** Settings read at each start (the clock speed: simulated seconds per wall second). */
+  settings?: () => { speed?: number };
 }
 
 export class SimulatorHost {
@@ -36,9 +38,10 @@ export class SimulatorHost {
   private async doStart(): Promise<RunningSimulator> {
     const [{ startSimulator }, { defaultSimOptions }] = await Promise.all([import('../sim/server/twsSimulator'), import('../sim/simOptions')]);
     // Loopback only, port 0: never collide with a real TWS on 7496/7497.
-    this.sim = await startSimulator(defaultSimOptions({ port: 0, host: '127.0.0.1', log: this.options.log }));
+    const speed = this.options.settings?.().speed;
+    this.sim = await startSimulator(defaultSimOptions({ port: 0, host: '127.0.0.1', log: this.options.log, ...(speed !== undefined && speed > 0 ? { speed } : {}) }));
     const running = describe(this.sim);
-    this.options.log(`TWS simulator listening on ${running.host}:${running.port} (account ${running.account}, server version ${running.serverVersion})`);
+    this.options.log(`TWS simulator listening on ${running.host}:${running.port} (account ${running.account}, server version ${running.serverVersion}, clock ${this.sim.options.speed}x)`);
     this.options.onChange(running);
     return running;
   }

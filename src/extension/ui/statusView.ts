@@ -1,26 +1,79 @@
-// What the status bar item shows for a connection health state. Pure (no `vscode`), so
-// the wording is unit-tested and the broker layer can add states without touching the item.
+// What the status bar item shows for a connection health state, plus the session's progress
+// and P&L while one runs. Pure (no `vscode`), so the wording is unit-tested.
+
+export type Badge = 'PAPER' | 'LIVE' | 'SIM';
+
+export interface TargetInfo {
+  host: string;
+  port: number;
+  clientId: number;
+  /** where host, port and client id came from, e.g. "setting ibkrAi.port" */
+  sources?: { host: string; port: string; clientId: string };
+}
 
 export type ConnectionHealth =
   | { kind: 'off' }
   /** Workspace Trust is not granted: nothing may start or connect. */
   | { kind: 'restricted' }
+  /** the embedded simulator is starting */
   | { kind: 'starting' }
+  /** the embedded simulator runs; nothing is connected to it yet */
   | { kind: 'simulator'; host: string; port: number; account: string; serverVersion: number }
+  | ({ kind: 'connecting'; step?: string } & TargetInfo)
+  | ({ kind: 'ready'; account: string; badge: Badge; serverVersion?: number } & TargetInfo)
+  | ({ kind: 'reconnecting'; account?: string; attempt?: number; reason?: string } & TargetInfo)
+  /** the connection failed; `cause` is the setup checks' finding once they ran */
+  | ({ kind: 'failed'; reason: string; cause?: { title: string; finding: string; fix: string }; checking?: boolean } & TargetInfo)
   | { kind: 'error'; message: string };
+
+/** The running (or last) AI session, for the item's text while it runs. */
+export interface SessionBadge {
+  state: string;
+  active: boolean;
+  cycle: number;
+  cycles: number;
+  /** net P&L of the session so far */
+  pnl?: number;
+  mode: string;
+}
+
+export type StatusBackground = 'statusBarItem.warningBackground' | 'statusBarItem.errorBackground';
 
 export interface StatusView {
   /** Status bar text; `$(name)` is a codicon. */
   text: string;
   tooltip: string;
-  /** Background theme color id, when the state needs attention. */
-  background?: 'statusBarItem.warningBackground' | 'statusBarItem.errorBackground';
+  /** Background theme color id: warning for LIVE and Restricted Mode, error for failures. */
+  background?: StatusBackground;
 }
 
-export function statusView(h: ConnectionHealth): StatusView {
+const CLICK = 'Click for actions.';
+
+function target(t: TargetInfo): string {
+  const where = `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+  const src = t.sources ? `\nhost from ${t.sources.host}; port from ${t.sources.port}; client id from ${t.sources.clientId}` : '';
+  return `${where} (client id ${t.clientId})${src}`;
+}
+
+export function formatPnl(x: number): string {
+  const v = Math.abs(x) < 0.005 ? 0 : x;
+  return `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(2)}`;
+}
+
+function sessionPart(s: SessionBadge | undefined): { text: string; tooltip: string } {
+  if (!s || !s.active) return { text: '', tooltip: '' };
+  const progress = `${s.cycle}/${s.cycles}`;
+  const pnl = s.pnl !== undefined ? ` · P&L ${formatPnl(s.pnl)}` : '';
+  return {
+    text: ` · ${progress}${pnl}`,
+    tooltip: `\nAI session (${s.mode}): ${s.state}, cycle ${progress}${s.pnl !== undefined ? `, net P&L ${formatPnl(s.pnl)}` : ''}.`,
+  };
+}
+
+export function statusView(h: ConnectionHealth, session?: SessionBadge): StatusView {
   switch (h.kind) {
     case 'off':
-      return { text: '$(debug-disconnect) IBKR: off', tooltip: 'IBKR AI Trader: not connected. Click for actions.' };
+      return { text: '$(debug-disconnect) IBKR: off', tooltip: `IBKR AI Trader: not connected. ${CLICK}` };
     case 'restricted':
       return {
         text: '$(workspace-untrusted) IBKR: restricted',
@@ -32,12 +85,101 @@ export function statusView(h: ConnectionHealth): StatusView {
     case 'simulator':
       return {
         text: `$(circle-filled) IBKR SIM :${h.port}`,
-        tooltip:
-          `IBKR AI Trader: TWS simulator listening on ${h.host}:${h.port}\n` +
-          `account ${h.account}, server version ${h.serverVersion}.\n` +
-          'Click for actions.',
+        tooltip: `IBKR AI Trader: TWS simulator listening on ${h.host}:${h.port}\naccount ${h.account}, server version ${h.serverVersion}.\n${CLICK}`,
       };
+    case 'connecting':
+      return { text: '$(sync~spin) IBKR: connecting', tooltip: `IBKR AI Trader: connecting to ${target(h)}${h.step ? `\nstep: ${h.step}` : ''}…` };
+    case 'ready': {
+      const s = sessionPart(session);
+      const icon = h.badge === 'LIVE' ? '$(warning)' : s.text ? '$(pulse)' : h.badge === 'SIM' ? '$(vm)' : '$(pass-filled)';
+      const what = h.badge === 'SIM' ? 'the embedded TWS simulator' : h.badge === 'LIVE' ? 'a LIVE account: real money' : 'a paper account';
+      return {
+        text: `${icon} IBKR ${h.account} ${h.badge}${s.text}`,
+        tooltip:
+          `IBKR AI Trader: ready, account ${h.account} (${what})\n` +
+          `connected to ${target(h)}${h.serverVersion ? `\nserver version ${h.serverVersion}` : ''}${s.tooltip}\n${CLICK}`,
+        ...(h.badge === 'LIVE' ? { background: 'statusBarItem.warningBackground' as const } : {}),
+      };
+    }
+    case 'reconnecting': {
+      const s = sessionPart(session);
+      return {
+        text: `$(sync~spin) IBKR: reconnecting${h.attempt ? ` (${h.attempt})` : ''}${s.text}`,
+        tooltip: `IBKR AI Trader: the connection to ${target(h)} was lost${h.reason ? ` (${h.reason})` : ''}; reconnecting${h.attempt ? `, attempt ${h.attempt}` : ''}. No orders until reconciled.${s.tooltip}\n${CLICK}`,
+      };
+    }
+    case 'failed': {
+      const cause = h.cause ? `: ${h.cause.title}` : h.checking ? ': checking…' : '';
+      const details = h.cause ? `\nSetup checks: ${h.cause.finding}${h.cause.fix ? `\nFix: ${h.cause.fix.split('\n')[0]}` : ''}` : h.checking ? '\nRunning the setup checks to find the cause…' : '';
+      return {
+        text: `$(error) IBKR: failed${cause}`,
+        tooltip: `IBKR AI Trader: cannot connect to ${target(h)}\n${h.reason}${details}\n${CLICK}`,
+        background: 'statusBarItem.errorBackground',
+      };
+    }
     case 'error':
-      return { text: '$(error) IBKR: error', tooltip: `IBKR AI Trader: ${h.message}. Click for actions.`, background: 'statusBarItem.errorBackground' };
+      return { text: '$(error) IBKR: error', tooltip: `IBKR AI Trader: ${h.message}. ${CLICK}`, background: 'statusBarItem.errorBackground' };
   }
+}
+
+export interface MenuItem {
+  label: string;
+  description?: string;
+  /** command id to run */
+  command: string;
+}
+
+/** Command ids the menu offers (kept in step with commandIds.ts by a unit test). */
+export const MENU_COMMANDS = {
+  startSession: 'ibkrAi.startSession',
+  stopSession: 'ibkrAi.stopSession',
+  killSwitch: 'ibkrAi.killSwitch',
+  connect: 'ibkrAi.connect',
+  disconnect: 'ibkrAi.disconnect',
+  runChecks: 'ibkrAi.runChecks',
+  showPanel: 'ibkrAi.showPanel',
+  backtest: 'ibkrAi.backtest',
+  startSimulator: 'ibkrAi.startSimulator',
+  stopSimulator: 'ibkrAi.stopSimulator',
+  showLog: 'ibkrAi.showLog',
+  walkthrough: 'ibkrAi.openWalkthrough',
+  manageTrust: 'workbench.trust.manage',
+} as const;
+
+/** The actions that make sense in this state, the most likely first. */
+export function menuItems(h: ConnectionHealth, session: SessionBadge | undefined, simulatorRunning: boolean): MenuItem[] {
+  const c = MENU_COMMANDS;
+  if (h.kind === 'restricted') {
+    return [
+      { label: '$(workspace-trusted) Manage Workspace Trust', description: 'nothing connects or trades in Restricted Mode', command: c.manageTrust },
+      { label: '$(book) Get Started with TWS', command: c.walkthrough },
+      { label: '$(output) Show Log', command: c.showLog },
+    ];
+  }
+  const items: MenuItem[] = [];
+  const active = session?.active === true;
+  if (active) {
+    items.push({ label: '$(debug-stop) Stop AI Session', description: 'after the current cycle', command: c.stopSession });
+    items.push({ label: '$(stop-circle) Kill Switch', description: 'cancel all orders and stop now', command: c.killSwitch });
+  }
+  if (h.kind === 'failed' || h.kind === 'error') {
+    items.push({ label: '$(checklist) Run TWS Setup Checks', description: 'find out why it does not connect', command: c.runChecks });
+    items.push({ label: '$(plug) Connect to TWS', description: 'try again', command: c.connect });
+  }
+  if (!active && h.kind !== 'failed') items.push({ label: '$(play) Start AI Session', description: 'run the policy on TWS', command: c.startSession });
+  items.push({ label: '$(graph) Show Trading Panel', command: c.showPanel });
+  if (h.kind === 'ready' || h.kind === 'connecting' || h.kind === 'reconnecting') {
+    items.push({ label: '$(debug-disconnect) Disconnect', command: c.disconnect });
+  } else if (h.kind !== 'failed' && h.kind !== 'error') {
+    items.push({ label: '$(plug) Connect to TWS', command: c.connect });
+  }
+  if (h.kind !== 'failed' && h.kind !== 'error') items.push({ label: '$(checklist) Run TWS Setup Checks', command: c.runChecks });
+  items.push(
+    simulatorRunning
+      ? { label: '$(debug-stop) Stop TWS Simulator', command: c.stopSimulator }
+      : { label: '$(vm) Start TWS Simulator', description: 'on a free loopback port', command: c.startSimulator },
+  );
+  items.push({ label: '$(history) Backtest Policy', command: c.backtest });
+  items.push({ label: '$(output) Show Log', command: c.showLog });
+  return items;
 }

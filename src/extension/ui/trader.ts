@@ -1,0 +1,510 @@
+// The extension's controller: one BrokerClient (connect / disconnect), the AI session on it,
+// the setup checks and backtests, with everything they report written to the PanelStore
+// and the events worth a notification emitted as TraderEvents. No vscode here, and nothing
+// heavy at construction: the broker (@stoqey/ib), the session (onnxruntime, when it loads a
+// model) and the checks are imported on first use. Integration-tested against the simulator.
+import type { BrokerClient } from '../broker/brokerClient';
+import type { BrokerConfig, LogLevel } from '../broker/config';
+import type { ConnectionState, Fill, Position, TrackedOrder } from '../broker/types';
+import type { QuoteStream } from '../broker/marketData';
+import type { DoctorOptions } from '../doctor/runChecks';
+import type { Report } from '../doctor/types';
+import type { SessionConfig } from '../session/sessionConfig';
+import type { SessionEvent } from '../session/sessionEvents';
+import type { SessionResult, TradingSession } from '../session/tradingSession';
+import type { BacktestOutcome, BacktestRequest } from './backtestRunner';
+import type { ResolvedTarget } from './configModel';
+import { firstProblem, type PanelStore } from './panelStore';
+import type { RunningSimulator } from './simulatorHost';
+import type { ConnectionHealth, TargetInfo } from './statusView';
+
+export type TraderEvent =
+  | { type: 'fill'; symbol: string; side: 'BUY' | 'SELL'; shares: number; price: number; orderId: number; orderRef?: string }
+  | { type: 'reject'; symbol: string; orderId: number; message: string }
+  | { type: 'disconnected'; reason: string }
+  | { type: 'reconnected'; account: string }
+  | { type: 'connect-failed'; reason: string; cause?: { title: string; finding: string; fix: string } }
+  | { type: 'risk-stop'; rule: string; reason: string; flatten: boolean }
+  | { type: 'session-end'; status: string; reason: string; summary?: string; net?: number; cycles?: string };
+
+export type TraderComponent = 'broker' | 'session' | 'checks' | 'backtest';
+
+export interface TraderOptions {
+  store: PanelStore;
+  log: (component: TraderComponent, level: LogLevel, message: string) => void;
+  /** the embedded simulator, when it runs (for the idle state) */
+  simulator: () => RunningSimulator | undefined;
+  /** true in an untrusted workspace (Restricted Mode): the idle state says so */
+  restricted?: () => boolean;
+  /** extra broker settings (tests shorten timeouts) */
+  brokerConfig?: Partial<Omit<BrokerConfig, 'host' | 'port' | 'clientId' | 'log'>>;
+}
+
+export interface StartSessionOptions {
+  /** live mode: asked once per session after connecting; resolves with the account id to confirm it */
+  confirmLive?: (accountId: string) => Promise<string | undefined>;
+  /** setup-check options, for finding the cause when the connection fails */
+  checks?: () => DoctorOptions;
+}
+
+const TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'lost']);
+const ENDED = new Set(['finished', 'stopped', 'refused', 'failed']);
+
+function sameTarget(a: ResolvedTarget, b: ResolvedTarget): boolean {
+  return a.host === b.host && a.port === b.port && a.clientId === b.clientId;
+}
+
+function targetInfo(t: ResolvedTarget): TargetInfo {
+  return { host: t.host, port: t.port, clientId: t.clientId, sources: t.sources };
+}
+
+export class Trader {
+  private broker: BrokerClient | undefined;
+  private target: ResolvedTarget | undefined;
+  private readonly brokerOffs: Array<() => void> = [];
+  private readonly quotes = new Map<string, QuoteStream | 'pending'>();
+  private session: TradingSession | undefined;
+  private sessionRun: Promise<SessionResult> | undefined;
+  private checking: Promise<Report> | undefined;
+  private lastReportValue: Report | undefined;
+  private cause: { title: string; finding: string; fix: string } | undefined;
+  private diagnosing = false;
+  private readonly listeners = new Set<(e: TraderEvent) => void>();
+  private disposed = false;
+
+  constructor(private readonly options: TraderOptions) {}
+
+  get store(): PanelStore {
+    return this.options.store;
+  }
+
+  onEvent(fn: (e: TraderEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(e: TraderEvent): void {
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(e);
+      } catch (err) {
+        this.options.log('broker', 'warn', `an event listener threw: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  get connected(): boolean {
+    return this.broker?.isReady === true;
+  }
+
+  get connectionState(): ConnectionState | undefined {
+    return this.broker?.state.value;
+  }
+
+  get currentTarget(): ResolvedTarget | undefined {
+    return this.target;
+  }
+
+  get sessionActive(): boolean {
+    return this.session !== undefined && !ENDED.has(this.session.state);
+  }
+
+  get activeSession(): TradingSession | undefined {
+    return this.sessionActive ? this.session : undefined;
+  }
+
+  /** Resolves when the current session (if any) has ended. */
+  sessionDone(): Promise<SessionResult | undefined> {
+    return this.sessionRun ?? Promise.resolve(undefined);
+  }
+
+  /** What the status bar shows when nothing is connected. */
+  idleHealth(): ConnectionHealth {
+    if (this.options.restricted?.()) return { kind: 'restricted' };
+    const sim = this.options.simulator();
+    return sim ? { kind: 'simulator', ...sim } : { kind: 'off' };
+  }
+
+  /** Re-derives the connection health (after the simulator starts or stops, trust changes...). */
+  refreshHealth(): void {
+    this.store.setHealth(this.health());
+  }
+
+  private health(): ConnectionHealth {
+    const b = this.broker;
+    const t = this.target;
+    if (!b || !t) return this.idleHealth();
+    const s = b.state.value;
+    const info = targetInfo(t);
+    switch (s.status) {
+      case 'disconnected':
+        return this.idleHealth();
+      case 'connecting':
+      case 'syncing':
+        return { kind: 'connecting', ...info, ...(s.step ? { step: s.step } : {}) };
+      case 'ready':
+        return {
+          kind: 'ready',
+          ...info,
+          account: s.accountId ?? '?',
+          badge: t.simulator ? 'SIM' : s.isPaper === false ? 'LIVE' : 'PAPER',
+          ...(s.serverVersion ? { serverVersion: s.serverVersion } : {}),
+        };
+      case 'reconnecting':
+        return { kind: 'reconnecting', ...info, ...(s.accountId ? { account: s.accountId } : {}), ...(s.attempt ? { attempt: s.attempt } : {}), ...(s.reason ? { reason: s.reason } : {}) };
+      case 'failed':
+        return { kind: 'failed', ...info, reason: s.reason ?? s.lastError?.message ?? 'not connected', ...(this.cause ? { cause: this.cause } : {}), ...(this.diagnosing ? { checking: true } : {}) };
+    }
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  /**
+   * Connects to the target (a no-op when already connected to it). On failure the status
+   * shows the broker's reason at once, then the setup checks' cause when `checks` is given.
+   */
+  async connect(target: ResolvedTarget, opts: { checks?: () => DoctorOptions } = {}): Promise<boolean> {
+    if (this.disposed) return false;
+    if (target.problems.length) {
+      this.target = target;
+      this.store.setHealth({ kind: 'failed', ...targetInfo(target), reason: `invalid configuration: ${target.problems.join('; ')}` });
+      return false;
+    }
+    if (this.broker && this.target && sameTarget(this.target, target)) {
+      this.target = target;
+      if (this.broker.isReady) return true;
+    } else if (this.broker) {
+      if (this.sessionActive) throw new Error(`an AI session is running on ${this.target!.host}:${this.target!.port}; stop it before connecting elsewhere`);
+      await this.dropBroker();
+    }
+    this.target = target;
+    this.cause = undefined;
+    if (!this.broker) await this.createBroker(target);
+    const broker = this.broker!;
+    this.options.log('broker', 'info', `connecting to ${target.host}:${target.port} as client ${target.clientId} (host from ${target.sources.host}, port from ${target.sources.port}, client id from ${target.sources.clientId})`);
+    try {
+      await broker.connect();
+      return true;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.options.log('broker', 'warn', `connect failed: ${reason}`);
+      if (opts.checks) await this.diagnose(opts.checks(), reason);
+      else this.emit({ type: 'connect-failed', reason });
+      return false;
+    }
+  }
+
+  /** Runs the setup checks after a failed connect and puts their first finding in the status. */
+  private async diagnose(options: DoctorOptions, reason: string): Promise<void> {
+    this.diagnosing = true;
+    this.refreshHealth();
+    let cause: { title: string; finding: string; fix: string } | undefined;
+    try {
+      const report = await this.runChecks(options);
+      const p = firstProblem(report);
+      if (p) cause = { title: p.title, finding: p.finding, fix: p.fix };
+    } catch (err) {
+      this.options.log('checks', 'warn', `setup checks failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.diagnosing = false;
+    }
+    if (this.broker?.state.value.status === 'failed') this.cause = cause;
+    this.refreshHealth();
+    this.emit({ type: 'connect-failed', reason, ...(cause ? { cause } : {}) });
+  }
+
+  private async createBroker(target: ResolvedTarget): Promise<void> {
+    const { BrokerClient } = await import('../broker/brokerClient');
+    const log = this.options.log;
+    const broker = new BrokerClient({
+      host: target.host,
+      port: target.port,
+      clientId: target.clientId,
+      ...this.options.brokerConfig,
+      log: (level, message) => log('broker', level, message),
+    });
+    this.broker = broker;
+    const store = this.store;
+    this.brokerOffs.push(
+      broker.state.subscribe((s, prev) => this.onState(s, prev)),
+      broker.positions.subscribe((m) => {
+        store.setPositions(m.values());
+        this.syncQuotes([...m.values()]);
+      }, true),
+      broker.account.subscribe((snap) => {
+        if (snap) store.setPortfolio(snap.portfolio);
+      }, true),
+      broker.orderUpdates.on((o) => this.onOrder(o)),
+      broker.fills.on((f) => this.onFill(f)),
+    );
+    for (const o of broker.orders()) store.upsertOrder(o);
+  }
+
+  private readonly orderStates = new Map<number, string>();
+  /** the connection was lost after being ready, and is being re-established */
+  private lost = false;
+
+  private onOrder(o: TrackedOrder): void {
+    this.store.upsertOrder(o);
+    const prev = this.orderStates.get(o.orderId);
+    this.orderStates.set(o.orderId, o.state);
+    if (o.state === 'rejected' && prev !== 'rejected') {
+      const err = o.errors[o.errors.length - 1];
+      this.emit({ type: 'reject', symbol: o.contract?.symbol ?? '?', orderId: o.orderId, message: o.note ?? (err ? `${err.code}: ${err.message}` : 'rejected by TWS') });
+    }
+  }
+
+  private onFill(f: Fill): void {
+    // Executions found by the sync after a (re)connect are history, not news.
+    if (!this.broker?.isReady) return;
+    this.emit({ type: 'fill', symbol: f.contract.symbol, side: f.side, shares: f.shares, price: f.price, orderId: f.orderId, ...(f.orderRef ? { orderRef: f.orderRef } : {}) });
+  }
+
+  private onState(s: ConnectionState, prev: ConnectionState): void {
+    if (s.status !== prev.status) {
+      this.options.log('broker', s.status === 'failed' || s.status === 'reconnecting' ? 'warn' : 'info', `connection ${prev.status} -> ${s.status}${s.reason ? ` (${s.reason})` : ''}`);
+      if (prev.status === 'ready' && s.status === 'reconnecting') {
+        this.lost = true;
+        this.emit({ type: 'disconnected', reason: s.reason ?? 'connection lost' });
+      }
+      if (this.lost && s.status === 'failed') this.emit({ type: 'disconnected', reason: s.reason ?? 'gave up reconnecting' });
+      if (this.lost && s.status === 'ready') this.emit({ type: 'reconnected', account: s.accountId ?? '?' });
+      if (s.status === 'ready' || s.status === 'failed' || s.status === 'disconnected') this.lost = false;
+      if (s.status !== 'failed') this.cause = undefined;
+      if (s.status === 'disconnected' || s.status === 'failed') this.closeQuotes();
+    }
+    this.refreshHealth();
+  }
+
+  /** Live prices for the held stocks: one quote stream per position, closed when it is gone. */
+  private syncQuotes(positions: Position[]): void {
+    const broker = this.broker;
+    if (!broker || !broker.isReady) return;
+    const wanted = new Map<string, Position>();
+    for (const p of positions) if (p.quantity !== 0 && p.contract.secType === 'STK' && p.contract.conId) wanted.set(`${p.account}:${p.contract.conId}`, p);
+    for (const [key, q] of this.quotes) {
+      if (wanted.has(key)) continue;
+      if (q !== 'pending') q.close();
+      this.quotes.delete(key);
+    }
+    for (const [key, p] of wanted) {
+      if (this.quotes.has(key)) continue;
+      this.quotes.set(key, 'pending');
+      broker
+        .subscribeQuotes({ ...p.contract, exchange: p.contract.exchange || 'SMART' })
+        .then((stream) => {
+          if (this.quotes.get(key) !== 'pending' || this.broker !== broker) {
+            stream.close();
+            return;
+          }
+          this.quotes.set(key, stream);
+          const put = (q: { last?: number; bid?: number; ask?: number } | undefined) => {
+            const px = q?.last ?? (q?.bid !== undefined && q?.ask !== undefined ? (q.bid + q.ask) / 2 : undefined);
+            if (px !== undefined && px > 0) this.store.setQuote(key, px);
+          };
+          put(stream.quote.value);
+          stream.updates.on(put);
+        })
+        .catch((err: unknown) => {
+          if (this.quotes.get(key) === 'pending') this.quotes.delete(key);
+          this.options.log('broker', 'debug', `no quotes for ${p.contract.symbol}: ${err instanceof Error ? err.message : String(err)}`);
+        });
+    }
+  }
+
+  private closeQuotes(): void {
+    for (const q of this.quotes.values()) if (q !== 'pending') q.close();
+    this.quotes.clear();
+  }
+
+  /** Drops a connection that failed or was closed, so the idle state (e.g. the simulator) shows again. */
+  async forgetIdleConnection(): Promise<void> {
+    const s = this.broker?.state.value.status;
+    if (s !== 'failed' && s !== 'disconnected') return;
+    await this.dropBroker();
+    this.cause = undefined;
+    this.refreshHealth();
+  }
+
+  /** Disconnects (the session, if one runs, is stopped first and awaited). */
+  async disconnect(): Promise<void> {
+    if (this.sessionActive) {
+      this.session!.stop('the user disconnected');
+      await this.sessionRun;
+    }
+    await this.dropBroker();
+    this.refreshHealth();
+  }
+
+  private async dropBroker(): Promise<void> {
+    const b = this.broker;
+    if (!b) return;
+    this.closeQuotes();
+    for (const off of this.brokerOffs.splice(0)) off();
+    this.broker = undefined;
+    this.lost = false;
+    this.orderStates.clear();
+    await b.dispose().catch(() => {});
+    this.store.clearBrokerData();
+    this.options.log('broker', 'info', 'disconnected');
+  }
+
+  // ---------------------------------------------------------------- session
+
+  /**
+   * Connects if needed and starts an AI session on this connection. Resolves with the
+   * running session, or undefined when it could not start (the reason is in the store, the
+   * log and a notification).
+   */
+  async startSession(config: SessionConfig, target: ResolvedTarget, opts: StartSessionOptions = {}): Promise<TradingSession | undefined> {
+    if (this.sessionActive) throw new Error('an AI session is already running: stop it first');
+    if (!(await this.connect(target, opts.checks ? { checks: opts.checks } : {}))) {
+      const s = this.broker?.state.value;
+      const reason = `cannot connect to ${target.host}:${target.port}: ${target.problems.join('; ') || s?.reason || 'not connected'}`;
+      this.store.sessionFailed(reason);
+      return undefined;
+    }
+    const [{ TradingSession }, { formatSummary }] = await Promise.all([import('../session/tradingSession'), import('../session/summary')]);
+    this.store.setSummaryFormatter(formatSummary);
+    const session = new TradingSession({
+      config,
+      broker: this.broker!,
+      ...(opts.confirmLive ? { confirmLive: opts.confirmLive } : {}),
+      log: (level, message) => this.options.log('session', level, message),
+    });
+    this.session = session;
+    this.store.beginSession(session.snapshot());
+    const off = session.onEvent((e) => this.onSessionEvent(session, e));
+    this.options.log('session', 'info', `starting: ${config.mode} mode, ${config.symbols.join(',')} every ${config.cycleSeconds} s for ${config.cycles} cycles, model ${config.modelDir}, journal ${config.journalDir}`);
+    this.sessionRun = session.run().then((result) => {
+      off();
+      this.options.log('session', result.status === 'finished' ? 'info' : 'warn', `ended: ${result.status} - ${result.reason}`);
+      const s = result.summary;
+      if (!s) this.store.sessionFailed(result.reason);
+      this.emit({
+        type: 'session-end',
+        status: result.status,
+        reason: result.reason,
+        ...(s ? { summary: formatSummary(s), net: s.totals.net, cycles: `${s.cycles.done}/${s.cycles.planned}` } : {}),
+      });
+      return result;
+    });
+    return session;
+  }
+
+  private onSessionEvent(session: TradingSession, e: SessionEvent): void {
+    this.store.sessionEvent(e, () => session.snapshot());
+    if (e.type === 'notice') this.options.log('session', e.level, e.message);
+    if (e.type === 'risk-stop') {
+      this.options.log('session', 'warn', `STOP (${e.rule}): ${e.reason}`);
+      this.emit({ type: 'risk-stop', rule: e.rule, reason: e.reason, flatten: e.flatten });
+    }
+    if (e.type === 'state') this.refreshHealth();
+  }
+
+  /** Ends the session after its current cycle. */
+  stopSession(reason = 'stopped by the user'): boolean {
+    if (!this.sessionActive) return false;
+    this.session!.stop(reason);
+    return true;
+  }
+
+  /**
+   * The kill switch: the session (if any) stops at once and cancels its working orders
+   * (flattening if asked); then every other open order of this connection is cancelled too.
+   */
+  async kill(opts: { flatten?: boolean; reason?: string } = {}): Promise<{ sessionStopped: boolean; cancelled: number; failures: string[] }> {
+    const reason = opts.reason ?? 'kill switch';
+    let sessionStopped = false;
+    let cancelled = 0;
+    const failures: string[] = [];
+    if (this.sessionActive) {
+      sessionStopped = true;
+      const report = await this.session!.kill({ reason, ...(opts.flatten !== undefined ? { flatten: opts.flatten } : {}) });
+      cancelled += report?.cancelled.length ?? 0;
+      for (const f of report?.cancelFailures ?? []) failures.push(`${f.orderRef}: ${f.error}`);
+    }
+    const broker = this.broker;
+    if (broker?.isReady) {
+      const open = broker.orders().filter((o) => !TERMINAL.has(o.state) && !o.cancelRequested);
+      const results = await Promise.allSettled(open.map((o) => broker.cancelOrder(o.orderId)));
+      results.forEach((r, i) => {
+        if (r.status === 'fulfilled') cancelled++;
+        else failures.push(`#${open[i]!.orderId}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+      });
+    }
+    this.options.log('session', 'warn', `kill switch: ${sessionStopped ? 'session stopped, ' : ''}${cancelled} order(s) cancelled${failures.length ? `; failed: ${failures.join(', ')}` : ''}`);
+    return { sessionStopped, cancelled, failures };
+  }
+
+  // ---------------------------------------------------------------- checks
+
+  /** The last completed setup-check report. */
+  get lastReport(): Report | undefined {
+    return this.lastReportValue;
+  }
+
+  /** Runs the setup checks (one run at a time); while connected, they use another client id. */
+  runChecks(options: DoctorOptions): Promise<Report> {
+    if (this.checking) return this.checking;
+    this.store.checksStarted();
+    const s = this.broker?.state.value;
+    const busy = s && s.status !== 'disconnected' && s.status !== 'failed';
+    const probeClientId = busy ? (s.clientId + 1000) % 2_147_483_647 : undefined;
+    this.checking = (async () => {
+      const { runChecks } = await import('../doctor/runChecks');
+      const report = await runChecks({ ...options, ...(probeClientId !== undefined ? { probeClientId } : {}), onCheck: (c) => this.store.checkDone(c) });
+      this.lastReportValue = report;
+      this.store.checksFinished(report);
+      const p = firstProblem(report);
+      this.options.log('checks', report.verdict === 'fail' ? 'warn' : 'info', `setup checks: ${report.verdict}${p ? ` - ${p.title}: ${p.finding}` : ''} (${Math.round(report.durationMs)} ms)`);
+      return report;
+    })()
+      .catch((err: unknown) => {
+        this.store.checksFailed(err instanceof Error ? err.message : String(err));
+        throw err;
+      })
+      .finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  // ---------------------------------------------------------------- backtests
+
+  private backtesting: Promise<BacktestOutcome> | undefined;
+
+  /** Runs a backtest through the CLI (one at a time) and shows its report in the panel. */
+  runBacktest(request: BacktestRequest): Promise<BacktestOutcome> {
+    if (this.backtesting) return this.backtesting;
+    const before = this.store.backtestView();
+    this.store.setBacktest({ ...before, running: true, error: undefined } as typeof before);
+    this.backtesting = (async () => {
+      const { runBacktestCli } = await import('./backtestRunner');
+      const out = await runBacktestCli({ ...request, log: (line) => this.options.log('backtest', 'info', line) });
+      this.store.setBacktest({ running: false, title: out.title, html: out.html, htmlPath: out.reportHtml });
+      this.options.log('backtest', 'info', `${out.title}: report ${out.reportHtml} (${out.elapsedMs} ms)`);
+      return out;
+    })()
+      .catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        this.store.setBacktest({ running: false, error: message });
+        this.options.log('backtest', 'error', message);
+        throw err;
+      })
+      .finally(() => (this.backtesting = undefined));
+    return this.backtesting;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Deactivation: the session stops (working orders settled or cancelled), the socket closes. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.sessionActive) {
+      this.session!.stop('VS Code is closing the extension');
+      await Promise.race([this.sessionRun, new Promise((r) => setTimeout(r, 8000))]);
+    }
+    await this.dropBroker();
+    this.listeners.clear();
+  }
+}
