@@ -33,7 +33,7 @@ export default tseslint.config(
     // The UI's pure modules (state, wording, coalescing, config resolution, the controller)
     // stay vscode-free so they run under node's test runner against the simulator.
     files: [
-      'src/extension/ui/{backtestRunner,coalescer,configModel,csp,notifyPolicy,panelStore,simulatorHost,statusView,trader}.ts',
+      'src/extension/ui/{backtestRunner,coalescer,configModel,csp,notifyPolicy,panelMessages,panelStore,remoteHost,simulatorHost,statusView,trader}.ts',
       'src/webview/**/*.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [{ ...noVscode, message: 'This module is vscode-free (unit-tested under node; the webview cannot import vscode).' }], patterns: [noIbPaths] }] },

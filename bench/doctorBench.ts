@@ -2,6 +2,7 @@
 // the CLI as a real process (node --import tsx, as `npm run doctor` runs it, minus
 // npm's own start-up), and runChecks in process. Prints JSON.
 //   npx tsx bench/doctorBench.ts [--runs N] [--via node|npm]
+// `npm run bench` runs the same measurement through bench/doctor.ts (doctorMaxSeconds).
 // --via npm spawns `npm run -s doctor -- ...` (npm's start-up included) instead of node.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -53,13 +54,21 @@ async function freePort(): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function main(): Promise<void> {
-  const i = process.argv.indexOf('--runs');
-  const runs = i > 0 ? Math.max(1, Number(process.argv[i + 1]) || 3) : 3;
-  const via = process.argv.includes('npm') ? 'npm' : 'node';
+export interface DoctorModeResult {
+  mode: (typeof MODES)[number];
+  verdict: string;
+  exitCode: number | null;
+  failingCheck: string | null;
+  firstWarning: string | null;
+  cliWallMs: { median: number; max: number; runs: number[] };
+  inProcessMs: { median: number; max: number; runs: number[] };
+}
+
+/** Every mode `runs` times: the CLI as a process, then runChecks in process. */
+export async function measureDoctor(runs: number, via: 'node' | 'npm' = 'node'): Promise<DoctorModeResult[]> {
   const envFile = join(mkdtempSync(join(tmpdir(), 'doctor-bench-')), 'empty.env');
   writeFileSync(envFile, '');
-  const results: Record<string, unknown>[] = [];
+  const results: DoctorModeResult[] = [];
   for (const mode of MODES) {
     const cli: number[] = [];
     const inProcess: number[] = [];
@@ -96,11 +105,21 @@ async function main(): Promise<void> {
       inProcessMs: { median: median(inProcess), max: Math.max(...inProcess), runs: inProcess },
     });
   }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--runs');
+  const runs = i > 0 ? Math.max(1, Number(process.argv[i + 1]) || 3) : 3;
+  const via = process.argv.includes('npm') ? 'npm' : 'node';
+  const results = await measureDoctor(runs, via);
   const os = await import('node:os');
   console.log(JSON.stringify({ node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), via, runsPerMode: runs, results }, null, 2));
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

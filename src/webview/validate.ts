@@ -171,11 +171,14 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
 /** A message from the webview, as the host receives it. */
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
   if (!isObj(v)) return false;
+  // Own properties only, and nothing else: an inherited `type` or an extra key is not the protocol.
+  const keys = Object.keys(v);
+  if (!keys.includes('type')) return false;
   switch (v.type) {
     case 'ready':
-      return Object.keys(v).length === 1;
+      return keys.length === 1;
     case 'action':
-      return Object.keys(v).length === 2 && oneOf(v.action, PANEL_ACTIONS);
+      return keys.length === 2 && keys.includes('action') && oneOf(v.action, PANEL_ACTIONS);
     default:
       return false;
   }

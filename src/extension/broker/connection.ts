@@ -93,6 +93,9 @@ export class ConnectionManager {
       gw.hub.on('disconnected', () => {
         if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ConnectionLost, message: 'TWS closed the connection' }));
       }),
+      gw.hub.on('protocolError', (reason) => {
+        if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped: ${reason}` }));
+      }),
     );
   }
 
@@ -207,6 +210,11 @@ export class ConnectionManager {
         const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
         fail(e);
         // Unblocks the sync step's pending requests.
+        if (step === 'sync') this.gw.detachLink(e);
+      }),
+      this.gw.hub.on('protocolError', (reason) => {
+        const e = new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped during the ${step} step: ${reason}`, step });
+        fail(e);
         if (step === 'sync') this.gw.detachLink(e);
       }),
     ];
@@ -368,10 +376,13 @@ export class ConnectionManager {
         if (this.link !== link || !this.live) return;
         if (this.lastInboundAt < sentAt) {
           this.heartbeatFailures++;
+          const partial = link.partialFrame;
           this.linkLost(
             new BrokerError({
               code: ClientCode.HeartbeatLost,
-              message: `no message from TWS within ${timeoutMs} ms of a heartbeat (half-open socket; detection bound ${heartbeatBoundMs(this.gw.config.heartbeat)} ms)`,
+              message:
+                `no message from TWS within ${timeoutMs} ms of a heartbeat (half-open socket; detection bound ${heartbeatBoundMs(this.gw.config.heartbeat)} ms)` +
+                (partial ? `; ${partial.have} bytes of a ${partial.need}-byte frame were pending: the stream from TWS stalled mid-message or is corrupt` : ''),
             }),
           );
           return;

@@ -15,6 +15,8 @@ export const ClientCode = {
   NotFound: -17,
   ConnectFailed: -18,
   HeartbeatLost: -19,
+  /** TWS sent bytes or a message that cannot be decoded or cannot be right: the connection was dropped. */
+  ProtocolError: -20,
 } as const;
 
 export class BrokerError extends Error {

@@ -5,8 +5,16 @@
 //
 // This is the only module that imports @stoqey/ib at runtime. It forwards TWS's events,
 // mapped to broker types, into the client's event hub while the session is open.
+//
+// It is also the boundary against bad input from "TWS": the socket's bytes go through
+// InboundFrames (frameGuard.ts) before the library sees them, the library's own decoding
+// errors and anything it throws are caught here, and order, fill and bar events whose
+// numbers cannot be right are refused. Each of these ends the session with a
+// `protocolError` event naming the cause (the connection manager turns it into a
+// BrokerError and reconnects); nothing is thrown into the host.
 import { EventName, IBApi, type Contract as IbContract, type ContractDetails as IbContractDetails, type Execution as IbExecution, type Order as IbOrder, type OrderState as IbOrderState, type CommissionReport as IbCommissionReport } from '@stoqey/ib';
 import { BrokerError, ClientCode } from './errors';
+import { FrameError, InboundFrames } from './frameGuard';
 import type { LinkApi, LinkEventMap, TickKind } from './linkEvents';
 import type { EventHub } from './observable';
 import { LIBRARY_MAX_REQ_PER_SEC } from './pacer';
@@ -60,11 +68,36 @@ const TICKS: Record<number, { kind: TickKind; delayed: boolean }> = {
 
 let linkSeq = 0;
 
+/** @stoqey/ib's texts for messages its decoder could not read (all code 505). */
+const LIBRARY_DECODE_ERROR = /^(Underrun error on |Decoding error on |No parser implementation found for token)/;
+
+/** An event whose values cannot come from a working TWS (thrown by the mappers, turned into a protocol fault). */
+class MalformedEvent extends Error {}
+
+function must(ok: boolean, what: string): void {
+  if (!ok) throw new MalformedEvent(what);
+}
+
+/** Order actions and execution sides TWS uses (BOT/SLD on executions). */
+const SIDES = /^(BUY|SELL|SSHORT|SLONG|BOT|SLD)$/;
+const isId = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= -1;
+const isQty = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v));
+
+/** @stoqey/ib's socket, as far as the link reaches into it (its data entry point). */
+interface LibrarySocket {
+  onData(data: Buffer): void;
+}
+
 export class IbLink {
   readonly id = ++linkSeq;
   private readonly ib: IBApi;
   private closed = false;
   private opened = false;
+  private readonly inbound = new InboundFrames();
+  private faultReason: string | undefined;
+  /** The library's own data handler, behind the frame guard. */
+  private readonly deliver: (data: Buffer) => void;
   readonly api: LinkApi;
 
   constructor(
@@ -76,6 +109,69 @@ export class IbLink {
     // config (and run dotenv on the cwd). maxReqPerSec: see pacer.ts.
     this.ib = new IBApi({ host: options.host, port: options.port, clientId: options.clientId, maxReqPerSec: LIBRARY_MAX_REQ_PER_SEC });
     this.api = this.makeApi();
+    // Every byte from the socket goes through receive(): IBApi's socket calls `this.onData`
+    // from its 'data' listener, so replacing the method on the instance puts the guard first.
+    const socket = (this.ib as unknown as { controller?: { socket?: Partial<LibrarySocket> } }).controller?.socket;
+    if (!socket || typeof socket.onData !== 'function') throw new Error('@stoqey/ib internals changed: no controller.socket.onData to guard');
+    this.deliver = socket.onData.bind(socket);
+    socket.onData = (data: Buffer) => this.receive(data);
+  }
+
+  /** Why the link ended on bad input from TWS, if it did. */
+  get fault(): string | undefined {
+    return this.faultReason;
+  }
+
+  /** A frame begun but incomplete (bytes held / declared), e.g. for the heartbeat's message. */
+  get partialFrame(): { have: number; need: number } | undefined {
+    return this.inbound.partial;
+  }
+
+  /**
+   * Bytes from TWS, as the socket delivers them (the fuzz feeds them here directly): only
+   * complete, checked frames reach the library's decoder. Never throws.
+   */
+  receive(data: Buffer): void {
+    if (this.closed || this.faultReason !== undefined) return;
+    let frames: Buffer;
+    try {
+      frames = this.inbound.push(data);
+    } catch (err) {
+      this.protocolFault(err instanceof FrameError ? `TWS sent bytes that are not a TWS API message: ${err.message}` : `reading TWS's bytes failed: ${String(err)}`);
+      return;
+    }
+    if (frames.length === 0) return;
+    try {
+      this.deliver(frames);
+    } catch (err) {
+      const ids = [...new Set(InboundFrames.messageIds(frames))];
+      this.protocolFault(`the TWS API decoder failed on message ${ids.length === 1 ? ids[0] : `${ids.join(' or ')}`}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /**
+   * Listens without opening a socket: bytes then arrive only through receive(). For the
+   * decoder fuzz and tests that feed recorded bytes.
+   */
+  listenWithoutSocket(): void {
+    if (this.opened) throw new Error('IbLink already opened');
+    this.opened = true;
+    this.listen();
+  }
+
+  /** Bad input from TWS: the session ends with the reason; the socket is dropped. */
+  private protocolFault(reason: string): void {
+    if (this.closed || this.faultReason !== undefined) return;
+    this.faultReason = reason;
+    this.log('error', `link ${this.id}: ${reason}; dropping the connection`);
+    this.hub.emit('protocolError', reason);
+    if (this.closed) return;
+    // Nobody closed the link on the event: drop the socket; 'disconnected' follows.
+    try {
+      this.ib.disconnect();
+    } catch (err) {
+      this.log('debug', `link ${this.id}: disconnect threw ${String(err)}`);
+    }
   }
 
   get isClosed(): boolean {
@@ -127,14 +223,19 @@ export class IbLink {
     this.hub.emit(event, ...args);
   }
 
-  /** Registers a listener that maps @stoqey/ib arguments; a mapping failure is logged, never thrown into the decoder. */
+  /**
+   * Registers a listener that maps @stoqey/ib arguments. A MalformedEvent (values no TWS
+   * sends) ends the session as a protocol fault; any other mapping failure is logged. Nothing
+   * is thrown into the decoder.
+   */
   private on(event: EventName, fn: (...args: any[]) => void): void {
     (this.ib as unknown as { on(e: string, l: (...a: any[]) => void): void }).on(event, (...args: any[]) => {
-      if (this.closed) return;
+      if (this.closed || this.faultReason !== undefined) return;
       try {
         fn(...args);
       } catch (err) {
-        this.log('error', `link ${this.id}: handling ${event} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        if (err instanceof MalformedEvent) this.protocolFault(`TWS sent a malformed ${event} message: ${err.message}`);
+        else this.log('error', `link ${this.id}: handling ${event} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       }
     });
   }
@@ -146,7 +247,10 @@ export class IbLink {
     this.on(EventName.received, () => this.emit('received'));
     this.on(EventName.server, (version: number, time: string) => this.emit('server', version, String(time ?? '')));
     this.on(EventName.disconnected, () => this.emit('disconnected'));
-    this.on(EventName.nextValidId, (id: number) => this.emit('nextValidId', id));
+    this.on(EventName.nextValidId, (id: number) => {
+      must(Number.isInteger(id) && id >= 0, `next valid order id ${show(id)}`);
+      this.emit('nextValidId', id);
+    });
     this.on(EventName.managedAccounts, (list: string) =>
       this.emit(
         'managedAccounts',
@@ -159,17 +263,30 @@ export class IbLink {
     this.on(EventName.info, (message: string, code: number) => this.emit('notice', code, String(message ?? '')));
     this.on(EventName.error, (err: Error | string, code: number, reqId: number) => {
       const message = err instanceof Error ? err.message : String(err ?? '');
+      if (code === 505 && LIBRARY_DECODE_ERROR.test(message)) {
+        this.protocolFault(`TWS sent a message the API decoder cannot read (${message.replace(/ Please report to \S+$/, '')})`);
+        return;
+      }
       const id = typeof reqId === 'number' ? reqId : -1;
       if (id < 0) this.emit('notice', code ?? -1, message);
       else this.emit('error', id, code, message);
     });
     this.on(EventName.currentTime, (t: number) => this.emit('currentTime', t));
 
-    this.on(EventName.openOrder, (orderId: number, c: IbContract, o: IbOrder, s: IbOrderState) => this.emit('openOrder', fromIbOpenOrder(orderId, c, o, s)));
+    this.on(EventName.openOrder, (orderId: number, c: IbContract, o: IbOrder, s: IbOrderState) => {
+      must(isId(orderId), `order id ${show(orderId)}`);
+      must(isQty(o?.totalQuantity), `quantity ${show(o?.totalQuantity)} of order ${orderId}`);
+      must(SIDES.test(String(o.action ?? '')), `action ${show(o.action)} of order ${orderId}`);
+      this.emit('openOrder', fromIbOpenOrder(orderId, c, o, s));
+    });
     this.on(EventName.openOrderEnd, () => this.emit('openOrderEnd'));
     this.on(
       EventName.orderStatus,
       (orderId: number, status: string, filled: number, remaining: number, avgFillPrice: number, permId?: number, parentId?: number, lastFillPrice?: number, clientId?: number, whyHeld?: string) => {
+        must(isId(orderId), `order id ${show(orderId)}`);
+        must(typeof status === 'string' && status !== '', `status ${show(status)} of order ${orderId}`);
+        must(isQty(filled) && isQty(remaining), `filled ${show(filled)} / remaining ${show(remaining)} of order ${orderId}`);
+        must(avgFillPrice === undefined || Number.isFinite(avgFillPrice), `average fill price ${show(avgFillPrice)} of order ${orderId}`);
         const ev: LinkEventMap['orderStatus'][0] = { orderId, status: String(status), filled: num(filled) ?? 0, remaining: num(remaining) ?? 0, avgFillPrice: num(avgFillPrice) ?? 0 };
         if (num(permId)) ev.permId = num(permId)!;
         if (num(parentId)) ev.parentId = num(parentId)!;
@@ -181,13 +298,25 @@ export class IbLink {
     );
     this.on(EventName.completedOrder, (c: IbContract, o: IbOrder, s: IbOrderState) => this.emit('completedOrder', fromIbCompletedOrder(c, o, s)));
     this.on(EventName.completedOrdersEnd, () => this.emit('completedOrdersEnd'));
-    this.on(EventName.execDetails, (reqId: number, c: IbContract, e: IbExecution) => this.emit('execDetails', reqId, fromIbExecution(c, e)));
+    this.on(EventName.execDetails, (reqId: number, c: IbContract, e: IbExecution) => {
+      must(typeof e?.execId === 'string' && e.execId !== '', `execution id ${show(e?.execId)}`);
+      must(isId(e.orderId), `order id ${show(e.orderId)} of execution ${e.execId}`);
+      must(typeof e.shares === 'number' && Number.isFinite(e.shares) && e.shares > 0, `shares ${show(e.shares)} of execution ${e.execId}`);
+      must(typeof e.price === 'number' && Number.isFinite(e.price) && e.price >= 0, `price ${show(e.price)} of execution ${e.execId}`);
+      must(SIDES.test(String(e.side ?? '')), `side ${show(e.side)} of execution ${e.execId}`);
+      this.emit('execDetails', reqId, fromIbExecution(c, e));
+    });
     this.on(EventName.execDetailsEnd, (reqId: number) => this.emit('execDetailsEnd', reqId));
-    this.on(EventName.commissionReport, (r: IbCommissionReport) => this.emit('commissionReport', fromIbCommission(r)));
+    this.on(EventName.commissionReport, (r: IbCommissionReport) => {
+      must(typeof r?.execId === 'string' && r.execId !== '', `execution id ${show(r?.execId)} of a commission report`);
+      must(r.commission === undefined || !Number.isNaN(r.commission), `commission ${show(r.commission)} of execution ${r.execId}`);
+      this.emit('commissionReport', fromIbCommission(r));
+    });
 
-    this.on(EventName.position, (account: string, c: IbContract, pos: number, avgCost?: number) =>
-      this.emit('position', { account, contract: fromIbContract(c), quantity: num(pos) ?? 0, avgCost: num(avgCost) ?? 0 }),
-    );
+    this.on(EventName.position, (account: string, c: IbContract, pos: number, avgCost?: number) => {
+      must(pos === undefined || Number.isFinite(pos), `position ${show(pos)} of ${show(c?.symbol)}`);
+      this.emit('position', { account, contract: fromIbContract(c), quantity: num(pos) ?? 0, avgCost: num(avgCost) ?? 0 });
+    });
     this.on(EventName.positionEnd, () => this.emit('positionEnd'));
     this.on(EventName.updateAccountValue, (key: string, value: string, currency: string, account: string) =>
       this.emit('accountValue', { key, value: String(value ?? ''), currency: currency ?? '', account: account ?? '' }),
@@ -233,6 +362,7 @@ export class IbLink {
     this.on(EventName.marketDataType, (reqId: number, type: number) => this.emit('marketDataType', reqId, type));
 
     this.on(EventName.realtimeBar, (reqId: number, time: number, open: number, high: number, low: number, close: number, volume: number, wap: number, count: number) => {
+      must([time, open, high, low, close].every(Number.isFinite), `bar ${[time, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
       const bar = { time: time * 1000, open, high, low, close, volume: num(volume) ?? 0 } as LinkEventMap['realtimeBar'][1];
       if (num(wap) !== undefined) bar.wap = num(wap)!;
       if (num(count) !== undefined) bar.count = num(count)!;
@@ -243,11 +373,13 @@ export class IbLink {
         this.emit('historicalEnd', reqId);
         return;
       }
+      must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
       this.emit('historicalBar', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
     });
-    this.on(EventName.historicalDataUpdate, (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number, wap: number) =>
-      this.emit('historicalUpdate', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap)),
-    );
+    this.on(EventName.historicalDataUpdate, (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number, wap: number) => {
+      must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+      this.emit('historicalUpdate', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
+    });
     this.on(EventName.contractDetails, (reqId: number, d: IbContractDetails) => this.emit('contractDetails', reqId, fromIbContractDetails(d)));
     this.on(EventName.contractDetailsEnd, (reqId: number) => this.emit('contractDetailsEnd', reqId));
     this.on(

@@ -106,6 +106,8 @@ export type LinkEventMap = {
   tcpConnected: [];
   server: [serverVersion: number, serverTime: string];
   disconnected: [];
+  /** Bytes or a message from TWS that cannot be right (ibLink's boundary checks): the link is dropped. */
+  protocolError: [reason: string];
   /** Any message from TWS (liveness). */
   received: [];
   nextValidId: [orderId: number];

@@ -41,8 +41,30 @@ export class QuoteStream {
   }
 }
 
+/**
+ * A copy of `q` for the next tick. Fields are written in one fixed order (undefined ones left
+ * out), so every quote of a stream shares a hidden class: an object spread here cost about
+ * 1 µs per tick, a fifth of the whole tick path under a flood (bench/ingest.ts).
+ */
+function nextQuote(q: Quote, at: number): Quote {
+  const n: Quote = q.conId !== undefined ? { conId: q.conId, symbol: q.symbol, delayed: q.delayed, updatedAt: at, ticks: q.ticks + 1 } : { symbol: q.symbol, delayed: q.delayed, updatedAt: at, ticks: q.ticks + 1 };
+  if (q.bid !== undefined) n.bid = q.bid;
+  if (q.bidSize !== undefined) n.bidSize = q.bidSize;
+  if (q.ask !== undefined) n.ask = q.ask;
+  if (q.askSize !== undefined) n.askSize = q.askSize;
+  if (q.last !== undefined) n.last = q.last;
+  if (q.lastSize !== undefined) n.lastSize = q.lastSize;
+  if (q.volume !== undefined) n.volume = q.volume;
+  if (q.open !== undefined) n.open = q.open;
+  if (q.high !== undefined) n.high = q.high;
+  if (q.low !== undefined) n.low = q.low;
+  if (q.close !== undefined) n.close = q.close;
+  if (q.lastTimestamp !== undefined) n.lastTimestamp = q.lastTimestamp;
+  return n;
+}
+
 export function applyTick(q: Quote, t: TickEvent, at: number): Quote {
-  const next: Quote = { ...q, updatedAt: at, ticks: q.ticks + 1 };
+  const next = nextQuote(q, at);
   if (t.delayed) next.delayed = true;
   if (t.kind === 'lastTimestamp') next.lastTimestamp = t.value * 1000;
   else if ((t.kind === 'bid' || t.kind === 'ask' || t.kind === 'last') && t.value === -1) delete next[t.kind];

@@ -109,15 +109,33 @@ export class OrderManager {
     this.off = undefined;
   }
 
-  /** Signed shares still to fill on the session's working orders for `symbol`. */
+  /** Signed shares still to fill on the session's working orders for `symbol`, and filled shares whose executions are still to arrive. */
   workingQuantity(symbol: string): number {
     let q = 0;
     for (const i of this.working()) if (i.symbol === symbol) q += (i.action === 'BUY' ? 1 : -1) * Math.max(0, i.quantity - i.filled);
+    const booked = this.journaledShares();
+    for (const i of this.awaitingExecutions(booked)) if (i.symbol === symbol) q += (i.action === 'BUY' ? 1 : -1) * (i.filled - (booked.get(i.orderRef) ?? 0));
     return q;
   }
 
   hasWorking(symbol: string): boolean {
-    return this.working().some((i) => i.symbol === symbol) || [...this.sending].some((ref) => ref.split(':')[3] === symbol);
+    return this.working().some((i) => i.symbol === symbol) || [...this.sending].some((ref) => ref.split(':')[3] === symbol) || this.awaitingExecutions().some((i) => i.symbol === symbol);
+  }
+
+  /** Shares of each orderRef the journal holds executions for. */
+  private journaledShares(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const f of this.deps.ledger.fills.values()) m.set(f.orderRef, (m.get(f.orderRef) ?? 0) + f.shares);
+    return m;
+  }
+
+  /**
+   * Orders TWS reports finished (filled, or cancelled after partial fills) whose executions
+   * have not all arrived: TWS often sends the final orderStatus before the last execDetails.
+   * Until they arrive the order counts as working, so no fill is missed and no order doubled.
+   */
+  awaitingExecutions(booked = this.journaledShares()): IntentRecord[] {
+    return [...this.deps.ledger.intents.values()].filter((i) => FINAL_INTENT_STATES.has(i.state) && i.filled > (booked.get(i.orderRef) ?? 0) + 1e-9);
   }
 
   /** Journaled orders that may still be working. */
@@ -291,12 +309,15 @@ export class OrderManager {
     return { cancelled, failed };
   }
 
-  /** Resolves once none of `orderRefs` is working any more, or after `timeoutMs`. */
+  /** Resolves once none of `orderRefs` is working any more (executions in), or after `timeoutMs`. */
   async settle(orderRefs: readonly string[], timeoutMs: number): Promise<boolean> {
-    const open = () => orderRefs.some((ref) => {
-      const r = this.deps.ledger.intents.get(ref);
-      return r !== undefined && !FINAL_INTENT_STATES.has(r.state);
-    });
+    const open = () => {
+      const awaiting = new Set(this.awaitingExecutions().map((i) => i.orderRef));
+      return orderRefs.some((ref) => {
+        const r = this.deps.ledger.intents.get(ref);
+        return r !== undefined && (!FINAL_INTENT_STATES.has(r.state) || awaiting.has(ref));
+      });
+    };
     if (!open()) return true;
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {

@@ -2,6 +2,7 @@
 // VS Code settings. Every bad value is a ConfigError naming the option, the setting and
 // what would be valid, raised before anything connects.
 import { resolve } from 'node:path';
+import { isLivePort, PORT_MEANINGS } from '../doctor/fixes';
 import type { RiskLimits } from './riskEngine';
 
 export type SessionMode = 'shadow' | 'paper' | 'live';
@@ -223,6 +224,11 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   if (confirmLive !== undefined && !/^[A-Z]{1,3}\d{1,10}$/.test(confirmLive)) c.fail('confirmLive', `"${confirmLive}" is not an IB account id (like U1234567)`);
   if (mode === 'live' && !allowLive) {
     c.fail('allowLive', 'mode live trades real money and needs --allow-live (or the setting ibkrAi.allowLive = true); each live session is then confirmed with the account id');
+  }
+  // A live port is refused before anything connects, whatever the mode (the account check after connecting is the second line).
+  if (isLivePort(port) && !allowLive) {
+    const app = PORT_MEANINGS[port]!.app;
+    c.fail('port', `${port} is the ${app} live-trading port, but live trading is not enabled (valid: the paper port ${app === 'TWS' ? 7497 : 4002}, or --allow-live / ibkrAi.allowLive to trade live on purpose)`);
   }
   if (confirmLive !== undefined && mode !== 'live') c.fail('confirmLive', `only applies to --mode live (the mode is ${mode})`);
 

@@ -738,7 +738,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.stopping = true;
     if (this.orders && this.journal && !this.journalFailure) {
       // Orders still working settle (MKT orders fill quickly), then leftovers are cancelled.
-      const open = this.orders.working().map((i) => i.orderRef);
+      // Finished orders whose last executions are still on their way are waited for too.
+      const open = [...this.orders.working(), ...this.orders.awaitingExecutions()].map((i) => i.orderRef);
       if (open.length) {
         const settled = await this.orders.settle(open, this.options.endSettleMs ?? 5000);
         if (!settled) {
@@ -823,6 +824,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   // ------------------------------------------------------------------ broker events
 
   private onBrokerState(s: BrokerState, previous: BrokerState): void {
+    if (s.status === 'ready' && previous.status === 'ready' && s.ibConnectivity !== previous.ibConnectivity) {
+      if (s.ibConnectivity === 'lost') this.notice('warn', `TWS lost its connection to IB (${s.lastError?.code ?? 1100}); no orders until it is restored`);
+      else this.notice('info', 'TWS connectivity to IB restored');
+    }
     if (s.status === previous.status) return;
     if (s.status === 'ready' && previous.status !== 'ready') this.notice('info', 'connection to TWS back and reconciled');
     if (s.status === 'reconnecting') this.notice('warn', `connection to TWS lost (${s.reason ?? 'unknown'}); reconnecting - no orders until reconciled`);
@@ -875,7 +880,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
 
   // ------------------------------------------------------------------ journal and events
 
-  /** Appends one journal line (fsync'ed) and applies it to the ledger; a journal failure stops trading. */
+  /** Appends one journal line (see Journal for which types are fsync'ed at once) and applies it to the ledger; a journal failure stops trading. */
   private write(type: string, data: Record<string, unknown>): JournalLine {
     if (this.journalFailure) throw this.journalFailure;
     if (!this.journal) throw new JournalError('the journal is not open', 'io');

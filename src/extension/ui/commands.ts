@@ -7,6 +7,8 @@ import type { DoctorOptions } from '../doctor/runChecks';
 import type { PanelAction } from '../../webview/protocol';
 import { isTab } from '../../webview/validate';
 import { Commands, WALKTHROUGH_ID } from './commandIds';
+import { ACTION_COMMANDS } from './panelMessages';
+import { CONFIRMED_HOSTS_KEY, remoteHostDecision, withConfirmedHost } from './remoteHost';
 import { existsSync } from 'node:fs';
 import { DEFAULT_MODEL, defaultModelDir } from '../policy/datasets';
 import { ConfigError, parseSessionConfig } from '../session/sessionConfig';
@@ -31,20 +33,8 @@ export interface CommandDeps {
   channel: vscode.LogOutputChannel;
 }
 
-/** Panel buttons -> commands (the same handlers as the Command Palette). */
-export const ACTION_COMMANDS: Readonly<Record<PanelAction, string>> = {
-  connect: Commands.connect,
-  disconnect: Commands.disconnect,
-  startSession: Commands.startSession,
-  stopSession: Commands.stopSession,
-  killSwitch: Commands.killSwitch,
-  runChecks: Commands.runChecks,
-  copyChecksReport: Commands.copyChecksReport,
-  runBacktest: Commands.backtest,
-  openBacktestReport: Commands.openBacktestReport,
-  startSimulator: Commands.startSimulator,
-  showLog: Commands.showLog,
-};
+export { ACTION_COMMANDS };
+
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const reg = (id: string, fn: (...args: any[]) => unknown) =>
@@ -142,6 +132,23 @@ function reportProblems(problems: string[]): void {
   void vscode.window.showErrorMessage(`IBKR: the configuration is invalid: ${problems.join('; ')}`, open).then((c) => (c === open ? openSettings() : undefined));
 }
 
+/** A TWS host that is not this machine is confirmed once per host (kept in globalState, not in the workspace). */
+async function confirmRemoteHost(deps: CommandDeps, t: TargetContext): Promise<boolean> {
+  if (t.target.simulator) return true;
+  const state = deps.context.globalState;
+  const d = remoteHostDecision(t.target.host, state.get(CONFIRMED_HOSTS_KEY));
+  if (d.kind !== 'ask') return true;
+  const ok = 'Connect';
+  const choice = await vscode.window.showWarningMessage(d.message, { modal: true, detail: d.detail }, ok);
+  if (choice !== ok) {
+    deps.log.warn(`not connecting: TWS host ${d.host} (from ${t.target.sources.host}) was not confirmed`);
+    return false;
+  }
+  await state.update(CONFIRMED_HOSTS_KEY, withConfirmedHost(state.get(CONFIRMED_HOSTS_KEY), d.host));
+  deps.log.info(`TWS host ${d.host} confirmed; not asked again`);
+  return true;
+}
+
 async function connect(deps: CommandDeps): Promise<boolean> {
   if (!requireTrust('connect to TWS')) return false;
   const t = target(deps);
@@ -149,6 +156,7 @@ async function connect(deps: CommandDeps): Promise<boolean> {
     reportProblems(t.target.problems);
     return false;
   }
+  if (!(await confirmRemoteHost(deps, t))) return false;
   return deps.trader.connect(t.target, { checks: () => doctorOptions(t) });
 }
 
@@ -177,6 +185,7 @@ async function startSession(deps: CommandDeps): Promise<string | undefined> {
     reportProblems(t.target.problems);
     return undefined;
   }
+  if (!(await confirmRemoteHost(deps, t))) return undefined;
   const builtinModel = shippedModel(deps);
   const qs = questions(t.settings, t.target);
   const picks = qs.length ? await askQuestions(qs, { builtinModel, allowLive: t.target.allowLive }) : {};
@@ -234,6 +243,7 @@ async function runChecks(deps: CommandDeps) {
     return undefined;
   }
   const t = target(deps);
+  if (!(await confirmRemoteHost(deps, t))) return undefined;
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'IBKR: running the TWS setup checks' }, () => deps.trader.runChecks(doctorOptions(t)));
 }
 

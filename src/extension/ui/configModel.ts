@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { resolveConfig, type ConfigInput } from '../doctor/config';
+import { isLivePort, PORT_MEANINGS } from '../doctor/fixes';
 import { CONFIG_NAMES, type ConfigKey, type SessionConfigInput } from '../session/sessionConfig';
 import type { RunningSimulator } from './simulatorHost';
 
@@ -95,6 +96,12 @@ export function resolveTarget(opts: {
     if (v.error && !(opts.simulator && (name === 'host' || name === 'port'))) problems.push(`${name} ${JSON.stringify(v.raw)} from ${v.source} ${v.error}`);
   }
   const sim = opts.simulator;
+  // A live port without live trading enabled: nothing connects (the setup checks say the same).
+  const port = r.port.value;
+  if (!sim && port !== undefined && isLivePort(port) && r.allowLive.value !== true) {
+    const app = PORT_MEANINGS[port]!.app;
+    problems.push(`port ${port} from ${r.port.source} is the ${app} live-trading port, but live trading is not enabled (${r.allowLive.source}): use the paper port ${app === 'TWS' ? 7497 : 4002}, or enable ibkrAi.allowLive to trade live on purpose`);
+  }
   return {
     host: sim ? sim.host : (r.host.value ?? ''),
     port: sim ? sim.port : (r.port.value ?? 0),

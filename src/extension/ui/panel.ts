@@ -4,11 +4,11 @@
 // being hidden), then per-topic updates coalesced to at most one per 100 ms.
 import * as vscode from 'vscode';
 import type { HostToWebview, PanelAction, Tab } from '../../webview/protocol';
-import { isWebviewToHost } from '../../webview/validate';
 import { Coalescer } from './coalescer';
 import { makeNonce, panelHtml } from './csp';
 import type { ComponentLog } from './log';
 import type { PanelStore, Topic } from './panelStore';
+import { routeWebviewMessage } from './panelMessages';
 
 export const PANEL_VIEW_TYPE = 'ibkrAi.tradingPanel';
 
@@ -102,12 +102,13 @@ export class TradingPanel implements vscode.Disposable {
   }
 
   private receive(m: unknown): void {
-    if (!isWebviewToHost(m)) {
+    const route = routeWebviewMessage(m);
+    if (route.kind === 'dropped') {
       this.dropped++;
-      this.log.warn(`panel: dropped an invalid message from the webview: ${JSON.stringify(m)?.slice(0, 200)}`);
+      this.log.warn(`panel: dropped an invalid message from the webview: ${route.preview}`);
       return;
     }
-    if (m.type === 'ready') {
+    if (route.kind === 'ready') {
       this.ready = true;
       this.coalescer.cancel();
       this.decisionVersion = this.store.decisionVersion;
@@ -115,8 +116,9 @@ export class TradingPanel implements vscode.Disposable {
       this.sendTab();
       return;
     }
-    this.log.info(`panel: ${m.action}`);
-    this.onAction(m.action);
+    // The command of the same name: the Command Palette's handler, with all its checks.
+    this.log.info(`panel: ${route.action} -> ${route.command}`);
+    this.onAction(route.action);
   }
 
   private sendTab(): void {

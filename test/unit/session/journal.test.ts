@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, chmodSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Journal, JournalError } from '../../../src/extension/session/journal';
+import { DEFERRED_SYNC_TYPES, Journal, JournalError } from '../../../src/extension/session/journal';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'journal-'));
 
@@ -56,4 +56,30 @@ test('a full disk surfaces as disk-full (on /dev/full)', { skip: process.platfor
   // Swap the descriptor for /dev/full, which fails every write with ENOSPC.
   (j as unknown as { fd: number }).fd = openSync('/dev/full', 'w');
   assert.throws(() => j.append('intent'), (e: unknown) => e instanceof JournalError && e.code === 'disk-full' && /disk full/.test(e.message));
+});
+
+test('lines that gate an action are fsynced at once; recording lines are written at once and fsynced off the event loop after the turn', async () => {
+  const d = dir();
+  const j = Journal.open(d, 'sync');
+  const internals = j as unknown as { unsynced: boolean; syncing: boolean; syncScheduled: boolean };
+  for (const type of ['intent', 'cancel-request', 'session-start', 'kill', 'risk-stop', 'fill', 'commission']) assert.ok(!DEFERRED_SYNC_TYPES.has(type), `${type} gates an action or records money`);
+  j.append('decision', { n: 1 });
+  j.append('order-status', { n: 2 });
+  // Written before append returns: another reader (or a restart after a crash of the process) sees them.
+  assert.deepEqual(Journal.read(join(d, 'sync.jsonl')).map((l) => l.type), ['decision', 'order-status']);
+  assert.equal(internals.unsynced, true);
+  j.append('intent', { n: 3 });
+  assert.equal(internals.unsynced, false, "the intent's fsync covers the lines before it");
+  j.append('fill', { n: 4 });
+  assert.equal(internals.unsynced, false, 'a fill is fsynced before append returns');
+  j.append('order-status', { n: 4.5 });
+  assert.equal(internals.unsynced, true);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(internals.unsynced, false, 'the status went to an fsync after the turn');
+  for (let i = 0; i < 200 && internals.syncing; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(internals.syncing, false);
+  j.append('pnl', { n: 5 });
+  j.close(); // fsyncs what is pending, even with an fsync in flight
+  assert.deepEqual(Journal.read(join(d, 'sync.jsonl')).map((l) => l.type), ['decision', 'order-status', 'intent', 'fill', 'order-status', 'pnl']);
+  assert.throws(() => j.append('intent'), (e: unknown) => e instanceof JournalError && /closed/.test(e.message));
 });

@@ -149,6 +149,27 @@ describe('order manager', () => {
     assert.equal(journal.length, types.length);
   });
 
+  it('an order TWS reports filled before its executions arrived stays working until they are journaled', async () => {
+    const { broker, manager, ledger } = setup();
+    await manager.place(req(1));
+    const ref = 'ibkrai:s1:1:SPY';
+    // TWS's final orderStatus first, with only one of the two executions so far.
+    broker.update(tracked(100, ref, { state: 'filled', filled: 10, remaining: 0, avgFillPrice: 10.5, fills: [fill(100, ref, 'x1', 4, 10)] }));
+    assert.equal(ledger.intents.get(ref)!.state, 'filled');
+    assert.equal(ledger.book('SPY').quantity, 4);
+    assert.deepEqual(manager.awaitingExecutions().map((i) => i.orderRef), [ref]);
+    assert.equal(manager.hasWorking('SPY'), true, 'no new decision for SPY yet');
+    assert.equal(manager.workingQuantity('SPY'), 6, 'the 6 shares on their way count');
+    const settled = manager.settle([ref], 2000);
+    assert.equal(await Promise.race([settled, new Promise((r) => setTimeout(() => r('waiting'), 30))]), 'waiting', 'the end of a session waits for them');
+    broker.update(tracked(100, ref, { state: 'filled', filled: 10, remaining: 0, avgFillPrice: 10.5, fills: [fill(100, ref, 'x1', 4, 10), fill(100, ref, 'x2', 6, 11)] }));
+    assert.equal(await settled, true);
+    assert.equal(ledger.book('SPY').quantity, 10);
+    assert.deepEqual(manager.awaitingExecutions(), []);
+    assert.equal(manager.hasWorking('SPY'), false);
+    assert.equal(manager.workingQuantity('SPY'), 0);
+  });
+
   it('after a restart: open orders found at TWS are followed, executions adopted, unknown ones closed and not resent', async () => {
     const ledger = new SessionLedger();
     const { broker, manager, journal } = setup(ledger);

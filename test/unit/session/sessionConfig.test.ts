@@ -99,6 +99,16 @@ describe('session configuration', () => {
     assert.match(problems({ symbols: 'SPY', mode: 'live', allowLive: true, confirmLive: 'yes' })[0]!.message, /"yes" is not an IB account id/);
   });
 
+  it('a live port (7496, 4001) without allowLive is refused before connecting, in any mode', () => {
+    for (const mode of ['paper', 'shadow'] as const) {
+      const p = problems({ symbols: 'SPY', port: '7496', mode });
+      assert.equal(p[0]!.option, '--port');
+      assert.match(p[0]!.message, /^7496 is the TWS live-trading port, but live trading is not enabled \(valid: the paper port 7497, or --allow-live/);
+    }
+    assert.match(problems({ symbols: 'SPY', port: 4001 })[0]!.message, /^4001 is the IB Gateway live-trading port.*the paper port 4002/);
+    assert.equal(parseSessionConfig({ symbols: 'SPY', port: '7496', mode: 'live', allowLive: true }, MODEL).port, 7496);
+  });
+
   it('without a model given and no default model, says where a model comes from', () => {
     assert.throws(() => parseSessionConfig({ symbols: 'SPY' }, {}), /--model \(setting ibkrAi\.session\.model\): no model given and the default model models\/ppo-sp500 was not found/);
   });

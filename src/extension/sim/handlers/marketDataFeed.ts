@@ -46,6 +46,11 @@ export class MarketDataFeed {
     return this.subs.size;
   }
 
+  /** The streaming lines (flood mode sends on these). */
+  lines(): Array<{ conn: ClientConnection; reqId: number; conId: number; delayed: boolean }> {
+    return [...this.subs.values()].map((s) => ({ conn: s.conn, reqId: s.reqId, conId: s.conId, delayed: s.delayed }));
+  }
+
   /** Starts streaming (or sends one snapshot) for a resolved contract. */
   subscribe(conn: ClientConnection, reqId: number, conId: number, contract: WireContract, snapshot: boolean): void {
     const type = this.dataType.get(conn) ?? 1;

@@ -4,8 +4,8 @@
 export interface Faults {
   /** TCP accepted, the API handshake never answered (API disabled / untrusted IP / dialog waiting). */
   apiDisabled: boolean;
-  /** Client ids reported as already in use (326, then close). `all` when no list was given. */
-  clientIdInUse?: { ids: number[] | 'all'; afterSeconds: number };
+  /** Client ids reported as already in use (326, then close). `all` when no list was given; from S seconds, until E when given. */
+  clientIdInUse?: { ids: number[] | 'all'; afterSeconds: number; untilSeconds?: number };
   readOnly: boolean;
   noMarketData: boolean;
   competingSession: boolean;
@@ -14,14 +14,25 @@ export interface Faults {
   dropAfter?: { seconds: number; downSeconds: number };
   dropEvery?: { seconds: number; downSeconds: number };
   connectivityLoss?: { seconds: number; restoreCode: 1101 | 1102; outageSeconds: number };
-  halfOpen?: { seconds: number };
+  /** TWS hangs after S seconds (sockets stay open, nothing answered); with FOR, it answers new connections again FOR seconds later. */
+  halfOpen?: { seconds: number; forSeconds?: number };
   pacing: boolean;
   oldServer?: number;
+  /** Live order events (openOrder, orderStatus, execDetails, commissionReport, order errors) held for a window and delivered shuffled. */
+  shuffleOrderEvents?: { windowMs: number };
+  /** Every live order event delivered twice. */
+  duplicateOrderEvents?: boolean;
+  /** After S seconds, N random bytes (seeded) written raw into every client socket. */
+  garbage?: { seconds: number; bytes: number };
+  /** After S seconds, a well-framed but truncated orderStatus to every client. */
+  malformedFrame?: { seconds: number };
+  /** After S seconds, a frame header declaring more than the API's 16 MiB maximum, to every client. */
+  oversizedFrame?: { seconds: number };
 }
 
 export const FAULT_HELP: Record<string, string> = {
   'api-disabled': 'TCP is accepted but the API handshake is never answered',
-  'client-id-in-use[:IDS][@S]': 'error 326 then close for these client ids (comma list; default all), optionally only after S seconds',
+  'client-id-in-use[:IDS][@S[..E]]': 'error 326 then close for these client ids (comma list; default all), optionally only from S (until E) seconds',
   'read-only': 'orders and what-if orders rejected with 321 (Read-Only API)',
   'no-market-data': '354 for live data, 10167 + delayed ticks for delayed data',
   'competing-session': '10197 on market data requests',
@@ -30,9 +41,14 @@ export const FAULT_HELP: Record<string, string> = {
   'drop-after:S[,DOWN]': 'every socket closed once after S seconds; listener down for DOWN seconds',
   'drop-every:S[,DOWN]': 'every socket closed every S seconds',
   'connectivity-loss:S[,1101|1102[,OUT]]': '1100 after S seconds, then 1101 or 1102 (default) after OUT seconds (default 1)',
-  'half-open:S': 'after S seconds the socket stays open but nothing is answered',
+  'half-open:S[,FOR]': 'after S seconds the socket stays open but nothing is answered (new connections answered again after FOR seconds)',
   pacing: 'error 100 past 50 messages/s; 162 for historical pacing violations',
   'old-server[:V]': 'handshake answers with server version V (default 99), below what clients accept',
+  'shuffle-order-events[:MS]': 'live openOrder/orderStatus/execDetails/commissionReport/order errors held MS ms (default 150) and delivered in a shuffled order',
+  'duplicate-order-events': 'every live order event (openOrder, orderStatus, execDetails, commissionReport) delivered twice',
+  'garbage:S[,N]': 'after S seconds, N random bytes (default 64, seeded) written raw into every client socket',
+  'malformed-frame:S': 'after S seconds, a well-framed but truncated orderStatus to every client',
+  'oversized-frame:S': 'after S seconds, a frame header declaring more than the 16 MiB API maximum, to every client',
 };
 
 export class FaultError extends Error {}
@@ -61,9 +77,15 @@ export function parseFaults(specs: readonly string[]): Faults {
         f.apiDisabled = true;
         break;
       case 'client-id-in-use': {
-        const [list, after] = (arg ?? '').split('@');
+        const [list, window] = (arg ?? '').split('@');
         const ids = list ? list.split(',').map((x) => num(x, 'client id')) : ('all' as const);
+        const [after, until] = window === undefined ? [] : window.split('..');
         f.clientIdInUse = { ids, afterSeconds: after === undefined ? 0 : num(after, 'S (seconds)') };
+        if (until !== undefined) {
+          const e = num(until, 'E (seconds)');
+          if (e <= f.clientIdInUse.afterSeconds) throw new FaultError(`--fault ${spec}: E must be after S`);
+          f.clientIdInUse.untilSeconds = e;
+        }
         break;
       }
       case 'read-only':
@@ -94,14 +116,35 @@ export function parseFaults(specs: readonly string[]): Faults {
         f.connectivityLoss = { seconds: num(s, 'S (seconds)', 0.001), restoreCode: restore, outageSeconds: out === undefined ? 1 : num(out, 'OUT (seconds)') };
         break;
       }
-      case 'half-open':
-        f.halfOpen = { seconds: num(arg, 'S (seconds)') };
+      case 'half-open': {
+        const [s, forSeconds] = (arg ?? '').split(',');
+        f.halfOpen = { seconds: num(s, 'S (seconds)') };
+        if (forSeconds !== undefined) f.halfOpen.forSeconds = num(forSeconds, 'FOR (seconds)', 0.001);
         break;
+      }
       case 'pacing':
         f.pacing = true;
         break;
       case 'old-server':
         f.oldServer = arg === undefined ? 99 : num(arg, 'V', 1);
+        break;
+      case 'shuffle-order-events':
+        f.shuffleOrderEvents = { windowMs: arg === undefined ? 150 : num(arg, 'MS', 1) };
+        break;
+      case 'duplicate-order-events':
+        if (arg !== undefined) throw new FaultError(`--fault ${spec}: takes no argument`);
+        f.duplicateOrderEvents = true;
+        break;
+      case 'garbage': {
+        const [s, n] = (arg ?? '').split(',');
+        f.garbage = { seconds: num(s, 'S (seconds)', 0.001), bytes: n === undefined ? 64 : Math.floor(num(n, 'N (bytes)', 1)) };
+        break;
+      }
+      case 'malformed-frame':
+        f.malformedFrame = { seconds: num(arg, 'S (seconds)', 0.001) };
+        break;
+      case 'oversized-frame':
+        f.oversizedFrame = { seconds: num(arg, 'S (seconds)', 0.001) };
         break;
       default:
         throw new FaultError(`unknown fault "${name}"; valid faults: ${Object.keys(FAULT_HELP).join(', ')}`);

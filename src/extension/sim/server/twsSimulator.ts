@@ -12,12 +12,15 @@ import { parseOhlcCsv } from '../market/pricePath';
 import { SimClock } from '../market/simClock';
 import { RequestId, requestName } from '../protocol/messageIds';
 import { encodeManagedAccounts, encodeNextValidId } from '../protocol/sessionCodec';
-import { ProtocolError, type FieldReader } from '../protocol/wire';
+import { encodeFrame, MAX_FRAME_BYTES, ProtocolError, type FieldReader } from '../protocol/wire';
+import { Rng } from '../market/rng';
 import type { SimOptions } from '../simOptions';
 import { ClientConnection, type ConnectionHost } from './clientConnection';
 import { Recorder } from './recorder';
 import { registerAllHandlers } from '../handlers/registry';
 import { SimFeeds } from '../handlers/feeds';
+import { floodQuotes, type FloodOptions, type FloodResult } from '../handlers/quoteFlood';
+import type { SimTap } from './simTap';
 
 export type RequestHandler = (sim: TwsSimulator, conn: ClientConnection, r: FieldReader) => void;
 
@@ -45,6 +48,8 @@ export class TwsSimulator implements ConnectionHost {
   private stopped = false;
   /** half-open fault: the process is hung, nothing is answered any more. */
   private hung = false;
+  /** half-open:S,FOR - sockets open during the hang stay dead after it. */
+  private deadWhileHung = new Set<ClientConnection>();
   /** connectivity-loss fault: TWS has lost IB's servers; no market data flows. */
   connectivityLost = false;
   private nextOrderIdFloor = 1;
@@ -97,12 +102,22 @@ export class TwsSimulator implements ConnectionHost {
     this.recorder?.close();
   }
 
+  /** Benchmark hooks from the options (see simTap.ts). */
+  get tap(): SimTap | undefined {
+    return this.options.tap;
+  }
+
+  /** Flood mode: quotes on every live market data line as fast as the sockets drain (see quoteFlood.ts). */
+  flood(opts: FloodOptions): Promise<FloodResult> {
+    return floodQuotes(this, opts);
+  }
+
   get serverVersion(): number {
     return this.options.faults.oldServer ?? this.options.serverVersion;
   }
 
-  answering(_conn: ClientConnection): boolean {
-    return !this.options.faults.apiDisabled && !this.hung;
+  answering(conn: ClientConnection): boolean {
+    return !this.options.faults.apiDisabled && !this.hung && !this.deadWhileHung.has(conn);
   }
 
   connectionTime(): string {
@@ -124,7 +139,8 @@ export class TwsSimulator implements ConnectionHost {
 
   onStartApi(conn: ClientConnection, clientId: number, _capabilities: string): void {
     const f = this.options.faults.clientIdInUse;
-    const faultActive = f && (Date.now() - this.startedWall) / 1000 >= f.afterSeconds && (f.ids === 'all' || f.ids.includes(clientId));
+    const elapsed = (Date.now() - this.startedWall) / 1000;
+    const faultActive = f && elapsed >= f.afterSeconds && (f.untilSeconds === undefined || elapsed < f.untilSeconds) && (f.ids === 'all' || f.ids.includes(clientId));
     const taken = this.clientIds.get(clientId);
     if (faultActive || (taken && taken.isOpen)) {
       conn.sendError(-1, 326, 'Unable to connect as the client id is already in use. Retry with a unique client id.');
@@ -185,6 +201,7 @@ export class TwsSimulator implements ConnectionHost {
 
   onClosed(conn: ClientConnection): void {
     this.connections.delete(conn);
+    this.deadWhileHung.delete(conn);
     if (conn.clientId !== null && this.clientIds.get(conn.clientId) === conn) this.clientIds.delete(conn.clientId);
     this.feeds.dropConnection(conn);
     if (conn.clientId !== null) this.log(`client ${conn.clientId} disconnected`);
@@ -256,10 +273,50 @@ export class TwsSimulator implements ConnectionHost {
       });
     }
     if (f.halfOpen) {
-      later(f.halfOpen.seconds, () => {
+      const { seconds, forSeconds } = f.halfOpen;
+      later(seconds, () => {
         this.log('fault: half-open, no longer answering');
         this.hung = true;
+        if (forSeconds !== undefined) {
+          later(forSeconds, () => {
+            this.log('fault: half-open over, answering new connections again');
+            // The sockets it hung on stay dead, as after a real hang: their clients must reconnect.
+            this.deadWhileHung = new Set(this.connections);
+            this.hung = false;
+          });
+        }
       });
+    }
+    // Stream corruption: bytes no TWS API client can decode, to every ready client.
+    const corrupt = (name: string, bytes: (conn: ClientConnection) => Buffer, recordFields?: (b: Buffer) => string[]) => {
+      const ready = this.readyConnections();
+      this.log(`fault: ${name} to ${ready.length} client(s)`);
+      for (const c of ready) {
+        const b = bytes(c);
+        c.writeCorrupt(b, `fault:${name}`, recordFields?.(b));
+      }
+    };
+    if (f.garbage) {
+      const { seconds, bytes } = f.garbage;
+      const rng = new Rng((this.options.seed ^ 0x6a7ba6e) >>> 0);
+      later(seconds, () => corrupt('garbage', () => Buffer.from(Array.from({ length: bytes }, () => rng.int(0, 255)))));
+    }
+    if (f.malformedFrame) {
+      // An orderStatus (3) that ends after its order id: a decoder runs out of fields.
+      later(f.malformedFrame.seconds, () => corrupt('malformed-frame', () => encodeFrame(['3', '0']), () => ['3', '0']));
+    }
+    if (f.oversizedFrame) {
+      later(f.oversizedFrame.seconds, () =>
+        corrupt(
+          'oversized-frame',
+          () => {
+            const b = Buffer.alloc(4 + 1024, 0x41);
+            b.writeUInt32BE(MAX_FRAME_BYTES + 1, 0);
+            return b;
+          },
+          () => [`length ${MAX_FRAME_BYTES + 1}`, '1024 bytes of "A"'],
+        ),
+      );
     }
   }
 }

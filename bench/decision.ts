@@ -1,0 +1,190 @@
+// Decision latency on the real path: the simulator (its own process) sends a completed
+// 5-second bar -> TCP -> BrokerClient's bar stream -> TradingSession (cycle clock, features,
+// policy, sizing, risk checks, journal fsync'ed before the order) -> broker.placeOrder ->
+// pacer -> TCP -> the simulator reads the placeOrder bytes. Both ends are timestamped in the
+// simulator process (sim tap, monotonic clock): "bar sent" when it writes the realtimeBar,
+// "order received" when the chunk holding the placeOrder arrives. 10 symbols, 5-second cycles,
+// a policy with the default model's shape that trades every decision (bench/toggleModel.ts),
+// paper mode, default broker settings (pacer included), journal on the local disk.
+import fs, { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSessionConfig } from '../src/extension/session/sessionConfig';
+import { TradingSession } from '../src/extension/session/tradingSession';
+import { round, summary, type Bench, type BenchResult } from './lib';
+import { SimProcess } from './simProcess';
+import { writeToggleModel } from './toggleModel';
+
+export const SYMBOLS = ['NVDA', 'MSFT', 'AAPL', 'AMZN', 'GOOGL', 'META', 'TSLA', 'AMD', 'INTC', 'JPM'];
+/** Wednesday 2024-03-13 10:00 New York: regular hours for the whole run. */
+const START = Date.UTC(2024, 2, 13, 14, 0, 0);
+
+export interface DecisionSample {
+  symbol: string;
+  cycle: number;
+  /** position of the symbol's order in its cycle (1 = first sent) */
+  rank: number;
+  ms: number;
+  /** the simulator's first answer (openOrder/orderStatus) after the order arrived, ms */
+  simAnswerMs?: number;
+  /** arrival at the simulator, ns (monotonic) */
+  at: bigint;
+}
+
+/** Blocking fsyncs on this thread while a session runs (count, time): the journal's cost on the event loop. */
+function watchFsync(): { stop(): { count: number; ms: number[] } } {
+  const original = fs.fsyncSync;
+  const ms: number[] = [];
+  fs.fsyncSync = (fd: number) => {
+    const t0 = process.hrtime.bigint();
+    try {
+      original(fd);
+    } finally {
+      ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  };
+  return {
+    stop: () => {
+      fs.fsyncSync = original;
+      return { count: ms.length, ms };
+    },
+  };
+}
+
+export async function measureDecisions(
+  cycles: number,
+  speed: number,
+  journalRoot?: string,
+): Promise<{ samples: DecisionSample[]; decisions: number; orders: number; result: string; wallMs: number; fsync: { count: number; ms: number[] } }> {
+  const dir = mkdtempSync(join(journalRoot ?? tmpdir(), 'bench-decision-'));
+  const sim = await SimProcess.start({ speed, startMs: START, seed: 7 }, true);
+  try {
+    const modelDir = writeToggleModel(dir);
+    const config = parseSessionConfig({
+      port: String(sim.port),
+      clientId: '31',
+      symbols: SYMBOLS.join(','),
+      cycleSeconds: '5',
+      cycles: String(cycles),
+      mode: 'paper',
+      modelDir,
+      journalDir: join(dir, 'journal'),
+      maxOrdersPerMinute: '10000',
+    });
+    const session = new TradingSession({ config });
+    let decisions = 0;
+    session.on('decision', () => decisions++);
+    /** cycle number -> start of the bar that closes it (epoch s, as on the wire) */
+    const cycleBar = new Map<number, number>();
+    session.on('cycle-start', (e) => cycleBar.set(e.cycle, Math.round(e.barTime / 1000)));
+    const t0 = Date.now();
+    const watch = watchFsync();
+    const result = await session.run().finally(() => undefined);
+    const fsync = watch.stop();
+    const wallMs = Date.now() - t0;
+    const taps = await sim.taps();
+    // bar reqId -> symbol, then per symbol the bars sent in time order
+    const barSent = new Map<string, bigint>();
+    for (const b of taps.bars) {
+      const symbol = taps.barSymbols[`${b.clientId}:${b.reqId}`];
+      if (symbol) barSent.set(`${symbol}@${b.time}`, BigInt(b.at));
+    }
+    const answers = new Map(taps.answers.map((a) => [a.orderId, BigInt(a.at)]));
+    const samples: DecisionSample[] = [];
+    const byCycle = new Map<string, DecisionSample[]>();
+    for (const o of taps.orders) {
+      // ibkrai:<session>:<cycle>:<symbol>[:kind]
+      const [, , cycleText, symbol] = o.orderRef.split(':');
+      if (!symbol) continue;
+      const at = BigInt(o.at);
+      // The bar that closed the order's cycle, for its symbol.
+      const barTime = cycleBar.get(Number(cycleText));
+      const sentAt = barTime === undefined ? undefined : barSent.get(`${symbol}@${barTime}`);
+      if (sentAt === undefined) continue;
+      const answer = answers.get(o.orderId);
+      const s: DecisionSample = { symbol, cycle: Number(cycleText), rank: 0, ms: Number(at - sentAt) / 1e6, at, ...(answer !== undefined ? { simAnswerMs: Number(answer - at) / 1e6 } : {}) };
+      samples.push(s);
+      const key = cycleText!;
+      const list = byCycle.get(key) ?? [];
+      list.push(s);
+      byCycle.set(key, list);
+    }
+    for (const list of byCycle.values()) list.forEach((s, i) => (s.rank = i + 1));
+    return { samples, decisions, orders: taps.orders.length, result: `${result.status}: ${result.reason}`, wallMs, fsync };
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
+  const cycles = smoke ? 8 : quick ? 16 : 110;
+  const speed = 10;
+  const m = await measureDecisions(cycles, speed);
+  const r = (x: number) => round(x, 2);
+  const a = analyse(m.samples);
+  const fsyncs = summary(m.fsync.ms);
+  // The same on a RAM disk: what the journal's fsync (the disk) adds. Full runs only.
+  const shm = !quick && existsSync('/dev/shm') ? analyse((await measureDecisions(60, speed, '/dev/shm')).samples) : undefined;
+  return {
+    figures: [
+      { key: 'decisionLatencyP50Ms', value: r(a.all.p50), unit: 'ms', what: `bar sent -> placeOrder bytes at the simulator, ${a.n} orders of ${m.decisions} decisions, 10 symbols, each decision an order` },
+      { key: 'decisionLatencyP99Ms', value: r(a.all.p99), unit: 'ms', goal: { op: '<=', value: 2 }, what: 'the same, p99' },
+      { key: 'decisionLatencyFirstOrderP99Ms', value: r(a.ranks[0]!.p99), unit: 'ms', what: "p99 of each cycle's first order (one symbol trading)" },
+      { key: 'decisionLatencyFirst5P99Ms', value: r(a.first5.p99), unit: 'ms', what: "p99 of each cycle's first 5 orders (inside the pacer's 5 per 100 ms)" },
+    ],
+    details: {
+      cycles,
+      speed,
+      decisions: m.decisions,
+      ordersAtSimulator: m.orders,
+      session: m.result,
+      wallMs: m.wallMs,
+      all: mapRound(a.all),
+      first5: mapRound(a.first5),
+      byRank: a.ranks.map((x, i) => ({ rank: i + 1, ...mapRound(x) })),
+      betweenOrdersMs: mapRound(a.gap),
+      simAnswerMs: mapRound(a.simAnswer),
+      clientAfterAnswerMs: mapRound(a.client),
+      blockingFsyncs: { count: m.fsync.count, perOrder: round(m.fsync.count / Math.max(1, m.orders), 2), ms: mapRound(fsyncs) },
+      ...(shm ? { journalOnRamDisk: { all: mapRound(shm.all), byRank: shm.ranks.map((x, i) => ({ rank: i + 1, ...mapRound(x) })), betweenOrdersMs: mapRound(shm.gap) } } : {}),
+    },
+    notes: [
+      `${cycles} cycles of 5 s market time at simulator speed ${speed} (a cycle every ${5000 / speed} ms of wall time), 10 symbols, every decision an order (a policy with the default model's features and shape that buys when flat and sells when long, bench/toggleModel.ts); the first 3 cycles are warm-up and not counted. ${m.decisions} decisions, ${m.orders} orders reached the simulator; session ${m.result}.`,
+      "Per order: from the simulator writing the symbol's completed bar to the simulator reading the order's bytes (both timestamped in the simulator process on the monotonic clock). A cycle starts when all 10 bars are in; the session decides and places the symbols one after another, each after TWS acknowledged the one before; the broker's pacer lets 5 messages go per 100 ms, so orders 6 to 10 of a cycle wait for the next 100 ms window by design (TWS allows 50 messages a second).",
+      `By the order's place in its cycle (median / p99 ms): ${a.ranks.map((x, i) => `#${i + 1} ${r(x.p50)}/${r(x.p99)}`).join(', ')}.`,
+      `Between two consecutive orders of a cycle (first five): median ${r(a.gap.p50)} ms, of which the simulator takes ${r(a.simAnswer.p50)} ms to answer the first (openOrder/orderStatus written) and the client ${r(a.client.p50)} ms from that answer to the next order's bytes: decoding and recording TWS's answer to the previous order (openOrder and orderStatus for PreSubmitted, Submitted and Filled, execDetails, commissionReport, account updates), the next decision, the intent's fsync, the send.`,
+      `Blocking fsyncs of the journal on the event loop: ${m.fsync.count} for ${m.orders} orders (${round(m.fsync.count / Math.max(1, m.orders), 2)} per order), median ${r(fsyncs.p50)} ms, p99 ${r(fsyncs.p99)} ms each.`,
+      ...(shm
+        ? [`With the journal on a RAM disk (/dev/shm, 60 cycles): p50 ${r(shm.all.p50)} ms, p99 ${r(shm.all.p99)} ms; first order of a cycle median/p99 ${r(shm.ranks[0]!.p50)}/${r(shm.ranks[0]!.p99)} ms; between orders ${r(shm.gap.p50)} ms. The difference to the figures above is the disk's fsync.`]
+        : []),
+    ],
+  };
+};
+
+function analyse(samples: DecisionSample[]) {
+  // The first cycles warm up V8 and onnxruntime: dropped.
+  const warm = samples.filter((s) => s.cycle > 3);
+  const all = summary(warm.map((s) => s.ms));
+  const ranks = Array.from({ length: SYMBOLS.length }, (_, i) => summary(warm.filter((s) => s.rank === i + 1).map((s) => s.ms)));
+  const first5 = summary(warm.filter((s) => s.rank <= 5).map((s) => s.ms));
+  // Where the time between two orders of a cycle goes: the simulator answering the first
+  // (openOrder/orderStatus written) and the client from that answer to the next order's bytes.
+  const simAnswer = summary(warm.flatMap((s) => (s.simAnswerMs !== undefined ? [s.simAnswerMs] : [])));
+  const gaps: number[] = [];
+  const clientAfterAnswer: number[] = [];
+  const byCycle = new Map<number, DecisionSample[]>();
+  for (const s of warm) byCycle.set(s.cycle, [...(byCycle.get(s.cycle) ?? []), s]);
+  for (const list of byCycle.values()) {
+    for (let i = 1; i < Math.min(list.length, 5); i++) {
+      const gap = Number(list[i]!.at - list[i - 1]!.at) / 1e6;
+      gaps.push(gap);
+      if (list[i - 1]!.simAnswerMs !== undefined) clientAfterAnswer.push(gap - list[i - 1]!.simAnswerMs!);
+    }
+  }
+  return { n: warm.length, all, ranks, first5, simAnswer, gap: summary(gaps), client: summary(clientAfterAnswer) };
+}
+
+function mapRound(s: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v, 3)]));
+}

@@ -1,0 +1,66 @@
+// The host side of the panel's messages, without vscode: what a message from the webview
+// may do. Only the exact messages of protocol.ts pass (validate.ts); `ready` asks for a
+// snapshot; an action becomes the command of the same name, i.e. the very handler the
+// Command Palette runs, with its Workspace Trust check, configuration validation, live-mode
+// confirmation and risk checks. There is no message that places, changes or sizes an order.
+// Everything else is dropped and described (safely) for the log. Fuzzed as such.
+import type { PanelAction } from '../../webview/protocol';
+import { isWebviewToHost } from '../../webview/validate';
+import { Commands } from './commandIds';
+
+/** Panel buttons -> commands (the same handlers as the Command Palette). */
+export const ACTION_COMMANDS: Readonly<Record<PanelAction, string>> = {
+  connect: Commands.connect,
+  disconnect: Commands.disconnect,
+  startSession: Commands.startSession,
+  stopSession: Commands.stopSession,
+  killSwitch: Commands.killSwitch,
+  runChecks: Commands.runChecks,
+  copyChecksReport: Commands.copyChecksReport,
+  runBacktest: Commands.backtest,
+  openBacktestReport: Commands.openBacktestReport,
+  startSimulator: Commands.startSimulator,
+  showLog: Commands.showLog,
+};
+
+export type PanelMessageRoute =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'command'; readonly action: PanelAction; readonly command: string }
+  | { readonly kind: 'dropped'; readonly preview: string };
+
+/** What the host does with one message from the webview. Never throws. */
+export function routeWebviewMessage(m: unknown): PanelMessageRoute {
+  let valid: boolean;
+  try {
+    valid = isWebviewToHost(m);
+  } catch {
+    valid = false;
+  }
+  if (!valid) return { kind: 'dropped', preview: describeMessage(m) };
+  const msg = m as { type: 'ready' } | { type: 'action'; action: PanelAction };
+  if (msg.type === 'ready') return { kind: 'ready' };
+  return { kind: 'command', action: msg.action, command: ACTION_COMMANDS[msg.action] };
+}
+
+/**
+ * At most `max` characters describing any value a webview can post (structured clone:
+ * cycles, BigInt, typed arrays, Maps...). JSON.stringify alone throws on some of them.
+ */
+export function describeMessage(m: unknown, max = 200): string {
+  let text: string;
+  try {
+    const seen = new WeakSet<object>();
+    text =
+      JSON.stringify(m, (_k, v: unknown) => {
+        if (typeof v === 'bigint') return `${v}n`;
+        if (typeof v === 'object' && v !== null) {
+          if (seen.has(v)) return '[cycle]';
+          seen.add(v);
+        }
+        return v;
+      }) ?? String(m);
+  } catch {
+    text = Object.prototype.toString.call(m);
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

@@ -1,0 +1,90 @@
+// The session process killed with SIGKILL mid-order, twice, and restarted on its journal
+// each time, while TWS delivers order events out of order and twice and splits every fill
+// in three: `npm run session` as a real child process against the simulator. The restarts
+// resume the same session, reconcile with TWS (open orders, executions made while the
+// process was dead), never send an orderRef twice, and journal every execution once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Journal, type JournalLine } from '../../src/extension/session/journal';
+import { waitFor } from '../helpers/simHarness';
+import { linesOf, ROOT, startSim, tempDir, testModel, WED_10AM_NY } from '../integration/session/sessionFixture';
+import { checkNoLoss } from './support/checks';
+import { Figures } from './support/figures';
+import { flatPrices } from './support/sessions';
+
+const figures = new Figures(__filename);
+
+interface Child {
+  proc: ChildProcess;
+  out: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function session(args: string[]): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'session', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: string[] = [];
+  proc.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000);
+  void exit.then(() => clearTimeout(timer));
+  return { proc, out, exit };
+}
+
+function journalLines(dir: string): JournalLine[] {
+  if (!existsSync(dir)) return [];
+  const f = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+  return f.length ? Journal.read(join(dir, f[0]!)) : [];
+}
+
+test('SIGKILL mid-order twice (cycles 3 and 6) under shuffled, duplicated, partial fills: each restart reconciles; no orderRef twice, no fill lost', async () => {
+  const clientId = 401;
+  const fx = await startSim({ speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices(), tickMs: 150, faultSpecs: ['shuffle-order-events:200', 'duplicate-order-events', 'partial-fills:3', 'pacing'] });
+  const dir = join(tempDir('reliability-kill-'), 'journal');
+  const args = ['--host', '127.0.0.1', '--port', String(fx.sim.port), '--client-id', String(clientId), '--symbols', 'NVDA,MSFT', '--cycle', '60', '--cycles', '9', '--mode', 'paper', '--model', testModel('toggle'), '--journal', dir, '--capital', '20000'];
+  try {
+    const killedAt: string[] = [];
+    for (const cycle of [3, 6]) {
+      const run = session(args);
+      // Killed as soon as an order of this cycle is journaled: its fills are still to come.
+      await waitFor(
+        () => {
+          const intent = journalLines(dir).find((l) => l.type === 'intent' && Number((l as Record<string, unknown>).cycle) >= cycle && !killedAt.includes(String((l as Record<string, unknown>).orderRef)));
+          if (!intent) return false;
+          run.proc.kill('SIGKILL');
+          killedAt.push(String((intent as Record<string, unknown>).orderRef));
+          return true;
+        },
+        60_000,
+        `an order of cycle ${cycle} in the journal`,
+      );
+      const e = await run.exit;
+      assert.equal(e.signal, 'SIGKILL', run.out.join(''));
+      assert.equal(linesOf(journalLines(dir), 'session-end').length, 0);
+      await waitFor(() => fx.sim.client(clientId) === undefined, 5000, 'TWS noticed the dead socket');
+    }
+    const last = session(args);
+    const e = await last.exit;
+    assert.equal(e.code, 0, last.out.join(''));
+
+    const journal = journalLines(dir);
+    assert.equal(readdirSync(dir).length, 1, 'one session, one journal');
+    assert.equal(linesOf(journal, 'session-resume').length, 2);
+    assert.equal(linesOf(journal, 'reconcile').filter((l) => l.trigger === 'restart').length, 2, 'reconciled at each restart');
+    assert.deepEqual(linesOf(journal, 'cycle-start').map((l) => Number(l.cycle)), [1, 2, 3, 4, 5, 6, 7, 8, 9], 'no cycle decided twice');
+    // The orders journaled just before each kill: sent once and adopted, or never sent and closed - never resent.
+    for (const ref of killedAt) {
+      const sent = fx.records().filter((l) => l.dir === 'in' && l.name === 'placeOrder' && l.order?.orderRef === ref).length;
+      const closedUnsent = linesOf(journal, 'order-status').some((l) => l.orderRef === ref && l.state === 'not-at-tws');
+      assert.ok((sent === 1 && !closedUnsent) || (sent === 0 && closedUnsent), `${ref}: sent ${sent}, closed unsent ${closedUnsent}`);
+    }
+    const checked = checkNoLoss(fx, journal, clientId);
+    assert.equal(linesOf(journal, 'session-end')[0]!.summary.restarts, 2);
+    figures.fault('SIGKILL mid-order, restarted on the journal (x2)', { ...checked, recoveries: 2 });
+  } finally {
+    await fx.stop();
+  }
+});
