@@ -2,8 +2,10 @@
 // 5-second bar -> TCP -> BrokerClient's bar stream -> TradingSession (cycle clock, features,
 // policy, sizing, risk checks, journal fsync'ed before the order) -> broker.placeOrder ->
 // pacer -> TCP -> the simulator reads the placeOrder bytes. Both ends are timestamped in the
-// simulator process (sim tap, monotonic clock): "bar sent" when it writes the realtimeBar,
-// "order received" when the chunk holding the placeOrder arrives. 10 symbols, 5-second cycles,
+// simulator's doorstep by a relay process in front of it (bench/wireTapChild.ts, monotonic
+// clock): "bar sent" when the realtimeBar leaves the simulator through it, "order received"
+// when the placeOrder reaches it. (Stamping inside the simulator counted the time its event
+// loop spent answering earlier orders of the cycle before it read the next ones.) 10 symbols, 5-second cycles,
 // a policy with the default model's shape that trades every decision (bench/toggleModel.ts),
 // paper mode, default broker settings (pacer included), journal on the local disk.
 import fs, { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { parseSessionConfig } from '../src/extension/session/sessionConfig';
 import { TradingSession } from '../src/extension/session/tradingSession';
 import { round, summary, type Bench, type BenchResult } from './lib';
 import { SimProcess } from './simProcess';
+import { WireTap } from './wireTap';
 import { writeToggleModel } from './toggleModel';
 
 export const SYMBOLS = ['NVDA', 'MSFT', 'AAPL', 'AMZN', 'GOOGL', 'META', 'TSLA', 'AMD', 'INTC', 'JPM'];
@@ -57,11 +60,12 @@ export async function measureDecisions(
   journalRoot?: string,
 ): Promise<{ samples: DecisionSample[]; decisions: number; orders: number; result: string; wallMs: number; fsync: { count: number; ms: number[] } }> {
   const dir = mkdtempSync(join(journalRoot ?? tmpdir(), 'bench-decision-'));
-  const sim = await SimProcess.start({ speed, startMs: START, seed: 7 }, true);
+  const sim = await SimProcess.start({ speed, startMs: START, seed: 7 });
+  const tap = await WireTap.start(sim.port);
   try {
     const modelDir = writeToggleModel(dir);
     const config = parseSessionConfig({
-      port: String(sim.port),
+      port: String(tap.port),
       clientId: '31',
       symbols: SYMBOLS.join(','),
       cycleSeconds: '5',
@@ -82,7 +86,7 @@ export async function measureDecisions(
     const result = await session.run().finally(() => undefined);
     const fsync = watch.stop();
     const wallMs = Date.now() - t0;
-    const taps = await sim.taps();
+    const taps = await tap.taps();
     // bar reqId -> symbol, then per symbol the bars sent in time order
     const barSent = new Map<string, bigint>();
     for (const b of taps.bars) {
@@ -112,6 +116,7 @@ export async function measureDecisions(
     for (const list of byCycle.values()) list.forEach((s, i) => (s.rank = i + 1));
     return { samples, decisions, orders: taps.orders.length, result: `${result.status}: ${result.reason}`, wallMs, fsync };
   } finally {
+    tap.stop();
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -177,6 +177,15 @@ test('the disk fills up mid-session (writes get ENOSPC from /dev/full): trading 
           throw err;
         }
       },
+      appendDurable(type, data) {
+        if (++lines === 40) (j as unknown as { fd: number }).fd = openSync('/dev/full', 'a');
+        try {
+          return j.appendDurable(type, data);
+        } catch (err) {
+          failedAt ||= Date.now();
+          throw err;
+        }
+      },
       close: () => j.close(),
     };
   };

@@ -51,6 +51,7 @@ export class AccountService {
   readonly positions = new Observable<ReadonlyMap<string, Position>>(new Map());
   readonly positionUpdates = new Stream<Position>();
   readonly snapshot = new Observable<AccountSnapshot | undefined>(undefined);
+  private publishQueued = false;
   private staging: Map<string, Position> | undefined;
   private values: Record<string, string> = {};
   private portfolio = new Map<number, PortfolioItem>();
@@ -80,12 +81,12 @@ export class AccountService {
       if (v.account && gw.session && v.account !== gw.session.accountId) return;
       this.values[v.currency && v.currency !== '' ? `${v.key}:${v.currency}` : v.key] = v.value;
       if (!this.values[v.key] || v.currency === '' || v.currency === this.values.Currency || v.currency === 'BASE') this.values[v.key] = v.value;
-      this.publish();
+      this.publishSoon();
     });
     hub.on('portfolio', (item) => {
       if (item.account && gw.session && item.account !== gw.session.accountId) return;
       if (item.contract.conId) this.portfolio.set(item.contract.conId, item);
-      this.publish();
+      this.publishSoon();
     });
     hub.on('accountDownloadEnd', (account) => {
       this.publish();
@@ -243,7 +244,21 @@ export class AccountService {
     }
   }
 
+  /**
+   * TWS sends account values in bursts (dozens after every fill, each its own message): one
+   * snapshot per burst, built once the messages decoded together are all in (a microtask),
+   * instead of a copy of every value per message.
+   */
+  private publishSoon(): void {
+    if (this.publishQueued) return;
+    this.publishQueued = true;
+    queueMicrotask(() => {
+      if (this.publishQueued) this.publish();
+    });
+  }
+
   private publish(): void {
+    this.publishQueued = false;
     const account = this.gw.session?.accountId ?? this.values.AccountCode ?? '';
     const n = (k: string) => {
       const v = Number(this.values[k]);

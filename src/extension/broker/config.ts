@@ -56,7 +56,7 @@ export interface BrokerConfig {
   timeouts?: Partial<Timeouts>;
   heartbeat?: Partial<HeartbeatOptions>;
   reconnect?: Partial<ReconnectOptions>;
-  /** Outgoing message rules (default <= 45 msg/s, <= 5 per 100 ms). */
+  /** Outgoing message rules (default <= 45 msg/s, <= 15 per 100 ms). */
   messageRules?: RateRule[];
   historicalRules?: Partial<HistoricalRules>;
   /** On 354 (not subscribed) switch to delayed data (reqMarketDataType 3) and resubscribe. Default true. */

@@ -69,6 +69,9 @@ const TICKS: Record<number, { kind: TickKind; delayed: boolean }> = {
 let linkSeq = 0;
 
 /** @stoqey/ib's texts for messages its decoder could not read (all code 505). */
+/** Decoding time after which socket reads pause for a turn of the event loop (see yieldReads). */
+const READ_SLICE_MS = 4;
+
 const LIBRARY_DECODE_ERROR = /^(Underrun error on |Decoding error on |No parser implementation found for token)/;
 
 /** An event whose values cannot come from a working TWS (thrown by the mappers, turned into a protocol fault). */
@@ -133,6 +136,8 @@ export class IbLink {
    */
   receive(data: Buffer): void {
     if (this.closed || this.faultReason !== undefined) return;
+    // Bytes from TWS prove it alive (the heartbeat's clock): once per chunk, not per message.
+    this.emit('received');
     let frames: Buffer;
     try {
       frames = this.inbound.push(data);
@@ -141,12 +146,48 @@ export class IbLink {
       return;
     }
     if (frames.length === 0) return;
+    const sliceStart = this.sliceStart ?? this.startSlice();
     try {
       this.deliver(frames);
     } catch (err) {
       const ids = [...new Set(InboundFrames.messageIds(frames))];
       this.protocolFault(`the TWS API decoder failed on message ${ids.length === 1 ? ids[0] : `${ids.join(' or ')}`}: ${err instanceof Error ? err.message : String(err)}`);
+      return;
     }
+    if (Date.now() - sliceStart >= READ_SLICE_MS) this.yieldReads();
+  }
+
+  /** Start of the current run of socket reads without a turn of the event loop. */
+  private sliceStart: number | undefined;
+
+  private startSlice(): number {
+    const now = Date.now();
+    this.sliceStart = now;
+    setImmediate(() => (this.sliceStart = undefined));
+    return now;
+  }
+
+  /**
+   * libuv reads a busy socket up to 32 times (2 MB) before the event loop moves on: under a
+   * quote flood that was 400 ms with no timer, no UI message and no heartbeat (bench/ingest.ts).
+   * After READ_SLICE_MS of decoding, reading pauses until the event loop has turned.
+   */
+  private yieldReads(): void {
+    const socket = this.socket();
+    if (!socket || this.readsPaused) return;
+    this.readsPaused = true;
+    socket.pause();
+    setImmediate(() => {
+      this.readsPaused = false;
+      if (!this.closed) socket.resume();
+    });
+  }
+
+  private readsPaused = false;
+
+  private socket(): { pause(): unknown; resume(): unknown; setNoDelay(on: boolean): unknown } | undefined {
+    const s = (this.ib as unknown as { controller?: { socket?: { client?: { pause?: unknown; resume?: unknown; setNoDelay?: unknown } } } }).controller?.socket?.client;
+    return s && typeof s.pause === 'function' && typeof s.resume === 'function' && typeof s.setNoDelay === 'function' ? (s as ReturnType<IbLink['socket']>) : undefined;
   }
 
   /**
@@ -199,8 +240,8 @@ export class IbLink {
    * this reaches into it, and logs a warning if the library's internals changed.
    */
   private disableNagle(): void {
-    const socket = (this.ib as unknown as { controller?: { socket?: { client?: { setNoDelay?: (on: boolean) => unknown } } } }).controller?.socket?.client;
-    if (socket && typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
+    const socket = this.socket();
+    if (socket) socket.setNoDelay(true);
     else this.log('warn', `link ${this.id}: could not set TCP_NODELAY on the @stoqey/ib socket (library internals changed?); messages may be delayed by Nagle's algorithm`);
   }
 
@@ -218,9 +259,12 @@ export class IbLink {
     }
   }
 
-  private emit<K extends keyof LinkEventMap>(event: K, ...args: LinkEventMap[K]): void {
+  private emit<K extends keyof LinkEventMap>(event: K, ...args: LinkEventMap[K]): void;
+  // Forwards its own arguments (no rest array, no spread): this runs for every message.
+  private emit(): void {
     if (this.closed) return;
-    this.hub.emit(event, ...args);
+    // eslint-disable-next-line prefer-rest-params
+    (this.hub.emit as (...a: unknown[]) => void).apply(this.hub, arguments as unknown as unknown[]);
   }
 
   /**
@@ -229,13 +273,17 @@ export class IbLink {
    * is thrown into the decoder.
    */
   private on(event: EventName, fn: (...args: any[]) => void): void {
-    (this.ib as unknown as { on(e: string, l: (...a: any[]) => void): void }).on(event, (...args: any[]) => {
-      if (this.closed || this.faultReason !== undefined) return;
+    // A plain function forwarding `arguments` (no rest array, no spread) for every message.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const link = this;
+    (this.ib as unknown as { on(e: string, l: (...a: any[]) => void): void }).on(event, function (this: unknown) {
+      if (link.closed || link.faultReason !== undefined) return;
       try {
-        fn(...args);
+        // eslint-disable-next-line prefer-rest-params, prefer-spread
+        fn.apply(undefined, arguments as unknown as any[]);
       } catch (err) {
-        if (err instanceof MalformedEvent) this.protocolFault(`TWS sent a malformed ${event} message: ${err.message}`);
-        else this.log('error', `link ${this.id}: handling ${event} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        if (err instanceof MalformedEvent) link.protocolFault(`TWS sent a malformed ${event} message: ${err.message}`);
+        else link.log('error', `link ${link.id}: handling ${event} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       }
     });
   }
@@ -244,7 +292,6 @@ export class IbLink {
     this.on(EventName.sent, (tokens: unknown[]) => {
       if (Array.isArray(tokens) && tokens[0] === 'API\0') this.emit('tcpConnected');
     });
-    this.on(EventName.received, () => this.emit('received'));
     this.on(EventName.server, (version: number, time: string) => this.emit('server', version, String(time ?? '')));
     this.on(EventName.disconnected, () => this.emit('disconnected'));
     this.on(EventName.nextValidId, (id: number) => {
@@ -352,7 +399,7 @@ export class IbLink {
       if (!t) return;
       const v = num(value);
       if (v === undefined) return;
-      this.emit('tick', reqId, { kind: t.kind, value: v, delayed: t.delayed });
+      this.emit('tick', reqId, t.kind, v, t.delayed);
     };
     this.on(EventName.tickPrice, (reqId: number, field: number, value: number) => tick(reqId, field, value));
     this.on(EventName.tickSize, (reqId: number, field: number, value: number) => tick(reqId, field, value));

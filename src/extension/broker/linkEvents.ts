@@ -95,12 +95,6 @@ export interface ExecFilter {
 export type TickKind =
   | 'bid' | 'ask' | 'last' | 'bidSize' | 'askSize' | 'lastSize' | 'volume' | 'open' | 'high' | 'low' | 'close' | 'lastTimestamp';
 
-export interface TickEvent {
-  kind: TickKind;
-  value: number;
-  delayed: boolean;
-}
-
 export type LinkEventMap = {
   /** The TCP connection is up and the `API` handshake has been written. */
   tcpConnected: [];
@@ -134,7 +128,8 @@ export type LinkEventMap = {
   accountSummaryEnd: [reqId: number];
   pnl: [reqId: number, daily: number, unrealized: number | undefined, realized: number | undefined];
   pnlSingle: [reqId: number, position: number, daily: number, unrealized: number | undefined, realized: number | undefined, value: number];
-  tick: [reqId: number, tick: TickEvent];
+  /** A price, size or time tick; `delayed`: from delayed market data. (Plain arguments: no object per tick.) */
+  tick: [reqId: number, kind: TickKind, value: number, delayed: boolean];
   tickSnapshotEnd: [reqId: number];
   marketDataType: [reqId: number, type: number];
   realtimeBar: [reqId: number, bar: Bar];

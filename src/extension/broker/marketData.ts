@@ -7,7 +7,7 @@ import type { ContractService } from './contracts';
 import { describeContract } from './contracts';
 import { BrokerError, TimeoutError, failsRequest } from './errors';
 import type { Gateway } from './gateway';
-import type { TickEvent } from './linkEvents';
+import type { TickKind } from './linkEvents';
 import { Observable, Stream } from './observable';
 import type { BrokerContract, Quote } from './types';
 
@@ -63,12 +63,12 @@ function nextQuote(q: Quote, at: number): Quote {
   return n;
 }
 
-export function applyTick(q: Quote, t: TickEvent, at: number): Quote {
+export function applyTick(q: Quote, kind: TickKind, value: number, delayed: boolean, at: number): Quote {
   const next = nextQuote(q, at);
-  if (t.delayed) next.delayed = true;
-  if (t.kind === 'lastTimestamp') next.lastTimestamp = t.value * 1000;
-  else if ((t.kind === 'bid' || t.kind === 'ask' || t.kind === 'last') && t.value === -1) delete next[t.kind];
-  else next[t.kind] = t.value;
+  if (delayed) next.delayed = true;
+  if (kind === 'lastTimestamp') next.lastTimestamp = value * 1000;
+  else if ((kind === 'bid' || kind === 'ask' || kind === 'last') && value === -1) delete next[kind];
+  else next[kind] = value;
   return next;
 }
 
@@ -87,16 +87,16 @@ export class MarketDataService {
     private readonly contracts: ContractService,
   ) {
     const hub = gw.hub;
-    hub.on('tick', (reqId, t) => {
+    hub.on('tick', (reqId, kind, value, delayed) => {
       const at = gw.clock.now();
       const snap = this.snapshots.get(reqId);
       if (snap) {
-        this.snapshots.set(reqId, applyTick(snap, t, at));
+        this.snapshots.set(reqId, applyTick(snap, kind, value, delayed, at));
         return;
       }
       const s = this.byReqId.get(reqId);
       if (!s) return;
-      const q = applyTick(s.quote.value ?? emptyQuote(s.contract, at), t, at);
+      const q = applyTick(s.quote.value ?? emptyQuote(s.contract, at), kind, value, delayed, at);
       s.quote.set(q);
       s.updates.emit(q);
     });

@@ -8,7 +8,8 @@
 //                                        load, the network, a busy host - its one-second
 //                                        window still never holds more than 50; sustained
 //                                        rate 33/s, plenty for a trading session);
-//   at most 5 messages in any 100 ms    (no bursts: the messages of a second are spread).
+//   at most 15 messages in any 100 ms   (a cycle's orders for up to 15 symbols leave at
+//                                        once; a start-up burst of 45 is still spread).
 // This is the only queue (see LIBRARY_MAX_REQ_PER_SEC) and its length is a metric.
 //
 // HistoricalPacer: IBKR's historical-data rules, applied before a request reaches the
@@ -29,7 +30,7 @@ export interface RateRule {
 export const TWS_MESSAGE_RULES: readonly RateRule[] = [
   { limit: 45, windowMs: 1000 },
   { limit: 50, windowMs: 1500 },
-  { limit: 5, windowMs: 100 },
+  { limit: 15, windowMs: 100 },
 ];
 
 /**
@@ -38,7 +39,7 @@ export const TWS_MESSAGE_RULES: readonly RateRule[] = [
  * fire late (a busy event loop) it holds messages the pacer already released and then lets
  * them go in a bunch (measured: 70 ms held, then 3 at once) - the bunches that made the
  * simulator count more than 50 in a second under load. So it is set
- * where the pacer's 5 per 100 ms can never reach it: the pacer is the only queue, and the
+ * where the pacer's 15 per 100 ms can never reach it: the pacer is the only queue, and the
  * library's limiter is left as a flood guard only.
  */
 export const LIBRARY_MAX_REQ_PER_SEC = 1000;

@@ -110,6 +110,12 @@ export function zoneOffsetMs(utcMs: number, timeZone: string): number {
   return seg.offsets[i]!;
 }
 
+/** Minutes after local midnight in `timeZone` (zonedTime(...).minuteOfDay without the date parts). */
+export function minuteOfDay(utcMs: number, timeZone: string): number {
+  const local = utcMs + zoneOffsetMs(utcMs, timeZone);
+  return Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS);
+}
+
 export function zonedTime(utcMs: number, timeZone: string): ZonedTime {
   const d = new Date(utcMs + zoneOffsetMs(utcMs, timeZone));
   const year = d.getUTCFullYear();

@@ -6,7 +6,7 @@ import type { BarSeries } from '../policy/bars';
 import { oneBarLogReturns, type PortfolioState } from '../policy/features';
 import type { LoadedModel } from '../policy/modelLoader';
 import type { PolicyStep } from '../policy/policyStep';
-import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
+import { minuteOfDay, US_REGULAR_HOURS } from '../common/marketHours';
 import type { AccountView, RiskEngine, RiskRule, RiskVerdict } from './riskEngine';
 import { orderQuantity, targetQuantity, type SizingRule } from './sizing';
 import type { OrderKind } from './orderRef';
@@ -95,23 +95,37 @@ export interface DecisionInput {
   readonly hold?: { readonly rule: SessionRule | 'orderWorking'; readonly reason: string };
 }
 
-/** Bars as the columns the feature pipeline reads. */
+/** Bars as the columns the feature pipeline reads (one pass: it runs for every symbol of every cycle). */
 export function seriesFromBars(symbol: string, bars: readonly Bar[], barSeconds: number): BarSeries {
   const n = bars.length;
-  const col = (f: (b: Bar) => number) => Float64Array.from(bars, f);
-  const time = col((b) => b.time);
-  const close = col((b) => b.close);
-  const closeMinute = Float64Array.from(bars, (b) => zonedTime(b.time + barSeconds * 1000, US_REGULAR_HOURS.timeZone).minuteOfDay);
+  const time = new Float64Array(n);
+  const open = new Float64Array(n);
+  const high = new Float64Array(n);
+  const low = new Float64Array(n);
+  const close = new Float64Array(n);
+  const volume = new Float64Array(n);
+  const closeMinute = new Float64Array(n);
+  const zone = US_REGULAR_HOURS.timeZone;
+  for (let i = 0; i < n; i++) {
+    const b = bars[i]!;
+    time[i] = b.time;
+    open[i] = b.open;
+    high[i] = b.high;
+    low[i] = b.low;
+    close[i] = b.close;
+    volume[i] = b.volume;
+    closeMinute[i] = minuteOfDay(b.time + barSeconds * 1000, zone);
+  }
   return {
     symbol,
     source: 'TWS bars',
     length: n,
     time,
-    open: col((b) => b.open),
-    high: col((b) => b.high),
-    low: col((b) => b.low),
+    open,
+    high,
+    low,
     close,
-    volume: col((b) => b.volume),
+    volume,
     closeMinute,
     logReturns: oneBarLogReturns(close),
     fields: ['open', 'high', 'low', 'close', 'volume'],

@@ -2,13 +2,14 @@
 // directory. Every line is written (write(2), so it survives the process) before append
 // returns. A line that gates an action or records money - an order intent before its bytes
 // go to TWS, a cancel request, the session's start, a stop, a fill and its commission - is
-// also fsync'ed before append returns, so not even a power loss leaves an order or a fill
-// the journal does not know. Lines that only explain or mirror (decisions, cycle starts,
-// order statuses, P&L marks, notices, reconcile reports) are fsync'ed together after the
-// event-loop turn on libuv's thread pool (off the event loop), or sooner by the next
-// fsync'ed line: the decision path pays one blocking fsync per order instead of two or
-// three (bench/decision.ts), and what a power loss could take from those lines is either
-// re-derivable or still at TWS (a restart reconciles it).
+// also fsync'ed before the action, so not even a power loss leaves an order or a fill the
+// journal does not know. Two ways: append() fsyncs at once; appendDurable() resolves after
+// an fsync shared by every line appended that way in the same event-loop turn (group
+// commit: a cycle's ten order intents cost one fsync, and each order waits for it before
+// it is sent). Lines that only explain or mirror (decisions, cycle starts, order statuses,
+// P&L marks, notices, reconcile reports) are fsync'ed together after the turn on libuv's
+// thread pool (off the event loop), or sooner by the next fsync: what a power loss could
+// take from those is either re-derivable or still at TWS (a restart reconciles it).
 // Reading tolerates a torn last line, the one kind of damage a crash leaves.
 import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +45,9 @@ export class Journal {
   private closeWhenSynced: number | undefined;
   /** A deferred fsync failed: the next append throws it. */
   private deferredFailure: JournalError | undefined;
+  /** appendDurable() callers waiting for the group's fsync. */
+  private group: Array<{ resolve: () => void; reject: (err: JournalError) => void }> = [];
+  private groupScheduled = false;
 
   private constructor(
     readonly path: string,
@@ -88,6 +92,7 @@ export class Journal {
       if (!defer) {
         fsyncSync(this.fd);
         this.unsynced = false;
+        this.settleGroup(undefined);
       }
     } catch (err) {
       throw this.failure(err);
@@ -98,6 +103,60 @@ export class Journal {
       this.syncSoon();
     }
     return line;
+  }
+
+  /**
+   * Appends one line now (written before it returns; throws JournalError like append) and
+   * resolves once it is fsync'ed: every line appended this way in the same event-loop turn
+   * shares one fsync, run right after the turn. Act on the line only after it resolves; it
+   * rejects with a JournalError when the fsync fails.
+   */
+  appendDurable(type: string, data: Record<string, unknown> = {}): { line: JournalLine; durable: Promise<void> } {
+    if (this.fd === undefined) throw new JournalError(`journal ${this.path} is closed`, 'io');
+    if (this.deferredFailure) throw this.deferredFailure;
+    const line: JournalLine = { t: Date.now(), type, ...data };
+    try {
+      writeSync(this.fd, JSON.stringify(line) + '\n');
+    } catch (err) {
+      throw this.failure(err);
+    }
+    this.lines++;
+    this.unsynced = true;
+    const durable = new Promise<void>((resolve, reject) => this.group.push({ resolve, reject }));
+    if (!this.groupScheduled) {
+      this.groupScheduled = true;
+      setImmediate(() => this.flushGroup());
+    }
+    return { line, durable };
+  }
+
+  /** The group commit: one fsync (on the event loop: the waiting orders have nothing else to do) for the turn's durable lines. */
+  private flushGroup(): void {
+    this.groupScheduled = false;
+    if (this.group.length === 0) return;
+    if (this.fd === undefined) {
+      this.settleGroup(new JournalError(`journal ${this.path} was closed before its last lines were synced`, 'io'));
+      return;
+    }
+    try {
+      fsyncSync(this.fd);
+      this.unsynced = false;
+      this.settleGroup(undefined);
+    } catch (err) {
+      const failure = this.failure(err);
+      this.deferredFailure ??= failure;
+      this.settleGroup(failure);
+    }
+  }
+
+  private settleGroup(err: JournalError | undefined): void {
+    if (this.group.length === 0) return;
+    const waiting = this.group;
+    this.group = [];
+    for (const w of waiting) {
+      if (err) w.reject(err);
+      else w.resolve();
+    }
   }
 
   /** After this turn, fsyncs the deferred lines on the thread pool (the event loop goes on). */
@@ -125,12 +184,14 @@ export class Journal {
 
   /** fsyncs the lines written with a deferred sync, now (a failure surfaces at the next append). */
   sync(): void {
-    if (this.fd === undefined || !this.unsynced) return;
+    if (this.fd === undefined || (!this.unsynced && this.group.length === 0)) return;
     try {
       fsyncSync(this.fd);
       this.unsynced = false;
+      this.settleGroup(undefined);
     } catch (err) {
       this.deferredFailure ??= this.failure(err);
+      this.settleGroup(this.deferredFailure);
     }
   }
 

@@ -3,7 +3,7 @@
 //     at most once (the journal is checked before placing);
 //   - the intent is journaled (fsync'ed) inside the broker's beforeSend, after the order id
 //     is assigned and before a byte goes to TWS: a crash never leaves an order at TWS that
-//     the journal does not know;
+//     the journal does not know (orders placed together share the fsync);
 //   - after a reconnect or a restart, every journaled order that may still be open is
 //     matched with TWS's open orders and executions (by order id and orderRef); one TWS
 //     does not know is closed as `not-at-tws` and NEVER sent again - the next cycle's
@@ -76,8 +76,13 @@ export interface OrderManagerDeps {
   readonly broker: OrderBroker;
   readonly ledger: SessionLedger;
   readonly sessionId: string;
-  /** Journal append (fsync'ed) that also applies the line to the ledger; throws JournalError. */
+  /** Journal append that also applies the line to the ledger; throws JournalError. */
   readonly write: (type: string, data: Record<string, unknown>) => void;
+  /**
+   * The same for a line an action waits for (the intent): resolves once it is fsync'ed, the
+   * intents of one turn sharing an fsync. Without it the intent goes through `write`.
+   */
+  readonly writeDurable?: (type: string, data: Record<string, unknown>) => Promise<void>;
   readonly onOrder?: (u: OrderUpdate) => void;
   readonly onFill?: (f: FillRecord) => void;
   /** A failure inside a broker listener (e.g. the journal failed while recording a fill). */
@@ -113,8 +118,8 @@ export class OrderManager {
   workingQuantity(symbol: string): number {
     let q = 0;
     for (const i of this.working()) if (i.symbol === symbol) q += (i.action === 'BUY' ? 1 : -1) * Math.max(0, i.quantity - i.filled);
-    const booked = this.journaledShares();
-    for (const i of this.awaitingExecutions(booked)) if (i.symbol === symbol) q += (i.action === 'BUY' ? 1 : -1) * (i.filled - (booked.get(i.orderRef) ?? 0));
+    const booked = this.deps.ledger.sharesByRef;
+    for (const i of this.awaitingExecutions()) if (i.symbol === symbol) q += (i.action === 'BUY' ? 1 : -1) * (i.filled - (booked.get(i.orderRef) ?? 0));
     return q;
   }
 
@@ -122,20 +127,13 @@ export class OrderManager {
     return this.working().some((i) => i.symbol === symbol) || [...this.sending].some((ref) => ref.split(':')[3] === symbol) || this.awaitingExecutions().some((i) => i.symbol === symbol);
   }
 
-  /** Shares of each orderRef the journal holds executions for. */
-  private journaledShares(): Map<string, number> {
-    const m = new Map<string, number>();
-    for (const f of this.deps.ledger.fills.values()) m.set(f.orderRef, (m.get(f.orderRef) ?? 0) + f.shares);
-    return m;
-  }
-
   /**
    * Orders TWS reports finished (filled, or cancelled after partial fills) whose executions
    * have not all arrived: TWS often sends the final orderStatus before the last execDetails.
    * Until they arrive the order counts as working, so no fill is missed and no order doubled.
    */
-  awaitingExecutions(booked = this.journaledShares()): IntentRecord[] {
-    return [...this.deps.ledger.intents.values()].filter((i) => FINAL_INTENT_STATES.has(i.state) && i.filled > (booked.get(i.orderRef) ?? 0) + 1e-9);
+  awaitingExecutions(): IntentRecord[] {
+    return this.deps.ledger.finishedAwaitingExecutions();
   }
 
   /** Journaled orders that may still be working. */
@@ -158,10 +156,10 @@ export class OrderManager {
     const request: OrderRequest = { contract: p.contract, action: p.action, quantity: p.quantity, type: 'MKT', tif: this.deps.tif ?? 'DAY', orderRef: p.orderRef };
     try {
       const placed = await this.deps.broker.placeOrder(request, {
-        beforeSend: (intent) => {
+        beforeSend: async (intent) => {
           const leg = intent.legs[0]!;
           orderId = leg.orderId;
-          this.deps.write('intent', {
+          const intentLine = {
             orderRef: p.orderRef,
             orderId: leg.orderId,
             cycle: p.cycle,
@@ -174,7 +172,9 @@ export class OrderManager {
             account: intent.account,
             clientId: intent.clientId,
             marketTime: p.marketTime,
-          });
+          };
+          if (this.deps.writeDurable) await this.deps.writeDurable('intent', intentLine);
+          else this.deps.write('intent', intentLine);
           this.emitOrder(ledger.intents.get(p.orderRef)!, 'sending');
         },
       });

@@ -171,11 +171,21 @@ export class RiskEngine {
     return { allowed: true, rule: null, reason: 'passed all risk checks' };
   }
 
-  /** Call once an order has been sent: it counts toward the per-minute rate. */
-  recordOrder(): void {
+  /**
+   * Call when an order is decided (before it is sent, so the next decision of the same cycle
+   * counts it): it counts toward the per-minute rate. Returns its time, for withdrawOrder.
+   */
+  recordOrder(): number {
     const now = this.clock();
     this.sent.push(now);
     if (this.sent.length > 1024) this.sent.splice(0, this.sent.length - 1024);
+    return now;
+  }
+
+  /** An order recorded at `at` was not sent after all: it no longer counts. */
+  withdrawOrder(at: number): void {
+    const i = this.sent.lastIndexOf(at);
+    if (i >= 0) this.sent.splice(i, 1);
   }
 
   /**

@@ -114,6 +114,12 @@ export interface SessionEndData {
   exitCode: number;
 }
 
+/** Shares TWS reported filled for an order beyond those the journal has executions for. */
+function owedShares(i: IntentRecord, sharesByRef: ReadonlyMap<string, number>): number {
+  const owed = i.filled - (sharesByRef.get(i.orderRef) ?? 0);
+  return owed > 1e-9 ? owed : 0;
+}
+
 export class SessionLedger {
   start: SessionStartData | undefined;
   /** Highest cycle number journaled (cycles are numbered from 1 and never reused). */
@@ -123,6 +129,14 @@ export class SessionLedger {
   readonly intents = new Map<string, IntentRecord>();
   readonly orderRefById = new Map<number, string>();
   readonly fills = new Map<string, FillRecord>();
+  /** Shares executed per orderRef (the journal's fills). */
+  readonly sharesByRef = new Map<string, number>();
+  /**
+   * orderRefs not settled yet: working at TWS, or finished with executions still to arrive.
+   * Kept as lines are applied, so the per-decision questions (what is working, what is owed)
+   * cost the open orders, not the session's history.
+   */
+  private readonly unsettled = new Set<string>();
   readonly books = new Map<string, SymbolBook>();
   readonly blocks = new Map<string, number>();
   readonly stopOuts: Array<{ symbol: string; marketTime: number }> = [];
@@ -174,6 +188,7 @@ export class SessionLedger {
         if (this.intents.has(i.orderRef)) break; // never twice: the first one stands
         this.intents.set(i.orderRef, { ...pickIntent(i), state: 'pendingSubmit', filled: 0, avgFillPrice: 0 });
         this.orderRefById.set(i.orderId, i.orderRef);
+        this.unsettled.add(i.orderRef);
         break;
       }
       case 'order-not-sent':
@@ -184,12 +199,15 @@ export class SessionLedger {
         if (typeof d.filled === 'number') rec.filled = d.filled;
         if (typeof d.avgFillPrice === 'number') rec.avgFillPrice = d.avgFillPrice;
         if (typeof d.note === 'string' || typeof d.reason === 'string') rec.note = String(d.note ?? d.reason);
+        this.settle(rec.orderRef);
         break;
       }
       case 'fill': {
         const f = d as unknown as FillData;
         if (this.fills.has(f.execId)) break;
         this.fills.set(f.execId, { ...pickFill(f) });
+        this.sharesByRef.set(f.orderRef, (this.sharesByRef.get(f.orderRef) ?? 0) + f.shares);
+        this.settle(f.orderRef);
         const book = this.book(f.symbol);
         const signed = f.side === 'BUY' ? f.shares : -f.shares;
         applyFill(book, signed, f.price);
@@ -233,9 +251,34 @@ export class SessionLedger {
     return b;
   }
 
+  private settle(orderRef: string): void {
+    const rec = this.intents.get(orderRef);
+    if (!rec) return;
+    if (!FINAL_INTENT_STATES.has(rec.state) || owedShares(rec, this.sharesByRef) > 0) this.unsettled.add(orderRef);
+    else this.unsettled.delete(orderRef);
+  }
+
   /** Orders that may still be working at TWS. */
   openIntents(): IntentRecord[] {
-    return [...this.intents.values()].filter((i) => !FINAL_INTENT_STATES.has(i.state));
+    const out: IntentRecord[] = [];
+    for (const ref of this.unsettled) {
+      const i = this.intents.get(ref)!;
+      if (!FINAL_INTENT_STATES.has(i.state)) out.push(i);
+    }
+    return out;
+  }
+
+  /**
+   * Orders TWS reports finished (filled, or cancelled after partial fills) whose executions
+   * have not all arrived (TWS often sends the final orderStatus before the last execDetails).
+   */
+  finishedAwaitingExecutions(): IntentRecord[] {
+    const out: IntentRecord[] = [];
+    for (const ref of this.unsettled) {
+      const i = this.intents.get(ref)!;
+      if (FINAL_INTENT_STATES.has(i.state) && owedShares(i, this.sharesByRef) > 0) out.push(i);
+    }
+    return out;
   }
 
   /** Intents of this session's orderRefs only (a guard against foreign lines). */

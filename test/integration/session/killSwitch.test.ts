@@ -73,6 +73,11 @@ describe('journal failure', () => {
           if (failed) throw new JournalError(`disk full while writing journal ${j.path}: trading stopped, the journal so far is intact`, 'disk-full');
           return j.append(type, data);
         },
+        appendDurable(type, data) {
+          if (!failed && type === 'intent' && ++intents === 2) failed = true;
+          if (failed) throw new JournalError(`disk full while writing journal ${j.path}: trading stopped, the journal so far is intact`, 'disk-full');
+          return j.appendDurable(type, data);
+        },
         close: () => j.close(),
       };
     };

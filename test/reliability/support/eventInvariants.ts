@@ -19,5 +19,5 @@ export const INVARIANTS: Check = {
   realtimeBar: (_r, b) => ([b.time, b.open, b.high, b.low, b.close].every(fin) ? undefined : `realtimeBar ${JSON.stringify(b)}`),
   historicalBar: (_r, b) => ([b.open, b.high, b.low, b.close].every(fin) ? undefined : `historicalBar ${JSON.stringify(b)}`),
   historicalUpdate: (_r, b) => ([b.open, b.high, b.low, b.close].every(fin) ? undefined : `historicalUpdate ${JSON.stringify(b)}`),
-  tick: (_r, t) => (fin(t.value) ? undefined : `tick ${JSON.stringify(t)}`),
+  tick: (_r, kind, value) => (fin(value) ? undefined : `tick ${kind} ${String(value)}`),
 };

@@ -83,3 +83,36 @@ test('lines that gate an action are fsynced at once; recording lines are written
   assert.deepEqual(Journal.read(join(d, 'sync.jsonl')).map((l) => l.type), ['decision', 'order-status', 'intent', 'fill', 'order-status', 'pnl']);
   assert.throws(() => j.append('intent'), (e: unknown) => e instanceof JournalError && /closed/.test(e.message));
 });
+
+test('durable lines of one turn are written at once and resolve only after the fsync after the turn; an earlier fsync covers them; a full disk throws', async () => {
+  const d = dir();
+  const j = Journal.open(d, 'group');
+  const fd = (j as unknown as { fd: number }).fd;
+  const internals = j as unknown as { fd: number };
+  const a = j.appendDurable('intent', { n: 1 });
+  const b = j.appendDurable('intent', { n: 2 });
+  let resolved = 0;
+  void a.durable.then(() => resolved++);
+  void b.durable.then(() => resolved++);
+  // Written at once (a crash of the process after this keeps them), not yet acknowledged as durable.
+  assert.deepEqual(Journal.read(join(d, 'group.jsonl')).map((l) => l.n), [1, 2]);
+  await Promise.resolve();
+  assert.equal(resolved, 0, 'nothing resolves before the fsync after the turn');
+  await Promise.all([a.durable, b.durable]);
+  assert.equal(resolved, 2);
+  assert.equal(internals.fd, fd);
+  // An fsync at once (a fill) covers durable lines written before it.
+  const c = j.appendDurable('intent', { n: 3 });
+  j.append('fill', { n: 4 });
+  let cDone = false;
+  void c.durable.then(() => (cDone = true));
+  await Promise.resolve();
+  assert.equal(cDone, true, "the fill's fsync covered the intent before it");
+  // A full disk (ENOSPC from /dev/full) fails the durable append before anything is acted on.
+  if (process.platform === 'linux') {
+    internals.fd = openSync('/dev/full', 'w');
+    assert.throws(() => j.appendDurable('intent', { n: 5 }), (e: unknown) => e instanceof JournalError && e.code === 'disk-full');
+  }
+  internals.fd = fd;
+  j.close();
+});
