@@ -32,6 +32,9 @@ export interface DecisionSample {
   simAnswerMs?: number;
   /** arrival at the simulator, ns (monotonic) */
   at: bigint;
+  /** the cycle's first and last bar leaving the simulator, ns */
+  firstBar: bigint;
+  lastBar: bigint;
 }
 
 /** Blocking fsyncs on this thread while a session runs (count, time): the journal's cost on the event loop. */
@@ -94,6 +97,7 @@ export async function measureDecisions(
       if (symbol) barSent.set(`${symbol}@${b.time}`, BigInt(b.at));
     }
     const answers = new Map(taps.answers.map((a) => [a.orderId, BigInt(a.at)]));
+    const cycleBars = (barTime: number): bigint[] => SYMBOLS.map((sym) => barSent.get(`${sym}@${barTime}`)).filter((x): x is bigint => x !== undefined);
     const samples: DecisionSample[] = [];
     const byCycle = new Map<string, DecisionSample[]>();
     for (const o of taps.orders) {
@@ -106,7 +110,10 @@ export async function measureDecisions(
       const sentAt = barTime === undefined ? undefined : barSent.get(`${symbol}@${barTime}`);
       if (sentAt === undefined) continue;
       const answer = answers.get(o.orderId);
-      const s: DecisionSample = { symbol, cycle: Number(cycleText), rank: 0, ms: Number(at - sentAt) / 1e6, at, ...(answer !== undefined ? { simAnswerMs: Number(answer - at) / 1e6 } : {}) };
+      const sent = cycleBars(barTime!);
+      const firstBar = sent.reduce((x, y) => (y < x ? y : x), sentAt);
+      const lastBar = sent.reduce((x, y) => (y > x ? y : x), sentAt);
+      const s: DecisionSample = { symbol, cycle: Number(cycleText), rank: 0, ms: Number(at - sentAt) / 1e6, at, firstBar, lastBar, ...(answer !== undefined ? { simAnswerMs: Number(answer - at) / 1e6 } : {}) };
       samples.push(s);
       const key = cycleText!;
       const list = byCycle.get(key) ?? [];
@@ -151,14 +158,15 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       betweenOrdersMs: mapRound(a.gap),
       simAnswerMs: mapRound(a.simAnswer),
       clientAfterAnswerMs: mapRound(a.client),
+      lastBarToFirstOrderMs: mapRound(a.work),
+      barSpreadMs: mapRound(a.spread),
       blockingFsyncs: { count: m.fsync.count, perOrder: round(m.fsync.count / Math.max(1, m.orders), 2), ms: mapRound(fsyncs) },
       ...(shm ? { journalOnRamDisk: { all: mapRound(shm.all), byRank: shm.ranks.map((x, i) => ({ rank: i + 1, ...mapRound(x) })), betweenOrdersMs: mapRound(shm.gap) } } : {}),
     },
     notes: [
       `${cycles} cycles of 5 s market time at simulator speed ${speed} (a cycle every ${5000 / speed} ms of wall time), 10 symbols, every decision an order (a policy with the default model's features and shape that buys when flat and sells when long, bench/toggleModel.ts); the first 3 cycles are warm-up and not counted. ${m.decisions} decisions, ${m.orders} orders reached the simulator; session ${m.result}.`,
-      "Per order: from the simulator writing the symbol's completed bar to the simulator reading the order's bytes (both timestamped in the simulator process on the monotonic clock). A cycle starts when all 10 bars are in; the session decides and places the symbols one after another, each after TWS acknowledged the one before; the broker's pacer lets 5 messages go per 100 ms, so orders 6 to 10 of a cycle wait for the next 100 ms window by design (TWS allows 50 messages a second).",
-      `By the order's place in its cycle (median / p99 ms): ${a.ranks.map((x, i) => `#${i + 1} ${r(x.p50)}/${r(x.p99)}`).join(', ')}.`,
-      `Between two consecutive orders of a cycle (first five): median ${r(a.gap.p50)} ms, of which the simulator takes ${r(a.simAnswer.p50)} ms to answer the first (openOrder/orderStatus written) and the client ${r(a.client.p50)} ms from that answer to the next order's bytes: decoding and recording TWS's answer to the previous order (openOrder and orderStatus for PreSubmitted, Submitted and Filled, execDetails, commissionReport, account updates), the next decision, the intent's fsync, the send.`,
+      "Per order: from the symbol's completed bar leaving the simulator to the order's bytes reaching it, both stamped by a relay process in front of the simulator (bench/wireTapChild.ts; the relay adds one loopback hop to each figure). A cycle starts when all 10 bars are in; the session decides the 10 symbols one after another (features, policy, sizing, risk checks, each seeing the orders decided before it), journals the 10 intents with one fsync (group commit), then sends the 10 orders back to back (the pacer allows 15 per 100 ms) without waiting for TWS's acknowledgements.",
+      `By the order's place in its cycle (median / p99 ms): ${a.ranks.map((x, i) => `#${i + 1} ${r(x.p50)}/${r(x.p99)}`).join(', ')}. From the cycle's last bar leaving the simulator to its first order arriving: median ${r(a.work.p50)} ms, p99 ${r(a.work.p99)} ms (the bars of a cycle leave the simulator over ${r(a.spread.p50)} ms, median).`,
       `Blocking fsyncs of the journal on the event loop: ${m.fsync.count} for ${m.orders} orders (${round(m.fsync.count / Math.max(1, m.orders), 2)} per order), median ${r(fsyncs.p50)} ms, p99 ${r(fsyncs.p99)} ms each.`,
       ...(shm
         ? [`With the journal on a RAM disk (/dev/shm, 60 cycles): p50 ${r(shm.all.p50)} ms, p99 ${r(shm.all.p99)} ms; first order of a cycle median/p99 ${r(shm.ranks[0]!.p50)}/${r(shm.ranks[0]!.p99)} ms; between orders ${r(shm.gap.p50)} ms. The difference to the figures above is the disk's fsync.`]
@@ -187,7 +195,10 @@ function analyse(samples: DecisionSample[]) {
       if (list[i - 1]!.simAnswerMs !== undefined) clientAfterAnswer.push(gap - list[i - 1]!.simAnswerMs!);
     }
   }
-  return { n: warm.length, all, ranks, first5, simAnswer, gap: summary(gaps), client: summary(clientAfterAnswer) };
+  const firsts = [...byCycle.values()].map((list) => list.reduce((x, y) => (y.at < x.at ? y : x)));
+  const work = summary(firsts.map((s) => Number(s.at - s.lastBar) / 1e6));
+  const spread = summary(firsts.map((s) => Number(s.lastBar - s.firstBar) / 1e6));
+  return { n: warm.length, all, ranks, first5, simAnswer, gap: summary(gaps), client: summary(clientAfterAnswer), work, spread };
 }
 
 function mapRound(s: Record<string, number>): Record<string, number> {

@@ -19,7 +19,7 @@ const barSymbols = new Map<string, string>();
 
 /** Splits a TWS API byte stream into messages (4-byte length, then NUL-separated fields). */
 class Framer {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   constructor(private skip: number) {}
   push(chunk: Buffer, onFields: (fields: string[]) => void): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;

@@ -40,6 +40,8 @@ const WORKING = new Set(['PendingSubmit', 'ApiPending', 'PreSubmitted', 'Submitt
 
 interface OrderRecord {
   orderId: number;
+  /** when it settled (see isSettled) */
+  finishedAt?: number;
   permId?: number;
   clientId?: number;
   parentId?: number;
@@ -96,6 +98,13 @@ export class OrderTracker {
   /** All executions of the account seen today, by execution key. */
   private readonly fillsByKey = new Map<string, Fill>();
   private readonly orphanCommissions = new Map<string, CommissionEvent>();
+  /**
+   * Finished orders, oldest first: beyond the newest RETAINED_FINISHED (and a minute after
+   * they finished) their records are dropped, so a long session's memory stays flat. Their
+   * executions stay in fillsByKey (the day's fills); late events for them are ignored.
+   */
+  private readonly finished: Array<{ orderId: number; at: number }> = [];
+  private readonly retired = new Set<number>();
 
   apply(e: TrackerEvent): TrackedOrder | undefined {
     switch (e.type) {
@@ -115,7 +124,7 @@ export class OrderTracker {
       }
       case 'openOrder': {
         const ev = e.ev;
-        if (ev.whatIf || !this.isOurs(ev.clientId) || ev.orderId <= 0) return undefined;
+        if (ev.whatIf || !this.isOurs(ev.clientId) || ev.orderId <= 0 || this.retired.has(ev.orderId)) return undefined;
         const r = this.record(ev.orderId, e.at);
         r.open = ev;
         r.acknowledged = true;
@@ -128,7 +137,7 @@ export class OrderTracker {
       }
       case 'orderStatus': {
         const ev = e.ev;
-        if (!this.isOurs(ev.clientId) || ev.orderId <= 0) return undefined;
+        if (!this.isOurs(ev.clientId) || ev.orderId <= 0 || this.retired.has(ev.orderId)) return undefined;
         const r = this.record(ev.orderId, e.at);
         r.acknowledged = true;
         if (ev.permId) this.setPermId(r, ev.permId);
@@ -153,7 +162,7 @@ export class OrderTracker {
         if (prev && correction(prev.execId) >= correction(f.execId)) {
           return undefined; // duplicate (or an older version of a corrected execution)
         }
-        const fill: Fill = { ...f };
+        const fill: Fill = { ...f, contract: this.internContract(f.contract) };
         const orphan = this.orphanCommissions.get(f.execId);
         if (orphan) {
           this.orphanCommissions.delete(f.execId);
@@ -163,7 +172,7 @@ export class OrderTracker {
         }
         this.fillsByKey.set(key, fill);
         if (!prev) this.newFills.emit(fill);
-        if (!this.isOurs(f.clientId) || f.orderId <= 0) return undefined;
+        if (!this.isOurs(f.clientId) || f.orderId <= 0 || this.retired.has(f.orderId)) return undefined;
         const r = this.record(f.orderId, e.at);
         if (f.permId) this.setPermId(r, f.permId);
         if (f.clientId !== undefined) r.clientId = f.clientId;
@@ -319,8 +328,51 @@ export class OrderTracker {
       view.updatedAt = r.updatedAt;
       this.updates.emit(view);
     }
+    if (r.finishedAt === undefined && isSettled(r, view)) {
+      r.finishedAt = at;
+      this.finished.push({ orderId: r.orderId, at });
+      this.retireOld(at);
+    }
     return view;
   }
+
+  /** Executions of one contract share one contract object (a day's fills are all kept). */
+  private readonly contracts = new Map<string, Fill['contract']>();
+
+  private internContract(c: Fill['contract']): Fill['contract'] {
+    const key = JSON.stringify(c);
+    const known = this.contracts.get(key);
+    if (known) return known;
+    this.contracts.set(key, c);
+    return c;
+  }
+
+  private retireOld(now: number): void {
+    while (this.finished.length > RETAINED_FINISHED && now - this.finished[0]!.at >= RETIRE_AFTER_MS) {
+      const { orderId } = this.finished.shift()!;
+      const r = this.records.get(orderId);
+      if (!r) continue;
+      this.records.delete(orderId);
+      if (r.permId !== undefined && this.permIndex.get(r.permId) === orderId) this.permIndex.delete(r.permId);
+      this.retired.add(orderId);
+    }
+  }
+}
+
+/** Finished orders kept in full (newest first); older ones are dropped a minute after they finished. */
+const RETAINED_FINISHED = 1000;
+const RETIRE_AFTER_MS = 60_000;
+const SETTLED_STATES: ReadonlySet<OrderLifecycle> = new Set(['filled', 'cancelled', 'rejected', 'lost']);
+
+/** Finished, every execution in and every commission known: nothing more is expected for it. */
+function isSettled(r: OrderRecord, view: TrackedOrder): boolean {
+  if (!SETTLED_STATES.has(view.state) || r.modifyPending) return false;
+  let shares = 0;
+  for (const f of r.fills.values()) {
+    if (f.commission === undefined) return false;
+    shares += f.shares;
+  }
+  return shares + 1e-9 >= r.statusFilled;
 }
 
 function signature(o: TrackedOrder): string {

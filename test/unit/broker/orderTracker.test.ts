@@ -316,3 +316,30 @@ describe('order tracker: transitions', () => {
     assert.equal(tr.all().length, 0);
   });
 });
+
+test('a long session keeps the newest 1,000 settled orders in full: older ones are dropped a minute after they settled, their late events ignored, their executions kept', () => {
+  const t = new OrderTracker();
+  t.clientId = 1;
+  const settle = (id: number, at: number) => {
+    const f: Fill = { ...fill(1, 5, 130, 5, `0000${String(id).padStart(4, '0')}.65000000.01.01`), orderId: id, permId: 10_000 + id };
+    t.apply({ type: 'placed', orderId: id, request: REQ, account: 'DU1', clientId: 1, at });
+    t.apply({ type: 'orderStatus', ev: { orderId: id, status: 'Filled', filled: 5, remaining: 0, avgFillPrice: 130, permId: 10_000 + id, clientId: 1 }, at });
+    t.apply({ type: 'execution', fill: f, at });
+    t.apply({ type: 'commission', ev: { execId: f.execId, commission: 1, currency: 'USD' }, at });
+  };
+  for (let id = 1; id <= 1200; id++) settle(id, id); // all within the first minute: nothing dropped yet
+  assert.equal(t.all().length, 1200);
+  // A working order is never dropped, however old.
+  t.apply({ type: 'placed', orderId: 5000, request: REQ, account: 'DU1', clientId: 1, at: 0 });
+  settle(1201, 120_000);
+  assert.equal(t.all().length, 1000 + 1, 'the newest 1,000 settled and the working one');
+  assert.equal(t.get(1), undefined);
+  assert.equal(t.get(201), undefined, 'orders 1-201 dropped (1,201 settled, 1,000 kept)');
+  assert.equal(t.get(202)?.state, 'filled');
+  assert.equal(t.get(5000)?.state, 'pendingSubmit');
+  assert.equal(t.fills().length, 1201, "the day's executions are all kept");
+  // A late duplicate status for a dropped order does not bring it back.
+  t.apply({ type: 'orderStatus', ev: { orderId: 1, status: 'Filled', filled: 5, remaining: 0, avgFillPrice: 130, permId: 10_001, clientId: 1 }, at: 120_001 });
+  assert.equal(t.get(1), undefined);
+  assert.equal(t.orderIdByPermId(10_001), undefined);
+});
