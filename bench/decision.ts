@@ -169,7 +169,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       `By the order's place in its cycle (median / p99 ms): ${a.ranks.map((x, i) => `#${i + 1} ${r(x.p50)}/${r(x.p99)}`).join(', ')}. From the cycle's last bar leaving the simulator to its first order arriving: median ${r(a.work.p50)} ms, p99 ${r(a.work.p99)} ms (the bars of a cycle leave the simulator over ${r(a.spread.p50)} ms, median).`,
       `Blocking fsyncs of the journal on the event loop: ${m.fsync.count} for ${m.orders} orders (${round(m.fsync.count / Math.max(1, m.orders), 2)} per order), median ${r(fsyncs.p50)} ms, p99 ${r(fsyncs.p99)} ms each.`,
       ...(shm
-        ? [`With the journal on a RAM disk (/dev/shm, 60 cycles): p50 ${r(shm.all.p50)} ms, p99 ${r(shm.all.p99)} ms; first order of a cycle median/p99 ${r(shm.ranks[0]!.p50)}/${r(shm.ranks[0]!.p99)} ms; between orders ${r(shm.gap.p50)} ms. The difference to the figures above is the disk's fsync.`]
+        ? [`With the journal on a RAM disk (/dev/shm, 60 cycles): p50 ${r(shm.all.p50)} ms, p99 ${r(shm.all.p99)} ms; first order of a cycle median/p99 ${r(shm.ranks[0]!.p50)}/${r(shm.ranks[0]!.p99)} ms; between orders ${r(shm.gap.p50)} ms. Against the figures above: what the disk's fsync adds, within the run-to-run noise of these shared cores (the decisions, not the fsync, dominate).`]
         : []),
     ],
   };
