@@ -1,76 +1,22 @@
 // The simulator as a separate process for the benchmarks (TWS is another process too): the
 // client under test gets its own event loop and core. Driven over IPC by simProcess.ts.
-// With `taps`, it timestamps (hrtime, comparable across processes) every realtime bar it
-// sends and every placeOrder it receives.
 import { contractFor } from '../src/extension/sim/account/orderEngine';
 import { emptyOrder } from '../src/extension/sim/protocol/orderTypes';
-import { EventId, RequestId } from '../src/extension/sim/protocol/messageIds';
 import { startSimulator, type TwsSimulator } from '../src/extension/sim/server/twsSimulator';
 import { defaultSimOptions, type SimOptions } from '../src/extension/sim/simOptions';
-import type { SimTap } from '../src/extension/sim/server/simTap';
-
-export interface BarSent {
-  clientId: number | null;
-  reqId: number;
-  /** bar start, epoch seconds (as on the wire) */
-  time: number;
-  at: string;
-}
-
-export interface OrderAnswer {
-  orderId: number;
-  /** first openOrder or orderStatus written for it */
-  at: string;
-}
-
-export interface OrderReceived {
-  clientId: number | null;
-  orderId: number;
-  orderRef: string;
-  at: string;
-}
 
 export type ChildRequest =
-  | { id: number; cmd: 'start'; options: Partial<Pick<SimOptions, 'speed' | 'seed' | 'symbols' | 'tickMs' | 'startMs' | 'cash'>>; taps: boolean }
+  | { id: number; cmd: 'start'; options: Partial<Pick<SimOptions, 'speed' | 'seed' | 'symbols' | 'tickMs' | 'startMs' | 'cash'>>}
   | { id: number; cmd: 'flood'; clientId?: number; messages: number; maxMs: number; endMark?: string }
   | { id: number; cmd: 'seed'; clientId: number; openOrders: number; positions: number; symbols: string[] }
-  | { id: number; cmd: 'taps' }
   | { id: number; cmd: 'stop' };
 
 let sim: TwsSimulator | undefined;
-const bars: BarSent[] = [];
-const orders: OrderReceived[] = [];
-const answers = new Map<number, string>();
-/** reqRealTimeBars reqId -> symbol, per client id */
-const barSymbols = new Map<string, string>();
-
-const tap: SimTap = {
-  sent(conn, msgId, fields, at) {
-    if ((msgId === EventId.OPEN_ORDER || msgId === EventId.ORDER_STATUS) && fields[1] !== undefined) {
-      const orderId = Number(fields[1]);
-      if (!answers.has(orderId)) answers.set(orderId, at.toString());
-      return;
-    }
-    if (msgId !== EventId.REAL_TIME_BARS) return;
-    bars.push({ clientId: conn.clientId, reqId: Number(fields[2]), time: Number(fields[3]), at: at.toString() });
-  },
-  received(conn, msgId, fields, at) {
-    if (msgId === RequestId.REQ_REAL_TIME_BARS) {
-      // [50, version, reqId, conId, symbol, ...]
-      barSymbols.set(`${conn.clientId}:${fields[2]}`, String(fields[4]));
-      return;
-    }
-    if (msgId !== RequestId.PLACE_ORDER) return;
-    const orderId = Number(fields[1]);
-    const orderRef = fields.find((f) => f.startsWith('ibkrai:')) ?? '';
-    orders.push({ clientId: conn.clientId, orderId, orderRef, at: at.toString() });
-  },
-};
 
 async function handle(req: ChildRequest): Promise<unknown> {
   switch (req.cmd) {
     case 'start':
-      sim = await startSimulator(defaultSimOptions({ port: 0, startMs: Date.now(), ...req.options, ...(req.taps ? { tap } : {}) }));
+      sim = await startSimulator(defaultSimOptions({ port: 0, startMs: Date.now(), ...req.options }));
       return { port: sim.port, account: sim.account.id };
     case 'flood':
       return sim!.flood({ ...(req.clientId !== undefined ? { clientId: req.clientId } : {}), ...(req.endMark !== undefined ? { endMark: req.endMark } : {}), messages: req.messages, maxMs: req.maxMs });
@@ -94,8 +40,6 @@ async function handle(req: ChildRequest): Promise<unknown> {
       }
       return { openOrders: req.openOrders, positions: s.account.positions.size, nextValidId: s.nextValidId() };
     }
-    case 'taps':
-      return { bars: bars.splice(0), orders: orders.splice(0), barSymbols: Object.fromEntries(barSymbols), answers: [...answers].map(([orderId, at]) => ({ orderId, at })) };
     case 'stop':
       await sim?.stop();
       setImmediate(() => process.exit(0));

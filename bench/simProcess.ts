@@ -2,7 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { FloodResult } from '../src/extension/sim/handlers/quoteFlood';
-import type { BarSent, ChildRequest, OrderAnswer, OrderReceived } from './simChild';
+import type { ChildRequest } from './simChild';
 
 type Body<T> = T extends { id: number } ? Omit<T, 'id'> : never;
 
@@ -33,9 +33,9 @@ export class SimProcess {
     return this.child.pid;
   }
 
-  static async start(options: Extract<ChildRequest, { cmd: 'start' }>['options'], taps = false): Promise<SimProcess> {
+  static async start(options: Extract<ChildRequest, { cmd: 'start' }>['options']): Promise<SimProcess> {
     const s = new SimProcess();
-    const r = await s.call<{ port: number; account: string }>({ cmd: 'start', options, taps });
+    const r = await s.call<{ port: number; account: string }>({ cmd: 'start', options });
     s.port = r.port;
     s.account = r.account;
     return s;
@@ -51,10 +51,6 @@ export class SimProcess {
 
   flood(opts: { clientId?: number; messages: number; maxMs: number; endMark?: string }): Promise<FloodResult> {
     return this.call<FloodResult>({ cmd: 'flood', ...opts });
-  }
-
-  taps(): Promise<{ bars: BarSent[]; orders: OrderReceived[]; barSymbols: Record<string, string>; answers: OrderAnswer[] }> {
-    return this.call({ cmd: 'taps' });
   }
 
   async stop(): Promise<void> {

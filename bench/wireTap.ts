@@ -1,7 +1,7 @@
 // The parent side of wireTapChild.ts: a timestamping relay in front of the simulator.
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { BarSent, OrderAnswer, OrderReceived } from './simChild';
+import type { BarSent, OrderAnswer, OrderReceived } from './wireTapChild';
 
 export class WireTap {
   private seq = 0;

@@ -4,13 +4,30 @@
 // answering earlier orders; this process does nothing else, so its stamps are the wire's.
 // Driven over IPC by wireTap.ts.
 import { connect, createServer, type Socket } from 'node:net';
-import type { BarSent, OrderAnswer, OrderReceived } from './simChild';
+import { EventId, RequestId } from '../src/extension/sim/protocol/messageIds';
 
-const REQ_REAL_TIME_BARS = 50;
-const PLACE_ORDER = 3;
-const IN_REAL_TIME_BARS = 50;
-const IN_ORDER_STATUS = 3;
-const IN_OPEN_ORDER = 5;
+export interface BarSent {
+  /** the relay's connection number */
+  clientId: number;
+  reqId: number;
+  /** bar start, epoch seconds (as on the wire) */
+  time: number;
+  /** hrtime ns, as a string */
+  at: string;
+}
+
+export interface OrderAnswer {
+  orderId: number;
+  /** first openOrder or orderStatus passing back for it */
+  at: string;
+}
+
+export interface OrderReceived {
+  clientId: number;
+  orderId: number;
+  orderRef: string;
+  at: string;
+}
 
 const bars: BarSent[] = [];
 const orders: OrderReceived[] = [];
@@ -47,8 +64,8 @@ function relay(client: Socket, simPort: number, connId: number): void {
     upstream.write(chunk);
     fromClient.push(chunk, (f) => {
       const id = Number(f[0]);
-      if (id === REQ_REAL_TIME_BARS) barSymbols.set(`${connId}:${f[2]}`, String(f[4]));
-      else if (id === PLACE_ORDER) orders.push({ clientId: connId, orderId: Number(f[1]), orderRef: f.find((x) => x.startsWith('ibkrai:')) ?? '', at });
+      if (id === RequestId.REQ_REAL_TIME_BARS) barSymbols.set(`${connId}:${f[2]}`, String(f[4]));
+      else if (id === RequestId.PLACE_ORDER) orders.push({ clientId: connId, orderId: Number(f[1]), orderRef: f.find((x) => x.startsWith('ibkrai:')) ?? '', at });
     });
   });
   upstream.on('data', (chunk: Buffer) => {
@@ -56,8 +73,8 @@ function relay(client: Socket, simPort: number, connId: number): void {
     client.write(chunk);
     fromSim.push(chunk, (f) => {
       const id = Number(f[0]);
-      if (id === IN_REAL_TIME_BARS) bars.push({ clientId: connId, reqId: Number(f[2]), time: Number(f[3]), at });
-      else if ((id === IN_ORDER_STATUS || id === IN_OPEN_ORDER) && f[1] !== undefined && !answers.has(Number(f[1]))) answers.set(Number(f[1]), at);
+      if (id === EventId.REAL_TIME_BARS) bars.push({ clientId: connId, reqId: Number(f[2]), time: Number(f[3]), at });
+      else if ((id === EventId.ORDER_STATUS || id === EventId.OPEN_ORDER) && f[1] !== undefined && !answers.has(Number(f[1]))) answers.set(Number(f[1]), at);
     });
   });
   const end = () => {

@@ -1,7 +1,7 @@
 // Market bars as columns of typed arrays (no per-bar objects), and a strict CSV reader that
 // names the file, line and column of anything it cannot use.
 import { readFileSync } from 'node:fs';
-import { US_REGULAR_HOURS, zonedTime, zonedWallTimeToUtc } from '../common/marketHours';
+import { minuteOfDay, US_REGULAR_HOURS, zonedTime, zonedWallTimeToUtc } from '../common/marketHours';
 import { DataError } from './errors';
 import { oneBarLogReturns } from './features';
 
@@ -214,16 +214,12 @@ export function parseBarsCsv(text: string, file: string, options: CsvBarOptions 
   if (anyDateOnly && !allDateOnly) throw new DataError(file, 'mixes dates with and without times; use one form for every row');
 
   const barSeconds = typicalSpacing(time, allDateOnly);
-  const closeMinute = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    closeMinute[i] = allDateOnly ? US_REGULAR_HOURS.closeMinute : zonedTime(time[i]! + barSeconds * 1000, NY).minuteOfDay;
-  }
   const fields: BarField[] = ['close'];
   if (ohlCols.open >= 0) fields.push('open');
   if (ohlCols.high >= 0) fields.push('high');
   if (ohlCols.low >= 0) fields.push('low');
   if (volumeCol >= 0) fields.push('volume');
-  return {
+  return barSeries({
     symbol: (wanted ?? (symbolsSeen.size === 1 ? [...symbolsSeen][0]! : '')).toUpperCase() || 'UNKNOWN',
     source: file,
     length: n,
@@ -233,12 +229,18 @@ export function parseBarsCsv(text: string, file: string, options: CsvBarOptions 
     low,
     close,
     volume,
-    closeMinute,
-    logReturns: oneBarLogReturns(close),
     fields,
     dateOnly: allDateOnly,
     barSeconds,
-  };
+  });
+}
+
+/** A series from its columns: the derived columns (close minute, log returns) computed here, once. */
+export function barSeries(columns: Omit<BarSeries, 'closeMinute' | 'logReturns'>): BarSeries {
+  const { time, length: n, dateOnly, barSeconds } = columns;
+  const closeMinute = new Float64Array(n);
+  for (let i = 0; i < n; i++) closeMinute[i] = dateOnly ? US_REGULAR_HOURS.closeMinute : minuteOfDay(time[i]! + barSeconds * 1000, NY);
+  return { ...columns, closeMinute, logReturns: oneBarLogReturns(columns.close) };
 }
 
 /** Median spacing of the bars; daily data (gaps of 1-3 calendar days) is one day. */

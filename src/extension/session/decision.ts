@@ -2,11 +2,10 @@
 // sizing -> risk verdict -> order proposal. The returned record explains every step, and
 // is what the journal, the CLI and the panel show.
 import type { Bar } from '../broker/types';
-import type { BarSeries } from '../policy/bars';
-import { oneBarLogReturns, type PortfolioState } from '../policy/features';
+import { barSeries, type BarSeries } from '../policy/bars';
+import type { PortfolioState } from '../policy/features';
 import type { LoadedModel } from '../policy/modelLoader';
 import type { PolicyStep } from '../policy/policyStep';
-import { minuteOfDay, US_REGULAR_HOURS } from '../common/marketHours';
 import type { AccountView, RiskEngine, RiskRule, RiskVerdict } from './riskEngine';
 import { orderQuantity, targetQuantity, type SizingRule } from './sizing';
 import type { OrderKind } from './orderRef';
@@ -104,8 +103,6 @@ export function seriesFromBars(symbol: string, bars: readonly Bar[], barSeconds:
   const low = new Float64Array(n);
   const close = new Float64Array(n);
   const volume = new Float64Array(n);
-  const closeMinute = new Float64Array(n);
-  const zone = US_REGULAR_HOURS.timeZone;
   for (let i = 0; i < n; i++) {
     const b = bars[i]!;
     time[i] = b.time;
@@ -114,24 +111,8 @@ export function seriesFromBars(symbol: string, bars: readonly Bar[], barSeconds:
     low[i] = b.low;
     close[i] = b.close;
     volume[i] = b.volume;
-    closeMinute[i] = minuteOfDay(b.time + barSeconds * 1000, zone);
   }
-  return {
-    symbol,
-    source: 'TWS bars',
-    length: n,
-    time,
-    open,
-    high,
-    low,
-    close,
-    volume,
-    closeMinute,
-    logReturns: oneBarLogReturns(close),
-    fields: ['open', 'high', 'low', 'close', 'volume'],
-    dateOnly: false,
-    barSeconds,
-  };
+  return barSeries({ symbol, source: 'TWS bars', length: n, time, open, high, low, close, volume, fields: ['open', 'high', 'low', 'close', 'volume'], dateOnly: false, barSeconds });
 }
 
 /** The label of a discrete action with this target (first match), for the record. */

@@ -78,11 +78,8 @@ export interface OrderManagerDeps {
   readonly sessionId: string;
   /** Journal append that also applies the line to the ledger; throws JournalError. */
   readonly write: (type: string, data: Record<string, unknown>) => void;
-  /**
-   * The same for a line an action waits for (the intent): resolves once it is fsync'ed, the
-   * intents of one turn sharing an fsync. Without it the intent goes through `write`.
-   */
-  readonly writeDurable?: (type: string, data: Record<string, unknown>) => Promise<void>;
+  /** The same for a line an action waits for (the intent): resolves once it is fsync'ed, the intents of one turn sharing an fsync. */
+  readonly writeDurable: (type: string, data: Record<string, unknown>) => Promise<void>;
   readonly onOrder?: (u: OrderUpdate) => void;
   readonly onFill?: (f: FillRecord) => void;
   /** A failure inside a broker listener (e.g. the journal failed while recording a fill). */
@@ -173,8 +170,7 @@ export class OrderManager {
             clientId: intent.clientId,
             marketTime: p.marketTime,
           };
-          if (this.deps.writeDurable) await this.deps.writeDurable('intent', intentLine);
-          else this.deps.write('intent', intentLine);
+          await this.deps.writeDurable('intent', intentLine);
           this.emitOrder(ledger.intents.get(p.orderRef)!, 'sending');
         },
       });

@@ -909,12 +909,17 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       this.ledger.apply(line);
       return line;
     } catch (err) {
-      const j = err instanceof JournalError ? err : new JournalError(`cannot write the journal: ${err instanceof Error ? err.message : String(err)}`, 'io');
-      this.journalFailure ??= j;
-      this.stopping = true;
-      this.requestEnd({ status: 'failed', reason: `journal: ${j.message}; trading stopped`, exitCode: EXIT_CODES.failed });
-      throw j;
+      throw this.journalFailed(err);
     }
+  }
+
+  /** A journal write failed: trading stops, the session ends as failed. Returns the error to throw. */
+  private journalFailed(err: unknown): JournalError {
+    const j = err instanceof JournalError ? err : new JournalError(`cannot write the journal: ${err instanceof Error ? err.message : String(err)}`, 'io');
+    this.journalFailure ??= j;
+    this.stopping = true;
+    this.requestEnd({ status: 'failed', reason: `journal: ${j.message}; trading stopped`, exitCode: EXIT_CODES.failed });
+    return j;
   }
 
   /**
@@ -924,21 +929,14 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private writeDurable(type: string, data: Record<string, unknown>): Promise<void> {
     if (this.journalFailure) return Promise.reject(this.journalFailure);
     if (!this.journal) return Promise.reject(new JournalError('the journal is not open', 'io'));
-    const fail = (err: unknown): JournalError => {
-      const j = err instanceof JournalError ? err : new JournalError(`cannot write the journal: ${err instanceof Error ? err.message : String(err)}`, 'io');
-      this.journalFailure ??= j;
-      this.stopping = true;
-      this.requestEnd({ status: 'failed', reason: `journal: ${j.message}; trading stopped`, exitCode: EXIT_CODES.failed });
-      return j;
-    };
     try {
       const { line, durable } = this.journal.appendDurable(type, data);
       this.ledger.apply(line);
       return durable.catch((err: unknown) => {
-        throw fail(err);
+        throw this.journalFailed(err);
       });
     } catch (err) {
-      return Promise.reject(fail(err));
+      return Promise.reject(this.journalFailed(err));
     }
   }
 

@@ -2,7 +2,6 @@
 import type { Faults } from './server/faults';
 import { emptyFaults } from './server/faults';
 import { DEFAULT_SERVER_VERSION } from './protocol/serverVersions';
-import type { SimTap } from './server/simTap';
 
 export interface SimOptions {
   /** TCP port; 0 picks a free one. */
@@ -28,8 +27,6 @@ export interface SimOptions {
   /** Wall milliseconds between market updates (quotes, matching, bars). */
   tickMs: number;
   log: (line: string) => void;
-  /** Benchmark hooks: every message in and out, timestamped (unset: nothing is timed). */
-  tap?: SimTap;
 }
 
 export function defaultSimOptions(over: Partial<SimOptions> = {}): SimOptions {

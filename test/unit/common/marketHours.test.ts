@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { US_REGULAR_HOURS, computeZoneOffsetMs, isWithinSession, zoneOffsetMs, zonedTime, zonedWallTimeToUtc } from '../../../src/extension/common/marketHours';
+import { describe, it, test } from 'node:test';
+import { US_REGULAR_HOURS, computeZoneOffsetMs, isWithinSession, minuteOfDay, zoneOffsetMs, zonedTime, zonedWallTimeToUtc } from '../../../src/extension/common/marketHours';
 
 const HOUR = 3_600_000;
 
@@ -45,4 +45,13 @@ describe('market hours', () => {
     assert.equal(isWithinSession(Date.UTC(2024, 6, 2, 20, 0), US_REGULAR_HOURS), false);
     assert.equal(isWithinSession(Date.UTC(2024, 6, 6, 15, 0), US_REGULAR_HOURS), false, 'Saturday');
   });
+});
+
+test('minuteOfDay is zonedTime().minuteOfDay, across both 2024 daylight-saving changes and before 1970', () => {
+  for (const zone of ['America/New_York', 'Europe/London', 'Asia/Kolkata']) {
+    for (let t = Date.UTC(2024, 2, 9); t < Date.UTC(2024, 2, 12); t += 7 * 60_000) assert.equal(minuteOfDay(t, zone), zonedTime(t, zone).minuteOfDay, `${zone} ${new Date(t).toISOString()}`);
+    for (let t = Date.UTC(2024, 10, 2); t < Date.UTC(2024, 10, 5); t += 7 * 60_000) assert.equal(minuteOfDay(t, zone), zonedTime(t, zone).minuteOfDay, `${zone} ${new Date(t).toISOString()}`);
+    const old = Date.UTC(1965, 5, 1, 13, 37);
+    assert.equal(minuteOfDay(old, zone), zonedTime(old, zone).minuteOfDay);
+  }
 });

@@ -69,15 +69,21 @@ function setup(ledger = new SessionLedger()) {
   const journal: JournalLine[] = [];
   let failAt: string | undefined;
   const broker = new FakeBroker(journal);
+  const write = (type: string, data: Record<string, unknown>) => {
+    if (failAt === type) throw new JournalError('disk full while writing journal j: trading stopped, the journal so far is intact', 'disk-full');
+    const line = { t: journal.length, type, ...data };
+    journal.push(line);
+    ledger.apply(line);
+  };
   const manager = new OrderManager({
     broker,
     ledger,
     sessionId: 's1',
-    write: (type, data) => {
-      if (failAt === type) throw new JournalError('disk full while writing journal j: trading stopped, the journal so far is intact', 'disk-full');
-      const line = { t: journal.length, type, ...data };
-      journal.push(line);
-      ledger.apply(line);
+    write,
+    // The journal's group commit resolves after the turn: so does this one.
+    writeDurable: (type, data) => {
+      write(type, data);
+      return new Promise((resolve) => setImmediate(resolve));
     },
   });
   manager.start();

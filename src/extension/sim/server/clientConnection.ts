@@ -6,7 +6,6 @@ import { encodeError } from '../protocol/sessionCodec';
 import { MIN_CLIENT_VERSION } from '../protocol/serverVersions';
 import { encodeFrame, FieldReader, FrameReader, parseHandshake, ProtocolError } from '../protocol/wire';
 import type { RecordedOrder, Recorder } from './recorder';
-import type { SimTap } from './simTap';
 
 export type ConnectionPhase = 'handshake' | 'await-start-api' | 'ready' | 'closed';
 
@@ -14,8 +13,6 @@ export interface ConnectionHost {
   /** Server version this simulator speaks (the top of its range). */
   readonly serverVersion: number;
   readonly recorder: Recorder | undefined;
-  /** Benchmark hooks (see simTap.ts); undefined normally. */
-  readonly tap?: SimTap | undefined;
   /** Is the API answering at all (fault api-disabled / half-open)? */
   answering(conn: ClientConnection): boolean;
   connectionTime(): string;
@@ -39,7 +36,6 @@ export class ClientConnection {
   readonly recentRequests: number[] = [];
   readonly remote: string;
   /** When the chunk being decoded arrived (hrtime ns), kept only while a tap is set. */
-  private chunkAt = 0n;
 
   constructor(
     readonly socket: Socket,
@@ -58,7 +54,6 @@ export class ClientConnection {
 
   private onData(chunk: Buffer): void {
     if (!this.host.answering(this)) return;
-    if (this.host.tap) this.chunkAt = process.hrtime.bigint();
     try {
       if (this.phase === 'handshake') {
         this.handshakeBuf = Buffer.concat([this.handshakeBuf, chunk]);
@@ -98,7 +93,6 @@ export class ClientConnection {
       const msgId = Number(fields[0]);
       if (!Number.isInteger(msgId)) throw new ProtocolError(`message id "${fields[0]}" is not a number`);
       const reader = new FieldReader(fields.slice(1), requestName(msgId));
-      this.host.tap?.received?.(this, msgId, fields, this.chunkAt);
       if (this.phase === 'await-start-api') {
         if (msgId !== RequestId.START_API) throw new ProtocolError(`expected startApi (71) after the handshake, got message ${msgId}`);
         this.record('in', msgId, fields);
@@ -131,7 +125,6 @@ export class ClientConnection {
   private writeFields(fields: readonly string[], msgId: number | null, name: string): void {
     if (!this.isOpen || !this.host.answering(this)) return;
     this.record('out', msgId, fields, name);
-    this.host.tap?.sent?.(this, msgId, fields, process.hrtime.bigint());
     this.socket.write(encodeFrame(fields));
   }
 

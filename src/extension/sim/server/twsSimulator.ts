@@ -20,7 +20,6 @@ import { Recorder } from './recorder';
 import { registerAllHandlers } from '../handlers/registry';
 import { SimFeeds } from '../handlers/feeds';
 import { floodQuotes, type FloodOptions, type FloodResult } from '../handlers/quoteFlood';
-import type { SimTap } from './simTap';
 
 export type RequestHandler = (sim: TwsSimulator, conn: ClientConnection, r: FieldReader) => void;
 
@@ -100,11 +99,6 @@ export class TwsSimulator implements ConnectionHost {
     if (this.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.listening = false;
     this.recorder?.close();
-  }
-
-  /** Benchmark hooks from the options (see simTap.ts). */
-  get tap(): SimTap | undefined {
-    return this.options.tap;
   }
 
   /** Flood mode: quotes on every live market data line as fast as the sockets drain (see quoteFlood.ts). */
