@@ -117,14 +117,19 @@ export class Account {
 
   /** Margin the account would need with `extra` added to one position (what-if orders). */
   marginWith(marks: Marks, conId: number, extraValue: number): { init: number; maint: number } {
+    return this.marginWithLegs(marks, [{ conId, value: extraValue }]);
+  }
+
+  /** Margin with several positions changed at once (a combo's legs: signed value = qty x ratio x price x multiplier). */
+  marginWithLegs(marks: Marks, extras: ReadonlyArray<{ conId: number; value: number }>): { init: number; maint: number } {
+    const added = new Map<number, number>();
+    for (const e of extras) added.set(e.conId, (added.get(e.conId) ?? 0) + e.value);
     let gross = 0;
     for (const pos of this.positions.values()) {
       const mark = marks(pos.contract.conId) ?? 0;
-      let value = pos.quantity * mark * pos.multiplier;
-      if (pos.contract.conId === conId) value += extraValue;
-      gross += Math.abs(value);
+      gross += Math.abs(pos.quantity * mark * pos.multiplier + (added.get(pos.contract.conId) ?? 0));
     }
-    if (!this.positions.has(conId)) gross += Math.abs(extraValue);
+    for (const [conId, value] of added) if (!this.positions.has(conId)) gross += Math.abs(value);
     return { init: 0.25 * gross, maint: 0.25 * gross };
   }
 }

@@ -9,7 +9,8 @@ import { UNSET_DOUBLE } from '../protocol/wire';
 import type { Market } from '../market/market';
 import { isRegularHours, nyParts, nyTimeToMs, twsLocalTime } from '../market/marketTime';
 import type { Account } from './account';
-import { executionCommission, orderCommission } from './commissions';
+import { comboCommission, comboFillCommissions, executionCommission, legCharges, orderCommission, type CommissionLeg } from './commissions';
+import { twsReportedOrder } from '../protocol/twsReportedOrder';
 
 export type OrderStatusName = 'ApiPending' | 'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'PendingCancel' | 'Cancelled' | 'Filled' | 'Inactive';
 
@@ -24,6 +25,10 @@ export interface SimOrder {
   remaining: number;
   avgFillPrice: number;
   lastFillPrice: number;
+  /** Commission charged so far (the sum of its executions' reports). */
+  commission: number;
+  /** Combos: the legs' per-contract charges accrued so far, before the per-order minimum. */
+  comboCharges: number;
   whyHeld: string;
   /** STP / STP LMT: has the stop been touched. */
   triggered: boolean;
@@ -174,12 +179,14 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       clientId,
       permId,
       contract,
-      order: { ...order, orderId, clientId, permId, account: order.account || this.account.id, tif: order.tif || 'DAY' },
+      order: twsReportedOrder({ ...order, orderId, clientId, permId, account: order.account || this.account.id, tif: order.tif || 'DAY' }),
       status: 'PendingSubmit',
       filled: 0,
       remaining: order.totalQuantity,
       avgFillPrice: 0,
       lastFillPrice: 0,
+      commission: 0,
+      comboCharges: 0,
       whyHeld: '',
       triggered: false,
       held: false,
@@ -239,7 +246,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
   }
 
   private modify(o: SimOrder, contract: WireContract, order: WireOrder): void {
-    o.order = { ...o.order, ...order, orderId: o.orderId, clientId: o.clientId, permId: o.permId, account: order.account || o.order.account };
+    o.order = twsReportedOrder({ ...o.order, ...order, orderId: o.orderId, clientId: o.clientId, permId: o.permId, account: order.account || o.order.account, filledQuantity: o.filled });
     o.contract = contract.conId ? contract : o.contract;
     o.remaining = Math.max(0, order.totalQuantity - o.filled);
     if (o.held && order.transmit !== false) {
@@ -354,21 +361,29 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     o.remaining = Math.max(0, o.order.totalQuantity - o.filled);
     o.avgFillPrice = round6((prevAvg * prevFilled + price * qty) / o.filled);
     o.lastFillPrice = price;
+    o.order.filledQuantity = o.filled;
     const changed: number[] = [];
     if (o.contract.secType === 'BAG') {
+      const legs = [];
       for (const leg of o.contract.comboLegs ?? []) {
-        const legInst = this.market.instruments.byId(leg.conId);
         const legQuote = this.market.quote(leg.conId);
-        if (!legInst || !legQuote) continue;
-        const legBuy = (leg.action === 'BUY') === (o.order.action === 'BUY');
-        const legPrice = legBuy ? legQuote.ask : legQuote.bid;
-        const legContract = this.legContract(leg.conId);
-        this.recordExecution(o, legContract, legBuy, qty * leg.ratio, legPrice, o.filled * leg.ratio, legPrice, prevFilled * leg.ratio, legPrice, true);
-        changed.push(leg.conId);
+        if (!this.market.instruments.byId(leg.conId) || !legQuote) continue;
+        const buy = (leg.action === 'BUY') === (o.order.action === 'BUY');
+        const contract = this.legContract(leg.conId);
+        legs.push({ leg, buy, contract, qty: qty * leg.ratio, price: buy ? legQuote.ask : legQuote.bid });
       }
-      this.recordExecution(o, o.contract, o.order.action === 'BUY', qty, price, o.filled, o.avgFillPrice, prevFilled, prevAvg, false);
+      // One order, one per-order minimum: the combo's commission is split over its legs.
+      const charged = comboFillCommissions(o.comboCharges, legs.map((l) => commissionLeg(l.contract, l.qty, l.price)));
+      o.comboCharges = charged.charged;
+      legs.forEach((l, i) => {
+        this.recordExecution(o, l.contract, l.buy, l.qty, l.price, o.filled * l.leg.ratio, l.price, charged.perLeg[i] ?? 0, true);
+        changed.push(l.leg.conId);
+      });
+      this.recordExecution(o, o.contract, o.order.action === 'BUY', qty, price, o.filled, o.avgFillPrice, 0, false);
     } else {
-      this.recordExecution(o, o.contract, o.order.action === 'BUY', qty, price, o.filled, o.avgFillPrice, prevFilled, prevAvg, true);
+      const multiplier = Number(o.contract.multiplier) || 1;
+      const commission = executionCommission(o.contract.secType, prevFilled, prevAvg, o.filled, o.avgFillPrice, multiplier);
+      this.recordExecution(o, o.contract, o.order.action === 'BUY', qty, price, o.filled, o.avgFillPrice, commission, true);
       changed.push(o.contract.conId);
     }
     if (o.remaining === 0) {
@@ -396,12 +411,11 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     price: number,
     cumQty: number,
     avgPrice: number,
-    prevCum: number,
-    prevAvg: number,
+    commission: number,
     bookToAccount: boolean,
   ): void {
     const multiplier = Number(contract.multiplier) || 1;
-    const commission = bookToAccount ? executionCommission(contract.secType, prevCum, prevAvg, cumQty, avgPrice, multiplier) : 0;
+    o.commission = round6(o.commission + commission);
     const fill = bookToAccount ? this.account.applyFill(contract, buy ? qty : -qty, price, multiplier, commission) : { realizedPnl: undefined };
     const now = this.market.now();
     const execId = `0000${hex(this.execSeq++, 4)}.${hex(Math.floor(now / 1000), 8)}.01.01`;
@@ -477,23 +491,30 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
   /** What-if: margin before/after and commission, nothing placed. */
   private whatIf(contract: WireContract, order: WireOrder): WireOrderState {
     const marks = (id: number) => this.market.mid(id);
-    const price = this.market.mid(contract.conId) ?? (order.lmtPrice as number | undefined) ?? 0;
-    const multiplier = Number(contract.multiplier) || 1;
-    const signed = (order.action === 'BUY' ? 1 : -1) * order.totalQuantity;
+    const sign = order.action === 'BUY' ? 1 : -1;
+    const legs = this.whatIfLegs(contract, order);
     const s = this.account.summary(marks);
-    const after = this.account.marginWith(marks, contract.conId, signed * price * multiplier);
-    const commission = orderCommission(contract.secType, order.totalQuantity, price, multiplier);
-    const ewlAfter = s.EquityWithLoanValue - commission;
+    const after = this.account.marginWithLegs(
+      marks,
+      legs.map((l) => ({ conId: l.conId, value: sign * l.signedQty * l.price * l.multiplier })),
+    );
+    const commission =
+      contract.secType === 'BAG'
+        ? comboCommission(legCharges(legs.map((l) => commissionLeg(l.contract, Math.abs(l.signedQty), l.price))).reduce((a, b) => a + b, 0))
+        : orderCommission(contract.secType, order.totalQuantity, legs[0]?.price ?? 0, legs[0]?.multiplier ?? 1);
+    // TWS prints what-if amounts as cents ("1234.56"): no float noise from the sums.
+    const before = { init: cents(s.InitMarginReq), maint: cents(s.MaintMarginReq), ewl: cents(s.EquityWithLoanValue) };
+    const ewlAfter = cents(s.EquityWithLoanValue - commission);
     return {
       status: 'PreSubmitted',
-      initMarginBefore: s.InitMarginReq,
-      maintMarginBefore: s.MaintMarginReq,
-      equityWithLoanBefore: s.EquityWithLoanValue,
-      initMarginChange: after.init - s.InitMarginReq,
-      maintMarginChange: after.maint - s.MaintMarginReq,
-      equityWithLoanChange: ewlAfter - s.EquityWithLoanValue,
-      initMarginAfter: after.init,
-      maintMarginAfter: after.maint,
+      initMarginBefore: before.init,
+      maintMarginBefore: before.maint,
+      equityWithLoanBefore: before.ewl,
+      initMarginChange: cents(cents(after.init) - before.init),
+      maintMarginChange: cents(cents(after.maint) - before.maint),
+      equityWithLoanChange: cents(ewlAfter - before.ewl),
+      initMarginAfter: cents(after.init),
+      maintMarginAfter: cents(after.maint),
       equityWithLoanAfter: ewlAfter,
       commission,
       minCommission: commission,
@@ -505,11 +526,35 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     };
   }
 
-  /** The orderState an openOrder for this order carries. */
+  /**
+   * What a what-if order adds, leg by leg: a BAG's legs with their ratios and multipliers
+   * (options x100), priced at their mids; any other contract is its own single leg.
+   * `signedQty` is per the order's BUY side (a SELL leg is negative).
+   */
+  private whatIfLegs(contract: WireContract, order: WireOrder): Array<{ conId: number; contract: WireContract; signedQty: number; price: number; multiplier: number }> {
+    if (contract.secType !== 'BAG') {
+      const price = this.market.mid(contract.conId) ?? (isSet(order.lmtPrice) ? (order.lmtPrice as number) : 0);
+      return [{ conId: contract.conId, contract, signedQty: order.totalQuantity, price, multiplier: Number(contract.multiplier) || 1 }];
+    }
+    return (contract.comboLegs ?? []).map((leg) => {
+      const legContract = this.legContract(leg.conId);
+      return {
+        conId: leg.conId,
+        contract: legContract,
+        signedQty: (leg.action === 'SELL' ? -1 : 1) * leg.ratio * order.totalQuantity,
+        price: this.market.mid(leg.conId) ?? 0,
+        multiplier: Number(legContract.multiplier) || 1,
+      };
+    });
+  }
+
+  /** The orderState an openOrder for this order carries: TWS fills in the commission once the order has executions. */
   stateOf(o: SimOrder): WireOrderState {
+    const executed = o.filled > 0;
     return {
       status: o.status,
-      commissionCurrency: this.account.currency,
+      ...(executed ? { commission: o.commission } : {}),
+      commissionCurrency: executed ? this.account.currency : '',
       warningText: '',
       completedTime: o.completedTime ?? '',
       completedStatus: o.completedStatus ?? '',
@@ -568,4 +613,12 @@ function hex(n: number, width: number): string {
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
+}
+
+function cents(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function commissionLeg(contract: WireContract, quantity: number, price: number): CommissionLeg {
+  return { secType: contract.secType, quantity, price, multiplier: Number(contract.multiplier) || 1 };
 }

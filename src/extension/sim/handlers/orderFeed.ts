@@ -7,10 +7,10 @@
 // from different threads and are not ordered relative to each other).
 import type { SimOrder } from '../account/orderEngine';
 import { Rng } from '../market/rng';
-import { encodeCommissionReport, encodeExecDetails, encodeOpenOrder, encodeOrderStatus } from '../protocol/orderCodec';
 import { encodeError } from '../protocol/sessionCodec';
 import type { ClientConnection } from '../server/clientConnection';
 import type { TwsSimulator } from '../server/twsSimulator';
+import { executionFrames, openOrderFrame, orderStatusFrame } from './orderFrames';
 
 export class OrderFeed {
   /** shuffle-order-events: live order events held per connection until the window closes */
@@ -27,8 +27,7 @@ export class OrderFeed {
     engine.on('execution', (o, rec) => {
       const conn = sim.client(o.clientId);
       if (!conn) return;
-      this.live(conn, encodeExecDetails(conn.version, -1, rec.contract, rec.execution));
-      this.live(conn, encodeCommissionReport(conn.version, rec.commission));
+      for (const frame of executionFrames(conn.version, -1, rec)) this.live(conn, frame);
     });
     engine.on('orderError', (clientId, orderId, code, message) => {
       const conn = sim.client(clientId);
@@ -39,22 +38,8 @@ export class OrderFeed {
   /** openOrder then orderStatus for one order (`live`: a state change, subject to the order-event faults; else a snapshot answer). */
   sendOrder(conn: ClientConnection, o: SimOrder, live = false): void {
     const send = live ? (fields: string[]) => this.live(conn, fields) : (fields: string[]) => conn.send(fields);
-    send(encodeOpenOrder(conn.version, o.contract, o.order, this.sim.engine.stateOf(o)));
-    send(
-      encodeOrderStatus(conn.version, {
-        orderId: o.orderId,
-        status: o.status,
-        filled: o.filled,
-        remaining: o.remaining,
-        avgFillPrice: o.avgFillPrice,
-        permId: o.permId,
-        parentId: o.order.parentId,
-        lastFillPrice: o.lastFillPrice,
-        clientId: o.clientId,
-        whyHeld: o.whyHeld,
-        mktCapPrice: 0,
-      }),
-    );
+    send(openOrderFrame(conn.version, this.sim.engine, o));
+    send(orderStatusFrame(conn.version, o));
   }
 
   /** One live order event, through the duplicate / shuffle faults when they are on. */

@@ -12,17 +12,14 @@ import {
   decodeReqExecutions,
   decodeReqGlobalCancel,
   decodeReqOpenOrders,
-  encodeCommissionReport,
-  encodeCompletedOrder,
   encodeCompletedOrdersEnd,
-  encodeExecDetails,
   encodeExecDetailsEnd,
-  encodeOpenOrder,
   encodeOpenOrderEnd,
 } from '../protocol/orderCodec';
 import type { WireContract } from '../protocol/contractTypes';
 import type { RecordedOrder } from '../server/recorder';
 import { NO_SECURITY_DEFINITION, resolveOne } from './contractResolver';
+import { completedOrderFrame, executionFrames, whatIfFrame } from './orderFrames';
 import type { Register } from './registry';
 
 export function registerOrderHandlers(on: Register): void {
@@ -36,7 +33,7 @@ export function registerOrderHandlers(on: Register): void {
       return;
     }
     const preview = sim.engine.place(conn.clientId as number, orderId, resolved.wire, order);
-    if (preview) conn.send(encodeOpenOrder(conn.version, resolved.wire, { ...order, orderId, clientId: conn.clientId as number, account: order.account || sim.account.id }, preview));
+    if (preview) conn.send(whatIfFrame(conn.version, orderId, conn.clientId as number, sim.account.id, resolved.wire, order, preview));
   });
   on(RequestId.CANCEL_ORDER, (sim, conn, r) => {
     sim.engine.cancel(conn.clientId as number, decodeCancelOrder(r, conn.version).orderId);
@@ -63,7 +60,7 @@ export function registerOrderHandlers(on: Register): void {
     decodeReqCompletedOrders(r, conn.version);
     for (const o of sim.engine.orders.values()) {
       if (o.status === 'Filled' || o.status === 'Cancelled' || o.status === 'Inactive') {
-        conn.send(encodeCompletedOrder(conn.version, o.contract, o.order, sim.engine.stateOf(o)));
+        conn.send(completedOrderFrame(conn.version, sim.engine, o));
       }
     }
     conn.send(encodeCompletedOrdersEnd());
@@ -72,8 +69,7 @@ export function registerOrderHandlers(on: Register): void {
     const { reqId, filter } = decodeReqExecutions(r, conn.version);
     for (const rec of sim.engine.executions) {
       if (!matches(rec, filter)) continue;
-      conn.send(encodeExecDetails(conn.version, reqId, rec.contract, rec.execution));
-      conn.send(encodeCommissionReport(conn.version, rec.commission));
+      for (const frame of executionFrames(conn.version, reqId, rec)) conn.send(frame);
     }
     conn.send(encodeExecDetailsEnd(reqId));
   });
