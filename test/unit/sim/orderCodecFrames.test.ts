@@ -313,7 +313,8 @@ describe('openOrder and completedOrder against IB Gateway captures', () => {
     // duration (158), postToAts (160), autoCancelParent (162), PEG BEST/MID (170, 5).
     const v130 = at(130);
     assert.equal(v130.length, n176 + 1 - 18);
-    assert.deepEqual(v130.slice(0, 3), ['5', '34', '2']);
+    // The version field carries the server version (>= 34, see openOrderEncoder.ts).
+    assert.deepEqual(v130.slice(0, 3), ['5', '130', '2']);
     // 102 has conditions/adjusted fields, 101 not: 1 count + adjustedOrderType + 6 prices + unit.
     assert.equal(at(102).length - at(101).length, 9);
   });

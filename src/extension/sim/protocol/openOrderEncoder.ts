@@ -8,7 +8,11 @@
 // how TWS spells unset values field by field: "" for most optional doubles,
 // "2147483647" for displaySize and scale sizes, Double.MAX_VALUE text for what-if margins
 // and adjusted-order prices, "0.0" for an absent limit/aux price, "0" for cashQty.
-// openOrder has a version field (34) only below ORDER_CONTAINER (145); completedOrder never.
+// openOrder has a version field only below ORDER_CONTAINER (145); completedOrder never.
+// Its value there is the server version: every official decoder gates on it only up to 34
+// (ibapi orderdecoder.py, Java EOrderDecoder), but @stoqey/ib 1.6.10 also gates modelCode
+// (MODELS_SUPPORT, 103) on it where they use the server version, so a "34" made it stop
+// one field short at 103..144. From 145 on the clients themselves use the server version.
 
 import type { WireComboLeg, WireContract } from './contractTypes';
 import { EventId } from './messageIds';
@@ -26,13 +30,10 @@ import {
 import { SV } from './serverVersions';
 import { FieldWriter, formatDouble } from './wire';
 
-/** The openOrder version TWS sends below ORDER_CONTAINER: every version-gated field on. */
-const OPEN_ORDER_VERSION = 34;
-
 export function encodeOpenOrder(sv: number, contract: WireContract, order: WireOrder, state: WireOrderState): string[] {
   checkEncodeVersion(sv, 'openOrder');
   const w = new FieldWriter().int(EventId.OPEN_ORDER);
-  if (sv < SV.ORDER_CONTAINER) w.int(OPEN_ORDER_VERSION);
+  if (sv < SV.ORDER_CONTAINER) w.int(sv); // >= 34: every version-gated field on
   const o = order;
   w.int(o.orderId);
   writeContract(w, contract);
