@@ -49,6 +49,29 @@ async function positions(client: TestClient): Promise<Map<number, { qty: number;
   return out;
 }
 
+/** A call spread two strikes apart in the nearest expiry, from the contract details of the chain. */
+async function callSpread(client: TestClient, reqId: number, symbol: string): Promise<[Contract, Contract]> {
+  const details = collectUntil(client.ib, EventName.contractDetails, EventName.contractDetailsEnd, 3000);
+  client.ib.reqContractDetails(reqId, { symbol, secType: SecType.OPT, exchange: 'SMART', currency: 'USD', right: 'C' } as Contract);
+  const calls = (await details).map((d) => d[1].contract as Contract);
+  const expiry = [...new Set(calls.map((x) => x.lastTradeDateOrContractMonth))].sort()[0];
+  const sameExpiry = calls.filter((x) => x.lastTradeDateOrContractMonth === expiry).sort((a, b) => a.strike! - b.strike!);
+  const mid = Math.floor(sameExpiry.length / 2);
+  return [sameExpiry[mid]!, sameExpiry[mid + 2]!];
+}
+
+const spreadContract = (symbol: string, long: Contract, short: Contract): Contract =>
+  ({
+    symbol,
+    secType: SecType.BAG,
+    exchange: 'SMART',
+    currency: 'USD',
+    comboLegs: [
+      { conId: long.conId!, ratio: 1, action: 'BUY', exchange: 'SMART' },
+      { conId: short.conId!, ratio: 1, action: 'SELL', exchange: 'SMART' },
+    ],
+  }) as Contract;
+
 const base = (over: Partial<Order>): Order => ({ transmit: true, orderType: OrderType.MKT, action: OrderAction.BUY, totalQuantity: 1, ...over }) as Order;
 
 describe('orders on a healthy simulator', () => {
@@ -197,6 +220,52 @@ describe('orders on a healthy simulator', () => {
     assert.equal(pos.get(short.conId!)?.qty, -2);
     // A call spread costs less than the long call alone: the combo price is the net.
     assert.ok(w.status.get(id)!.avgFillPrice > 0 && w.status.get(id)!.avgFillPrice < pos.get(long.conId!)!.avgCost / 100);
+  });
+
+  test('BAG what-if: a one-lot call spread is priced from its legs (x100, ratios) with one $1 minimum; single options too', async () => {
+    const [long, short] = await callSpread(c, 113, 'AMD');
+    const bag = spreadContract('AMD', long, short);
+    const id = c.takeOrderId();
+    const got = once(c.ib, EventName.openOrder, 3000, (orderId: number) => orderId === id);
+    c.ib.placeOrder(id, bag, base({ orderType: OrderType.LMT, lmtPrice: 1.28, totalQuantity: 1, whatIf: true }));
+    const [, , order, state] = await got;
+    assert.equal(order.whatIf, true);
+    // Reg T 25% of the gross value the legs add: (long + short premium) x 100 each.
+    const legsValue = 100 * (fx.sim.market.mid(long.conId!)! + fx.sim.market.mid(short.conId!)!);
+    assert.ok(Math.abs(state.initMarginChange - 0.25 * legsValue) <= 0.02 * legsValue + 0.01, `initMarginChange ${state.initMarginChange} vs ${0.25 * legsValue}`);
+    // 2 contracts x $0.65 = $1.30, above IBKR's $1.00 minimum per order.
+    assert.deepEqual([state.commission, state.minCommission, state.maxCommission, state.commissionCurrency], [1.3, 1.3, 1.3, 'USD']);
+    for (const k of ['initMarginBefore', 'initMarginChange', 'initMarginAfter', 'maintMarginAfter', 'equityWithLoanBefore', 'equityWithLoanChange', 'equityWithLoanAfter']) {
+      assert.equal(Math.round(state[k] * 100) / 100, state[k], `${k} ${state[k]} in cents`);
+    }
+    assert.ok(!fx.sim.engine.orders.has(id), 'nothing was placed');
+
+    const single = c.takeOrderId();
+    const gotSingle = once(c.ib, EventName.openOrder, 3000, (orderId: number) => orderId === single);
+    c.ib.placeOrder(single, { conId: long.conId, exchange: 'SMART' } as Contract, base({ totalQuantity: 2, whatIf: true }));
+    const [, , , one] = await gotSingle;
+    const callValue = 2 * 100 * fx.sim.market.mid(long.conId!)!;
+    assert.ok(Math.abs(one.initMarginChange - 0.25 * callValue) <= 0.02 * callValue + 0.01, `single option initMarginChange ${one.initMarginChange} vs ${0.25 * callValue}`);
+    assert.equal(one.commission, 1.3);
+  });
+
+  test('BAG fill: legs charged $0.65 a contract under one minimum; openOrder after the fill carries it, completedOrder the filled quantity', async () => {
+    const [long, short] = await callSpread(c, 114, 'GOOGL');
+    const id = c.takeOrderId();
+    c.ib.placeOrder(id, spreadContract('GOOGL', long, short), base({ totalQuantity: 1, orderRef: 'spread-fq' }));
+    await w.until(id, 'Filled');
+    const legExecs = (w.execs.get(id) ?? []).filter((x) => x.contract.secType === 'OPT').map((x) => x.e.execId as string);
+    assert.equal(legExecs.length, 2);
+    await waitFor(() => legExecs.every((e) => w.commissions.some((r) => r.execId === e)), 2000, 'leg commission reports');
+    const legCommissions = legExecs.map((e) => w.commissions.find((r) => r.execId === e).commission);
+    assert.deepEqual(legCommissions, [0.65, 0.65]);
+    await waitFor(() => w.openOrders.get(id)?.state.status === 'Filled', 2000, 'openOrder Filled');
+    assert.deepEqual([w.openOrders.get(id).state.commission, w.openOrders.get(id).state.commissionCurrency], [1.3, 'USD']);
+    const completed = collectUntil(c.ib, EventName.completedOrder, EventName.completedOrdersEnd, 3000);
+    c.ib.reqCompletedOrders(false);
+    const mine = (await completed).find((d) => d[1].orderRef === 'spread-fq');
+    assert.ok(mine, 'the spread is among the completed orders');
+    assert.deepEqual([mine[1].totalQuantity, mine[1].filledQuantity, mine[2].status], [1, 1, 'Filled']);
   });
 
   test('short sale then buy-to-cover reports realized P&L net of commissions', async () => {

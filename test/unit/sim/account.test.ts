@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Account } from '../../../src/extension/sim/account/account';
-import { executionCommission, orderCommission } from '../../../src/extension/sim/account/commissions';
+import { comboCommission, comboFillCommissions, executionCommission, legCharges, orderCommission } from '../../../src/extension/sim/account/commissions';
 import { emptyContract } from '../../../src/extension/sim/protocol/contractTypes';
 
 const X = emptyContract({ conId: 1, symbol: 'X', secType: 'STK' });
@@ -19,6 +19,30 @@ test('fixed-tier commissions: $0.005/share, $1 minimum, 1% cap; options $0.65/co
   close(executionCommission('STK', 0, 0, 100, 50, 1), 1);
   close(executionCommission('STK', 100, 50, 200, 50, 1), 0);
   close(executionCommission('STK', 200, 50, 400, 50, 1), 1);
+});
+
+test('combos: per contract across the legs, one $1 minimum per order, split over the legs', () => {
+  const opt = (quantity: number, price: number) => ({ secType: 'OPT', quantity, price, multiplier: 100 });
+  // A one-lot call spread: 2 contracts x $0.65 = $1.30 (IBKR's "2 Contract @ USD 5 Premium = USD 1.30").
+  assert.deepEqual(comboFillCommissions(0, [opt(1, 5), opt(1, 2.5)]), { charged: 1.3, perLeg: [0.65, 0.65] });
+  // Cheap legs: 2 x $0.25 = $0.50 -> the order's $1 minimum, split by the legs' charges.
+  assert.deepEqual(comboFillCommissions(0, [opt(1, 0.04), opt(1, 0.03)]).perLeg, [0.5, 0.5]);
+  // Ratio 1:2 (the quantities carry the ratio): 3 contracts x $0.65.
+  const fly = comboFillCommissions(0, [opt(1, 4), opt(2, 2)]);
+  close(fly.perLeg[0]! + fly.perLeg[1]!, 1.95);
+  close(fly.perLeg[1]!, 1.3);
+  // Partial fills: the first pays up to the minimum, later ones the increase of the order's total.
+  const first = comboFillCommissions(0, [opt(1, 0.5)]); // 0.65 -> minimum 1.00
+  close(first.perLeg[0]!, 1);
+  const second = comboFillCommissions(first.charged, [opt(1, 0.5)]); // total 1.30
+  close(second.perLeg[0]!, 0.3);
+  close(comboCommission(second.charged), 1.3);
+  assert.equal(comboCommission(0), 0);
+  // Stock legs: $0.005 a share (1% of value at most).
+  close(legCharges([{ secType: 'STK', quantity: 100, price: 50, multiplier: 1 }])[0]!, 0.5);
+  // Shares always add up to the order's commission exactly.
+  const odd = comboFillCommissions(0, [opt(1, 1), opt(1, 1), opt(1, 0.07)]);
+  close(odd.perLeg.reduce((a, b) => a + b, 0), 1.8);
 });
 
 test('a long: average cost includes commissions; selling part realizes P&L net of commission', () => {
