@@ -47,6 +47,11 @@ export function comboCommission(charges: number): number {
   return charges > 0 ? round4(Math.max(MIN_COMMISSION_PER_ORDER, charges)) : 0;
 }
 
+/** A whole combo order's commission (what-if): all its legs' charges, one minimum. */
+export function comboOrderCommission(legs: readonly CommissionLeg[]): number {
+  return comboCommission(legCharges(legs).reduce((s, c) => s + c, 0));
+}
+
 /**
  * One combo fill: `chargedBefore` accrued by earlier fills of the order, `legs` this fill's
  * legs. Returns the new accrued charges and each leg's share of the fill's commission (the

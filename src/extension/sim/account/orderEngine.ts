@@ -3,13 +3,13 @@
 // OCA groups, time in force, partial fills, what-if previews and executions.
 // It knows nothing about sockets: the server turns its events into messages.
 import { EventEmitter } from 'node:events';
-import type { WireContract } from '../protocol/contractTypes';
+import type { WireComboLeg, WireContract } from '../protocol/contractTypes';
 import type { WireCommissionReport, WireExecution, WireOrder, WireOrderState } from '../protocol/orderTypes';
 import { UNSET_DOUBLE } from '../protocol/wire';
 import type { Market } from '../market/market';
 import { isRegularHours, nyParts, nyTimeToMs, twsLocalTime } from '../market/marketTime';
 import type { Account } from './account';
-import { comboCommission, comboFillCommissions, executionCommission, legCharges, orderCommission, type CommissionLeg } from './commissions';
+import { comboFillCommissions, comboOrderCommission, executionCommission, orderCommission, type CommissionLeg } from './commissions';
 import { twsReportedOrder } from '../protocol/twsReportedOrder';
 
 export type OrderStatusName = 'ApiPending' | 'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'PendingCancel' | 'Cancelled' | 'Filled' | 'Inactive';
@@ -364,7 +364,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     o.order.filledQuantity = o.filled;
     const changed: number[] = [];
     if (o.contract.secType === 'BAG') {
-      const legs = [];
+      const legs: Array<{ leg: WireComboLeg; buy: boolean; contract: WireContract; qty: number; price: number }> = [];
       for (const leg of o.contract.comboLegs ?? []) {
         const legQuote = this.market.quote(leg.conId);
         if (!this.market.instruments.byId(leg.conId) || !legQuote) continue;
@@ -500,7 +500,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     );
     const commission =
       contract.secType === 'BAG'
-        ? comboCommission(legCharges(legs.map((l) => commissionLeg(l.contract, Math.abs(l.signedQty), l.price))).reduce((a, b) => a + b, 0))
+        ? comboOrderCommission(legs.map((l) => commissionLeg(l.contract, Math.abs(l.signedQty), l.price)))
         : orderCommission(contract.secType, order.totalQuantity, legs[0]?.price ?? 0, legs[0]?.multiplier ?? 1);
     // TWS prints what-if amounts as cents ("1234.56"): no float noise from the sums.
     const before = { init: cents(s.InitMarginReq), maint: cents(s.MaintMarginReq), ewl: cents(s.EquityWithLoanValue) };
