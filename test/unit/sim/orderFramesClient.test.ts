@@ -243,6 +243,24 @@ describe('the what-if reply for a one-lot call spread, through @stoqey/ib at eve
     }
   });
 
+  test('a SELL 1x2 ratio spread: each leg x its ratio x 100, 3 contracts x $0.65', () => {
+    const a = chain[Math.floor(chain.length / 2) - 2]!.wire; // in the money: premiums well above $0.10
+    const b = chain[Math.floor(chain.length / 2) - 4]!.wire;
+    const ratio: Contract = {
+      ...spread,
+      comboLegs: [
+        { conId: a.conId, ratio: 1, action: OrderAction.BUY, exchange: 'SMART' },
+        { conId: b.conId, ratio: 2, action: OrderAction.SELL, exchange: 'SMART' },
+      ],
+    };
+    const p = place(6, ratio, { action: OrderAction.SELL, totalQuantity: 1, orderType: OrderType.MKT, whatIf: true }).preview!;
+    // SELL flips the legs: -1 of a, +2 of b; the account holds neither, so both add gross value.
+    const gross = 100 * (mid(a.conId) * 1 + mid(b.conId) * 2);
+    assert.ok(Math.abs(p.initMarginChange! - 0.25 * gross) <= 0.0100001, `initMarginChange ${p.initMarginChange} vs ${0.25 * gross}`);
+    assert.equal(p.commission, 1.95);
+    assert.equal(engine.orders.has(6), false);
+  });
+
   for (const sv of VERSIONS) {
     test(`${sv}`, () => {
       const frame = whatIfFrame(sv, 4, CLIENT, sim.account.id, whatIf.wire, whatIf.req.order, before);
