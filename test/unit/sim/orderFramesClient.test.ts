@@ -17,6 +17,7 @@ import type { Order } from '@stoqey/ib/dist/api/order/order';
 import type { ExecutionRecord, SimOrder } from '../../../src/extension/sim/account/orderEngine';
 import { resolveAll, resolveOne } from '../../../src/extension/sim/handlers/contractResolver';
 import { completedOrderFrame, executionFrames, openOrderFrame, orderStatusFrame, whatIfFrame } from '../../../src/extension/sim/handlers/orderFrames';
+import { emptyContract } from '../../../src/extension/sim/protocol/contractTypes';
 import { decodePlaceOrder } from '../../../src/extension/sim/protocol/orderCodec';
 import type { WireOrderState } from '../../../src/extension/sim/protocol/orderTypes';
 import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION, SV } from '../../../src/extension/sim/protocol/serverVersions';
@@ -84,7 +85,7 @@ function place(orderId: number, contract: Contract, order: Partial<Order>): { pr
 }
 
 const stock: Contract = { symbol: 'MSFT', secType: SecType.STK, exchange: 'SMART', currency: 'USD' };
-const calls = resolveAll(sim.market, { ...resolveOne(sim.market, { symbol: 'MSFT', secType: 'STK' } as never)!.wire, conId: 0, secType: 'OPT', right: 'C' });
+const calls = resolveAll(sim.market, emptyContract({ symbol: 'MSFT', secType: 'OPT', right: 'C', exchange: 'SMART', currency: 'USD' }));
 const expiry = calls.map((c) => c.wire.lastTradeDateOrContractMonth).sort()[0];
 const chain = calls.filter((c) => c.wire.lastTradeDateOrContractMonth === expiry).sort((a, b) => a.wire.strike - b.wire.strike);
 const longCall = chain[Math.floor(chain.length / 2)]!.wire;
