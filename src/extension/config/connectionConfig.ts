@@ -130,9 +130,15 @@ export function parseHost(raw: string): { value?: string; error?: string } {
   return { error: 'is not an IP address or host name, e.g. 127.0.0.1' };
 }
 
+/** The strict parser's reason, when it says more than "not a number": ` (it has a + sign)`. */
+function why(error: string | undefined): string {
+  const reason = (error ?? '').replace(/ \(valid:.*$/, '');
+  return reason === '' || reason === 'is not a number' || reason === 'is not a whole number' ? '' : ` (it ${reason})`;
+}
+
 export function parsePort(raw: string): { value?: number; error?: string } {
   const parsed = parseStrictNumber(raw, 'integer');
-  if (parsed.value === undefined) return { error: `is not a port number (${(parsed.error ?? '').replace(/ \(valid:.*$/, '')}): use a whole number 1..65535 in decimal digits (7497 TWS paper, 7496 TWS live, 4002 IB Gateway paper, 4001 IB Gateway live)` };
+  if (parsed.value === undefined) return { error: `is not a port number${why(parsed.error)}: use a whole number 1..65535 in decimal digits (7497 TWS paper, 7496 TWS live, 4002 IB Gateway paper, 4001 IB Gateway live)` };
   const n = parsed.value;
   if (n < 1 || n > 65535) return { error: 'is out of range: ports are 1..65535 (7497 TWS paper, 7496 TWS live, 4002 IB Gateway paper, 4001 IB Gateway live)' };
   return { value: n };
@@ -140,7 +146,7 @@ export function parsePort(raw: string): { value?: number; error?: string } {
 
 export function parseClientId(raw: string): { value?: number; error?: string } {
   const parsed = parseStrictNumber(raw, 'integer');
-  if (parsed.value === undefined) return { error: `is not a whole number (${(parsed.error ?? '').replace(/ \(valid:.*$/, '')}): client ids are 0..${MAX_CLIENT_ID} in decimal digits, e.g. 1` };
+  if (parsed.value === undefined) return { error: `is not a whole number${why(parsed.error)}: client ids are 0..${MAX_CLIENT_ID} in decimal digits, e.g. 1` };
   const n = parsed.value;
   if (n < 0 || n > MAX_CLIENT_ID) return { error: `is out of range: client ids are 0..${MAX_CLIENT_ID}, e.g. 1` };
   return { value: n };
