@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, type JournalLine } from '../../src/extension/session/journal';
 import { LOCK_FILE } from '../../src/extension/session/journalLock';
@@ -164,4 +164,62 @@ test('a short write to the journal stops trading: failed (exit 5), the journal s
   assert.deepEqual(r.placed.filter((o) => !intents.has(o.orderRef)).map((o) => o.orderRef), [], 'every order sent has its whole intent line');
   assert.ok(readFileSync(r.result.journalPath!, 'utf8').endsWith('\n'), 'the partial line was cut back');
   figures.safe('short-write-stops-trading');
+});
+
+test('numbers written as 0x10, 1.0, 1e3, " 7" or +7 (flags, .env, environment) are refused with exit 2 naming the flag or key and what is valid; nothing reaches TWS', async () => {
+  const fx = await startSim({ speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices() });
+  const dir = tempDir('journal-safety-numbers-');
+  const port = String(fx.sim.port);
+  // Every case would otherwise reach the simulator: its port is given (or is the one the bad value hides).
+  const base = ['--symbols', 'NVDA', '--mode', 'paper', '--model', testModel('toggle'), '--journal', join(dir, 'journal')];
+  const cases: Array<{ name: string; args: string[]; env?: Record<string, string>; dotenv?: string; error: RegExp }> = [
+    { name: '--cycles 0x10', args: ['--port', port, '--cycles', '0x10'], error: /--cycles \(setting ibkrAi\.session\.cycles\): "0x10" is not written in decimal digits \(valid: a whole number of cycles from 1 to 1000000\)/ },
+    { name: '--client-id 1.0', args: ['--port', port, '--cycles', '1', '--client-id', '1.0'], error: /--client-id \(setting ibkrAi\.clientId\): "1\.0" is not a whole number \(valid: 0\.\.2147483647/ },
+    { name: '--max-order-qty 1e3', args: ['--port', port, '--cycles', '1', '--max-order-qty', '1e3'], error: /--max-order-qty \(setting ibkrAi\.risk\.maxOrderQuantity\): "1e3" uses an exponent \(valid: a whole number of shares from 1\)/ },
+    { name: '--cycles " 7"', args: ['--port', port, '--cycles', ' 7'], error: /--cycles \(setting ibkrAi\.session\.cycles\): " 7" has spaces around it/ },
+    { name: '--max-position +7', args: ['--port', port, '--cycles', '1', '--max-position', '+7'], error: /--max-position \(setting ibkrAi\.risk\.maxPosition\): "\+7" has a \+ sign/ },
+    { name: '--port 0x...', args: ['--port', `0x${fx.sim.port.toString(16)}`, '--cycles', '1'], error: /--port \(setting ibkrAi\.port\): "0x[0-9a-f]+" is not written in decimal digits/ },
+    { name: '.env IBKR_PORT=" <port>"', args: ['--cycles', '1'], dotenv: `IBKR_PORT=" ${port}"\n`, error: /port " \d+" from \.env IBKR_PORT \(\S+\.env\) is not a port number \(it has spaces around it\)/ },
+    { name: '.env IBKR_CLIENT_ID=1e3', args: ['--port', port, '--cycles', '1'], dotenv: '\uFEFFIBKR_CLIENT_ID=1e3\n', error: /client id "1e3" from \.env IBKR_CLIENT_ID \(\S+\.env\) is not a whole number \(it uses an exponent\)/ },
+    { name: 'environment IBKR_CLIENT_ID=+7', args: ['--port', port, '--cycles', '1'], env: { IBKR_CLIENT_ID: '+7' }, error: /client id "\+7" from environment IBKR_CLIENT_ID is not a whole number \(it has a \+ sign\)/ },
+  ];
+  try {
+    for (const [i, c] of cases.entries()) {
+      const extra: string[] = [];
+      if (c.dotenv !== undefined) {
+        const file = join(dir, `case${i}.env`);
+        writeFileSync(file, c.dotenv);
+        extra.push('--env-file', file);
+      }
+      const run = session([...base, ...c.args, ...extra], { env: c.env ?? {} });
+      const e = await run.exit;
+      const text = run.out.join('');
+      assert.equal(e.code, 2, `${c.name}: ${text}`);
+      assert.match(text, c.error, c.name);
+      assert.deepEqual(fx.records(), [], `${c.name}: nothing reached TWS`);
+      assert.equal(fx.sim.connections.size, 0);
+      figures.badInput(`session ${c.name}`);
+    }
+  } finally {
+    await fx.stop();
+  }
+});
+
+test('the session reads host, port and client id from .env (and IBKR_* from the environment), and says where each came from', async () => {
+  const fx = await startSim({ speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices() });
+  const dir = tempDir('journal-safety-dotenv-');
+  const file = join(dir, '.env');
+  writeFileSync(file, `IBKR_PORT=${fx.sim.port}\nIBKR_CLIENT_ID=416\nIBKR_MODE=shadow\n`);
+  try {
+    // The environment's port is shadowed by the project's .env; its host is used.
+    const run = session(['--symbols', 'NVDA', '--cycles', '1', '--model', testModel('toggle'), '--journal', join(dir, 'journal'), '--env-file', file], { env: { IBKR_PORT: '1', IBKR_HOST: '127.0.0.1' } });
+    const e = await run.exit;
+    const text = run.out.join('');
+    assert.equal(e.code, 0, text);
+    assert.ok(text.includes(`connection: host 127.0.0.1 (environment IBKR_HOST), port ${fx.sim.port} (.env IBKR_PORT (${file})), client id 416 (.env IBKR_CLIENT_ID (${file})), mode shadow (.env IBKR_MODE (${file}))`), text);
+    assert.ok(fx.records().some((l) => l.clientId === 416), 'connected as the .env client id');
+    assert.deepEqual(placedOrders(fx), [], 'shadow mode from .env: no orders');
+  } finally {
+    await fx.stop();
+  }
 });
