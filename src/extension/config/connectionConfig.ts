@@ -175,7 +175,7 @@ const LABELS: Record<ConfigKey, string> = { host: 'host', port: 'port', clientId
 /** Each value and where it came from, e.g. `host 127.0.0.1 (default), port 4002 (.env IBKR_PORT (/w/.env)), ...`. */
 export function describeSources(c: ResolvedConfig): string {
   const shown = (k: ConfigKey, r: Resolved<unknown>): string => {
-    const v = k === 'allowLive' ? (r.value === true ? 'on' : 'off') : r.value === undefined ? (k === 'mode' ? 'not set' : JSON.stringify(r.raw)) : String(r.value);
+    const v = k === 'allowLive' ? (r.value === true ? 'on' : 'off') : r.value === undefined ? (r.raw === '' ? 'not set' : JSON.stringify(r.raw)) : String(r.value);
     return `${LABELS[k]} ${v} (${r.source})`;
   };
   return (['host', 'port', 'clientId', 'mode', 'allowLive'] as const).map((k) => shown(k, c[k])).join(', ');
