@@ -183,7 +183,7 @@ export function acquireJournalLock(dir: string, opts: LockOptions = {}): Journal
       throw new JournalLockError(`the journal folder ${dir} is in use by ${describeOwner(holder)}, another machine: only one session may write a journal folder; stop that session or use another journal folder (--journal / ibkrAi.session.journalDir). If it is certainly not running, delete ${path}`, holder);
     }
     if (isAlive(holder.pid)) {
-      throw new JournalLockError(`the journal folder ${dir} is in use by ${describeOwner(holder)}: only one session may write a journal folder (both would resume and trade the same orders); stop that session or use another journal folder (--journal / ibkrAi.session.journalDir)`, holder);
+      throw new JournalLockError(`the journal folder ${dir} is in use by ${describeOwner(holder)}: only one session may write a journal folder (both would resume and trade the same orders); stop that session or use another journal folder (--journal / ibkrAi.session.journalDir). If pid ${holder.pid} is not that session (the machine restarted and reused it), delete ${path}`, holder);
     }
     removeStale(dir, path, holder, owner);
     tookOver = holder;
