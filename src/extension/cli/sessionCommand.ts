@@ -306,12 +306,19 @@ export async function runWithSignals(session: TradingSession, p: Printer = CONSO
 export async function run(argv: string[]): Promise<number> {
   const o = parseOptions(argv, SPEC, 'session');
   const opts = o as Record<string, string | boolean | undefined>;
-  const connection = resolveConnection(opts);
   if (o.help) {
-    const problems = configProblems(connection);
-    console.log(`${HELP}\n\nConnection values now: ${describeSources(connection)}${problems.length ? `\n  invalid: ${problems.join('; ')}` : ''}`);
+    let now: string;
+    try {
+      const c = resolveConnection(opts);
+      const problems = configProblems(c);
+      now = `${describeSources(c)}${problems.length ? `\n  invalid: ${problems.join('; ')}` : ''}`;
+    } catch (err) {
+      now = err instanceof Error ? err.message : String(err);
+    }
+    console.log(`${HELP}\n\nConnection values now: ${now}`);
     return 0;
   }
+  const connection = resolveConnection(opts);
   let config: SessionConfig;
   try {
     config = buildConfig({ ...configInput(opts), ...connectionInput(connection) });
