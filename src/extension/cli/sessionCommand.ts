@@ -120,7 +120,11 @@ function connectionFlags(o: Record<string, string | boolean | undefined>) {
   return { host: text(o.host), port: text(o.port), clientId: text(o['client-id']), mode: text(o.mode), ...(o['allow-live'] ? { allowLive: true } : {}) };
 }
 
-/** Reads `--env-file` or ./.env (absent is fine); never loads it into process.env. */
+/**
+ * Reads `--env-file` or ./.env (absent is fine); never loads it into process.env. (Node 20/22
+ * also look at a script's `--env-file` argument and exit 9 "not found" for a missing file
+ * before this runs - nodejs/node#54232; an existing file is left to us.)
+ */
 export function readSessionDotenv(envFile: string | undefined, cwd = process.cwd()): { path: string; text: string } | undefined {
   const path = resolve(cwd, envFile ?? '.env');
   if (envFile === undefined && !existsSync(path)) return undefined;
