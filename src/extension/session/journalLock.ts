@@ -152,12 +152,9 @@ export function acquireJournalLock(dir: string, opts: LockOptions = {}): Journal
         if (released) return;
         released = true;
         process.off('exit', release);
-        try {
-          const now = readOwner(path);
-          if (typeof now === 'object' && now.token === owner.token) unlinkSync(path);
-        } finally {
-          closeSync(fd);
-        }
+        closeSync(fd); // before the unlink: Windows keeps an open file
+        const now = readOwner(path);
+        if (typeof now === 'object' && now.token === owner.token) unlinkSync(path);
       };
       // A process that exits without ending its session (process.exit on a second Ctrl-C) leaves no lock behind.
       process.on('exit', release);
