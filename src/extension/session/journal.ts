@@ -132,7 +132,7 @@ export class Journal {
       mkdirSync(dir, { recursive: true });
       accessSync(dir, constants.W_OK);
     } catch (err) {
-      throw new JournalError(`journal directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? err}); choose another with --journal or ibkrAi.journalDir`, 'not-writable');
+      throw new JournalError(`journal directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? err}); choose another with --journal or ibkrAi.session.journalDir`, 'not-writable');
     }
     const path = join(dir, `${sessionId}.jsonl`);
     let journal: Journal;
