@@ -1,6 +1,7 @@
 // A small, strict argument parser for the CLI commands: unknown options and bad
 // values are errors that name the option and what would be valid.
 import { parseArgs } from 'node:util';
+import { parseStrictNumber } from '../config/strictNumbers';
 
 export class CliError extends Error {
   constructor(message: string) {
@@ -20,18 +21,24 @@ export function parseOptions<T extends OptionSpec>(argv: string[], spec: T, comm
   }
 }
 
+/** The strict parser's reason when it says more than "not a number" (e.g. `: it uses an exponent`). */
+function detail(error: string): string {
+  const why = error.replace(/ \(valid:.*$/, '');
+  return why === 'is not a number' || why === 'is not a whole number' ? '' : `: it ${why} (plain decimal digits only)`;
+}
+
 export function intOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^-?\d+$/.test(value.trim())) throw new CliError(`--${name} "${value}" is not a whole number (valid: ${min}..${max})`);
-  const n = Number(value);
+  const { value: n, error } = parseStrictNumber(value, 'integer');
+  if (n === undefined) throw new CliError(`--${name} "${value}" is not a whole number (valid: ${min}..${max})${detail(error!)}`);
   if (n < min || n > max) throw new CliError(`--${name} ${n} is out of range (valid: ${min}..${max})`);
   return n;
 }
 
 export function numberOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${name} "${value}" is not a number (valid: ${min}..${max})`);
+  const { value: n, error } = parseStrictNumber(value, 'decimal');
+  if (n === undefined) throw new CliError(`--${name} "${value}" is not a number (valid: ${min}..${max})${detail(error!)}`);
   if (n < min || n > max) throw new CliError(`--${name} ${n} is out of range (valid: ${min}..${max})`);
   return n;
 }

@@ -9,7 +9,7 @@ const USAGE = `usage: npm run doctor -- [options]
 
 Checks the way from here to TWS / IB Gateway and names the cause and the fix.
 
-  --host H            TWS / IB Gateway host (default: IBKR_HOST from the environment or .env, else 127.0.0.1)
+  --host H            TWS / IB Gateway host (default: IBKR_HOST from .env, then the environment, else 127.0.0.1)
   --port P            API port (default: IBKR_PORT, else 7497): 7497 TWS paper, 7496 TWS live,
                       4002 IB Gateway paper, 4001 IB Gateway live
   --client-id N       API client id (default: IBKR_CLIENT_ID, else 1)

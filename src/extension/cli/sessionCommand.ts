@@ -1,6 +1,9 @@
 // `npm run session -- --symbols NVDA,MSFT [options]`: the AI trading session headless.
 // One progress line per cycle; exit 0 after a clean finish, non-zero with the reason otherwise.
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { configProblems, describeSources, resolveConfig, type ConfigKey as ConnectionKey, type ResolvedConfig } from '../config/connectionConfig';
 import { defaultModelDir } from '../policy/datasets';
 import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import { ConfigError, DEFAULTS, parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../session/sessionConfig';
@@ -23,6 +26,7 @@ const SPEC = {
   mode: { type: 'string' },
   model: { type: 'string' },
   journal: { type: 'string' },
+  'env-file': { type: 'string' },
   capital: { type: 'string' },
   'max-order-qty': { type: 'string' },
   'max-position': { type: 'string' },
@@ -46,16 +50,18 @@ Runs the AI policy against TWS / IB Gateway: each cycle, per symbol, the latest 
 bar -> features -> policy -> target position -> risk checks -> order or none, everything
 journaled. Cycles follow the market clock (completed bars from TWS).
 
-  --host H                 TWS host (default ${DEFAULTS.host})
-  --port P                 API port (default ${DEFAULTS.port}: TWS paper)
-  --client-id N            API client id (default ${DEFAULTS.clientId}); resume a session with the same one
+  --host H                 TWS host (default: IBKR_HOST from .env or the environment, else ${DEFAULTS.host})
+  --port P                 API port (default: IBKR_PORT, else ${DEFAULTS.port}: TWS paper)
+  --client-id N            API client id (default: IBKR_CLIENT_ID, else ${DEFAULTS.clientId}); resume a session with the same one
+  --env-file PATH          read this .env instead of ./.env (IBKR_HOST, IBKR_PORT, IBKR_CLIENT_ID, IBKR_MODE, IBKR_ALLOW_LIVE)
   --symbols A,B            symbols to trade (required)
   --cycle SECONDS          cycle length, a multiple of 5 (default ${DEFAULTS.cycleSeconds}); the policy runs on bars of this size
   --minutes M | --cycles N duration in market minutes (default ${DEFAULTS.minutes}) or in cycles
-  --mode shadow|paper|live shadow: no orders; paper (default): paper accounts only; live: needs --allow-live
+  --mode shadow|paper|live shadow: no orders; paper (default; or IBKR_MODE): paper accounts only; live: needs --allow-live
                            and a confirmation (typed, or --confirm-live ACCOUNT)
   --model DIR              model folder (default models/ppo-sp500)
-  --journal DIR            journal folder (default ./${DEFAULTS.journalDir}); an unfinished session there is resumed
+  --journal DIR            journal folder (default ./${DEFAULTS.journalDir}); an unfinished session there is resumed;
+                           one session at a time per folder (a second is refused)
   --capital USD            money the session sizes with, split between symbols (default: the model's
                            initial cash, at most the account's net liquidation)
   --max-order-qty Q        risk: shares per order
@@ -67,10 +73,13 @@ journaled. Cycles follow the market clock (completed bars from TWS).
   --allow-symbols A,B      risk: only these symbols may be traded
   --any-hours              risk: do not restrict orders to regular hours (09:30-16:00 New York)
   --flatten-on-stop        close the session's positions when the loss limit or Ctrl-C stops it
-  --allow-live             allow --mode live
+  --allow-live             allow --mode live (or IBKR_ALLOW_LIVE=true)
   --confirm-live ACCOUNT   confirm live trading of ACCOUNT without the prompt (scripted use)
   -v, --verbose            print every decision, order and fill
   --json                   print every event as one JSON line instead
+
+Connection values: flags > .env > environment (IBKR_*) > defaults; whole numbers in plain
+decimal digits (0x10, 1e3, 1.0, +7 or " 7" are refused).
 
 Ctrl-C is the kill switch: the session's working orders are cancelled (and positions
 flattened with --flatten-on-stop); a second Ctrl-C exits at once.
@@ -103,6 +112,50 @@ export function configInput(o: Record<string, string | boolean | undefined>): Se
     allowLive: o['allow-live'],
     confirmLive: o['confirm-live'],
   };
+}
+
+/** The connection flags as the resolver takes them (strings as typed; --allow-live only when given). */
+function connectionFlags(o: Record<string, string | boolean | undefined>) {
+  const text = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+  return { host: text(o.host), port: text(o.port), clientId: text(o['client-id']), mode: text(o.mode), ...(o['allow-live'] ? { allowLive: true } : {}) };
+}
+
+/**
+ * Reads `--env-file` or ./.env (absent is fine); never loads it into process.env. (Node 20/22
+ * also look at a script's `--env-file` argument and exit 9 "not found" for a missing file
+ * before this runs - nodejs/node#54232; an existing file is left to us.)
+ */
+export function readSessionDotenv(envFile: string | undefined, cwd = process.cwd()): { path: string; text: string } | undefined {
+  const path = resolve(cwd, envFile ?? '.env');
+  if (envFile === undefined && !existsSync(path)) return undefined;
+  try {
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    throw new CliError(`--env-file ${envFile ?? path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** Host, port, client id, mode and allow-live through the one resolver (flags > .env > environment > defaults). */
+export function resolveConnection(o: Record<string, string | boolean | undefined>, env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): ResolvedConfig {
+  const dotenv = readSessionDotenv(typeof o['env-file'] === 'string' ? o['env-file'] : undefined, cwd);
+  return resolveConfig({ flags: connectionFlags(o), env, ...(dotenv ? { dotenv } : {}) });
+}
+
+/**
+ * The session input's connection values: a flag's text goes to parseSessionConfig as typed
+ * (its messages name the flag); a value from .env or the environment is taken parsed, and an
+ * invalid one is a usage error naming the key and the file.
+ */
+export function connectionInput(r: ResolvedConfig): SessionConfigInput {
+  const problems = configProblems(r).filter((p) => / from (\.env|environment) /.test(p));
+  if (problems.length) throw new CliError(problems.length === 1 ? problems[0]! : `invalid connection settings:\n  ${problems.join('\n  ')}`);
+  const out: Record<string, unknown> = {};
+  for (const key of ['host', 'port', 'clientId', 'mode', 'allowLive'] as const satisfies readonly ConnectionKey[]) {
+    const v = r[key];
+    if (v.source === 'default') continue;
+    out[key] = v.source.startsWith('--') ? (key === 'allowLive' ? true : v.raw) : v.value;
+  }
+  return out as SessionConfigInput;
 }
 
 export function buildConfig(input: SessionConfigInput): SessionConfig {
@@ -256,11 +309,29 @@ export async function runWithSignals(session: TradingSession, p: Printer = CONSO
 
 export async function run(argv: string[]): Promise<number> {
   const o = parseOptions(argv, SPEC, 'session');
+  const opts = o as Record<string, string | boolean | undefined>;
   if (o.help) {
-    console.log(HELP);
+    let now: string;
+    try {
+      const c = resolveConnection(opts);
+      const problems = configProblems(c);
+      now = `${describeSources(c)}${problems.length ? `\n  invalid: ${problems.join('; ')}` : ''}`;
+    } catch (err) {
+      now = err instanceof Error ? err.message : String(err);
+    }
+    console.log(`${HELP}\n\nConnection values now: ${now}`);
     return 0;
   }
-  const config = buildConfig(configInput(o as Record<string, string | boolean | undefined>));
+  const connection = resolveConnection(opts);
+  let config: SessionConfig;
+  try {
+    config = buildConfig({ ...configInput(opts), ...connectionInput(connection) });
+  } catch (err) {
+    // A connection value refused: say where each came from (a .env or environment value is otherwise labelled by its flag).
+    if (err instanceof CliError && /--(host|port|client-id|mode|allow-live) /.test(err.message)) throw new CliError(`${err.message}\n(where the values came from: ${describeSources(connection)})`);
+    throw err;
+  }
+  if (!o.json) console.log(`connection: ${describeSources(connection)}`);
   const options: TradingSessionOptions = {
     config,
     confirmLive: promptLiveConfirmation,

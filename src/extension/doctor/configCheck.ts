@@ -12,9 +12,9 @@ const EXAMPLE = { host: '127.0.0.1', port: '7497', clientId: '1', allowLive: 'fa
 
 type Key = keyof typeof KEY_LABEL;
 
-/** The trading mode the configuration implies: explicit, else from a standard port. */
+/** The trading mode the configuration implies: explicit, else from a standard port (shadow sends no orders: the port decides). */
 export function effectiveMode(cfg: ResolvedConfig): 'paper' | 'live' | undefined {
-  if (cfg.mode.value) return cfg.mode.value;
+  if (cfg.mode.value && cfg.mode.value !== 'shadow') return cfg.mode.value;
   const port = cfg.port.value;
   return port !== undefined ? PORT_MEANINGS[port]?.mode : undefined;
 }
@@ -80,7 +80,7 @@ export function configCheck(cfg: ResolvedConfig): Check {
       fix: `Use the live port: set IBKR_PORT=${PORT_MEANINGS[port]!.app === 'TWS' ? 7496 : 4001} (or ibkrAi.port), unless your live login really listens on ${port}.`,
     });
   }
-  const modeText = mode ? `${mode}${cfg.mode.value ? '' : ' (from the port)'}` : 'unknown (non-standard port; the account decides)';
+  const modeText = mode ? `${mode}${cfg.mode.value === mode ? '' : ' (from the port)'}` : 'unknown (non-standard port; the account decides)';
   return makeCheck('config', 'pass', `${summary}; mode ${modeText}${allowLive ? '; live trading enabled' : ''}.`, { evidence });
 }
 

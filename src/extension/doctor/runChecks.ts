@@ -168,7 +168,7 @@ async function runSession(
   try {
     // 6. Account
     const allowLive = cfg.allowLive.value === true;
-    put(accountCheck({ accounts: session.accounts, port, mode: cfg.mode.value, allowLive, ms: session.readyMs }));
+    put(accountCheck({ accounts: session.accounts, port, mode: cfg.mode.value === 'shadow' ? undefined : cfg.mode.value, allowLive, ms: session.readyMs }));
     const live = session.accounts.some((a) => !isPaperAccount(a));
     // 7. Permissions, concurrently on the one session.
     const probeMs = Math.max(500, Math.min(1200, timeoutMs));

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseJsonText } from '../common/textFile';
 import { ModelLoadError, PolicyRuntimeError } from './errors';
 import { FeaturePipeline } from './features';
 import { MANIFEST_FILE, parseManifest } from './manifest';
@@ -37,7 +38,7 @@ export function readManifest(dir: string): { manifest: Manifest; manifestPath: s
   const text = readOrRefuse(manifestPath, `the model manifest (a model folder holds ${MANIFEST_FILE} beside its .onnx)`).toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text); // editors on Windows may save it with a byte-order mark
   } catch (err) {
     throw new ModelLoadError('manifest-invalid', manifestPath, `is not valid JSON (${(err as Error).message})`);
   }

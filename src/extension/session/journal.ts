@@ -10,9 +10,13 @@
 // P&L marks, notices, reconcile reports) are fsync'ed together after the turn on libuv's
 // thread pool (off the event loop), or sooner by the next fsync: what a power loss could
 // take from those is either re-derivable or still at TWS (a restart reconciles it).
-// Reading tolerates a torn last line, the one kind of damage a crash leaves.
-import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync, accessSync, constants } from 'node:fs';
+// Reading tolerates a torn last line, the one kind of damage a crash leaves; opening for
+// append cuts it off first (and journals what was cut), so the next line never lands on a
+// fragment. A short write (fewer bytes written than the line has) is a JournalError: the
+// partial line is cut back and trading stops.
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import { stripBom } from '../common/textFile';
 
 export interface JournalLine {
   /** Epoch ms when written. */
@@ -28,6 +32,62 @@ export class JournalError extends Error {
   ) {
     super(message);
     this.name = 'JournalError';
+  }
+}
+
+/** The one file-system call whose result the journal must check (tests inject short writes). */
+export interface JournalIo {
+  /** Like fs.writeSync(fd, buffer, offset, length): returns the bytes written. */
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+}
+
+const NODE_IO: JournalIo = { writeSync: (fd, buffer, offset, length) => writeSync(fd, buffer, offset, length) };
+
+/** What opening a journal cut from its end: a torn last line left by a crash. */
+export interface TailRepair {
+  readonly cutBytes: number;
+  /** the cut text (at most 200 characters), for the journal line */
+  readonly cut: string;
+  readonly reason: 'no-newline' | 'not-json';
+}
+
+/**
+ * Cuts a torn last line from a journal file (a crash mid-write: no final newline, or a last
+ * line that is not JSON) back to the last whole line, fsync'ed. Undefined when the end is whole.
+ */
+export function repairTail(path: string): TailRepair | undefined {
+  if (!existsSync(path)) return undefined;
+  const bytes = readFileSync(path);
+  if (bytes.length === 0) return undefined;
+  let keep: number;
+  let reason: TailRepair['reason'];
+  if (bytes[bytes.length - 1] !== 0x0a) {
+    keep = bytes.lastIndexOf(0x0a) + 1;
+    reason = 'no-newline';
+  } else {
+    const start = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    const last = bytes.subarray(start, bytes.length - 1).toString('utf8');
+    if (last.trim() === '' || isJsonLine(start === 0 ? stripBom(last) : last)) return undefined;
+    keep = start;
+    reason = 'not-json';
+  }
+  const cutBytes = bytes.length - keep;
+  const fd = openSync(path, 'r+');
+  try {
+    ftruncateSync(fd, keep);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return { cutBytes, cut: bytes.subarray(keep).toString('utf8').slice(0, 200), reason };
+}
+
+function isJsonLine(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -48,28 +108,46 @@ export class Journal {
   /** appendDurable() callers waiting for the group's fsync. */
   private group: Array<{ resolve: () => void; reject: (err: JournalError) => void }> = [];
   private groupScheduled = false;
+  /** Bytes in the file: where a short write is cut back to. */
+  private size: number;
+  /** The torn tail cut at open, if any (also journaled as a `journal-repair` line). */
+  repaired: TailRepair | undefined;
 
   private constructor(
     readonly path: string,
     fd: number,
+    private readonly io: JournalIo,
   ) {
     this.fd = fd;
+    this.size = fstatSync(fd).size;
   }
 
-  /** Opens (creating if needed) `<dir>/<sessionId>.jsonl` for appending. */
-  static open(dir: string, sessionId: string): Journal {
+  /**
+   * Opens (creating if needed) `<dir>/<sessionId>.jsonl` for appending. A torn last line is
+   * cut first and a `journal-repair` line says how many bytes were cut, before anything else
+   * is appended.
+   */
+  static open(dir: string, sessionId: string, opts: { io?: JournalIo } = {}): Journal {
     try {
       mkdirSync(dir, { recursive: true });
       accessSync(dir, constants.W_OK);
     } catch (err) {
-      throw new JournalError(`journal directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? err}); choose another with --journal or ibkrAi.journalDir`, 'not-writable');
+      throw new JournalError(`journal directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? err}); choose another with --journal or ibkrAi.session.journalDir`, 'not-writable');
     }
     const path = join(dir, `${sessionId}.jsonl`);
+    let journal: Journal;
+    let repair: TailRepair | undefined;
     try {
-      return new Journal(path, openSync(path, 'a'));
+      repair = repairTail(path);
+      journal = new Journal(path, openSync(path, 'a'), opts.io ?? NODE_IO);
     } catch (err) {
       throw new JournalError(`cannot open journal ${path}: ${(err as Error).message}`, 'not-writable');
     }
+    if (repair) {
+      journal.repaired = repair;
+      journal.append('journal-repair', { cutBytes: repair.cutBytes, reason: repair.reason, cut: repair.cut });
+    }
+    return journal;
   }
 
   get lineCount(): number {
@@ -88,7 +166,7 @@ export class Journal {
     const text = JSON.stringify(line) + '\n';
     const defer = DEFERRED_SYNC_TYPES.has(type);
     try {
-      writeSync(this.fd, text);
+      this.writeLine(text);
       if (!defer) {
         fsyncSync(this.fd);
         this.unsynced = false;
@@ -116,7 +194,7 @@ export class Journal {
     if (this.deferredFailure) throw this.deferredFailure;
     const line: JournalLine = { t: Date.now(), type, ...data };
     try {
-      writeSync(this.fd, JSON.stringify(line) + '\n');
+      this.writeLine(JSON.stringify(line) + '\n');
     } catch (err) {
       throw this.failure(err);
     }
@@ -128,6 +206,28 @@ export class Journal {
       setImmediate(() => this.flushGroup());
     }
     return { line, durable };
+  }
+
+  /** Writes one whole line or throws: a short write is cut back and fails the journal for good. */
+  private writeLine(text: string): void {
+    const fd = this.fd!;
+    const bytes = Buffer.from(text, 'utf8');
+    const written = this.io.writeSync(fd, bytes, 0, bytes.length);
+    if (written !== bytes.length) {
+      let cutBack = true;
+      try {
+        ftruncateSync(fd, this.size);
+      } catch {
+        cutBack = false;
+      }
+      const err = new JournalError(
+        `short write to journal ${this.path}: ${written} of ${bytes.length} bytes written (disk or quota full?); trading stopped, ${cutBack ? 'the partial line was cut back' : 'the partial line could not be cut back (the next start cuts it)'}`,
+        'io',
+      );
+      this.deferredFailure ??= err;
+      throw err;
+    }
+    this.size += written;
   }
 
   /** The group commit: one fsync (on the event loop: the waiting orders have nothing else to do) for the turn's durable lines. */
@@ -196,6 +296,7 @@ export class Journal {
   }
 
   private failure(err: unknown): JournalError {
+    if (err instanceof JournalError) return err;
     const code = (err as NodeJS.ErrnoException).code;
     return new JournalError(
       code === 'ENOSPC' || code === 'EDQUOT' ? `disk full while writing journal ${this.path}: trading stopped, the journal so far is intact` : `cannot write journal ${this.path}: ${(err as Error).message}`,
@@ -216,7 +317,7 @@ export class Journal {
   /** Every complete line of a journal file; a torn final line (crash mid-write) is dropped. */
   static read(path: string): JournalLine[] {
     if (!existsSync(path)) return [];
-    const text = readFileSync(path, 'utf8');
+    const text = stripBom(readFileSync(path, 'utf8'));
     const rows = text.split('\n');
     const out: JournalLine[] = [];
     rows.forEach((row, i) => {

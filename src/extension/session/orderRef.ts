@@ -5,6 +5,8 @@
 //   ibkrai:<sessionId>:<cycle>:<symbol>          the policy's order of that cycle and symbol
 //   ibkrai:<sessionId>:<cycle>:<symbol>:<kind>   stop-loss exit or flattening order
 
+import { randomBytes } from 'node:crypto';
+
 export const ORDER_REF_PREFIX = 'ibkrai';
 
 export type OrderKind = 'policy' | 'stop' | 'flatten';
@@ -45,10 +47,19 @@ export function belongsToSession(ref: string | undefined, sessionId: string): bo
   return parseOrderRef(ref)?.sessionId === sessionId;
 }
 
-/** A new session id: UTC start time (sortable, so the newest journal sorts last) and a random suffix. */
-export function newSessionId(nowMs: number = Date.now(), random: () => number = Math.random): string {
+/** The longest orderRef this program may send (TWS keeps orderRef as free text; 64 ASCII characters keep it far from any limit). */
+export const ORDER_REF_MAX_LENGTH = 64;
+
+/**
+ * A new session id: UTC start time to the millisecond (sortable, so the newest journal sorts
+ * last) and 32 random bits from the OS's CSPRNG, e.g. `20250102T150405678Z-9f3a61c2`.
+ * Sessions started in the same second (or millisecond, on other machines trading the same
+ * account) still get different ids, so their orderRefs never collide at TWS.
+ */
+export function newSessionId(nowMs: number = Date.now(), random: () => string = () => randomBytes(4).toString('hex')): string {
   const iso = new Date(nowMs).toISOString(); // 2025-01-02T15:04:05.678Z
-  const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
-  const suffix = Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+  const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}${iso.slice(20, 23)}Z`;
+  const suffix = random();
+  if (!/^[0-9a-f]{8}$/.test(suffix)) throw new RangeError(`session id suffix "${suffix}" must be 8 hex digits`);
   return `${stamp}-${suffix}`;
 }

@@ -2,6 +2,8 @@
 // VS Code settings. Every bad value is a ConfigError naming the option, the setting and
 // what would be valid, raised before anything connects.
 import { resolve } from 'node:path';
+import { DEFAULT_CLIENT_ID, DEFAULT_HOST, DEFAULT_PORT } from '../config/connectionConfig';
+import { strictNumber } from '../config/strictNumbers';
 import { isLivePort, PORT_MEANINGS } from '../doctor/fixes';
 import type { RiskLimits } from './riskEngine';
 
@@ -125,9 +127,9 @@ function label(p: ConfigProblem): string {
 }
 
 export const DEFAULTS = {
-  host: '127.0.0.1',
-  port: 7497,
-  clientId: 1,
+  host: DEFAULT_HOST,
+  port: DEFAULT_PORT,
+  clientId: DEFAULT_CLIENT_ID,
   cycleSeconds: 60,
   minutes: 10,
   mode: 'paper' as SessionMode,
@@ -155,10 +157,13 @@ class Collector {
 
   number(key: ConfigKey, v: unknown, opts: { min: number; max: number; integer?: boolean; exclusiveMin?: boolean; what: string }): number | undefined {
     if (v === undefined || v === null || v === '') return undefined;
-    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : NaN;
     const valid = `valid: ${opts.what}`;
-    if (!Number.isFinite(n)) return this.fail(key, `${show(v)} is not a number (${valid})`);
-    if (opts.integer && !Number.isInteger(n)) return this.fail(key, `${show(v)} is not a whole number (${valid})`);
+    // Text is read strictly (no 0x10, 1e3, " 7", +7; see strictNumbers.ts).
+    const parsed = strictNumber(v, opts.integer ? 'integer' : 'decimal');
+    if (parsed.value === undefined) {
+      return this.fail(key, `${show(v)} ${parsed.error!.replace(/ \(valid:.*$/, '')} (${valid})`);
+    }
+    const n = parsed.value;
     if ((opts.exclusiveMin ? n <= opts.min : n < opts.min) || n > opts.max) return this.fail(key, `${show(v)} is out of range (${valid})`);
     return n;
   }

@@ -44,14 +44,23 @@ export function planJournal(dir: string, newId: () => string): JournalPlan {
       // Unfinished: resume it (a file without its start line is reused as it stands).
       return { sessionId: ledger.sessionId ?? newest, path, resume: ledger.start !== undefined, lines, ledger };
     }
-    const sessionId = newId();
+    const sessionId = freshId(ids, newId);
     const previous = ledger.riskStop
       ? { sessionId: newest, rule: ledger.riskStop.rule, reason: ledger.riskStop.reason, ...(ledger.lastMarketTime !== undefined ? { lastMarketTime: ledger.lastMarketTime } : {}) }
       : undefined;
     return { sessionId, path: join(dir, `${sessionId}.jsonl`), resume: false, lines: [], ledger: new SessionLedger(), ...(previous ? { previous } : {}) };
   }
-  const sessionId = newId();
+  const sessionId = freshId(ids, newId);
   return { sessionId, path: join(dir, `${sessionId}.jsonl`), resume: false, lines: [], ledger: new SessionLedger() };
+}
+
+/** A new session id no journal in the folder has: a new session never appends to an old one's file. */
+function freshId(existing: readonly string[], newId: () => string): string {
+  for (let i = 0; i < 5; i++) {
+    const id = newId();
+    if (!existing.includes(id)) return id;
+  }
+  throw new JournalError(`could not choose a session id that no journal in the folder already has (tried 5)`, 'io');
 }
 
 /** Why a journaled session cannot be resumed with this connection and mode (undefined: it can). */

@@ -15,7 +15,8 @@ import { loadModel, type LoadedModel } from '../policy/modelLoader';
 import { PolicyStep } from '../policy/policyStep';
 import { CycleClock, type Cycle } from './cycleClock';
 import { decide, exitDecision, type DecisionRecord } from './decision';
-import { Journal, JournalError, type JournalLine } from './journal';
+import { Journal, JournalError, type JournalLine, type TailRepair } from './journal';
+import { acquireJournalLock, describeOwner, JournalLockError, type JournalLock } from './journalLock';
 import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch';
 import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
@@ -31,6 +32,8 @@ import { summarize, type SessionSummary } from './summary';
 /** What the session writes its journal with (Journal; tests may wrap it). */
 export interface JournalSink {
   readonly path: string;
+  /** The torn tail cut when the journal was opened (Journal.open journals it). */
+  readonly repaired?: TailRepair | undefined;
   append(type: string, data?: Record<string, unknown>): JournalLine;
   /** Written now, on disk when `durable` resolves (see Journal.appendDurable). */
   appendDurable(type: string, data?: Record<string, unknown>): { line: JournalLine; durable: Promise<void> };
@@ -133,6 +136,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private sizing: SizingRule | undefined;
   private journal: JournalSink | undefined;
   private journalFailure: JournalError | undefined;
+  private lock: JournalLock | undefined;
   private ledger = new SessionLedger();
   private orders: OrderManager | undefined;
   private risk: RiskEngine | undefined;
@@ -264,8 +268,12 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     let plan: JournalPlan;
     try {
       checkJournalDir(cfg.journalDir);
+      // One writer per folder: locked before its plan is trusted and before anything is sent.
+      this.lock = acquireJournalLock(cfg.journalDir);
       plan = planJournal(cfg.journalDir, this.options.newSessionId ?? (() => newSessionId()));
+      this.lock.setSession(plan.sessionId);
     } catch (err) {
+      if (err instanceof JournalLockError) throw new SessionStop('refused', err.message, EXIT_CODES.refused);
       if (err instanceof JournalError) throw new SessionStop('failed', err.message, EXIT_CODES.failed);
       throw err;
     }
@@ -378,6 +386,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       this.marketNow = now;
     }
     this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol); risk: ${describeRisk(cfg.risk)}; journal ${this.journal.path}`);
+    if (this.lock?.tookOver) this.notice('warn', `took over the journal folder's lock from ${describeOwner(this.lock.tookOver)}, which is no longer running`);
+    if (this.journal.repaired) this.notice('warn', `journal ${this.journal.path}: cut a torn last line (${this.journal.repaired.cutBytes} bytes) left by a crash before appending`);
     if (cfg.risk.symbolAllowlist) {
       const outside = cfg.symbols.filter((s) => !cfg.risk.symbolAllowlist!.includes(s));
       if (outside.length) this.notice('warn', `${outside.join(', ')} not in the symbol allowlist: their orders will be refused`);
@@ -838,6 +848,11 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       this.journal?.close();
     } catch {
       // ignore
+    }
+    try {
+      this.lock?.release();
+    } catch {
+      // a lock left behind names a process that is gone: the next start takes it over
     }
   }
 

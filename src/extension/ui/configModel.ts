@@ -1,11 +1,11 @@
 // Where the extension's connection and session settings come from: the values the user set
-// (settings, highest first), then `.env` (IBKR_HOST / IBKR_PORT / IBKR_CLIENT_ID and the other
-// names the setup checks accept, through the same resolver), then defaults; each value keeps
+// (settings, highest first), then `.env`, then the environment (IBKR_HOST / IBKR_PORT /
+// IBKR_CLIENT_ID and the other names, through the one resolver in config/), then defaults; each value keeps
 // its source. While the embedded simulator runs, connections go to it. No vscode: the UI
 // passes the user-set settings in.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { resolveConfig, type ConfigInput } from '../doctor/config';
+import { resolveConfig, type ConfigInput, type ConnectionMode } from '../config/connectionConfig';
 import { isLivePort, PORT_MEANINGS } from '../doctor/fixes';
 import { CONFIG_NAMES, type ConfigKey, type SessionConfigInput } from '../session/sessionConfig';
 import type { RunningSimulator } from './simulatorHost';
@@ -51,8 +51,8 @@ export interface ResolvedTarget {
   simulator: boolean;
   allowLive: boolean;
   allowLiveSource: string;
-  /** paper or live from settings / .env, when configured */
-  mode?: 'paper' | 'live';
+  /** shadow, paper or live from settings / .env / the environment, when configured */
+  mode?: ConnectionMode;
   modeSource?: string;
   /** invalid values, each naming its source; nothing connects while there are any */
   problems: string[];

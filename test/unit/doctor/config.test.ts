@@ -14,7 +14,7 @@ test('defaults: 127.0.0.1, 7497, client id 1, live trading off, mode unset', () 
   for (const r of [c.host, c.port, c.clientId, c.allowLive, c.mode]) assert.equal(r.source, 'default');
 });
 
-test('precedence: flags > settings > environment > .env > defaults, each with its source', () => {
+test('precedence: flags > settings > .env > environment > defaults, each with its source', () => {
   const all = {
     flags: { port: '4002' },
     settings: { port: 7496, host: '10.0.0.9' },
@@ -24,18 +24,19 @@ test('precedence: flags > settings > environment > .env > defaults, each with it
   const c = resolveConfig(all);
   assert.equal(c.port.value, 4002);
   assert.equal(c.port.source, '--port');
-  assert.deepEqual(c.port.shadowed, ['setting ibkrAi.port=7496', 'environment IBKR_PORT=4001', '.env IBKR_PORT (/proj/.env)=7000']);
+  assert.deepEqual(c.port.shadowed, ['setting ibkrAi.port=7496', '.env IBKR_PORT (/proj/.env)=7000', 'environment IBKR_PORT=4001']);
   assert.equal(c.host.value, '10.0.0.9');
   assert.equal(c.host.source, 'setting ibkrAi.host');
-  assert.equal(c.clientId.value, 7);
-  assert.equal(c.clientId.source, 'environment IBKR_CLIENT_ID');
+  assert.equal(c.clientId.value, 8);
+  assert.equal(c.clientId.source, '.env IBKR_CLIENT_ID (/proj/.env)');
   assert.equal(c.allowLive.value, true);
   assert.equal(c.allowLive.source, '.env IBKR_ALLOW_LIVE (/proj/.env)');
   assert.equal(c.mode.value, 'paper');
   const noFlags = resolveConfig({ ...all, flags: {} });
   assert.equal(noFlags.port.value, 7496);
   const envOnly = resolveConfig({ env: all.env, dotenv: all.dotenv });
-  assert.equal(envOnly.port.value, 4001, 'the process environment beats .env');
+  assert.equal(envOnly.port.value, 7000, 'the project\'s .env beats the process environment');
+  assert.equal(resolveConfig({ env: all.env }).clientId.source, 'environment IBKR_CLIENT_ID');
 });
 
 test('common alternative keys: TWS_HOST, TWS_PORT, IB_HOST, IB_PORT, IB_CLIENT_ID, IBKR_CLIENTID; IBKR_* first', () => {
@@ -59,7 +60,7 @@ test('invalid values are kept raw with a clear reason', () => {
   assert.match(parsePort('abc').error!, /not a port number/);
   assert.match(parsePort('70000').error!, /out of range/);
   assert.match(parsePort('0').error!, /out of range/);
-  assert.equal(parsePort(' 7497 ').value, 7497);
+  assert.match(parsePort(' 7497 ').error!, /spaces/);
   assert.match(parseClientId('-1').error!, /out of range: client ids are 0\.\.2147483647/);
   assert.match(parseClientId('1.5').error!, /not a whole number/);
   assert.equal(parseClientId('0').value, 0);

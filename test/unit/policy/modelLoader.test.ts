@@ -127,6 +127,20 @@ describe('torch-exported models', () => {
       await model.dispose();
     }
   });
+
+  it('a manifest saved with a UTF-8 byte-order mark (Windows editors) loads', async () => {
+    const dir = join(tmp, 'bom-model');
+    cpSync(join(ROOT, 'models', 'ppo-sp500'), dir, { recursive: true });
+    const path = join(dir, 'manifest.json');
+    writeFileSync(path, '\uFEFF' + readFileSync(path, 'utf8'));
+    assert.equal(readFileSync(path)[0], 0xef, 'the file starts with the BOM bytes');
+    const model = await loadModel(dir);
+    try {
+      assert.equal(model.manifest.name, readJson<{ name: string }>(join(ROOT, 'models', 'ppo-sp500', 'manifest.json')).name);
+    } finally {
+      await model.dispose();
+    }
+  });
 });
 
 describe('models written from weight arrays in TypeScript', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFERRED_SYNC_TYPES, Journal, JournalError } from '../../../src/extension/session/journal';
@@ -115,4 +115,87 @@ test('durable lines of one turn are written at once and resolve only after the f
   }
   internals.fd = fd;
   j.close();
+});
+
+test('opening a journal with a torn tail (no final newline) cuts it back to the last whole line and journals what was cut, before appending', () => {
+  const d = dir();
+  const p = join(d, 's.jsonl');
+  const j = Journal.open(d, 's');
+  j.append('intent', { n: 1 });
+  j.close();
+  const whole = readFileSync(p).length;
+  appendFileSync(p, '{"t":1,"type":"fi');
+  const k = Journal.open(d, 's');
+  assert.deepEqual(k.repaired, { cutBytes: 17, cut: '{"t":1,"type":"fi', reason: 'no-newline' });
+  k.append('fill', { n: 2 });
+  k.close();
+  // Without the repair the fill would have landed on the fragment and made the journal unreadable.
+  const lines = Journal.read(p);
+  assert.deepEqual(lines.map((l) => l.type), ['intent', 'journal-repair', 'fill']);
+  assert.deepEqual([lines[1]!.cutBytes, lines[1]!.reason, lines[1]!.cut], [17, 'no-newline', '{"t":1,"type":"fi']);
+  assert.equal(readFileSync(p, 'utf8').split('\n').filter((r) => r !== '').every((r) => JSON.parse(r)), true, 'every line whole JSON');
+  assert.ok(readFileSync(p).length > whole);
+});
+
+test('a last line that ends in a newline but is not JSON is cut too; a whole journal is left as it is', () => {
+  const d = dir();
+  const p = join(d, 's.jsonl');
+  writeFileSync(p, '{"t":1,"type":"a"}\n{"t":2,"ty\u0000\u0000\n');
+  const j = Journal.open(d, 's');
+  assert.equal(j.repaired?.reason, 'not-json');
+  assert.equal(j.repaired?.cutBytes, Buffer.byteLength('{"t":2,"ty\u0000\u0000\n'));
+  j.close();
+  assert.deepEqual(Journal.read(p).map((l) => l.type), ['a', 'journal-repair']);
+  const before = readFileSync(p, 'utf8');
+  const k = Journal.open(d, 's');
+  assert.equal(k.repaired, undefined);
+  k.close();
+  assert.equal(readFileSync(p, 'utf8'), before, 'nothing cut, nothing added');
+  // A file that is only a fragment is cut to empty.
+  writeFileSync(join(d, 'f.jsonl'), '{"t":1,"ty');
+  const f = Journal.open(d, 'f');
+  f.close();
+  assert.deepEqual(Journal.read(join(d, 'f.jsonl')).map((l) => [l.type, l.cutBytes]), [['journal-repair', 10]]);
+});
+
+/** A journal whose writes are cut short after `allow` full writes (the disk filling up mid-line). */
+function shortWriting(d: string, allow: number): { journal: Journal; calls: () => number } {
+  let calls = 0;
+  const journal = Journal.open(d, 's', {
+    io: {
+      writeSync: (fd, buffer, offset, length) => {
+        calls++;
+        // The short write really happens: half the line reaches the file.
+        return calls > allow ? writeSync(fd, buffer, offset, Math.floor(length / 2)) : writeSync(fd, buffer, offset, length);
+      },
+    },
+  });
+  return { journal, calls: () => calls };
+}
+
+test('a short write is a JournalError: the partial line is cut back, and every later append fails too', () => {
+  const d = dir();
+  const p = join(d, 's.jsonl');
+  const { journal } = shortWriting(d, 1);
+  journal.append('session-start', { n: 1 });
+  assert.throws(() => journal.append('intent', { orderRef: 'x' }), (e: unknown) => e instanceof JournalError && e.code === 'io' && /short write/.test(e.message) && /of \d+ bytes written/.test(e.message));
+  assert.throws(() => journal.append('fill'), (e: unknown) => e instanceof JournalError && /short write/.test(e.message), 'the journal stays failed');
+  journal.close();
+  assert.deepEqual(Journal.read(p).map((l) => l.type), ['session-start'], 'the file holds whole lines only');
+  assert.ok(readFileSync(p, 'utf8').endsWith('\n'));
+});
+
+test('a short write of a durable line throws at once (the order is never sent)', () => {
+  const d = dir();
+  const { journal } = shortWriting(d, 0);
+  assert.throws(() => journal.appendDurable('intent', { orderRef: 'x' }), (e: unknown) => e instanceof JournalError && /short write/.test(e.message));
+  journal.close();
+  assert.deepEqual(Journal.read(join(d, 's.jsonl')), []);
+});
+
+test('a journal saved with a UTF-8 byte-order mark is read', () => {
+  const d = dir();
+  const p = join(d, 's.jsonl');
+  writeFileSync(p, '\uFEFF{"t":1,"type":"a"}\n{"t":2,"type":"b"}\n');
+  assert.deepEqual(Journal.read(p).map((l) => l.type), ['a', 'b']);
 });

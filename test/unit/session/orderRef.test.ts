@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { belongsToSession, formatOrderRef, newSessionId, parseOrderRef } from '../../../src/extension/session/orderRef';
+import { belongsToSession, formatOrderRef, newSessionId, ORDER_REF_MAX_LENGTH, parseOrderRef } from '../../../src/extension/session/orderRef';
 
 describe('orderRef', () => {
   it('formats policy, stop-loss and flattening orders and parses them back', () => {
@@ -30,10 +30,33 @@ describe('orderRef', () => {
   });
 
   it('new session ids sort by start time and fit an orderRef', () => {
-    const a = newSessionId(Date.UTC(2025, 0, 2, 15, 4, 5), () => 0.5);
-    assert.equal(a, '20250102T150405Z-8000');
-    const b = newSessionId(Date.UTC(2025, 0, 2, 15, 4, 6), () => 0);
+    const a = newSessionId(Date.UTC(2025, 0, 2, 15, 4, 5, 678), () => '9f3a61c2');
+    assert.equal(a, '20250102T150405678Z-9f3a61c2');
+    const b = newSessionId(Date.UTC(2025, 0, 2, 15, 4, 6), () => '00000000');
     assert.ok(a < b);
     assert.deepEqual(parseOrderRef(formatOrderRef({ sessionId: b, cycle: 1, symbol: 'SPY', kind: 'policy' }))?.sessionId, b);
+    assert.throws(() => newSessionId(0, () => 'xyz'), /8 hex digits/);
+  });
+
+  it('sessions started in the same second (and millisecond) get different ids and orderRefs', () => {
+    const t = Date.UTC(2025, 0, 2, 15, 4, 5, 0);
+    const ids = new Set<string>();
+    for (let i = 0; i < 2000; i++) ids.add(newSessionId(t));
+    assert.equal(ids.size, 2000, 'no two ids alike at one instant');
+    const refs = new Set([...ids].map((sessionId) => formatOrderRef({ sessionId, cycle: 3, symbol: 'NVDA', kind: 'policy' })));
+    assert.equal(refs.size, 2000);
+    // Same second, different milliseconds: still ordered by start.
+    assert.ok(newSessionId(t + 1) > newSessionId(t, () => 'ffffffff'));
+  });
+
+  it('the longest orderRef of a new session stays parseable, ASCII-safe and within ORDER_REF_MAX_LENGTH', () => {
+    const sessionId = newSessionId(Date.UTC(2099, 11, 31, 23, 59, 59, 999));
+    // The longest parts the session configuration allows: 1,000,000 cycles, a 12-character symbol, the longest kind.
+    const ref = formatOrderRef({ sessionId, cycle: 1_000_000, symbol: 'ABCDEFGHIJ.K', kind: 'flatten' });
+    assert.ok(ref.length <= ORDER_REF_MAX_LENGTH, `${ref} is ${ref.length} characters`);
+    assert.match(ref, /^[A-Za-z0-9:._-]+$/);
+    assert.deepEqual(parseOrderRef(ref), { sessionId, cycle: 1_000_000, symbol: 'ABCDEFGHIJ.K', kind: 'flatten' });
+    // Journals of older versions (second-resolution ids) still parse.
+    assert.equal(parseOrderRef('ibkrai:20250102T150405Z-ab12:7:NVDA')?.sessionId, '20250102T150405Z-ab12');
   });
 });

@@ -124,6 +124,14 @@ describe('starting on a journal directory', () => {
     assert.deepEqual(p.previous, { sessionId: '20250101T000000Z-cccc', rule: 'dailyLossLimit', reason: 'loss today 12.00 reached the daily loss limit of 10', lastMarketTime: 777 });
   });
 
+  it('a new session never takes the id of a journal already in the folder (it would append to it)', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'same.jsonl'), JSON.stringify(line('session-end', { status: 'finished' })) + '\n');
+    const ids = ['same', 'same', 'other'];
+    assert.equal(planJournal(dir, () => ids.shift()!).sessionId, 'other');
+    assert.throws(() => planJournal(dir, () => 'same'), /could not choose a session id/);
+  });
+
   it('a resumed session keeps its client id, account and mode, and says how to resume it', () => {
     const l = SessionLedger.fromLines([START]);
     assert.equal(resumeProblem(l, { account: 'DU1', clientId: 7, mode: 'paper' }), undefined);
