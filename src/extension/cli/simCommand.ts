@@ -12,7 +12,7 @@ const USAGE = `usage: npm run sim -- [options]
   --server-version V    server version to negotiate (default 176; ${MIN_CLIENT_VERSION}..${MAX_SIM_SERVER_VERSION})
   --seed N              random seed for prices (default 42)
   --speed K             simulated time runs K times faster than wall time (default 1)
-  --start ISO           simulated clock start (default: latest weekday 10:00 New York)
+  --start ISO           simulated clock start (default: latest trading day 10:00 New York)
   --account ID          account id (default DU1234567, or U1234567 with --live)
   --cash USD            starting cash (default 1000000)
   --live                present a live account (U...) so safety checks can be tested

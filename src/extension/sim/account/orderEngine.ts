@@ -7,7 +7,7 @@ import type { WireContract } from '../protocol/contractTypes';
 import type { WireCommissionReport, WireExecution, WireOrder, WireOrderState } from '../protocol/orderTypes';
 import { UNSET_DOUBLE } from '../protocol/wire';
 import type { Market } from '../market/market';
-import { isRegularHours, nyParts, nyTimeToMs, twsLocalTime } from '../market/marketTime';
+import { isRegularHours, nyParts, nySessionOfDay, nyTimeToMs, twsLocalTime } from '../market/marketTime';
 import type { Account } from './account';
 import { executionCommission, orderCommission } from './commissions';
 
@@ -558,7 +558,8 @@ function isSet(v: number | undefined): boolean {
 
 function afterClose(submittedMs: number, nowMs: number): boolean {
   const p = nyParts(submittedMs);
-  const close = nyTimeToMs(p.year, p.month, p.day, 16, 0);
+  const closeMinute = nySessionOfDay(submittedMs)?.closeMinute ?? 16 * 60; // 13:00 on early closes
+  const close = nyTimeToMs(p.year, p.month, p.day, Math.floor(closeMinute / 60), closeMinute % 60);
   return submittedMs < close && nowMs >= close;
 }
 

@@ -7,7 +7,7 @@ import { Account } from '../account/account';
 import { OrderEngine } from '../account/orderEngine';
 import { Instruments } from '../market/instruments';
 import { Market } from '../market/market';
-import { lastWeekdayAt, twsConnectionTime } from '../market/marketTime';
+import { lastTradingDayAt, twsConnectionTime } from '../market/marketTime';
 import { parseOhlcCsv } from '../market/pricePath';
 import { SimClock } from '../market/simClock';
 import { RequestId, requestName } from '../protocol/messageIds';
@@ -55,7 +55,7 @@ export class TwsSimulator implements ConnectionHost {
   port = 0;
 
   constructor(readonly options: SimOptions) {
-    const start = options.startMs ?? lastWeekdayAt(Date.now(), 10, 0);
+    const start = options.startMs ?? lastTradingDayAt(Date.now(), 10, 0);
     this.clock = new SimClock(start, options.speed);
     this.instruments = new Instruments(options.symbols);
     const replay = options.replayCsv ? parseOhlcCsv(readFileSync(options.replayCsv, 'utf8'), options.replayCsv) : undefined;
