@@ -24,6 +24,8 @@ export interface SimOptions {
   replayCsv?: string;
   faults: Faults;
   recordPath?: string;
+  /** Keep the account (positions, cash, the day's executions and orders) in this file across restarts. */
+  statePath?: string;
   /** Wall milliseconds between market updates (quotes, matching, bars). */
   tickMs: number;
   log: (line: string) => void;

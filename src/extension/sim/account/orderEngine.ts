@@ -90,6 +90,20 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     this.readOnly = opts.readOnly ?? false;
   }
 
+  /** Id counters that must not repeat after a restart (simState.ts). */
+  counters(): { nextPermId: number; execSeq: number } {
+    return { nextPermId: this.nextPermId, execSeq: this.execSeq };
+  }
+
+  /** Restores orders, executions and counters saved by simState.ts (before any client connects). */
+  restore(orders: readonly SimOrder[], executions: readonly ExecutionRecord[], counters: { nextPermId: number; execSeq: number }): void {
+    this.orders.clear();
+    for (const o of orders) this.orders.set(o.orderId, o);
+    this.executions.splice(0, this.executions.length, ...executions);
+    this.nextPermId = Math.max(this.nextPermId, counters.nextPermId);
+    this.execSeq = Math.max(this.execSeq, counters.execSeq);
+  }
+
   isActive(o: SimOrder): boolean {
     return ACTIVE.has(o.status);
   }
