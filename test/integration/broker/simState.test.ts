@@ -29,7 +29,7 @@ test('positions, cash, the day\'s executions (orderRefs, commissions) and comple
   const working = await c1.placeOrder({ contract: aapl, action: 'BUY', quantity: 1, type: 'LMT', limitPrice: 1, tif: 'GTC', orderRef: 'state-test/working' });
   assert.equal(working.state, 'submitted');
   await c1.positions.when((m) => [...m.values()].some((p) => p.contract.conId === aapl.conId && p.quantity === 7), 3000);
-  const before = c1.position(aapl.conId)!;
+  const before = c1.position(aapl.conId!)!;
   const cashBefore = fx1.sim.account.cash;
   const execIds = [...buyDone.fills, ...sellDone.fills].map((f) => f.execId).sort();
   await c1.dispose();

@@ -129,7 +129,16 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       this.emit('orderError', clientId, orderId, invalid.code, invalid.message);
       return undefined;
     }
-    if (order.whatIf) return this.whatIf(contract, order);
+    if (order.whatIf) {
+      // TWS answers an unaffordable what-if with its numbers AND the 201 the order would get.
+      const preview = this.whatIf(contract, order);
+      const rejection = this.marginRejection(contract, order);
+      if (rejection) {
+        preview.warningText = rejection;
+        queueMicrotask(() => this.emit('orderError', clientId, orderId, 201, rejection)); // after the preview is sent
+      }
+      return preview;
+    }
 
     const existing = this.orders.get(orderId);
     if (existing) {
@@ -148,6 +157,14 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       const rejected = this.create(clientId, orderId, contract, order);
       rejected.status = 'Inactive';
       this.emit('orderError', clientId, orderId, 201, `Order rejected - reason:${this.rejectReason}`);
+      this.emit('update', rejected);
+      return undefined;
+    }
+    const unaffordable = this.marginRejection(contract, order);
+    if (unaffordable) {
+      const rejected = this.create(clientId, orderId, contract, order);
+      rejected.status = 'Inactive';
+      this.emit('orderError', clientId, orderId, 201, unaffordable);
       this.emit('update', rejected);
       return undefined;
     }
@@ -486,6 +503,28 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
         else this.emit('update', sib);
       }
     }
+  }
+
+  /**
+   * TWS's margin check when an order arrives: the initial margin of the positions with this
+   * order filled (at the market) must not exceed the equity with loan value. The wording is
+   * TWS's 201 reason as its users report it (e.g. the Quantopian forum thread "Order rejections
+   * from IB with order_target_percent at 1.0"; Tiger Open API docs quoting "201:Order rejected -
+   * Reason: YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH
+   * LOAN VALUE [1247.90 USD] MUST EXCEED THE INITIAL MARGIN [4989.99 USD]"). Orders that lower
+   * the requirement (closing) always pass.
+   */
+  private marginRejection(contract: WireContract, order: WireOrder): string | undefined {
+    const marks = (id: number) => this.market.mid(id);
+    const price = this.market.mid(contract.conId) ?? (isSet(order.lmtPrice) ? (order.lmtPrice as number) : undefined);
+    if (price === undefined) return undefined;
+    const multiplier = Number(contract.multiplier) || 1;
+    const signed = (order.action === 'BUY' ? 1 : -1) * order.totalQuantity;
+    const s = this.account.summary(marks);
+    const after = this.account.marginWith(marks, contract.conId, signed * price * multiplier);
+    if (after.init <= s.InitMarginReq || after.init <= s.EquityWithLoanValue) return undefined;
+    const ccy = this.account.currency;
+    return `Order rejected - reason:YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE [${s.EquityWithLoanValue.toFixed(2)} ${ccy}] MUST EXCEED THE INITIAL MARGIN [${after.init.toFixed(2)} ${ccy}]`;
   }
 
   /** What-if: margin before/after and commission, nothing placed. */
