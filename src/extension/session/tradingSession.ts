@@ -18,6 +18,7 @@ import { decide, exitDecision, type DecisionRecord } from './decision';
 import { Journal, JournalError, type JournalLine } from './journal';
 import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch';
 import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
+import { isSessionBar } from '../common/sessionBars';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
 import { formatOrderRef, newSessionId } from './orderRef';
 import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from './riskEngine';
@@ -114,6 +115,11 @@ export function barSizeNote(model: LoadedModel, cycleSeconds: number): string | 
 
 /** Backfill request covering `bars` bars of `seconds` (with some spare), as TWS durations go. */
 export function backfillDuration(bars: number, seconds: number): string {
+  if (isSessionBar(seconds)) {
+    // Session bars: one (daily) or a few per regular session, five sessions a week, some holidays.
+    const perSession = seconds >= 86_400 ? 1 : Math.ceil((6.5 * 3600) / seconds);
+    return `${Math.min(365, Math.ceil((((bars + 5) / perSession) * 7) / 5) + 5)} D`;
+  }
   const total = (bars + 5) * seconds;
   if (total <= 86_400) return `${Math.max(total, 60)} S`;
   // Extended sessions are 16 hours a day; weekends and nights hold no bars.
