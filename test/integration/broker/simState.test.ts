@@ -15,6 +15,16 @@ import { makeClient, startSim } from './brokerFixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'ibkr-sim-state-'));
 
+async function until<T>(get: () => T | undefined, timeoutMs = 3000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test('positions, cash, the day\'s executions (orderRefs, commissions) and completed orders survive a simulator restart', async () => {
   const statePath = join(dir, 'account.json');
   // --- first simulator: fill two orders and leave one working
@@ -32,12 +42,14 @@ test('positions, cash, the day\'s executions (orderRefs, commissions) and comple
   const before = c1.position(aapl.conId!)!;
   const cashBefore = fx1.sim.account.cash;
   const execIds = [...buyDone.fills, ...sellDone.fills].map((f) => f.execId).sort();
+  // Saved after each change, not only at shutdown (a killed simulator keeps its fills).
+  const saved = await until(() => {
+    const s = JSON.parse(readFileSync(statePath, 'utf8')) as { version: number; executions: unknown[]; orders: Array<{ orderId: number }> };
+    return s.executions.length === 2 && s.orders.some((o) => o.orderId === working.orderId) ? s : undefined;
+  });
+  assert.equal(saved.version, 1);
   await c1.dispose();
   await fx1.stop();
-
-  const saved = JSON.parse(readFileSync(statePath, 'utf8')) as { version: number; executions: unknown[] };
-  assert.equal(saved.version, 1);
-  assert.equal(saved.executions.length, 2);
 
   // --- a new simulator process on the same state file, a new broker session
   const fx2 = await startSim({ statePath });
