@@ -12,7 +12,7 @@ export interface SimOptions {
   seed: number;
   /** Simulated time runs this many times faster than wall time. */
   speed: number;
-  /** Simulated clock start (epoch ms); default: the latest weekday at 10:00 New York. */
+  /** Simulated clock start (epoch ms); default: the latest trading day at 10:00 New York (weekends and NYSE holidays skipped). */
   startMs?: number;
   account: string;
   cash: number;

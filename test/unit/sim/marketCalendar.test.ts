@@ -6,6 +6,7 @@ import { Instruments } from '../../../src/extension/sim/market/instruments';
 import { Market } from '../../../src/extension/sim/market/market';
 import { lastTradingDayAt, nyParts } from '../../../src/extension/sim/market/marketTime';
 import { SimClock } from '../../../src/extension/sim/market/simClock';
+import { weekSessions } from '../../../src/extension/sim/handlers/contractHandlers';
 
 test('the default clock start is the latest trading day at 10:00 New York, skipping weekends and holidays', () => {
   // Thanksgiving 2025 (Thu Nov 27) -> Wed Nov 26 10:00 EST = 15:00 UTC
@@ -40,4 +41,14 @@ test('no bars and no movement on Thanksgiving; the day after closes at 13:00', (
   const rth = m2.intradayBars(stock, later.now(), 12 * 3_600_000, 60, true);
   assert.equal(rth.length, 210, '09:30-13:00 is 210 regular minutes');
   assert.equal(fri.close, rth.at(-1)!.close);
+});
+
+test('contract details session lists: holidays CLOSED, early closes end at 13:00 (17:00 extended)', () => {
+  // From Wed 2025-11-26: Thanksgiving closed, Friday 13:00, the weekend closed.
+  const now = Date.UTC(2025, 10, 26, 15);
+  assert.equal(
+    weekSessions(now, '0930', '1600'),
+    '20251126:0930-20251126:1600;20251127:CLOSED;20251128:0930-20251128:1300;20251129:CLOSED;20251130:CLOSED;20251201:0930-20251201:1600;20251202:0930-20251202:1600',
+  );
+  assert.match(weekSessions(now, '0400', '2000'), /20251128:0400-20251128:1700/);
 });
