@@ -325,7 +325,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.clock = new CycleClock(cfg.symbols, cfg.cycleSeconds, { graceMs: this.options.graceMs ?? 1500, maxBars: history + HISTORY_MARGIN * 5 });
     const backfill = backfillDuration(history, cfg.cycleSeconds);
     for (const symbol of cfg.symbols) {
-      const stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: false });
+      // Session bars (longer than an hour) are regular-session bars: TWS's history for them too.
+      const stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: isSessionBar(cfg.cycleSeconds) });
       this.streams.push(stream);
       this.clock.seed(symbol, stream.history);
       this.cleanups.push(stream.bars.on((bar) => this.onBar(symbol, bar)));
