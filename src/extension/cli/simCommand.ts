@@ -22,7 +22,8 @@ const USAGE = `usage: npm run sim -- [options]
   --record FILE         write one JSON line per message in and out
   --state FILE          keep the account in FILE across restarts, as TWS does: positions, cash,
                         P&L, today's executions (with orderRefs) and orders; read at start
-                        (its cash wins over --cash), saved after every change and at exit
+                        (its cash wins over --cash; the clock resumes at the saved time when
+                        that is later than --start), saved after every change and at exit
   --tick-ms N           wall milliseconds between market updates (default 100)
   --fault NAME[:ARG]    inject a fault (repeatable):
 ${Object.entries(FAULT_HELP)

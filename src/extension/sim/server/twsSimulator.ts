@@ -62,8 +62,11 @@ export class TwsSimulator implements ConnectionHost {
     if (saved && saved.account.id !== options.account) {
       throw new SimStateError(`simulator state ${options.statePath} holds account ${saved.account.id}, not ${options.account}; start with --account ${saved.account.id} or use another --state file`);
     }
-    // A restarted TWS does not go back in time: resume at the saved time when it is later.
-    const start = options.startMs ?? Math.max(lastTradingDayAt(Date.now(), 10, 0), saved?.simTime ?? Number.NEGATIVE_INFINITY);
+    // A restarted TWS does not go back in time: resume at the saved time when it is later
+    // (also over --start: the account's executions cannot lie in the future).
+    const requested = options.startMs ?? lastTradingDayAt(Date.now(), 10, 0);
+    const start = Math.max(requested, saved?.simTime ?? Number.NEGATIVE_INFINITY);
+    if (options.startMs !== undefined && start > requested) options.log(`state ${options.statePath} was saved at ${new Date(start).toISOString()}, after the requested start: the clock resumes there`);
     this.clock = new SimClock(start, options.speed);
     this.instruments = new Instruments(options.symbols);
     const replay = options.replayCsv ? parseOhlcCsv(readFileSync(options.replayCsv, 'utf8'), options.replayCsv) : undefined;
