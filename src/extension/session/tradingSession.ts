@@ -263,6 +263,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
     const note = barSizeNote(this.model, cfg.cycleSeconds);
     this.notice('info', note ?? `model ${this.model.manifest.name} runs on its own bar size (${this.model.manifest.bars.barSize}), one bar per cycle`);
+    if (cfg.cycleSeconds >= 86_400 && cfg.risk.tradingHours === 'regular') {
+      this.notice('warn', 'daily cycles decide at the 16:00 New York close (the end of the session bar), when the tradingHours rule refuses orders; add --any-hours to let their DAY orders wait at TWS for the next open');
+    }
     this.step = new PolicyStep(this.model);
     const s = this.model.manifest.sizing;
     this.sizing = { maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort };

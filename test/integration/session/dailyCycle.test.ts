@@ -30,12 +30,32 @@ test('--cycle 86400: the daily bar is the 09:30-16:00 session and the decision c
   assert.equal(z.dateKey, 20240313);
   assert.equal(z.minuteOfDay, 16 * 60, 'the close');
   assert.ok(isWithinSession(d.marketTime - 1, US_REGULAR_HOURS), 'the last moment of its bar is in regular hours');
-  // The policy ran on the daily bars (the toggle policy wants to buy; at 16:00 the tradingHours rule refuses, and says so).
-  assert.notEqual(d.outcome, 'skipped', d.reason);
-  assert.ok(d.reason.length > 0);
+  // The policy ran on the daily bars (the toggle policy wants to buy); at 16:00 the tradingHours
+  // rule refuses, which the decision says and a notice at the start announced.
+  assert.equal(d.outcome, 'blocked', d.reason);
+  assert.match(d.reason, /refused by tradingHours: 16:00 America\/New_York/);
+  assert.ok(r.events.some((e) => e.type === 'notice' && e.level === 'warn' && /daily cycles decide at the 16:00 New York close.*--any-hours/.test(e.message)));
   // The history the policy saw is daily session bars: one per trading day, each dated at 09:30 New York.
   const history = r.session['clock']!.history('AAPL');
   assert.ok(history.length >= 3, `${history.length} daily bars`);
   for (const b of history) assert.equal(zonedTime(b.time, US_REGULAR_HOURS.timeZone).minuteOfDay, 9 * 60 + 30, new Date(b.time).toISOString());
   assert.equal(new Set(history.map((b) => zonedTime(b.time, US_REGULAR_HOURS.timeZone).dateKey)).size, history.length, 'one bar per day');
+});
+
+test('--cycle 86400 --any-hours: the decision at the close becomes an order that waits at TWS for the next open', async () => {
+  const r = await runSession({
+    sim: { startMs: WED_3PM_NY, speed: 600 },
+    config: { symbols: 'AAPL', cycleSeconds: '86400', cycles: '1', clientId: '22', anyHours: true },
+    model: 'toggle',
+  });
+  assert.equal(r.result.status, 'finished', r.result.reason);
+  const d = r.decisions[0]!;
+  assert.equal(d.marketTime, Date.UTC(2024, 2, 13, 20, 0));
+  assert.equal(d.outcome, 'order', d.reason);
+  assert.equal(r.placed.length, 1);
+  assert.equal(r.placed[0]!.orderRef, d.proposal!.orderRef);
+  // TWS (the simulator) takes it after the close and holds it for the regular session: warning 399.
+  const warned = r.fx.records().some((l) => l.dir === 'out' && l.name === 'error' && l.fields.includes('399') && l.fields.includes(String(r.placed[0]!.orderId)));
+  assert.ok(warned, 'warning 399: held until the regular session opens');
+  assert.equal(r.events.some((e) => e.type === 'notice' && /daily cycles decide/.test(e.message)), false, 'no warning with --any-hours');
 });
