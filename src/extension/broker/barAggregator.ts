@@ -1,6 +1,9 @@
 // Bars of the size a policy wants, from smaller completed bars (5-second real-time bars,
 // or history bars), and completion of TWS's keepUpToDate bars (each update revises the
 // bar in progress; a newer bar time means the previous bar is final). Pure.
+// Bars longer than an hour follow the regular session in New York (common/sessionBars.ts):
+// a daily bar is one session, 09:30-16:00, whatever the source bars' size.
+import { barWindowAt, dailyWindowOfDate, isSessionBar, type BarWindow } from '../common/sessionBars';
 import type { Bar } from './types';
 
 /** Legal TWS bar sizes in seconds and their setting text. */
@@ -25,8 +28,13 @@ export const BAR_SIZES: ReadonlyArray<[number, string]> = [
   [86400, '1 day'],
 ];
 
-/** The largest legal TWS bar size that divides `barSeconds` (what to request to build it). */
+/**
+ * The largest legal TWS bar size that divides `barSeconds` (what to request to build it).
+ * Multi-hour session bars start at 09:30: TWS's hour bars start on the hour, its 30-minute
+ * bars on :00 and :30, so those are built from 30-minute bars.
+ */
 export function sourceBarSize(barSeconds: number): [number, string] {
+  if (isSessionBar(barSeconds) && barSeconds < 86_400) return [1800, '30 mins'];
   let best: [number, string] | undefined;
   for (const entry of BAR_SIZES) if (entry[0] <= barSeconds && barSeconds % entry[0] === 0) best = entry;
   if (!best) throw new RangeError(`bar size ${barSeconds} s cannot be built from TWS bars (use a multiple of 5 seconds)`);
@@ -36,7 +44,6 @@ export function sourceBarSize(barSeconds: number): [number, string] {
 export class BarAggregator {
   private current: Bar | undefined;
   private lastSourceTime = Number.NEGATIVE_INFINITY;
-  private readonly barMs: number;
   private readonly sourceMs: number;
 
   constructor(
@@ -46,8 +53,18 @@ export class BarAggregator {
     if (!(barSeconds > 0) || !(sourceSeconds > 0) || barSeconds % sourceSeconds !== 0) {
       throw new RangeError(`bar size ${barSeconds} s must be a positive multiple of the source bar size ${sourceSeconds} s`);
     }
-    this.barMs = barSeconds * 1000;
     this.sourceMs = sourceSeconds * 1000;
+  }
+
+  /** Bar time of the target bar a source bar at `sourceTime` belongs to (undefined: outside the session). */
+  bucketOf(sourceTime: number): number | undefined {
+    return this.windowOf(sourceTime)?.start;
+  }
+
+  /** The target bar a source bar belongs to (undefined: outside the session, dropped). */
+  private windowOf(sourceTime: number): BarWindow | undefined {
+    // TWS dates daily source bars at New York midnight: they stand for that date's session.
+    return this.sourceSeconds >= 86_400 ? dailyWindowOfDate(sourceTime) : barWindowAt(sourceTime, this.barSeconds);
   }
 
   /** The bar being built (not complete yet). */
@@ -62,19 +79,22 @@ export class BarAggregator {
 
   /**
    * Takes one completed source bar; returns the bars it completes (usually 0 or 1; with a
-   * gap, the interrupted bar is returned as it stands). Older or repeated bars are ignored.
+   * gap, the interrupted bar is returned as it stands). Older or repeated bars are ignored,
+   * and so are source bars outside the session for session bars (after the close they
+   * complete the session's last bar).
    */
   push(src: Bar): Bar[] {
     if (!(src.time > this.lastSourceTime)) return [];
     this.lastSourceTime = src.time;
     const out: Bar[] = [];
-    const bucket = Math.floor(src.time / this.barMs) * this.barMs;
-    if (this.current && this.current.time !== bucket) {
+    const w = this.windowOf(src.time);
+    if (this.current && this.current.time !== w?.start) {
       out.push(this.current);
       this.current = undefined;
     }
-    this.current = this.current ? merge(this.current, src) : { ...src, time: bucket };
-    if (src.time + this.sourceMs >= bucket + this.barMs) {
+    if (!w) return out;
+    this.current = this.current ? merge(this.current, src) : { ...src, time: w.start };
+    if (src.time + this.sourceMs >= w.end) {
       out.push(this.current);
       this.current = undefined;
     }

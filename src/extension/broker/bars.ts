@@ -6,6 +6,7 @@
 // After a reconnect or 1101 every subscription is requested again and the gap is filled
 // from history, so a policy sees every completed bar once and in order.
 import { BarAggregator, UpdatingBar, sourceBarSize } from './barAggregator';
+import { barEnd, currentOrNextBarStart } from '../common/sessionBars';
 import type { ContractService } from './contracts';
 import { describeContract } from './contracts';
 import { BrokerError, ClientCode, failsRequest } from './errors';
@@ -207,9 +208,9 @@ export class BarService {
         const complete = new BarAggregator(options.barSeconds, size);
         for (const b of rows) if (b.time + size * 1000 <= now) for (const done of complete.push(b)) sub.stream.history.push(done);
         const last = sub.stream.history[sub.stream.history.length - 1];
-        if (last) resumeFrom = last.time + options.barSeconds * 1000;
+        if (last) resumeFrom = barEnd(last.time, options.barSeconds);
       }
-      if (resumeFrom === undefined) resumeFrom = Math.floor(now / (options.barSeconds * 1000)) * options.barSeconds * 1000;
+      if (resumeFrom === undefined) resumeFrom = currentOrNextBarStart(now, options.barSeconds);
       const from = resumeFrom;
       // First time: start at the bar in progress (after the backfill). Later: keep the partial bar and fill the gap.
       if (first) sub.agg.resumeAfter(from - sub.sourceSeconds * 1000);
@@ -320,7 +321,7 @@ export class BarService {
       sub.stream.partial.set(a);
       return;
     }
-    const bucket = Math.floor(u.time / (sub.stream.options.barSeconds * 1000)) * sub.stream.options.barSeconds * 1000;
+    const bucket = sub.agg.bucketOf(u.time) ?? u.time;
     if (!a || a.time !== bucket) {
       sub.stream.partial.set({ ...u, time: bucket });
       return;

@@ -3,6 +3,7 @@ import { startSimulator } from '../sim/server/twsSimulator';
 import { defaultSimOptions } from '../sim/simOptions';
 import { FAULT_HELP, FaultError, parseFaults } from '../sim/server/faults';
 import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../sim/protocol/serverVersions';
+import { SimStateError } from '../sim/account/simState';
 import { CliError, intOption, numberOption, parseOptions } from './args';
 
 const USAGE = `usage: npm run sim -- [options]
@@ -12,13 +13,17 @@ const USAGE = `usage: npm run sim -- [options]
   --server-version V    server version to negotiate (default 176; ${MIN_CLIENT_VERSION}..${MAX_SIM_SERVER_VERSION})
   --seed N              random seed for prices (default 42)
   --speed K             simulated time runs K times faster than wall time (default 1)
-  --start ISO           simulated clock start (default: latest weekday 10:00 New York)
+  --start ISO           simulated clock start (default: latest trading day 10:00 New York)
   --account ID          account id (default DU1234567, or U1234567 with --live)
   --cash USD            starting cash (default 1000000)
   --live                present a live account (U...) so safety checks can be tested
   --symbols A,B         extra symbols to know besides the built-in list
   --replay CSV          replay OHLC rows (one per 5-second step) instead of the random walk
   --record FILE         write one JSON line per message in and out
+  --state FILE          keep the account in FILE across restarts, as TWS does: positions, cash,
+                        P&L, today's executions (with orderRefs) and orders; read at start
+                        (its cash wins over --cash; the clock resumes at the saved time when
+                        that is later than --start), saved after every change and at exit
   --tick-ms N           wall milliseconds between market updates (default 100)
   --fault NAME[:ARG]    inject a fault (repeatable):
 ${Object.entries(FAULT_HELP)
@@ -42,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
       symbols: { type: 'string' },
       replay: { type: 'string' },
       record: { type: 'string' },
+      state: { type: 'string' },
       'tick-ms': { type: 'string' },
       fault: { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
@@ -81,12 +87,15 @@ export async function run(argv: string[]): Promise<number> {
     symbols: ((o.symbols as string | undefined) ?? '').split(',').filter(Boolean),
     replayCsv: o.replay as string | undefined,
     recordPath: o.record as string | undefined,
+    statePath: o.state as string | undefined,
     tickMs: intOption(o['tick-ms'] as string | undefined, 'tick-ms', 1, 60_000, 100),
     faults,
     log: quiet ? () => {} : (line: string) => console.log(`[sim] ${line}`),
   });
   if (account) options.account = account;
   const sim = await startSimulator(options).catch((err: NodeJS.ErrnoException) => {
+    if (err instanceof SimStateError) throw new CliError(err.message);
+    if (options.statePath && err.syscall && err.path?.startsWith(options.statePath)) throw new CliError(`--state ${options.statePath} cannot be written: ${err.message}`);
     if (err.code === 'EADDRINUSE') throw new CliError(`port ${options.port} on ${options.host} is already in use (is TWS or another simulator running?); choose another with --port`);
     throw err;
   });

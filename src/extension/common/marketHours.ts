@@ -1,6 +1,7 @@
 // Wall-clock time in an IANA time zone, and regular trading hours. Intl formatting costs
 // microseconds, so each zone's offset transitions are found once per year (weekly samples,
 // then a binary search to the minute) and later look-ups are a scan of a few segments.
+import { usEquitySessionOfDate } from './usEquityCalendar';
 
 export interface ZonedTime {
   readonly year: number;
@@ -20,14 +21,17 @@ export interface SessionHours {
   readonly closeMinute: number;
   /** local weekdays on which the session runs, 0 = Sunday */
   readonly weekdays: readonly number[];
+  /** Holidays and short days: the session of a local date (undefined = closed); default: every listed weekday. */
+  readonly calendar?: (year: number, month: number, day: number, regular: { openMinute: number; closeMinute: number }) => { openMinute: number; closeMinute: number } | undefined;
 }
 
-/** NYSE/Nasdaq regular hours 09:30-16:00 America/New_York, Monday to Friday (holidays not modelled). */
+/** NYSE/Nasdaq regular hours 09:30-16:00 America/New_York, Monday to Friday, NYSE holidays and 13:00 early closes (usEquityCalendar.ts). */
 export const US_REGULAR_HOURS: SessionHours = {
   timeZone: 'America/New_York',
   openMinute: 9 * 60 + 30,
   closeMinute: 16 * 60,
   weekdays: [1, 2, 3, 4, 5],
+  calendar: usEquitySessionOfDate,
 };
 
 const MINUTE_MS = 60_000;
@@ -146,9 +150,56 @@ export function zonedWallTimeToUtc(
   return wall - zoneOffsetMs(guess, timeZone);
 }
 
+/** The session of a local date in minutes of the day, or undefined when the market is closed that day. */
+export function sessionOfDate(hours: SessionHours, year: number, month: number, day: number): { openMinute: number; closeMinute: number } | undefined {
+  const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  if (!hours.weekdays.includes(weekday)) return undefined;
+  const regular = { openMinute: hours.openMinute, closeMinute: hours.closeMinute };
+  return hours.calendar ? hours.calendar(year, month, day, regular) : regular;
+}
+
+/** One trading day's regular session as UTC instants [open, close). */
+export interface TradingSessionSpan {
+  readonly dateKey: number;
+  readonly open: number;
+  readonly close: number;
+}
+
+function spanOfDate(hours: SessionHours, year: number, month: number, day: number): TradingSessionSpan | undefined {
+  const s = sessionOfDate(hours, year, month, day);
+  if (!s) return undefined;
+  const at = (minute: number) => zonedWallTimeToUtc(year, month, day, Math.floor(minute / 60), minute % 60, 0, hours.timeZone);
+  return { dateKey: year * 10000 + month * 100 + day, open: at(s.openMinute), close: at(s.closeMinute) };
+}
+
+/** The session of the local date containing `utcMs` (whatever the time of day), or undefined on a closed day. */
+export function sessionOfDay(utcMs: number, hours: SessionHours): TradingSessionSpan | undefined {
+  const z = zonedTime(utcMs, hours.timeZone);
+  return spanOfDate(hours, z.year, z.month, z.day);
+}
+
+/** The first session whose close is after `utcMs` (the one in progress, or the next), searching up to 30 days ahead. */
+export function sessionAtOrAfter(utcMs: number, hours: SessionHours): TradingSessionSpan {
+  for (let i = 0; i <= 30; i++) {
+    const s = sessionOfDay(utcMs + i * DAY_MS, hours);
+    if (s && s.close > utcMs) return s;
+  }
+  throw new RangeError(`no trading session within 30 days after ${new Date(utcMs).toISOString()}`);
+}
+
+/** The last session whose open is at or before `utcMs` (the one in progress, or the previous). */
+export function sessionAtOrBefore(utcMs: number, hours: SessionHours): TradingSessionSpan {
+  for (let i = 0; i <= 30; i++) {
+    const s = sessionOfDay(utcMs - i * DAY_MS, hours);
+    if (s && s.open <= utcMs) return s;
+  }
+  throw new RangeError(`no trading session within 30 days before ${new Date(utcMs).toISOString()}`);
+}
+
 export function isWithinSession(utcMs: number, hours: SessionHours): boolean {
   const z = zonedTime(utcMs, hours.timeZone);
-  return hours.weekdays.includes(z.weekday) && z.minuteOfDay >= hours.openMinute && z.minuteOfDay < hours.closeMinute;
+  const s = sessionOfDate(hours, z.year, z.month, z.day);
+  return s !== undefined && z.minuteOfDay >= s.openMinute && z.minuteOfDay < s.closeMinute;
 }
 
 export function formatMinute(minute: number): string {

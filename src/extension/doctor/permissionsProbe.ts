@@ -296,6 +296,6 @@ export function clockCheck(o: ClockOutcome, ctx: { wsl?: boolean } = {}): Check 
   ];
   if (ctx.wsl) lines.push('WSL: the VM clock drifts after sleep: run `sudo hwclock -s` (or `wsl --shutdown` from Windows).');
   // The embedded simulator runs a simulated market clock on purpose.
-  if (Math.abs(o.skewMs) > 3_600_000) lines.push('If this is the IBKR AI Trader simulator, its clock is simulated (it starts at 10:00 New York of the latest weekday): the offset is expected; start it with `--start <now>` to align it.');
+  if (Math.abs(o.skewMs) > 3_600_000) lines.push('If this is the IBKR AI Trader simulator, its clock is simulated (it starts at 10:00 New York of the latest trading day): the offset is expected; start it with `--start <now>` to align it.');
   return makeCheck('clock', 'warn', `TWS's clock is ${formatSkew(o.skewMs)}: bar times, GTD orders and time-based rules will be off.`, { evidence, cause: 'clock.skew', fix: lines.join('\n') });
 }

@@ -2,6 +2,7 @@
 // names the file, line and column of anything it cannot use.
 import { readFileSync } from 'node:fs';
 import { minuteOfDay, US_REGULAR_HOURS, zonedTime, zonedWallTimeToUtc } from '../common/marketHours';
+import { barEnd } from '../common/sessionBars';
 import { DataError } from './errors';
 import { oneBarLogReturns } from './features';
 
@@ -239,7 +240,7 @@ export function parseBarsCsv(text: string, file: string, options: CsvBarOptions 
 export function barSeries(columns: Omit<BarSeries, 'closeMinute' | 'logReturns'>): BarSeries {
   const { time, length: n, dateOnly, barSeconds } = columns;
   const closeMinute = new Float64Array(n);
-  for (let i = 0; i < n; i++) closeMinute[i] = dateOnly ? US_REGULAR_HOURS.closeMinute : minuteOfDay(time[i]! + barSeconds * 1000, NY);
+  for (let i = 0; i < n; i++) closeMinute[i] = dateOnly ? US_REGULAR_HOURS.closeMinute : minuteOfDay(barEnd(time[i]!, barSeconds), NY);
   return { ...columns, closeMinute, logReturns: oneBarLogReturns(columns.close) };
 }
 

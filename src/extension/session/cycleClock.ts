@@ -10,12 +10,15 @@
 //   - when no bar arrives at all for about two cycles of wall time (at the market rate
 //     measured from the bars), a stalled cycle fires on the expected time, so the session
 //     keeps its cadence while the feed or the connection is down (no orders then).
+// Cycles longer than an hour follow the regular session (common/sessionBars.ts): a daily
+// cycle closes at 16:00 New York, and no cycle is expected at night, at weekends or on holidays.
 import type { Bar } from '../broker/types';
+import { barEnd, isSessionBar, nextBarWindow } from '../common/sessionBars';
 
 export interface Cycle {
   /** Start of the bar that closes this cycle (epoch ms, market time). */
   readonly barTime: number;
-  /** Market time at the end of the cycle: barTime + the cycle length. */
+  /** Market time at the end of the cycle: the bar's close (barTime + the cycle length, or the session's close for session bars). */
   readonly marketTime: number;
   /** Symbols with a fresh bar at barTime. */
   readonly fresh: readonly string[];
@@ -43,6 +46,7 @@ interface Pending {
 
 export class CycleClock {
   readonly cycleMs: number;
+  private readonly cycleSeconds: number;
   private readonly graceMs: number;
   private readonly maxBars: number;
   private readonly bars = new Map<string, Bar[]>();
@@ -61,6 +65,7 @@ export class CycleClock {
     opts: CycleClockOptions = {},
   ) {
     if (symbols.length === 0) throw new RangeError('a cycle clock needs at least one symbol');
+    this.cycleSeconds = cycleSeconds;
     this.cycleMs = cycleSeconds * 1000;
     this.graceMs = opts.graceMs ?? 1500;
     this.maxBars = opts.maxBars ?? 1000;
@@ -119,7 +124,7 @@ export class CycleClock {
     for (const [t, q] of this.pending) if (wallNow - q.firstWall >= this.graceMs && (expired === undefined || t > expired)) expired = t;
     if (expired !== undefined) return this.fire(expired, wallNow, false);
     if (this.pending.size === 0 && this.lastFireWall !== undefined && Number.isFinite(this.lastFired) && wallNow >= this.stallDeadline()) {
-      return this.fire(this.lastFired + this.cycleMs, wallNow, true);
+      return this.fire(this.nextBarTime(), wallNow, true);
     }
     return undefined;
   }
@@ -132,9 +137,19 @@ export class CycleClock {
     return next;
   }
 
+  /** Bar time of the cycle expected after the last one (the next session's for session bars). */
+  private nextBarTime(): number {
+    if (!isSessionBar(this.cycleSeconds)) return this.lastFired + this.cycleMs;
+    return nextBarWindow(barEnd(this.lastFired, this.cycleSeconds), this.cycleSeconds).start;
+  }
+
+  /** Two cycles of market time (through the night or a weekend for session bars), in wall time at the market's rate. */
   private stallDeadline(): number {
     const rate = this.measuredRate ?? this.assumedRate;
-    return this.lastFireWall! + (2 * this.cycleMs) / rate + this.graceMs;
+    const lastEnd = barEnd(this.lastFired, this.cycleSeconds);
+    const next = nextBarWindow(lastEnd, this.cycleSeconds);
+    const marketMs = Math.max(this.cycleMs, next.end - lastEnd) + (next.end - next.start);
+    return this.lastFireWall! + marketMs / rate + this.graceMs;
   }
 
   private fire(barTime: number, wallNow: number, stalled: boolean): Cycle {
@@ -150,7 +165,7 @@ export class CycleClock {
     }
     return {
       barTime,
-      marketTime: barTime + this.cycleMs,
+      marketTime: barEnd(barTime, this.cycleSeconds),
       fresh: this.symbols.filter((s) => got.has(s)),
       missing: this.symbols.filter((s) => !got.has(s)),
       skipped,

@@ -1,7 +1,7 @@
 // Pre-order risk checks. Every order the live session or the backtester wants to send goes
 // through check(), which answers with an explicit verdict naming the rule that refused it.
 // Time comes from an injected clock so tests and backtests control it.
-import { US_REGULAR_HOURS, formatMinute, isWithinSession, zonedTime } from '../common/marketHours';
+import { US_REGULAR_HOURS, formatMinute, isWithinSession, sessionOfDate, zonedTime } from '../common/marketHours';
 import type { SessionHours } from '../common/marketHours';
 
 export type RiskRule =
@@ -124,10 +124,14 @@ export class RiskEngine {
     }
     if (this.hours && !isWithinSession(now, this.hours)) {
       const z = zonedTime(now, this.hours.timeZone);
+      // That day's hours (an early close ends at 13:00), or why there are none (a holiday).
+      const day = sessionOfDate(this.hours, z.year, z.month, z.day);
+      const span = day ?? this.hours;
+      const holiday = !day && this.hours.weekdays.includes(z.weekday) ? '; the market is closed that day (holiday)' : '';
       return refuse(
         'tradingHours',
         `${formatMinute(z.minuteOfDay)} ${this.hours.timeZone} (weekday ${z.weekday}) is outside trading hours ` +
-          `${formatMinute(this.hours.openMinute)}-${formatMinute(this.hours.closeMinute)} on weekdays ${this.hours.weekdays.join(',')}`,
+          `${formatMinute(span.openMinute)}-${formatMinute(span.closeMinute)} on weekdays ${this.hours.weekdays.join(',')}${holiday}`,
       );
     }
     if (l.maxOrderQuantity !== undefined && Math.abs(order.quantity) > l.maxOrderQuantity) {

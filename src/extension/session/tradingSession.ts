@@ -19,6 +19,7 @@ import { Journal, JournalError, type JournalLine, type TailRepair } from './jour
 import { acquireJournalLock, describeOwner, JournalLockError, type JournalLock } from './journalLock';
 import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch';
 import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
+import { isSessionBar } from '../common/sessionBars';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
 import { formatOrderRef, newSessionId } from './orderRef';
 import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from './riskEngine';
@@ -117,6 +118,11 @@ export function barSizeNote(model: LoadedModel, cycleSeconds: number): string | 
 
 /** Backfill request covering `bars` bars of `seconds` (with some spare), as TWS durations go. */
 export function backfillDuration(bars: number, seconds: number): string {
+  if (isSessionBar(seconds)) {
+    // Session bars: one (daily) or a few per regular session, five sessions a week, some holidays.
+    const perSession = seconds >= 86_400 ? 1 : Math.ceil((6.5 * 3600) / seconds);
+    return `${Math.min(365, Math.ceil((((bars + 5) / perSession) * 7) / 5) + 5)} D`;
+  }
   const total = (bars + 5) * seconds;
   if (total <= 86_400) return `${Math.max(total, 60)} S`;
   // Extended sessions are 16 hours a day; weekends and nights hold no bars.
@@ -261,6 +267,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
     const note = barSizeNote(this.model, cfg.cycleSeconds);
     this.notice('info', note ?? `model ${this.model.manifest.name} runs on its own bar size (${this.model.manifest.bars.barSize}), one bar per cycle`);
+    if (cfg.cycleSeconds >= 86_400 && cfg.risk.tradingHours === 'regular') {
+      this.notice('warn', 'daily cycles decide at the 16:00 New York close (the end of the session bar), when the tradingHours rule refuses orders; add --any-hours to let their DAY orders wait at TWS for the next open');
+    }
     this.step = new PolicyStep(this.model);
     const s = this.model.manifest.sizing;
     this.sizing = { maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort };
@@ -327,7 +336,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.clock = new CycleClock(cfg.symbols, cfg.cycleSeconds, { graceMs: this.options.graceMs ?? 1500, maxBars: history + HISTORY_MARGIN * 5 });
     const backfill = backfillDuration(history, cfg.cycleSeconds);
     for (const symbol of cfg.symbols) {
-      const stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: false });
+      // Session bars (longer than an hour) are regular-session bars: TWS's history for them too.
+      const stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: isSessionBar(cfg.cycleSeconds) });
       this.streams.push(stream);
       this.clock.seed(symbol, stream.history);
       this.cleanups.push(stream.bars.on((bar) => this.onBar(symbol, bar)));

@@ -12,7 +12,7 @@ export interface SimOptions {
   seed: number;
   /** Simulated time runs this many times faster than wall time. */
   speed: number;
-  /** Simulated clock start (epoch ms); default: the latest weekday at 10:00 New York. */
+  /** Simulated clock start (epoch ms); default: the latest trading day at 10:00 New York (weekends and NYSE holidays skipped). */
   startMs?: number;
   account: string;
   cash: number;
@@ -24,6 +24,8 @@ export interface SimOptions {
   replayCsv?: string;
   faults: Faults;
   recordPath?: string;
+  /** Keep the account (positions, cash, the day's executions and orders) in this file across restarts. */
+  statePath?: string;
   /** Wall milliseconds between market updates (quotes, matching, bars). */
   tickMs: number;
   log: (line: string) => void;

@@ -67,6 +67,18 @@ describe('risk engine verdicts', () => {
     assert.match(risk.check(buy(1), account()).reason, /09:00 America\/New_York.*09:30-16:00/);
   });
 
+  it('tradingHours follows the NYSE calendar: closed on holidays, 13:00 on early closes', () => {
+    // Thanksgiving 2025 (Thu Nov 27) 11:00 EST: a weekday, but the market is closed.
+    const holiday = engine({}, Date.UTC(2025, 10, 27, 16, 0)).risk.check(buy(1), account());
+    assert.equal(holiday.rule, 'tradingHours');
+    assert.match(holiday.reason, /11:00 America\/New_York \(weekday 4\) is outside trading hours.*closed that day \(holiday\)/);
+    // The day after: open at 12:30, closed at 13:30 (the 13:00 early close).
+    assert.equal(engine({}, Date.UTC(2025, 10, 28, 17, 30)).risk.check(buy(1), account()).allowed, true);
+    const late = engine({}, Date.UTC(2025, 10, 28, 18, 30)).risk.check(buy(1), account());
+    assert.equal(late.rule, 'tradingHours');
+    assert.match(late.reason, /13:30 America\/New_York \(weekday 5\) is outside trading hours 09:30-13:00/);
+  });
+
   it('tradingHours: null allows any time; another zone can be injected', () => {
     assert.equal(engine({ tradingHours: null }, SAT_1200_NY).risk.check(buy(1), account()).allowed, true);
     const london = { timeZone: 'Europe/London', openMinute: 8 * 60, closeMinute: 16 * 60 + 30, weekdays: [1, 2, 3, 4, 5] };

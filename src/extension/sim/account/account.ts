@@ -71,6 +71,29 @@ export class Account {
     return { realizedPnl: realized };
   }
 
+  /** What survives a restart (simState.ts): cash, positions, P&L and the day's starting value. */
+  snapshot(): AccountSnapshot {
+    return {
+      id: this.id,
+      currency: this.currency,
+      cash: this.cash,
+      realizedPnl: this.realizedPnl,
+      commissions: this.commissions,
+      ...(this.startNetLiq !== undefined ? { startNetLiq: this.startNetLiq } : {}),
+      positions: [...this.positions.values()].map((p) => ({ ...p })),
+    };
+  }
+
+  /** Takes a snapshot back; `sameDay` keeps the day's starting value (DailyPnL). */
+  restore(s: AccountSnapshot, sameDay: boolean): void {
+    this.cash = s.cash;
+    this.realizedPnl = s.realizedPnl;
+    this.commissions = s.commissions;
+    this.startNetLiq = sameDay ? s.startNetLiq : undefined;
+    this.positions.clear();
+    for (const p of s.positions) this.positions.set(p.contract.conId, { ...p });
+  }
+
   /** Market value and unrealized P&L of one position at `mark`. */
   valuation(pos: Position, mark: number): { marketValue: number; unrealizedPnl: number } {
     const marketValue = pos.quantity * mark * pos.multiplier;
@@ -132,6 +155,16 @@ export class Account {
     for (const [conId, value] of added) if (!this.positions.has(conId)) gross += Math.abs(value);
     return { init: 0.25 * gross, maint: 0.25 * gross };
   }
+}
+
+export interface AccountSnapshot {
+  id: string;
+  currency: string;
+  cash: number;
+  realizedPnl: number;
+  commissions: number;
+  startNetLiq?: number;
+  positions: Position[];
 }
 
 export interface AccountSummary {

@@ -7,7 +7,7 @@ import type { WireComboLeg, WireContract } from '../protocol/contractTypes';
 import type { WireCommissionReport, WireExecution, WireOrder, WireOrderState } from '../protocol/orderTypes';
 import { UNSET_DOUBLE } from '../protocol/wire';
 import type { Market } from '../market/market';
-import { isRegularHours, nyParts, nyTimeToMs, twsLocalTime } from '../market/marketTime';
+import { isRegularHours, nyParts, nySessionOfDay, nyTimeToMs, twsLocalTime } from '../market/marketTime';
 import type { Account } from './account';
 import { comboFillCommissions, comboOrderCommission, executionCommission, orderCommission, type CommissionLeg } from './commissions';
 import { twsReportedOrder } from '../protocol/twsReportedOrder';
@@ -95,6 +95,20 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     this.readOnly = opts.readOnly ?? false;
   }
 
+  /** Id counters that must not repeat after a restart (simState.ts). */
+  counters(): { nextPermId: number; execSeq: number } {
+    return { nextPermId: this.nextPermId, execSeq: this.execSeq };
+  }
+
+  /** Restores orders, executions and counters saved by simState.ts (before any client connects). */
+  restore(orders: readonly SimOrder[], executions: readonly ExecutionRecord[], counters: { nextPermId: number; execSeq: number }): void {
+    this.orders.clear();
+    for (const o of orders) this.orders.set(o.orderId, o);
+    this.executions.splice(0, this.executions.length, ...executions);
+    this.nextPermId = Math.max(this.nextPermId, counters.nextPermId);
+    this.execSeq = Math.max(this.execSeq, counters.execSeq);
+  }
+
   isActive(o: SimOrder): boolean {
     return ACTIVE.has(o.status);
   }
@@ -120,7 +134,16 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       this.emit('orderError', clientId, orderId, invalid.code, invalid.message);
       return undefined;
     }
-    if (order.whatIf) return this.whatIf(contract, order);
+    if (order.whatIf) {
+      // TWS answers an unaffordable what-if with its numbers AND the 201 the order would get.
+      const preview = this.whatIf(contract, order);
+      const rejection = this.marginRejection(contract, order);
+      if (rejection) {
+        preview.warningText = rejection;
+        queueMicrotask(() => this.emit('orderError', clientId, orderId, 201, rejection)); // after the preview is sent
+      }
+      return preview;
+    }
 
     const existing = this.orders.get(orderId);
     if (existing) {
@@ -139,6 +162,14 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       const rejected = this.create(clientId, orderId, contract, order);
       rejected.status = 'Inactive';
       this.emit('orderError', clientId, orderId, 201, `Order rejected - reason:${this.rejectReason}`);
+      this.emit('update', rejected);
+      return undefined;
+    }
+    const unaffordable = this.marginRejection(contract, order);
+    if (unaffordable) {
+      const rejected = this.create(clientId, orderId, contract, order);
+      rejected.status = 'Inactive';
+      this.emit('orderError', clientId, orderId, 201, unaffordable);
       this.emit('update', rejected);
       return undefined;
     }
@@ -488,6 +519,28 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     }
   }
 
+  /**
+   * TWS's margin check when an order arrives: the initial margin of the positions with this
+   * order filled (at the market) must not exceed the equity with loan value. The wording is
+   * TWS's 201 reason as its users report it (e.g. the Quantopian forum thread "Order rejections
+   * from IB with order_target_percent at 1.0"; Tiger Open API docs quoting "201:Order rejected -
+   * Reason: YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH
+   * LOAN VALUE [1247.90 USD] MUST EXCEED THE INITIAL MARGIN [4989.99 USD]"). Orders that lower
+   * the requirement (closing) always pass.
+   */
+  private marginRejection(contract: WireContract, order: WireOrder): string | undefined {
+    const marks = (id: number) => this.market.mid(id);
+    const price = this.market.mid(contract.conId) ?? (isSet(order.lmtPrice) ? (order.lmtPrice as number) : undefined);
+    if (price === undefined) return undefined;
+    const multiplier = Number(contract.multiplier) || 1;
+    const signed = (order.action === 'BUY' ? 1 : -1) * order.totalQuantity;
+    const s = this.account.summary(marks);
+    const after = this.account.marginWith(marks, contract.conId, signed * price * multiplier);
+    if (after.init <= s.InitMarginReq || after.init <= s.EquityWithLoanValue) return undefined;
+    const ccy = this.account.currency;
+    return `Order rejected - reason:YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE [${s.EquityWithLoanValue.toFixed(2)} ${ccy}] MUST EXCEED THE INITIAL MARGIN [${after.init.toFixed(2)} ${ccy}]`;
+  }
+
   /** What-if: margin before/after and commission, nothing placed. */
   private whatIf(contract: WireContract, order: WireOrder): WireOrderState {
     const marks = (id: number) => this.market.mid(id);
@@ -603,7 +656,8 @@ function isSet(v: number | undefined): boolean {
 
 function afterClose(submittedMs: number, nowMs: number): boolean {
   const p = nyParts(submittedMs);
-  const close = nyTimeToMs(p.year, p.month, p.day, 16, 0);
+  const closeMinute = nySessionOfDay(submittedMs)?.closeMinute ?? 16 * 60; // 13:00 on early closes
+  const close = nyTimeToMs(p.year, p.month, p.day, Math.floor(closeMinute / 60), closeMinute % 60);
   return submittedMs < close && nowMs >= close;
 }
 

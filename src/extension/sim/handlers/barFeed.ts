@@ -2,7 +2,7 @@
 // updates of reqHistoricalData with keepUpToDate, pushed as the simulated clock runs.
 import type { Stock } from '../market/instruments';
 import type { Bar } from '../market/market';
-import { twsBarTime, twsDate } from '../market/marketTime';
+import { nySessionOfDay, twsBarTime, twsDate } from '../market/marketTime';
 import { STEP_SECONDS } from '../market/pricePath';
 import { encodeHistoricalDataUpdate, type HistoricalBar } from '../protocol/historyCodec';
 import { encodeRealtimeBar } from '../protocol/marketDataCodec';
@@ -78,6 +78,7 @@ export class BarFeed {
       for (; sub.nextStep < current; sub.nextStep++) {
         const b = path.step(sub.nextStep);
         const time = Math.floor(path.startMs / 1000) + sub.nextStep * STEP_SECONDS;
+        if (!nySessionOfDay(time * 1000)) continue; // weekends and holidays: no trades, no bars
         sub.conn.send(
           encodeRealtimeBar(sub.conn.version, {
             reqId: sub.reqId,

@@ -1,4 +1,5 @@
 // reqContractDetails (stocks and options) and reqSecDefOptParams.
+import { formatMinute, sessionOfDate, US_REGULAR_HOURS } from '../../common/marketHours';
 import { nyParts } from '../market/marketTime';
 import { RequestId } from '../protocol/messageIds';
 import { decodeReqContractDetails, decodeReqSecDefOptParams, encodeContractDetails, encodeContractDetailsEnd, encodeSecDefOptParameter, encodeSecDefOptParameterEnd } from '../protocol/contractCodec';
@@ -12,7 +13,8 @@ const OPTION_ORDER_TYPES = 'ACTIVETIM,AD,ADJUST,ALERT,ALLOC,AVGCOST,BASKET,COND,
 /**
  * TWS's session lists, one entry per day for a week from today (New York):
  * "20240313:0400-20240313:2000;...;20240316:CLOSED". Trading hours include the
- * extended session (04:00-20:00), liquid hours are the regular session.
+ * extended session (04:00-20:00), liquid hours are the regular session. Weekends and
+ * NYSE holidays are CLOSED; on early closes both end three hours early (13:00, 17:00).
  */
 export function weekSessions(nowMs: number, open: string, close: string): string {
   const today = nyParts(nowMs);
@@ -20,8 +22,14 @@ export function weekSessions(nowMs: number, open: string, close: string): string
   for (let i = 0; i < 7; i++) {
     const d = new Date(Date.UTC(today.year, today.month - 1, today.day + i));
     const ymd = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
-    const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6;
-    out.push(weekend ? `${ymd}:CLOSED` : `${ymd}:${open}-${ymd}:${close}`);
+    const day = sessionOfDate(US_REGULAR_HOURS, d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+    if (!day) {
+      out.push(`${ymd}:CLOSED`);
+      continue;
+    }
+    const early = US_REGULAR_HOURS.closeMinute - day.closeMinute;
+    const closeMinute = Number(close.slice(0, 2)) * 60 + Number(close.slice(2)) - early;
+    out.push(`${ymd}:${open}-${ymd}:${formatMinute(closeMinute).replace(':', '')}`);
   }
   return out.join(';');
 }

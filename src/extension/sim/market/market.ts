@@ -4,7 +4,7 @@ import { Instruments, isOption, type OptionContract, type Stock } from './instru
 import { blackScholes, type OptionGreeks } from './optionPricing';
 import { dailyHistory, RandomWalkPath, ReplayPath, roundCents, STEP_SECONDS, type Ohlcv, type PricePath } from './pricePath';
 import { hashString } from './rng';
-import { nyParts, nyTimeToMs } from './marketTime';
+import { nyParts, nySessionOfDay, nyTimeToMs } from './marketTime';
 import type { SimClock } from './simClock';
 
 export interface Quote {
@@ -53,7 +53,7 @@ export class Market {
   private readonly daily = new Map<number, Bar[]>();
   private readonly dailyDays: number;
   private readonly rate: number;
-  /** Per New York day: [04:00, 09:30, 16:00, 20:00] in epoch ms, or null at weekends. */
+  /** Per New York day: [04:00, open, close, 20:00] in epoch ms, or null on weekends and holidays. */
   private readonly sessions = new Map<string, [number, number, number, number] | null>();
 
   constructor(opts: MarketOptions) {
@@ -160,7 +160,7 @@ export class Market {
       let t = this.historyStartMs - DAY_MS;
       while (times.length < ohlc.length) {
         const p = nyParts(t);
-        if (p.weekday !== 0 && p.weekday !== 6) times.unshift(nyTimeToMs(p.year, p.month, p.day, 0, 0));
+        if (nySessionOfDay(t)) times.unshift(nyTimeToMs(p.year, p.month, p.day, 0, 0));
         t -= DAY_MS;
       }
       bars = ohlc.map((b, k) => ({ ...b, time: times[k] as number, wap: roundCents((b.open + b.high + b.low + b.close) / 4), count: Math.round(b.volume / 100) }));
@@ -181,7 +181,7 @@ export class Market {
     const firstBar = Math.floor(start / barMs) * barMs;
     const bars: Bar[] = [];
     for (let t = Math.max(firstBar, this.historyStartMs); t < end; t += barMs) {
-      // Stocks trade 04:00-20:00 on weekdays: no bars at night or at weekends, even without
+      // Stocks trade 04:00-20:00 on trading days: no bars at night, at weekends or on holidays, even without
       // useRTH. A bar straddling a session edge keeps only its part inside the session and is
       // dated from there (RTH hour bars: 09:30-10:00, 10:00-11:00, ...).
       const span = this.clipToSession(t, Math.min(t + barMs, end), useRth);
@@ -200,7 +200,8 @@ export class Market {
       let day = this.sessions.get(key);
       if (day === undefined) {
         const at = (h: number, m: number) => nyTimeToMs(p.year, p.month, p.day, h, m);
-        day = p.weekday === 0 || p.weekday === 6 ? null : [at(4, 0), at(9, 30), at(16, 0), at(20, 0)];
+        const s = nySessionOfDay(ms);
+        day = s ? [at(4, 0), at(Math.floor(s.openMinute / 60), s.openMinute % 60), at(Math.floor(s.closeMinute / 60), s.closeMinute % 60), at(20, 0)] : null;
         this.sessions.set(key, day);
       }
       if (!day) continue;
@@ -212,15 +213,16 @@ export class Market {
     return undefined;
   }
 
-  /** Daily bars (weekdays) ending at `endMs`, today's partial bar included while the day runs. */
+  /** Daily bars (trading days) ending at `endMs`, today's partial bar included while the day runs. */
   dayBars(stock: Stock, endMs: number, days: number): Bar[] {
     const out = this.dailyBars(stock).filter((b) => b.time <= endMs);
     const path = this.path(stock);
     for (let d = this.historyStartMs; d <= Math.min(endMs, this.now()); d += DAY_MS) {
       const p = nyParts(d);
-      if (p.weekday === 0 || p.weekday === 6) continue;
-      const open = Math.max(this.historyStartMs, nyTimeToMs(p.year, p.month, p.day, 9, 30));
-      const close = Math.min(nyTimeToMs(p.year, p.month, p.day, 16, 0), endMs, this.now());
+      const s = nySessionOfDay(d);
+      if (!s) continue;
+      const open = Math.max(this.historyStartMs, nyTimeToMs(p.year, p.month, p.day, Math.floor(s.openMinute / 60), s.openMinute % 60));
+      const close = Math.min(nyTimeToMs(p.year, p.month, p.day, Math.floor(s.closeMinute / 60), s.closeMinute % 60), endMs, this.now());
       if (close <= open) continue;
       const bar = this.aggregate(path, open, close);
       if (bar) out.push({ ...bar, time: nyTimeToMs(p.year, p.month, p.day, 0, 0) });

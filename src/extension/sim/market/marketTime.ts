@@ -1,7 +1,8 @@
-// US equity market calendar in America/New_York (no holiday table: weekdays only),
-// and the TWS date formats the protocol uses.
+// US equity market time in America/New_York (the calendar itself, holidays and early
+// closes, is common/usEquityCalendar.ts through US_REGULAR_HOURS), and the TWS date
+// formats the protocol uses.
 
-import { isWithinSession, US_REGULAR_HOURS, zonedWallTimeToUtc, zoneOffsetMs } from '../../common/marketHours';
+import { isWithinSession, sessionOfDate, US_REGULAR_HOURS, zonedWallTimeToUtc, zoneOffsetMs } from '../../common/marketHours';
 
 const NY = 'America/New_York';
 
@@ -38,20 +39,26 @@ export function nyTimeToMs(year: number, month: number, day: number, hour: numbe
   return zonedWallTimeToUtc(year, month, day, hour, minute, second, NY);
 }
 
-/** Regular trading hours: weekdays 09:30-16:00 New York. */
+/** Regular trading hours: 09:30-16:00 New York on trading days (13:00 on early closes). */
 export function isRegularHours(ms: number): boolean {
   return isWithinSession(ms, US_REGULAR_HOURS);
 }
 
-/** The most recent weekday (today if a weekday) at the given New York time. */
-export function lastWeekdayAt(nowMs: number, hour: number, minute: number): number {
+/** The regular session of the New York date of `ms` in minutes of the day, or undefined on weekends and holidays. */
+export function nySessionOfDay(ms: number): { openMinute: number; closeMinute: number } | undefined {
+  const p = nyParts(ms);
+  return sessionOfDate(US_REGULAR_HOURS, p.year, p.month, p.day);
+}
+
+/** The most recent trading day (today if one: not a weekend or an NYSE holiday) at the given New York time. */
+export function lastTradingDayAt(nowMs: number, hour: number, minute: number): number {
   let day = nowMs;
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < 14; i++) {
     const p = nyParts(day);
-    if (p.weekday !== 0 && p.weekday !== 6) return nyTimeToMs(p.year, p.month, p.day, hour, minute);
+    if (sessionOfDate(US_REGULAR_HOURS, p.year, p.month, p.day)) return nyTimeToMs(p.year, p.month, p.day, hour, minute);
     day -= 86_400_000;
   }
-  throw new Error('unreachable');
+  throw new Error('unreachable: no trading day in two weeks');
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -1,7 +1,7 @@
 // Price paths at the simulator's base resolution (5-second steps, the size of TWS's
 // real-time bars). A path is either a seeded random walk with regime switches, or a
 // CSV of OHLC rows replayed one row per step, scaled to the symbol's price.
-import { nyParts, nyTimeToMs } from './marketTime';
+import { nyParts, nySessionOfDay, nyTimeToMs } from './marketTime';
 import { Rng } from './rng';
 
 export const STEP_SECONDS = 5;
@@ -43,13 +43,14 @@ const REGIMES: Regime[] = [
 ];
 
 /**
- * How active the market is at a time: 1 in the regular session (09:30-16:00 New York),
- * `extended` in pre-market and after-hours (04:00-09:30, 16:00-20:00), less at night
- * and at weekends (`closed`). It scales a step's volatility, drift and volume, so the annual
- * volatility of a stock is spent in its trading hours and nights and weekends leave
- * only small gaps (as real prices do), not 2.5 extra trading days' worth of moves.
+ * How active the market is at a time: 1 in the regular session (09:30-16:00 New York,
+ * 13:00 on early closes), `extended` in pre-market and after-hours (04:00-09:30,
+ * close-20:00), less at night (`closed`), and not at all on weekends and NYSE holidays
+ * (`shut`: no trades, the price stands still). It scales a step's volatility, drift and
+ * volume, so the annual volatility of a stock is spent in its trading hours and nights
+ * leave only small gaps (as real prices do).
  */
-const ACTIVITY = { regular: 1, extended: 0.3, closed: 0.1 };
+const ACTIVITY = { regular: 1, extended: 0.3, closed: 0.1, shut: 0 };
 
 interface ActivitySegment {
   fromMs: number;
@@ -63,12 +64,13 @@ function activitySegment(ms: number): ActivitySegment {
   // Noon plus 24 hours is tomorrow whatever daylight saving does overnight.
   const tomorrow = nyParts(at(12, 0) + 86_400_000);
   const midnight = nyTimeToMs(tomorrow.year, tomorrow.month, tomorrow.day, 0, 0);
-  if (p.weekday === 0 || p.weekday === 6) return { fromMs: at(0, 0), toMs: midnight, level: ACTIVITY.closed };
+  const session = nySessionOfDay(ms);
+  if (!session) return { fromMs: at(0, 0), toMs: midnight, level: ACTIVITY.shut };
   const bounds: Array<[number, number]> = [
     [at(0, 0), ACTIVITY.closed],
     [at(4, 0), ACTIVITY.extended],
-    [at(9, 30), ACTIVITY.regular],
-    [at(16, 0), ACTIVITY.extended],
+    [at(Math.floor(session.openMinute / 60), session.openMinute % 60), ACTIVITY.regular],
+    [at(Math.floor(session.closeMinute / 60), session.closeMinute % 60), ACTIVITY.extended],
     [at(20, 0), ACTIVITY.closed],
     [midnight, NaN],
   ];
@@ -131,7 +133,8 @@ export class RandomWalkPath implements PricePath {
     const wick = Math.abs(rng.normal()) * sigma * open * 0.5;
     const high = roundCents(Math.max(open, close) + wick);
     const low = roundCents(Math.max(0.01, Math.min(open, close) - Math.abs(rng.normal()) * sigma * open * 0.5));
-    const volume = Math.max(1, Math.round(this.avgStepVolume * (0.5 + rng.next()) * r.volMultiplier * activity * activity));
+    const u = rng.next();
+    const volume = activity === 0 ? 0 : Math.max(1, Math.round(this.avgStepVolume * (0.5 + u) * r.volMultiplier * activity * activity));
     this.closes.push(close);
     this.bars.push({ open: roundCents(open), high, low, close: roundCents(close), volume });
   }

@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Account } from '../account/account';
 import { OrderEngine } from '../account/orderEngine';
+import { dayScoped, readSimState, SimStateError, writeSimState, type SimState } from '../account/simState';
 import { Instruments } from '../market/instruments';
 import { Market } from '../market/market';
-import { lastWeekdayAt, twsConnectionTime } from '../market/marketTime';
+import { lastTradingDayAt, nyParts, twsConnectionTime } from '../market/marketTime';
 import { parseOhlcCsv } from '../market/pricePath';
 import { SimClock } from '../market/simClock';
 import { RequestId, requestName } from '../protocol/messageIds';
@@ -52,10 +53,20 @@ export class TwsSimulator implements ConnectionHost {
   /** connectivity-loss fault: TWS has lost IB's servers; no market data flows. */
   connectivityLost = false;
   private nextOrderIdFloor = 1;
+  /** --state: a save is queued for the end of this turn of the event loop. */
+  private saveQueued = false;
   port = 0;
 
   constructor(readonly options: SimOptions) {
-    const start = options.startMs ?? lastWeekdayAt(Date.now(), 10, 0);
+    const saved = options.statePath ? readSimState(options.statePath) : undefined;
+    if (saved && saved.account.id !== options.account) {
+      throw new SimStateError(`simulator state ${options.statePath} holds account ${saved.account.id}, not ${options.account}; start with --account ${saved.account.id} or use another --state file`);
+    }
+    // A restarted TWS does not go back in time: resume at the saved time when it is later
+    // (also over --start: the account's executions cannot lie in the future).
+    const requested = options.startMs ?? lastTradingDayAt(Date.now(), 10, 0);
+    const start = Math.max(requested, saved?.simTime ?? Number.NEGATIVE_INFINITY);
+    if (options.startMs !== undefined && start > requested) options.log(`state ${options.statePath} was saved at ${new Date(start).toISOString()}, after the requested start: the clock resumes there`);
     this.clock = new SimClock(start, options.speed);
     this.instruments = new Instruments(options.symbols);
     const replay = options.replayCsv ? parseOhlcCsv(readFileSync(options.replayCsv, 'utf8'), options.replayCsv) : undefined;
@@ -63,6 +74,11 @@ export class TwsSimulator implements ConnectionHost {
     this.account = new Account(options.account, options.cash);
     const f = options.faults;
     this.engine = new OrderEngine({ market: this.market, account: this.account, partialFillChunks: f.partialFills, rejectReason: f.rejectOrders, readOnly: f.readOnly });
+    if (saved) this.restoreState(saved);
+    if (options.statePath) {
+      const save = () => this.queueSave();
+      this.engine.on('update', save).on('execution', save).on('accountChanged', save);
+    }
     this.recorder = options.recordPath ? new Recorder(options.recordPath) : undefined;
     this.feeds = new SimFeeds(this);
     registerAllHandlers((id, h) => this.handlers.set(id, h));
@@ -71,6 +87,8 @@ export class TwsSimulator implements ConnectionHost {
 
   /** Starts listening; resolves once the port is bound. */
   async start(): Promise<this> {
+    // A state file that cannot be written fails the start, not the first fill.
+    if (this.options.statePath) this.saveState();
     await this.listen(this.options.port);
     this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
     this.scheduleFaults();
@@ -99,6 +117,60 @@ export class TwsSimulator implements ConnectionHost {
     if (this.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.listening = false;
     this.recorder?.close();
+    if (this.options.statePath) {
+      try {
+        this.saveState();
+      } catch (err) {
+        this.log(`could not save the simulator state to ${this.options.statePath}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** The account, the day's orders and executions and the id counters, as --state keeps them. */
+  stateSnapshot(): SimState {
+    return {
+      kind: 'ibkr-ai-trader-sim-state',
+      version: 1,
+      simTime: this.clock.now(),
+      account: this.account.snapshot(),
+      orders: [...this.engine.orders.values()],
+      executions: [...this.engine.executions],
+      nextOrderId: this.nextValidId(),
+      ...this.engine.counters(),
+    };
+  }
+
+  /** Writes the --state file now (atomically). */
+  saveState(): void {
+    if (this.options.statePath) writeSimState(this.options.statePath, this.stateSnapshot());
+  }
+
+  /** Every change is saved, coalesced to one write per turn of the event loop (fills come in bursts). */
+  private queueSave(): void {
+    if (this.saveQueued || this.stopped) return;
+    this.saveQueued = true;
+    setImmediate(() => {
+      this.saveQueued = false;
+      if (this.stopped) return;
+      try {
+        this.saveState();
+      } catch (err) {
+        this.log(`ERROR could not save the simulator state to ${this.options.statePath}: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  private restoreState(saved: SimState): void {
+    const dateOf = (ms: number) => {
+      const p = nyParts(ms);
+      return p.year * 10000 + p.month * 100 + p.day;
+    };
+    const today = dateOf(this.clock.now());
+    const { orders, executions } = dayScoped(saved, today, dateOf);
+    this.account.restore(saved.account, dateOf(saved.simTime) === today);
+    this.engine.restore(orders, executions, saved);
+    this.nextOrderIdFloor = Math.max(this.nextOrderIdFloor, saved.nextOrderId);
+    this.log(`state ${this.options.statePath}: ${saved.account.positions.filter((p) => p.quantity !== 0).length} position(s), ${executions.length} execution(s) and ${orders.length} order(s) of today restored`);
   }
 
   /** Flood mode: quotes on every live market data line as fast as the sockets drain (see quoteFlood.ts). */
