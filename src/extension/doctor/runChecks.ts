@@ -9,10 +9,13 @@ import { parseEnvText, resolveConfig, type ConfigInput, type ResolvedConfig } fr
 import { configCheck } from './configCheck';
 import { analyzeEnvironment, environmentCheck, type EnvironmentFacts, type EnvironmentInputs } from './environmentCheck';
 import { handshakeCheck, handshakeProbe } from './handshakeProbe';
-import { clockCheck, clockProbe, marketDataCheck, marketDataProbe, orderPermissionsCheck, whatIfProbe } from './permissionsProbe';
+import { fixFor, productFor, type FixContext } from './fixes';
+import { clockCheck, clockProbe, marketDataChecks, marketDataProbe, orderPermissionsCheck, PROBE_SYMBOL, whatIfProbe } from './permissionsProbe';
+import { addSeconds, formatClock, parseTwsTime, roundTimeBefore } from './restartTime';
 import { clientIdsToProbe, loadIb, openSession, probeClientIds, sessionCheck, type ClientIdProbe } from './sessionProbe';
 import { collectEnvironmentInputs } from './systemInputs';
-import { sweep, sweepTargets, tcpCheck, tcpConnect, type SweepResult } from './tcpProbe';
+import { REOPEN_WAIT_MS, sweep, sweepTargets, tcpCheck, tcpConnect, waitForPort, type SweepResult, type TcpCheckInput } from './tcpProbe';
+import { PRODUCT_NAMES, type Product } from './twsReleases';
 import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, type CheckId, type Report } from './types';
 
 /**
@@ -21,6 +24,8 @@ import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, 
  * 1.2 s keeps a whole CLI run (node and tsx start-up included) under 3 s.
  */
 export const DEFAULT_TIMEOUT_MS = 1200;
+/** Market data is probed for at most this many symbols (one request each, concurrently). */
+export const MAX_DATA_SYMBOLS = 8;
 
 export interface DoctorOptions {
   /** Explicit values (the CLI's flags): highest precedence. */
@@ -42,6 +47,10 @@ export interface DoctorOptions {
   remoteName?: string;
   /** Recorded environment inputs instead of reading this machine (tests). */
   environment?: EnvironmentInputs;
+  /** TWS or IB Gateway, when known (else the standard port tells, or the fixes name both). */
+  product?: Product;
+  /** Symbols whose market data permissions are checked (the session's; default AAPL). At most MAX_DATA_SYMBOLS. */
+  symbols?: string[];
   /** Called as each check completes (for a progress display). */
   onCheck?: (check: Check) => void;
 }
@@ -92,24 +101,40 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
     skipRest(['tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the configured ${host === undefined ? 'host' : 'port'} is invalid (see Configuration).`);
   } else {
     const target = hostPort(host, port);
-    // 3. TCP
-    const primary = await tcpConnect(host, port, Math.min(1000, timeoutMs), true);
-    tcpReached = primary.kind === 'connected';
+    const product = productFor(opts.product, port);
+    const productSource = opts.product ? '--product' : `port ${port}`;
+    // 3. TCP; a refused port is polled while the others are swept: it may open during the checks (login, restart).
+    let primary = await tcpConnect(host, port, Math.min(1000, timeoutMs), true);
     let swept: SweepResult[] = [];
     let facts: EnvironmentFacts | undefined;
+    let reopened: Awaited<ReturnType<typeof waitForPort>>;
     if (primary.kind !== 'connected') {
       facts = await envFacts;
+      let sweepDone = false;
+      const polling = primary.kind === 'refused' ? waitForPort(host, port, REOPEN_WAIT_MS, () => sweepDone && swept.some((s) => s.outcome.kind === 'connected')) : Promise.resolve(undefined);
       swept = await sweep(sweepTargets(host, port, facts), 400);
+      sweepDone = true;
+      reopened = await polling;
     }
-    const tcp = tcpCheck({ host, port, primary, swept, env: facts });
-    put(tcp);
+    const tcpInput: TcpCheckInput = { host, port, primary, swept, env: facts, ...(product ? { product } : {}) };
+    if (reopened) primary = reopened.outcome;
+    tcpReached = primary.kind === 'connected';
+    const tcp = tcpCheck(tcpInput);
+    if (!reopened) put(tcp);
     if (primary.kind !== 'connected') {
       skipRest(['handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: no TCP connection to ${target} (${tcp.cause}).`);
     } else {
       // 4. Handshake (on the socket the TCP check opened)
       const hs = await handshakeProbe({ host, port, socket: primary.socket, timeoutMs });
+      const twsClock = hs.kind === 'answered' ? { time: parseTwsTime(hs.connectionTime), at: performance.now() } : undefined;
       facts = await envFacts;
-      const handshake = handshakeCheck({ host, port, outcome: hs, timeoutMs, env: facts });
+      if (reopened) {
+        // Opened during the checks: just after a quarter hour on TWS's clock is the daily restart, else a login.
+        const at = twsClock?.time;
+        const round = at ? roundTimeBefore(at) : undefined;
+        put(tcpCheck({ ...tcpInput, reopened: { ...reopened, cause: round ? 'tcp.auto-restart' : 'tcp.login-pending', ...(at ? { twsTime: formatClock(at) } : {}), ...(round ? { roundTime: formatClock(round) } : {}) } }));
+      }
+      const handshake = handshakeCheck({ host, port, outcome: hs, timeoutMs, env: facts, ...(product ? { product, productSource } : {}) });
       put(handshake);
       if (handshake.status === 'fail') {
         skipRest(['session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the API handshake failed (${handshake.cause}).`);
@@ -117,7 +142,8 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
         skipRest(['session', 'account', 'order-permissions', 'market-data', 'clock'], 'Skipped: the configured client id is invalid (see Configuration).');
       } else {
         try {
-          await runSession(host, port, clientId, cfg, timeoutMs, facts.wsl.wsl, put, skipRest);
+          const symbols = (opts.symbols?.length ? opts.symbols : [PROBE_SYMBOL]).slice(0, MAX_DATA_SYMBOLS);
+          await runSession({ host, port, clientId, cfg, timeoutMs, wsl: facts.wsl.wsl, fix: { port, ...(product ? { product } : {}) }, symbols, twsClock }, put, skipRest);
         } catch (err) {
           // A probe that throws (a client library bug, an unexpected message) must not hide the other results.
           const message = err instanceof Error ? err.message : String(err);
@@ -143,16 +169,21 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
   };
 }
 
-async function runSession(
-  host: string,
-  port: number,
-  clientId: number,
-  cfg: ResolvedConfig,
-  timeoutMs: number,
-  wsl: boolean,
-  put: (c: Check) => void,
-  skipRest: (ids: CheckId[], reason: string) => void,
-): Promise<void> {
+interface SessionPlan {
+  host: string;
+  port: number;
+  clientId: number;
+  cfg: ResolvedConfig;
+  timeoutMs: number;
+  wsl: boolean;
+  fix: FixContext;
+  symbols: string[];
+  /** TWS's clock at the handshake (HH:mm:ss) and when that was (performance.now()). */
+  twsClock?: { time?: ReturnType<typeof parseTwsTime>; at: number };
+}
+
+async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: (ids: CheckId[], reason: string) => void): Promise<void> {
+  const { host, port, clientId, cfg, timeoutMs, wsl } = plan;
   // 5. Session (the client library is loaded only now: loading blocks the event loop, which would distort the handshake's timing)
   await loadIb();
   const session = await openSession({ host, port, clientId, timeoutMs: timeoutMs + 300 });
@@ -165,10 +196,19 @@ async function runSession(
     skipRest(['account', 'order-permissions', 'market-data', 'clock'], `Skipped: the API session did not start (${sc.cause}).`);
     return;
   }
+  // A drop while the probes run is named (with TWS's clock time), never a pass or a bare timeout.
+  const { EventName } = await loadIb();
+  let droppedAt: number | undefined;
+  let closing = false;
+  const onDrop = () => {
+    if (!closing && droppedAt === undefined) droppedAt = performance.now();
+  };
+  api.on(EventName.disconnected, onDrop);
+  const putProbe = (c: Check) => put(droppedAt !== undefined && c.status !== 'pass' ? skipped(c.id, 'Skipped: the connection dropped while this was checked (see API session).') : c);
   try {
     // 6. Account
     const allowLive = cfg.allowLive.value === true;
-    put(accountCheck({ accounts: session.accounts, port, mode: cfg.mode.value, allowLive, ms: session.readyMs }));
+    putProbe(accountCheck({ accounts: session.accounts, port, mode: cfg.mode.value, allowLive, ms: session.readyMs }));
     const live = session.accounts.some((a) => !isPaperAccount(a));
     // 7. Permissions, concurrently on the one session.
     const probeMs = Math.max(500, Math.min(1200, timeoutMs));
@@ -176,11 +216,29 @@ async function runSession(
     const whatIf =
       live && !allowLive
         ? Promise.resolve(put(skipped('order-permissions', 'Skipped: the account is live and live trading is not enabled, so no order message (not even a what-if) is sent.')))
-        : whatIfProbe(api, orderId, session.accounts[0], probeMs).then((o) => put(orderPermissionsCheck(o)));
-    const md = marketDataProbe(api, orderId + 1, probeMs).then((o) => put(marketDataCheck(o)));
-    const clock = clockProbe(api, probeMs).then((o) => put(clockCheck(o, { wsl })));
+        : whatIfProbe(api, orderId, session.accounts[0], probeMs).then((o) => putProbe(orderPermissionsCheck(o, plan.fix)));
+    const md = Promise.all(plan.symbols.map((sym, i) => marketDataProbe(api, orderId + 1 + i, probeMs, sym))).then((os) => putProbe(marketDataChecks(os)));
+    const clock = clockProbe(api, probeMs).then((o) => putProbe(clockCheck(o, { wsl })));
     await Promise.all([whatIf, md, clock]);
+    if (droppedAt !== undefined) put(droppedCheck(sc, droppedAt, session.t0, plan));
   } finally {
+    closing = true;
+    api.off(EventName.disconnected, onDrop);
     api.disconnect();
   }
+}
+
+/** The session check, replaced: the connection dropped after it was ready (at what time on TWS's clock, and whether that is the daily restart). */
+function droppedCheck(ready: Check, droppedAt: number, sessionT0: number, plan: SessionPlan): Check {
+  const afterMs = Math.round(droppedAt - sessionT0);
+  const t = plan.twsClock?.time;
+  const tws = t && plan.twsClock ? addSeconds(t, (droppedAt - plan.twsClock.at) / 1000) : undefined;
+  const round = tws ? roundTimeBefore(tws) : undefined;
+  const who = plan.fix.product ? PRODUCT_NAMES[plan.fix.product] : 'TWS/IB Gateway';
+  const when = tws ? ` at ${formatClock(tws)} on ${who}'s clock` : '';
+  const evidence = [...ready.evidence, { step: 'connection', detail: `closed by ${who} ${(afterMs / 1000).toFixed(2)} s after startApi${when}`, ms: afterMs }];
+  if (round) {
+    return makeCheck('session', 'fail', `The API connection dropped during the checks${when}, just after ${formatClock(round)}: the daily auto-restart.`, { evidence, cause: 'session.auto-restart', fix: fixFor('tcp.auto-restart', plan.fix) });
+  }
+  return makeCheck('session', 'fail', `The API connection dropped during the checks${when} (${(afterMs / 1000).toFixed(2)} s after startApi).`, { evidence, cause: 'session.dropped', fix: fixFor('session.dropped', plan.fix) });
 }
