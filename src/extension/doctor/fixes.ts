@@ -130,7 +130,7 @@ export const FIXES = {
   ],
   /** Only IPv6 loopback answers. */
   'tcp.ipv6-only': (c: FixContext): string[] => [
-    `Set IBKR_HOST=::1 in .env (or the VS Code setting ibkrAi.host, or --host ::1): ${c.product ? PRODUCT_NAMES[c.product] : 'TWS'} listens on IPv6 loopback only (as TWS on macOS may).`,
+    `Set IBKR_HOST=::1 in .env (or the VS Code setting ibkrAi.host, or --host ::1): ${c.product ? PRODUCT_NAMES[c.product] : 'TWS'} listens on IPv6 only (::1, as TWS on macOS may).`,
     `Over IPv6, ::1 may not count as "localhost": if the handshake then stays silent, ${both(c, (p) => `${MENU[p].settings}: add ::1 to Trusted IPs`)}.`,
   ],
   /** A session that dropped during the checks. */

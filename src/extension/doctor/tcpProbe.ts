@@ -151,7 +151,7 @@ export function tcpCheck(inp: TcpCheckInput): Check {
   const fix = tcpFix(inp, answering);
   const v6 = answering.find((s) => s.host === '::1' && s.port === port);
   if (primary.kind === 'refused' && v6 && host !== '::1' && isLoopback(host)) {
-    return makeCheck('tcp', 'fail', `Connection refused at ${target}, but ${hostPort('::1', port)} answers: ${inp.product ? PRODUCT_NAMES[inp.product] : 'TWS'} listens on IPv6 loopback only. Use ::1.`, {
+    return makeCheck('tcp', 'fail', `Connection refused at ${target}: ${inp.product ? PRODUCT_NAMES[inp.product] : 'TWS'} listens on IPv6 loopback only, use ::1.${answerText}`, {
       evidence,
       cause: 'tcp.ipv6-only',
       fix: fixFor('tcp.ipv6-only', { port, ...(inp.product ? { product: inp.product } : {}) }),

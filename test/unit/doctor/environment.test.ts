@@ -214,7 +214,7 @@ test('tcpCheck: 127.0.0.1 refused but ::1 answers (TWS on macOS listening on IPv
     ],
   });
   assert.equal(c.status, 'fail');
-  assert.equal(c.cause, 'tcp.refused');
+  assert.equal(c.cause, 'tcp.ipv6-only');
   assert.match(c.finding, /Answering instead: \[::1\]:7497 \(TWS paper\)/);
   assert.match(c.fix, /IBKR_HOST=::1/);
   assert.match(c.fix, /IPv6 only/);
