@@ -142,7 +142,7 @@ export const FIXES = {
   'orders.read-only': (c: FixContext): string[] => [`${both(c, (p) => `${MENU[p].settings}: uncheck "Read-Only API"`)}, then OK (no restart needed).`],
   /** Order precautions that hold or reject API orders. */
   'orders.precautions': (c: FixContext): string[] => [
-    `${both(c, (p) => `${MENU[p].precautions}: check "Bypass Order Precautions for API orders"`)}, or raise the size/value limits under Presets (File > Global Configuration > Presets in TWS).`,
+    `${both(c, (p) => `${MENU[p].precautions}: check "Bypass Order Precautions for API orders"`)}${c.product === 'gateway' ? '' : ', or raise the size/value limits in TWS: File > Global Configuration > Presets'}.`,
   ],
 } as const satisfies Record<string, (c: FixContext) => string[]>;
 

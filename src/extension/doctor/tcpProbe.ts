@@ -53,7 +53,7 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, keepOp
 }
 
 /** How long a refused port is polled for opening (a login or restart finishing) and how often. */
-export const REOPEN_WAIT_MS = 1500;
+export const REOPEN_WAIT_MS = 1200;
 export const REOPEN_STEP_MS = 150;
 
 /**
