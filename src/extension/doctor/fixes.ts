@@ -138,6 +138,10 @@ export const FIXES = {
     `${c.product ? PRODUCT_NAMES[c.product] : 'TWS/IB Gateway'} closed the API connection while the checks ran: it restarted, logged out, or another login of the same user took over.`,
     `If it happens at the same clock time each day it is the daily auto-restart (${both(c, (p) => MENU[p].lockAndExit)} > "Auto restart"); otherwise look at its API log (${both(c, (p) => `${MENU[p].settings} > "Create API message log file"`)}).`,
   ],
+  /** A session that started and then answered nothing. */
+  'session.unresponsive': (c: FixContext): string[] => [
+    `${c.product ? PRODUCT_NAMES[c.product] : 'TWS/IB Gateway'} accepted the session and then went silent: it is hung or a modal dialog blocks it. Bring its window to the front and close any dialog; if it stays silent, restart it (${both(c, (p) => (p === 'tws' ? 'TWS: File > Exit' : 'IB Gateway: File > Close'))}) and log in again.`,
+  ],
   /** Read-Only API: every order is rejected. */
   'orders.read-only': (c: FixContext): string[] => [`${both(c, (p) => `${MENU[p].settings}: uncheck "Read-Only API"`)}, then OK (no restart needed).`],
   /** Order precautions that hold or reject API orders. */

@@ -216,11 +216,19 @@ async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: 
     const whatIf =
       live && !allowLive
         ? Promise.resolve(put(skipped('order-permissions', 'Skipped: the account is live and live trading is not enabled, so no order message (not even a what-if) is sent.')))
-        : whatIfProbe(api, orderId, session.accounts[0], probeMs).then((o) => putProbe(orderPermissionsCheck(o, plan.fix)));
-    const md = Promise.all(plan.symbols.map((sym, i) => marketDataProbe(api, orderId + 1 + i, probeMs, sym))).then((os) => putProbe(marketDataChecks(os)));
-    const clock = clockProbe(api, probeMs).then((o) => putProbe(clockCheck(o, { wsl })));
-    await Promise.all([whatIf, md, clock]);
+        : whatIfProbe(api, orderId, session.accounts[0], probeMs).then((o) => (putProbe(orderPermissionsCheck(o, plan.fix)), o.kind));
+    const md = Promise.all(plan.symbols.map((sym, i) => marketDataProbe(api, orderId + 1 + i, probeMs, sym))).then((os) => (putProbe(marketDataChecks(os)), os.map((o) => o.kind)));
+    const clock = clockProbe(api, probeMs).then((o) => (putProbe(clockCheck(o, { wsl })), o.kind));
+    const [w, m, c] = await Promise.all([whatIf, md, clock]);
     if (droppedAt !== undefined) put(droppedCheck(sc, droppedAt, session.t0, plan));
+    else if (c === 'timeout' && m.every((k) => k === 'timeout') && (w === undefined || w === 'timeout')) {
+      // Nothing answered after a good start: a hung TWS (sockets open, nothing read) or a stream the client could not decode.
+      put(makeCheck('session', 'fail', `The session started, then ${plan.fix.product ? PRODUCT_NAMES[plan.fix.product] : 'TWS/IB Gateway'} stopped answering: no reply to the what-if order, market data or reqCurrentTime within ${probeMs} ms.`, {
+        evidence: sc.evidence,
+        cause: 'session.unresponsive',
+        fix: fixFor('session.unresponsive', plan.fix),
+      }));
+    }
   } finally {
     closing = true;
     api.off(EventName.disconnected, onDrop);

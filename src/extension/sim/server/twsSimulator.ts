@@ -30,6 +30,12 @@ const FARM_STATUS: Array<[number, string]> = [
   [2158, 'Sec-def data farm connection is OK:secdefil'],
 ];
 
+const FARM_BROKEN_STATUS: Array<[number, string]> = [
+  [2103, 'Market data farm connection is broken:usfarm'],
+  [2105, 'HMDS data farm connection is broken:ushmds'],
+  [2158, 'Sec-def data farm connection is OK:secdefil'],
+];
+
 export class TwsSimulator implements ConnectionHost {
   readonly clock: SimClock;
   readonly instruments: Instruments;
@@ -183,7 +189,9 @@ export class TwsSimulator implements ConnectionHost {
     this.log(`client ${clientId} connected from ${conn.remote} (server version ${conn.version})`);
     conn.send(encodeManagedAccounts(conn.version, [this.account.id]));
     conn.send(encodeNextValidId(conn.version, this.nextValidId()));
-    for (const [code, text] of FARM_STATUS) conn.sendError(-1, code, text);
+    // During a connectivity-loss outage a new session hears the farms broken, as from TWS.
+    const farms = this.connectivityLost ? FARM_BROKEN_STATUS : FARM_STATUS;
+    for (const [code, text] of farms) conn.sendError(-1, code, text);
   }
 
   /** The lowest order id no order has used yet. */
