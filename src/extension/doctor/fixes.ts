@@ -142,6 +142,11 @@ export const FIXES = {
   'session.unresponsive': (c: FixContext): string[] => [
     `${c.product ? PRODUCT_NAMES[c.product] : 'TWS/IB Gateway'} accepted the session and then went silent: it is hung or a modal dialog blocks it. Bring its window to the front and close any dialog; if it stays silent, restart it (${both(c, (p) => (p === 'tws' ? 'TWS: File > Exit' : 'IB Gateway: File > Close'))}) and log in again.`,
   ],
+  /** Client id 0 sees (and can bind) orders entered by hand in TWS; the Master API client id sees every client's orders. */
+  'session.client-id-zero': (c: FixContext): string[] => [
+    'Use a client id of 1 or more (IBKR_CLIENT_ID in .env, or the VS Code setting ibkrAi.clientId): client id 0 also receives the orders entered by hand in TWS, and with "auto open orders" binds them to the API.',
+    `If this id is set as "Master API client ID" (${both(c, (p) => MENU[p].settings)}), it also receives every other API client's orders; leave that field empty unless a monitor needs it.`,
+  ],
   /** Read-Only API: every order is rejected. */
   'orders.read-only': (c: FixContext): string[] => [`${both(c, (p) => `${MENU[p].settings}: uncheck "Read-Only API"`)}, then OK (no restart needed).`],
   /** Order precautions that hold or reject API orders. */

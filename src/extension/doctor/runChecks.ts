@@ -189,7 +189,10 @@ async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: 
   const session = await openSession({ host, port, clientId, timeoutMs: timeoutMs + 300 });
   let probes: ClientIdProbe[] | undefined;
   if (session.kind === 'client-id-in-use') probes = await probeClientIds(host, port, clientIdsToProbe(clientId), Math.min(1000, timeoutMs));
-  const sc = sessionCheck({ host, port, session, probes });
+  let sc = sessionCheck({ host, port, session, probes });
+  if (sc.status === 'pass' && clientId === 0) {
+    sc = makeCheck('session', 'warn', `${sc.finding} Client id 0 also receives orders entered by hand in TWS (and can bind them), so they could be mistaken for the session's.`, { evidence: sc.evidence, cause: 'session.client-id-zero', fix: fixFor('session.client-id-zero', plan.fix) });
+  }
   put(sc);
   const api = session.api;
   if (session.kind !== 'ready' || !api) {

@@ -157,6 +157,17 @@ export function tcpCheck(inp: TcpCheckInput): Check {
       fix: fixFor('tcp.ipv6-only', { port, ...(inp.product ? { product: inp.product } : {}) }),
     });
   }
+  // TWS / IB Gateway runs on this machine but its standard port refuses: the login (or two-factor prompt) is not finished.
+  const running = inp.env?.twsProcesses?.find((p) => !inp.product || p.product === inp.product);
+  if (primary.kind === 'refused' && running && isLoopback(host) && !answering.length) {
+    const who = PRODUCT_NAMES[running.product];
+    evidence.push({ step: 'process list', detail: `${who} is running: ${running.line}`, ms: 0 });
+    return makeCheck('tcp', 'fail', `${who} is running on this machine, but port ${describePort(port)} refuses connections: its login (or two-factor prompt) is not finished, or its API port is another one.`, {
+      evidence,
+      cause: 'tcp.login-pending',
+      fix: [fixFor('tcp.login-pending', { port, product: running.product }), ...tcpFix(inp, answering).split('\n').filter((l) => l.startsWith('Check the Socket port'))].join('\n'),
+    });
+  }
   switch (primary.kind) {
     case 'refused':
       return makeCheck('tcp', 'fail', `Connection refused at ${target}: nothing listens there (TWS/IB Gateway not running, not logged in, or on another port).${answerText}`, { evidence, fix, cause: 'tcp.refused' });

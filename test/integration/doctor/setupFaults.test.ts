@@ -246,3 +246,13 @@ test('market data is checked for every configured symbol', () =>
     assert.match(md.finding, /2 of 2 symbols: .*AAPL.*MSFT/);
     assert.equal(md.evidence.filter((e) => /^reqMarketDataType\(3\) \+ reqMktData (AAPL|MSFT) STK SMART$/.test(e.step)).length, 2);
   }));
+
+test('client id 0 warns that it also sees (and can bind) manual TWS orders, naming the Master API client ID setting', () =>
+  withSim({}, async (fx) => {
+    const r = await inProcess(fx.sim.port, { flags: { port: String(fx.sim.port), clientId: '0' }, product: 'tws' });
+    const s = check(r, 'session');
+    assert.equal(s.status, 'warn', s.finding);
+    assert.equal(s.cause, 'session.client-id-zero');
+    assert.match(s.fix, /client id of 1 or more/);
+    assert.match(s.fix, /"Master API client ID" \(TWS: File > Global Configuration > API > Settings/);
+  }));
