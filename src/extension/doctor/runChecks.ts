@@ -15,7 +15,7 @@ import { addSeconds, formatClock, parseTwsTime, roundTimeBefore } from './restar
 import { clientIdsToProbe, loadIb, openSession, probeClientIds, sessionCheck, type ClientIdProbe } from './sessionProbe';
 import { collectEnvironmentInputs } from './systemInputs';
 import { REOPEN_WAIT_MS, sweep, sweepTargets, tcpCheck, tcpConnect, waitForPort, type SweepResult, type TcpCheckInput } from './tcpProbe';
-import { PRODUCT_NAMES, type Product } from './twsReleases';
+import { identifyRelease, PRODUCT_NAMES, type Product } from './twsReleases';
 import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, type CheckId, type Report } from './types';
 
 /**
@@ -96,6 +96,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
   const port = cfg.port.value;
   const clientId = opts.probeClientId ?? cfg.clientId.value;
   let tcpReached: boolean | undefined;
+  let tws: Report['tws'];
 
   if (host === undefined || port === undefined) {
     skipRest(['tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the configured ${host === undefined ? 'host' : 'port'} is invalid (see Configuration).`);
@@ -127,6 +128,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
       // 4. Handshake (on the socket the TCP check opened)
       const hs = await handshakeProbe({ host, port, socket: primary.socket, timeoutMs });
       const twsClock = hs.kind === 'answered' ? { time: parseTwsTime(hs.connectionTime), at: performance.now() } : undefined;
+      tws = { ...(product ? { product, productSource } : {}), ...(hs.kind === 'answered' ? { serverVersion: hs.serverVersion, release: identifyRelease(hs.serverVersion).text } : {}) };
       facts = await envFacts;
       if (reopened) {
         // Opened during the checks: just after a quarter hour on TWS's clock is the daily restart, else a login.
@@ -166,6 +168,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
     startedAt,
     durationMs: since(t0),
     target: { host, port, clientId: cfg.clientId.value },
+    ...(tws ? { tws } : {}),
   };
 }
 
