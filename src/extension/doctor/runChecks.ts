@@ -9,13 +9,14 @@ import { parseEnvText, resolveConfig, type ConfigInput, type ResolvedConfig } fr
 import { configCheck } from './configCheck';
 import { analyzeEnvironment, environmentCheck, type EnvironmentFacts, type EnvironmentInputs } from './environmentCheck';
 import { handshakeCheck, handshakeProbe } from './handshakeProbe';
-import { fixFor, productFor, type FixContext } from './fixes';
+import { productFor, type FixContext } from './fixes';
 import { clockCheck, clockProbe, marketDataChecks, marketDataProbe, orderPermissionsCheck, PROBE_SYMBOL, whatIfProbe } from './permissionsProbe';
-import { addSeconds, formatClock, parseTwsTime, roundTimeBefore } from './restartTime';
+import { parseTwsTime } from './restartTime';
+import { clientIdZero, droppedCheck, unresponsiveCheck, type TwsClock } from './sessionHealth';
 import { clientIdsToProbe, loadIb, openSession, probeClientIds, sessionCheck, type ClientIdProbe } from './sessionProbe';
 import { collectEnvironmentInputs } from './systemInputs';
-import { REOPEN_WAIT_MS, sweep, sweepTargets, tcpCheck, tcpConnect, waitForPort, type SweepResult, type TcpCheckInput } from './tcpProbe';
-import { identifyRelease, PRODUCT_NAMES, type Product } from './twsReleases';
+import { classifyReopened, REOPEN_WAIT_MS, sweep, sweepTargets, tcpCheck, tcpConnect, waitForPort, type SweepResult, type TcpCheckInput } from './tcpProbe';
+import { identifyRelease, type Product } from './twsReleases';
 import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, type CheckId, type Report } from './types';
 
 /**
@@ -130,12 +131,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
       const twsClock = hs.kind === 'answered' ? { time: parseTwsTime(hs.connectionTime), at: performance.now() } : undefined;
       tws = { ...(product ? { product, productSource } : {}), ...(hs.kind === 'answered' ? { serverVersion: hs.serverVersion, release: identifyRelease(hs.serverVersion).text } : {}) };
       facts = await envFacts;
-      if (reopened) {
-        // Opened during the checks: just after a quarter hour on TWS's clock is the daily restart, else a login.
-        const at = twsClock?.time;
-        const round = at ? roundTimeBefore(at) : undefined;
-        put(tcpCheck({ ...tcpInput, reopened: { ...reopened, cause: round ? 'tcp.auto-restart' : 'tcp.login-pending', ...(at ? { twsTime: formatClock(at) } : {}), ...(round ? { roundTime: formatClock(round) } : {}) } }));
-      }
+      if (reopened) put(tcpCheck({ ...tcpInput, reopened: classifyReopened(reopened, twsClock?.time) }));
       const handshake = handshakeCheck({ host, port, outcome: hs, timeoutMs, env: facts, ...(product ? { product, productSource } : {}) });
       put(handshake);
       if (handshake.status === 'fail') {
@@ -181,8 +177,7 @@ interface SessionPlan {
   wsl: boolean;
   fix: FixContext;
   symbols: string[];
-  /** TWS's clock at the handshake (HH:mm:ss) and when that was (performance.now()). */
-  twsClock?: { time?: ReturnType<typeof parseTwsTime>; at: number };
+  twsClock?: TwsClock;
 }
 
 async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: (ids: CheckId[], reason: string) => void): Promise<void> {
@@ -192,10 +187,7 @@ async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: 
   const session = await openSession({ host, port, clientId, timeoutMs: timeoutMs + 300 });
   let probes: ClientIdProbe[] | undefined;
   if (session.kind === 'client-id-in-use') probes = await probeClientIds(host, port, clientIdsToProbe(clientId), Math.min(1000, timeoutMs));
-  let sc = sessionCheck({ host, port, session, probes });
-  if (sc.status === 'pass' && clientId === 0) {
-    sc = makeCheck('session', 'warn', `${sc.finding} Client id 0 also receives orders entered by hand in TWS (and can bind them), so they could be mistaken for the session's.`, { evidence: sc.evidence, cause: 'session.client-id-zero', fix: fixFor('session.client-id-zero', plan.fix) });
-  }
+  const sc = clientIdZero(sessionCheck({ host, port, session, probes }), clientId, plan.fix);
   put(sc);
   const api = session.api;
   if (session.kind !== 'ready' || !api) {
@@ -226,33 +218,11 @@ async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: 
     const md = Promise.all(plan.symbols.map((sym, i) => marketDataProbe(api, orderId + 1 + i, probeMs, sym))).then((os) => (putProbe(marketDataChecks(os)), os.map((o) => o.kind)));
     const clock = clockProbe(api, probeMs).then((o) => (putProbe(clockCheck(o, { wsl })), o.kind));
     const [w, m, c] = await Promise.all([whatIf, md, clock]);
-    if (droppedAt !== undefined) put(droppedCheck(sc, droppedAt, session.t0, plan));
-    else if (c === 'timeout' && m.every((k) => k === 'timeout') && (w === undefined || w === 'timeout')) {
-      // Nothing answered after a good start: a hung TWS (sockets open, nothing read) or a stream the client could not decode.
-      put(makeCheck('session', 'fail', `The session started, then ${plan.fix.product ? PRODUCT_NAMES[plan.fix.product] : 'TWS/IB Gateway'} stopped answering: no reply to the what-if order, market data or reqCurrentTime within ${probeMs} ms.`, {
-        evidence: sc.evidence,
-        cause: 'session.unresponsive',
-        fix: fixFor('session.unresponsive', plan.fix),
-      }));
-    }
+    if (droppedAt !== undefined) put(droppedCheck(sc, { droppedAt, sessionT0: session.t0, fix: plan.fix, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) }));
+    else if (c === 'timeout' && m.every((k) => k === 'timeout') && (w === undefined || w === 'timeout')) put(unresponsiveCheck(sc, probeMs, plan.fix));
   } finally {
     closing = true;
     api.off(EventName.disconnected, onDrop);
     api.disconnect();
   }
-}
-
-/** The session check, replaced: the connection dropped after it was ready (at what time on TWS's clock, and whether that is the daily restart). */
-function droppedCheck(ready: Check, droppedAt: number, sessionT0: number, plan: SessionPlan): Check {
-  const afterMs = Math.round(droppedAt - sessionT0);
-  const t = plan.twsClock?.time;
-  const tws = t && plan.twsClock ? addSeconds(t, (droppedAt - plan.twsClock.at) / 1000) : undefined;
-  const round = tws ? roundTimeBefore(tws) : undefined;
-  const who = plan.fix.product ? PRODUCT_NAMES[plan.fix.product] : 'TWS/IB Gateway';
-  const when = tws ? ` at ${formatClock(tws)} on ${who}'s clock` : '';
-  const evidence = [...ready.evidence, { step: 'connection', detail: `closed by ${who} ${(afterMs / 1000).toFixed(2)} s after startApi${when}`, ms: afterMs }];
-  if (round) {
-    return makeCheck('session', 'fail', `The API connection dropped during the checks${when}, just after ${formatClock(round)}: the daily auto-restart.`, { evidence, cause: 'session.auto-restart', fix: fixFor('tcp.auto-restart', plan.fix) });
-  }
-  return makeCheck('session', 'fail', `The API connection dropped during the checks${when} (${(afterMs / 1000).toFixed(2)} s after startApi).`, { evidence, cause: 'session.dropped', fix: fixFor('session.dropped', plan.fix) });
 }

@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import type { EnvironmentFacts } from './environmentCheck';
 import { isWsl2Nat, loopbackVariants, remoteFix } from './environmentCheck';
 import { describePort, fixFor, GATEWAY_API_SETTINGS, isLoopback, PORT_MEANINGS, STANDARD_PORTS, TWS_API_SETTINGS } from './fixes';
+import { formatClock, roundTimeBefore, type ClockTime } from './restartTime';
 import { PRODUCT_NAMES, type Product } from './twsReleases';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
@@ -70,6 +71,12 @@ export async function waitForPort(host: string, port: number, boundMs: number, s
     if (o.kind !== 'refused') return undefined;
   }
   return undefined;
+}
+
+/** A port that opened during the checks: just after a quarter hour on TWS's clock it was the daily restart, else a login. */
+export function classifyReopened(r: { afterMs: number; outcome: TcpOutcome }, twsTime: ClockTime | undefined): NonNullable<TcpCheckInput['reopened']> {
+  const round = twsTime ? roundTimeBefore(twsTime) : undefined;
+  return { ...r, cause: round ? 'tcp.auto-restart' : 'tcp.login-pending', ...(twsTime ? { twsTime: formatClock(twsTime) } : {}), ...(round ? { roundTime: formatClock(round) } : {}) };
 }
 
 export interface SweepResult {
