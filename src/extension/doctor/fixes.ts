@@ -107,6 +107,7 @@ export const FIXES = {
     lines.push(`Trust this address: ${both(c, (p) => trustLine(c, p))}.`);
     lines.push('Look for an "Accept incoming connection attempt?" dialog in TWS/IB Gateway (it may be behind other windows) and click Accept; adding the address to Trusted IPs stops it from asking.');
     if (c.product !== 'tws') lines.push('IB Gateway: if it was logged in with "FIX CTCI" instead of "IB API" (the choice on its login screen; IBC: FIX=no), log out and log in again with "IB API".');
+    if (c.addr === '::1') lines.push('This connection came over IPv6 (::1, what `localhost` resolves to first under current Node), which TWS may not count as local: set IBKR_HOST=127.0.0.1, or add ::1 to Trusted IPs.');
     return lines;
   },
   /** The handshake was answered only after a delay: the accept dialog was open. */

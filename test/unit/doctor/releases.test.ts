@@ -74,6 +74,8 @@ test('silent handshake fix: TWS names the checkbox; Gateway does not (API always
   const gwOld = fixFor('handshake.no-answer', { product: 'gateway', port: 4002, addr: '127.0.0.1', release: identifyRelease(187) });
   assert.match(gwOld, /Enable the API: IB Gateway: Configure > Settings > API > Settings: check "Enable ActiveX and Socket Clients" \(this IB Gateway is older than 10\.41\)/);
 
+  assert.match(fixFor('handshake.no-answer', { product: 'tws', port: 7497, addr: '::1' }), /came over IPv6 \(::1.*set IBKR_HOST=127\.0\.0\.1, or add ::1 to Trusted IPs/);
+  assert.doesNotMatch(tws, /IPv6/);
   const either = fixFor('handshake.no-answer', { port: 7600, addr: '127.0.0.1' });
   assert.match(either, /TWS: File > Global Configuration/);
   assert.match(either, /IB Gateway: Configure > Settings/);
