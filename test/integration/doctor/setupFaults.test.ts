@@ -257,3 +257,33 @@ test('client id 0 warns that it also sees (and can bind) manual TWS orders, nami
     assert.match(s.fix, /client id of 1 or more/);
     assert.match(s.fix, /"Master API client ID" \(TWS: File > Global Configuration > API > Settings/);
   }));
+
+test('existing faults on the IB Gateway personality: named as before, with IB Gateway\'s menu paths only', async () => {
+  await withSim({ product: 'gateway', release: '10.50', faultSpecs: ['read-only'] }, async (fx) => {
+    const r = await inProcess(fx.sim.port, { product: 'gateway' });
+    const o = check(r, 'order-permissions');
+    assert.equal(o.cause, 'orders.read-only');
+    assert.match(o.fix, /^IB Gateway: Configure > Settings > API > Settings: uncheck "Read-Only API"/);
+    assert.doesNotMatch(o.fix, /File > Global Configuration/);
+  });
+  await withSim({ product: 'gateway', release: '10.30', faultSpecs: ['api-disabled'] }, async (fx) => {
+    const r = await inProcess(fx.sim.port, { product: 'gateway' });
+    const hs = check(r, 'handshake');
+    assert.equal(hs.cause, 'handshake.no-answer');
+    assert.match(hs.fix, /IB Gateway before 10\.41 only: IB Gateway: Configure > Settings > API > Settings: check "Enable ActiveX and Socket Clients"/);
+    assert.doesNotMatch(hs.fix, /TWS: File > Global Configuration/);
+  });
+  await withSim({ product: 'tws', release: '10.50', faultSpecs: ['api-disabled'] }, async (fx) => {
+    const r = await inProcess(fx.sim.port, { product: 'tws' });
+    const hs = check(r, 'handshake');
+    assert.equal(hs.cause, 'handshake.no-answer');
+    assert.match(hs.fix, /^Enable the API: TWS: File > Global Configuration > API > Settings.*check "Enable ActiveX and Socket Clients"/);
+    assert.doesNotMatch(hs.fix, /IB Gateway: Configure|FIX CTCI/);
+  });
+  await withSim({ product: 'gateway', release: '10.41', faultSpecs: ['client-id-in-use:1', 'competing-session'] }, async (fx) => {
+    const r = await inProcess(fx.sim.port, { product: 'gateway' });
+    assert.equal(check(r, 'session').cause, 'session.client-id-in-use');
+    const free = await inProcess(fx.sim.port, { product: 'gateway', flags: { port: String(fx.sim.port), clientId: '7' } });
+    assert.equal(check(free, 'market-data').cause, 'market-data.competing-session');
+  });
+});
