@@ -187,7 +187,9 @@ async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: 
   const session = await openSession({ host, port, clientId, timeoutMs: timeoutMs + 300 });
   let probes: ClientIdProbe[] | undefined;
   if (session.kind === 'client-id-in-use') probes = await probeClientIds(host, port, clientIdsToProbe(clientId), Math.min(1000, timeoutMs));
-  const sc = clientIdZero(sessionCheck({ host, port, session, probes }), clientId, plan.fix);
+  let sc = clientIdZero(sessionCheck({ host, port, session, probes }), clientId, plan.fix);
+  // 502 right after a good handshake: the port closed in between (a restart or exit), not a wrong address.
+  if (session.kind === 'error') sc = droppedCheck(sc, { droppedAt: session.t0 + session.ms, sessionT0: session.t0, fix: plan.fix, portClosed: true, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) });
   put(sc);
   const api = session.api;
   if (session.kind !== 'ready' || !api) {

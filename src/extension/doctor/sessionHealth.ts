@@ -18,17 +18,18 @@ function who(fix: FixContext): string {
 }
 
 /** The connection closed by the other end at `droppedAt` (performance.now()) after a ready session. */
-export function droppedCheck(ready: Check, d: { droppedAt: number; sessionT0: number; fix: FixContext; twsClock?: TwsClock }): Check {
+export function droppedCheck(ready: Check, d: { droppedAt: number; sessionT0: number; fix: FixContext; twsClock?: TwsClock; portClosed?: boolean }): Check {
   const afterMs = Math.round(d.droppedAt - d.sessionT0);
   const t = d.twsClock?.time;
   const tws = t && d.twsClock ? addSeconds(t, (d.droppedAt - d.twsClock.at) / 1000) : undefined;
   const round = tws ? roundTimeBefore(tws) : undefined;
   const when = tws ? ` at ${formatClock(tws)} on ${who(d.fix)}'s clock` : '';
-  const evidence = [...ready.evidence, { step: 'connection', detail: `closed by ${who(d.fix)} ${(afterMs / 1000).toFixed(2)} s after startApi${when}`, ms: afterMs }];
+  const evidence = [...ready.evidence, { step: 'connection', detail: d.portClosed ? `the port refused the session ${(afterMs / 1000).toFixed(2)} s after the handshake was answered${when}` : `closed by ${who(d.fix)} ${(afterMs / 1000).toFixed(2)} s after startApi${when}`, ms: afterMs }];
+  const what = d.portClosed ? 'The API port closed between the handshake and the session' : 'The API connection dropped during the checks';
   if (round) {
-    return makeCheck('session', 'fail', `The API connection dropped during the checks${when}, just after ${formatClock(round)}: the daily auto-restart.`, { evidence, cause: 'session.auto-restart', fix: fixFor('tcp.auto-restart', d.fix) });
+    return makeCheck('session', 'fail', `${what}${when}, just after ${formatClock(round)}: the daily auto-restart.`, { evidence, cause: 'session.auto-restart', fix: fixFor('tcp.auto-restart', d.fix) });
   }
-  return makeCheck('session', 'fail', `The API connection dropped during the checks${when} (${(afterMs / 1000).toFixed(2)} s after startApi).`, { evidence, cause: 'session.dropped', fix: fixFor('session.dropped', d.fix) });
+  return makeCheck('session', 'fail', `${what}${when} (${(afterMs / 1000).toFixed(2)} s after ${d.portClosed ? 'the session began connecting' : 'startApi'}).`, { evidence, cause: 'session.dropped', fix: fixFor('session.dropped', d.fix) });
 }
 
 /** Nothing answered the probes after a good start. */

@@ -287,3 +287,16 @@ test('existing faults on the IB Gateway personality: named as before, with IB Ga
     assert.equal(check(free, 'market-data').cause, 'market-data.competing-session');
   });
 });
+
+test('the port closing between the handshake and the session (a restart) is a drop, not a wrong address', () =>
+  withSim({ startMs: MID_MORNING }, async (fx) => {
+    const r = await inProcess(fx.sim.port, {
+      onCheck: (c) => {
+        if (c.id === 'handshake' && c.status === 'pass') fx.sim.dropAll(5);
+      },
+    });
+    const s = check(r, 'session');
+    assert.equal(s.cause, 'session.dropped', s.finding);
+    assert.match(s.finding, /The API port closed between the handshake and the session at 10:07:\d\d/);
+    assert.ok(s.evidence.some((e) => e.step === 'message 502'), 'the 502 stays in the evidence');
+  }));
