@@ -3,7 +3,7 @@
 // auto-restart), silence (a hung TWS or a stream the client cannot decode), and
 // client id 0 (it also receives, and can bind, orders entered by hand in TWS).
 import { fixFor, type FixContext } from './fixes';
-import { addSeconds, formatClock, roundTimeBefore, type ClockTime } from './restartTime';
+import { addSeconds, formatClock, RESTART_DROP_WINDOW_S, roundTimeBefore, type ClockTime } from './restartTime';
 import { PRODUCT_NAMES } from './twsReleases';
 import { makeCheck, type Check } from './types';
 
@@ -22,7 +22,7 @@ export function droppedCheck(ready: Check, d: { droppedAt: number; sessionT0: nu
   const afterMs = Math.round(d.droppedAt - d.sessionT0);
   const t = d.twsClock?.time;
   const tws = t && d.twsClock ? addSeconds(t, (d.droppedAt - d.twsClock.at) / 1000) : undefined;
-  const round = tws ? roundTimeBefore(tws) : undefined;
+  const round = tws ? roundTimeBefore(tws, RESTART_DROP_WINDOW_S) : undefined;
   const when = tws ? ` at ${formatClock(tws)} on ${who(d.fix)}'s clock` : '';
   const evidence = [...ready.evidence, { step: 'connection', detail: d.portClosed ? `the port refused the session ${(afterMs / 1000).toFixed(2)} s after the handshake was answered${when}` : `closed by ${who(d.fix)} ${(afterMs / 1000).toFixed(2)} s after startApi${when}`, ms: afterMs }];
   const what = d.portClosed ? 'The API port closed between the handshake and the session' : 'The API connection dropped during the checks';

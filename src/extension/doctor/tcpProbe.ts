@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import type { EnvironmentFacts } from './environmentCheck';
 import { isWsl2Nat, loopbackVariants, remoteFix } from './environmentCheck';
 import { describePort, fixFor, GATEWAY_API_SETTINGS, isLoopback, PORT_MEANINGS, STANDARD_PORTS, TWS_API_SETTINGS } from './fixes';
-import { formatClock, roundTimeBefore, type ClockTime } from './restartTime';
+import { formatClock, RESTART_REOPEN_WINDOW_S, roundTimeBefore, type ClockTime } from './restartTime';
 import { PRODUCT_NAMES, type Product } from './twsReleases';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
@@ -73,10 +73,10 @@ export async function waitForPort(host: string, port: number, boundMs: number, s
   return undefined;
 }
 
-/** A port that opened during the checks: just after a quarter hour on TWS's clock it was the daily restart, else a login. */
+/** A port that opened during the checks: a login finishing; just after a quarter hour on TWS's clock possibly the daily restart ending. */
 export function classifyReopened(r: { afterMs: number; outcome: TcpOutcome }, twsTime: ClockTime | undefined): NonNullable<TcpCheckInput['reopened']> {
-  const round = twsTime ? roundTimeBefore(twsTime) : undefined;
-  return { ...r, cause: round ? 'tcp.auto-restart' : 'tcp.login-pending', ...(twsTime ? { twsTime: formatClock(twsTime) } : {}), ...(round ? { roundTime: formatClock(round) } : {}) };
+  const round = twsTime ? roundTimeBefore(twsTime, RESTART_REOPEN_WINDOW_S) : undefined;
+  return { ...r, ...(twsTime ? { twsTime: formatClock(twsTime) } : {}), ...(round ? { roundTime: formatClock(round) } : {}) };
 }
 
 export interface SweepResult {
@@ -128,7 +128,7 @@ export interface TcpCheckInput {
   env?: EnvironmentFacts;
   product?: Product;
   /** The configured port refused at first and opened during the checks. */
-  reopened?: { afterMs: number; outcome: TcpOutcome; cause: 'tcp.login-pending' | 'tcp.auto-restart'; twsTime?: string; roundTime?: string };
+  reopened?: { afterMs: number; outcome: TcpOutcome; twsTime?: string; roundTime?: string };
 }
 
 export function tcpCheck(inp: TcpCheckInput): Check {
@@ -140,11 +140,10 @@ export function tcpCheck(inp: TcpCheckInput): Check {
   if (re) {
     evidence.push({ step: `poll ${target} every ${REOPEN_STEP_MS} ms`, detail: `${outcomeText(re.outcome)} after ${(re.afterMs / 1000).toFixed(2)} s${re.twsTime ? ` (TWS time ${re.twsTime})` : ''}`, ms: re.afterMs });
     const who = inp.product ? PRODUCT_NAMES[inp.product] : 'TWS/IB Gateway';
-    const finding =
-      re.cause === 'tcp.auto-restart'
-        ? `Port ${describePort(port)} was closed and opened ${(re.afterMs / 1000).toFixed(1)} s into the checks, at ${re.twsTime} on ${who}'s clock, just after ${re.roundTime}: the daily auto-restart.`
-        : `Port ${describePort(port)} refused connections and opened ${(re.afterMs / 1000).toFixed(1)} s into the checks: ${who} was still logging in (login or two-factor prompt pending).`;
-    return makeCheck('tcp', 'warn', finding, { evidence, cause: re.cause, fix: fixFor(re.cause, { port, ...(inp.product ? { product: inp.product } : {}) }) });
+    const ctx = { port, ...(inp.product ? { product: inp.product } : {}) };
+    const restart = re.roundTime ? ` It opened at ${re.twsTime} on ${who}'s clock, just after ${re.roundTime}: if that is its auto-restart time, this was the daily restart ending.` : '';
+    const finding = `Port ${describePort(port)} refused connections and opened ${(re.afterMs / 1000).toFixed(1)} s into the checks: ${who} was still logging in (login or two-factor prompt pending).${restart}`;
+    return makeCheck('tcp', 'warn', finding, { evidence, cause: 'tcp.login-pending', fix: [fixFor('tcp.login-pending', ctx), ...(restart ? [fixFor('tcp.auto-restart', ctx)] : [])].join('\n') });
   }
   if (primary.kind === 'connected') {
     return makeCheck('tcp', 'pass', `Connected to ${target} in ${primary.ms} ms (from ${hostPort(primary.localAddress, primary.localPort)}).`, { evidence });

@@ -166,15 +166,33 @@ test('login-pending: refused at first, the port opens during the checks -> login
     assert.equal(check(r, 'session').status, 'pass');
   }));
 
-test('auto-restart: the port reopens just after the restart time on TWS\'s clock -> the daily auto-restart with its menu path', async () => {
+test('auto-restart during the checks: the drop at 23:45 on TWS\'s clock is named the daily auto-restart, with its menu path', async () => {
+  const restartAt = nyTimeToMs(2026, 12, 4, 23, 45);
+  await withSim({ faultSpecs: ['auto-restart:23:45,0.6'], startMs: restartAt - 1500, product: 'tws' }, async (fx) => {
+    const r = await inProcess(fx.sim.port, {
+      product: 'tws',
+      onCheck: (c) => {
+        // Hold the session here until the simulated clock reaches the restart: the probes then meet it.
+        if (c.id === 'session' && c.status === 'pass') while (fx.sim.clock.now() < restartAt + 20);
+      },
+    });
+    const s = check(r, 'session');
+    assert.equal(s.cause, 'session.auto-restart', s.finding);
+    assert.match(s.finding, /at 23:45:\d\d on TWS's clock, just after 23:45: the daily auto-restart/);
+    assert.match(s.fix, /TWS: File > Global Configuration > Lock and Exit > "Auto restart"/);
+  });
+});
+
+test('a port reopening just after a quarter hour (the restart ending, or a login then) is a pending login with the restart named as the alternative', async () => {
   const restartAt = nyTimeToMs(2026, 12, 4, 23, 45);
   await withSim({ faultSpecs: ['auto-restart:23:45,0.6'], startMs: restartAt - 50, product: 'tws' }, async (fx) => {
     await new Promise((r) => setTimeout(r, 250)); // the restart (one tick after 23:45) has closed the port
     const r = await inProcess(fx.sim.port, { product: 'tws' });
     const tcp = check(r, 'tcp');
-    assert.equal(tcp.cause, 'tcp.auto-restart', tcp.finding);
-    assert.match(tcp.finding, /at 23:45:\d\d on TWS's clock, just after 23:45: the daily auto-restart/);
-    assert.match(tcp.fix, /TWS: File > Global Configuration > Lock and Exit > "Auto restart"/);
+    assert.equal(tcp.cause, 'tcp.login-pending', tcp.finding);
+    assert.match(tcp.finding, /opened at 23:45:\d\d on TWS's clock, just after 23:45: if that is its auto-restart time, this was the daily restart ending/);
+    assert.match(tcp.fix, /two-factor/);
+    assert.match(tcp.fix, /Lock and Exit > "Auto restart"/);
     assert.equal(check(r, 'session').status, 'pass');
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { fixFor, FIXES, productFor } from '../../../src/extension/doctor/fixes';
 import { handshakeCheck } from '../../../src/extension/doctor/handshakeProbe';
 import { orderPermissionsCheck } from '../../../src/extension/doctor/permissionsProbe';
-import { addSeconds, parseTwsTime, roundTimeBefore } from '../../../src/extension/doctor/restartTime';
+import { addSeconds, parseTwsTime, RESTART_DROP_WINDOW_S, RESTART_REOPEN_WINDOW_S, roundTimeBefore } from '../../../src/extension/doctor/restartTime';
 import { hasApiEnableCheckbox, identifyRelease, productOfPort, releaseMaxVersion, SIM_RELEASES } from '../../../src/extension/doctor/twsReleases';
 
 test('identifyRelease: exact maxima name the release family; between anchors names the bounds; protobuf from 201', () => {
@@ -121,12 +121,13 @@ test('order precautions by code (451, 10268, 10274) warn with the product\'s Pre
   }
 });
 
-test('restart window: a quarter hour at most 5 minutes before TWS\'s time', () => {
+test('restart windows: a drop within a minute after a quarter hour; a reopening within three minutes (a hint)', () => {
   assert.deepEqual(parseTwsTime('20261204 23:45:07 EST'), { h: 23, m: 45, s: 7 });
   assert.equal(parseTwsTime('garbage'), undefined);
-  assert.deepEqual(roundTimeBefore({ h: 23, m: 45, s: 7 }), { h: 23, m: 45 });
-  assert.deepEqual(roundTimeBefore({ h: 9, m: 34, s: 59 }), { h: 9, m: 30 });
-  assert.equal(roundTimeBefore({ h: 10, m: 7, s: 0 }), undefined);
-  assert.equal(roundTimeBefore({ h: 9, m: 35, s: 1 }), undefined);
+  assert.deepEqual(roundTimeBefore({ h: 23, m: 45, s: 7 }, RESTART_DROP_WINDOW_S), { h: 23, m: 45 });
+  assert.equal(roundTimeBefore({ h: 23, m: 46, s: 1 }, RESTART_DROP_WINDOW_S), undefined);
+  assert.deepEqual(roundTimeBefore({ h: 9, m: 32, s: 59 }, RESTART_REOPEN_WINDOW_S), { h: 9, m: 30 });
+  assert.equal(roundTimeBefore({ h: 9, m: 33, s: 1 }, RESTART_REOPEN_WINDOW_S), undefined);
+  assert.equal(roundTimeBefore({ h: 10, m: 7, s: 0 }, RESTART_REOPEN_WINDOW_S), undefined);
   assert.deepEqual(addSeconds({ h: 23, m: 59, s: 59 }, 2), { h: 0, m: 0, s: 1 });
 });
