@@ -125,7 +125,7 @@ export const FIXES = {
     'Run the checks again once the main window is up; an unattended login (IBC) needs a second-factor device that answers.',
   ],
   /** The port dropped or reopened right after a round time: the daily auto-restart. */
-  'tcp.auto-restart': (c: FixContext): string[] => [
+  'daily-restart': (c: FixContext): string[] => [
     `This is the daily auto-restart: ${both(c, (p) => MENU[p].lockAndExit)} > "Auto restart" sets its time; move it outside your trading hours (e.g. 23:45).`,
     'Sessions reconnect after it; expect a weekly full re-login (Sunday) that needs the second factor again.',
   ],

@@ -27,7 +27,7 @@ export function droppedCheck(ready: Check, d: { droppedAt: number; sessionT0: nu
   const evidence = [...ready.evidence, { step: 'connection', detail: d.portClosed ? `the port refused the session ${(afterMs / 1000).toFixed(2)} s after the handshake was answered${when}` : `closed by ${who(d.fix)} ${(afterMs / 1000).toFixed(2)} s after startApi${when}`, ms: afterMs }];
   const what = d.portClosed ? 'The API port closed between the handshake and the session' : 'The API connection dropped during the checks';
   if (round) {
-    return makeCheck('session', 'fail', `${what}${when}, just after ${formatClock(round)}: the daily auto-restart.`, { evidence, cause: 'session.auto-restart', fix: fixFor('tcp.auto-restart', d.fix) });
+    return makeCheck('session', 'fail', `${what}${when}, just after ${formatClock(round)}: the daily auto-restart.`, { evidence, cause: 'session.auto-restart', fix: fixFor('daily-restart', d.fix) });
   }
   return makeCheck('session', 'fail', `${what}${when} (${(afterMs / 1000).toFixed(2)} s after ${d.portClosed ? 'the session began connecting' : 'startApi'}).`, { evidence, cause: 'session.dropped', fix: fixFor('session.dropped', d.fix) });
 }

@@ -143,7 +143,7 @@ export function tcpCheck(inp: TcpCheckInput): Check {
     const ctx = { port, ...(inp.product ? { product: inp.product } : {}) };
     const restart = re.roundTime ? ` It opened at ${re.twsTime} on ${who}'s clock, just after ${re.roundTime}: if that is its auto-restart time, this was the daily restart ending.` : '';
     const finding = `Port ${describePort(port)} refused connections and opened ${(re.afterMs / 1000).toFixed(1)} s into the checks: ${who} was still logging in (login or two-factor prompt pending).${restart}`;
-    return makeCheck('tcp', 'warn', finding, { evidence, cause: 'tcp.login-pending', fix: [fixFor('tcp.login-pending', ctx), ...(restart ? [fixFor('tcp.auto-restart', ctx)] : [])].join('\n') });
+    return makeCheck('tcp', 'warn', finding, { evidence, cause: 'tcp.login-pending', fix: [fixFor('tcp.login-pending', ctx), ...(restart ? [fixFor('daily-restart', ctx)] : [])].join('\n') });
   }
   if (primary.kind === 'connected') {
     return makeCheck('tcp', 'pass', `Connected to ${target} in ${primary.ms} ms (from ${hostPort(primary.localAddress, primary.localPort)}).`, { evidence });

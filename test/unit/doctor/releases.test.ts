@@ -90,7 +90,7 @@ test('every fix in the table names a menu path or setting of the product asked f
     assert.doesNotMatch(gw, /File > Global Configuration/, `${cause}: Gateway fix names TWS menus`);
   }
   assert.match(fixFor('orders.read-only', { product: 'gateway', port: 4002 }), /^IB Gateway: Configure > Settings > API > Settings: uncheck "Read-Only API"/);
-  assert.match(fixFor('tcp.auto-restart', { product: 'tws', port: 7497 }), /TWS: File > Global Configuration > Lock and Exit > "Auto restart"/);
+  assert.match(fixFor('daily-restart', { product: 'tws', port: 7497 }), /TWS: File > Global Configuration > Lock and Exit > "Auto restart"/);
   assert.match(fixFor('handshake.fix-mode', { product: 'gateway', port: 4002 }), /choose "IB API" \(not "FIX CTCI"\)/);
 });
 
