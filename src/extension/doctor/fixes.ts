@@ -117,7 +117,7 @@ export const FIXES = {
   ],
   /** The port answered FIX bytes: IB Gateway logged in as FIX CTCI. */
   'handshake.fix-mode': (c: FixContext): string[] => [
-    `IB Gateway is logged in for FIX CTCI, not the API: close it (File > Exit), start it again and choose "IB API" (not "FIX CTCI") on the login screen; with IBC set FIX=no in config.ini. Port ${c.port} then speaks the API.`,
+    `IB Gateway is logged in for FIX CTCI, not the API: close it, start it again and choose "IB API" (not "FIX CTCI") on the login screen; with IBC set FIX=no in config.ini. Port ${c.port} then speaks the API.`,
   ],
   /** The port is refused while a login (or two-factor prompt) is pending. */
   'tcp.login-pending': (c: FixContext): string[] => [
@@ -126,7 +126,7 @@ export const FIXES = {
   ],
   /** The port dropped or reopened right after a round time: the daily auto-restart. */
   'daily-restart': (c: FixContext): string[] => [
-    `This is the daily auto-restart: ${both(c, (p) => MENU[p].lockAndExit)} > "Auto restart" sets its time; move it outside your trading hours (e.g. 23:45).`,
+    `The daily auto-restart drops every API connection and closes the port for a minute or two: ${both(c, (p) => MENU[p].lockAndExit)} > "Auto restart" sets its time; move it outside your trading hours (e.g. 23:45).`,
     'Sessions reconnect after it; expect a weekly full re-login (Sunday) that needs the second factor again.',
   ],
   /** Only IPv6 loopback answers. */
@@ -141,7 +141,7 @@ export const FIXES = {
   ],
   /** A session that started and then answered nothing. */
   'session.unresponsive': (c: FixContext): string[] => [
-    `${c.product ? PRODUCT_NAMES[c.product] : 'TWS/IB Gateway'} accepted the session and then went silent: it is hung or a modal dialog blocks it. Bring its window to the front and close any dialog; if it stays silent, restart it (${both(c, (p) => (p === 'tws' ? 'TWS: File > Exit' : 'IB Gateway: File > Close'))}) and log in again.`,
+    `${c.product ? PRODUCT_NAMES[c.product] : 'TWS/IB Gateway'} accepted the session and then went silent: it is hung or a modal dialog blocks it. Bring its window to the front and close any dialog; if it stays silent, close and start it again and log in.`,
   ],
   /** Client id 0 sees (and can bind) orders entered by hand in TWS; the Master API client id sees every client's orders. */
   'session.client-id-zero': (c: FixContext): string[] => [
