@@ -48,7 +48,9 @@ export function isLoopback(host: string): boolean {
 // "FIX CTCI" at login and in FIX mode the port does not speak the API
 // (github.com/IbcAlpha/IBC issue 334); IPv6 ::1 may not count as local for TWS
 // (github.com/erdewit/ib_insync issue 381); Node resolves localhost to ::1 first
-// (github.com/nodejs/node issue 40702).
+// (github.com/nodejs/node issue 40702). Both products have Lock and Exit with "Auto
+// logoff" (the default) or "Auto restart" at a set time; a restart keeps the session, a
+// full login is due weekly (github.com/IbcAlpha/IBC issues 34, 318, 221).
 
 /** What is known about the other end when a fix is chosen. */
 export interface FixContext {
@@ -126,7 +128,7 @@ export const FIXES = {
   ],
   /** The port dropped or reopened right after a round time: the daily auto-restart. */
   'daily-restart': (c: FixContext): string[] => [
-    `The daily auto-restart drops every API connection and closes the port for a minute or two: ${both(c, (p) => MENU[p].lockAndExit)} > "Auto restart" sets its time; move it outside your trading hours (e.g. 23:45).`,
+    `The daily auto-restart drops every API connection and closes the port for a minute or two: ${both(c, (p) => MENU[p].lockAndExit)} > "Auto restart" sets its time; move it outside your trading hours (e.g. 11:45 PM). With "Auto logoff" selected there instead, it logs off and waits for a new login.`,
     'Sessions reconnect after it; expect a weekly full re-login (Sunday) that needs the second factor again.',
   ],
   /** Only IPv6 loopback answers. */
