@@ -1,6 +1,7 @@
 // `npm run sim -- --port N [options]`: the embedded TWS simulator as a process.
 import { startSimulator } from '../sim/server/twsSimulator';
-import { defaultSimOptions } from '../sim/simOptions';
+import { defaultSimOptions, personalityConflict } from '../sim/simOptions';
+import { DEFAULT_PORTS, PRODUCT_NAMES, PRODUCTS, releaseMaxVersion, SIM_RELEASES, type Product, type SimRelease } from '../doctor/twsReleases';
 import { FAULT_HELP, FaultError, parseFaults } from '../sim/server/faults';
 import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../sim/protocol/serverVersions';
 import { SimStateError } from '../sim/account/simState';
@@ -8,9 +9,12 @@ import { CliError, intOption, numberOption, parseOptions } from './args';
 
 const USAGE = `usage: npm run sim -- [options]
 
-  --port N              TCP port (default 7497, TWS paper; 0 = any free port)
+  --product tws|gateway which product to be (default tws): its default ports and the settings it has
+  --release R           which release to be: ${SIM_RELEASES.map((r) => `${r} (server version ${releaseMaxVersion(r)})`).join(', ')};
+                        text clients (offering < 201) get at most ${MAX_SIM_SERVER_VERSION}, newer ones the true version, then a close
+  --port N              TCP port (default: TWS 7497 paper / 7496 live, IB Gateway 4002 / 4001; 0 = any free port)
   --host ADDR           address to bind (default 127.0.0.1)
-  --server-version V    server version to negotiate (default 176; ${MIN_CLIENT_VERSION}..${MAX_SIM_SERVER_VERSION})
+  --server-version V    server version to negotiate without --release (default 176; ${MIN_CLIENT_VERSION}..${MAX_SIM_SERVER_VERSION})
   --seed N              random seed for prices (default 42)
   --speed K             simulated time runs K times faster than wall time (default 1)
   --start ISO           simulated clock start (default: latest trading day 10:00 New York)
@@ -36,6 +40,8 @@ export async function run(argv: string[]): Promise<number> {
     argv,
     {
       port: { type: 'string' },
+      product: { type: 'string' },
+      release: { type: 'string' },
       host: { type: 'string' },
       'server-version': { type: 'string' },
       seed: { type: 'string' },
@@ -72,12 +78,19 @@ export async function run(argv: string[]): Promise<number> {
     if (Number.isNaN(startMs)) throw new CliError(`--start "${o.start}" is not a date (use ISO 8601, e.g. 2026-11-20T15:00:00Z)`);
   }
   const live = Boolean(o.live);
+  const product = ((o.product as string | undefined) ?? 'tws') as Product;
+  if (!PRODUCTS.includes(product)) throw new CliError(`--product "${o.product}" is not a product (valid: ${PRODUCTS.join(', ')})`);
+  const release = o.release as SimRelease | undefined;
+  if (release !== undefined && !SIM_RELEASES.includes(release)) throw new CliError(`--release "${release}" is not a simulated release (valid: ${SIM_RELEASES.join(', ')})`);
+  if (release !== undefined && o['server-version'] !== undefined) throw new CliError('--server-version and --release both set the server version: give one');
   const account = (o.account as string | undefined) ?? undefined;
   if (account !== undefined && !/^[A-Z]{1,3}\d{3,10}$/.test(account)) throw new CliError(`--account "${account}" is not an IB account id (like DU1234567 or U1234567)`);
   const quiet = Boolean(o.quiet);
   const options = defaultSimOptions({
     live,
-    port: intOption(o.port as string | undefined, 'port', 0, 65535, 7497),
+    product,
+    ...(release ? { release } : {}),
+    port: intOption(o.port as string | undefined, 'port', 0, 65535, DEFAULT_PORTS[product][live ? 'live' : 'paper']),
     host: (o.host as string | undefined) ?? '127.0.0.1',
     serverVersion: intOption(o['server-version'] as string | undefined, 'server-version', MIN_CLIENT_VERSION, MAX_SIM_SERVER_VERSION, 176),
     seed: intOption(o.seed as string | undefined, 'seed', 0, 2 ** 32 - 1, 42),
@@ -93,6 +106,8 @@ export async function run(argv: string[]): Promise<number> {
     log: quiet ? () => {} : (line: string) => console.log(`[sim] ${line}`),
   });
   if (account) options.account = account;
+  const conflict = personalityConflict(options);
+  if (conflict) throw new CliError(conflict);
   const sim = await startSimulator(options).catch((err: NodeJS.ErrnoException) => {
     if (err instanceof SimStateError) throw new CliError(err.message);
     if (options.statePath && err.syscall && err.path?.startsWith(options.statePath)) throw new CliError(`--state ${options.statePath} cannot be written: ${err.message}`);
@@ -101,7 +116,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const active = Object.entries(faults).filter(([, v]) => v !== false && v !== undefined).map(([k]) => k);
   console.log(
-    `TWS simulator listening on ${options.host}:${sim.port} (server version ${sim.serverVersion}, account ${sim.account.id}${live ? ' LIVE' : ' paper'}, speed ${options.speed}x${active.length ? `, faults: ${active.join(', ')}` : ''})`,
+    `${PRODUCT_NAMES[product]}${release ? ` ${release}` : ''} simulator listening on ${options.faults.ipv6Only ? '::1' : options.host}:${sim.port} (server version ${sim.serverVersion}, account ${sim.account.id}${live ? ' LIVE' : ' paper'}, speed ${options.speed}x${active.length ? `, faults: ${active.join(', ')}` : ''})`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -5,6 +5,7 @@
 // environment variables); systemInputs.ts reads the real ones.
 import { isIP } from 'node:net';
 import { isLoopback } from './fixes';
+import type { Product } from './twsReleases';
 import { makeCheck, type Check, type Evidence } from './types';
 
 export interface ProcVersion {
@@ -215,6 +216,8 @@ export interface EnvironmentInputs {
   remoteName?: string;
   /** Addresses `localhost` resolves to, in resolver order. */
   localhostAddresses?: string[];
+  /** Command lines of this machine's processes (`ps -A -o args=`, `tasklist`); undefined: not read. */
+  processes?: string[];
   /** How the inputs were read (timings), shown as evidence. */
   evidence?: Evidence[];
 }
@@ -229,6 +232,18 @@ export interface EnvironmentFacts {
   windowsHosts: HostCandidate[];
   remote: RemoteInfo;
   localhostAddresses: string[];
+  /** TWS / IB Gateway processes running on this machine (undefined: the process list was not read). */
+  twsProcesses?: Array<{ product: Product; line: string }>;
+}
+
+/** TWS / IB Gateway among process command lines (java with jts/ibgateway, the macOS apps, the Windows executables). */
+export function findTwsProcesses(lines: readonly string[]): Array<{ product: Product; line: string }> {
+  const out: Array<{ product: Product; line: string }> = [];
+  for (const line of lines) {
+    if (/ibgateway|IB Gateway|ibgw/i.test(line)) out.push({ product: 'gateway', line: line.slice(0, 160) });
+    else if (/\bjts\b|Trader Workstation|\btws\.exe\b|\/tws\b|\btws\.vmoptions\b/i.test(line)) out.push({ product: 'tws', line: line.slice(0, 160) });
+  }
+  return out;
 }
 
 export function analyzeEnvironment(inp: EnvironmentInputs): EnvironmentFacts {
@@ -269,6 +284,7 @@ export function analyzeEnvironment(inp: EnvironmentInputs): EnvironmentFacts {
     windowsHosts,
     remote,
     localhostAddresses: inp.localhostAddresses ?? [],
+    ...(inp.processes ? { twsProcesses: findTwsProcesses(inp.processes) } : {}),
   };
 }
 

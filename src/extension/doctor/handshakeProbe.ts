@@ -1,18 +1,23 @@
-// Check 4, API handshake: a raw socket sends `API\0` + length + `v100..193` (what
-// @stoqey/ib sends) and reads the framed server version with a short bound. No
-// answer is the classic "port connects, API times out": API not enabled, address not
-// trusted, or an "accept incoming connection" dialog waiting in TWS.
+// Check 4, API handshake: a raw socket sends `API\0` + length + `v100..226` (up to
+// the newest client version, so the answer is the server's own maximum, which names
+// the release family) and reads the framed server version with a short bound. No
+// answer is the classic "port connects, API times out": API not enabled (TWS; IB
+// Gateway before 10.41), address not trusted, an "accept incoming connection" dialog
+// waiting, or IB Gateway logged in for FIX; a late answer is that dialog clicked.
 import { connect, type Socket } from 'node:net';
 import { FrameReader, ProtocolError } from '../sim/protocol/wire';
 import type { EnvironmentFacts } from './environmentCheck';
 import { isWsl2Nat } from './environmentCheck';
-import { GATEWAY_API_SETTINGS, isLoopback, TWS_API_SETTINGS } from './fixes';
+import { fixFor, GATEWAY_API_SETTINGS, isLoopback, TWS_API_SETTINGS, type FixContext } from './fixes';
+import { identifyRelease, MIN_SERVER_VER_PROTOBUF, NEWEST_CLIENT_VERSION, PRODUCT_NAMES, type Product } from './twsReleases';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
 export const CLIENT_MIN_VERSION = 100;
 /** @stoqey/ib 1.6.10's MAX_SUPPORTED_SERVER_VERSION (CME_TAGGING_FIELDS_IN_OPEN_ORDER); a unit test keeps them equal. */
 export const CLIENT_MAX_VERSION = 193;
 export const CLIENT_LIBRARY = '@stoqey/ib 1.6.10';
+/** TWS answers an accepted handshake within milliseconds; slower than this, a dialog was waiting for a click. */
+export const ACCEPT_DIALOG_MS = 250;
 
 /** The v100+ opening: `API\0`, then a 4-byte big-endian length and `v<min>..<max>` (no NUL). */
 export function encodeHandshake(min = CLIENT_MIN_VERSION, max = CLIENT_MAX_VERSION): Buffer {
@@ -33,6 +38,7 @@ export type HandshakeOutcome =
   | (Local & { kind: 'no-answer'; bytes: number })
   | (Local & { kind: 'closed'; bytes: number })
   | (Local & { kind: 'not-tws'; detail: string })
+  | (Local & { kind: 'fix'; detail: string })
   | { kind: 'error'; ms: number; message: string; localAddress: string; localPort: number };
 
 export interface HandshakeOptions {
@@ -42,6 +48,7 @@ export interface HandshakeOptions {
   socket?: Socket;
   timeoutMs: number;
   minVersion?: number;
+  /** Default NEWEST_CLIENT_VERSION: the server then answers its own maximum. */
   maxVersion?: number;
 }
 
@@ -80,10 +87,14 @@ export function handshakeProbe(o: HandshakeOptions): Promise<HandshakeOutcome> {
     const timer = setTimeout(() => finish({ kind: 'no-answer', bytes, ...local() }), o.timeoutMs);
     const send = () => {
       remember();
-      socket.write(encodeHandshake(o.minVersion, o.maxVersion));
+      socket.write(encodeHandshake(o.minVersion, o.maxVersion ?? NEWEST_CLIENT_VERSION));
     };
     socket.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
+      if (bytes === chunk.length && chunk.subarray(0, 6).toString('latin1') === '8=FIX.') {
+        finish({ kind: 'fix', detail: chunk.subarray(0, 120).toString('latin1').replace(/\x01/g, '|'), ...local() });
+        return;
+      }
       let frames: string[][];
       try {
         frames = reader.push(chunk);
@@ -114,6 +125,12 @@ export interface HandshakeCheckInput {
   outcome: HandshakeOutcome;
   timeoutMs: number;
   env?: EnvironmentFacts;
+  /** The product as configured (--product) or from a standard port. */
+  product?: Product;
+  /** How the product was known, for the finding ("port 4002", "--product"). */
+  productSource?: string;
+  /** The versions the probe offered (default 100..NEWEST_CLIENT_VERSION). */
+  offered?: { min: number; max: number };
 }
 
 /** Is the version one this client can talk to? */
@@ -125,9 +142,13 @@ export function versionInRange(v: number): 'ok' | 'too-old' | 'too-new' {
 
 export function handshakeCheck(inp: HandshakeCheckInput): Check {
   const o = inp.outcome;
-  const sent = `send API\\0 + v${CLIENT_MIN_VERSION}..${CLIENT_MAX_VERSION} to ${hostPort(inp.host, inp.port)} from ${hostPort(o.localAddress || '?', o.localPort)}`;
+  const offered = inp.offered ?? { min: CLIENT_MIN_VERSION, max: NEWEST_CLIENT_VERSION };
+  const sent = `send API\\0 + v${offered.min}..${offered.max} to ${hostPort(inp.host, inp.port)} from ${hostPort(o.localAddress || '?', o.localPort)}`;
   const evidence: Evidence[] = [];
   const addr = o.localAddress || 'this machine\'s address';
+  const wsl = Boolean(inp.env && inp.env.wsl.wsl && isWsl2Nat(inp.env));
+  const ctx: FixContext = { port: inp.port, addr, remote: !isLoopback(addr) || wsl, ...(inp.product ? { product: inp.product } : {}) };
+  const productText = inp.product ? `${PRODUCT_NAMES[inp.product]} (by ${inp.productSource ?? `port ${inp.port}`})` : `TWS or IB Gateway (port ${inp.port} is not a standard one; --product tws|gateway says which)`;
   switch (o.kind) {
     case 'answered': {
       evidence.push({ step: sent, detail: `server version ${o.serverVersion}, connection time "${o.connectionTime}"`, ms: o.ms });
@@ -139,40 +160,52 @@ export function handshakeCheck(inp: HandshakeCheckInput): Check {
           fix: 'Upgrade TWS or IB Gateway: install the current "Stable" or "Latest" release from interactivebrokers.com (TWS: Help > About Trader Workstation shows the build you have), log in, and run the checks again.',
         });
       }
-      if (range === 'too-new') {
-        return makeCheck('handshake', 'fail', `TWS answered server version ${o.serverVersion}, above the ${CLIENT_MIN_VERSION}..${CLIENT_MAX_VERSION} that ${CLIENT_LIBRARY} speaks.`, {
+      const release = identifyRelease(o.serverVersion);
+      ctx.release = release;
+      evidence.push({ step: 'release', detail: `server version ${o.serverVersion} is the maximum of ${release.text}`, ms: 0 });
+      evidence.push({ step: 'product', detail: productText, ms: 0 });
+      const text = o.serverVersion >= MIN_SERVER_VER_PROTOBUF
+        ? `${CLIENT_LIBRARY} speaks the text protocol and will use server version ${Math.min(o.serverVersion, CLIENT_MAX_VERSION)}, which this release still accepts`
+        : `${CLIENT_LIBRARY} will use server version ${Math.min(o.serverVersion, CLIENT_MAX_VERSION)}`;
+      const base = `Server version ${o.serverVersion}: ${release.text}; ${productText}. ${text}.`;
+      if (o.ms > ACCEPT_DIALOG_MS) {
+        return makeCheck('handshake', 'warn', `The handshake was answered only after ${(o.ms / 1000).toFixed(2)} s (TWS answers within milliseconds): an "accept incoming connection" dialog was waiting for a click. ${base}`, {
           evidence,
-          cause: 'handshake.server-too-new',
-          fix: `Update the client library (npm install @stoqey/ib@latest) or use an older TWS/IB Gateway build (the "Stable" channel): TWS must answer at most server version ${CLIENT_MAX_VERSION}.`,
+          cause: 'handshake.accept-dialog',
+          fix: fixFor('handshake.accept-dialog', ctx),
         });
       }
-      return makeCheck('handshake', 'pass', `Server version ${o.serverVersion} in ${o.ms} ms (TWS time ${o.connectionTime || 'not sent'}).`, { evidence });
+      return makeCheck('handshake', 'pass', `${base} Answered in ${o.ms} ms (TWS time ${o.connectionTime || 'not sent'}).`, { evidence });
     }
     case 'no-answer': {
       evidence.push({ step: sent, detail: `no server version within ${inp.timeoutMs} ms${o.bytes ? ` (${o.bytes} bytes of a partial answer)` : ''}`, ms: o.ms });
-      const remote = !isLoopback(addr);
-      const wsl = inp.env && inp.env.wsl.wsl && isWsl2Nat(inp.env);
-      const lines = [
-        `Enable the API: ${TWS_API_SETTINGS}: check "Enable ActiveX and Socket Clients", then OK. (IB Gateway has the API on; its settings are under ${GATEWAY_API_SETTINGS}.)`,
-        `Trust this address: on the same page add ${addr} to Trusted IPs${remote ? ' and uncheck "Allow connections from localhost only"' : ''}.`,
-        'Look for an "Accept incoming connection attempt?" dialog in TWS/IB Gateway (it may be behind other windows) and click Accept; adding the address to Trusted IPs stops it from asking.',
-      ];
+      const lines = fixFor('handshake.no-answer', ctx).split('\n');
       lines.push(`If TWS or IB Gateway is still starting up or logging in, wait for it and run the checks again (a slower answer can be allowed with --timeout-ms ${inp.timeoutMs * 2}).`);
       if (wsl) lines.push(`From WSL2: uncheck "Allow connections from localhost only" and add the WSL address ${addr} to Trusted IPs (it changes when WSL restarts; mirrored networking avoids that).`);
-      return makeCheck('handshake', 'fail', `TCP connects but the API handshake got no server version within ${inp.timeoutMs} ms: API connections are not enabled, ${addr} is not trusted, or an "accept incoming connection" dialog is waiting in TWS.`, {
+      const causes = inp.product === 'gateway'
+        ? `${addr} is not trusted, an "accept incoming connection" dialog is waiting, or IB Gateway was logged in for FIX CTCI (IB Gateway from 10.41 has the API always on; before, "Enable ActiveX and Socket Clients" may be off)`
+        : `API connections are not enabled, ${addr} is not trusted, or an "accept incoming connection" dialog is waiting in TWS`;
+      return makeCheck('handshake', 'fail', `TCP connects but the API handshake got no server version within ${inp.timeoutMs} ms: ${causes}.`, {
         evidence,
         cause: 'handshake.no-answer',
         fix: lines.join('\n'),
       });
     }
+    case 'fix':
+      evidence.push({ step: sent, detail: `FIX bytes instead of a server version: "${o.detail}"`, ms: o.ms });
+      return makeCheck('handshake', 'fail', `Port ${inp.port} answers FIX ("8=FIX..."), not the TWS API: IB Gateway is logged in for FIX CTCI instead of IB API.`, {
+        evidence,
+        cause: 'handshake.fix-mode',
+        fix: fixFor('handshake.fix-mode', ctx),
+      });
     case 'closed': {
       evidence.push({ step: sent, detail: `connection closed by TWS after ${o.bytes} bytes, without a server version`, ms: o.ms });
       return makeCheck('handshake', 'fail', `TWS closed the connection without answering the handshake: ${addr} is not allowed to use the API.`, {
         evidence,
         cause: 'handshake.closed',
         fix: [
-          `${TWS_API_SETTINGS}: add ${addr} to Trusted IPs${isLoopback(addr) ? '' : ' and uncheck "Allow connections from localhost only"'}; check "Enable ActiveX and Socket Clients".`,
-          `${GATEWAY_API_SETTINGS}: the same Trusted IPs and "Allow connections from localhost only" settings.`,
+          ...(inp.product !== 'gateway' ? [`${TWS_API_SETTINGS}: add ${addr} to Trusted IPs${ctx.remote ? ' and uncheck "Allow connections from localhost only"' : ''}; check "Enable ActiveX and Socket Clients".`] : []),
+          ...(inp.product !== 'tws' ? [`${GATEWAY_API_SETTINGS}: add ${addr} to Trusted IPs${ctx.remote ? ' and uncheck "Allow connections from localhost only"' : ''}.`] : []),
           'If TWS asked "Accept incoming connection attempt?" and it was rejected, connect again and click Accept.',
         ].join('\n'),
       });

@@ -4,7 +4,7 @@
 // subscriptions (354 / 10167 / 10168) and a competing live session (10197); and
 // reqCurrentTime measures the clock skew between this machine and TWS.
 import type { IBApi } from '@stoqey/ib';
-import { GATEWAY_API_PRECAUTIONS, GATEWAY_API_SETTINGS, TWS_API_PRECAUTIONS, TWS_API_SETTINGS } from './fixes';
+import { fixFor, TWS_API_PRECAUTIONS, type FixContext } from './fixes';
 import { explainCode } from './ibErrors';
 import type { IbMessage } from './sessionProbe';
 import { loadIb } from './sessionProbe';
@@ -83,7 +83,13 @@ export async function whatIfProbe(api: IBApi, orderId: number, account: string |
   });
 }
 
-export function orderPermissionsCheck(o: WhatIfOutcome): Check {
+/**
+ * Codes with which order precautions hold or reject an order (project notes,
+ * /work/shared/notes/ibkr-facts.md: 451 value limits, 10268, 10274), besides texts.
+ */
+export const PRECAUTION_CODES: ReadonlySet<number> = new Set([451, 10268, 10274]);
+
+export function orderPermissionsCheck(o: WhatIfOutcome, ctx: FixContext = { port: 0 }): Check {
   const step = `what-if BUY 1 ${PROBE_SYMBOL} LMT ${WHAT_IF_LIMIT.toFixed(2)} (order id ${o.orderId}, whatIf=true: nothing is placed)`;
   const evidence: Evidence[] = [{ step, detail: o.kind === 'answered' ? `preview: status ${o.status}${o.commission !== undefined && o.commission < 1e300 ? `, commission ${o.commission}` : ''}${o.warningText ? `, warning "${o.warningText}"` : ''}` : o.kind, ms: o.ms }];
   for (const m of o.messages) evidence.push({ step: `message ${m.code}`, detail: m.message, ms: m.ms });
@@ -92,7 +98,7 @@ export function orderPermissionsCheck(o: WhatIfOutcome): Check {
     return makeCheck('order-permissions', 'fail', `Error ${readOnly.code}: the API is in Read-Only mode; every order will be rejected.`, {
       evidence,
       cause: 'orders.read-only',
-      fix: [`${TWS_API_SETTINGS}: uncheck "Read-Only API", then OK.`, `${GATEWAY_API_SETTINGS}: uncheck "Read-Only API".`].join('\n'),
+      fix: fixFor('orders.read-only', ctx),
     });
   }
   if (o.cancelled) {
@@ -106,11 +112,12 @@ export function orderPermissionsCheck(o: WhatIfOutcome): Check {
   if (o.kind === 'rejected') {
     const last = o.messages.filter((m) => m.code !== 399)[0] ?? o.messages[0];
     const text = last ? `${last.code} ${last.message}` : 'rejected';
-    if (last && precaution(last.message)) {
-      return makeCheck('order-permissions', 'warn', `The what-if order was stopped by an order precaution: ${text}.`, {
+    const held = o.messages.find((m) => PRECAUTION_CODES.has(m.code));
+    if (held || (last && precaution(last.message))) {
+      return makeCheck('order-permissions', 'warn', `The what-if order was stopped by an order precaution: ${held ? `${held.code} ${held.message}` : text}. Real orders will be held or rejected the same way.`, {
         evidence,
         cause: 'orders.precautions',
-        fix: `${TWS_API_PRECAUTIONS}: check "Bypass Order Precautions for API orders" (${GATEWAY_API_PRECAUTIONS}), or raise the size/value limits under Presets. (The probe used a deliberately far limit of ${WHAT_IF_LIMIT.toFixed(2)} USD, which a price-deviation precaution flags.)`,
+        fix: `${fixFor('orders.precautions', ctx)} (The probe used a deliberately far limit of ${WHAT_IF_LIMIT.toFixed(2)} USD, which a price-deviation precaution flags.)`,
       });
     }
     const explained = last ? explainCode(last.code) : undefined;
@@ -131,13 +138,15 @@ export function orderPermissionsCheck(o: WhatIfOutcome): Check {
     return makeCheck('order-permissions', 'warn', `Orders allowed, with a warning: "${o.warningText}".`, {
       evidence,
       cause: precaution(o.warningText) ? 'orders.precautions' : 'orders.warning',
-      fix: precaution(o.warningText) ? `${TWS_API_PRECAUTIONS}: check "Bypass Order Precautions for API orders" (${GATEWAY_API_PRECAUTIONS}).` : 'Read the warning; it will apply to real orders too.',
+      fix: precaution(o.warningText) ? fixFor('orders.precautions', ctx) : 'Read the warning; it will apply to real orders too.',
     });
   }
   return makeCheck('order-permissions', 'pass', `Orders allowed: the what-if preview answered in ${o.ms} ms (not Read-Only, no precaution).`, { evidence });
 }
 
 export interface MarketDataOutcome {
+  /** The symbol asked for (default PROBE_SYMBOL). */
+  symbol?: string;
   kind: 'live' | 'delayed' | 'not-subscribed' | 'competing-session' | 'error' | 'timeout';
   ms: number;
   /** The marketDataType TWS reported (1 live, 2 frozen, 3 delayed, 4 delayed frozen). */
@@ -150,10 +159,10 @@ const LIVE_PRICE_FIELDS = new Set([1, 2, 4, 6, 7, 9, 14]);
 const DELAYED_PRICE_FIELDS = new Set([66, 67, 68, 72, 73, 75, 76]);
 
 /** reqMarketDataType(3) (delayed if not entitled, as the app falls back) + reqMktData for one stock. */
-export async function marketDataProbe(api: IBApi, reqId: number, timeoutMs: number): Promise<MarketDataOutcome> {
+export async function marketDataProbe(api: IBApi, reqId: number, timeoutMs: number, symbol = PROBE_SYMBOL): Promise<MarketDataOutcome> {
   const { EventName, SecType } = await loadIb();
   const t0 = performance.now();
-  const out: MarketDataOutcome = { kind: 'timeout', ms: 0, messages: [] };
+  const out: MarketDataOutcome = { symbol, kind: 'timeout', ms: 0, messages: [] };
   return new Promise((resolve) => {
     let done = false;
     let settle: NodeJS.Timeout | undefined;
@@ -193,22 +202,23 @@ export async function marketDataProbe(api: IBApi, reqId: number, timeoutMs: numb
     api.on(EventName.tickPrice, onTick as never);
     api.on(EventName.error, onError as never);
     api.reqMarketDataType(3);
-    api.reqMktData(reqId, { symbol: PROBE_SYMBOL, secType: SecType.STK, exchange: 'SMART', currency: 'USD' }, '', false, false);
+    api.reqMktData(reqId, { symbol, secType: SecType.STK, exchange: 'SMART', currency: 'USD' }, '', false, false);
   });
 }
 
 export function marketDataCheck(o: MarketDataOutcome): Check {
+  const sym = o.symbol ?? PROBE_SYMBOL;
   const evidence: Evidence[] = [
-    { step: `reqMarketDataType(3) + reqMktData ${PROBE_SYMBOL} STK SMART`, detail: `${o.kind}${o.dataType ? `, marketDataType ${o.dataType}` : ''}${o.firstTick ? `, first price tick field ${o.firstTick.field} = ${o.firstTick.value} at ${o.firstTick.ms} ms` : ''}`, ms: o.ms },
+    { step: `reqMarketDataType(3) + reqMktData ${sym} STK SMART`, detail: `${o.kind}${o.dataType ? `, marketDataType ${o.dataType}` : ''}${o.firstTick ? `, first price tick field ${o.firstTick.field} = ${o.firstTick.value} at ${o.firstTick.ms} ms` : ''}`, ms: o.ms },
   ];
   for (const m of o.messages) evidence.push({ step: `message ${m.code}`, detail: m.message, ms: m.ms });
   const code = (c: number) => o.messages.find((m) => m.code === c);
   switch (o.kind) {
     case 'live':
-      return makeCheck('market-data', 'pass', `Live quote for ${PROBE_SYMBOL} in ${o.firstTick?.ms ?? o.ms} ms.`, { evidence });
+      return makeCheck('market-data', 'pass', `Live quote for ${sym} in ${o.firstTick?.ms ?? o.ms} ms.`, { evidence });
     case 'delayed': {
       const m = code(10167);
-      return makeCheck('market-data', 'warn', `No live market data subscription for ${PROBE_SYMBOL}${m ? ` (10167: ${m.message})` : ''}: delayed data (15-20 min late) will be used.`, {
+      return makeCheck('market-data', 'warn', `No live market data subscription for ${sym}${m ? ` (10167: ${m.message})` : ''}: delayed data (15-20 min late) will be used.`, {
         evidence,
         cause: 'market-data.not-subscribed',
         fix: explainCode(10167)!.fix,
@@ -216,7 +226,7 @@ export function marketDataCheck(o: MarketDataOutcome): Check {
     }
     case 'not-subscribed': {
       const m = code(354) ?? code(10168);
-      return makeCheck('market-data', 'warn', `Market data not subscribed for ${PROBE_SYMBOL}${m ? ` (${m.code}: ${m.message})` : ''}: delayed data will be used where available.`, {
+      return makeCheck('market-data', 'warn', `Market data not subscribed for ${sym}${m ? ` (${m.code}: ${m.message})` : ''}: delayed data will be used where available.`, {
         evidence,
         cause: 'market-data.not-subscribed',
         fix: explainCode(m?.code ?? 354)!.fix,
@@ -239,12 +249,24 @@ export function marketDataCheck(o: MarketDataOutcome): Check {
       });
     }
     default:
-      return makeCheck('market-data', 'warn', `No quote for ${PROBE_SYMBOL} within ${Math.round(o.ms)} ms.`, {
+      return makeCheck('market-data', 'warn', `No quote for ${sym} within ${Math.round(o.ms)} ms.`, {
         evidence,
         cause: 'market-data.no-answer',
         fix: 'Check the data farm status in TWS (green "Data" indicator) and your market data subscriptions in Client Portal: Settings > Market Data Subscriptions.',
       });
   }
+}
+
+/** One check over every configured symbol: the worst status leads; findings and fixes per symbol. */
+export function marketDataChecks(outcomes: readonly MarketDataOutcome[]): Check {
+  const checks = outcomes.map(marketDataCheck);
+  if (checks.length === 1) return checks[0]!;
+  const rank = { fail: 3, warn: 2, skip: 1, pass: 0 } as const;
+  const worst = checks.reduce((a, c) => (rank[c.status] > rank[a.status] ? c : a), checks[0]!);
+  const fixes = [...new Set(checks.map((c) => c.fix).filter(Boolean))];
+  const bad = checks.filter((c) => c.status !== 'pass');
+  const finding = bad.length ? `${bad.length} of ${checks.length} symbols: ${bad.map((c) => c.finding).join(' ')}` : `All ${checks.length} symbols have data: ${checks.map((c) => c.finding).join(' ')}`;
+  return makeCheck('market-data', worst.status, finding, { evidence: checks.flatMap((c) => c.evidence), fix: fixes.join('\n'), ...(worst.cause ? { cause: worst.cause } : {}) });
 }
 
 export interface ClockOutcome {

@@ -9,10 +9,14 @@ import { parseEnvText, resolveConfig, type ConfigInput, type ResolvedConfig } fr
 import { configCheck } from './configCheck';
 import { analyzeEnvironment, environmentCheck, type EnvironmentFacts, type EnvironmentInputs } from './environmentCheck';
 import { handshakeCheck, handshakeProbe } from './handshakeProbe';
-import { clockCheck, clockProbe, marketDataCheck, marketDataProbe, orderPermissionsCheck, whatIfProbe } from './permissionsProbe';
+import { productFor, type FixContext } from './fixes';
+import { clockCheck, clockProbe, marketDataChecks, marketDataProbe, orderPermissionsCheck, PROBE_SYMBOL, whatIfProbe } from './permissionsProbe';
+import { parseTwsTime } from './restartTime';
+import { clientIdZero, droppedCheck, unresponsiveCheck, type TwsClock } from './sessionHealth';
 import { clientIdsToProbe, loadIb, openSession, probeClientIds, sessionCheck, type ClientIdProbe } from './sessionProbe';
 import { collectEnvironmentInputs } from './systemInputs';
-import { sweep, sweepTargets, tcpCheck, tcpConnect, type SweepResult } from './tcpProbe';
+import { classifyReopened, REOPEN_WAIT_MS, sweep, sweepTargets, tcpCheck, tcpConnect, waitForPort, type SweepResult, type TcpCheckInput } from './tcpProbe';
+import { identifyRelease, type Product } from './twsReleases';
 import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, type CheckId, type Report } from './types';
 
 /**
@@ -21,6 +25,8 @@ import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, 
  * 1.2 s keeps a whole CLI run (node and tsx start-up included) under 3 s.
  */
 export const DEFAULT_TIMEOUT_MS = 1200;
+/** Market data is probed for at most this many symbols (one request each, concurrently). */
+export const MAX_DATA_SYMBOLS = 8;
 
 export interface DoctorOptions {
   /** Explicit values (the CLI's flags): highest precedence. */
@@ -42,6 +48,10 @@ export interface DoctorOptions {
   remoteName?: string;
   /** Recorded environment inputs instead of reading this machine (tests). */
   environment?: EnvironmentInputs;
+  /** TWS or IB Gateway, when known (else the standard port tells, or the fixes name both). */
+  product?: Product;
+  /** Symbols whose market data permissions are checked (the session's; default AAPL). At most MAX_DATA_SYMBOLS. */
+  symbols?: string[];
   /** Called as each check completes (for a progress display). */
   onCheck?: (check: Check) => void;
 }
@@ -87,29 +97,42 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
   const port = cfg.port.value;
   const clientId = opts.probeClientId ?? cfg.clientId.value;
   let tcpReached: boolean | undefined;
+  let tws: Report['tws'];
 
   if (host === undefined || port === undefined) {
     skipRest(['tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the configured ${host === undefined ? 'host' : 'port'} is invalid (see Configuration).`);
   } else {
     const target = hostPort(host, port);
-    // 3. TCP
-    const primary = await tcpConnect(host, port, Math.min(1000, timeoutMs), true);
-    tcpReached = primary.kind === 'connected';
+    const product = productFor(opts.product, port);
+    const productSource = opts.product ? '--product' : `port ${port}`;
+    // 3. TCP; a refused port is polled while the others are swept: it may open during the checks (login, restart).
+    let primary = await tcpConnect(host, port, Math.min(1000, timeoutMs), true);
     let swept: SweepResult[] = [];
     let facts: EnvironmentFacts | undefined;
+    let reopened: Awaited<ReturnType<typeof waitForPort>>;
     if (primary.kind !== 'connected') {
       facts = await envFacts;
+      let sweepDone = false;
+      const polling = primary.kind === 'refused' ? waitForPort(host, port, REOPEN_WAIT_MS, () => sweepDone && swept.some((s) => s.outcome.kind === 'connected')) : Promise.resolve(undefined);
       swept = await sweep(sweepTargets(host, port, facts), 400);
+      sweepDone = true;
+      reopened = await polling;
     }
-    const tcp = tcpCheck({ host, port, primary, swept, env: facts });
-    put(tcp);
+    const tcpInput: TcpCheckInput = { host, port, primary, swept, env: facts, ...(product ? { product } : {}) };
+    if (reopened) primary = reopened.outcome;
+    tcpReached = primary.kind === 'connected';
+    const tcp = tcpCheck(tcpInput);
+    if (!reopened) put(tcp);
     if (primary.kind !== 'connected') {
       skipRest(['handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: no TCP connection to ${target} (${tcp.cause}).`);
     } else {
       // 4. Handshake (on the socket the TCP check opened)
       const hs = await handshakeProbe({ host, port, socket: primary.socket, timeoutMs });
+      const twsClock = hs.kind === 'answered' ? { time: parseTwsTime(hs.connectionTime), at: performance.now() } : undefined;
+      tws = { ...(product ? { product, productSource } : {}), ...(hs.kind === 'answered' ? { serverVersion: hs.serverVersion, release: identifyRelease(hs.serverVersion).text } : {}) };
       facts = await envFacts;
-      const handshake = handshakeCheck({ host, port, outcome: hs, timeoutMs, env: facts });
+      if (reopened) put(tcpCheck({ ...tcpInput, reopened: classifyReopened(reopened, twsClock?.time) }));
+      const handshake = handshakeCheck({ host, port, outcome: hs, timeoutMs, env: facts, ...(product ? { product, productSource } : {}) });
       put(handshake);
       if (handshake.status === 'fail') {
         skipRest(['session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the API handshake failed (${handshake.cause}).`);
@@ -117,7 +140,8 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
         skipRest(['session', 'account', 'order-permissions', 'market-data', 'clock'], 'Skipped: the configured client id is invalid (see Configuration).');
       } else {
         try {
-          await runSession(host, port, clientId, cfg, timeoutMs, facts.wsl.wsl, put, skipRest);
+          const symbols = (opts.symbols?.length ? opts.symbols : [PROBE_SYMBOL]).slice(0, MAX_DATA_SYMBOLS);
+          await runSession({ host, port, clientId, cfg, timeoutMs, wsl: facts.wsl.wsl, fix: { port, ...(product ? { product } : {}) }, symbols, twsClock }, put, skipRest);
         } catch (err) {
           // A probe that throws (a client library bug, an unexpected message) must not hide the other results.
           const message = err instanceof Error ? err.message : String(err);
@@ -140,35 +164,51 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
     startedAt,
     durationMs: since(t0),
     target: { host, port, clientId: cfg.clientId.value },
+    ...(tws ? { tws } : {}),
   };
 }
 
-async function runSession(
-  host: string,
-  port: number,
-  clientId: number,
-  cfg: ResolvedConfig,
-  timeoutMs: number,
-  wsl: boolean,
-  put: (c: Check) => void,
-  skipRest: (ids: CheckId[], reason: string) => void,
-): Promise<void> {
+interface SessionPlan {
+  host: string;
+  port: number;
+  clientId: number;
+  cfg: ResolvedConfig;
+  timeoutMs: number;
+  wsl: boolean;
+  fix: FixContext;
+  symbols: string[];
+  twsClock?: TwsClock;
+}
+
+async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: (ids: CheckId[], reason: string) => void): Promise<void> {
+  const { host, port, clientId, cfg, timeoutMs, wsl } = plan;
   // 5. Session (the client library is loaded only now: loading blocks the event loop, which would distort the handshake's timing)
   await loadIb();
   const session = await openSession({ host, port, clientId, timeoutMs: timeoutMs + 300 });
   let probes: ClientIdProbe[] | undefined;
   if (session.kind === 'client-id-in-use') probes = await probeClientIds(host, port, clientIdsToProbe(clientId), Math.min(1000, timeoutMs));
-  const sc = sessionCheck({ host, port, session, probes });
+  let sc = clientIdZero(sessionCheck({ host, port, session, probes }), clientId, plan.fix);
+  // 502 right after a good handshake: the port closed in between (a restart or exit), not a wrong address.
+  if (session.kind === 'error') sc = droppedCheck(sc, { droppedAt: session.t0 + session.ms, sessionT0: session.t0, fix: plan.fix, portClosed: true, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) });
   put(sc);
   const api = session.api;
   if (session.kind !== 'ready' || !api) {
     skipRest(['account', 'order-permissions', 'market-data', 'clock'], `Skipped: the API session did not start (${sc.cause}).`);
     return;
   }
+  // A drop while the probes run is named (with TWS's clock time), never a pass or a bare timeout.
+  const { EventName } = await loadIb();
+  let droppedAt: number | undefined;
+  let closing = false;
+  const onDrop = () => {
+    if (!closing && droppedAt === undefined) droppedAt = performance.now();
+  };
+  api.on(EventName.disconnected, onDrop);
+  const putProbe = (c: Check) => put(droppedAt !== undefined && c.status !== 'pass' ? skipped(c.id, 'Skipped: the connection dropped while this was checked (see API session).') : c);
   try {
     // 6. Account
     const allowLive = cfg.allowLive.value === true;
-    put(accountCheck({ accounts: session.accounts, port, mode: cfg.mode.value === 'shadow' ? undefined : cfg.mode.value, allowLive, ms: session.readyMs }));
+    putProbe(accountCheck({ accounts: session.accounts, port, mode: cfg.mode.value === 'shadow' ? undefined : cfg.mode.value, allowLive, ms: session.readyMs }));
     const live = session.accounts.some((a) => !isPaperAccount(a));
     // 7. Permissions, concurrently on the one session.
     const probeMs = Math.max(500, Math.min(1200, timeoutMs));
@@ -176,11 +216,15 @@ async function runSession(
     const whatIf =
       live && !allowLive
         ? Promise.resolve(put(skipped('order-permissions', 'Skipped: the account is live and live trading is not enabled, so no order message (not even a what-if) is sent.')))
-        : whatIfProbe(api, orderId, session.accounts[0], probeMs).then((o) => put(orderPermissionsCheck(o)));
-    const md = marketDataProbe(api, orderId + 1, probeMs).then((o) => put(marketDataCheck(o)));
-    const clock = clockProbe(api, probeMs).then((o) => put(clockCheck(o, { wsl })));
-    await Promise.all([whatIf, md, clock]);
+        : whatIfProbe(api, orderId, session.accounts[0], probeMs).then((o) => (putProbe(orderPermissionsCheck(o, plan.fix)), o.kind));
+    const md = Promise.all(plan.symbols.map((sym, i) => marketDataProbe(api, orderId + 1 + i, probeMs, sym))).then((os) => (putProbe(marketDataChecks(os)), os.map((o) => o.kind)));
+    const clock = clockProbe(api, probeMs).then((o) => (putProbe(clockCheck(o, { wsl })), o.kind));
+    const [w, m, c] = await Promise.all([whatIf, md, clock]);
+    if (droppedAt !== undefined) put(droppedCheck(sc, { droppedAt, sessionT0: session.t0, fix: plan.fix, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) }));
+    else if (c === 'timeout' && m.every((k) => k === 'timeout') && (w === undefined || w === 'timeout')) put(unresponsiveCheck(sc, probeMs, plan.fix));
   } finally {
+    closing = true;
+    api.off(EventName.disconnected, onDrop);
     api.disconnect();
   }
 }

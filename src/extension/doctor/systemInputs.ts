@@ -90,6 +90,11 @@ export async function collectEnvironmentInputs(opts: CollectOptions = {}): Promi
   } else if (process.platform === 'darwin') {
     evidence.push({ step: 'platform', detail: 'macOS: TWS may listen on IPv6 (::1) only', ms: 0 });
   }
+  // The process list: is TWS / IB Gateway running here (a refused port then means a pending login)?
+  const t = performance.now();
+  const ps = process.platform === 'win32' ? await run('tasklist', ['/fo', 'csv', '/nh'], bound) : await run('ps', ['-A', '-o', 'args='], bound);
+  if (ps !== undefined) inputs.processes = ps.split(/\r?\n/).filter(Boolean);
+  evidence.push({ step: process.platform === 'win32' ? 'tasklist' : 'ps -A -o args=', detail: ps === undefined ? 'unavailable' : `${inputs.processes!.length} processes read`, ms: since(t) });
   await dns;
   return inputs;
 }

@@ -1,11 +1,15 @@
 // Check 3, TCP: connect to host:port and classify the outcome (connected, refused,
 // timed out, unreachable, unknown host). When it fails, the four standard ports on
 // the candidate hosts (loopback over IPv4 and IPv6, the Windows host from WSL) are
-// probed concurrently to say which answer.
+// probed concurrently to say which answer, and the configured port is polled for a
+// bounded time: a port that opens during the checks was waiting for a login (or a
+// daily restart). Only IPv6 loopback answering names the address to use.
 import { connect, type Socket } from 'node:net';
 import type { EnvironmentFacts } from './environmentCheck';
 import { isWsl2Nat, loopbackVariants, remoteFix } from './environmentCheck';
-import { describePort, GATEWAY_API_SETTINGS, isLoopback, PORT_MEANINGS, STANDARD_PORTS, TWS_API_SETTINGS } from './fixes';
+import { describePort, fixFor, GATEWAY_API_SETTINGS, isLoopback, PORT_MEANINGS, STANDARD_PORTS, TWS_API_SETTINGS } from './fixes';
+import { formatClock, RESTART_REOPEN_WINDOW_S, roundTimeBefore, type ClockTime } from './restartTime';
+import { PRODUCT_NAMES, type Product } from './twsReleases';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
 export type TcpOutcome =
@@ -47,6 +51,32 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, keepOp
       finish({ kind, ms: since(t0), code, message: err.message });
     });
   });
+}
+
+/** How long a refused port is polled for opening (a login or restart finishing) and how often. */
+export const REOPEN_WAIT_MS = 1200;
+export const REOPEN_STEP_MS = 150;
+
+/**
+ * Polls host:port until it connects (the socket is kept open for the caller), `stop()`
+ * says to give up, or `boundMs` passed. `afterMs` counts from the call.
+ */
+export async function waitForPort(host: string, port: number, boundMs: number, stop: () => boolean = () => false): Promise<{ outcome: TcpOutcome; afterMs: number } | undefined> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < boundMs && !stop()) {
+    await new Promise((r) => setTimeout(r, REOPEN_STEP_MS));
+    if (stop()) return undefined;
+    const o = await tcpConnect(host, port, 400, true);
+    if (o.kind === 'connected') return { outcome: o, afterMs: since(t0) };
+    if (o.kind !== 'refused') return undefined;
+  }
+  return undefined;
+}
+
+/** A port that opened during the checks: a login finishing; just after a quarter hour on TWS's clock possibly the daily restart ending. */
+export function classifyReopened(r: { afterMs: number; outcome: TcpOutcome }, twsTime: ClockTime | undefined): NonNullable<TcpCheckInput['reopened']> {
+  const round = twsTime ? roundTimeBefore(twsTime, RESTART_REOPEN_WINDOW_S) : undefined;
+  return { ...r, ...(twsTime ? { twsTime: formatClock(twsTime) } : {}), ...(round ? { roundTime: formatClock(round) } : {}) };
 }
 
 export interface SweepResult {
@@ -96,6 +126,9 @@ export interface TcpCheckInput {
   primary: TcpOutcome;
   swept: SweepResult[];
   env?: EnvironmentFacts;
+  product?: Product;
+  /** The configured port refused at first and opened during the checks. */
+  reopened?: { afterMs: number; outcome: TcpOutcome; twsTime?: string; roundTime?: string };
 }
 
 export function tcpCheck(inp: TcpCheckInput): Check {
@@ -103,6 +136,15 @@ export function tcpCheck(inp: TcpCheckInput): Check {
   const target = hostPort(host, port);
   const evidence: Evidence[] = [{ step: `connect ${target}`, detail: outcomeText(primary), ms: primary.ms }];
   for (const s of inp.swept) evidence.push({ step: `probe ${hostPort(s.host, s.port)}`, detail: outcomeText(s.outcome), ms: s.outcome.ms });
+  const re = inp.reopened;
+  if (re) {
+    evidence.push({ step: `poll ${target} every ${REOPEN_STEP_MS} ms`, detail: `${outcomeText(re.outcome)} after ${(re.afterMs / 1000).toFixed(2)} s${re.twsTime ? ` (TWS time ${re.twsTime})` : ''}`, ms: re.afterMs });
+    const who = inp.product ? PRODUCT_NAMES[inp.product] : 'TWS/IB Gateway';
+    const ctx = { port, ...(inp.product ? { product: inp.product } : {}) };
+    const restart = re.roundTime ? ` It opened at ${re.twsTime} on ${who}'s clock, just after ${re.roundTime}: if that is its auto-restart time, this was the daily restart ending.` : '';
+    const finding = `Port ${describePort(port)} refused connections and opened ${(re.afterMs / 1000).toFixed(1)} s into the checks: ${who} was still logging in (login or two-factor prompt pending).${restart}`;
+    return makeCheck('tcp', 'warn', finding, { evidence, cause: 'tcp.login-pending', fix: [fixFor('tcp.login-pending', ctx), ...(restart ? [fixFor('daily-restart', ctx)] : [])].join('\n') });
+  }
   if (primary.kind === 'connected') {
     return makeCheck('tcp', 'pass', `Connected to ${target} in ${primary.ms} ms (from ${hostPort(primary.localAddress, primary.localPort)}).`, { evidence });
   }
@@ -113,6 +155,25 @@ export function tcpCheck(inp: TcpCheckInput): Check {
       ? ` None of the standard ports (7497, 7496, 4002, 4001) answers on ${[...new Set(inp.swept.map((s) => s.host))].join(', ')}.`
       : '';
   const fix = tcpFix(inp, answering);
+  const v6 = answering.find((s) => s.host === '::1' && s.port === port);
+  if (primary.kind === 'refused' && v6 && host !== '::1' && isLoopback(host)) {
+    return makeCheck('tcp', 'fail', `Connection refused at ${target}: ${inp.product ? PRODUCT_NAMES[inp.product] : 'TWS'} listens on IPv6 loopback only, use ::1.${answerText}`, {
+      evidence,
+      cause: 'tcp.ipv6-only',
+      fix: fixFor('tcp.ipv6-only', { port, ...(inp.product ? { product: inp.product } : {}) }),
+    });
+  }
+  // TWS / IB Gateway runs on this machine but its standard port refuses: the login (or two-factor prompt) is not finished.
+  const running = inp.env?.twsProcesses?.find((p) => !inp.product || p.product === inp.product);
+  if (primary.kind === 'refused' && running && isLoopback(host) && !answering.length) {
+    const who = PRODUCT_NAMES[running.product];
+    evidence.push({ step: 'process list', detail: `${who} is running: ${running.line}`, ms: 0 });
+    return makeCheck('tcp', 'fail', `${who} is running on this machine, but port ${describePort(port)} refuses connections: its login (or two-factor prompt) is not finished, or its API port is another one.`, {
+      evidence,
+      cause: 'tcp.login-pending',
+      fix: [fixFor('tcp.login-pending', { port, product: running.product }), ...tcpFix(inp, answering).split('\n').filter((l) => l.startsWith('Check the Socket port'))].join('\n'),
+    });
+  }
   switch (primary.kind) {
     case 'refused':
       return makeCheck('tcp', 'fail', `Connection refused at ${target}: nothing listens there (TWS/IB Gateway not running, not logged in, or on another port).${answerText}`, { evidence, fix, cause: 'tcp.refused' });
@@ -143,7 +204,7 @@ function tcpFix(inp: TcpCheckInput, answering: SweepResult[]): string {
     lines.push(`Set IBKR_HOST=${anyStandard.host} and IBKR_PORT=${anyStandard.port} in .env (or ibkrAi.host / ibkrAi.port): ${describePort(anyStandard.port)} answers there.`);
   }
   if (inp.primary.kind === 'refused' || inp.primary.kind === 'error') {
-    if (!answering.length) lines.push('Start TWS or IB Gateway and log in: the API port opens only after login.');
+    if (!answering.length) lines.push(`Start ${inp.product ? PRODUCT_NAMES[inp.product] : 'TWS or IB Gateway'} and log in: the API port opens only after login (a login or two-factor prompt still open looks like this), and it is closed for a while at the daily auto-restart time.`);
     lines.push(`Check the Socket port: ${TWS_API_SETTINGS} > Socket port; ${GATEWAY_API_SETTINGS} > Socket port. Set IBKR_PORT (or ibkrAi.port) to it.`);
   } else if (inp.primary.kind === 'timeout') {
     lines.push(`Check IBKR_HOST=${host} is the machine running TWS, and allow inbound TCP ${port} for TWS/IB Gateway in its firewall (Windows: Windows Defender Firewall > Allow an app through firewall).`);

@@ -37,6 +37,8 @@ export interface Report {
   durationMs: number;
   /** What was checked (as resolved by the configuration check; undefined values were invalid). */
   target: { host?: string; port?: number; clientId?: number };
+  /** What answered, when the handshake did: product (and how it is known), server version and the release it implies. */
+  tws?: { product?: 'tws' | 'gateway'; productSource?: string; serverVersion?: number; release?: string };
 }
 
 export const CHECK_TITLES: Record<CheckId, string> = {

@@ -2,6 +2,7 @@
 import type { Faults } from './server/faults';
 import { emptyFaults } from './server/faults';
 import { DEFAULT_SERVER_VERSION } from './protocol/serverVersions';
+import { GATEWAY_API_ALWAYS_ON_FROM, PRODUCT_NAMES, releaseAtLeast, releaseMaxVersion, type Product, type SimRelease } from '../doctor/twsReleases';
 
 export interface SimOptions {
   /** TCP port; 0 picks a free one. */
@@ -9,6 +10,10 @@ export interface SimOptions {
   /** Address to bind (loopback by default: the simulator is a local tool). */
   host: string;
   serverVersion: number;
+  /** Which product it pretends to be: what settings exist (and so which faults can happen). */
+  product: Product;
+  /** Which release it pretends to be: the handshake answers that release's server version (overrides serverVersion). */
+  release?: SimRelease;
   seed: number;
   /** Simulated time runs this many times faster than wall time. */
   speed: number;
@@ -37,6 +42,7 @@ export function defaultSimOptions(over: Partial<SimOptions> = {}): SimOptions {
     port: 7497,
     host: '127.0.0.1',
     serverVersion: DEFAULT_SERVER_VERSION,
+    product: 'tws',
     seed: 42,
     speed: 1,
     account: live ? 'U1234567' : 'DU1234567',
@@ -48,4 +54,19 @@ export function defaultSimOptions(over: Partial<SimOptions> = {}): SimOptions {
     log: () => {},
     ...over,
   };
+}
+
+/** The server version the handshake offers: the release's, else the serverVersion option. */
+export function personalityServerVersion(o: Pick<SimOptions, 'serverVersion' | 'release'>): number {
+  return o.release ? releaseMaxVersion(o.release) : o.serverVersion;
+}
+
+/** A fault the personality cannot have (named with why), or undefined. */
+export function personalityConflict(o: Pick<SimOptions, 'product' | 'release' | 'faults'>): string | undefined {
+  const name = `${PRODUCT_NAMES[o.product]}${o.release ? ` ${o.release}` : ''}`;
+  if (o.faults.apiDisabled && o.product === 'gateway' && o.release && releaseAtLeast(o.release, GATEWAY_API_ALWAYS_ON_FROM)) {
+    return `--fault api-disabled cannot happen on ${name}: from ${GATEWAY_API_ALWAYS_ON_FROM} IB Gateway has no "Enable ActiveX and Socket Clients" setting (the API is always on); use accept-dialog:S for a silent handshake`;
+  }
+  if (o.faults.fixMode && o.product !== 'gateway') return `--fault fix-mode needs --product gateway: only IB Gateway logs in as FIX CTCI`;
+  return undefined;
 }

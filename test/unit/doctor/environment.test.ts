@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   analyzeEnvironment,
   environmentCheck,
+  findTwsProcesses,
   isRemote,
   loopbackVariants,
   parseIpRoute,
@@ -214,7 +215,7 @@ test('tcpCheck: 127.0.0.1 refused but ::1 answers (TWS on macOS listening on IPv
     ],
   });
   assert.equal(c.status, 'fail');
-  assert.equal(c.cause, 'tcp.refused');
+  assert.equal(c.cause, 'tcp.ipv6-only');
   assert.match(c.finding, /Answering instead: \[::1\]:7497 \(TWS paper\)/);
   assert.match(c.fix, /IBKR_HOST=::1/);
   assert.match(c.fix, /IPv6 only/);
@@ -235,4 +236,24 @@ test('tcpCheck: a timeout points at the firewall and the host', () => {
   assert.equal(c.cause, 'tcp.timeout');
   assert.match(c.finding, /firewall/);
   assert.match(c.fix, /Windows Defender Firewall/);
+});
+
+test('findTwsProcesses + tcpCheck: TWS / IB Gateway running here while its port refuses is a pending login, not "not running"', () => {
+  const lines = [
+    '/usr/bin/node /home/u/ibkr/src/extension/cli/main.ts sim --port 7497',
+    '/opt/ibgateway/jre/bin/java -cp /opt/ibgateway/jars/* ibgateway.GWClient',
+    '/Users/u/Applications/Trader Workstation/Trader Workstation.app/Contents/MacOS/JavaApplicationStub',
+  ];
+  assert.deepEqual(
+    findTwsProcesses(lines).map((p) => p.product),
+    ['gateway', 'tws'],
+  );
+  const f = analyzeEnvironment(inputs({ processes: [lines[1]!] }));
+  const c = tcpCheck({ host: '127.0.0.1', port: 4002, product: 'gateway', primary: refused, swept: [], env: f });
+  assert.equal(c.status, 'fail');
+  assert.equal(c.cause, 'tcp.login-pending');
+  assert.match(c.finding, /IB Gateway is running on this machine, but port 4002 \(IB Gateway paper\) refuses connections: its login \(or two-factor prompt\) is not finished/);
+  assert.match(c.fix, /approve the two-factor prompt/);
+  const none = tcpCheck({ host: '127.0.0.1', port: 4002, primary: refused, swept: [], env: analyzeEnvironment(inputs({ processes: [lines[0]!] })) });
+  assert.equal(none.cause, 'tcp.refused');
 });

@@ -82,11 +82,10 @@ test('handshakeProbe: something that is not TWS (an HTTP server) -> not-tws', as
   }
 });
 
-test('handshakeCheck: a version above the client range advises updating the library or an older TWS', () => {
-  const c = handshakeCheck({ host: '127.0.0.1', port: 7497, timeoutMs: 1500, outcome: { kind: 'answered', serverVersion: 200, connectionTime: '', ms: 1, localAddress: '127.0.0.1', localPort: 1 } });
-  assert.equal(c.status, 'fail');
-  assert.equal(c.cause, 'handshake.server-too-new');
-  assert.match(c.fix, /npm install @stoqey\/ib@latest/);
+test('handshakeCheck: the probe offers up to 226, so a version above the text range is the release\'s maximum (text clients still negotiate 193); too old fails', () => {
+  const c = handshakeCheck({ host: '127.0.0.1', port: 4002, product: 'gateway', timeoutMs: 1500, outcome: { kind: 'answered', serverVersion: 217, connectionTime: '', ms: 1, localAddress: '127.0.0.1', localPort: 1 } });
+  assert.equal(c.status, 'pass');
+  assert.match(c.finding, /Server version 217: release 10\.41 family .*protocol buffers available\); IB Gateway \(by port 4002\)\. @stoqey\/ib 1\.6\.10 speaks the text protocol and will use server version 193/);
   const old = handshakeCheck({ host: '127.0.0.1', port: 7497, timeoutMs: 1500, outcome: { kind: 'answered', serverVersion: 76, connectionTime: '', ms: 1, localAddress: '127.0.0.1', localPort: 1 } });
   assert.equal(old.cause, 'handshake.server-too-old');
   assert.match(old.fix, /Upgrade TWS or IB Gateway/);

@@ -3,15 +3,20 @@
 import type { Socket } from 'node:net';
 import { eventName, requestName, RequestId } from '../protocol/messageIds';
 import { encodeError } from '../protocol/sessionCodec';
-import { MIN_CLIENT_VERSION } from '../protocol/serverVersions';
+import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../protocol/serverVersions';
+import { MIN_SERVER_VER_PROTOBUF } from '../../doctor/twsReleases';
 import { encodeFrame, FieldReader, FrameReader, parseHandshake, ProtocolError } from '../protocol/wire';
 import type { RecordedOrder, Recorder } from './recorder';
 
 export type ConnectionPhase = 'handshake' | 'await-start-api' | 'ready' | 'closed';
 
 export interface ConnectionHost {
-  /** Server version this simulator speaks (the top of its range). */
+  /** Server version this simulator answers (the top of its range: the release's, or --server-version). */
   readonly serverVersion: number;
+  /** fix-mode fault: the port speaks FIX (IB Gateway logged in as FIX CTCI), not the API. */
+  readonly fixMode: boolean;
+  /** accept-dialog fault: how long this connection's handshake waits for the dialog (0: answer now). */
+  handshakeDelayMs(conn: ClientConnection): number;
   readonly recorder: Recorder | undefined;
   /** Is the API answering at all (fault api-disabled / half-open)? */
   answering(conn: ClientConnection): boolean;
@@ -31,6 +36,8 @@ export class ClientConnection {
   version = 0;
   clientId: number | null = null;
   private handshakeBuf: Buffer = Buffer.alloc(0);
+  /** accept-dialog: the parsed handshake waiting for the dialog to be accepted. */
+  private dialogTimer: NodeJS.Timeout | undefined;
   private readonly frames = new FrameReader();
   /** Sliding one-second window of request times, for the pacing fault. */
   readonly recentRequests: number[] = [];
@@ -54,6 +61,14 @@ export class ClientConnection {
 
   private onData(chunk: Buffer): void {
     if (!this.host.answering(this)) return;
+    if (this.host.fixMode) {
+      this.answerFix();
+      return;
+    }
+    if (this.dialogTimer) {
+      this.handshakeBuf = Buffer.concat([this.handshakeBuf, chunk]);
+      return;
+    }
     try {
       if (this.phase === 'handshake') {
         this.handshakeBuf = Buffer.concat([this.handshakeBuf, chunk]);
@@ -61,10 +76,17 @@ export class ClientConnection {
         if (parsed.kind === 'need-more') return;
         if (parsed.kind === 'error') throw new ProtocolError(parsed.message);
         const { minVersion, maxVersion } = parsed.handshake;
-        const rest = this.handshakeBuf.subarray(parsed.consumed);
-        this.handshakeBuf = Buffer.alloc(0);
-        this.negotiate(minVersion, maxVersion);
-        if (rest.length) this.onFrames(rest);
+        this.handshakeBuf = this.handshakeBuf.subarray(parsed.consumed);
+        const answer = () => {
+          this.dialogTimer = undefined;
+          const rest = this.handshakeBuf;
+          this.handshakeBuf = Buffer.alloc(0);
+          this.negotiate(minVersion, maxVersion);
+          if (rest.length && this.isOpen) this.onFrames(rest);
+        };
+        const delay = this.host.handshakeDelayMs(this);
+        if (delay > 0) this.dialogTimer = setTimeout(() => this.guard(answer), delay);
+        else answer();
         return;
       }
       this.onFrames(chunk);
@@ -74,7 +96,23 @@ export class ClientConnection {
     }
   }
 
-  /** TWS answers with min(its version, client max); a client whose range it cannot meet disconnects itself. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.host.log(`client ${this.remote}: ${err instanceof Error ? err.message : String(err)}; closing`);
+      this.close();
+    }
+  }
+
+  /**
+   * TWS answers with min(its version, client max); a client whose range it cannot meet
+   * disconnects itself. The simulator writes text layouts up to MAX_SIM_SERVER_VERSION:
+   * a text-only client (offering < 201, e.g. @stoqey/ib's 193) is answered at most that,
+   * which it accepts, so it works against every release; a client offering protocol
+   * buffers gets the release's true version (what a version probe needs) and, when the
+   * simulator cannot speak that version, the connection is closed after it.
+   */
   private negotiate(minVersion: number, maxVersion: number): void {
     const server = this.host.serverVersion;
     this.version = server < MIN_CLIENT_VERSION ? server : Math.min(server, maxVersion);
@@ -83,8 +121,31 @@ export class ClientConnection {
       this.close();
       return;
     }
+    if (this.version > MAX_SIM_SERVER_VERSION && maxVersion < MIN_SERVER_VER_PROTOBUF) this.version = Math.max(MAX_SIM_SERVER_VERSION, minVersion);
     this.phase = 'await-start-api';
     this.writeFields([String(this.version), this.host.connectionTime()], null, 'serverVersion');
+    if (this.version > MAX_SIM_SERVER_VERSION) {
+      this.host.log(`client ${this.remote} negotiated server version ${this.version}; the simulator speaks up to ${MAX_SIM_SERVER_VERSION} (text only): closing after the version`);
+      this.closeAfterFlush();
+    }
+  }
+
+  /** fix-mode: what a FIX engine says to bytes that are not a FIX Logon: a Logout (35=5), then it hangs up. */
+  private answerFix(): void {
+    if (!this.isOpen) return;
+    const body = `35=5\x0149=IBKRFIX\x0156=CLIENT\x0134=1\x0152=${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 21)}\x0158=First message is not a Logon (35=A)\x01`;
+    const head = `8=FIX.4.2\x019=${Buffer.byteLength(body, 'latin1')}\x01`;
+    const sum = [...Buffer.from(head + body, 'latin1')].reduce((a, b) => a + b, 0) % 256;
+    const msg = Buffer.from(`${head}${body}10=${String(sum).padStart(3, '0')}\x01`, 'latin1');
+    this.record('out', null, [msg.toString('latin1')], 'fix:logout');
+    this.socket.write(msg);
+    this.closeAfterFlush();
+  }
+
+  /** Closes after what was written is flushed (destroy would drop it). */
+  private closeAfterFlush(): void {
+    this.socket.end();
+    this.closed();
   }
 
   private onFrames(chunk: Buffer): void {
@@ -158,6 +219,8 @@ export class ClientConnection {
   }
 
   private closed(): void {
+    if (this.dialogTimer) clearTimeout(this.dialogTimer);
+    this.dialogTimer = undefined;
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     this.host.onClosed(this);

@@ -28,6 +28,16 @@ export interface Faults {
   malformedFrame?: { seconds: number };
   /** After S seconds, a frame header declaring more than the API's 16 MiB maximum, to every client. */
   oversizedFrame?: { seconds: number };
+  /** The port refuses connections (nothing listens) for S seconds after start, as while TWS waits for login / 2FA. */
+  loginPending?: { seconds: number };
+  /** Each new client address waits S seconds for its handshake answer, as while TWS's "accept incoming connection" dialog is open. */
+  acceptDialog?: { seconds: number };
+  /** IB Gateway logged in with "FIX CTCI" instead of "IB API": the port answers FIX, not the API. */
+  fixMode?: boolean;
+  /** Listen on ::1 only (macOS TWS may), whatever --host says. */
+  ipv6Only?: boolean;
+  /** Daily restart at HH:MM New York on the simulated clock: every socket dropped, the port down DOWN seconds. */
+  autoRestart?: { hour: number; minute: number; downSeconds: number };
 }
 
 export const FAULT_HELP: Record<string, string> = {
@@ -49,6 +59,11 @@ export const FAULT_HELP: Record<string, string> = {
   'garbage:S[,N]': 'after S seconds, N random bytes (default 64, seeded) written raw into every client socket',
   'malformed-frame:S': 'after S seconds, a well-framed but truncated orderStatus to every client',
   'oversized-frame:S': 'after S seconds, a frame header declaring more than the 16 MiB API maximum, to every client',
+  'login-pending:S': 'the port refuses connections for S seconds after start (login or 2FA still pending), then opens',
+  'accept-dialog:S': 'the handshake of each new client address is answered only after S seconds (accept-connection dialog)',
+  'fix-mode': 'IB Gateway logged in as FIX CTCI: the port answers a FIX logout, not the API',
+  'ipv6-only': 'listen on ::1 only (as macOS TWS may), whatever --host says',
+  'auto-restart:HH:MM[,DOWN]': 'at HH:MM New York on the simulated clock all sockets drop and the port is down DOWN seconds (default 2)',
 };
 
 export class FaultError extends Error {}
@@ -146,6 +161,27 @@ export function parseFaults(specs: readonly string[]): Faults {
       case 'oversized-frame':
         f.oversizedFrame = { seconds: num(arg, 'S (seconds)', 0.001) };
         break;
+      case 'login-pending':
+        f.loginPending = { seconds: num(arg, 'S (seconds)', 0.001) };
+        break;
+      case 'accept-dialog':
+        f.acceptDialog = { seconds: num(arg, 'S (seconds)', 0.001) };
+        break;
+      case 'fix-mode':
+        if (arg !== undefined) throw new FaultError(`--fault ${spec}: takes no argument`);
+        f.fixMode = true;
+        break;
+      case 'ipv6-only':
+        if (arg !== undefined) throw new FaultError(`--fault ${spec}: takes no argument`);
+        f.ipv6Only = true;
+        break;
+      case 'auto-restart': {
+        const [time, down] = (arg ?? '').split(',');
+        const m = /^(\d{1,2}):(\d{2})$/.exec(time ?? '');
+        if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new FaultError(`--fault ${spec}: HH:MM must be a New York time 00:00..23:59, e.g. auto-restart:23:45`);
+        f.autoRestart = { hour: Number(m[1]), minute: Number(m[2]), downSeconds: down === undefined ? 2 : num(down, 'DOWN (seconds)') };
+        break;
+      }
       default:
         throw new FaultError(`unknown fault "${name}"; valid faults: ${Object.keys(FAULT_HELP).join(', ')}`);
     }

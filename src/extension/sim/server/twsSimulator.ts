@@ -8,14 +8,15 @@ import { OrderEngine } from '../account/orderEngine';
 import { dayScoped, readSimState, SimStateError, writeSimState, type SimState } from '../account/simState';
 import { Instruments } from '../market/instruments';
 import { Market } from '../market/market';
-import { lastTradingDayAt, nyParts, twsConnectionTime } from '../market/marketTime';
+import { lastTradingDayAt, nyParts, nyTimeToMs, twsConnectionTime } from '../market/marketTime';
 import { parseOhlcCsv } from '../market/pricePath';
 import { SimClock } from '../market/simClock';
 import { RequestId, requestName } from '../protocol/messageIds';
 import { encodeManagedAccounts, encodeNextValidId } from '../protocol/sessionCodec';
 import { encodeFrame, MAX_FRAME_BYTES, ProtocolError, type FieldReader } from '../protocol/wire';
 import { Rng } from '../market/rng';
-import type { SimOptions } from '../simOptions';
+import { personalityConflict, personalityServerVersion, type SimOptions } from '../simOptions';
+import { FaultError } from './faults';
 import { ClientConnection, type ConnectionHost } from './clientConnection';
 import { Recorder } from './recorder';
 import { registerAllHandlers } from '../handlers/registry';
@@ -27,6 +28,12 @@ export type RequestHandler = (sim: TwsSimulator, conn: ClientConnection, r: Fiel
 const FARM_STATUS: Array<[number, string]> = [
   [2104, 'Market data farm connection is OK:usfarm'],
   [2106, 'HMDS data farm connection is OK:ushmds'],
+  [2158, 'Sec-def data farm connection is OK:secdefil'],
+];
+
+const FARM_BROKEN_STATUS: Array<[number, string]> = [
+  [2103, 'Market data farm connection is broken:usfarm'],
+  [2105, 'HMDS data farm connection is broken:ushmds'],
   [2158, 'Sec-def data farm connection is OK:secdefil'],
 ];
 
@@ -55,6 +62,10 @@ export class TwsSimulator implements ConnectionHost {
   private nextOrderIdFloor = 1;
   /** --state: a save is queued for the end of this turn of the event loop. */
   private saveQueued = false;
+  /** accept-dialog fault: when each client address's dialog is (or was) accepted, wall ms. */
+  private readonly acceptedAt = new Map<string, number>();
+  /** auto-restart fault: the next restart, simulated epoch ms. */
+  private nextRestartMs: number | undefined;
   port = 0;
 
   constructor(readonly options: SimOptions) {
@@ -73,6 +84,8 @@ export class TwsSimulator implements ConnectionHost {
     this.market = new Market({ instruments: this.instruments, clock: this.clock, seed: options.seed, replay });
     this.account = new Account(options.account, options.cash);
     const f = options.faults;
+    const conflict = personalityConflict(options);
+    if (conflict) throw new FaultError(conflict);
     this.engine = new OrderEngine({ market: this.market, account: this.account, partialFillChunks: f.partialFills, rejectReason: f.rejectOrders, readOnly: f.readOnly });
     if (saved) this.restoreState(saved);
     if (options.statePath) {
@@ -90,6 +103,10 @@ export class TwsSimulator implements ConnectionHost {
     // A state file that cannot be written fails the start, not the first fill.
     if (this.options.statePath) this.saveState();
     await this.listen(this.options.port);
+    const f = this.options.faults;
+    // login-pending: bound once to learn the port, then closed until "login" completes.
+    if (f.loginPending) this.listenerDown(f.loginPending.seconds, 'login pending');
+    if (f.autoRestart) this.nextRestartMs = nextNyTime(this.clock.now(), f.autoRestart.hour, f.autoRestart.minute);
     this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
     this.scheduleFaults();
     return this;
@@ -99,7 +116,7 @@ export class TwsSimulator implements ConnectionHost {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       this.server.once('error', onError);
-      this.server.listen(port, this.options.host, () => {
+      this.server.listen(port, this.options.faults.ipv6Only ? '::1' : this.options.host, () => {
         this.server.off('error', onError);
         const addr = this.server.address();
         this.port = typeof addr === 'object' && addr ? addr.port : port;
@@ -179,7 +196,31 @@ export class TwsSimulator implements ConnectionHost {
   }
 
   get serverVersion(): number {
-    return this.options.faults.oldServer ?? this.options.serverVersion;
+    return this.options.faults.oldServer ?? personalityServerVersion(this.options);
+  }
+
+  get fixMode(): boolean {
+    return this.options.faults.fixMode === true;
+  }
+
+  /**
+   * accept-dialog: the first connection from an address opens the dialog, which is
+   * accepted S seconds later; connections from that address meanwhile wait for the
+   * same click, later ones are answered at once (the simulator remembers the
+   * acceptance until it stops, so a client's reconnect is not asked again).
+   */
+  handshakeDelayMs(conn: ClientConnection): number {
+    const dialog = this.options.faults.acceptDialog;
+    if (!dialog) return 0;
+    const address = conn.socket.remoteAddress ?? '';
+    const now = Date.now();
+    let at = this.acceptedAt.get(address);
+    if (at === undefined) {
+      at = now + dialog.seconds * 1000;
+      this.acceptedAt.set(address, at);
+      this.log(`fault: accept-connection dialog for ${address}, accepted in ${dialog.seconds}s`);
+    }
+    return Math.max(0, at - now);
   }
 
   answering(conn: ClientConnection): boolean {
@@ -220,7 +261,9 @@ export class TwsSimulator implements ConnectionHost {
     this.log(`client ${clientId} connected from ${conn.remote} (server version ${conn.version})`);
     conn.send(encodeManagedAccounts(conn.version, [this.account.id]));
     conn.send(encodeNextValidId(conn.version, this.nextValidId()));
-    for (const [code, text] of FARM_STATUS) conn.sendError(-1, code, text);
+    // During a connectivity-loss outage a new session hears the farms broken, as from TWS.
+    const farms = this.connectivityLost ? FARM_BROKEN_STATUS : FARM_STATUS;
+    for (const [code, text] of farms) conn.sendError(-1, code, text);
   }
 
   /** The lowest order id no order has used yet. */
@@ -288,6 +331,12 @@ export class TwsSimulator implements ConnectionHost {
   }
 
   private tick(): void {
+    const restart = this.options.faults.autoRestart;
+    if (restart && this.nextRestartMs !== undefined && this.clock.now() >= this.nextRestartMs) {
+      this.log(`fault: daily auto-restart at ${pad2(restart.hour)}:${pad2(restart.minute)} New York (simulated clock)`);
+      this.nextRestartMs = nextNyTime(this.clock.now() + 60_000, restart.hour, restart.minute);
+      this.dropAll(restart.downSeconds);
+    }
     if (this.hung) return;
     this.engine.onTick();
     if (!this.connectivityLost) this.feeds.onTick();
@@ -297,14 +346,19 @@ export class TwsSimulator implements ConnectionHost {
   dropAll(downSeconds: number): void {
     this.log(`fault: dropping ${this.connections.size} connection(s)${downSeconds ? `, down for ${downSeconds}s` : ''}`);
     for (const c of [...this.connections]) c.close();
-    if (downSeconds > 0 && this.listening) {
-      this.listening = false;
-      this.server.close();
-      const t = setTimeout(() => {
-        if (!this.stopped) this.listen(this.port).catch((err: Error) => this.log(`could not listen again: ${err.message}`));
-      }, downSeconds * 1000);
-      this.timers.push(t);
-    }
+    if (downSeconds > 0) this.listenerDown(downSeconds, 'restarting');
+  }
+
+  /** Nothing listens (connections are refused) for `seconds`, then the same port opens again. */
+  private listenerDown(seconds: number, why: string): void {
+    if (!this.listening) return;
+    this.log(`port ${this.port} closed for ${seconds}s (${why})`);
+    this.listening = false;
+    this.server.close();
+    const t = setTimeout(() => {
+      if (!this.stopped) this.listen(this.port).catch((err: Error) => this.log(`could not listen again: ${err.message}`));
+    }, seconds * 1000);
+    this.timers.push(t);
   }
 
   private scheduleFaults(): void {
@@ -402,6 +456,18 @@ function requestIdOf(msgId: number, fields: readonly string[]): number {
   const raw = msgId >= RequestId.REQ_SOFT_DOLLAR_TIERS ? fields[0] : fields[1];
   const n = Number(raw);
   return raw !== undefined && raw !== '' && Number.isInteger(n) ? n : -1;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** The first New York wall time HH:MM at or after `afterMs` (epoch ms). */
+export function nextNyTime(afterMs: number, hour: number, minute: number): number {
+  for (let day = 0; day < 3; day++) {
+    const p = nyParts(afterMs + day * 86_400_000);
+    const at = nyTimeToMs(p.year, p.month, p.day, hour, minute);
+    if (at >= afterMs) return at;
+  }
+  throw new Error('unreachable');
 }
 
 /** Creates and starts a simulator. */
