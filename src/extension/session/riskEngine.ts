@@ -3,9 +3,12 @@
 // Time comes from an injected clock so tests and backtests control it.
 import { US_REGULAR_HOURS, formatMinute, isWithinSession, zonedTime } from '../common/marketHours';
 import type { SessionHours } from '../common/marketHours';
+import { ownershipProblem } from './bookRules';
 
 export type RiskRule =
   | 'connection'
+  | 'ownership'
+  | 'buyingPower'
   | 'symbolAllowlist'
   | 'tradingHours'
   | 'maxOrderQuantity'
@@ -33,6 +36,8 @@ export interface RiskLimits {
   readonly dailyLossLimit?: number;
   /** adverse move from average cost (0.1 = 10%) at which a position is closed and not re-entered that day */
   readonly stopLossFraction?: number;
+  /** the model may hold short positions; otherwise no order takes the book (or the account) below zero */
+  readonly allowShort?: boolean;
 }
 
 export interface PositionView {
@@ -44,7 +49,12 @@ export interface PositionView {
 export interface AccountView {
   readonly connection: ConnectionState;
   readonly equity: number;
+  /** the book's positions (its own shares, plus working and proposed orders), never what it does not own */
   readonly positions: ReadonlyMap<string, PositionView>;
+  /** shares TWS holds now per symbol (the whole account's, all owners); absent when unknown */
+  readonly held?: ReadonlyMap<string, number>;
+  /** what the account can still buy: TWS's BuyingPower less the book's working and proposed buys; absent when unknown */
+  readonly buyingPower?: number;
 }
 
 export interface OrderProposal {
@@ -119,6 +129,8 @@ export class RiskEngine {
     if (!Number.isFinite(order.quantity) || order.quantity === 0 || !Number.isInteger(order.quantity)) {
       return refuse('maxOrderQuantity', `order quantity ${order.quantity} is not a non-zero whole number of shares`);
     }
+    const notOurs = ownershipProblem(order.symbol, order.quantity, current, account.held?.get(order.symbol), l.allowShort ?? false);
+    if (notOurs) return refuse('ownership', notOurs);
     if (l.symbolAllowlist && !l.symbolAllowlist.includes(order.symbol)) {
       return refuse('symbolAllowlist', `${order.symbol} is not in the symbol allowlist (${l.symbolAllowlist.join(', ') || 'empty'})`);
     }
@@ -143,6 +155,12 @@ export class RiskEngine {
       const gross = grossNotionalAfter(order, account.positions);
       if (gross > l.maxGrossNotional) {
         return refuse('maxGrossNotional', `gross notional would be ${gross.toFixed(2)}, beyond the maximum of ${l.maxGrossNotional}`);
+      }
+    }
+    if (account.buyingPower !== undefined && !reducing) {
+      const cost = Math.abs(order.quantity * order.price);
+      if (cost > account.buyingPower) {
+        return refuse('buyingPower', `order worth ${cost.toFixed(2)} is more than the account can buy (TWS BuyingPower left: ${Math.max(0, account.buyingPower).toFixed(2)})`);
       }
     }
     if (l.maxOrdersPerMinute !== undefined) {

@@ -3,6 +3,7 @@
 // end, every step journaled and emitted as a typed event. No vscode: the CLI, the panel,
 // tests and benchmarks all run this class.
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import { BrokerClient } from '../broker/brokerClient';
 import type { LiveValue } from '../broker/account';
 import type { BarStream } from '../broker/bars';
@@ -21,7 +22,8 @@ import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
 import { formatOrderRef, newSessionId } from './orderRef';
 import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from './riskEngine';
-import { describeRisk, riskLimits, type SessionConfig } from './sessionConfig';
+import { describeLeverage, describeRisk, leverageProblem, riskLimits, type SessionConfig } from './sessionConfig';
+import { capToHeld, describeExternal, externalQuantity } from './bookRules';
 import { SESSION_EVENT_TYPES, type SessionEvent, type SessionEventMap, type SessionState } from './sessionEvents';
 import { SessionLedger, type StartPosition } from './sessionLedger';
 import { checkJournalDir, planJournal, resumeProblem, type JournalPlan } from './sessionResume';
@@ -260,6 +262,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.step = new PolicyStep(this.model);
     const s = this.model.manifest.sizing;
     this.sizing = { maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort };
+    // A manifest asking for more gross notional than the session may hold is refused before connecting.
+    const leverage = leverageProblem(join(this.model.dir, 'manifest.json'), s.maxPositionFraction, cfg.symbols.length, cfg);
+    if (leverage) throw new SessionStop('refused', leverage, EXIT_CODES.config);
 
     let plan: JournalPlan;
     try {
@@ -335,17 +340,28 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     const modelCash = this.model.manifest.execution?.initialCash ?? 100_000;
     this.capital = this.ledger.start?.capital ?? cfg.capital ?? Math.min(modelCash, netLiq !== undefined && netLiq > 0 ? netLiq : Infinity);
     this.capitalPerSymbol = this.capital / cfg.symbols.length;
-    this.risk = new RiskEngine(riskLimits(cfg.risk), () => this.marketNow);
+    // Gross notional (book + working + proposed) never beyond capital x leverage (1 unless allowed).
+    const limits = riskLimits(cfg.risk);
+    const leverageCap = cfg.maxLeverage !== undefined ? this.capital * cfg.maxLeverage : undefined;
+    const maxGrossNotional = leverageCap === undefined ? limits.maxGrossNotional : Math.min(limits.maxGrossNotional ?? Infinity, leverageCap);
+    this.risk = new RiskEngine({ ...limits, ...(maxGrossNotional !== undefined ? { maxGrossNotional } : {}), allowShort: this.sizing.allowShort }, () => this.marketNow);
 
     // Start or resume line.
     if (!plan.resume) {
-      const startPositions: Record<string, StartPosition> = {};
+      // The book starts from what the folder's earlier sessions left (capped to TWS right after,
+      // by verifyBook); TWS's other shares are external unless adopted on purpose.
+      const startPositions: Record<string, StartPosition> = { ...plan.carried };
       const conIds: Record<string, number> = {};
       for (const symbol of cfg.symbols) {
         const conId = this.contracts.get(symbol)!.conId!;
         conIds[symbol] = conId;
         const hist = this.clock.history(symbol);
-        startPositions[symbol] = { quantity: broker.position(conId)?.quantity ?? 0, price: hist[hist.length - 1]?.close ?? 0, conId };
+        const held = broker.position(conId)?.quantity ?? 0;
+        const carried = plan.carried?.[symbol]?.quantity ?? 0;
+        const adopted = cfg.adoptPositions ? held - capToHeld(carried, held) : 0;
+        const quantity = cfg.adoptPositions ? held : carried;
+        const price = plan.carried?.[symbol] && !cfg.adoptPositions ? plan.carried[symbol]!.price : (hist[hist.length - 1]?.close ?? 0);
+        startPositions[symbol] = { quantity, price, conId, held, ...(adopted !== 0 ? { adopted } : {}) };
       }
       this.write('session-start', {
         sessionId: plan.sessionId,
@@ -362,6 +378,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         model: { name: this.model.manifest.name, dir: this.model.dir, sha256: this.model.manifest.model.sha256, barSize: this.model.manifest.bars.barSize },
         risk: { ...cfg.risk },
         flattenOnStop: cfg.flattenOnStop,
+        adoptPositions: cfg.adoptPositions,
+        allowLeverage: cfg.allowLeverage,
+        ...(cfg.maxLeverage !== undefined ? { maxLeverage: cfg.maxLeverage } : {}),
         conIds,
         startPositions,
         ...(note ? { barSizeNote: note } : {}),
@@ -377,7 +396,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       }
       this.marketNow = now;
     }
-    this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol); risk: ${describeRisk(cfg.risk)}; journal ${this.journal.path}`);
+    this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol), ${describeLeverage(cfg)}; positions: ${cfg.adoptPositions ? 'held ones adopted into the book (--adopt-positions)' : "the book's own only (others left alone)"}; risk: ${describeRisk(cfg.risk)}; journal ${this.journal.path}`);
     if (cfg.risk.symbolAllowlist) {
       const outside = cfg.symbols.filter((s) => !cfg.risk.symbolAllowlist!.includes(s));
       if (outside.length) this.notice('warn', `${outside.join(', ')} not in the symbol allowlist: their orders will be refused`);
@@ -403,6 +422,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       this.recordReconciliation(plan.resume ? 'restart' : 'start', broker.lastReconciliation);
     } finally {
       this.reconciling = false;
+    }
+    for (const symbol of cfg.symbols) {
+      const external = externalQuantity(this.ledger.book(symbol).quantity, this.held(symbol) ?? 0);
+      if (external !== 0) this.notice('info', describeExternal(symbol, external));
     }
     this.accountPnl = broker.subscribePnl(account);
     this.cleanups.push(() => this.accountPnl?.close());
@@ -511,6 +534,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.write('cycle-start', { cycle: n, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, fresh: c.fresh, missing: c.missing, skipped: c.skipped });
     this.publish({ type: 'cycle-start', at: Date.now(), cycle: n, cycles: cfg.cycles, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, missing: c.missing, skipped: c.skipped });
 
+    // TWS is the truth: shares sold outside the session since the last cycle leave the book.
+    this.verifyBook('cycle');
     // Marks and the P&L at this cycle's close; the daily loss limit first.
     this.writePnl(n, c);
     const equity = this.capital + this.ledger.pnl().net;
@@ -606,7 +631,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       shadow: cfg.mode === 'shadow',
       ...(hold ? { hold } : {}),
     };
-    const exposure = book.quantity - book.startQuantity;
+    // The stop closes the book's own shares, never more than TWS holds.
+    const exposure = capToHeld(book.quantity, this.held(symbol) ?? book.quantity);
     if (stopBreach && exposure !== 0 && !hold) {
       return exitDecision({ ...common, kind: 'stop', orderQuantity: -exposure, orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'stop' }), why: `stop-loss: ${symbol} is past the ${(cfg.risk.stopLossFraction! * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}` });
     }
@@ -645,7 +671,52 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       const quantity = b.quantity + (this.orders?.workingQuantity(symbol) ?? 0) + (proposed?.get(symbol) ?? 0);
       positions.set(symbol, { quantity, avgCost: b.basis, marketPrice: b.mark ?? b.basis });
     }
-    return { connection: this.connectionView(), equity: this.capital + this.ledger.pnl().net, positions };
+    const held = new Map<string, number>();
+    for (const symbol of this.config.symbols) {
+      const h = this.held(symbol);
+      if (h !== undefined) held.set(symbol, h);
+    }
+    // What the account can still buy: TWS's BuyingPower less the buys the book has working or proposed.
+    const bp = this.broker?.account.value?.buyingPower;
+    let pendingBuys = 0;
+    for (const symbol of this.config.symbols) {
+      const b = this.ledger.book(symbol);
+      const pending = (this.orders?.workingQuantity(symbol) ?? 0) + (proposed?.get(symbol) ?? 0);
+      if (pending > 0) pendingBuys += pending * (b.mark ?? b.basis);
+    }
+    return {
+      connection: this.connectionView(),
+      equity: this.capital + this.ledger.pnl().net,
+      positions,
+      held,
+      ...(bp !== undefined && Number.isFinite(bp) ? { buyingPower: bp - pendingBuys } : {}),
+    };
+  }
+
+  /** Shares TWS holds now in `symbol` (all owners), or undefined when not known. */
+  private held(symbol: string): number | undefined {
+    const conId = this.contracts.get(symbol)?.conId ?? this.ledger.start?.startPositions?.[symbol]?.conId;
+    if (conId === undefined || !this.broker) return undefined;
+    return this.broker.position(conId)?.quantity ?? 0;
+  }
+
+  /**
+   * TWS is the truth: where TWS holds less than the book believes (shares sold by hand or by
+   * another program), the book shrinks to what TWS holds, with a notice and a journal line.
+   * It never trades to restore its belief. Symbols with orders in flight wait for the next check.
+   */
+  private verifyBook(trigger: string): void {
+    if (!this.broker || this.connectionView() === 'disconnected' || this.connectionView() === 'connecting') return;
+    for (const b of [...this.ledger.books.values()]) {
+      if (b.quantity === 0 || this.orders?.hasWorking(b.symbol)) continue;
+      const held = this.held(b.symbol);
+      if (held === undefined) continue;
+      const to = capToHeld(b.quantity, held);
+      if (to === b.quantity) continue;
+      const reason = `TWS holds ${held} ${b.symbol} but the book believed ${b.quantity}: the book shrinks to ${to} (shares left the account outside this session); nothing is traded to restore it`;
+      this.write('book-capped', { symbol: b.symbol, from: b.quantity, to, held, trigger, reason });
+      this.notice('warn', `${trigger}: ${reason}`);
+    }
   }
 
   private connectionView(): ConnectionState {
@@ -711,7 +782,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       const report = await engageKillSwitch(
         {
           orders: this.orders,
-          positions: () => this.config.symbols.map((symbol) => ({ symbol, quantity: this.ledger.book(symbol).quantity, startQuantity: this.ledger.book(symbol).startQuantity })),
+          positions: () => this.config.symbols.map((symbol) => ({ symbol, quantity: this.ledger.book(symbol).quantity, ...(this.held(symbol) !== undefined ? { held: this.held(symbol)! } : {}) })),
           flattenOrder: (symbol, qty) => this.flattenOrder(symbol, qty),
           settleMs: this.options.endSettleMs ?? 5000,
         },
@@ -742,7 +813,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'flatten' }),
       kind: 'flatten',
       orderQuantity: qty,
-      why: `flatten ${symbol}: back to the ${this.ledger.book(symbol).startQuantity} shares held at the start`,
+      why: `flatten ${symbol}: close the book's ${this.ledger.book(symbol).quantity} shares (shares held outside the book stay)`,
       adjust: flattenVerdict,
     });
     this.write('decision', { ...record });
@@ -874,9 +945,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       const tws = conId !== undefined ? (this.broker?.position(conId)?.quantity ?? 0) : 0;
       positions[symbol] = { session: this.ledger.book(symbol).quantity, tws };
     }
-    const differs = Object.entries(positions).filter(([, p]) => p.session !== p.tws);
+    const differs = Object.entries(positions).filter(([, p]) => capToHeld(p.session, p.tws) !== p.session);
     this.write('reconcile', {
       trigger,
+      imported: adopted.imported,
       found: adopted.found,
       notAtTws: adopted.notAtTws,
       newFills: adopted.newFills,
@@ -885,7 +957,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     });
     if (adopted.notAtTws.length) this.notice('warn', `reconciliation: ${adopted.notAtTws.length} journaled order(s) unknown to TWS, closed and not resent: ${adopted.notAtTws.join(', ')}`);
     if (adopted.newFills.length) this.notice('info', `reconciliation: ${adopted.newFills.length} fill(s) found at TWS and journaled`);
-    if (differs.length) this.notice('warn', `reconciliation: positions differ from the session's (session vs TWS): ${differs.map(([s, p]) => `${s} ${p.session} vs ${p.tws}`).join(', ')}`);
+    if (adopted.imported.length) this.notice('warn', `reconciliation: ${adopted.imported.length} order(s) of this session known to TWS but missing from the journal (restored from an older copy?) journaled as found, never resent: ${adopted.imported.join(', ')}`);
+    if (differs.length) this.notice('warn', `reconciliation: TWS holds less than the book (book vs TWS): ${differs.map(([s, p]) => `${s} ${p.session} vs ${p.tws}`).join(', ')}`);
+    this.verifyBook(`reconciliation (${trigger})`);
   }
 
   private onAsyncError(err: unknown): void {
