@@ -36,7 +36,8 @@ export interface RiskLimits {
   readonly dailyLossLimit?: number;
   /** adverse move from average cost (0.1 = 10%) at which a position is closed and not re-entered that day */
   readonly stopLossFraction?: number;
-  /** the model may hold short positions; otherwise no order takes the book (or the account) below zero */
+  /** false: a long-only book; no order takes the book (or the account) below zero. The live session
+   *  always sets it from the model's sizing; undefined leaves the rule off (backtests keep their own book). */
   readonly allowShort?: boolean;
 }
 
@@ -129,7 +130,7 @@ export class RiskEngine {
     if (!Number.isFinite(order.quantity) || order.quantity === 0 || !Number.isInteger(order.quantity)) {
       return refuse('maxOrderQuantity', `order quantity ${order.quantity} is not a non-zero whole number of shares`);
     }
-    const notOurs = ownershipProblem(order.symbol, order.quantity, current, account.held?.get(order.symbol), l.allowShort ?? false);
+    const notOurs = l.allowShort === false ? ownershipProblem(order.symbol, order.quantity, current, account.held?.get(order.symbol), false) : undefined;
     if (notOurs) return refuse('ownership', notOurs);
     if (l.symbolAllowlist && !l.symbolAllowlist.includes(order.symbol)) {
       return refuse('symbolAllowlist', `${order.symbol} is not in the symbol allowlist (${l.symbolAllowlist.join(', ') || 'empty'})`);

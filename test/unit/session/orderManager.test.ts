@@ -186,7 +186,7 @@ describe('order manager', () => {
     broker.known.set(11, tracked(11, 'ibkrai:s1:1:SPY'));
     broker.fills = [fill(12, 'ibkrai:s1:2:SPY', 'e12', 10, 50, 1), fill(99, 'ibkrai:other:1:SPY', 'e99', 1, 1)];
     const report = manager.adopt();
-    assert.deepEqual(report, { found: ['ibkrai:s1:1:SPY', 'ibkrai:s1:2:SPY'], notAtTws: ['ibkrai:s1:3:SPY'], newFills: ['e12'] });
+    assert.deepEqual(report, { found: ['ibkrai:s1:1:SPY', 'ibkrai:s1:2:SPY'], notAtTws: ['ibkrai:s1:3:SPY'], newFills: ['e12'], imported: [] });
     assert.equal(ledger.intents.get('ibkrai:s1:1:SPY')!.state, 'submitted');
     assert.deepEqual([ledger.intents.get('ibkrai:s1:2:SPY')!.state, ledger.intents.get('ibkrai:s1:2:SPY')!.filled], ['filled', 10]);
     assert.equal(ledger.intents.get('ibkrai:s1:3:SPY')!.state, 'not-at-tws');
@@ -195,7 +195,7 @@ describe('order manager', () => {
     assert.equal(broker.sent.length, 0, 'nothing is resent');
     assert.equal(journal.filter((l) => l.type === 'fill').length, 1, 'another session\'s execution is not ours');
     // A second reconciliation changes nothing.
-    assert.deepEqual(manager.adopt(), { found: ['ibkrai:s1:1:SPY'], notAtTws: [], newFills: [] });
+    assert.deepEqual(manager.adopt(), { found: ['ibkrai:s1:1:SPY'], notAtTws: [], newFills: [], imported: [] });
   });
 
   it('cancelAll cancels each working order once and journals the request', async () => {
