@@ -28,6 +28,8 @@ export interface Faults {
   malformedFrame?: { seconds: number };
   /** After S seconds, a frame header declaring more than the API's 16 MiB maximum, to every client. */
   oversizedFrame?: { seconds: number };
+  /** The next N orders answered 103 Duplicate order id, as when another API client already used the id. */
+  duplicateOrderId?: { remaining: number };
 }
 
 export const FAULT_HELP: Record<string, string> = {
@@ -49,6 +51,7 @@ export const FAULT_HELP: Record<string, string> = {
   'garbage:S[,N]': 'after S seconds, N random bytes (default 64, seeded) written raw into every client socket',
   'malformed-frame:S': 'after S seconds, a well-framed but truncated orderStatus to every client',
   'oversized-frame:S': 'after S seconds, a frame header declaring more than the 16 MiB API maximum, to every client',
+  'duplicate-order-id[:N]': 'the first N orders (default 1) answered 103 Duplicate order id, as when another client already used the id (nextValidId moves past it)',
 };
 
 export class FaultError extends Error {}
@@ -145,6 +148,9 @@ export function parseFaults(specs: readonly string[]): Faults {
         break;
       case 'oversized-frame':
         f.oversizedFrame = { seconds: num(arg, 'S (seconds)', 0.001) };
+        break;
+      case 'duplicate-order-id':
+        f.duplicateOrderId = { remaining: arg === undefined ? 1 : Math.floor(num(arg, 'N', 1)) };
         break;
       default:
         throw new FaultError(`unknown fault "${name}"; valid faults: ${Object.keys(FAULT_HELP).join(', ')}`);
