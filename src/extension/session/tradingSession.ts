@@ -160,6 +160,14 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private readonly lastDecisions = new Map<string, DecisionRecord>();
   private runPromise: Promise<SessionResult> | undefined;
   private finalSummary: SessionSummary | undefined;
+  /**
+   * Event order of TWS's position reports and the book's fills (one counter): a position TWS
+   * reported before the book's last fill in that symbol is stale (TWS sends positions on their
+   * own stream, and keeps them back during an 1100), so it caps nothing until TWS reports again.
+   */
+  private eventSeq = 0;
+  private readonly positionSeq = new Map<number, number>();
+  private readonly fillSeq = new Map<string, number>();
   /** TWS's own daily P&L of the account, journaled beside the session's (for comparison only). */
   private accountPnl: LiveValue<AccountPnl> | undefined;
 
@@ -411,11 +419,19 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       write: (type, data) => void this.write(type, data),
       writeDurable: (type, data) => this.writeDurable(type, data),
       onOrder: (order) => this.publish({ type: 'order', at: Date.now(), order }),
-      onFill: (fill) => this.publish({ type: 'fill', at: Date.now(), fill }),
+      onFill: (fill) => {
+        this.fillSeq.set(fill.symbol, ++this.eventSeq);
+        this.publish({ type: 'fill', at: Date.now(), fill });
+      },
       onError: (err) => this.onAsyncError(err),
     });
     this.orders.start();
     this.cleanups.push(() => this.orders?.stop());
+    this.cleanups.push(
+      broker.positions.subscribe((now, before) => {
+        for (const [key, p] of now) if (before.get(key) !== p && p.contract.conId !== undefined) this.positionSeq.set(p.contract.conId, ++this.eventSeq);
+      }),
+    );
     this.setState('reconciling');
     this.reconciling = true;
     try {
@@ -695,9 +711,13 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
 
   /** Shares TWS holds now in `symbol` (all owners), or undefined when not known. */
   private held(symbol: string): number | undefined {
-    const conId = this.contracts.get(symbol)?.conId ?? this.ledger.start?.startPositions?.[symbol]?.conId;
+    const conId = this.conIdOf(symbol);
     if (conId === undefined || !this.broker) return undefined;
     return this.broker.position(conId)?.quantity ?? 0;
+  }
+
+  private conIdOf(symbol: string): number | undefined {
+    return this.contracts.get(symbol)?.conId ?? this.ledger.start?.startPositions?.[symbol]?.conId;
   }
 
   /**
@@ -705,12 +725,15 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
    * another program), the book shrinks to what TWS holds, with a notice and a journal line.
    * It never trades to restore its belief. Symbols with orders in flight wait for the next check.
    */
-  private verifyBook(trigger: string): void {
+  private verifyBook(trigger: string, snapshot = false): void {
     if (!this.broker || this.connectionView() === 'disconnected' || this.connectionView() === 'connecting') return;
     for (const b of [...this.ledger.books.values()]) {
       if (b.quantity === 0 || this.orders?.hasWorking(b.symbol)) continue;
       const held = this.held(b.symbol);
       if (held === undefined) continue;
+      // Outside a reconciliation's snapshot, a position reported before the book's last fill is stale.
+      const conId = this.conIdOf(b.symbol);
+      if (!snapshot && (conId === undefined || (this.positionSeq.get(conId) ?? 0) < (this.fillSeq.get(b.symbol) ?? 0))) continue;
       const to = capToHeld(b.quantity, held);
       if (to === b.quantity) continue;
       const reason = `TWS holds ${held} ${b.symbol} but the book believed ${b.quantity}: the book shrinks to ${to} (shares left the account outside this session); nothing is traded to restore it`;
@@ -959,7 +982,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     if (adopted.newFills.length) this.notice('info', `reconciliation: ${adopted.newFills.length} fill(s) found at TWS and journaled`);
     if (adopted.imported.length) this.notice('warn', `reconciliation: ${adopted.imported.length} order(s) of this session known to TWS but missing from the journal (restored from an older copy?) journaled as found, never resent: ${adopted.imported.join(', ')}`);
     if (differs.length) this.notice('warn', `reconciliation: TWS holds less than the book (book vs TWS): ${differs.map(([s, p]) => `${s} ${p.session} vs ${p.tws}`).join(', ')}`);
-    this.verifyBook(`reconciliation (${trigger})`);
+    // The reconciliation's positions and executions are one fresh snapshot from TWS.
+    this.verifyBook(`reconciliation (${trigger})`, true);
   }
 
   private onAsyncError(err: unknown): void {
