@@ -322,3 +322,23 @@ test('103 Duplicate order id (another client used the id): the same intent goes 
   assert.equal((end.summary.perSymbol as Array<{ position: number }>)[0]!.position, sent[1]!.totalQuantity);
   figures.fault('duplicate-order-id (103) recovered', { orders: 1, fills: linesOf(r.journal, 'fill').length });
 });
+
+test('--adopt-positions takes what TWS holds into the book on purpose: said in the start line, journaled, then traded as the book\'s', async () => {
+  const fx = await startSim({ speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices() });
+  try {
+    const other = await otherProgram(fx, 93);
+    await trade(other, 'NVDA', 'BUY', 40);
+    await other.dispose();
+    const r = await runSession({ fx, model: 'always-sell', config: { symbols: 'NVDA', cycles: '2', capital: '10000', clientId: '711', adoptPositions: true } });
+    assert.equal(r.result.status, 'finished', r.result.reason);
+    assert.match(notices(r.events).find((n) => n.message.startsWith('session '))!.message, /positions: held ones adopted into the book \(--adopt-positions\)/);
+    const start = linesOf(r.journal, 'session-start')[0]!;
+    assert.deepEqual([start.adoptPositions, start.startPositions.NVDA.quantity, start.startPositions.NVDA.adopted], [true, 40, 40]);
+    assert.deepEqual(sessionOrders(fx).map((o) => [o.action, o.totalQuantity]), [['SELL', 40]], 'adopted, so the model may sell them');
+    assert.deepEqual(simPositions(fx), {});
+    onceEach(fx, r.journal);
+    figures.safe('adopt-positions-only-on-purpose');
+  } finally {
+    await fx.stop();
+  }
+});
