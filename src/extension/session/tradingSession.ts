@@ -228,7 +228,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
 
   /**
    * The kill switch: no new orders, every working order of the session cancelled, the
-   * session stopped; with `flatten` its positions are closed (back to the start positions).
+   * session stopped; with `flatten` the book's own shares are closed (never more than TWS holds; shares outside the book stay).
    */
   kill(opts: { reason?: string; flatten?: boolean } = {}): Promise<KillReport | undefined> {
     const reason = opts.reason ?? 'kill switch';
