@@ -440,7 +440,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       this.reconciling = false;
     }
     for (const symbol of cfg.symbols) {
-      const external = externalQuantity(this.ledger.book(symbol).quantity, this.held(symbol) ?? 0);
+      const external = externalQuantity(this.ledger.book(symbol).quantity, this.held(symbol, true) ?? 0);
       if (external !== 0) this.notice('info', describeExternal(symbol, external));
     }
     this.accountPnl = broker.subscribePnl(account);
@@ -709,10 +709,15 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     };
   }
 
-  /** Shares TWS holds now in `symbol` (all owners), or undefined when not known. */
-  private held(symbol: string): number | undefined {
+  /**
+   * Shares TWS holds now in `symbol` (all owners), or undefined when not known. Unless `raw`,
+   * a position TWS reported before the book's last fill is stale (positions come on their own
+   * stream, after the executions, and are held back during an 1100): undefined until TWS reports again.
+   */
+  private held(symbol: string, raw = false): number | undefined {
     const conId = this.conIdOf(symbol);
     if (conId === undefined || !this.broker) return undefined;
+    if (!raw && (this.positionSeq.get(conId) ?? 0) < (this.fillSeq.get(symbol) ?? 0)) return undefined;
     return this.broker.position(conId)?.quantity ?? 0;
   }
 
@@ -729,11 +734,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     if (!this.broker || this.connectionView() === 'disconnected' || this.connectionView() === 'connecting') return;
     for (const b of [...this.ledger.books.values()]) {
       if (b.quantity === 0 || this.orders?.hasWorking(b.symbol)) continue;
-      const held = this.held(b.symbol);
+      // A reconciliation's positions and executions are one snapshot; otherwise a stale position waits.
+      const held = this.held(b.symbol, snapshot);
       if (held === undefined) continue;
-      // Outside a reconciliation's snapshot, a position reported before the book's last fill is stale.
-      const conId = this.conIdOf(b.symbol);
-      if (!snapshot && (conId === undefined || (this.positionSeq.get(conId) ?? 0) < (this.fillSeq.get(b.symbol) ?? 0))) continue;
       const to = capToHeld(b.quantity, held);
       if (to === b.quantity) continue;
       const reason = `TWS holds ${held} ${b.symbol} but the book believed ${b.quantity}: the book shrinks to ${to} (shares left the account outside this session); nothing is traded to restore it`;
