@@ -10,6 +10,12 @@
 //     decision starts from the position that resulted;
 //   - statuses, fills and commissions are journaled as they arrive, so partial fills,
 //     rejects and cancels feed the next decision.
+//   - orders of the session that TWS knows but the journal lacks (a journal folder restored
+//     from an older copy) are journaled as found and never sent; an orderRef TWS already has
+//     is refused at placing;
+//   - 103 (Duplicate order id: another client used the id) means TWS never took the order:
+//     the same intent goes once more under a fresh id from reqIds, the new id journaled
+//     (`order-reassigned`) before it is sent.
 import type { PlaceOptions } from '../broker/orders';
 import type { Stream } from '../broker/observable';
 import type { BrokerContract, Fill, OrderRequest, TrackedOrder } from '../broker/types';
