@@ -250,6 +250,7 @@ test('a journal folder restored from an older copy: orders TWS already executed 
     assert.deepEqual(all.filter((ref, i) => all.indexOf(ref) !== i), [], 'no orderRef reached TWS twice');
     const resent = all.slice(before.length);
     assert.deepEqual(resent.map((ref) => parseOrderRef(ref)!.cycle), [7, 8], 'the resumed session numbered its orders past what TWS had');
+    assert.ok(resent.every((ref) => /^[0-9a-f]{4}$/.test(parseOrderRef(ref)!.run ?? '')), 'and tagged them with its run: no ref an older copy formed');
     const found = linesOf(second.journal, 'intent').filter((l) => typeof l.found === 'string').map((l) => l.orderRef);
     assert.deepEqual(found.sort(), before.filter((ref) => parseOrderRef(ref)!.cycle >= 3).sort(), 'cycles 3-6, missing from the backup, journaled as found at TWS');
     assert.ok(notices(second.events).some((n) => /4 order\(s\) of this session known to TWS but missing from the journal/.test(n.message)));

@@ -20,7 +20,7 @@ import { Journal, JournalError, type JournalLine } from './journal';
 import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch';
 import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
-import { formatOrderRef, newSessionId } from './orderRef';
+import { formatOrderRef, newRunTag, newSessionId } from './orderRef';
 import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from './riskEngine';
 import { describeLeverage, describeRisk, leverageProblem, riskLimits, type SessionConfig } from './sessionConfig';
 import { capToHeld, describeExternal, externalQuantity } from './bookRules';
@@ -166,6 +166,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
    * own stream, and keeps them back during an 1100), so it caps nothing until TWS reports again.
    */
   private eventSeq = 0;
+  /** A resumed process's run tag in its orderRefs (see orderRef.ts): never a ref an older journal copy formed. */
+  private runTag: string | undefined;
   private readonly positionSeq = new Map<number, number>();
   private readonly fillSeq = new Map<string, number>();
   /** TWS's own daily P&L of the account, journaled beside the session's (for comparison only). */
@@ -318,6 +320,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
     this.journalPathValue = this.journal.path;
     this.ledger = plan.resume ? plan.ledger : new SessionLedger();
+    if (plan.resume) this.runTag = newRunTag();
     if (plan.resume) this.notice('info', `resuming session ${plan.sessionId} from ${this.journal.path} after cycle ${this.ledger.lastCycle}`);
 
     // Contracts and bars.
@@ -394,7 +397,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         ...(note ? { barSizeNote: note } : {}),
       });
     } else {
-      this.write('session-resume', { sessionId: plan.sessionId, afterCycle: this.ledger.lastCycle, clientId: broker.clientId, account, cycles: cfg.cycles });
+      this.write('session-resume', { sessionId: plan.sessionId, afterCycle: this.ledger.lastCycle, clientId: broker.clientId, account, cycles: cfg.cycles, run: this.runTag });
       // The daily loss counts from the session's capital; stop-outs of the day stay.
       this.risk.observeEquity(this.capital);
       const now = this.marketNow;
@@ -650,7 +653,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     // The stop closes the book's own shares, never more than TWS holds.
     const exposure = capToHeld(book.quantity, this.held(symbol) ?? book.quantity);
     if (stopBreach && exposure !== 0 && !hold) {
-      return exitDecision({ ...common, kind: 'stop', orderQuantity: -exposure, orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'stop' }), why: `stop-loss: ${symbol} is past the ${(cfg.risk.stopLossFraction! * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}` });
+      return exitDecision({ ...common, kind: 'stop', orderQuantity: -exposure, orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, ...(this.runTag ? { run: this.runTag } : {}), cycle: n, symbol, kind: 'stop' }), why: `stop-loss: ${symbol} is past the ${(cfg.risk.stopLossFraction! * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}` });
     }
     try {
       return await decide({
@@ -661,7 +664,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         sizing: this.sizing!,
         model,
         step: this.step!,
-        orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'policy' }),
+        orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, ...(this.runTag ? { run: this.runTag } : {}), cycle: n, symbol, kind: 'policy' }),
       });
     } catch (err) {
       if (!(err instanceof PolicyRuntimeError)) throw err;
@@ -836,7 +839,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       risk: this.risk!,
       account: this.accountView(),
       shadow: this.config.mode === 'shadow',
-      orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'flatten' }),
+      orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, ...(this.runTag ? { run: this.runTag } : {}), cycle: n, symbol, kind: 'flatten' }),
       kind: 'flatten',
       orderQuantity: qty,
       why: `flatten ${symbol}: close the book's ${this.ledger.book(symbol).quantity} shares (shares held outside the book stay)`,
