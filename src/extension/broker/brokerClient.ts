@@ -251,6 +251,31 @@ export class BrokerClient {
     return this.orderService.get(orderId);
   }
 
+  /**
+   * reqIds: TWS's next valid order id, and the client's id sequence moved past it. After error
+   * 103 (Duplicate order id: another program used the id) the next order gets a fresh id.
+   * TWS API docs, "Next Valid Identifier": ids must increase; reqIds asks for the next one.
+   */
+  refreshOrderIds(timeoutMs = this.config.timeouts.syncStepMs): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new BrokerError({ code: ClientCode.Timeout, message: `reqIds: no nextValidId within ${timeoutMs} ms` }));
+      }, timeoutMs);
+      // the gateway's own listener (registered first) has already seeded the sequence when this runs
+      const off = this.gw.hub.on('nextValidId', (id) => {
+        clearTimeout(timer);
+        off();
+        resolve(id);
+      });
+      this.gw.send('reqIds', (api) => api.reqIds(), { priority: true }).catch((err: unknown) => {
+        clearTimeout(timer);
+        off();
+        reject(err instanceof BrokerError ? err : new BrokerError({ code: ClientCode.NotReady, message: `reqIds: ${String(err)}` }));
+      });
+    });
+  }
+
   orders(): TrackedOrder[] {
     return this.orderService.all();
   }

@@ -37,6 +37,9 @@ const SPEC = {
   'allow-symbols': { type: 'string' },
   'any-hours': { type: 'boolean' },
   'flatten-on-stop': { type: 'boolean' },
+  'adopt-positions': { type: 'boolean' },
+  'allow-leverage': { type: 'boolean' },
+  'max-leverage': { type: 'string' },
   'allow-live': { type: 'boolean' },
   'confirm-live': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
@@ -72,7 +75,11 @@ journaled. Cycles follow the market clock (completed bars from TWS).
   --stop-loss-pct P        risk: close a position P% against its average price
   --allow-symbols A,B      risk: only these symbols may be traded
   --any-hours              risk: do not restrict orders to regular hours (09:30-16:00 New York)
-  --flatten-on-stop        close the session's positions when the loss limit or Ctrl-C stops it
+  --flatten-on-stop        close the book's positions when the loss limit or Ctrl-C stops it
+  --adopt-positions        take what TWS holds in the symbols into the book (default: positions the
+                           book did not open are left alone: never sold, shorted or flattened)
+  --allow-leverage         let gross notional exceed the capital (never beyond TWS's BuyingPower)
+  --max-leverage X         with --allow-leverage: gross notional at most X times the capital
   --allow-live             allow --mode live (or IBKR_ALLOW_LIVE=true)
   --confirm-live ACCOUNT   confirm live trading of ACCOUNT without the prompt (scripted use)
   -v, --verbose            print every decision, order and fill
@@ -109,6 +116,9 @@ export function configInput(o: Record<string, string | boolean | undefined>): Se
     allowSymbols: o['allow-symbols'],
     anyHours: o['any-hours'],
     flattenOnStop: o['flatten-on-stop'],
+    adoptPositions: o['adopt-positions'],
+    allowLeverage: o['allow-leverage'],
+    maxLeverage: o['max-leverage'],
     allowLive: o['allow-live'],
     confirmLive: o['confirm-live'],
   };

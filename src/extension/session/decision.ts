@@ -58,7 +58,7 @@ export interface DecisionRecord {
   /** the normalised observation the model saw */
   readonly observation?: readonly number[];
   readonly output?: ModelOutput;
-  /** shares held before the decision */
+  /** the book's shares before the decision */
   readonly position: number;
   readonly targetQuantity?: number;
   /** signed shares wanted (0: none) */
@@ -78,7 +78,7 @@ export interface DecisionInput {
   readonly bars: readonly Bar[];
   /** this cycle brought a new bar for the symbol */
   readonly fresh: boolean;
-  /** shares held (start position plus fills) */
+  /** the book's shares (its own fills and carried book, capped to what TWS holds): never shares held outside the book */
   readonly position: number;
   readonly avgCost: number;
   /** money the symbol is sized with */

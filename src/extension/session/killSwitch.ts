@@ -1,7 +1,8 @@
 // The kill switch: no new orders, every working order of the session cancelled, and
-// optionally the session's positions flattened (back to what the account held when the
-// session started). Used by the user (CLI Ctrl-C, the panel's button) and by the daily
-// loss limit.
+// optionally the book's positions flattened: only the shares the book owns (its own fills,
+// or adopted on purpose), never more than TWS holds; positions held outside the book are
+// left alone. Used by the user (CLI Ctrl-C, the panel's button) and by the daily loss limit.
+import { capToHeld } from './bookRules';
 import type { DecisionVerdict } from './decision';
 import type { OrderManager, PlaceResult } from './orderManager';
 import type { RiskRule, RiskVerdict } from './riskEngine';
@@ -13,10 +14,10 @@ export interface KillOptions {
 
 export interface FlattenTarget {
   readonly symbol: string;
-  /** shares held now */
+  /** the book's shares now: flattening closes these */
   readonly quantity: number;
-  /** shares held when the session started: flattening goes back to this */
-  readonly startQuantity: number;
+  /** shares TWS holds now (all owners); undefined when unknown */
+  readonly held?: number;
 }
 
 export interface KillReport {
@@ -54,7 +55,8 @@ export async function engageKillSwitch(deps: KillSwitchDeps, opts: KillOptions):
   const notFlattened: Array<{ symbol: string; reason: string }> = [];
   if (opts.flatten) {
     for (const p of deps.positions()) {
-      const qty = p.startQuantity - p.quantity;
+      // The book's shares, and no more than TWS holds: what is held outside the book stays.
+      const qty = -capToHeld(p.quantity, p.held ?? p.quantity);
       if (qty === 0) continue;
       const r = await deps.flattenOrder(p.symbol, qty);
       if ('refused' in r) notFlattened.push({ symbol: p.symbol, reason: r.refused });

@@ -10,12 +10,18 @@
 //     decision starts from the position that resulted;
 //   - statuses, fills and commissions are journaled as they arrive, so partial fills,
 //     rejects and cancels feed the next decision.
+//   - orders of the session that TWS knows but the journal lacks (a journal folder restored
+//     from an older copy) are journaled as found and never sent; an orderRef TWS already has
+//     is refused at placing;
+//   - 103 (Duplicate order id: another client used the id) means TWS never took the order:
+//     the same intent goes once more under a fresh id from reqIds, the new id journaled
+//     (`order-reassigned`) before it is sent.
 import type { PlaceOptions } from '../broker/orders';
 import type { Stream } from '../broker/observable';
 import type { BrokerContract, Fill, OrderRequest, TrackedOrder } from '../broker/types';
 import { JournalError } from './journal';
 import type { OrderKind } from './orderRef';
-import { belongsToSession } from './orderRef';
+import { belongsToSession, parseOrderRef } from './orderRef';
 import { FINAL_INTENT_STATES, type FillRecord, type IntentRecord, type IntentState, type SessionLedger } from './sessionLedger';
 
 /** What the order manager needs of the broker client (BrokerClient has all of it). */
@@ -26,6 +32,8 @@ export interface OrderBroker {
   orders(): TrackedOrder[];
   allFills(): Fill[];
   readonly orderUpdates: Stream<TrackedOrder>;
+  /** reqIds: moves the order id sequence past every id TWS knows (after error 103). */
+  refreshOrderIds?(): Promise<number>;
 }
 
 export interface OrderUpdate {
@@ -70,6 +78,8 @@ export interface AdoptReport {
   readonly notAtTws: string[];
   /** fills found at TWS that the journal did not have yet */
   readonly newFills: string[];
+  /** orders of the session TWS knows but the journal lacked (restored older journal): journaled as found */
+  readonly imported: string[];
 }
 
 export interface OrderManagerDeps {
@@ -148,7 +158,28 @@ export class OrderManager {
     if (ledger.intents.has(p.orderRef) || this.sending.has(p.orderRef)) {
       return { orderRef: p.orderRef, sent: false, state: 'refused', error: `orderRef ${p.orderRef} was already used: an intent is never sent twice` };
     }
+    // TWS's word over the journal's: a ref TWS already has (a journal restored from an older copy) is never sent again.
+    if (this.knownAtTws(p.orderRef)) {
+      return { orderRef: p.orderRef, sent: false, state: 'refused', error: `orderRef ${p.orderRef} is already known to TWS (an order or execution the journal lacks): it is never sent again` };
+    }
     this.sending.add(p.orderRef);
+    try {
+      const first = await this.attempt(p, undefined);
+      if (first.duplicateId === undefined) return first.result;
+      // 103 Duplicate order id: another client used the id, so TWS never took the order. The same
+      // intent goes once more under a fresh id from reqIds (journaled first); a second 103 stands.
+      const fresh = await this.deps.broker.refreshOrderIds?.().catch(() => undefined);
+      if (fresh === undefined) return first.result;
+      const second = await this.attempt(p, first.duplicateId);
+      return second.result;
+    } finally {
+      this.sending.delete(p.orderRef);
+    }
+  }
+
+  /** One placeOrder of `p`; `retryOf`: the order id TWS refused as a duplicate (the intent is journaled already). */
+  private async attempt(p: PlaceRequest, retryOf: number | undefined): Promise<{ result: PlaceResult; duplicateId?: number }> {
+    const { ledger } = this.deps;
     let orderId: number | undefined;
     const request: OrderRequest = { contract: p.contract, action: p.action, quantity: p.quantity, type: 'MKT', tif: this.deps.tif ?? 'DAY', orderRef: p.orderRef };
     try {
@@ -156,6 +187,11 @@ export class OrderManager {
         beforeSend: async (intent) => {
           const leg = intent.legs[0]!;
           orderId = leg.orderId;
+          if (retryOf !== undefined) {
+            await this.deps.writeDurable('order-reassigned', { orderRef: p.orderRef, orderId: leg.orderId, previousOrderId: retryOf, reason: `TWS refused order id ${retryOf} as a duplicate (103: another client used it); the same intent goes once under order id ${leg.orderId}` });
+            this.emitOrder(ledger.intents.get(p.orderRef)!, 'sending');
+            return;
+          }
           const intentLine = {
             orderRef: p.orderRef,
             orderId: leg.orderId,
@@ -175,7 +211,7 @@ export class OrderManager {
         },
       });
       this.sync(this.deps.broker.order(placed.orderId) ?? placed);
-      return { orderRef: p.orderRef, orderId: placed.orderId, sent: true, state: ledger.intents.get(p.orderRef)?.state ?? 'pendingSubmit' };
+      return { result: { orderRef: p.orderRef, orderId: placed.orderId, sent: true, state: ledger.intents.get(p.orderRef)?.state ?? 'pendingSubmit' } };
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause;
       if (err instanceof JournalError) throw err;
@@ -183,17 +219,23 @@ export class OrderManager {
       const message = err instanceof Error ? err.message : String(err);
       const rec = ledger.intents.get(p.orderRef);
       const sentFlag = (err as { orderSent?: boolean }).orderSent;
-      if (!rec) return { orderRef: p.orderRef, sent: false, state: 'refused', error: message };
+      if (!rec) return { result: { orderRef: p.orderRef, sent: false, state: 'refused', error: message } };
       const tracked = orderId !== undefined ? this.deps.broker.order(orderId) : undefined;
       if (tracked) this.sync(tracked);
       if (sentFlag === false && !FINAL_INTENT_STATES.has(rec.state)) {
         this.deps.write('order-not-sent', { orderRef: p.orderRef, orderId: rec.orderId, reason: message });
         this.emitOrder(rec);
       }
-      return { orderRef: p.orderRef, ...(orderId !== undefined ? { orderId } : {}), sent: sentFlag !== false, state: rec.state, error: message };
-    } finally {
-      this.sending.delete(p.orderRef);
+      const result: PlaceResult = { orderRef: p.orderRef, ...(orderId !== undefined ? { orderId } : {}), sent: sentFlag !== false, state: rec.state, error: message };
+      const duplicate = retryOf === undefined && orderId !== undefined && (err as { code?: number }).code === 103 && rec.orderId === orderId && rec.filled === 0 && (tracked?.fills.length ?? 0) === 0;
+      return duplicate ? { result, duplicateId: orderId } : { result };
     }
+  }
+
+  /** An order or execution at TWS carries this orderRef. */
+  private knownAtTws(orderRef: string): boolean {
+    const { broker } = this.deps;
+    return broker.orders().some((o) => o.orderRef === orderRef) || broker.allFills().some((f) => f.orderRef === orderRef);
   }
 
   /** Journals what changed in one of the session's orders: new fills, commissions, status. */
@@ -229,6 +271,7 @@ export class OrderManager {
    */
   adopt(): AdoptReport {
     const { ledger, broker, sessionId } = this.deps;
+    const imported = this.importUnjournaled();
     const found: string[] = [];
     const notAtTws: string[] = [];
     const before = new Set(ledger.fills.keys());
@@ -282,7 +325,49 @@ export class OrderManager {
       this.emitOrder(ledger.intents.get(rec.orderRef)!);
     }
     const newFills = [...ledger.fills.keys()].filter((id) => !before.has(id));
-    return { found, notAtTws, newFills };
+    return { found, notAtTws, newFills, imported };
+  }
+
+  /**
+   * Orders of this session that TWS knows (open, completed or executed) but the journal lacks:
+   * the journal was restored from an older copy. Each is journaled as found (intent, then its
+   * status and fills through the usual path) and never sent; its cycle is used, so the
+   * session's next orderRefs are numbered past it.
+   */
+  private importUnjournaled(): string[] {
+    const { ledger, broker, sessionId } = this.deps;
+    const byRef = new Map<string, { order?: TrackedOrder; fills: Fill[] }>();
+    const entry = (ref: string) => {
+      let e = byRef.get(ref);
+      if (!e) byRef.set(ref, (e = { fills: [] }));
+      return e;
+    };
+    for (const o of broker.orders()) if (o.orderRef && belongsToSession(o.orderRef, sessionId) && !ledger.intents.has(o.orderRef)) entry(o.orderRef).order = o;
+    for (const f of broker.allFills()) if (f.orderRef && belongsToSession(f.orderRef, sessionId) && !ledger.intents.has(f.orderRef)) entry(f.orderRef).fills.push(f);
+    const imported: string[] = [];
+    for (const [ref, e] of byRef) {
+      const parts = parseOrderRef(ref)!;
+      const first = e.fills[0];
+      const action = e.order?.action ?? first?.side;
+      if (action !== 'BUY' && action !== 'SELL') continue;
+      this.deps.write('intent', {
+        orderRef: ref,
+        orderId: e.order?.orderId ?? first!.orderId,
+        cycle: parts.cycle,
+        symbol: parts.symbol,
+        kind: parts.kind,
+        action,
+        quantity: e.order?.quantity ?? e.fills.reduce((s, f) => s + f.shares, 0),
+        orderType: e.order?.type ?? 'MKT',
+        tif: e.order?.tif ?? 'DAY',
+        account: e.order?.account ?? first?.account ?? '',
+        clientId: e.order?.clientId ?? first?.clientId ?? -1,
+        marketTime: 0,
+        found: 'at TWS, missing from the journal (restored from an older copy?): journaled as found, never sent again',
+      });
+      imported.push(ref);
+    }
+    return imported;
   }
 
   /** Cancels every working order of the session; resolves once TWS settled them (or failed to). */

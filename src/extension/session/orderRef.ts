@@ -4,6 +4,11 @@
 //
 //   ibkrai:<sessionId>:<cycle>:<symbol>          the policy's order of that cycle and symbol
 //   ibkrai:<sessionId>:<cycle>:<symbol>:<kind>   stop-loss exit or flattening order
+//
+// A resumed process adds a random run tag to the cycle (`<cycle>-<run>`, e.g. `7-3fa2`): a
+// journal restored from an older copy numbers its cycles again from where the copy ends, and
+// TWS may have executed those refs on an earlier day, beyond what reqExecutions shows. With
+// the tag such a ref cannot be formed twice.
 
 import { randomBytes } from 'node:crypto';
 
@@ -16,7 +21,11 @@ export interface OrderRefParts {
   readonly cycle: number;
   readonly symbol: string;
   readonly kind: OrderKind;
+  /** the run tag of a resumed process (4 lowercase hex digits) */
+  readonly run?: string;
 }
+
+const RUN = /^[0-9a-f]{4}$/;
 
 const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SYMBOL = /^[A-Z0-9.]{1,12}$/;
@@ -26,7 +35,8 @@ export function formatOrderRef(p: OrderRefParts): string {
   if (!SESSION_ID.test(p.sessionId)) throw new RangeError(`session id "${p.sessionId}" must be 1-64 letters, digits, _ or -`);
   if (!Number.isInteger(p.cycle) || p.cycle < 0) throw new RangeError(`cycle ${p.cycle} must be a whole number >= 0`);
   if (!SYMBOL.test(p.symbol)) throw new RangeError(`symbol "${p.symbol}" must be 1-12 capital letters, digits or dots`);
-  const base = `${ORDER_REF_PREFIX}:${p.sessionId}:${p.cycle}:${p.symbol}`;
+  if (p.run !== undefined && !RUN.test(p.run)) throw new RangeError(`run tag "${p.run}" must be 4 lowercase hex digits`);
+  const base = `${ORDER_REF_PREFIX}:${p.sessionId}:${p.cycle}${p.run !== undefined ? `-${p.run}` : ''}:${p.symbol}`;
   return p.kind === 'policy' ? base : `${base}:${p.kind}`;
 }
 
@@ -36,10 +46,11 @@ export function parseOrderRef(ref: string | undefined): OrderRefParts | undefine
   const parts = ref.split(':');
   if (parts.length !== 4 && parts.length !== 5) return undefined;
   const [prefix, sessionId, cycleText, symbol, kindText] = parts as [string, string, string, string, string | undefined];
-  if (prefix !== ORDER_REF_PREFIX || !SESSION_ID.test(sessionId) || !/^\d{1,9}$/.test(cycleText) || !SYMBOL.test(symbol)) return undefined;
+  const cycle = /^(\d{1,9})(?:-([0-9a-f]{4}))?$/.exec(cycleText);
+  if (prefix !== ORDER_REF_PREFIX || !SESSION_ID.test(sessionId) || !cycle || !SYMBOL.test(symbol)) return undefined;
   const kind: OrderKind | undefined = kindText === undefined ? 'policy' : kindText === 'stop' || kindText === 'flatten' ? kindText : undefined;
   if (!kind) return undefined;
-  return { sessionId, cycle: Number(cycleText), symbol, kind };
+  return { sessionId, cycle: Number(cycle[1]), symbol, kind, ...(cycle[2] !== undefined ? { run: cycle[2] } : {}) };
 }
 
 /** True for orderRefs of session `sessionId`. */
@@ -47,8 +58,13 @@ export function belongsToSession(ref: string | undefined, sessionId: string): bo
   return parseOrderRef(ref)?.sessionId === sessionId;
 }
 
-/** The longest orderRef this program may send (TWS keeps orderRef as free text; 64 ASCII characters keep it far from any limit). */
-export const ORDER_REF_MAX_LENGTH = 64;
+/** A run tag for a resumed process (random from the OS's CSPRNG: it cannot repeat what an older journal copy formed). */
+export function newRunTag(random: () => number = () => randomBytes(2).readUInt16BE(0) / 0x10000): string {
+  return Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+}
+
+/** The longest orderRef this program may send (TWS keeps orderRef as free text; 72 ASCII characters keep it far from any limit). */
+export const ORDER_REF_MAX_LENGTH = 72;
 
 /**
  * A new session id: UTC start time to the millisecond (sortable, so the newest journal sorts

@@ -3,9 +3,12 @@
 // Time comes from an injected clock so tests and backtests control it.
 import { US_REGULAR_HOURS, formatMinute, isWithinSession, sessionOfDate, zonedTime } from '../common/marketHours';
 import type { SessionHours } from '../common/marketHours';
+import { ownershipProblem } from './bookRules';
 
 export type RiskRule =
   | 'connection'
+  | 'ownership'
+  | 'buyingPower'
   | 'symbolAllowlist'
   | 'tradingHours'
   | 'maxOrderQuantity'
@@ -33,6 +36,9 @@ export interface RiskLimits {
   readonly dailyLossLimit?: number;
   /** adverse move from average cost (0.1 = 10%) at which a position is closed and not re-entered that day */
   readonly stopLossFraction?: number;
+  /** false: a long-only book; no order takes the book (or the account) below zero. The live session
+   *  always sets it from the model's sizing; undefined leaves the rule off (backtests keep their own book). */
+  readonly allowShort?: boolean;
 }
 
 export interface PositionView {
@@ -44,7 +50,12 @@ export interface PositionView {
 export interface AccountView {
   readonly connection: ConnectionState;
   readonly equity: number;
+  /** the book's positions (its own shares, plus working and proposed orders), never what it does not own */
   readonly positions: ReadonlyMap<string, PositionView>;
+  /** shares TWS holds now per symbol (the whole account's, all owners); absent when unknown */
+  readonly held?: ReadonlyMap<string, number>;
+  /** what the account can still buy: TWS's BuyingPower less the book's working and proposed buys; absent when unknown */
+  readonly buyingPower?: number;
 }
 
 export interface OrderProposal {
@@ -119,6 +130,8 @@ export class RiskEngine {
     if (!Number.isFinite(order.quantity) || order.quantity === 0 || !Number.isInteger(order.quantity)) {
       return refuse('maxOrderQuantity', `order quantity ${order.quantity} is not a non-zero whole number of shares`);
     }
+    const notOurs = l.allowShort === false ? ownershipProblem(order.symbol, order.quantity, current, account.held?.get(order.symbol), false) : undefined;
+    if (notOurs) return refuse('ownership', notOurs);
     if (l.symbolAllowlist && !l.symbolAllowlist.includes(order.symbol)) {
       return refuse('symbolAllowlist', `${order.symbol} is not in the symbol allowlist (${l.symbolAllowlist.join(', ') || 'empty'})`);
     }
@@ -147,6 +160,12 @@ export class RiskEngine {
       const gross = grossNotionalAfter(order, account.positions);
       if (gross > l.maxGrossNotional) {
         return refuse('maxGrossNotional', `gross notional would be ${gross.toFixed(2)}, beyond the maximum of ${l.maxGrossNotional}`);
+      }
+    }
+    if (account.buyingPower !== undefined && !reducing) {
+      const cost = Math.abs(order.quantity * order.price);
+      if (cost > account.buyingPower) {
+        return refuse('buyingPower', `order worth ${cost.toFixed(2)} is more than the account can buy (TWS BuyingPower left: ${Math.max(0, account.buyingPower).toFixed(2)})`);
       }
     }
     if (l.maxOrdersPerMinute !== undefined) {

@@ -48,6 +48,12 @@ export interface SessionConfig {
   readonly risk: SessionRiskConfig;
   /** flatten the session's positions when the daily loss limit or the kill switch stops it */
   readonly flattenOnStop: boolean;
+  /** take the positions TWS holds in the session's symbols into the book at the start (default: they are external, left alone) */
+  readonly adoptPositions: boolean;
+  /** gross notional may exceed the capital (up to maxLeverage x capital, and never beyond TWS's BuyingPower) */
+  readonly allowLeverage: boolean;
+  /** gross notional / capital allowed: 1 without allowLeverage; undefined with it means only BuyingPower bounds it */
+  readonly maxLeverage?: number;
 }
 
 /** Raw values as they come from the command line (strings) or settings (typed). */
@@ -74,6 +80,9 @@ export interface SessionConfigInput {
   allowSymbols?: unknown;
   anyHours?: unknown;
   flattenOnStop?: unknown;
+  adoptPositions?: unknown;
+  allowLeverage?: unknown;
+  maxLeverage?: unknown;
 }
 
 export type ConfigKey = keyof SessionConfigInput;
@@ -102,6 +111,9 @@ export const CONFIG_NAMES: Readonly<Record<ConfigKey, { readonly option: string;
   allowSymbols: { option: '--allow-symbols', setting: 'ibkrAi.risk.symbolAllowlist' },
   anyHours: { option: '--any-hours', setting: 'ibkrAi.risk.anyHours' },
   flattenOnStop: { option: '--flatten-on-stop', setting: 'ibkrAi.risk.flattenOnStop' },
+  adoptPositions: { option: '--adopt-positions', setting: 'ibkrAi.session.adoptPositions' },
+  allowLeverage: { option: '--allow-leverage', setting: 'ibkrAi.session.allowLeverage' },
+  maxLeverage: { option: '--max-leverage', setting: 'ibkrAi.session.maxLeverage' },
 };
 
 export interface ConfigProblem {
@@ -256,6 +268,10 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   const symbolAllowlist = c.symbols('allowSymbols', input.allowSymbols);
   const anyHours = c.bool('anyHours', input.anyHours) ?? false;
   const flattenOnStop = c.bool('flattenOnStop', input.flattenOnStop) ?? false;
+  const adoptPositions = c.bool('adoptPositions', input.adoptPositions) ?? false;
+  const allowLeverage = c.bool('allowLeverage', input.allowLeverage) ?? false;
+  const maxLeverage = c.number('maxLeverage', input.maxLeverage, { min: 1, max: 50, what: 'gross notional / capital, from 1 to 50' });
+  if (maxLeverage !== undefined && maxLeverage > 1 && !allowLeverage) c.fail('maxLeverage', `${maxLeverage} needs --allow-leverage (setting ibkrAi.session.allowLeverage): without it the session's gross notional never exceeds its capital`);
 
   if (c.problems.length) throw new ConfigError(c.problems);
   const risk: SessionRiskConfig = {
@@ -283,7 +299,30 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
     ...(capital !== undefined ? { capital } : {}),
     risk,
     flattenOnStop,
+    adoptPositions,
+    allowLeverage,
+    ...(allowLeverage ? (maxLeverage !== undefined ? { maxLeverage } : {}) : { maxLeverage: 1 }),
   };
+}
+
+/** The start line's words for leverage. */
+export function describeLeverage(cfg: Pick<SessionConfig, 'allowLeverage' | 'maxLeverage'>): string {
+  if (!cfg.allowLeverage) return 'no leverage (gross notional <= capital)';
+  return cfg.maxLeverage !== undefined ? `leverage allowed up to ${cfg.maxLeverage}x capital` : 'leverage allowed (bounded by BuyingPower)';
+}
+
+/**
+ * Why a model's sizing asks for more gross notional than the session may hold, or undefined.
+ * The capital is split equally between symbols and each symbol holds up to
+ * maxPositionFraction of its share, so the gross is maxPositionFraction x capital.
+ */
+export function leverageProblem(manifestPath: string, maxPositionFraction: number, symbols: number, cfg: Pick<SessionConfig, 'allowLeverage' | 'maxLeverage'>): string | undefined {
+  const limit = cfg.allowLeverage ? cfg.maxLeverage : 1;
+  if (limit === undefined || maxPositionFraction <= limit + 1e-12) return undefined;
+  const gross = `${maxPositionFraction}x the session's capital across its ${symbols} symbol(s)`;
+  return cfg.allowLeverage
+    ? `${manifestPath}: sizing.maxPositionFraction ${maxPositionFraction} would hold ${gross}, beyond --max-leverage ${limit} (setting ibkrAi.session.maxLeverage); lower the fraction or raise the limit`
+    : `${manifestPath}: sizing.maxPositionFraction ${maxPositionFraction} would hold ${gross}; without leverage the limit is 1 (gross notional <= capital). Lower sizing.maxPositionFraction to at most 1, or allow it on purpose with --allow-leverage --max-leverage ${maxPositionFraction} (settings ibkrAi.session.allowLeverage, ibkrAi.session.maxLeverage)`;
 }
 
 /** The risk engine's limits for a session's risk configuration. */

@@ -23,7 +23,13 @@ export type IntentState =
 export const FINAL_INTENT_STATES: ReadonlySet<IntentState> = new Set(['filled', 'cancelled', 'rejected', 'lost', 'not-sent', 'not-at-tws']);
 
 export interface StartPosition {
+  /** the book's shares at the start: carried from earlier sessions on the journal folder (capped
+   *  to what TWS holds), plus positions adopted with --adopt-positions; never shares held outside the book */
   readonly quantity: number;
+  /** what TWS held at the start (the book's shares and any held outside it) */
+  readonly held?: number;
+  /** shares adopted into the book at this start (--adopt-positions) */
+  readonly adopted?: number;
   /** the price the position is valued from for the session's P&L (the last close before the session) */
   readonly price: number;
   readonly conId?: number;
@@ -90,7 +96,7 @@ export interface FillRecord extends FillData {
 export interface SymbolBook {
   readonly symbol: string;
   startQuantity: number;
-  /** shares held: the start position plus the session's fills */
+  /** the book's shares: its start quantity plus its own fills, less what TWS no longer holds (book-capped) */
   quantity: number;
   /** average price of the open position (fills at their price, the start position at its start price) */
   basis: number;
@@ -100,6 +106,8 @@ export interface SymbolBook {
   bought: number;
   sold: number;
   fills: number;
+  /** shares removed from the book because TWS held fewer (sold by hand or by another program) */
+  capped: number;
 }
 
 export interface RiskStopData {
@@ -165,10 +173,11 @@ export class SessionLedger {
       case 'session-start': {
         const s = d as unknown as SessionStartData;
         this.start = s;
-        for (const symbol of s.symbols) {
+        // The session's symbols and every symbol the book carries from earlier sessions.
+        for (const symbol of new Set([...s.symbols, ...Object.keys(s.startPositions ?? {})])) {
           const sp = s.startPositions[symbol];
           const q = sp?.quantity ?? 0;
-          this.books.set(symbol, { symbol, startQuantity: q, quantity: q, basis: q !== 0 ? (sp?.price ?? 0) : 0, realized: 0, commissions: 0, mark: sp?.price, bought: 0, sold: 0, fills: 0 });
+          this.books.set(symbol, { symbol, startQuantity: q, quantity: q, basis: q !== 0 ? (sp?.price ?? 0) : 0, realized: 0, commissions: 0, mark: sp?.price, bought: 0, sold: 0, fills: 0, capped: 0 });
         }
         break;
       }
@@ -189,6 +198,32 @@ export class SessionLedger {
         this.intents.set(i.orderRef, { ...pickIntent(i), state: 'pendingSubmit', filled: 0, avgFillPrice: 0 });
         this.orderRefById.set(i.orderId, i.orderRef);
         this.unsettled.add(i.orderRef);
+        // An orderRef's cycle is used: the next cycle is numbered past it (intents found at TWS included).
+        if (Number.isInteger(i.cycle)) this.lastCycle = Math.max(this.lastCycle, i.cycle);
+        break;
+      }
+      case 'order-reassigned': {
+        // TWS refused the order id (103: another client used it); the same intent goes once more under a fresh id.
+        const rec = this.intents.get(String(d.orderRef));
+        if (!rec || typeof d.orderId !== 'number') break;
+        if (this.orderRefById.get(rec.orderId) === rec.orderRef) this.orderRefById.delete(rec.orderId);
+        rec.orderId = d.orderId;
+        rec.state = 'pendingSubmit';
+        rec.filled = 0;
+        rec.avgFillPrice = 0;
+        rec.note = String(d.reason ?? 'order id reassigned');
+        this.orderRefById.set(rec.orderId, rec.orderRef);
+        this.unsettled.add(rec.orderRef);
+        break;
+      }
+      case 'book-capped': {
+        // TWS holds fewer shares than the book believed: the book shrinks to what TWS holds.
+        const book = this.book(String(d.symbol));
+        const to = Number(d.to);
+        if (!Number.isFinite(to)) break;
+        book.capped += Math.abs(book.quantity - to);
+        book.quantity = to;
+        if (to === 0) book.basis = 0;
         break;
       }
       case 'order-not-sent':
@@ -247,7 +282,7 @@ export class SessionLedger {
 
   book(symbol: string): SymbolBook {
     let b = this.books.get(symbol);
-    if (!b) this.books.set(symbol, (b = { symbol, startQuantity: 0, quantity: 0, basis: 0, realized: 0, commissions: 0, mark: undefined, bought: 0, sold: 0, fills: 0 }));
+    if (!b) this.books.set(symbol, (b = { symbol, startQuantity: 0, quantity: 0, basis: 0, realized: 0, commissions: 0, mark: undefined, bought: 0, sold: 0, fills: 0, capped: 0 }));
     return b;
   }
 

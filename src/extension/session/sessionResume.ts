@@ -4,7 +4,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Journal, JournalError, type JournalLine } from './journal';
-import { SessionLedger } from './sessionLedger';
+import { SessionLedger, type StartPosition } from './sessionLedger';
 
 export interface JournalPlan {
   readonly sessionId: string;
@@ -15,6 +15,19 @@ export interface JournalPlan {
   readonly ledger: SessionLedger;
   /** the newest finished session in the directory, when it was stopped by a rule */
   readonly previous?: { readonly sessionId: string; readonly rule: string; readonly reason: string; readonly lastMarketTime?: number };
+  /** a new session: the book the folder's earlier sessions left (symbol -> shares, price, conId); verified against TWS at the start */
+  readonly carried?: Readonly<Record<string, StartPosition>>;
+}
+
+/** The book a finished session leaves to the next session on its journal folder (non-zero positions only). */
+export function carriedBook(ledger: SessionLedger): Record<string, StartPosition> {
+  const out: Record<string, StartPosition> = {};
+  for (const b of ledger.books.values()) {
+    if (b.quantity === 0) continue;
+    const conId = ledger.start?.conIds?.[b.symbol] ?? ledger.start?.startPositions?.[b.symbol]?.conId;
+    out[b.symbol] = { quantity: b.quantity, price: b.mark ?? b.basis, ...(conId !== undefined ? { conId } : {}) };
+  }
+  return out;
 }
 
 /** The journal directory exists (created if needed) and is writable; checked before connecting. */
@@ -45,10 +58,11 @@ export function planJournal(dir: string, newId: () => string): JournalPlan {
       return { sessionId: ledger.sessionId ?? newest, path, resume: ledger.start !== undefined, lines, ledger };
     }
     const sessionId = freshId(ids, newId);
+    const carried = carriedBook(ledger);
     const previous = ledger.riskStop
       ? { sessionId: newest, rule: ledger.riskStop.rule, reason: ledger.riskStop.reason, ...(ledger.lastMarketTime !== undefined ? { lastMarketTime: ledger.lastMarketTime } : {}) }
       : undefined;
-    return { sessionId, path: join(dir, `${sessionId}.jsonl`), resume: false, lines: [], ledger: new SessionLedger(), ...(previous ? { previous } : {}) };
+    return { sessionId, path: join(dir, `${sessionId}.jsonl`), resume: false, lines: [], ledger: new SessionLedger(), ...(previous ? { previous } : {}), ...(Object.keys(carried).length ? { carried } : {}) };
   }
   const sessionId = freshId(ids, newId);
   return { sessionId, path: join(dir, `${sessionId}.jsonl`), resume: false, lines: [], ledger: new SessionLedger() };

@@ -3,6 +3,7 @@
 // end, every step journaled and emitted as a typed event. No vscode: the CLI, the panel,
 // tests and benchmarks all run this class.
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import { BrokerClient } from '../broker/brokerClient';
 import type { LiveValue } from '../broker/account';
 import type { BarStream } from '../broker/bars';
@@ -21,9 +22,10 @@ import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch'
 import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import { isSessionBar } from '../common/sessionBars';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
-import { formatOrderRef, newSessionId } from './orderRef';
+import { formatOrderRef, newRunTag, newSessionId } from './orderRef';
 import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from './riskEngine';
-import { describeRisk, riskLimits, type SessionConfig } from './sessionConfig';
+import { describeLeverage, describeRisk, leverageProblem, riskLimits, type SessionConfig } from './sessionConfig';
+import { capToHeld, describeExternal, externalQuantity } from './bookRules';
 import { SESSION_EVENT_TYPES, type SessionEvent, type SessionEventMap, type SessionState } from './sessionEvents';
 import { SessionLedger, type StartPosition } from './sessionLedger';
 import { checkJournalDir, planJournal, resumeProblem, type JournalPlan } from './sessionResume';
@@ -168,6 +170,16 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private readonly lastDecisions = new Map<string, DecisionRecord>();
   private runPromise: Promise<SessionResult> | undefined;
   private finalSummary: SessionSummary | undefined;
+  /**
+   * Event order of TWS's position reports and the book's fills (one counter): a position TWS
+   * reported before the book's last fill in that symbol is stale (TWS sends positions on their
+   * own stream, and keeps them back during an 1100), so it caps nothing until TWS reports again.
+   */
+  private eventSeq = 0;
+  /** A resumed process's run tag in its orderRefs (see orderRef.ts): never a ref an older journal copy formed. */
+  private runTag: string | undefined;
+  private readonly positionSeq = new Map<number, number>();
+  private readonly fillSeq = new Map<string, number>();
   /** TWS's own daily P&L of the account, journaled beside the session's (for comparison only). */
   private accountPnl: LiveValue<AccountPnl> | undefined;
 
@@ -228,7 +240,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
 
   /**
    * The kill switch: no new orders, every working order of the session cancelled, the
-   * session stopped; with `flatten` its positions are closed (back to the start positions).
+   * session stopped; with `flatten` the book's own shares are closed (never more than TWS holds; shares outside the book stay).
    */
   kill(opts: { reason?: string; flatten?: boolean } = {}): Promise<KillReport | undefined> {
     const reason = opts.reason ?? 'kill switch';
@@ -273,6 +285,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.step = new PolicyStep(this.model);
     const s = this.model.manifest.sizing;
     this.sizing = { maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort };
+    // A manifest asking for more gross notional than the session may hold is refused before connecting.
+    const leverage = leverageProblem(join(this.model.dir, 'manifest.json'), s.maxPositionFraction, cfg.symbols.length, cfg);
+    if (leverage) throw new SessionStop('refused', leverage, EXIT_CODES.config);
 
     let plan: JournalPlan;
     try {
@@ -322,6 +337,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
     this.journalPathValue = this.journal.path;
     this.ledger = plan.resume ? plan.ledger : new SessionLedger();
+    if (plan.resume) this.runTag = newRunTag();
     if (plan.resume) this.notice('info', `resuming session ${plan.sessionId} from ${this.journal.path} after cycle ${this.ledger.lastCycle}`);
 
     // Contracts and bars.
@@ -353,17 +369,28 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     const modelCash = this.model.manifest.execution?.initialCash ?? 100_000;
     this.capital = this.ledger.start?.capital ?? cfg.capital ?? Math.min(modelCash, netLiq !== undefined && netLiq > 0 ? netLiq : Infinity);
     this.capitalPerSymbol = this.capital / cfg.symbols.length;
-    this.risk = new RiskEngine(riskLimits(cfg.risk), () => this.marketNow);
+    // Gross notional (book + working + proposed) never beyond capital x leverage (1 unless allowed).
+    const limits = riskLimits(cfg.risk);
+    const leverageCap = cfg.maxLeverage !== undefined ? this.capital * cfg.maxLeverage : undefined;
+    const maxGrossNotional = leverageCap === undefined ? limits.maxGrossNotional : Math.min(limits.maxGrossNotional ?? Infinity, leverageCap);
+    this.risk = new RiskEngine({ ...limits, ...(maxGrossNotional !== undefined ? { maxGrossNotional } : {}), allowShort: this.sizing.allowShort }, () => this.marketNow);
 
     // Start or resume line.
     if (!plan.resume) {
-      const startPositions: Record<string, StartPosition> = {};
+      // The book starts from what the folder's earlier sessions left (capped to TWS right after,
+      // by verifyBook); TWS's other shares are external unless adopted on purpose.
+      const startPositions: Record<string, StartPosition> = { ...plan.carried };
       const conIds: Record<string, number> = {};
       for (const symbol of cfg.symbols) {
         const conId = this.contracts.get(symbol)!.conId!;
         conIds[symbol] = conId;
         const hist = this.clock.history(symbol);
-        startPositions[symbol] = { quantity: broker.position(conId)?.quantity ?? 0, price: hist[hist.length - 1]?.close ?? 0, conId };
+        const held = broker.position(conId)?.quantity ?? 0;
+        const carried = plan.carried?.[symbol]?.quantity ?? 0;
+        const adopted = cfg.adoptPositions ? held - capToHeld(carried, held) : 0;
+        const quantity = cfg.adoptPositions ? held : carried;
+        const price = plan.carried?.[symbol] && !cfg.adoptPositions ? plan.carried[symbol]!.price : (hist[hist.length - 1]?.close ?? 0);
+        startPositions[symbol] = { quantity, price, conId, held, ...(adopted !== 0 ? { adopted } : {}) };
       }
       this.write('session-start', {
         sessionId: plan.sessionId,
@@ -380,12 +407,15 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         model: { name: this.model.manifest.name, dir: this.model.dir, sha256: this.model.manifest.model.sha256, barSize: this.model.manifest.bars.barSize },
         risk: { ...cfg.risk },
         flattenOnStop: cfg.flattenOnStop,
+        adoptPositions: cfg.adoptPositions,
+        allowLeverage: cfg.allowLeverage,
+        ...(cfg.maxLeverage !== undefined ? { maxLeverage: cfg.maxLeverage } : {}),
         conIds,
         startPositions,
         ...(note ? { barSizeNote: note } : {}),
       });
     } else {
-      this.write('session-resume', { sessionId: plan.sessionId, afterCycle: this.ledger.lastCycle, clientId: broker.clientId, account, cycles: cfg.cycles });
+      this.write('session-resume', { sessionId: plan.sessionId, afterCycle: this.ledger.lastCycle, clientId: broker.clientId, account, cycles: cfg.cycles, run: this.runTag });
       // The daily loss counts from the session's capital; stop-outs of the day stay.
       this.risk.observeEquity(this.capital);
       const now = this.marketNow;
@@ -395,7 +425,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       }
       this.marketNow = now;
     }
-    this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol); risk: ${describeRisk(cfg.risk)}; journal ${this.journal.path}`);
+    this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol), ${describeLeverage(cfg)}; positions: ${cfg.adoptPositions ? 'held ones adopted into the book (--adopt-positions)' : "the book's own only (others left alone)"}; risk: ${describeRisk(cfg.risk)}; journal ${this.journal.path}`);
     if (this.lock?.tookOver) this.notice('warn', `took over the journal folder's lock from ${describeOwner(this.lock.tookOver)}, which is no longer running`);
     if (this.journal.repaired) this.notice('warn', `journal ${this.journal.path}: cut a torn last line (${this.journal.repaired.cutBytes} bytes) left by a crash before appending`);
     if (cfg.risk.symbolAllowlist) {
@@ -412,17 +442,29 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       write: (type, data) => void this.write(type, data),
       writeDurable: (type, data) => this.writeDurable(type, data),
       onOrder: (order) => this.publish({ type: 'order', at: Date.now(), order }),
-      onFill: (fill) => this.publish({ type: 'fill', at: Date.now(), fill }),
+      onFill: (fill) => {
+        this.fillSeq.set(fill.symbol, ++this.eventSeq);
+        this.publish({ type: 'fill', at: Date.now(), fill });
+      },
       onError: (err) => this.onAsyncError(err),
     });
     this.orders.start();
     this.cleanups.push(() => this.orders?.stop());
+    this.cleanups.push(
+      broker.positions.subscribe((now, before) => {
+        for (const [key, p] of now) if (before.get(key) !== p && p.contract.conId !== undefined) this.positionSeq.set(p.contract.conId, ++this.eventSeq);
+      }),
+    );
     this.setState('reconciling');
     this.reconciling = true;
     try {
       this.recordReconciliation(plan.resume ? 'restart' : 'start', broker.lastReconciliation);
     } finally {
       this.reconciling = false;
+    }
+    for (const symbol of cfg.symbols) {
+      const external = externalQuantity(this.ledger.book(symbol).quantity, this.held(symbol, true) ?? 0);
+      if (external !== 0) this.notice('info', describeExternal(symbol, external));
     }
     this.accountPnl = broker.subscribePnl(account);
     this.cleanups.push(() => this.accountPnl?.close());
@@ -531,6 +573,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.write('cycle-start', { cycle: n, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, fresh: c.fresh, missing: c.missing, skipped: c.skipped });
     this.publish({ type: 'cycle-start', at: Date.now(), cycle: n, cycles: cfg.cycles, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, missing: c.missing, skipped: c.skipped });
 
+    // TWS is the truth: shares sold outside the session since the last cycle leave the book.
+    this.verifyBook('cycle');
     // Marks and the P&L at this cycle's close; the daily loss limit first.
     this.writePnl(n, c);
     const equity = this.capital + this.ledger.pnl().net;
@@ -626,9 +670,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       shadow: cfg.mode === 'shadow',
       ...(hold ? { hold } : {}),
     };
-    const exposure = book.quantity - book.startQuantity;
+    // The stop closes the book's own shares, never more than TWS holds.
+    const exposure = capToHeld(book.quantity, this.held(symbol) ?? book.quantity);
     if (stopBreach && exposure !== 0 && !hold) {
-      return exitDecision({ ...common, kind: 'stop', orderQuantity: -exposure, orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'stop' }), why: `stop-loss: ${symbol} is past the ${(cfg.risk.stopLossFraction! * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}` });
+      return exitDecision({ ...common, kind: 'stop', orderQuantity: -exposure, orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, ...(this.runTag ? { run: this.runTag } : {}), cycle: n, symbol, kind: 'stop' }), why: `stop-loss: ${symbol} is past the ${(cfg.risk.stopLossFraction! * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}` });
     }
     try {
       return await decide({
@@ -639,7 +684,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         sizing: this.sizing!,
         model,
         step: this.step!,
-        orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'policy' }),
+        orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, ...(this.runTag ? { run: this.runTag } : {}), cycle: n, symbol, kind: 'policy' }),
       });
     } catch (err) {
       if (!(err instanceof PolicyRuntimeError)) throw err;
@@ -665,7 +710,62 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       const quantity = b.quantity + (this.orders?.workingQuantity(symbol) ?? 0) + (proposed?.get(symbol) ?? 0);
       positions.set(symbol, { quantity, avgCost: b.basis, marketPrice: b.mark ?? b.basis });
     }
-    return { connection: this.connectionView(), equity: this.capital + this.ledger.pnl().net, positions };
+    const held = new Map<string, number>();
+    for (const symbol of this.config.symbols) {
+      const h = this.held(symbol);
+      if (h !== undefined) held.set(symbol, h);
+    }
+    // What the account can still buy: TWS's BuyingPower less the buys the book has working or proposed.
+    const bp = this.broker?.account.value?.buyingPower;
+    let pendingBuys = 0;
+    for (const symbol of this.config.symbols) {
+      const b = this.ledger.book(symbol);
+      const pending = (this.orders?.workingQuantity(symbol) ?? 0) + (proposed?.get(symbol) ?? 0);
+      if (pending > 0) pendingBuys += pending * (b.mark ?? b.basis);
+    }
+    return {
+      connection: this.connectionView(),
+      equity: this.capital + this.ledger.pnl().net,
+      positions,
+      held,
+      ...(bp !== undefined && Number.isFinite(bp) ? { buyingPower: bp - pendingBuys } : {}),
+    };
+  }
+
+  /**
+   * Shares TWS holds now in `symbol` (all owners), or undefined when not known. Unless `raw`,
+   * a position TWS reported before the book's last fill is stale (positions come on their own
+   * stream, after the executions, and are held back during an 1100): undefined until TWS reports again.
+   */
+  private held(symbol: string, raw = false): number | undefined {
+    const conId = this.conIdOf(symbol);
+    if (conId === undefined || !this.broker) return undefined;
+    if (!raw && (this.positionSeq.get(conId) ?? 0) < (this.fillSeq.get(symbol) ?? 0)) return undefined;
+    return this.broker.position(conId)?.quantity ?? 0;
+  }
+
+  private conIdOf(symbol: string): number | undefined {
+    return this.contracts.get(symbol)?.conId ?? this.ledger.start?.startPositions?.[symbol]?.conId;
+  }
+
+  /**
+   * TWS is the truth: where TWS holds less than the book believes (shares sold by hand or by
+   * another program), the book shrinks to what TWS holds, with a notice and a journal line.
+   * It never trades to restore its belief. Symbols with orders in flight wait for the next check.
+   */
+  private verifyBook(trigger: string, snapshot = false): void {
+    if (!this.broker || this.connectionView() === 'disconnected' || this.connectionView() === 'connecting') return;
+    for (const b of [...this.ledger.books.values()]) {
+      if (b.quantity === 0 || this.orders?.hasWorking(b.symbol)) continue;
+      // A reconciliation's positions and executions are one snapshot; otherwise a stale position waits.
+      const held = this.held(b.symbol, snapshot);
+      if (held === undefined) continue;
+      const to = capToHeld(b.quantity, held);
+      if (to === b.quantity) continue;
+      const reason = `TWS holds ${held} ${b.symbol} but the book believed ${b.quantity}: the book shrinks to ${to} (shares left the account outside this session); nothing is traded to restore it`;
+      this.write('book-capped', { symbol: b.symbol, from: b.quantity, to, held, trigger, reason });
+      this.notice('warn', `${trigger}: ${reason}`);
+    }
   }
 
   private connectionView(): ConnectionState {
@@ -731,7 +831,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       const report = await engageKillSwitch(
         {
           orders: this.orders,
-          positions: () => this.config.symbols.map((symbol) => ({ symbol, quantity: this.ledger.book(symbol).quantity, startQuantity: this.ledger.book(symbol).startQuantity })),
+          positions: () => this.config.symbols.map((symbol) => ({ symbol, quantity: this.ledger.book(symbol).quantity, ...(this.held(symbol) !== undefined ? { held: this.held(symbol)! } : {}) })),
           flattenOrder: (symbol, qty) => this.flattenOrder(symbol, qty),
           settleMs: this.options.endSettleMs ?? 5000,
         },
@@ -759,10 +859,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       risk: this.risk!,
       account: this.accountView(),
       shadow: this.config.mode === 'shadow',
-      orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, cycle: n, symbol, kind: 'flatten' }),
+      orderRef: formatOrderRef({ sessionId: this.sessionIdValue!, ...(this.runTag ? { run: this.runTag } : {}), cycle: n, symbol, kind: 'flatten' }),
       kind: 'flatten',
       orderQuantity: qty,
-      why: `flatten ${symbol}: back to the ${this.ledger.book(symbol).startQuantity} shares held at the start`,
+      why: `flatten ${symbol}: close the book's ${this.ledger.book(symbol).quantity} shares (shares held outside the book stay)`,
       adjust: flattenVerdict,
     });
     this.write('decision', { ...record });
@@ -899,9 +999,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       const tws = conId !== undefined ? (this.broker?.position(conId)?.quantity ?? 0) : 0;
       positions[symbol] = { session: this.ledger.book(symbol).quantity, tws };
     }
-    const differs = Object.entries(positions).filter(([, p]) => p.session !== p.tws);
+    const differs = Object.entries(positions).filter(([, p]) => capToHeld(p.session, p.tws) !== p.session);
     this.write('reconcile', {
       trigger,
+      imported: adopted.imported,
       found: adopted.found,
       notAtTws: adopted.notAtTws,
       newFills: adopted.newFills,
@@ -910,7 +1011,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     });
     if (adopted.notAtTws.length) this.notice('warn', `reconciliation: ${adopted.notAtTws.length} journaled order(s) unknown to TWS, closed and not resent: ${adopted.notAtTws.join(', ')}`);
     if (adopted.newFills.length) this.notice('info', `reconciliation: ${adopted.newFills.length} fill(s) found at TWS and journaled`);
-    if (differs.length) this.notice('warn', `reconciliation: positions differ from the session's (session vs TWS): ${differs.map(([s, p]) => `${s} ${p.session} vs ${p.tws}`).join(', ')}`);
+    if (adopted.imported.length) this.notice('warn', `reconciliation: ${adopted.imported.length} order(s) of this session known to TWS but missing from the journal (restored from an older copy?) journaled as found, never resent: ${adopted.imported.join(', ')}`);
+    if (differs.length) this.notice('warn', `reconciliation: TWS holds less than the book (book vs TWS): ${differs.map(([s, p]) => `${s} ${p.session} vs ${p.tws}`).join(', ')}`);
+    // The reconciliation's positions and executions are one fresh snapshot from TWS.
+    this.verifyBook(`reconciliation (${trigger})`, true);
   }
 
   private onAsyncError(err: unknown): void {

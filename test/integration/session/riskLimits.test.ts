@@ -48,7 +48,7 @@ describe('risk limits', () => {
     onlyAllowedReached(r);
   });
 
-  test('max position: an order that takes NVDA from 40 to 73 shares is refused; MSFT to 23 goes', async () => {
+  test('max position (on the book): the book\'s 73-share NVDA order is refused past 50, the 40 held outside the book stay; MSFT to 23 goes', async () => {
     const fx = await startSim({ ...flat(), startMs: WED_10AM_NY });
     try {
       // The account already holds 40 NVDA (bought by another client before the session).
@@ -65,16 +65,17 @@ describe('risk limits', () => {
       assert.equal(blocked.length, 2);
       for (const d of blocked) {
         assert.equal(d.symbol, 'NVDA');
-        assert.equal(d.position, 40, 'the start position counts');
-        assert.equal(d.proposal!.quantity, 33, 'the order itself is small');
+        assert.equal(d.position, 0, 'the book holds none: the 40 held outside it are not the session\'s');
+        assert.equal(d.proposal!.quantity, 73);
         assert.match(d.reason, /NVDA position would be 73 shares, beyond the maximum of 50/);
       }
       const mine = r.placed.filter((o) => o.orderRef.startsWith('ibkrai:'));
       assert.deepEqual(mine.map((o) => [o.symbol, o.action, o.totalQuantity]), [['MSFT', 'BUY', 23]]);
       assert.deepEqual(simPositions(fx), { NVDA: 40, MSFT: 23 });
       const s = r.result.summary!.perSymbol.find((p) => p.symbol === 'NVDA')!;
-      assert.equal(s.startPosition, 40);
-      assert.equal(s.position, 40);
+      assert.equal(s.startPosition, 0);
+      assert.equal(s.position, 0);
+      assert.ok(r.events.some((e) => e.type === 'notice' && e.message === 'NVDA: 40 held outside this book, left alone'));
     } finally {
       await fx.stop();
     }

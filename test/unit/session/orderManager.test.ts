@@ -117,6 +117,21 @@ describe('order manager', () => {
     assert.equal(broker.sent.length, 1);
   });
 
+  it('an orderRef TWS already has (a journal restored from an older copy) is journaled as found and never sent', async () => {
+    const { broker, manager, ledger, journal } = setup();
+    broker.fills = [fill(40, 'ibkrai:s1:3:SPY', 'e40', 10, 50)];
+    const refused = await manager.place(req(3));
+    assert.equal(refused.sent, false);
+    assert.match(refused.error!, /already known to TWS .* never sent again/);
+    assert.equal(broker.sent.length, 0);
+    const report = manager.adopt();
+    assert.deepEqual(report.imported, ['ibkrai:s1:3:SPY']);
+    assert.equal(journal.filter((l) => l.type === 'intent').length, 1);
+    assert.deepEqual([ledger.intents.get('ibkrai:s1:3:SPY')!.state, ledger.intents.get('ibkrai:s1:3:SPY')!.filled], ['filled', 10]);
+    assert.equal(ledger.lastCycle, 3, 'the next cycle is numbered past it');
+    assert.deepEqual(manager.adopt().imported, [], 'found once');
+  });
+
   it('a journal that cannot record the intent: nothing is sent and the JournalError surfaces', async () => {
     const { broker, manager, failOn } = setup();
     failOn('intent');
@@ -186,7 +201,7 @@ describe('order manager', () => {
     broker.known.set(11, tracked(11, 'ibkrai:s1:1:SPY'));
     broker.fills = [fill(12, 'ibkrai:s1:2:SPY', 'e12', 10, 50, 1), fill(99, 'ibkrai:other:1:SPY', 'e99', 1, 1)];
     const report = manager.adopt();
-    assert.deepEqual(report, { found: ['ibkrai:s1:1:SPY', 'ibkrai:s1:2:SPY'], notAtTws: ['ibkrai:s1:3:SPY'], newFills: ['e12'] });
+    assert.deepEqual(report, { found: ['ibkrai:s1:1:SPY', 'ibkrai:s1:2:SPY'], notAtTws: ['ibkrai:s1:3:SPY'], newFills: ['e12'], imported: [] });
     assert.equal(ledger.intents.get('ibkrai:s1:1:SPY')!.state, 'submitted');
     assert.deepEqual([ledger.intents.get('ibkrai:s1:2:SPY')!.state, ledger.intents.get('ibkrai:s1:2:SPY')!.filled], ['filled', 10]);
     assert.equal(ledger.intents.get('ibkrai:s1:3:SPY')!.state, 'not-at-tws');
@@ -195,7 +210,7 @@ describe('order manager', () => {
     assert.equal(broker.sent.length, 0, 'nothing is resent');
     assert.equal(journal.filter((l) => l.type === 'fill').length, 1, 'another session\'s execution is not ours');
     // A second reconciliation changes nothing.
-    assert.deepEqual(manager.adopt(), { found: ['ibkrai:s1:1:SPY'], notAtTws: [], newFills: [] });
+    assert.deepEqual(manager.adopt(), { found: ['ibkrai:s1:1:SPY'], notAtTws: [], newFills: [], imported: [] });
   });
 
   it('cancelAll cancels each working order once and journals the request', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { belongsToSession, formatOrderRef, newSessionId, ORDER_REF_MAX_LENGTH, parseOrderRef } from '../../../src/extension/session/orderRef';
+import { belongsToSession, formatOrderRef, newRunTag, newSessionId, ORDER_REF_MAX_LENGTH, parseOrderRef } from '../../../src/extension/session/orderRef';
 
 describe('orderRef', () => {
   it('formats policy, stop-loss and flattening orders and parses them back', () => {
@@ -13,6 +13,17 @@ describe('orderRef', () => {
       assert.deepEqual(parseOrderRef(ref), { ...policy, kind });
     }
     assert.deepEqual(parseOrderRef('ibkrai:s1:0:BRK.B'), { sessionId: 's1', cycle: 0, symbol: 'BRK.B', kind: 'policy' });
+  });
+
+  it('a resumed process tags its cycles with a run: the same cycle and symbol form another ref', () => {
+    const tagged = { sessionId: 's1', cycle: 7, symbol: 'NVDA', kind: 'policy' as const, run: '3fa2' };
+    assert.equal(formatOrderRef(tagged), 'ibkrai:s1:7-3fa2:NVDA');
+    assert.deepEqual(parseOrderRef('ibkrai:s1:7-3fa2:NVDA:flatten'), { ...tagged, kind: 'flatten' });
+    assert.notEqual(formatOrderRef(tagged), formatOrderRef({ ...tagged, run: undefined }));
+    assert.equal(belongsToSession('ibkrai:s1:7-3fa2:NVDA', 's1'), true);
+    assert.equal(newRunTag(() => 0.5), '8000');
+    for (const ref of ['ibkrai:s1:7-:NVDA', 'ibkrai:s1:7-3FA2:NVDA', 'ibkrai:s1:7-3fa:NVDA', 'ibkrai:s1:-3fa2:NVDA']) assert.equal(parseOrderRef(ref), undefined, ref);
+    assert.throws(() => formatOrderRef({ ...tagged, run: 'x:1' }), /run tag "x:1"/);
   });
 
   it('does not take other tools\' refs or damaged ones for its own', () => {
@@ -51,11 +62,11 @@ describe('orderRef', () => {
 
   it('the longest orderRef of a new session stays parseable, ASCII-safe and within ORDER_REF_MAX_LENGTH', () => {
     const sessionId = newSessionId(Date.UTC(2099, 11, 31, 23, 59, 59, 999));
-    // The longest parts the session configuration allows: 1,000,000 cycles, a 12-character symbol, the longest kind.
-    const ref = formatOrderRef({ sessionId, cycle: 1_000_000, symbol: 'ABCDEFGHIJ.K', kind: 'flatten' });
+    // The longest parts the session configuration allows: 1,000,000 cycles of a resumed run, a 12-character symbol, the longest kind.
+    const ref = formatOrderRef({ sessionId, cycle: 1_000_000, run: 'ffff', symbol: 'ABCDEFGHIJ.K', kind: 'flatten' });
     assert.ok(ref.length <= ORDER_REF_MAX_LENGTH, `${ref} is ${ref.length} characters`);
     assert.match(ref, /^[A-Za-z0-9:._-]+$/);
-    assert.deepEqual(parseOrderRef(ref), { sessionId, cycle: 1_000_000, symbol: 'ABCDEFGHIJ.K', kind: 'flatten' });
+    assert.deepEqual(parseOrderRef(ref), { sessionId, cycle: 1_000_000, run: 'ffff', symbol: 'ABCDEFGHIJ.K', kind: 'flatten' });
     // Journals of older versions (second-resolution ids) still parse.
     assert.equal(parseOrderRef('ibkrai:20250102T150405Z-ab12:7:NVDA')?.sessionId, '20250102T150405Z-ab12');
   });

@@ -83,7 +83,7 @@ describe('session ledger (the journal folded)', () => {
   });
 
   it('average-cost bookkeeping across a flip', () => {
-    const b = { symbol: 'X', startQuantity: 0, quantity: 10, basis: 100, realized: 0, commissions: 0, mark: undefined, bought: 0, sold: 0, fills: 0 };
+    const b = { symbol: 'X', startQuantity: 0, quantity: 10, basis: 100, realized: 0, commissions: 0, mark: undefined, bought: 0, sold: 0, fills: 0, capped: 0 };
     applyFill(b, -15, 110);
     assert.deepEqual([b.quantity, b.basis, b.realized], [-5, 110, 100]);
     applyFill(b, 5, 100);

@@ -32,6 +32,14 @@ export function registerOrderHandlers(on: Register): void {
       conn.sendError(orderId, 200, NO_SECURITY_DEFINITION);
       return;
     }
+    const dup = sim.options.faults.duplicateOrderId;
+    if (dup && dup.remaining > 0 && !order.whatIf) {
+      // --fault duplicate-order-id: another client took this id first; TWS refuses it and the id is used.
+      dup.remaining--;
+      sim.markOrderIdUsed(orderId);
+      conn.sendError(orderId, 103, 'Duplicate order id');
+      return;
+    }
     const preview = sim.engine.place(conn.clientId as number, orderId, resolved.wire, order);
     if (preview) conn.send(whatIfFrame(conn.version, orderId, conn.clientId as number, sim.account.id, resolved.wire, order, preview));
   });

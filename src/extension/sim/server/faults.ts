@@ -38,6 +38,8 @@ export interface Faults {
   ipv6Only?: boolean;
   /** Daily restart at HH:MM New York on the simulated clock: every socket dropped, the port down DOWN seconds. */
   autoRestart?: { hour: number; minute: number; downSeconds: number };
+  /** The next N orders answered 103 Duplicate order id, as when another API client already used the id. */
+  duplicateOrderId?: { remaining: number };
 }
 
 export const FAULT_HELP: Record<string, string> = {
@@ -64,6 +66,7 @@ export const FAULT_HELP: Record<string, string> = {
   'fix-mode': 'IB Gateway logged in as FIX CTCI: the port answers a FIX logout, not the API',
   'ipv6-only': 'listen on ::1 only (as macOS TWS may), whatever --host says',
   'auto-restart:HH:MM[,DOWN]': 'at HH:MM New York on the simulated clock all sockets drop and the port is down DOWN seconds (default 2)',
+  'duplicate-order-id[:N]': 'the first N orders (default 1) answered 103 Duplicate order id, as when another client already used the id (nextValidId moves past it)',
 };
 
 export class FaultError extends Error {}
@@ -182,6 +185,9 @@ export function parseFaults(specs: readonly string[]): Faults {
         f.autoRestart = { hour: Number(m[1]), minute: Number(m[2]), downSeconds: down === undefined ? 2 : num(down, 'DOWN (seconds)') };
         break;
       }
+      case 'duplicate-order-id':
+        f.duplicateOrderId = { remaining: arg === undefined ? 1 : Math.floor(num(arg, 'N', 1)) };
+        break;
       default:
         throw new FaultError(`unknown fault "${name}"; valid faults: ${Object.keys(FAULT_HELP).join(', ')}`);
     }

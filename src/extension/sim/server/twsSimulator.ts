@@ -266,6 +266,11 @@ export class TwsSimulator implements ConnectionHost {
     for (const [code, text] of farms) conn.sendError(-1, code, text);
   }
 
+  /** An order id another client used (--fault duplicate-order-id): nextValidId moves past it. */
+  markOrderIdUsed(orderId: number): void {
+    this.nextOrderIdFloor = Math.max(this.nextOrderIdFloor, orderId + 1);
+  }
+
   /** The lowest order id no order has used yet. */
   nextValidId(): number {
     this.nextOrderIdFloor = Math.max(this.nextOrderIdFloor, this.engine.maxOrderId() + 1);
