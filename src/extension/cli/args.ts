@@ -1,5 +1,7 @@
 // A small, strict argument parser for the CLI commands: unknown options and bad
 // values are errors that name the option and what would be valid.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export class CliError extends Error {
@@ -15,9 +17,26 @@ export function parseOptions<T extends OptionSpec>(argv: string[], spec: T, comm
   try {
     return parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }).values;
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    throw new CliError(`${command}: ${msg.replace(/\. To specify.*$/s, '')}; run with --help for the options`);
+    // node's messages name the option ("Unknown option '--frob'", "Option '--port <value>' argument missing"); add what is valid.
+    const msg = (err instanceof Error ? err.message : String(err)).replace(/\. To specify.*$/s, '').replace(/\.$/, '');
+    const valid = Object.entries(spec).map(([name, o]) => `--${name}${o.type === 'string' ? ' <value>' : ''}`);
+    throw new CliError(`${command}: ${msg}; valid options: ${valid.join(', ')} (--help explains them)`);
   }
+}
+
+/** A string option checked by a `{ value, error }` parser (the one the same setting uses elsewhere), e.g. config.ts parsePort. */
+export function parsedOption<V>(value: string | undefined, name: string, parse: (raw: string) => { value?: V; error?: string }): V | undefined {
+  if (value === undefined) return undefined;
+  const r = parse(value);
+  if (r.error !== undefined || r.value === undefined) throw new CliError(`--${name} "${value}" ${r.error ?? 'is not valid'}`);
+  return r.value;
+}
+
+/** The value of a path option that must name an existing file. */
+export function existingFile(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!existsSync(resolve(value)) || !statSync(resolve(value)).isFile()) throw new CliError(`--${name} ${value}: no such file (valid: the path of an existing file)`);
+  return value;
 }
 
 export function intOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {

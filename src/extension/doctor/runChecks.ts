@@ -11,9 +11,10 @@ import { analyzeEnvironment, environmentCheck, type EnvironmentFacts, type Envir
 import { handshakeCheck, handshakeProbe } from './handshakeProbe';
 import { clockCheck, clockProbe, marketDataCheck, marketDataProbe, orderPermissionsCheck, whatIfProbe } from './permissionsProbe';
 import { clientIdsToProbe, loadIb, openSession, probeClientIds, sessionCheck, type ClientIdProbe } from './sessionProbe';
+import { fromSimulator, serverInfo } from './serverInfo';
 import { collectEnvironmentInputs } from './systemInputs';
 import { sweep, sweepTargets, tcpCheck, tcpConnect, type SweepResult } from './tcpProbe';
-import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, type CheckId, type Report } from './types';
+import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, type CheckId, type Report, type ServerInfo } from './types';
 
 /**
  * Bound for the API handshake (server version) and, plus 300 ms, for startApi -> nextValidId.
@@ -87,6 +88,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
   const port = cfg.port.value;
   const clientId = opts.probeClientId ?? cfg.clientId.value;
   let tcpReached: boolean | undefined;
+  let server: ServerInfo | undefined;
 
   if (host === undefined || port === undefined) {
     skipRest(['tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the configured ${host === undefined ? 'host' : 'port'} is invalid (see Configuration).`);
@@ -111,13 +113,15 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
       facts = await envFacts;
       const handshake = handshakeCheck({ host, port, outcome: hs, timeoutMs, env: facts });
       put(handshake);
+      if (hs.kind === 'answered') server = serverInfo(port, hs, false);
       if (handshake.status === 'fail') {
         skipRest(['session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the API handshake failed (${handshake.cause}).`);
       } else if (clientId === undefined) {
         skipRest(['session', 'account', 'order-permissions', 'market-data', 'clock'], 'Skipped: the configured client id is invalid (see Configuration).');
       } else {
         try {
-          await runSession(host, port, clientId, cfg, timeoutMs, facts.wsl.wsl, put, skipRest);
+          const simulator = await runSession(host, port, clientId, cfg, timeoutMs, facts.wsl.wsl, put, skipRest);
+          if (simulator && hs.kind === 'answered') server = serverInfo(port, hs, true);
         } catch (err) {
           // A probe that throws (a client library bug, an unexpected message) must not hide the other results.
           const message = err instanceof Error ? err.message : String(err);
@@ -140,6 +144,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
     startedAt,
     durationMs: since(t0),
     target: { host, port, clientId: cfg.clientId.value },
+    ...(server ? { server } : {}),
   };
 }
 
@@ -152,7 +157,7 @@ async function runSession(
   wsl: boolean,
   put: (c: Check) => void,
   skipRest: (ids: CheckId[], reason: string) => void,
-): Promise<void> {
+): Promise<boolean> {
   // 5. Session (the client library is loaded only now: loading blocks the event loop, which would distort the handshake's timing)
   await loadIb();
   const session = await openSession({ host, port, clientId, timeoutMs: timeoutMs + 300 });
@@ -163,7 +168,7 @@ async function runSession(
   const api = session.api;
   if (session.kind !== 'ready' || !api) {
     skipRest(['account', 'order-permissions', 'market-data', 'clock'], `Skipped: the API session did not start (${sc.cause}).`);
-    return;
+    return fromSimulator(session.messages);
   }
   try {
     // 6. Account
@@ -178,8 +183,10 @@ async function runSession(
         ? Promise.resolve(put(skipped('order-permissions', 'Skipped: the account is live and live trading is not enabled, so no order message (not even a what-if) is sent.')))
         : whatIfProbe(api, orderId, session.accounts[0], probeMs).then((o) => put(orderPermissionsCheck(o)));
     const md = marketDataProbe(api, orderId + 1, probeMs).then((o) => put(marketDataCheck(o)));
-    const clock = clockProbe(api, probeMs).then((o) => put(clockCheck(o, { wsl })));
+    // The simulator's notice follows nextValidId on the same socket, so it is decoded before the clock's answer.
+    const clock = clockProbe(api, probeMs).then((o) => put(clockCheck(o, { wsl, simulator: fromSimulator(session.messages) })));
     await Promise.all([whatIf, md, clock]);
+    return fromSimulator(session.messages);
   } finally {
     api.disconnect();
   }

@@ -37,6 +37,19 @@ export interface Report {
   durationMs: number;
   /** What was checked (as resolved by the configuration check; undefined values were invalid). */
   target: { host?: string; port?: number; clientId?: number };
+  /** What answered, when the handshake got that far (see serverInfo.ts). */
+  server?: ServerInfo;
+}
+
+export interface ServerInfo {
+  /** The negotiated server version (the handshake's answer). */
+  version: number;
+  /** The handshake's connection time, as TWS wrote it. */
+  connectionTime?: string;
+  /** TWS, IB Gateway or the embedded simulator, and how that is known. */
+  product?: string;
+  /** The IBKR AI Trader simulator named itself (sim/protocol/simulatorMark.ts). */
+  simulator?: boolean;
 }
 
 export const CHECK_TITLES: Record<CheckId, string> = {

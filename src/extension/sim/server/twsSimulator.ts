@@ -12,6 +12,7 @@ import { parseOhlcCsv } from '../market/pricePath';
 import { SimClock } from '../market/simClock';
 import { RequestId, requestName } from '../protocol/messageIds';
 import { encodeManagedAccounts, encodeNextValidId } from '../protocol/sessionCodec';
+import { SIMULATOR_NOTICE } from '../protocol/simulatorMark';
 import { encodeFrame, MAX_FRAME_BYTES, ProtocolError, type FieldReader } from '../protocol/wire';
 import { Rng } from '../market/rng';
 import type { SimOptions } from '../simOptions';
@@ -149,6 +150,7 @@ export class TwsSimulator implements ConnectionHost {
     conn.send(encodeManagedAccounts(conn.version, [this.account.id]));
     conn.send(encodeNextValidId(conn.version, this.nextValidId()));
     for (const [code, text] of FARM_STATUS) conn.sendError(-1, code, text);
+    if (this.options.identify !== false) conn.sendError(-1, SIMULATOR_NOTICE.code, SIMULATOR_NOTICE.message);
   }
 
   /** The lowest order id no order has used yet. */
