@@ -18,7 +18,10 @@ export function parseOptions<T extends OptionSpec>(argv: string[], spec: T, comm
     return parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }).values;
   } catch (err) {
     // node's messages name the option ("Unknown option '--frob'", "Option '--port <value>' argument missing"); add what is valid.
-    const msg = (err instanceof Error ? err.message : String(err)).replace(/\. To specify.*$/s, '').replace(/\.$/, '');
+    const msg = (err instanceof Error ? err.message : String(err))
+      .replace(/\. To specify a positional argument.*$/s, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/\.$/, '');
     const valid = Object.entries(spec).map(([name, o]) => `--${name}${o.type === 'string' ? ' <value>' : ''}`);
     throw new CliError(`${command}: ${msg}; valid options: ${valid.join(', ')} (--help explains them)`);
   }
