@@ -1,12 +1,12 @@
 // The setup-check report as Markdown a user can paste into a forum or an IBKR ticket:
 // what ran where (tool version, OS, node, the TWS / IB Gateway server version and product
 // when known), then each check (first problem first) with status, finding, fix and
-// evidence. Account ids are masked in every field (redact.ts). One formatter for
+// evidence. Account ids are masked and the home folder shortened to ~ in every field (redact.ts). One formatter for
 // `doctor --markdown` and the extension's Copy report.
 import { arch, platform, release } from 'node:os';
 import { version as TOOL_VERSION } from '../../../package.json';
 import { displayOrder } from './formatReport';
-import { redactAccounts } from './redact';
+import { redactForSharing } from './redact';
 import { describeServer } from './serverInfo';
 import { hostPort, type Check, type Report } from './types';
 
@@ -28,16 +28,16 @@ export function thisOrigin(via: 'CLI' | 'VS Code extension', host?: string): Rep
 
 const STATUS: Record<Check['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 
-/** Inline text, account ids masked, then Markdown's emphasis, code, link and HTML characters escaped (the mask's * too), on one line. */
+/** Inline text, redacted for sharing, then Markdown's emphasis, code, link and HTML characters escaped (the mask's * too), on one line. */
 function inline(text: string): string {
-  return redactAccounts(text)
+  return redactForSharing(text)
     .replace(/\s*\n\s*/g, ' ')
     .replace(/([\\`*_[\]<>|#])/g, '\\$1');
 }
 
-/** A fenced block (account ids masked) that no backtick run inside the text can close early. */
+/** A fenced block (redacted for sharing) that no backtick run inside the text can close early. */
 function fenced(raw: string): string {
-  const text = redactAccounts(raw);
+  const text = redactForSharing(raw);
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}text\n${text}\n${fence}`;
@@ -79,5 +79,5 @@ export function formatMarkdown(report: Report, origin: ReportOrigin = thisOrigin
   ];
   for (const c of displayOrder(report.checks)) out.push('', ...checkSection(c));
   // Every field is masked as it is written; this pass is the safety net for any text added later.
-  return redactAccounts(out.join('\n')) + '\n';
+  return redactForSharing(out.join('\n')) + '\n';
 }

@@ -3,8 +3,9 @@
 // text that cannot break out of its block; plus what answered (serverInfo.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { homedir } from 'node:os';
 import { formatMarkdown, type ReportOrigin } from '../../../src/extension/doctor/markdownReport';
-import { redactAccounts } from '../../../src/extension/doctor/redact';
+import { redactAccounts, redactForSharing } from '../../../src/extension/doctor/redact';
 import { describeProduct, describeServer, fromSimulator, serverInfo, SIMULATOR_PRODUCT } from '../../../src/extension/doctor/serverInfo';
 import { makeCheck, skipped, type Report } from '../../../src/extension/doctor/types';
 import { SIMULATOR_NOTICE } from '../../../src/extension/sim/protocol/simulatorMark';
@@ -95,4 +96,12 @@ test('serverInfo: the simulator is known by its notice only; otherwise the produ
   assert.deepEqual(s, { version: 176, connectionTime: '20261204 10:00:00 EST', product: SIMULATOR_PRODUCT, simulator: true });
   assert.equal(describeServer(s), 'IBKR AI Trader embedded simulator, server version 176, connection time 20261204 10:00:00 EST');
   assert.equal(describeServer({ version: 178 }), 'product unknown, server version 178');
+});
+
+test('redactForSharing: the home folder becomes ~ (not a longer folder name that starts like it); account ids masked too', () => {
+  assert.equal(redactForSharing('.env file: none at /home/joe/work/.env; /home/joe; /home/joel/x; DU1234567', '/home/joe'), '.env file: none at ~/work/.env; ~; /home/joel/x; DU****567');
+  assert.equal(redactForSharing('C:\\Users\\joe\\bot\\.env', 'C:\\Users\\joe'), '~\\bot\\.env');
+  const md = formatMarkdown(report({ checks: [makeCheck('config', 'pass', `.env at ${homedir()}/x/.env`, { evidence: [{ step: '.env file', detail: `${homedir()}/x/.env (2 keys)`, ms: 0 }] })] }), ORIGIN);
+  assert.ok(!md.includes(homedir()), md);
+  assert.match(md, /- \.env file: ~\/x\/\.env \(2 keys\)/);
 });
