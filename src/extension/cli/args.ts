@@ -1,6 +1,6 @@
 // A small, strict argument parser for the CLI commands: unknown options and bad
 // values are errors that name the option and what would be valid.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -56,4 +56,16 @@ export function numberOption(value: string | undefined, name: string, min: numbe
   if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${name} "${value}" is not a number (valid: ${min}..${max})`);
   if (n < min || n > max) throw new CliError(`--${name} ${n} is out of range (valid: ${min}..${max})`);
   return n;
+}
+
+/** The value of a folder option the command writes into, created now (mkdir -p) so a bad path fails before any work is done. */
+export function writableFolder(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    mkdirSync(resolve(value), { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new CliError(`--${name} ${value}: cannot create or use this folder (${code}; valid: a folder path you can write)`);
+  }
+  return value;
 }
