@@ -505,6 +505,7 @@ function renderChecks(): void {
       h('span', { class: `badge badge-${c.verdict}`, id: 'checks-verdict' }, c.verdict.toUpperCase()),
       h('span', { class: 'muted' }, `${c.target ?? ''}${c.durationMs !== undefined ? ` · ${Math.round(c.durationMs)} ms` : ''}${c.startedAt ? ` · ${new Date(c.startedAt).toLocaleTimeString()}` : ''}`),
     );
+    if (c.server) head.push(h('span', { class: 'muted', id: 'checks-server' }, ` · ${c.server}`));
   } else head.push(h('span', { class: 'muted' }, 'Not run yet. The checks find out why a connection to TWS does not come up, and say how to fix it.'));
   checksHead.replaceChildren(...head);
   // Failures first, as the CLI prints them.

@@ -124,6 +124,8 @@ export interface ChecksView {
   readonly verdict?: 'pass' | 'warn' | 'fail';
   /** host:port checked */
   readonly target?: string;
+  /** what answered, e.g. "IBKR AI Trader embedded simulator, server version 176, ..." */
+  readonly server?: string;
   readonly startedAt?: string;
   readonly durationMs?: number;
   readonly checks: readonly CheckRow[];

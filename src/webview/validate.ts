@@ -121,7 +121,7 @@ export function isCheckRow(v: unknown): v is CheckRow {
 export function isChecksView(v: unknown): v is ChecksView {
   if (!isObj(v) || !isBool(v.running) || !arrayOf(v.checks, isCheckRow)) return false;
   if (v.verdict !== undefined && !oneOf(v.verdict, ['pass', 'warn', 'fail'] as const)) return false;
-  return optStr(v.target) && optStr(v.startedAt) && optNum(v.durationMs) && optStr(v.error);
+  return optStr(v.target) && optStr(v.server) && optStr(v.startedAt) && optNum(v.durationMs) && optStr(v.error);
 }
 
 export function isBacktestView(v: unknown): v is BacktestView {

@@ -9,7 +9,7 @@ import { barSizeSeconds } from '../policy/manifest';
 import { loadModel } from '../policy/modelLoader';
 import { buildReport, writeReport } from '../policy/report';
 import { COMMISSION_SCHEDULES } from '../session/fees';
-import { CliError, intOption, numberOption, parseOptions } from './args';
+import { CliError, intOption, numberOption, parseOptions, writableFolder } from './args';
 import type { BarSeries } from '../policy/bars';
 import type { BacktestConfig } from '../policy/backtester';
 import type { LoadedModel } from '../policy/modelLoader';
@@ -126,6 +126,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  writableFolder(o.out, 'out');
   const fromMs = dateOption(o.from, 'from');
   const toMs = dateOption(o.to, 'to');
   if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) throw new CliError(`--to ${o.to} must be after --from ${o.from}`);

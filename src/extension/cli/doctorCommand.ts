@@ -1,10 +1,10 @@
 // `npm run doctor -- [options]`: the TWS setup checks. Exit 0 on pass or warn, 1 on
 // fail, 2 on bad usage (from main.ts, through CliError).
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { DEFAULT_TIMEOUT_MS, formatJson, formatText, runChecks } from '../doctor';
-import { CliError, intOption, parseOptions } from './args';
+import { DEFAULT_TIMEOUT_MS, formatJson, formatMarkdown, formatText, runChecks } from '../doctor';
+import { parseClientId, parseHost, parseMode, parsePort } from '../doctor/config';
 import { PRODUCTS, type Product } from '../doctor/twsReleases';
+import { SYMBOL } from '../session/sessionConfig';
+import { CliError, existingFile, intOption, parseOptions, parsedOption } from './args';
 
 const USAGE = `usage: npm run doctor -- [options]
 
@@ -21,6 +21,7 @@ Checks the way from here to TWS / IB Gateway and names the cause and the fix.
   --env-file PATH     read this .env instead of ./.env
   --timeout-ms N      bound for the API handshake and session start (default ${DEFAULT_TIMEOUT_MS})
   --json              print {"verdict", "checks", ...} as JSON
+  --markdown          print a report to paste into a forum or an IBKR ticket (account ids masked)
   --verbose           show what was tried for passing checks too
 
 Exit code: 0 pass or warn, 1 fail, 2 bad usage.`;
@@ -39,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       'env-file': { type: 'string' },
       'timeout-ms': { type: 'string' },
       json: { type: 'boolean' },
+      markdown: { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -48,24 +50,26 @@ export async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const mode = o.mode as string | undefined;
-  if (mode !== undefined && mode !== 'paper' && mode !== 'live') throw new CliError(`--mode "${mode}" is not a trading mode (valid: paper, live)`);
+  if (o.json && o.markdown) throw new CliError('--json and --markdown exclude each other (valid: one of them, or neither for text)');
+  // A bad flag is bad usage (exit 2), checked by the parsers the configuration check uses
+  // for the same values from settings or .env (whose mistakes are reported as a failed check).
+  const host = parsedOption(o.host as string | undefined, 'host', parseHost);
+  const port = parsedOption(o.port as string | undefined, 'port', parsePort);
+  const clientId = parsedOption(o['client-id'] as string | undefined, 'client-id', parseClientId);
+  const mode = parsedOption(o.mode as string | undefined, 'mode', parseMode);
   const product = o.product as Product | undefined;
   if (product !== undefined && !PRODUCTS.includes(product)) throw new CliError(`--product "${product}" is not a product (valid: ${PRODUCTS.join(', ')})`);
   const symbols = o.symbols === undefined ? undefined : String(o.symbols).split(',').map((x) => x.trim().toUpperCase());
-  const badSymbol = symbols?.find((x) => !/^[A-Z][A-Z0-9.]{0,11}$/.test(x));
+  const badSymbol = symbols?.find((x) => !SYMBOL.test(x));
   if (badSymbol !== undefined) throw new CliError(`--symbols: "${badSymbol}" is not a stock symbol (e.g. --symbols AAPL,MSFT)`);
-  const envFile = o['env-file'] as string | undefined;
-  if (envFile !== undefined && !existsSync(resolve(envFile))) throw new CliError(`--env-file ${envFile}: no such file`);
+  const envFile = existingFile(o['env-file'] as string | undefined, 'env-file');
   const timeoutMs = intOption(o['timeout-ms'] as string | undefined, 'timeout-ms', 100, 60_000, DEFAULT_TIMEOUT_MS);
-  // --port and --client-id go to the configuration check as given, so "abc" or -1 is
-  // reported there (with the JSON report) like the same mistake in .env.
   const report = await runChecks({
     flags: {
-      host: o.host as string | undefined,
-      port: o.port as string | undefined,
-      clientId: o['client-id'] as string | undefined,
-      mode,
+      ...(host !== undefined ? { host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(clientId !== undefined ? { clientId } : {}),
+      ...(mode !== undefined ? { mode } : {}),
       ...(o['allow-live'] ? { allowLive: true } : {}),
     },
     ...(envFile !== undefined ? { envFile } : {}),
@@ -73,6 +77,6 @@ export async function run(argv: string[]): Promise<number> {
     ...(symbols ? { symbols } : {}),
     timeoutMs,
   });
-  console.log(o.json ? formatJson(report) : formatText(report, { verbose: Boolean(o.verbose) }));
+  console.log(o.json ? formatJson(report) : o.markdown ? formatMarkdown(report) : formatText(report, { verbose: Boolean(o.verbose) }));
   return report.verdict === 'fail' ? 1 : 0;
 }

@@ -5,7 +5,12 @@ import { DEFAULT_PORTS, PRODUCT_NAMES, PRODUCTS, releaseMaxVersion, SIM_RELEASES
 import { FAULT_HELP, FaultError, parseFaults } from '../sim/server/faults';
 import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../sim/protocol/serverVersions';
 import { SimStateError } from '../sim/account/simState';
-import { CliError, intOption, numberOption, parseOptions } from './args';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseHost } from '../doctor/config';
+import { parseOhlcCsv } from '../sim/market/pricePath';
+import { SYMBOL } from '../session/sessionConfig';
+import { CliError, existingFile, intOption, numberOption, parseOptions, parsedOption } from './args';
 
 const USAGE = `usage: npm run sim -- [options]
 
@@ -86,20 +91,33 @@ export async function run(argv: string[]): Promise<number> {
   const account = (o.account as string | undefined) ?? undefined;
   if (account !== undefined && !/^[A-Z]{1,3}\d{3,10}$/.test(account)) throw new CliError(`--account "${account}" is not an IB account id (like DU1234567 or U1234567)`);
   const quiet = Boolean(o.quiet);
+  const symbols = ((o.symbols as string | undefined) ?? '').split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
+  const badSymbols = symbols.filter((x) => !SYMBOL.test(x));
+  if (badSymbols.length) throw new CliError(`--symbols: ${badSymbols.map((x) => `"${x}"`).join(', ')} ${badSymbols.length === 1 ? 'is not a symbol' : 'are not symbols'} (valid: a letter then up to 11 letters, digits or dots, comma-separated, e.g. NVDA,MSFT)`);
+  const replayCsv = existingFile(o.replay as string | undefined, 'replay');
+  if (replayCsv !== undefined) {
+    try {
+      parseOhlcCsv(readFileSync(replayCsv, 'utf8'), replayCsv);
+    } catch (err) {
+      throw new CliError(`--replay ${err instanceof Error ? err.message : String(err)} (valid: a CSV with a close or price column)`);
+    }
+  }
+  const recordPath = o.record as string | undefined;
+  if (recordPath !== undefined && !existsSync(dirname(resolve(recordPath)))) throw new CliError(`--record ${recordPath}: the folder ${dirname(resolve(recordPath))} does not exist (valid: a file path in an existing folder)`);
   const options = defaultSimOptions({
     live,
     product,
     ...(release ? { release } : {}),
     port: intOption(o.port as string | undefined, 'port', 0, 65535, DEFAULT_PORTS[product][live ? 'live' : 'paper']),
-    host: (o.host as string | undefined) ?? '127.0.0.1',
+    host: parsedOption(o.host as string | undefined, 'host', parseHost) ?? '127.0.0.1',
     serverVersion: intOption(o['server-version'] as string | undefined, 'server-version', MIN_CLIENT_VERSION, MAX_SIM_SERVER_VERSION, 176),
     seed: intOption(o.seed as string | undefined, 'seed', 0, 2 ** 32 - 1, 42),
     speed: numberOption(o.speed as string | undefined, 'speed', 0.001, 100000, 1),
     startMs,
     cash: numberOption(o.cash as string | undefined, 'cash', 0, 1e12, 1_000_000),
-    symbols: ((o.symbols as string | undefined) ?? '').split(',').filter(Boolean),
-    replayCsv: o.replay as string | undefined,
-    recordPath: o.record as string | undefined,
+    symbols,
+    replayCsv,
+    recordPath,
     statePath: o.state as string | undefined,
     tickMs: intOption(o['tick-ms'] as string | undefined, 'tick-ms', 1, 60_000, 100),
     faults,
@@ -112,6 +130,7 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof SimStateError) throw new CliError(err.message);
     if (options.statePath && err.syscall && err.path?.startsWith(options.statePath)) throw new CliError(`--state ${options.statePath} cannot be written: ${err.message}`);
     if (err.code === 'EADDRINUSE') throw new CliError(`port ${options.port} on ${options.host} is already in use (is TWS or another simulator running?); choose another with --port`);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') throw new CliError(`--host ${options.host}: not an address of this machine to listen on (${err.code}; valid: 127.0.0.1, ::1, 0.0.0.0 or a local interface address)`);
     throw err;
   });
   const active = Object.entries(faults).filter(([, v]) => v !== false && v !== undefined).map(([k]) => k);

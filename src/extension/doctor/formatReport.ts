@@ -1,5 +1,6 @@
 // Renders a report: JSON for machines, and text for people with the first failing
 // check first (or, when nothing failed, the first warning), then the rest in order.
+import { describeServer } from './serverInfo';
 import { hostPort, type Check, type Report } from './types';
 
 const TAG: Record<Check['status'], string> = { pass: '[PASS]', warn: '[WARN]', fail: '[FAIL]', skip: '[SKIP]' };
@@ -33,7 +34,8 @@ export interface TextOptions {
 export function formatText(report: Report, o: TextOptions = {}): string {
   const t = report.target;
   const target = t.host !== undefined && t.port !== undefined ? `${hostPort(t.host, t.port)}, client id ${t.clientId ?? '?'}` : 'invalid configuration';
-  const out: string[] = [`IBKR setup checks: ${target}: ${report.verdict.toUpperCase()} in ${fmtMs(report.durationMs)}`, ''];
+  const server = report.server ? ` (${describeServer(report.server)})` : '';
+  const out: string[] = [`IBKR setup checks: ${target}${server}: ${report.verdict.toUpperCase()} in ${fmtMs(report.durationMs)}`, ''];
   const ordered = displayOrder(report.checks);
   ordered.forEach((c, i) => {
     out.push(`${TAG[c.status]} ${c.title} (${c.id})`);

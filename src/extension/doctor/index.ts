@@ -1,6 +1,8 @@
 // Public API of the setup checks, for the CLI and the extension's panel.
 export { runChecks, DEFAULT_TIMEOUT_MS, type DoctorOptions } from './runChecks';
 export { formatJson, formatText, displayOrder } from './formatReport';
+export { formatMarkdown, thisOrigin, type ReportOrigin } from './markdownReport';
+export { redactAccounts } from './redact';
 export { resolveConfig, ENV_KEYS, type ConfigInput, type ResolvedConfig } from './config';
 export { explainCode, IB_CODES } from './ibErrors';
-export { CHECK_IDS, CHECK_TITLES, verdictOf, type Check, type CheckId, type CheckStatus, type Evidence, type Report, type Verdict } from './types';
+export { CHECK_IDS, CHECK_TITLES, verdictOf, type Check, type CheckId, type CheckStatus, type Evidence, type Report, type ServerInfo, type Verdict } from './types';

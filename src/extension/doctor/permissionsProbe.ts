@@ -304,12 +304,17 @@ export function formatSkew(ms: number): string {
   return `${s} ${ms > 0 ? 'ahead of' : 'behind'} this machine`;
 }
 
-export function clockCheck(o: ClockOutcome, ctx: { wsl?: boolean } = {}): Check {
+export function clockCheck(o: ClockOutcome, ctx: { wsl?: boolean; simulator?: boolean } = {}): Check {
   if (o.kind === 'timeout' || o.skewMs === undefined) {
     return makeCheck('clock', 'warn', `No answer to reqCurrentTime within ${Math.round(o.ms)} ms.`, { evidence: [{ step: 'reqCurrentTime', detail: 'no answer', ms: o.ms }], cause: 'clock.no-answer', fix: 'Run the checks again; if TWS stays silent, restart it.' });
   }
   const evidence: Evidence[] = [{ step: 'reqCurrentTime', detail: `TWS ${new Date(o.twsSeconds! * 1000).toISOString()}; skew ${o.skewMs} ms (whole-second resolution)`, ms: o.ms }];
   if (Math.abs(o.skewMs) <= MAX_CLOCK_SKEW_MS) return makeCheck('clock', 'pass', `Clocks agree within ${MAX_CLOCK_SKEW_MS / 1000} s (TWS ${o.skewMs >= 0 ? '+' : ''}${o.skewMs} ms).`, { evidence });
+  // The embedded simulator (it names itself: sim/protocol/simulatorMark.ts) runs a simulated
+  // market clock on purpose (by default 10:00 New York of the latest weekday): not a fault.
+  if (ctx.simulator) {
+    return makeCheck('clock', 'pass', `The embedded simulator's market clock is simulated (${formatSkew(o.skewMs)}): expected, not a clock problem.`, { evidence, cause: 'clock.simulated' });
+  }
   const lines = [
     'Sync the clocks of this machine and of the machine running TWS:',
     'Windows: Settings > Time & language > Date & time > "Set time automatically", then "Sync now".',
@@ -317,7 +322,5 @@ export function clockCheck(o: ClockOutcome, ctx: { wsl?: boolean } = {}): Check 
     'Linux: sudo timedatectl set-ntp true.',
   ];
   if (ctx.wsl) lines.push('WSL: the VM clock drifts after sleep: run `sudo hwclock -s` (or `wsl --shutdown` from Windows).');
-  // The embedded simulator runs a simulated market clock on purpose.
-  if (Math.abs(o.skewMs) > 3_600_000) lines.push('If this is the IBKR AI Trader simulator, its clock is simulated (it starts at 10:00 New York of the latest trading day): the offset is expected; start it with `--start <now>` to align it.');
   return makeCheck('clock', 'warn', `TWS's clock is ${formatSkew(o.skewMs)}: bar times, GTD orders and time-based rules will be off.`, { evidence, cause: 'clock.skew', fix: lines.join('\n') });
 }

@@ -14,10 +14,11 @@ import { clockCheck, clockProbe, marketDataChecks, marketDataProbe, orderPermiss
 import { parseTwsTime } from './restartTime';
 import { clientIdZero, droppedCheck, unresponsiveCheck, type TwsClock } from './sessionHealth';
 import { clientIdsToProbe, loadIb, openSession, probeClientIds, sessionCheck, type ClientIdProbe } from './sessionProbe';
+import { fromSimulator, serverInfo } from './serverInfo';
 import { collectEnvironmentInputs } from './systemInputs';
 import { classifyReopened, REOPEN_WAIT_MS, sweep, sweepTargets, tcpCheck, tcpConnect, waitForPort, type SweepResult, type TcpCheckInput } from './tcpProbe';
-import { identifyRelease, type Product } from './twsReleases';
-import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, type CheckId, type Report } from './types';
+import { type Product } from './twsReleases';
+import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, type CheckId, type Report, type ServerInfo } from './types';
 
 /**
  * Bound for the API handshake (server version) and, plus 300 ms, for startApi -> nextValidId.
@@ -97,7 +98,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
   const port = cfg.port.value;
   const clientId = opts.probeClientId ?? cfg.clientId.value;
   let tcpReached: boolean | undefined;
-  let tws: Report['tws'];
+  let server: ServerInfo | undefined;
 
   if (host === undefined || port === undefined) {
     skipRest(['tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the configured ${host === undefined ? 'host' : 'port'} is invalid (see Configuration).`);
@@ -105,6 +106,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
     const target = hostPort(host, port);
     const product = productFor(opts.product, port);
     const productSource = opts.product ? '--product' : `port ${port}`;
+    const configured = product ? { product, source: productSource } : undefined;
     // 3. TCP; a refused port is polled while the others are swept: it may open during the checks (login, restart).
     let primary = await tcpConnect(host, port, Math.min(1000, timeoutMs), true);
     let swept: SweepResult[] = [];
@@ -129,11 +131,11 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
       // 4. Handshake (on the socket the TCP check opened)
       const hs = await handshakeProbe({ host, port, socket: primary.socket, timeoutMs });
       const twsClock = hs.kind === 'answered' ? { time: parseTwsTime(hs.connectionTime), at: performance.now() } : undefined;
-      tws = { ...(product ? { product, productSource } : {}), ...(hs.kind === 'answered' ? { serverVersion: hs.serverVersion, release: identifyRelease(hs.serverVersion).text } : {}) };
       facts = await envFacts;
       if (reopened) put(tcpCheck({ ...tcpInput, reopened: classifyReopened(reopened, twsClock?.time) }));
       const handshake = handshakeCheck({ host, port, outcome: hs, timeoutMs, env: facts, ...(product ? { product, productSource } : {}) });
       put(handshake);
+      if (hs.kind === 'answered') server = serverInfo(port, hs, false, configured);
       if (handshake.status === 'fail') {
         skipRest(['session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the API handshake failed (${handshake.cause}).`);
       } else if (clientId === undefined) {
@@ -141,7 +143,8 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
       } else {
         try {
           const symbols = (opts.symbols?.length ? opts.symbols : [PROBE_SYMBOL]).slice(0, MAX_DATA_SYMBOLS);
-          await runSession({ host, port, clientId, cfg, timeoutMs, wsl: facts.wsl.wsl, fix: { port, ...(product ? { product } : {}) }, symbols, twsClock }, put, skipRest);
+          const simulator = await runSession({ host, port, clientId, cfg, timeoutMs, wsl: facts.wsl.wsl, fix: { port, ...(product ? { product } : {}) }, symbols, twsClock }, put, skipRest);
+          if (simulator && hs.kind === 'answered') server = serverInfo(port, hs, true, configured);
         } catch (err) {
           // A probe that throws (a client library bug, an unexpected message) must not hide the other results.
           const message = err instanceof Error ? err.message : String(err);
@@ -164,7 +167,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
     startedAt,
     durationMs: since(t0),
     target: { host, port, clientId: cfg.clientId.value },
-    ...(tws ? { tws } : {}),
+    ...(server ? { server } : {}),
   };
 }
 
@@ -180,7 +183,8 @@ interface SessionPlan {
   twsClock?: TwsClock;
 }
 
-async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: (ids: CheckId[], reason: string) => void): Promise<void> {
+/** Runs the session and its probes; true when the embedded simulator named itself. */
+async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: (ids: CheckId[], reason: string) => void): Promise<boolean> {
   const { host, port, clientId, cfg, timeoutMs, wsl } = plan;
   // 5. Session (the client library is loaded only now: loading blocks the event loop, which would distort the handshake's timing)
   await loadIb();
@@ -194,7 +198,7 @@ async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: 
   const api = session.api;
   if (session.kind !== 'ready' || !api) {
     skipRest(['account', 'order-permissions', 'market-data', 'clock'], `Skipped: the API session did not start (${sc.cause}).`);
-    return;
+    return fromSimulator(session.messages);
   }
   // A drop while the probes run is named (with TWS's clock time), never a pass or a bare timeout.
   const { EventName } = await loadIb();
@@ -218,10 +222,12 @@ async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: 
         ? Promise.resolve(put(skipped('order-permissions', 'Skipped: the account is live and live trading is not enabled, so no order message (not even a what-if) is sent.')))
         : whatIfProbe(api, orderId, session.accounts[0], probeMs).then((o) => (putProbe(orderPermissionsCheck(o, plan.fix)), o.kind));
     const md = Promise.all(plan.symbols.map((sym, i) => marketDataProbe(api, orderId + 1 + i, probeMs, sym))).then((os) => (putProbe(marketDataChecks(os)), os.map((o) => o.kind)));
-    const clock = clockProbe(api, probeMs).then((o) => (putProbe(clockCheck(o, { wsl })), o.kind));
+    // The simulator's notice follows nextValidId on the same socket, so it is decoded before the clock's answer.
+    const clock = clockProbe(api, probeMs).then((o) => (putProbe(clockCheck(o, { wsl, simulator: fromSimulator(session.messages) })), o.kind));
     const [w, m, c] = await Promise.all([whatIf, md, clock]);
     if (droppedAt !== undefined) put(droppedCheck(sc, { droppedAt, sessionT0: session.t0, fix: plan.fix, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) }));
     else if (c === 'timeout' && m.every((k) => k === 'timeout') && (w === undefined || w === 'timeout')) put(unresponsiveCheck(sc, probeMs, plan.fix));
+    return fromSimulator(session.messages);
   } finally {
     closing = true;
     api.off(EventName.disconnected, onDrop);

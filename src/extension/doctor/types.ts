@@ -37,8 +37,24 @@ export interface Report {
   durationMs: number;
   /** What was checked (as resolved by the configuration check; undefined values were invalid). */
   target: { host?: string; port?: number; clientId?: number };
-  /** What answered, when the handshake did: product (and how it is known), server version and the release it implies. */
-  tws?: { product?: 'tws' | 'gateway'; productSource?: string; serverVersion?: number; release?: string };
+  /** What answered, when the handshake got that far (see serverInfo.ts). */
+  server?: ServerInfo;
+}
+
+export interface ServerInfo {
+  /** The negotiated server version (the handshake's answer). */
+  version: number;
+  /** The handshake's connection time, as TWS wrote it. */
+  connectionTime?: string;
+  /** TWS, IB Gateway or the embedded simulator, and how that is known (text for the reports). */
+  product?: string;
+  /** TWS or IB Gateway as configured (--product) or by the standard port, and which of those. */
+  productKey?: 'tws' | 'gateway';
+  productSource?: string;
+  /** What the version says about the installed release (twsReleases.ts identifyRelease). */
+  release?: string;
+  /** The IBKR AI Trader simulator named itself (sim/protocol/simulatorMark.ts). */
+  simulator?: boolean;
 }
 
 export const CHECK_TITLES: Record<CheckId, string> = {

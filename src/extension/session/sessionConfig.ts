@@ -150,7 +150,7 @@ export const DEFAULTS = {
 };
 
 const MAX_SYMBOLS = 50;
-const SYMBOL = /^[A-Z][A-Z0-9.]{0,11}$/;
+export const SYMBOL = /^[A-Z][A-Z0-9.]{0,11}$/;
 
 class Collector {
   readonly problems: ConfigProblem[] = [];

@@ -34,6 +34,8 @@ export interface SimOptions {
   /** Wall milliseconds between market updates (quotes, matching, bars). */
   tickMs: number;
   log: (line: string) => void;
+  /** false: omit the simulator's farm notice (protocol/simulatorMark.ts) and pass for a real TWS (tests of what a real TWS gets). */
+  identify?: boolean;
 }
 
 export function defaultSimOptions(over: Partial<SimOptions> = {}): SimOptions {

@@ -12,7 +12,7 @@ export const Commands = {
   stopSimulator: 'ibkrAi.stopSimulator',
   showLog: 'ibkrAi.showLog',
   showMenu: 'ibkrAi.showMenu',
-  copyChecksReport: 'ibkrAi.copyChecksReport',
+  copyChecksReport: 'ibkrAi.copyReport',
   openBacktestReport: 'ibkrAi.openBacktestReport',
   openWalkthrough: 'ibkrAi.openWalkthrough',
 } as const;

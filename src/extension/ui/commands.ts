@@ -49,6 +49,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
     });
   return [
+    trackReportReady(deps.store),
     reg(Commands.startSimulator, () => startSimulator(deps)),
     reg(Commands.stopSimulator, () => stopSimulator(deps)),
     reg(Commands.showLog, () => deps.channel.show()),
@@ -247,15 +248,31 @@ async function runChecks(deps: CommandDeps) {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'IBKR: running the TWS setup checks' }, () => deps.trader.runChecks(doctorOptions(t)));
 }
 
+/** Context key of the command's enablement (package.json): a report exists to copy. */
+const REPORT_READY_KEY = 'ibkrAi.checksReportReady';
+
+/** Keeps REPORT_READY_KEY true once a run of the checks has finished (from the palette, the panel or a failed connect). */
+function trackReportReady(store: PanelStore): vscode.Disposable {
+  let ready = false;
+  const off = store.onChange((topic) => {
+    if (ready || topic !== 'checks' || store.checksView().verdict === undefined) return;
+    ready = true;
+    void vscode.commands.executeCommand('setContext', REPORT_READY_KEY, true);
+  });
+  return { dispose: off };
+}
+
+/** The same Markdown as `npm run doctor -- --markdown` (account ids masked), for a forum post or an IBKR ticket. */
 async function copyChecksReport({ trader }: CommandDeps): Promise<boolean> {
   const report = trader.lastReport;
   if (!report) {
     void vscode.window.showInformationMessage('No setup-check report yet: run "IBKR: Run TWS Setup Checks" first.');
     return false;
   }
-  const { formatText } = await import('../doctor/formatReport');
-  await vscode.env.clipboard.writeText(formatText(report));
-  void vscode.window.showInformationMessage('IBKR: setup-check report copied to the clipboard.');
+  const { formatMarkdown, thisOrigin } = await import('../doctor/markdownReport');
+  const host = `${vscode.env.appName} ${vscode.version}${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''}`;
+  await vscode.env.clipboard.writeText(formatMarkdown(report, thisOrigin('VS Code extension', host)));
+  void vscode.window.showInformationMessage('IBKR: setup-check report copied to the clipboard (Markdown, account ids masked).');
   return true;
 }
 

@@ -3,6 +3,7 @@
 // tick costs a map write. No vscode: unit-tested, and driven by the Trader in integration
 // tests against the simulator.
 import type { Position, TrackedOrder } from '../broker/types';
+import { describeServer } from '../doctor/serverInfo';
 import type { Check, Report } from '../doctor/types';
 import type { DecisionRecord } from '../session/decision';
 import type { OrderUpdate } from '../session/orderManager';
@@ -445,6 +446,7 @@ export class PanelStore {
       running: false,
       verdict: r.verdict,
       target: r.target.host !== undefined && r.target.port !== undefined ? `${r.target.host}:${r.target.port}` : undefined,
+      ...(r.server ? { server: describeServer(r.server) } : {}),
       startedAt: r.startedAt,
       durationMs: r.durationMs,
       checks: r.checks.map(checkRow),

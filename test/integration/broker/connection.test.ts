@@ -25,7 +25,7 @@ test('connect runs tcp -> handshake -> session -> sync and is ready only after t
     assert.equal(t.client.isPaper, true);
     assert.equal(s.serverVersion, 176);
     assert.equal(s.clientId, 1);
-    assert.deepEqual(s.farms, { usfarm: 'ok', ushmds: 'ok', secdefil: 'ok' });
+    assert.deepEqual(s.farms, { usfarm: 'ok', ushmds: 'ok', secdefil: 'ok', 'ibkr-ai-trader-sim': 'ok' }, 'the three farms, and the simulator\'s own farm name (sim/protocol/simulatorMark.ts)');
     assert.ok(!t.logs.some((l) => /TCP_NODELAY/.test(l.message)), 'Nagle turned off on the @stoqey/ib socket');
     // The sync happened before ready: its report exists and TWS saw the four sync requests first.
     assert.equal(t.client.lastReconciliation?.trigger, 'connect');

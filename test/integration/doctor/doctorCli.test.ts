@@ -88,6 +88,9 @@ test('healthy simulator: verdict pass, exit 0, every check passes, nothing is pl
     for (const c of r.report!.checks) assert.equal(c.status, 'pass', `${c.id}: ${c.finding}`);
     assert.match(check(r, 'handshake').finding, /Server version 176/);
     assert.match(check(r, 'account').finding, /Paper account DU1234567/);
+    assert.equal(r.report!.server?.simulator, true, 'the simulator named itself');
+    assert.equal(r.report!.server?.product, 'IBKR AI Trader embedded simulator');
+    assert.equal(r.report!.server?.version, 176);
     const placed = fx.records().filter((l) => l.name === 'placeOrder');
     assert.equal(placed.length, 1, 'one what-if');
     assert.equal(placed[0]!.order?.whatIf, true);
@@ -263,8 +266,8 @@ test('a live account without live trading enabled fails at the account, and no o
   }
 });
 
-test('a TWS clock hours off warns at the clock check', async (t) => {
-  const fx = await sim([], { startMs: Date.now() - 3 * 3600_000 });
+test('a real TWS (the simulator without its mark) with a clock hours off warns at the clock check', async (t) => {
+  const fx = await sim([], { startMs: Date.now() - 3 * 3600_000, identify: false });
   try {
     const r = await doctor(json(fx.sim.port), t);
     assert.equal(r.code, 0);
@@ -272,18 +275,71 @@ test('a TWS clock hours off warns at the clock check', async (t) => {
     assert.equal(c.status, 'warn');
     assert.equal(c.cause, 'clock.skew');
     assert.match(c.finding, /3\.0 h behind this machine/);
+    assert.match(c.fix, /timedatectl set-ntp true/);
+    assert.equal(r.report!.server?.simulator, undefined, 'not taken for the simulator');
+    assert.equal(r.report!.server?.product, undefined, 'a non-standard port names no product (the API does not say)');
+    assert.equal(r.report!.server?.version, 176);
   } finally {
     await fx.stop();
   }
 });
 
-test('invalid values fail the configuration check clearly; bad usage exits 2', async (t) => {
-  const abc = await doctor(['--port', 'abc', '--json', '--env-file', EMPTY_ENV], t);
+test('the embedded simulator on its own simulated clock (22 h off by default): verdict pass, no clock warning, a note that the clock is simulated', async (t) => {
+  // startSim's default clock: 10:00 New York of the latest weekday, hours away from now.
+  const fx = await startSim({ startMs: Date.now() - 22 * 3600_000 });
+  try {
+    const r = await doctor(json(fx.sim.port), t);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.report!.verdict, 'pass', JSON.stringify(r.report!.checks.filter((c) => c.status !== 'pass'), null, 1));
+    const c = check(r, 'clock');
+    assert.equal(c.status, 'pass');
+    assert.equal(c.cause, 'clock.simulated');
+    assert.match(c.finding, /embedded simulator's market clock is simulated \(22\.0 h behind this machine\)/);
+    assert.equal(r.report!.server?.simulator, true);
+
+    const text = await doctor(['--port', String(fx.sim.port), '--env-file', EMPTY_ENV], t);
+    assert.equal(text.code, 0);
+    assert.match(text.stdout.split('\n')[0]!, /^IBKR setup checks: 127\.0\.0\.1:\d+, client id 1 \(IBKR AI Trader embedded simulator, server version 176, connection time .*\): PASS in /);
+    assert.doesNotMatch(text.stdout, /\[WARN\]/);
+  } finally {
+    await fx.stop();
+  }
+});
+
+test('--markdown: the pasteable report of a run against the simulator, account ids masked everywhere', async (t) => {
+  const fx = await sim();
+  try {
+    const r = await doctor(['--port', String(fx.sim.port), '--env-file', EMPTY_ENV, '--markdown', '--client-id', '7'], t);
+    assert.equal(r.code, 0, r.stderr);
+    const md = r.stdout;
+    assert.match(md, /^## IBKR setup checks: PASS\n/);
+    assert.match(md, /\n\| Tool \| IBKR AI Trader \d+\.\d+\.\d+ \(CLI\) \|\n/);
+    assert.match(md, /\n\| OS \/ Node \| \S+ .* \/ node v\d+/);
+    assert.match(md, /\n\| Target \| 127\.0\.0\.1:\d+, client id 7 \|\n/);
+    assert.match(md, /\n\| TWS \/ IB Gateway \| IBKR AI Trader embedded simulator, server version 176, connection time /);
+    for (const id of ['config', 'environment', 'tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock']) assert.match(md, new RegExp(`\n### PASS: .* \\(${id}\\)\n`), id);
+    assert.match(md, /Paper account DU\\\*\\\*\\\*\\\*567/, 'the account check names the masked id');
+    assert.match(md, /managed accounts DU\*\*\*\*567/, 'and its evidence too');
+    assert.doesNotMatch(md, /DU1234567/);
+  } finally {
+    await fx.stop();
+  }
+});
+
+test('invalid values in .env fail the configuration check clearly (exit 1); a bad flag is bad usage (exit 2)', async (t) => {
+  const abcFile = join(TMP, 'abc.env');
+  writeFileSync(abcFile, 'IBKR_PORT=abc\n');
+  const abc = await doctor(['--json', '--env-file', abcFile], t);
   assert.equal(abc.code, 1);
   const c = firstFailing(abc)!;
   assert.equal(c.id, 'config');
-  assert.match(c.finding, /port "abc" from --port is not a port number/);
+  assert.match(c.finding, /port "abc" from \.env IBKR_PORT .* is not a port number/);
   assert.equal(check(abc, 'tcp').status, 'skip');
+
+  const flag = await doctor(['--port', 'abc', '--json', '--env-file', EMPTY_ENV], t);
+  assert.equal(flag.code, 2);
+  assert.equal(flag.stdout, '', 'no report: nothing was checked');
+  assert.match(flag.stderr, /--port "abc" is not a port number: use a whole number 1\.\.65535/);
 
   const envFile = join(TMP, 'bad.env');
   writeFileSync(envFile, 'IBKR_CLIENT_ID=-1\n');

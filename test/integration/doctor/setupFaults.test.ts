@@ -97,7 +97,11 @@ test('CLI: IB Gateway 10.41 on a non-standard port with --product gateway; the d
     const r = await doctorCli(['--port', String(fx.sim.port), '--product', 'gateway'], t);
     assert.equal(r.code, 0, r.out);
     assert.match(check(r.report, 'handshake').finding, /Server version 217: release 10\.41 family .*IB Gateway \(by --product\)/);
-    assert.deepEqual(r.report.tws, { product: 'gateway', productSource: '--product', serverVersion: 217, release: 'release 10.41 family (its API maximum is 217; protocol buffers available)' });
+    const server = r.report.server!;
+    assert.deepEqual(
+      { productKey: server.productKey, productSource: server.productSource, version: server.version, release: server.release, simulator: server.simulator },
+      { productKey: 'gateway', productSource: '--product', version: 217, release: 'release 10.41 family (its API maximum is 217; protocol buffers available)', simulator: true },
+    );
     const plain = await doctorCli(['--port', String(fx.sim.port)], t);
     assert.match(check(plain.report, 'handshake').finding, /TWS or IB Gateway \(port \d+ is not a standard one/);
   }));

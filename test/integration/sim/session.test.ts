@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { BarSizeSetting, EventName, OrderAction, OrderType, WhatToShow } from '@stoqey/ib';
 import { collectUntil, once, startSim, TestClient, waitFor, type SimFixture } from '../../helpers/simHarness';
 import { MSFT, NVDA, WED_10AM_NY } from '../../helpers/simData';
+import { isSimulatorNotice } from '../../../src/extension/sim/protocol/simulatorMark';
 
 /** Connects a client and also captures the handshake's (serverVersion, connectionTime). */
 async function connectWithHandshake(port: number, clientId: number): Promise<{ client: TestClient; version: number; connectionTime: string }> {
@@ -116,6 +117,13 @@ describe('startApi and session requests', () => {
     assert.match((await client.error(2104)).message, /Market data farm connection is OK/);
     assert.match((await client.error(2106)).message, /HMDS data farm connection is OK/);
     assert.match((await client.error(2158)).message, /Sec-def data farm connection is OK/);
+  });
+
+  test('the simulator names itself with one more 2158 notice, for farm "ibkr-ai-trader-sim" (sim/protocol/simulatorMark.ts)', async () => {
+    await waitFor(() => client.errors.some((e) => isSimulatorNotice(e.code, e.message)), 3000, 'the simulator notice');
+    const marks = client.errors.filter((e) => e.message.endsWith(':ibkr-ai-trader-sim'));
+    assert.deepEqual(marks, [{ code: 2158, reqId: -1, message: 'Sec-def data farm connection is OK:ibkr-ai-trader-sim' }]);
+    assert.ok(!client.errors.some((e) => e.message.endsWith(':secdefil') && isSimulatorNotice(e.code, e.message)), 'a real farm name is not the mark');
   });
 
   test('reqCurrentTime answers with the simulated clock (pinned start, speed 1)', async () => {

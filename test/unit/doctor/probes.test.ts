@@ -160,6 +160,21 @@ test('clockCheck: within 2 s passes; more warns with the direction and OS fixes'
   assert.equal(clockCheck({ kind: 'timeout', ms: 1200 }).cause, 'clock.no-answer');
 });
 
+test('clockCheck: the embedded simulator\'s simulated clock passes with a note; the same skew from a real TWS warns', () => {
+  const hoursOff = { kind: 'answered' as const, ms: 2, twsSeconds: 1_700_000_000, skewMs: -22 * 3600_000 };
+  const sim = clockCheck(hoursOff, { simulator: true });
+  assert.equal(sim.status, 'pass');
+  assert.equal(sim.cause, 'clock.simulated');
+  assert.match(sim.finding, /embedded simulator's market clock is simulated \(22\.0 h behind this machine\)/);
+  assert.equal(sim.fix, '');
+  const real = clockCheck(hoursOff, { simulator: false });
+  assert.equal(real.status, 'warn');
+  assert.equal(real.cause, 'clock.skew');
+  assert.match(real.finding, /22\.0 h behind this machine/);
+  assert.doesNotMatch(real.fix, /simulator/, 'a real TWS is not told it might be the simulator');
+  assert.equal(clockCheck({ kind: 'timeout', ms: 1200 }, { simulator: true }).status, 'warn', 'no answer is a problem even from the simulator');
+});
+
 test('sessionCheck: 326 names the free client ids; 502 and 504 are explained', () => {
   assert.deepEqual(clientIdsToProbe(1), [2, 3, 4, 11]);
   assert.deepEqual(clientIdsToProbe(2147483646), [2147483647]);

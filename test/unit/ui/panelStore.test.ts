@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Position, TrackedOrder } from '../../../src/extension/broker/types';
 import type { DecisionRecord } from '../../../src/extension/session/decision';
+import { makeCheck } from '../../../src/extension/doctor/types';
 import { CONFIG_NAMES } from '../../../src/extension/session/sessionConfig';
 import { FillBatcher, NOTIFY_SETTINGS, noticeFor, type Notice } from '../../../src/extension/ui/notifyPolicy';
 import { decisionRow, orderRow, PanelStore, positionRow } from '../../../src/extension/ui/panelStore';
@@ -140,4 +141,24 @@ test('notifications: wording, actions, and a setting for each kind; fills arrivi
     assert.ok((props[n.setting]!.markdownDescription ?? props[n.setting]!.description ?? '').length > 20, `${n.setting} has a description`);
   }
   assert.ok(props['ibkrAi.envFile']);
+});
+
+test('checks view: the verdict, the target and what answered (the embedded simulator), valid for the webview', () => {
+  const store = new PanelStore();
+  store.checksStarted();
+  store.checksFinished({
+    verdict: 'pass',
+    checks: [makeCheck('clock', 'pass', "The embedded simulator's market clock is simulated (22.0 h behind this machine): expected, not a clock problem.", { cause: 'clock.simulated' })],
+    startedAt: '2026-12-05T14:00:00.000Z',
+    durationMs: 480,
+    target: { host: '127.0.0.1', port: 7497, clientId: 1 },
+    server: { version: 176, connectionTime: '20261204 10:00:00 EST', product: 'IBKR AI Trader embedded simulator', simulator: true },
+  });
+  const v = store.checksView();
+  assert.equal(v.server, 'IBKR AI Trader embedded simulator, server version 176, connection time 20261204 10:00:00 EST');
+  assert.equal(v.target, '127.0.0.1:7497');
+  assert.ok(isHostToWebview({ type: 'checks', checks: v }), 'the message passes the webview validator');
+  assert.ok(!isHostToWebview({ type: 'checks', checks: { ...v, server: 176 } }), 'a server that is not text is refused');
+  store.checksFinished({ verdict: 'fail', checks: [], startedAt: '2026-12-05T14:00:00.000Z', durationMs: 5, target: { host: '127.0.0.1', port: 7497, clientId: 1 } });
+  assert.equal(store.checksView().server, undefined, 'no handshake answer, no server');
 });

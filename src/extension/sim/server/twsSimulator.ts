@@ -13,6 +13,7 @@ import { parseOhlcCsv } from '../market/pricePath';
 import { SimClock } from '../market/simClock';
 import { RequestId, requestName } from '../protocol/messageIds';
 import { encodeManagedAccounts, encodeNextValidId } from '../protocol/sessionCodec';
+import { SIMULATOR_NOTICE } from '../protocol/simulatorMark';
 import { encodeFrame, MAX_FRAME_BYTES, ProtocolError, type FieldReader } from '../protocol/wire';
 import { Rng } from '../market/rng';
 import { personalityConflict, personalityServerVersion, type SimOptions } from '../simOptions';
@@ -264,6 +265,7 @@ export class TwsSimulator implements ConnectionHost {
     // During a connectivity-loss outage a new session hears the farms broken, as from TWS.
     const farms = this.connectivityLost ? FARM_BROKEN_STATUS : FARM_STATUS;
     for (const [code, text] of farms) conn.sendError(-1, code, text);
+    if (this.options.identify !== false) conn.sendError(-1, SIMULATOR_NOTICE.code, SIMULATOR_NOTICE.message);
   }
 
   /** An order id another client used (--fault duplicate-order-id): nextValidId moves past it. */
