@@ -338,7 +338,7 @@ export async function run(argv: string[]): Promise<number> {
     config = buildConfig({ ...configInput(opts), ...connectionInput(connection) });
   } catch (err) {
     // A connection value refused: say where each came from (a .env or environment value is otherwise labelled by its flag).
-    if (err instanceof CliError && /--(host|port|client-id|mode|allow-live) /.test(err.message)) throw new CliError(`${err.message}\n(where the values came from: ${describeSources(connection)})`);
+    if (err instanceof CliError && /--(host|port|client-id|mode|allow-live) /.test(err.message)) throw new CliError(`${err.message} (where the values came from: ${describeSources(connection)})`);
     throw err;
   }
   if (!o.json) console.log(`connection: ${describeSources(connection)}`);

@@ -43,5 +43,5 @@ export function serverInfo(port: number, handshake: { serverVersion: number; con
 /** "IBKR AI Trader embedded simulator, server version 176, connection time ..." for the reports. */
 export function describeServer(s: ServerInfo | undefined): string {
   if (!s) return 'not reached (no API handshake answer)';
-  return [s.product ?? 'product unknown', `server version ${s.version}`, s.release ?? '', s.connectionTime ? `connection time ${s.connectionTime}` : ''].filter(Boolean).join(', ');
+  return [s.product ?? 'product unknown', `server version ${s.version}`, s.connectionTime ? `connection time ${s.connectionTime}` : '', s.release ?? ''].filter(Boolean).join(', ');
 }

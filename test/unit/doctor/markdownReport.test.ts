@@ -93,8 +93,9 @@ test('serverInfo: the simulator is known by its notice only; otherwise the produ
   assert.match(describeProduct(4002, false)!, /^IB Gateway paper \(by its standard port 4002/);
   assert.equal(describeProduct(7000, false), undefined);
   const s = serverInfo(7497, { serverVersion: 176, connectionTime: '20261204 10:00:00 EST' }, true);
-  assert.deepEqual(s, { version: 176, connectionTime: '20261204 10:00:00 EST', product: SIMULATOR_PRODUCT, simulator: true });
-  assert.equal(describeServer(s), 'IBKR AI Trader embedded simulator, server version 176, connection time 20261204 10:00:00 EST');
+  const release = 'release 10.19 family (its API maximum is 176; text protocol only)';
+  assert.deepEqual(s, { version: 176, connectionTime: '20261204 10:00:00 EST', product: SIMULATOR_PRODUCT, simulator: true, release });
+  assert.equal(describeServer(s), `IBKR AI Trader embedded simulator, server version 176, connection time 20261204 10:00:00 EST, ${release}`);
   assert.equal(describeServer({ version: 178 }), 'product unknown, server version 178');
 });
 
