@@ -11,7 +11,7 @@ import { ACTION_COMMANDS } from './panelMessages';
 import { CONFIRMED_HOSTS_KEY, remoteHostDecision, withConfirmedHost } from './remoteHost';
 import { existsSync } from 'node:fs';
 import { DEFAULT_MODEL, defaultModelDir } from '../policy/datasets';
-import { ConfigError, parseSessionConfig } from '../session/sessionConfig';
+import { CONFIG_NAMES, ConfigError, parseSessionConfig, SYMBOL } from '../session/sessionConfig';
 import { doctorSettings, questions, sessionInput } from './configModel';
 import type { ComponentLog } from './log';
 import type { TradingPanel } from './panel';
@@ -111,8 +111,12 @@ function shippedModel(deps: CommandDeps): string | undefined {
 // ------------------------------------------------------------------ connection
 
 function doctorOptions(t: TargetContext): DoctorOptions {
+  // Market-data permissions are checked for the symbols the session would trade.
+  const configured = t.settings[CONFIG_NAMES.symbols.setting];
+  const symbols = Array.isArray(configured) ? configured.filter((x): x is string => typeof x === 'string' && SYMBOL.test(x.toUpperCase())).map((x) => x.toUpperCase()) : [];
   return {
     settings: doctorSettings(t.settings),
+    ...(symbols.length ? { symbols } : {}),
     // Exactly the .env the connection read (none in Restricted Mode, none when absent).
     envFile: t.env.dotenv ? t.env.dotenv.path : null,
     env: process.env,
