@@ -163,6 +163,13 @@ export interface HistoricalRequestKey {
   contract: string;
   /** BID_ASK requests count twice. */
   weight?: number;
+  /**
+   * The pool whose `overall` window the request counts in: real-time bar requests have their
+   * own 60 new requests per 10 minutes ("real time bars subscriptions combine the limitations
+   * of both, top and historical market data ... no more than 60 *new* requests for real time
+   * bars can be made in 10 minutes", interactivebrokers.github.io/tws-api/realtime_bars.html).
+   */
+  pool?: 'historical' | 'realtime';
 }
 
 /**
@@ -184,6 +191,7 @@ interface SentRecord {
   identity: string;
   contract: string;
   weight: number;
+  pool: string;
 }
 
 export class HistoricalPacer {
@@ -227,7 +235,8 @@ export class HistoricalPacer {
       if (r.identity === key.identity) wait = Math.max(wait, (r.at ?? now) + identicalMs + marginMs - now);
     }
     wait = Math.max(wait, windowWait(this.sentLog.filter((r) => r.contract === key.contract), perContract, weight, now, marginMs));
-    wait = Math.max(wait, windowWait(this.sentLog, overall, weight, now, marginMs));
+    const pool = key.pool ?? 'historical';
+    wait = Math.max(wait, windowWait(this.sentLog.filter((r) => r.pool === pool), overall, weight, now, marginMs));
     return Math.max(0, wait);
   }
 
@@ -246,7 +255,7 @@ export class HistoricalPacer {
         this.busy = true;
         item.transmit().then(
           (written) => {
-            const record: SentRecord = { at: undefined, identity: item.key.identity, contract: item.key.contract, weight: item.key.weight ?? 1 };
+            const record: SentRecord = { at: undefined, identity: item.key.identity, contract: item.key.contract, weight: item.key.weight ?? 1, pool: item.key.pool ?? 'historical' };
             this.sentLog.push(record);
             const settle = () => {
               record.at = this.clock.now();

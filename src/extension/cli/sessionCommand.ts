@@ -34,6 +34,7 @@ const SPEC = {
   'any-hours': { type: 'boolean' },
   'flatten-on-stop': { type: 'boolean' },
   'allow-live': { type: 'boolean' },
+  'allow-delayed-data': { type: 'boolean' },
   'confirm-live': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
@@ -68,14 +69,20 @@ journaled. Cycles follow the market clock (completed bars from TWS).
   --any-hours              risk: do not restrict orders to regular hours (09:30-16:00 New York)
   --flatten-on-stop        close the session's positions when the loss limit or Ctrl-C stops it
   --allow-live             allow --mode live
+  --allow-delayed-data     when TWS refuses live market data for the bars (420/354/10167, common on
+                           paper accounts), trade on delayed bars (15-20 minutes old) instead of stopping
   --confirm-live ACCOUNT   confirm live trading of ACCOUNT without the prompt (scripted use)
   -v, --verbose            print every decision, order and fill
   --json                   print every event as one JSON line instead
 
 Ctrl-C is the kill switch: the session's working orders are cancelled (and positions
 flattened with --flatten-on-stop); a second Ctrl-C exits at once.
-Exit codes: 0 finished, 2 bad options or model, 3 refused (safety), 4 stopped early
-(loss limit, kill switch), 5 connection or journal failure, 1 internal error.`;
+Exit codes: 0 finished (every cycle ran, connected, no fault), 2 bad options or model,
+3 refused (safety), 4 stopped early (loss limit, kill switch), 5 connection or journal
+failure, 6 faulted (TWS refused market data or orders - e.g. no market data permissions,
+Read-Only API, repeated rejections - or the policy failed on every decision: the reason
+names the fix), 7 ended disconnected from TWS, 8 degraded (most cycles without every
+symbol's bar), 1 internal error.`;
 
 /** CLI options -> the session's configuration input. */
 export function configInput(o: Record<string, string | boolean | undefined>): SessionConfigInput {
@@ -100,6 +107,7 @@ export function configInput(o: Record<string, string | boolean | undefined>): Se
     allowSymbols: o['allow-symbols'],
     anyHours: o['any-hours'],
     flattenOnStop: o['flatten-on-stop'],
+    allowDelayedData: o['allow-delayed-data'],
     allowLive: o['allow-live'],
     confirmLive: o['confirm-live'],
   };
@@ -152,7 +160,14 @@ export function cycleLine(e: CycleEndEvent): string {
   const byRef = new Map(e.orders.map((o) => [o.orderRef, o]));
   const parts = e.decisions.map((d) => shortDecision(d, d.proposal ? byRef.get(d.proposal.orderRef) : undefined));
   const head = `cycle ${String(e.cycle).padStart(String(e.cycles).length)}/${e.cycles} ${marketClock(e.marketTime)}${e.stalled ? ' [no new bars]' : ''}`;
-  return `${head} | ${parts.join(' | ') || 'no decisions'} | P&L ${num(e.pnl.net)}`;
+  return `${head} | ${parts.join(' | ') || 'no decisions'} | P&L ${num(e.pnl.net)}${e.missing ? ` | ${missingText(e.missing)}` : ''}`;
+}
+
+/** Why bars are missing, grouped by reason: "no bars: NVDA,MSFT held-back: ... ; AAPL disconnected: ...". */
+export function missingText(missing: Readonly<Record<string, string>>): string {
+  const byWhy = new Map<string, string[]>();
+  for (const [symbol, why] of Object.entries(missing)) byWhy.set(why, [...(byWhy.get(why) ?? []), symbol]);
+  return `no bars: ${[...byWhy].map(([why, symbols]) => `${symbols.length > 6 ? `${symbols.slice(0, 6).join(',')}+${symbols.length - 6}` : symbols.join(',')} ${why}`).join('; ')}`;
 }
 
 export function decisionLine(d: DecisionRecord): string {

@@ -46,6 +46,8 @@ export interface SessionConfig {
   readonly risk: SessionRiskConfig;
   /** flatten the session's positions when the daily loss limit or the kill switch stops it */
   readonly flattenOnStop: boolean;
+  /** trade on delayed (15-20 minutes old) bars when TWS refuses live market data; otherwise such a refusal stops the session */
+  readonly allowDelayedData: boolean;
 }
 
 /** Raw values as they come from the command line (strings) or settings (typed). */
@@ -72,6 +74,7 @@ export interface SessionConfigInput {
   allowSymbols?: unknown;
   anyHours?: unknown;
   flattenOnStop?: unknown;
+  allowDelayedData?: unknown;
 }
 
 export type ConfigKey = keyof SessionConfigInput;
@@ -100,6 +103,7 @@ export const CONFIG_NAMES: Readonly<Record<ConfigKey, { readonly option: string;
   allowSymbols: { option: '--allow-symbols', setting: 'ibkrAi.risk.symbolAllowlist' },
   anyHours: { option: '--any-hours', setting: 'ibkrAi.risk.anyHours' },
   flattenOnStop: { option: '--flatten-on-stop', setting: 'ibkrAi.risk.flattenOnStop' },
+  allowDelayedData: { option: '--allow-delayed-data', setting: 'ibkrAi.session.allowDelayedData' },
 };
 
 export interface ConfigProblem {
@@ -251,6 +255,7 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   const symbolAllowlist = c.symbols('allowSymbols', input.allowSymbols);
   const anyHours = c.bool('anyHours', input.anyHours) ?? false;
   const flattenOnStop = c.bool('flattenOnStop', input.flattenOnStop) ?? false;
+  const allowDelayedData = c.bool('allowDelayedData', input.allowDelayedData) ?? false;
 
   if (c.problems.length) throw new ConfigError(c.problems);
   const risk: SessionRiskConfig = {
@@ -278,6 +283,7 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
     ...(capital !== undefined ? { capital } : {}),
     risk,
     flattenOnStop,
+    allowDelayedData,
   };
 }
 

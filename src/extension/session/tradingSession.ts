@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { BrokerClient } from '../broker/brokerClient';
 import type { LiveValue } from '../broker/account';
-import type { BarStream } from '../broker/bars';
+import type { BarStatus, BarStream } from '../broker/bars';
 import type { BrokerConfig, LogLevel } from '../broker/config';
 import { BrokerError } from '../broker/errors';
 import type { AccountPnl, Bar, BrokerContract, ConnectionState as BrokerState, ReconcileReport } from '../broker/types';
@@ -17,6 +17,7 @@ import { CycleClock, type Cycle } from './cycleClock';
 import { decide, exitDecision, type DecisionRecord } from './decision';
 import { Journal, JournalError, type JournalLine } from './journal';
 import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch';
+import { describeRefusal, POLICY_FAILURE_STOP_AFTER, refusalFor, REJECTION_STOP_AFTER } from './errorPolicy';
 import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
 import { formatOrderRef, newSessionId } from './orderRef';
@@ -59,10 +60,17 @@ export interface TradingSessionOptions {
   readonly log?: (level: LogLevel, message: string) => void;
 }
 
-export type SessionStatus = 'finished' | 'stopped' | 'refused' | 'failed';
+/**
+ * finished: every cycle ran and the session ended connected, no fault stopped it (exit 0).
+ * faulted: TWS refused what the session needs (market data, orders) or the policy failed on
+ * every decision: stopped, naming the cause and the fix. disconnected: the cycles ran out
+ * while TWS was not connected (what happened at the end is unconfirmed). degraded: the cycles
+ * ran, but for most of them bars were missing (the reason is named).
+ */
+export type SessionStatus = 'finished' | 'stopped' | 'refused' | 'failed' | 'faulted' | 'disconnected' | 'degraded';
 
 /** Process exit codes of the session command, by outcome. */
-export const EXIT_CODES = { finished: 0, internal: 1, config: 2, refused: 3, stopped: 4, failed: 5 } as const;
+export const EXIT_CODES = { finished: 0, internal: 1, config: 2, refused: 3, stopped: 4, failed: 5, faulted: 6, disconnected: 7, degraded: 8 } as const;
 
 export interface SessionResult {
   readonly status: SessionStatus;
@@ -160,6 +168,16 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private finalSummary: SessionSummary | undefined;
   /** TWS's own daily P&L of the account, journaled beside the session's (for comparison only). */
   private accountPnl: LiveValue<AccountPnl> | undefined;
+  /** Per symbol: why its bars are missing now (the bar stream's status), for the cycle lines. */
+  private readonly barStatus = new Map<string, BarStatus>();
+  private readonly streamOffs = new Map<string, () => void>();
+  /** Rejected orders in a row (no order accepted between), and the ones counted. */
+  private rejectionStreak = 0;
+  private readonly rejectionsCounted = new Set<string>();
+  /** Cycles in a row whose every policy decision failed. */
+  private policyFailureStreak = 0;
+  /** Cycles that ran with some symbol's bar missing. */
+  private cyclesMissingBars = 0;
 
   constructor(options: TradingSessionOptions) {
     super();
@@ -234,7 +252,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       await this.startUp();
       await this.loop();
       if (this.killing) await this.killing;
-      result = await this.finish(this.endRequest ?? { status: 'finished', reason: `ran ${this.config.cycles} cycles`, exitCode: EXIT_CODES.finished });
+      result = await this.finish(this.endRequest ?? this.completedEnd());
     } catch (err) {
       result = await this.handleFailure(err);
     } finally {
@@ -242,6 +260,21 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
     this.setState(result.status, result.reason);
     return result;
+  }
+
+  /** All cycles ran: finished only if the session ends connected and the bars came for most cycles. */
+  private completedEnd(): EndRequest {
+    const n = this.config.cycles;
+    const s = this.broker?.state.value;
+    if (!s || s.status !== 'ready' || s.ibConnectivity === 'lost') {
+      const how = !s ? 'no connection' : s.status !== 'ready' ? `the connection was ${s.status}${s.reason ? ` (${s.reason})` : ''}` : 'TWS had lost its connection to IB (1100)';
+      return { status: 'disconnected', reason: `ran ${n} cycles but ended disconnected from TWS: ${how}; the end state of working orders and positions is unconfirmed (the next start on this journal reconciles it)`, exitCode: EXIT_CODES.disconnected };
+    }
+    if (this.cyclesMissingBars * 2 > n) {
+      const why = [...this.barStatus.entries()].map(([sym, st]) => `${sym} ${st.state}: ${st.reason}`);
+      return { status: 'degraded', reason: `ran ${n} cycles, ${this.cyclesMissingBars} of them without every symbol's bar${why.length ? `; still missing: ${why.slice(0, 5).join('; ')}${why.length > 5 ? `; and ${why.length - 5} more` : ''}` : ''}`, exitCode: EXIT_CODES.degraded };
+    }
+    return { status: 'finished', reason: `ran ${n} cycles`, exitCode: EXIT_CODES.finished };
   }
 
   private async startUp(): Promise<void> {
@@ -320,15 +353,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     const backfill = backfillDuration(history, cfg.cycleSeconds);
     for (const symbol of cfg.symbols) {
       const stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: false });
-      this.streams.push(stream);
-      this.clock.seed(symbol, stream.history);
-      this.cleanups.push(stream.bars.on((bar) => this.onBar(symbol, bar)));
-      this.cleanups.push(
-        stream.error.subscribe((e) => {
-          if (e) this.notice('warn', `bars of ${symbol}: ${e.message}`);
-        }),
-      );
+      this.watchBars(symbol, stream);
     }
+    this.cleanups.push(() => this.streamOffs.forEach((off) => off()));
 
     // Capital and the risk engine (on the market clock).
     const netLiq = broker.account.value?.netLiquidation;
@@ -377,7 +404,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       }
       this.marketNow = now;
     }
-    this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol); risk: ${describeRisk(cfg.risk)}; journal ${this.journal.path}`);
+    this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol); risk: ${describeRisk(cfg.risk)}; delayed data ${cfg.allowDelayedData ? 'allowed (--allow-delayed-data)' : 'not allowed'}; journal ${this.journal.path}`);
     if (cfg.risk.symbolAllowlist) {
       const outside = cfg.symbols.filter((s) => !cfg.risk.symbolAllowlist!.includes(s));
       if (outside.length) this.notice('warn', `${outside.join(', ')} not in the symbol allowlist: their orders will be refused`);
@@ -391,7 +418,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       sessionId: plan.sessionId,
       write: (type, data) => void this.write(type, data),
       writeDurable: (type, data) => this.writeDurable(type, data),
-      onOrder: (order) => this.publish({ type: 'order', at: Date.now(), order }),
+      onOrder: (order) => {
+        this.publish({ type: 'order', at: Date.now(), order });
+        this.onOrderUpdate(order);
+      },
       onFill: (fill) => this.publish({ type: 'fill', at: Date.now(), fill }),
       onError: (err) => this.onAsyncError(err),
     });
@@ -576,6 +606,125 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     if (journalFailure !== undefined) throw journalFailure;
     await this.orders!.settle(placed, this.options.settleMs ?? 500);
     this.emitCycleEnd(n, c, decisions);
+    this.checkPolicyFailures(decisions);
+  }
+
+  /** POLICY_FAILURE_STOP_AFTER cycles in a row where the policy failed on every decision it was asked for: a fault stop. */
+  private checkPolicyFailures(decisions: readonly DecisionRecord[]): void {
+    const failed = decisions.filter((d) => d.outcome === 'skipped' && d.reason.startsWith('policy error'));
+    const answered = decisions.some((d) => d.output !== undefined);
+    if (answered || failed.length === 0) {
+      if (answered) this.policyFailureStreak = 0;
+      return;
+    }
+    if (++this.policyFailureStreak < POLICY_FAILURE_STOP_AFTER) return;
+    const last = failed[failed.length - 1]!;
+    this.faultStop('policy', `the policy failed on every decision for ${this.policyFailureStreak} cycles in a row (${last.symbol}: ${last.reason}). Fix: check the model folder ${this.config.modelDir} (its manifest's features and input shape must match the ONNX model; npm run doctor -- --model checks it)`);
+  }
+
+  // ------------------------------------------------------------------ refusals and missing bars
+
+  /** Follows one symbol's bars: completed bars to the clock, refusals to the error policy, held-back requests said. */
+  private watchBars(symbol: string, stream: BarStream): void {
+    this.streamOffs.get(symbol)?.();
+    const old = this.streams.indexOf(this.streams.find((s) => s.contract.symbol === stream.contract.symbol && s !== stream)!);
+    if (old >= 0) this.streams.splice(old, 1);
+    this.streams.push(stream);
+    this.clock!.seed(symbol, stream.history);
+    const offs = [
+      stream.bars.on((bar) => this.onBar(symbol, bar)),
+      stream.notices.on((message) => this.notice('warn', message)),
+      stream.status.subscribe((st) => (st ? this.barStatus.set(symbol, st) : this.barStatus.delete(symbol)), true),
+      stream.error.subscribe((e) => {
+        if (e) this.onBarRefused(symbol, stream, e);
+      }, true),
+    ];
+    this.streamOffs.set(symbol, () => offs.forEach((off) => off()));
+  }
+
+  /** TWS refused a symbol's bars: recover (said) or stop, by the error policy. */
+  private onBarRefused(symbol: string, stream: BarStream, e: BrokerError): void {
+    const refusal = refusalFor(e.code, e.message, { allowDelayedData: this.config.allowDelayedData });
+    if (!refusal) {
+      this.notice('warn', `bars of ${symbol}: ${e.message}`);
+      return;
+    }
+    const delayed = refusal.id === 'market-data-permissions' || refusal.id === 'delayed-data';
+    if (refusal.action === 'stop' || (delayed && stream.options.source === 'history')) {
+      this.faultStop(refusal.id, describeRefusal(refusal, `bars of ${symbol}`));
+      return;
+    }
+    if (delayed) {
+      void this.switchToDelayed(symbol, stream, describeRefusal(refusal, `bars of ${symbol}`));
+      return;
+    }
+    this.notice('warn', describeRefusal(refusal, `bars of ${symbol}`));
+  }
+
+  /**
+   * --allow-delayed-data: live bars refused, so the symbol's bars come from TWS's historical
+   * data kept up to date (delayed without live permissions), and the session says so.
+   */
+  private async switchToDelayed(symbol: string, old: BarStream, why: string): Promise<void> {
+    this.notice('warn', `${why}. Trading ${symbol} on delayed bars as allowed (--allow-delayed-data): its prices may be 15-20 minutes old`);
+    this.barStatus.set(symbol, { state: 'resubscribing', reason: 'switching to delayed bars' });
+    try {
+      const stream = await this.broker!.subscribeBars(this.contracts.get(symbol)!, { barSeconds: this.config.cycleSeconds, source: 'history', backfill: old.options.backfill ?? backfillDuration(this.model!.pipeline.history, this.config.cycleSeconds), useRth: false });
+      if (this.stopping || this.endRequest) {
+        stream.close();
+        return;
+      }
+      old.close();
+      this.watchBars(symbol, stream);
+    } catch (err) {
+      const e = err instanceof BrokerError ? err : undefined;
+      const refusal = e ? refusalFor(e.code, e.message) : undefined;
+      this.faultStop(refusal?.id ?? 'market-data-permissions', refusal ? describeRefusal(refusal, `delayed bars of ${symbol}`) : `delayed bars of ${symbol}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Order rejections: Read-Only API stops at the first; other rejections after REJECTION_STOP_AFTER in a row. */
+  private onOrderUpdate(o: OrderUpdate): void {
+    if (o.state === 'filled' || o.state === 'submitted' || o.filled > 0) {
+      this.rejectionStreak = 0;
+      return;
+    }
+    if (o.state !== 'rejected' || this.rejectionsCounted.has(o.orderRef)) return;
+    this.rejectionsCounted.add(o.orderRef);
+    this.rejectionStreak++;
+    const refusal = o.errorCode !== undefined ? refusalFor(o.errorCode, o.note ?? '') : undefined;
+    if (refusal?.action === 'stop') {
+      this.faultStop(refusal.id, describeRefusal(refusal, `order ${o.orderRef}`));
+      return;
+    }
+    if (this.rejectionStreak >= REJECTION_STOP_AFTER) {
+      const r = refusalFor(201, o.note ?? 'rejected');
+      this.faultStop('order-rejected', `TWS rejected ${this.rejectionStreak} orders in a row; the last (${o.orderRef}): ${o.note ?? 'rejected'}${r ? `. Fix: ${r.fix}` : ''}`);
+    }
+  }
+
+  /** A fault the session cannot trade through: no new orders, the session ends `faulted` naming the cause and the fix. */
+  private faultStop(rule: string, reason: string): void {
+    if (this.endRequest) return;
+    this.stopping = true;
+    this.publish({ type: 'risk-stop', at: Date.now(), rule, reason, flatten: false });
+    this.notice('warn', `stopping: ${reason}`);
+    this.requestEnd({ status: 'faulted', reason, exitCode: EXIT_CODES.faulted });
+  }
+
+  /** Why each symbol without a fresh bar in this cycle has none (for the cycle line). */
+  private missingWhy(c: Cycle): Record<string, string> {
+    const out: Record<string, string> = {};
+    const missing = c.stalled ? this.config.symbols : c.missing;
+    const s = this.broker?.state.value;
+    for (const symbol of missing) {
+      const st = this.barStatus.get(symbol);
+      if (st) out[symbol] = `${st.state}: ${st.reason}`;
+      else if (s && s.status !== 'ready') out[symbol] = `disconnected: TWS connection ${s.status}`;
+      else if (s?.ibConnectivity === 'lost') out[symbol] = 'disconnected: TWS lost its connection to IB (1100)';
+      else out[symbol] = 'no bar from TWS in time';
+    }
+    return out;
   }
 
   /** `proposed`: signed shares this cycle already decided to order, per symbol (not placed yet). */
@@ -683,7 +832,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     const orders: OrderUpdate[] = [...this.ledger.intents.values()]
       .filter((i) => i.cycle === n)
       .map((r) => ({ orderRef: r.orderRef, orderId: r.orderId, cycle: r.cycle, symbol: r.symbol, kind: r.kind, action: r.action, quantity: r.quantity, state: r.state, filled: r.filled, avgFillPrice: r.avgFillPrice, ...(r.note ? { note: r.note } : {}) }));
-    this.publish({ type: 'cycle-end', at: Date.now(), cycle: n, cycles: this.config.cycles, marketTime: c.marketTime, stalled: c.stalled, decisions, orders, pnl: this.ledger.pnl() });
+    const missing = this.missingWhy(c);
+    if (Object.keys(missing).length) this.cyclesMissingBars++;
+    this.publish({ type: 'cycle-end', at: Date.now(), cycle: n, cycles: this.config.cycles, marketTime: c.marketTime, stalled: c.stalled, decisions, orders, pnl: this.ledger.pnl(), ...(Object.keys(missing).length ? { missing } : {}) });
   }
 
   // ------------------------------------------------------------------ stopping
