@@ -15,7 +15,7 @@ import { describeContract } from './contracts';
 import { BrokerError, ClientCode, classifyCode, failsRequest } from './errors';
 import type { Gateway } from './gateway';
 import { Observable, Stream } from './observable';
-import type { HistoricalRequestKey } from './pacer';
+import { PacedOut, type HistoricalRequestKey, type ScheduleOptions } from './pacer';
 import type { PendingRequest } from './requestRegistry';
 import type { Bar, BrokerContract, HistoricalQuery, WhatToShow } from './types';
 
@@ -39,6 +39,8 @@ export interface BarStatus {
 
 /** After a pacing refusal, the request is made again this much later (IBKR's identical-request window). */
 export const PACING_RETRY_MS = 15_000;
+/** A reconnect's gap fill waits at most this for the pacer; longer, it is dropped (live bars are not held behind it). */
+const GAP_FILL_MAX_WAIT_MS = 2_000;
 
 export class BarStream {
   /** Completed bars of `barSeconds`, in time order, each once. */
@@ -257,7 +259,6 @@ export class BarService {
     // The request counts in IBKR's real-time pool (60 new requests per 10 minutes).
     const id = describeContract(contract);
     const key: HistoricalRequestKey = { identity: `rt|${id}|${sub.stream.subscriptions}`, contract: `rt|${contract.conId ?? id}`, pool: 'realtime' };
-    this.sayIfHeld(sub, key, 'the real-time bar request');
     let reqId = -1;
     this.gw.requireSession('real-time bars');
     await this.gw.historicalPacer.schedule(key, async () => {
@@ -267,7 +268,7 @@ export class BarService {
       sub.buffer = [];
       this.byReqId.set(rid, sub);
       await this.gw.send('reqRealTimeBars', (api) => api.reqRealTimeBars(rid, contract, options.whatToShow, options.useRth));
-    });
+    }, { onHeld: (ms) => this.sayHeld(sub, key, ms, 'the real-time bar request') });
     try {
       const now = await this.twsTime();
       let resumeFrom = sub.agg.lastSource === Number.NEGATIVE_INFINITY ? undefined : sub.agg.lastSource + sub.sourceSeconds * 1000;
@@ -287,19 +288,15 @@ export class BarService {
       const gapSeconds = Math.ceil((now - from) / 1000);
       if (gapSeconds >= sub.sourceSeconds) {
         const gap: HistoricalQuery = { duration: `${Math.min(gapSeconds + sub.sourceSeconds, 86_400)} S`, barSize: '5 secs', whatToShow: options.whatToShow, useRth: options.useRth };
-        const held = this.gw.historicalPacer.delayFor(this.historyKey(contract, gap, false));
-        if (!first && held > 0) {
-          // Live bars are never held behind a paced history request: the gap stays, said.
-          sub.stream.notices.emit(`bars of ${id}: the ${gapSeconds} s gap of the reconnect is not filled: its history request would be held back ${Math.ceil(held / 1000)} s by IBKR's pacing (60 requests per 10 minutes); live bars go on`);
-        } else {
-          try {
-            const { req } = await this.requestHistory(contract, gap, false);
-            const rows = await req.promise;
-            this.feed(sub, rows.filter((b) => b.time >= from && b.time + 5000 <= now), !first);
-          } catch (err) {
-            if (first || !(err instanceof BrokerError) || err.code === ClientCode.ConnectionLost) throw err;
-            sub.stream.notices.emit(`bars of ${id}: the gap of the reconnect is not filled (${err.message}); live bars go on`);
-          }
+        try {
+          // Live bars are never held behind a paced history request: a gap fill that would wait is dropped, said.
+          const { req } = await this.requestHistory(contract, gap, false, undefined, first ? {} : { maxWaitMs: GAP_FILL_MAX_WAIT_MS });
+          const rows = await req.promise;
+          this.feed(sub, rows.filter((b) => b.time >= from && b.time + 5000 <= now), !first);
+        } catch (err) {
+          if (first || !(err instanceof BrokerError || err instanceof PacedOut) || (err instanceof BrokerError && err.code === ClientCode.ConnectionLost)) throw err;
+          const why = err instanceof PacedOut ? `its history request would be ${err.message.replace(': not sent', '')} (60 historical requests per 10 minutes)` : err.message;
+          sub.stream.notices.emit(`bars of ${id}: the ${gapSeconds} s gap of the reconnect is not filled: ${why}; live bars go on`);
         }
       }
     } finally {
@@ -320,8 +317,8 @@ export class BarService {
       duration = `${Math.min(Math.ceil((now - last) / 1000) + sub.sourceSeconds * 2, 86_400)} S`;
     }
     const q: HistoricalQuery = { duration, barSize: sub.sourceSize, whatToShow: options.whatToShow, useRth: options.useRth };
-    if (!first) this.sayIfHeld(sub, this.historyKey(contract, q, true), 'the bar request');
-    const { req, reqId } = await this.requestHistory(contract, q, true);
+    const key = this.historyKey(contract, q, true);
+    const { req, reqId } = await this.requestHistory(contract, q, true, undefined, { onHeld: (ms) => this.sayHeld(sub, key, ms, 'the bar request') });
     sub.reqId = reqId;
     this.byReqId.set(reqId, sub);
     const rows = await req.promise;
@@ -335,10 +332,8 @@ export class BarService {
     this.publishPartial(sub);
   }
 
-  /** A request the pacer will hold: said on the stream (status and notice) before it waits. */
-  private sayIfHeld(sub: BarSub, key: HistoricalRequestKey, what: string): void {
-    const held = this.gw.historicalPacer.delayFor(key);
-    if (held <= 0) return;
+  /** A request the pacer holds: said on the stream (status and notice) while it waits. */
+  private sayHeld(sub: BarSub, key: HistoricalRequestKey, held: number, what: string): void {
     const why = `${what} is held back ${Math.ceil(held / 1000)} s by IBKR's pacing (${key.pool === 'realtime' ? '60 new real-time bar requests' : '60 historical requests'} per 10 minutes)`;
     sub.stream.status.set({ state: 'held-back', reason: why });
     sub.stream.notices.emit(`bars of ${describeContract(sub.stream.contract)}: ${why}`);
@@ -360,6 +355,7 @@ export class BarService {
     q: HistoricalQuery,
     keepUpToDate: boolean,
     timeoutMs = this.gw.config.timeouts.historicalMs,
+    pacing: ScheduleOptions = {},
   ): Promise<{ req: PendingRequest<Bar[], Bar>; reqId: number }> {
     const whatToShow = q.whatToShow ?? 'TRADES';
     const useRth = q.useRth ?? false;
@@ -385,7 +381,7 @@ export class BarService {
       }
       // The pacer counts the request until TWS answers it.
       return { answered: this.firstAnswer(id, req.promise) };
-    });
+    }, pacing);
     return { req: req!, reqId };
   }
 

@@ -178,11 +178,28 @@ export interface HistoricalRequestKey {
  */
 export type HistoricalTransmit = () => Promise<{ answered?: Promise<unknown> } | void>;
 
+export interface ScheduleOptions {
+  /** Called once when the request has to wait, with the wait in ms (to say so). */
+  onHeld?: (waitMs: number) => void;
+  /** Give up (reject with PacedOut) rather than wait longer than this. */
+  maxWaitMs?: number;
+}
+
+/** A request that would have waited longer than its maxWaitMs: not sent. */
+export class PacedOut extends Error {
+  constructor(readonly waitMs: number) {
+    super(`held back ${Math.ceil(waitMs / 1000)} s by IBKR's pacing: not sent`);
+    this.name = 'PacedOut';
+  }
+}
+
 interface HistoricalItem {
   key: HistoricalRequestKey;
   transmit: HistoricalTransmit;
   resolve: () => void;
   reject: (err: Error) => void;
+  opts: ScheduleOptions;
+  heldSaid?: boolean;
 }
 
 interface SentRecord {
@@ -210,9 +227,9 @@ export class HistoricalPacer {
    * Waits until the rules allow this request, then calls `transmit` (which resolves once the
    * message is written) and records the time. Resolves when transmitted.
    */
-  schedule(key: HistoricalRequestKey, transmit: HistoricalTransmit): Promise<void> {
+  schedule(key: HistoricalRequestKey, transmit: HistoricalTransmit, opts: ScheduleOptions = {}): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ key, transmit, resolve, reject });
+      this.queue.push({ key, transmit, resolve, reject, opts });
       this.queueLength.set(this.queue.length);
       this.pump();
     });
@@ -279,8 +296,19 @@ export class HistoricalPacer {
         );
         return;
       }
+      if (item.opts.maxWaitMs !== undefined && wait > item.opts.maxWaitMs) {
+        this.queue.splice(i--, 1);
+        this.queueLength.set(this.queue.length);
+        item.reject(new PacedOut(wait));
+        continue;
+      }
+      if (!item.heldSaid) {
+        item.heldSaid = true;
+        item.opts.onHeld?.(wait);
+      }
       best = Math.min(best, wait);
     }
+    if (best === Infinity) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.pump();

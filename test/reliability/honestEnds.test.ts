@@ -1,0 +1,146 @@
+// Honest ends: every refusal TWS sends to a session request either recovers with a visible
+// notice or stops the session naming the cause and the fix, and the status and exit code say
+// whether the session did what was asked. Each scenario is a whole AI session against the
+// simulator over TCP, checked from its --record and journal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cycleLine } from '../../src/extension/cli/sessionCommand';
+import { EXIT_CODES } from '../../src/extension/session/tradingSession';
+import { REJECTION_STOP_AFTER } from '../../src/extension/session/errorPolicy';
+import type { CycleEndEvent } from '../../src/extension/session/sessionEvents';
+import { linesOf, runSession, WED_10AM_NY, type RunResult } from '../integration/session/sessionFixture';
+import { checkNoLoss, noErrorCodes } from './support/checks';
+import { Figures } from './support/figures';
+import { flatPrices, losses, notices } from './support/sessions';
+
+const figures = new Figures(__filename);
+
+interface Scenario {
+  faults: string[];
+  clientId: number;
+  cycles: number;
+  symbols?: string;
+  extraSymbols?: string[];
+  allowDelayedData?: boolean;
+}
+
+/** A toggle-policy session (an order every cycle per symbol) on flat prices, with the `pacing` fault on. */
+function scenario(o: Scenario): Promise<RunResult> {
+  return runSession({
+    sim: { speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices(), faultSpecs: [...o.faults, 'pacing'], ...(o.extraSymbols ? { symbols: o.extraSymbols } : {}) },
+    model: 'toggle',
+    config: { symbols: o.symbols ?? 'NVDA,MSFT', cycles: String(o.cycles), capital: '200000', clientId: String(o.clientId), ...(o.allowDelayedData ? { allowDelayedData: true } : {}) },
+    session: { graceMs: 300 },
+  });
+}
+
+const cycleEnds = (r: RunResult): CycleEndEvent[] => r.events.flatMap((e) => (e.type === 'cycle-end' ? [e] : []));
+
+test('no-market-data (420 for the bars): the session stops at once naming the permissions and the fix; nothing is sent', async () => {
+  const r = await scenario({ faults: ['no-market-data'], clientId: 401, cycles: 6 });
+  assert.equal(r.result.status, 'faulted', r.result.reason);
+  assert.equal(r.result.exitCode, EXIT_CODES.faulted);
+  assert.match(r.result.reason, /no market data permissions/);
+  assert.match(r.result.reason, /error 420/);
+  assert.match(r.result.reason, /Market Data Subscriptions/);
+  assert.match(r.result.reason, /--allow-delayed-data/);
+  assert.deepEqual(r.placed, [], 'no order on prices the session could not get');
+  assert.equal(linesOf(r.journal, 'session-end')[0]?.status, 'faulted', 'the journal says how it ended');
+  figures.fault('no-market-data (stops naming permissions)', { orders: 0, fills: 0 });
+  figures.safe('silent-failure-named:no-market-data');
+});
+
+test('no-market-data with --allow-delayed-data: the session says it trades on delayed bars, and trades', async () => {
+  const r = await scenario({ faults: ['no-market-data'], clientId: 402, cycles: 5, allowDelayedData: true });
+  assert.notEqual(r.result.status, 'faulted', r.result.reason);
+  const start = notices(r.events).find((n) => n.message.startsWith('session '));
+  assert.match(start?.message ?? '', /delayed data allowed \(--allow-delayed-data\)/, 'the start line shows the opt-in');
+  for (const symbol of ['NVDA', 'MSFT']) {
+    assert.ok(
+      notices(r.events).some((n) => n.message.includes(`Trading ${symbol} on delayed bars as allowed (--allow-delayed-data)`) && /15-20 minutes old/.test(n.message)),
+      `${symbol}: the switch to delayed bars is said`,
+    );
+  }
+  assert.ok(r.decisions.some((d) => d.outcome === 'order'), 'orders decided on the delayed bars');
+  const checked = checkNoLoss(r.fx, r.journal, 402);
+  figures.fault('no-market-data with --allow-delayed-data (runs, says so)', checked);
+});
+
+test('read-only: the first rejection (321 Read-Only API) stops the session naming the TWS and IB Gateway setting; one placeOrder in the record', async () => {
+  const r = await scenario({ faults: ['read-only'], clientId: 403, cycles: 6, symbols: 'NVDA' });
+  assert.equal(r.result.status, 'faulted', r.result.reason);
+  assert.equal(r.result.exitCode, EXIT_CODES.faulted);
+  assert.match(r.result.reason, /Read-Only API/);
+  assert.match(r.result.reason, /error 321/);
+  assert.match(r.result.reason, /File > Global Configuration > API > Settings/);
+  assert.match(r.result.reason, /Configure > Settings > API > Settings/);
+  assert.match(r.result.reason, /uncheck "Read-Only API"/);
+  assert.equal(r.placed.length, 1, 'exactly one placeOrder reached TWS');
+  const checked = checkNoLoss(r.fx, r.journal, 403);
+  figures.fault('read-only (stops at the first rejection)', checked);
+  figures.safe('silent-failure-named:read-only');
+});
+
+test(`reject-orders: after ${REJECTION_STOP_AFTER} rejections in a row the session stops naming the last reason`, async () => {
+  const r = await scenario({ faults: ['reject-orders:Simulated margin check'], clientId: 404, cycles: 12 });
+  assert.equal(r.result.status, 'faulted', r.result.reason);
+  assert.equal(r.result.exitCode, EXIT_CODES.faulted);
+  assert.match(r.result.reason, new RegExp(`TWS rejected ${REJECTION_STOP_AFTER} orders in a row`));
+  assert.match(r.result.reason, /Simulated margin check/);
+  // Orders of one cycle leave together: at most the other symbol's order was in flight.
+  assert.ok(r.placed.length >= REJECTION_STOP_AFTER && r.placed.length <= REJECTION_STOP_AFTER + 1, `${r.placed.length} orders reached TWS`);
+  assert.ok(cycleEnds(r).length < 12, 'stopped before its cycles ran out');
+  const checked = checkNoLoss(r.fx, r.journal, 404);
+  figures.fault('reject-orders (stops past the threshold)', checked);
+  figures.safe('silent-failure-named:reject-orders');
+});
+
+test('ending disconnected: TWS gone for good before the end; the session ends non-zero saying so, cycle lines name the cause', async () => {
+  const r = await scenario({ faults: ['drop-after:3,600'], clientId: 405, cycles: 8 });
+  assert.equal(r.result.status, 'disconnected', r.result.reason);
+  assert.equal(r.result.exitCode, EXIT_CODES.disconnected);
+  assert.match(r.result.reason, /ended disconnected from TWS/);
+  const lost = losses(r.events)[0];
+  assert.ok(lost, 'the loss was said');
+  const after = cycleEnds(r).filter((e) => e.at > lost.at);
+  assert.ok(after.length > 0, 'cycles ran out after the loss');
+  for (const e of after) {
+    assert.ok(e.missing && Object.keys(e.missing).length === 2, `cycle ${e.cycle} names both symbols`);
+    for (const why of Object.values(e.missing)) assert.match(why, /^disconnected/);
+    assert.match(cycleLine(e), /no bars: NVDA,MSFT disconnected/);
+  }
+  const checked = checkNoLoss(r.fx, r.journal, 405);
+  figures.fault('ending disconnected (non-zero, said)', checked);
+  figures.safe('silent-failure-named:ended-disconnected');
+});
+
+const EXTRA = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF', 'GGG', 'HHH', 'KKK', 'LLL', 'MMM'];
+const WIDE = ['NVDA', 'MSFT', 'AAPL', 'AMZN', 'GOOGL', 'META', 'TSLA', 'AMD', 'INTC', 'JPM', 'SPY', 'QQQ', 'IWM', ...EXTRA];
+
+test('24 symbols through two reconnects: bars come back after each within IBKR pacing; what pacing holds back is said', async () => {
+  const r = await scenario({ faults: ['drop-every:7,0.3'], clientId: 406, cycles: 16, symbols: WIDE.join(','), extraSymbols: EXTRA });
+  // Within IBKR's limits: no pacing error, at most 60 real-time and 60 historical requests (10 minutes).
+  noErrorCodes(r.fx, [100, 162, 420]);
+  const sent = (name: string) => r.fx.records().filter((l) => l.dir === 'in' && l.name === name).length;
+  assert.ok(sent('reqRealTimeBars') <= 60, `${sent('reqRealTimeBars')} real-time bar requests`);
+  assert.ok(sent('reqHistoricalData') <= 60, `${sent('reqHistoricalData')} historical requests`);
+  const lost = losses(r.events);
+  assert.ok(lost.length >= 2, `two reconnects: ${lost.length}`);
+  const back = notices(r.events).filter((n) => n.message === 'connection to TWS back and reconciled');
+  // After the first reconnect every symbol got fresh bars again (the stall: live bars were held behind paced gap fills).
+  const firstBack = back[0]!.at;
+  const between = r.events.flatMap((e) => (e.type === 'cycle-start' && e.at > firstBack && e.at < lost[1]!.at ? [e] : []));
+  for (const symbol of WIDE) assert.ok(between.some((c) => !c.stalled && !c.missing.includes(symbol)), `${symbol}: fresh bars after the first reconnect`);
+  // Every cycle that lacked a symbol's bar says why, per symbol; never silently.
+  for (const e of cycleEnds(r)) {
+    const starts = r.events.find((x) => x.type === 'cycle-start' && x.cycle === e.cycle);
+    const missing = starts && starts.type === 'cycle-start' ? (starts.stalled ? WIDE : starts.missing) : [];
+    for (const symbol of missing) assert.ok(e.missing?.[symbol], `cycle ${e.cycle}: why ${symbol} has no bar`);
+  }
+  // What pacing held back was said as it happened.
+  const held = cycleEnds(r).filter((e) => Object.values(e.missing ?? {}).some((w) => w.startsWith('held-back')));
+  if (held.length) assert.ok(notices(r.events).some((n) => /held back \d+ s by IBKR's pacing/.test(n.message)), 'a held-back request is noticed');
+  if (r.result.status !== 'finished') assert.match(r.result.reason, /without every symbol's bar|disconnected/);
+  const checked = checkNoLoss(r.fx, r.journal, 406);
+  figures.fault('24 symbols through two reconnects (bars within IBKR pacing)', { ...checked, recoveries: lost.length });
+});
