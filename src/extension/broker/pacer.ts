@@ -231,6 +231,9 @@ export class HistoricalPacer {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ key, transmit, resolve, reject, opts });
       this.queueLength.set(this.queue.length);
+      // A timer armed for a held request must not hold this one too (another pool or contract may be free).
+      this.timer?.cancel();
+      this.timer = undefined;
       this.pump();
     });
   }
