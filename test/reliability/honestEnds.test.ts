@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cycleLine } from '../../src/extension/cli/sessionCommand';
 import { EXIT_CODES } from '../../src/extension/session/tradingSession';
-import { REJECTION_STOP_AFTER } from '../../src/extension/session/errorPolicy';
+import { POLICY_FAILURE_STOP_AFTER, REJECTION_STOP_AFTER } from '../../src/extension/session/errorPolicy';
 import type { CycleEndEvent } from '../../src/extension/session/sessionEvents';
 import { linesOf, runSession, WED_10AM_NY, type RunResult } from '../integration/session/sessionFixture';
 import { checkNoLoss, noErrorCodes } from './support/checks';
@@ -96,7 +96,7 @@ test(`reject-orders: after ${REJECTION_STOP_AFTER} rejections in a row the sessi
 });
 
 test('ending disconnected: TWS gone for good before the end; the session ends non-zero saying so, cycle lines name the cause', async () => {
-  const r = await scenario({ faults: ['drop-after:3,600'], clientId: 405, cycles: 8 });
+  const r = await scenario({ faults: ['drop-after:5,600'], clientId: 405, cycles: 10 });
   assert.equal(r.result.status, 'disconnected', r.result.reason);
   assert.equal(r.result.exitCode, EXIT_CODES.disconnected);
   assert.match(r.result.reason, /ended disconnected from TWS/);
@@ -112,6 +112,29 @@ test('ending disconnected: TWS gone for good before the end; the session ends no
   const checked = checkNoLoss(r.fx, r.journal, 405);
   figures.fault('ending disconnected (non-zero, said)', checked);
   figures.safe('silent-failure-named:ended-disconnected');
+});
+
+test(`a policy failing on every decision: the session stops after ${POLICY_FAILURE_STOP_AFTER} such cycles naming the error; nothing is sent`, async () => {
+  // Moving prices (the simulator's own), so the model's output overflows on every real bar.
+  const r = await runSession({
+    sim: { speed: 60, startMs: WED_10AM_NY, faultSpecs: ['pacing'] },
+    model: 'fails-at-runtime',
+    config: { symbols: 'NVDA,MSFT', cycles: '10', capital: '200000', clientId: '407' },
+    session: { graceMs: 300 },
+  });
+  assert.equal(r.result.status, 'faulted', r.result.reason);
+  assert.equal(r.result.exitCode, EXIT_CODES.faulted);
+  assert.match(r.result.reason, new RegExp(`the policy failed on every decision for ${POLICY_FAILURE_STOP_AFTER} cycles in a row`));
+  assert.match(r.result.reason, /model output "[^"]+" holds Infinity/);
+  assert.match(r.result.reason, /Fix: check the model folder/);
+  const ends = cycleEnds(r);
+  const failed = ends.filter((e) => e.decisions.length > 0 && e.decisions.every((d) => d.reason.startsWith('policy error')));
+  assert.equal(failed.length, POLICY_FAILURE_STOP_AFTER, ends.map((e) => e.decisions.map((d) => d.reason.slice(0, 60)).join(' / ')).join(' | '));
+  assert.equal(failed[failed.length - 1], ends[ends.length - 1], 'stopped right after the last failed cycle');
+  assert.ok(r.decisions.every((d) => d.output === undefined && d.outcome === 'skipped'), 'the model never answered');
+  assert.deepEqual(r.placed, []);
+  figures.fault('policy failing on every decision (stops naming the error)', { orders: 0, fills: 0 });
+  figures.safe('silent-failure-named:policy-errors');
 });
 
 const EXTRA = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF', 'GGG', 'HHH', 'KKK', 'LLL', 'MMM'];

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { BrokerClient } from '../broker/brokerClient';
 import type { LiveValue } from '../broker/account';
-import type { BarStatus, BarStream } from '../broker/bars';
+import { PACING_RETRY_MS, type BarStatus, type BarStream } from '../broker/bars';
 import type { BrokerConfig, LogLevel } from '../broker/config';
 import { BrokerError } from '../broker/errors';
 import type { AccountPnl, Bar, BrokerContract, ConnectionState as BrokerState, ReconcileReport } from '../broker/types';
@@ -666,10 +666,11 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
    * data kept up to date (delayed without live permissions), and the session says so.
    */
   private async switchToDelayed(symbol: string, old: BarStream, why: string): Promise<void> {
-    this.notice('warn', `${why}. Trading ${symbol} on delayed bars as allowed (--allow-delayed-data): its prices may be 15-20 minutes old`);
+    if (why) this.notice('warn', `${why}. Trading ${symbol} on delayed bars as allowed (--allow-delayed-data): its prices may be 15-20 minutes old`);
     this.barStatus.set(symbol, { state: 'resubscribing', reason: 'switching to delayed bars' });
     try {
-      const stream = await this.broker!.subscribeBars(this.contracts.get(symbol)!, { barSeconds: this.config.cycleSeconds, source: 'history', backfill: old.options.backfill ?? backfillDuration(this.model!.pipeline.history, this.config.cycleSeconds), useRth: false });
+      // No second backfill: the history the refused stream loaded is in the clock already.
+      const stream = await this.broker!.subscribeBars(this.contracts.get(symbol)!, { barSeconds: this.config.cycleSeconds, source: 'history', useRth: false });
       if (this.stopping || this.endRequest) {
         stream.close();
         return;
@@ -679,6 +680,13 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     } catch (err) {
       const e = err instanceof BrokerError ? err : undefined;
       const refusal = e ? refusalFor(e.code, e.message) : undefined;
+      if (refusal?.action === 'recover' && !this.stopping) {
+        this.notice('warn', `${describeRefusal(refusal, `delayed bars of ${symbol}`)}; trying again in ${PACING_RETRY_MS / 1000} s`);
+        this.barStatus.set(symbol, { state: 'held-back', reason: `pacing (error ${refusal.code}): delayed bars requested again in ${PACING_RETRY_MS / 1000} s`, code: refusal.code });
+        const t = setTimeout(() => void this.switchToDelayed(symbol, old, ''), PACING_RETRY_MS);
+        this.cleanups.push(() => clearTimeout(t));
+        return;
+      }
       this.faultStop(refusal?.id ?? 'market-data-permissions', refusal ? describeRefusal(refusal, `delayed bars of ${symbol}`) : `delayed bars of ${symbol}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
