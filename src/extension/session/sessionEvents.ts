@@ -27,6 +27,9 @@ export type SessionState =
   /** ran its cycles, most of them without every symbol's bar */
   | 'degraded';
 
+/** The states a session ends in (no more events but the summary). */
+export const ENDED_STATES: ReadonlySet<SessionState> = new Set<SessionState>(['finished', 'stopped', 'refused', 'failed', 'faulted', 'disconnected', 'degraded']);
+
 interface Base {
   /** wall-clock epoch ms when emitted */
   readonly at: number;
