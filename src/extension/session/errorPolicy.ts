@@ -45,8 +45,11 @@ const ROWS: readonly Row[] = [
   { id: 'order-rejected', codes: [201, 203], action: 'recover', cause: 'TWS rejected an order' },
 ];
 
-/** Consecutive rejected orders (no order accepted in between) after which the session stops. */
-export const REJECTION_STOP_AFTER = 6;
+/**
+ * Consecutive rejected orders (no order accepted in between) after which the session stops;
+ * it stops sooner once every symbol is suspended (3 rejections in a row each).
+ */
+export const REJECTION_STOP_AFTER = 10;
 /** Consecutive cycles in which every decision failed with a policy error, after which the session stops. */
 export const POLICY_FAILURE_STOP_AFTER = 3;
 

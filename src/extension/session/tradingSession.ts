@@ -607,6 +607,19 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     await this.orders!.settle(placed, this.options.settleMs ?? 500);
     this.emitCycleEnd(n, c, decisions);
     this.checkPolicyFailures(decisions);
+    this.checkAllSuspended(decisions);
+  }
+
+  /** Every symbol suspended after TWS rejected its orders: nothing is left to trade, a fault stop naming the last reason. */
+  private checkAllSuspended(decisions: readonly DecisionRecord[]): void {
+    if (!decisions.length || !decisions.every((d) => d.verdict?.rule === 'symbolSuspended')) return;
+    const last = [...this.ledger.intents.values()].filter((i) => i.state === 'rejected').pop();
+    this.faultStop('order-rejected', this.rejectionReason(`TWS rejected the last 3 orders of every symbol (${this.rejectionStreak} in a row): all are suspended`, last?.orderRef, last?.note));
+  }
+
+  private rejectionReason(what: string, orderRef: string | undefined, note: string | undefined): string {
+    const r = refusalFor(201, note ?? 'rejected');
+    return `${what}; the last (${orderRef ?? '?'}): ${note ?? 'rejected'}${r ? `. Fix: ${r.fix}` : ''}`;
   }
 
   /** POLICY_FAILURE_STOP_AFTER cycles in a row where the policy failed on every decision it was asked for: a fault stop. */
@@ -691,7 +704,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
   }
 
-  /** Order rejections: Read-Only API stops at the first; other rejections after REJECTION_STOP_AFTER in a row. */
+  /** Order rejections: Read-Only API stops at the first; other rejections after REJECTION_STOP_AFTER in a row (or once every symbol is suspended, see checkAllSuspended). */
   private onOrderUpdate(o: OrderUpdate): void {
     if (o.state === 'filled' || o.state === 'submitted' || o.filled > 0) {
       this.rejectionStreak = 0;
@@ -705,10 +718,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       this.faultStop(refusal.id, describeRefusal(refusal, `order ${o.orderRef}`));
       return;
     }
-    if (this.rejectionStreak >= REJECTION_STOP_AFTER) {
-      const r = refusalFor(201, o.note ?? 'rejected');
-      this.faultStop('order-rejected', `TWS rejected ${this.rejectionStreak} orders in a row; the last (${o.orderRef}): ${o.note ?? 'rejected'}${r ? `. Fix: ${r.fix}` : ''}`);
-    }
+    if (this.rejectionStreak >= REJECTION_STOP_AFTER) this.faultStop('order-rejected', this.rejectionReason(`TWS rejected ${this.rejectionStreak} orders in a row`, o.orderRef, o.note));
   }
 
   /** A fault the session cannot trade through: no new orders, the session ends `faulted` naming the cause and the fix. */
