@@ -25,8 +25,9 @@ interface Row {
   readonly action: ErrorAction;
   /** What went wrong, in the session's words. */
   readonly cause: string;
-  /** The fix; default: doctor/ibErrors.ts's fix for the code. */
+  /** The fix; default: doctor/ibErrors.ts's fix for the code (or for `fixOf`). */
   readonly fix?: string;
+  readonly fixOf?: number;
 }
 
 const DELAYED_OPT_IN = 'or, to trade on delayed (15-20 minutes old) prices knowingly, start with --allow-delayed-data (setting ibkrAi.session.allowDelayedData)';
@@ -36,8 +37,8 @@ const ROWS: readonly Row[] = [
   { id: 'read-only', codes: [321], text: /read-only/i, action: 'stop', cause: 'TWS is in Read-Only API mode: it rejects every order' },
   // 420 is also TWS's answer to real-time bar requests over IBKR's pacing limits.
   { id: 'bar-pacing', codes: [162, 420], text: /pacing violation/i, action: 'recover', cause: 'IBKR pacing violation for bar requests', fix: 'held back and requested again after the pacing window (fewer symbols or fewer reconnects need fewer requests)' },
-  { id: 'market-data-permissions', codes: [420, 354, 10089, 10168], action: 'stop', cause: 'TWS refused market data for the bars: the account has no market data permissions for this instrument' },
-  { id: 'market-data-permissions', codes: [162], text: /permission|not subscribed|no market data/i, action: 'stop', cause: 'TWS refused historical bars: the account has no market data permissions for this instrument' },
+  { id: 'market-data-permissions', codes: [420, 354, 10089, 10168], action: 'stop', cause: 'TWS refused market data for the bars: the account has no market data permissions for this instrument', fixOf: 354 },
+  { id: 'market-data-permissions', codes: [162], text: /permission|not subscribed|no market data/i, action: 'stop', cause: 'TWS refused historical bars: the account has no market data permissions for this instrument', fixOf: 354 },
   { id: 'delayed-data', codes: [10167], action: 'stop', cause: 'TWS sends delayed market data (15-20 minutes old) instead of live data' },
   { id: 'competing-session', codes: [10197], action: 'stop', cause: 'TWS sends no market data: the same username is logged in elsewhere (competing live session)' },
   { id: 'message-pacing', codes: [100], action: 'recover', cause: 'TWS dropped a message over its 50 messages per second limit', fix: 'the session paces its messages; the request is made again' },
@@ -67,11 +68,11 @@ export interface Refusal {
 export function refusalFor(code: number, message: string, opts: { allowDelayedData?: boolean } = {}): Refusal | undefined {
   const row = ROWS.find((r) => r.codes.includes(code) && (!r.text || r.text.test(message)));
   if (!row) return undefined;
-  let fix = row.fix ?? explainCode(code)?.fix ?? classifyCode(code, message).meaning;
+  let fix = row.fix ?? explainCode(row.fixOf ?? code)?.fix ?? classifyCode(code, message).meaning;
   let action = row.action;
   if (row.id === 'market-data-permissions' || row.id === 'delayed-data') {
     if (opts.allowDelayedData) action = 'recover';
-    else fix = `${fix} ${DELAYED_OPT_IN}`;
+    else fix = `${fix.replace(/\.\s*$/, '')}; ${DELAYED_OPT_IN}`;
   }
   return { id: row.id, code, action, cause: row.cause, fix, message };
 }

@@ -352,7 +352,15 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.clock = new CycleClock(cfg.symbols, cfg.cycleSeconds, { graceMs: this.options.graceMs ?? 1500, maxBars: history + HISTORY_MARGIN * 5 });
     const backfill = backfillDuration(history, cfg.cycleSeconds);
     for (const symbol of cfg.symbols) {
-      const stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: false });
+      let stream: BarStream;
+      try {
+        stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: false });
+      } catch (err) {
+        // A refused backfill (e.g. 162 without permissions) names its cause and fix too.
+        const refusal = err instanceof BrokerError ? refusalFor(err.code, err.message) : undefined;
+        if (refusal) throw new SessionStop('faulted', describeRefusal(refusal, `bars of ${symbol}`), EXIT_CODES.faulted);
+        throw err;
+      }
       this.watchBars(symbol, stream);
     }
     this.cleanups.push(() => this.streamOffs.forEach((off) => off()));
