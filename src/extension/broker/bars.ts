@@ -35,6 +35,8 @@ export interface BarStatus {
   readonly reason: string;
   /** the TWS error code behind it, if any */
   readonly code?: number;
+  /** held back: wall time (epoch ms) it is due to be sent or retried */
+  readonly until?: number;
 }
 
 /** After a pacing refusal, the request is made again this much later (IBKR's identical-request window). */
@@ -216,7 +218,7 @@ export class BarService {
     if (sub.stream.closed) return;
     if (sub.retry) clearTimeout(sub.retry);
     const seconds = Math.round(PACING_RETRY_MS / 1000);
-    sub.stream.status.set({ state: 'held-back', reason: `pacing: TWS refused the request (error ${code}); requested again in ${seconds} s`, code });
+    sub.stream.status.set({ state: 'held-back', reason: `pacing: TWS refused the request (error ${code}); requested again`, code, until: Date.now() + PACING_RETRY_MS });
     sub.stream.notices.emit(`${why}; requested again in ${seconds} s`);
     sub.retry = setTimeout(() => {
       delete sub.retry;
@@ -334,9 +336,9 @@ export class BarService {
 
   /** A request the pacer holds: said on the stream (status and notice) while it waits. */
   private sayHeld(sub: BarSub, key: HistoricalRequestKey, held: number, what: string): void {
-    const why = `${what} is held back ${Math.ceil(held / 1000)} s by IBKR's pacing (${key.pool === 'realtime' ? '60 new real-time bar requests' : '60 historical requests'} per 10 minutes)`;
-    sub.stream.status.set({ state: 'held-back', reason: why });
-    sub.stream.notices.emit(`bars of ${describeContract(sub.stream.contract)}: ${why}`);
+    const rule = `IBKR's pacing (${key.pool === 'realtime' ? '60 new real-time bar requests' : '60 historical requests'} per 10 minutes)`;
+    sub.stream.status.set({ state: 'held-back', reason: `${what} is held back by ${rule}`, until: Date.now() + held });
+    sub.stream.notices.emit(`bars of ${describeContract(sub.stream.contract)}: ${what} is held back ${Math.ceil(held / 1000)} s by ${rule}`);
   }
 
   private historyKey(contract: BrokerContract, q: HistoricalQuery, keepUpToDate: boolean): HistoricalRequestKey {

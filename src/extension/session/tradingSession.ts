@@ -745,7 +745,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     const s = this.broker?.state.value;
     for (const symbol of missing) {
       const st = this.barStatus.get(symbol);
-      if (st) out[symbol] = `${st.state}: ${st.reason}`;
+      if (st) out[symbol] = `${st.state}: ${st.reason}${st.until !== undefined ? ` (in ${Math.max(0, Math.ceil((st.until - Date.now()) / 1000))} s)` : ''}`;
       else if (s && s.status !== 'ready') out[symbol] = `disconnected: TWS connection ${s.status}`;
       else if (s?.ibConnectivity === 'lost') out[symbol] = 'disconnected: TWS lost its connection to IB (1100)';
       else out[symbol] = 'no bar from TWS in time';
