@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cycleLine } from '../../src/extension/cli/sessionCommand';
 import { EXIT_CODES } from '../../src/extension/session/tradingSession';
+import { formatSummary } from '../../src/extension/session/summary';
 import { POLICY_FAILURE_STOP_AFTER, REJECTION_STOP_AFTER } from '../../src/extension/session/errorPolicy';
 import type { CycleEndEvent } from '../../src/extension/session/sessionEvents';
 import { linesOf, runSession, WED_10AM_NY, type RunResult } from '../integration/session/sessionFixture';
@@ -101,6 +102,9 @@ test('ending disconnected: TWS gone for good before the end; the session ends no
   assert.equal(r.result.status, 'disconnected', r.result.reason);
   assert.equal(r.result.exitCode, EXIT_CODES.disconnected);
   assert.match(r.result.reason, /ended disconnected from TWS/);
+  assert.equal(r.result.summary?.status, 'disconnected', 'the summary says how it ended');
+  assert.ok((r.result.summary?.cycles.withoutBars ?? 0) >= 1, 'and how many cycles lacked bars');
+  assert.match(formatSummary(r.result.summary!), /: disconnected - ran 10 cycles but ended disconnected[\s\S]*cycles 10\/10 \(\d+ without every symbol's bar\)/);
   const lost = losses(r.events)[0];
   assert.ok(lost, 'the loss was said');
   const after = cycleEnds(r).filter((e) => e.at > lost.at);

@@ -951,7 +951,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private closeOut(end: EndRequest): SessionResult {
     let summary: SessionSummary | undefined;
     if (this.journal && this.ledger.start) {
-      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles });
+      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles, cyclesWithoutBars: this.cyclesMissingBars });
       if (!this.journalFailure) {
         try {
           this.write('pnl', { cycle: this.ledger.lastCycle, marketTime: this.marketNow, marks: {}, final: true, ...this.ledger.pnl() });
@@ -961,7 +961,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         }
       }
       if (this.journalFailure && end.status !== 'failed') end = { status: 'failed', reason: this.journalFailure.message, exitCode: EXIT_CODES.failed };
-      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles });
+      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles, cyclesWithoutBars: this.cyclesMissingBars });
       this.finalSummary = summary;
       this.publish({ type: 'summary', at: Date.now(), summary });
     }
