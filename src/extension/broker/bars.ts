@@ -344,9 +344,8 @@ export class BarService {
   private historyKey(contract: BrokerContract, q: HistoricalQuery, keepUpToDate: boolean): HistoricalRequestKey {
     const whatToShow = q.whatToShow ?? 'TRADES';
     const endDateTime = keepUpToDate ? '' : (q.endDateTime ?? '');
-    // keepUpToDate is left out: whether IBKR tells such requests apart is not documented, so they count as identical.
     return {
-      identity: [contract.conId ?? describeContract(contract), endDateTime, q.duration, q.barSize, whatToShow, q.useRth ? 1 : 0].join('|'),
+      identity: [contract.conId ?? describeContract(contract), endDateTime, q.duration, q.barSize, whatToShow, q.useRth ? 1 : 0, keepUpToDate ? 'live' : ''].join('|'),
       contract: `${contract.conId ?? describeContract(contract)}|${contract.exchange}|${whatToShow}`,
       weight: whatToShow === 'BID_ASK' ? 2 : 1,
     };
