@@ -9,7 +9,9 @@ import { EXIT_CODES } from '../../src/extension/session/tradingSession';
 import { formatSummary } from '../../src/extension/session/summary';
 import { POLICY_FAILURE_STOP_AFTER, REJECTION_STOP_AFTER } from '../../src/extension/session/errorPolicy';
 import type { CycleEndEvent } from '../../src/extension/session/sessionEvents';
-import { linesOf, runSession, WED_10AM_NY, type RunResult } from '../integration/session/sessionFixture';
+import { linesOf, runSession, startSim, WED_10AM_NY, type RunResult } from '../integration/session/sessionFixture';
+import { sleep, TestClient, waitFor } from '../helpers/simHarness';
+import { NVDA } from '../helpers/simData';
 import { checkNoLoss, noErrorCodes } from './support/checks';
 import { Figures } from './support/figures';
 import { flatPrices, losses, notices } from './support/sessions';
@@ -140,6 +142,43 @@ test(`a policy failing on every decision: the session stops after ${POLICY_FAILU
   assert.deepEqual(r.placed, []);
   figures.fault('policy failing on every decision (stops naming the error)', { orders: 0, fills: 0 });
   figures.safe('silent-failure-named:policy-errors');
+});
+
+test('pacing refusal from TWS (another program used the real-time budget): said and requested again later, nothing traded blind', async () => {
+  const fx = await startSim({ speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices(), faultSpecs: ['pacing'] });
+  // Another API client of the same user takes IBKR's 60 new real-time bar requests of 10 minutes
+  // (in two bursts under TWS's 50 messages a second).
+  const other = await new TestClient(fx.sim.port, 498).connect();
+  try {
+    for (let i = 0; i < 60; i++) {
+      if (i === 30) await sleep(1100);
+      other.ib.reqRealTimeBars(9000 + i, NVDA, 5, 'TRADES' as never, false);
+    }
+    await waitFor(() => fx.records().filter((l) => l.dir === 'in' && l.name === 'reqRealTimeBars' && l.clientId === 498).length === 60, 10_000, 'the 60 requests at the simulator');
+    await sleep(200);
+    assert.deepEqual(other.errors.filter((e) => e.code === 420 || e.code === 100), [], 'the other client stayed within the limits');
+    let stopAt: number | undefined;
+    const r = await runSession({
+      fx,
+      model: 'toggle',
+      config: { symbols: 'NVDA,MSFT', cycles: '6', capital: '200000', clientId: '408' },
+      session: { graceMs: 300 },
+      onSession: (s) =>
+        s.onEvent((e) => {
+          // Both symbols' refusals said: stop (the window is 10 minutes, longer than a test).
+          if (e.type === 'notice' && /requested again in \d+ s/.test(e.message) && (stopAt = (stopAt ?? 0) + 1) === 2) s.stop('test: refusals seen');
+        }),
+    });
+    const said = notices(r.events).filter((n) => /TWS refused the request for pacing \(error 420: Invalid Real-time Query:Historical data request pacing violation\); requested again in 1[45] s/.test(n.message));
+    assert.deepEqual(said.map((n) => n.message.split(':')[0]).sort(), ['bars of MSFT', 'bars of NVDA']);
+    assert.equal(r.result.status, 'stopped', r.result.reason);
+    assert.deepEqual(r.placed, [], 'no order without live bars');
+    assert.ok(r.decisions.every((d) => d.outcome !== 'order'));
+    figures.fault('real-time bar pacing refusal (420): said, retried', { orders: 0, fills: 0 });
+  } finally {
+    other.disconnect();
+    await fx.stop();
+  }
 });
 
 const EXTRA = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF', 'GGG', 'HHH', 'KKK', 'LLL', 'MMM'];

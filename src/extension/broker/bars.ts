@@ -129,7 +129,7 @@ export class BarService {
       delete sub.buffer;
       const what = `bars of ${describeContract(sub.stream.contract)}`;
       if (classifyCode(code, message).kind === 'pacing') {
-        this.retryLater(sub, `${what}: TWS refused the request for pacing (error ${code}: ${message})`, code);
+        this.retryLater(sub, `TWS refused the request for pacing (error ${code}: ${message})`, code);
         return;
       }
       sub.stream.status.set({ state: 'refused', reason: `TWS refused them (error ${code}: ${message})`, code });
@@ -203,7 +203,7 @@ export class BarService {
       const e = err instanceof BrokerError ? err : new BrokerError({ code: ClientCode.InvalidRequest, message: String(err) });
       if (sub.stream.closed) return;
       if (e.kind === 'pacing') {
-        this.retryLater(sub, `bars of ${describeContract(sub.stream.contract)}: ${e.message}`, e.code);
+        this.retryLater(sub, e.message, e.code);
         return;
       }
       // A lost connection is retried by the next onReady; the status already says so.
@@ -218,8 +218,8 @@ export class BarService {
     if (sub.stream.closed) return;
     if (sub.retry) clearTimeout(sub.retry);
     const seconds = Math.round(PACING_RETRY_MS / 1000);
-    sub.stream.status.set({ state: 'held-back', reason: `pacing: TWS refused the request (error ${code}); requested again`, code, until: Date.now() + PACING_RETRY_MS });
-    sub.stream.notices.emit(`${why}; requested again in ${seconds} s`);
+    sub.stream.status.set({ state: 'held-back', reason: `${why}; requested again`, code, until: Date.now() + PACING_RETRY_MS });
+    sub.stream.notices.emit(`bars of ${describeContract(sub.stream.contract)}: ${why}; requested again in ${seconds} s`);
     sub.retry = setTimeout(() => {
       delete sub.retry;
       if (!sub.stream.closed && sub.reqId === undefined && this.gw.isReady) this.activateOrRetry(sub);

@@ -352,16 +352,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.clock = new CycleClock(cfg.symbols, cfg.cycleSeconds, { graceMs: this.options.graceMs ?? 1500, maxBars: history + HISTORY_MARGIN * 5 });
     const backfill = backfillDuration(history, cfg.cycleSeconds);
     for (const symbol of cfg.symbols) {
-      let stream: BarStream;
-      try {
-        stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: false });
-      } catch (err) {
-        // A refused backfill (e.g. 162 without permissions) names its cause and fix too.
-        const refusal = err instanceof BrokerError ? refusalFor(err.code, err.message) : undefined;
-        if (refusal) throw new SessionStop('faulted', describeRefusal(refusal, `bars of ${symbol}`), EXIT_CODES.faulted);
-        throw err;
-      }
-      this.watchBars(symbol, stream);
+      this.watchBars(symbol, await this.subscribeAtStart(symbol, backfill));
     }
     this.cleanups.push(() => this.streamOffs.forEach((off) => off()));
 
@@ -447,6 +438,25 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.cleanups.push(broker.reconciliations.on((r) => this.onReconciliation(r)));
     this.cleanups.push(broker.state.subscribe((s, previous) => this.onBrokerState(s, previous)));
     this.setState('running');
+  }
+
+  /**
+   * A symbol's bars at the start. A refused backfill names its cause and fix (e.g. 162
+   * without permissions: faulted); a pacing refusal (someone else used the budget) is said
+   * and tried again after the window, a few times.
+   */
+  private async subscribeAtStart(symbol: string, backfill: string): Promise<BarStream> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.broker!.subscribeBars(this.contracts.get(symbol)!, { barSeconds: this.config.cycleSeconds, source: 'realtime', backfill, useRth: false });
+      } catch (err) {
+        const refusal = err instanceof BrokerError ? refusalFor(err.code, err.message, { allowDelayedData: false }) : undefined;
+        if (!refusal) throw err;
+        if (refusal.action === 'stop' || attempt >= 3) throw new SessionStop('faulted', describeRefusal(refusal, `bars of ${symbol}`), EXIT_CODES.faulted);
+        this.notice('warn', `${describeRefusal(refusal, `bars of ${symbol}`)}; trying again in ${PACING_RETRY_MS / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, PACING_RETRY_MS));
+      }
+    }
   }
 
   private makeBroker(): BrokerClient {
@@ -661,6 +671,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       }, true),
     ];
     this.streamOffs.set(symbol, () => offs.forEach((off) => off()));
+    // Held back while it was being subscribed (before these listeners): said now.
+    const st = stream.status.value;
+    if (st?.state === 'held-back') this.notice('warn', `bars of ${symbol}: ${st.reason}${st.until !== undefined ? ` in ${Math.max(0, Math.ceil((st.until - Date.now()) / 1000))} s` : ''}`);
   }
 
   /** TWS refused a symbol's bars: recover (said) or stop, by the error policy. */
@@ -734,7 +747,14 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     if (this.endRequest) return;
     this.stopping = true;
     this.publish({ type: 'risk-stop', at: Date.now(), rule, reason, flatten: false });
-    this.notice('warn', `stopping: ${reason}`);
+    // Journaled as a notice; the risk-stop event is what renderers show.
+    if (this.journal && !this.journalFailure && this.ledger.start) {
+      try {
+        this.write('notice', { level: 'warn', message: `stopping (${rule}): ${reason}` });
+      } catch {
+        // handled by write
+      }
+    }
     this.requestEnd({ status: 'faulted', reason, exitCode: EXIT_CODES.faulted });
   }
 
