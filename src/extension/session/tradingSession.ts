@@ -656,10 +656,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   // ------------------------------------------------------------------ refusals and missing bars
 
   /** Follows one symbol's bars: completed bars to the clock, refusals to the error policy, held-back requests said. */
-  private watchBars(symbol: string, stream: BarStream): void {
+  private watchBars(symbol: string, stream: BarStream, replacing?: BarStream): void {
     this.streamOffs.get(symbol)?.();
-    const old = this.streams.indexOf(this.streams.find((s) => s.contract.symbol === stream.contract.symbol && s !== stream)!);
-    if (old >= 0) this.streams.splice(old, 1);
+    const i = replacing ? this.streams.indexOf(replacing) : -1;
+    if (i >= 0) this.streams.splice(i, 1);
     this.streams.push(stream);
     this.clock!.seed(symbol, stream.history);
     const offs = [
@@ -710,7 +710,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         return;
       }
       old.close();
-      this.watchBars(symbol, stream);
+      this.watchBars(symbol, stream, old);
     } catch (err) {
       const e = err instanceof BrokerError ? err : undefined;
       const refusal = e ? refusalFor(e.code, e.message) : undefined;
