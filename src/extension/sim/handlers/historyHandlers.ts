@@ -1,12 +1,12 @@
 // reqHistoricalData (with keepUpToDate), cancelHistoricalData, reqHeadTimestamp.
 // Under the `pacing` fault, IBKR's historical pacing rules are enforced with 162:
 // no identical request within 15 s, at most 6 requests for one contract within 2 s,
-// at most 60 requests in 10 minutes. IBKR counts them per user, not per socket: the log
-// belongs to the simulator and outlives reconnects.
+// at most 60 requests in 10 minutes.
 import type { Bar } from '../market/market';
 import { nyParts, nyTimeToMs, twsDate, twsUtcTime } from '../market/marketTime';
 import { RequestId } from '../protocol/messageIds';
 import { decodeCancelHeadTimestamp, decodeCancelHistoricalData, decodeReqHeadTimestamp, decodeReqHistoricalData, encodeHeadTimestamp, encodeHistoricalData } from '../protocol/historyCodec';
+import type { ClientConnection } from '../server/clientConnection';
 import { formatBarDate, toHistoricalBar } from './barFeed';
 import { NO_SECURITY_DEFINITION, resolveOne } from './contractResolver';
 import { parseBarSize, parseDuration, parseEndDateTime } from './historySpec';
@@ -19,12 +19,12 @@ interface PacingLog {
   byKey: Map<string, number>;
   byContract: Map<number, number[]>;
 }
-const pacing = new WeakMap<object, PacingLog>();
+const pacing = new WeakMap<ClientConnection, PacingLog>();
 
-function violatesPacing(owner: object, reqKey: string, conId: number): boolean {
+function violatesPacing(conn: ClientConnection, reqKey: string, conId: number): boolean {
   const now = Date.now();
-  let log = pacing.get(owner);
-  if (!log) pacing.set(owner, (log = { times: [], byKey: new Map(), byContract: new Map() }));
+  let log = pacing.get(conn);
+  if (!log) pacing.set(conn, (log = { times: [], byKey: new Map(), byContract: new Map() }));
   log.times = log.times.filter((t) => t > now - 600_000);
   const recent = (log.byContract.get(conId) ?? []).filter((t) => t > now - 2000);
   const identical = log.byKey.get(reqKey);
@@ -105,7 +105,7 @@ export function registerHistoryHandlers(on: Register): void {
       return;
     }
     const reqKey = `${resolved.stock.conId}|${req.endDateTime}|${req.durationStr}|${req.barSizeSetting}|${req.whatToShow}|${req.useRTH}`;
-    if (sim.options.faults.pacing && violatesPacing(sim, reqKey, resolved.stock.conId)) {
+    if (sim.options.faults.pacing && violatesPacing(conn, reqKey, resolved.stock.conId)) {
       conn.sendError(req.reqId, 162, PACING_MESSAGE);
       return;
     }

@@ -4,8 +4,11 @@ import { decodeCancelMktData, decodeCancelRealTimeBars, decodeReqMktData, decode
 import { NO_SECURITY_DEFINITION, resolveOne } from './contractResolver';
 import type { Register } from './registry';
 
-// Under the `pacing` fault: at most 60 *new* real-time bar requests in 10 minutes, per user
+// Under the `pacing` fault: at most 60 *new* real-time bar requests in 10 minutes
 // (interactivebrokers.github.io/tws-api/realtime_bars.html); TWS answers the next with 420.
+// Counted per simulator (the user's), not per socket: real-time bars hold the user's market
+// data lines, and a reconnect does not reset them. (Historical pacing stays per socket, as
+// the simulator always had it; IBKR does not document the scope of either.)
 const REALTIME_PACING = { limit: 60, windowMs: 600_000 };
 const realtimeRequests = new WeakMap<object, number[]>();
 
