@@ -181,6 +181,18 @@ test('pacing refusal from TWS (another program used the real-time budget): said 
   }
 });
 
+test('degraded: TWS away for most of the session, back before its end; the session ends non-zero naming why bars were missing', async () => {
+  const r = await scenario({ faults: ['drop-after:5,28'], clientId: 409, cycles: 20 });
+  assert.equal(r.result.status, 'degraded', r.result.reason);
+  assert.equal(r.result.exitCode, EXIT_CODES.degraded);
+  assert.match(r.result.reason, /ran 20 cycles, \d+ of them without every symbol's bar; why: NVDA,MSFT disconnected: the connection to TWS is down; resubscribed once it is back \(\d+ cycles\)/);
+  const back = notices(r.events).find((n) => n.message === 'connection to TWS back and reconciled');
+  assert.ok(back, 'it came back before the end');
+  assert.ok(r.events.some((e) => e.type === 'decision' && e.at > back.at && e.record.outcome === 'order'), 'and traded again');
+  const checked = checkNoLoss(r.fx, r.journal, 409);
+  figures.fault('degraded (most cycles without bars: non-zero, said)', { ...checked, recoveries: 1 });
+});
+
 const EXTRA = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF', 'GGG', 'HHH', 'KKK', 'LLL', 'MMM'];
 const WIDE = ['NVDA', 'MSFT', 'AAPL', 'AMZN', 'GOOGL', 'META', 'TSLA', 'AMD', 'INTC', 'JPM', 'SPY', 'QQQ', 'IWM', ...EXTRA];
 

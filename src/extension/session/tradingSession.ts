@@ -176,8 +176,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private readonly rejectionsCounted = new Set<string>();
   /** Cycles in a row whose every policy decision failed. */
   private policyFailureStreak = 0;
-  /** Cycles that ran with some symbol's bar missing. */
+  /** Cycles that ran with some symbol's bar missing, and how many cycles each reason was given in. */
   private cyclesMissingBars = 0;
+  private readonly missingReasons = new Map<string, number>();
 
   constructor(options: TradingSessionOptions) {
     super();
@@ -271,8 +272,13 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       return { status: 'disconnected', reason: `ran ${n} cycles but ended disconnected from TWS: ${how}; the end state of working orders and positions is unconfirmed (the next start on this journal reconciles it)`, exitCode: EXIT_CODES.disconnected };
     }
     if (this.cyclesMissingBars * 2 > n) {
-      const why = [...this.barStatus.entries()].map(([sym, st]) => `${sym} ${st.state}: ${st.reason}`);
-      return { status: 'degraded', reason: `ran ${n} cycles, ${this.cyclesMissingBars} of them without every symbol's bar${why.length ? `; still missing: ${why.slice(0, 5).join('; ')}${why.length > 5 ? `; and ${why.length - 5} more` : ''}` : ''}`, exitCode: EXIT_CODES.degraded };
+      const top = [...this.missingReasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([why, k]) => `${why} (${k} cycles)`);
+      const still = [...this.barStatus.entries()].map(([sym, st]) => `${sym} ${st.state}: ${st.reason}`);
+      return {
+        status: 'degraded',
+        reason: `ran ${n} cycles, ${this.cyclesMissingBars} of them without every symbol's bar; why: ${top.join('; ')}${still.length ? `; still missing at the end: ${still.slice(0, 5).join('; ')}${still.length > 5 ? `; and ${still.length - 5} more` : ''}` : ''}`,
+        exitCode: EXIT_CODES.degraded,
+      };
     }
     return { status: 'finished', reason: `ran ${n} cycles`, exitCode: EXIT_CODES.finished };
   }
@@ -880,6 +886,15 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       .map((r) => ({ orderRef: r.orderRef, orderId: r.orderId, cycle: r.cycle, symbol: r.symbol, kind: r.kind, action: r.action, quantity: r.quantity, state: r.state, filled: r.filled, avgFillPrice: r.avgFillPrice, ...(r.note ? { note: r.note } : {}) }));
     const missing = this.missingWhy(c);
     if (Object.keys(missing).length) this.cyclesMissingBars++;
+    const bySymbols = new Map<string, string[]>();
+    for (const [symbol, w] of Object.entries(missing)) {
+      const why = w.replace(/ \(in \d+ s\)$/, '');
+      bySymbols.set(why, [...(bySymbols.get(why) ?? []), symbol]);
+    }
+    for (const [why, symbols] of bySymbols) {
+      const key = `${symbols.length > 6 ? `${symbols.slice(0, 6).join(',')}+${symbols.length - 6}` : symbols.join(',')} ${why}`;
+      this.missingReasons.set(key, (this.missingReasons.get(key) ?? 0) + 1);
+    }
     this.publish({ type: 'cycle-end', at: Date.now(), cycle: n, cycles: this.config.cycles, marketTime: c.marketTime, stalled: c.stalled, decisions, orders, pnl: this.ledger.pnl(), ...(Object.keys(missing).length ? { missing } : {}) });
   }
 
