@@ -23,9 +23,11 @@ test('pacing: a session on eight symbols never provokes error 100 (TWS answers i
   figures.fault('pacing (8 symbols, never error 100)', checked);
 });
 
-test('reject-orders: every rejection journaled with its reason; after three a symbol is suspended; nothing filled, nothing resent', async () => {
+test('reject-orders: every rejection journaled with its reason; after three a symbol is suspended; once all are, the session stops (faulted) naming the reason; nothing filled, nothing resent', async () => {
   const r = await faultSession({ faults: ['reject-orders:Simulated margin check'], clientId: 202, cycles: 6 });
-  assert.equal(r.result.status, 'finished', r.result.reason);
+  // It used to end 'finished' with every order rejected: a session that could trade nothing now says so.
+  assert.equal(r.result.status, 'faulted', r.result.reason);
+  assert.match(r.result.reason, /TWS rejected the last 3 orders of every symbol \(6 in a row\): all are suspended; the last \(.*\): .*Simulated margin check/);
   const rejected = linesOf(r.journal, 'order-status').filter((l) => l.state === 'rejected');
   assert.ok(rejected.length >= 6, `${rejected.length} rejections`);
   for (const l of rejected) assert.match(String(l.note), /Simulated margin check/);

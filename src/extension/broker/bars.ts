@@ -4,15 +4,19 @@
 //   source 'history':  reqHistoricalData keepUpToDate at the largest TWS bar size that
 //                      divides N, completed when TWS moves to the next bar, aggregated to N.
 // After a reconnect or 1101 every subscription is requested again and the gap is filled
-// from history, so a policy sees every completed bar once and in order.
+// from history, so a policy sees every completed bar once and in order. Real-time bar
+// requests count in IBKR's pacing too (their own 60 new requests per 10 minutes): a
+// request the pacer holds back, a gap left unfilled because its history request would be
+// held back (live bars are never held behind it), and a pacing refusal retried later are
+// each said on the stream's `status` and `notices`.
 import { BarAggregator, UpdatingBar, sourceBarSize } from './barAggregator';
 import { barEnd, currentOrNextBarStart } from '../common/sessionBars';
 import type { ContractService } from './contracts';
 import { describeContract } from './contracts';
-import { BrokerError, ClientCode, failsRequest } from './errors';
+import { BrokerError, ClientCode, classifyCode, failsRequest } from './errors';
 import type { Gateway } from './gateway';
 import { Observable, Stream } from './observable';
-import type { HistoricalRequestKey } from './pacer';
+import { PacedOut, type HistoricalRequestKey, type ScheduleOptions } from './pacer';
 import type { PendingRequest } from './requestRegistry';
 import type { Bar, BrokerContract, HistoricalQuery, WhatToShow } from './types';
 
@@ -26,6 +30,21 @@ export interface BarSubscriptionOptions {
   useRth?: boolean;
 }
 
+/** Why a stream has no live bars right now (undefined: it has them, as far as it knows). */
+export interface BarStatus {
+  readonly state: 'disconnected' | 'resubscribing' | 'held-back' | 'refused';
+  readonly reason: string;
+  /** the TWS error code behind it, if any */
+  readonly code?: number;
+  /** held back: wall time (epoch ms) it is due to be sent or retried */
+  readonly until?: number;
+}
+
+/** After a pacing refusal, the request is made again this much later (IBKR's identical-request window). */
+export const PACING_RETRY_MS = 15_000;
+/** A reconnect's gap fill waits at most this for the pacer; longer, it is dropped (live bars are not held behind it). */
+const GAP_FILL_MAX_WAIT_MS = 2_000;
+
 export class BarStream {
   /** Completed bars of `barSeconds`, in time order, each once. */
   readonly bars = new Stream<Bar>();
@@ -34,6 +53,10 @@ export class BarStream {
   /** The bar being built. */
   readonly partial = new Observable<Bar | undefined>(undefined);
   readonly error = new Observable<BrokerError | undefined>(undefined);
+  /** Why no live bars come now (see BarStatus). */
+  readonly status = new Observable<BarStatus | undefined>(undefined);
+  /** One-off events worth a notice: a request held back by pacing, a gap not filled, a retry. */
+  readonly notices = new Stream<string>();
   /** Times this stream was (re)subscribed at TWS. */
   subscriptions = 0;
   closed = false;
@@ -49,6 +72,7 @@ export class BarStream {
     this.closed = true;
     this.closer(this);
     this.bars.end();
+    this.notices.end();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Bar> {
@@ -66,6 +90,8 @@ interface BarSub {
   activations: number;
   /** Real-time bars held back while the gap is filled from history. */
   buffer?: Bar[];
+  /** A re-request scheduled after a pacing refusal. */
+  retry?: NodeJS.Timeout;
 }
 
 export class BarService {
@@ -101,7 +127,14 @@ export class BarService {
       if (!sub || !failsRequest(code, message)) return;
       this.byReqId.delete(reqId);
       sub.reqId = undefined;
-      sub.stream.error.set(new BrokerError({ reqId, code, message: `bars of ${describeContract(sub.stream.contract)}: ${message}` }));
+      delete sub.buffer;
+      const what = `bars of ${describeContract(sub.stream.contract)}`;
+      if (classifyCode(code, message).kind === 'pacing') {
+        this.retryLater(sub, `TWS refused the request for pacing (error ${code}: ${message})`, code);
+        return;
+      }
+      sub.stream.status.set({ state: 'refused', reason: `TWS refused them (error ${code}: ${message})`, code });
+      sub.stream.error.set(new BrokerError({ reqId, code, message: `${what}: ${message}` }));
     });
   }
 
@@ -150,9 +183,8 @@ export class BarService {
   onReady(): void {
     for (const sub of this.subs) {
       if (sub.reqId !== undefined || sub.stream.closed) continue;
-      this.activate(sub).catch((err: unknown) => {
-        sub.stream.error.set(err instanceof BrokerError ? err : new BrokerError({ code: ClientCode.InvalidRequest, message: String(err) }));
-      });
+      if (sub.retry) continue;
+      this.activateOrRetry(sub);
     }
   }
 
@@ -161,7 +193,39 @@ export class BarService {
     for (const sub of this.subs) {
       sub.reqId = undefined;
       delete sub.buffer;
+      if (sub.retry) clearTimeout(sub.retry);
+      delete sub.retry;
+      if (!sub.stream.closed) sub.stream.status.set({ state: 'disconnected', reason: 'the connection to TWS is down; resubscribed once it is back' });
     }
+  }
+
+  private activateOrRetry(sub: BarSub): void {
+    this.activate(sub).catch((err: unknown) => {
+      const e = err instanceof BrokerError ? err : new BrokerError({ code: ClientCode.InvalidRequest, message: String(err) });
+      if (sub.stream.closed) return;
+      if (e.kind === 'pacing') {
+        this.retryLater(sub, e.message, e.code);
+        return;
+      }
+      // A lost connection is retried by the next onReady; the status already says so.
+      if (e.code === ClientCode.ConnectionLost || !this.gw.isReady) return;
+      sub.stream.status.set({ state: 'refused', reason: e.message, code: e.code });
+      sub.stream.error.set(e);
+    });
+  }
+
+  /** A pacing refusal: said, and requested again after IBKR's window. */
+  private retryLater(sub: BarSub, why: string, code: number): void {
+    if (sub.stream.closed) return;
+    if (sub.retry) clearTimeout(sub.retry);
+    const seconds = Math.round(PACING_RETRY_MS / 1000);
+    sub.stream.status.set({ state: 'held-back', reason: `${why}; requested again`, code, until: Date.now() + PACING_RETRY_MS });
+    sub.stream.notices.emit(`bars of ${describeContract(sub.stream.contract)}: ${why}; requested again in ${seconds} s`);
+    sub.retry = setTimeout(() => {
+      delete sub.retry;
+      if (!sub.stream.closed && sub.reqId === undefined && this.gw.isReady) this.activateOrRetry(sub);
+    }, PACING_RETRY_MS);
+    sub.retry.unref?.();
   }
 
   resubscribeAfterDataLoss(): void {
@@ -186,18 +250,28 @@ export class BarService {
     const first = sub.activations++ === 0;
     sub.stream.error.set(undefined);
     sub.stream.subscriptions++;
+    if (!first) sub.stream.status.set({ state: 'resubscribing', reason: 'subscribing again after the reconnect' });
     if (sub.stream.options.source === 'realtime') await this.activateRealtime(sub, first);
     else await this.activateHistory(sub, first);
+    if (sub.reqId !== undefined) sub.stream.status.set(undefined);
   }
 
   private async activateRealtime(sub: BarSub, first: boolean): Promise<void> {
     const { contract, options } = sub.stream;
     // Subscribe first and hold the live bars back while the gap is filled from history.
-    const reqId = this.gw.takeId();
-    sub.reqId = reqId;
-    sub.buffer = [];
-    this.byReqId.set(reqId, sub);
-    await this.gw.send('reqRealTimeBars', (api) => api.reqRealTimeBars(reqId, contract, options.whatToShow, options.useRth));
+    // The request counts in IBKR's real-time pool (60 new requests per 10 minutes).
+    const id = describeContract(contract);
+    const key: HistoricalRequestKey = { identity: `rt|${id}|${sub.stream.subscriptions}`, contract: `rt|${contract.conId ?? id}`, pool: 'realtime' };
+    let reqId = -1;
+    this.gw.requireSession('real-time bars');
+    await this.gw.historicalPacer.schedule(key, async () => {
+      reqId = this.gw.takeId();
+      const rid = reqId;
+      sub.reqId = rid;
+      sub.buffer = [];
+      this.byReqId.set(rid, sub);
+      await this.gw.send('reqRealTimeBars', (api) => api.reqRealTimeBars(rid, contract, options.whatToShow, options.useRth));
+    }, { onHeld: (ms) => this.sayHeld(sub, key, ms, 'the real-time bar request') });
     try {
       const now = await this.twsTime();
       let resumeFrom = sub.agg.lastSource === Number.NEGATIVE_INFINITY ? undefined : sub.agg.lastSource + sub.sourceSeconds * 1000;
@@ -216,9 +290,17 @@ export class BarService {
       if (first) sub.agg.resumeAfter(from - sub.sourceSeconds * 1000);
       const gapSeconds = Math.ceil((now - from) / 1000);
       if (gapSeconds >= sub.sourceSeconds) {
-        const { req } = await this.requestHistory(contract, { duration: `${Math.min(gapSeconds + sub.sourceSeconds, 86_400)} S`, barSize: '5 secs', whatToShow: options.whatToShow, useRth: options.useRth }, false);
-        const rows = await req.promise;
-        this.feed(sub, rows.filter((b) => b.time >= from && b.time + 5000 <= now), !first);
+        const gap: HistoricalQuery = { duration: `${Math.min(gapSeconds + sub.sourceSeconds, 86_400)} S`, barSize: '5 secs', whatToShow: options.whatToShow, useRth: options.useRth };
+        try {
+          // Live bars are never held behind a paced history request: a gap fill that would wait is dropped, said.
+          const { req } = await this.requestHistory(contract, gap, false, undefined, first ? {} : { maxWaitMs: GAP_FILL_MAX_WAIT_MS });
+          const rows = await req.promise;
+          this.feed(sub, rows.filter((b) => b.time >= from && b.time + 5000 <= now), !first);
+        } catch (err) {
+          if (first || !(err instanceof BrokerError || err instanceof PacedOut) || (err instanceof BrokerError && err.code === ClientCode.ConnectionLost)) throw err;
+          const why = err instanceof PacedOut ? `its history request would be ${err.message.replace(': not sent', '')} (60 historical requests per 10 minutes)` : err.message;
+          sub.stream.notices.emit(`bars of ${id}: the ${gapSeconds} s gap of the reconnect is not filled: ${why}; live bars go on`);
+        }
       }
     } finally {
       const held = sub.buffer ?? [];
@@ -237,7 +319,9 @@ export class BarService {
       const last = sub.agg.lastSource === Number.NEGATIVE_INFINITY ? now - options.barSeconds * 2000 : sub.agg.lastSource;
       duration = `${Math.min(Math.ceil((now - last) / 1000) + sub.sourceSeconds * 2, 86_400)} S`;
     }
-    const { req, reqId } = await this.requestHistory(contract, { duration, barSize: sub.sourceSize, whatToShow: options.whatToShow, useRth: options.useRth }, true);
+    const q: HistoricalQuery = { duration, barSize: sub.sourceSize, whatToShow: options.whatToShow, useRth: options.useRth };
+    const key = this.historyKey(contract, q, true);
+    const { req, reqId } = await this.requestHistory(contract, q, true, undefined, { onHeld: (ms) => this.sayHeld(sub, key, ms, 'the bar request') });
     sub.reqId = reqId;
     this.byReqId.set(reqId, sub);
     const rows = await req.promise;
@@ -251,21 +335,35 @@ export class BarService {
     this.publishPartial(sub);
   }
 
+  /** A request the pacer holds: said on the stream (status and notice) while it waits. */
+  private sayHeld(sub: BarSub, key: HistoricalRequestKey, held: number, what: string): void {
+    const rule = `IBKR's pacing (${key.pool === 'realtime' ? '60 new real-time bar requests' : '60 historical requests'} per 10 minutes)`;
+    sub.stream.status.set({ state: 'held-back', reason: `${what} is held back by ${rule}`, until: Date.now() + held });
+    sub.stream.notices.emit(`bars of ${describeContract(sub.stream.contract)}: ${what} is held back ${Math.ceil(held / 1000)} s by ${rule}`);
+  }
+
+  private historyKey(contract: BrokerContract, q: HistoricalQuery, keepUpToDate: boolean): HistoricalRequestKey {
+    const whatToShow = q.whatToShow ?? 'TRADES';
+    const endDateTime = keepUpToDate ? '' : (q.endDateTime ?? '');
+    return {
+      identity: [contract.conId ?? describeContract(contract), endDateTime, q.duration, q.barSize, whatToShow, q.useRth ? 1 : 0, keepUpToDate ? 'live' : ''].join('|'),
+      contract: `${contract.conId ?? describeContract(contract)}|${contract.exchange}|${whatToShow}`,
+      weight: whatToShow === 'BID_ASK' ? 2 : 1,
+    };
+  }
+
   /** Sends one reqHistoricalData through the historical pacer; resolves once it is written. */
   private async requestHistory(
     contract: BrokerContract,
     q: HistoricalQuery,
     keepUpToDate: boolean,
     timeoutMs = this.gw.config.timeouts.historicalMs,
+    pacing: ScheduleOptions = {},
   ): Promise<{ req: PendingRequest<Bar[], Bar>; reqId: number }> {
     const whatToShow = q.whatToShow ?? 'TRADES';
     const useRth = q.useRth ?? false;
     const endDateTime = keepUpToDate ? '' : (q.endDateTime ?? '');
-    const key: HistoricalRequestKey = {
-      identity: [contract.conId ?? describeContract(contract), endDateTime, q.duration, q.barSize, whatToShow, useRth ? 1 : 0, keepUpToDate ? 'live' : ''].join('|'),
-      contract: `${contract.conId ?? describeContract(contract)}|${contract.exchange}|${whatToShow}`,
-      weight: whatToShow === 'BID_ASK' ? 2 : 1,
-    };
+    const key = this.historyKey(contract, q, keepUpToDate);
     let req: PendingRequest<Bar[], Bar> | undefined;
     let reqId = -1;
     this.gw.requireSession('historical data');
@@ -286,7 +384,7 @@ export class BarService {
       }
       // The pacer counts the request until TWS answers it.
       return { answered: this.firstAnswer(id, req.promise) };
-    });
+    }, pacing);
     return { req: req!, reqId };
   }
 
@@ -333,6 +431,7 @@ export class BarService {
     for (const sub of this.subs) {
       if (sub.stream !== stream) continue;
       this.subs.delete(sub);
+      if (sub.retry) clearTimeout(sub.retry);
       const reqId = sub.reqId;
       sub.reqId = undefined;
       if (reqId === undefined) continue;

@@ -100,7 +100,7 @@ const TABLE: Record<number, CodeInfo> = {
   387: { kind: 'order', meaning: 'Unsupported order type for this exchange and security type' },
   399: { kind: 'warning', meaning: 'Order message (warning; the order is still accepted)' },
   404: { kind: 'warning', meaning: 'Shares for this short sale are being located; the order is held' },
-  420: { kind: 'request', meaning: 'Invalid real-time query (no market data permissions)' },
+  420: { kind: 'request', meaning: 'Invalid real-time query (no market data permissions, or a pacing violation when the text says so)' },
   434: { kind: 'order', meaning: 'The order size cannot be zero' },
   501: { kind: 'connection', meaning: 'Already connected' },
   502: { kind: 'connection', meaning: 'Could not connect to TWS (not running, wrong port, or API disabled)' },
@@ -140,7 +140,8 @@ export function classifyCode(code: number, message = ''): CodeInfo {
   if (code < 0) return { kind: 'client', meaning: clientMeaning(code) };
   const known = TABLE[code];
   if (known) {
-    if (code === 162 && /pacing violation/i.test(message)) return { kind: 'pacing', meaning: 'Historical data request pacing violation' };
+    // 420 is also the answer to real-time bar requests over IBKR's pacing limits.
+    if ((code === 162 || code === 420) && /pacing violation/i.test(message)) return { kind: 'pacing', meaning: 'Historical data request pacing violation' };
     return known;
   }
   if (code >= 2100 && code < 2200) return { kind: 'warning', meaning: 'TWS notice' };

@@ -163,6 +163,13 @@ export interface HistoricalRequestKey {
   contract: string;
   /** BID_ASK requests count twice. */
   weight?: number;
+  /**
+   * The pool whose `overall` window the request counts in: real-time bar requests have their
+   * own 60 new requests per 10 minutes ("real time bars subscriptions combine the limitations
+   * of both, top and historical market data ... no more than 60 *new* requests for real time
+   * bars can be made in 10 minutes", interactivebrokers.github.io/tws-api/realtime_bars.html).
+   */
+  pool?: 'historical' | 'realtime';
 }
 
 /**
@@ -171,11 +178,28 @@ export interface HistoricalRequestKey {
  */
 export type HistoricalTransmit = () => Promise<{ answered?: Promise<unknown> } | void>;
 
+export interface ScheduleOptions {
+  /** Called once when the request has to wait, with the wait in ms (to say so). */
+  onHeld?: (waitMs: number) => void;
+  /** Give up (reject with PacedOut) rather than wait longer than this. */
+  maxWaitMs?: number;
+}
+
+/** A request that would have waited longer than its maxWaitMs: not sent. */
+export class PacedOut extends Error {
+  constructor(readonly waitMs: number) {
+    super(`held back ${Math.ceil(waitMs / 1000)} s by IBKR's pacing: not sent`);
+    this.name = 'PacedOut';
+  }
+}
+
 interface HistoricalItem {
   key: HistoricalRequestKey;
   transmit: HistoricalTransmit;
   resolve: () => void;
   reject: (err: Error) => void;
+  opts: ScheduleOptions;
+  heldSaid?: boolean;
 }
 
 interface SentRecord {
@@ -184,6 +208,7 @@ interface SentRecord {
   identity: string;
   contract: string;
   weight: number;
+  pool: string;
 }
 
 export class HistoricalPacer {
@@ -202,10 +227,13 @@ export class HistoricalPacer {
    * Waits until the rules allow this request, then calls `transmit` (which resolves once the
    * message is written) and records the time. Resolves when transmitted.
    */
-  schedule(key: HistoricalRequestKey, transmit: HistoricalTransmit): Promise<void> {
+  schedule(key: HistoricalRequestKey, transmit: HistoricalTransmit, opts: ScheduleOptions = {}): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ key, transmit, resolve, reject });
+      this.queue.push({ key, transmit, resolve, reject, opts });
       this.queueLength.set(this.queue.length);
+      // A timer armed for a held request must not hold this one too (another pool or contract may be free).
+      this.timer?.cancel();
+      this.timer = undefined;
       this.pump();
     });
   }
@@ -227,7 +255,8 @@ export class HistoricalPacer {
       if (r.identity === key.identity) wait = Math.max(wait, (r.at ?? now) + identicalMs + marginMs - now);
     }
     wait = Math.max(wait, windowWait(this.sentLog.filter((r) => r.contract === key.contract), perContract, weight, now, marginMs));
-    wait = Math.max(wait, windowWait(this.sentLog, overall, weight, now, marginMs));
+    const pool = key.pool ?? 'historical';
+    wait = Math.max(wait, windowWait(this.sentLog.filter((r) => r.pool === pool), overall, weight, now, marginMs));
     return Math.max(0, wait);
   }
 
@@ -246,7 +275,7 @@ export class HistoricalPacer {
         this.busy = true;
         item.transmit().then(
           (written) => {
-            const record: SentRecord = { at: undefined, identity: item.key.identity, contract: item.key.contract, weight: item.key.weight ?? 1 };
+            const record: SentRecord = { at: undefined, identity: item.key.identity, contract: item.key.contract, weight: item.key.weight ?? 1, pool: item.key.pool ?? 'historical' };
             this.sentLog.push(record);
             const settle = () => {
               record.at = this.clock.now();
@@ -270,8 +299,19 @@ export class HistoricalPacer {
         );
         return;
       }
+      if (item.opts.maxWaitMs !== undefined && wait > item.opts.maxWaitMs) {
+        this.queue.splice(i--, 1);
+        this.queueLength.set(this.queue.length);
+        item.reject(new PacedOut(wait));
+        continue;
+      }
+      if (!item.heldSaid) {
+        item.heldSaid = true;
+        item.opts.onHeld?.(wait);
+      }
       best = Math.min(best, wait);
     }
+    if (best === Infinity) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.pump();

@@ -41,6 +41,7 @@ const SPEC = {
   'allow-leverage': { type: 'boolean' },
   'max-leverage': { type: 'string' },
   'allow-live': { type: 'boolean' },
+  'allow-delayed-data': { type: 'boolean' },
   'confirm-live': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
@@ -81,6 +82,8 @@ journaled. Cycles follow the market clock (completed bars from TWS).
   --allow-leverage         let gross notional exceed the capital (never beyond TWS's BuyingPower)
   --max-leverage X         with --allow-leverage: gross notional at most X times the capital
   --allow-live             allow --mode live (or IBKR_ALLOW_LIVE=true)
+  --allow-delayed-data     when TWS refuses live market data for the bars (420/354/10167, common on
+                           paper accounts), trade on delayed bars (15-20 minutes old) instead of stopping
   --confirm-live ACCOUNT   confirm live trading of ACCOUNT without the prompt (scripted use)
   -v, --verbose            print every decision, order and fill
   --json                   print every event as one JSON line instead
@@ -90,8 +93,12 @@ decimal digits (0x10, 1e3, 1.0, +7 or " 7" are refused).
 
 Ctrl-C is the kill switch: the session's working orders are cancelled (and positions
 flattened with --flatten-on-stop); a second Ctrl-C exits at once.
-Exit codes: 0 finished, 2 bad options or model, 3 refused (safety), 4 stopped early
-(loss limit, kill switch), 5 connection or journal failure, 1 internal error.`;
+Exit codes: 0 finished (every cycle ran, connected, no fault), 2 bad options or model,
+3 refused (safety), 4 stopped early (loss limit, kill switch), 5 connection or journal
+failure, 6 faulted (TWS refused market data or orders - e.g. no market data permissions,
+Read-Only API, repeated rejections - or the policy failed on every decision: the reason
+names the fix), 7 ended disconnected from TWS, 8 degraded (most cycles without every
+symbol's bar), 1 internal error.`;
 
 /** CLI options -> the session's configuration input. */
 export function configInput(o: Record<string, string | boolean | undefined>): SessionConfigInput {
@@ -119,6 +126,7 @@ export function configInput(o: Record<string, string | boolean | undefined>): Se
     adoptPositions: o['adopt-positions'],
     allowLeverage: o['allow-leverage'],
     maxLeverage: o['max-leverage'],
+    allowDelayedData: o['allow-delayed-data'],
     allowLive: o['allow-live'],
     confirmLive: o['confirm-live'],
   };
@@ -215,7 +223,14 @@ export function cycleLine(e: CycleEndEvent): string {
   const byRef = new Map(e.orders.map((o) => [o.orderRef, o]));
   const parts = e.decisions.map((d) => shortDecision(d, d.proposal ? byRef.get(d.proposal.orderRef) : undefined));
   const head = `cycle ${String(e.cycle).padStart(String(e.cycles).length)}/${e.cycles} ${marketClock(e.marketTime)}${e.stalled ? ' [no new bars]' : ''}`;
-  return `${head} | ${parts.join(' | ') || 'no decisions'} | P&L ${num(e.pnl.net)}`;
+  return `${head} | ${parts.join(' | ') || 'no decisions'} | P&L ${num(e.pnl.net)}${e.missing ? ` | ${missingText(e.missing)}` : ''}`;
+}
+
+/** Why bars are missing, grouped by reason: "no bars: NVDA,MSFT held-back: ... ; AAPL disconnected: ...". */
+export function missingText(missing: Readonly<Record<string, string>>): string {
+  const byWhy = new Map<string, string[]>();
+  for (const [symbol, why] of Object.entries(missing)) byWhy.set(why, [...(byWhy.get(why) ?? []), symbol]);
+  return `no bars: ${[...byWhy].map(([why, symbols]) => `${symbols.length > 6 ? `${symbols.slice(0, 6).join(',')}+${symbols.length - 6}` : symbols.join(',')} ${why}`).join('; ')}`;
 }
 
 export function decisionLine(d: DecisionRecord): string {

@@ -22,6 +22,10 @@ export const IB_CODES: Readonly<Record<number, CodeExplanation>> = {
     meaning: 'Requested market data is not subscribed: no live data permission for this instrument; delayed data can be used instead.',
     fix: `Subscribe in Client Portal: Settings > Market Data Subscriptions (for US stocks, e.g. "US Securities Snapshot and Futures Value Bundle"). ${SHARE_DATA}`,
   },
+  420: {
+    meaning: 'Invalid real-time query: with "No market data permissions" in the text, the account has no live data permission for this instrument (with "pacing violation", too many bar requests).',
+    fix: `Subscribe in Client Portal: Settings > Market Data Subscriptions (for US stocks, e.g. "US Securities Snapshot and Futures Value Bundle"). ${SHARE_DATA}`,
+  },
   10167: {
     meaning: 'Requested market data is not subscribed; delayed market data is displayed instead (15-20 minutes late).',
     fix: `Subscribe in Client Portal: Settings > Market Data Subscriptions. ${SHARE_DATA}`,

@@ -49,6 +49,8 @@ export interface OrderUpdate {
   readonly filled: number;
   readonly avgFillPrice: number;
   readonly note?: string;
+  /** TWS's error code of a rejection */
+  readonly errorCode?: number;
 }
 
 export interface PlaceRequest {
@@ -456,6 +458,7 @@ export class OrderManager {
       filled: rec.filled,
       avgFillPrice: rec.avgFillPrice,
       ...(rec.note ? { note: rec.note } : {}),
+      ...(rec.errorCode !== undefined ? { errorCode: rec.errorCode } : {}),
     });
   }
 }

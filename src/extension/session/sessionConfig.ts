@@ -54,6 +54,8 @@ export interface SessionConfig {
   readonly allowLeverage: boolean;
   /** gross notional / capital allowed: 1 without allowLeverage; undefined with it means only BuyingPower bounds it */
   readonly maxLeverage?: number;
+  /** trade on delayed (15-20 minutes old) bars when TWS refuses live market data; otherwise such a refusal stops the session */
+  readonly allowDelayedData: boolean;
 }
 
 /** Raw values as they come from the command line (strings) or settings (typed). */
@@ -83,6 +85,7 @@ export interface SessionConfigInput {
   adoptPositions?: unknown;
   allowLeverage?: unknown;
   maxLeverage?: unknown;
+  allowDelayedData?: unknown;
 }
 
 export type ConfigKey = keyof SessionConfigInput;
@@ -114,6 +117,7 @@ export const CONFIG_NAMES: Readonly<Record<ConfigKey, { readonly option: string;
   adoptPositions: { option: '--adopt-positions', setting: 'ibkrAi.session.adoptPositions' },
   allowLeverage: { option: '--allow-leverage', setting: 'ibkrAi.session.allowLeverage' },
   maxLeverage: { option: '--max-leverage', setting: 'ibkrAi.session.maxLeverage' },
+  allowDelayedData: { option: '--allow-delayed-data', setting: 'ibkrAi.session.allowDelayedData' },
 };
 
 export interface ConfigProblem {
@@ -272,6 +276,7 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   const allowLeverage = c.bool('allowLeverage', input.allowLeverage) ?? false;
   const maxLeverage = c.number('maxLeverage', input.maxLeverage, { min: 1, max: 50, what: 'gross notional / capital, from 1 to 50' });
   if (maxLeverage !== undefined && maxLeverage > 1 && !allowLeverage) c.fail('maxLeverage', `${maxLeverage} needs --allow-leverage (setting ibkrAi.session.allowLeverage): without it the session's gross notional never exceeds its capital`);
+  const allowDelayedData = c.bool('allowDelayedData', input.allowDelayedData) ?? false;
 
   if (c.problems.length) throw new ConfigError(c.problems);
   const risk: SessionRiskConfig = {
@@ -302,6 +307,7 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
     adoptPositions,
     allowLeverage,
     ...(allowLeverage ? (maxLeverage !== undefined ? { maxLeverage } : {}) : { maxLeverage: 1 }),
+    allowDelayedData,
   };
 }
 

@@ -19,7 +19,16 @@ export type SessionState =
   /** refused to start (safety): nothing was sent */
   | 'refused'
   /** could not go on: connection, journal, model */
-  | 'failed';
+  | 'failed'
+  /** stopped by a refusal it cannot trade through (market data, Read-Only API, rejections, policy errors); the reason names the fix */
+  | 'faulted'
+  /** ran its cycles but ended disconnected from TWS */
+  | 'disconnected'
+  /** ran its cycles, most of them without every symbol's bar */
+  | 'degraded';
+
+/** The states a session ends in (no more events but the summary). */
+export const ENDED_STATES: ReadonlySet<SessionState> = new Set<SessionState>(['finished', 'stopped', 'refused', 'failed', 'faulted', 'disconnected', 'degraded']);
 
 interface Base {
   /** wall-clock epoch ms when emitted */
@@ -83,6 +92,8 @@ export interface CycleEndEvent extends Base {
   /** the orders of this cycle as they stand at its end */
   readonly orders: readonly OrderUpdate[];
   readonly pnl: PnlSnapshot;
+  /** symbols without a fresh bar in this cycle -> why (held back by pacing, refused, disconnected, resubscribing) */
+  readonly missing?: Readonly<Record<string, string>>;
 }
 
 export interface SummaryEvent extends Base {

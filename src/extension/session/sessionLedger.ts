@@ -74,6 +74,8 @@ export interface IntentRecord extends IntentData {
   filled: number;
   avgFillPrice: number;
   note?: string;
+  /** TWS's error code of a rejection (order-status lines carry it) */
+  errorCode?: number;
 }
 
 export interface FillData {
@@ -234,6 +236,8 @@ export class SessionLedger {
         if (typeof d.filled === 'number') rec.filled = d.filled;
         if (typeof d.avgFillPrice === 'number') rec.avgFillPrice = d.avgFillPrice;
         if (typeof d.note === 'string' || typeof d.reason === 'string') rec.note = String(d.note ?? d.reason);
+        const code = (d.error as { code?: unknown } | undefined)?.code;
+        if (typeof code === 'number') rec.errorCode = code;
         this.settle(rec.orderRef);
         break;
       }

@@ -25,7 +25,7 @@ export interface SessionSummary {
   readonly account: string;
   readonly status?: string;
   readonly reason?: string;
-  readonly cycles: { readonly done: number; readonly planned: number };
+  readonly cycles: { readonly done: number; readonly planned: number; /** cycles of this run without every symbol's bar */ readonly withoutBars?: number };
   readonly restarts: number;
   readonly decisions: number;
   readonly orders: {
@@ -46,7 +46,7 @@ export interface SessionSummary {
   readonly riskStop?: { readonly rule: string; readonly reason: string };
 }
 
-export function summarize(ledger: SessionLedger, extra: { status?: string; reason?: string; plannedCycles?: number } = {}): SessionSummary {
+export function summarize(ledger: SessionLedger, extra: { status?: string; reason?: string; plannedCycles?: number; cyclesWithoutBars?: number } = {}): SessionSummary {
   const start = ledger.start;
   const intents = [...ledger.intents.values()];
   const count = (pred: (s: string, filled: number) => boolean) => intents.filter((i) => pred(i.state, i.filled)).length;
@@ -78,7 +78,7 @@ export function summarize(ledger: SessionLedger, extra: { status?: string; reaso
     account: start?.account ?? '',
     ...(status !== undefined ? { status } : {}),
     ...(reason !== undefined ? { reason } : {}),
-    cycles: { done: ledger.lastCycle, planned: extra.plannedCycles ?? start?.cycles ?? ledger.lastCycle },
+    cycles: { done: ledger.lastCycle, planned: extra.plannedCycles ?? start?.cycles ?? ledger.lastCycle, ...(extra.cyclesWithoutBars ? { withoutBars: extra.cyclesWithoutBars } : {}) },
     restarts: ledger.restarts,
     decisions: ledger.decisions,
     orders: {
@@ -115,7 +115,7 @@ export function formatSummary(s: SessionSummary): string {
   const blocked = Object.entries(s.blocked);
   const lines = [
     `session ${s.sessionId} (${s.mode}, account ${s.account})${s.status ? `: ${s.status}${s.reason ? ` - ${s.reason}` : ''}` : ''}`,
-    `cycles ${s.cycles.done}/${s.cycles.planned}${s.restarts ? `, resumed ${s.restarts}x` : ''}; ${s.decisions} decisions; orders ${o.total}: ${o.filled} filled, ${o.partiallyFilled} partly filled, ${o.cancelled} cancelled, ${o.rejected} rejected, ${o.notSent + o.notAtTws} never reached TWS, ${o.working} working`,
+    `cycles ${s.cycles.done}/${s.cycles.planned}${s.cycles.withoutBars ? ` (${s.cycles.withoutBars} without every symbol's bar)` : ''}${s.restarts ? `, resumed ${s.restarts}x` : ''}; ${s.decisions} decisions; orders ${o.total}: ${o.filled} filled, ${o.partiallyFilled} partly filled, ${o.cancelled} cancelled, ${o.rejected} rejected, ${o.notSent + o.notAtTws} never reached TWS, ${o.working} working`,
     `blocked by rules: ${blocked.length ? blocked.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`,
     ...table,
   ];

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { BrokerClient } from '../broker/brokerClient';
 import type { LiveValue } from '../broker/account';
-import type { BarStream } from '../broker/bars';
+import { PACING_RETRY_MS, type BarStatus, type BarStream } from '../broker/bars';
 import type { BrokerConfig, LogLevel } from '../broker/config';
 import { BrokerError } from '../broker/errors';
 import type { AccountPnl, Bar, BrokerContract, ConnectionState as BrokerState, ReconcileReport } from '../broker/types';
@@ -19,6 +19,7 @@ import { decide, exitDecision, type DecisionRecord } from './decision';
 import { Journal, JournalError, type JournalLine, type TailRepair } from './journal';
 import { acquireJournalLock, describeOwner, JournalLockError, type JournalLock } from './journalLock';
 import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch';
+import { describeRefusal, POLICY_FAILURE_STOP_AFTER, refusalFor, REJECTION_STOP_AFTER } from './errorPolicy';
 import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
 import { isSessionBar } from '../common/sessionBars';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
@@ -65,10 +66,17 @@ export interface TradingSessionOptions {
   readonly log?: (level: LogLevel, message: string) => void;
 }
 
-export type SessionStatus = 'finished' | 'stopped' | 'refused' | 'failed';
+/**
+ * finished: every cycle ran and the session ended connected, no fault stopped it (exit 0).
+ * faulted: TWS refused what the session needs (market data, orders) or the policy failed on
+ * every decision: stopped, naming the cause and the fix. disconnected: the cycles ran out
+ * while TWS was not connected (what happened at the end is unconfirmed). degraded: the cycles
+ * ran, but for most of them bars were missing (the reason is named).
+ */
+export type SessionStatus = 'finished' | 'stopped' | 'refused' | 'failed' | 'faulted' | 'disconnected' | 'degraded';
 
 /** Process exit codes of the session command, by outcome. */
-export const EXIT_CODES = { finished: 0, internal: 1, config: 2, refused: 3, stopped: 4, failed: 5 } as const;
+export const EXIT_CODES = { finished: 0, internal: 1, config: 2, refused: 3, stopped: 4, failed: 5, faulted: 6, disconnected: 7, degraded: 8 } as const;
 
 export interface SessionResult {
   readonly status: SessionStatus;
@@ -182,6 +190,17 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private readonly fillSeq = new Map<string, number>();
   /** TWS's own daily P&L of the account, journaled beside the session's (for comparison only). */
   private accountPnl: LiveValue<AccountPnl> | undefined;
+  /** Per symbol: why its bars are missing now (the bar stream's status), for the cycle lines. */
+  private readonly barStatus = new Map<string, BarStatus>();
+  private readonly streamOffs = new Map<string, () => void>();
+  /** Rejected orders in a row (no order accepted between), and the ones counted. */
+  private rejectionStreak = 0;
+  private readonly rejectionsCounted = new Set<string>();
+  /** Cycles in a row whose every policy decision failed. */
+  private policyFailureStreak = 0;
+  /** Cycles that ran with some symbol's bar missing, and how many cycles each reason was given in. */
+  private cyclesMissingBars = 0;
+  private readonly missingReasons = new Map<string, number>();
 
   constructor(options: TradingSessionOptions) {
     super();
@@ -256,7 +275,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       await this.startUp();
       await this.loop();
       if (this.killing) await this.killing;
-      result = await this.finish(this.endRequest ?? { status: 'finished', reason: `ran ${this.config.cycles} cycles`, exitCode: EXIT_CODES.finished });
+      result = await this.finish(this.endRequest ?? this.completedEnd());
     } catch (err) {
       result = await this.handleFailure(err);
     } finally {
@@ -264,6 +283,26 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
     this.setState(result.status, result.reason);
     return result;
+  }
+
+  /** All cycles ran: finished only if the session ends connected and the bars came for most cycles. */
+  private completedEnd(): EndRequest {
+    const n = this.config.cycles;
+    const s = this.broker?.state.value;
+    if (!s || s.status !== 'ready' || s.ibConnectivity === 'lost') {
+      const how = !s ? 'no connection' : s.status !== 'ready' ? `the connection was ${s.status}${s.reason ? ` (${s.reason})` : ''}` : 'TWS had lost its connection to IB (1100)';
+      return { status: 'disconnected', reason: `ran ${n} cycles but ended disconnected from TWS: ${how}; the end state of working orders and positions is unconfirmed (the next start on this journal reconciles it)`, exitCode: EXIT_CODES.disconnected };
+    }
+    if (this.cyclesMissingBars * 2 > n) {
+      const top = [...this.missingReasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([why, k]) => `${why} (${k} cycles)`);
+      const still = [...this.barStatus.entries()].map(([sym, st]) => `${sym} ${st.state}: ${st.reason}`);
+      return {
+        status: 'degraded',
+        reason: `ran ${n} cycles, ${this.cyclesMissingBars} of them without every symbol's bar; why: ${top.join('; ')}${still.length ? `; still missing at the end: ${still.slice(0, 5).join('; ')}${still.length > 5 ? `; and ${still.length - 5} more` : ''}` : ''}`,
+        exitCode: EXIT_CODES.degraded,
+      };
+    }
+    return { status: 'finished', reason: `ran ${n} cycles`, exitCode: EXIT_CODES.finished };
   }
 
   private async startUp(): Promise<void> {
@@ -352,17 +391,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.clock = new CycleClock(cfg.symbols, cfg.cycleSeconds, { graceMs: this.options.graceMs ?? 1500, maxBars: history + HISTORY_MARGIN * 5 });
     const backfill = backfillDuration(history, cfg.cycleSeconds);
     for (const symbol of cfg.symbols) {
-      // Session bars (longer than an hour) are regular-session bars: TWS's history for them too.
-      const stream = await broker.subscribeBars(this.contracts.get(symbol)!, { barSeconds: cfg.cycleSeconds, source: 'realtime', backfill, useRth: isSessionBar(cfg.cycleSeconds) });
-      this.streams.push(stream);
-      this.clock.seed(symbol, stream.history);
-      this.cleanups.push(stream.bars.on((bar) => this.onBar(symbol, bar)));
-      this.cleanups.push(
-        stream.error.subscribe((e) => {
-          if (e) this.notice('warn', `bars of ${symbol}: ${e.message}`);
-        }),
-      );
+      this.watchBars(symbol, await this.subscribeAtStart(symbol, backfill));
     }
+    this.cleanups.push(() => this.streamOffs.forEach((off) => off()));
 
     // Capital and the risk engine (on the market clock).
     const netLiq = broker.account.value?.netLiquidation;
@@ -425,7 +456,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       }
       this.marketNow = now;
     }
-    this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol), ${describeLeverage(cfg)}; positions: ${cfg.adoptPositions ? 'held ones adopted into the book (--adopt-positions)' : "the book's own only (others left alone)"}; risk: ${describeRisk(cfg.risk)}; journal ${this.journal.path}`);
+    this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol), ${describeLeverage(cfg)}; positions: ${cfg.adoptPositions ? 'held ones adopted into the book (--adopt-positions)' : "the book's own only (others left alone)"}; risk: ${describeRisk(cfg.risk)}; delayed data ${cfg.allowDelayedData ? 'allowed (--allow-delayed-data)' : 'not allowed'}; journal ${this.journal.path}`);
     if (this.lock?.tookOver) this.notice('warn', `took over the journal folder's lock from ${describeOwner(this.lock.tookOver)}, which is no longer running`);
     if (this.journal.repaired) this.notice('warn', `journal ${this.journal.path}: cut a torn last line (${this.journal.repaired.cutBytes} bytes) left by a crash before appending`);
     if (cfg.risk.symbolAllowlist) {
@@ -441,7 +472,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       sessionId: plan.sessionId,
       write: (type, data) => void this.write(type, data),
       writeDurable: (type, data) => this.writeDurable(type, data),
-      onOrder: (order) => this.publish({ type: 'order', at: Date.now(), order }),
+      onOrder: (order) => {
+        this.publish({ type: 'order', at: Date.now(), order });
+        this.onOrderUpdate(order);
+      },
       onFill: (fill) => {
         this.fillSeq.set(fill.symbol, ++this.eventSeq);
         this.publish({ type: 'fill', at: Date.now(), fill });
@@ -471,6 +505,25 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.cleanups.push(broker.reconciliations.on((r) => this.onReconciliation(r)));
     this.cleanups.push(broker.state.subscribe((s, previous) => this.onBrokerState(s, previous)));
     this.setState('running');
+  }
+
+  /**
+   * A symbol's bars at the start. A refused backfill names its cause and fix (e.g. 162
+   * without permissions: faulted); a pacing refusal (someone else used the budget) is said
+   * and tried again after the window, a few times.
+   */
+  private async subscribeAtStart(symbol: string, backfill: string): Promise<BarStream> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.broker!.subscribeBars(this.contracts.get(symbol)!, { barSeconds: this.config.cycleSeconds, source: 'realtime', backfill, useRth: isSessionBar(this.config.cycleSeconds) });
+      } catch (err) {
+        const refusal = err instanceof BrokerError ? refusalFor(err.code, err.message, { allowDelayedData: false }) : undefined;
+        if (!refusal) throw err;
+        if (refusal.action === 'stop' || attempt >= 3) throw new SessionStop('faulted', describeRefusal(refusal, `bars of ${symbol}`), EXIT_CODES.faulted);
+        this.notice('warn', `${describeRefusal(refusal, `bars of ${symbol}`)}; trying again in ${PACING_RETRY_MS / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, PACING_RETRY_MS));
+      }
+    }
   }
 
   private makeBroker(): BrokerClient {
@@ -640,6 +693,153 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     if (journalFailure !== undefined) throw journalFailure;
     await this.orders!.settle(placed, this.options.settleMs ?? 500);
     this.emitCycleEnd(n, c, decisions);
+    this.checkPolicyFailures(decisions);
+    this.checkAllSuspended(decisions);
+  }
+
+  /** Every symbol suspended after TWS rejected its orders: nothing is left to trade, a fault stop naming the last reason. */
+  private checkAllSuspended(decisions: readonly DecisionRecord[]): void {
+    if (!decisions.length || !decisions.every((d) => d.verdict?.rule === 'symbolSuspended')) return;
+    const last = [...this.ledger.intents.values()].filter((i) => i.state === 'rejected').pop();
+    this.faultStop('order-rejected', this.rejectionReason(`TWS rejected the last 3 orders of every symbol (${this.rejectionStreak} in a row): all are suspended`, last?.orderRef, last?.note));
+  }
+
+  private rejectionReason(what: string, orderRef: string | undefined, note: string | undefined): string {
+    const r = refusalFor(201, note ?? 'rejected');
+    return `${what}; the last (${orderRef ?? '?'}): ${note ?? 'rejected'}${r ? `. Fix: ${r.fix}` : ''}`;
+  }
+
+  /** POLICY_FAILURE_STOP_AFTER cycles in a row where the policy failed on every decision it was asked for: a fault stop. */
+  private checkPolicyFailures(decisions: readonly DecisionRecord[]): void {
+    const failed = decisions.filter((d) => d.outcome === 'skipped' && d.reason.startsWith('policy error'));
+    const answered = decisions.some((d) => d.output !== undefined);
+    if (answered || failed.length === 0) {
+      if (answered) this.policyFailureStreak = 0;
+      return;
+    }
+    if (++this.policyFailureStreak < POLICY_FAILURE_STOP_AFTER) return;
+    const last = failed[failed.length - 1]!;
+    this.faultStop('policy', `the policy failed on every decision for ${this.policyFailureStreak} cycles in a row (${last.symbol}: ${last.reason}). Fix: check the model folder ${this.config.modelDir} (its manifest's features and input shape must match the ONNX model; npm run doctor -- --model checks it)`);
+  }
+
+  // ------------------------------------------------------------------ refusals and missing bars
+
+  /** Follows one symbol's bars: completed bars to the clock, refusals to the error policy, held-back requests said. */
+  private watchBars(symbol: string, stream: BarStream, replacing?: BarStream): void {
+    this.streamOffs.get(symbol)?.();
+    const i = replacing ? this.streams.indexOf(replacing) : -1;
+    if (i >= 0) this.streams.splice(i, 1);
+    this.streams.push(stream);
+    this.clock!.seed(symbol, stream.history);
+    const offs = [
+      stream.bars.on((bar) => this.onBar(symbol, bar)),
+      stream.notices.on((message) => this.notice('warn', message)),
+      stream.status.subscribe((st) => (st ? this.barStatus.set(symbol, st) : this.barStatus.delete(symbol)), true),
+      stream.error.subscribe((e) => {
+        if (e) this.onBarRefused(symbol, stream, e);
+      }, true),
+    ];
+    this.streamOffs.set(symbol, () => offs.forEach((off) => off()));
+    // Held back while it was being subscribed (before these listeners): said now.
+    const st = stream.status.value;
+    if (st?.state === 'held-back') this.notice('warn', `bars of ${symbol}: ${st.reason}${st.until !== undefined ? ` in ${Math.max(0, Math.ceil((st.until - Date.now()) / 1000))} s` : ''}`);
+  }
+
+  /** TWS refused a symbol's bars: recover (said) or stop, by the error policy. */
+  private onBarRefused(symbol: string, stream: BarStream, e: BrokerError): void {
+    const refusal = refusalFor(e.code, e.message, { allowDelayedData: this.config.allowDelayedData });
+    if (!refusal) {
+      this.notice('warn', `bars of ${symbol}: ${e.message}`);
+      return;
+    }
+    const delayed = refusal.id === 'market-data-permissions' || refusal.id === 'delayed-data';
+    if (refusal.action === 'stop' || (delayed && stream.options.source === 'history')) {
+      this.faultStop(refusal.id, describeRefusal(refusal, `bars of ${symbol}`));
+      return;
+    }
+    if (delayed) {
+      void this.switchToDelayed(symbol, stream, describeRefusal(refusal, `bars of ${symbol}`));
+      return;
+    }
+    this.notice('warn', describeRefusal(refusal, `bars of ${symbol}`));
+  }
+
+  /**
+   * --allow-delayed-data: live bars refused, so the symbol's bars come from TWS's historical
+   * data kept up to date (delayed without live permissions), and the session says so.
+   */
+  private async switchToDelayed(symbol: string, old: BarStream, why: string): Promise<void> {
+    if (why) this.notice('warn', `${why}. Trading ${symbol} on delayed bars as allowed (--allow-delayed-data): its prices may be 15-20 minutes old`);
+    this.barStatus.set(symbol, { state: 'resubscribing', reason: 'switching to delayed bars' });
+    try {
+      // No second backfill: the history the refused stream loaded is in the clock already.
+      const stream = await this.broker!.subscribeBars(this.contracts.get(symbol)!, { barSeconds: this.config.cycleSeconds, source: 'history', useRth: isSessionBar(this.config.cycleSeconds) });
+      if (this.stopping || this.endRequest) {
+        stream.close();
+        return;
+      }
+      old.close();
+      this.watchBars(symbol, stream, old);
+    } catch (err) {
+      const e = err instanceof BrokerError ? err : undefined;
+      const refusal = e ? refusalFor(e.code, e.message) : undefined;
+      if (refusal?.action === 'recover' && !this.stopping) {
+        this.notice('warn', `${describeRefusal(refusal, `delayed bars of ${symbol}`)}; trying again in ${PACING_RETRY_MS / 1000} s`);
+        this.barStatus.set(symbol, { state: 'held-back', reason: `pacing (error ${refusal.code}): delayed bars requested again in ${PACING_RETRY_MS / 1000} s`, code: refusal.code });
+        const t = setTimeout(() => void this.switchToDelayed(symbol, old, ''), PACING_RETRY_MS);
+        this.cleanups.push(() => clearTimeout(t));
+        return;
+      }
+      this.faultStop(refusal?.id ?? 'market-data-permissions', refusal ? describeRefusal(refusal, `delayed bars of ${symbol}`) : `delayed bars of ${symbol}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Order rejections: Read-Only API stops at the first; other rejections after REJECTION_STOP_AFTER in a row (or once every symbol is suspended, see checkAllSuspended). */
+  private onOrderUpdate(o: OrderUpdate): void {
+    if (o.state === 'filled' || o.state === 'submitted' || o.filled > 0) {
+      this.rejectionStreak = 0;
+      return;
+    }
+    if (o.state !== 'rejected' || this.rejectionsCounted.has(o.orderRef)) return;
+    this.rejectionsCounted.add(o.orderRef);
+    this.rejectionStreak++;
+    const refusal = o.errorCode !== undefined ? refusalFor(o.errorCode, o.note ?? '') : undefined;
+    if (refusal?.action === 'stop') {
+      this.faultStop(refusal.id, describeRefusal(refusal, `order ${o.orderRef}`));
+      return;
+    }
+    if (this.rejectionStreak >= REJECTION_STOP_AFTER) this.faultStop('order-rejected', this.rejectionReason(`TWS rejected ${this.rejectionStreak} orders in a row`, o.orderRef, o.note));
+  }
+
+  /** A fault the session cannot trade through: no new orders, the session ends `faulted` naming the cause and the fix. */
+  private faultStop(rule: string, reason: string): void {
+    if (this.endRequest) return;
+    this.stopping = true;
+    this.publish({ type: 'risk-stop', at: Date.now(), rule, reason, flatten: false });
+    // Journaled as a notice; the risk-stop event is what renderers show.
+    if (this.journal && !this.journalFailure && this.ledger.start) {
+      try {
+        this.write('notice', { level: 'warn', message: `stopping (${rule}): ${reason}` });
+      } catch {
+        // handled by write
+      }
+    }
+    this.requestEnd({ status: 'faulted', reason, exitCode: EXIT_CODES.faulted });
+  }
+
+  /** Why each symbol without a fresh bar in this cycle has none (for the cycle line). */
+  private missingWhy(c: Cycle): Record<string, string> {
+    const out: Record<string, string> = {};
+    const missing = c.stalled ? this.config.symbols : c.missing;
+    const s = this.broker?.state.value;
+    for (const symbol of missing) {
+      const st = this.barStatus.get(symbol);
+      if (st) out[symbol] = `${st.state}: ${st.reason}${st.until !== undefined ? ` (in ${Math.max(0, Math.ceil((st.until - Date.now()) / 1000))} s)` : ''}`;
+      else if (s && s.status !== 'ready') out[symbol] = `disconnected: TWS connection ${s.status}`;
+      else if (s?.ibConnectivity === 'lost') out[symbol] = 'disconnected: TWS lost its connection to IB (1100)';
+      else out[symbol] = 'no bar from TWS in time';
+    }
+    return out;
   }
 
   /** `proposed`: signed shares this cycle already decided to order, per symbol (not placed yet). */
@@ -803,7 +1003,18 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     const orders: OrderUpdate[] = [...this.ledger.intents.values()]
       .filter((i) => i.cycle === n)
       .map((r) => ({ orderRef: r.orderRef, orderId: r.orderId, cycle: r.cycle, symbol: r.symbol, kind: r.kind, action: r.action, quantity: r.quantity, state: r.state, filled: r.filled, avgFillPrice: r.avgFillPrice, ...(r.note ? { note: r.note } : {}) }));
-    this.publish({ type: 'cycle-end', at: Date.now(), cycle: n, cycles: this.config.cycles, marketTime: c.marketTime, stalled: c.stalled, decisions, orders, pnl: this.ledger.pnl() });
+    const missing = this.missingWhy(c);
+    if (Object.keys(missing).length) this.cyclesMissingBars++;
+    const bySymbols = new Map<string, string[]>();
+    for (const [symbol, w] of Object.entries(missing)) {
+      const why = w.replace(/ \(in \d+ s\)$/, '');
+      bySymbols.set(why, [...(bySymbols.get(why) ?? []), symbol]);
+    }
+    for (const [why, symbols] of bySymbols) {
+      const key = `${symbols.length > 6 ? `${symbols.slice(0, 6).join(',')}+${symbols.length - 6}` : symbols.join(',')} ${why}`;
+      this.missingReasons.set(key, (this.missingReasons.get(key) ?? 0) + 1);
+    }
+    this.publish({ type: 'cycle-end', at: Date.now(), cycle: n, cycles: this.config.cycles, marketTime: c.marketTime, stalled: c.stalled, decisions, orders, pnl: this.ledger.pnl(), ...(Object.keys(missing).length ? { missing } : {}) });
   }
 
   // ------------------------------------------------------------------ stopping
@@ -894,7 +1105,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private closeOut(end: EndRequest): SessionResult {
     let summary: SessionSummary | undefined;
     if (this.journal && this.ledger.start) {
-      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles });
+      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles, cyclesWithoutBars: this.cyclesMissingBars });
       if (!this.journalFailure) {
         try {
           this.write('pnl', { cycle: this.ledger.lastCycle, marketTime: this.marketNow, marks: {}, final: true, ...this.ledger.pnl() });
@@ -904,7 +1115,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         }
       }
       if (this.journalFailure && end.status !== 'failed') end = { status: 'failed', reason: this.journalFailure.message, exitCode: EXIT_CODES.failed };
-      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles });
+      summary = summarize(this.ledger, { status: end.status, reason: end.reason, plannedCycles: this.config.cycles, cyclesWithoutBars: this.cyclesMissingBars });
       this.finalSummary = summary;
       this.publish({ type: 'summary', at: Date.now(), summary });
     }

@@ -7,7 +7,7 @@ import { describeServer } from '../doctor/serverInfo';
 import type { Check, Report } from '../doctor/types';
 import type { DecisionRecord } from '../session/decision';
 import type { OrderUpdate } from '../session/orderManager';
-import type { SessionEvent } from '../session/sessionEvents';
+import { ENDED_STATES, type SessionEvent } from '../session/sessionEvents';
 import type { SessionSnapshot } from '../session/tradingSession';
 import type { SessionSummary } from '../session/summary';
 import type {
@@ -293,7 +293,7 @@ export class PanelStore {
     switch (e.type) {
       case 'state': {
         s.state = e.state;
-        s.active = !['finished', 'stopped', 'refused', 'failed', 'idle'].includes(e.state);
+        s.active = e.state !== 'idle' && !ENDED_STATES.has(e.state);
         if (e.reason !== undefined) s.reason = e.reason;
         if (e.sessionId) s.sessionId = e.sessionId;
         const snap = snapshot?.();

@@ -10,7 +10,7 @@ import type { QuoteStream } from '../broker/marketData';
 import type { DoctorOptions } from '../doctor/runChecks';
 import type { Report } from '../doctor/types';
 import type { SessionConfig } from '../session/sessionConfig';
-import type { SessionEvent } from '../session/sessionEvents';
+import { ENDED_STATES, type SessionEvent } from '../session/sessionEvents';
 import type { SessionResult, TradingSession } from '../session/tradingSession';
 import type { BacktestOutcome, BacktestRequest } from './backtestRunner';
 import type { ResolvedTarget } from './configModel';
@@ -48,7 +48,6 @@ export interface StartSessionOptions {
 }
 
 const TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'lost']);
-const ENDED = new Set(['finished', 'stopped', 'refused', 'failed']);
 
 function sameTarget(a: ResolvedTarget, b: ResolvedTarget): boolean {
   return a.host === b.host && a.port === b.port && a.clientId === b.clientId;
@@ -106,7 +105,7 @@ export class Trader {
   }
 
   get sessionActive(): boolean {
-    return this.session !== undefined && !ENDED.has(this.session.state);
+    return this.session !== undefined && !ENDED_STATES.has(this.session.state);
   }
 
   get activeSession(): TradingSession | undefined {

@@ -2,7 +2,7 @@
 // any burst, the queue is visible, priority goes first, clearing rejects what was queued.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HistoricalPacer, IBKR_HISTORICAL_RULES, LIBRARY_MAX_REQ_PER_SEC, MessagePacer, TWS_MESSAGE_RULES, type HistoricalRequestKey } from '../../../src/extension/broker/pacer';
+import { HistoricalPacer, IBKR_HISTORICAL_RULES, LIBRARY_MAX_REQ_PER_SEC, MessagePacer, PacedOut, TWS_MESSAGE_RULES, type HistoricalRequestKey } from '../../../src/extension/broker/pacer';
 import { ManualClock, maxInWindow } from './manualClock';
 
 describe('MessagePacer', () => {
@@ -144,5 +144,40 @@ describe('HistoricalPacer', () => {
     p.clear(new Error('connection lost'));
     assert.equal(p.queueLength.value, 0);
     assert.deepEqual((await Promise.all(results)).slice(5), ['sent', 'connection lost', 'connection lost']);
+  });
+
+  test('real-time bar requests count in their own pool of 60 per 10 minutes; a historical request is not held behind them', async () => {
+    const clock = new ManualClock();
+    const p = new HistoricalPacer(IBKR_HISTORICAL_RULES, clock);
+    const rt = Array.from({ length: 61 }, (_, i): HistoricalRequestKey => ({ identity: `rt${i}`, contract: `rt|c${i}`, pool: 'realtime' }));
+    const held: number[] = [];
+    const sent: number[] = new Array(62).fill(Number.NaN);
+    const t0 = clock.now();
+    const all = rt.map((k, i) => p.schedule(k, async () => void (sent[i] = clock.now() - t0), { onHeld: (ms) => held.push(ms) }));
+    await clock.advance(1000);
+    assert.equal(sent.slice(0, 60).filter((t) => t === 0).length, 60, '60 went at once');
+    assert.ok(Number.isNaN(sent[60]), 'the 61st is held');
+    assert.deepEqual(held.length, 1, 'the held one was said once');
+    assert.ok(held[0]! > 590_000, `held ${held[0]} ms`);
+    // A historical request scheduled while the 61st waits on its timer goes at once.
+    all.push(p.schedule(key('hist'), async () => void (sent[61] = clock.now() - t0)));
+    await clock.advance(10);
+    assert.equal(sent[61], 1000, 'the historical pool is free: sent as soon as scheduled');
+    await clock.advance(700_000);
+    await Promise.all(all);
+    assert.equal(sent[60], 600_100);
+  });
+
+  test('maxWaitMs: a request that would wait longer is not sent (PacedOut)', async () => {
+    const clock = new ManualClock();
+    const p = new HistoricalPacer(IBKR_HISTORICAL_RULES, clock);
+    await p.schedule(key('same'), async () => {});
+    const start = clock.now();
+    const r = p.schedule(key('same'), async () => {}, { maxWaitMs: 2000 }).then(() => 'sent', (e: unknown) => e);
+    await clock.advance(10);
+    const out = await r;
+    assert.ok(out instanceof PacedOut, String(out));
+    assert.ok(out.waitMs > 2000);
+    assert.equal(clock.now() - start, 10);
   });
 });

@@ -4,16 +4,27 @@
 //   toggle:     buy when flat, sell when long (reads the positionSide feature)
 //   always-buy: buy whatever the position
 //   always-sell (target 0): never buys
+//   fails-at-runtime: passes the load probe (every feature 0, 1 or -1) but its value output
+//     overflows to Infinity whenever logReturn != positionSide, i.e. on almost every real bar
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPolicyOnnx, type MlpWeights } from '../../helpers/onnxFromWeights';
 
-export type TestPolicy = 'toggle' | 'always-buy' | 'always-sell';
+export type TestPolicy = 'toggle' | 'always-buy' | 'always-sell' | 'fails-at-runtime';
 
 const zero2 = { weight: [[0, 0], [0, 0]], bias: [0, 0] };
 
 function weights(kind: TestPolicy): MlpWeights {
+  if (kind === 'fails-at-runtime') {
+    // h = tanh(tanh(1e4 * (logReturn - positionSide))) in both units: 0 on the probes, about +-0.76 on a moving price;
+    // value = 3e38 * (h1 + h2) is past float32's maximum (3.4e38) then: Infinity.
+    const diff = [
+      { weight: [[1e4, -1e4], [1e4, -1e4]], bias: [0, 0] },
+      { weight: [[1, 0], [0, 1]], bias: [0, 0] },
+    ];
+    return { pi: diff, vf: diff, action: { weight: [[0, 0], [0, 0], [0, 0]], bias: [5, 0, 0] }, value: { weight: [[3e38, 3e38]], bias: [0] } };
+  }
   // pi: h = tanh(tanh(4 * positionSide)) in the first unit (0 flat, 0.76 long).
   const pi = [
     { weight: [[0, 4], [0, 0]], bias: [0, 0] },

@@ -4,6 +4,23 @@ import { decodeCancelMktData, decodeCancelRealTimeBars, decodeReqMktData, decode
 import { NO_SECURITY_DEFINITION, resolveOne } from './contractResolver';
 import type { Register } from './registry';
 
+// Under the `pacing` fault: at most 60 *new* real-time bar requests in 10 minutes
+// (interactivebrokers.github.io/tws-api/realtime_bars.html); TWS answers the next with 420.
+// Counted per simulator (the user's), not per socket: real-time bars hold the user's market
+// data lines, and a reconnect does not reset them. (Historical pacing stays per socket, as
+// the simulator always had it; IBKR does not document the scope of either.)
+const REALTIME_PACING = { limit: 60, windowMs: 600_000 };
+const realtimeRequests = new WeakMap<object, number[]>();
+
+function violatesRealtimePacing(owner: object): boolean {
+  const now = Date.now();
+  const times = (realtimeRequests.get(owner) ?? []).filter((t) => t > now - REALTIME_PACING.windowMs);
+  realtimeRequests.set(owner, times);
+  if (times.length >= REALTIME_PACING.limit) return true;
+  times.push(now);
+  return false;
+}
+
 export function registerMarketDataHandlers(on: Register): void {
   on(RequestId.REQ_MKT_DATA, (sim, conn, r) => {
     const req = decodeReqMktData(r, conn.version);
@@ -38,6 +55,10 @@ export function registerMarketDataHandlers(on: Register): void {
     }
     if (sim.options.faults.noMarketData) {
       conn.sendError(req.reqId, 420, `Invalid Real-time Query:No market data permissions for ${resolved.wire.primaryExch} STK.`);
+      return;
+    }
+    if (sim.options.faults.pacing && violatesRealtimePacing(sim)) {
+      conn.sendError(req.reqId, 420, 'Invalid Real-time Query:Historical data request pacing violation');
       return;
     }
     sim.feeds.bars.addRealtime(conn, req.reqId, resolved.stock);

@@ -54,7 +54,7 @@ export const FAULT_HELP: Record<string, string> = {
   'drop-every:S[,DOWN]': 'every socket closed every S seconds',
   'connectivity-loss:S[,1101|1102[,OUT]]': '1100 after S seconds, then 1101 or 1102 (default) after OUT seconds (default 1)',
   'half-open:S[,FOR]': 'after S seconds the socket stays open but nothing is answered (new connections answered again after FOR seconds)',
-  pacing: 'error 100 past 50 messages/s; 162 for historical pacing violations',
+  pacing: 'error 100 past 50 messages/s; 162 for historical pacing violations; 420 past 60 new real-time bar requests in 10 minutes',
   'old-server[:V]': 'handshake answers with server version V (default 99), below what clients accept',
   'shuffle-order-events[:MS]': 'live openOrder/orderStatus/execDetails/commissionReport/order errors held MS ms (default 150) and delivered in a shuffled order',
   'duplicate-order-events': 'every live order event (openOrder, orderStatus, execDetails, commissionReport) delivered twice',
