@@ -225,8 +225,12 @@ async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: 
     // The simulator's notice follows nextValidId on the same socket, so it is decoded before the clock's answer.
     const clock = clockProbe(api, probeMs).then((o) => (putProbe(clockCheck(o, { wsl, simulator: fromSimulator(session.messages) })), o.kind));
     const [w, m, c] = await Promise.all([whatIf, md, clock]);
-    if (droppedAt !== undefined) put(droppedCheck(sc, { droppedAt, sessionT0: session.t0, fix: plan.fix, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) }));
-    else if (c === 'timeout' && m.every((k) => k === 'timeout') && (w === undefined || w === 'timeout')) put(unresponsiveCheck(sc, probeMs, plan.fix));
+    // TWS sends its farm notices right behind nextValidId, but they may arrive in a later TCP
+    // read than it; the probes' answers come behind them, so the session is judged again now.
+    const again = clientIdZero(sessionCheck({ host, port, session, probes }), clientId, plan.fix);
+    if (droppedAt !== undefined) put(droppedCheck(again, { droppedAt, sessionT0: session.t0, fix: plan.fix, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) }));
+    else if (c === 'timeout' && m.every((k) => k === 'timeout') && (w === undefined || w === 'timeout')) put(unresponsiveCheck(again, probeMs, plan.fix));
+    else if (again.status !== sc.status || again.cause !== sc.cause) put(again);
     return fromSimulator(session.messages);
   } finally {
     closing = true;
