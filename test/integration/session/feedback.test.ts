@@ -29,14 +29,16 @@ describe('fills and rejections feed back', () => {
 
   test('rejections: journaled with the reason, retried next cycle, and after three the symbol is suspended', async () => {
     const r = await runSession({ sim: { speed: 120, replayCsv, faultSpecs: ['reject-orders:no trading permission'] }, model: 'always-buy', config: { symbols: 'NVDA', cycles: '5', capital: '10000', clientId: '72' } });
-    assert.equal(r.result.status, 'finished', r.result.reason);
+    // Its only symbol suspended, the session has nothing left to trade: it stops as faulted
+    // (never "finished"), naming the last rejection and the fix.
+    assert.equal(r.result.status, 'faulted', r.result.reason);
+    assert.equal(r.result.exitCode, 6);
+    assert.match(r.result.reason, /rejected the last 3 orders of every symbol .*no trading permission.*Fix:/);
     assert.equal(r.placed.length, 3, 'three attempts reached the simulator, none after');
     const rejected = linesOf(r.journal, 'order-status').filter((s) => s.state === 'rejected');
     assert.equal(rejected.length, 3);
     for (const s of rejected) assert.match(s.note, /no trading permission/);
-    const suspended = r.decisions.filter((d) => d.verdict?.rule === 'symbolSuspended');
-    assert.deepEqual(suspended.map((d) => d.cycle), [4, 5]);
-    assert.match(suspended[0]!.reason, /TWS rejected the last 3 orders for NVDA/);
+    assert.deepEqual(r.decisions.filter((d) => d.outcome === 'order').map((d) => d.cycle), [1, 2, 3], 'retried each cycle until the third rejection');
     assert.equal(r.result.summary!.orders.rejected, 3);
     assert.equal(linesOf(r.journal, 'fill').length, 0);
   });
