@@ -7,50 +7,18 @@
 // nothing sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Journal, type JournalLine } from '../../src/extension/session/journal';
+import { Journal } from '../../src/extension/session/journal';
 import { LOCK_FILE } from '../../src/extension/session/journalLock';
 import { waitFor } from '../helpers/simHarness';
-import { linesOf, placedOrders, ROOT, runSession, startSim, tempDir, testModel, WED_10AM_NY } from '../integration/session/sessionFixture';
+import { journalFile, journalLines, spawnSession as session } from '../helpers/sessionProcess';
+import { linesOf, placedOrders, runSession, startSim, tempDir, testModel, WED_10AM_NY } from '../integration/session/sessionFixture';
 import { checkNoLoss } from './support/checks';
 import { Figures } from './support/figures';
 import { flatPrices } from './support/sessions';
 
 const figures = new Figures(__filename);
-
-interface Child {
-  proc: ChildProcess;
-  out: string[];
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function session(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/extension/cli/main.ts'), 'session', ...args], {
-    cwd: opts.cwd ?? ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...opts.env },
-  });
-  const out: string[] = [];
-  proc.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000);
-  void exit.then(() => clearTimeout(timer));
-  return { proc, out, exit };
-}
-
-function journalFile(dir: string): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  const f = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
-  return f.length ? join(dir, f[0]!) : undefined;
-}
-
-function journalLines(dir: string): JournalLine[] {
-  const f = journalFile(dir);
-  return f ? Journal.read(f) : [];
-}
 
 function sessionArgs(port: number, clientId: number, dir: string, cycles: number): string[] {
   return ['--host', '127.0.0.1', '--port', String(port), '--client-id', String(clientId), '--symbols', 'NVDA,MSFT', '--cycle', '60', '--cycles', String(cycles), '--mode', 'paper', '--model', testModel('toggle'), '--journal', dir, '--capital', '20000'];

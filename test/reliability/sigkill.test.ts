@@ -5,40 +5,17 @@
 // process was dead), never send an orderRef twice, and journal every execution once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Journal, type JournalLine } from '../../src/extension/session/journal';
 import { waitFor } from '../helpers/simHarness';
-import { linesOf, ROOT, startSim, tempDir, testModel, WED_10AM_NY } from '../integration/session/sessionFixture';
+import { journalLines, spawnSession as session } from '../helpers/sessionProcess';
+import { linesOf, startSim, tempDir, testModel, WED_10AM_NY } from '../integration/session/sessionFixture';
 import { checkNoLoss } from './support/checks';
 import { Figures } from './support/figures';
 import { flatPrices } from './support/sessions';
 
 const figures = new Figures(__filename);
 
-interface Child {
-  proc: ChildProcess;
-  out: string[];
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function session(args: string[]): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'session', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: string[] = [];
-  proc.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000);
-  void exit.then(() => clearTimeout(timer));
-  return { proc, out, exit };
-}
-
-function journalLines(dir: string): JournalLine[] {
-  if (!existsSync(dir)) return [];
-  const f = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
-  return f.length ? Journal.read(join(dir, f[0]!)) : [];
-}
 
 test('SIGKILL mid-order twice (cycles 3 and 6) under shuffled, duplicated, partial fills: each restart reconciles; no orderRef twice, no fill lost', async () => {
   const clientId = 401;

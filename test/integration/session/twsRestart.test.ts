@@ -4,30 +4,13 @@
 // reconciles against it by orderRef: no orderRef is ever sent twice, across both
 // simulators, and the journal's positions are the restored account's.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Journal } from '../../../src/extension/session/journal';
 import { waitFor } from '../../helpers/simHarness';
-import { byRef, journaledSent, linesOf, placedOrders, recordedSent, ROOT, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from './sessionFixture';
+import { journalFile, spawnSession } from '../../helpers/sessionProcess';
+import { byRef, journaledSent, linesOf, placedOrders, recordedSent, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from './sessionFixture';
 
-function sessionProcess(args: string[]): { proc: ChildProcess; out: string[]; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'session', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: string[] = [];
-  proc.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 90_000); // a hung child fails the test instead of hanging the suite
-  void exit.then(() => clearTimeout(timer));
-  return { proc, out, exit };
-}
-
-function journalFile(dir: string): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  const f = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
-  return f.length ? join(dir, f[0]!) : undefined;
-}
 
 test('session killed, TWS restarted on its saved account, session resumed: reconciled by orderRef, nothing sent twice', async () => {
   const statePath = join(tempDir('tws-restart-'), 'tws-state.json');
@@ -41,7 +24,7 @@ test('session killed, TWS restarted on its saved account, session resumed: recon
   const fx1 = await startSim({ speed: 60, startMs: WED_10AM_NY, statePath });
   let placed1;
   try {
-    const first = sessionProcess(args(fx1.sim.port));
+    const first = spawnSession(args(fx1.sim.port), { killAfterMs: 90_000 });
     await waitFor(
       () => {
         const f = journalFile(journalDir);
@@ -65,7 +48,7 @@ test('session killed, TWS restarted on its saved account, session resumed: recon
   const fx2 = await startSim({ speed: 60, startMs: WED_10AM_NY, statePath });
   try {
     assert.equal(fx2.sim.engine.executions.length, executions1, 'the day\'s executions survived the TWS restart');
-    const second = sessionProcess(args(fx2.sim.port));
+    const second = spawnSession(args(fx2.sim.port), { killAfterMs: 90_000 });
     const e2 = await second.exit;
     assert.equal(e2.code, 0, second.out.join(''));
     const journal = Journal.read(journalFile(journalDir)!);
