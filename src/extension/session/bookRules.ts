@@ -26,15 +26,27 @@ export function externalQuantity(book: number, held: number): number {
 /**
  * Why a signed order of `quantity` would trade what is not the book's, or undefined when it
  * may go. `book`: the book's shares plus its working and proposed orders; `held`: what TWS
- * holds now (undefined: unknown); `allowShort`: the model may hold short positions.
+ * holds now (undefined: unknown); `allowShort`: the model may hold short positions;
+ * `external`: what TWS holds outside the book (signed; undefined: unknown).
+ *
+ * TWS keeps one net position per account and contract, so a book position on the other side
+ * of an external one is not a separate position: a short sale against 500 shares held by
+ * another program sells those shares, a buy against an outside short covers it. The book
+ * therefore stays on the external position's side (or flat).
  */
-export function ownershipProblem(symbol: string, quantity: number, book: number, held: number | undefined, allowShort: boolean): string | undefined {
-  if (quantity >= 0) return undefined;
+export function ownershipProblem(symbol: string, quantity: number, book: number, held: number | undefined, allowShort: boolean, external?: number): string | undefined {
   const after = book + quantity;
-  if (!allowShort && after < 0) {
+  if (external !== undefined && external > 0 && quantity < 0 && after < 0) {
+    return `selling ${-quantity} ${symbol} would take the book to ${after} while ${external} shares are held outside it: TWS nets one position per account, so the sale would sell those shares`;
+  }
+  if (external !== undefined && external < 0 && quantity > 0 && after > 0) {
+    return `buying ${quantity} ${symbol} would take the book to ${after} while ${-external} shares are short outside it: TWS nets one position per account, so the buy would cover that short`;
+  }
+  if (quantity >= 0 || allowShort) return undefined;
+  if (after < 0) {
     return `selling ${-quantity} ${symbol} would take the book to ${after}: the book owns ${Math.max(0, book)} shares and this model is long-only (shares held outside the book are never sold)`;
   }
-  if (!allowShort && held !== undefined && -quantity > Math.max(0, held)) {
+  if (held !== undefined && -quantity > Math.max(0, held)) {
     return `selling ${-quantity} ${symbol} is more than the ${held} shares TWS holds: the account would go short`;
   }
   return undefined;

@@ -54,6 +54,8 @@ export interface AccountView {
   readonly positions: ReadonlyMap<string, PositionView>;
   /** shares TWS holds now per symbol (the whole account's, all owners); absent when unknown */
   readonly held?: ReadonlyMap<string, number>;
+  /** shares TWS holds outside the book per symbol (signed: held - the book's own); absent when unknown */
+  readonly external?: ReadonlyMap<string, number>;
   /** what the account can still buy: TWS's BuyingPower less the book's working and proposed buys; absent when unknown */
   readonly buyingPower?: number;
 }
@@ -130,7 +132,7 @@ export class RiskEngine {
     if (!Number.isFinite(order.quantity) || order.quantity === 0 || !Number.isInteger(order.quantity)) {
       return refuse('maxOrderQuantity', `order quantity ${order.quantity} is not a non-zero whole number of shares`);
     }
-    const notOurs = l.allowShort === false ? ownershipProblem(order.symbol, order.quantity, current, account.held?.get(order.symbol), false) : undefined;
+    const notOurs = ownershipProblem(order.symbol, order.quantity, current, account.held?.get(order.symbol), l.allowShort !== false, account.external?.get(order.symbol));
     if (notOurs) return refuse('ownership', notOurs);
     if (l.symbolAllowlist && !l.symbolAllowlist.includes(order.symbol)) {
       return refuse('symbolAllowlist', `${order.symbol} is not in the symbol allowlist (${l.symbolAllowlist.join(', ') || 'empty'})`);

@@ -911,9 +911,12 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       positions.set(symbol, { quantity, avgCost: b.basis, marketPrice: b.mark ?? b.basis });
     }
     const held = new Map<string, number>();
+    const external = new Map<string, number>();
     for (const symbol of this.config.symbols) {
       const h = this.held(symbol);
-      if (h !== undefined) held.set(symbol, h);
+      if (h === undefined) continue;
+      held.set(symbol, h);
+      external.set(symbol, externalQuantity(this.ledger.book(symbol).quantity, h));
     }
     // What the account can still buy: TWS's BuyingPower less the buys the book has working or proposed.
     const bp = this.broker?.account.value?.buyingPower;
@@ -928,6 +931,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       equity: this.capital + this.ledger.pnl().net,
       positions,
       held,
+      external,
       ...(bp !== undefined && Number.isFinite(bp) ? { buyingPower: bp - pendingBuys } : {}),
     };
   }

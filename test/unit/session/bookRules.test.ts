@@ -51,6 +51,17 @@ describe('book rules', () => {
     assert.equal(ownershipProblem('NVDA', -100, 0, 0, true), undefined, 'a short-selling model is not limited here');
   });
 
+  it('ownershipProblem: the book stays on the side of a position held outside it (TWS nets one position per account)', () => {
+    // 500 held by another program: a short-selling model may not short against them (it would sell them) ...
+    assert.match(ownershipProblem('NVDA', -100, 0, 500, true, 500) ?? '', /while 500 shares are held outside it: .* would sell those shares/);
+    // ... but may sell its own long down to flat.
+    assert.equal(ownershipProblem('NVDA', -100, 100, 600, true, 500), undefined);
+    assert.equal(ownershipProblem('NVDA', -100, 0, 0, true, 0), undefined, 'no outside position: a short is the book\'s own');
+    // 300 short outside the book: a buy that would take the book long covers that short.
+    assert.match(ownershipProblem('NVDA', 50, 0, -300, false, -300) ?? '', /while 300 shares are short outside it: .* would cover that short/);
+    assert.equal(ownershipProblem('NVDA', 50, -100, -400, true, -300), undefined, 'covering the book\'s own short is its business');
+  });
+
   it('the risk engine refuses a sell of shares the book does not own, and buys beyond BuyingPower', () => {
     const risk = new RiskEngine({ tradingHours: null, allowShort: false });
     const view = (q: number, held: number, buyingPower?: number): AccountView => ({
