@@ -14,10 +14,12 @@ import { ENV_KEYS } from '../src/extension/doctor/config';
 import type { Report } from '../src/extension/doctor/types';
 import { parseFaults } from '../src/extension/sim/server/faults';
 import { startSimulator } from '../src/extension/sim/server/twsSimulator';
-import { defaultSimOptions } from '../src/extension/sim/simOptions';
+import { defaultSimOptions, type SimOptions } from '../src/extension/sim/simOptions';
 
 const ROOT = resolve(__dirname, '..');
-const MODES = ['healthy', 'api-disabled', 'client-id-in-use', 'read-only', 'no-market-data', 'competing-session', 'old-server', 'closed-port'] as const;
+const MODES = ['healthy', 'api-disabled', 'client-id-in-use', 'read-only', 'no-market-data', 'competing-session', 'old-server', 'accept-dialog:0.4', 'fix-mode', 'closed-port'] as const;
+/** Modes that need another personality than the default (TWS 10.19-like). */
+const PERSONALITY: Partial<Record<(typeof MODES)[number], Partial<SimOptions>>> = { 'fix-mode': { product: 'gateway', release: '10.41' } };
 
 function cliRun(port: number, envFile: string, via: 'node' | 'npm'): Promise<{ wallMs: number; code: number | null; report?: Report }> {
   return new Promise((done) => {
@@ -80,7 +82,7 @@ export async function measureDoctor(runs: number, via: 'node' | 'npm' = 'node'):
       const sim =
         mode === 'closed-port'
           ? undefined
-          : await startSimulator(defaultSimOptions({ port: 0, startMs: Date.now(), faults: parseFaults(mode === 'healthy' ? [] : [mode]) }));
+          : await startSimulator(defaultSimOptions({ port: 0, startMs: Date.now(), ...PERSONALITY[mode], faults: parseFaults(mode === 'healthy' ? [] : [mode]) }));
       const port = sim ? sim.port : await freePort();
       try {
         const c = await cliRun(port, envFile, via);
