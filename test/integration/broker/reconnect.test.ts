@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClientCode, type BrokerError } from '../../../src/extension/broker/errors';
 import type { BrokerContract } from '../../../src/extension/broker/types';
+import { waitFor } from '../../helpers/simHarness';
 import { connected, placedCounts, sleep } from './brokerFixture';
 
 /** Time a reconnect attempt may take once TWS answers again (tcp + handshake + session + sync on loopback). */
@@ -65,6 +66,10 @@ test('a fill that happened during the disconnect is picked up by reconciliation'
     const nvda: BrokerContract = await client.resolveStock('NVDA');
     const placed = await client.placeOrder({ contract: nvda, action: 'BUY', quantity: 4, type: 'MKT', orderRef: 'rc-fill' });
     await client.waitForOrder(placed.orderId, (o) => o.filled >= 1, 3000);
+    // Positions come on their own stream, after the executions: the position the client believes
+    // at the drop is read once it has caught up with the fills seen so far.
+    const filledSeen = () => client.allFills().filter((f) => f.orderId === placed.orderId).reduce((s, f) => s + f.shares, 0);
+    await waitFor(() => (client.position(nvda.conId!)?.quantity ?? 0) === filledSeen(), 3000, 'the position to follow the fills seen');
     const seenBefore = new Set(client.allFills().map((f) => f.execId));
     const believed = client.position(nvda.conId!)?.quantity ?? 0;
     fx.sim.dropAll(0.6);
