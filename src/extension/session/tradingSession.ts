@@ -60,6 +60,8 @@ export interface TradingSessionOptions {
   readonly settleMs?: number;
   /** Wall ms the end of the session waits for working orders before cancelling them (default 5000). */
   readonly endSettleMs?: number;
+  /** Wall ms the end of the session waits for a connection that is down to come back (default 10000). */
+  readonly endReconnectMs?: number;
   readonly newSessionId?: () => string;
   readonly openJournal?: (dir: string, sessionId: string) => JournalSink;
   /** The broker client's log (the session's own messages are `notice` events). */
@@ -275,6 +277,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       await this.startUp();
       await this.loop();
       if (this.killing) await this.killing;
+      if (!this.endRequest) await this.awaitConnectionAtEnd(this.options.endReconnectMs ?? 10_000);
       result = await this.finish(this.endRequest ?? this.completedEnd());
     } catch (err) {
       result = await this.handleFailure(err);
@@ -286,6 +289,19 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   }
 
   /** All cycles ran: finished only if the session ends connected and the bars came for most cycles. */
+  /**
+   * The cycles ran out while TWS was reconnecting (a drop, TWS's daily restart): wait a bounded
+   * time for the connection to come back and reconcile, so the end state of orders and positions
+   * is confirmed rather than guessed; if it does not, the session ends `disconnected`.
+   */
+  private async awaitConnectionAtEnd(ms: number): Promise<void> {
+    const up = (s: BrokerState) => s.status === 'ready' && s.ibConnectivity !== 'lost';
+    const broker = this.broker;
+    if (!broker || up(broker.state.value) || broker.state.value.status === 'failed' || broker.state.value.status === 'disconnected') return;
+    this.notice('warn', `all ${this.config.cycles} cycles ran; the connection to TWS is ${broker.state.value.status}: waiting up to ${Math.round(ms / 1000)} s for it to come back so the end state of orders and positions is confirmed`);
+    await broker.state.when(up, ms).catch(() => undefined);
+  }
+
   private completedEnd(): EndRequest {
     const n = this.config.cycles;
     const s = this.broker?.state.value;
