@@ -294,6 +294,11 @@ export class BrokerClient {
     return this.orderService.tracker.fills();
   }
 
+  /** TWS knows (or this client placed) an order or execution with this orderRef; O(1). */
+  knowsOrderRef(orderRef: string): boolean {
+    return this.orderService.tracker.knowsOrderRef(orderRef);
+  }
+
   waitForOrder(orderId: number, done: (o: TrackedOrder) => boolean, timeoutMs: number): Promise<TrackedOrder> {
     return this.orderService.waitFor(orderId, done, timeoutMs);
   }

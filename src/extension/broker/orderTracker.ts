@@ -111,6 +111,7 @@ export class OrderTracker {
       case 'placed': {
         const r = this.record(e.orderId, e.at);
         r.request = e.request;
+        this.noteRef(e.request.orderRef);
         r.account = e.account;
         r.clientId = e.clientId;
         if (e.request.parentId) r.parentId = e.request.parentId;
@@ -127,6 +128,7 @@ export class OrderTracker {
         if (ev.whatIf || !this.isOurs(ev.clientId) || ev.orderId <= 0 || this.retired.has(ev.orderId)) return undefined;
         const r = this.record(ev.orderId, e.at);
         r.open = ev;
+        this.noteRef(ev.orderRef);
         r.acknowledged = true;
         if (ev.permId) this.setPermId(r, ev.permId);
         if (ev.clientId !== undefined) r.clientId = ev.clientId;
@@ -171,6 +173,7 @@ export class OrderTracker {
           attachCommission(fill, { execId: f.execId, commission: prev.commission, ...(prev.commissionCurrency ? { currency: prev.commissionCurrency } : {}), ...(prev.realizedPnl !== undefined ? { realizedPnl: prev.realizedPnl } : {}) });
         }
         this.fillsByKey.set(key, fill);
+        this.noteRef(f.orderRef);
         if (!prev) this.newFills.emit(fill);
         if (!this.isOurs(f.clientId) || f.orderId <= 0 || this.retired.has(f.orderId)) return undefined;
         const r = this.record(f.orderId, e.at);
@@ -260,6 +263,15 @@ export class OrderTracker {
     return [...this.records.values()].map(derive).sort((a, b) => a.orderId - b.orderId);
   }
 
+  /** An order or execution with this orderRef was placed or seen (kept after orders retire, like the day's fills). */
+  knowsOrderRef(orderRef: string): boolean {
+    return this.orderRefs.has(orderRef);
+  }
+
+  private noteRef(orderRef: string | undefined): void {
+    if (orderRef) this.orderRefs.add(orderRef);
+  }
+
   /** Every execution of the account seen so far (all client ids). */
   fills(): Fill[] {
     return [...this.fillsByKey.values()];
@@ -338,6 +350,8 @@ export class OrderTracker {
 
   /** Executions of one contract share one contract object (a day's fills are all kept). */
   private readonly contracts = new Map<string, Fill['contract']>();
+  /** orderRefs of every order placed or seen and every execution (an O(1) answer for the order manager's check before each send). */
+  private readonly orderRefs = new Set<string>();
 
   private internContract(c: Fill['contract']): Fill['contract'] {
     const key = JSON.stringify(c);

@@ -30,6 +30,8 @@ export interface OrderBroker {
   cancelOrder(orderId: number, timeoutMs?: number): Promise<TrackedOrder>;
   order(orderId: number): TrackedOrder | undefined;
   orders(): TrackedOrder[];
+  /** An order or execution with this orderRef is known (placed, open, completed or executed today). */
+  knowsOrderRef(orderRef: string): boolean;
   allFills(): Fill[];
   readonly orderUpdates: Stream<TrackedOrder>;
   /** reqIds: moves the order id sequence past every id TWS knows (after error 103). */
@@ -161,7 +163,7 @@ export class OrderManager {
       return { orderRef: p.orderRef, sent: false, state: 'refused', error: `orderRef ${p.orderRef} was already used: an intent is never sent twice` };
     }
     // TWS's word over the journal's: a ref TWS already has (a journal restored from an older copy) is never sent again.
-    if (this.knownAtTws(p.orderRef)) {
+    if (this.deps.broker.knowsOrderRef(p.orderRef)) {
       return { orderRef: p.orderRef, sent: false, state: 'refused', error: `orderRef ${p.orderRef} is already known to TWS (an order or execution the journal lacks): it is never sent again` };
     }
     this.sending.add(p.orderRef);
@@ -234,11 +236,6 @@ export class OrderManager {
     }
   }
 
-  /** An order or execution at TWS carries this orderRef. */
-  private knownAtTws(orderRef: string): boolean {
-    const { broker } = this.deps;
-    return broker.orders().some((o) => o.orderRef === orderRef) || broker.allFills().some((f) => f.orderRef === orderRef);
-  }
 
   /** Journals what changed in one of the session's orders: new fills, commissions, status. */
   sync(o: TrackedOrder): void {

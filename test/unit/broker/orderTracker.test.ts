@@ -343,3 +343,19 @@ test('a long session keeps the newest 1,000 settled orders in full: older ones a
   assert.equal(t.get(1), undefined);
   assert.equal(t.orderIdByPermId(10_001), undefined);
 });
+
+test('knowsOrderRef: refs of placed and open orders and of every client\'s executions, and no others', () => {
+  const t = new OrderTracker();
+  t.clientId = 1;
+  assert.equal(t.knowsOrderRef('cycle-1'), false);
+  t.apply(openOrder('Submitted'));
+  assert.equal(t.knowsOrderRef('cycle-1'), true, 'from openOrder');
+  const other = new OrderTracker();
+  other.clientId = 1;
+  other.apply(exec({ ...fill(1, 5, 130, 5, '00000009.65000000.01.01', 2, 77), orderRef: 'other-program' }));
+  assert.equal(other.knowsOrderRef('other-program'), true, "another client's execution counts: TWS has that ref");
+  const mine = new OrderTracker();
+  mine.apply(placed);
+  assert.equal(mine.knowsOrderRef('cycle-1'), true, 'from our own placeOrder');
+  assert.equal(mine.knowsOrderRef('cycle-2'), false);
+});

@@ -59,6 +59,9 @@ class FakeBroker implements OrderBroker {
   allFills(): Fill[] {
     return this.fills;
   }
+  knowsOrderRef(orderRef: string): boolean {
+    return this.orders().some((o) => o.orderRef === orderRef) || this.fills.some((f) => f.orderRef === orderRef);
+  }
   update(o: TrackedOrder): void {
     this.known.set(o.orderId, o);
     this.orderUpdates.emit(o);
