@@ -8,11 +8,11 @@
 // process includes V8 and onnxruntime warm-up; later runs show the steady state.
 import { parseArgs } from 'node:util';
 import { indexAtOrAfter, parseBarDate, readBarsCsv } from '../src/extension/policy/bars';
-import { runBacktest } from '../src/extension/policy/backtester';
+import { runBacktest } from '../src/extension/backtest/backtester';
 import { BUILTIN_DATASETS, builtinDatasetPath, defaultModelDir } from '../src/extension/policy/datasets';
 import { loadModel } from '../src/extension/policy/modelLoader';
-import { IBKR_FIXED_US } from '../src/extension/session/fees';
-import type { BacktestConfig } from '../src/extension/policy/backtester';
+import { IBKR_FIXED_US } from '../src/extension/trading/fees';
+import type { BacktestConfig } from '../src/extension/backtest/backtester';
 import type { Bench, BenchResult } from './lib';
 
 interface PeriodResult {

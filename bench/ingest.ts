@@ -15,9 +15,9 @@ import { EventName, IBApi, SecType } from '@stoqey/ib';
 import { BarAggregator } from '../src/extension/broker/barAggregator';
 import { BrokerClient } from '../src/extension/broker/brokerClient';
 import type { Bar, Position } from '../src/extension/broker/types';
-import { FLOOD_END_MARK } from '../src/extension/sim/handlers/quoteFlood';
-import { Coalescer } from '../src/extension/ui/coalescer';
-import { PanelStore, type Topic } from '../src/extension/ui/panelStore';
+import { FLOOD_END_MARK } from '../src/extension/sim/feeds/quoteFlood';
+import { Coalescer } from '../src/extension/app/coalescer';
+import { PanelStore, type Topic } from '../src/extension/app/panelStore';
 import { round, sleep, type Bench, type BenchResult } from './lib';
 import { SimProcess } from './simProcess';
 

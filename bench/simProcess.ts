@@ -1,7 +1,7 @@
 // The parent side of simChild.ts: start the simulator in its own process and call it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { FloodResult } from '../src/extension/sim/handlers/quoteFlood';
+import type { FloodResult } from '../src/extension/sim/feeds/quoteFlood';
 import type { ChildRequest } from './simChild';
 
 type Body<T> = T extends { id: number } ? Omit<T, 'id'> : never;

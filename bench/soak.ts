@@ -12,8 +12,8 @@ import { BrokerClient } from '../src/extension/broker/brokerClient';
 import { defaultModelDir } from '../src/extension/policy/datasets';
 import { parseSessionConfig } from '../src/extension/session/sessionConfig';
 import { TradingSession } from '../src/extension/session/tradingSession';
-import { Coalescer } from '../src/extension/ui/coalescer';
-import { PanelStore, type Topic } from '../src/extension/ui/panelStore';
+import { Coalescer } from '../src/extension/app/coalescer';
+import { PanelStore, type Topic } from '../src/extension/app/panelStore';
 import { round, type Bench, type BenchResult } from './lib';
 import { SimProcess } from './simProcess';
 

@@ -4,7 +4,7 @@
 // answering earlier orders; this process does nothing else, so its stamps are the wire's.
 // Driven over IPC by wireTap.ts.
 import { connect, createServer, type Socket } from 'node:net';
-import { EventId, RequestId } from '../src/extension/sim/protocol/messageIds';
+import { EventId, RequestId } from '../src/extension/tws/messageIds';
 
 export interface BarSent {
   /** the relay's connection number */

@@ -1,6 +1,6 @@
 """Execution and accounting, mirroring the TypeScript backtester operation for operation:
-sizing (src/extension/session/sizing.ts), IBKR fixed commission (fees.ts), slippage
-(slippage.ts), the simulated account (policy/backtester.ts) and the metrics (metrics.ts).
+sizing (src/extension/trading/sizing.ts), IBKR fixed commission (fees.ts), slippage
+(slippage.ts), the simulated account (backtest/backtester.ts) and the metrics (metrics.ts).
 The training report is computed here; `npm run backtest` must reproduce it.
 """
 

@@ -2,16 +2,16 @@
 // connects, and neither the simulator, the TWS client library nor onnxruntime is loaded,
 // until the user asks (they are imported on first use).
 import * as vscode from 'vscode';
-import { registerCommands, runPanelAction } from './ui/commands';
-import { componentLog, createLogChannel } from './ui/log';
-import { Notifier } from './ui/notifications';
-import { PANEL_VIEW_TYPE, TradingPanel } from './ui/panel';
-import { PanelStore } from './ui/panelStore';
-import { setting } from './ui/settings';
-import { SimulatorHost } from './ui/simulatorHost';
-import { StatusBar } from './ui/statusBar';
-import { Trader } from './ui/trader';
-import { PositionsOrdersTree } from './ui/treeView';
+import { registerCommands, runPanelAction } from './vscode/commands';
+import { componentLog, createLogChannel } from './vscode/log';
+import { Notifier } from './vscode/notifications';
+import { PANEL_VIEW_TYPE, TradingPanel } from './vscode/panel';
+import { PanelStore } from './app/panelStore';
+import { setting } from './vscode/settings';
+import { SimulatorHost } from './app/simulatorHost';
+import { StatusBar } from './vscode/statusBar';
+import { Trader } from './app/trader';
+import { PositionsOrdersTree } from './vscode/treeView';
 
 /** Kept so deactivate() can stop the session, close the socket and the simulator. */
 let owned: { trader: Trader; simulator: SimulatorHost } | undefined;

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { Journal, type JournalLine } from '../../src/extension/session/journal';
 import { ConfigError, parseSessionConfig } from '../../src/extension/session/sessionConfig';
 import type { JournalSink } from '../../src/extension/session/tradingSession';
-import { resolveTarget, sessionInput } from '../../src/extension/ui/configModel';
-import { PanelStore } from '../../src/extension/ui/panelStore';
-import { Trader } from '../../src/extension/ui/trader';
-import { FAST } from '../integration/broker/brokerFixture';
-import { byRef, journaledSent, linesOf, recordedSent, runSession, startSim, tempDir, testModel, WED_10AM_NY, type SimFixture } from '../integration/session/sessionFixture';
+import { resolveTarget, sessionInput } from '../../src/extension/app/configModel';
+import { PanelStore } from '../../src/extension/app/panelStore';
+import { Trader } from '../../src/extension/app/trader';
+import { FAST } from '../helpers/brokerFixture';
+import { byRef, journaledSent, linesOf, recordedSent, runSession, startSim, tempDir, testModel, WED_10AM_NY, type SimFixture } from '../helpers/sessionFixture';
 import { Figures } from './support/figures';
 import { flatPrices } from './support/sessions';
 

@@ -4,7 +4,7 @@
 // journaled once, positions = the account's, and never a pacing error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linesOf } from '../integration/session/sessionFixture';
+import { linesOf } from '../helpers/sessionFixture';
 import { checkNoLoss } from './support/checks';
 import { Figures } from './support/figures';
 import { faultSession, HEARTBEAT_BOUND_MS, losses, notices } from './support/sessions';

@@ -3,7 +3,7 @@
 // outage, trading resumes after it, and the record and journal agree as for every fault.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linesOf } from '../integration/session/sessionFixture';
+import { linesOf } from '../helpers/sessionFixture';
 import { checkNoLoss } from './support/checks';
 import { Figures } from './support/figures';
 import { faultSession } from './support/sessions';

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { IbLink } from '../../src/extension/broker/ibLink';
 import type { LinkEventMap } from '../../src/extension/broker/linkEvents';
-import { EventHub } from '../../src/extension/broker/observable';
+import { EventHub } from '../../src/extension/core/observable';
 import { waitFor } from '../helpers/simHarness';
 import { INVARIANTS } from './support/eventInvariants';
 import { Figures } from './support/figures';

@@ -9,7 +9,7 @@ import { EXIT_CODES } from '../../src/extension/session/tradingSession';
 import { formatSummary } from '../../src/extension/session/summary';
 import { POLICY_FAILURE_STOP_AFTER, REJECTION_STOP_AFTER } from '../../src/extension/session/errorPolicy';
 import type { CycleEndEvent } from '../../src/extension/session/sessionEvents';
-import { linesOf, runSession, startSim, WED_10AM_NY, type RunResult } from '../integration/session/sessionFixture';
+import { linesOf, runSession, startSim, WED_10AM_NY, type RunResult } from '../helpers/sessionFixture';
 import { sleep, TestClient, waitFor } from '../helpers/simHarness';
 import { NVDA } from '../helpers/simData';
 import { checkNoLoss, noErrorCodes } from './support/checks';

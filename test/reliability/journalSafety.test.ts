@@ -13,7 +13,7 @@ import { Journal } from '../../src/extension/session/journal';
 import { LOCK_FILE } from '../../src/extension/session/journalLock';
 import { waitFor } from '../helpers/simHarness';
 import { journalFile, journalLines, spawnSession as session } from '../helpers/sessionProcess';
-import { linesOf, placedOrders, runSession, startSim, tempDir, testModel, WED_10AM_NY } from '../integration/session/sessionFixture';
+import { linesOf, placedOrders, runSession, startSim, tempDir, testModel, WED_10AM_NY } from '../helpers/sessionFixture';
 import { checkNoLoss } from './support/checks';
 import { Figures } from './support/figures';
 import { flatPrices } from './support/sessions';

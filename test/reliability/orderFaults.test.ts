@@ -4,7 +4,7 @@
 // burst would provoke error 100 if it were not paced. Checked from the record and the journal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linesOf } from '../integration/session/sessionFixture';
+import { linesOf } from '../helpers/sessionFixture';
 import { checkNoLoss } from './support/checks';
 import { Figures } from './support/figures';
 import { faultSession } from './support/sessions';

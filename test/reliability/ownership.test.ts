@@ -12,8 +12,8 @@ import { BrokerClient } from '../../src/extension/broker/brokerClient';
 import type { JournalLine } from '../../src/extension/session/journal';
 import { parseOrderRef } from '../../src/extension/session/orderRef';
 import type { SimFixture } from '../helpers/simHarness';
-import { FAST } from '../integration/broker/brokerFixture';
-import { byRef, journaledSent, linesOf, placedOrders, recordedSent, runSession, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from '../integration/session/sessionFixture';
+import { FAST } from '../helpers/brokerFixture';
+import { byRef, journaledSent, linesOf, placedOrders, recordedSent, runSession, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from '../helpers/sessionFixture';
 import { Figures } from './support/figures';
 import { flatPrices, notices } from './support/sessions';
 

@@ -9,13 +9,13 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ConfigError, parseSessionConfig } from '../../src/extension/session/sessionConfig';
-import { readEnvFile, resolveTarget } from '../../src/extension/ui/configModel';
-import { buildCsp, makeNonce, panelHtml } from '../../src/extension/ui/csp';
-import { PanelStore } from '../../src/extension/ui/panelStore';
-import { CONFIRMED_HOSTS_KEY, remoteHostDecision, withConfirmedHost } from '../../src/extension/ui/remoteHost';
-import { Trader } from '../../src/extension/ui/trader';
-import { FAST } from '../integration/broker/brokerFixture';
-import { ROOT, runSession, tempDir } from '../integration/session/sessionFixture';
+import { readEnvFile, resolveTarget } from '../../src/extension/app/configModel';
+import { buildCsp, makeNonce, panelHtml } from '../../src/extension/app/csp';
+import { PanelStore } from '../../src/extension/app/panelStore';
+import { CONFIRMED_HOSTS_KEY, remoteHostDecision, withConfirmedHost } from '../../src/extension/app/remoteHost';
+import { Trader } from '../../src/extension/app/trader';
+import { FAST } from '../helpers/brokerFixture';
+import { ROOT, runSession, tempDir } from '../helpers/sessionFixture';
 import { Figures } from './support/figures';
 import { flatPrices } from './support/sessions';
 
@@ -87,7 +87,7 @@ test('an untrusted workspace connects to nothing: .env unread, workspace setting
   assert.deepEqual(readEnvFile({ trusted: false, folder: dir, envFile: '.env' }), { note: 'not read (Restricted Mode)' });
   // The commands that open a socket or start something check trust first (the e2e test
   // test/e2e/trust.e2e.ts proves it in a real workbench: nothing reaches the configured port).
-  const src = readFileSync(join(ROOT, 'src/extension/ui/commands.ts'), 'utf8');
+  const src = readFileSync(join(ROOT, 'src/extension/vscode/commands.ts'), 'utf8');
   for (const [fn, gate] of [['connect', "requireTrust('connect to TWS')"], ['startSession', "requireTrust('start an AI session')"], ['startSimulator', "requireTrust('start the TWS simulator')"], ['backtest', "requireTrust('run a backtest')"], ['runChecks', 'vscode.workspace.isTrusted']] as const) {
     const body = src.slice(src.indexOf(`async function ${fn}(`));
     const first = body.slice(0, body.indexOf('\n}\n'));
@@ -98,7 +98,7 @@ test('an untrusted workspace connects to nothing: .env unread, workspace setting
       assert.ok(at < 0 || at > gateAt, `${fn}: trust is checked before ${act}`);
     }
   }
-  const settings = readFileSync(join(ROOT, 'src/extension/ui/settings.ts'), 'utf8');
+  const settings = readFileSync(join(ROOT, 'src/extension/vscode/settings.ts'), 'utf8');
   assert.match(settings, /\(trusted \? \(i\.workspaceFolderValue \?\? i\.workspaceValue\) : undefined\) \?\? i\.globalValue/, 'workspace values of settings are ignored in Restricted Mode');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   for (const s of ['ibkrAi.host', 'ibkrAi.port', 'ibkrAi.allowLive', 'ibkrAi.envFile', 'ibkrAi.session.model', 'ibkrAi.session.journalDir']) assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(s), s);
@@ -152,7 +152,7 @@ test('a TWS host that is not this machine is confirmed once per host; loopback n
   assert.equal(remoteHostDecision('10.0.0.5', [42, null]).kind, 'ask');
   assert.equal(CONFIRMED_HOSTS_KEY, 'ibkrAi.confirmedRemoteHosts');
   // The prompt sits in front of every command that connects to the configured host.
-  const src = readFileSync(join(ROOT, 'src/extension/ui/commands.ts'), 'utf8');
+  const src = readFileSync(join(ROOT, 'src/extension/vscode/commands.ts'), 'utf8');
   for (const fn of ['connect', 'startSession', 'runChecks']) {
     const body = src.slice(src.indexOf(`async function ${fn}(`));
     assert.ok(body.slice(0, body.indexOf('\n}\n')).includes('await confirmRemoteHost(deps, t)'), `${fn} confirms a remote host`);

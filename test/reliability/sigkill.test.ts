@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../helpers/simHarness';
 import { journalLines, spawnSession as session } from '../helpers/sessionProcess';
-import { linesOf, startSim, tempDir, testModel, WED_10AM_NY } from '../integration/session/sessionFixture';
+import { linesOf, startSim, tempDir, testModel, WED_10AM_NY } from '../helpers/sessionFixture';
 import { checkNoLoss } from './support/checks';
 import { Figures } from './support/figures';
 import { flatPrices } from './support/sessions';

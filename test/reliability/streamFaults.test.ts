@@ -4,7 +4,7 @@
 // on with nothing sent twice and no fill lost.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linesOf } from '../integration/session/sessionFixture';
+import { linesOf } from '../helpers/sessionFixture';
 import { checkNoLoss } from './support/checks';
 import { Figures } from './support/figures';
 import { faultSession, losses } from './support/sessions';

@@ -3,7 +3,7 @@
 // rebuilt from scratch by every (re)connect's sync; P&L subscriptions survive reconnects.
 import { BrokerError, ClientCode } from './errors';
 import type { Gateway } from './gateway';
-import { Observable, Stream } from './observable';
+import { Observable, Stream } from '../core/observable';
 import type { AccountPnl, AccountSnapshot, AccountSummaryRow, PortfolioItem, Position, PositionPnl } from './types';
 
 export const DEFAULT_SUMMARY_TAGS = [

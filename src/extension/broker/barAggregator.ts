@@ -3,7 +3,7 @@
 // bar in progress; a newer bar time means the previous bar is final). Pure.
 // Bars longer than an hour follow the regular session in New York (common/sessionBars.ts):
 // a daily bar is one session, 09:30-16:00, whatever the source bars' size.
-import { barWindowAt, dailyWindowOfDate, isSessionBar, type BarWindow } from '../common/sessionBars';
+import { barWindowAt, dailyWindowOfDate, isSessionBar, type BarWindow } from '../core/sessionBars';
 import type { Bar } from './types';
 
 /** Legal TWS bar sizes in seconds and their setting text. */

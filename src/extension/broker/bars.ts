@@ -10,12 +10,12 @@
 // held back (live bars are never held behind it), and a pacing refusal retried later are
 // each said on the stream's `status` and `notices`.
 import { BarAggregator, UpdatingBar, sourceBarSize } from './barAggregator';
-import { barEnd, currentOrNextBarStart } from '../common/sessionBars';
+import { barEnd, currentOrNextBarStart } from '../core/sessionBars';
 import type { ContractService } from './contracts';
 import { describeContract } from './contracts';
 import { BrokerError, ClientCode, classifyCode, failsRequest } from './errors';
 import type { Gateway } from './gateway';
-import { Observable, Stream } from './observable';
+import { Observable, Stream } from '../core/observable';
 import { PacedOut, type HistoricalRequestKey, type ScheduleOptions } from './pacer';
 import type { PendingRequest } from './requestRegistry';
 import type { Bar, BrokerContract, HistoricalQuery, WhatToShow } from './types';

@@ -11,7 +11,7 @@ import { ContractService, type ComboLegSpec, type OptionSpec, type StockSpec } f
 import { BrokerError, ClientCode, classifyCode, type CodeKind } from './errors';
 import { Gateway } from './gateway';
 import { MarketDataService, type QuoteStream } from './marketData';
-import { Observable, Stream, type ReadonlyObservable } from './observable';
+import { Observable, Stream, type ReadonlyObservable } from '../core/observable';
 import { OrderService, type PlaceOptions } from './orders';
 import { Reconciler } from './reconciler';
 import type {

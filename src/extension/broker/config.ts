@@ -1,7 +1,7 @@
 // Configuration of the broker client, with production defaults. Everything time-related
 // is here so tests can shorten it and the UI can show it.
-import { DEFAULT_BACKOFF, maxBackoffDelay, type BackoffOptions } from './backoff';
-import type { Clock } from './clock';
+import { DEFAULT_BACKOFF, maxBackoffDelay, type BackoffOptions } from '../core/backoff';
+import type { Clock } from '../core/clock';
 import { IBKR_HISTORICAL_RULES, TWS_MESSAGE_RULES, type HistoricalRules, type RateRule } from './pacer';
 
 export interface Timeouts {

@@ -6,13 +6,13 @@
 //   disconnected --connect()--> connecting [tcp -> handshake -> session] -> syncing -> ready
 //   ready --drop / heartbeat lost--> reconnecting [attempt n after backoff(n)] -> syncing -> ready
 //   any step fails on the first connect --> failed (reason, step)
-import { backoffDelay } from './backoff';
-import { setDeadline, type TimerHandle } from './clock';
+import { backoffDelay } from '../core/backoff';
+import { setDeadline, type TimerHandle } from '../core/clock';
 import { heartbeatBoundMs } from './config';
 import { BrokerError, ClientCode, TimeoutError, farmName } from './errors';
 import type { Gateway } from './gateway';
 import { IbLink } from './ibLink';
-import { Observable, type Unsubscribe } from './observable';
+import { Observable, type Unsubscribe } from '../core/observable';
 import type { ConnectionState, ConnectStep, FarmStatus } from './types';
 
 export type SyncTrigger = 'connect' | 'reconnect';

@@ -3,11 +3,11 @@
 // facts (client id, account, server version). The connection manager swaps sessions in
 // and out; modules only ever talk to TWS through `send` / `request`.
 import type { ResolvedConfig } from './config';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../core/clock';
 import { BrokerError, ClientCode } from './errors';
 import type { IbLink } from './ibLink';
 import type { LinkApi, LinkEventMap } from './linkEvents';
-import { EventHub } from './observable';
+import { EventHub } from '../core/observable';
 import { HistoricalPacer, MessagePacer } from './pacer';
 import { RequestRegistry, type BeginOptions, type PendingRequest } from './requestRegistry';
 

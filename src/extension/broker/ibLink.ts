@@ -16,7 +16,7 @@ import { EventName, IBApi, type Contract as IbContract, type ContractDetails as 
 import { BrokerError, ClientCode } from './errors';
 import { FrameError, InboundFrames } from './frameGuard';
 import type { LinkApi, LinkEventMap, TickKind } from './linkEvents';
-import type { EventHub } from './observable';
+import type { EventHub } from '../core/observable';
 import { LIBRARY_MAX_REQ_PER_SEC } from './pacer';
 import type { Logger } from './config';
 import {

@@ -2,13 +2,13 @@
 // switches the session to delayed data (reqMarketDataType 3) and resubscribes; 10167
 // and the delayed tick ids mark a quote as delayed. Every stream is resubscribed with a
 // fresh request id after a reconnect and after 1101 (TWS lost its data lines).
-import { setDeadline } from './clock';
+import { setDeadline } from '../core/clock';
 import type { ContractService } from './contracts';
 import { describeContract } from './contracts';
 import { BrokerError, TimeoutError, failsRequest } from './errors';
 import type { Gateway } from './gateway';
 import type { TickKind } from './linkEvents';
-import { Observable, Stream } from './observable';
+import { Observable, Stream } from '../core/observable';
 import type { BrokerContract, Quote } from './types';
 
 const NOT_SUBSCRIBED = new Set([354, 10089]);

@@ -14,7 +14,7 @@
 // Pure: no I/O and no timers; the clock is whatever time the caller passes in.
 import { failsRequest } from './errors';
 import type { CommissionEvent, OpenOrderEvent, OrderStatusEvent } from './linkEvents';
-import { Stream } from './observable';
+import { Stream } from '../core/observable';
 import type { Fill, OrderErrorInfo, OrderLifecycle, OrderRequest, TrackedOrder } from './types';
 
 export type TrackerEvent =

@@ -8,13 +8,13 @@
 //   4. the message(s) go through the pacer; an order is never re-sent by the client, not
 //      even after a reconnect (reconciliation tells what TWS has);
 //   5. the promise resolves when TWS acknowledges (or rejects with the TWS error).
-import { setDeadline } from './clock';
+import { setDeadline } from '../core/clock';
 import { BrokerError, ClientCode, TimeoutError } from './errors';
 import type { ContractService } from './contracts';
 import type { Gateway } from './gateway';
 import type { WireOrderSpec } from './linkEvents';
 import { OrderTracker } from './orderTracker';
-import type { Stream } from './observable';
+import type { Stream } from '../core/observable';
 import {
   TERMINAL_STATES,
   type BeforeSend,

@@ -19,8 +19,8 @@
 // written (TWS busy, network). So a request counts as "now" from the moment it is written
 // until its first answer arrives, and at the time of that answer afterwards: an upper
 // bound of when TWS counted it, which keeps the windows right whatever the delay.
-import { systemClock, type Clock, type TimerHandle } from './clock';
-import { Observable } from './observable';
+import { systemClock, type Clock, type TimerHandle } from '../core/clock';
+import { Observable } from '../core/observable';
 
 export interface RateRule {
   limit: number;

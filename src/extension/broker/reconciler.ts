@@ -9,7 +9,7 @@ import type { AccountService } from './account';
 import { positionKey } from './account';
 import { BrokerError } from './errors';
 import type { Gateway } from './gateway';
-import { Stream } from './observable';
+import { Stream } from '../core/observable';
 import type { OrderService } from './orders';
 import { TERMINAL_STATES, type Fill, type OrderDifference, type OrderLifecycle, type PositionDifference, type ReconcileReport } from './types';
 

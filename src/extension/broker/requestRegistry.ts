@@ -1,9 +1,9 @@
 // Request id -> pending promise, with a timeout on every request and the rows collected
 // until its end marker. Errors TWS sends for the id reject it as BrokerError
 // {reqId, code, message}; a dropped connection rejects everything still pending.
-import { setDeadline, systemClock, type Clock, type TimerHandle } from './clock';
+import { setDeadline, systemClock, type Clock, type TimerHandle } from '../core/clock';
 import { BrokerError, TimeoutError, failsRequest } from './errors';
-import { Observable } from './observable';
+import { Observable } from '../core/observable';
 
 export type RequestKey = number | string;
 

@@ -10,7 +10,7 @@ import type {
 } from '@stoqey/ib';
 import type { OpenOrderEvent, CompletedOrderEvent, CommissionEvent, WireOrderSpec } from './linkEvents';
 import type { Bar, BrokerContract, ContractDetails, Fill, OrderAction, OrderPreview, SecType } from './types';
-import { zoneOffsetMs } from '../common/marketHours';
+import { zoneOffsetMs } from '../core/marketHours';
 
 const UNSET_DOUBLE = 1.7976931348623157e308;
 const UNSET_INT = 2147483647;

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseStrictNumber } from '../config/strictNumbers';
+import { parseStrictNumber } from '../core/strictNumbers';
 
 export class CliError extends Error {
   constructor(message: string) {

@@ -2,18 +2,18 @@
 // With no arguments: the shipped demo model on the S&P 500 out-of-sample period.
 import { resolve } from 'node:path';
 import { indexAtOrAfter, parseBarDate, readBarsCsv, tradingDate } from '../policy/bars';
-import { runBacktest } from '../policy/backtester';
+import { runBacktest } from '../backtest/backtester';
 import { BUILTIN_DATASETS, DEFAULT_MODEL, DEFAULT_SYMBOL, builtinDataset, builtinDatasetPath, defaultModelDir } from '../policy/datasets';
 import { DataError, ModelLoadError, PolicyRuntimeError } from '../policy/errors';
 import { barSizeSeconds } from '../policy/manifest';
 import { loadModel } from '../policy/modelLoader';
-import { buildReport, writeReport } from '../policy/report';
-import { COMMISSION_SCHEDULES } from '../session/fees';
+import { buildReport, writeReport } from '../backtest/report';
+import { COMMISSION_SCHEDULES } from '../trading/fees';
 import { CliError, intOption, numberOption, parseOptions, writableFolder } from './args';
 import type { BarSeries } from '../policy/bars';
-import type { BacktestConfig } from '../policy/backtester';
+import type { BacktestConfig } from '../backtest/backtester';
 import type { LoadedModel } from '../policy/modelLoader';
-import type { RiskLimits } from '../session/riskEngine';
+import type { RiskLimits } from '../trading/riskEngine';
 
 const SPEC = {
   model: { type: 'string' },

@@ -2,7 +2,7 @@
 // fail, 2 on bad usage (from main.ts, through CliError).
 import { DEFAULT_TIMEOUT_MS, formatJson, formatMarkdown, formatText, runChecks } from '../doctor';
 import { parseClientId, parseHost, parseMode, parsePort } from '../doctor/config';
-import { PRODUCTS, type Product } from '../doctor/twsReleases';
+import { PRODUCTS, type Product } from '../tws/releases';
 import { SYMBOL } from '../session/sessionConfig';
 import { CliError, existingFile, intOption, parseOptions, parsedOption } from './args';
 

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { configProblems, describeSources, resolveConfig, type ConfigKey as ConnectionKey, type ResolvedConfig } from '../config/connectionConfig';
 import { defaultModelDir } from '../policy/datasets';
-import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
+import { US_REGULAR_HOURS, zonedTime } from '../core/marketHours';
 import { ConfigError, DEFAULTS, parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../session/sessionConfig';
 import type { DecisionRecord } from '../session/decision';
 import type { OrderUpdate } from '../session/orderManager';

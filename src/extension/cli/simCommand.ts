@@ -1,9 +1,9 @@
 // `npm run sim -- --port N [options]`: the embedded TWS simulator as a process.
 import { startSimulator } from '../sim/server/twsSimulator';
 import { defaultSimOptions, personalityConflict } from '../sim/simOptions';
-import { DEFAULT_PORTS, PRODUCT_NAMES, PRODUCTS, releaseMaxVersion, SIM_RELEASES, type Product, type SimRelease } from '../doctor/twsReleases';
+import { DEFAULT_PORTS, PRODUCT_NAMES, PRODUCTS, releaseMaxVersion, SIM_RELEASES, type Product, type SimRelease } from '../tws/releases';
 import { FAULT_HELP, FaultError, parseFaults } from '../sim/server/faults';
-import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../sim/protocol/serverVersions';
+import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../tws/serverVersions';
 import { SimStateError } from '../sim/account/simState';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

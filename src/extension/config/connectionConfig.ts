@@ -8,8 +8,8 @@
 // invalid values are kept raw and reported; numbers are read strictly (strictNumbers.ts).
 import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
-import { stripBom } from '../common/textFile';
-import { parseStrictNumber } from './strictNumbers';
+import { stripBom } from '../core/textFile';
+import { parseStrictNumber } from '../core/strictNumbers';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 7497;

@@ -1,6 +1,6 @@
 // Check 6, account: the managed accounts TWS reported, paper (D...) or live, and
 // whether that matches the port and the configured mode and allow-live.
-import { describePort, isLivePort, isPaperPort, PORT_MEANINGS } from './fixes';
+import { describePort, isLivePort, isPaperPort, PORT_MEANINGS } from '../tws/fixes';
 import { makeCheck, type Check, type Evidence } from './types';
 
 /** Paper accounts start with D (DU individual, DF advisor master, DI ...); live ones do not. */

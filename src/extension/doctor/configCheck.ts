@@ -3,7 +3,7 @@
 // before anything connects.
 import type { ResolvedConfig, Resolved } from './config';
 import { ENV_KEYS } from './config';
-import { describePort, isLivePort, isPaperPort, PORT_MEANINGS } from './fixes';
+import { describePort, isLivePort, isPaperPort, PORT_MEANINGS } from '../tws/fixes';
 import { makeCheck, type Check, type Evidence } from './types';
 
 const KEY_LABEL = { host: 'host', port: 'port', clientId: 'client id', allowLive: 'allow live', mode: 'mode' } as const;

@@ -4,8 +4,8 @@
 // and take recorded inputs (`/proc/version`, `ip route`, `resolv.conf`, `.wslconfig`,
 // environment variables); systemInputs.ts reads the real ones.
 import { isIP } from 'node:net';
-import { isLoopback } from './fixes';
-import type { Product } from './twsReleases';
+import { isLoopback } from '../tws/fixes';
+import type { Product } from '../tws/releases';
 import { makeCheck, type Check, type Evidence } from './types';
 
 export interface ProcVersion {

@@ -5,11 +5,11 @@
 // Gateway before 10.41), address not trusted, an "accept incoming connection" dialog
 // waiting, or IB Gateway logged in for FIX; a late answer is that dialog clicked.
 import { connect, type Socket } from 'node:net';
-import { FrameReader, ProtocolError } from '../sim/protocol/wire';
+import { FrameReader, ProtocolError } from '../tws/wire';
 import type { EnvironmentFacts } from './environmentCheck';
 import { isWsl2Nat } from './environmentCheck';
-import { fixFor, GATEWAY_API_SETTINGS, isLoopback, TWS_API_SETTINGS, type FixContext } from './fixes';
-import { identifyRelease, MIN_SERVER_VER_PROTOBUF, NEWEST_CLIENT_VERSION, PRODUCT_NAMES, type Product } from './twsReleases';
+import { fixFor, GATEWAY_API_SETTINGS, isLoopback, TWS_API_SETTINGS, type FixContext } from '../tws/fixes';
+import { identifyRelease, MIN_SERVER_VER_PROTOBUF, NEWEST_CLIENT_VERSION, PRODUCT_NAMES, type Product } from '../tws/releases';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
 export const CLIENT_MIN_VERSION = 100;

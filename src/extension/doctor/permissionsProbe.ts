@@ -4,8 +4,8 @@
 // subscriptions (354 / 10167 / 10168) and a competing live session (10197); and
 // reqCurrentTime measures the clock skew between this machine and TWS.
 import type { IBApi } from '@stoqey/ib';
-import { fixFor, TWS_API_PRECAUTIONS, type FixContext } from './fixes';
-import { explainCode } from './ibErrors';
+import { fixFor, TWS_API_PRECAUTIONS, type FixContext } from '../tws/fixes';
+import { explainCode } from '../tws/ibErrors';
 import type { IbMessage } from './sessionProbe';
 import { loadIb } from './sessionProbe';
 import { makeCheck, since, type Check, type Evidence } from './types';

@@ -9,7 +9,7 @@ import { parseEnvText, resolveConfig, type ConfigInput, type ResolvedConfig } fr
 import { configCheck } from './configCheck';
 import { analyzeEnvironment, environmentCheck, type EnvironmentFacts, type EnvironmentInputs } from './environmentCheck';
 import { handshakeCheck, handshakeProbe } from './handshakeProbe';
-import { productFor, type FixContext } from './fixes';
+import { productFor, type FixContext } from '../tws/fixes';
 import { clockCheck, clockProbe, marketDataChecks, marketDataProbe, orderPermissionsCheck, PROBE_SYMBOL, whatIfProbe } from './permissionsProbe';
 import { parseTwsTime } from './restartTime';
 import { clientIdZero, droppedCheck, unresponsiveCheck, type TwsClock } from './sessionHealth';
@@ -17,7 +17,7 @@ import { clientIdsToProbe, loadIb, openSession, probeClientIds, sessionCheck, ty
 import { fromSimulator, serverInfo } from './serverInfo';
 import { collectEnvironmentInputs } from './systemInputs';
 import { classifyReopened, REOPEN_WAIT_MS, sweep, sweepTargets, tcpCheck, tcpConnect, waitForPort, type SweepResult, type TcpCheckInput } from './tcpProbe';
-import { type Product } from './twsReleases';
+import { type Product } from '../tws/releases';
 import { CHECK_IDS, hostPort, makeCheck, since, skipped, verdictOf, type Check, type CheckId, type Report, type ServerInfo } from './types';
 
 /**

@@ -2,9 +2,9 @@
 // handshake, whether it is the embedded simulator (it names itself with a farm notice,
 // sim/protocol/simulatorMark.ts), and otherwise TWS or IB Gateway as far as the port
 // tells: the API does not say which product it is, so that is only a port convention.
-import { isSimulatorNotice } from '../sim/protocol/simulatorMark';
-import { PORT_MEANINGS } from './fixes';
-import { identifyRelease, PRODUCT_NAMES, type Product } from './twsReleases';
+import { isSimulatorNotice } from '../tws/simulatorMark';
+import { PORT_MEANINGS } from '../tws/fixes';
+import { identifyRelease, PRODUCT_NAMES, type Product } from '../tws/releases';
 import type { ServerInfo } from './types';
 
 export const SIMULATOR_PRODUCT = 'IBKR AI Trader embedded simulator';

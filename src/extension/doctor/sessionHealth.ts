@@ -2,9 +2,9 @@
 // the session check: a drop (with TWS's clock time; at a quarter hour, the daily
 // auto-restart), silence (a hung TWS or a stream the client cannot decode), and
 // client id 0 (it also receives, and can bind, orders entered by hand in TWS).
-import { fixFor, type FixContext } from './fixes';
+import { fixFor, type FixContext } from '../tws/fixes';
 import { addSeconds, formatClock, RESTART_DROP_WINDOW_S, roundTimeBefore, type ClockTime } from './restartTime';
-import { PRODUCT_NAMES } from './twsReleases';
+import { PRODUCT_NAMES } from '../tws/releases';
 import { makeCheck, type Check } from './types';
 
 /** TWS's clock at the handshake (HH:mm:ss, when parsed) and when that was (performance.now()). */

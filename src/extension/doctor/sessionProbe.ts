@@ -2,7 +2,7 @@
 // host, port and client id, until nextValidId. 326 (client id in use) probes a few
 // other ids and names the free ones; 502 / 504 and data-farm messages are explained.
 import type { IBApi } from '@stoqey/ib';
-import { explainCode } from './ibErrors';
+import { explainCode } from '../tws/ibErrors';
 import { MAX_CLIENT_ID } from './config';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 

@@ -7,9 +7,9 @@
 import { connect, type Socket } from 'node:net';
 import type { EnvironmentFacts } from './environmentCheck';
 import { isWsl2Nat, loopbackVariants, remoteFix } from './environmentCheck';
-import { describePort, fixFor, GATEWAY_API_SETTINGS, isLoopback, PORT_MEANINGS, STANDARD_PORTS, TWS_API_SETTINGS } from './fixes';
+import { describePort, fixFor, GATEWAY_API_SETTINGS, isLoopback, PORT_MEANINGS, STANDARD_PORTS, TWS_API_SETTINGS } from '../tws/fixes';
 import { formatClock, RESTART_REOPEN_WINDOW_S, roundTimeBefore, type ClockTime } from './restartTime';
-import { PRODUCT_NAMES, type Product } from './twsReleases';
+import { PRODUCT_NAMES, type Product } from '../tws/releases';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
 export type TcpOutcome =

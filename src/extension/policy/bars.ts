@@ -1,8 +1,8 @@
 // Market bars as columns of typed arrays (no per-bar objects), and a strict CSV reader that
 // names the file, line and column of anything it cannot use.
 import { readFileSync } from 'node:fs';
-import { minuteOfDay, US_REGULAR_HOURS, zonedTime, zonedWallTimeToUtc } from '../common/marketHours';
-import { barEnd } from '../common/sessionBars';
+import { minuteOfDay, US_REGULAR_HOURS, zonedTime, zonedWallTimeToUtc } from '../core/marketHours';
+import { barEnd } from '../core/sessionBars';
 import { DataError } from './errors';
 import { oneBarLogReturns } from './features';
 

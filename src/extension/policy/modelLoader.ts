@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseJsonText } from '../common/textFile';
+import { parseJsonText } from '../core/textFile';
 import { ModelLoadError, PolicyRuntimeError } from './errors';
 import { FeaturePipeline } from './features';
 import { MANIFEST_FILE, parseManifest } from './manifest';

@@ -13,7 +13,7 @@
 // Cycles longer than an hour follow the regular session (common/sessionBars.ts): a daily
 // cycle closes at 16:00 New York, and no cycle is expected at night, at weekends or on holidays.
 import type { Bar } from '../broker/types';
-import { barEnd, isSessionBar, nextBarWindow } from '../common/sessionBars';
+import { barEnd, isSessionBar, nextBarWindow } from '../core/sessionBars';
 
 export interface Cycle {
   /** Start of the bar that closes this cycle (epoch ms, market time). */

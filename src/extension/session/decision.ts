@@ -6,8 +6,8 @@ import { barSeries, type BarSeries } from '../policy/bars';
 import type { PortfolioState } from '../policy/features';
 import type { LoadedModel } from '../policy/modelLoader';
 import type { PolicyStep } from '../policy/policyStep';
-import type { AccountView, RiskEngine, RiskRule, RiskVerdict } from './riskEngine';
-import { orderQuantity, targetQuantity, type SizingRule } from './sizing';
+import type { AccountView, RiskEngine, RiskRule, RiskVerdict } from '../trading/riskEngine';
+import { orderQuantity, targetQuantity, type SizingRule } from '../trading/sizing';
 import type { OrderKind } from './orderRef';
 
 /** Rules of the session itself, beside the risk engine's. */

@@ -1,9 +1,9 @@
 // What the session does with each refusal TWS sends to one of its requests: recover (with
 // a visible notice) or stop, naming the cause and the fix. ONE table: the codes' meanings
-// are broker/errors.ts's, the fix texts doctor/ibErrors.ts's (the setup checks say the same
+// are broker/errors.ts's, the fix texts tws/ibErrors.ts's (the setup checks say the same
 // words); this file only adds the session's decision and the rows a code's text splits.
 import { classifyCode } from '../broker/errors';
-import { explainCode } from '../doctor/ibErrors';
+import { explainCode } from '../tws/ibErrors';
 
 export type ErrorAction = 'recover' | 'stop';
 
@@ -25,7 +25,7 @@ interface Row {
   readonly action: ErrorAction;
   /** What went wrong, in the session's words. */
   readonly cause: string;
-  /** The fix; default: doctor/ibErrors.ts's fix for the code (or for `fixOf`). */
+  /** The fix; default: tws/ibErrors.ts's fix for the code (or for `fixOf`). */
   readonly fix?: string;
   readonly fixOf?: number;
 }

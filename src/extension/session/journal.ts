@@ -16,7 +16,7 @@
 // partial line is cut back and trading stops.
 import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync, accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { stripBom } from '../common/textFile';
+import { stripBom } from '../core/textFile';
 
 export interface JournalLine {
   /** Epoch ms when written. */

@@ -2,10 +2,10 @@
 // optionally the book's positions flattened: only the shares the book owns (its own fills,
 // or adopted on purpose), never more than TWS holds; positions held outside the book are
 // left alone. Used by the user (CLI Ctrl-C, the panel's button) and by the daily loss limit.
-import { capToHeld } from './bookRules';
+import { capToHeld } from '../trading/bookRules';
 import type { DecisionVerdict } from './decision';
 import type { OrderManager, PlaceResult } from './orderManager';
-import type { RiskRule, RiskVerdict } from './riskEngine';
+import type { RiskRule, RiskVerdict } from '../trading/riskEngine';
 
 export interface KillOptions {
   readonly reason: string;

@@ -17,7 +17,7 @@
 //     the same intent goes once more under a fresh id from reqIds, the new id journaled
 //     (`order-reassigned`) before it is sent.
 import type { PlaceOptions } from '../broker/orders';
-import type { Stream } from '../broker/observable';
+import type { Stream } from '../core/observable';
 import type { BrokerContract, Fill, OrderRequest, TrackedOrder } from '../broker/types';
 import { JournalError } from './journal';
 import type { OrderKind } from './orderRef';

@@ -3,9 +3,9 @@
 // what would be valid, raised before anything connects.
 import { resolve } from 'node:path';
 import { DEFAULT_CLIENT_ID, DEFAULT_HOST, DEFAULT_PORT } from '../config/connectionConfig';
-import { strictNumber } from '../config/strictNumbers';
-import { isLivePort, PORT_MEANINGS } from '../doctor/fixes';
-import type { RiskLimits } from './riskEngine';
+import { strictNumber } from '../core/strictNumbers';
+import { isLivePort, PORT_MEANINGS } from '../tws/fixes';
+import type { RiskLimits } from '../trading/riskEngine';
 
 export type SessionMode = 'shadow' | 'paper' | 'live';
 export const SESSION_MODES: readonly SessionMode[] = ['shadow', 'paper', 'live'];

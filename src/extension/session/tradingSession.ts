@@ -20,17 +20,17 @@ import { Journal, JournalError, type JournalLine, type TailRepair } from './jour
 import { acquireJournalLock, describeOwner, JournalLockError, type JournalLock } from './journalLock';
 import { engageKillSwitch, flattenVerdict, type KillReport } from './killSwitch';
 import { describeRefusal, POLICY_FAILURE_STOP_AFTER, refusalFor, REJECTION_STOP_AFTER } from './errorPolicy';
-import { US_REGULAR_HOURS, zonedTime } from '../common/marketHours';
-import { isSessionBar } from '../common/sessionBars';
+import { US_REGULAR_HOURS, zonedTime } from '../core/marketHours';
+import { isSessionBar } from '../core/sessionBars';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
 import { formatOrderRef, newRunTag, newSessionId } from './orderRef';
-import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from './riskEngine';
+import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from '../trading/riskEngine';
 import { describeLeverage, describeRisk, leverageProblem, riskLimits, type SessionConfig } from './sessionConfig';
-import { capToHeld, describeExternal, externalQuantity } from './bookRules';
+import { capToHeld, describeExternal, externalQuantity } from '../trading/bookRules';
 import { SESSION_EVENT_TYPES, type SessionEvent, type SessionEventMap, type SessionState } from './sessionEvents';
 import { SessionLedger, type StartPosition } from './sessionLedger';
 import { checkJournalDir, planJournal, resumeProblem, type JournalPlan } from './sessionResume';
-import type { SizingRule } from './sizing';
+import type { SizingRule } from '../trading/sizing';
 import { summarize, type SessionSummary } from './summary';
 
 /** What the session writes its journal with (Journal; tests may wrap it). */

@@ -1,8 +1,8 @@
 // Options of the embedded TWS simulator, with the defaults a newcomer gets.
 import type { Faults } from './server/faults';
 import { emptyFaults } from './server/faults';
-import { DEFAULT_SERVER_VERSION } from './protocol/serverVersions';
-import { GATEWAY_API_ALWAYS_ON_FROM, PRODUCT_NAMES, releaseAtLeast, releaseMaxVersion, type Product, type SimRelease } from '../doctor/twsReleases';
+import { DEFAULT_SERVER_VERSION } from '../tws/serverVersions';
+import { GATEWAY_API_ALWAYS_ON_FROM, PRODUCT_NAMES, releaseAtLeast, releaseMaxVersion, type Product, type SimRelease } from '../tws/releases';
 
 export interface SimOptions {
   /** TCP port; 0 picks a free one. */

@@ -2,7 +2,7 @@
 // P&L streams come back by themselves after a reconnect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connected } from './brokerFixture';
+import { connected } from '../../helpers/brokerFixture';
 
 test('positions and account values follow a fill; the summary answers the tags asked', async () => {
   const t = await connected();

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import type { BrokerClient } from '../../../src/extension/broker/brokerClient';
 import { BrokerError } from '../../../src/extension/broker/errors';
 import type { BrokerContract } from '../../../src/extension/broker/types';
-import { connected, type SimFixture } from './brokerFixture';
+import { connected, type SimFixture } from '../../helpers/brokerFixture';
 
 let t: Awaited<ReturnType<typeof connected>>;
 let client: BrokerClient;

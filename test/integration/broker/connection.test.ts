@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
-import { connected, makeClient, placedCounts, sleep, startSim } from './brokerFixture';
+import { connected, makeClient, placedCounts, sleep, startSim } from '../../helpers/brokerFixture';
 
 test('connect runs tcp -> handshake -> session -> sync and is ready only after the sync', async () => {
   const t = await connected();

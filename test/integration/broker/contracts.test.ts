@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrokerClient } from '../../../src/extension/broker/brokerClient';
 import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
-import { connected } from './brokerFixture';
+import { connected } from '../../helpers/brokerFixture';
 
 let t: Awaited<ReturnType<typeof connected>>;
 let client: BrokerClient;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrokerError } from '../../../src/extension/broker/errors';
 import type { Bar, BrokerContract } from '../../../src/extension/broker/types';
-import { connected } from './brokerFixture';
+import { connected } from '../../helpers/brokerFixture';
 
 test('quotes stream (listener and for-await) and a snapshot', async () => {
   const t = await connected();

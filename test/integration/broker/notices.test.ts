@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrokerError } from '../../../src/extension/broker/errors';
-import { connected } from './brokerFixture';
+import { connected } from '../../helpers/brokerFixture';
 
 test('1100 then 1101: orders refused while lost, then quotes and bars resubscribed and reconciled', async () => {
   const t = await connected({ faultSpecs: ['connectivity-loss:0.8,1101,0.6'], speed: 20 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { BrokerClient } from '../../../src/extension/broker/brokerClient';
 import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
 import type { BrokerContract, OrderIntent } from '../../../src/extension/broker/types';
-import { connected, placedCounts, type SimFixture } from './brokerFixture';
+import { connected, placedCounts, type SimFixture } from '../../helpers/brokerFixture';
 
 let t: Awaited<ReturnType<typeof connected>>;
 let client: BrokerClient;

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventName, IBApi } from '@stoqey/ib';
-import { connected, sleep, startSim, type SimFixture } from './brokerFixture';
+import { connected, sleep, startSim, type SimFixture } from '../../helpers/brokerFixture';
 
 /** Where TWS counted too many: the request times it handled in the second before its 100. */
 function describeViolation(fx: SimFixture): string {

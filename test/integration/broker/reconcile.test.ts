@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
-import { connected, makeClient, placedCounts, startSim } from './brokerFixture';
+import { connected, makeClient, placedCounts, startSim } from '../../helpers/brokerFixture';
 
 test('a fresh connect rebuilds orders and fills an earlier run of the same client id left', async () => {
   const fx = await startSim();

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { ClientCode, type BrokerError } from '../../../src/extension/broker/errors';
 import type { BrokerContract } from '../../../src/extension/broker/types';
 import { waitFor } from '../../helpers/simHarness';
-import { connected, placedCounts, sleep } from './brokerFixture';
+import { connected, placedCounts, sleep } from '../../helpers/brokerFixture';
 
 /** Time a reconnect attempt may take once TWS answers again (tcp + handshake + session + sync on loopback). */
 const CONNECT_ALLOWANCE_MS = 500;

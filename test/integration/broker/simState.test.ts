@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { SimStateError } from '../../../src/extension/sim/account/simState';
 import { run as runSimCli } from '../../../src/extension/cli/simCommand';
 import { CliError } from '../../../src/extension/cli/args';
-import { makeClient, startSim } from './brokerFixture';
+import { makeClient, startSim } from '../../helpers/brokerFixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'ibkr-sim-state-'));
 

@@ -14,9 +14,9 @@ import { join, resolve } from 'node:path';
 import { runChecks, type Check, type Report } from '../../../src/extension/doctor';
 import { ENV_KEYS } from '../../../src/extension/doctor/config';
 import type { EnvironmentInputs } from '../../../src/extension/doctor/environmentCheck';
-import { PRODUCTS, releaseMaxVersion, SIM_RELEASES } from '../../../src/extension/doctor/twsReleases';
+import { PRODUCTS, releaseMaxVersion, SIM_RELEASES } from '../../../src/extension/tws/releases';
 import { nyTimeToMs } from '../../../src/extension/sim/market/marketTime';
-import { MAX_SIM_SERVER_VERSION } from '../../../src/extension/sim/protocol/serverVersions';
+import { MAX_SIM_SERVER_VERSION } from '../../../src/extension/tws/serverVersions';
 import { startSim, type SimFixture } from '../../helpers/simHarness';
 
 const ROOT = resolve(__dirname, '../../..');

@@ -3,8 +3,8 @@
 // midnight (19:00 New York, after hours) as UTC-day bars did.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { US_REGULAR_HOURS, isWithinSession, zonedTime } from '../../../src/extension/common/marketHours';
-import { linesOf, runSession } from './sessionFixture';
+import { US_REGULAR_HOURS, isWithinSession, zonedTime } from '../../../src/extension/core/marketHours';
+import { linesOf, runSession } from '../../helpers/sessionFixture';
 
 /** Wednesday 2024-03-13 15:00 New York (EDT): an hour before the close. */
 const WED_3PM_NY = Date.UTC(2024, 2, 13, 19, 0, 0);

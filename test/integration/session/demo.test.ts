@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Journal } from '../../../src/extension/session/journal';
-import { ROOT } from './sessionFixture';
+import { ROOT } from '../../helpers/sessionFixture';
 
 test('the demo exits 0 after printing decisions, orders, fills and the summary', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'demo'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,7 +4,7 @@
 // in a row the symbol is suspended for the session.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flatReplay, linesOf, runSession, simPositions, tempDir } from './sessionFixture';
+import { flatReplay, linesOf, runSession, simPositions, tempDir } from '../../helpers/sessionFixture';
 
 let replayCsv: string;
 before(() => {

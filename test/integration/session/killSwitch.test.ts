@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Journal, JournalError } from '../../../src/extension/session/journal';
 import type { JournalSink } from '../../../src/extension/session/tradingSession';
-import { flatReplay, linesOf, runSession, simPositions, tempDir, WED_5PM_NY } from './sessionFixture';
+import { flatReplay, linesOf, runSession, simPositions, tempDir, WED_5PM_NY } from '../../helpers/sessionFixture';
 
 describe('kill switch', () => {
   test('cancels the session\'s working orders and stops it', async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Journal, type JournalLine } from '../../../src/extension/session/journal';
 import { parseOrderRef } from '../../../src/extension/session/orderRef';
 import { waitFor } from '../../helpers/simHarness';
-import { byRef, journaledSent, linesOf, placedOrders, recordedSent, ROOT, simNetShares, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from './sessionFixture';
+import { byRef, journaledSent, linesOf, placedOrders, recordedSent, ROOT, simNetShares, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from '../../helpers/sessionFixture';
 
 interface Child {
   proc: ChildProcess;

@@ -2,12 +2,12 @@
 // beyond it (the decision records say which rule and why), and the simulator's record
 // proves that nothing beyond it reached "TWS". Prices are a flat replay (every symbol at
 // its base price, bid/ask a cent around it) so quantities, notionals and losses are exact;
-// the policies are small real ONNX models with a known rule (test/unit/session/testModels).
+// the policies are small real ONNX models with a known rule (test/helpers/testModels).
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrokerClient } from '../../../src/extension/broker/brokerClient';
-import { FAST } from '../broker/brokerFixture';
-import { byRef, flatReplay, journaledSent, linesOf, recordedSent, runSession, simPositions, startSim, tempDir, WED_10AM_NY, WED_5PM_NY, type RunResult } from './sessionFixture';
+import { FAST } from '../../helpers/brokerFixture';
+import { byRef, flatReplay, journaledSent, linesOf, recordedSent, runSession, simPositions, startSim, tempDir, WED_10AM_NY, WED_5PM_NY, type RunResult } from '../../helpers/sessionFixture';
 
 let replayCsv: string;
 before(() => {

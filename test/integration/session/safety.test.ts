@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { linesOf, ROOT, runSession, startSim, tempDir, testModel, WED_10AM_NY, type SimFixture } from './sessionFixture';
+import { linesOf, ROOT, runSession, startSim, tempDir, testModel, WED_10AM_NY, type SimFixture } from '../../helpers/sessionFixture';
 
 /** `session` as a process (async: the simulator runs in this process and must keep answering). */
 function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {

@@ -3,7 +3,7 @@
 // simulator's record of placed orders, one for one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { byRef, journaledSent, linesOf, recordedSent, runSession, simNetShares, simPositions } from './sessionFixture';
+import { byRef, journaledSent, linesOf, recordedSent, runSession, simNetShares, simPositions } from '../../helpers/sessionFixture';
 
 test('multi-symbol paper session with the default model: orders placed and filled, journal = simulator record', async () => {
   const r = await runSession({ config: { symbols: 'NVDA,MSFT,AAPL', cycles: '10', clientId: '11' } });

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { Journal } from '../../../src/extension/session/journal';
 import { waitFor } from '../../helpers/simHarness';
 import { journalFile, spawnSession } from '../../helpers/sessionProcess';
-import { byRef, journaledSent, linesOf, placedOrders, recordedSent, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from './sessionFixture';
+import { byRef, journaledSent, linesOf, placedOrders, recordedSent, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from '../../helpers/sessionFixture';
 
 
 test('session killed, TWS restarted on its saved account, session resumed: reconciled by orderRef, nothing sent twice', async () => {

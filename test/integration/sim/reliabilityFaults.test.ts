@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { EventName } from '@stoqey/ib';
-import { encodeFrame, FrameReader, MAX_FRAME_BYTES } from '../../../src/extension/sim/protocol/wire';
+import { encodeFrame, FrameReader, MAX_FRAME_BYTES } from '../../../src/extension/tws/wire';
 import { once, sleep, startSim, TestClient, waitFor, type SimFixture } from '../../helpers/simHarness';
 
 const NVDA = { symbol: 'NVDA', secType: 'STK', exchange: 'SMART', currency: 'USD' } as never;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { BarSizeSetting, EventName, OrderAction, OrderType, WhatToShow } from '@stoqey/ib';
 import { collectUntil, once, startSim, TestClient, waitFor, type SimFixture } from '../../helpers/simHarness';
 import { MSFT, NVDA, WED_10AM_NY } from '../../helpers/simData';
-import { isSimulatorNotice } from '../../../src/extension/sim/protocol/simulatorMark';
+import { isSimulatorNotice } from '../../../src/extension/tws/simulatorMark';
 
 /** Connects a client and also captures the handshake's (serverVersion, connectionTime). */
 async function connectWithHandshake(port: number, clientId: number): Promise<{ client: TestClient; version: number; connectionTime: string }> {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { JournalLine } from '../../../src/extension/session/journal';
 import type { RecordedOrder } from '../../../src/extension/sim/server/recorder';
 import type { SimFixture } from '../../helpers/simHarness';
-import { byRef, journaledSent, linesOf, placedOrders, recordedSent, simPositions } from '../../integration/session/sessionFixture';
+import { byRef, journaledSent, linesOf, placedOrders, recordedSent, simPositions } from '../../helpers/sessionFixture';
 
 export interface Checked {
   orders: number;

@@ -4,8 +4,8 @@
 // wall second, short broker timeouts.
 import { heartbeatBoundMs } from '../../../src/extension/broker/config';
 import type { SessionEvent } from '../../../src/extension/session/sessionEvents';
-import { FAST } from '../../integration/broker/brokerFixture';
-import { flatReplay, runSession, tempDir, WED_10AM_NY, type RunResult } from '../../integration/session/sessionFixture';
+import { FAST } from '../../helpers/brokerFixture';
+import { flatReplay, runSession, tempDir, WED_10AM_NY, type RunResult } from '../../helpers/sessionFixture';
 
 let replay: string | undefined;
 

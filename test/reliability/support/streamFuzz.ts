@@ -2,7 +2,7 @@
 // answer, then frames from the corpus - damaged in the ways a bad link, a bad proxy or a
 // bad server damages them, and cut into chunks at random places.
 import { Rng } from '../../../src/extension/sim/market/rng';
-import { encodeFrame, MAX_FRAME_BYTES } from '../../../src/extension/sim/protocol/wire';
+import { encodeFrame, MAX_FRAME_BYTES } from '../../../src/extension/tws/wire';
 import type { Corpus } from './twsCorpus';
 
 export type Mutation =

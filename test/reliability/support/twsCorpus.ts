@@ -3,9 +3,9 @@
 // quotes, real-time and historical bars, an order acknowledged and filled with its execution
 // and commission, positions, account values, executions), taken from its --record file.
 import { BrokerClient } from '../../../src/extension/broker/brokerClient';
-import { encodeFrame } from '../../../src/extension/sim/protocol/wire';
+import { encodeFrame } from '../../../src/extension/tws/wire';
 import { startSim, waitFor } from '../../helpers/simHarness';
-import { FAST } from '../../integration/broker/brokerFixture';
+import { FAST } from '../../helpers/brokerFixture';
 
 export interface Corpus {
   serverVersion: number;

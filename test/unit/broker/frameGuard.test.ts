@@ -9,12 +9,12 @@ import { EventName, IBApi } from '@stoqey/ib';
 import { FrameError, InboundFrames, MAX_INBOUND_FRAME_BYTES } from '../../../src/extension/broker/frameGuard';
 import { IbLink } from '../../../src/extension/broker/ibLink';
 import type { LinkEventMap } from '../../../src/extension/broker/linkEvents';
-import { EventHub } from '../../../src/extension/broker/observable';
+import { EventHub } from '../../../src/extension/core/observable';
 import { emptyContract } from '../../../src/extension/sim/protocol/contractTypes';
 import { encodeCommissionReport, encodeExecDetails, encodeOrderStatus } from '../../../src/extension/sim/protocol/orderCodec';
 import type { WireExecution } from '../../../src/extension/sim/protocol/orderTypes';
 import { encodeError, encodeManagedAccounts, encodeNextValidId } from '../../../src/extension/sim/protocol/sessionCodec';
-import { encodeFrame } from '../../../src/extension/sim/protocol/wire';
+import { encodeFrame } from '../../../src/extension/tws/wire';
 
 const SV = 176;
 const HANDSHAKE = encodeFrame([String(SV), '20240313 10:00:00 EDT']);

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HistoricalPacer, IBKR_HISTORICAL_RULES, LIBRARY_MAX_REQ_PER_SEC, MessagePacer, PacedOut, TWS_MESSAGE_RULES, type HistoricalRequestKey } from '../../../src/extension/broker/pacer';
-import { ManualClock, maxInWindow } from './manualClock';
+import { ManualClock, maxInWindow } from '../../helpers/manualClock';
 
 describe('MessagePacer', () => {
   test('a burst of 200 never has more than 45 in a second, 50 in 1.5 s or 15 in 100 ms; sustained 33/s', async () => {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BrokerError, ClientCode, TimeoutError } from '../../../src/extension/broker/errors';
 import { RequestRegistry } from '../../../src/extension/broker/requestRegistry';
-import { ManualClock } from './manualClock';
+import { ManualClock } from '../../helpers/manualClock';
 
 test('rows are collected until the request is resolved', async () => {
   const reg = new RequestRegistry(new ManualClock());

@@ -8,7 +8,7 @@ import { formatMarkdown, type ReportOrigin } from '../../../src/extension/doctor
 import { redactAccounts, redactForSharing } from '../../../src/extension/doctor/redact';
 import { describeProduct, describeServer, fromSimulator, serverInfo, SIMULATOR_PRODUCT } from '../../../src/extension/doctor/serverInfo';
 import { makeCheck, skipped, type Report } from '../../../src/extension/doctor/types';
-import { SIMULATOR_NOTICE } from '../../../src/extension/sim/protocol/simulatorMark';
+import { SIMULATOR_NOTICE } from '../../../src/extension/tws/simulatorMark';
 
 const ORIGIN: ReportOrigin = { tool: 'IBKR AI Trader 9.9.9 (CLI)', os: 'linux 6.1.0 x64', node: 'node v20.20.2' };
 

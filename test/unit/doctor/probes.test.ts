@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { MIN_SERVER_VER } from '@stoqey/ib';
 import { MAX_SUPPORTED_SERVER_VERSION } from '@stoqey/ib/dist/api/api';
-import { parseHandshake } from '../../../src/extension/sim/protocol/wire';
+import { parseHandshake } from '../../../src/extension/tws/wire';
 import { CLIENT_MAX_VERSION, CLIENT_MIN_VERSION, encodeHandshake, handshakeCheck, handshakeProbe, versionInRange } from '../../../src/extension/doctor/handshakeProbe';
 import { accountCheck, isPaperAccount } from '../../../src/extension/doctor/accountCheck';
 import { clockCheck, formatSkew, marketDataCheck, orderPermissionsCheck } from '../../../src/extension/doctor/permissionsProbe';
 import { clientIdsToProbe, sessionCheck, type SessionOutcome } from '../../../src/extension/doctor/sessionProbe';
-import { explainCode } from '../../../src/extension/doctor/ibErrors';
+import { explainCode } from '../../../src/extension/tws/ibErrors';
 
 async function server(onSocket: (s: Socket) => void): Promise<{ srv: Server; port: number }> {
   const srv = createServer(onSocket);

@@ -293,7 +293,7 @@ describe('lazy onnxruntime', () => {
     const script = `
       const loaded = () => process.report.getReport().sharedObjects.some((s) => /onnxruntime/.test(s));
       const { readManifest, loadModel } = require('./src/extension/policy/modelLoader');
-      require('./src/extension/policy/backtester');
+      require('./src/extension/backtest/backtester');
       require('./src/extension/cli/backtestCommand');
       readManifest('models/ppo-sp500');
       const before = loaded();

@@ -10,8 +10,8 @@ import { loadModel, type LoadedModel } from '../../../src/extension/policy/model
 import { PolicyStep } from '../../../src/extension/policy/policyStep';
 import { actionLabel, decide, exitDecision, seriesFromBars, type DecisionInput } from '../../../src/extension/session/decision';
 import { flattenVerdict } from '../../../src/extension/session/killSwitch';
-import { RiskEngine, type AccountView, type RiskLimits } from '../../../src/extension/session/riskEngine';
-import { writeTestModel } from './testModels';
+import { RiskEngine, type AccountView, type RiskLimits } from '../../../src/extension/trading/riskEngine';
+import { writeTestModel } from '../../helpers/testModels';
 
 const T0 = Date.UTC(2024, 2, 13, 14, 0); // Wed 10:00 New York
 const bars = (n: number, price = 100): Bar[] => Array.from({ length: n }, (_, i) => ({ time: T0 + i * 60_000, open: price, high: price + i * 0.01, low: price, close: price + i * 0.01, volume: 100 }));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
-import { Stream } from '../../../src/extension/broker/observable';
+import { Stream } from '../../../src/extension/core/observable';
 import type { PlaceOptions } from '../../../src/extension/broker/orders';
 import type { Fill, OrderRequest, TrackedOrder } from '../../../src/extension/broker/types';
 import { JournalError, type JournalLine } from '../../../src/extension/session/journal';

@@ -12,9 +12,9 @@ import * as contracts from '../../../src/extension/sim/protocol/contractCodec';
 import { emptyContract, type WireContract } from '../../../src/extension/sim/protocol/contractTypes';
 import * as history from '../../../src/extension/sim/protocol/historyCodec';
 import * as market from '../../../src/extension/sim/protocol/marketDataCodec';
-import { RequestId } from '../../../src/extension/sim/protocol/messageIds';
+import { RequestId } from '../../../src/extension/tws/messageIds';
 import * as session from '../../../src/extension/sim/protocol/sessionCodec';
-import { FieldReader } from '../../../src/extension/sim/protocol/wire';
+import { FieldReader } from '../../../src/extension/tws/wire';
 import { clientRequests, clientStartApi } from './twsClientHarness';
 
 type Decode<T> = (r: FieldReader, serverVersion: number) => T;

@@ -19,7 +19,7 @@ import {
   encodeTickSize,
 } from '../../../src/extension/sim/protocol/marketDataCodec';
 import { encodeError, encodeManagedAccounts, encodeNextValidId } from '../../../src/extension/sim/protocol/sessionCodec';
-import { decodeFields, encodeFrame, FieldReader, ProtocolError } from '../../../src/extension/sim/protocol/wire';
+import { decodeFields, encodeFrame, FieldReader, ProtocolError } from '../../../src/extension/tws/wire';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
 

@@ -6,7 +6,7 @@ import { Instruments } from '../../../src/extension/sim/market/instruments';
 import { Market } from '../../../src/extension/sim/market/market';
 import { lastTradingDayAt, nyParts } from '../../../src/extension/sim/market/marketTime';
 import { SimClock } from '../../../src/extension/sim/market/simClock';
-import { weekSessions } from '../../../src/extension/sim/handlers/contractHandlers';
+import { weekSessions } from '../../../src/extension/sim/requests/contractHandlers';
 
 test('the default clock start is the latest trading day at 10:00 New York, skipping weekends and holidays', () => {
   // Thanksgiving 2025 (Thu Nov 27) -> Wed Nov 26 10:00 EST = 15:00 UTC

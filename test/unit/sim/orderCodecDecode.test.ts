@@ -31,7 +31,7 @@ import {
   decodeReqGlobalCancel,
   decodeReqOpenOrders,
 } from '../../../src/extension/sim/protocol/orderCodec';
-import { FieldReader, ProtocolError } from '../../../src/extension/sim/protocol/wire';
+import { FieldReader, ProtocolError } from '../../../src/extension/tws/wire';
 import { clientRequests } from './twsClientHarness';
 
 const AAPL: Contract = { symbol: 'AAPL', secType: SecType.STK, exchange: 'SMART', currency: 'USD' };

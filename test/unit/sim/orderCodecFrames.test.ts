@@ -22,7 +22,7 @@ import {
 } from '../../../src/extension/sim/protocol/orderCodec';
 import { emptyOrder, emptyOrderState } from '../../../src/extension/sim/protocol/orderTypes';
 import type { WireExecution, WireOrder, WireOrderStatus } from '../../../src/extension/sim/protocol/orderTypes';
-import { decodeFields, encodeFrame, FieldReader } from '../../../src/extension/sim/protocol/wire';
+import { decodeFields, encodeFrame, FieldReader } from '../../../src/extension/tws/wire';
 
 const bytes = (s: string): Buffer => Buffer.from(s, 'latin1');
 

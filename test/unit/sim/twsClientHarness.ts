@@ -6,7 +6,7 @@
 import { Decoder } from '@stoqey/ib/dist/core/io/decoder';
 import { Encoder } from '@stoqey/ib/dist/core/io/encoder';
 import { Socket } from '@stoqey/ib/dist/core/io/socket';
-import { encodeFrame, FrameReader } from '../../../src/extension/sim/protocol/wire';
+import { encodeFrame, FrameReader } from '../../../src/extension/tws/wire';
 
 export interface ClientEvent {
   name: string;

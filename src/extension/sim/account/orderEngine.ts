@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { WireComboLeg, WireContract } from '../protocol/contractTypes';
 import type { WireCommissionReport, WireExecution, WireOrder, WireOrderState } from '../protocol/orderTypes';
-import { UNSET_DOUBLE } from '../protocol/wire';
+import { UNSET_DOUBLE } from '../../tws/wire';
 import type { Market } from '../market/market';
 import { isRegularHours, nyParts, nySessionOfDay, nyTimeToMs, twsLocalTime } from '../market/marketTime';
 import type { Account } from './account';

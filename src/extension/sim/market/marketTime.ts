@@ -2,7 +2,7 @@
 // closes, is common/usEquityCalendar.ts through US_REGULAR_HOURS), and the TWS date
 // formats the protocol uses.
 
-import { isWithinSession, sessionOfDate, US_REGULAR_HOURS, zonedWallTimeToUtc, zoneOffsetMs } from '../../common/marketHours';
+import { isWithinSession, sessionOfDate, US_REGULAR_HOURS, zonedWallTimeToUtc, zoneOffsetMs } from '../../core/marketHours';
 
 const NY = 'America/New_York';
 

@@ -15,9 +15,9 @@
 
 import { requireVersion, writePosition, writeSize } from './codecFields';
 import type { WireContract } from './contractTypes';
-import { EventId } from './messageIds';
-import { SV } from './serverVersions';
-import { FieldWriter, UNSET_DOUBLE, type FieldReader } from './wire';
+import { EventId } from '../../tws/messageIds';
+import { SV } from '../../tws/serverVersions';
+import { FieldWriter, UNSET_DOUBLE, type FieldReader } from '../../tws/wire';
 
 // ---- client -> TWS ----
 

@@ -4,8 +4,8 @@
 
 import type { WireComboLeg, WireContract } from './contractTypes';
 import type { WireTagValue } from './contractDetailsTypes';
-import { SV } from './serverVersions';
-import { ProtocolError, UNSET_DECIMAL, type FieldReader, type FieldWriter } from './wire';
+import { SV } from '../../tws/serverVersions';
+import { ProtocolError, UNSET_DECIMAL, type FieldReader, type FieldWriter } from '../../tws/wire';
 
 /** Throws when a message does not exist at this server version (the caller sent it anyway). */
 export function requireVersion(serverVersion: number, min: number, what: string): void {

@@ -12,9 +12,9 @@
 import { ascii7, readRequestContract, requireVersion } from './codecFields';
 import type { WireContract } from './contractTypes';
 import type { WireContractDetails } from './contractDetailsTypes';
-import { EventId } from './messageIds';
-import { SV } from './serverVersions';
-import { FieldWriter, formatDouble, type FieldReader } from './wire';
+import { EventId } from '../../tws/messageIds';
+import { SV } from '../../tws/serverVersions';
+import { FieldWriter, formatDouble, type FieldReader } from '../../tws/wire';
 
 // ---- client -> TWS ----
 

@@ -16,9 +16,9 @@
 import type { WireTagValue } from './contractDetailsTypes';
 import type { WireContract } from './contractTypes';
 import { isBag, parseTagValues, readRequestContract, readShortComboLegs, requireVersion, writeSize } from './codecFields';
-import { EventId } from './messageIds';
-import { SV } from './serverVersions';
-import { FieldWriter, type FieldReader } from './wire';
+import { EventId } from '../../tws/messageIds';
+import { SV } from '../../tws/serverVersions';
+import { FieldWriter, type FieldReader } from '../../tws/wire';
 
 // ---- client -> TWS ----
 

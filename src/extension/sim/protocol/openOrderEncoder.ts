@@ -15,7 +15,7 @@
 // one field short at 103..144. From 145 on the clients themselves use the server version.
 
 import type { WireComboLeg, WireContract } from './contractTypes';
-import { EventId } from './messageIds';
+import { EventId } from '../../tws/messageIds';
 import type { WireOrder, WireOrderCondition, WireOrderState } from './orderTypes';
 import { ORDER_CONDITION } from './orderTypes';
 import {
@@ -27,8 +27,8 @@ import {
   isTrailingOrder,
   plainNumber,
 } from './orderWireRules';
-import { SV } from './serverVersions';
-import { FieldWriter, formatDouble } from './wire';
+import { SV } from '../../tws/serverVersions';
+import { FieldWriter, formatDouble } from '../../tws/wire';
 
 export function encodeOpenOrder(sv: number, contract: WireContract, order: WireOrder, state: WireOrderState): string[] {
   checkEncodeVersion(sv, 'openOrder');

@@ -11,11 +11,11 @@
 // (10) only below LAST_LIQUIDITY (136); commissionReport and execDetailsEnd always send 1.
 
 import type { WireContract } from './contractTypes';
-import { EventId } from './messageIds';
+import { EventId } from '../../tws/messageIds';
 import type { WireCommissionReport, WireExecution, WireOrderStatus } from './orderTypes';
 import { checkEncodeVersion, doubleOrMaxText, plainNumber } from './orderWireRules';
-import { SV } from './serverVersions';
-import { FieldWriter } from './wire';
+import { SV } from '../../tws/serverVersions';
+import { FieldWriter } from '../../tws/wire';
 
 const ORDER_STATUS_VERSION = 6;
 const EXEC_DETAILS_VERSION = 10;

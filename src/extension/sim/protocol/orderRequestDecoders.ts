@@ -9,8 +9,8 @@
 
 import type { WireExecutionFilter } from './orderTypes';
 import { checkDecodeVersion } from './orderWireRules';
-import { SV } from './serverVersions';
-import type { FieldReader } from './wire';
+import { SV } from '../../tws/serverVersions';
+import type { FieldReader } from '../../tws/wire';
 
 export interface CancelOrderRequest {
   orderId: number;

@@ -3,8 +3,8 @@
 // The predicates match the reference clients (ibapi utils.py isPegBenchOrder & co,
 // Java Util.IsPegBenchOrder, @stoqey/ib orderType.ts), which accept both spellings.
 
-import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from './serverVersions';
-import { ProtocolError, UNSET_INTEGER, formatDouble } from './wire';
+import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../../tws/serverVersions';
+import { ProtocolError, UNSET_INTEGER, formatDouble } from '../../tws/wire';
 
 /** Java's Double.MAX_VALUE as TWS prints it. */
 export const MAX_DOUBLE_TEXT = '1.7976931348623157E308';

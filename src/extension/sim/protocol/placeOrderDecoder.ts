@@ -11,9 +11,9 @@ import { emptyContract } from './contractTypes';
 import type { WireOrder, WireOrderCondition, WireTagValue } from './orderTypes';
 import { ORDER_CONDITION, emptyOrder } from './orderTypes';
 import { checkDecodeVersion, isBag, isPegBenchOrder, isPegBestOrder, isPegMidOrder } from './orderWireRules';
-import { SV } from './serverVersions';
-import type { FieldReader } from './wire';
-import { ProtocolError, UNSET_DOUBLE } from './wire';
+import { SV } from '../../tws/serverVersions';
+import type { FieldReader } from '../../tws/wire';
+import { ProtocolError, UNSET_DOUBLE } from '../../tws/wire';
 
 export interface PlaceOrderRequest {
   orderId: number;

@@ -10,9 +10,9 @@
 // Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
 import { ascii7 } from './codecFields';
-import { EventId } from './messageIds';
-import { SV } from './serverVersions';
-import { FieldWriter, type FieldReader } from './wire';
+import { EventId } from '../../tws/messageIds';
+import { SV } from '../../tws/serverVersions';
+import { FieldWriter, type FieldReader } from '../../tws/wire';
 
 // ---- client -> TWS ----
 

@@ -1,11 +1,11 @@
 // One API client's socket, as TWS handles it: `API\0` handshake with version
 // negotiation, startApi (client id), then framed requests dispatched to handlers.
 import type { Socket } from 'node:net';
-import { eventName, requestName, RequestId } from '../protocol/messageIds';
+import { eventName, requestName, RequestId } from '../../tws/messageIds';
 import { encodeError } from '../protocol/sessionCodec';
-import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../protocol/serverVersions';
-import { MIN_SERVER_VER_PROTOBUF } from '../../doctor/twsReleases';
-import { encodeFrame, FieldReader, FrameReader, parseHandshake, ProtocolError } from '../protocol/wire';
+import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../../tws/serverVersions';
+import { MIN_SERVER_VER_PROTOBUF } from '../../tws/releases';
+import { encodeFrame, FieldReader, FrameReader, parseHandshake, ProtocolError } from '../../tws/wire';
 import type { RecordedOrder, Recorder } from './recorder';
 
 export type ConnectionPhase = 'handshake' | 'await-start-api' | 'ready' | 'closed';

@@ -11,18 +11,18 @@ import { Market } from '../market/market';
 import { lastTradingDayAt, nyParts, nyTimeToMs, twsConnectionTime } from '../market/marketTime';
 import { parseOhlcCsv } from '../market/pricePath';
 import { SimClock } from '../market/simClock';
-import { RequestId, requestName } from '../protocol/messageIds';
+import { RequestId, requestName } from '../../tws/messageIds';
 import { encodeManagedAccounts, encodeNextValidId } from '../protocol/sessionCodec';
-import { SIMULATOR_NOTICE } from '../protocol/simulatorMark';
-import { encodeFrame, MAX_FRAME_BYTES, ProtocolError, type FieldReader } from '../protocol/wire';
+import { SIMULATOR_NOTICE } from '../../tws/simulatorMark';
+import { encodeFrame, MAX_FRAME_BYTES, ProtocolError, type FieldReader } from '../../tws/wire';
 import { Rng } from '../market/rng';
 import { personalityConflict, personalityServerVersion, type SimOptions } from '../simOptions';
 import { FaultError } from './faults';
 import { ClientConnection, type ConnectionHost } from './clientConnection';
 import { Recorder } from './recorder';
-import { registerAllHandlers } from '../handlers/registry';
-import { SimFeeds } from '../handlers/feeds';
-import { floodQuotes, type FloodOptions, type FloodResult } from '../handlers/quoteFlood';
+import { registerAllHandlers } from '../requests/registry';
+import { SimFeeds } from '../feeds/feeds';
+import { floodQuotes, type FloodOptions, type FloodResult } from '../feeds/quoteFlood';
 
 export type RequestHandler = (sim: TwsSimulator, conn: ClientConnection, r: FieldReader) => void;
 
