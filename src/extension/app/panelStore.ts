@@ -5,169 +5,23 @@
 import type { Position, TrackedOrder } from '../broker/types';
 import { describeServer } from '../doctor/serverInfo';
 import type { Check, Report } from '../doctor/types';
-import type { DecisionRecord } from '../session/decision';
 import type { OrderUpdate } from '../session/orderManager';
 import { ENDED_STATES, type SessionEvent } from '../session/sessionEvents';
 import type { SessionSnapshot } from '../session/tradingSession';
 import type { SessionSummary } from '../session/summary';
-import type {
-  BacktestView,
-  CheckRow,
-  ChecksView,
-  ConnectionView,
-  DecisionRow,
-  HostToWebview,
-  OrderRow,
-  PanelState,
-  PositionRow,
-  SessionNotice,
-  SessionView,
-} from '../../webview/protocol';
+import type { BacktestView, ChecksView, ConnectionView, DecisionRow, HostToWebview, OrderRow, PanelState, PositionRow, SessionNotice, SessionView } from '../../webview/protocol';
+import { DecisionLog } from './decisionLog';
 import type { ConnectionHealth, SessionBadge } from './statusView';
 import type { RunningSimulator } from './simulatorHost';
+import { checkRow, connectionView, orderRow, positionRow, type Portfolio } from './viewRows';
 
 export type Topic = 'connection' | 'positions' | 'orders' | 'decisions' | 'session' | 'checks' | 'backtest';
 export const TOPICS: readonly Topic[] = ['connection', 'positions', 'orders', 'decisions', 'session', 'checks', 'backtest'];
 
 export const LIMITS = { decisions: 500, orders: 200, points: 2000, notices: 50 } as const;
 
-interface StoredDecision {
-  row: DecisionRow;
-  /** the order's orderRef, when the decision placed one */
-  ref?: string;
-  /** store version at its last change */
-  version: number;
-}
-
-interface Portfolio {
-  marketPrice: number;
-  unrealizedPnl?: number;
-}
-
-const num = (x: number, d = 2): string => x.toFixed(d);
-const sig = (x: number): string => String(Number(x.toPrecision(3)));
-
-/** "close 127.33 · logReturn(lag=1)=0.000707 · ..." (the first three features). */
-export function featureSummary(d: DecisionRecord): string {
-  const parts: string[] = [];
-  if (d.close !== undefined) parts.push(`close ${num(d.close)}`);
-  if (d.features) for (const [k, v] of Object.entries(d.features).slice(0, 3)) parts.push(`${k}=${sig(v)}`);
-  return parts.join(' · ') || `${d.bars} bars`;
-}
-
-export function orderText(o: Pick<OrderUpdate, 'state' | 'filled' | 'quantity' | 'avgFillPrice' | 'note'>): string {
-  if (o.state === 'filled') return `filled ${o.filled} @ ${num(o.avgFillPrice)}`;
-  if (o.filled > 0) return `${o.state} ${o.filled}/${o.quantity} @ ${num(o.avgFillPrice)}`;
-  return `${o.state}${o.note ? ` (${o.note})` : ''}`;
-}
-
-export function decisionRow(seq: number, d: DecisionRecord, order?: OrderUpdate): DecisionRow {
-  const out = d.output;
-  const action = out ? `${out.label ?? ''}${out.label ? ' ' : ''}(target ${out.target === null ? 'keep' : sig(out.target)})` : '—';
-  const p = d.proposal;
-  const verdict = !d.verdict || !p ? '' : d.verdict.allowed ? 'ok' : `BLOCKED ${d.verdict.rule}: ${d.verdict.reason}`;
-  let orderCell: string;
-  switch (d.outcome) {
-    case 'order':
-      orderCell = `${p!.action} ${p!.quantity}${p!.kind !== 'policy' ? ` (${p!.kind})` : ''} → ${order ? orderText(order) : 'sending'}`;
-      break;
-    case 'shadow':
-      orderCell = `would ${p!.action} ${p!.quantity} (shadow)`;
-      break;
-    case 'blocked':
-      orderCell = `${p ? `${p.action} ${p.quantity} ` : ''}not sent`;
-      break;
-    case 'no-order':
-      orderCell = `no order (holds ${d.position})`;
-      break;
-    default:
-      orderCell = 'skipped';
-  }
-  return {
-    seq,
-    cycle: d.cycle,
-    symbol: d.symbol,
-    marketTime: d.marketTime,
-    features: featureSummary(d),
-    action,
-    verdict,
-    blocked: d.outcome === 'blocked',
-    order: orderCell,
-    outcome: d.outcome,
-    reason: d.reason,
-  };
-}
-
-export function positionRow(p: Position, last: number | undefined, portfolio: Portfolio | undefined): PositionRow {
-  const mult = p.contract.multiplier && p.contract.multiplier > 0 ? p.contract.multiplier : 1;
-  const avg = p.avgCost / mult;
-  const price = last ?? portfolio?.marketPrice;
-  const unrealized = price !== undefined ? (price - avg) * p.quantity * mult : portfolio?.unrealizedPnl;
-  return {
-    key: `${p.account}:${p.contract.conId ?? p.contract.symbol}`,
-    symbol: p.contract.localSymbol && p.contract.secType !== 'STK' ? p.contract.localSymbol : p.contract.symbol,
-    secType: p.contract.secType,
-    quantity: p.quantity,
-    avgCost: Math.round(avg * 1e4) / 1e4,
-    ...(price !== undefined ? { last: price } : {}),
-    ...(unrealized !== undefined ? { unrealized: Math.round(unrealized * 100) / 100 } : {}),
-  };
-}
-
-export function orderRow(o: TrackedOrder): OrderRow {
-  return {
-    orderId: o.orderId,
-    symbol: o.contract?.symbol ?? '?',
-    action: o.action ?? '?',
-    quantity: o.quantity,
-    type: o.type ?? '?',
-    status: o.state,
-    filled: o.filled,
-    remaining: o.remaining,
-    avgFillPrice: o.avgFillPrice,
-    ...(o.orderRef ? { orderRef: o.orderRef } : {}),
-    ...((o.note ?? o.errors[o.errors.length - 1]?.message) ? { note: o.note ?? o.errors[o.errors.length - 1]!.message } : {}),
-    updatedAt: o.updatedAt,
-  };
-}
-
-export function checkRow(c: Check | { id: string; title: string; status: 'running' }): CheckRow {
-  if (c.status === 'running') return { id: c.id, title: c.title, status: 'running', finding: 'Checking…', evidence: [], fix: '' };
-  const k = c as Check;
-  return { id: k.id, title: k.title, status: k.status, finding: k.finding, evidence: k.evidence.map((e) => ({ ...e })), fix: k.fix, ...(k.cause ? { cause: k.cause } : {}) };
-}
-
-/** The first failing (else warning) check: what the status bar names as the cause. */
-export function firstProblem(r: Report): Check | undefined {
-  return r.checks.find((c) => c.status === 'fail') ?? r.checks.find((c) => c.status === 'warn');
-}
-
-export function connectionView(h: ConnectionHealth, sim: RunningSimulator | undefined): ConnectionView {
-  const simulator = sim ? { simulator: { host: sim.host, port: sim.port, account: sim.account } } : {};
-  const target = 'host' in h && 'clientId' in h ? { host: h.host, port: h.port, clientId: h.clientId, ...(h.sources ? { sources: h.sources } : {}) } : {};
-  switch (h.kind) {
-    case 'restricted':
-      return { status: 'restricted', detail: 'Restricted Mode: trust this workspace to connect or trade.', ...simulator };
-    case 'off':
-    case 'starting':
-    case 'simulator':
-      return { status: 'off', detail: sim ? `Not connected. The embedded simulator listens on ${sim.host}:${sim.port}.` : 'Not connected.', ...simulator };
-    case 'connecting':
-      return { status: 'connecting', detail: `Connecting to ${h.host}:${h.port}${h.step ? ` (${h.step})` : ''}…`, ...target, ...simulator };
-    case 'ready':
-      return { status: 'ready', badge: h.badge, account: h.account, detail: `Ready: account ${h.account} on ${h.host}:${h.port} as client ${h.clientId}${h.serverVersion ? `, server version ${h.serverVersion}` : ''}.`, ...target, ...simulator };
-    case 'reconnecting':
-      return { status: 'reconnecting', ...(h.account ? { account: h.account } : {}), detail: `Connection lost${h.reason ? ` (${h.reason})` : ''}; reconnecting${h.attempt ? `, attempt ${h.attempt}` : ''}.`, ...target, ...simulator };
-    case 'failed':
-      return { status: 'failed', detail: h.cause ? `${h.cause.title}: ${h.cause.finding}` : h.reason, ...target, ...simulator };
-    case 'error':
-      return { status: 'failed', detail: h.message, ...simulator };
-  }
-}
-
 export class PanelStore {
   private readonly listeners = new Set<(topic: Topic) => void>();
-  private version = 0;
 
   health: ConnectionHealth = { kind: 'off' };
   simulator: RunningSimulator | undefined;
@@ -177,10 +31,7 @@ export class PanelStore {
   private readonly portfolio = new Map<string, Portfolio>();
   private readonly orders = new Map<number, TrackedOrder>();
 
-  private readonly decisions: StoredDecision[] = [];
-  private readonly decisionByRef = new Map<string, StoredDecision>();
-  private readonly recordByRef = new Map<string, DecisionRecord>();
-  private seq = 0;
+  private readonly decisions = new DecisionLog(LIMITS.decisions);
 
   private session: {
     state: string;
@@ -310,7 +161,8 @@ export class PanelStore {
         this.changed('session');
         break;
       case 'decision':
-        this.addDecision(e.record);
+        this.decisions.add(e.record);
+        this.changed('decisions');
         break;
       case 'order':
         this.decisionOrder(e.order);
@@ -391,40 +243,13 @@ export class PanelStore {
 
   // ------------------------------------------------------------- decisions
 
-  private addDecision(d: DecisionRecord): void {
-    const seq = ++this.seq;
-    const ref = d.proposal?.orderRef;
-    const item: StoredDecision = { row: decisionRow(seq, d), version: ++this.version, ...(ref && d.outcome === 'order' ? { ref } : {}) };
-    this.decisions.push(item);
-    if (this.decisions.length > LIMITS.decisions) {
-      for (const old of this.decisions.splice(0, this.decisions.length - LIMITS.decisions)) {
-        if (old.ref) {
-          this.decisionByRef.delete(old.ref);
-          this.recordByRef.delete(old.ref);
-        }
-      }
-    }
-    if (ref && d.outcome === 'order') {
-      this.decisionByRef.set(ref, item);
-      this.recordByRef.set(ref, d);
-    }
-    this.changed('decisions');
-  }
-
   private decisionOrder(o: OrderUpdate): void {
-    const item = this.decisionByRef.get(o.orderRef);
-    const record = this.recordByRef.get(o.orderRef);
-    if (!item || !record) return;
-    const row = decisionRow(item.row.seq, record, o);
-    if (row.order === item.row.order) return;
-    item.row = row;
-    item.version = ++this.version;
-    this.changed('decisions');
+    if (this.decisions.order(o)) this.changed('decisions');
   }
 
   /** Decision rows changed after `version` (new or updated), and the version to ask from next. */
   decisionsSince(version: number): { rows: DecisionRow[]; version: number } {
-    return { rows: this.decisions.filter((d) => d.version > version).map((d) => d.row), version: this.version };
+    return this.decisions.since(version);
   }
 
   // ------------------------------------------------------------- checks and backtest
@@ -480,7 +305,7 @@ export class PanelStore {
       connection: this.connectionView(),
       positions: this.positionRows(),
       orders: this.orderRows(),
-      decisions: this.decisions.map((d) => d.row),
+      decisions: this.decisions.rows(),
       session: this.sessionView(),
       checks: this.checksView(),
       backtest: this.backtestView(),
@@ -488,7 +313,7 @@ export class PanelStore {
   }
 
   get decisionVersion(): number {
-    return this.version;
+    return this.decisions.version;
   }
 
   /** The message for a topic (decisions: the rows changed since `since`). */

@@ -5,8 +5,8 @@
 // model) and the checks are imported on first use. Integration-tested against the simulator.
 import type { BrokerClient } from '../broker/brokerClient';
 import type { BrokerConfig, LogLevel } from '../broker/config';
-import type { ConnectionState, Fill, Position, TrackedOrder } from '../broker/types';
-import type { QuoteStream } from '../broker/marketData';
+import type { ConnectionState, Fill, TrackedOrder } from '../broker/types';
+import { DisposableStore } from '../core/disposables';
 import type { DoctorOptions } from '../doctor/runChecks';
 import type { Report } from '../doctor/types';
 import type { SessionConfig } from '../session/sessionConfig';
@@ -14,9 +14,11 @@ import { ENDED_STATES, type SessionEvent } from '../session/sessionEvents';
 import type { SessionResult, TradingSession } from '../session/tradingSession';
 import type { BacktestOutcome, BacktestRequest } from './backtestRunner';
 import type { ResolvedTarget } from './configModel';
-import { firstProblem, type PanelStore } from './panelStore';
+import { HeldQuotes } from './heldQuotes';
+import type { PanelStore } from './panelStore';
 import type { RunningSimulator } from './simulatorHost';
 import type { ConnectionHealth, TargetInfo } from './statusView';
+import { firstProblem } from './viewRows';
 
 export type TraderEvent =
   | { type: 'fill'; symbol: string; side: 'BUY' | 'SELL'; shares: number; price: number; orderId: number; orderRef?: string }
@@ -60,8 +62,9 @@ function targetInfo(t: ResolvedTarget): TargetInfo {
 export class Trader {
   private broker: BrokerClient | undefined;
   private target: ResolvedTarget | undefined;
-  private readonly brokerOffs: Array<() => void> = [];
-  private readonly quotes = new Map<string, QuoteStream | 'pending'>();
+  /** What createBroker subscribed and opened; undone by dropBroker. */
+  private readonly brokerScope = new DisposableStore();
+  private quotes: HeldQuotes | undefined;
   private session: TradingSession | undefined;
   private sessionRun: Promise<SessionResult> | undefined;
   private checking: Promise<Report> | undefined;
@@ -224,18 +227,24 @@ export class Trader {
     });
     this.broker = broker;
     const store = this.store;
-    this.brokerOffs.push(
-      broker.state.subscribe((s, prev) => this.onState(s, prev)),
+    const quotes = new HeldQuotes(broker, (key, price) => store.setQuote(key, price), (message) => log('broker', 'debug', message));
+    this.quotes = quotes;
+    const scope = this.brokerScope;
+    scope.add(() => quotes.close());
+    scope.add(broker.state.subscribe((s, prev) => this.onState(s, prev)));
+    scope.add(
       broker.positions.subscribe((m) => {
         store.setPositions(m.values());
-        this.syncQuotes([...m.values()]);
+        quotes.sync([...m.values()]);
       }, true),
+    );
+    scope.add(
       broker.account.subscribe((snap) => {
         if (snap) store.setPortfolio(snap.portfolio);
       }, true),
-      broker.orderUpdates.on((o) => this.onOrder(o)),
-      broker.fills.on((f) => this.onFill(f)),
     );
+    scope.add(broker.orderUpdates.on((o) => this.onOrder(o)));
+    scope.add(broker.fills.on((f) => this.onFill(f)));
     for (const o of broker.orders()) store.upsertOrder(o);
   }
 
@@ -270,50 +279,9 @@ export class Trader {
       if (this.lost && s.status === 'ready') this.emit({ type: 'reconnected', account: s.accountId ?? '?' });
       if (s.status === 'ready' || s.status === 'failed' || s.status === 'disconnected') this.lost = false;
       if (s.status !== 'failed') this.cause = undefined;
-      if (s.status === 'disconnected' || s.status === 'failed') this.closeQuotes();
+      if (s.status === 'disconnected' || s.status === 'failed') this.quotes?.close();
     }
     this.refreshHealth();
-  }
-
-  /** Live prices for the held stocks: one quote stream per position, closed when it is gone. */
-  private syncQuotes(positions: Position[]): void {
-    const broker = this.broker;
-    if (!broker || !broker.isReady) return;
-    const wanted = new Map<string, Position>();
-    for (const p of positions) if (p.quantity !== 0 && p.contract.secType === 'STK' && p.contract.conId) wanted.set(`${p.account}:${p.contract.conId}`, p);
-    for (const [key, q] of this.quotes) {
-      if (wanted.has(key)) continue;
-      if (q !== 'pending') q.close();
-      this.quotes.delete(key);
-    }
-    for (const [key, p] of wanted) {
-      if (this.quotes.has(key)) continue;
-      this.quotes.set(key, 'pending');
-      broker
-        .subscribeQuotes({ ...p.contract, exchange: p.contract.exchange || 'SMART' })
-        .then((stream) => {
-          if (this.quotes.get(key) !== 'pending' || this.broker !== broker) {
-            stream.close();
-            return;
-          }
-          this.quotes.set(key, stream);
-          const put = (q: { last?: number; bid?: number; ask?: number } | undefined) => {
-            const px = q?.last ?? (q?.bid !== undefined && q?.ask !== undefined ? (q.bid + q.ask) / 2 : undefined);
-            if (px !== undefined && px > 0) this.store.setQuote(key, px);
-          };
-          put(stream.quote.value);
-          stream.updates.on(put);
-        })
-        .catch((err: unknown) => {
-          if (this.quotes.get(key) === 'pending') this.quotes.delete(key);
-          this.options.log('broker', 'debug', `no quotes for ${p.contract.symbol}: ${err instanceof Error ? err.message : String(err)}`);
-        });
-    }
-  }
-
-  private closeQuotes(): void {
-    for (const q of this.quotes.values()) if (q !== 'pending') q.close();
-    this.quotes.clear();
   }
 
   /** Drops a connection that failed or was closed, so the idle state (e.g. the simulator) shows again. */
@@ -338,8 +306,8 @@ export class Trader {
   private async dropBroker(): Promise<void> {
     const b = this.broker;
     if (!b) return;
-    this.closeQuotes();
-    for (const off of this.brokerOffs.splice(0)) off();
+    this.brokerScope.clear();
+    this.quotes = undefined;
     this.broker = undefined;
     this.lost = false;
     this.orderStates.clear();

@@ -5,19 +5,20 @@ import * as vscode from 'vscode';
 import { FillBatcher, NOTIFY_SETTINGS, noticeFor, type Notice } from '../app/notifyPolicy';
 import type { ComponentLog } from './log';
 import type { Trader, TraderEvent } from '../app/trader';
+import { DisposableStore } from '../core/disposables';
 
 const MUTE = "Don't Show Again";
 
 export class Notifier implements vscode.Disposable {
+  private readonly scope = new DisposableStore();
   private readonly fills: FillBatcher;
-  private readonly off: () => void;
 
   constructor(
     trader: Trader,
     private readonly log: ComponentLog,
   ) {
-    this.fills = new FillBatcher((n) => this.show(n));
-    this.off = trader.onEvent((e) => this.onEvent(e));
+    this.fills = this.scope.add(new FillBatcher((n) => this.show(n)));
+    this.scope.add(trader.onEvent((e) => this.onEvent(e)));
   }
 
   private onEvent(e: TraderEvent): void {
@@ -55,7 +56,6 @@ export class Notifier implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.off();
-    this.fills.dispose();
+    this.scope.dispose();
   }
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { HostToWebview, PanelAction, Tab } from '../../webview/protocol';
 import { Coalescer } from '../app/coalescer';
+import { DisposableStore } from '../core/disposables';
 import { makeNonce, panelHtml } from '../app/csp';
 import type { ComponentLog } from './log';
 import type { PanelStore, Topic } from '../app/panelStore';
@@ -18,7 +19,8 @@ export class TradingPanel implements vscode.Disposable {
   private pendingTab: Tab | undefined;
   private decisionVersion = 0;
   private readonly coalescer: Coalescer<Topic>;
-  private readonly disposables: vscode.Disposable[] = [];
+  /** The store subscription and the coalescer, for the panel's whole life. */
+  private readonly scope = new DisposableStore();
   /** messages posted and dropped (validation failures), for the log and tests */
   private dropped = 0;
 
@@ -28,11 +30,12 @@ export class TradingPanel implements vscode.Disposable {
     private readonly log: ComponentLog,
     private readonly onAction: (action: PanelAction) => void,
   ) {
-    this.coalescer = new Coalescer<Topic>((topic) => this.flush(topic), 100);
-    const off = store.onChange((topic) => {
-      if (this.panel && this.ready) this.coalescer.mark(topic);
-    });
-    this.disposables.push({ dispose: off });
+    this.coalescer = this.scope.add(new Coalescer<Topic>((topic) => this.flush(topic), 100));
+    this.scope.add(
+      store.onChange((topic) => {
+        if (this.panel && this.ready) this.coalescer.mark(topic);
+      }),
+    );
   }
 
   /** Opens the panel (or brings it forward) on a tab. */
@@ -81,8 +84,10 @@ export class TradingPanel implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')).toString(),
       title: 'IBKR Trading',
     });
-    const subs: vscode.Disposable[] = [
-      webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+    // This webview panel's listeners, undone when it is closed.
+    const subs = new DisposableStore();
+    subs.add(webview.onDidReceiveMessage((m: unknown) => this.receive(m)));
+    subs.add(
       panel.onDidChangeViewState(() => {
         // Hidden: the webview's document is gone; it says `ready` again when shown.
         if (!panel.visible) {
@@ -90,15 +95,17 @@ export class TradingPanel implements vscode.Disposable {
           this.coalescer.cancel();
         }
       }),
+    );
+    subs.add(
       panel.onDidDispose(() => {
-        for (const d of subs) d.dispose();
+        subs.dispose();
         if (this.panel === panel) {
           this.panel = undefined;
           this.ready = false;
           this.coalescer.cancel();
         }
       }),
-    ];
+    );
   }
 
   private receive(m: unknown): void {
@@ -152,8 +159,7 @@ export class TradingPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.coalescer.dispose();
-    for (const d of this.disposables) d.dispose();
+    this.scope.dispose();
     this.panel?.dispose();
     this.panel = undefined;
   }

@@ -6,19 +6,22 @@ import { statusView, type ConnectionHealth, type SessionBadge } from '../app/sta
 import { Commands } from '../app/commandIds';
 import { Coalescer } from '../app/coalescer';
 import type { PanelStore } from '../app/panelStore';
+import { DisposableStore } from '../core/disposables';
 
 export class StatusBar implements vscode.Disposable {
+  private readonly scope = new DisposableStore();
   private readonly item: vscode.StatusBarItem;
-  private readonly coalescer = new Coalescer<'status'>(() => this.render(), 200);
-  private readonly off: () => void;
+  private readonly coalescer = this.scope.add(new Coalescer<'status'>(() => this.render(), 200));
 
   constructor(private readonly store: PanelStore) {
-    this.item = vscode.window.createStatusBarItem('ibkrAi.status', vscode.StatusBarAlignment.Left, 100);
+    this.item = this.scope.add(vscode.window.createStatusBarItem('ibkrAi.status', vscode.StatusBarAlignment.Left, 100));
     this.item.name = 'IBKR AI Trader';
     this.item.command = Commands.showMenu;
-    this.off = store.onChange((t) => {
-      if (t === 'connection' || t === 'session') this.coalescer.mark('status');
-    });
+    this.scope.add(
+      store.onChange((t) => {
+        if (t === 'connection' || t === 'session') this.coalescer.mark('status');
+      }),
+    );
     this.render();
     this.item.show();
   }
@@ -40,8 +43,6 @@ export class StatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.off();
-    this.coalescer.dispose();
-    this.item.dispose();
+    this.scope.dispose();
   }
 }

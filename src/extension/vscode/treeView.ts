@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { OrderRow, PositionRow } from '../../webview/protocol';
 import { Coalescer } from '../app/coalescer';
 import type { PanelStore } from '../app/panelStore';
+import { DisposableStore } from '../core/disposables';
 import { formatPnl } from '../app/statusView';
 
 export const TREE_VIEW_ID = 'ibkrAi.positionsOrders';
@@ -21,17 +22,18 @@ const ORDER_ICONS: Record<string, string> = {
 };
 
 export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<Node | undefined>();
+  private readonly scope = new DisposableStore();
+  private readonly emitter = this.scope.add(new vscode.EventEmitter<Node | undefined>());
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly coalescer = new Coalescer<'tree'>(() => this.emitter.fire(undefined), 250);
-  private readonly off: () => void;
-  private readonly view: vscode.TreeView<Node>;
+  private readonly coalescer = this.scope.add(new Coalescer<'tree'>(() => this.emitter.fire(undefined), 250));
 
   constructor(private readonly store: PanelStore) {
-    this.off = store.onChange((t) => {
-      if (t === 'positions' || t === 'orders') this.coalescer.mark('tree');
-    });
-    this.view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: false });
+    this.scope.add(
+      store.onChange((t) => {
+        if (t === 'positions' || t === 'orders') this.coalescer.mark('tree');
+      }),
+    );
+    this.scope.add(vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: this, showCollapseAll: false }));
   }
 
   getTreeItem(n: Node): vscode.TreeItem {
@@ -89,9 +91,6 @@ export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscod
   }
 
   dispose(): void {
-    this.off();
-    this.coalescer.dispose();
-    this.view.dispose();
-    this.emitter.dispose();
+    this.scope.dispose();
   }
 }

@@ -1,42 +1,17 @@
-// The panel's state: rows built from broker and session data, decisions updated by their
-// orders, deltas by version, notifications' wording, and the settings the manifest declares.
+// The panel's state: positions and prices, decisions updated by their orders, deltas by
+// version, notifications' wording, and the settings the manifest declares.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Position, TrackedOrder } from '../../../src/extension/broker/types';
-import type { DecisionRecord } from '../../../src/extension/session/decision';
 import { makeCheck } from '../../../src/extension/doctor/types';
 import { CONFIG_NAMES } from '../../../src/extension/session/sessionConfig';
 import { FillBatcher, NOTIFY_SETTINGS, noticeFor, type Notice } from '../../../src/extension/app/notifyPolicy';
-import { decisionRow, orderRow, PanelStore, positionRow } from '../../../src/extension/app/panelStore';
+import { PanelStore } from '../../../src/extension/app/panelStore';
 import { isHostToWebview } from '../../../src/webview/validate';
+import { decisionRecord as record, pos } from '../../helpers/panelRecords';
 
-const pos = (symbol: string, quantity: number, avgCost: number, conId = 1): Position => ({ account: 'DU1', contract: { symbol, secType: 'STK', exchange: 'SMART', currency: 'USD', conId }, quantity, avgCost });
-
-const record = (over: Partial<DecisionRecord> = {}): DecisionRecord => ({
-  cycle: 2,
-  symbol: 'NVDA',
-  marketTime: Date.UTC(2024, 2, 13, 14, 2),
-  bars: 60,
-  close: 127.33,
-  features: { 'logReturn(lag=1)': 0.000707123, 'logReturn(lag=5)': -0.00047, rsi: 51.234, extra: 1 },
-  output: { target: 1, label: 'buy' },
-  position: 0,
-  targetQuantity: 261,
-  orderQuantity: 261,
-  proposal: { kind: 'policy', action: 'BUY', quantity: 261, price: 127.33, orderRef: 'ibkrai:s:2:NVDA' },
-  verdict: { allowed: true, rule: null, reason: 'ok' },
-  outcome: 'order',
-  reason: 'model says buy',
-  ...over,
-});
-
-test('position rows: average cost per share, last and unrealized P&L from live prices (else the portfolio)', () => {
-  assert.deepEqual(positionRow(pos('NVDA', 261, 127.285), 127.5, undefined), { key: 'DU1:1', symbol: 'NVDA', secType: 'STK', quantity: 261, avgCost: 127.285, last: 127.5, unrealized: 56.12 });
-  const opt = { ...pos('SPY', 2, 350, 9), contract: { symbol: 'SPY', secType: 'OPT' as const, exchange: 'SMART', currency: 'USD', conId: 9, multiplier: 100, localSymbol: 'SPY 240315C00500000' } };
-  assert.deepEqual(positionRow(opt, 4, undefined), { key: 'DU1:9', symbol: 'SPY 240315C00500000', secType: 'OPT', quantity: 2, avgCost: 3.5, last: 4, unrealized: 100 });
-  assert.deepEqual(positionRow(pos('MSFT', 5, 400), undefined, { marketPrice: 410, unrealizedPnl: 50 }).unrealized, 50);
+test('positions: closed ones are not shown; an unchanged or unheld price is no change', () => {
   const store = new PanelStore();
   const topics: string[] = [];
   store.onChange((t) => topics.push(t));
@@ -48,42 +23,7 @@ test('position rows: average cost per share, last and unrealized P&L from live p
   assert.deepEqual(topics, ['positions', 'positions'], 'an unchanged or unheld price is no change');
 });
 
-test('order rows: our lifecycle state, fills, the orderRef and the last error', () => {
-  const o: TrackedOrder = {
-    orderId: 16,
-    contract: { symbol: 'NVDA', secType: 'STK', exchange: 'SMART', currency: 'USD' },
-    action: 'BUY',
-    type: 'MKT',
-    quantity: 261,
-    state: 'rejected',
-    filled: 0,
-    remaining: 261,
-    avgFillPrice: 0,
-    commission: 0,
-    fills: [],
-    errors: [{ code: 201, message: 'Order rejected - reason: margin', at: 1 }],
-    warnings: [],
-    cancelRequested: false,
-    modifyPending: false,
-    createdAt: 1,
-    updatedAt: 2,
-    orderRef: 'ibkrai:s:2:NVDA',
-  };
-  assert.deepEqual(orderRow(o), { orderId: 16, symbol: 'NVDA', action: 'BUY', quantity: 261, type: 'MKT', status: 'rejected', filled: 0, remaining: 261, avgFillPrice: 0, orderRef: 'ibkrai:s:2:NVDA', note: 'Order rejected - reason: margin', updatedAt: 2 });
-});
-
-test('decision rows: features -> model -> risk verdict -> order, updated as the order fills; deltas by version', () => {
-  const row = decisionRow(1, record());
-  assert.equal(row.features, 'close 127.33 · logReturn(lag=1)=0.000707 · logReturn(lag=5)=-0.00047 · rsi=51.2');
-  assert.equal(row.action, 'buy (target 1)');
-  assert.equal(row.verdict, 'ok');
-  assert.equal(row.order, 'BUY 261 → sending');
-  const blocked = decisionRow(2, record({ outcome: 'blocked', verdict: { allowed: false, rule: 'maxOrderQuantity', reason: '261 > 100' } }));
-  assert.equal(blocked.verdict, 'BLOCKED maxOrderQuantity: 261 > 100');
-  assert.equal(blocked.blocked, true);
-  assert.equal(blocked.order, 'BUY 261 not sent');
-  assert.equal(decisionRow(3, record({ outcome: 'no-order', proposal: undefined, position: 78, output: { target: null, label: 'hold' } })).order, 'no order (holds 78)');
-
+test('decisions: updated as their order fills; deltas by version; the newest 500 kept', () => {
   const store = new PanelStore();
   const at = 1;
   store.sessionEvent({ type: 'decision', at, record: record() });
