@@ -241,7 +241,8 @@ export function findTwsProcesses(lines: readonly string[]): Array<{ product: Pro
   const out: Array<{ product: Product; line: string }> = [];
   for (const line of lines) {
     if (/ibgateway|IB Gateway|ibgw/i.test(line)) out.push({ product: 'gateway', line: line.slice(0, 160) });
-    else if (/\bjts\b|Trader Workstation|\btws\.exe\b|\/tws\b|\btws\.vmoptions\b/i.test(line)) out.push({ product: 'tws', line: line.slice(0, 160) });
+    // `/tws` only as the launcher itself (~/Jts/1041/tws), not a folder named tws in some path.
+    else if (/\bjts\b|Trader Workstation|\btws\.exe\b|\/tws(?=\s|$)|\btws\.vmoptions\b/i.test(line)) out.push({ product: 'tws', line: line.slice(0, 160) });
   }
   return out;
 }

@@ -243,11 +243,15 @@ test('findTwsProcesses + tcpCheck: TWS / IB Gateway running here while its port 
     '/usr/bin/node /home/u/ibkr/src/extension/cli/main.ts sim --port 7497',
     '/opt/ibgateway/jre/bin/java -cp /opt/ibgateway/jars/* ibgateway.GWClient',
     '/Users/u/Applications/Trader Workstation/Trader Workstation.app/Contents/MacOS/JavaApplicationStub',
+    // A folder named tws is not TWS (this project has src/extension/tws).
+    'node --import tsx --test test/unit/tws/releases.test.ts',
+    '/bin/sh /home/u/Jts/1041/tws',
   ];
   assert.deepEqual(
     findTwsProcesses(lines).map((p) => p.product),
-    ['gateway', 'tws'],
+    ['gateway', 'tws', 'tws'],
   );
+  assert.deepEqual(findTwsProcesses([lines[3]!]), []);
   const f = analyzeEnvironment(inputs({ processes: [lines[1]!] }));
   const c = tcpCheck({ host: '127.0.0.1', port: 4002, product: 'gateway', primary: refused, swept: [], env: f });
   assert.equal(c.status, 'fail');
