@@ -1,10 +1,16 @@
-// Typed messages between the extension host and the trading panel (types only: both the
-// host bundle and the webview bundle compile this file). The webview says `ready` first;
-// the host answers with a full `snapshot`, then sends one message per topic as the topic
-// changes (coalesced on the host: at most one per topic per 100 ms). Every message is
-// checked by the guards in validate.ts on receipt; anything else is dropped.
+// Typed messages between the extension host and the trading panel (both the host bundle and
+// the webview bundle compile this file: types and constant lists, no code). The webview says
+// `ready` first; the host answers with a full `snapshot`, then sends one message per topic as
+// the topic changes (coalesced on the host: at most one per topic per 100 ms). Every message
+// is checked by the guards in validate.ts on receipt; anything else is dropped.
+//
+// Each union is written once: a literal union as an `as const` list (its type derived from
+// the list), a message union as a map from each type of message to its fields. validate.ts
+// builds its guards from the same lists and maps, so a message or a value without a guard,
+// or a guard without a message, does not compile (and test/unit/webview checks both ways).
 
-export type Tab = 'positions' | 'orders' | 'decisions' | 'session' | 'checks' | 'backtest';
+export const TABS = ['positions', 'orders', 'decisions', 'session', 'checks', 'backtest'] as const;
+export type Tab = (typeof TABS)[number];
 
 /** Where a configuration value came from (the setup checks' resolver words it). */
 export interface ValueSources {
@@ -13,12 +19,16 @@ export interface ValueSources {
   readonly clientId: string;
 }
 
-export type ConnectionStatus = 'restricted' | 'off' | 'connecting' | 'ready' | 'reconnecting' | 'failed';
+export const CONNECTION_STATUSES = ['restricted', 'off', 'connecting', 'ready', 'reconnecting', 'failed'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/** SIM: the embedded simulator; PAPER: a paper account (DU...); LIVE: a live account. */
+export const ACCOUNT_BADGES = ['PAPER', 'LIVE', 'SIM'] as const;
+export type AccountBadge = (typeof ACCOUNT_BADGES)[number];
 
 export interface ConnectionView {
   readonly status: ConnectionStatus;
-  /** SIM: the embedded simulator; PAPER: a paper account (DU...); LIVE: a live account. */
-  readonly badge?: 'PAPER' | 'LIVE' | 'SIM';
+  readonly badge?: AccountBadge;
   readonly account?: string;
   readonly host?: string;
   readonly port?: number;
@@ -82,9 +92,11 @@ export interface PnlPoint {
   readonly net: number;
 }
 
+export const NOTICE_LEVELS = ['info', 'warn'] as const;
+
 export interface SessionNotice {
   readonly at: number;
-  readonly level: 'info' | 'warn';
+  readonly level: (typeof NOTICE_LEVELS)[number];
   readonly message: string;
 }
 
@@ -107,7 +119,10 @@ export interface SessionView {
   readonly notices: readonly SessionNotice[];
 }
 
-export type CheckStatusView = 'pass' | 'warn' | 'fail' | 'skip' | 'running';
+export const CHECK_STATUSES = ['pass', 'warn', 'fail', 'skip', 'running'] as const;
+export type CheckStatusView = (typeof CHECK_STATUSES)[number];
+
+export const CHECK_VERDICTS = ['pass', 'warn', 'fail'] as const;
 
 export interface CheckRow {
   readonly id: string;
@@ -121,7 +136,7 @@ export interface CheckRow {
 
 export interface ChecksView {
   readonly running: boolean;
-  readonly verdict?: 'pass' | 'warn' | 'fail';
+  readonly verdict?: (typeof CHECK_VERDICTS)[number];
   /** host:port checked */
   readonly target?: string;
   /** what answered, e.g. "IBKR AI Trader embedded simulator, server version 176, ..." */
@@ -143,6 +158,10 @@ export interface BacktestView {
   readonly htmlPath?: string;
 }
 
+/** The topics of the panel's state: one field of PanelState and one delta message each. */
+export const TOPICS = ['connection', 'positions', 'orders', 'decisions', 'session', 'checks', 'backtest'] as const;
+export type Topic = (typeof TOPICS)[number];
+
 export interface PanelState {
   readonly connection: ConnectionView;
   readonly positions: readonly PositionRow[];
@@ -153,30 +172,59 @@ export interface PanelState {
   readonly backtest: BacktestView;
 }
 
-export type HostToWebview =
-  | { readonly type: 'snapshot'; readonly state: PanelState }
-  | { readonly type: 'connection'; readonly connection: ConnectionView }
-  | { readonly type: 'positions'; readonly rows: readonly PositionRow[] }
-  | { readonly type: 'orders'; readonly rows: readonly OrderRow[] }
+/** Host -> webview: the snapshot, one delta per topic, and a tab to show. */
+export const HOST_MESSAGE_TYPES = ['snapshot', ...TOPICS, 'showTab'] as const;
+export type HostMessageType = (typeof HOST_MESSAGE_TYPES)[number];
+
+/** The fields of each message from the host, besides its `type`. */
+export interface HostMessageFields {
+  snapshot: { state: PanelState };
+  connection: { connection: ConnectionView };
+  positions: { rows: readonly PositionRow[] };
+  orders: { rows: readonly OrderRow[] };
   /** decisions since the last message (appended; the panel keeps the newest ones) */
-  | { readonly type: 'decisions'; readonly rows: readonly DecisionRow[] }
-  | { readonly type: 'session'; readonly session: SessionView }
-  | { readonly type: 'checks'; readonly checks: ChecksView }
-  | { readonly type: 'backtest'; readonly backtest: BacktestView }
-  | { readonly type: 'showTab'; readonly tab: Tab };
+  decisions: { rows: readonly DecisionRow[] };
+  session: { session: SessionView };
+  checks: { checks: ChecksView };
+  backtest: { backtest: BacktestView };
+  showTab: { tab: Tab };
+}
+
+export type HostToWebview = { [K in HostMessageType]: { readonly type: K } & Readonly<HostMessageFields[K]> }[HostMessageType];
 
 /** Buttons of the panel; each runs the command of the same name (as the Command Palette does). */
-export type PanelAction =
-  | 'connect'
-  | 'disconnect'
-  | 'startSession'
-  | 'stopSession'
-  | 'killSwitch'
-  | 'runChecks'
-  | 'copyChecksReport'
-  | 'runBacktest'
-  | 'openBacktestReport'
-  | 'startSimulator'
-  | 'showLog';
+export const PANEL_ACTIONS = [
+  'connect',
+  'disconnect',
+  'startSession',
+  'stopSession',
+  'killSwitch',
+  'runChecks',
+  'copyChecksReport',
+  'runBacktest',
+  'openBacktestReport',
+  'startSimulator',
+  'showLog',
+] as const;
+export type PanelAction = (typeof PANEL_ACTIONS)[number];
 
-export type WebviewToHost = { readonly type: 'ready' } | { readonly type: 'action'; readonly action: PanelAction };
+/** Webview -> host: `ready` (send me a snapshot) and a button's action. Nothing else. */
+export const WEBVIEW_MESSAGE_TYPES = ['ready', 'action'] as const;
+export type WebviewMessageType = (typeof WEBVIEW_MESSAGE_TYPES)[number];
+
+/** The fields of each message from the webview, besides its `type`: exactly these. */
+export interface WebviewMessageFields {
+  ready: Record<never, never>;
+  action: { action: PanelAction };
+}
+
+export type WebviewToHost = { [K in WebviewMessageType]: { readonly type: K } & Readonly<WebviewMessageFields[K]> }[WebviewMessageType];
+
+// Compile-time: the field maps hold exactly the listed types, and PanelState exactly the topics.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type _ProtocolIsConsistent = [
+  Expect<Exactly<keyof HostMessageFields, HostMessageType>>,
+  Expect<Exactly<keyof WebviewMessageFields, WebviewMessageType>>,
+  Expect<Exactly<keyof PanelState, Topic>>,
+];
+type Expect<T extends true> = T;

@@ -1,185 +1,213 @@
 // Type guards for the panel's messages, one per direction, shared by the extension host and
 // the webview (no DOM, no vscode). A message that fails its guard is dropped by the receiver.
-import type {
-  BacktestView,
-  CheckRow,
-  ChecksView,
-  ConnectionView,
-  DecisionRow,
-  HostToWebview,
-  OrderRow,
-  PanelAction,
-  PanelState,
-  PositionRow,
-  SessionView,
-  Tab,
-  WebviewToHost,
+// Every guard is built from protocol.ts: the literal values from its `as const` lists, each
+// view from a spec naming a guard for every field of its interface (a field without a guard,
+// or a guard of the wrong type, does not compile), each message from a table keyed by the
+// protocol's message map.
+import {
+  ACCOUNT_BADGES,
+  CHECK_STATUSES,
+  CHECK_VERDICTS,
+  CONNECTION_STATUSES,
+  HOST_MESSAGE_TYPES,
+  NOTICE_LEVELS,
+  PANEL_ACTIONS,
+  TABS,
+  WEBVIEW_MESSAGE_TYPES,
+  type BacktestView,
+  type CheckRow,
+  type ChecksView,
+  type ConnectionView,
+  type DecisionRow,
+  type HostMessageFields,
+  type HostToWebview,
+  type OrderRow,
+  type PanelState,
+  type PnlPoint,
+  type PositionRow,
+  type SessionNotice,
+  type SessionView,
+  type Tab,
+  type ValueSources,
+  type WebviewMessageFields,
+  type WebviewToHost,
 } from './protocol';
 
-export const TABS: readonly Tab[] = ['positions', 'orders', 'decisions', 'session', 'checks', 'backtest'];
-
-export const PANEL_ACTIONS: readonly PanelAction[] = [
-  'connect',
-  'disconnect',
-  'startSession',
-  'stopSession',
-  'killSwitch',
-  'runChecks',
-  'copyChecksReport',
-  'runBacktest',
-  'openBacktestReport',
-  'startSimulator',
-  'showLog',
-];
-
 type Rec = Record<string, unknown>;
+export type Guard<T> = (v: unknown) => v is T;
 
 const isObj = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isNum = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
-const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-const optStr = (v: unknown): boolean => v === undefined || isStr(v);
-const optNum = (v: unknown): boolean => v === undefined || isNum(v);
-const arrayOf = <T>(v: unknown, item: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.every(item);
-const oneOf = <T extends string>(v: unknown, values: readonly T[]): v is T => isStr(v) && (values as readonly string[]).includes(v);
+const isStr: Guard<string> = (v): v is string => typeof v === 'string';
+const isNum: Guard<number> = (v): v is number => typeof v === 'number' && !Number.isNaN(v);
+const isBool: Guard<boolean> = (v): v is boolean => typeof v === 'boolean';
+const opt =
+  <T>(g: Guard<T>): Guard<T | undefined> =>
+  (v): v is T | undefined =>
+    v === undefined || g(v);
+const arrayOf =
+  <T>(g: Guard<T>): Guard<readonly T[]> =>
+  (v): v is readonly T[] =>
+    Array.isArray(v) && v.every(g);
+const oneOf = <T extends string>(values: readonly T[]): Guard<T> => {
+  const set = new Set<string>(values);
+  return (v): v is T => isStr(v) && set.has(v);
+};
 
-export function isTab(v: unknown): v is Tab {
-  return oneOf(v, TABS);
+/** A guard for every field of T (optional ones included), each of the field's own type. */
+type Spec<T> = { readonly [K in keyof T]-?: Guard<T[K]> };
+
+/** An object whose every field of `spec` passes its guard (fields not in the spec are ignored). */
+function shape<T>(spec: Spec<T>): Guard<T> {
+  const fields = Object.entries(spec) as Array<[string, Guard<unknown>]>;
+  return (v): v is T => isObj(v) && fields.every(([k, g]) => g(v[k]));
 }
 
-export function isConnectionView(v: unknown): v is ConnectionView {
-  if (!isObj(v)) return false;
-  if (!oneOf(v.status, ['restricted', 'off', 'connecting', 'ready', 'reconnecting', 'failed'] as const)) return false;
-  if (v.badge !== undefined && !oneOf(v.badge, ['PAPER', 'LIVE', 'SIM'] as const)) return false;
-  if (!isStr(v.detail) || !optStr(v.account) || !optStr(v.host) || !optNum(v.port) || !optNum(v.clientId)) return false;
-  if (v.sources !== undefined && !(isObj(v.sources) && isStr(v.sources.host) && isStr(v.sources.port) && isStr(v.sources.clientId))) return false;
-  if (v.simulator !== undefined && !(isObj(v.simulator) && isStr(v.simulator.host) && isNum(v.simulator.port) && isStr(v.simulator.account))) return false;
-  return true;
-}
+export const isTab: Guard<Tab> = oneOf(TABS);
 
-export function isPositionRow(v: unknown): v is PositionRow {
-  return isObj(v) && isStr(v.key) && isStr(v.symbol) && isStr(v.secType) && isNum(v.quantity) && isNum(v.avgCost) && optNum(v.last) && optNum(v.unrealized);
-}
+export const isConnectionView: Guard<ConnectionView> = shape<ConnectionView>({
+  status: oneOf(CONNECTION_STATUSES),
+  badge: opt(oneOf(ACCOUNT_BADGES)),
+  account: opt(isStr),
+  host: opt(isStr),
+  port: opt(isNum),
+  clientId: opt(isNum),
+  sources: opt(shape<ValueSources>({ host: isStr, port: isStr, clientId: isStr })),
+  detail: isStr,
+  simulator: opt(shape<NonNullable<ConnectionView['simulator']>>({ host: isStr, port: isNum, account: isStr })),
+});
 
-export function isOrderRow(v: unknown): v is OrderRow {
-  return (
-    isObj(v) &&
-    isNum(v.orderId) &&
-    isStr(v.symbol) &&
-    isStr(v.action) &&
-    isNum(v.quantity) &&
-    isStr(v.type) &&
-    isStr(v.status) &&
-    isNum(v.filled) &&
-    isNum(v.remaining) &&
-    isNum(v.avgFillPrice) &&
-    optStr(v.orderRef) &&
-    optStr(v.note) &&
-    isNum(v.updatedAt)
-  );
-}
+export const isPositionRow: Guard<PositionRow> = shape<PositionRow>({
+  key: isStr,
+  symbol: isStr,
+  secType: isStr,
+  quantity: isNum,
+  avgCost: isNum,
+  last: opt(isNum),
+  unrealized: opt(isNum),
+});
 
-export function isDecisionRow(v: unknown): v is DecisionRow {
-  return (
-    isObj(v) &&
-    isNum(v.seq) &&
-    isNum(v.cycle) &&
-    isStr(v.symbol) &&
-    isNum(v.marketTime) &&
-    isStr(v.features) &&
-    isStr(v.action) &&
-    isStr(v.verdict) &&
-    isBool(v.blocked) &&
-    isStr(v.order) &&
-    isStr(v.outcome) &&
-    isStr(v.reason)
-  );
-}
+export const isOrderRow: Guard<OrderRow> = shape<OrderRow>({
+  orderId: isNum,
+  symbol: isStr,
+  action: isStr,
+  quantity: isNum,
+  type: isStr,
+  status: isStr,
+  filled: isNum,
+  remaining: isNum,
+  avgFillPrice: isNum,
+  orderRef: opt(isStr),
+  note: opt(isStr),
+  updatedAt: isNum,
+});
 
-export function isSessionView(v: unknown): v is SessionView {
-  if (!isObj(v)) return false;
-  if (!isStr(v.state) || !isBool(v.active) || !isNum(v.cycle) || !isNum(v.cycles) || !arrayOf(v.symbols, isStr)) return false;
-  if (!optStr(v.reason) || !optStr(v.sessionId) || !optStr(v.mode) || !optStr(v.account) || !optStr(v.summary) || !optStr(v.journalPath)) return false;
-  if (v.pnl !== undefined && !(isObj(v.pnl) && isNum(v.pnl.net) && isNum(v.pnl.realized) && isNum(v.pnl.unrealized) && isNum(v.pnl.commissions))) return false;
-  if (!arrayOf(v.points, (p): p is { cycle: number; net: number } => isObj(p) && isNum(p.cycle) && isNum(p.net))) return false;
-  return arrayOf(v.notices, (n): n is SessionView['notices'][number] => isObj(n) && isNum(n.at) && oneOf(n.level, ['info', 'warn'] as const) && isStr(n.message));
-}
+export const isDecisionRow: Guard<DecisionRow> = shape<DecisionRow>({
+  seq: isNum,
+  cycle: isNum,
+  symbol: isStr,
+  marketTime: isNum,
+  features: isStr,
+  action: isStr,
+  verdict: isStr,
+  blocked: isBool,
+  order: isStr,
+  outcome: isStr,
+  reason: isStr,
+});
 
-export function isCheckRow(v: unknown): v is CheckRow {
-  return (
-    isObj(v) &&
-    isStr(v.id) &&
-    isStr(v.title) &&
-    oneOf(v.status, ['pass', 'warn', 'fail', 'skip', 'running'] as const) &&
-    isStr(v.finding) &&
-    isStr(v.fix) &&
-    optStr(v.cause) &&
-    arrayOf(v.evidence, (e): e is CheckRow['evidence'][number] => isObj(e) && isStr(e.step) && isStr(e.detail) && isNum(e.ms))
-  );
-}
+export const isSessionView: Guard<SessionView> = shape<SessionView>({
+  state: isStr,
+  active: isBool,
+  reason: opt(isStr),
+  sessionId: opt(isStr),
+  mode: opt(isStr),
+  account: opt(isStr),
+  symbols: arrayOf(isStr),
+  cycle: isNum,
+  cycles: isNum,
+  pnl: opt(shape<NonNullable<SessionView['pnl']>>({ net: isNum, realized: isNum, unrealized: isNum, commissions: isNum })),
+  points: arrayOf(shape<PnlPoint>({ cycle: isNum, net: isNum })),
+  summary: opt(isStr),
+  journalPath: opt(isStr),
+  notices: arrayOf(shape<SessionNotice>({ at: isNum, level: oneOf(NOTICE_LEVELS), message: isStr })),
+});
 
-export function isChecksView(v: unknown): v is ChecksView {
-  if (!isObj(v) || !isBool(v.running) || !arrayOf(v.checks, isCheckRow)) return false;
-  if (v.verdict !== undefined && !oneOf(v.verdict, ['pass', 'warn', 'fail'] as const)) return false;
-  return optStr(v.target) && optStr(v.server) && optStr(v.startedAt) && optNum(v.durationMs) && optStr(v.error);
-}
+export const isCheckRow: Guard<CheckRow> = shape<CheckRow>({
+  id: isStr,
+  title: isStr,
+  status: oneOf(CHECK_STATUSES),
+  finding: isStr,
+  evidence: arrayOf(shape<CheckRow['evidence'][number]>({ step: isStr, detail: isStr, ms: isNum })),
+  fix: isStr,
+  cause: opt(isStr),
+});
 
-export function isBacktestView(v: unknown): v is BacktestView {
-  return isObj(v) && isBool(v.running) && optStr(v.error) && optStr(v.title) && optStr(v.html) && optStr(v.htmlPath);
-}
+export const isChecksView: Guard<ChecksView> = shape<ChecksView>({
+  running: isBool,
+  verdict: opt(oneOf(CHECK_VERDICTS)),
+  target: opt(isStr),
+  server: opt(isStr),
+  startedAt: opt(isStr),
+  durationMs: opt(isNum),
+  checks: arrayOf(isCheckRow),
+  error: opt(isStr),
+});
 
-export function isPanelState(v: unknown): v is PanelState {
-  return (
-    isObj(v) &&
-    isConnectionView(v.connection) &&
-    arrayOf(v.positions, isPositionRow) &&
-    arrayOf(v.orders, isOrderRow) &&
-    arrayOf(v.decisions, isDecisionRow) &&
-    isSessionView(v.session) &&
-    isChecksView(v.checks) &&
-    isBacktestView(v.backtest)
-  );
-}
+export const isBacktestView: Guard<BacktestView> = shape<BacktestView>({
+  running: isBool,
+  error: opt(isStr),
+  title: opt(isStr),
+  html: opt(isStr),
+  htmlPath: opt(isStr),
+});
+
+export const isPanelState: Guard<PanelState> = shape<PanelState>({
+  connection: isConnectionView,
+  positions: arrayOf(isPositionRow),
+  orders: arrayOf(isOrderRow),
+  decisions: arrayOf(isDecisionRow),
+  session: isSessionView,
+  checks: isChecksView,
+  backtest: isBacktestView,
+});
+
+/** The guard of each message from the host, by type: exactly the protocol's types (compile-checked). */
+export const HOST_MESSAGE_GUARDS: { readonly [K in keyof HostMessageFields]: Guard<HostMessageFields[K]> } = {
+  snapshot: shape({ state: isPanelState }),
+  connection: shape({ connection: isConnectionView }),
+  positions: shape({ rows: arrayOf(isPositionRow) }),
+  orders: shape({ rows: arrayOf(isOrderRow) }),
+  decisions: shape({ rows: arrayOf(isDecisionRow) }),
+  session: shape({ session: isSessionView }),
+  checks: shape({ checks: isChecksView }),
+  backtest: shape({ backtest: isBacktestView }),
+  showTab: shape({ tab: isTab }),
+};
+
+const isHostMessageType = oneOf(HOST_MESSAGE_TYPES);
 
 /** A message from the host, as the webview receives it. */
 export function isHostToWebview(v: unknown): v is HostToWebview {
-  if (!isObj(v)) return false;
-  switch (v.type) {
-    case 'snapshot':
-      return isPanelState(v.state);
-    case 'connection':
-      return isConnectionView(v.connection);
-    case 'positions':
-      return arrayOf(v.rows, isPositionRow);
-    case 'orders':
-      return arrayOf(v.rows, isOrderRow);
-    case 'decisions':
-      return arrayOf(v.rows, isDecisionRow);
-    case 'session':
-      return isSessionView(v.session);
-    case 'checks':
-      return isChecksView(v.checks);
-    case 'backtest':
-      return isBacktestView(v.backtest);
-    case 'showTab':
-      return isTab(v.tab);
-    default:
-      return false;
-  }
+  return isObj(v) && isHostMessageType(v.type) && HOST_MESSAGE_GUARDS[v.type](v);
 }
+
+/**
+ * Each message from the webview, by type: its fields besides `type` (exactly these: an extra
+ * key is not the protocol) and their guard.
+ */
+export const WEBVIEW_MESSAGE_GUARDS: { readonly [K in keyof WebviewMessageFields]: { readonly fields: ReadonlyArray<keyof WebviewMessageFields[K]>; readonly guard: Guard<WebviewMessageFields[K]> } } = {
+  ready: { fields: [], guard: shape({}) },
+  action: { fields: ['action'], guard: shape({ action: oneOf(PANEL_ACTIONS) }) },
+};
+
+const isWebviewMessageType = oneOf(WEBVIEW_MESSAGE_TYPES);
 
 /** A message from the webview, as the host receives it. */
 export function isWebviewToHost(v: unknown): v is WebviewToHost {
   if (!isObj(v)) return false;
   // Own properties only, and nothing else: an inherited `type` or an extra key is not the protocol.
   const keys = Object.keys(v);
-  if (!keys.includes('type')) return false;
-  switch (v.type) {
-    case 'ready':
-      return keys.length === 1;
-    case 'action':
-      return keys.length === 2 && keys.includes('action') && oneOf(v.action, PANEL_ACTIONS);
-    default:
-      return false;
-  }
+  if (!keys.includes('type') || !isWebviewMessageType(v.type)) return false;
+  const m = WEBVIEW_MESSAGE_GUARDS[v.type];
+  return keys.length === m.fields.length + 1 && m.fields.every((f) => keys.includes(f)) && m.guard(v);
 }

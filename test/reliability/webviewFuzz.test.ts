@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { Commands } from '../../src/extension/app/commandIds';
 import { ACTION_COMMANDS, describeMessage, routeWebviewMessage } from '../../src/extension/app/panelMessages';
 import { PanelStore } from '../../src/extension/app/panelStore';
-import { isHostToWebview, PANEL_ACTIONS } from '../../src/webview/validate';
+import { PANEL_ACTIONS } from '../../src/webview/protocol';
+import { isHostToWebview } from '../../src/webview/validate';
 import { Rng } from '../../src/extension/sim/market/rng';
 import { Figures } from './support/figures';
 

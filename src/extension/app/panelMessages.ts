@@ -4,7 +4,7 @@
 // Command Palette runs, with its Workspace Trust check, configuration validation, live-mode
 // confirmation and risk checks. There is no message that places, changes or sizes an order.
 // Everything else is dropped and described (safely) for the log. Fuzzed as such.
-import type { PanelAction } from '../../webview/protocol';
+import type { PanelAction, WebviewToHost } from '../../webview/protocol';
 import { isWebviewToHost } from '../../webview/validate';
 import { Commands } from './commandIds';
 
@@ -30,14 +30,13 @@ export type PanelMessageRoute =
 
 /** What the host does with one message from the webview. Never throws. */
 export function routeWebviewMessage(m: unknown): PanelMessageRoute {
-  let valid: boolean;
+  let msg: WebviewToHost | undefined;
   try {
-    valid = isWebviewToHost(m);
+    msg = isWebviewToHost(m) ? m : undefined;
   } catch {
-    valid = false;
+    msg = undefined;
   }
-  if (!valid) return { kind: 'dropped', preview: describeMessage(m) };
-  const msg = m as { type: 'ready' } | { type: 'action'; action: PanelAction };
+  if (!msg) return { kind: 'dropped', preview: describeMessage(m) };
   if (msg.type === 'ready') return { kind: 'ready' };
   return { kind: 'command', action: msg.action, command: ACTION_COMMANDS[msg.action] };
 }

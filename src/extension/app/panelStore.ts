@@ -9,14 +9,14 @@ import type { OrderUpdate } from '../session/orderManager';
 import { ENDED_STATES, type SessionEvent } from '../session/sessionEvents';
 import type { SessionSnapshot } from '../session/tradingSession';
 import type { SessionSummary } from '../session/summary';
-import type { BacktestView, ChecksView, ConnectionView, DecisionRow, HostToWebview, OrderRow, PanelState, PositionRow, SessionNotice, SessionView } from '../../webview/protocol';
+import type { BacktestView, ChecksView, ConnectionView, DecisionRow, HostToWebview, OrderRow, PanelState, PositionRow, SessionNotice, SessionView, Topic } from '../../webview/protocol';
 import { DecisionLog } from './decisionLog';
 import type { ConnectionHealth, SessionBadge } from './statusView';
 import type { RunningSimulator } from './simulatorHost';
 import { checkRow, connectionView, orderRow, positionRow, type Portfolio } from './viewRows';
 
-export type Topic = 'connection' | 'positions' | 'orders' | 'decisions' | 'session' | 'checks' | 'backtest';
-export const TOPICS: readonly Topic[] = ['connection', 'positions', 'orders', 'decisions', 'session', 'checks', 'backtest'];
+/** The panel's topics (protocol.ts), re-exported for the consumers of the store. */
+export type { Topic } from '../../webview/protocol';
 
 export const LIMITS = { decisions: 500, orders: 200, points: 2000, notices: 50 } as const;
 

@@ -1,10 +1,89 @@
-// The panel's message guards (both directions), the CSP builder and the coalescer.
+// The panel's protocol: every message type has its guard and every guard its message type
+// (both directions); the guards pass exactly the well-formed messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildCsp, makeNonce, panelHtml } from '../../../src/extension/app/csp';
-import { Coalescer, type Timers } from '../../../src/extension/app/coalescer';
 import { PanelStore } from '../../../src/extension/app/panelStore';
-import { isHostToWebview, isWebviewToHost, PANEL_ACTIONS } from '../../../src/webview/validate';
+import {
+  ACCOUNT_BADGES,
+  CHECK_STATUSES,
+  CHECK_VERDICTS,
+  CONNECTION_STATUSES,
+  HOST_MESSAGE_TYPES,
+  NOTICE_LEVELS,
+  PANEL_ACTIONS,
+  TABS,
+  WEBVIEW_MESSAGE_TYPES,
+  type HostMessageType,
+  type HostToWebview,
+  type WebviewMessageType,
+  type WebviewToHost,
+} from '../../../src/webview/protocol';
+import { HOST_MESSAGE_GUARDS, isConnectionView, isHostToWebview, isWebviewToHost, isTab, WEBVIEW_MESSAGE_GUARDS } from '../../../src/webview/validate';
+
+const sorted = (xs: Iterable<string>) => [...xs].sort();
+const store = new PanelStore();
+
+/** One well-formed message of each type (the record's type makes it complete). */
+const HOST_SAMPLES: { [K in HostMessageType]: Extract<HostToWebview, { type: K }> } = {
+  snapshot: { type: 'snapshot', state: store.snapshot() },
+  connection: { type: 'connection', connection: store.connectionView() },
+  positions: { type: 'positions', rows: [{ key: 'DU1:1', symbol: 'NVDA', secType: 'STK', quantity: 1, avgCost: 100 }] },
+  orders: { type: 'orders', rows: [{ orderId: 1, symbol: 'NVDA', action: 'BUY', quantity: 1, type: 'MKT', status: 'filled', filled: 1, remaining: 0, avgFillPrice: 100, updatedAt: 1 }] },
+  decisions: { type: 'decisions', rows: [] },
+  session: { type: 'session', session: store.sessionView() },
+  checks: { type: 'checks', checks: store.checksView() },
+  backtest: { type: 'backtest', backtest: store.backtestView() },
+  showTab: { type: 'showTab', tab: 'orders' },
+};
+
+const WEBVIEW_SAMPLES: { [K in WebviewMessageType]: Extract<WebviewToHost, { type: K }> } = {
+  ready: { type: 'ready' },
+  action: { type: 'action', action: 'connect' },
+};
+
+test('host -> webview: every message type has its guard and every guard its message type', () => {
+  assert.deepEqual(sorted(Object.keys(HOST_MESSAGE_GUARDS)), sorted(HOST_MESSAGE_TYPES));
+  assert.deepEqual(sorted(Object.keys(HOST_SAMPLES)), sorted(HOST_MESSAGE_TYPES));
+  assert.equal(new Set(HOST_MESSAGE_TYPES).size, HOST_MESSAGE_TYPES.length, 'no type listed twice');
+  for (const type of HOST_MESSAGE_TYPES) {
+    const m = HOST_SAMPLES[type];
+    assert.equal(isHostToWebview(m), true, type);
+    // Without its fields, or under another type's name, the message is refused.
+    assert.equal(isHostToWebview({ type }), false, `${type} without its fields`);
+    assert.equal(isHostToWebview({ ...m, type: `${type}X` }), false, `${type}X`);
+  }
+});
+
+test('webview -> host: every message type has its guard and every guard its message type', () => {
+  assert.deepEqual(sorted(Object.keys(WEBVIEW_MESSAGE_GUARDS)), sorted(WEBVIEW_MESSAGE_TYPES));
+  assert.deepEqual(sorted(Object.keys(WEBVIEW_SAMPLES)), sorted(WEBVIEW_MESSAGE_TYPES));
+  for (const type of WEBVIEW_MESSAGE_TYPES) {
+    const m = WEBVIEW_SAMPLES[type];
+    assert.equal(isWebviewToHost(m), true, type);
+    assert.equal(isWebviewToHost({ ...m, extra: 1 }), false, `${type} with an extra field`);
+    assert.equal(isWebviewToHost({ ...m, type: `${type}X` }), false, `${type}X`);
+    for (const f of WEBVIEW_MESSAGE_GUARDS[type].fields) {
+      const { [f]: _dropped, ...rest } = m as Record<string, unknown>;
+      assert.equal(isWebviewToHost(rest), false, `${type} without ${String(f)}`);
+    }
+  }
+});
+
+test('the literal lists are what the guards accept: each value passes, a near miss does not', () => {
+  for (const t of TABS) assert.equal(isTab(t), true, t);
+  for (const bad of ['Positions', 'terminal', 'constructor', '', undefined]) assert.equal(isTab(bad), false, String(bad));
+  for (const a of PANEL_ACTIONS) assert.equal(isWebviewToHost({ type: 'action', action: a }), true, a);
+  for (const status of CONNECTION_STATUSES) assert.equal(isConnectionView({ status, detail: '' }), true, status);
+  for (const badge of ACCOUNT_BADGES) assert.equal(isConnectionView({ status: 'ready', badge, detail: '' }), true, badge);
+  assert.equal(isConnectionView({ status: 'ready', badge: 'paper', detail: '' }), false);
+  const check = { id: 'c', title: 'C', finding: '', evidence: [], fix: '' };
+  for (const status of CHECK_STATUSES) assert.equal(isHostToWebview({ type: 'checks', checks: { running: false, checks: [{ ...check, status }] } }), true, status);
+  for (const verdict of CHECK_VERDICTS) assert.equal(isHostToWebview({ type: 'checks', checks: { running: false, checks: [], verdict } }), true, verdict);
+  assert.equal(isHostToWebview({ type: 'checks', checks: { running: false, checks: [], verdict: 'skip' } }), false);
+  const session = store.sessionView();
+  for (const level of NOTICE_LEVELS) assert.equal(isHostToWebview({ type: 'session', session: { ...session, notices: [{ at: 1, level, message: 'm' }] } }), true, level);
+  assert.equal(isHostToWebview({ type: 'session', session: { ...session, notices: [{ at: 1, level: 'error', message: 'm' }] } }), false);
+});
 
 test('webview -> host: ready and known actions pass; anything else is dropped', () => {
   assert.equal(isWebviewToHost({ type: 'ready' }), true);
@@ -26,7 +105,6 @@ test('webview -> host: ready and known actions pass; anything else is dropped', 
 });
 
 test('host -> webview: every message the store builds passes; malformed ones do not', () => {
-  const store = new PanelStore();
   assert.equal(isHostToWebview({ type: 'snapshot', state: store.snapshot() }), true);
   for (const topic of ['connection', 'positions', 'orders', 'session', 'checks', 'backtest'] as const) assert.equal(isHostToWebview(store.message(topic)), true, topic);
   assert.equal(isHostToWebview({ type: 'showTab', tab: 'checks' }), true);
@@ -36,87 +114,4 @@ test('host -> webview: every message the store builds passes; malformed ones do 
   assert.equal(isHostToWebview({ type: 'connection', connection: { status: 'weird', detail: '' } }), false);
   assert.equal(isHostToWebview({ type: 'snapshot', state: { ...store.snapshot(), session: { state: 'x' } } }), false);
   assert.equal(isHostToWebview({ type: 'eval', code: 'alert(1)' }), false);
-});
-
-test('CSP: nonce-only scripts, own styles and images, no connections; the nonce is fresh and long', () => {
-  const nonce = makeNonce();
-  assert.match(nonce, /^[A-Za-z0-9+/]{22}==$/);
-  assert.notEqual(makeNonce(), nonce);
-  const csp = buildCsp('https://file+.vscode-resource.vscode-cdn.net', nonce);
-  assert.match(csp, /^default-src 'none'; /);
-  assert.ok(csp.includes(`script-src 'nonce-${nonce}'`));
-  assert.ok(csp.includes('style-src https://file+.vscode-resource.vscode-cdn.net;'));
-  assert.ok(csp.includes('img-src https://file+.vscode-resource.vscode-cdn.net data:'));
-  assert.ok(csp.includes("connect-src 'none'"));
-  assert.ok(!/unsafe-inline|unsafe-eval|\*(?!\.)/.test(csp), csp);
-  assert.throws(() => buildCsp('x; script-src *', nonce));
-  assert.throws(() => buildCsp('x', 'short'));
-  const html = panelHtml({ cspSource: 'vscode-webview://abc', nonce, scriptUri: 'vscode-webview://abc/dist/webview.js', styleUri: 'vscode-webview://abc/media/panel.css', title: 'T' });
-  assert.ok(html.includes(`<script nonce="${nonce}" src="vscode-webview://abc/dist/webview.js"></script>`));
-  assert.equal((html.match(/<script/g) ?? []).length, 1, 'one script, the nonce\'d bundle');
-  assert.ok(!/<style|style=/.test(html), 'no inline styles');
-});
-
-function manualTimers() {
-  let now = 0;
-  let seq = 0;
-  const due = new Map<number, { at: number; fn: () => void }>();
-  const timers: Timers = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      due.set(++seq, { at: now + ms, fn });
-      return seq;
-    },
-    clearTimeout: (h) => void due.delete(h as number),
-  };
-  const advance = (ms: number) => {
-    const end = now + ms;
-    for (;;) {
-      const next = [...due.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next) break;
-      now = next[1].at;
-      due.delete(next[0]);
-      next[1].fn();
-    }
-    now = end;
-  };
-  return { timers, advance };
-}
-
-test('coalescer: 10,000 ticks a second on one topic become at most one flush per 100 ms', () => {
-  const { timers, advance } = manualTimers();
-  const flushed: Array<[string, number]> = [];
-  const c = new Coalescer<'positions' | 'orders'>((k) => flushed.push([k, timers.now()]), 100, timers);
-  for (let ms = 0; ms < 1000; ms++) {
-    for (let i = 0; i < 10; i++) c.mark('positions');
-    advance(1);
-  }
-  advance(200);
-  const times = flushed.filter(([k]) => k === 'positions').map(([, t]) => t);
-  assert.ok(times.length >= 10 && times.length <= 11, `${times.length} flushes`);
-  for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 100, `gap ${times[i]! - times[i - 1]!}`);
-  assert.equal(times[0], 0, 'the first change of a quiet topic goes at once');
-  assert.ok(times[times.length - 1]! >= 999, 'the last change is not lost');
-});
-
-test('coalescer: topics are independent; cancel and dispose drop pending flushes', () => {
-  const { timers, advance } = manualTimers();
-  const flushed: string[] = [];
-  const c = new Coalescer<'a' | 'b'>((k) => flushed.push(k), 100, timers);
-  c.mark('a');
-  c.mark('b');
-  advance(0);
-  assert.deepEqual(flushed, ['a', 'b']);
-  c.mark('a');
-  c.mark('b');
-  c.cancel('a');
-  advance(150);
-  assert.deepEqual(flushed, ['a', 'b', 'b']);
-  c.mark('a');
-  c.dispose();
-  advance(500);
-  assert.deepEqual(flushed, ['a', 'b', 'b']);
-  c.mark('a');
-  advance(500);
-  assert.equal(flushed.length, 3);
 });

@@ -1,0 +1,56 @@
+// The Decisions tab: per cycle and symbol, the features the model saw -> its action -> the
+// risk verdict -> the order. The host sends only new or changed rows; this tab keeps the
+// newest MAX_DECISIONS by their sequence number and shows them newest first.
+import { h } from '../dom';
+import { fmt } from '../format';
+import { Grid } from '../grid';
+import type { DecisionRow } from '../protocol';
+
+const MAX_DECISIONS = 500;
+
+export class DecisionsTab {
+  private readonly rows = new Map<number, DecisionRow>();
+  private readonly grid = new Grid<DecisionRow>(
+    'decisions-grid',
+    'Decisions',
+    [
+      { key: 'cycle', title: 'Cycle', width: '76px', text: (r) => String(r.cycle), value: (r) => r.cycle },
+      { key: 'time', title: 'NY time', width: '96px', text: (r) => fmt.ny(r.marketTime) },
+      { key: 'symbol', title: 'Symbol', width: '92px', text: (r) => r.symbol },
+      { key: 'features', title: 'Features', width: 'minmax(180px, 2.4fr)', text: (r) => r.features, cls: () => 'small' },
+      { key: 'action', title: '→ Model', width: 'minmax(110px, 1fr)', text: (r) => r.action },
+      { key: 'verdict', title: '→ Risk', width: 'minmax(90px, 1.2fr)', text: (r) => r.verdict || '—', cls: (r) => (r.blocked ? 'down' : r.verdict === 'ok' ? 'up' : '') },
+      { key: 'order', title: '→ Order', width: 'minmax(140px, 1.6fr)', text: (r) => r.order, value: (r) => r.outcome },
+    ],
+    (r) => String(r.seq),
+    'No decisions yet: start an AI session.',
+  );
+
+  constructor(view: HTMLElement) {
+    const box = h('section', { class: 'box' }, h('p', { class: 'muted small' }, 'Per cycle and symbol: the features the model saw → its action → the risk verdict → the order. Newest first.'));
+    this.grid.mount(box);
+    view.append(box);
+  }
+
+  /** The snapshot's rows replace everything (the host sends at most its own limit). */
+  reset(rows: readonly DecisionRow[]): void {
+    this.rows.clear();
+    for (const d of rows) this.rows.set(d.seq, d);
+  }
+
+  /** New or updated rows (by seq); the oldest beyond MAX_DECISIONS are dropped. */
+  merge(rows: readonly DecisionRow[]): void {
+    for (const d of rows) this.rows.set(d.seq, d);
+    if (this.rows.size > MAX_DECISIONS) {
+      const keys = [...this.rows.keys()].sort((a, b) => a - b);
+      for (const k of keys.slice(0, this.rows.size - MAX_DECISIONS)) this.rows.delete(k);
+    }
+  }
+
+  /** Draws the rows newest first; returns how many there are. */
+  render(): number {
+    const rows = [...this.rows.values()].sort((a, b) => b.seq - a.seq);
+    this.grid.update(rows);
+    return rows.length;
+  }
+}

@@ -1,0 +1,35 @@
+// The Session tab: the AI session's state, progress, P&L (with a chart by cycle), its
+// summary once it ended, and its latest notices.
+import { h } from '../dom';
+import { fmt, signClass } from '../format';
+import type { SessionView } from '../protocol';
+import { pnlChart } from './pnlChart';
+
+export function mountSessionTab(view: HTMLElement): { render(v: SessionView): void } {
+  const sessionHead = h('div', { id: 'session-head', class: 'row' });
+  const progress = h('div', { class: 'progress', role: 'progressbar', 'aria-label': 'Session progress' }, h('div', { class: 'bar' }));
+  const chartBox = h('div', { id: 'pnl-chart', class: 'chart' });
+  const summaryPre = h('pre', { id: 'session-summary', class: 'summary' });
+  const noticesList = h('ul', { id: 'session-notices', class: 'notices' });
+  view.append(h('section', { class: 'box' }, sessionHead, progress, h('h3', {}, 'Net P&L by cycle'), chartBox, summaryPre, h('h3', {}, 'Notices'), noticesList));
+  return {
+    render(v: SessionView): void {
+      const pnl = v.pnl?.net;
+      sessionHead.replaceChildren(
+        h('span', { class: `badge badge-${v.active ? 'running' : v.state}`, id: 'session-state' }, v.state),
+        h('span', { id: 'session-progress' }, v.cycles ? `cycle ${v.cycle}/${v.cycles}` : 'no session yet'),
+        h('span', { class: 'muted' }, [v.mode, v.account, v.symbols.join(', ')].filter(Boolean).join(' · ')),
+        h('span', { id: 'session-pnl', class: signClass(pnl), 'data-value': pnl ?? '' }, pnl !== undefined ? `net P&L ${fmt.pnl(pnl)}` : ''),
+      );
+      if (v.pnl) sessionHead.append(h('span', { class: 'muted small' }, `realized ${fmt.pnl(v.pnl.realized)} · unrealized ${fmt.pnl(v.pnl.unrealized)} · commissions ${fmt.price(v.pnl.commissions)}`));
+      if (v.reason && !v.active) sessionHead.append(h('div', { class: 'muted small reason' }, v.reason));
+      (progress.firstElementChild as HTMLElement).style.width = `${v.cycles ? Math.min(100, (100 * v.cycle) / v.cycles) : 0}%`;
+      progress.setAttribute('aria-valuenow', String(v.cycle));
+      progress.setAttribute('aria-valuemax', String(v.cycles));
+      chartBox.replaceChildren(pnlChart(v.points));
+      summaryPre.textContent = v.summary ?? '';
+      summaryPre.hidden = !v.summary;
+      noticesList.replaceChildren(...v.notices.slice(-20).reverse().map((n) => h('li', { class: n.level }, `${new Date(n.at).toLocaleTimeString()} ${n.message}`)));
+    },
+  };
+}
