@@ -37,8 +37,8 @@ export { ACTION_COMMANDS };
 
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) =>
-    vscode.commands.registerCommand(id, async (...args: any[]) => {
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await fn(...args);
       } catch (err) {
