@@ -1,0 +1,71 @@
+// The live prices of held stocks: one stream per held stock (not per tick or per sync), the
+// mid when there is no last trade, a stream closed when its position is gone or the
+// connection drops, and a subscription that resolves after that closed at once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { QuoteStream } from '../../../src/extension/broker/marketData';
+import type { BrokerContract, Quote } from '../../../src/extension/broker/types';
+import { HeldQuotes } from '../../../src/extension/app/heldQuotes';
+import { pos } from '../../helpers/panelRecords';
+
+function fakeBroker() {
+  const pending: Array<{ contract: BrokerContract; resolve: (s: QuoteStream) => void; reject: (e: Error) => void }> = [];
+  const closed: string[] = [];
+  const broker = {
+    isReady: true,
+    subscribeQuotes: (contract: BrokerContract) => new Promise<QuoteStream>((resolve, reject) => pending.push({ contract, resolve, reject })),
+  };
+  /** Answers the oldest subscription with a stream (its first quote as given). */
+  const answer = (first?: Partial<Quote>) => {
+    const p = pending.shift()!;
+    const s = new QuoteStream(p.contract, () => closed.push(p.contract.symbol));
+    if (first) s.quote.set({ symbol: p.contract.symbol, delayed: false, updatedAt: 0, ticks: 1, ...first });
+    p.resolve(s);
+    return s;
+  };
+  return { broker, pending, closed, answer };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+test('held quotes: one stream per held stock, last else mid, closed when the position is gone', async () => {
+  const { broker, pending, closed, answer } = fakeBroker();
+  const prices: Array<[string, number]> = [];
+  const q = new HeldQuotes(broker, (key, price) => prices.push([key, price]), () => {});
+  const nvda = pos('NVDA', 10, 100, 1);
+  const msft = pos('MSFT', 5, 400, 2);
+  q.sync([nvda, msft, pos('AAPL', 0, 0, 3), { ...pos('SPY', 1, 3, 4), contract: { ...pos('SPY', 1, 3, 4).contract, secType: 'OPT' } }]);
+  q.sync([nvda, msft]);
+  assert.deepEqual(pending.map((p) => p.contract.symbol), ['NVDA', 'MSFT'], 'held stocks only, once each');
+  assert.equal(pending[0]!.contract.exchange, 'SMART');
+  const s1 = answer({ last: 101 });
+  answer({ bid: 399, ask: 401 });
+  await settle();
+  assert.deepEqual(prices, [['DU1:1', 101], ['DU1:2', 400]]);
+  s1.updates.emit({ symbol: 'NVDA', delayed: false, updatedAt: 1, ticks: 2, last: 102 });
+  assert.deepEqual(prices.at(-1), ['DU1:1', 102]);
+  q.sync([msft]);
+  assert.deepEqual(closed, ['NVDA'], 'sold: its stream closes');
+  q.close();
+  assert.deepEqual(closed, ['NVDA', 'MSFT'], 'the connection dropped: every stream closes');
+});
+
+test('held quotes: a subscription that resolves after close() is closed at once; a failed one is tried again', async () => {
+  const { broker, pending, closed, answer } = fakeBroker();
+  const logs: string[] = [];
+  const q = new HeldQuotes(broker, () => assert.fail('no price after close'), (m) => logs.push(m));
+  q.sync([pos('NVDA', 10, 100, 1)]);
+  q.close();
+  answer({ last: 101 });
+  await settle();
+  assert.deepEqual(closed, ['NVDA']);
+  q.sync([pos('MSFT', 5, 400, 2)]);
+  pending.shift()!.reject(new Error('no permissions'));
+  await settle();
+  assert.match(logs.join(), /no quotes for MSFT: no permissions/);
+  q.sync([pos('MSFT', 5, 400, 2)]);
+  assert.equal(pending.length, 1, 'subscribed again at the next sync');
+  broker.isReady = false;
+  q.sync([pos('AAPL', 1, 1, 3)]);
+  assert.equal(pending.length, 1, 'nothing subscribes while not ready');
+});
