@@ -3,6 +3,7 @@
 // Everything is computed from the Account on request and re-sent when fills change it.
 import type { AccountSummary } from '../account/account';
 import { nyParts } from '../market/marketTime';
+import { round6, roundCents } from '../market/rounding';
 import {
   encodeAccountDownloadEnd,
   encodeAccountSummary,
@@ -156,10 +157,10 @@ export class AccountFeed {
           contract: pos.contract,
           position: pos.quantity,
           marketPrice: mark,
-          marketValue: round2(marketValue),
+          marketValue: roundCents(marketValue),
           averageCost: round6(pos.avgCost),
-          unrealizedPNL: round2(unrealizedPnl),
-          realizedPNL: round2(pos.realizedPnl),
+          unrealizedPNL: roundCents(unrealizedPnl),
+          realizedPNL: roundCents(pos.realizedPnl),
           accountName: acct.id,
         }),
       );
@@ -255,7 +256,7 @@ export class AccountFeed {
 
   private sendPnl(conn: ClientConnection, reqId: number): void {
     const s = this.summary();
-    conn.send(encodePnl(conn.version, { reqId, dailyPnL: round2(s.DailyPnL), unrealizedPnL: round2(s.UnrealizedPnL), realizedPnL: round2(s.RealizedPnL) }));
+    conn.send(encodePnl(conn.version, { reqId, dailyPnL: roundCents(s.DailyPnL), unrealizedPnL: roundCents(s.UnrealizedPnL), realizedPnL: roundCents(s.RealizedPnL) }));
   }
 
   private sendPnlSingle(conn: ClientConnection, reqId: number, conId: number): void {
@@ -271,10 +272,10 @@ export class AccountFeed {
       encodePnlSingle(conn.version, {
         reqId,
         position: pos.quantity,
-        dailyPnL: round2(unrealizedPnl + pos.realizedPnl),
-        unrealizedPnL: round2(unrealizedPnl),
-        realizedPnL: round2(pos.realizedPnl),
-        value: round2(marketValue),
+        dailyPnL: roundCents(unrealizedPnl + pos.realizedPnl),
+        unrealizedPnL: roundCents(unrealizedPnl),
+        realizedPnL: roundCents(pos.realizedPnl),
+        value: roundCents(marketValue),
       }),
     );
   }
@@ -319,10 +320,4 @@ function key(conn: ClientConnection, reqId: number): string {
 
 function money(x: number): string {
   return x.toFixed(2);
-}
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }

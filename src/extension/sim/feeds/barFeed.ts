@@ -4,6 +4,7 @@ import type { Stock } from '../market/instruments';
 import type { Bar } from '../market/market';
 import { nySessionOfDay, twsBarTime, twsDate } from '../market/marketTime';
 import { STEP_SECONDS } from '../market/pricePath';
+import { roundCents } from '../market/rounding';
 import { encodeHistoricalDataUpdate, type HistoricalBar } from '../protocol/historyCodec';
 import { encodeRealtimeBar } from '../protocol/marketDataCodec';
 import type { ClientConnection } from '../server/clientConnection';
@@ -88,7 +89,7 @@ export class BarFeed {
             low: b.low,
             close: b.close,
             volume: b.volume,
-            wap: Math.round(((b.high + b.low + b.close) / 3) * 100) / 100,
+            wap: roundCents((b.high + b.low + b.close) / 3),
             count: Math.max(1, Math.round(b.volume / 100)),
           }),
         );

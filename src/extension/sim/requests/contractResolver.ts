@@ -1,7 +1,7 @@
 // Matches a request's contract against the simulator's security master the way TWS
 // does: by conId, or by symbol/secType/currency (stocks) and expiry/strike/right
 // (options; a partial option spec matches many). BAG contracts resolve their legs.
-import { contractFor } from '../account/orderEngine';
+import { contractFor } from '../market/instrumentContract';
 import { isOption, type OptionContract, type Stock } from '../market/instruments';
 import type { Market } from '../market/market';
 import type { WireContract } from '../protocol/contractTypes';

@@ -4,6 +4,7 @@
 // at most 60 requests in 10 minutes.
 import type { Bar } from '../market/market';
 import { nyParts, nyTimeToMs, twsDate, twsUtcTime } from '../market/marketTime';
+import { roundCents } from '../market/rounding';
 import { RequestId } from '../../tws/messageIds';
 import { decodeCancelHeadTimestamp, decodeCancelHistoricalData, decodeReqHeadTimestamp, decodeReqHistoricalData, encodeHeadTimestamp, encodeHistoricalData } from '../protocol/historyCodec';
 import type { ClientConnection } from '../server/clientConnection';
@@ -62,7 +63,7 @@ function longBars(daily: Bar[], durationStr: string, durationSeconds: number, en
       continue;
     }
     const volume = cur.volume + b.volume;
-    cur.wap = Math.round(((cur.wap * cur.volume + b.wap * b.volume) / Math.max(1, volume)) * 100) / 100;
+    cur.wap = roundCents((cur.wap * cur.volume + b.wap * b.volume) / Math.max(1, volume));
     cur.high = Math.max(cur.high, b.high);
     cur.low = Math.min(cur.low, b.low);
     cur.close = b.close;

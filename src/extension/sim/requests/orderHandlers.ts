@@ -1,7 +1,7 @@
 // placeOrder (incl. what-if), cancelOrder, reqGlobalCancel, the open / completed
 // order snapshots and reqExecutions.
 import type { WireExecutionFilter, WireOrder } from '../protocol/orderTypes';
-import type { ExecutionRecord } from '../account/orderEngine';
+import type { ExecutionRecord } from '../account/simOrder';
 import { RequestId } from '../../tws/messageIds';
 import {
   decodeCancelOrder,
@@ -19,7 +19,7 @@ import {
 import type { WireContract } from '../protocol/contractTypes';
 import type { RecordedOrder } from '../server/recorder';
 import { NO_SECURITY_DEFINITION, resolveOne } from './contractResolver';
-import { completedOrderFrame, executionFrames, whatIfFrame } from './orderFrames';
+import { completedOrderFrame, executionFrames, whatIfFrame } from '../feeds/orderFrames';
 import type { Register } from './registry';
 
 export function registerOrderHandlers(on: Register): void {
