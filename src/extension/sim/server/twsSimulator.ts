@@ -22,11 +22,9 @@ import { personalityConflict, personalityServerVersion, type SimOptions } from '
 import { FaultError } from './faults';
 import { ClientConnection, type ConnectionHost } from './clientConnection';
 import { Recorder } from './recorder';
-import { registerAllHandlers } from '../requests/registry';
+import { registerAllHandlers, type RequestHandler } from '../requests/registry';
 import { SimFeeds } from '../feeds/feeds';
 import { floodQuotes, type FloodOptions, type FloodResult } from '../feeds/quoteFlood';
-
-export type RequestHandler = (sim: TwsSimulator, conn: ClientConnection, r: FieldReader) => void;
 
 const FARM_STATUS: Array<[number, string]> = [
   [2104, 'Market data farm connection is OK:usfarm'],
