@@ -1,8 +1,8 @@
 // The simulated order book of one TWS: order lifecycle (PreSubmitted -> Submitted ->
 // Filled / Cancelled / Inactive), brackets, OCA groups, time in force and partial fills.
-// When an order trades is orderMatching.ts, the margin check and what-if marginCheck.ts,
-// what an execution reports executionRecord.ts. It knows nothing about sockets: the
-// server turns its events into messages.
+// Its parts: orderValidation.ts (what TWS refuses outright), orderMatching.ts (when a working
+// order trades), marginCheck.ts (the 201 margin rejection, what-if), executionRecord.ts (what
+// an execution reports). It knows nothing about sockets: the server turns its events into messages.
 import { EventEmitter } from 'node:events';
 import type { WireComboLeg, WireContract } from '../protocol/contractTypes';
 import type { WireOrder, WireOrderState } from '../protocol/orderTypes';
