@@ -1,6 +1,6 @@
 // The simulator as a separate process for the benchmarks (TWS is another process too): the
 // client under test gets its own event loop and core. Driven over IPC by simProcess.ts.
-import { contractFor } from '../src/extension/sim/account/orderEngine';
+import { contractFor } from '../src/extension/sim/market/instrumentContract';
 import { emptyOrder } from '../src/extension/sim/protocol/orderTypes';
 import { startSimulator, type TwsSimulator } from '../src/extension/sim/server/twsSimulator';
 import { defaultSimOptions, type SimOptions } from '../src/extension/sim/simOptions';

@@ -21,6 +21,11 @@ export interface CommissionLeg {
   multiplier: number;
 }
 
+/** A contract's quantity at a price, as a commission leg (options count their multiplier). */
+export function commissionLeg(contract: { secType: string; multiplier: string }, quantity: number, price: number): CommissionLeg {
+  return { secType: contract.secType, quantity, price, multiplier: Number(contract.multiplier) || 1 };
+}
+
 export function orderCommission(secType: string, cumQty: number, avgPrice: number, multiplier: number): number {
   if (cumQty <= 0) return 0;
   if (secType === 'OPT') return round4(Math.max(MIN_COMMISSION_PER_ORDER, optionRate(avgPrice) * cumQty));

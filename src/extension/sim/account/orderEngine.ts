@@ -1,53 +1,23 @@
 // The simulated order book of one TWS: order lifecycle (PreSubmitted -> Submitted ->
-// Filled / Cancelled / Inactive), matching against the market's quotes, brackets,
-// OCA groups, time in force, partial fills, what-if previews and executions.
-// It knows nothing about sockets: the server turns its events into messages.
+// Filled / Cancelled / Inactive), brackets, OCA groups, time in force and partial fills.
+// Its parts: orderValidation.ts (what TWS refuses outright), orderMatching.ts (when a working
+// order trades), marginCheck.ts (the 201 margin rejection, what-if), executionRecord.ts (what
+// an execution reports). It knows nothing about sockets: the server turns its events into messages.
 import { EventEmitter } from 'node:events';
 import type { WireComboLeg, WireContract } from '../protocol/contractTypes';
-import type { WireCommissionReport, WireExecution, WireOrder, WireOrderState } from '../protocol/orderTypes';
-import { UNSET_DOUBLE } from '../../tws/wire';
+import type { WireOrder, WireOrderState } from '../protocol/orderTypes';
 import type { Market } from '../market/market';
-import { isRegularHours, nyParts, nySessionOfDay, nyTimeToMs, twsLocalTime } from '../market/marketTime';
-import type { Account } from './account';
-import { comboFillCommissions, comboOrderCommission, executionCommission, orderCommission, type CommissionLeg } from './commissions';
+import { contractFor } from '../market/instrumentContract';
+import { isRegularHours, twsLocalTime } from '../market/marketTime';
+import { round6 } from '../market/rounding';
 import { twsReportedOrder } from '../protocol/twsReportedOrder';
-
-export type OrderStatusName = 'ApiPending' | 'PendingSubmit' | 'PreSubmitted' | 'Submitted' | 'PendingCancel' | 'Cancelled' | 'Filled' | 'Inactive';
-
-export interface SimOrder {
-  orderId: number;
-  clientId: number;
-  permId: number;
-  contract: WireContract;
-  order: WireOrder;
-  status: OrderStatusName;
-  filled: number;
-  remaining: number;
-  avgFillPrice: number;
-  lastFillPrice: number;
-  /** Commission charged so far (the sum of its executions' reports). */
-  commission: number;
-  /** Combos: the legs' per-contract charges accrued so far, before the per-order minimum. */
-  comboCharges: number;
-  whyHeld: string;
-  /** STP / STP LMT: has the stop been touched. */
-  triggered: boolean;
-  /** transmit=false: held in TWS until a later order of its group transmits. */
-  held: boolean;
-  completedTime?: string;
-  completedStatus?: string;
-  submittedAt: number;
-}
-
-export interface ExecutionRecord {
-  reqIdHint: number;
-  orderId: number;
-  clientId: number;
-  contract: WireContract;
-  execution: WireExecution;
-  commission: WireCommissionReport;
-  time: number;
-}
+import type { Account } from './account';
+import { comboFillCommissions, commissionLeg, executionCommission } from './commissions';
+import { executionRecord, type ExecutionFill } from './executionRecord';
+import { MarginCheck } from './marginCheck';
+import { dayOrderExpired, fillPrice, orderQuote } from './orderMatching';
+import { orderRejection, READ_ONLY_MESSAGE } from './orderValidation';
+import { isActiveOrder, reportedOrderState, type ExecutionRecord, type SimOrder } from './simOrder';
 
 export interface OrderEngineEvents {
   /** Order's openOrder + orderStatus should be sent to its owner. */
@@ -70,11 +40,6 @@ export interface OrderEngineOptions {
   readOnly?: boolean;
 }
 
-const ACTIVE: ReadonlySet<OrderStatusName> = new Set(['ApiPending', 'PendingSubmit', 'PreSubmitted', 'Submitted', 'PendingCancel']);
-const SUPPORTED_TYPES = new Set(['MKT', 'LMT', 'STP', 'STP LMT']);
-
-export const READ_ONLY_MESSAGE = "Error validating request.-'bW' : cause - The API interface is currently in Read-Only mode.";
-
 export class OrderEngine extends EventEmitter<OrderEngineEvents> {
   readonly orders = new Map<number, SimOrder>();
   readonly executions: ExecutionRecord[] = [];
@@ -82,6 +47,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
   private execSeq = 0;
   private readonly market: Market;
   private readonly account: Account;
+  private readonly margin: MarginCheck;
   partialFillChunks: number;
   rejectReason: string | undefined;
   readOnly: boolean;
@@ -93,6 +59,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     this.partialFillChunks = Math.max(1, opts.partialFillChunks ?? 1);
     this.rejectReason = opts.rejectReason;
     this.readOnly = opts.readOnly ?? false;
+    this.margin = new MarginCheck(this.market, this.account, (conId) => this.legContract(conId));
   }
 
   /** Id counters that must not repeat after a restart (simState.ts). */
@@ -110,7 +77,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
   }
 
   isActive(o: SimOrder): boolean {
-    return ACTIVE.has(o.status);
+    return isActiveOrder(o);
   }
 
   /** Highest order id used so far (TWS's nextValidId never goes below it). */
@@ -129,15 +96,15 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       this.emit('orderError', clientId, orderId, 321, READ_ONLY_MESSAGE);
       return undefined;
     }
-    const invalid = this.validate(contract, order);
+    const invalid = orderRejection(contract, order);
     if (invalid) {
       this.emit('orderError', clientId, orderId, invalid.code, invalid.message);
       return undefined;
     }
     if (order.whatIf) {
       // TWS answers an unaffordable what-if with its numbers AND the 201 the order would get.
-      const preview = this.whatIf(contract, order);
-      const rejection = this.marginRejection(contract, order);
+      const preview = this.margin.whatIf(contract, order);
+      const rejection = this.margin.rejection(contract, order);
       if (rejection) {
         preview.warningText = rejection;
         queueMicrotask(() => this.emit('orderError', clientId, orderId, 201, rejection)); // after the preview is sent
@@ -165,7 +132,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       this.emit('update', rejected);
       return undefined;
     }
-    const unaffordable = this.marginRejection(contract, order);
+    const unaffordable = this.margin.rejection(contract, order);
     if (unaffordable) {
       const rejected = this.create(clientId, orderId, contract, order);
       rejected.status = 'Inactive';
@@ -179,27 +146,6 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       return undefined;
     }
     this.transmitGroup(sim);
-    return undefined;
-  }
-
-  private validate(contract: WireContract, order: WireOrder): { code: number; message: string } | undefined {
-    if (!SUPPORTED_TYPES.has(order.orderType)) {
-      return { code: 387, message: `Unsupported order type for this exchange and security type. (${order.orderType || 'empty'}; the simulator supports MKT, LMT, STP, STP LMT)` };
-    }
-    if (!(order.totalQuantity > 0)) return { code: 434, message: 'The order size cannot be zero.' };
-    if (order.action !== 'BUY' && order.action !== 'SELL' && order.action !== 'SSHORT') {
-      return { code: 201, message: `Order rejected - reason:Invalid action "${order.action}"` };
-    }
-    if ((order.orderType === 'LMT' || order.orderType === 'STP LMT') && !isSet(order.lmtPrice)) {
-      return { code: 201, message: 'Order rejected - reason:Limit price is missing (lmtPrice)' };
-    }
-    if ((order.orderType === 'STP' || order.orderType === 'STP LMT') && !isSet(order.auxPrice)) {
-      return { code: 201, message: 'Order rejected - reason:Stop price is missing (auxPrice)' };
-    }
-    if (!['DAY', 'GTC', 'IOC', ''].includes(order.tif ?? '')) {
-      return { code: 201, message: `Order rejected - reason:Time in force "${order.tif}" is not supported (DAY, GTC, IOC)` };
-    }
-    if (contract.conId === 0 && contract.secType !== 'BAG') return { code: 200, message: 'No security definition has been found for the request' };
     return undefined;
   }
 
@@ -328,7 +274,7 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
         this.emit('update', o);
       }
       if (o.status === 'Submitted') {
-        if (o.order.tif === 'DAY' && afterClose(o.submittedAt, now)) {
+        if (o.order.tif === 'DAY' && dayOrderExpired(o.submittedAt, now)) {
           this.cancelOrder(o, '');
           continue;
         }
@@ -338,23 +284,9 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
   }
 
   private match(o: SimOrder): void {
-    const q = this.market.quote(o.contract.conId) ?? this.comboQuote(o.contract);
+    const q = orderQuote(this.market, o.contract);
     if (!q) return;
-    const buy = o.order.action === 'BUY';
-    const type = o.order.orderType;
-    if ((type === 'STP' || type === 'STP LMT') && !o.triggered) {
-      const stop = o.order.auxPrice as number;
-      if (buy ? q.last >= stop : q.last <= stop) o.triggered = true;
-      else return;
-    }
-    let price: number | undefined;
-    const touch = buy ? q.ask : q.bid;
-    if (type === 'MKT' || type === 'STP') {
-      price = touch;
-    } else {
-      const limit = o.order.lmtPrice as number;
-      if (buy ? touch <= limit : touch >= limit) price = touch;
-    }
+    const price = fillPrice(o, q);
     if (price === undefined) {
       if (o.order.tif === 'IOC') this.cancelOrder(o, '');
       return;
@@ -363,26 +295,6 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     const qty = Math.min(o.remaining, chunk);
     this.fill(o, qty, price);
     if (o.order.tif === 'IOC' && o.remaining > 0) this.cancelOrder(o, '');
-  }
-
-  /** BAG contracts: the net of the legs' quotes (sells count negative). */
-  private comboQuote(contract: WireContract): { bid: number; ask: number; last: number } | undefined {
-    if (contract.secType !== 'BAG' || !contract.comboLegs?.length) return undefined;
-    let bid = 0;
-    let ask = 0;
-    for (const leg of contract.comboLegs) {
-      const q = this.market.quote(leg.conId);
-      if (!q) return undefined;
-      if (leg.action === 'BUY') {
-        bid += q.bid * leg.ratio;
-        ask += q.ask * leg.ratio;
-      } else {
-        bid -= q.ask * leg.ratio;
-        ask -= q.bid * leg.ratio;
-      }
-    }
-    const r = (x: number) => Math.round(x * 100) / 100;
-    return { bid: r(bid), ask: r(ask), last: r((bid + ask) / 2) };
   }
 
   private fill(o: SimOrder, qty: number, price: number): void {
@@ -407,14 +319,14 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
       const charged = comboFillCommissions(o.comboCharges, legs.map((l) => commissionLeg(l.contract, l.qty, l.price)));
       o.comboCharges = charged.charged;
       legs.forEach((l, i) => {
-        this.recordExecution(o, l.contract, l.buy, l.qty, l.price, o.filled * l.leg.ratio, l.price, charged.perLeg[i] ?? 0, true);
+        this.recordExecution({ order: o, contract: l.contract, buy: l.buy, qty: l.qty, price: l.price, cumQty: o.filled * l.leg.ratio, avgPrice: l.price, commission: charged.perLeg[i] ?? 0 }, true);
         changed.push(l.leg.conId);
       });
-      this.recordExecution(o, o.contract, o.order.action === 'BUY', qty, price, o.filled, o.avgFillPrice, 0, false);
+      this.recordExecution({ order: o, contract: o.contract, buy: o.order.action === 'BUY', qty, price, cumQty: o.filled, avgPrice: o.avgFillPrice, commission: 0 }, false);
     } else {
       const multiplier = Number(o.contract.multiplier) || 1;
       const commission = executionCommission(o.contract.secType, prevFilled, prevAvg, o.filled, o.avgFillPrice, multiplier);
-      this.recordExecution(o, o.contract, o.order.action === 'BUY', qty, price, o.filled, o.avgFillPrice, commission, true);
+      this.recordExecution({ order: o, contract: o.contract, buy: o.order.action === 'BUY', qty, price, cumQty: o.filled, avgPrice: o.avgFillPrice, commission }, true);
       changed.push(o.contract.conId);
     }
     if (o.remaining === 0) {
@@ -434,52 +346,13 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     return contractFor(inst, conId);
   }
 
-  private recordExecution(
-    o: SimOrder,
-    contract: WireContract,
-    buy: boolean,
-    qty: number,
-    price: number,
-    cumQty: number,
-    avgPrice: number,
-    commission: number,
-    bookToAccount: boolean,
-  ): void {
-    const multiplier = Number(contract.multiplier) || 1;
+  /** Books a fill to the account (unless `bookToAccount` is false: a combo's own line) and records its execution. */
+  private recordExecution(fill: Omit<ExecutionFill, 'realizedPnl'>, bookToAccount: boolean): void {
+    const { order: o, contract, buy, qty, price, commission } = fill;
     o.commission = round6(o.commission + commission);
-    const fill = bookToAccount ? this.account.applyFill(contract, buy ? qty : -qty, price, multiplier, commission) : { realizedPnl: undefined };
-    const now = this.market.now();
-    const execId = `0000${hex(this.execSeq++, 4)}.${hex(Math.floor(now / 1000), 8)}.01.01`;
-    const execution: WireExecution = {
-      orderId: o.orderId,
-      execId,
-      time: twsLocalTime(now),
-      acctNumber: this.account.id,
-      exchange: contract.primaryExch && contract.secType === 'STK' ? 'ISLAND' : 'CBOE',
-      side: buy ? 'BOT' : 'SLD',
-      shares: qty,
-      price,
-      permId: o.permId,
-      clientId: o.clientId,
-      liquidation: 0,
-      cumQty,
-      avgPrice,
-      orderRef: o.order.orderRef ?? '',
-      evRule: '',
-      evMultiplier: undefined,
-      modelCode: '',
-      lastLiquidity: 2,
-      pendingPriceRevision: false,
-    };
-    const report: WireCommissionReport = {
-      execId,
-      commission,
-      currency: this.account.currency,
-      realizedPNL: fill.realizedPnl,
-      yield: undefined,
-      yieldRedemptionDate: undefined,
-    };
-    const record: ExecutionRecord = { reqIdHint: -1, orderId: o.orderId, clientId: o.clientId, contract, execution, commission: report, time: now };
+    const multiplier = Number(contract.multiplier) || 1;
+    const realizedPnl = bookToAccount ? this.account.applyFill(contract, buy ? qty : -qty, price, multiplier, commission).realizedPnl : undefined;
+    const record = executionRecord({ ...fill, realizedPnl }, this.execSeq++, this.market.now(), this.account);
     this.executions.push(record);
     this.emit('execution', o, record);
   }
@@ -519,160 +392,8 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
     }
   }
 
-  /**
-   * TWS's margin check when an order arrives: the initial margin of the positions with this
-   * order filled (at the market) must not exceed the equity with loan value. The wording is
-   * TWS's 201 reason as its users report it (e.g. the Quantopian forum thread "Order rejections
-   * from IB with order_target_percent at 1.0"; Tiger Open API docs quoting "201:Order rejected -
-   * Reason: YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH
-   * LOAN VALUE [1247.90 USD] MUST EXCEED THE INITIAL MARGIN [4989.99 USD]"). Orders that lower
-   * the requirement (closing) always pass.
-   */
-  private marginRejection(contract: WireContract, order: WireOrder): string | undefined {
-    const marks = (id: number) => this.market.mid(id);
-    const price = this.market.mid(contract.conId) ?? (isSet(order.lmtPrice) ? (order.lmtPrice as number) : undefined);
-    if (price === undefined) return undefined;
-    const multiplier = Number(contract.multiplier) || 1;
-    const signed = (order.action === 'BUY' ? 1 : -1) * order.totalQuantity;
-    const s = this.account.summary(marks);
-    const after = this.account.marginWith(marks, contract.conId, signed * price * multiplier);
-    if (after.init <= s.InitMarginReq || after.init <= s.EquityWithLoanValue) return undefined;
-    const ccy = this.account.currency;
-    return `Order rejected - reason:YOUR ORDER IS NOT ACCEPTED. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE [${s.EquityWithLoanValue.toFixed(2)} ${ccy}] MUST EXCEED THE INITIAL MARGIN [${after.init.toFixed(2)} ${ccy}]`;
-  }
-
-  /** What-if: margin before/after and commission, nothing placed. */
-  private whatIf(contract: WireContract, order: WireOrder): WireOrderState {
-    const marks = (id: number) => this.market.mid(id);
-    const sign = order.action === 'BUY' ? 1 : -1;
-    const legs = this.whatIfLegs(contract, order);
-    const s = this.account.summary(marks);
-    const after = this.account.marginWithLegs(
-      marks,
-      legs.map((l) => ({ conId: l.conId, value: sign * l.signedQty * l.price * l.multiplier })),
-    );
-    const commission =
-      contract.secType === 'BAG'
-        ? comboOrderCommission(legs.map((l) => commissionLeg(l.contract, Math.abs(l.signedQty), l.price)))
-        : orderCommission(contract.secType, order.totalQuantity, legs[0]?.price ?? 0, legs[0]?.multiplier ?? 1);
-    // TWS prints what-if amounts as cents ("1234.56"): no float noise from the sums.
-    const before = { init: cents(s.InitMarginReq), maint: cents(s.MaintMarginReq), ewl: cents(s.EquityWithLoanValue) };
-    const ewlAfter = cents(s.EquityWithLoanValue - commission);
-    return {
-      status: 'PreSubmitted',
-      initMarginBefore: before.init,
-      maintMarginBefore: before.maint,
-      equityWithLoanBefore: before.ewl,
-      initMarginChange: cents(cents(after.init) - before.init),
-      maintMarginChange: cents(cents(after.maint) - before.maint),
-      equityWithLoanChange: cents(ewlAfter - before.ewl),
-      initMarginAfter: cents(after.init),
-      maintMarginAfter: cents(after.maint),
-      equityWithLoanAfter: ewlAfter,
-      commission,
-      minCommission: commission,
-      maxCommission: commission,
-      commissionCurrency: this.account.currency,
-      warningText: '',
-      completedTime: '',
-      completedStatus: '',
-    };
-  }
-
-  /**
-   * What a what-if order adds, leg by leg: a BAG's legs with their ratios and multipliers
-   * (options x100), priced at their mids; any other contract is its own single leg.
-   * `signedQty` is per the order's BUY side (a SELL leg is negative).
-   */
-  private whatIfLegs(contract: WireContract, order: WireOrder): Array<{ conId: number; contract: WireContract; signedQty: number; price: number; multiplier: number }> {
-    if (contract.secType !== 'BAG') {
-      const price = this.market.mid(contract.conId) ?? (isSet(order.lmtPrice) ? (order.lmtPrice as number) : 0);
-      return [{ conId: contract.conId, contract, signedQty: order.totalQuantity, price, multiplier: Number(contract.multiplier) || 1 }];
-    }
-    return (contract.comboLegs ?? []).map((leg) => {
-      const legContract = this.legContract(leg.conId);
-      return {
-        conId: leg.conId,
-        contract: legContract,
-        signedQty: (leg.action === 'SELL' ? -1 : 1) * leg.ratio * order.totalQuantity,
-        price: this.market.mid(leg.conId) ?? 0,
-        multiplier: Number(legContract.multiplier) || 1,
-      };
-    });
-  }
-
   /** The orderState an openOrder for this order carries: TWS fills in the commission once the order has executions. */
   stateOf(o: SimOrder): WireOrderState {
-    const executed = o.filled > 0;
-    return {
-      status: o.status,
-      ...(executed ? { commission: o.commission } : {}),
-      commissionCurrency: executed ? this.account.currency : '',
-      warningText: '',
-      completedTime: o.completedTime ?? '',
-      completedStatus: o.completedStatus ?? '',
-    };
+    return reportedOrderState(o, this.account.currency);
   }
-}
-
-/** The WireContract TWS reports for a stock or option of the simulator's catalogue. */
-export function contractFor(inst: ReturnType<Market['instruments']['byId']>, conId: number): WireContract {
-  if (!inst) return { conId, symbol: '', secType: 'STK', lastTradeDateOrContractMonth: '', strike: 0, right: '', multiplier: '', exchange: 'SMART', primaryExch: '', currency: 'USD', localSymbol: '', tradingClass: '' };
-  if ('underlying' in inst) {
-    return {
-      conId: inst.conId,
-      symbol: inst.underlying.symbol,
-      secType: 'OPT',
-      lastTradeDateOrContractMonth: inst.expiry,
-      strike: inst.strike,
-      right: inst.right,
-      multiplier: String(inst.multiplier),
-      exchange: 'SMART',
-      primaryExch: '',
-      currency: inst.underlying.currency,
-      localSymbol: inst.localSymbol,
-      tradingClass: inst.tradingClass,
-    };
-  }
-  return {
-    conId: inst.conId,
-    symbol: inst.symbol,
-    secType: 'STK',
-    lastTradeDateOrContractMonth: '',
-    strike: 0,
-    right: '',
-    multiplier: '',
-    exchange: 'SMART',
-    primaryExch: inst.primaryExch,
-    currency: inst.currency,
-    localSymbol: inst.symbol,
-    tradingClass: 'NMS',
-  };
-}
-
-function isSet(v: number | undefined): boolean {
-  return v !== undefined && v !== UNSET_DOUBLE && Number.isFinite(v);
-}
-
-function afterClose(submittedMs: number, nowMs: number): boolean {
-  const p = nyParts(submittedMs);
-  const closeMinute = nySessionOfDay(submittedMs)?.closeMinute ?? 16 * 60; // 13:00 on early closes
-  const close = nyTimeToMs(p.year, p.month, p.day, Math.floor(closeMinute / 60), closeMinute % 60);
-  return submittedMs < close && nowMs >= close;
-}
-
-function hex(n: number, width: number): string {
-  return (n >>> 0).toString(16).padStart(width, '0');
-}
-
-function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
-}
-
-function cents(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
-function commissionLeg(contract: WireContract, quantity: number, price: number): CommissionLeg {
-  return { secType: contract.secType, quantity, price, multiplier: Number(contract.multiplier) || 1 };
 }

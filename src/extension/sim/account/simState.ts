@@ -5,7 +5,7 @@
 // leaves the old or the new state, never half of one.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { AccountSnapshot } from './account';
-import type { ExecutionRecord, SimOrder } from './orderEngine';
+import type { ExecutionRecord, SimOrder } from './simOrder';
 
 export const SIM_STATE_VERSION = 1;
 const KIND = 'ibkr-ai-trader-sim-state';

@@ -3,6 +3,7 @@
 // Everything is computed from the Account on request and re-sent when fills change it.
 import type { AccountSummary } from '../account/account';
 import { nyParts } from '../market/marketTime';
+import { round6, roundCents } from '../market/rounding';
 import {
   encodeAccountDownloadEnd,
   encodeAccountSummary,
@@ -19,6 +20,7 @@ import {
 } from '../protocol/accountCodec';
 import type { ClientConnection } from '../server/clientConnection';
 import type { TwsSimulator } from '../server/twsSimulator';
+import { RequestSubscriptions, type RequestSubscription } from './requestSubscriptions';
 
 /** Tags reqAccountSummary knows; `$LEDGER` adds the cash ledger. */
 export const SUMMARY_TAGS = [
@@ -29,18 +31,13 @@ export const SUMMARY_TAGS = [
   'LookAheadExcessLiquidity', 'HighestSeverity', 'DayTradesRemaining', 'Leverage',
 ];
 
-interface ReqSub {
-  conn: ClientConnection;
-  reqId: number;
-}
-
 export class AccountFeed {
   private readonly accountUpdates = new Set<ClientConnection>();
   private readonly positionSubs = new Set<ClientConnection>();
-  private readonly summarySubs = new Map<string, ReqSub & { tags: string[] }>();
-  private readonly multiSubs = new Map<string, ReqSub & { ledgerAndNLV: boolean }>();
-  private readonly pnlSubs = new Map<string, ReqSub>();
-  private readonly pnlSingleSubs = new Map<string, ReqSub & { conId: number }>();
+  private readonly summarySubs = new RequestSubscriptions<RequestSubscription & { tags: string[] }>();
+  private readonly multiSubs = new RequestSubscriptions<RequestSubscription & { ledgerAndNLV: boolean }>();
+  private readonly pnlSubs = new RequestSubscriptions<RequestSubscription>();
+  private readonly pnlSingleSubs = new RequestSubscriptions<RequestSubscription & { conId: number }>();
   private lastPnlWall = 0;
 
   constructor(private readonly sim: TwsSimulator) {
@@ -74,8 +71,8 @@ export class AccountFeed {
     for (const k of ['NetLiquidation', 'TotalCashValue', 'SettledCash', 'BuyingPower', 'EquityWithLoanValue', 'GrossPositionValue', 'InitMarginReq', 'MaintMarginReq', 'AvailableFunds', 'ExcessLiquidity'] as const) {
       rows.push([k, money(s[k]), acct.currency]);
     }
-    rows.push(['Cushion', (s.ExcessLiquidity / Math.max(1, s.NetLiquidation)).toFixed(6), '']);
-    rows.push(['Leverage-S', (s.GrossPositionValue / Math.max(1, s.NetLiquidation)).toFixed(2), '']);
+    rows.push(['Cushion', cushion(s), '']);
+    rows.push(['Leverage-S', leverage(s), '']);
     rows.push(['DayTradesRemaining', '-1', '']);
     return rows;
   }
@@ -116,7 +113,7 @@ export class AccountFeed {
       case 'AccruedCash':
         return ['0.00', cur];
       case 'Cushion':
-        return [(s.ExcessLiquidity / Math.max(1, s.NetLiquidation)).toFixed(6), ''];
+        return [cushion(s), ''];
       case 'LookAheadNextChange':
         return ['0', ''];
       case 'HighestSeverity':
@@ -124,7 +121,7 @@ export class AccountFeed {
       case 'DayTradesRemaining':
         return ['-1', ''];
       case 'Leverage':
-        return [(s.GrossPositionValue / Math.max(1, s.NetLiquidation)).toFixed(2), ''];
+        return [leverage(s), ''];
       default:
         return undefined;
     }
@@ -156,10 +153,10 @@ export class AccountFeed {
           contract: pos.contract,
           position: pos.quantity,
           marketPrice: mark,
-          marketValue: round2(marketValue),
+          marketValue: roundCents(marketValue),
           averageCost: round6(pos.avgCost),
-          unrealizedPNL: round2(unrealizedPnl),
-          realizedPNL: round2(pos.realizedPnl),
+          unrealizedPNL: roundCents(unrealizedPnl),
+          realizedPNL: roundCents(pos.realizedPnl),
           accountName: acct.id,
         }),
       );
@@ -190,13 +187,13 @@ export class AccountFeed {
 
   subscribeSummary(conn: ClientConnection, reqId: number, tags: string[]): void {
     const expanded = tags.flatMap((t) => (t.startsWith('$LEDGER') ? ['$LEDGER'] : [t]));
-    this.summarySubs.set(key(conn, reqId), { conn, reqId, tags: expanded });
+    this.summarySubs.add({ conn, reqId, tags: expanded });
     this.sendSummary(conn, reqId, expanded);
     conn.send(encodeAccountSummaryEnd(conn.version, reqId));
   }
 
   cancelSummary(conn: ClientConnection, reqId: number): void {
-    this.summarySubs.delete(key(conn, reqId));
+    this.summarySubs.remove(conn, reqId);
   }
 
   private sendSummary(conn: ClientConnection, reqId: number, tags: string[]): void {
@@ -217,13 +214,13 @@ export class AccountFeed {
   // ---- reqAccountUpdatesMulti ----
 
   subscribeMulti(conn: ClientConnection, reqId: number, ledgerAndNLV: boolean): void {
-    this.multiSubs.set(key(conn, reqId), { conn, reqId, ledgerAndNLV });
+    this.multiSubs.add({ conn, reqId, ledgerAndNLV });
     this.sendMulti(conn, reqId, ledgerAndNLV);
     conn.send(encodeAccountUpdateMultiEnd(conn.version, reqId));
   }
 
   cancelMulti(conn: ClientConnection, reqId: number): void {
-    this.multiSubs.delete(key(conn, reqId));
+    this.multiSubs.remove(conn, reqId);
   }
 
   private sendMulti(conn: ClientConnection, reqId: number, ledgerAndNLV: boolean): void {
@@ -236,26 +233,26 @@ export class AccountFeed {
   // ---- reqPnL / reqPnLSingle ----
 
   subscribePnl(conn: ClientConnection, reqId: number): void {
-    this.pnlSubs.set(key(conn, reqId), { conn, reqId });
+    this.pnlSubs.add({ conn, reqId });
     this.sendPnl(conn, reqId);
   }
 
   cancelPnl(conn: ClientConnection, reqId: number): void {
-    this.pnlSubs.delete(key(conn, reqId));
+    this.pnlSubs.remove(conn, reqId);
   }
 
   subscribePnlSingle(conn: ClientConnection, reqId: number, conId: number): void {
-    this.pnlSingleSubs.set(key(conn, reqId), { conn, reqId, conId });
+    this.pnlSingleSubs.add({ conn, reqId, conId });
     this.sendPnlSingle(conn, reqId, conId);
   }
 
   cancelPnlSingle(conn: ClientConnection, reqId: number): void {
-    this.pnlSingleSubs.delete(key(conn, reqId));
+    this.pnlSingleSubs.remove(conn, reqId);
   }
 
   private sendPnl(conn: ClientConnection, reqId: number): void {
     const s = this.summary();
-    conn.send(encodePnl(conn.version, { reqId, dailyPnL: round2(s.DailyPnL), unrealizedPnL: round2(s.UnrealizedPnL), realizedPnL: round2(s.RealizedPnL) }));
+    conn.send(encodePnl(conn.version, { reqId, dailyPnL: roundCents(s.DailyPnL), unrealizedPnL: roundCents(s.UnrealizedPnL), realizedPnL: roundCents(s.RealizedPnL) }));
   }
 
   private sendPnlSingle(conn: ClientConnection, reqId: number, conId: number): void {
@@ -271,10 +268,10 @@ export class AccountFeed {
       encodePnlSingle(conn.version, {
         reqId,
         position: pos.quantity,
-        dailyPnL: round2(unrealizedPnl + pos.realizedPnl),
-        unrealizedPnL: round2(unrealizedPnl),
-        realizedPnL: round2(pos.realizedPnl),
-        value: round2(marketValue),
+        dailyPnL: roundCents(unrealizedPnl + pos.realizedPnl),
+        unrealizedPnL: roundCents(unrealizedPnl),
+        realizedPnL: roundCents(pos.realizedPnl),
+        value: roundCents(marketValue),
       }),
     );
   }
@@ -301,28 +298,30 @@ export class AccountFeed {
   dropAll(): void {
     this.accountUpdates.clear();
     this.positionSubs.clear();
-    for (const m of [this.summarySubs, this.multiSubs, this.pnlSubs, this.pnlSingleSubs] as Array<Map<string, ReqSub>>) m.clear();
+    for (const subs of this.requestSubscriptions()) subs.clear();
   }
 
   dropConnection(conn: ClientConnection): void {
     this.accountUpdates.delete(conn);
     this.positionSubs.delete(conn);
-    for (const m of [this.summarySubs, this.multiSubs, this.pnlSubs, this.pnlSingleSubs] as Array<Map<string, ReqSub>>) {
-      for (const [k, s] of m) if (s.conn === conn) m.delete(k);
-    }
+    for (const subs of this.requestSubscriptions()) subs.dropConnection(conn);
   }
-}
 
-function key(conn: ClientConnection, reqId: number): string {
-  return `${conn.seq}:${reqId}`;
+  private requestSubscriptions(): Array<RequestSubscriptions<RequestSubscription>> {
+    return [this.summarySubs, this.multiSubs, this.pnlSubs, this.pnlSingleSubs];
+  }
 }
 
 function money(x: number): string {
   return x.toFixed(2);
 }
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
+
+/** Excess liquidity as a share of net liquidation. */
+function cushion(s: AccountSummary): string {
+  return (s.ExcessLiquidity / Math.max(1, s.NetLiquidation)).toFixed(6);
 }
-function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
+
+/** Gross position value over net liquidation. */
+function leverage(s: AccountSummary): string {
+  return (s.GrossPositionValue / Math.max(1, s.NetLiquidation)).toFixed(2);
 }

@@ -4,10 +4,12 @@ import type { Stock } from '../market/instruments';
 import type { Bar } from '../market/market';
 import { nySessionOfDay, twsBarTime, twsDate } from '../market/marketTime';
 import { STEP_SECONDS } from '../market/pricePath';
+import { roundCents } from '../market/rounding';
 import { encodeHistoricalDataUpdate, type HistoricalBar } from '../protocol/historyCodec';
 import { encodeRealtimeBar } from '../protocol/marketDataCodec';
 import type { ClientConnection } from '../server/clientConnection';
 import type { TwsSimulator } from '../server/twsSimulator';
+import { RequestSubscriptions } from './requestSubscriptions';
 
 interface RealtimeSub {
   conn: ClientConnection;
@@ -28,27 +30,27 @@ interface UpToDateSub {
 }
 
 export class BarFeed {
-  private readonly realtime = new Map<string, RealtimeSub>();
-  private readonly upToDate = new Map<string, UpToDateSub>();
+  private readonly realtime = new RequestSubscriptions<RealtimeSub>();
+  private readonly upToDate = new RequestSubscriptions<UpToDateSub>();
 
   constructor(private readonly sim: TwsSimulator) {}
 
   addRealtime(conn: ClientConnection, reqId: number, stock: Stock): void {
     const path = this.sim.market.path(stock);
-    this.realtime.set(key(conn, reqId), { conn, reqId, stock, nextStep: path.indexAt(this.sim.market.now()) });
+    this.realtime.add({ conn, reqId, stock, nextStep: path.indexAt(this.sim.market.now()) });
   }
 
   cancelRealtime(conn: ClientConnection, reqId: number): void {
-    this.realtime.delete(key(conn, reqId));
+    this.realtime.remove(conn, reqId);
   }
 
   addUpToDate(conn: ClientConnection, reqId: number, stock: Stock, barSeconds: number, formatDate: number, useRth: boolean): void {
     const step = this.sim.market.path(stock).indexAt(this.sim.market.now());
-    this.upToDate.set(key(conn, reqId), { conn, reqId, stock, barSeconds, formatDate, useRth, lastStep: step });
+    this.upToDate.add({ conn, reqId, stock, barSeconds, formatDate, useRth, lastStep: step });
   }
 
   cancelUpToDate(conn: ClientConnection, reqId: number): void {
-    this.upToDate.delete(key(conn, reqId));
+    this.upToDate.remove(conn, reqId);
   }
 
   /** The bar in progress at `now` for an intraday bar size (undefined outside the session). */
@@ -60,8 +62,8 @@ export class BarFeed {
   }
 
   dropConnection(conn: ClientConnection): void {
-    for (const [k, s] of this.realtime) if (s.conn === conn) this.realtime.delete(k);
-    for (const [k, s] of this.upToDate) if (s.conn === conn) this.upToDate.delete(k);
+    this.realtime.dropConnection(conn);
+    this.upToDate.dropConnection(conn);
   }
 
   dropAll(): void {
@@ -88,7 +90,7 @@ export class BarFeed {
             low: b.low,
             close: b.close,
             volume: b.volume,
-            wap: Math.round(((b.high + b.low + b.close) / 3) * 100) / 100,
+            wap: roundCents((b.high + b.low + b.close) / 3),
             count: Math.max(1, Math.round(b.volume / 100)),
           }),
         );
@@ -122,8 +124,4 @@ export function toHistoricalBar(b: Bar, barSeconds: number, formatDate: number):
 export function formatBarDate(ms: number, barSeconds: number, formatDate: number): string {
   if (barSeconds >= 86_400) return twsDate(ms);
   return formatDate === 2 ? String(Math.floor(ms / 1000)) : twsBarTime(ms);
-}
-
-function key(conn: ClientConnection, reqId: number): string {
-  return `${conn.seq}:${reqId}`;
 }

@@ -14,6 +14,7 @@ import { SV } from '../../tws/serverVersions';
 import type { WireContract } from '../protocol/contractTypes';
 import type { ClientConnection } from '../server/clientConnection';
 import type { TwsSimulator } from '../server/twsSimulator';
+import { RequestSubscriptions } from './requestSubscriptions';
 
 /** TWS tick types (TickType.java). Delayed ones are the live id's delayed twin. */
 export const Tick = {
@@ -36,7 +37,7 @@ interface Subscription {
 }
 
 export class MarketDataFeed {
-  private readonly subs = new Map<string, Subscription>();
+  private readonly subs = new RequestSubscriptions<Subscription>();
   /** Per connection: reqMarketDataType (1 live, 2 frozen, 3 delayed, 4 delayed frozen). */
   readonly dataType = new WeakMap<ClientConnection, number>();
 
@@ -71,7 +72,7 @@ export class MarketDataFeed {
     const sub: Subscription = { conn, reqId, conId, contract, delayed, isOption: contract.secType === 'OPT' };
     // While TWS has lost IB's servers (1100) no quotes flow; a stream starts once they are back.
     if (this.sim.connectivityLost && !snapshot) {
-      this.subs.set(key(conn, reqId), sub);
+      this.subs.add(sub);
       return;
     }
     this.sendAll(sub);
@@ -79,15 +80,15 @@ export class MarketDataFeed {
       conn.send(encodeTickSnapshotEnd(conn.version, reqId));
       return;
     }
-    this.subs.set(key(conn, reqId), sub);
+    this.subs.add(sub);
   }
 
   cancel(conn: ClientConnection, reqId: number): void {
-    this.subs.delete(key(conn, reqId));
+    this.subs.remove(conn, reqId);
   }
 
   dropConnection(conn: ClientConnection): void {
-    for (const [k, s] of this.subs) if (s.conn === conn) this.subs.delete(k);
+    this.subs.dropConnection(conn);
   }
 
   /** After 1101 ("data lost") TWS has dropped every market data line. */
@@ -203,8 +204,4 @@ const delayedIds = {
   lastSize: Tick.DELAYED_LAST_SIZE, volume: Tick.DELAYED_VOLUME, high: Tick.DELAYED_HIGH, low: Tick.DELAYED_LOW, close: Tick.DELAYED_CLOSE,
   open: Tick.DELAYED_OPEN, lastTimestamp: Tick.DELAYED_LAST_TIMESTAMP,
 };
-
-function key(conn: ClientConnection, reqId: number): string {
-  return `${conn.seq}:${reqId}`;
-}
 

@@ -5,12 +5,12 @@
 // orderStatus); `shuffle-order-events` holds a client's live order events for a window and
 // delivers them in a seeded random order (TWS's order, status and execution messages come
 // from different threads and are not ordered relative to each other).
-import type { SimOrder } from '../account/orderEngine';
+import type { SimOrder } from '../account/simOrder';
 import { Rng } from '../market/rng';
 import { encodeError } from '../protocol/sessionCodec';
 import type { ClientConnection } from '../server/clientConnection';
 import type { TwsSimulator } from '../server/twsSimulator';
-import { executionFrames, openOrderFrame, orderStatusFrame } from '../requests/orderFrames';
+import { executionFrames, openOrderFrame, orderStatusFrame } from './orderFrames';
 
 export class OrderFeed {
   /** shuffle-order-events: live order events held per connection until the window closes */

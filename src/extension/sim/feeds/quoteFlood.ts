@@ -9,6 +9,7 @@ import type { ClientConnection } from '../server/clientConnection';
 import type { TwsSimulator } from '../server/twsSimulator';
 import { encodeFrame } from '../../tws/wire';
 import { encodeTickPrice, encodeTickSize, encodeTickString } from '../protocol/marketDataCodec';
+import { roundCents } from '../market/rounding';
 import { Tick } from './marketDataFeed';
 
 export interface FloodOptions {
@@ -80,9 +81,9 @@ function encodeRounds(sim: TwsSimulator, conn: ClientConnection, subs: ReadonlyA
     subs.forEach((s, i) => {
       const q = base[i];
       const mid = (q?.last ?? 100) * (1 + 0.0001 * Math.sin(r + i));
-      const bid = Math.round((mid - 0.01) * 100) / 100;
-      const ask = Math.round((mid + 0.01) * 100) / 100;
-      const last = Math.round(mid * 100) / 100;
+      const bid = roundCents(mid - 0.01);
+      const ask = roundCents(mid + 0.01);
+      const last = roundCents(mid);
       frames.push(encodeFrame(encodeTickPrice(v, s.reqId, Tick.BID, bid, 100 + r, { canAutoExecute: true })));
       frames.push(encodeFrame(encodeTickPrice(v, s.reqId, Tick.ASK, ask, 200 + r, { canAutoExecute: true })));
       frames.push(encodeFrame(encodeTickPrice(v, s.reqId, Tick.LAST, last, 100)));

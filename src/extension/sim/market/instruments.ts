@@ -2,6 +2,7 @@
 // for the common names, a stable hash for symbols added with --symbols), a synthetic
 // option chain for each, and lookup the way reqContractDetails matches.
 import { hashString } from './rng';
+import { roundCents } from './rounding';
 
 export interface Stock {
   conId: number;
@@ -98,7 +99,7 @@ export class Instruments {
     const chain: OptionContract[] = [];
     for (const expiry of expiries(todayMs)) {
       for (let k = lo; k <= hi + 1e-9; k += step) {
-        const strike = Math.round(k * 100) / 100;
+        const strike = roundCents(k);
         for (const right of ['C', 'P'] as const) {
           const localSymbol = occSymbol(stock.symbol, expiry, right, strike);
           const opt: OptionContract = {

@@ -2,7 +2,8 @@
 // a spread, option prices from Black-Scholes, and bars of any size for history.
 import { Instruments, isOption, type OptionContract, type Stock } from './instruments';
 import { blackScholes, type OptionGreeks } from './optionPricing';
-import { dailyHistory, RandomWalkPath, ReplayPath, roundCents, STEP_SECONDS, type Ohlcv, type PricePath } from './pricePath';
+import { dailyHistory, RandomWalkPath, ReplayPath, STEP_SECONDS, type Ohlcv, type PricePath } from './pricePath';
+import { roundCents } from './rounding';
 import { hashString } from './rng';
 import { nyParts, nySessionOfDay, nyTimeToMs } from './marketTime';
 import type { SimClock } from './simClock';

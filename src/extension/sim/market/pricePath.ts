@@ -3,6 +3,7 @@
 // CSV of OHLC rows replayed one row per step, scaled to the symbol's price.
 import { nyParts, nySessionOfDay, nyTimeToMs } from './marketTime';
 import { Rng } from './rng';
+import { roundCents } from './rounding';
 
 export const STEP_SECONDS = 5;
 const STEP_MS = STEP_SECONDS * 1000;
@@ -82,31 +83,14 @@ function activitySegment(ms: number): ActivitySegment {
   return { fromMs: ms, toMs: ms + STEP_MS, level: ACTIVITY.closed };
 }
 
-/** A seeded geometric random walk whose drift and volatility switch between regimes. */
-export class RandomWalkPath implements PricePath {
-  private readonly rng: Rng;
-  private readonly closes: number[] = [];
-  private readonly bars: Ohlcv[] = [];
-  private regime = 0;
-  private segment: ActivitySegment | undefined;
+/** Steps of STEP_SECONDS from `startMs`; a price inside a step moves linearly from its open to its close. */
+abstract class SteppedPath implements PricePath {
+  constructor(readonly startMs: number) {}
 
-  constructor(
-    readonly startMs: number,
-    private readonly startPrice: number,
-    private readonly annualVol: number,
-    seed: number,
-    private readonly avgStepVolume = 2000,
-  ) {
-    this.rng = new Rng(seed);
-  }
+  abstract step(i: number): Ohlcv;
 
   indexAt(ms: number): number {
     return Math.max(0, Math.floor((ms - this.startMs) / STEP_MS));
-  }
-
-  step(i: number): Ohlcv {
-    while (this.bars.length <= i) this.generateNext();
-    return this.bars[i] as Ohlcv;
   }
 
   priceAt(ms: number): number {
@@ -114,6 +98,31 @@ export class RandomWalkPath implements PricePath {
     const bar = this.step(i);
     const frac = Math.min(1, Math.max(0, (ms - this.startMs - i * STEP_MS) / STEP_MS));
     return roundCents(bar.open + (bar.close - bar.open) * frac);
+  }
+}
+
+/** A seeded geometric random walk whose drift and volatility switch between regimes. */
+export class RandomWalkPath extends SteppedPath {
+  private readonly rng: Rng;
+  private readonly closes: number[] = [];
+  private readonly bars: Ohlcv[] = [];
+  private regime = 0;
+  private segment: ActivitySegment | undefined;
+
+  constructor(
+    startMs: number,
+    private readonly startPrice: number,
+    private readonly annualVol: number,
+    seed: number,
+    private readonly avgStepVolume = 2000,
+  ) {
+    super(startMs);
+    this.rng = new Rng(seed);
+  }
+
+  step(i: number): Ohlcv {
+    while (this.bars.length <= i) this.generateNext();
+    return this.bars[i] as Ohlcv;
   }
 
   private activityAt(ms: number): number {
@@ -141,34 +150,24 @@ export class RandomWalkPath implements PricePath {
 }
 
 /** Replays CSV OHLC rows one per step, scaled so the first open equals `startPrice`; wraps at the end. */
-export class ReplayPath implements PricePath {
+export class ReplayPath extends SteppedPath {
   private readonly scale: number;
 
   constructor(
-    readonly startMs: number,
+    startMs: number,
     private readonly rows: readonly Ohlcv[],
     startPrice: number,
     private readonly offset = 0,
   ) {
+    super(startMs);
     if (rows.length < 2) throw new Error('replay data needs at least 2 rows');
     this.scale = startPrice / (rows[offset % rows.length] as Ohlcv).open;
-  }
-
-  indexAt(ms: number): number {
-    return Math.max(0, Math.floor((ms - this.startMs) / STEP_MS));
   }
 
   step(i: number): Ohlcv {
     const r = this.rows[(i + this.offset) % this.rows.length] as Ohlcv;
     const s = this.scale;
     return { open: roundCents(r.open * s), high: roundCents(r.high * s), low: roundCents(r.low * s), close: roundCents(r.close * s), volume: r.volume };
-  }
-
-  priceAt(ms: number): number {
-    const i = this.indexAt(ms);
-    const bar = this.step(i);
-    const frac = Math.min(1, Math.max(0, (ms - this.startMs - i * STEP_MS) / STEP_MS));
-    return roundCents(bar.open + (bar.close - bar.open) * frac);
   }
 }
 
@@ -213,8 +212,4 @@ export function dailyHistory(days: number, endPrice: number, annualVol: number, 
     });
   }
   return bars;
-}
-
-export function roundCents(x: number): number {
-  return Math.round(x * 100) / 100;
 }

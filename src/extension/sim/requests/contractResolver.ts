@@ -1,10 +1,11 @@
 // Matches a request's contract against the simulator's security master the way TWS
 // does: by conId, or by symbol/secType/currency (stocks) and expiry/strike/right
 // (options; a partial option spec matches many). BAG contracts resolve their legs.
-import { contractFor } from '../account/orderEngine';
+import { contractFor } from '../market/instrumentContract';
 import { isOption, type OptionContract, type Stock } from '../market/instruments';
 import type { Market } from '../market/market';
 import type { WireContract } from '../protocol/contractTypes';
+import type { ClientConnection } from '../server/clientConnection';
 
 export const NO_SECURITY_DEFINITION = 'No security definition has been found for the request';
 
@@ -47,6 +48,20 @@ export function resolveOne(market: Market, c: WireContract): Resolved | undefine
   if ((c.secType || '').toUpperCase() === 'BAG') return resolveBag(market, c);
   const all = resolveAll(market, c);
   return all.length === 1 ? all[0] : undefined;
+}
+
+/** The one instrument a request names; otherwise TWS's 200 answers `reqId` and this is undefined. */
+export function requestedInstrument(market: Market, conn: ClientConnection, reqId: number, c: WireContract): Resolved | undefined {
+  const resolved = resolveOne(market, c);
+  if (!resolved) conn.sendError(reqId, 200, NO_SECURITY_DEFINITION);
+  return resolved;
+}
+
+/** The same for requests only a stock answers (bars, history): an option or a combo gets the 200 too. */
+export function requestedStock(market: Market, conn: ClientConnection, reqId: number, c: WireContract): Stock | undefined {
+  const stock = resolveOne(market, c)?.stock;
+  if (!stock) conn.sendError(reqId, 200, NO_SECURITY_DEFINITION);
+  return stock;
 }
 
 /** A BAG resolves when every leg's conId is known; it keeps the client's legs. */

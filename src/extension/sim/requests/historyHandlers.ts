@@ -4,11 +4,12 @@
 // at most 60 requests in 10 minutes.
 import type { Bar } from '../market/market';
 import { nyParts, nyTimeToMs, twsDate, twsUtcTime } from '../market/marketTime';
+import { roundCents } from '../market/rounding';
 import { RequestId } from '../../tws/messageIds';
 import { decodeCancelHeadTimestamp, decodeCancelHistoricalData, decodeReqHeadTimestamp, decodeReqHistoricalData, encodeHeadTimestamp, encodeHistoricalData } from '../protocol/historyCodec';
 import type { ClientConnection } from '../server/clientConnection';
 import { formatBarDate, toHistoricalBar } from '../feeds/barFeed';
-import { NO_SECURITY_DEFINITION, resolveOne } from './contractResolver';
+import { requestedStock } from './contractResolver';
 import { parseBarSize, parseDuration, parseEndDateTime } from './historySpec';
 import type { Register } from './registry';
 
@@ -62,7 +63,7 @@ function longBars(daily: Bar[], durationStr: string, durationSeconds: number, en
       continue;
     }
     const volume = cur.volume + b.volume;
-    cur.wap = Math.round(((cur.wap * cur.volume + b.wap * b.volume) / Math.max(1, volume)) * 100) / 100;
+    cur.wap = roundCents((cur.wap * cur.volume + b.wap * b.volume) / Math.max(1, volume));
     cur.high = Math.max(cur.high, b.high);
     cur.low = Math.min(cur.low, b.low);
     cur.close = b.close;
@@ -75,11 +76,8 @@ function longBars(daily: Bar[], durationStr: string, durationSeconds: number, en
 export function registerHistoryHandlers(on: Register): void {
   on(RequestId.REQ_HISTORICAL_DATA, (sim, conn, r) => {
     const req = decodeReqHistoricalData(r, conn.version);
-    const resolved = resolveOne(sim.market, req.contract);
-    if (!resolved?.stock) {
-      conn.sendError(req.reqId, 200, NO_SECURITY_DEFINITION);
-      return;
-    }
+    const stock = requestedStock(sim.market, conn, req.reqId, req.contract);
+    if (!stock) return;
     const barSeconds = parseBarSize(req.barSizeSetting);
     if (barSeconds === undefined) {
       conn.sendError(req.reqId, 321, `Error validating request.-'bX' : cause - Historical data bar size setting "${req.barSizeSetting}" is invalid. Legal ones are: 1 secs, 5 secs, 10 secs, 15 secs, 30 secs, 1 min, 2 mins, 3 mins, 5 mins, 10 mins, 15 mins, 20 mins, 30 mins, 1 hour, 2 hours, 3 hours, 4 hours, 8 hours, 1 day, 1 week, 1 month`);
@@ -104,12 +102,12 @@ export function registerHistoryHandlers(on: Register): void {
       conn.sendError(req.reqId, 162, `Historical Market Data Service error message:No data of type ${req.barSizeSetting} bars is kept by the simulator (its resolution is 5 seconds)`);
       return;
     }
-    const reqKey = `${resolved.stock.conId}|${req.endDateTime}|${req.durationStr}|${req.barSizeSetting}|${req.whatToShow}|${req.useRTH}`;
-    if (sim.options.faults.pacing && violatesPacing(conn, reqKey, resolved.stock.conId)) {
+    const reqKey = `${stock.conId}|${req.endDateTime}|${req.durationStr}|${req.barSizeSetting}|${req.whatToShow}|${req.useRTH}`;
+    if (sim.options.faults.pacing && violatesPacing(conn, reqKey, stock.conId)) {
       conn.sendError(req.reqId, 162, PACING_MESSAGE);
       return;
     }
-    const bars = barSeconds >= 86_400 ? longBars(sim.market.dayBars(resolved.stock, end, Number.MAX_SAFE_INTEGER), req.durationStr, durationSeconds, end, barSeconds) : sim.market.intradayBars(resolved.stock, end, durationSeconds * 1000, barSeconds, req.useRTH);
+    const bars = barSeconds >= 86_400 ? longBars(sim.market.dayBars(stock, end, Number.MAX_SAFE_INTEGER), req.durationStr, durationSeconds, end, barSeconds) : sim.market.intradayBars(stock, end, durationSeconds * 1000, barSeconds, req.useRTH);
     const startMs = end - durationSeconds * 1000;
     conn.send(
       encodeHistoricalData(conn.version, {
@@ -119,19 +117,16 @@ export function registerHistoryHandlers(on: Register): void {
         bars: bars.map((b) => toHistoricalBar(b, barSeconds, req.formatDate)),
       }),
     );
-    if (req.keepUpToDate) sim.feeds.bars.addUpToDate(conn, req.reqId, resolved.stock, barSeconds, req.formatDate, req.useRTH);
+    if (req.keepUpToDate) sim.feeds.bars.addUpToDate(conn, req.reqId, stock, barSeconds, req.formatDate, req.useRTH);
   });
   on(RequestId.CANCEL_HISTORICAL_DATA, (sim, conn, r) => {
     sim.feeds.bars.cancelUpToDate(conn, decodeCancelHistoricalData(r, conn.version).reqId);
   });
   on(RequestId.REQ_HEAD_TIMESTAMP, (sim, conn, r) => {
     const req = decodeReqHeadTimestamp(r, conn.version);
-    const resolved = resolveOne(sim.market, req.contract);
-    if (!resolved?.stock) {
-      conn.sendError(req.reqId, 200, NO_SECURITY_DEFINITION);
-      return;
-    }
-    const first = sim.market.dailyBars(resolved.stock)[0];
+    const stock = requestedStock(sim.market, conn, req.reqId, req.contract);
+    if (!stock) return;
+    const first = sim.market.dailyBars(stock)[0];
     // The first session of the history: its regular open (09:30 New York), or the
     // pre-market open (04:00) when outside-RTH data counts. Bar times are New York midnights.
     const day = first ? nyParts(first.time) : undefined;

@@ -1,7 +1,7 @@
 // reqMktData / cancelMktData and reqRealTimeBars / cancelRealTimeBars.
 import { RequestId } from '../../tws/messageIds';
 import { decodeCancelMktData, decodeCancelRealTimeBars, decodeReqMktData, decodeReqRealTimeBars } from '../protocol/marketDataCodec';
-import { NO_SECURITY_DEFINITION, resolveOne } from './contractResolver';
+import { requestedInstrument, requestedStock } from './contractResolver';
 import type { Register } from './registry';
 
 // Under the `pacing` fault: at most 60 *new* real-time bar requests in 10 minutes
@@ -24,11 +24,8 @@ function violatesRealtimePacing(owner: object): boolean {
 export function registerMarketDataHandlers(on: Register): void {
   on(RequestId.REQ_MKT_DATA, (sim, conn, r) => {
     const req = decodeReqMktData(r, conn.version);
-    const resolved = resolveOne(sim.market, req.contract);
-    if (!resolved) {
-      conn.sendError(req.reqId, 200, NO_SECURITY_DEFINITION);
-      return;
-    }
+    const resolved = requestedInstrument(sim.market, conn, req.reqId, req.contract);
+    if (!resolved) return;
     if (sim.options.faults.competingSession) {
       conn.sendError(req.reqId, 10197, 'No market data during competing live session');
       return;
@@ -44,24 +41,21 @@ export function registerMarketDataHandlers(on: Register): void {
   });
   on(RequestId.REQ_REAL_TIME_BARS, (sim, conn, r) => {
     const req = decodeReqRealTimeBars(r, conn.version);
-    const resolved = resolveOne(sim.market, req.contract);
-    if (!resolved?.stock) {
-      conn.sendError(req.reqId, 200, NO_SECURITY_DEFINITION);
-      return;
-    }
+    const stock = requestedStock(sim.market, conn, req.reqId, req.contract);
+    if (!stock) return;
     if (req.barSize !== 5) {
       conn.sendError(req.reqId, 321, `Error validating request.-'bP' : cause - Invalid bar size ${req.barSize}: real-time bars are 5 seconds.`);
       return;
     }
     if (sim.options.faults.noMarketData) {
-      conn.sendError(req.reqId, 420, `Invalid Real-time Query:No market data permissions for ${resolved.wire.primaryExch} STK.`);
+      conn.sendError(req.reqId, 420, `Invalid Real-time Query:No market data permissions for ${stock.primaryExch} STK.`);
       return;
     }
     if (sim.options.faults.pacing && violatesRealtimePacing(sim)) {
       conn.sendError(req.reqId, 420, 'Invalid Real-time Query:Historical data request pacing violation');
       return;
     }
-    sim.feeds.bars.addRealtime(conn, req.reqId, resolved.stock);
+    sim.feeds.bars.addRealtime(conn, req.reqId, stock);
   });
   on(RequestId.CANCEL_REAL_TIME_BARS, (sim, conn, r) => {
     sim.feeds.bars.cancelRealtime(conn, decodeCancelRealTimeBars(r, conn.version).reqId);

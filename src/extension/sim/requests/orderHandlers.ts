@@ -1,7 +1,7 @@
 // placeOrder (incl. what-if), cancelOrder, reqGlobalCancel, the open / completed
 // order snapshots and reqExecutions.
 import type { WireExecutionFilter, WireOrder } from '../protocol/orderTypes';
-import type { ExecutionRecord } from '../account/orderEngine';
+import type { ExecutionRecord } from '../account/simOrder';
 import { RequestId } from '../../tws/messageIds';
 import {
   decodeCancelOrder,
@@ -18,8 +18,8 @@ import {
 } from '../protocol/orderCodec';
 import type { WireContract } from '../protocol/contractTypes';
 import type { RecordedOrder } from '../server/recorder';
-import { NO_SECURITY_DEFINITION, resolveOne } from './contractResolver';
-import { completedOrderFrame, executionFrames, whatIfFrame } from './orderFrames';
+import { requestedInstrument } from './contractResolver';
+import { completedOrderFrame, executionFrames, whatIfFrame } from '../feeds/orderFrames';
 import type { Register } from './registry';
 
 export function registerOrderHandlers(on: Register): void {
@@ -27,11 +27,8 @@ export function registerOrderHandlers(on: Register): void {
     const { orderId, contract, order } = decodePlaceOrder(r, conn.version);
     // Journal what reached "TWS" before acting on it.
     conn.record('in', RequestId.PLACE_ORDER, [String(RequestId.PLACE_ORDER), ...r.fields], 'placeOrder', recordedOrder(orderId, contract, order));
-    const resolved = resolveOne(sim.market, contract);
-    if (!resolved) {
-      conn.sendError(orderId, 200, NO_SECURITY_DEFINITION);
-      return;
-    }
+    const resolved = requestedInstrument(sim.market, conn, orderId, contract);
+    if (!resolved) return;
     const dup = sim.options.faults.duplicateOrderId;
     if (dup && dup.remaining > 0 && !order.whatIf) {
       // --fault duplicate-order-id: another client took this id first; TWS refuses it and the id is used.

@@ -1,6 +1,7 @@
 // One API client's socket, as TWS handles it: `API\0` handshake with version
 // negotiation, startApi (client id), then framed requests dispatched to handlers.
 import type { Socket } from 'node:net';
+import { DisposableStore } from '../../core/disposables';
 import { eventName, requestName, RequestId } from '../../tws/messageIds';
 import { encodeError } from '../protocol/sessionCodec';
 import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../../tws/serverVersions';
@@ -38,11 +39,12 @@ export class ClientConnection {
   private handshakeBuf: Buffer = Buffer.alloc(0);
   /** accept-dialog: the parsed handshake waiting for the dialog to be accepted. */
   private dialogTimer: NodeJS.Timeout | undefined;
+  /** What closing the connection cancels (the dialog's timer). */
+  private readonly lifetime = new DisposableStore();
   private readonly frames = new FrameReader();
   /** Sliding one-second window of request times, for the pacing fault. */
   readonly recentRequests: number[] = [];
   readonly remote: string;
-  /** When the chunk being decoded arrived (hrtime ns), kept only while a tap is set. */
 
   constructor(
     readonly socket: Socket,
@@ -85,7 +87,7 @@ export class ClientConnection {
           if (rest.length && this.isOpen) this.onFrames(rest);
         };
         const delay = this.host.handshakeDelayMs(this);
-        if (delay > 0) this.dialogTimer = setTimeout(() => this.guard(answer), delay);
+        if (delay > 0) this.dialogTimer = this.lifetime.setTimeout(() => this.guard(answer), delay);
         else answer();
         return;
       }
@@ -219,7 +221,7 @@ export class ClientConnection {
   }
 
   private closed(): void {
-    if (this.dialogTimer) clearTimeout(this.dialogTimer);
+    this.lifetime.dispose();
     this.dialogTimer = undefined;
     if (this.phase === 'closed') return;
     this.phase = 'closed';

@@ -1,7 +1,9 @@
 // The embedded TWS: a TCP server speaking the TWS API socket protocol to any number
 // of clients (distinct client ids), over one simulated market, account and order book.
-// Request handlers live in ../handlers, one module per family of requests.
+// Request handlers live in ../requests, one module per family of requests; the streams
+// they start in ../feeds.
 import { readFileSync } from 'node:fs';
+import { DisposableStore } from '../../core/disposables';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Account } from '../account/account';
 import { OrderEngine } from '../account/orderEngine';
@@ -20,11 +22,9 @@ import { personalityConflict, personalityServerVersion, type SimOptions } from '
 import { FaultError } from './faults';
 import { ClientConnection, type ConnectionHost } from './clientConnection';
 import { Recorder } from './recorder';
-import { registerAllHandlers } from '../requests/registry';
+import { registerAllHandlers, type RequestHandler } from '../requests/registry';
 import { SimFeeds } from '../feeds/feeds';
 import { floodQuotes, type FloodOptions, type FloodResult } from '../feeds/quoteFlood';
-
-export type RequestHandler = (sim: TwsSimulator, conn: ClientConnection, r: FieldReader) => void;
 
 const FARM_STATUS: Array<[number, string]> = [
   [2104, 'Market data farm connection is OK:usfarm'],
@@ -50,7 +50,8 @@ export class TwsSimulator implements ConnectionHost {
   private readonly clientIds = new Map<number, ClientConnection>();
   private readonly handlers = new Map<number, RequestHandler>();
   private readonly server: Server;
-  private readonly timers: NodeJS.Timeout[] = [];
+  /** The clock loop and the fault timers, cleared on stop(). */
+  private readonly timers = new DisposableStore();
   private readonly startedWall = Date.now();
   private listening = false;
   private stopped = false;
@@ -108,7 +109,7 @@ export class TwsSimulator implements ConnectionHost {
     // login-pending: bound once to learn the port, then closed until "login" completes.
     if (f.loginPending) this.listenerDown(f.loginPending.seconds, 'login pending');
     if (f.autoRestart) this.nextRestartMs = nextNyTime(this.clock.now(), f.autoRestart.hour, f.autoRestart.minute);
-    this.timers.push(setInterval(() => this.tick(), this.options.tickMs));
+    this.timers.setInterval(() => this.tick(), this.options.tickMs);
     this.scheduleFaults();
     return this;
   }
@@ -130,7 +131,7 @@ export class TwsSimulator implements ConnectionHost {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const t of this.timers) clearInterval(t);
+    this.timers.dispose();
     for (const c of [...this.connections]) c.close();
     if (this.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.listening = false;
@@ -362,22 +363,21 @@ export class TwsSimulator implements ConnectionHost {
     this.log(`port ${this.port} closed for ${seconds}s (${why})`);
     this.listening = false;
     this.server.close();
-    const t = setTimeout(() => {
+    this.timers.setTimeout(() => {
       if (!this.stopped) this.listen(this.port).catch((err: Error) => this.log(`could not listen again: ${err.message}`));
     }, seconds * 1000);
-    this.timers.push(t);
   }
 
   private scheduleFaults(): void {
     const f = this.options.faults;
-    const later = (seconds: number, fn: () => void) => this.timers.push(setTimeout(fn, seconds * 1000));
+    const later = (seconds: number, fn: () => void) => this.timers.setTimeout(fn, seconds * 1000);
     if (f.dropAfter) {
       const { seconds, downSeconds } = f.dropAfter;
       later(seconds, () => this.dropAll(downSeconds));
     }
     if (f.dropEvery) {
       const { seconds, downSeconds } = f.dropEvery;
-      this.timers.push(setInterval(() => this.dropAll(downSeconds), seconds * 1000));
+      this.timers.setInterval(() => this.dropAll(downSeconds), seconds * 1000);
     }
     if (f.connectivityLoss) {
       const { seconds, restoreCode, outageSeconds } = f.connectivityLoss;

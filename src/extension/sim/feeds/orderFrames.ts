@@ -1,7 +1,8 @@
 // The frames the simulator sends about orders, built in one place for the live feed, the
 // snapshot answers and the what-if reply (and for tests that decode them with independent
 // clients at every server version).
-import type { ExecutionRecord, OrderEngine, SimOrder } from '../account/orderEngine';
+import type { OrderEngine } from '../account/orderEngine';
+import type { ExecutionRecord, SimOrder } from '../account/simOrder';
 import type { WireContract } from '../protocol/contractTypes';
 import { encodeCommissionReport, encodeCompletedOrder, encodeExecDetails, encodeOpenOrder, encodeOrderStatus } from '../protocol/orderCodec';
 import type { WireOrder, WireOrderState } from '../protocol/orderTypes';
