@@ -1,7 +1,8 @@
 // Positions, account values and summary, P&L per account and per position. Positions and
 // account values are streamed for the whole session (reqPositions, reqAccountUpdates) and
 // rebuilt from scratch by every (re)connect's sync; P&L subscriptions survive reconnects.
-import { BrokerError, ClientCode } from './errors';
+import { BrokerError } from './errors';
+import { ClientCode } from '../tws/errorCodes';
 import type { Gateway } from './gateway';
 import { Observable, Stream } from '../core/observable';
 import type { AccountPnl, AccountSnapshot, AccountSummaryRow, PortfolioItem, Position, PositionPnl } from './types';

@@ -8,7 +8,8 @@ import { BarService, type BarStream, type BarSubscriptionOptions } from './bars'
 import { resolveConfig, heartbeatBoundMs, reconnectBoundMs, type BrokerConfig, type ResolvedConfig } from './config';
 import { ConnectionManager } from './connection';
 import { ContractService, type ComboLegSpec, type OptionSpec, type StockSpec } from './contracts';
-import { BrokerError, ClientCode, classifyCode, type CodeKind } from './errors';
+import { BrokerError } from './errors';
+import { ClientCode, classifyCode, type CodeKind } from '../tws/errorCodes';
 import { Gateway } from './gateway';
 import { MarketDataService, type QuoteStream } from './marketData';
 import { Observable, Stream, type ReadonlyObservable } from '../core/observable';

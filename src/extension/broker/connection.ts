@@ -9,7 +9,8 @@
 import { backoffDelay } from '../core/backoff';
 import { setDeadline, type TimerHandle } from '../core/clock';
 import { heartbeatBoundMs } from './config';
-import { BrokerError, ClientCode, TimeoutError, farmName } from './errors';
+import { BrokerError, TimeoutError } from './errors';
+import { ClientCode, farmName } from '../tws/errorCodes';
 import type { Gateway } from './gateway';
 import { IbLink } from './ibLink';
 import { Observable, type Unsubscribe } from '../core/observable';

@@ -1,7 +1,8 @@
 // Contract resolution: stocks by symbol / exchange / currency, options by symbol / expiry
 // / strike / right, the option chain, and BAG combos from legs with conIds. Resolved
 // contracts are cached by their description (a conId does not change).
-import { BrokerError, ClientCode } from './errors';
+import { BrokerError } from './errors';
+import { ClientCode } from '../tws/errorCodes';
 import type { Gateway } from './gateway';
 import type { BrokerContract, ComboLeg, ContractDetails, OptionChain, OptionRight, OrderAction } from './types';
 

@@ -4,7 +4,8 @@
 // and out; modules only ever talk to TWS through `send` / `request`.
 import type { ResolvedConfig } from './config';
 import { systemClock, type Clock } from '../core/clock';
-import { BrokerError, ClientCode } from './errors';
+import { BrokerError } from './errors';
+import { ClientCode } from '../tws/errorCodes';
 import type { IbLink } from './ibLink';
 import type { LinkApi, LinkEventMap } from './linkEvents';
 import { EventHub } from '../core/observable';

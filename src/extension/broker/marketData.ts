@@ -5,7 +5,8 @@
 import { setDeadline } from '../core/clock';
 import type { ContractService } from './contracts';
 import { describeContract } from './contracts';
-import { BrokerError, TimeoutError, failsRequest } from './errors';
+import { BrokerError, TimeoutError } from './errors';
+import { failsRequest } from '../tws/errorCodes';
 import type { Gateway } from './gateway';
 import type { TickKind } from './linkEvents';
 import { Observable, Stream } from '../core/observable';

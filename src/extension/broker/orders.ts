@@ -9,7 +9,8 @@
 //      even after a reconnect (reconciliation tells what TWS has);
 //   5. the promise resolves when TWS acknowledges (or rejects with the TWS error).
 import { setDeadline } from '../core/clock';
-import { BrokerError, ClientCode, TimeoutError } from './errors';
+import { BrokerError, TimeoutError } from './errors';
+import { ClientCode } from '../tws/errorCodes';
 import type { ContractService } from './contracts';
 import type { Gateway } from './gateway';
 import type { WireOrderSpec } from './linkEvents';

@@ -2,7 +2,7 @@
 // host, port and client id, until nextValidId. 326 (client id in use) probes a few
 // other ids and names the free ones; 502 / 504 and data-farm messages are explained.
 import type { IBApi } from '@stoqey/ib';
-import { explainCode } from '../tws/ibErrors';
+import { classifyCode, codeFix } from '../tws/errorCodes';
 import { MAX_CLIENT_ID } from './config';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
@@ -172,7 +172,7 @@ export function sessionCheck(inp: SessionCheckInput): Check {
         return makeCheck('session', 'warn', `${base} But TWS reports: ${broken.map((m) => `${m.code} ${m.message}`).join('; ')}.`, {
           evidence,
           cause: 'session.farm-broken',
-          fix: explainCode(first.code)?.fix ?? 'Check the internet connection of the machine running TWS.',
+          fix: codeFix(first.code) ?? 'Check the internet connection of the machine running TWS.',
         });
       }
       return makeCheck('session', 'pass', base, { evidence });
@@ -198,7 +198,7 @@ export function sessionCheck(inp: SessionCheckInput): Check {
       return makeCheck('session', 'fail', `Error 502 (couldn't connect to TWS) from the client library: ${e502?.message ?? 'socket error'}.`, {
         evidence,
         cause: 'session.connect-fail',
-        fix: explainCode(502)!.fix,
+        fix: codeFix(502)!,
       });
     }
     default: {
@@ -210,7 +210,7 @@ export function sessionCheck(inp: SessionCheckInput): Check {
         fix: [
           'TWS closes API sessions it cannot serve: too many API clients (32 at most), a client id clash on an older TWS, or the "accept incoming connection" dialog was refused.',
           `Try another client id (IBKR_CLIENT_ID in .env or ibkrAi.clientId) and look at TWS's API log (File > Global Configuration > API > Settings > "Create API message log file").`,
-          `504 (not connected) afterwards means requests were sent on the closed socket: ${explainCode(504)!.meaning}`,
+          `504 (not connected) afterwards means requests were sent on the closed socket: ${classifyCode(504).meaning}`,
         ].join('\n'),
       });
     }

@@ -4,7 +4,8 @@
 // version the client refuses. No order is ever sent while not ready.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
+import { BrokerError } from '../../../src/extension/broker/errors';
+import { ClientCode } from '../../../src/extension/tws/errorCodes';
 import { connected, makeClient, placedCounts, sleep, startSim } from '../../helpers/brokerFixture';
 
 test('connect runs tcp -> handshake -> session -> sync and is ready only after the sync', async () => {

@@ -11,7 +11,7 @@ import { CLIENT_MAX_VERSION, CLIENT_MIN_VERSION, encodeHandshake, handshakeCheck
 import { accountCheck, isPaperAccount } from '../../../src/extension/doctor/accountCheck';
 import { clockCheck, formatSkew, marketDataCheck, orderPermissionsCheck } from '../../../src/extension/doctor/permissionsProbe';
 import { clientIdsToProbe, sessionCheck, type SessionOutcome } from '../../../src/extension/doctor/sessionProbe';
-import { explainCode } from '../../../src/extension/tws/ibErrors';
+import { classifyCode } from '../../../src/extension/tws/errorCodes';
 
 async function server(onSocket: (s: Socket) => void): Promise<{ srv: Server; port: number }> {
   const srv = createServer(onSocket);
@@ -190,8 +190,8 @@ test('sessionCheck: 326 names the free client ids; 502 and 504 are explained', (
   assert.match(c.fix, /IBKR_CLIENT_ID=3/);
   const e502 = sessionCheck({ host: '127.0.0.1', port: 7497, session: { ...base, kind: 'error', messages: [{ code: 502, reqId: -1, ms: 1, message: 'connect ECONNREFUSED' }] } });
   assert.equal(e502.cause, 'session.connect-fail');
-  assert.match(explainCode(502)!.meaning, /Couldn't connect to TWS/);
-  assert.match(explainCode(504)!.meaning, /Not connected/);
+  assert.match(classifyCode(502).meaning, /Couldn't connect to TWS/);
+  assert.match(classifyCode(504).meaning, /Not connected/);
   const closed = sessionCheck({ host: '127.0.0.1', port: 7497, session: { ...base, kind: 'closed', messages: [] } });
   assert.match(closed.fix, /504/);
 });
