@@ -10,7 +10,7 @@ import { ConnectionManager } from './connection';
 import { ContractService, type ComboLegSpec, type OptionSpec, type StockSpec } from './contracts';
 import { BrokerError } from './errors';
 import { ClientCode, classifyCode, type CodeKind } from '../tws/errorCodes';
-import { Gateway } from './gateway';
+import { LinkHub } from './linkHub';
 import { MarketDataService, type QuoteStream } from './marketData';
 import { Observable, Stream, type ReadonlyObservable } from '../core/observable';
 import { OrderService, type PlaceOptions } from './orders';
@@ -49,7 +49,7 @@ export interface TwsNotice {
 
 export class BrokerClient {
   readonly config: ResolvedConfig;
-  private readonly gw: Gateway;
+  private readonly hub: LinkHub;
   private readonly connection: ConnectionManager;
   private readonly contracts: ContractService;
   private readonly orderService: OrderService;
@@ -66,14 +66,14 @@ export class BrokerClient {
 
   constructor(config: BrokerConfig) {
     this.config = resolveConfig(config);
-    this.gw = new Gateway(this.config, config.clock);
-    this.contracts = new ContractService(this.gw);
-    this.orderService = new OrderService(this.gw, this.contracts, () => this.tradingBlocked());
-    this.accountService = new AccountService(this.gw);
-    this.marketData = new MarketDataService(this.gw, this.contracts);
-    this.barService = new BarService(this.gw, this.contracts);
-    this.reconciler = new Reconciler(this.gw, this.orderService, this.accountService);
-    this.connection = new ConnectionManager(this.gw, {
+    this.hub = new LinkHub(this.config, config.clock);
+    this.contracts = new ContractService(this.hub);
+    this.orderService = new OrderService(this.hub, this.contracts, () => this.tradingBlocked());
+    this.accountService = new AccountService(this.hub);
+    this.marketData = new MarketDataService(this.hub, this.contracts);
+    this.barService = new BarService(this.hub, this.contracts);
+    this.reconciler = new Reconciler(this.hub, this.orderService, this.accountService);
+    this.connection = new ConnectionManager(this.hub, {
       sync: async (trigger) => {
         await this.reconciler.run(trigger);
       },
@@ -99,17 +99,17 @@ export class BrokerClient {
       },
     });
     this.metricsValue = new Observable<BrokerMetrics>(this.computeMetrics(), (a, b) => JSON.stringify(a) === JSON.stringify(b));
-    this.gw.pacer.queueLength.subscribe(() => this.refreshMetrics());
-    this.gw.historicalPacer.queueLength.subscribe(() => this.refreshMetrics());
-    this.gw.registry.pendingCount.subscribe(() => this.refreshMetrics());
-    this.gw.hub.on('notice', (code, message) => {
+    this.hub.pacer.queueLength.subscribe(() => this.refreshMetrics());
+    this.hub.historicalPacer.queueLength.subscribe(() => this.refreshMetrics());
+    this.hub.registry.pendingCount.subscribe(() => this.refreshMetrics());
+    this.hub.events.on('notice', (code, message) => {
       if (code === 100) this.pacingViolations++;
       const info = classifyCode(code, message);
       this.config.log(info.kind === 'warning' || info.kind === 'dataFarm' ? 'debug' : 'info', `TWS ${code}: ${message}`);
-      this.notices.emit({ code, message, kind: info.kind, meaning: info.meaning, at: this.gw.clock.now() });
+      this.notices.emit({ code, message, kind: info.kind, meaning: info.meaning, at: this.hub.clock.now() });
       this.refreshMetrics();
     });
-    this.gw.hub.on('error', (_reqId, code, message) => {
+    this.hub.events.on('error', (_reqId, code, message) => {
       if (code === 162 && /pacing violation/i.test(message)) this.historicalPacingViolations++;
       if (code === 100) this.pacingViolations++;
       this.refreshMetrics();
@@ -263,13 +263,13 @@ export class BrokerClient {
         off();
         reject(new BrokerError({ code: ClientCode.Timeout, message: `reqIds: no nextValidId within ${timeoutMs} ms` }));
       }, timeoutMs);
-      // the gateway's own listener (registered first) has already seeded the sequence when this runs
-      const off = this.gw.hub.on('nextValidId', (id) => {
+      // the link hub's own listener (registered first) has already seeded the sequence when this runs
+      const off = this.hub.events.on('nextValidId', (id) => {
         clearTimeout(timer);
         off();
         resolve(id);
       });
-      this.gw.send('reqIds', (api) => api.reqIds(), { priority: true }).catch((err: unknown) => {
+      this.hub.send('reqIds', (api) => api.reqIds(), { priority: true }).catch((err: unknown) => {
         clearTimeout(timer);
         off();
         reject(err instanceof BrokerError ? err : new BrokerError({ code: ClientCode.NotReady, message: `reqIds: ${String(err)}` }));
@@ -396,18 +396,18 @@ export class BrokerClient {
 
   private tradingBlocked(): BrokerError | undefined {
     const s = this.connection.state.value;
-    if (s.status !== 'ready' || !this.gw.isReady) return new BrokerError({ code: ClientCode.NotReady, message: `not ready to trade (connection ${s.status})` });
+    if (s.status !== 'ready' || !this.hub.isReady) return new BrokerError({ code: ClientCode.NotReady, message: `not ready to trade (connection ${s.status})` });
     if (s.ibConnectivity === 'lost') return new BrokerError({ code: 1100, message: 'TWS has lost its connection to IB (1100): orders would not reach the exchange' });
     return undefined;
   }
 
   private computeMetrics(): BrokerMetrics {
     const m: BrokerMetrics = {
-      queuedMessages: this.gw.pacer.length,
-      queuedHistorical: this.gw.historicalPacer.queueLength.value,
-      pendingRequests: this.gw.registry.size,
-      sentMessages: this.gw.pacer.sent,
-      maxQueuedMessages: this.gw.pacer.maxQueued,
+      queuedMessages: this.hub.pacer.length,
+      queuedHistorical: this.hub.historicalPacer.queueLength.value,
+      pendingRequests: this.hub.registry.size,
+      sentMessages: this.hub.pacer.sent,
+      maxQueuedMessages: this.hub.pacer.maxQueued,
       pacingViolations: this.pacingViolations,
       historicalPacingViolations: this.historicalPacingViolations,
       reconnects: this.connection?.state.value.reconnects ?? 0,

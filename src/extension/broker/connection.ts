@@ -11,7 +11,7 @@ import { setDeadline, type TimerHandle } from '../core/clock';
 import { heartbeatBoundMs } from './config';
 import { BrokerError, TimeoutError } from './errors';
 import { ClientCode, farmName } from '../tws/errorCodes';
-import type { Gateway } from './gateway';
+import type { LinkHub } from './linkHub';
 import { IbLink } from './ibLink';
 import { Observable, type Unsubscribe } from '../core/observable';
 import type { ConnectionState, ConnectStep, FarmStatus } from './types';
@@ -70,10 +70,10 @@ export class ConnectionManager {
   heartbeatFailures = 0;
 
   constructor(
-    private readonly gw: Gateway,
+    private readonly hub: LinkHub,
     private readonly hooks: SessionHooks,
   ) {
-    const c = gw.config;
+    const c = hub.config;
     this.currentClientId = c.clientId;
     this.state = new Observable<ConnectionState>({
       status: 'disconnected',
@@ -86,15 +86,15 @@ export class ConnectionManager {
       farms: {},
     }, (a, b) => JSON.stringify(a) === JSON.stringify(b));
     this.offs.push(
-      gw.hub.on('received', () => (this.lastInboundAt = gw.clock.now())),
-      gw.hub.on('currentTime', () => {
-        if (this.pingSentAt) this.heartbeatRttMs = gw.clock.now() - this.pingSentAt;
+      hub.events.on('received', () => (this.lastInboundAt = hub.clock.now())),
+      hub.events.on('currentTime', () => {
+        if (this.pingSentAt) this.heartbeatRttMs = hub.clock.now() - this.pingSentAt;
       }),
-      gw.hub.on('notice', (code, message) => this.onNotice(code, message)),
-      gw.hub.on('disconnected', () => {
+      hub.events.on('notice', (code, message) => this.onNotice(code, message)),
+      hub.events.on('disconnected', () => {
         if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ConnectionLost, message: 'TWS closed the connection' }));
       }),
-      gw.hub.on('protocolError', (reason) => {
+      hub.events.on('protocolError', (reason) => {
         if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped: ${reason}` }));
       }),
     );
@@ -124,7 +124,7 @@ export class ConnectionManager {
         const e = asError(err);
         if (this.wanted) {
           this.wanted = false;
-          this.patch({ status: 'failed', reason: e.message, lastError: e.info(this.gw.clock.now()), ...(e.step ? { step: e.step } : {}) }, ['attempt', 'nextRetryAt']);
+          this.patch({ status: 'failed', reason: e.message, lastError: e.info(this.hub.clock.now()), ...(e.step ? { step: e.step } : {}) }, ['attempt', 'nextRetryAt']);
         }
         throw e;
       } finally {
@@ -149,7 +149,7 @@ export class ConnectionManager {
     const hadSession = this.link !== undefined;
     this.abortAttempt?.(new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled: disconnected by the client' }));
     this.live = false;
-    const link = this.gw.detachLink(err) ?? this.link;
+    const link = this.hub.detachLink(err) ?? this.link;
     this.link = undefined;
     link?.close();
     if (hadSession) this.hooks.onLost(err);
@@ -163,8 +163,8 @@ export class ConnectionManager {
 
   /** Tries the configured client id, then (only if configured) the alternates on 326. */
   private async establish(trigger: SyncTrigger): Promise<void> {
-    const alternates = this.gw.config.alternateClientIds;
-    const candidates = [this.currentClientId, ...[this.gw.config.clientId, ...alternates].filter((id) => id !== this.currentClientId)];
+    const alternates = this.hub.config.alternateClientIds;
+    const candidates = [this.currentClientId, ...[this.hub.config.clientId, ...alternates].filter((id) => id !== this.currentClientId)];
     const allowed = alternates.length > 0 ? candidates : [this.currentClientId];
     let last: BrokerError | undefined;
     for (const clientId of allowed) {
@@ -174,7 +174,7 @@ export class ConnectionManager {
       } catch (err) {
         last = asError(err);
         if (last.code !== 326 || !this.wanted) throw last;
-        this.gw.log('warn', `client id ${clientId} is in use; trying the next configured alternate`);
+        this.hub.log('warn', `client id ${clientId} is in use; trying the next configured alternate`);
       }
     }
     throw last ?? new BrokerError({ code: ClientCode.ConnectFailed, message: 'no client id to connect with' });
@@ -182,13 +182,13 @@ export class ConnectionManager {
 
   private async attempt(clientId: number, trigger: SyncTrigger): Promise<void> {
     const token = ++this.attemptSeq;
-    const cfg = this.gw.config;
+    const cfg = this.hub.config;
     const t = cfg.timeouts;
     const status = trigger === 'connect' ? 'connecting' : 'reconnecting';
     this.patch({ status, step: 'tcp', clientId }, ['reason']);
-    const link = new IbLink({ host: cfg.host, port: cfg.port, clientId }, this.gw.hub, cfg.log);
+    const link = new IbLink({ host: cfg.host, port: cfg.port, clientId }, this.hub.events, cfg.log);
     this.link = link;
-    this.gw.attachLink(link);
+    this.hub.attachLink(link);
 
     const progress = { tcp: false, server: undefined as [number, string] | undefined, nextId: undefined as number | undefined, accounts: undefined as string[] | undefined };
     let failure: BrokerError | undefined;
@@ -200,30 +200,30 @@ export class ConnectionManager {
     };
     this.abortAttempt = fail;
     const offs: Unsubscribe[] = [
-      this.gw.hub.on('tcpConnected', () => ((progress.tcp = true), wake())),
-      this.gw.hub.on('server', (v, time) => ((progress.server = [v, time]), wake())),
-      this.gw.hub.on('nextValidId', (id) => ((progress.nextId = id), wake())),
-      this.gw.hub.on('managedAccounts', (a) => ((progress.accounts = a), wake())),
-      this.gw.hub.on('notice', (code, message) => {
+      this.hub.events.on('tcpConnected', () => ((progress.tcp = true), wake())),
+      this.hub.events.on('server', (v, time) => ((progress.server = [v, time]), wake())),
+      this.hub.events.on('nextValidId', (id) => ((progress.nextId = id), wake())),
+      this.hub.events.on('managedAccounts', (a) => ((progress.accounts = a), wake())),
+      this.hub.events.on('notice', (code, message) => {
         if (FATAL_DURING_CONNECT.has(code)) fail(this.connectError(step, code, message, clientId));
       }),
-      this.gw.hub.on('disconnected', () => {
+      this.hub.events.on('disconnected', () => {
         const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
         fail(e);
         // Unblocks the sync step's pending requests.
-        if (step === 'sync') this.gw.detachLink(e);
+        if (step === 'sync') this.hub.detachLink(e);
       }),
-      this.gw.hub.on('protocolError', (reason) => {
+      this.hub.events.on('protocolError', (reason) => {
         const e = new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped during the ${step} step: ${reason}`, step });
         fail(e);
-        if (step === 'sync') this.gw.detachLink(e);
+        if (step === 'sync') this.hub.detachLink(e);
       }),
     ];
     const waitFor = (s: ConnectStep, timeoutMs: number, done: () => boolean): Promise<void> => {
       step = s;
       if (s !== 'sync') this.patch({ step: s });
       return new Promise<void>((resolve, reject) => {
-        const timer = setDeadline(this.gw.clock, () => fail(this.timeoutError(s, timeoutMs, clientId)), timeoutMs);
+        const timer = setDeadline(this.hub.clock, () => fail(this.timeoutError(s, timeoutMs, clientId)), timeoutMs);
         wake = () => {
           if (token !== this.attemptSeq) failure ??= new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled', step: s });
           if (failure) {
@@ -253,7 +253,7 @@ export class ConnectionManager {
       if (cfg.account && !accounts.includes(cfg.account)) {
         throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'session', message: `account ${cfg.account} is not one of the accounts this TWS manages (${accounts.join(', ')})` });
       }
-      this.gw.beginSession({ clientId, accounts, accountId, serverVersion });
+      this.hub.beginSession({ clientId, accounts, accountId, serverVersion });
       this.currentClientId = clientId;
       this.patch({ status: 'syncing', step: 'sync', accounts, accountId, isPaper: isPaperAccount(accountId), clientId });
       step = 'sync';
@@ -266,18 +266,18 @@ export class ConnectionManager {
       if (failure) throw failure;
       if (token !== this.attemptSeq || link.isClosed) throw new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled', step: 'sync' });
       this.live = true;
-      this.gw.setReady(true);
-      const now = this.gw.clock.now();
+      this.hub.setReady(true);
+      const now = this.hub.clock.now();
       this.lastInboundAt = now;
       const reconnects = this.state.value.reconnects + (trigger === 'reconnect' ? 1 : 0);
       this.patch({ status: 'ready', readySince: now, ibConnectivity: 'ok', reconnects }, ['step', 'reason', 'attempt', 'nextRetryAt']);
       this.startHeartbeat(link);
-      this.gw.log('info', `ready: client ${clientId}, account ${accountId}${isPaperAccount(accountId) ? ' (paper)' : ' (LIVE)'}, server version ${serverVersion}`);
+      this.hub.log('info', `ready: client ${clientId}, account ${accountId}${isPaperAccount(accountId) ? ' (paper)' : ' (LIVE)'}, server version ${serverVersion}`);
       this.hooks.onReady(trigger);
     } catch (err) {
       const e = asError(err);
       if (this.link === link) {
-        this.gw.detachLink(e);
+        this.hub.detachLink(e);
         this.link = undefined;
       }
       link.close();
@@ -289,17 +289,17 @@ export class ConnectionManager {
   }
 
   private connectError(step: ConnectStep, code: number, message: string, clientId: number): BrokerError {
-    const { host, port } = this.gw.config;
+    const { host, port } = this.hub.config;
     let text: string;
     if (code === 326) {
       text =
         `client id ${clientId} is already in use by another API connection to this TWS (error 326). ` +
         'Orders belong to the client id that placed them, so the client does not switch ids by itself: ' +
-        (this.gw.config.alternateClientIds.length ? 'no configured alternate id was free.' : 'close the other connection, or configure another client id (or alternateClientIds).');
+        (this.hub.config.alternateClientIds.length ? 'no configured alternate id was free.' : 'close the other connection, or configure another client id (or alternateClientIds).');
     } else if (code === 502) {
-      text = `could not open a TCP connection to ${host}:${port} (${message || 'refused'}). Is TWS or IB Gateway running, and is the API port right? (TWS paper 7497, live 7496; Gateway paper 4002, live 4001)`;
+      text = `could not open a TCP connection to ${host}:${port} (${message || 'refused'}). Is TWS or IB LinkHub running, and is the API port right? (TWS paper 7497, live 7496; LinkHub paper 4002, live 4001)`;
     } else if (code === 503 || code === 506 || code === 507) {
-      text = `TWS at ${host}:${port} speaks a server version this client does not accept (${message}): update TWS / IB Gateway`;
+      text = `TWS at ${host}:${port} speaks a server version this client does not accept (${message}): update TWS / IB LinkHub`;
     } else if (step === 'tcp') {
       text = `could not open a TCP connection to ${host}:${port}`;
     } else if (step === 'handshake') {
@@ -313,7 +313,7 @@ export class ConnectionManager {
   }
 
   private timeoutError(step: ConnectStep, ms: number, clientId: number): BrokerError {
-    const { host, port } = this.gw.config;
+    const { host, port } = this.hub.config;
     const text =
       step === 'tcp'
         ? `no TCP connection to ${host}:${port} within ${ms} ms (host unreachable or a firewall drops the packets)`
@@ -332,16 +332,16 @@ export class ConnectionManager {
       return;
     }
     if (!this.live) return;
-    const now = this.gw.clock.now();
+    const now = this.hub.clock.now();
     switch (code) {
       case 1100:
       case 2110:
-        this.gw.log('warn', `TWS lost its connection to IB (${code}): ${message}`);
+        this.hub.log('warn', `TWS lost its connection to IB (${code}): ${message}`);
         this.patch({ ibConnectivity: 'lost', lastError: { reqId: -1, code, message, at: now } });
         break;
       case 1101:
       case 1102:
-        this.gw.log('info', `TWS connectivity restored (${code}${code === 1101 ? ': data lost, resubscribing' : ': data maintained'})`);
+        this.hub.log('info', `TWS connectivity restored (${code}${code === 1101 ? ': data lost, resubscribing' : ': data maintained'})`);
         this.patch({ ibConnectivity: 'ok' });
         this.hooks.onConnectivityRestored(code === 1101);
         break;
@@ -363,17 +363,17 @@ export class ConnectionManager {
 
   private startHeartbeat(link: IbLink): void {
     this.stopHeartbeat();
-    const { intervalMs, timeoutMs } = this.gw.config.heartbeat;
+    const { intervalMs, timeoutMs } = this.hub.config.heartbeat;
     const beat = () => {
       if (this.link !== link || !this.live) return;
       // The ping jumps the pacer's queue but still respects its windows: the deadline runs
       // from when it is written, not from when it was queued behind a burst.
-      this.gw.send('heartbeat', (api) => api.reqCurrentTime(), { priority: true }).then(() => armDeadline(this.gw.clock.now()), () => {});
+      this.hub.send('heartbeat', (api) => api.reqCurrentTime(), { priority: true }).then(() => armDeadline(this.hub.clock.now()), () => {});
     };
     const armDeadline = (sentAt: number) => {
       if (this.link !== link || !this.live) return;
       this.pingSentAt = sentAt;
-      this.heartbeatDeadline = setDeadline(this.gw.clock, () => {
+      this.heartbeatDeadline = setDeadline(this.hub.clock, () => {
         if (this.link !== link || !this.live) return;
         if (this.lastInboundAt < sentAt) {
           this.heartbeatFailures++;
@@ -382,17 +382,17 @@ export class ConnectionManager {
             new BrokerError({
               code: ClientCode.HeartbeatLost,
               message:
-                `no message from TWS within ${timeoutMs} ms of a heartbeat (half-open socket; detection bound ${heartbeatBoundMs(this.gw.config.heartbeat)} ms)` +
+                `no message from TWS within ${timeoutMs} ms of a heartbeat (half-open socket; detection bound ${heartbeatBoundMs(this.hub.config.heartbeat)} ms)` +
                 (partial ? `; ${partial.have} bytes of a ${partial.need}-byte frame were pending: the stream from TWS stalled mid-message or is corrupt` : ''),
             }),
           );
           return;
         }
-        this.heartbeatTimer = this.gw.clock.setTimeout(beat, Math.max(0, intervalMs - timeoutMs));
+        this.heartbeatTimer = this.hub.clock.setTimeout(beat, Math.max(0, intervalMs - timeoutMs));
       }, timeoutMs);
     };
     // First beat one interval after ready; each beat then re-arms `interval` after the previous one.
-    this.heartbeatTimer = this.gw.clock.setTimeout(beat, intervalMs);
+    this.heartbeatTimer = this.hub.clock.setTimeout(beat, intervalMs);
   }
 
   private stopHeartbeat(): void {
@@ -406,15 +406,15 @@ export class ConnectionManager {
     if (!this.live) return;
     this.live = false;
     this.stopHeartbeat();
-    const link = this.gw.detachLink(err) ?? this.link;
+    const link = this.hub.detachLink(err) ?? this.link;
     this.link = undefined;
     link?.close();
-    this.gw.log('warn', `connection lost: ${err.message}`);
-    this.patch({ lastError: err.info(this.gw.clock.now()) });
+    this.hub.log('warn', `connection lost: ${err.message}`);
+    this.patch({ lastError: err.info(this.hub.clock.now()) });
     this.hooks.onLost(err);
     if (!this.wanted) {
       this.patch({ status: 'disconnected' }, ['step', 'readySince']);
-    } else if (!this.gw.config.reconnect.enabled) {
+    } else if (!this.hub.config.reconnect.enabled) {
       this.wanted = false;
       this.patch({ status: 'failed', reason: err.message }, ['step', 'readySince']);
     } else {
@@ -423,17 +423,17 @@ export class ConnectionManager {
   }
 
   private scheduleReconnect(attempt: number, reason: string): void {
-    const r = this.gw.config.reconnect;
+    const r = this.hub.config.reconnect;
     if (attempt > r.maxAttempts) {
       this.wanted = false;
       this.patch({ status: 'failed', reason: `gave up after ${r.maxAttempts} reconnect attempts: ${reason}` }, ['attempt', 'nextRetryAt']);
       return;
     }
     const delay = backoffDelay(attempt, r);
-    const at = this.gw.clock.now() + delay;
+    const at = this.hub.clock.now() + delay;
     this.patch({ status: 'reconnecting', attempt, nextRetryAt: at, reason }, ['step', 'readySince']);
-    this.gw.log('info', `reconnect attempt ${attempt} in ${delay} ms`);
-    this.reconnectTimer = this.gw.clock.setTimeout(() => {
+    this.hub.log('info', `reconnect attempt ${attempt} in ${delay} ms`);
+    this.reconnectTimer = this.hub.clock.setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.wanted) return;
       this.patch({ attempt }, ['nextRetryAt']);
@@ -442,8 +442,8 @@ export class ConnectionManager {
         (err: unknown) => {
           if (!this.wanted) return;
           const e = asError(err);
-          this.patch({ lastError: e.info(this.gw.clock.now()) });
-          this.gw.log('warn', `reconnect attempt ${attempt} failed at ${e.step ?? 'connect'}: ${e.message}`);
+          this.patch({ lastError: e.info(this.hub.clock.now()) });
+          this.hub.log('warn', `reconnect attempt ${attempt} failed at ${e.step ?? 'connect'}: ${e.message}`);
           this.scheduleReconnect(attempt + 1, e.message);
         },
       );

@@ -1,5 +1,5 @@
-// What the broker's modules share: the event hub fed by the current TWS session, the
-// request registry, the pacers in front of the socket, the id sequence, and the session's
+// The link hub: what the broker's modules share (an internal hub, not IB Gateway): the
+// events fed by the current TWS session, the request registry, the pacers in front of the socket, the id sequence, and the session's
 // facts (client id, account, server version). The connection manager swaps sessions in
 // and out; modules only ever talk to TWS through `send` / `request`.
 import type { ResolvedConfig } from './config';
@@ -21,8 +21,8 @@ export interface SessionFacts {
   seq: number;
 }
 
-export class Gateway {
-  readonly hub = new EventHub<LinkEventMap>();
+export class LinkHub {
+  readonly events = new EventHub<LinkEventMap>();
   readonly registry: RequestRegistry;
   readonly pacer: MessagePacer;
   readonly historicalPacer: HistoricalPacer;
@@ -42,9 +42,9 @@ export class Gateway {
     this.pacer = new MessagePacer(config.messageRules, clock);
     this.historicalPacer = new HistoricalPacer(config.historicalRules, clock);
     // Every id TWS hands out (nextValidId) moves the shared sequence forward.
-    this.hub.on('nextValidId', (id) => this.seedIds(id));
+    this.events.on('nextValidId', (id) => this.seedIds(id));
     // An error for a pending request's id settles it (rejects, or records a warning).
-    this.hub.on('error', (id, code, message) => this.registry.handleError(id, code, message));
+    this.events.on('error', (id, code, message) => this.registry.handleError(id, code, message));
   }
 
   log(level: Parameters<ResolvedConfig['log']>[0], message: string): void {
