@@ -5,7 +5,7 @@
 // use this same class.
 import { AccountService, type LiveValue } from './account';
 import { BarService, type BarStream, type BarSubscriptionOptions } from './bars';
-import { resolveConfig, heartbeatBoundMs, reconnectBoundMs, type BrokerConfig, type ResolvedConfig } from './config';
+import { resolveBrokerConfig, heartbeatBoundMs, reconnectBoundMs, type BrokerConfig, type ResolvedBrokerConfig } from './config';
 import { ConnectionManager } from './connection';
 import { ContractService, type ComboLegSpec, type OptionSpec, type StockSpec } from './contracts';
 import { BrokerError } from './errors';
@@ -48,7 +48,7 @@ export interface TwsNotice {
 }
 
 export class BrokerClient {
-  readonly config: ResolvedConfig;
+  readonly config: ResolvedBrokerConfig;
   private readonly hub: LinkHub;
   private readonly connection: ConnectionManager;
   private readonly contracts: ContractService;
@@ -65,7 +65,7 @@ export class BrokerClient {
   readonly notices = new Stream<TwsNotice>();
 
   constructor(config: BrokerConfig) {
-    this.config = resolveConfig(config);
+    this.config = resolveBrokerConfig(config);
     this.hub = new LinkHub(this.config, config.clock);
     this.contracts = new ContractService(this.hub);
     this.orderService = new OrderService(this.hub, this.contracts, () => this.tradingBlocked());

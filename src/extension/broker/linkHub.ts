@@ -2,7 +2,7 @@
 // events fed by the current TWS session, the request registry, the pacers in front of the socket, the id sequence, and the session's
 // facts (client id, account, server version). The connection manager swaps sessions in
 // and out; modules only ever talk to TWS through `send` / `request`.
-import type { ResolvedConfig } from './config';
+import type { ResolvedBrokerConfig } from './config';
 import { systemClock, type Clock } from '../core/clock';
 import { BrokerError } from './errors';
 import { ClientCode } from '../tws/errorCodes';
@@ -34,7 +34,7 @@ export class LinkHub {
   private ready = false;
 
   constructor(
-    readonly config: ResolvedConfig,
+    readonly config: ResolvedBrokerConfig,
     clock: Clock = systemClock,
   ) {
     this.clock = clock;
@@ -47,7 +47,7 @@ export class LinkHub {
     this.events.on('error', (id, code, message) => this.registry.handleError(id, code, message));
   }
 
-  log(level: Parameters<ResolvedConfig['log']>[0], message: string): void {
+  log(level: Parameters<ResolvedBrokerConfig['log']>[0], message: string): void {
     this.config.log(level, message);
   }
 

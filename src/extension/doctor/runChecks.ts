@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { accountCheck, isPaperAccount } from './accountCheck';
-import { parseEnvText, resolveConfig, type ConfigInput, type ResolvedConfig } from './config';
+import { parseEnvText, resolveConnectionConfig, type ConfigInput, type ResolvedConnectionConfig } from '../config/connectionConfig';
 import { configCheck } from './configCheck';
 import { analyzeEnvironment, environmentCheck, type EnvironmentFacts, type EnvironmentInputs } from './environmentCheck';
 import { handshakeCheck, handshakeProbe } from './handshakeProbe';
@@ -85,7 +85,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
 
   // 1. Configuration (nothing connects before it is judged).
   const { dotenv, note } = readDotenv(opts);
-  const cfg: ResolvedConfig = resolveConfig({ flags: opts.flags, flagsSource: opts.flagsSource, settings: opts.settings, env, dotenv });
+  const cfg: ResolvedConnectionConfig = resolveConnectionConfig({ flags: opts.flags, flagsSource: opts.flagsSource, settings: opts.settings, env, dotenv });
   const config = configCheck(cfg);
   config.evidence.unshift({ step: '.env file', detail: dotenv ? `${note} (${Object.keys(parseEnvText(dotenv.text)).length} keys)` : note, ms: 0 });
   put(config);
@@ -175,7 +175,7 @@ interface SessionPlan {
   host: string;
   port: number;
   clientId: number;
-  cfg: ResolvedConfig;
+  cfg: ResolvedConnectionConfig;
   timeoutMs: number;
   wsl: boolean;
   fix: FixContext;

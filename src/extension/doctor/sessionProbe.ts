@@ -3,7 +3,7 @@
 // other ids and names the free ones; 502 / 504 and data-farm messages are explained.
 import type { IBApi } from '@stoqey/ib';
 import { classifyCode, codeFix } from '../tws/errorCodes';
-import { MAX_CLIENT_ID } from './config';
+import { MAX_CLIENT_ID } from '../config/connectionConfig';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
 export interface IbMessage {
