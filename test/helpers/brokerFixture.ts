@@ -3,7 +3,7 @@
 // stays fast. Nothing here fakes TWS.
 import { BrokerClient } from '../../src/extension/broker/brokerClient';
 import type { BrokerConfig } from '../../src/extension/broker/config';
-import type { ConnectionState } from '../../src/extension/broker/types';
+import type { BrokerConnectionState } from '../../src/extension/broker/types';
 import { startSim, type SimFixture } from './simHarness';
 
 export { startSim, type SimFixture };
@@ -19,9 +19,9 @@ export const FAST: Omit<BrokerConfig, 'host' | 'port' | 'clientId'> = {
   reconnect: { initialDelayMs: 100, maxDelayMs: 400, multiplier: 2, jitter: 0 },
 };
 
-export function makeClient(port: number, over: Partial<BrokerConfig> = {}): { client: BrokerClient; logs: LogLine[]; states: ConnectionState[] } {
+export function makeClient(port: number, over: Partial<BrokerConfig> = {}): { client: BrokerClient; logs: LogLine[]; states: BrokerConnectionState[] } {
   const logs: LogLine[] = [];
-  const states: ConnectionState[] = [];
+  const states: BrokerConnectionState[] = [];
   const client = new BrokerClient({
     host: '127.0.0.1',
     port,

@@ -23,7 +23,7 @@ import type {
   BracketRequest,
   BrokerContract,
   BrokerMetrics,
-  ConnectionState,
+  BrokerConnectionState,
   ContractDetails,
   Fill,
   HistoricalQuery,
@@ -119,7 +119,7 @@ export class BrokerClient {
   // ---------- connection ----------
 
   /** Connection state: disconnected, connecting, syncing, ready, reconnecting, failed (+ account, paper/live, server version, last error). */
-  get state(): ReadonlyObservable<ConnectionState> {
+  get state(): ReadonlyObservable<BrokerConnectionState> {
     return this.connection.state;
   }
 
@@ -130,7 +130,7 @@ export class BrokerClient {
   }
 
   /** Staged connect (tcp -> handshake -> session -> sync); resolves when ready, rejects with the failing step's BrokerError. */
-  connect(): Promise<ConnectionState> {
+  connect(): Promise<BrokerConnectionState> {
     if (this.disposed) return Promise.reject(new BrokerError({ code: ClientCode.Disposed, message: 'the broker client is disposed' }));
     return this.connection.connect();
   }

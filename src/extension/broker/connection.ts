@@ -14,7 +14,7 @@ import { ClientCode, farmName } from '../tws/errorCodes';
 import type { LinkHub } from './linkHub';
 import { IbLink } from './ibLink';
 import { Observable, type Unsubscribe } from '../core/observable';
-import type { ConnectionState, ConnectStep, FarmStatus } from './types';
+import type { BrokerConnectionState, ConnectStep, FarmStatus } from './types';
 
 export type SyncTrigger = 'connect' | 'reconnect';
 
@@ -49,7 +49,7 @@ export function isPaperAccount(accountId: string): boolean {
 }
 
 export class ConnectionManager {
-  readonly state: Observable<ConnectionState>;
+  readonly state: Observable<BrokerConnectionState>;
   private wanted = false;
   private attemptSeq = 0;
   private link: IbLink | undefined;
@@ -60,7 +60,7 @@ export class ConnectionManager {
   private heartbeatDeadline: TimerHandle | undefined;
   private lastInboundAt = 0;
   private pingSentAt = 0;
-  private connecting: Promise<ConnectionState> | undefined;
+  private connecting: Promise<BrokerConnectionState> | undefined;
   /** Fails the connect attempt under way (disconnect() during a connect). */
   private abortAttempt: ((e: BrokerError) => void) | undefined;
   private readonly offs: Unsubscribe[] = [];
@@ -75,7 +75,7 @@ export class ConnectionManager {
   ) {
     const c = hub.config;
     this.currentClientId = c.clientId;
-    this.state = new Observable<ConnectionState>({
+    this.state = new Observable<BrokerConnectionState>({
       status: 'disconnected',
       host: c.host,
       port: c.port,
@@ -100,14 +100,14 @@ export class ConnectionManager {
     );
   }
 
-  private patch(p: Partial<ConnectionState>, drop: Array<keyof ConnectionState> = []): void {
-    const next: ConnectionState = { ...this.state.value, ...p };
+  private patch(p: Partial<BrokerConnectionState>, drop: Array<keyof BrokerConnectionState> = []): void {
+    const next: BrokerConnectionState = { ...this.state.value, ...p };
     for (const k of drop) delete next[k];
     this.state.set(next);
   }
 
   /** Connects (staged); resolves when ready, rejects with the failing step's BrokerError. */
-  connect(): Promise<ConnectionState> {
+  connect(): Promise<BrokerConnectionState> {
     const s = this.state.value.status;
     if (s === 'ready') return Promise.resolve(this.state.value);
     if (this.connecting) return this.connecting;
@@ -134,7 +134,7 @@ export class ConnectionManager {
     return this.connecting;
   }
 
-  private failure(v: ConnectionState): BrokerError {
+  private failure(v: BrokerConnectionState): BrokerError {
     return new BrokerError({ code: v.lastError?.code ?? ClientCode.ConnectFailed, message: v.reason ?? 'not connected', ...(v.step ? { step: v.step } : {}) });
   }
 

@@ -347,7 +347,8 @@ export interface ErrorInfo {
   at: number;
 }
 
-export interface ConnectionState {
+/** The broker's connection to TWS: status, step, target, account, farms, last error. */
+export interface BrokerConnectionState {
   status: ConnectionStatus;
   /** The step under way (connecting / syncing), or the step that failed. */
   step?: ConnectStep;
