@@ -297,9 +297,9 @@ export class ConnectionManager {
         'Orders belong to the client id that placed them, so the client does not switch ids by itself: ' +
         (this.hub.config.alternateClientIds.length ? 'no configured alternate id was free.' : 'close the other connection, or configure another client id (or alternateClientIds).');
     } else if (code === 502) {
-      text = `could not open a TCP connection to ${host}:${port} (${message || 'refused'}). Is TWS or IB LinkHub running, and is the API port right? (TWS paper 7497, live 7496; LinkHub paper 4002, live 4001)`;
+      text = `could not open a TCP connection to ${host}:${port} (${message || 'refused'}). Is TWS or IB Gateway running, and is the API port right? (TWS paper 7497, live 7496; Gateway paper 4002, live 4001)`;
     } else if (code === 503 || code === 506 || code === 507) {
-      text = `TWS at ${host}:${port} speaks a server version this client does not accept (${message}): update TWS / IB LinkHub`;
+      text = `TWS at ${host}:${port} speaks a server version this client does not accept (${message}): update TWS / IB Gateway`;
     } else if (step === 'tcp') {
       text = `could not open a TCP connection to ${host}:${port}`;
     } else if (step === 'handshake') {
