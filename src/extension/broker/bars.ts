@@ -16,6 +16,7 @@ import { describeContract } from './contracts';
 import { BrokerError } from './errors';
 import { ClientCode, classifyCode, failsRequest } from '../tws/errorCodes';
 import type { LinkHub } from './linkHub';
+import { DisposableStore } from '../core/disposables';
 import { Observable, Stream } from '../core/observable';
 import { PacedOut, type HistoricalRequestKey, type ScheduleOptions } from './pacer';
 import type { PendingRequest } from './requestRegistry';
@@ -392,15 +393,14 @@ export class BarService {
   /** Settles at the first message TWS sends for `reqId` (a bar, the end, or an error). */
   private firstAnswer(reqId: number, done: Promise<unknown>): Promise<void> {
     return new Promise<void>((resolve) => {
-      const offs = [
-        this.hub.events.on('historicalBar', (id) => id === reqId && finish()),
-        this.hub.events.on('historicalEnd', (id) => id === reqId && finish()),
-        this.hub.events.on('error', (id) => id === reqId && finish()),
-      ];
+      const listeners = new DisposableStore();
       const finish = () => {
-        for (const off of offs) off();
+        listeners.dispose();
         resolve();
       };
+      listeners.add(this.hub.events.on('historicalBar', (id) => id === reqId && finish()));
+      listeners.add(this.hub.events.on('historicalEnd', (id) => id === reqId && finish()));
+      listeners.add(this.hub.events.on('error', (id) => id === reqId && finish()));
       done.then(finish, finish);
     });
   }

@@ -12,6 +12,7 @@ import { BrokerError } from './errors';
 import { ClientCode, classifyCode, type CodeKind } from '../tws/errorCodes';
 import { LinkHub } from './linkHub';
 import { MarketDataService, type QuoteStream } from './marketData';
+import { DisposableStore } from '../core/disposables';
 import { Observable, Stream, type ReadonlyObservable } from '../core/observable';
 import { OrderService, type PlaceOptions } from './orders';
 import { Reconciler } from './reconciler';
@@ -61,6 +62,8 @@ export class BrokerClient {
   private pacingViolations = 0;
   private historicalPacingViolations = 0;
   private disposed = false;
+  /** The client's own listeners (metrics and notices), undone by dispose(). */
+  private readonly listeners = new DisposableStore();
   /** TWS's messages without a request id (connection notices, farm status, warnings). */
   readonly notices = new Stream<TwsNotice>();
 
@@ -99,21 +102,21 @@ export class BrokerClient {
       },
     });
     this.metricsValue = new Observable<BrokerMetrics>(this.computeMetrics(), (a, b) => JSON.stringify(a) === JSON.stringify(b));
-    this.hub.pacer.queueLength.subscribe(() => this.refreshMetrics());
-    this.hub.historicalPacer.queueLength.subscribe(() => this.refreshMetrics());
-    this.hub.registry.pendingCount.subscribe(() => this.refreshMetrics());
-    this.hub.events.on('notice', (code, message) => {
+    this.listeners.add(this.hub.pacer.queueLength.subscribe(() => this.refreshMetrics()));
+    this.listeners.add(this.hub.historicalPacer.queueLength.subscribe(() => this.refreshMetrics()));
+    this.listeners.add(this.hub.registry.pendingCount.subscribe(() => this.refreshMetrics()));
+    this.listeners.add(this.hub.events.on('notice', (code, message) => {
       if (code === 100) this.pacingViolations++;
       const info = classifyCode(code, message);
       this.config.log(info.kind === 'warning' || info.kind === 'dataFarm' ? 'debug' : 'info', `TWS ${code}: ${message}`);
       this.notices.emit({ code, message, kind: info.kind, meaning: info.meaning, at: this.hub.clock.now() });
       this.refreshMetrics();
-    });
-    this.hub.events.on('error', (_reqId, code, message) => {
+    }));
+    this.listeners.add(this.hub.events.on('error', (_reqId, code, message) => {
       if (code === 162 && /pacing violation/i.test(message)) this.historicalPacingViolations++;
       if (code === 100) this.pacingViolations++;
       this.refreshMetrics();
-    });
+    }));
   }
 
   // ---------- connection ----------
@@ -152,6 +155,7 @@ export class BrokerClient {
     this.orderService.fills.end();
     this.reconciler.reports.end();
     this.notices.end();
+    this.listeners.dispose();
   }
 
   get isReady(): boolean {

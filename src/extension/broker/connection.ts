@@ -13,7 +13,8 @@ import { BrokerError, TimeoutError } from './errors';
 import { ClientCode, farmName } from '../tws/errorCodes';
 import type { LinkHub } from './linkHub';
 import { IbLink } from './ibLink';
-import { Observable, type Unsubscribe } from '../core/observable';
+import { DisposableStore } from '../core/disposables';
+import { Observable } from '../core/observable';
 import type { BrokerConnectionState, ConnectStep, FarmStatus } from './types';
 
 export type SyncTrigger = 'connect' | 'reconnect';
@@ -63,7 +64,8 @@ export class ConnectionManager {
   private connecting: Promise<BrokerConnectionState> | undefined;
   /** Fails the connect attempt under way (disconnect() during a connect). */
   private abortAttempt: ((e: BrokerError) => void) | undefined;
-  private readonly offs: Unsubscribe[] = [];
+  /** The listeners on the link hub, for this manager's life. */
+  private readonly listeners = new DisposableStore();
   /** Round trip of the last answered heartbeat. */
   heartbeatRttMs: number | undefined;
   /** Times a half-open socket was detected. */
@@ -85,19 +87,17 @@ export class ConnectionManager {
       ibConnectivity: 'ok',
       farms: {},
     }, (a, b) => JSON.stringify(a) === JSON.stringify(b));
-    this.offs.push(
-      hub.events.on('received', () => (this.lastInboundAt = hub.clock.now())),
-      hub.events.on('currentTime', () => {
-        if (this.pingSentAt) this.heartbeatRttMs = hub.clock.now() - this.pingSentAt;
-      }),
-      hub.events.on('notice', (code, message) => this.onNotice(code, message)),
-      hub.events.on('disconnected', () => {
-        if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ConnectionLost, message: 'TWS closed the connection' }));
-      }),
-      hub.events.on('protocolError', (reason) => {
-        if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped: ${reason}` }));
-      }),
-    );
+    this.listeners.add(hub.events.on('received', () => (this.lastInboundAt = hub.clock.now())));
+    this.listeners.add(hub.events.on('currentTime', () => {
+      if (this.pingSentAt) this.heartbeatRttMs = hub.clock.now() - this.pingSentAt;
+    }));
+    this.listeners.add(hub.events.on('notice', (code, message) => this.onNotice(code, message)));
+    this.listeners.add(hub.events.on('disconnected', () => {
+      if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ConnectionLost, message: 'TWS closed the connection' }));
+    }));
+    this.listeners.add(hub.events.on('protocolError', (reason) => {
+      if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped: ${reason}` }));
+    }));
   }
 
   private patch(p: Partial<BrokerConnectionState>, drop: Array<keyof BrokerConnectionState> = []): void {
@@ -158,7 +158,7 @@ export class ConnectionManager {
 
   dispose(): void {
     void this.disconnect();
-    for (const off of this.offs.splice(0)) off();
+    this.listeners.dispose();
   }
 
   /** Tries the configured client id, then (only if configured) the alternates on 326. */
@@ -199,26 +199,26 @@ export class ConnectionManager {
       wake();
     };
     this.abortAttempt = fail;
-    const offs: Unsubscribe[] = [
-      this.hub.events.on('tcpConnected', () => ((progress.tcp = true), wake())),
-      this.hub.events.on('server', (v, time) => ((progress.server = [v, time]), wake())),
-      this.hub.events.on('nextValidId', (id) => ((progress.nextId = id), wake())),
-      this.hub.events.on('managedAccounts', (a) => ((progress.accounts = a), wake())),
-      this.hub.events.on('notice', (code, message) => {
-        if (FATAL_DURING_CONNECT.has(code)) fail(this.connectError(step, code, message, clientId));
-      }),
-      this.hub.events.on('disconnected', () => {
-        const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
-        fail(e);
-        // Unblocks the sync step's pending requests.
-        if (step === 'sync') this.hub.detachLink(e);
-      }),
-      this.hub.events.on('protocolError', (reason) => {
-        const e = new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped during the ${step} step: ${reason}`, step });
-        fail(e);
-        if (step === 'sync') this.hub.detachLink(e);
-      }),
-    ];
+    // This attempt's listeners, undone when it ends either way.
+    const attemptListeners = new DisposableStore();
+    attemptListeners.add(this.hub.events.on('tcpConnected', () => ((progress.tcp = true), wake())));
+    attemptListeners.add(this.hub.events.on('server', (v, time) => ((progress.server = [v, time]), wake())));
+    attemptListeners.add(this.hub.events.on('nextValidId', (id) => ((progress.nextId = id), wake())));
+    attemptListeners.add(this.hub.events.on('managedAccounts', (a) => ((progress.accounts = a), wake())));
+    attemptListeners.add(this.hub.events.on('notice', (code, message) => {
+      if (FATAL_DURING_CONNECT.has(code)) fail(this.connectError(step, code, message, clientId));
+    }));
+    attemptListeners.add(this.hub.events.on('disconnected', () => {
+      const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
+      fail(e);
+      // Unblocks the sync step's pending requests.
+      if (step === 'sync') this.hub.detachLink(e);
+    }));
+    attemptListeners.add(this.hub.events.on('protocolError', (reason) => {
+      const e = new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped during the ${step} step: ${reason}`, step });
+      fail(e);
+      if (step === 'sync') this.hub.detachLink(e);
+    }));
     const waitFor = (s: ConnectStep, timeoutMs: number, done: () => boolean): Promise<void> => {
       step = s;
       if (s !== 'sync') this.patch({ step: s });
@@ -283,7 +283,7 @@ export class ConnectionManager {
       link.close();
       throw e;
     } finally {
-      for (const off of offs) off();
+      attemptListeners.dispose();
       if (this.abortAttempt === fail) this.abortAttempt = undefined;
     }
   }
