@@ -79,13 +79,13 @@ export class AccountService {
       }
     });
     events.on('accountValue', (v) => {
-      if (v.account && hub.session && v.account !== hub.session.accountId) return;
+      if (v.account && hub.facts && v.account !== hub.facts.accountId) return;
       this.values[v.currency && v.currency !== '' ? `${v.key}:${v.currency}` : v.key] = v.value;
       if (!this.values[v.key] || v.currency === '' || v.currency === this.values.Currency || v.currency === 'BASE') this.values[v.key] = v.value;
       this.publishSoon();
     });
     events.on('portfolio', (item) => {
-      if (item.account && hub.session && item.account !== hub.session.accountId) return;
+      if (item.account && hub.facts && item.account !== hub.facts.accountId) return;
       if (item.contract.conId) this.portfolio.set(item.contract.conId, item);
       this.publishSoon();
     });
@@ -135,7 +135,7 @@ export class AccountService {
     return [...this.positions.value.values()].filter((p) => includeClosed || p.quantity !== 0);
   }
 
-  position(conId: number, account = this.hub.session?.accountId): Position | undefined {
+  position(conId: number, account = this.hub.facts?.accountId): Position | undefined {
     return account ? this.positions.value.get(positionKey(account, conId)) : undefined;
   }
 
@@ -160,14 +160,14 @@ export class AccountService {
 
   /** reqAccountUpdates(true) until accountDownloadEnd; values and portfolio keep streaming. */
   async syncAccountValues(timeoutMs: number): Promise<AccountSnapshot | undefined> {
-    const session = this.hub.requireSession('account values');
+    const facts = this.hub.requireLink('account values');
     this.values = {};
     this.portfolio = new Map();
     const req = this.hub.request<AccountSnapshot | undefined>({
       key: 'accountUpdates',
       kind: 'account values',
       timeoutMs,
-      send: (api) => api.reqAccountUpdates(true, session.accountId),
+      send: (api) => api.reqAccountUpdates(true, facts.accountId),
     });
     return req.promise;
   }
@@ -176,7 +176,7 @@ export class AccountService {
 
   /** reqAccountSummary for `tags`, then cancelled. */
   async summary(tags: string[] = DEFAULT_SUMMARY_TAGS, group = 'All', timeoutMs = this.hub.config.timeouts.requestMs): Promise<AccountSummaryRow[]> {
-    this.hub.requireSession('account summary');
+    this.hub.requireLink('account summary');
     const reqId = this.hub.takeId();
     const req = this.hub.request<AccountSummaryRow[], AccountSummaryRow>({
       key: reqId,
@@ -192,7 +192,7 @@ export class AccountService {
 
   /** Daily / unrealized / realized P&L of the account, updated by TWS about once a second. */
   subscribePnl(account?: string): LiveValue<AccountPnl> {
-    const sub: PnlSub = { kind: 'account', account: account ?? this.hub.session?.accountId ?? this.hub.config.account ?? '', live: undefined as never };
+    const sub: PnlSub = { kind: 'account', account: account ?? this.hub.facts?.accountId ?? this.hub.config.account ?? '', live: undefined as never };
     sub.live = new LiveValue<AccountPnl>(() => this.closePnl(sub));
     this.pnlSubs.add(sub);
     this.activatePnl(sub);
@@ -202,7 +202,7 @@ export class AccountService {
   /** P&L of one position (by conId). */
   subscribePositionPnl(conId: number, account?: string): LiveValue<PositionPnl> {
     if (!conId) throw new BrokerError({ code: ClientCode.InvalidRequest, message: 'position P&L needs a conId' });
-    const sub: PnlSub = { kind: 'position', conId, account: account ?? this.hub.session?.accountId ?? this.hub.config.account ?? '', live: undefined as never };
+    const sub: PnlSub = { kind: 'position', conId, account: account ?? this.hub.facts?.accountId ?? this.hub.config.account ?? '', live: undefined as never };
     sub.live = new LiveValue<PositionPnl>(() => this.closePnl(sub));
     this.pnlSubs.add(sub);
     this.activatePnl(sub);
@@ -211,8 +211,8 @@ export class AccountService {
 
   private activatePnl(sub: PnlSub): void {
     if (!this.hub.isReady) return;
-    const session = this.hub.session!;
-    if (!sub.account) sub.account = session.accountId;
+    const facts = this.hub.facts!;
+    if (!sub.account) sub.account = facts.accountId;
     const reqId = this.hub.takeId();
     sub.reqId = reqId;
     const send = sub.kind === 'account' ? this.hub.send('reqPnL', (api) => api.reqPnL(reqId, sub.account)) : this.hub.send('reqPnLSingle', (api) => api.reqPnLSingle(reqId, sub.account, sub.conId!));
@@ -222,7 +222,7 @@ export class AccountService {
   private closePnl(sub: PnlSub): void {
     if (!this.pnlSubs.delete(sub)) return;
     const reqId = sub.reqId;
-    if (reqId === undefined || !this.hub.hasSession) return;
+    if (reqId === undefined || !this.hub.isLinked) return;
     void this.hub.send('cancelPnL', (api) => (sub.kind === 'account' ? api.cancelPnL(reqId) : api.cancelPnLSingle(reqId))).catch(() => {});
   }
 
@@ -260,7 +260,7 @@ export class AccountService {
 
   private publish(): void {
     this.publishQueued = false;
-    const account = this.hub.session?.accountId ?? this.values.AccountCode ?? '';
+    const account = this.hub.facts?.accountId ?? this.values.AccountCode ?? '';
     const n = (k: string) => {
       const v = Number(this.values[k]);
       return Number.isFinite(v) && this.values[k] !== undefined ? v : undefined;

@@ -265,7 +265,7 @@ export class BarService {
     const id = describeContract(contract);
     const key: HistoricalRequestKey = { identity: `rt|${id}|${sub.stream.subscriptions}`, contract: `rt|${contract.conId ?? id}`, pool: 'realtime' };
     let reqId = -1;
-    this.hub.requireSession('real-time bars');
+    this.hub.requireLink('real-time bars');
     await this.hub.historicalPacer.schedule(key, async () => {
       reqId = this.hub.takeId();
       const rid = reqId;
@@ -368,7 +368,7 @@ export class BarService {
     const key = this.historyKey(contract, q, keepUpToDate);
     let req: PendingRequest<Bar[], Bar> | undefined;
     let reqId = -1;
-    this.hub.requireSession('historical data');
+    this.hub.requireLink('historical data');
     await this.hub.historicalPacer.schedule(key, async () => {
       reqId = this.hub.takeId();
       const id = reqId;
@@ -437,7 +437,7 @@ export class BarService {
       sub.reqId = undefined;
       if (reqId === undefined) continue;
       this.byReqId.delete(reqId);
-      if (!this.hub.hasSession) continue;
+      if (!this.hub.isLinked) continue;
       if (stream.options.source === 'realtime') void this.hub.send('cancelRealTimeBars', (api) => api.cancelRealTimeBars(reqId)).catch(() => {});
       else void this.hub.send('cancelHistoricalData', (api) => api.cancelHistoricalData(reqId)).catch(() => {});
     }

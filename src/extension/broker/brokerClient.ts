@@ -87,7 +87,7 @@ export class BrokerClient {
         this.refreshMetrics();
       },
       onLost: (err) => {
-        this.orderService.sessionLost(err);
+        this.orderService.linkLost(err);
         this.accountService.onLost();
         this.marketData.onLost();
         this.barService.onLost();
@@ -132,7 +132,7 @@ export class BrokerClient {
     return this.metricsValue;
   }
 
-  /** Staged connect (tcp -> handshake -> session -> sync); resolves when ready, rejects with the failing step's BrokerError. */
+  /** Staged connect (tcp -> handshake -> api (nextValidId, managedAccounts) -> sync); resolves when ready, rejects with the failing step's BrokerError. */
   connect(): Promise<BrokerConnectionState> {
     if (this.disposed) return Promise.reject(new BrokerError({ code: ClientCode.Disposed, message: 'the broker client is disposed' }));
     return this.connection.connect();

@@ -10,7 +10,7 @@ export interface Timeouts {
   /** The server version after the `API` handshake. */
   handshakeMs: number;
   /** nextValidId and managedAccounts after startApi. */
-  sessionMs: number;
+  apiStartMs: number;
   /** Each initial-sync request (positions, open orders, executions, account values). */
   syncStepMs: number;
   /** Default for one request (contract details, account summary, ...). */
@@ -68,7 +68,7 @@ export interface BrokerConfig {
 export const DEFAULT_TIMEOUTS: Timeouts = {
   tcpMs: 5_000,
   handshakeMs: 5_000,
-  sessionMs: 5_000,
+  apiStartMs: 5_000,
   syncStepMs: 15_000,
   requestMs: 10_000,
   historicalMs: 60_000,

@@ -3,7 +3,7 @@
 // half-open socket, and TWS's connection notices (326, 502, 504, 1100-1102, 1300,
 // 2103-2106, 2158) handled as they mean.
 //
-//   disconnected --connect()--> connecting [tcp -> handshake -> session] -> syncing -> ready
+//   disconnected --connect()--> connecting [tcp -> handshake -> api] -> syncing -> ready
 //   ready --drop / heartbeat lost--> reconnecting [attempt n after backoff(n)] -> syncing -> ready
 //   any step fails on the first connect --> failed (reason, step)
 import { backoffDelay } from '../core/backoff';
@@ -19,12 +19,12 @@ import type { BrokerConnectionState, ConnectStep, FarmStatus } from './types';
 
 export type SyncTrigger = 'connect' | 'reconnect';
 
-export interface SessionHooks {
-  /** Runs the initial sync of a fresh session (state `syncing`). Throws to fail the connect. */
+export interface ConnectionHooks {
+  /** Runs the initial sync of a fresh link (state `syncing`). Throws to fail the connect. */
   sync(trigger: SyncTrigger): Promise<void>;
-  /** The session is ready; subscriptions can be (re)made. */
+  /** The link is ready; subscriptions can be (re)made. */
   onReady(trigger: SyncTrigger): void;
-  /** The session is gone. */
+  /** The link is gone. */
   onLost(err: BrokerError): void;
   /** 1101 (data lost: resubscribe) or 1102 (data maintained). */
   onConnectivityRestored(dataLost: boolean): void;
@@ -73,7 +73,7 @@ export class ConnectionManager {
 
   constructor(
     private readonly hub: LinkHub,
-    private readonly hooks: SessionHooks,
+    private readonly hooks: ConnectionHooks,
   ) {
     const c = hub.config;
     this.currentClientId = c.clientId;
@@ -146,13 +146,13 @@ export class ConnectionManager {
     this.reconnectTimer = undefined;
     this.stopHeartbeat();
     const err = new BrokerError({ code: ClientCode.Disposed, message: 'disconnected by the client' });
-    const hadSession = this.link !== undefined;
+    const hadLink = this.link !== undefined;
     this.abortAttempt?.(new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled: disconnected by the client' }));
     this.live = false;
     const link = this.hub.detachLink(err) ?? this.link;
     this.link = undefined;
     link?.close();
-    if (hadSession) this.hooks.onLost(err);
+    if (hadLink) this.hooks.onLost(err);
     this.patch({ status: 'disconnected' }, ['step', 'reason', 'attempt', 'nextRetryAt', 'readySince']);
   }
 
@@ -246,14 +246,14 @@ export class ConnectionManager {
       await waitFor('handshake', t.handshakeMs, () => progress.server !== undefined);
       const [serverVersion, serverTime] = progress.server!;
       this.patch({ serverVersion, serverTime });
-      await waitFor('session', t.sessionMs, () => progress.nextId !== undefined && progress.accounts !== undefined);
+      await waitFor('api', t.apiStartMs, () => progress.nextId !== undefined && progress.accounts !== undefined);
       const accounts = progress.accounts!;
       const accountId = cfg.account ?? accounts[0];
-      if (!accountId) throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'session', message: 'TWS reported no managed accounts' });
+      if (!accountId) throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'api', message: 'TWS reported no managed accounts' });
       if (cfg.account && !accounts.includes(cfg.account)) {
-        throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'session', message: `account ${cfg.account} is not one of the accounts this TWS manages (${accounts.join(', ')})` });
+        throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'api', message: `account ${cfg.account} is not one of the accounts this TWS manages (${accounts.join(', ')})` });
       }
-      this.hub.beginSession({ clientId, accounts, accountId, serverVersion });
+      this.hub.apiStarted({ clientId, accounts, accountId, serverVersion });
       this.currentClientId = clientId;
       this.patch({ status: 'syncing', step: 'sync', accounts, accountId, isPaper: isPaperAccount(accountId), clientId });
       step = 'sync';
@@ -304,7 +304,7 @@ export class ConnectionManager {
       text = `could not open a TCP connection to ${host}:${port}`;
     } else if (step === 'handshake') {
       text = `TWS at ${host}:${port} closed the connection during the API handshake`;
-    } else if (step === 'session') {
+    } else if (step === 'api') {
       text = `TWS closed the connection before the API session started (client id ${clientId})`;
     } else {
       text = 'TWS closed the connection during the initial sync';

@@ -60,7 +60,7 @@ export class ContractService {
     const key = cacheKey(contract);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    this.hub.requireSession('contract details');
+    this.hub.requireLink('contract details');
     const reqId = this.hub.takeId();
     const req = this.hub.request<ContractDetails[], ContractDetails>({
       key: reqId,
@@ -126,7 +126,7 @@ export class ContractService {
   /** Expirations and strikes of a stock's options (reqSecDefOptParams). */
   async optionChain(symbol: string, underlyingConId?: number): Promise<OptionChain[]> {
     const conId = underlyingConId ?? (await this.resolveStock(symbol)).conId ?? 0;
-    this.hub.requireSession('option chain');
+    this.hub.requireLink('option chain');
     const reqId = this.hub.takeId();
     const req = this.hub.request<OptionChain[], OptionChain>({
       key: reqId,

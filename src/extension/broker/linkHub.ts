@@ -1,7 +1,8 @@
-// The link hub: what the broker's modules share (an internal hub, not IB Gateway): the
-// events fed by the current TWS session, the request registry, the pacers in front of the socket, the id sequence, and the session's
-// facts (client id, account, server version). The connection manager swaps sessions in
-// and out; modules only ever talk to TWS through `send` / `request`.
+// The link hub: what the broker's modules share (an internal hub, not IB Gateway): the events
+// fed by the current link to TWS (one IbLink: one socket, one API session), the request
+// registry, the pacers in front of the socket, the id sequence, and the link's facts (client
+// id, account, server version). The connection manager swaps links in and out; modules only
+// ever talk to TWS through `send` / `request`.
 import type { ResolvedBrokerConfig } from './config';
 import { systemClock, type Clock } from '../core/clock';
 import { BrokerError } from './errors';
@@ -12,12 +13,12 @@ import { EventHub } from '../core/observable';
 import { HistoricalPacer, MessagePacer } from './pacer';
 import { RequestRegistry, type BeginOptions, type PendingRequest } from './requestRegistry';
 
-export interface SessionFacts {
+export interface LinkFacts {
   clientId: number;
   accounts: string[];
   accountId: string;
   serverVersion: number;
-  /** Increments with every session (reconnects included). */
+  /** Increments with every link (reconnects included). */
   seq: number;
 }
 
@@ -28,8 +29,8 @@ export class LinkHub {
   readonly historicalPacer: HistoricalPacer;
   readonly clock: Clock;
   private link: IbLink | undefined;
-  private facts: SessionFacts | undefined;
-  private sessionSeq = 0;
+  private currentFacts: LinkFacts | undefined;
+  private linkSeq = 0;
   private nextIdValue = 0;
   private ready = false;
 
@@ -51,40 +52,40 @@ export class LinkHub {
     this.config.log(level, message);
   }
 
-  /** The session's facts, once nextValidId and managedAccounts arrived. */
-  get session(): SessionFacts | undefined {
-    return this.facts;
+  /** The link's facts, once nextValidId and managedAccounts arrived. */
+  get facts(): LinkFacts | undefined {
+    return this.currentFacts;
   }
 
   get isReady(): boolean {
     return this.ready && this.link !== undefined && !this.link.isClosed;
   }
 
-  /** A session exists that requests can go on (syncing or ready). */
-  get hasSession(): boolean {
-    return this.facts !== undefined && this.link !== undefined && !this.link.isClosed;
+  /** The API started on an open link: requests can go on (syncing or ready). */
+  get isLinked(): boolean {
+    return this.currentFacts !== undefined && this.link !== undefined && !this.link.isClosed;
   }
 
   attachLink(link: IbLink): void {
     this.link = link;
-    this.facts = undefined;
+    this.currentFacts = undefined;
     this.ready = false;
   }
 
-  beginSession(f: Omit<SessionFacts, 'seq'>): SessionFacts {
-    this.facts = { ...f, seq: ++this.sessionSeq };
-    return this.facts;
+  apiStarted(f: Omit<LinkFacts, 'seq'>): LinkFacts {
+    this.currentFacts = { ...f, seq: ++this.linkSeq };
+    return this.currentFacts;
   }
 
   setReady(ready: boolean): void {
     this.ready = ready;
   }
 
-  /** The session is gone: nothing queued goes out, everything pending fails with `err`. */
+  /** The link is gone: nothing queued goes out, everything pending fails with `err`. */
   detachLink(err: BrokerError): IbLink | undefined {
     const link = this.link;
     this.link = undefined;
-    this.facts = undefined;
+    this.currentFacts = undefined;
     this.ready = false;
     this.pacer.clear(err);
     this.historicalPacer.clear(err);
@@ -102,7 +103,7 @@ export class LinkHub {
     return this.nextIdValue++;
   }
 
-  /** Queues one message for the current session. Rejects when there is none or it goes before the message is written. */
+  /** Queues one message for the current link. Rejects when there is none or it goes before the message is written. */
   send(label: string, op: (api: LinkApi) => void, opts: { priority?: boolean } = {}): Promise<void> {
     const link = this.link;
     if (!link || link.isClosed) return Promise.reject(new BrokerError({ code: ClientCode.NotReady, message: `${label}: not connected to TWS` }));
@@ -122,8 +123,8 @@ export class LinkHub {
     return req;
   }
 
-  requireSession(what: string): SessionFacts {
-    const f = this.facts;
+  requireLink(what: string): LinkFacts {
+    const f = this.currentFacts;
     if (!f || !this.link || this.link.isClosed) throw new BrokerError({ code: ClientCode.NotReady, message: `${what}: not connected to TWS` });
     return f;
   }

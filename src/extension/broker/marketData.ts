@@ -80,8 +80,8 @@ export class MarketDataService {
   /** 1 live, 3 delayed: what this client asks TWS for (kept across sessions). */
   private wantedType: 1 | 3 = 1;
   /** The market data type already set in the current session. */
-  private sessionType: 1 | 3 = 1;
-  private sessionSeq = -1;
+  private linkDataType: 1 | 3 = 1;
+  private linkDataTypeSeq = -1;
 
   constructor(
     private readonly hub: LinkHub,
@@ -146,7 +146,7 @@ export class MarketDataService {
   async snapshot(contract: BrokerContract, timeoutMs = this.hub.config.timeouts.requestMs): Promise<Quote> {
     const resolved = await this.contracts.resolve(contract);
     for (let attempt = 0; ; attempt++) {
-      this.hub.requireSession('quote snapshot');
+      this.hub.requireLink('quote snapshot');
       await this.ensureType();
       const reqId = this.hub.takeId();
       this.snapshots.set(reqId, emptyQuote(resolved, this.hub.clock.now()));
@@ -197,14 +197,14 @@ export class MarketDataService {
 
   /** Sets the session's market data type to what the client wants (once per session). */
   private async ensureType(): Promise<void> {
-    const seq = this.hub.session?.seq ?? -1;
-    if (seq !== this.sessionSeq) {
-      this.sessionSeq = seq;
-      this.sessionType = 1;
+    const seq = this.hub.facts?.seq ?? -1;
+    if (seq !== this.linkDataTypeSeq) {
+      this.linkDataTypeSeq = seq;
+      this.linkDataType = 1;
     }
-    if (this.wantedType === this.sessionType) return;
+    if (this.wantedType === this.linkDataType) return;
     const type = this.wantedType;
-    this.sessionType = type;
+    this.linkDataType = type;
     await this.hub.send('reqMarketDataType', (api) => api.reqMarketDataType(type));
   }
 
@@ -228,7 +228,7 @@ export class MarketDataService {
     if (reqId === undefined) return;
     this.byReqId.delete(reqId);
     s.reqId = undefined;
-    if (this.hub.hasSession) void this.hub.send('cancelMktData', (api) => api.cancelMktData(reqId)).catch(() => {});
+    if (this.hub.isLinked) void this.hub.send('cancelMktData', (api) => api.cancelMktData(reqId)).catch(() => {});
   }
 
   private onError(reqId: number, code: number, message: string): void {

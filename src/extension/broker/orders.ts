@@ -42,7 +42,7 @@ interface Waiter {
   resolve: (o: TrackedOrder) => void;
   reject: (e: BrokerError) => void;
   /** Rejected when the session drops (acknowledgement waits). */
-  sessionBound: boolean;
+  linkBound: boolean;
 }
 
 export class OrderService {
@@ -95,9 +95,9 @@ export class OrderService {
   }
 
   /** The session dropped: acknowledgement waits fail (their orders are settled by reconciliation). */
-  sessionLost(err: BrokerError): void {
+  linkLost(err: BrokerError): void {
     for (const w of [...this.waiters]) {
-      if (!w.sessionBound) continue;
+      if (!w.linkBound) continue;
       this.waiters.delete(w);
       w.reject(
         new BrokerError({
@@ -115,9 +115,9 @@ export class OrderService {
     this.assertCanTrade('placeOrder');
     validate(request);
     const contract = await this.contracts.resolve(request.contract);
-    const session = this.hub.requireSession('placeOrder');
+    const facts = this.hub.requireLink('placeOrder');
     const leg: OrderIntentLeg = { orderId: this.hub.takeId(), role: request.ocaGroup ? 'oca' : 'single', request: { ...request, contract } };
-    const intent: OrderIntent = { kind: 'single', account: session.accountId, clientId: session.clientId, createdAt: this.hub.clock.now(), legs: [leg] };
+    const intent: OrderIntent = { kind: 'single', account: facts.accountId, clientId: facts.clientId, createdAt: this.hub.clock.now(), legs: [leg] };
     const [placed] = await this.transmit(intent, opts);
     return placed!;
   }
@@ -135,7 +135,7 @@ export class OrderService {
       throw invalid(`take-profit ${b.takeProfitPrice} must be ${buy ? 'above' : 'below'} the stop-loss ${b.stopLossPrice} for a ${b.action} bracket`);
     }
     const contract = await this.contracts.resolve(b.contract);
-    const session = this.hub.requireSession('placeBracket');
+    const facts = this.hub.requireLink('placeBracket');
     const exit = buy ? 'SELL' : 'BUY';
     const common = { contract, quantity: b.quantity, ...(b.tif ? { tif: b.tif } : {}), ...(b.outsideRth ? { outsideRth: true } : {}), ...(b.orderRef ? { orderRef: b.orderRef } : {}) };
     const parentId = this.hub.takeId();
@@ -147,7 +147,7 @@ export class OrderService {
       { orderId: slId, role: 'stopLoss', request: { ...common, action: exit, type: 'STP', stopPrice: b.stopLossPrice, parentId, transmit: true } },
     ];
     for (const l of legs) validate(l.request);
-    const intent: OrderIntent = { kind: 'bracket', account: session.accountId, clientId: session.clientId, createdAt: this.hub.clock.now(), legs };
+    const intent: OrderIntent = { kind: 'bracket', account: facts.accountId, clientId: facts.clientId, createdAt: this.hub.clock.now(), legs };
     const [parent, takeProfit, stopLoss] = await this.transmit(intent, opts);
     return { parent: parent!, takeProfit: takeProfit!, stopLoss: stopLoss! };
   }
@@ -163,9 +163,9 @@ export class OrderService {
       validate(req);
       resolved.push(req);
     }
-    const session = this.hub.requireSession('placeOcaGroup');
+    const facts = this.hub.requireLink('placeOcaGroup');
     const legs = resolved.map((request): OrderIntentLeg => ({ orderId: this.hub.takeId(), role: 'oca', request }));
-    const intent: OrderIntent = { kind: 'oca', account: session.accountId, clientId: session.clientId, createdAt: this.hub.clock.now(), legs };
+    const intent: OrderIntent = { kind: 'oca', account: facts.accountId, clientId: facts.clientId, createdAt: this.hub.clock.now(), legs };
     return this.transmit(intent, opts);
   }
 
@@ -249,7 +249,7 @@ export class OrderService {
     };
     validate(next);
     if (changes.quantity !== undefined && changes.quantity < o.filled) throw invalid(`order ${orderId} already filled ${o.filled}; the quantity cannot go below that`);
-    const account = o.account ?? this.hub.requireSession('modifyOrder').accountId;
+    const account = o.account ?? this.hub.requireLink('modifyOrder').accountId;
     this.tracker.apply({ type: 'modifyRequested', orderId, request: next, at: this.hub.clock.now() });
     const settled = this.waitFor(orderId, (x) => !x.modifyPending || TERMINAL_STATES.has(x.state), timeoutMs, 'modification', true);
     settled.catch(() => {});
@@ -276,7 +276,7 @@ export class OrderService {
     const o = this.tracker.get(orderId);
     if (!o) throw new BrokerError({ reqId: orderId, code: ClientCode.NotFound, message: `order ${orderId} is not known to this client` });
     if (TERMINAL_STATES.has(o.state)) return o;
-    this.hub.requireSession('cancelOrder');
+    this.hub.requireLink('cancelOrder');
     if (!this.hub.isReady) throw new BrokerError({ reqId: orderId, code: ClientCode.NotReady, message: `cancelOrder: the connection is not ready` });
     this.tracker.apply({ type: 'cancelRequested', orderId, at: this.hub.clock.now() });
     const settled = this.waitFor(orderId, (x) => TERMINAL_STATES.has(x.state) || !x.cancelRequested, timeoutMs, 'cancel', true);
@@ -295,9 +295,9 @@ export class OrderService {
     this.assertCanTrade('previewOrder');
     validate(request);
     const contract = await this.contracts.resolve(request.contract);
-    const session = this.hub.requireSession('previewOrder');
+    const facts = this.hub.requireLink('previewOrder');
     const id = this.hub.takeId();
-    const spec = { ...wireSpec({ ...request, contract, transmit: true }, session.accountId), whatIf: true };
+    const spec = { ...wireSpec({ ...request, contract, transmit: true }, facts.accountId), whatIf: true };
     const req = this.hub.request<OrderPreview>({ key: id, kind: `what-if ${request.action} ${request.quantity} ${contract.symbol}`, timeoutMs, send: (api) => api.placeOrder(id, contract, spec) });
     return req.promise;
   }
@@ -305,7 +305,7 @@ export class OrderService {
   // ---------- waiting ----------
 
   /** Resolves with the order once `done(order)` holds (checked now and on every change). */
-  waitFor(orderId: number, done: (o: TrackedOrder) => boolean, timeoutMs: number, what = 'condition', sessionBound = false): Promise<TrackedOrder> {
+  waitFor(orderId: number, done: (o: TrackedOrder) => boolean, timeoutMs: number, what = 'condition', linkBound = false): Promise<TrackedOrder> {
     const now = this.tracker.get(orderId);
     if (now && done(now)) return Promise.resolve(now);
     return new Promise<TrackedOrder>((resolve, reject) => {
@@ -316,7 +316,7 @@ export class OrderService {
       const w: Waiter = {
         orderId,
         done,
-        sessionBound,
+        linkBound,
         resolve: (o) => {
           timer.cancel();
           resolve(o);

@@ -23,7 +23,7 @@ export class Reconciler {
   last: ReconcileReport | undefined;
   /** Positions the caller says it holds (e.g. from its journal), compared on the next sync. */
   private seededBeliefs: Array<{ account?: string; conId: number; quantity: number; symbol?: string }> | undefined;
-  private hadSession = false;
+  private hadLink = false;
   private running: Promise<ReconcileReport> | undefined;
 
   constructor(
@@ -62,14 +62,14 @@ export class Reconciler {
   }
 
   private async doRun(trigger: ReconcileTrigger): Promise<ReconcileReport> {
-    const session = this.hub.requireSession('reconcile');
+    const facts = this.hub.requireLink('reconcile');
     const t = this.hub.config.timeouts.syncStepMs;
-    this.orders.setClientId(session.clientId);
+    this.orders.setClientId(facts.clientId);
 
     // What the client believes, before TWS answers.
     const before = new Map(this.orders.all().map((o) => [o.orderId, { state: o.state, filled: o.filled }]));
     const knownExecs = new Set(this.orders.tracker.fills().map((f) => f.execId));
-    const believed = this.seededBeliefs ? seeded(this.seededBeliefs, session.accountId) : this.hadSession ? positionBeliefs(this.account) : undefined;
+    const believed = this.seededBeliefs ? seeded(this.seededBeliefs, facts.accountId) : this.hadLink ? positionBeliefs(this.account) : undefined;
     this.seededBeliefs = undefined;
 
     const step = <T>(name: string, p: Promise<T>): Promise<T> =>
@@ -86,11 +86,11 @@ export class Reconciler {
       ),
       step(
         'executions',
-        this.hub.request<Fill[], Fill>({ key: execReqId, kind: "today's executions", timeoutMs: t, send: (api) => api.reqExecutions(execReqId, { account: session.accountId }) }).promise,
+        this.hub.request<Fill[], Fill>({ key: execReqId, kind: "today's executions", timeoutMs: t, send: (api) => api.reqExecutions(execReqId, { account: facts.accountId }) }).promise,
       ),
       step('account values', this.account.syncAccountValues(t)),
     ]);
-    this.hadSession = true;
+    this.hadLink = true;
 
     // Orders the client thought were working that TWS no longer lists as open.
     const at = this.hub.clock.now();
@@ -99,7 +99,7 @@ export class Reconciler {
       const o = this.orders.get(id);
       return o !== undefined && !TERMINAL_STATES.has(o.state);
     });
-    if (stillOpenAfterExecs.length && session.serverVersion >= COMPLETED_ORDERS_MIN_SERVER_VERSION) await this.applyCompletedOrders(t).catch((err: unknown) => this.hub.log('warn', `completed orders unavailable: ${String(err)}`));
+    if (stillOpenAfterExecs.length && facts.serverVersion >= COMPLETED_ORDERS_MIN_SERVER_VERSION) await this.applyCompletedOrders(t).catch((err: unknown) => this.hub.log('warn', `completed orders unavailable: ${String(err)}`));
     for (const id of missing) this.orders.tracker.apply({ type: 'notOpenAtTws', orderId: id, at });
 
     // The report.
@@ -116,7 +116,7 @@ export class Reconciler {
       const kind: OrderDifference['kind'] = o.state === 'lost' ? 'notTransmitted' : missing.includes(o.orderId) ? 'goneAtTws' : 'changed';
       orderDiffs.push({ ...base, kind, before: b, after, detail: describeChange(o.orderId, b, after, o.note) });
     }
-    const newFills = this.orders.tracker.fills().filter((f) => !knownExecs.has(f.execId) && (!f.account || f.account === session.accountId));
+    const newFills = this.orders.tracker.fills().filter((f) => !knownExecs.has(f.execId) && (!f.account || f.account === facts.accountId));
     const positions: PositionDifference[] = [];
     if (believed) {
       const actual = this.account.positions.value;

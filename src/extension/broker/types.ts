@@ -335,7 +335,7 @@ export interface HistoricalQuery {
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'syncing' | 'ready' | 'reconnecting' | 'failed';
 
 /** The named steps of a connect; each can fail with a reason. */
-export type ConnectStep = 'tcp' | 'handshake' | 'session' | 'sync';
+export type ConnectStep = 'tcp' | 'handshake' | 'api' | 'sync';
 
 export type FarmStatus = 'ok' | 'broken' | 'inactive' | 'connecting';
 
