@@ -6,8 +6,8 @@
 import type { IBApi } from '@stoqey/ib';
 import { fixFor, TWS_API_PRECAUTIONS, type FixContext } from '../tws/fixes';
 import { codeFix } from '../tws/errorCodes';
-import type { IbMessage } from './sessionProbe';
-import { loadIb } from './sessionProbe';
+import type { IbMessage } from './apiProbe';
+import { loadIb } from './apiProbe';
 import { makeCheck, since, type Check, type Evidence } from './types';
 
 export const PROBE_SYMBOL = 'AAPL';
