@@ -1,8 +1,7 @@
 // Check 1, configuration: host, port and client id with the source of each, what the
 // port means, and a live port or live mode while live trading is not enabled, all
 // before anything connects.
-import type { ResolvedConnectionConfig, Resolved } from '../config/connectionConfig';
-import { ENV_KEYS } from '../config/connectionConfig';
+import { configProblems, ENV_KEYS, type ResolvedConnectionConfig, type Resolved } from '../config/connectionConfig';
 import { describePort, isLivePort, isPaperPort, PORT_MEANINGS } from '../tws/fixes';
 import { makeCheck, type Check, type Evidence } from './types';
 
@@ -33,7 +32,8 @@ export function configCheck(cfg: ResolvedConnectionConfig): Check {
 
   const invalid = (['host', 'port', 'clientId', 'allowLive', 'mode'] as const).filter((k) => cfg[k].error !== undefined);
   if (invalid.length) {
-    const parts = invalid.map((k) => `${KEY_LABEL[k]} ${JSON.stringify(cfg[k].raw)} from ${cfg[k].source} ${cfg[k].error}`);
+    // The resolver's own words for each invalid value (the session CLI says the same).
+    const parts = configProblems(cfg);
     const fixes = invalid.map((k) => fixFor(k, cfg[k]));
     return makeCheck('config', 'fail', `Invalid configuration: ${parts.join('; ')}.`, { evidence, fix: fixes.join('\n'), cause: `config.invalid-${invalid[0]}` });
   }
