@@ -29,7 +29,7 @@ const FOLDERS = [...Object.keys(LAYERS), 'webview'];
 // setup checks' API probes (they must run below the broker's staged connect).
 const IB_FILES = [
   `${EXT}/broker/{ibLink,wireMapping}.ts`,
-  `${EXT}/doctor/{permissionsProbe,sessionProbe}.ts`,
+  `${EXT}/doctor/{permissionsProbe,apiProbe}.ts`,
 ];
 
 const vscodeRule = { name: 'vscode', message: 'Only src/extension/vscode and extension.ts import vscode: everything else runs in the CLI, tests and benchmarks.' };

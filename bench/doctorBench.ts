@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runChecks } from '../src/extension/doctor';
-import { ENV_KEYS } from '../src/extension/doctor/config';
+import { ENV_KEYS } from '../src/extension/config/connectionConfig';
 import type { Report } from '../src/extension/doctor/types';
 import { parseFaults } from '../src/extension/sim/server/faults';
 import { startSimulator } from '../src/extension/sim/server/twsSimulator';

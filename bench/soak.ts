@@ -49,7 +49,7 @@ function listeners(broker: BrokerClient, session: TradingSession): Record<string
     'broker.reconciliations': count(broker.reconciliations),
     'broker.positions': count(broker.positions),
     'broker.account': count(broker.account),
-    'gateway.hub': count(b.gw?.hub),
+    'linkHub.events': count(b.hub?.events),
     'session (EventEmitter)': session.eventNames().reduce((s, e) => s + session.listenerCount(e as never), 0),
   };
 }

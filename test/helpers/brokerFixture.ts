@@ -3,7 +3,7 @@
 // stays fast. Nothing here fakes TWS.
 import { BrokerClient } from '../../src/extension/broker/brokerClient';
 import type { BrokerConfig } from '../../src/extension/broker/config';
-import type { ConnectionState } from '../../src/extension/broker/types';
+import type { BrokerConnectionState } from '../../src/extension/broker/types';
 import { startSim, type SimFixture } from './simHarness';
 
 export { startSim, type SimFixture };
@@ -14,14 +14,14 @@ export interface LogLine {
 }
 
 export const FAST: Omit<BrokerConfig, 'host' | 'port' | 'clientId'> = {
-  timeouts: { tcpMs: 1500, handshakeMs: 800, sessionMs: 1500, syncStepMs: 4000, requestMs: 4000, historicalMs: 8000, orderAckMs: 4000, cancelMs: 4000, modifyMs: 4000, whatIfMs: 4000, firstTickMs: 4000 },
+  timeouts: { tcpMs: 1500, handshakeMs: 800, apiStartMs: 1500, syncStepMs: 4000, requestMs: 4000, historicalMs: 8000, orderAckMs: 4000, cancelMs: 4000, modifyMs: 4000, whatIfMs: 4000, firstTickMs: 4000 },
   heartbeat: { intervalMs: 400, timeoutMs: 300 },
   reconnect: { initialDelayMs: 100, maxDelayMs: 400, multiplier: 2, jitter: 0 },
 };
 
-export function makeClient(port: number, over: Partial<BrokerConfig> = {}): { client: BrokerClient; logs: LogLine[]; states: ConnectionState[] } {
+export function makeClient(port: number, over: Partial<BrokerConfig> = {}): { client: BrokerClient; logs: LogLine[]; states: BrokerConnectionState[] } {
   const logs: LogLine[] = [];
-  const states: ConnectionState[] = [];
+  const states: BrokerConnectionState[] = [];
   const client = new BrokerClient({
     host: '127.0.0.1',
     port,

@@ -5,7 +5,7 @@
 // passes the user-set settings in.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { resolveConfig, type ConfigInput, type ConnectionMode } from '../config/connectionConfig';
+import { resolveConnectionConfig, type ConfigInput, type ConnectionMode } from '../config/connectionConfig';
 import { isLivePort, PORT_MEANINGS } from '../tws/fixes';
 import { CONFIG_NAMES, type ConfigKey, type SessionConfigInput } from '../session/sessionConfig';
 import type { RunningSimulator } from './simulatorHost';
@@ -84,7 +84,7 @@ export function resolveTarget(opts: {
   env?: Readonly<Record<string, string | undefined>>;
   simulator?: RunningSimulator;
 }): ResolvedTarget {
-  const r = resolveConfig({ settings: doctorSettings(opts.settings), env: opts.env, dotenv: opts.dotenv });
+  const r = resolveConnectionConfig({ settings: doctorSettings(opts.settings), env: opts.env, dotenv: opts.dotenv });
   const problems: string[] = [];
   for (const [name, v] of [
     ['host', r.host],

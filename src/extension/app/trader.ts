@@ -5,7 +5,7 @@
 // model) and the checks are imported on first use. Integration-tested against the simulator.
 import type { BrokerClient } from '../broker/brokerClient';
 import type { BrokerConfig, LogLevel } from '../broker/config';
-import type { ConnectionState, Fill, TrackedOrder } from '../broker/types';
+import type { BrokerConnectionState, Fill, TrackedOrder } from '../broker/types';
 import { DisposableStore } from '../core/disposables';
 import type { DoctorOptions } from '../doctor/runChecks';
 import type { Report } from '../doctor/types';
@@ -99,7 +99,7 @@ export class Trader {
     return this.broker?.isReady === true;
   }
 
-  get connectionState(): ConnectionState | undefined {
+  get connectionState(): BrokerConnectionState | undefined {
     return this.broker?.state.value;
   }
 
@@ -268,7 +268,7 @@ export class Trader {
     this.emit({ type: 'fill', symbol: f.contract.symbol, side: f.side, shares: f.shares, price: f.price, orderId: f.orderId, ...(f.orderRef ? { orderRef: f.orderRef } : {}) });
   }
 
-  private onState(s: ConnectionState, prev: ConnectionState): void {
+  private onState(s: BrokerConnectionState, prev: BrokerConnectionState): void {
     if (s.status !== prev.status) {
       this.options.log('broker', s.status === 'failed' || s.status === 'reconnecting' ? 'warn' : 'info', `connection ${prev.status} -> ${s.status}${s.reason ? ` (${s.reason})` : ''}`);
       if (prev.status === 'ready' && s.status === 'reconnecting') {

@@ -1,8 +1,9 @@
 // Positions, account values and summary, P&L per account and per position. Positions and
 // account values are streamed for the whole session (reqPositions, reqAccountUpdates) and
 // rebuilt from scratch by every (re)connect's sync; P&L subscriptions survive reconnects.
-import { BrokerError, ClientCode } from './errors';
-import type { Gateway } from './gateway';
+import { BrokerError } from './errors';
+import { ClientCode } from '../tws/errorCodes';
+import type { LinkHub } from './linkHub';
 import { Observable, Stream } from '../core/observable';
 import type { AccountPnl, AccountSnapshot, AccountSummaryRow, PortfolioItem, Position, PositionPnl } from './types';
 
@@ -57,9 +58,9 @@ export class AccountService {
   private portfolio = new Map<number, PortfolioItem>();
   private readonly pnlSubs = new Set<PnlSub>();
 
-  constructor(private readonly gw: Gateway) {
-    const hub = gw.hub;
-    hub.on('position', (p) => {
+  constructor(private readonly hub: LinkHub) {
+    const events = hub.events;
+    events.on('position', (p) => {
       if (this.staging) {
         this.staging.set(positionKey(p.account, p.contract.conId), p);
         return;
@@ -69,44 +70,44 @@ export class AccountService {
       this.positions.set(next);
       this.positionUpdates.emit(p);
     });
-    hub.on('positionEnd', () => {
-      const req = gw.registry.get<Map<string, Position>>('positions');
+    events.on('positionEnd', () => {
+      const req = hub.registry.get<Map<string, Position>>('positions');
       if (req && this.staging) {
         const staged = this.staging;
         this.staging = undefined;
         req.resolve(staged);
       }
     });
-    hub.on('accountValue', (v) => {
-      if (v.account && gw.session && v.account !== gw.session.accountId) return;
+    events.on('accountValue', (v) => {
+      if (v.account && hub.facts && v.account !== hub.facts.accountId) return;
       this.values[v.currency && v.currency !== '' ? `${v.key}:${v.currency}` : v.key] = v.value;
       if (!this.values[v.key] || v.currency === '' || v.currency === this.values.Currency || v.currency === 'BASE') this.values[v.key] = v.value;
       this.publishSoon();
     });
-    hub.on('portfolio', (item) => {
-      if (item.account && gw.session && item.account !== gw.session.accountId) return;
+    events.on('portfolio', (item) => {
+      if (item.account && hub.facts && item.account !== hub.facts.accountId) return;
       if (item.contract.conId) this.portfolio.set(item.contract.conId, item);
       this.publishSoon();
     });
-    hub.on('accountDownloadEnd', (account) => {
+    events.on('accountDownloadEnd', (account) => {
       this.publish();
-      gw.registry.get<AccountSnapshot | undefined>('accountUpdates')?.resolve(this.snapshot.value ?? emptySnapshot(account, gw.clock.now()));
+      hub.registry.get<AccountSnapshot | undefined>('accountUpdates')?.resolve(this.snapshot.value ?? emptySnapshot(account, hub.clock.now()));
     });
-    hub.on('accountSummary', (reqId, account, tag, value, currency) => gw.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId)?.push({ account, tag, value, currency }));
-    hub.on('accountSummaryEnd', (reqId) => {
-      const req = gw.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId);
+    events.on('accountSummary', (reqId, account, tag, value, currency) => hub.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId)?.push({ account, tag, value, currency }));
+    events.on('accountSummaryEnd', (reqId) => {
+      const req = hub.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId);
       req?.resolve(req.rows);
     });
-    hub.on('pnl', (reqId, daily, unrealized, realized) => {
+    events.on('pnl', (reqId, daily, unrealized, realized) => {
       for (const s of this.pnlSubs) {
         if (s.reqId !== reqId || s.kind !== 'account') continue;
-        const v: AccountPnl = { account: s.account, daily, at: gw.clock.now(), ...(unrealized !== undefined ? { unrealized } : {}), ...(realized !== undefined ? { realized } : {}) };
+        const v: AccountPnl = { account: s.account, daily, at: hub.clock.now(), ...(unrealized !== undefined ? { unrealized } : {}), ...(realized !== undefined ? { realized } : {}) };
         const live = s.live as LiveValue<AccountPnl>;
         live.value.set(v);
         live.updates.emit(v);
       }
     });
-    hub.on('pnlSingle', (reqId, position, daily, unrealized, realized, value) => {
+    events.on('pnlSingle', (reqId, position, daily, unrealized, realized, value) => {
       for (const s of this.pnlSubs) {
         if (s.reqId !== reqId || s.kind !== 'position') continue;
         const v: PositionPnl = {
@@ -115,7 +116,7 @@ export class AccountService {
           position,
           daily,
           value,
-          at: gw.clock.now(),
+          at: hub.clock.now(),
           ...(unrealized !== undefined ? { unrealized } : {}),
           ...(realized !== undefined ? { realized } : {}),
         };
@@ -124,7 +125,7 @@ export class AccountService {
         live.updates.emit(v);
       }
     });
-    hub.on('error', (reqId, code, message) => {
+    events.on('error', (reqId, code, message) => {
       for (const s of this.pnlSubs) if (s.reqId === reqId) s.live.lastError.set(new BrokerError({ reqId, code, message }));
     });
   }
@@ -134,7 +135,7 @@ export class AccountService {
     return [...this.positions.value.values()].filter((p) => includeClosed || p.quantity !== 0);
   }
 
-  position(conId: number, account = this.gw.session?.accountId): Position | undefined {
+  position(conId: number, account = this.hub.facts?.accountId): Position | undefined {
     return account ? this.positions.value.get(positionKey(account, conId)) : undefined;
   }
 
@@ -143,7 +144,7 @@ export class AccountService {
   /** reqPositions until positionEnd; replaces the position map. The subscription stays on. */
   async syncPositions(timeoutMs: number): Promise<Map<string, Position>> {
     this.staging = new Map();
-    const req = this.gw.request<Map<string, Position>>({
+    const req = this.hub.request<Map<string, Position>>({
       key: 'positions',
       kind: 'positions',
       timeoutMs,
@@ -159,14 +160,14 @@ export class AccountService {
 
   /** reqAccountUpdates(true) until accountDownloadEnd; values and portfolio keep streaming. */
   async syncAccountValues(timeoutMs: number): Promise<AccountSnapshot | undefined> {
-    const session = this.gw.requireSession('account values');
+    const facts = this.hub.requireLink('account values');
     this.values = {};
     this.portfolio = new Map();
-    const req = this.gw.request<AccountSnapshot | undefined>({
+    const req = this.hub.request<AccountSnapshot | undefined>({
       key: 'accountUpdates',
       kind: 'account values',
       timeoutMs,
-      send: (api) => api.reqAccountUpdates(true, session.accountId),
+      send: (api) => api.reqAccountUpdates(true, facts.accountId),
     });
     return req.promise;
   }
@@ -174,15 +175,15 @@ export class AccountService {
   // ---------- one-shot ----------
 
   /** reqAccountSummary for `tags`, then cancelled. */
-  async summary(tags: string[] = DEFAULT_SUMMARY_TAGS, group = 'All', timeoutMs = this.gw.config.timeouts.requestMs): Promise<AccountSummaryRow[]> {
-    this.gw.requireSession('account summary');
-    const reqId = this.gw.takeId();
-    const req = this.gw.request<AccountSummaryRow[], AccountSummaryRow>({
+  async summary(tags: string[] = DEFAULT_SUMMARY_TAGS, group = 'All', timeoutMs = this.hub.config.timeouts.requestMs): Promise<AccountSummaryRow[]> {
+    this.hub.requireLink('account summary');
+    const reqId = this.hub.takeId();
+    const req = this.hub.request<AccountSummaryRow[], AccountSummaryRow>({
       key: reqId,
       kind: 'account summary',
       timeoutMs,
       send: (api) => api.reqAccountSummary(reqId, group, tags.join(',')),
-      onSettle: () => void this.gw.send('cancelAccountSummary', (api) => api.cancelAccountSummary(reqId)).catch(() => {}),
+      onSettle: () => void this.hub.send('cancelAccountSummary', (api) => api.cancelAccountSummary(reqId)).catch(() => {}),
     });
     return req.promise;
   }
@@ -191,7 +192,7 @@ export class AccountService {
 
   /** Daily / unrealized / realized P&L of the account, updated by TWS about once a second. */
   subscribePnl(account?: string): LiveValue<AccountPnl> {
-    const sub: PnlSub = { kind: 'account', account: account ?? this.gw.session?.accountId ?? this.gw.config.account ?? '', live: undefined as never };
+    const sub: PnlSub = { kind: 'account', account: account ?? this.hub.facts?.accountId ?? this.hub.config.account ?? '', live: undefined as never };
     sub.live = new LiveValue<AccountPnl>(() => this.closePnl(sub));
     this.pnlSubs.add(sub);
     this.activatePnl(sub);
@@ -201,7 +202,7 @@ export class AccountService {
   /** P&L of one position (by conId). */
   subscribePositionPnl(conId: number, account?: string): LiveValue<PositionPnl> {
     if (!conId) throw new BrokerError({ code: ClientCode.InvalidRequest, message: 'position P&L needs a conId' });
-    const sub: PnlSub = { kind: 'position', conId, account: account ?? this.gw.session?.accountId ?? this.gw.config.account ?? '', live: undefined as never };
+    const sub: PnlSub = { kind: 'position', conId, account: account ?? this.hub.facts?.accountId ?? this.hub.config.account ?? '', live: undefined as never };
     sub.live = new LiveValue<PositionPnl>(() => this.closePnl(sub));
     this.pnlSubs.add(sub);
     this.activatePnl(sub);
@@ -209,20 +210,20 @@ export class AccountService {
   }
 
   private activatePnl(sub: PnlSub): void {
-    if (!this.gw.isReady) return;
-    const session = this.gw.session!;
-    if (!sub.account) sub.account = session.accountId;
-    const reqId = this.gw.takeId();
+    if (!this.hub.isReady) return;
+    const facts = this.hub.facts!;
+    if (!sub.account) sub.account = facts.accountId;
+    const reqId = this.hub.takeId();
     sub.reqId = reqId;
-    const send = sub.kind === 'account' ? this.gw.send('reqPnL', (api) => api.reqPnL(reqId, sub.account)) : this.gw.send('reqPnLSingle', (api) => api.reqPnLSingle(reqId, sub.account, sub.conId!));
+    const send = sub.kind === 'account' ? this.hub.send('reqPnL', (api) => api.reqPnL(reqId, sub.account)) : this.hub.send('reqPnLSingle', (api) => api.reqPnLSingle(reqId, sub.account, sub.conId!));
     send.catch((err: unknown) => sub.live.lastError.set(err instanceof BrokerError ? err : new BrokerError({ reqId, code: ClientCode.ConnectionLost, message: String(err) })));
   }
 
   private closePnl(sub: PnlSub): void {
     if (!this.pnlSubs.delete(sub)) return;
     const reqId = sub.reqId;
-    if (reqId === undefined || !this.gw.hasSession) return;
-    void this.gw.send('cancelPnL', (api) => (sub.kind === 'account' ? api.cancelPnL(reqId) : api.cancelPnLSingle(reqId))).catch(() => {});
+    if (reqId === undefined || !this.hub.isLinked) return;
+    void this.hub.send('cancelPnL', (api) => (sub.kind === 'account' ? api.cancelPnL(reqId) : api.cancelPnLSingle(reqId))).catch(() => {});
   }
 
   /** Session ready: (re)subscribe every P&L stream with fresh request ids. */
@@ -239,7 +240,7 @@ export class AccountService {
   resubscribeAfterDataLoss(): void {
     for (const sub of this.pnlSubs) {
       const old = sub.reqId;
-      if (old !== undefined) void this.gw.send('cancelPnL', (api) => (sub.kind === 'account' ? api.cancelPnL(old) : api.cancelPnLSingle(old))).catch(() => {});
+      if (old !== undefined) void this.hub.send('cancelPnL', (api) => (sub.kind === 'account' ? api.cancelPnL(old) : api.cancelPnLSingle(old))).catch(() => {});
       this.activatePnl(sub);
     }
   }
@@ -259,12 +260,12 @@ export class AccountService {
 
   private publish(): void {
     this.publishQueued = false;
-    const account = this.gw.session?.accountId ?? this.values.AccountCode ?? '';
+    const account = this.hub.facts?.accountId ?? this.values.AccountCode ?? '';
     const n = (k: string) => {
       const v = Number(this.values[k]);
       return Number.isFinite(v) && this.values[k] !== undefined ? v : undefined;
     };
-    const snap: AccountSnapshot = { account, values: { ...this.values }, portfolio: [...this.portfolio.values()], updatedAt: this.gw.clock.now() };
+    const snap: AccountSnapshot = { account, values: { ...this.values }, portfolio: [...this.portfolio.values()], updatedAt: this.hub.clock.now() };
     const set = (k: 'netLiquidation' | 'totalCashValue' | 'buyingPower' | 'availableFunds' | 'excessLiquidity', key: string) => {
       const v = n(key);
       if (v !== undefined) snap[k] = v;

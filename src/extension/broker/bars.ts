@@ -13,8 +13,10 @@ import { BarAggregator, UpdatingBar, sourceBarSize } from './barAggregator';
 import { barEnd, currentOrNextBarStart } from '../core/sessionBars';
 import type { ContractService } from './contracts';
 import { describeContract } from './contracts';
-import { BrokerError, ClientCode, classifyCode, failsRequest } from './errors';
-import type { Gateway } from './gateway';
+import { BrokerError } from './errors';
+import { ClientCode, classifyCode, failsRequest } from '../tws/errorCodes';
+import type { LinkHub } from './linkHub';
+import { DisposableStore } from '../core/disposables';
 import { Observable, Stream } from '../core/observable';
 import { PacedOut, type HistoricalRequestKey, type ScheduleOptions } from './pacer';
 import type { PendingRequest } from './requestRegistry';
@@ -99,30 +101,30 @@ export class BarService {
   private readonly byReqId = new Map<number, BarSub>();
 
   constructor(
-    private readonly gw: Gateway,
+    private readonly hub: LinkHub,
     private readonly contracts: ContractService,
   ) {
-    const hub = gw.hub;
-    hub.on('historicalBar', (reqId, bar) => gw.registry.get<Bar[], Bar>(reqId)?.push(bar));
-    hub.on('historicalEnd', (reqId) => {
-      const req = gw.registry.get<Bar[], Bar>(reqId);
+    const events = hub.events;
+    events.on('historicalBar', (reqId, bar) => hub.registry.get<Bar[], Bar>(reqId)?.push(bar));
+    events.on('historicalEnd', (reqId) => {
+      const req = hub.registry.get<Bar[], Bar>(reqId);
       req?.resolve(req.rows);
     });
-    hub.on('currentTime', (t) => gw.registry.get<number>('currentTime')?.resolve(t * 1000));
-    hub.on('realtimeBar', (reqId, bar) => {
+    events.on('currentTime', (t) => hub.registry.get<number>('currentTime')?.resolve(t * 1000));
+    events.on('realtimeBar', (reqId, bar) => {
       const sub = this.byReqId.get(reqId);
       if (!sub) return;
       if (sub.buffer) sub.buffer.push(bar);
       else this.feed(sub, [bar], true);
     });
-    hub.on('historicalUpdate', (reqId, bar) => {
+    events.on('historicalUpdate', (reqId, bar) => {
       const sub = this.byReqId.get(reqId);
       if (!sub?.upd) return;
       const done = sub.upd.push(bar);
       if (done) this.feed(sub, [done], true);
       else this.publishPartial(sub);
     });
-    hub.on('error', (reqId, code, message) => {
+    events.on('error', (reqId, code, message) => {
       const sub = this.byReqId.get(reqId);
       if (!sub || !failsRequest(code, message)) return;
       this.byReqId.delete(reqId);
@@ -139,17 +141,17 @@ export class BarService {
   }
 
   /** reqHistoricalData (not kept up to date), paced by IBKR's historical rules. */
-  async historical(contract: BrokerContract, q: HistoricalQuery, timeoutMs = this.gw.config.timeouts.historicalMs): Promise<Bar[]> {
+  async historical(contract: BrokerContract, q: HistoricalQuery, timeoutMs = this.hub.config.timeouts.historicalMs): Promise<Bar[]> {
     const resolved = await this.contracts.resolve(contract);
     const { req } = await this.requestHistory(resolved, q, false, timeoutMs);
     return req.promise;
   }
 
   /** TWS's clock (epoch ms), by reqCurrentTime. */
-  async twsTime(timeoutMs = this.gw.config.timeouts.requestMs): Promise<number> {
-    const existing = this.gw.registry.get<number>('currentTime');
+  async twsTime(timeoutMs = this.hub.config.timeouts.requestMs): Promise<number> {
+    const existing = this.hub.registry.get<number>('currentTime');
     if (existing) return existing.promise;
-    return this.gw.request<number>({ key: 'currentTime', kind: 'current time', timeoutMs, send: (api) => api.reqCurrentTime() }).promise;
+    return this.hub.request<number>({ key: 'currentTime', kind: 'current time', timeoutMs, send: (api) => api.reqCurrentTime() }).promise;
   }
 
   /** 5-second real-time bars as TWS sends them. */
@@ -168,7 +170,7 @@ export class BarService {
     const sub: BarSub = { stream, agg: new BarAggregator(opts.barSeconds, sourceSeconds), sourceSeconds, sourceSize, activations: 0 };
     if (source === 'history') sub.upd = new UpdatingBar();
     this.subs.add(sub);
-    if (this.gw.isReady) {
+    if (this.hub.isReady) {
       try {
         await this.activate(sub);
       } catch (err) {
@@ -208,7 +210,7 @@ export class BarService {
         return;
       }
       // A lost connection is retried by the next onReady; the status already says so.
-      if (e.code === ClientCode.ConnectionLost || !this.gw.isReady) return;
+      if (e.code === ClientCode.ConnectionLost || !this.hub.isReady) return;
       sub.stream.status.set({ state: 'refused', reason: e.message, code: e.code });
       sub.stream.error.set(e);
     });
@@ -223,7 +225,7 @@ export class BarService {
     sub.stream.notices.emit(`bars of ${describeContract(sub.stream.contract)}: ${why}; requested again in ${seconds} s`);
     sub.retry = setTimeout(() => {
       delete sub.retry;
-      if (!sub.stream.closed && sub.reqId === undefined && this.gw.isReady) this.activateOrRetry(sub);
+      if (!sub.stream.closed && sub.reqId === undefined && this.hub.isReady) this.activateOrRetry(sub);
     }, PACING_RETRY_MS);
     sub.retry.unref?.();
   }
@@ -234,7 +236,7 @@ export class BarService {
       if (old !== undefined) {
         this.byReqId.delete(old);
         const cancel = sub.stream.options.source === 'realtime' ? 'cancelRealTimeBars' : 'cancelHistoricalData';
-        void this.gw.send(cancel, (api) => (cancel === 'cancelRealTimeBars' ? api.cancelRealTimeBars(old) : api.cancelHistoricalData(old))).catch(() => {});
+        void this.hub.send(cancel, (api) => (cancel === 'cancelRealTimeBars' ? api.cancelRealTimeBars(old) : api.cancelHistoricalData(old))).catch(() => {});
       }
       sub.reqId = undefined;
       delete sub.buffer;
@@ -263,14 +265,14 @@ export class BarService {
     const id = describeContract(contract);
     const key: HistoricalRequestKey = { identity: `rt|${id}|${sub.stream.subscriptions}`, contract: `rt|${contract.conId ?? id}`, pool: 'realtime' };
     let reqId = -1;
-    this.gw.requireSession('real-time bars');
-    await this.gw.historicalPacer.schedule(key, async () => {
-      reqId = this.gw.takeId();
+    this.hub.requireLink('real-time bars');
+    await this.hub.historicalPacer.schedule(key, async () => {
+      reqId = this.hub.takeId();
       const rid = reqId;
       sub.reqId = rid;
       sub.buffer = [];
       this.byReqId.set(rid, sub);
-      await this.gw.send('reqRealTimeBars', (api) => api.reqRealTimeBars(rid, contract, options.whatToShow, options.useRth));
+      await this.hub.send('reqRealTimeBars', (api) => api.reqRealTimeBars(rid, contract, options.whatToShow, options.useRth));
     }, { onHeld: (ms) => this.sayHeld(sub, key, ms, 'the real-time bar request') });
     try {
       const now = await this.twsTime();
@@ -357,7 +359,7 @@ export class BarService {
     contract: BrokerContract,
     q: HistoricalQuery,
     keepUpToDate: boolean,
-    timeoutMs = this.gw.config.timeouts.historicalMs,
+    timeoutMs = this.hub.config.timeouts.historicalMs,
     pacing: ScheduleOptions = {},
   ): Promise<{ req: PendingRequest<Bar[], Bar>; reqId: number }> {
     const whatToShow = q.whatToShow ?? 'TRADES';
@@ -366,18 +368,18 @@ export class BarService {
     const key = this.historyKey(contract, q, keepUpToDate);
     let req: PendingRequest<Bar[], Bar> | undefined;
     let reqId = -1;
-    this.gw.requireSession('historical data');
-    await this.gw.historicalPacer.schedule(key, async () => {
-      reqId = this.gw.takeId();
+    this.hub.requireLink('historical data');
+    await this.hub.historicalPacer.schedule(key, async () => {
+      reqId = this.hub.takeId();
       const id = reqId;
-      req = this.gw.registry.begin<Bar[], Bar>({
+      req = this.hub.registry.begin<Bar[], Bar>({
         key: id,
         kind: `historical ${q.barSize} bars of ${describeContract(contract)} (${q.duration})`,
         timeoutMs,
-        onTimeout: () => void this.gw.send('cancelHistoricalData', (api) => api.cancelHistoricalData(id)).catch(() => {}),
+        onTimeout: () => void this.hub.send('cancelHistoricalData', (api) => api.cancelHistoricalData(id)).catch(() => {}),
       });
       try {
-        await this.gw.send('reqHistoricalData', (api) => api.reqHistoricalData(id, contract, { endDateTime, duration: q.duration, barSize: q.barSize, whatToShow, useRth, keepUpToDate }));
+        await this.hub.send('reqHistoricalData', (api) => api.reqHistoricalData(id, contract, { endDateTime, duration: q.duration, barSize: q.barSize, whatToShow, useRth, keepUpToDate }));
       } catch (err) {
         req.reject(err instanceof BrokerError ? err : new BrokerError({ reqId: id, code: ClientCode.ConnectionLost, message: String(err) }));
         throw err;
@@ -391,15 +393,14 @@ export class BarService {
   /** Settles at the first message TWS sends for `reqId` (a bar, the end, or an error). */
   private firstAnswer(reqId: number, done: Promise<unknown>): Promise<void> {
     return new Promise<void>((resolve) => {
-      const offs = [
-        this.gw.hub.on('historicalBar', (id) => id === reqId && finish()),
-        this.gw.hub.on('historicalEnd', (id) => id === reqId && finish()),
-        this.gw.hub.on('error', (id) => id === reqId && finish()),
-      ];
+      const listeners = new DisposableStore();
       const finish = () => {
-        for (const off of offs) off();
+        listeners.dispose();
         resolve();
       };
+      listeners.add(this.hub.events.on('historicalBar', (id) => id === reqId && finish()));
+      listeners.add(this.hub.events.on('historicalEnd', (id) => id === reqId && finish()));
+      listeners.add(this.hub.events.on('error', (id) => id === reqId && finish()));
       done.then(finish, finish);
     });
   }
@@ -436,9 +437,9 @@ export class BarService {
       sub.reqId = undefined;
       if (reqId === undefined) continue;
       this.byReqId.delete(reqId);
-      if (!this.gw.hasSession) continue;
-      if (stream.options.source === 'realtime') void this.gw.send('cancelRealTimeBars', (api) => api.cancelRealTimeBars(reqId)).catch(() => {});
-      else void this.gw.send('cancelHistoricalData', (api) => api.cancelHistoricalData(reqId)).catch(() => {});
+      if (!this.hub.isLinked) continue;
+      if (stream.options.source === 'realtime') void this.hub.send('cancelRealTimeBars', (api) => api.cancelRealTimeBars(reqId)).catch(() => {});
+      else void this.hub.send('cancelHistoricalData', (api) => api.cancelHistoricalData(reqId)).catch(() => {});
     }
   }
 }

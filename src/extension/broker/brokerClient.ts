@@ -5,12 +5,14 @@
 // use this same class.
 import { AccountService, type LiveValue } from './account';
 import { BarService, type BarStream, type BarSubscriptionOptions } from './bars';
-import { resolveConfig, heartbeatBoundMs, reconnectBoundMs, type BrokerConfig, type ResolvedConfig } from './config';
+import { resolveBrokerConfig, heartbeatBoundMs, reconnectBoundMs, type BrokerConfig, type ResolvedBrokerConfig } from './config';
 import { ConnectionManager } from './connection';
 import { ContractService, type ComboLegSpec, type OptionSpec, type StockSpec } from './contracts';
-import { BrokerError, ClientCode, classifyCode, type CodeKind } from './errors';
-import { Gateway } from './gateway';
+import { BrokerError } from './errors';
+import { ClientCode, classifyCode, type CodeKind } from '../tws/errorCodes';
+import { LinkHub } from './linkHub';
 import { MarketDataService, type QuoteStream } from './marketData';
+import { DisposableStore } from '../core/disposables';
 import { Observable, Stream, type ReadonlyObservable } from '../core/observable';
 import { OrderService, type PlaceOptions } from './orders';
 import { Reconciler } from './reconciler';
@@ -22,7 +24,7 @@ import type {
   BracketRequest,
   BrokerContract,
   BrokerMetrics,
-  ConnectionState,
+  BrokerConnectionState,
   ContractDetails,
   Fill,
   HistoricalQuery,
@@ -47,8 +49,8 @@ export interface TwsNotice {
 }
 
 export class BrokerClient {
-  readonly config: ResolvedConfig;
-  private readonly gw: Gateway;
+  readonly config: ResolvedBrokerConfig;
+  private readonly hub: LinkHub;
   private readonly connection: ConnectionManager;
   private readonly contracts: ContractService;
   private readonly orderService: OrderService;
@@ -60,19 +62,21 @@ export class BrokerClient {
   private pacingViolations = 0;
   private historicalPacingViolations = 0;
   private disposed = false;
+  /** The client's own listeners (metrics and notices), undone by dispose(). */
+  private readonly listeners = new DisposableStore();
   /** TWS's messages without a request id (connection notices, farm status, warnings). */
   readonly notices = new Stream<TwsNotice>();
 
   constructor(config: BrokerConfig) {
-    this.config = resolveConfig(config);
-    this.gw = new Gateway(this.config, config.clock);
-    this.contracts = new ContractService(this.gw);
-    this.orderService = new OrderService(this.gw, this.contracts, () => this.tradingBlocked());
-    this.accountService = new AccountService(this.gw);
-    this.marketData = new MarketDataService(this.gw, this.contracts);
-    this.barService = new BarService(this.gw, this.contracts);
-    this.reconciler = new Reconciler(this.gw, this.orderService, this.accountService);
-    this.connection = new ConnectionManager(this.gw, {
+    this.config = resolveBrokerConfig(config);
+    this.hub = new LinkHub(this.config, config.clock);
+    this.contracts = new ContractService(this.hub);
+    this.orderService = new OrderService(this.hub, this.contracts, () => this.tradingBlocked());
+    this.accountService = new AccountService(this.hub);
+    this.marketData = new MarketDataService(this.hub, this.contracts);
+    this.barService = new BarService(this.hub, this.contracts);
+    this.reconciler = new Reconciler(this.hub, this.orderService, this.accountService);
+    this.connection = new ConnectionManager(this.hub, {
       sync: async (trigger) => {
         await this.reconciler.run(trigger);
       },
@@ -83,7 +87,7 @@ export class BrokerClient {
         this.refreshMetrics();
       },
       onLost: (err) => {
-        this.orderService.sessionLost(err);
+        this.orderService.linkLost(err);
         this.accountService.onLost();
         this.marketData.onLost();
         this.barService.onLost();
@@ -98,27 +102,27 @@ export class BrokerClient {
       },
     });
     this.metricsValue = new Observable<BrokerMetrics>(this.computeMetrics(), (a, b) => JSON.stringify(a) === JSON.stringify(b));
-    this.gw.pacer.queueLength.subscribe(() => this.refreshMetrics());
-    this.gw.historicalPacer.queueLength.subscribe(() => this.refreshMetrics());
-    this.gw.registry.pendingCount.subscribe(() => this.refreshMetrics());
-    this.gw.hub.on('notice', (code, message) => {
+    this.listeners.add(this.hub.pacer.queueLength.subscribe(() => this.refreshMetrics()));
+    this.listeners.add(this.hub.historicalPacer.queueLength.subscribe(() => this.refreshMetrics()));
+    this.listeners.add(this.hub.registry.pendingCount.subscribe(() => this.refreshMetrics()));
+    this.listeners.add(this.hub.events.on('notice', (code, message) => {
       if (code === 100) this.pacingViolations++;
       const info = classifyCode(code, message);
       this.config.log(info.kind === 'warning' || info.kind === 'dataFarm' ? 'debug' : 'info', `TWS ${code}: ${message}`);
-      this.notices.emit({ code, message, kind: info.kind, meaning: info.meaning, at: this.gw.clock.now() });
+      this.notices.emit({ code, message, kind: info.kind, meaning: info.meaning, at: this.hub.clock.now() });
       this.refreshMetrics();
-    });
-    this.gw.hub.on('error', (_reqId, code, message) => {
+    }));
+    this.listeners.add(this.hub.events.on('error', (_reqId, code, message) => {
       if (code === 162 && /pacing violation/i.test(message)) this.historicalPacingViolations++;
       if (code === 100) this.pacingViolations++;
       this.refreshMetrics();
-    });
+    }));
   }
 
   // ---------- connection ----------
 
   /** Connection state: disconnected, connecting, syncing, ready, reconnecting, failed (+ account, paper/live, server version, last error). */
-  get state(): ReadonlyObservable<ConnectionState> {
+  get state(): ReadonlyObservable<BrokerConnectionState> {
     return this.connection.state;
   }
 
@@ -128,8 +132,8 @@ export class BrokerClient {
     return this.metricsValue;
   }
 
-  /** Staged connect (tcp -> handshake -> session -> sync); resolves when ready, rejects with the failing step's BrokerError. */
-  connect(): Promise<ConnectionState> {
+  /** Staged connect (tcp -> handshake -> api (nextValidId, managedAccounts) -> sync); resolves when ready, rejects with the failing step's BrokerError. */
+  connect(): Promise<BrokerConnectionState> {
     if (this.disposed) return Promise.reject(new BrokerError({ code: ClientCode.Disposed, message: 'the broker client is disposed' }));
     return this.connection.connect();
   }
@@ -151,6 +155,7 @@ export class BrokerClient {
     this.orderService.fills.end();
     this.reconciler.reports.end();
     this.notices.end();
+    this.listeners.dispose();
   }
 
   get isReady(): boolean {
@@ -262,13 +267,13 @@ export class BrokerClient {
         off();
         reject(new BrokerError({ code: ClientCode.Timeout, message: `reqIds: no nextValidId within ${timeoutMs} ms` }));
       }, timeoutMs);
-      // the gateway's own listener (registered first) has already seeded the sequence when this runs
-      const off = this.gw.hub.on('nextValidId', (id) => {
+      // the link hub's own listener (registered first) has already seeded the sequence when this runs
+      const off = this.hub.events.on('nextValidId', (id) => {
         clearTimeout(timer);
         off();
         resolve(id);
       });
-      this.gw.send('reqIds', (api) => api.reqIds(), { priority: true }).catch((err: unknown) => {
+      this.hub.send('reqIds', (api) => api.reqIds(), { priority: true }).catch((err: unknown) => {
         clearTimeout(timer);
         off();
         reject(err instanceof BrokerError ? err : new BrokerError({ code: ClientCode.NotReady, message: `reqIds: ${String(err)}` }));
@@ -395,18 +400,18 @@ export class BrokerClient {
 
   private tradingBlocked(): BrokerError | undefined {
     const s = this.connection.state.value;
-    if (s.status !== 'ready' || !this.gw.isReady) return new BrokerError({ code: ClientCode.NotReady, message: `not ready to trade (connection ${s.status})` });
+    if (s.status !== 'ready' || !this.hub.isReady) return new BrokerError({ code: ClientCode.NotReady, message: `not ready to trade (connection ${s.status})` });
     if (s.ibConnectivity === 'lost') return new BrokerError({ code: 1100, message: 'TWS has lost its connection to IB (1100): orders would not reach the exchange' });
     return undefined;
   }
 
   private computeMetrics(): BrokerMetrics {
     const m: BrokerMetrics = {
-      queuedMessages: this.gw.pacer.length,
-      queuedHistorical: this.gw.historicalPacer.queueLength.value,
-      pendingRequests: this.gw.registry.size,
-      sentMessages: this.gw.pacer.sent,
-      maxQueuedMessages: this.gw.pacer.maxQueued,
+      queuedMessages: this.hub.pacer.length,
+      queuedHistorical: this.hub.historicalPacer.queueLength.value,
+      pendingRequests: this.hub.registry.size,
+      sentMessages: this.hub.pacer.sent,
+      maxQueuedMessages: this.hub.pacer.maxQueued,
       pacingViolations: this.pacingViolations,
       historicalPacingViolations: this.historicalPacingViolations,
       reconnects: this.connection?.state.value.reconnects ?? 0,

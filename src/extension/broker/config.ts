@@ -10,7 +10,7 @@ export interface Timeouts {
   /** The server version after the `API` handshake. */
   handshakeMs: number;
   /** nextValidId and managedAccounts after startApi. */
-  sessionMs: number;
+  apiStartMs: number;
   /** Each initial-sync request (positions, open orders, executions, account values). */
   syncStepMs: number;
   /** Default for one request (contract details, account summary, ...). */
@@ -68,7 +68,7 @@ export interface BrokerConfig {
 export const DEFAULT_TIMEOUTS: Timeouts = {
   tcpMs: 5_000,
   handshakeMs: 5_000,
-  sessionMs: 5_000,
+  apiStartMs: 5_000,
   syncStepMs: 15_000,
   requestMs: 10_000,
   historicalMs: 60_000,
@@ -83,7 +83,7 @@ export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 10_000, timeout
 
 export const DEFAULT_RECONNECT: ReconnectOptions = { ...DEFAULT_BACKOFF, enabled: true, maxAttempts: Number.POSITIVE_INFINITY };
 
-export interface ResolvedConfig {
+export interface ResolvedBrokerConfig {
   host: string;
   port: number;
   clientId: number;
@@ -98,7 +98,7 @@ export interface ResolvedConfig {
   log: Logger;
 }
 
-export function resolveConfig(c: BrokerConfig): ResolvedConfig {
+export function resolveBrokerConfig(c: BrokerConfig): ResolvedBrokerConfig {
   if (!c.host) throw new RangeError('broker config: host is required');
   if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) throw new RangeError(`broker config: port must be 1..65535, got ${c.port}`);
   if (!Number.isInteger(c.clientId) || c.clientId < 0) throw new RangeError(`broker config: clientId must be an integer >= 0, got ${c.clientId}`);

@@ -3,26 +3,28 @@
 // half-open socket, and TWS's connection notices (326, 502, 504, 1100-1102, 1300,
 // 2103-2106, 2158) handled as they mean.
 //
-//   disconnected --connect()--> connecting [tcp -> handshake -> session] -> syncing -> ready
+//   disconnected --connect()--> connecting [tcp -> handshake -> api] -> syncing -> ready
 //   ready --drop / heartbeat lost--> reconnecting [attempt n after backoff(n)] -> syncing -> ready
 //   any step fails on the first connect --> failed (reason, step)
 import { backoffDelay } from '../core/backoff';
 import { setDeadline, type TimerHandle } from '../core/clock';
 import { heartbeatBoundMs } from './config';
-import { BrokerError, ClientCode, TimeoutError, farmName } from './errors';
-import type { Gateway } from './gateway';
+import { BrokerError, TimeoutError } from './errors';
+import { ClientCode, farmName } from '../tws/errorCodes';
+import type { LinkHub } from './linkHub';
 import { IbLink } from './ibLink';
-import { Observable, type Unsubscribe } from '../core/observable';
-import type { ConnectionState, ConnectStep, FarmStatus } from './types';
+import { DisposableStore } from '../core/disposables';
+import { Observable } from '../core/observable';
+import type { BrokerConnectionState, ConnectStep, FarmStatus } from './types';
 
 export type SyncTrigger = 'connect' | 'reconnect';
 
-export interface SessionHooks {
-  /** Runs the initial sync of a fresh session (state `syncing`). Throws to fail the connect. */
+export interface ConnectionHooks {
+  /** Runs the initial sync of a fresh link (state `syncing`). Throws to fail the connect. */
   sync(trigger: SyncTrigger): Promise<void>;
-  /** The session is ready; subscriptions can be (re)made. */
+  /** The link is ready; subscriptions can be (re)made. */
   onReady(trigger: SyncTrigger): void;
-  /** The session is gone. */
+  /** The link is gone. */
   onLost(err: BrokerError): void;
   /** 1101 (data lost: resubscribe) or 1102 (data maintained). */
   onConnectivityRestored(dataLost: boolean): void;
@@ -48,7 +50,7 @@ export function isPaperAccount(accountId: string): boolean {
 }
 
 export class ConnectionManager {
-  readonly state: Observable<ConnectionState>;
+  readonly state: Observable<BrokerConnectionState>;
   private wanted = false;
   private attemptSeq = 0;
   private link: IbLink | undefined;
@@ -59,22 +61,23 @@ export class ConnectionManager {
   private heartbeatDeadline: TimerHandle | undefined;
   private lastInboundAt = 0;
   private pingSentAt = 0;
-  private connecting: Promise<ConnectionState> | undefined;
+  private connecting: Promise<BrokerConnectionState> | undefined;
   /** Fails the connect attempt under way (disconnect() during a connect). */
   private abortAttempt: ((e: BrokerError) => void) | undefined;
-  private readonly offs: Unsubscribe[] = [];
+  /** The listeners on the link hub, for this manager's life. */
+  private readonly listeners = new DisposableStore();
   /** Round trip of the last answered heartbeat. */
   heartbeatRttMs: number | undefined;
   /** Times a half-open socket was detected. */
   heartbeatFailures = 0;
 
   constructor(
-    private readonly gw: Gateway,
-    private readonly hooks: SessionHooks,
+    private readonly hub: LinkHub,
+    private readonly hooks: ConnectionHooks,
   ) {
-    const c = gw.config;
+    const c = hub.config;
     this.currentClientId = c.clientId;
-    this.state = new Observable<ConnectionState>({
+    this.state = new Observable<BrokerConnectionState>({
       status: 'disconnected',
       host: c.host,
       port: c.port,
@@ -84,29 +87,27 @@ export class ConnectionManager {
       ibConnectivity: 'ok',
       farms: {},
     }, (a, b) => JSON.stringify(a) === JSON.stringify(b));
-    this.offs.push(
-      gw.hub.on('received', () => (this.lastInboundAt = gw.clock.now())),
-      gw.hub.on('currentTime', () => {
-        if (this.pingSentAt) this.heartbeatRttMs = gw.clock.now() - this.pingSentAt;
-      }),
-      gw.hub.on('notice', (code, message) => this.onNotice(code, message)),
-      gw.hub.on('disconnected', () => {
-        if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ConnectionLost, message: 'TWS closed the connection' }));
-      }),
-      gw.hub.on('protocolError', (reason) => {
-        if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped: ${reason}` }));
-      }),
-    );
+    this.listeners.add(hub.events.on('received', () => (this.lastInboundAt = hub.clock.now())));
+    this.listeners.add(hub.events.on('currentTime', () => {
+      if (this.pingSentAt) this.heartbeatRttMs = hub.clock.now() - this.pingSentAt;
+    }));
+    this.listeners.add(hub.events.on('notice', (code, message) => this.onNotice(code, message)));
+    this.listeners.add(hub.events.on('disconnected', () => {
+      if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ConnectionLost, message: 'TWS closed the connection' }));
+    }));
+    this.listeners.add(hub.events.on('protocolError', (reason) => {
+      if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped: ${reason}` }));
+    }));
   }
 
-  private patch(p: Partial<ConnectionState>, drop: Array<keyof ConnectionState> = []): void {
-    const next: ConnectionState = { ...this.state.value, ...p };
+  private patch(p: Partial<BrokerConnectionState>, drop: Array<keyof BrokerConnectionState> = []): void {
+    const next: BrokerConnectionState = { ...this.state.value, ...p };
     for (const k of drop) delete next[k];
     this.state.set(next);
   }
 
   /** Connects (staged); resolves when ready, rejects with the failing step's BrokerError. */
-  connect(): Promise<ConnectionState> {
+  connect(): Promise<BrokerConnectionState> {
     const s = this.state.value.status;
     if (s === 'ready') return Promise.resolve(this.state.value);
     if (this.connecting) return this.connecting;
@@ -123,7 +124,7 @@ export class ConnectionManager {
         const e = asError(err);
         if (this.wanted) {
           this.wanted = false;
-          this.patch({ status: 'failed', reason: e.message, lastError: e.info(this.gw.clock.now()), ...(e.step ? { step: e.step } : {}) }, ['attempt', 'nextRetryAt']);
+          this.patch({ status: 'failed', reason: e.message, lastError: e.info(this.hub.clock.now()), ...(e.step ? { step: e.step } : {}) }, ['attempt', 'nextRetryAt']);
         }
         throw e;
       } finally {
@@ -133,7 +134,7 @@ export class ConnectionManager {
     return this.connecting;
   }
 
-  private failure(v: ConnectionState): BrokerError {
+  private failure(v: BrokerConnectionState): BrokerError {
     return new BrokerError({ code: v.lastError?.code ?? ClientCode.ConnectFailed, message: v.reason ?? 'not connected', ...(v.step ? { step: v.step } : {}) });
   }
 
@@ -145,25 +146,25 @@ export class ConnectionManager {
     this.reconnectTimer = undefined;
     this.stopHeartbeat();
     const err = new BrokerError({ code: ClientCode.Disposed, message: 'disconnected by the client' });
-    const hadSession = this.link !== undefined;
+    const hadLink = this.link !== undefined;
     this.abortAttempt?.(new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled: disconnected by the client' }));
     this.live = false;
-    const link = this.gw.detachLink(err) ?? this.link;
+    const link = this.hub.detachLink(err) ?? this.link;
     this.link = undefined;
     link?.close();
-    if (hadSession) this.hooks.onLost(err);
+    if (hadLink) this.hooks.onLost(err);
     this.patch({ status: 'disconnected' }, ['step', 'reason', 'attempt', 'nextRetryAt', 'readySince']);
   }
 
   dispose(): void {
     void this.disconnect();
-    for (const off of this.offs.splice(0)) off();
+    this.listeners.dispose();
   }
 
   /** Tries the configured client id, then (only if configured) the alternates on 326. */
   private async establish(trigger: SyncTrigger): Promise<void> {
-    const alternates = this.gw.config.alternateClientIds;
-    const candidates = [this.currentClientId, ...[this.gw.config.clientId, ...alternates].filter((id) => id !== this.currentClientId)];
+    const alternates = this.hub.config.alternateClientIds;
+    const candidates = [this.currentClientId, ...[this.hub.config.clientId, ...alternates].filter((id) => id !== this.currentClientId)];
     const allowed = alternates.length > 0 ? candidates : [this.currentClientId];
     let last: BrokerError | undefined;
     for (const clientId of allowed) {
@@ -173,7 +174,7 @@ export class ConnectionManager {
       } catch (err) {
         last = asError(err);
         if (last.code !== 326 || !this.wanted) throw last;
-        this.gw.log('warn', `client id ${clientId} is in use; trying the next configured alternate`);
+        this.hub.log('warn', `client id ${clientId} is in use; trying the next configured alternate`);
       }
     }
     throw last ?? new BrokerError({ code: ClientCode.ConnectFailed, message: 'no client id to connect with' });
@@ -181,13 +182,13 @@ export class ConnectionManager {
 
   private async attempt(clientId: number, trigger: SyncTrigger): Promise<void> {
     const token = ++this.attemptSeq;
-    const cfg = this.gw.config;
+    const cfg = this.hub.config;
     const t = cfg.timeouts;
     const status = trigger === 'connect' ? 'connecting' : 'reconnecting';
     this.patch({ status, step: 'tcp', clientId }, ['reason']);
-    const link = new IbLink({ host: cfg.host, port: cfg.port, clientId }, this.gw.hub, cfg.log);
+    const link = new IbLink({ host: cfg.host, port: cfg.port, clientId }, this.hub.events, cfg.log);
     this.link = link;
-    this.gw.attachLink(link);
+    this.hub.attachLink(link);
 
     const progress = { tcp: false, server: undefined as [number, string] | undefined, nextId: undefined as number | undefined, accounts: undefined as string[] | undefined };
     let failure: BrokerError | undefined;
@@ -198,31 +199,31 @@ export class ConnectionManager {
       wake();
     };
     this.abortAttempt = fail;
-    const offs: Unsubscribe[] = [
-      this.gw.hub.on('tcpConnected', () => ((progress.tcp = true), wake())),
-      this.gw.hub.on('server', (v, time) => ((progress.server = [v, time]), wake())),
-      this.gw.hub.on('nextValidId', (id) => ((progress.nextId = id), wake())),
-      this.gw.hub.on('managedAccounts', (a) => ((progress.accounts = a), wake())),
-      this.gw.hub.on('notice', (code, message) => {
-        if (FATAL_DURING_CONNECT.has(code)) fail(this.connectError(step, code, message, clientId));
-      }),
-      this.gw.hub.on('disconnected', () => {
-        const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
-        fail(e);
-        // Unblocks the sync step's pending requests.
-        if (step === 'sync') this.gw.detachLink(e);
-      }),
-      this.gw.hub.on('protocolError', (reason) => {
-        const e = new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped during the ${step} step: ${reason}`, step });
-        fail(e);
-        if (step === 'sync') this.gw.detachLink(e);
-      }),
-    ];
+    // This attempt's listeners, undone when it ends either way.
+    const attemptListeners = new DisposableStore();
+    attemptListeners.add(this.hub.events.on('tcpConnected', () => ((progress.tcp = true), wake())));
+    attemptListeners.add(this.hub.events.on('server', (v, time) => ((progress.server = [v, time]), wake())));
+    attemptListeners.add(this.hub.events.on('nextValidId', (id) => ((progress.nextId = id), wake())));
+    attemptListeners.add(this.hub.events.on('managedAccounts', (a) => ((progress.accounts = a), wake())));
+    attemptListeners.add(this.hub.events.on('notice', (code, message) => {
+      if (FATAL_DURING_CONNECT.has(code)) fail(this.connectError(step, code, message, clientId));
+    }));
+    attemptListeners.add(this.hub.events.on('disconnected', () => {
+      const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
+      fail(e);
+      // Unblocks the sync step's pending requests.
+      if (step === 'sync') this.hub.detachLink(e);
+    }));
+    attemptListeners.add(this.hub.events.on('protocolError', (reason) => {
+      const e = new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped during the ${step} step: ${reason}`, step });
+      fail(e);
+      if (step === 'sync') this.hub.detachLink(e);
+    }));
     const waitFor = (s: ConnectStep, timeoutMs: number, done: () => boolean): Promise<void> => {
       step = s;
       if (s !== 'sync') this.patch({ step: s });
       return new Promise<void>((resolve, reject) => {
-        const timer = setDeadline(this.gw.clock, () => fail(this.timeoutError(s, timeoutMs, clientId)), timeoutMs);
+        const timer = setDeadline(this.hub.clock, () => fail(this.timeoutError(s, timeoutMs, clientId)), timeoutMs);
         wake = () => {
           if (token !== this.attemptSeq) failure ??= new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled', step: s });
           if (failure) {
@@ -245,14 +246,14 @@ export class ConnectionManager {
       await waitFor('handshake', t.handshakeMs, () => progress.server !== undefined);
       const [serverVersion, serverTime] = progress.server!;
       this.patch({ serverVersion, serverTime });
-      await waitFor('session', t.sessionMs, () => progress.nextId !== undefined && progress.accounts !== undefined);
+      await waitFor('api', t.apiStartMs, () => progress.nextId !== undefined && progress.accounts !== undefined);
       const accounts = progress.accounts!;
       const accountId = cfg.account ?? accounts[0];
-      if (!accountId) throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'session', message: 'TWS reported no managed accounts' });
+      if (!accountId) throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'api', message: 'TWS reported no managed accounts' });
       if (cfg.account && !accounts.includes(cfg.account)) {
-        throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'session', message: `account ${cfg.account} is not one of the accounts this TWS manages (${accounts.join(', ')})` });
+        throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'api', message: `account ${cfg.account} is not one of the accounts this TWS manages (${accounts.join(', ')})` });
       }
-      this.gw.beginSession({ clientId, accounts, accountId, serverVersion });
+      this.hub.apiStarted({ clientId, accounts, accountId, serverVersion });
       this.currentClientId = clientId;
       this.patch({ status: 'syncing', step: 'sync', accounts, accountId, isPaper: isPaperAccount(accountId), clientId });
       step = 'sync';
@@ -265,36 +266,36 @@ export class ConnectionManager {
       if (failure) throw failure;
       if (token !== this.attemptSeq || link.isClosed) throw new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled', step: 'sync' });
       this.live = true;
-      this.gw.setReady(true);
-      const now = this.gw.clock.now();
+      this.hub.setReady(true);
+      const now = this.hub.clock.now();
       this.lastInboundAt = now;
       const reconnects = this.state.value.reconnects + (trigger === 'reconnect' ? 1 : 0);
       this.patch({ status: 'ready', readySince: now, ibConnectivity: 'ok', reconnects }, ['step', 'reason', 'attempt', 'nextRetryAt']);
       this.startHeartbeat(link);
-      this.gw.log('info', `ready: client ${clientId}, account ${accountId}${isPaperAccount(accountId) ? ' (paper)' : ' (LIVE)'}, server version ${serverVersion}`);
+      this.hub.log('info', `ready: client ${clientId}, account ${accountId}${isPaperAccount(accountId) ? ' (paper)' : ' (LIVE)'}, server version ${serverVersion}`);
       this.hooks.onReady(trigger);
     } catch (err) {
       const e = asError(err);
       if (this.link === link) {
-        this.gw.detachLink(e);
+        this.hub.detachLink(e);
         this.link = undefined;
       }
       link.close();
       throw e;
     } finally {
-      for (const off of offs) off();
+      attemptListeners.dispose();
       if (this.abortAttempt === fail) this.abortAttempt = undefined;
     }
   }
 
   private connectError(step: ConnectStep, code: number, message: string, clientId: number): BrokerError {
-    const { host, port } = this.gw.config;
+    const { host, port } = this.hub.config;
     let text: string;
     if (code === 326) {
       text =
         `client id ${clientId} is already in use by another API connection to this TWS (error 326). ` +
         'Orders belong to the client id that placed them, so the client does not switch ids by itself: ' +
-        (this.gw.config.alternateClientIds.length ? 'no configured alternate id was free.' : 'close the other connection, or configure another client id (or alternateClientIds).');
+        (this.hub.config.alternateClientIds.length ? 'no configured alternate id was free.' : 'close the other connection, or configure another client id (or alternateClientIds).');
     } else if (code === 502) {
       text = `could not open a TCP connection to ${host}:${port} (${message || 'refused'}). Is TWS or IB Gateway running, and is the API port right? (TWS paper 7497, live 7496; Gateway paper 4002, live 4001)`;
     } else if (code === 503 || code === 506 || code === 507) {
@@ -303,7 +304,7 @@ export class ConnectionManager {
       text = `could not open a TCP connection to ${host}:${port}`;
     } else if (step === 'handshake') {
       text = `TWS at ${host}:${port} closed the connection during the API handshake`;
-    } else if (step === 'session') {
+    } else if (step === 'api') {
       text = `TWS closed the connection before the API session started (client id ${clientId})`;
     } else {
       text = 'TWS closed the connection during the initial sync';
@@ -312,7 +313,7 @@ export class ConnectionManager {
   }
 
   private timeoutError(step: ConnectStep, ms: number, clientId: number): BrokerError {
-    const { host, port } = this.gw.config;
+    const { host, port } = this.hub.config;
     const text =
       step === 'tcp'
         ? `no TCP connection to ${host}:${port} within ${ms} ms (host unreachable or a firewall drops the packets)`
@@ -331,16 +332,16 @@ export class ConnectionManager {
       return;
     }
     if (!this.live) return;
-    const now = this.gw.clock.now();
+    const now = this.hub.clock.now();
     switch (code) {
       case 1100:
       case 2110:
-        this.gw.log('warn', `TWS lost its connection to IB (${code}): ${message}`);
+        this.hub.log('warn', `TWS lost its connection to IB (${code}): ${message}`);
         this.patch({ ibConnectivity: 'lost', lastError: { reqId: -1, code, message, at: now } });
         break;
       case 1101:
       case 1102:
-        this.gw.log('info', `TWS connectivity restored (${code}${code === 1101 ? ': data lost, resubscribing' : ': data maintained'})`);
+        this.hub.log('info', `TWS connectivity restored (${code}${code === 1101 ? ': data lost, resubscribing' : ': data maintained'})`);
         this.patch({ ibConnectivity: 'ok' });
         this.hooks.onConnectivityRestored(code === 1101);
         break;
@@ -362,17 +363,17 @@ export class ConnectionManager {
 
   private startHeartbeat(link: IbLink): void {
     this.stopHeartbeat();
-    const { intervalMs, timeoutMs } = this.gw.config.heartbeat;
+    const { intervalMs, timeoutMs } = this.hub.config.heartbeat;
     const beat = () => {
       if (this.link !== link || !this.live) return;
       // The ping jumps the pacer's queue but still respects its windows: the deadline runs
       // from when it is written, not from when it was queued behind a burst.
-      this.gw.send('heartbeat', (api) => api.reqCurrentTime(), { priority: true }).then(() => armDeadline(this.gw.clock.now()), () => {});
+      this.hub.send('heartbeat', (api) => api.reqCurrentTime(), { priority: true }).then(() => armDeadline(this.hub.clock.now()), () => {});
     };
     const armDeadline = (sentAt: number) => {
       if (this.link !== link || !this.live) return;
       this.pingSentAt = sentAt;
-      this.heartbeatDeadline = setDeadline(this.gw.clock, () => {
+      this.heartbeatDeadline = setDeadline(this.hub.clock, () => {
         if (this.link !== link || !this.live) return;
         if (this.lastInboundAt < sentAt) {
           this.heartbeatFailures++;
@@ -381,17 +382,17 @@ export class ConnectionManager {
             new BrokerError({
               code: ClientCode.HeartbeatLost,
               message:
-                `no message from TWS within ${timeoutMs} ms of a heartbeat (half-open socket; detection bound ${heartbeatBoundMs(this.gw.config.heartbeat)} ms)` +
+                `no message from TWS within ${timeoutMs} ms of a heartbeat (half-open socket; detection bound ${heartbeatBoundMs(this.hub.config.heartbeat)} ms)` +
                 (partial ? `; ${partial.have} bytes of a ${partial.need}-byte frame were pending: the stream from TWS stalled mid-message or is corrupt` : ''),
             }),
           );
           return;
         }
-        this.heartbeatTimer = this.gw.clock.setTimeout(beat, Math.max(0, intervalMs - timeoutMs));
+        this.heartbeatTimer = this.hub.clock.setTimeout(beat, Math.max(0, intervalMs - timeoutMs));
       }, timeoutMs);
     };
     // First beat one interval after ready; each beat then re-arms `interval` after the previous one.
-    this.heartbeatTimer = this.gw.clock.setTimeout(beat, intervalMs);
+    this.heartbeatTimer = this.hub.clock.setTimeout(beat, intervalMs);
   }
 
   private stopHeartbeat(): void {
@@ -405,15 +406,15 @@ export class ConnectionManager {
     if (!this.live) return;
     this.live = false;
     this.stopHeartbeat();
-    const link = this.gw.detachLink(err) ?? this.link;
+    const link = this.hub.detachLink(err) ?? this.link;
     this.link = undefined;
     link?.close();
-    this.gw.log('warn', `connection lost: ${err.message}`);
-    this.patch({ lastError: err.info(this.gw.clock.now()) });
+    this.hub.log('warn', `connection lost: ${err.message}`);
+    this.patch({ lastError: err.info(this.hub.clock.now()) });
     this.hooks.onLost(err);
     if (!this.wanted) {
       this.patch({ status: 'disconnected' }, ['step', 'readySince']);
-    } else if (!this.gw.config.reconnect.enabled) {
+    } else if (!this.hub.config.reconnect.enabled) {
       this.wanted = false;
       this.patch({ status: 'failed', reason: err.message }, ['step', 'readySince']);
     } else {
@@ -422,17 +423,17 @@ export class ConnectionManager {
   }
 
   private scheduleReconnect(attempt: number, reason: string): void {
-    const r = this.gw.config.reconnect;
+    const r = this.hub.config.reconnect;
     if (attempt > r.maxAttempts) {
       this.wanted = false;
       this.patch({ status: 'failed', reason: `gave up after ${r.maxAttempts} reconnect attempts: ${reason}` }, ['attempt', 'nextRetryAt']);
       return;
     }
     const delay = backoffDelay(attempt, r);
-    const at = this.gw.clock.now() + delay;
+    const at = this.hub.clock.now() + delay;
     this.patch({ status: 'reconnecting', attempt, nextRetryAt: at, reason }, ['step', 'readySince']);
-    this.gw.log('info', `reconnect attempt ${attempt} in ${delay} ms`);
-    this.reconnectTimer = this.gw.clock.setTimeout(() => {
+    this.hub.log('info', `reconnect attempt ${attempt} in ${delay} ms`);
+    this.reconnectTimer = this.hub.clock.setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.wanted) return;
       this.patch({ attempt }, ['nextRetryAt']);
@@ -441,8 +442,8 @@ export class ConnectionManager {
         (err: unknown) => {
           if (!this.wanted) return;
           const e = asError(err);
-          this.patch({ lastError: e.info(this.gw.clock.now()) });
-          this.gw.log('warn', `reconnect attempt ${attempt} failed at ${e.step ?? 'connect'}: ${e.message}`);
+          this.patch({ lastError: e.info(this.hub.clock.now()) });
+          this.hub.log('warn', `reconnect attempt ${attempt} failed at ${e.step ?? 'connect'}: ${e.message}`);
           this.scheduleReconnect(attempt + 1, e.message);
         },
       );

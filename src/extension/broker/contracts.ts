@@ -1,8 +1,9 @@
 // Contract resolution: stocks by symbol / exchange / currency, options by symbol / expiry
 // / strike / right, the option chain, and BAG combos from legs with conIds. Resolved
 // contracts are cached by their description (a conId does not change).
-import { BrokerError, ClientCode } from './errors';
-import type { Gateway } from './gateway';
+import { BrokerError } from './errors';
+import { ClientCode } from '../tws/errorCodes';
+import type { LinkHub } from './linkHub';
 import type { BrokerContract, ComboLeg, ContractDetails, OptionChain, OptionRight, OrderAction } from './types';
 
 export interface StockSpec {
@@ -41,27 +42,27 @@ export function describeContract(c: BrokerContract): string {
 export class ContractService {
   private readonly cache = new Map<string, ContractDetails[]>();
 
-  constructor(private readonly gw: Gateway) {
-    gw.hub.on('contractDetails', (reqId, d) => gw.registry.get<ContractDetails[], ContractDetails>(reqId)?.push(d));
-    gw.hub.on('contractDetailsEnd', (reqId) => {
-      const req = gw.registry.get<ContractDetails[], ContractDetails>(reqId);
+  constructor(private readonly hub: LinkHub) {
+    hub.events.on('contractDetails', (reqId, d) => hub.registry.get<ContractDetails[], ContractDetails>(reqId)?.push(d));
+    hub.events.on('contractDetailsEnd', (reqId) => {
+      const req = hub.registry.get<ContractDetails[], ContractDetails>(reqId);
       req?.resolve(req.rows);
     });
-    gw.hub.on('optionChain', (reqId, chain) => gw.registry.get<OptionChain[], OptionChain>(reqId)?.push(chain));
-    gw.hub.on('optionChainEnd', (reqId) => {
-      const req = gw.registry.get<OptionChain[], OptionChain>(reqId);
+    hub.events.on('optionChain', (reqId, chain) => hub.registry.get<OptionChain[], OptionChain>(reqId)?.push(chain));
+    hub.events.on('optionChainEnd', (reqId) => {
+      const req = hub.registry.get<OptionChain[], OptionChain>(reqId);
       req?.resolve(req.rows);
     });
   }
 
   /** reqContractDetails: every contract matching a (possibly partial) description. */
-  async details(contract: BrokerContract, timeoutMs = this.gw.config.timeouts.requestMs): Promise<ContractDetails[]> {
+  async details(contract: BrokerContract, timeoutMs = this.hub.config.timeouts.requestMs): Promise<ContractDetails[]> {
     const key = cacheKey(contract);
     const cached = this.cache.get(key);
     if (cached) return cached;
-    this.gw.requireSession('contract details');
-    const reqId = this.gw.takeId();
-    const req = this.gw.request<ContractDetails[], ContractDetails>({
+    this.hub.requireLink('contract details');
+    const reqId = this.hub.takeId();
+    const req = this.hub.request<ContractDetails[], ContractDetails>({
       key: reqId,
       kind: `contract details for ${describeContract(contract)}`,
       timeoutMs,
@@ -125,12 +126,12 @@ export class ContractService {
   /** Expirations and strikes of a stock's options (reqSecDefOptParams). */
   async optionChain(symbol: string, underlyingConId?: number): Promise<OptionChain[]> {
     const conId = underlyingConId ?? (await this.resolveStock(symbol)).conId ?? 0;
-    this.gw.requireSession('option chain');
-    const reqId = this.gw.takeId();
-    const req = this.gw.request<OptionChain[], OptionChain>({
+    this.hub.requireLink('option chain');
+    const reqId = this.hub.takeId();
+    const req = this.hub.request<OptionChain[], OptionChain>({
       key: reqId,
       kind: `option chain of ${symbol}`,
-      timeoutMs: this.gw.config.timeouts.requestMs,
+      timeoutMs: this.hub.config.timeouts.requestMs,
       send: (api) => api.reqSecDefOptParams(reqId, symbol.toUpperCase(), 'STK', conId),
     });
     return req.promise;

@@ -13,7 +13,8 @@
 // `protocolError` event naming the cause (the connection manager turns it into a
 // BrokerError and reconnects); nothing is thrown into the host.
 import { EventName, IBApi, type Contract as IbContract, type ContractDetails as IbContractDetails, type Execution as IbExecution, type Order as IbOrder, type OrderState as IbOrderState, type CommissionReport as IbCommissionReport } from '@stoqey/ib';
-import { BrokerError, ClientCode } from './errors';
+import { BrokerError } from './errors';
+import { ClientCode } from '../tws/errorCodes';
 import { FrameError, InboundFrames } from './frameGuard';
 import type { LinkApi, LinkEventMap, TickKind } from './linkEvents';
 import type { EventHub } from '../core/observable';

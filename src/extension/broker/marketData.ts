@@ -5,8 +5,9 @@
 import { setDeadline } from '../core/clock';
 import type { ContractService } from './contracts';
 import { describeContract } from './contracts';
-import { BrokerError, TimeoutError, failsRequest } from './errors';
-import type { Gateway } from './gateway';
+import { BrokerError, TimeoutError } from './errors';
+import { failsRequest } from '../tws/errorCodes';
+import type { LinkHub } from './linkHub';
 import type { TickKind } from './linkEvents';
 import { Observable, Stream } from '../core/observable';
 import type { BrokerContract, Quote } from './types';
@@ -79,16 +80,16 @@ export class MarketDataService {
   /** 1 live, 3 delayed: what this client asks TWS for (kept across sessions). */
   private wantedType: 1 | 3 = 1;
   /** The market data type already set in the current session. */
-  private sessionType: 1 | 3 = 1;
-  private sessionSeq = -1;
+  private linkDataType: 1 | 3 = 1;
+  private linkDataTypeSeq = -1;
 
   constructor(
-    private readonly gw: Gateway,
+    private readonly hub: LinkHub,
     private readonly contracts: ContractService,
   ) {
-    const hub = gw.hub;
-    hub.on('tick', (reqId, kind, value, delayed) => {
-      const at = gw.clock.now();
+    const events = hub.events;
+    events.on('tick', (reqId, kind, value, delayed) => {
+      const at = hub.clock.now();
       const snap = this.snapshots.get(reqId);
       if (snap) {
         this.snapshots.set(reqId, applyTick(snap, kind, value, delayed, at));
@@ -100,18 +101,18 @@ export class MarketDataService {
       s.quote.set(q);
       s.updates.emit(q);
     });
-    hub.on('tickSnapshotEnd', (reqId) => {
+    events.on('tickSnapshotEnd', (reqId) => {
       const q = this.snapshots.get(reqId);
-      if (q) gw.registry.get<Quote>(reqId)?.resolve(q);
+      if (q) hub.registry.get<Quote>(reqId)?.resolve(q);
     });
-    hub.on('marketDataType', (reqId, type) => {
+    events.on('marketDataType', (reqId, type) => {
       const delayed = type === 3 || type === 4;
       const snap = this.snapshots.get(reqId);
       if (snap) this.snapshots.set(reqId, { ...snap, delayed });
       const s = this.byReqId.get(reqId);
-      if (s) s.quote.set({ ...(s.quote.value ?? emptyQuote(s.contract, gw.clock.now())), delayed });
+      if (s) s.quote.set({ ...(s.quote.value ?? emptyQuote(s.contract, hub.clock.now())), delayed });
     });
-    hub.on('error', (reqId, code, message) => this.onError(reqId, code, message));
+    events.on('error', (reqId, code, message) => this.onError(reqId, code, message));
   }
 
   /** Market data type in use: 1 live (falls back to delayed per request), 3 delayed. */
@@ -127,11 +128,11 @@ export class MarketDataService {
    * Streams quotes. Resolves once the first price arrives, rejects with TWS's error
    * (200 no such contract, 10197 competing session, 354 without fallback) or on timeout.
    */
-  async subscribe(contract: BrokerContract, timeoutMs = this.gw.config.timeouts.firstTickMs): Promise<QuoteStream> {
+  async subscribe(contract: BrokerContract, timeoutMs = this.hub.config.timeouts.firstTickMs): Promise<QuoteStream> {
     const resolved = contract.secType === 'BAG' ? contract : await this.contracts.resolve(contract);
     const s = new QuoteStream(resolved, (x) => this.release(x));
     this.streams.add(s);
-    if (this.gw.isReady) this.activate(s);
+    if (this.hub.isReady) this.activate(s);
     try {
       await this.firstPrice(s, timeoutMs);
     } catch (err) {
@@ -142,14 +143,14 @@ export class MarketDataService {
   }
 
   /** One quote (snapshot): every tick until tickSnapshotEnd. */
-  async snapshot(contract: BrokerContract, timeoutMs = this.gw.config.timeouts.requestMs): Promise<Quote> {
+  async snapshot(contract: BrokerContract, timeoutMs = this.hub.config.timeouts.requestMs): Promise<Quote> {
     const resolved = await this.contracts.resolve(contract);
     for (let attempt = 0; ; attempt++) {
-      this.gw.requireSession('quote snapshot');
+      this.hub.requireLink('quote snapshot');
       await this.ensureType();
-      const reqId = this.gw.takeId();
-      this.snapshots.set(reqId, emptyQuote(resolved, this.gw.clock.now()));
-      const req = this.gw.request<Quote>({
+      const reqId = this.hub.takeId();
+      this.snapshots.set(reqId, emptyQuote(resolved, this.hub.clock.now()));
+      const req = this.hub.request<Quote>({
         key: reqId,
         kind: `quote snapshot of ${describeContract(resolved)}`,
         timeoutMs,
@@ -159,7 +160,7 @@ export class MarketDataService {
       try {
         return await req.promise;
       } catch (err) {
-        if (attempt === 0 && err instanceof BrokerError && NOT_SUBSCRIBED.has(err.code) && this.gw.config.delayedDataFallback) {
+        if (attempt === 0 && err instanceof BrokerError && NOT_SUBSCRIBED.has(err.code) && this.hub.config.delayedDataFallback) {
           this.wantedType = 3;
           continue;
         }
@@ -172,7 +173,7 @@ export class MarketDataService {
     const hasPrice = (q: Quote | undefined) => q !== undefined && (q.bid !== undefined || q.ask !== undefined || q.last !== undefined);
     if (hasPrice(s.quote.value)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const timer = setDeadline(this.gw.clock, () => {
+      const timer = setDeadline(this.hub.clock, () => {
         cleanup();
         reject(new TimeoutError(`first quote of ${describeContract(s.contract)}`, timeoutMs, s.reqId ?? -1));
       }, timeoutMs);
@@ -196,25 +197,25 @@ export class MarketDataService {
 
   /** Sets the session's market data type to what the client wants (once per session). */
   private async ensureType(): Promise<void> {
-    const seq = this.gw.session?.seq ?? -1;
-    if (seq !== this.sessionSeq) {
-      this.sessionSeq = seq;
-      this.sessionType = 1;
+    const seq = this.hub.facts?.seq ?? -1;
+    if (seq !== this.linkDataTypeSeq) {
+      this.linkDataTypeSeq = seq;
+      this.linkDataType = 1;
     }
-    if (this.wantedType === this.sessionType) return;
+    if (this.wantedType === this.linkDataType) return;
     const type = this.wantedType;
-    this.sessionType = type;
-    await this.gw.send('reqMarketDataType', (api) => api.reqMarketDataType(type));
+    this.linkDataType = type;
+    await this.hub.send('reqMarketDataType', (api) => api.reqMarketDataType(type));
   }
 
   private activate(s: QuoteStream): void {
-    if (s.closed || !this.gw.isReady) return;
-    const reqId = this.gw.takeId();
+    if (s.closed || !this.hub.isReady) return;
+    const reqId = this.hub.takeId();
     s.reqId = reqId;
     s.subscriptions++;
     this.byReqId.set(reqId, s);
     this.ensureType()
-      .then(() => this.gw.send('reqMktData', (api) => api.reqMktData(reqId, s.contract, '', false)))
+      .then(() => this.hub.send('reqMktData', (api) => api.reqMktData(reqId, s.contract, '', false)))
       .catch(() => {
         // The session went away; onReady resubscribes.
         if (this.byReqId.get(reqId) === s) this.byReqId.delete(reqId);
@@ -227,7 +228,7 @@ export class MarketDataService {
     if (reqId === undefined) return;
     this.byReqId.delete(reqId);
     s.reqId = undefined;
-    if (this.gw.hasSession) void this.gw.send('cancelMktData', (api) => api.cancelMktData(reqId)).catch(() => {});
+    if (this.hub.isLinked) void this.hub.send('cancelMktData', (api) => api.cancelMktData(reqId)).catch(() => {});
   }
 
   private onError(reqId: number, code: number, message: string): void {
@@ -235,11 +236,11 @@ export class MarketDataService {
     const s = this.byReqId.get(reqId);
     if (!s) return;
     if (code === 10167) {
-      s.quote.set({ ...(s.quote.value ?? emptyQuote(s.contract, this.gw.clock.now())), delayed: true });
+      s.quote.set({ ...(s.quote.value ?? emptyQuote(s.contract, this.hub.clock.now())), delayed: true });
       return;
     }
-    if (NOT_SUBSCRIBED.has(code) && this.gw.config.delayedDataFallback && this.wantedType === 1) {
-      this.gw.log('info', `no live market data subscription for ${describeContract(s.contract)} (${code}); switching to delayed data`);
+    if (NOT_SUBSCRIBED.has(code) && this.hub.config.delayedDataFallback && this.wantedType === 1) {
+      this.hub.log('info', `no live market data subscription for ${describeContract(s.contract)} (${code}); switching to delayed data`);
       this.wantedType = 3;
       this.byReqId.delete(reqId);
       s.reqId = undefined;
@@ -269,7 +270,7 @@ export class MarketDataService {
       const old = s.reqId;
       if (old !== undefined) {
         this.byReqId.delete(old);
-        void this.gw.send('cancelMktData', (api) => api.cancelMktData(old)).catch(() => {});
+        void this.hub.send('cancelMktData', (api) => api.cancelMktData(old)).catch(() => {});
       }
       s.reqId = undefined;
       if (!s.error.value) this.activate(s);

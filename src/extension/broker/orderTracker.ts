@@ -12,7 +12,7 @@
 //             "Submitted" after a cancel does not bring it back;
 //   lost      when TWS never had it (not transmitted, or unknown after a reconnect).
 // Pure: no I/O and no timers; the clock is whatever time the caller passes in.
-import { failsRequest } from './errors';
+import { failsRequest } from '../tws/errorCodes';
 import type { CommissionEvent, OpenOrderEvent, OrderStatusEvent } from './linkEvents';
 import { Stream } from '../core/observable';
 import type { Fill, OrderErrorInfo, OrderLifecycle, OrderRequest, TrackedOrder } from './types';

@@ -9,9 +9,10 @@
 //      even after a reconnect (reconciliation tells what TWS has);
 //   5. the promise resolves when TWS acknowledges (or rejects with the TWS error).
 import { setDeadline } from '../core/clock';
-import { BrokerError, ClientCode, TimeoutError } from './errors';
+import { BrokerError, TimeoutError } from './errors';
+import { ClientCode } from '../tws/errorCodes';
 import type { ContractService } from './contracts';
-import type { Gateway } from './gateway';
+import type { LinkHub } from './linkHub';
 import type { WireOrderSpec } from './linkEvents';
 import { OrderTracker } from './orderTracker';
 import type { Stream } from '../core/observable';
@@ -41,7 +42,7 @@ interface Waiter {
   resolve: (o: TrackedOrder) => void;
   reject: (e: BrokerError) => void;
   /** Rejected when the session drops (acknowledgement waits). */
-  sessionBound: boolean;
+  linkBound: boolean;
 }
 
 export class OrderService {
@@ -49,24 +50,24 @@ export class OrderService {
   private readonly waiters = new Set<Waiter>();
 
   constructor(
-    private readonly gw: Gateway,
+    private readonly hub: LinkHub,
     private readonly contracts: ContractService,
     /** Why orders may not go now (not ready, TWS lost IB, ...), or undefined. */
     private readonly tradingBlocked: () => BrokerError | undefined,
   ) {
-    const now = () => gw.clock.now();
-    const hub = gw.hub;
-    hub.on('openOrder', (ev) => {
+    const now = () => hub.clock.now();
+    const events = hub.events;
+    events.on('openOrder', (ev) => {
       if (ev.whatIf) {
-        gw.registry.get<OrderPreview>(ev.orderId)?.resolve(ev.preview ?? {});
+        hub.registry.get<OrderPreview>(ev.orderId)?.resolve(ev.preview ?? {});
         return;
       }
       this.tracker.apply({ type: 'openOrder', ev, at: now() });
     });
-    hub.on('orderStatus', (ev) => this.tracker.apply({ type: 'orderStatus', ev, at: now() }));
-    hub.on('execDetails', (_reqId, fill) => this.tracker.apply({ type: 'execution', fill, at: now() }));
-    hub.on('commissionReport', (ev) => this.tracker.apply({ type: 'commission', ev, at: now() }));
-    hub.on('error', (id, code, message) => this.tracker.apply({ type: 'error', orderId: id, code, message, at: now() }));
+    events.on('orderStatus', (ev) => this.tracker.apply({ type: 'orderStatus', ev, at: now() }));
+    events.on('execDetails', (_reqId, fill) => this.tracker.apply({ type: 'execution', fill, at: now() }));
+    events.on('commissionReport', (ev) => this.tracker.apply({ type: 'commission', ev, at: now() }));
+    events.on('error', (id, code, message) => this.tracker.apply({ type: 'error', orderId: id, code, message, at: now() }));
     this.tracker.updates.on((o) => this.checkWaiters(o));
   }
 
@@ -94,9 +95,9 @@ export class OrderService {
   }
 
   /** The session dropped: acknowledgement waits fail (their orders are settled by reconciliation). */
-  sessionLost(err: BrokerError): void {
+  linkLost(err: BrokerError): void {
     for (const w of [...this.waiters]) {
-      if (!w.sessionBound) continue;
+      if (!w.linkBound) continue;
       this.waiters.delete(w);
       w.reject(
         new BrokerError({
@@ -114,9 +115,9 @@ export class OrderService {
     this.assertCanTrade('placeOrder');
     validate(request);
     const contract = await this.contracts.resolve(request.contract);
-    const session = this.gw.requireSession('placeOrder');
-    const leg: OrderIntentLeg = { orderId: this.gw.takeId(), role: request.ocaGroup ? 'oca' : 'single', request: { ...request, contract } };
-    const intent: OrderIntent = { kind: 'single', account: session.accountId, clientId: session.clientId, createdAt: this.gw.clock.now(), legs: [leg] };
+    const facts = this.hub.requireLink('placeOrder');
+    const leg: OrderIntentLeg = { orderId: this.hub.takeId(), role: request.ocaGroup ? 'oca' : 'single', request: { ...request, contract } };
+    const intent: OrderIntent = { kind: 'single', account: facts.accountId, clientId: facts.clientId, createdAt: this.hub.clock.now(), legs: [leg] };
     const [placed] = await this.transmit(intent, opts);
     return placed!;
   }
@@ -134,19 +135,19 @@ export class OrderService {
       throw invalid(`take-profit ${b.takeProfitPrice} must be ${buy ? 'above' : 'below'} the stop-loss ${b.stopLossPrice} for a ${b.action} bracket`);
     }
     const contract = await this.contracts.resolve(b.contract);
-    const session = this.gw.requireSession('placeBracket');
+    const facts = this.hub.requireLink('placeBracket');
     const exit = buy ? 'SELL' : 'BUY';
     const common = { contract, quantity: b.quantity, ...(b.tif ? { tif: b.tif } : {}), ...(b.outsideRth ? { outsideRth: true } : {}), ...(b.orderRef ? { orderRef: b.orderRef } : {}) };
-    const parentId = this.gw.takeId();
-    const tpId = this.gw.takeId();
-    const slId = this.gw.takeId();
+    const parentId = this.hub.takeId();
+    const tpId = this.hub.takeId();
+    const slId = this.hub.takeId();
     const legs: OrderIntentLeg[] = [
       { orderId: parentId, role: 'parent', request: { ...common, action: b.action, type: b.entryType, ...(b.entryType === 'LMT' ? { limitPrice: b.entryLimitPrice! } : {}), transmit: false } },
       { orderId: tpId, role: 'takeProfit', request: { ...common, action: exit, type: 'LMT', limitPrice: b.takeProfitPrice, parentId, transmit: false } },
       { orderId: slId, role: 'stopLoss', request: { ...common, action: exit, type: 'STP', stopPrice: b.stopLossPrice, parentId, transmit: true } },
     ];
     for (const l of legs) validate(l.request);
-    const intent: OrderIntent = { kind: 'bracket', account: session.accountId, clientId: session.clientId, createdAt: this.gw.clock.now(), legs };
+    const intent: OrderIntent = { kind: 'bracket', account: facts.accountId, clientId: facts.clientId, createdAt: this.hub.clock.now(), legs };
     const [parent, takeProfit, stopLoss] = await this.transmit(intent, opts);
     return { parent: parent!, takeProfit: takeProfit!, stopLoss: stopLoss! };
   }
@@ -162,9 +163,9 @@ export class OrderService {
       validate(req);
       resolved.push(req);
     }
-    const session = this.gw.requireSession('placeOcaGroup');
-    const legs = resolved.map((request): OrderIntentLeg => ({ orderId: this.gw.takeId(), role: 'oca', request }));
-    const intent: OrderIntent = { kind: 'oca', account: session.accountId, clientId: session.clientId, createdAt: this.gw.clock.now(), legs };
+    const facts = this.hub.requireLink('placeOcaGroup');
+    const legs = resolved.map((request): OrderIntentLeg => ({ orderId: this.hub.takeId(), role: 'oca', request }));
+    const intent: OrderIntent = { kind: 'oca', account: facts.accountId, clientId: facts.clientId, createdAt: this.hub.clock.now(), legs };
     return this.transmit(intent, opts);
   }
 
@@ -185,17 +186,17 @@ export class OrderService {
     // The hook may have taken a while: the connection must still be ready.
     const blocked = this.tradingBlocked();
     if (blocked) throw new BrokerError({ reqId: intent.legs[0]!.orderId, code: blocked.code, message: `${blocked.message}; nothing was sent`, orderSent: false });
-    const at = this.gw.clock.now();
+    const at = this.hub.clock.now();
     for (const leg of intent.legs) this.tracker.apply({ type: 'placed', orderId: leg.orderId, request: leg.request, account: intent.account, clientId: intent.clientId, at });
-    const timeoutMs = opts.timeoutMs ?? this.gw.config.timeouts.orderAckMs;
+    const timeoutMs = opts.timeoutMs ?? this.hub.config.timeouts.orderAckMs;
     // Register the acknowledgement waits before sending: TWS can answer within the same tick.
     const acks = intent.legs.map((leg) => this.waitFor(leg.orderId, (o) => o.state !== 'pendingSubmit', timeoutMs, 'acknowledgement', true));
     for (const a of acks) a.catch(() => {});
     const sends = intent.legs.map((leg) =>
-      this.gw.send('placeOrder', (api) => api.placeOrder(leg.orderId, leg.request.contract, wireSpec(leg.request, intent.account))).catch((err: unknown) => {
+      this.hub.send('placeOrder', (api) => api.placeOrder(leg.orderId, leg.request.contract, wireSpec(leg.request, intent.account))).catch((err: unknown) => {
         // Rejected by the pacer / gateway: the message never reached the socket.
         const reason = `not transmitted: ${err instanceof Error ? err.message : String(err)}`;
-        this.tracker.apply({ type: 'notSent', orderId: leg.orderId, reason, at: this.gw.clock.now() });
+        this.tracker.apply({ type: 'notSent', orderId: leg.orderId, reason, at: this.hub.clock.now() });
       }),
     );
     await Promise.all(sends);
@@ -231,7 +232,7 @@ export class OrderService {
 
   // ---------- changing ----------
 
-  async modify(orderId: number, changes: OrderChanges, timeoutMs = this.gw.config.timeouts.modifyMs): Promise<TrackedOrder> {
+  async modify(orderId: number, changes: OrderChanges, timeoutMs = this.hub.config.timeouts.modifyMs): Promise<TrackedOrder> {
     this.assertCanTrade('modifyOrder');
     const o = this.tracker.get(orderId);
     if (!o) throw new BrokerError({ reqId: orderId, code: ClientCode.NotFound, message: `order ${orderId} is not known to this client` });
@@ -248,21 +249,21 @@ export class OrderService {
     };
     validate(next);
     if (changes.quantity !== undefined && changes.quantity < o.filled) throw invalid(`order ${orderId} already filled ${o.filled}; the quantity cannot go below that`);
-    const account = o.account ?? this.gw.requireSession('modifyOrder').accountId;
-    this.tracker.apply({ type: 'modifyRequested', orderId, request: next, at: this.gw.clock.now() });
+    const account = o.account ?? this.hub.requireLink('modifyOrder').accountId;
+    this.tracker.apply({ type: 'modifyRequested', orderId, request: next, at: this.hub.clock.now() });
     const settled = this.waitFor(orderId, (x) => !x.modifyPending || TERMINAL_STATES.has(x.state), timeoutMs, 'modification', true);
     settled.catch(() => {});
     try {
-      await this.gw.send('modifyOrder', (api) => api.placeOrder(orderId, next.contract, wireSpec(next, account)));
+      await this.hub.send('modifyOrder', (api) => api.placeOrder(orderId, next.contract, wireSpec(next, account)));
     } catch (err) {
-      this.tracker.apply({ type: 'modifySettled', orderId, at: this.gw.clock.now() });
+      this.tracker.apply({ type: 'modifySettled', orderId, at: this.hub.clock.now() });
       throw err;
     }
     let after: TrackedOrder;
     try {
       after = await settled;
     } catch (err) {
-      this.tracker.apply({ type: 'modifySettled', orderId, at: this.gw.clock.now() });
+      this.tracker.apply({ type: 'modifySettled', orderId, at: this.hub.clock.now() });
       throw err;
     }
     const refused = after.errors.length > o.errors.length ? after.errors[after.errors.length - 1] : undefined;
@@ -271,16 +272,16 @@ export class OrderService {
   }
 
   /** Cancels; resolves with the order once TWS has settled it (cancelled - or filled first). */
-  async cancel(orderId: number, timeoutMs = this.gw.config.timeouts.cancelMs): Promise<TrackedOrder> {
+  async cancel(orderId: number, timeoutMs = this.hub.config.timeouts.cancelMs): Promise<TrackedOrder> {
     const o = this.tracker.get(orderId);
     if (!o) throw new BrokerError({ reqId: orderId, code: ClientCode.NotFound, message: `order ${orderId} is not known to this client` });
     if (TERMINAL_STATES.has(o.state)) return o;
-    this.gw.requireSession('cancelOrder');
-    if (!this.gw.isReady) throw new BrokerError({ reqId: orderId, code: ClientCode.NotReady, message: `cancelOrder: the connection is not ready` });
-    this.tracker.apply({ type: 'cancelRequested', orderId, at: this.gw.clock.now() });
+    this.hub.requireLink('cancelOrder');
+    if (!this.hub.isReady) throw new BrokerError({ reqId: orderId, code: ClientCode.NotReady, message: `cancelOrder: the connection is not ready` });
+    this.tracker.apply({ type: 'cancelRequested', orderId, at: this.hub.clock.now() });
     const settled = this.waitFor(orderId, (x) => TERMINAL_STATES.has(x.state) || !x.cancelRequested, timeoutMs, 'cancel', true);
     settled.catch(() => {});
-    await this.gw.send('cancelOrder', (api) => api.cancelOrder(orderId));
+    await this.hub.send('cancelOrder', (api) => api.cancelOrder(orderId));
     const after = await settled;
     if (!TERMINAL_STATES.has(after.state)) {
       const last = after.errors[after.errors.length - 1];
@@ -290,32 +291,32 @@ export class OrderService {
   }
 
   /** What-if: margin and commission of an order, without placing it. */
-  async preview(request: OrderRequest, timeoutMs = this.gw.config.timeouts.whatIfMs): Promise<OrderPreview> {
+  async preview(request: OrderRequest, timeoutMs = this.hub.config.timeouts.whatIfMs): Promise<OrderPreview> {
     this.assertCanTrade('previewOrder');
     validate(request);
     const contract = await this.contracts.resolve(request.contract);
-    const session = this.gw.requireSession('previewOrder');
-    const id = this.gw.takeId();
-    const spec = { ...wireSpec({ ...request, contract, transmit: true }, session.accountId), whatIf: true };
-    const req = this.gw.request<OrderPreview>({ key: id, kind: `what-if ${request.action} ${request.quantity} ${contract.symbol}`, timeoutMs, send: (api) => api.placeOrder(id, contract, spec) });
+    const facts = this.hub.requireLink('previewOrder');
+    const id = this.hub.takeId();
+    const spec = { ...wireSpec({ ...request, contract, transmit: true }, facts.accountId), whatIf: true };
+    const req = this.hub.request<OrderPreview>({ key: id, kind: `what-if ${request.action} ${request.quantity} ${contract.symbol}`, timeoutMs, send: (api) => api.placeOrder(id, contract, spec) });
     return req.promise;
   }
 
   // ---------- waiting ----------
 
   /** Resolves with the order once `done(order)` holds (checked now and on every change). */
-  waitFor(orderId: number, done: (o: TrackedOrder) => boolean, timeoutMs: number, what = 'condition', sessionBound = false): Promise<TrackedOrder> {
+  waitFor(orderId: number, done: (o: TrackedOrder) => boolean, timeoutMs: number, what = 'condition', linkBound = false): Promise<TrackedOrder> {
     const now = this.tracker.get(orderId);
     if (now && done(now)) return Promise.resolve(now);
     return new Promise<TrackedOrder>((resolve, reject) => {
-      const timer = setDeadline(this.gw.clock, () => {
+      const timer = setDeadline(this.hub.clock, () => {
         this.waiters.delete(w);
         reject(new TimeoutError(`order ${orderId} ${what}`, timeoutMs, orderId));
       }, timeoutMs);
       const w: Waiter = {
         orderId,
         done,
-        sessionBound,
+        linkBound,
         resolve: (o) => {
           timer.cancel();
           resolve(o);

@@ -8,7 +8,7 @@
 import type { AccountService } from './account';
 import { positionKey } from './account';
 import { BrokerError } from './errors';
-import type { Gateway } from './gateway';
+import type { LinkHub } from './linkHub';
 import { Stream } from '../core/observable';
 import type { OrderService } from './orders';
 import { TERMINAL_STATES, type Fill, type OrderDifference, type OrderLifecycle, type PositionDifference, type ReconcileReport } from './types';
@@ -23,29 +23,29 @@ export class Reconciler {
   last: ReconcileReport | undefined;
   /** Positions the caller says it holds (e.g. from its journal), compared on the next sync. */
   private seededBeliefs: Array<{ account?: string; conId: number; quantity: number; symbol?: string }> | undefined;
-  private hadSession = false;
+  private hadLink = false;
   private running: Promise<ReconcileReport> | undefined;
 
   constructor(
-    private readonly gw: Gateway,
+    private readonly hub: LinkHub,
     private readonly orders: OrderService,
     private readonly account: AccountService,
   ) {
-    gw.hub.on('openOrder', (ev) => {
-      if (!ev.whatIf) gw.registry.get<Set<number>, number>('openOrders')?.push(ev.orderId);
+    hub.events.on('openOrder', (ev) => {
+      if (!ev.whatIf) hub.registry.get<Set<number>, number>('openOrders')?.push(ev.orderId);
     });
-    gw.hub.on('openOrderEnd', () => {
-      const req = gw.registry.get<Set<number>, number>('openOrders');
+    hub.events.on('openOrderEnd', () => {
+      const req = hub.registry.get<Set<number>, number>('openOrders');
       req?.resolve(new Set(req.rows));
     });
-    gw.hub.on('execDetails', (reqId, fill) => gw.registry.get<Fill[], Fill>(reqId)?.push(fill));
-    gw.hub.on('execDetailsEnd', (reqId) => {
-      const req = gw.registry.get<Fill[], Fill>(reqId);
+    hub.events.on('execDetails', (reqId, fill) => hub.registry.get<Fill[], Fill>(reqId)?.push(fill));
+    hub.events.on('execDetailsEnd', (reqId) => {
+      const req = hub.registry.get<Fill[], Fill>(reqId);
       req?.resolve(req.rows);
     });
-    gw.hub.on('completedOrder', (ev) => gw.registry.get<unknown, typeof ev>('completedOrders')?.push(ev));
-    gw.hub.on('completedOrdersEnd', () => {
-      const req = gw.registry.get<unknown, unknown>('completedOrders');
+    hub.events.on('completedOrder', (ev) => hub.registry.get<unknown, typeof ev>('completedOrders')?.push(ev));
+    hub.events.on('completedOrdersEnd', () => {
+      const req = hub.registry.get<unknown, unknown>('completedOrders');
       req?.resolve(req.rows);
     });
   }
@@ -62,14 +62,14 @@ export class Reconciler {
   }
 
   private async doRun(trigger: ReconcileTrigger): Promise<ReconcileReport> {
-    const session = this.gw.requireSession('reconcile');
-    const t = this.gw.config.timeouts.syncStepMs;
-    this.orders.setClientId(session.clientId);
+    const facts = this.hub.requireLink('reconcile');
+    const t = this.hub.config.timeouts.syncStepMs;
+    this.orders.setClientId(facts.clientId);
 
     // What the client believes, before TWS answers.
     const before = new Map(this.orders.all().map((o) => [o.orderId, { state: o.state, filled: o.filled }]));
     const knownExecs = new Set(this.orders.tracker.fills().map((f) => f.execId));
-    const believed = this.seededBeliefs ? seeded(this.seededBeliefs, session.accountId) : this.hadSession ? positionBeliefs(this.account) : undefined;
+    const believed = this.seededBeliefs ? seeded(this.seededBeliefs, facts.accountId) : this.hadLink ? positionBeliefs(this.account) : undefined;
     this.seededBeliefs = undefined;
 
     const step = <T>(name: string, p: Promise<T>): Promise<T> =>
@@ -77,29 +77,29 @@ export class Reconciler {
         const e = err instanceof BrokerError ? err : new BrokerError({ code: -1, message: String(err) });
         throw new BrokerError({ reqId: e.reqId, code: e.code, message: `sync step "${name}" failed: ${e.message}`, step: 'sync' });
       });
-    const execReqId = this.gw.takeId();
+    const execReqId = this.hub.takeId();
     const [, openIds, executions] = await Promise.all([
       step('positions', this.account.syncPositions(t)),
       step(
         'open orders',
-        this.gw.request<Set<number>, number>({ key: 'openOrders', kind: 'open orders', timeoutMs: t, send: (api) => api.reqOpenOrders() }).promise,
+        this.hub.request<Set<number>, number>({ key: 'openOrders', kind: 'open orders', timeoutMs: t, send: (api) => api.reqOpenOrders() }).promise,
       ),
       step(
         'executions',
-        this.gw.request<Fill[], Fill>({ key: execReqId, kind: "today's executions", timeoutMs: t, send: (api) => api.reqExecutions(execReqId, { account: session.accountId }) }).promise,
+        this.hub.request<Fill[], Fill>({ key: execReqId, kind: "today's executions", timeoutMs: t, send: (api) => api.reqExecutions(execReqId, { account: facts.accountId }) }).promise,
       ),
       step('account values', this.account.syncAccountValues(t)),
     ]);
-    this.hadSession = true;
+    this.hadLink = true;
 
     // Orders the client thought were working that TWS no longer lists as open.
-    const at = this.gw.clock.now();
+    const at = this.hub.clock.now();
     const missing = [...before.entries()].filter(([id, b]) => !TERMINAL_STATES.has(b.state) && !openIds.has(id)).map(([id]) => id);
     const stillOpenAfterExecs = missing.filter((id) => {
       const o = this.orders.get(id);
       return o !== undefined && !TERMINAL_STATES.has(o.state);
     });
-    if (stillOpenAfterExecs.length && session.serverVersion >= COMPLETED_ORDERS_MIN_SERVER_VERSION) await this.applyCompletedOrders(t).catch((err: unknown) => this.gw.log('warn', `completed orders unavailable: ${String(err)}`));
+    if (stillOpenAfterExecs.length && facts.serverVersion >= COMPLETED_ORDERS_MIN_SERVER_VERSION) await this.applyCompletedOrders(t).catch((err: unknown) => this.hub.log('warn', `completed orders unavailable: ${String(err)}`));
     for (const id of missing) this.orders.tracker.apply({ type: 'notOpenAtTws', orderId: id, at });
 
     // The report.
@@ -116,7 +116,7 @@ export class Reconciler {
       const kind: OrderDifference['kind'] = o.state === 'lost' ? 'notTransmitted' : missing.includes(o.orderId) ? 'goneAtTws' : 'changed';
       orderDiffs.push({ ...base, kind, before: b, after, detail: describeChange(o.orderId, b, after, o.note) });
     }
-    const newFills = this.orders.tracker.fills().filter((f) => !knownExecs.has(f.execId) && (!f.account || f.account === session.accountId));
+    const newFills = this.orders.tracker.fills().filter((f) => !knownExecs.has(f.execId) && (!f.account || f.account === facts.accountId));
     const positions: PositionDifference[] = [];
     if (believed) {
       const actual = this.account.positions.value;
@@ -131,7 +131,7 @@ export class Reconciler {
       }
     }
     const report: ReconcileReport = {
-      at: this.gw.clock.now(),
+      at: this.hub.clock.now(),
       trigger,
       orders: orderDiffs,
       newFills,
@@ -141,20 +141,20 @@ export class Reconciler {
       clean: orderDiffs.length === 0 && positions.length === 0 && (trigger === 'connect' || newFills.length === 0),
     };
     this.last = report;
-    if (!report.clean) this.gw.log('warn', `reconciliation (${trigger}): ${summarize(report)}`);
+    if (!report.clean) this.hub.log('warn', `reconciliation (${trigger}): ${summarize(report)}`);
     this.reports.emit(report);
     return report;
   }
 
   /** reqCompletedOrders: exact final status of orders that finished while the client was away. */
   private async applyCompletedOrders(timeoutMs: number): Promise<void> {
-    const rows = await this.gw.request<Array<{ permId?: number; status: string; totalQuantity: number; filledQuantity?: number }>, { permId?: number; status: string; totalQuantity: number; filledQuantity?: number }>({
+    const rows = await this.hub.request<Array<{ permId?: number; status: string; totalQuantity: number; filledQuantity?: number }>, { permId?: number; status: string; totalQuantity: number; filledQuantity?: number }>({
       key: 'completedOrders',
       kind: 'completed orders',
       timeoutMs,
       send: (api) => api.reqCompletedOrders(true),
     }).promise;
-    const at = this.gw.clock.now();
+    const at = this.hub.clock.now();
     for (const r of rows) {
       if (!r.permId) continue;
       const orderId = this.orders.tracker.orderIdByPermId(r.permId);

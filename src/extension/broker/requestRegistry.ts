@@ -2,7 +2,8 @@
 // until its end marker. Errors TWS sends for the id reject it as BrokerError
 // {reqId, code, message}; a dropped connection rejects everything still pending.
 import { setDeadline, systemClock, type Clock, type TimerHandle } from '../core/clock';
-import { BrokerError, TimeoutError, failsRequest } from './errors';
+import { BrokerError, TimeoutError } from './errors';
+import { failsRequest } from '../tws/errorCodes';
 import { Observable } from '../core/observable';
 
 export type RequestKey = number | string;

@@ -335,7 +335,7 @@ export interface HistoricalQuery {
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'syncing' | 'ready' | 'reconnecting' | 'failed';
 
 /** The named steps of a connect; each can fail with a reason. */
-export type ConnectStep = 'tcp' | 'handshake' | 'session' | 'sync';
+export type ConnectStep = 'tcp' | 'handshake' | 'api' | 'sync';
 
 export type FarmStatus = 'ok' | 'broken' | 'inactive' | 'connecting';
 
@@ -347,7 +347,8 @@ export interface ErrorInfo {
   at: number;
 }
 
-export interface ConnectionState {
+/** The broker's connection to TWS: status, step, target, account, farms, last error. */
+export interface BrokerConnectionState {
   status: ConnectionStatus;
   /** The step under way (connecting / syncing), or the step that failed. */
   step?: ConnectStep;

@@ -1,7 +1,7 @@
 // `npm run doctor -- [options]`: the TWS setup checks. Exit 0 on pass or warn, 1 on
 // fail, 2 on bad usage (from main.ts, through CliError).
 import { DEFAULT_TIMEOUT_MS, formatJson, formatMarkdown, formatText, runChecks } from '../doctor';
-import { parseClientId, parseHost, parseMode, parsePort } from '../doctor/config';
+import { parseClientId, parseHost, parseMode, parsePort } from '../config/connectionConfig';
 import { PRODUCTS, type Product } from '../tws/releases';
 import { SYMBOL } from '../session/sessionConfig';
 import { CliError, existingFile, intOption, parseOptions, parsedOption } from './args';

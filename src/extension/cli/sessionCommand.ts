@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
-import { configProblems, describeSources, resolveConfig, type ConfigKey as ConnectionKey, type ResolvedConfig } from '../config/connectionConfig';
+import { configProblems, describeSources, resolveConnectionConfig, type ConfigKey as ConnectionKey, type ResolvedConnectionConfig } from '../config/connectionConfig';
 import { defaultModelDir } from '../policy/datasets';
 import { US_REGULAR_HOURS, zonedTime } from '../core/marketHours';
 import { ConfigError, DEFAULTS, parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../session/sessionConfig';
@@ -154,9 +154,9 @@ export function readSessionDotenv(envFile: string | undefined, cwd = process.cwd
 }
 
 /** Host, port, client id, mode and allow-live through the one resolver (flags > .env > environment > defaults). */
-export function resolveConnection(o: Record<string, string | boolean | undefined>, env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): ResolvedConfig {
+export function resolveConnection(o: Record<string, string | boolean | undefined>, env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): ResolvedConnectionConfig {
   const dotenv = readSessionDotenv(typeof o['env-file'] === 'string' ? o['env-file'] : undefined, cwd);
-  return resolveConfig({ flags: connectionFlags(o), env, ...(dotenv ? { dotenv } : {}) });
+  return resolveConnectionConfig({ flags: connectionFlags(o), env, ...(dotenv ? { dotenv } : {}) });
 }
 
 /**
@@ -164,7 +164,7 @@ export function resolveConnection(o: Record<string, string | boolean | undefined
  * (its messages name the flag); a value from .env or the environment is taken parsed, and an
  * invalid one is a usage error naming the key and the file.
  */
-export function connectionInput(r: ResolvedConfig): SessionConfigInput {
+export function connectionInput(r: ResolvedConnectionConfig): SessionConfigInput {
   const problems = configProblems(r).filter((p) => / from (\.env|environment) /.test(p));
   if (problems.length) throw new CliError(problems.length === 1 ? problems[0]! : `invalid connection settings:\n  ${problems.join('\n  ')}`);
   const out: Record<string, unknown> = {};

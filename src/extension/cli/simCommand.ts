@@ -7,7 +7,7 @@ import { MAX_SIM_SERVER_VERSION, MIN_CLIENT_VERSION } from '../tws/serverVersion
 import { SimStateError } from '../sim/account/simState';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseHost } from '../doctor/config';
+import { parseHost } from '../config/connectionConfig';
 import { parseOhlcCsv } from '../sim/market/pricePath';
 import { SYMBOL } from '../session/sessionConfig';
 import { CliError, existingFile, intOption, numberOption, parseOptions, parsedOption } from './args';

@@ -65,7 +65,7 @@ export interface Resolved<T> {
   shadowed: string[];
 }
 
-export interface ResolvedConfig {
+export interface ResolvedConnectionConfig {
   host: Resolved<string>;
   port: Resolved<number>;
   clientId: Resolved<number>;
@@ -173,7 +173,7 @@ export function parseEnvText(text: string): Record<string, string> {
 const LABELS: Record<ConfigKey, string> = { host: 'host', port: 'port', clientId: 'client id', allowLive: 'live trading', mode: 'mode' };
 
 /** Each value and where it came from, e.g. `host 127.0.0.1 (default), port 4002 (.env IBKR_PORT (/w/.env)), ...`. */
-export function describeSources(c: ResolvedConfig): string {
+export function describeSources(c: ResolvedConnectionConfig): string {
   const shown = (k: ConfigKey, r: Resolved<unknown>): string => {
     const v = k === 'allowLive' ? (r.value === true ? 'on' : 'off') : r.value === undefined ? (r.raw === '' ? 'not set' : JSON.stringify(r.raw)) : String(r.value);
     return `${LABELS[k]} ${v} (${r.source})`;
@@ -182,11 +182,11 @@ export function describeSources(c: ResolvedConfig): string {
 }
 
 /** Every invalid value as `port "abc" from .env IBKR_PORT (/w/.env) is not a port number ...`. */
-export function configProblems(c: ResolvedConfig): string[] {
+export function configProblems(c: ResolvedConnectionConfig): string[] {
   return (['host', 'port', 'clientId', 'allowLive', 'mode'] as const).flatMap((k) => (c[k].error ? [`${LABELS[k] === 'live trading' ? 'allow live' : LABELS[k]} ${JSON.stringify(c[k].raw)} from ${c[k].source} ${c[k].error}`] : []));
 }
 
-export function resolveConfig(sources: ConfigSources): ResolvedConfig {
+export function resolveConnectionConfig(sources: ConfigSources): ResolvedConnectionConfig {
   const vars = sources.dotenv ? parseEnvText(sources.dotenv.text) : undefined;
   const host = resolveOne('host', sources, vars, DEFAULT_HOST, parseHost);
   const port = resolveOne('port', sources, vars, DEFAULT_PORT, parsePort);

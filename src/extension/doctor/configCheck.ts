@@ -1,25 +1,23 @@
 // Check 1, configuration: host, port and client id with the source of each, what the
 // port means, and a live port or live mode while live trading is not enabled, all
 // before anything connects.
-import type { ResolvedConfig, Resolved } from './config';
-import { ENV_KEYS } from './config';
+import { configProblems, ENV_KEYS, type ResolvedConnectionConfig, type Resolved } from '../config/connectionConfig';
 import { describePort, isLivePort, isPaperPort, PORT_MEANINGS } from '../tws/fixes';
 import { makeCheck, type Check, type Evidence } from './types';
 
 const KEY_LABEL = { host: 'host', port: 'port', clientId: 'client id', allowLive: 'allow live', mode: 'mode' } as const;
-const ENV_KEY = { host: 'IBKR_HOST', port: 'IBKR_PORT', clientId: 'IBKR_CLIENT_ID', allowLive: 'IBKR_ALLOW_LIVE', mode: 'IBKR_MODE' } as const;
 const EXAMPLE = { host: '127.0.0.1', port: '7497', clientId: '1', allowLive: 'false', mode: 'paper' } as const;
 
 type Key = keyof typeof KEY_LABEL;
 
 /** The trading mode the configuration implies: explicit, else from a standard port (shadow sends no orders: the port decides). */
-export function effectiveMode(cfg: ResolvedConfig): 'paper' | 'live' | undefined {
+export function effectiveMode(cfg: ResolvedConnectionConfig): 'paper' | 'live' | undefined {
   if (cfg.mode.value && cfg.mode.value !== 'shadow') return cfg.mode.value;
   const port = cfg.port.value;
   return port !== undefined ? PORT_MEANINGS[port]?.mode : undefined;
 }
 
-export function configCheck(cfg: ResolvedConfig): Check {
+export function configCheck(cfg: ResolvedConnectionConfig): Check {
   const evidence: Evidence[] = [];
   const line = (key: Key, r: Resolved<unknown>) => {
     const shown = r.raw === '' ? '(not set)' : JSON.stringify(r.raw);
@@ -34,7 +32,8 @@ export function configCheck(cfg: ResolvedConfig): Check {
 
   const invalid = (['host', 'port', 'clientId', 'allowLive', 'mode'] as const).filter((k) => cfg[k].error !== undefined);
   if (invalid.length) {
-    const parts = invalid.map((k) => `${KEY_LABEL[k]} ${JSON.stringify(cfg[k].raw)} from ${cfg[k].source} ${cfg[k].error}`);
+    // The resolver's own words for each invalid value (the session CLI says the same).
+    const parts = configProblems(cfg);
     const fixes = invalid.map((k) => fixFor(k, cfg[k]));
     return makeCheck('config', 'fail', `Invalid configuration: ${parts.join('; ')}.`, { evidence, fix: fixes.join('\n'), cause: `config.invalid-${invalid[0]}` });
   }
@@ -93,5 +92,5 @@ function fixFor(key: Key, r: Resolved<unknown>): string {
         ? `Change the VS Code setting ${r.source.slice('setting '.length)}`
         : `Change ${r.source}`;
   const keys = ENV_KEYS[key].join(', ');
-  return `${where}: e.g. ${ENV_KEY[key]}=${EXAMPLE[key]} (accepted keys: ${keys}).`;
+  return `${where}: e.g. ${ENV_KEYS[key][0]}=${EXAMPLE[key]} (accepted keys: ${keys}).`;
 }

@@ -3,6 +3,4 @@ export { runChecks, DEFAULT_TIMEOUT_MS, type DoctorOptions } from './runChecks';
 export { formatJson, formatText, displayOrder } from './formatReport';
 export { formatMarkdown, thisOrigin, type ReportOrigin } from './markdownReport';
 export { redactAccounts } from './redact';
-export { resolveConfig, ENV_KEYS, type ConfigInput, type ResolvedConfig } from './config';
-export { explainCode, IB_CODES } from '../tws/ibErrors';
 export { CHECK_IDS, CHECK_TITLES, verdictOf, type Check, type CheckId, type CheckStatus, type Evidence, type Report, type ServerInfo, type Verdict } from './types';

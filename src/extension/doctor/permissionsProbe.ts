@@ -5,9 +5,9 @@
 // reqCurrentTime measures the clock skew between this machine and TWS.
 import type { IBApi } from '@stoqey/ib';
 import { fixFor, TWS_API_PRECAUTIONS, type FixContext } from '../tws/fixes';
-import { explainCode } from '../tws/ibErrors';
-import type { IbMessage } from './sessionProbe';
-import { loadIb } from './sessionProbe';
+import { codeFix } from '../tws/errorCodes';
+import type { IbMessage } from './apiProbe';
+import { loadIb } from './apiProbe';
 import { makeCheck, since, type Check, type Evidence } from './types';
 
 export const PROBE_SYMBOL = 'AAPL';
@@ -120,11 +120,11 @@ export function orderPermissionsCheck(o: WhatIfOutcome, ctx: FixContext = { port
         fix: `${fixFor('orders.precautions', ctx)} (The probe used a deliberately far limit of ${WHAT_IF_LIMIT.toFixed(2)} USD, which a price-deviation precaution flags.)`,
       });
     }
-    const explained = last ? explainCode(last.code) : undefined;
+    const fix = last ? codeFix(last.code) : undefined;
     return makeCheck('order-permissions', 'warn', `The what-if order was rejected: ${text}.`, {
       evidence,
       cause: 'orders.rejected',
-      fix: explained?.fix ?? 'Read the reason above; for trading permissions see Client Portal > Settings > Trading Permissions.',
+      fix: fix ?? 'Read the reason above; for trading permissions see Client Portal > Settings > Trading Permissions.',
     });
   }
   if (o.kind === 'timeout') {
@@ -221,7 +221,7 @@ export function marketDataCheck(o: MarketDataOutcome): Check {
       return makeCheck('market-data', 'warn', `No live market data subscription for ${sym}${m ? ` (10167: ${m.message})` : ''}: delayed data (15-20 min late) will be used.`, {
         evidence,
         cause: 'market-data.not-subscribed',
-        fix: explainCode(10167)!.fix,
+        fix: codeFix(10167)!,
       });
     }
     case 'not-subscribed': {
@@ -229,7 +229,7 @@ export function marketDataCheck(o: MarketDataOutcome): Check {
       return makeCheck('market-data', 'warn', `Market data not subscribed for ${sym}${m ? ` (${m.code}: ${m.message})` : ''}: delayed data will be used where available.`, {
         evidence,
         cause: 'market-data.not-subscribed',
-        fix: explainCode(m?.code ?? 354)!.fix,
+        fix: codeFix(m?.code ?? 354)!,
       });
     }
     case 'competing-session': {
@@ -237,7 +237,7 @@ export function marketDataCheck(o: MarketDataOutcome): Check {
       return makeCheck('market-data', 'warn', `10197: no market data during a competing live session${m ? ` ("${m.message}")` : ''}: the same username is logged in elsewhere.`, {
         evidence,
         cause: 'market-data.competing-session',
-        fix: explainCode(10197)!.fix,
+        fix: codeFix(10197)!,
       });
     }
     case 'error': {
@@ -245,7 +245,7 @@ export function marketDataCheck(o: MarketDataOutcome): Check {
       return makeCheck('market-data', 'warn', `The market data request failed: ${m ? `${m.code} ${m.message}` : 'error'}.`, {
         evidence,
         cause: 'market-data.error',
-        fix: (m && explainCode(m.code)?.fix) ?? 'Check the market data permissions in Client Portal: Settings > Market Data Subscriptions.',
+        fix: (m && codeFix(m.code)) ?? 'Check the market data permissions in Client Portal: Settings > Market Data Subscriptions.',
       });
     }
     default:

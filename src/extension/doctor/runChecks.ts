@@ -5,15 +5,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { accountCheck, isPaperAccount } from './accountCheck';
-import { parseEnvText, resolveConfig, type ConfigInput, type ResolvedConfig } from './config';
+import { parseEnvText, resolveConnectionConfig, type ConfigInput, type ResolvedConnectionConfig } from '../config/connectionConfig';
 import { configCheck } from './configCheck';
 import { analyzeEnvironment, environmentCheck, type EnvironmentFacts, type EnvironmentInputs } from './environmentCheck';
 import { handshakeCheck, handshakeProbe } from './handshakeProbe';
 import { productFor, type FixContext } from '../tws/fixes';
 import { clockCheck, clockProbe, marketDataChecks, marketDataProbe, orderPermissionsCheck, PROBE_SYMBOL, whatIfProbe } from './permissionsProbe';
 import { parseTwsTime } from './restartTime';
-import { clientIdZero, droppedCheck, unresponsiveCheck, type TwsClock } from './sessionHealth';
-import { clientIdsToProbe, loadIb, openSession, probeClientIds, sessionCheck, type ClientIdProbe } from './sessionProbe';
+import { clientIdZero, droppedCheck, unresponsiveCheck, type TwsClock } from './apiHealth';
+import { clientIdsToProbe, loadIb, probeApiStart, probeClientIds, apiCheck, type ClientIdProbe } from './apiProbe';
 import { fromSimulator, serverInfo } from './serverInfo';
 import { collectEnvironmentInputs } from './systemInputs';
 import { classifyReopened, REOPEN_WAIT_MS, sweep, sweepTargets, tcpCheck, tcpConnect, waitForPort, type SweepResult, type TcpCheckInput } from './tcpProbe';
@@ -85,7 +85,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
 
   // 1. Configuration (nothing connects before it is judged).
   const { dotenv, note } = readDotenv(opts);
-  const cfg: ResolvedConfig = resolveConfig({ flags: opts.flags, flagsSource: opts.flagsSource, settings: opts.settings, env, dotenv });
+  const cfg: ResolvedConnectionConfig = resolveConnectionConfig({ flags: opts.flags, flagsSource: opts.flagsSource, settings: opts.settings, env, dotenv });
   const config = configCheck(cfg);
   config.evidence.unshift({ step: '.env file', detail: dotenv ? `${note} (${Object.keys(parseEnvText(dotenv.text)).length} keys)` : note, ms: 0 });
   put(config);
@@ -143,7 +143,7 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
       } else {
         try {
           const symbols = (opts.symbols?.length ? opts.symbols : [PROBE_SYMBOL]).slice(0, MAX_DATA_SYMBOLS);
-          const simulator = await runSession({ host, port, clientId, cfg, timeoutMs, wsl: facts.wsl.wsl, fix: { port, ...(product ? { product } : {}) }, symbols, twsClock }, put, skipRest);
+          const simulator = await runApiChecks({ host, port, clientId, cfg, timeoutMs, wsl: facts.wsl.wsl, fix: { port, ...(product ? { product } : {}) }, symbols, twsClock }, put, skipRest);
           if (simulator && hs.kind === 'answered') server = serverInfo(port, hs, true, configured);
         } catch (err) {
           // A probe that throws (a client library bug, an unexpected message) must not hide the other results.
@@ -171,11 +171,11 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
   };
 }
 
-interface SessionPlan {
+interface ApiPlan {
   host: string;
   port: number;
   clientId: number;
-  cfg: ResolvedConfig;
+  cfg: ResolvedConnectionConfig;
   timeoutMs: number;
   wsl: boolean;
   fix: FixContext;
@@ -183,22 +183,22 @@ interface SessionPlan {
   twsClock?: TwsClock;
 }
 
-/** Runs the session and its probes; true when the embedded simulator named itself. */
-async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: (ids: CheckId[], reason: string) => void): Promise<boolean> {
+/** Starts the API (check 5, 'session') and runs the probes on it; true when the embedded simulator named itself. */
+async function runApiChecks(plan: ApiPlan, put: (c: Check) => void, skipRest: (ids: CheckId[], reason: string) => void): Promise<boolean> {
   const { host, port, clientId, cfg, timeoutMs, wsl } = plan;
   // 5. Session (the client library is loaded only now: loading blocks the event loop, which would distort the handshake's timing)
   await loadIb();
-  const session = await openSession({ host, port, clientId, timeoutMs: timeoutMs + 300 });
+  const started = await probeApiStart({ host, port, clientId, timeoutMs: timeoutMs + 300 });
   let probes: ClientIdProbe[] | undefined;
-  if (session.kind === 'client-id-in-use') probes = await probeClientIds(host, port, clientIdsToProbe(clientId), Math.min(1000, timeoutMs));
-  let sc = clientIdZero(sessionCheck({ host, port, session, probes }), clientId, plan.fix);
+  if (started.kind === 'client-id-in-use') probes = await probeClientIds(host, port, clientIdsToProbe(clientId), Math.min(1000, timeoutMs));
+  let sc = clientIdZero(apiCheck({ host, port, started, probes }), clientId, plan.fix);
   // 502 right after a good handshake: the port closed in between (a restart or exit), not a wrong address.
-  if (session.kind === 'error') sc = droppedCheck(sc, { droppedAt: session.t0 + session.ms, sessionT0: session.t0, fix: plan.fix, portClosed: true, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) });
+  if (started.kind === 'error') sc = droppedCheck(sc, { droppedAt: started.t0 + started.ms, apiT0: started.t0, fix: plan.fix, portClosed: true, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) });
   put(sc);
-  const api = session.api;
-  if (session.kind !== 'ready' || !api) {
+  const api = started.api;
+  if (started.kind !== 'ready' || !api) {
     skipRest(['account', 'order-permissions', 'market-data', 'clock'], `Skipped: the API session did not start (${sc.cause}).`);
-    return fromSimulator(session.messages);
+    return fromSimulator(started.messages);
   }
   // A drop while the probes run is named (with TWS's clock time), never a pass or a bare timeout.
   const { EventName } = await loadIb();
@@ -212,26 +212,26 @@ async function runSession(plan: SessionPlan, put: (c: Check) => void, skipRest: 
   try {
     // 6. Account
     const allowLive = cfg.allowLive.value === true;
-    putProbe(accountCheck({ accounts: session.accounts, port, mode: cfg.mode.value === 'shadow' ? undefined : cfg.mode.value, allowLive, ms: session.readyMs }));
-    const live = session.accounts.some((a) => !isPaperAccount(a));
-    // 7. Permissions, concurrently on the one session.
+    putProbe(accountCheck({ accounts: started.accounts, port, mode: cfg.mode.value === 'shadow' ? undefined : cfg.mode.value, allowLive, ms: started.readyMs }));
+    const live = started.accounts.some((a) => !isPaperAccount(a));
+    // 7. Permissions, concurrently on the one API connection.
     const probeMs = Math.max(500, Math.min(1200, timeoutMs));
-    const orderId = session.nextValidId ?? 1;
+    const orderId = started.nextValidId ?? 1;
     const whatIf =
       live && !allowLive
         ? Promise.resolve(put(skipped('order-permissions', 'Skipped: the account is live and live trading is not enabled, so no order message (not even a what-if) is sent.')))
-        : whatIfProbe(api, orderId, session.accounts[0], probeMs).then((o) => (putProbe(orderPermissionsCheck(o, plan.fix)), o.kind));
+        : whatIfProbe(api, orderId, started.accounts[0], probeMs).then((o) => (putProbe(orderPermissionsCheck(o, plan.fix)), o.kind));
     const md = Promise.all(plan.symbols.map((sym, i) => marketDataProbe(api, orderId + 1 + i, probeMs, sym))).then((os) => (putProbe(marketDataChecks(os)), os.map((o) => o.kind)));
     // The simulator's notice follows nextValidId on the same socket, so it is decoded before the clock's answer.
-    const clock = clockProbe(api, probeMs).then((o) => (putProbe(clockCheck(o, { wsl, simulator: fromSimulator(session.messages) })), o.kind));
+    const clock = clockProbe(api, probeMs).then((o) => (putProbe(clockCheck(o, { wsl, simulator: fromSimulator(started.messages) })), o.kind));
     const [w, m, c] = await Promise.all([whatIf, md, clock]);
     // TWS sends its farm notices right behind nextValidId, but they may arrive in a later TCP
-    // read than it; the probes' answers come behind them, so the session is judged again now.
-    const again = clientIdZero(sessionCheck({ host, port, session, probes }), clientId, plan.fix);
-    if (droppedAt !== undefined) put(droppedCheck(again, { droppedAt, sessionT0: session.t0, fix: plan.fix, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) }));
+    // read than it; the probes' answers come behind them, so the API start is judged again now.
+    const again = clientIdZero(apiCheck({ host, port, started, probes }), clientId, plan.fix);
+    if (droppedAt !== undefined) put(droppedCheck(again, { droppedAt, apiT0: started.t0, fix: plan.fix, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) }));
     else if (c === 'timeout' && m.every((k) => k === 'timeout') && (w === undefined || w === 'timeout')) put(unresponsiveCheck(again, probeMs, plan.fix));
     else if (again.status !== sc.status || again.cause !== sc.cause) put(again);
-    return fromSimulator(session.messages);
+    return fromSimulator(started.messages);
   } finally {
     closing = true;
     api.off(EventName.disconnected, onDrop);

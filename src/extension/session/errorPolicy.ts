@@ -1,9 +1,8 @@
 // What the session does with each refusal TWS sends to one of its requests: recover (with
 // a visible notice) or stop, naming the cause and the fix. ONE table: the codes' meanings
-// are broker/errors.ts's, the fix texts tws/ibErrors.ts's (the setup checks say the same
-// words); this file only adds the session's decision and the rows a code's text splits.
-import { classifyCode } from '../broker/errors';
-import { explainCode } from '../tws/ibErrors';
+// and fix texts are tws/errorCodes.ts's (the setup checks say the same words); this file
+// only adds the session's decision and the rows a code's text splits.
+import { classifyCode, codeFix } from '../tws/errorCodes';
 
 export type ErrorAction = 'recover' | 'stop';
 
@@ -25,7 +24,7 @@ interface Row {
   readonly action: ErrorAction;
   /** What went wrong, in the session's words. */
   readonly cause: string;
-  /** The fix; default: tws/ibErrors.ts's fix for the code (or for `fixOf`). */
+  /** The fix; default: tws/errorCodes.ts's fix for the code (or for `fixOf`). */
   readonly fix?: string;
   readonly fixOf?: number;
 }
@@ -68,7 +67,7 @@ export interface Refusal {
 export function refusalFor(code: number, message: string, opts: { allowDelayedData?: boolean } = {}): Refusal | undefined {
   const row = ROWS.find((r) => r.codes.includes(code) && (!r.text || r.text.test(message)));
   if (!row) return undefined;
-  let fix = row.fix ?? explainCode(row.fixOf ?? code)?.fix ?? classifyCode(code, message).meaning;
+  let fix = row.fix ?? codeFix(row.fixOf ?? code) ?? classifyCode(code, message).meaning;
   let action = row.action;
   if (row.id === 'market-data-permissions' || row.id === 'delayed-data') {
     if (opts.allowDelayedData) action = 'recover';

@@ -9,7 +9,7 @@ import type { LiveValue } from '../broker/account';
 import { PACING_RETRY_MS, type BarStatus, type BarStream } from '../broker/bars';
 import type { BrokerConfig, LogLevel } from '../broker/config';
 import { BrokerError } from '../broker/errors';
-import type { AccountPnl, Bar, BrokerContract, ConnectionState as BrokerState, ReconcileReport } from '../broker/types';
+import type { AccountPnl, Bar, BrokerContract, BrokerConnectionState as BrokerState, ReconcileReport } from '../broker/types';
 import { ModelLoadError, PolicyRuntimeError } from '../policy/errors';
 import { barSizeSeconds } from '../policy/manifest';
 import { loadModel, type LoadedModel } from '../policy/modelLoader';
@@ -24,7 +24,7 @@ import { US_REGULAR_HOURS, zonedTime } from '../core/marketHours';
 import { isSessionBar } from '../core/sessionBars';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
 import { formatOrderRef, newRunTag, newSessionId } from './orderRef';
-import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from '../trading/riskEngine';
+import { RiskEngine, type AccountView, type RiskConnectionState, type PositionView } from '../trading/riskEngine';
 import { describeLeverage, describeRisk, leverageProblem, riskLimits, type SessionConfig } from './sessionConfig';
 import { capToHeld, describeExternal, externalQuantity } from '../trading/bookRules';
 import { SESSION_EVENT_TYPES, type SessionEvent, type SessionEventMap, type SessionState } from './sessionEvents';
@@ -988,7 +988,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
   }
 
-  private connectionView(): ConnectionState {
+  private connectionView(): RiskConnectionState {
     if (this.reconciling) return 'reconciling';
     const s = this.broker?.state.value;
     if (!s) return 'disconnected';

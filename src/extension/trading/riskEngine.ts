@@ -18,7 +18,8 @@ export type RiskRule =
   | 'dailyLossLimit'
   | 'stopLoss';
 
-export type ConnectionState = 'connected' | 'connecting' | 'disconnected' | 'reconciling';
+/** The link to TWS as the risk engine sees it (the broker's full state is broker/types.ts BrokerConnectionState). */
+export type RiskConnectionState = 'connected' | 'connecting' | 'disconnected' | 'reconciling';
 
 export interface RiskLimits {
   /** symbols that may be traded; undefined allows any */
@@ -48,7 +49,7 @@ export interface PositionView {
 }
 
 export interface AccountView {
-  readonly connection: ConnectionState;
+  readonly connection: RiskConnectionState;
   readonly equity: number;
   /** the book's positions (its own shares, plus working and proposed orders), never what it does not own */
   readonly positions: ReadonlyMap<string, PositionView>;
@@ -60,7 +61,8 @@ export interface AccountView {
   readonly buyingPower?: number;
 }
 
-export interface OrderProposal {
+/** An order as the risk engine judges it (the session's own proposal is session/decision.ts OrderProposal). */
+export interface RiskOrder {
   readonly symbol: string;
   /** signed: + buy, - sell */
   readonly quantity: number;
@@ -72,12 +74,13 @@ export type RiskVerdict =
   | { readonly allowed: true; readonly rule: null; readonly reason: string }
   | { readonly allowed: false; readonly rule: RiskRule; readonly reason: string };
 
-export type Clock = () => number;
+/** The time now in epoch ms (Date.now; tests pass their own). */
+export type NowMs = () => number;
 
 export interface StopLossBreach {
   readonly symbol: string;
   /** the order that closes the position */
-  readonly order: OrderProposal;
+  readonly order: RiskOrder;
   readonly adverseMove: number;
 }
 
@@ -110,7 +113,7 @@ export class RiskEngine {
 
   constructor(
     readonly limits: RiskLimits,
-    private readonly clock: Clock = Date.now,
+    private readonly clock: NowMs = Date.now,
   ) {
     this.hours = limits.tradingHours === undefined ? US_REGULAR_HOURS : limits.tradingHours;
     this.dayZone = this.hours?.timeZone ?? 'UTC';
@@ -120,7 +123,7 @@ export class RiskEngine {
   }
 
   /** Checks one order against every rule, in a fixed order; the first rule that refuses wins. */
-  check(order: OrderProposal, account: AccountView): RiskVerdict {
+  check(order: RiskOrder, account: AccountView): RiskVerdict {
     const now = this.clock();
     const l = this.limits;
     const current = account.positions.get(order.symbol)?.quantity ?? 0;
@@ -261,7 +264,7 @@ export class RiskEngine {
   }
 }
 
-function grossNotionalAfter(order: OrderProposal, positions: ReadonlyMap<string, PositionView>): number {
+function grossNotionalAfter(order: RiskOrder, positions: ReadonlyMap<string, PositionView>): number {
   let gross = 0;
   let seen = false;
   for (const [symbol, p] of positions) {

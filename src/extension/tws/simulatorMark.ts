@@ -3,7 +3,7 @@
 // ibkr-ai-trader-sim`. Why a farm notice: it goes through the normal wire and every TWS
 // API client unchanged (@stoqey/ib emits it as an `info` event with code and text, ibapi
 // as error()), it means nothing for trading, and clients already key farms by the name
-// after the colon (broker/errors.ts farmName). A real TWS never sends this name: IB's farm
+// after the colon (tws/errorCodes.ts farmName). A real TWS never sends this name: IB's farm
 // names are short lowercase server names (usfarm, usfarm.nj, cashfarm, ushmds, secdefil,
 // secdefnj), never a hyphenated product name. The handshake's connection time was not
 // used: clients parse it as a date. (Codes: https://interactivebrokers.github.io/tws-api/message_codes.html)

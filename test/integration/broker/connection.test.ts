@@ -4,14 +4,15 @@
 // version the client refuses. No order is ever sent while not ready.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
+import { BrokerError } from '../../../src/extension/broker/errors';
+import { ClientCode } from '../../../src/extension/tws/errorCodes';
 import { connected, makeClient, placedCounts, sleep, startSim } from '../../helpers/brokerFixture';
 
-test('connect runs tcp -> handshake -> session -> sync and is ready only after the sync', async () => {
+test('connect runs tcp -> handshake -> api -> sync and is ready only after the sync', async () => {
   const t = await connected();
   try {
     const seen = t.states.map((s) => `${s.status}${s.step ? ':' + s.step : ''}`);
-    const order = ['connecting:tcp', 'connecting:handshake', 'connecting:session', 'syncing:sync', 'ready'];
+    const order = ['connecting:tcp', 'connecting:handshake', 'connecting:api', 'syncing:sync', 'ready'];
     let at = -1;
     for (const step of order) {
       const i = seen.indexOf(step, at + 1);
@@ -87,13 +88,13 @@ test('handshake step times out with a reason when the API is disabled', async ()
   }
 });
 
-test('session step fails on 326 and says so; the client id is not changed unless configured', async () => {
+test('the api step (nextValidId, managedAccounts) fails on 326 and says so; the client id is not changed unless configured', async () => {
   const fx = await startSim({ faultSpecs: ['client-id-in-use:1'] });
   const { client } = makeClient(fx.sim.port, { clientId: 1 });
   try {
     const err = (await client.connect().catch((e: unknown) => e)) as BrokerError;
     assert.ok(err instanceof BrokerError, String(err));
-    assert.equal(err.step, 'session');
+    assert.equal(err.step, 'api');
     assert.equal(err.code, 326);
     assert.match(err.message, /client id 1 is already in use/);
     assert.match(err.message, /does not switch ids by itself/);

@@ -4,7 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrokerClient } from '../../../src/extension/broker/brokerClient';
-import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
+import { BrokerError } from '../../../src/extension/broker/errors';
+import { ClientCode } from '../../../src/extension/tws/errorCodes';
 import { connected } from '../../helpers/brokerFixture';
 
 let t: Awaited<ReturnType<typeof connected>>;

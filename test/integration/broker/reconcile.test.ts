@@ -5,7 +5,8 @@
 // completed orders), and an order that never left the client during a drop.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
+import { BrokerError } from '../../../src/extension/broker/errors';
+import { ClientCode } from '../../../src/extension/tws/errorCodes';
 import { connected, makeClient, placedCounts, startSim } from '../../helpers/brokerFixture';
 
 test('a fresh connect rebuilds orders and fills an earlier run of the same client id left', async () => {

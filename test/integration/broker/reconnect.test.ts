@@ -5,7 +5,8 @@
 // 326 on a reconnect is reported and the client id is kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientCode, type BrokerError } from '../../../src/extension/broker/errors';
+import { type BrokerError } from '../../../src/extension/broker/errors';
+import { ClientCode } from '../../../src/extension/tws/errorCodes';
 import type { BrokerContract } from '../../../src/extension/broker/types';
 import { waitFor } from '../../helpers/simHarness';
 import { connected, placedCounts, sleep } from '../../helpers/brokerFixture';

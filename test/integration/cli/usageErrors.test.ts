@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { ENV_KEYS } from '../../../src/extension/doctor/config';
+import { ENV_KEYS } from '../../../src/extension/config/connectionConfig';
 
 const ROOT = resolve(__dirname, '../../..');
 

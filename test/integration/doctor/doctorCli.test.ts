@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Check, Report } from '../../../src/extension/doctor/types';
-import { ENV_KEYS } from '../../../src/extension/doctor/config';
+import { ENV_KEYS } from '../../../src/extension/config/connectionConfig';
 import { startSim, type SimFixture } from '../../helpers/simHarness';
 
 const ROOT = resolve(__dirname, '../../..');

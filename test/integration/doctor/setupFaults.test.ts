@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runChecks, type Check, type Report } from '../../../src/extension/doctor';
-import { ENV_KEYS } from '../../../src/extension/doctor/config';
+import { ENV_KEYS } from '../../../src/extension/config/connectionConfig';
 import type { EnvironmentInputs } from '../../../src/extension/doctor/environmentCheck';
 import { PRODUCTS, releaseMaxVersion, SIM_RELEASES } from '../../../src/extension/tws/releases';
 import { nyTimeToMs } from '../../../src/extension/sim/market/marketTime';

@@ -2,7 +2,8 @@
 // end marker, TWS errors as {reqId, code, message}, warnings kept, failAll on a drop.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BrokerError, ClientCode, TimeoutError } from '../../../src/extension/broker/errors';
+import { BrokerError, TimeoutError } from '../../../src/extension/broker/errors';
+import { ClientCode } from '../../../src/extension/tws/errorCodes';
 import { RequestRegistry } from '../../../src/extension/broker/requestRegistry';
 import { ManualClock } from '../../helpers/manualClock';
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_BACKOFF, backoffDelay, maxBackoffDelay } from '../../../src/extension/core/backoff';
-import { heartbeatBoundMs, reconnectBoundMs, resolveConfig } from '../../../src/extension/broker/config';
+import { heartbeatBoundMs, reconnectBoundMs, resolveBrokerConfig } from '../../../src/extension/broker/config';
 
 const noJitter = { initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2, jitter: 0 };
 
@@ -35,11 +35,11 @@ test('production defaults: 1 s first, 30 s ceiling', () => {
 test('config: bounds derived from heartbeat and reconnect settings; bad values refused', () => {
   assert.equal(heartbeatBoundMs({ intervalMs: 10_000, timeoutMs: 5_000 }), 15_000);
   assert.equal(heartbeatBoundMs({ intervalMs: 200, timeoutMs: 300 }), 600);
-  const c = resolveConfig({ host: '127.0.0.1', port: 7497, clientId: 3, alternateClientIds: [3, 4], reconnect: { maxDelayMs: 500, jitter: 0 } });
+  const c = resolveBrokerConfig({ host: '127.0.0.1', port: 7497, clientId: 3, alternateClientIds: [3, 4], reconnect: { maxDelayMs: 500, jitter: 0 } });
   assert.deepEqual(c.alternateClientIds, [4], 'the configured id is not its own alternate');
   assert.equal(reconnectBoundMs(c.reconnect), 500);
   assert.equal(c.delayedDataFallback, true);
-  assert.throws(() => resolveConfig({ host: '127.0.0.1', port: 0, clientId: 1 }), /port/);
-  assert.throws(() => resolveConfig({ host: '127.0.0.1', port: 7497, clientId: -1 }), /clientId/);
-  assert.throws(() => resolveConfig({ host: '', port: 7497, clientId: 1 }), /host/);
+  assert.throws(() => resolveBrokerConfig({ host: '127.0.0.1', port: 0, clientId: 1 }), /port/);
+  assert.throws(() => resolveBrokerConfig({ host: '127.0.0.1', port: 7497, clientId: -1 }), /clientId/);
+  assert.throws(() => resolveBrokerConfig({ host: '', port: 7497, clientId: 1 }), /host/);
 });

@@ -10,8 +10,8 @@ import { parseHandshake } from '../../../src/extension/tws/wire';
 import { CLIENT_MAX_VERSION, CLIENT_MIN_VERSION, encodeHandshake, handshakeCheck, handshakeProbe, versionInRange } from '../../../src/extension/doctor/handshakeProbe';
 import { accountCheck, isPaperAccount } from '../../../src/extension/doctor/accountCheck';
 import { clockCheck, formatSkew, marketDataCheck, orderPermissionsCheck } from '../../../src/extension/doctor/permissionsProbe';
-import { clientIdsToProbe, sessionCheck, type SessionOutcome } from '../../../src/extension/doctor/sessionProbe';
-import { explainCode } from '../../../src/extension/tws/ibErrors';
+import { clientIdsToProbe, apiCheck, type ApiStartOutcome } from '../../../src/extension/doctor/apiProbe';
+import { classifyCode } from '../../../src/extension/tws/errorCodes';
 
 async function server(onSocket: (s: Socket) => void): Promise<{ srv: Server; port: number }> {
   const srv = createServer(onSocket);
@@ -175,11 +175,11 @@ test('clockCheck: the embedded simulator\'s simulated clock passes with a note; 
   assert.equal(clockCheck({ kind: 'timeout', ms: 1200 }, { simulator: true }).status, 'warn', 'no answer is a problem even from the simulator');
 });
 
-test('sessionCheck: 326 names the free client ids; 502 and 504 are explained', () => {
+test('apiCheck: 326 names the free client ids; 502 and 504 are explained', () => {
   assert.deepEqual(clientIdsToProbe(1), [2, 3, 4, 11]);
   assert.deepEqual(clientIdsToProbe(2147483646), [2147483647]);
-  const base: SessionOutcome = { kind: 'client-id-in-use', ms: 2, clientId: 1, accounts: [], messages: [{ code: 326, reqId: -1, ms: 2, message: 'Unable to connect as the client id is already in use.' }], t0: 0 };
-  const c = sessionCheck({ host: '127.0.0.1', port: 7497, session: base, probes: [
+  const base: ApiStartOutcome = { kind: 'client-id-in-use', ms: 2, clientId: 1, accounts: [], messages: [{ code: 326, reqId: -1, ms: 2, message: 'Unable to connect as the client id is already in use.' }], t0: 0 };
+  const c = apiCheck({ host: '127.0.0.1', port: 7497, started: base, probes: [
     { clientId: 2, status: 'in-use', ms: 3 },
     { clientId: 3, status: 'free', ms: 3 },
     { clientId: 4, status: 'free', ms: 3 },
@@ -188,10 +188,10 @@ test('sessionCheck: 326 names the free client ids; 502 and 504 are explained', (
   assert.equal(c.cause, 'session.client-id-in-use');
   assert.match(c.finding, /Free client ids: 3, 4/);
   assert.match(c.fix, /IBKR_CLIENT_ID=3/);
-  const e502 = sessionCheck({ host: '127.0.0.1', port: 7497, session: { ...base, kind: 'error', messages: [{ code: 502, reqId: -1, ms: 1, message: 'connect ECONNREFUSED' }] } });
+  const e502 = apiCheck({ host: '127.0.0.1', port: 7497, started: { ...base, kind: 'error', messages: [{ code: 502, reqId: -1, ms: 1, message: 'connect ECONNREFUSED' }] } });
   assert.equal(e502.cause, 'session.connect-fail');
-  assert.match(explainCode(502)!.meaning, /Couldn't connect to TWS/);
-  assert.match(explainCode(504)!.meaning, /Not connected/);
-  const closed = sessionCheck({ host: '127.0.0.1', port: 7497, session: { ...base, kind: 'closed', messages: [] } });
+  assert.match(classifyCode(502).meaning, /Couldn't connect to TWS/);
+  assert.match(classifyCode(504).meaning, /Not connected/);
+  const closed = apiCheck({ host: '127.0.0.1', port: 7497, started: { ...base, kind: 'closed', messages: [] } });
   assert.match(closed.fix, /504/);
 });

@@ -2,7 +2,8 @@
 // simulator-backed behaviour is covered by test/integration/session).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BrokerError, ClientCode } from '../../../src/extension/broker/errors';
+import { BrokerError } from '../../../src/extension/broker/errors';
+import { ClientCode } from '../../../src/extension/tws/errorCodes';
 import { Stream } from '../../../src/extension/core/observable';
 import type { PlaceOptions } from '../../../src/extension/broker/orders';
 import type { Fill, OrderRequest, TrackedOrder } from '../../../src/extension/broker/types';

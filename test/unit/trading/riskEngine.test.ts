@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RiskEngine, adverseMove, isRiskReducing } from '../../../src/extension/trading/riskEngine';
-import type { AccountView, ConnectionState, PositionView, RiskLimits } from '../../../src/extension/trading/riskEngine';
+import type { AccountView, RiskConnectionState, PositionView, RiskLimits } from '../../../src/extension/trading/riskEngine';
 
 // 2024-03-05 is a Tuesday; New York is UTC-5 until 2024-03-10.
 const TUE_1000_NY = Date.UTC(2024, 2, 5, 15, 0); // 10:00 EST
@@ -12,7 +12,7 @@ const SAT_1200_NY = Date.UTC(2024, 2, 9, 17, 0);
 const JUL_0930_NY = Date.UTC(2024, 6, 2, 13, 30);
 const JUL_0929_NY = Date.UTC(2024, 6, 2, 13, 29);
 
-function account(positions: Record<string, PositionView> = {}, equity = 100_000, connection: ConnectionState = 'connected'): AccountView {
+function account(positions: Record<string, PositionView> = {}, equity = 100_000, connection: RiskConnectionState = 'connected'): AccountView {
   return { connection, equity, positions: new Map(Object.entries(positions)) };
 }
 

@@ -1,39 +1,41 @@
-// What the broker's modules share: the event hub fed by the current TWS session, the
-// request registry, the pacers in front of the socket, the id sequence, and the session's
-// facts (client id, account, server version). The connection manager swaps sessions in
-// and out; modules only ever talk to TWS through `send` / `request`.
-import type { ResolvedConfig } from './config';
+// The link hub: what the broker's modules share (an internal hub, not IB Gateway): the events
+// fed by the current link to TWS (one IbLink: one socket, one API session), the request
+// registry, the pacers in front of the socket, the id sequence, and the link's facts (client
+// id, account, server version). The connection manager swaps links in and out; modules only
+// ever talk to TWS through `send` / `request`.
+import type { ResolvedBrokerConfig } from './config';
 import { systemClock, type Clock } from '../core/clock';
-import { BrokerError, ClientCode } from './errors';
+import { BrokerError } from './errors';
+import { ClientCode } from '../tws/errorCodes';
 import type { IbLink } from './ibLink';
 import type { LinkApi, LinkEventMap } from './linkEvents';
 import { EventHub } from '../core/observable';
 import { HistoricalPacer, MessagePacer } from './pacer';
 import { RequestRegistry, type BeginOptions, type PendingRequest } from './requestRegistry';
 
-export interface SessionFacts {
+export interface LinkFacts {
   clientId: number;
   accounts: string[];
   accountId: string;
   serverVersion: number;
-  /** Increments with every session (reconnects included). */
+  /** Increments with every link (reconnects included). */
   seq: number;
 }
 
-export class Gateway {
-  readonly hub = new EventHub<LinkEventMap>();
+export class LinkHub {
+  readonly events = new EventHub<LinkEventMap>();
   readonly registry: RequestRegistry;
   readonly pacer: MessagePacer;
   readonly historicalPacer: HistoricalPacer;
   readonly clock: Clock;
   private link: IbLink | undefined;
-  private facts: SessionFacts | undefined;
-  private sessionSeq = 0;
+  private currentFacts: LinkFacts | undefined;
+  private linkSeq = 0;
   private nextIdValue = 0;
   private ready = false;
 
   constructor(
-    readonly config: ResolvedConfig,
+    readonly config: ResolvedBrokerConfig,
     clock: Clock = systemClock,
   ) {
     this.clock = clock;
@@ -41,49 +43,49 @@ export class Gateway {
     this.pacer = new MessagePacer(config.messageRules, clock);
     this.historicalPacer = new HistoricalPacer(config.historicalRules, clock);
     // Every id TWS hands out (nextValidId) moves the shared sequence forward.
-    this.hub.on('nextValidId', (id) => this.seedIds(id));
+    this.events.on('nextValidId', (id) => this.seedIds(id));
     // An error for a pending request's id settles it (rejects, or records a warning).
-    this.hub.on('error', (id, code, message) => this.registry.handleError(id, code, message));
+    this.events.on('error', (id, code, message) => this.registry.handleError(id, code, message));
   }
 
-  log(level: Parameters<ResolvedConfig['log']>[0], message: string): void {
+  log(level: Parameters<ResolvedBrokerConfig['log']>[0], message: string): void {
     this.config.log(level, message);
   }
 
-  /** The session's facts, once nextValidId and managedAccounts arrived. */
-  get session(): SessionFacts | undefined {
-    return this.facts;
+  /** The link's facts, once nextValidId and managedAccounts arrived. */
+  get facts(): LinkFacts | undefined {
+    return this.currentFacts;
   }
 
   get isReady(): boolean {
     return this.ready && this.link !== undefined && !this.link.isClosed;
   }
 
-  /** A session exists that requests can go on (syncing or ready). */
-  get hasSession(): boolean {
-    return this.facts !== undefined && this.link !== undefined && !this.link.isClosed;
+  /** The API started on an open link: requests can go on (syncing or ready). */
+  get isLinked(): boolean {
+    return this.currentFacts !== undefined && this.link !== undefined && !this.link.isClosed;
   }
 
   attachLink(link: IbLink): void {
     this.link = link;
-    this.facts = undefined;
+    this.currentFacts = undefined;
     this.ready = false;
   }
 
-  beginSession(f: Omit<SessionFacts, 'seq'>): SessionFacts {
-    this.facts = { ...f, seq: ++this.sessionSeq };
-    return this.facts;
+  apiStarted(f: Omit<LinkFacts, 'seq'>): LinkFacts {
+    this.currentFacts = { ...f, seq: ++this.linkSeq };
+    return this.currentFacts;
   }
 
   setReady(ready: boolean): void {
     this.ready = ready;
   }
 
-  /** The session is gone: nothing queued goes out, everything pending fails with `err`. */
+  /** The link is gone: nothing queued goes out, everything pending fails with `err`. */
   detachLink(err: BrokerError): IbLink | undefined {
     const link = this.link;
     this.link = undefined;
-    this.facts = undefined;
+    this.currentFacts = undefined;
     this.ready = false;
     this.pacer.clear(err);
     this.historicalPacer.clear(err);
@@ -101,7 +103,7 @@ export class Gateway {
     return this.nextIdValue++;
   }
 
-  /** Queues one message for the current session. Rejects when there is none or it goes before the message is written. */
+  /** Queues one message for the current link. Rejects when there is none or it goes before the message is written. */
   send(label: string, op: (api: LinkApi) => void, opts: { priority?: boolean } = {}): Promise<void> {
     const link = this.link;
     if (!link || link.isClosed) return Promise.reject(new BrokerError({ code: ClientCode.NotReady, message: `${label}: not connected to TWS` }));
@@ -121,8 +123,8 @@ export class Gateway {
     return req;
   }
 
-  requireSession(what: string): SessionFacts {
-    const f = this.facts;
+  requireLink(what: string): LinkFacts {
+    const f = this.currentFacts;
     if (!f || !this.link || this.link.isClosed) throw new BrokerError({ code: ClientCode.NotReady, message: `${what}: not connected to TWS` });
     return f;
   }

@@ -1,9 +1,9 @@
-// Check 5, session: startApi through @stoqey/ib (as the broker will) with explicit
+// Check 5 (id 'session', the API session): startApi through @stoqey/ib (as the broker will) with explicit
 // host, port and client id, until nextValidId. 326 (client id in use) probes a few
 // other ids and names the free ones; 502 / 504 and data-farm messages are explained.
 import type { IBApi } from '@stoqey/ib';
-import { explainCode } from '../tws/ibErrors';
-import { MAX_CLIENT_ID } from './config';
+import { classifyCode, codeFix } from '../tws/errorCodes';
+import { MAX_CLIENT_ID } from '../config/connectionConfig';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
 export interface IbMessage {
@@ -14,7 +14,7 @@ export interface IbMessage {
   ms: number;
 }
 
-export interface SessionOutcome {
+export interface ApiStartOutcome {
   kind: 'ready' | 'client-id-in-use' | 'closed' | 'timeout' | 'error';
   ms: number;
   clientId: number;
@@ -54,7 +54,7 @@ export function loadIb(): Promise<IbModule> {
   return ibModule;
 }
 
-export interface SessionOptions {
+export interface ApiStartOptions {
   host: string;
   port: number;
   clientId: number;
@@ -63,16 +63,16 @@ export interface SessionOptions {
   accountsGraceMs?: number;
 }
 
-export async function openSession(o: SessionOptions): Promise<SessionOutcome> {
+export async function probeApiStart(o: ApiStartOptions): Promise<ApiStartOutcome> {
   const { IBApi, EventName } = await loadIb();
   const t0 = performance.now();
   // maxReqPerSec given so @stoqey/ib never reads its own configuration (which calls dotenv.config()).
   const api = new IBApi({ host: o.host, port: o.port, clientId: o.clientId, maxReqPerSec: 40 });
-  const out: SessionOutcome = { kind: 'timeout', ms: 0, clientId: o.clientId, accounts: [], messages: [], t0 };
-  return new Promise<SessionOutcome>((resolve) => {
+  const out: ApiStartOutcome = { kind: 'timeout', ms: 0, clientId: o.clientId, accounts: [], messages: [], t0 };
+  return new Promise<ApiStartOutcome>((resolve) => {
     let done = false;
     let grace: NodeJS.Timeout | undefined;
-    const finish = (kind: SessionOutcome['kind']) => {
+    const finish = (kind: ApiStartOutcome['kind']) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -141,7 +141,7 @@ export function clientIdsToProbe(clientId: number, count = 4): number[] {
 export async function probeClientIds(host: string, port: number, ids: readonly number[], timeoutMs: number): Promise<ClientIdProbe[]> {
   return Promise.all(
     ids.map(async (clientId) => {
-      const s = await openSession({ host, port, clientId, timeoutMs, accountsGraceMs: 0 });
+      const s = await probeApiStart({ host, port, clientId, timeoutMs, accountsGraceMs: 0 });
       s.api?.disconnect();
       return { clientId, status: s.kind === 'ready' ? 'free' : s.kind === 'client-id-in-use' ? 'in-use' : 'unknown', ms: s.ms } as ClientIdProbe;
     }),
@@ -150,15 +150,15 @@ export async function probeClientIds(host: string, port: number, ids: readonly n
 
 const FARM_BROKEN = new Set([1100, 2103, 2105, 2110, 2157]);
 
-export interface SessionCheckInput {
+export interface ApiCheckInput {
   host: string;
   port: number;
-  session: SessionOutcome;
+  started: ApiStartOutcome;
   probes?: ClientIdProbe[];
 }
 
-export function sessionCheck(inp: SessionCheckInput): Check {
-  const s = inp.session;
+export function apiCheck(inp: ApiCheckInput): Check {
+  const s = inp.started;
   const target = hostPort(inp.host, inp.port);
   const evidence: Evidence[] = [{ step: `startApi as client id ${s.clientId} on ${target}`, detail: outcomeDetail(s), ms: s.ms }];
   for (const m of s.messages) evidence.push({ step: `message ${m.code}`, detail: m.message, ms: m.ms });
@@ -172,7 +172,7 @@ export function sessionCheck(inp: SessionCheckInput): Check {
         return makeCheck('session', 'warn', `${base} But TWS reports: ${broken.map((m) => `${m.code} ${m.message}`).join('; ')}.`, {
           evidence,
           cause: 'session.farm-broken',
-          fix: explainCode(first.code)?.fix ?? 'Check the internet connection of the machine running TWS.',
+          fix: codeFix(first.code) ?? 'Check the internet connection of the machine running TWS.',
         });
       }
       return makeCheck('session', 'pass', base, { evidence });
@@ -198,7 +198,7 @@ export function sessionCheck(inp: SessionCheckInput): Check {
       return makeCheck('session', 'fail', `Error 502 (couldn't connect to TWS) from the client library: ${e502?.message ?? 'socket error'}.`, {
         evidence,
         cause: 'session.connect-fail',
-        fix: explainCode(502)!.fix,
+        fix: codeFix(502)!,
       });
     }
     default: {
@@ -210,14 +210,14 @@ export function sessionCheck(inp: SessionCheckInput): Check {
         fix: [
           'TWS closes API sessions it cannot serve: too many API clients (32 at most), a client id clash on an older TWS, or the "accept incoming connection" dialog was refused.',
           `Try another client id (IBKR_CLIENT_ID in .env or ibkrAi.clientId) and look at TWS's API log (File > Global Configuration > API > Settings > "Create API message log file").`,
-          `504 (not connected) afterwards means requests were sent on the closed socket: ${explainCode(504)!.meaning}`,
+          `504 (not connected) afterwards means requests were sent on the closed socket: ${classifyCode(504).meaning}`,
         ].join('\n'),
       });
     }
   }
 }
 
-function outcomeDetail(s: SessionOutcome): string {
+function outcomeDetail(s: ApiStartOutcome): string {
   switch (s.kind) {
     case 'ready':
       return `nextValidId ${s.nextValidId} at ${s.readyMs} ms; managed accounts ${s.accounts.join(',') || '(none)'}`;

@@ -1,6 +1,6 @@
-// What can go wrong with a session after it started, each a named finding replacing
-// the session check: a drop (with TWS's clock time; at a quarter hour, the daily
-// auto-restart), silence (a hung TWS or a stream the client cannot decode), and
+// What can go wrong with the API connection after it started, each a named finding replacing
+// the check 'session' (the API session): a drop (with TWS's clock time; at a quarter hour,
+// the daily auto-restart), silence (a hung TWS or a stream the client cannot decode), and
 // client id 0 (it also receives, and can bind, orders entered by hand in TWS).
 import { fixFor, type FixContext } from '../tws/fixes';
 import { addSeconds, formatClock, RESTART_DROP_WINDOW_S, roundTimeBefore, type ClockTime } from './restartTime';
@@ -18,8 +18,8 @@ function who(fix: FixContext): string {
 }
 
 /** The connection closed by the other end at `droppedAt` (performance.now()) after a ready session. */
-export function droppedCheck(ready: Check, d: { droppedAt: number; sessionT0: number; fix: FixContext; twsClock?: TwsClock; portClosed?: boolean }): Check {
-  const afterMs = Math.round(d.droppedAt - d.sessionT0);
+export function droppedCheck(ready: Check, d: { droppedAt: number; apiT0: number; fix: FixContext; twsClock?: TwsClock; portClosed?: boolean }): Check {
+  const afterMs = Math.round(d.droppedAt - d.apiT0);
   const t = d.twsClock?.time;
   const tws = t && d.twsClock ? addSeconds(t, (d.droppedAt - d.twsClock.at) / 1000) : undefined;
   const round = tws ? roundTimeBefore(tws, RESTART_DROP_WINDOW_S) : undefined;
