@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { configProblems, describeSources, resolveConfig, type ConfigKey as ConnectionKey, type ResolvedConfig } from '../config/connectionConfig';
 import { defaultModelDir } from '../policy/datasets';
 import { US_REGULAR_HOURS, zonedTime } from '../core/marketHours';
+import { RISK_HELP } from '../trading/riskLimits';
 import { ConfigError, DEFAULTS, parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../session/sessionConfig';
 import type { DecisionRecord } from '../session/decision';
 import type { OrderUpdate } from '../session/orderManager';
@@ -68,14 +69,8 @@ journaled. Cycles follow the market clock (completed bars from TWS).
                            one session at a time per folder (a second is refused)
   --capital USD            money the session sizes with, split between symbols (default: the model's
                            initial cash, at most the account's net liquidation)
-  --max-order-qty Q        risk: shares per order
-  --max-position Q         risk: shares per symbol
-  --max-notional USD       risk: gross notional of the session's symbols
-  --max-orders-per-minute N  risk: orders per minute of market time (default ${DEFAULTS.maxOrdersPerMinute})
-  --daily-loss-limit USD   risk: the session stops when its loss today reaches this
-  --stop-loss-pct P        risk: close a position P% against its average price
+${RISK_HELP}
   --allow-symbols A,B      risk: only these symbols may be traded
-  --any-hours              risk: do not restrict orders to regular hours (09:30-16:00 New York)
   --flatten-on-stop        close the book's positions when the loss limit or Ctrl-C stops it
   --adopt-positions        take what TWS holds in the symbols into the book (default: positions the
                            book did not open are left alone: never sold, shorted or flattened)

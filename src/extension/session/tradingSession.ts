@@ -25,7 +25,8 @@ import { isSessionBar } from '../core/sessionBars';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
 import { formatOrderRef, newRunTag, newSessionId } from './orderRef';
 import { RiskEngine, type AccountView, type ConnectionState, type PositionView } from '../trading/riskEngine';
-import { describeLeverage, describeRisk, leverageProblem, riskLimits, type SessionConfig } from './sessionConfig';
+import { describeLeverage, leverageProblem, type SessionConfig } from './sessionConfig';
+import { describeRisk, sizingWithinLimits } from '../trading/riskLimits';
 import { capToHeld, describeExternal, externalQuantity } from '../trading/bookRules';
 import { SESSION_EVENT_TYPES, type SessionEvent, type SessionEventMap, type SessionState } from './sessionEvents';
 import { SessionLedger, type StartPosition } from './sessionLedger';
@@ -334,12 +335,13 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
     const note = barSizeNote(this.model, cfg.cycleSeconds);
     this.notice('info', note ?? `model ${this.model.manifest.name} runs on its own bar size (${this.model.manifest.bars.barSize}), one bar per cycle`);
-    if (cfg.cycleSeconds >= 86_400 && cfg.risk.tradingHours === 'regular') {
+    if (cfg.cycleSeconds >= 86_400 && cfg.risk.tradingHours === undefined) {
       this.notice('warn', 'daily cycles decide at the 16:00 New York close (the end of the session bar), when the tradingHours rule refuses orders; add --any-hours to let their DAY orders wait at TWS for the next open');
     }
     this.step = new PolicyStep(this.model);
     const s = this.model.manifest.sizing;
-    this.sizing = { maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort };
+    // The target position is capped to the position limit, as in the backtest (riskLimits.ts).
+    this.sizing = sizingWithinLimits({ maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort }, cfg.risk);
     // A manifest asking for more gross notional than the session may hold is refused before connecting.
     const leverage = leverageProblem(join(this.model.dir, 'manifest.json'), s.maxPositionFraction, cfg.symbols.length, cfg);
     if (leverage) throw new SessionStop('refused', leverage, EXIT_CODES.config);
@@ -417,7 +419,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.capital = this.ledger.start?.capital ?? cfg.capital ?? Math.min(modelCash, netLiq !== undefined && netLiq > 0 ? netLiq : Infinity);
     this.capitalPerSymbol = this.capital / cfg.symbols.length;
     // Gross notional (book + working + proposed) never beyond capital x leverage (1 unless allowed).
-    const limits = riskLimits(cfg.risk);
+    const limits = cfg.risk;
     const leverageCap = cfg.maxLeverage !== undefined ? this.capital * cfg.maxLeverage : undefined;
     const maxGrossNotional = leverageCap === undefined ? limits.maxGrossNotional : Math.min(limits.maxGrossNotional ?? Infinity, leverageCap);
     this.risk = new RiskEngine({ ...limits, ...(maxGrossNotional !== undefined ? { maxGrossNotional } : {}), allowShort: this.sizing.allowShort }, () => this.marketNow);

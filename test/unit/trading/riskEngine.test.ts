@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RiskEngine, adverseMove, isRiskReducing } from '../../../src/extension/trading/riskEngine';
-import type { AccountView, ConnectionState, PositionView, RiskLimits } from '../../../src/extension/trading/riskEngine';
+import type { AccountView, ConnectionState, PositionView } from '../../../src/extension/trading/riskEngine';
+import type { RiskLimits } from '../../../src/extension/trading/riskLimits';
 
 // 2024-03-05 is a Tuesday; New York is UTC-5 until 2024-03-10.
 const TUE_1000_NY = Date.UTC(2024, 2, 5, 15, 0); // 10:00 EST
