@@ -3,13 +3,12 @@
 // process or stdout to parse. The report is rendered for the panel by the report renderer.
 // No vscode.
 //
-// Why not a worker_thread: a typical run is short and mostly off the main thread. The demo
-// (ppo-sp500 on the 1332 bars of the S&P 500 test period) takes about 0.2-0.4 s in all here
-// (2 shared cores): reading the bars and the model file ~0.1 s, creating the onnxruntime
-// session (async, its own threads), the simulation ~40 ms (batched inference, 30,000+
-// steps/s), the report ~50 ms. Well under the 1-2 s that would stall the extension host
-// noticeably, so it runs as an async call; the model's session is the same onnxruntime the
-// live session already loads in the host.
+// Why not a worker_thread: a typical run is short. Measured on the demo (ppo-sp500 on the
+// 1332 bars of the S&P 500 test period, on 2 cores shared with other jobs): 0.4-0.6 s per run,
+// 1.2 s for the first (loading the modules and onnxruntime); the simulation itself 40-160 ms
+// (batched inference); the event loop's longest stall 0.17-0.39 s (reading the bars, the walk,
+// writing the report). That is under the 1-2 s that would make the extension host feel stuck,
+// so it runs as an async call in the host, like the live session's model already does.
 import { performance } from 'node:perf_hooks';
 import { backtestFigures, prepareBacktest, runPreparedBacktest, type PreparedBacktest } from '../backtest/prepareBacktest';
 

@@ -381,9 +381,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       if (problem) throw new SessionStop('refused', problem, EXIT_CODES.refused);
     }
     this.marketNow = await broker.twsTime().catch(() => Date.now());
-    if (!plan.resume && plan.previous?.rule === 'dailyLossLimit' && plan.previous.lastMarketTime !== undefined && sameMarketDay(plan.previous.lastMarketTime, this.marketNow)) {
-      throw new SessionStop('refused', `the previous session ${plan.previous.sessionId} in ${cfg.journalDir} was stopped by the daily loss limit today (${plan.previous.reason}); no new session trades until the next trading day`, EXIT_CODES.refused);
-    }
+    // The daily loss limit holds for the rest of the day across sessions on the journal folder (riskLimits.ts).
+    const lossLimitToday = !plan.resume && plan.previous?.rule === 'dailyLossLimit' && plan.previous.lastMarketTime !== undefined && sameMarketDay(plan.previous.lastMarketTime, this.marketNow);
 
     // The journal.
     try {
@@ -423,6 +422,7 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     const leverageCap = cfg.maxLeverage !== undefined ? this.capital * cfg.maxLeverage : undefined;
     const maxGrossNotional = leverageCap === undefined ? limits.maxGrossNotional : Math.min(limits.maxGrossNotional ?? Infinity, leverageCap);
     this.risk = new RiskEngine({ ...limits, ...(maxGrossNotional !== undefined ? { maxGrossNotional } : {}), allowShort: this.sizing.allowShort }, () => this.marketNow);
+    if (lossLimitToday) this.risk.reachDailyLossLimit();
 
     // Start or resume line.
     if (!plan.resume) {
@@ -472,9 +472,14 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         this.marketNow = s.marketTime;
         this.risk.recordStopOut(s.symbol);
       }
+      for (const at of this.ledger.lossLimits) {
+        this.marketNow = at;
+        this.risk.reachDailyLossLimit();
+      }
       this.marketNow = now;
     }
     this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol), ${describeLeverage(cfg)}; positions: ${cfg.adoptPositions ? 'held ones adopted into the book (--adopt-positions)' : "the book's own only (others left alone)"}; risk: ${describeRisk(cfg.risk)}; delayed data ${cfg.allowDelayedData ? 'allowed (--allow-delayed-data)' : 'not allowed'}; journal ${this.journal.path}`);
+    if (lossLimitToday) this.notice('warn', `dailyLossLimit: the previous session ${plan.previous!.sessionId} in ${cfg.journalDir} reached the daily loss limit today: only orders that reduce a position go until the next trading day`);
     if (this.lock?.tookOver) this.notice('warn', `took over the journal folder's lock from ${describeOwner(this.lock.tookOver)}, which is no longer running`);
     if (this.journal.repaired) this.notice('warn', `journal ${this.journal.path}: cut a torn last line (${this.journal.repaired.cutBytes} bytes) left by a crash before appending`);
     if (cfg.risk.symbolAllowlist) {
@@ -650,13 +655,15 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.writePnl(n, c);
     const equity = this.capital + this.ledger.pnl().net;
     const risk = this.risk!;
-    risk.observeEquity(equity);
-    const limit = cfg.risk.dailyLossLimit;
-    if (limit !== undefined) {
-      const loss = risk.dailyLoss(equity);
-      if (loss >= limit) {
+    if (risk.observeEquity(equity)) {
+      // Reached: from now on the risk engine refuses new risk for the rest of the trading day
+      // (reducing orders still go); journaled so a restart the same day keeps it (riskLimits.ts).
+      const reason = `loss today ${risk.dailyLoss(equity).toFixed(2)} reached the daily loss limit of ${cfg.risk.dailyLossLimit}: only orders that reduce a position go until the next trading day`;
+      this.write('loss-limit', { rule: 'dailyLossLimit', reason, marketTime: c.marketTime, flatten: cfg.flattenOnStop });
+      this.notice('warn', `dailyLossLimit: ${reason}${cfg.flattenOnStop ? '; flattening the book (--flatten-on-stop)' : ''}`);
+      if (cfg.flattenOnStop) {
         this.emitCycleEnd(n, c, []);
-        void this.engageStop('dailyLossLimit', `loss today ${loss.toFixed(2)} reached the daily loss limit of ${limit}`, cfg.flattenOnStop);
+        await this.flattenBook(reason);
         return;
       }
     }
@@ -1077,6 +1084,21 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       return undefined;
     });
     return this.killing;
+  }
+
+  /** The daily loss limit with --flatten-on-stop: working orders cancelled, the book closed; the session goes on reduce-only. */
+  private async flattenBook(reason: string): Promise<void> {
+    if (!this.orders) return;
+    const report = await engageKillSwitch(
+      {
+        orders: this.orders,
+        positions: () => this.config.symbols.map((symbol) => ({ symbol, quantity: this.ledger.book(symbol).quantity, ...(this.held(symbol) !== undefined ? { held: this.held(symbol)! } : {}) })),
+        flattenOrder: (symbol, qty) => this.flattenOrder(symbol, qty),
+        settleMs: this.options.endSettleMs ?? 5000,
+      },
+      { reason, flatten: true },
+    );
+    this.write('kill-report', { cancelled: report.cancelled, cancelFailures: report.cancelFailures, flattened: report.flattened.map((f) => f.orderRef), notFlattened: report.notFlattened, settled: report.settled });
   }
 
   private async flattenOrder(symbol: string, qty: number): Promise<PlaceResult | { refused: string }> {

@@ -198,10 +198,18 @@ export class RiskEngine {
   /**
    * Feed the account's equity as it changes. The last value seen before a trading day starts
    * (in the trading-hours time zone) is that day's reference for the daily loss limit.
+   * Returns true when this value reaches the daily loss limit for the first time that day.
    */
-  observeEquity(equity: number): void {
-    this.dailyLossLimitReached(equity);
+  observeEquity(equity: number): boolean {
+    const before = this.lossLimitDay;
+    const reached = this.dailyLossLimitReached(equity);
     this.lastEquity = equity;
+    return reached && before !== this.lossLimitDay;
+  }
+
+  /** The daily loss limit was reached earlier today (journaled by a session restarted since): it holds until the next trading day. */
+  reachDailyLossLimit(): void {
+    this.lossLimitDay = zonedTime(this.clock(), this.dayZone).dateKey;
   }
 
   /**
