@@ -29,7 +29,7 @@ export interface SessionConfig {
   readonly capital?: number;
   /** parsed by the one risk-option parser the backtest uses too (trading/riskLimits.ts), plus the allowlist */
   readonly risk: RiskLimits;
-  /** flatten the session's positions when the daily loss limit or the kill switch stops it */
+  /** flatten the session's positions when the daily loss limit is reached or the kill switch stops it */
   readonly flattenOnStop: boolean;
   /** take the positions TWS holds in the session's symbols into the book at the start (default: they are external, left alone) */
   readonly adoptPositions: boolean;

@@ -16,7 +16,9 @@
 //                       it), in account currency. Once reached, no new risk for the rest of
 //                       that trading day, even if the loss recovers: only orders that reduce a
 //                       position go (exits, stop-losses, a flatten). The next trading day
-//                       starts a new budget.
+//                       starts a new budget. A live session keeps running reduce-only (a
+//                       stopped one would leave its positions without stop-loss exits) and a
+//                       restart on its journal the same day keeps the limit reached.
 //   stop-loss           a position P% against its average cost is closed, and the symbol is
 //                       not re-entered that trading day.
 //   symbol allowlist    only these symbols trade. Trading hours: US regular hours unless any
