@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_CLIENT_ID, DEFAULT_HOST, DEFAULT_PORT } from '../config/connectionConfig';
 import { strictNumber } from '../core/strictNumbers';
 import { isLivePort, PORT_MEANINGS } from '../tws/fixes';
-import { parseRiskOptions, RISK_DEFAULTS, RISK_FLAGS, type RiskLimits, type RiskOptionsInput } from '../trading/riskLimits';
+import { parseRiskOptions, RISK_FLAGS, type RiskLimits, type RiskOptionsInput } from '../trading/riskLimits';
 
 export type SessionMode = 'shadow' | 'paper' | 'live';
 export const SESSION_MODES: readonly SessionMode[] = ['shadow', 'paper', 'live'];
@@ -126,7 +126,6 @@ export const DEFAULTS = {
   minutes: 10,
   mode: 'paper' as SessionMode,
   journalDir: 'journal',
-  maxOrdersPerMinute: RISK_DEFAULTS.maxOrdersPerMinute,
 };
 
 const MAX_SYMBOLS = 50;

@@ -479,7 +479,12 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       this.marketNow = now;
     }
     this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol), ${describeLeverage(cfg)}; positions: ${cfg.adoptPositions ? 'held ones adopted into the book (--adopt-positions)' : "the book's own only (others left alone)"}; risk: ${describeRisk(cfg.risk)}; delayed data ${cfg.allowDelayedData ? 'allowed (--allow-delayed-data)' : 'not allowed'}; journal ${this.journal.path}`);
-    if (lossLimitToday) this.notice('warn', `dailyLossLimit: the previous session ${plan.previous!.sessionId} in ${cfg.journalDir} reached the daily loss limit today: only orders that reduce a position go until the next trading day`);
+    if (lossLimitToday) {
+      // Journaled again here: the next session reads this session's journal only.
+      const reason = `the previous session ${plan.previous!.sessionId} in ${cfg.journalDir} reached the daily loss limit today: only orders that reduce a position go until the next trading day`;
+      this.write('loss-limit', { rule: 'dailyLossLimit', reason, marketTime: this.marketNow, flatten: false });
+      this.notice('warn', `dailyLossLimit: ${reason}`);
+    }
     if (this.lock?.tookOver) this.notice('warn', `took over the journal folder's lock from ${describeOwner(this.lock.tookOver)}, which is no longer running`);
     if (this.journal.repaired) this.notice('warn', `journal ${this.journal.path}: cut a torn last line (${this.journal.repaired.cutBytes} bytes) left by a crash before appending`);
     if (cfg.risk.symbolAllowlist) {
@@ -658,7 +663,10 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     if (risk.observeEquity(equity)) {
       // Reached: from now on the risk engine refuses new risk for the rest of the trading day
       // (reducing orders still go); journaled so a restart the same day keeps it (riskLimits.ts).
-      const reason = `loss today ${risk.dailyLoss(equity).toFixed(2)} reached the daily loss limit of ${cfg.risk.dailyLossLimit}: only orders that reduce a position go until the next trading day`;
+      const loss = risk.dailyLoss(equity);
+      const limit = cfg.risk.dailyLossLimit!;
+      const reached = loss >= limit ? `loss today ${loss.toFixed(2)} reached the daily loss limit of ${limit}` : `the daily loss limit of ${limit} was reached earlier in the cycle (loss now ${loss.toFixed(2)})`;
+      const reason = `${reached}: only orders that reduce a position go until the next trading day`;
       this.write('loss-limit', { rule: 'dailyLossLimit', reason, marketTime: c.marketTime, flatten: cfg.flattenOnStop });
       this.notice('warn', `dailyLossLimit: ${reason}${cfg.flattenOnStop ? '; flattening the book (--flatten-on-stop)' : ''}`);
       if (cfg.flattenOnStop) {

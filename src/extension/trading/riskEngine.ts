@@ -88,6 +88,8 @@ export class RiskEngine {
   private dayKey = -1;
   /** the trading day the daily loss limit was reached on (-1: not reached) */
   private lossLimitDay = -1;
+  /** the trading day observeEquity last reported the limit reached (a check may reach it first) */
+  private lossLimitReported = -1;
   private dayStartEquity = NaN;
   private lastEquity = NaN;
 
@@ -198,18 +200,20 @@ export class RiskEngine {
   /**
    * Feed the account's equity as it changes. The last value seen before a trading day starts
    * (in the trading-hours time zone) is that day's reference for the daily loss limit.
-   * Returns true when this value reaches the daily loss limit for the first time that day.
+   * Returns true once per trading day: the first time it sees the daily loss limit reached
+   * (here, or by a check since the last call), so the caller can journal it.
    */
   observeEquity(equity: number): boolean {
-    const before = this.lossLimitDay;
     const reached = this.dailyLossLimitReached(equity);
     this.lastEquity = equity;
-    return reached && before !== this.lossLimitDay;
+    if (!reached || this.lossLimitReported === this.dayKey) return false;
+    this.lossLimitReported = this.dayKey;
+    return true;
   }
 
-  /** The daily loss limit was reached earlier today (journaled by a session restarted since): it holds until the next trading day. */
+  /** The daily loss limit was reached earlier today (journaled already, e.g. by a session restarted since): it holds until the next trading day. */
   reachDailyLossLimit(): void {
-    this.lossLimitDay = zonedTime(this.clock(), this.dayZone).dateKey;
+    this.lossLimitDay = this.lossLimitReported = zonedTime(this.clock(), this.dayZone).dateKey;
   }
 
   /**

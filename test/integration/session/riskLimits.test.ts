@@ -196,6 +196,7 @@ describe('risk limits', () => {
       assert.ok(second.events.some((e) => e.type === 'notice' && /the previous session .* reached the daily loss limit today: only orders that reduce a position go until the next trading day/.test(e.message)));
       assert.deepEqual(blockedBy(second, 'dailyLossLimit').map((d) => d.cycle), [1, 2], 'its buys are refused');
       assert.equal(second.placed.length, before, 'nothing more reached the simulator');
+      assert.equal(linesOf(second.journal, 'loss-limit').length, 1, 'journaled again: a third session reads only the second one\'s journal');
     } finally {
       await fx.stop();
     }

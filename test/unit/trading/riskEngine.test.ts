@@ -165,6 +165,14 @@ describe('risk engine verdicts', () => {
     assert.equal(risk.check(buy(1), recovered).allowed, true, 'the next trading day starts afresh');
   });
 
+  it('dailyLossLimit: reached by a check between two observations is reported by the next observation, once', () => {
+    const { risk } = engine({ dailyLossLimit: 1000 });
+    assert.equal(risk.observeEquity(100_000), false);
+    assert.equal(risk.check(buy(1), account({}, 98_500)).rule, 'dailyLossLimit', 'an intra-cycle equity past the limit');
+    assert.equal(risk.observeEquity(99_900), true, 'reported although the equity recovered');
+    assert.equal(risk.observeEquity(99_900), false);
+  });
+
   it('dailyLossLimit: reached earlier today by a session restarted since', () => {
     const { risk, clock } = engine({ dailyLossLimit: 1000 });
     risk.reachDailyLossLimit();
