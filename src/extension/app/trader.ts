@@ -439,14 +439,14 @@ export class Trader {
 
   private backtesting: Promise<BacktestOutcome> | undefined;
 
-  /** Runs a backtest through the CLI (one at a time) and shows its report in the panel. */
+  /** Runs a backtest in-process (one at a time) and shows its report in the panel. */
   runBacktest(request: BacktestRequest): Promise<BacktestOutcome> {
     if (this.backtesting) return this.backtesting;
     const before = this.store.backtestView();
     this.store.setBacktest({ ...before, running: true, error: undefined } as typeof before);
     this.backtesting = (async () => {
-      const { runBacktestCli } = await import('./backtestRunner');
-      const out = await runBacktestCli({ ...request, log: (line) => this.options.log('backtest', 'info', line) });
+      const { runBacktestInProcess } = await import('./backtestRunner');
+      const out = await runBacktestInProcess({ ...request, log: (line) => this.options.log('backtest', 'info', line) });
       this.store.setBacktest({ running: false, title: out.title, html: out.html, htmlPath: out.reportHtml });
       this.options.log('backtest', 'info', `${out.title}: report ${out.reportHtml} (${out.elapsedMs} ms)`);
       return out;

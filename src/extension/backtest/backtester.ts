@@ -11,11 +11,13 @@ import { commission as commissionFor } from '../trading/fees';
 import { RiskEngine } from '../trading/riskEngine';
 import { fillPrice } from '../trading/slippage';
 import { orderQuantity } from '../trading/sizing';
+import { sizingWithinLimits } from '../trading/riskLimits';
 import { reachableSides } from '../policy/manifest';
 import { annualVolatility, cagr, maxDrawdown, periodsPerYear, sharpeRatio, totalReturn } from './metrics';
 import { PolicyStep } from '../policy/policyStep';
 import type { CommissionSchedule } from '../trading/fees';
-import type { AccountView, PositionView, RiskLimits, RiskRule } from '../trading/riskEngine';
+import type { AccountView, PositionView, RiskRule } from '../trading/riskEngine';
+import type { RiskLimits } from '../trading/riskLimits';
 import type { SlippageModel } from '../trading/slippage';
 import type { SizingRule } from '../trading/sizing';
 import type { BarSeries } from '../policy/bars';
@@ -110,6 +112,8 @@ class SimAccount {
   readonly equityCurve: Float64Array;
   readonly positionCurve: Float64Array;
   private readonly risk: RiskEngine;
+  /** the config's sizing with the target capped to the position limit, as in the live session */
+  private readonly sizing: SizingRule;
   private now = 0;
   private readonly positions = new Map<string, PositionView>();
   private readonly view: { connection: 'connected'; equity: number; positions: Map<string, PositionView> };
@@ -125,6 +129,7 @@ class SimAccount {
     this.equityCurve = new Float64Array(n);
     this.positionCurve = new Float64Array(n);
     this.risk = new RiskEngine(c.risk, () => this.now);
+    this.sizing = sizingWithinLimits(c.sizing, c.risk);
     this.view = { connection: 'connected', equity: 0, positions: this.positions };
     this.watchEquity = c.risk.dailyLossLimit !== undefined;
     this.watchStops = c.risk.stopLossFraction !== undefined;
@@ -183,7 +188,7 @@ class SimAccount {
 
   /** Queues the order that moves the position toward `target` (NaN = hold), sized at bar t's close. */
   decide(t: number, target: number): void {
-    this.pending = orderQuantity(Number.isNaN(target) ? null : target, this.quantity, this.equity, this.c.bars.close[t]!, this.c.sizing);
+    this.pending = orderQuantity(Number.isNaN(target) ? null : target, this.quantity, this.equity, this.c.bars.close[t]!, this.sizing);
     this.pendingReason = 'policy';
   }
 
@@ -297,6 +302,7 @@ export async function runBacktest(model: LoadedModel, config: BacktestConfig): P
   const t0 = performance.now();
   const { result: policy, inference } = await simulatePolicy(model, config);
   const elapsedMs = performance.now() - t0;
+  // Buy-and-hold holds all it can afford, within the same risk limits (a position limit caps it too).
   const bh = simulateConstant({ ...config, sizing: { ...config.sizing, maxPositionFraction: 1, maxPositionShares: undefined } }, 1);
   const flat = simulateConstant(config, 0);
   const bars = config.toIndex - config.fromIndex + 1;

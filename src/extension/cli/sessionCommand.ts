@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { configProblems, describeSources, resolveConnectionConfig, type ConfigKey as ConnectionKey, type ResolvedConnectionConfig } from '../config/connectionConfig';
 import { defaultModelDir } from '../policy/datasets';
 import { US_REGULAR_HOURS, zonedTime } from '../core/marketHours';
+import { RISK_HELP } from '../trading/riskLimits';
 import { ConfigError, DEFAULTS, parseSessionConfig, type SessionConfig, type SessionConfigInput } from '../session/sessionConfig';
 import type { DecisionRecord } from '../session/decision';
 import type { OrderUpdate } from '../session/orderManager';
@@ -68,15 +69,9 @@ journaled. Cycles follow the market clock (completed bars from TWS).
                            one session at a time per folder (a second is refused)
   --capital USD            money the session sizes with, split between symbols (default: the model's
                            initial cash, at most the account's net liquidation)
-  --max-order-qty Q        risk: shares per order
-  --max-position Q         risk: shares per symbol
-  --max-notional USD       risk: gross notional of the session's symbols
-  --max-orders-per-minute N  risk: orders per minute of market time (default ${DEFAULTS.maxOrdersPerMinute})
-  --daily-loss-limit USD   risk: the session stops when its loss today reaches this
-  --stop-loss-pct P        risk: close a position P% against its average price
+${RISK_HELP}
   --allow-symbols A,B      risk: only these symbols may be traded
-  --any-hours              risk: do not restrict orders to regular hours (09:30-16:00 New York)
-  --flatten-on-stop        close the book's positions when the loss limit or Ctrl-C stops it
+  --flatten-on-stop        close the book's positions when the daily loss limit is reached or Ctrl-C stops it
   --adopt-positions        take what TWS holds in the symbols into the book (default: positions the
                            book did not open are left alone: never sold, shorted or flattened)
   --allow-leverage         let gross notional exceed the capital (never beyond TWS's BuyingPower)
@@ -94,7 +89,7 @@ decimal digits (0x10, 1e3, 1.0, +7 or " 7" are refused).
 Ctrl-C is the kill switch: the session's working orders are cancelled (and positions
 flattened with --flatten-on-stop); a second Ctrl-C exits at once.
 Exit codes: 0 finished (every cycle ran, connected, no fault), 2 bad options or model,
-3 refused (safety), 4 stopped early (loss limit, kill switch), 5 connection or journal
+3 refused (safety), 4 stopped early (kill switch), 5 connection or journal
 failure, 6 faulted (TWS refused market data or orders - e.g. no market data permissions,
 Read-Only API, repeated rejections - or the policy failed on every decision: the reason
 names the fix), 7 ended disconnected from TWS, 8 degraded (most cycles without every

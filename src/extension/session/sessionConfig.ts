@@ -5,28 +5,10 @@ import { resolve } from 'node:path';
 import { DEFAULT_CLIENT_ID, DEFAULT_HOST, DEFAULT_PORT } from '../config/connectionConfig';
 import { strictNumber } from '../core/strictNumbers';
 import { isLivePort, PORT_MEANINGS } from '../tws/fixes';
-import type { RiskLimits } from '../trading/riskEngine';
+import { parseRiskOptions, RISK_FLAGS, type RiskLimits, type RiskOptionsInput } from '../trading/riskLimits';
 
 export type SessionMode = 'shadow' | 'paper' | 'live';
 export const SESSION_MODES: readonly SessionMode[] = ['shadow', 'paper', 'live'];
-
-export interface SessionRiskConfig {
-  /** shares per order */
-  readonly maxOrderQuantity?: number;
-  /** absolute shares held per symbol after an order */
-  readonly maxPositionPerSymbol?: number;
-  /** gross notional of the session's symbols after an order, in account currency */
-  readonly maxGrossNotional?: number;
-  readonly maxOrdersPerMinute?: number;
-  /** loss of the session today, in account currency: the session stops (and flattens if asked) */
-  readonly dailyLossLimit?: number;
-  /** adverse move from the average cost (0.02 = 2%) at which a position is closed */
-  readonly stopLossFraction?: number;
-  /** symbols that may be traded; undefined allows any */
-  readonly symbolAllowlist?: readonly string[];
-  /** 'regular': US regular hours 09:30-16:00 New York on the market clock; 'any': no check */
-  readonly tradingHours: 'regular' | 'any';
-}
 
 export interface SessionConfig {
   readonly host: string;
@@ -45,8 +27,9 @@ export interface SessionConfig {
   readonly confirmLive?: string;
   /** money the session sizes with, split equally between symbols (default: the model's initial cash, at most the account's net liquidation) */
   readonly capital?: number;
-  readonly risk: SessionRiskConfig;
-  /** flatten the session's positions when the daily loss limit or the kill switch stops it */
+  /** parsed by the one risk-option parser the backtest uses too (trading/riskLimits.ts), plus the allowlist */
+  readonly risk: RiskLimits;
+  /** flatten the session's positions when the daily loss limit is reached or the kill switch stops it */
   readonly flattenOnStop: boolean;
   /** take the positions TWS holds in the session's symbols into the book at the start (default: they are external, left alone) */
   readonly adoptPositions: boolean;
@@ -59,7 +42,7 @@ export interface SessionConfig {
 }
 
 /** Raw values as they come from the command line (strings) or settings (typed). */
-export interface SessionConfigInput {
+export interface SessionConfigInput extends RiskOptionsInput {
   host?: unknown;
   port?: unknown;
   clientId?: unknown;
@@ -73,14 +56,7 @@ export interface SessionConfigInput {
   allowLive?: unknown;
   confirmLive?: unknown;
   capital?: unknown;
-  maxOrderQuantity?: unknown;
-  maxPosition?: unknown;
-  maxNotional?: unknown;
-  maxOrdersPerMinute?: unknown;
-  dailyLossLimit?: unknown;
-  stopLossPct?: unknown;
   allowSymbols?: unknown;
-  anyHours?: unknown;
   flattenOnStop?: unknown;
   adoptPositions?: unknown;
   allowLeverage?: unknown;
@@ -105,14 +81,14 @@ export const CONFIG_NAMES: Readonly<Record<ConfigKey, { readonly option: string;
   allowLive: { option: '--allow-live', setting: 'ibkrAi.allowLive' },
   confirmLive: { option: '--confirm-live', setting: '(asked per session)' },
   capital: { option: '--capital', setting: 'ibkrAi.session.capital' },
-  maxOrderQuantity: { option: '--max-order-qty', setting: 'ibkrAi.risk.maxOrderQuantity' },
-  maxPosition: { option: '--max-position', setting: 'ibkrAi.risk.maxPosition' },
-  maxNotional: { option: '--max-notional', setting: 'ibkrAi.risk.maxNotional' },
-  maxOrdersPerMinute: { option: '--max-orders-per-minute', setting: 'ibkrAi.risk.maxOrdersPerMinute' },
-  dailyLossLimit: { option: '--daily-loss-limit', setting: 'ibkrAi.risk.dailyLossLimit' },
-  stopLossPct: { option: '--stop-loss-pct', setting: 'ibkrAi.risk.stopLossPct' },
+  maxOrderQuantity: { option: RISK_FLAGS.maxOrderQuantity, setting: 'ibkrAi.risk.maxOrderQuantity' },
+  maxPosition: { option: RISK_FLAGS.maxPosition, setting: 'ibkrAi.risk.maxPosition' },
+  maxNotional: { option: RISK_FLAGS.maxNotional, setting: 'ibkrAi.risk.maxNotional' },
+  maxOrdersPerMinute: { option: RISK_FLAGS.maxOrdersPerMinute, setting: 'ibkrAi.risk.maxOrdersPerMinute' },
+  dailyLossLimit: { option: RISK_FLAGS.dailyLossLimit, setting: 'ibkrAi.risk.dailyLossLimit' },
+  stopLossPct: { option: RISK_FLAGS.stopLossPct, setting: 'ibkrAi.risk.stopLossPct' },
   allowSymbols: { option: '--allow-symbols', setting: 'ibkrAi.risk.symbolAllowlist' },
-  anyHours: { option: '--any-hours', setting: 'ibkrAi.risk.anyHours' },
+  anyHours: { option: RISK_FLAGS.anyHours, setting: 'ibkrAi.risk.anyHours' },
   flattenOnStop: { option: '--flatten-on-stop', setting: 'ibkrAi.risk.flattenOnStop' },
   adoptPositions: { option: '--adopt-positions', setting: 'ibkrAi.session.adoptPositions' },
   allowLeverage: { option: '--allow-leverage', setting: 'ibkrAi.session.allowLeverage' },
@@ -150,7 +126,6 @@ export const DEFAULTS = {
   minutes: 10,
   mode: 'paper' as SessionMode,
   journalDir: 'journal',
-  maxOrdersPerMinute: 30,
 };
 
 const MAX_SYMBOLS = 50;
@@ -262,15 +237,9 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   const journalDir = resolve(cwd, journalText || DEFAULTS.journalDir);
 
   const capital = c.number('capital', input.capital, { min: 0, max: 1e12, exclusiveMin: true, what: 'an amount of account currency above 0' });
-  const q = { min: 1, max: 1e9, integer: true, what: 'a whole number of shares from 1' };
-  const maxOrderQuantity = c.number('maxOrderQuantity', input.maxOrderQuantity, q);
-  const maxPositionPerSymbol = c.number('maxPosition', input.maxPosition, { ...q, min: 0, what: 'a whole number of shares from 0' });
-  const maxGrossNotional = c.number('maxNotional', input.maxNotional, { min: 0, max: 1e12, exclusiveMin: true, what: 'an amount of account currency above 0' });
-  const maxOrdersPerMinute = c.number('maxOrdersPerMinute', input.maxOrdersPerMinute, { min: 1, max: 10_000, integer: true, what: 'a whole number from 1 to 10000' }) ?? DEFAULTS.maxOrdersPerMinute;
-  const dailyLossLimit = c.number('dailyLossLimit', input.dailyLossLimit, { min: 0, max: 1e12, exclusiveMin: true, what: 'an amount of account currency above 0' });
-  const stopLossPct = c.number('stopLossPct', input.stopLossPct, { min: 0, max: 100, exclusiveMin: true, what: 'a percentage above 0 and at most 100, e.g. 2 for 2%' });
+  const parsedRisk = parseRiskOptions(input);
+  for (const p of parsedRisk.problems) c.fail(p.key, p.message);
   const symbolAllowlist = c.symbols('allowSymbols', input.allowSymbols);
-  const anyHours = c.bool('anyHours', input.anyHours) ?? false;
   const flattenOnStop = c.bool('flattenOnStop', input.flattenOnStop) ?? false;
   const adoptPositions = c.bool('adoptPositions', input.adoptPositions) ?? false;
   const allowLeverage = c.bool('allowLeverage', input.allowLeverage) ?? false;
@@ -279,16 +248,7 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   const allowDelayedData = c.bool('allowDelayedData', input.allowDelayedData) ?? false;
 
   if (c.problems.length) throw new ConfigError(c.problems);
-  const risk: SessionRiskConfig = {
-    tradingHours: anyHours ? 'any' : 'regular',
-    maxOrdersPerMinute,
-    ...(maxOrderQuantity !== undefined ? { maxOrderQuantity } : {}),
-    ...(maxPositionPerSymbol !== undefined ? { maxPositionPerSymbol } : {}),
-    ...(maxGrossNotional !== undefined ? { maxGrossNotional } : {}),
-    ...(dailyLossLimit !== undefined ? { dailyLossLimit } : {}),
-    ...(stopLossPct !== undefined ? { stopLossFraction: stopLossPct / 100 } : {}),
-    ...(symbolAllowlist !== undefined ? { symbolAllowlist } : {}),
-  };
+  const risk: RiskLimits = { ...parsedRisk.limits, ...(symbolAllowlist !== undefined ? { symbolAllowlist } : {}) };
   return {
     host,
     port,
@@ -329,32 +289,4 @@ export function leverageProblem(manifestPath: string, maxPositionFraction: numbe
   return cfg.allowLeverage
     ? `${manifestPath}: sizing.maxPositionFraction ${maxPositionFraction} would hold ${gross}, beyond --max-leverage ${limit} (setting ibkrAi.session.maxLeverage); lower the fraction or raise the limit`
     : `${manifestPath}: sizing.maxPositionFraction ${maxPositionFraction} would hold ${gross}; without leverage the limit is 1 (gross notional <= capital). Lower sizing.maxPositionFraction to at most 1, or allow it on purpose with --allow-leverage --max-leverage ${maxPositionFraction} (settings ibkrAi.session.allowLeverage, ibkrAi.session.maxLeverage)`;
-}
-
-/** The risk engine's limits for a session's risk configuration. */
-export function riskLimits(r: SessionRiskConfig): RiskLimits {
-  return {
-    tradingHours: r.tradingHours === 'any' ? null : undefined,
-    ...(r.symbolAllowlist ? { symbolAllowlist: r.symbolAllowlist } : {}),
-    ...(r.maxOrderQuantity !== undefined ? { maxOrderQuantity: r.maxOrderQuantity } : {}),
-    ...(r.maxPositionPerSymbol !== undefined ? { maxPositionPerSymbol: r.maxPositionPerSymbol } : {}),
-    ...(r.maxGrossNotional !== undefined ? { maxGrossNotional: r.maxGrossNotional } : {}),
-    ...(r.maxOrdersPerMinute !== undefined ? { maxOrdersPerMinute: r.maxOrdersPerMinute } : {}),
-    ...(r.dailyLossLimit !== undefined ? { dailyLossLimit: r.dailyLossLimit } : {}),
-    ...(r.stopLossFraction !== undefined ? { stopLossFraction: r.stopLossFraction } : {}),
-  };
-}
-
-/** One line describing the limits in force, for the CLI's header and the journal. */
-export function describeRisk(r: SessionRiskConfig): string {
-  const parts: string[] = [];
-  if (r.maxOrderQuantity !== undefined) parts.push(`max order ${r.maxOrderQuantity} sh`);
-  if (r.maxPositionPerSymbol !== undefined) parts.push(`max position ${r.maxPositionPerSymbol} sh`);
-  if (r.maxGrossNotional !== undefined) parts.push(`max notional ${r.maxGrossNotional}`);
-  if (r.maxOrdersPerMinute !== undefined) parts.push(`max ${r.maxOrdersPerMinute} orders/min`);
-  if (r.dailyLossLimit !== undefined) parts.push(`daily loss limit ${r.dailyLossLimit}`);
-  if (r.stopLossFraction !== undefined) parts.push(`stop-loss ${+(r.stopLossFraction * 100).toFixed(6)}%`);
-  if (r.symbolAllowlist) parts.push(`allowlist ${r.symbolAllowlist.join(',')}`);
-  parts.push(r.tradingHours === 'any' ? 'any hours' : 'regular hours');
-  return parts.join(', ');
 }

@@ -14,7 +14,7 @@ export type SessionState =
   | 'stopping'
   /** ran all its cycles */
   | 'finished'
-  /** stopped early: kill switch, daily loss limit, stop() */
+  /** stopped early: kill switch, stop() */
   | 'stopped'
   /** refused to start (safety): nothing was sent */
   | 'refused'
@@ -76,7 +76,7 @@ export interface FillEvent extends Base {
 
 export interface RiskStopEvent extends Base {
   readonly type: 'risk-stop';
-  /** a risk rule (dailyLossLimit), 'killSwitch', or 'journal' / 'connection' failures */
+  /** 'killSwitch', 'journal' / 'connection' failures, or a risk rule (journals before the daily loss limit went reduce-only) */
   readonly rule: string;
   readonly reason: string;
   readonly flatten: boolean;

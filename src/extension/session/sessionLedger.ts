@@ -150,6 +150,8 @@ export class SessionLedger {
   readonly books = new Map<string, SymbolBook>();
   readonly blocks = new Map<string, number>();
   readonly stopOuts: Array<{ symbol: string; marketTime: number }> = [];
+  /** market times the daily loss limit was reached at (it then holds for the rest of that day) */
+  readonly lossLimits: number[] = [];
   decisions = 0;
   riskStop: RiskStopData | undefined;
   killed: { reason: string; flatten: boolean } | undefined;
@@ -269,6 +271,9 @@ export class SessionLedger {
       }
       case 'stop-out':
         this.stopOuts.push({ symbol: String(d.symbol), marketTime: Number(d.marketTime) });
+        break;
+      case 'loss-limit':
+        this.lossLimits.push(Number(d.marketTime));
         break;
       case 'risk-stop':
         this.riskStop ??= { rule: String(d.rule), reason: String(d.reason), flatten: Boolean(d.flatten) };

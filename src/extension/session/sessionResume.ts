@@ -59,9 +59,14 @@ export function planJournal(dir: string, newId: () => string): JournalPlan {
     }
     const sessionId = freshId(ids, newId);
     const carried = carriedBook(ledger);
-    const previous = ledger.riskStop
-      ? { sessionId: newest, rule: ledger.riskStop.rule, reason: ledger.riskStop.reason, ...(ledger.lastMarketTime !== undefined ? { lastMarketTime: ledger.lastMarketTime } : {}) }
-      : undefined;
+    // The daily loss limit reached (it holds for the rest of that day), else a risk stop.
+    const lossLimitAt = ledger.lossLimits[ledger.lossLimits.length - 1];
+    const previous =
+      lossLimitAt !== undefined
+        ? { sessionId: newest, rule: 'dailyLossLimit', reason: 'the daily loss limit was reached', lastMarketTime: lossLimitAt }
+        : ledger.riskStop
+          ? { sessionId: newest, rule: ledger.riskStop.rule, reason: ledger.riskStop.reason, ...(ledger.lastMarketTime !== undefined ? { lastMarketTime: ledger.lastMarketTime } : {}) }
+          : undefined;
     return { sessionId, path: join(dir, `${sessionId}.jsonl`), resume: false, lines: [], ledger: new SessionLedger(), ...(previous ? { previous } : {}), ...(Object.keys(carried).length ? { carried } : {}) };
   }
   const sessionId = freshId(ids, newId);

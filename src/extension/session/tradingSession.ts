@@ -25,7 +25,8 @@ import { isSessionBar } from '../core/sessionBars';
 import { OrderManager, type OrderUpdate, type PlaceResult } from './orderManager';
 import { formatOrderRef, newRunTag, newSessionId } from './orderRef';
 import { RiskEngine, type AccountView, type RiskConnectionState, type PositionView } from '../trading/riskEngine';
-import { describeLeverage, describeRisk, leverageProblem, riskLimits, type SessionConfig } from './sessionConfig';
+import { describeLeverage, leverageProblem, type SessionConfig } from './sessionConfig';
+import { describeRisk, sizingWithinLimits } from '../trading/riskLimits';
 import { capToHeld, describeExternal, externalQuantity } from '../trading/bookRules';
 import { SESSION_EVENT_TYPES, type SessionEvent, type SessionEventMap, type SessionState } from './sessionEvents';
 import { SessionLedger, type StartPosition } from './sessionLedger';
@@ -334,12 +335,13 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     }
     const note = barSizeNote(this.model, cfg.cycleSeconds);
     this.notice('info', note ?? `model ${this.model.manifest.name} runs on its own bar size (${this.model.manifest.bars.barSize}), one bar per cycle`);
-    if (cfg.cycleSeconds >= 86_400 && cfg.risk.tradingHours === 'regular') {
+    if (cfg.cycleSeconds >= 86_400 && cfg.risk.tradingHours === undefined) {
       this.notice('warn', 'daily cycles decide at the 16:00 New York close (the end of the session bar), when the tradingHours rule refuses orders; add --any-hours to let their DAY orders wait at TWS for the next open');
     }
     this.step = new PolicyStep(this.model);
     const s = this.model.manifest.sizing;
-    this.sizing = { maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort };
+    // The target position is capped to the position limit, as in the backtest (riskLimits.ts).
+    this.sizing = sizingWithinLimits({ maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort }, cfg.risk);
     // A manifest asking for more gross notional than the session may hold is refused before connecting.
     const leverage = leverageProblem(join(this.model.dir, 'manifest.json'), s.maxPositionFraction, cfg.symbols.length, cfg);
     if (leverage) throw new SessionStop('refused', leverage, EXIT_CODES.config);
@@ -379,9 +381,8 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       if (problem) throw new SessionStop('refused', problem, EXIT_CODES.refused);
     }
     this.marketNow = await broker.twsTime().catch(() => Date.now());
-    if (!plan.resume && plan.previous?.rule === 'dailyLossLimit' && plan.previous.lastMarketTime !== undefined && sameMarketDay(plan.previous.lastMarketTime, this.marketNow)) {
-      throw new SessionStop('refused', `the previous session ${plan.previous.sessionId} in ${cfg.journalDir} was stopped by the daily loss limit today (${plan.previous.reason}); no new session trades until the next trading day`, EXIT_CODES.refused);
-    }
+    // The daily loss limit holds for the rest of the day across sessions on the journal folder (riskLimits.ts).
+    const lossLimitToday = !plan.resume && plan.previous?.rule === 'dailyLossLimit' && plan.previous.lastMarketTime !== undefined && sameMarketDay(plan.previous.lastMarketTime, this.marketNow);
 
     // The journal.
     try {
@@ -417,10 +418,11 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.capital = this.ledger.start?.capital ?? cfg.capital ?? Math.min(modelCash, netLiq !== undefined && netLiq > 0 ? netLiq : Infinity);
     this.capitalPerSymbol = this.capital / cfg.symbols.length;
     // Gross notional (book + working + proposed) never beyond capital x leverage (1 unless allowed).
-    const limits = riskLimits(cfg.risk);
+    const limits = cfg.risk;
     const leverageCap = cfg.maxLeverage !== undefined ? this.capital * cfg.maxLeverage : undefined;
     const maxGrossNotional = leverageCap === undefined ? limits.maxGrossNotional : Math.min(limits.maxGrossNotional ?? Infinity, leverageCap);
     this.risk = new RiskEngine({ ...limits, ...(maxGrossNotional !== undefined ? { maxGrossNotional } : {}), allowShort: this.sizing.allowShort }, () => this.marketNow);
+    if (lossLimitToday) this.risk.reachDailyLossLimit();
 
     // Start or resume line.
     if (!plan.resume) {
@@ -470,9 +472,19 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
         this.marketNow = s.marketTime;
         this.risk.recordStopOut(s.symbol);
       }
+      for (const at of this.ledger.lossLimits) {
+        this.marketNow = at;
+        this.risk.reachDailyLossLimit();
+      }
       this.marketNow = now;
     }
     this.notice('info', `session ${plan.sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${this.capital.toFixed(0)} (${this.capitalPerSymbol.toFixed(0)} per symbol), ${describeLeverage(cfg)}; positions: ${cfg.adoptPositions ? 'held ones adopted into the book (--adopt-positions)' : "the book's own only (others left alone)"}; risk: ${describeRisk(cfg.risk)}; delayed data ${cfg.allowDelayedData ? 'allowed (--allow-delayed-data)' : 'not allowed'}; journal ${this.journal.path}`);
+    if (lossLimitToday) {
+      // Journaled again here: the next session reads this session's journal only.
+      const reason = `the previous session ${plan.previous!.sessionId} in ${cfg.journalDir} reached the daily loss limit today: only orders that reduce a position go until the next trading day`;
+      this.write('loss-limit', { rule: 'dailyLossLimit', reason, marketTime: this.marketNow, flatten: false });
+      this.notice('warn', `dailyLossLimit: ${reason}`);
+    }
     if (this.lock?.tookOver) this.notice('warn', `took over the journal folder's lock from ${describeOwner(this.lock.tookOver)}, which is no longer running`);
     if (this.journal.repaired) this.notice('warn', `journal ${this.journal.path}: cut a torn last line (${this.journal.repaired.cutBytes} bytes) left by a crash before appending`);
     if (cfg.risk.symbolAllowlist) {
@@ -648,13 +660,18 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
     this.writePnl(n, c);
     const equity = this.capital + this.ledger.pnl().net;
     const risk = this.risk!;
-    risk.observeEquity(equity);
-    const limit = cfg.risk.dailyLossLimit;
-    if (limit !== undefined) {
+    if (risk.observeEquity(equity)) {
+      // Reached: from now on the risk engine refuses new risk for the rest of the trading day
+      // (reducing orders still go); journaled so a restart the same day keeps it (riskLimits.ts).
       const loss = risk.dailyLoss(equity);
-      if (loss >= limit) {
+      const limit = cfg.risk.dailyLossLimit!;
+      const reached = loss >= limit ? `loss today ${loss.toFixed(2)} reached the daily loss limit of ${limit}` : `the daily loss limit of ${limit} was reached earlier in the cycle (loss now ${loss.toFixed(2)})`;
+      const reason = `${reached}: only orders that reduce a position go until the next trading day`;
+      this.write('loss-limit', { rule: 'dailyLossLimit', reason, marketTime: c.marketTime, flatten: cfg.flattenOnStop });
+      this.notice('warn', `dailyLossLimit: ${reason}${cfg.flattenOnStop ? '; flattening the book (--flatten-on-stop)' : ''}`);
+      if (cfg.flattenOnStop) {
         this.emitCycleEnd(n, c, []);
-        void this.engageStop('dailyLossLimit', `loss today ${loss.toFixed(2)} reached the daily loss limit of ${limit}`, cfg.flattenOnStop);
+        await this.flattenBook(reason);
         return;
       }
     }
@@ -1075,6 +1092,21 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
       return undefined;
     });
     return this.killing;
+  }
+
+  /** The daily loss limit with --flatten-on-stop: working orders cancelled, the book closed; the session goes on reduce-only. */
+  private async flattenBook(reason: string): Promise<void> {
+    if (!this.orders) return;
+    const report = await engageKillSwitch(
+      {
+        orders: this.orders,
+        positions: () => this.config.symbols.map((symbol) => ({ symbol, quantity: this.ledger.book(symbol).quantity, ...(this.held(symbol) !== undefined ? { held: this.held(symbol)! } : {}) })),
+        flattenOrder: (symbol, qty) => this.flattenOrder(symbol, qty),
+        settleMs: this.options.endSettleMs ?? 5000,
+      },
+      { reason, flatten: true },
+    );
+    this.write('kill-report', { cancelled: report.cancelled, cancelFailures: report.cancelFailures, flattened: report.flattened.map((f) => f.orderRef), notFlattened: report.notFlattened, settled: report.settled });
   }
 
   private async flattenOrder(symbol: string, qty: number): Promise<PlaceResult | { refused: string }> {

@@ -1,9 +1,11 @@
 // Pre-order risk checks. Every order the live session or the backtester wants to send goes
 // through check(), which answers with an explicit verdict naming the rule that refused it.
-// Time comes from an injected clock so tests and backtests control it.
+// What each limit means is said once, in riskLimits.ts. Time comes from an injected clock
+// so tests and backtests control it.
 import { US_REGULAR_HOURS, formatMinute, isWithinSession, sessionOfDate, zonedTime } from '../core/marketHours';
 import type { SessionHours } from '../core/marketHours';
 import { ownershipProblem } from './bookRules';
+import type { RiskLimits } from './riskLimits';
 
 export type RiskRule =
   | 'connection'
@@ -20,27 +22,6 @@ export type RiskRule =
 
 /** The link to TWS as the risk engine sees it (the broker's full state is broker/types.ts BrokerConnectionState). */
 export type RiskConnectionState = 'connected' | 'connecting' | 'disconnected' | 'reconciling';
-
-export interface RiskLimits {
-  /** symbols that may be traded; undefined allows any */
-  readonly symbolAllowlist?: readonly string[];
-  /** null allows any time; undefined means US regular hours */
-  readonly tradingHours?: SessionHours | null;
-  /** shares per order */
-  readonly maxOrderQuantity?: number;
-  /** absolute position per symbol in shares, after the order */
-  readonly maxPositionPerSymbol?: number;
-  /** sum of |quantity x price| over all positions after the order, in account currency */
-  readonly maxGrossNotional?: number;
-  readonly maxOrdersPerMinute?: number;
-  /** loss since the trading day began, in account currency, beyond which only risk-reducing orders go */
-  readonly dailyLossLimit?: number;
-  /** adverse move from average cost (0.1 = 10%) at which a position is closed and not re-entered that day */
-  readonly stopLossFraction?: number;
-  /** false: a long-only book; no order takes the book (or the account) below zero. The live session
-   *  always sets it from the model's sizing; undefined leaves the rule off (backtests keep their own book). */
-  readonly allowShort?: boolean;
-}
 
 export interface PositionView {
   readonly quantity: number;
@@ -108,6 +89,10 @@ export class RiskEngine {
   private readonly sent: number[] = [];
   private readonly stoppedOut = new Map<string, number>();
   private dayKey = -1;
+  /** the trading day the daily loss limit was reached on (-1: not reached) */
+  private lossLimitDay = -1;
+  /** the trading day observeEquity last reported the limit reached (a check may reach it first) */
+  private lossLimitReported = -1;
   private dayStartEquity = NaN;
   private lastEquity = NaN;
 
@@ -179,12 +164,11 @@ export class RiskEngine {
         return refuse('maxOrdersPerMinute', `${recent} orders in the last minute reach the maximum of ${l.maxOrdersPerMinute} per minute`);
       }
     }
-    if (l.dailyLossLimit !== undefined && !reducing) {
-      const start = this.startEquityFor(now, account.equity);
-      const loss = start - account.equity;
-      if (loss >= l.dailyLossLimit) {
-        return refuse('dailyLossLimit', `loss today ${loss.toFixed(2)} reaches the daily loss limit of ${l.dailyLossLimit}; only orders that reduce a position go`);
-      }
+    if (l.dailyLossLimit !== undefined && !reducing && this.dailyLossLimitReached(account.equity)) {
+      return refuse(
+        'dailyLossLimit',
+        `the daily loss limit of ${l.dailyLossLimit} is reached today (loss now ${this.dailyLoss(account.equity).toFixed(2)}); only orders that reduce a position go until the next trading day`,
+      );
     }
     if (l.stopLossFraction !== undefined && !reducing) {
       const stoppedDay = this.stoppedOut.get(order.symbol);
@@ -219,10 +203,33 @@ export class RiskEngine {
   /**
    * Feed the account's equity as it changes. The last value seen before a trading day starts
    * (in the trading-hours time zone) is that day's reference for the daily loss limit.
+   * Returns true once per trading day: the first time it sees the daily loss limit reached
+   * (here, or by a check since the last call), so the caller can journal it.
    */
-  observeEquity(equity: number): void {
-    this.startEquityFor(this.clock(), equity);
+  observeEquity(equity: number): boolean {
+    const reached = this.dailyLossLimitReached(equity);
     this.lastEquity = equity;
+    if (!reached || this.lossLimitReported === this.dayKey) return false;
+    this.lossLimitReported = this.dayKey;
+    return true;
+  }
+
+  /** The daily loss limit was reached earlier today (journaled already, e.g. by a session restarted since): it holds until the next trading day. */
+  reachDailyLossLimit(): void {
+    this.lossLimitDay = this.lossLimitReported = zonedTime(this.clock(), this.dayZone).dateKey;
+  }
+
+  /**
+   * Whether the daily loss limit is reached today, at `equity` or at any equity checked or
+   * observed earlier that trading day: once reached it holds until the next trading day.
+   */
+  dailyLossLimitReached(equity: number): boolean {
+    const limit = this.limits.dailyLossLimit;
+    const now = this.clock();
+    const start = this.startEquityFor(now, equity);
+    if (limit === undefined) return false;
+    if (start - equity >= limit) this.lossLimitDay = this.dayKey;
+    return this.lossLimitDay === this.dayKey;
   }
 
   /** Loss since the trading day began (positive when losing) at `equity`: what the daily loss limit compares. */

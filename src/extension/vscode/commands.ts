@@ -285,7 +285,6 @@ async function copyChecksReport({ trader }: CommandDeps): Promise<boolean> {
 async function backtest(deps: CommandDeps): Promise<string | undefined> {
   if (!requireTrust('run a backtest')) return undefined;
   const t = target(deps);
-  const ext = deps.context.extensionUri.fsPath;
   const cwd = t.folder ?? deps.context.globalStorageUri.fsPath;
   await vscode.workspace.fs.createDirectory(vscode.Uri.file(cwd));
   const setModel = t.settings['ibkrAi.session.model'];
@@ -293,15 +292,7 @@ async function backtest(deps: CommandDeps): Promise<string | undefined> {
   deps.panel.show('backtest', true);
   const out = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'IBKR: backtesting the policy', cancellable: false },
-    () =>
-      deps.trader.runBacktest({
-        node: process.execPath,
-        cli: [join(ext, 'dist', 'cli.js')],
-        cwd,
-        ...(model ? { modelDir: model } : {}),
-        // VS Code's desktop host is Electron: run its binary as plain node.
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      }),
+    () => deps.trader.runBacktest({ cwd, ...(model ? { modelDir: model } : {}) }),
   );
   return out.reportHtml;
 }

@@ -72,6 +72,22 @@ describe('backtest CLI', () => {
     assert.ok(got.rejectionsByRule.maxOrderQuantity > 0);
   });
 
+  it('--max-position caps the position as in a session: the policy trades up to 10 shares, nothing is refused', () => {
+    const r = backtest('--json', '--max-position', '10', '--out', join(tmp, 'max-position'));
+    assert.equal(r.status, 0, r.stderr);
+    const got = JSON.parse(r.stdout);
+    assert.ok(got.trades > 0);
+    assert.equal(got.rejected, 0);
+    const report = JSON.parse(readFileSync(got.reportJson, 'utf8'));
+    assert.equal(Math.max(...report.series.position), 10);
+    assert.equal(report.assumptions.risk.maxPositionPerSymbol, 10);
+  });
+
+  it('risk flags are read by the session\'s parser: a bad value names the flag and what is valid', () => {
+    fails(['--max-position', 'x'], /error: --max-position "x" is not a number \(valid: a whole number of shares from 0\)/);
+    fails(['--daily-loss-limit', '0'], /error: --daily-loss-limit "0" is out of range \(valid: an amount of account currency above 0\)/);
+  });
+
   it('missing model folder', () => {
     const dir = join(tmp, 'no-such-model');
     fails(['--model', dir, '--json'], new RegExp(`error: ${dir}/manifest\\.json: missing-file`));

@@ -5,9 +5,13 @@
 // the policies are small real ONNX models with a known rule (test/helpers/testModels).
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BrokerClient } from '../../../src/extension/broker/brokerClient';
 import { FAST } from '../../helpers/brokerFixture';
-import { byRef, flatReplay, journaledSent, linesOf, recordedSent, runSession, simPositions, startSim, tempDir, WED_10AM_NY, WED_5PM_NY, type RunResult } from '../../helpers/sessionFixture';
+import { byRef, flatReplay, journaledSent, linesOf, recordedSent, runSession, simPositions, startSim, tempDir, testModel, WED_10AM_NY, WED_5PM_NY, type RunResult } from '../../helpers/sessionFixture';
+import { prepareBacktest, runPreparedBacktest } from '../../../src/extension/backtest/prepareBacktest';
+import type { RiskOptionsInput } from '../../../src/extension/trading/riskLimits';
 
 let replayCsv: string;
 before(() => {
@@ -15,6 +19,14 @@ before(() => {
 });
 
 const flat = () => ({ speed: 120, replayCsv });
+
+/** One-minute NVDA bars that never move, at the simulator's NVDA price (135.40), for backtests. */
+function flatMinuteBars(): string {
+  const path = join(tempDir('backtest-bars-'), 'nvda.csv');
+  const rows = Array.from({ length: 6 }, (_, i) => `2024-03-13 10:0${i},135.4,135.4,135.4,135.4,1000`);
+  writeFileSync(path, `date,open,high,low,close,volume\n${rows.join('\n')}\n`);
+  return path;
+}
 
 /** Decisions refused by `rule`, and proof that none of their orderRefs reached the simulator. */
 function blockedBy(r: RunResult, rule: string) {
@@ -48,7 +60,7 @@ describe('risk limits', () => {
     onlyAllowedReached(r);
   });
 
-  test('max position (on the book): the book\'s 73-share NVDA order is refused past 50, the 40 held outside the book stay; MSFT to 23 goes', async () => {
+  test('max position (on the book): NVDA\'s 73-share target is capped to 50 and bought, then held; the 40 held outside the book stay; MSFT to 23 goes', async () => {
     const fx = await startSim({ ...flat(), startMs: WED_10AM_NY });
     try {
       // The account already holds 40 NVDA (bought by another client before the session).
@@ -61,24 +73,55 @@ describe('risk limits', () => {
 
       const r = await runSession({ fx, model: 'always-buy', config: { symbols: 'NVDA,MSFT', cycles: '2', capital: '20000', maxPosition: '50', clientId: '32' } });
       assert.equal(r.result.status, 'finished', r.result.reason);
-      const blocked = blockedBy(r, 'maxPosition');
-      assert.equal(blocked.length, 2);
-      for (const d of blocked) {
-        assert.equal(d.symbol, 'NVDA');
-        assert.equal(d.position, 0, 'the book holds none: the 40 held outside it are not the session\'s');
-        assert.equal(d.proposal!.quantity, 73);
-        assert.match(d.reason, /NVDA position would be 73 shares, beyond the maximum of 50/);
-      }
+      assert.deepEqual(blockedBy(r, 'maxPosition'), [], 'nothing is refused: the order is capped to the limit instead');
+      const nvdaDecisions = r.decisions.filter((d) => d.symbol === 'NVDA');
+      assert.deepEqual(
+        nvdaDecisions.map((d) => [d.cycle, d.position, d.targetQuantity, d.orderQuantity, d.outcome]),
+        [
+          [1, 0, 50, 50, 'order'],
+          [2, 50, 50, 0, 'no-order'],
+        ],
+        'the book (not the 40 held outside it) goes to the 50-share limit, then stays there',
+      );
+      assert.match(nvdaDecisions[1]!.reason, /already at 50 shares/);
       const mine = r.placed.filter((o) => o.orderRef.startsWith('ibkrai:'));
-      assert.deepEqual(mine.map((o) => [o.symbol, o.action, o.totalQuantity]), [['MSFT', 'BUY', 23]]);
-      assert.deepEqual(simPositions(fx), { NVDA: 40, MSFT: 23 });
+      assert.deepEqual(mine.map((o) => [o.symbol, o.action, o.totalQuantity]), [['NVDA', 'BUY', 50], ['MSFT', 'BUY', 23]]);
+      assert.deepEqual(simPositions(fx), { NVDA: 90, MSFT: 23 });
       const s = r.result.summary!.perSymbol.find((p) => p.symbol === 'NVDA')!;
       assert.equal(s.startPosition, 0);
-      assert.equal(s.position, 0);
+      assert.equal(s.position, 50);
       assert.ok(r.events.some((e) => e.type === 'notice' && e.message === 'NVDA: 40 held outside this book, left alone'));
+      const allowed = new Set(r.decisions.filter((d) => d.outcome === 'order').map((d) => d.proposal!.orderRef));
+      for (const o of mine) assert.ok(allowed.has(o.orderRef), `${o.orderRef} reached the simulator without an allowed decision`);
     } finally {
       await fx.stop();
     }
+  });
+
+  test('max position 2: the session trades 2 shares, and a backtest of the same policy with the same limit does too', async () => {
+    const r = await runSession({ sim: flat(), model: 'always-buy', config: { symbols: 'NVDA', cycles: '3', capital: '10000', maxPosition: '2', clientId: '42' } });
+    assert.equal(r.result.status, 'finished', r.result.reason);
+    assert.deepEqual(r.placed.map((o) => [o.symbol, o.action, o.totalQuantity]), [['NVDA', 'BUY', 2]]);
+    assert.deepEqual(blockedBy(r, 'maxPosition'), []);
+    assert.equal(r.result.summary!.perSymbol[0]!.position, 2);
+    onlyAllowedReached(r);
+
+    // The same policy, capital and limit over flat one-minute NVDA bars.
+    const backtest = async (risk: RiskOptionsInput) => {
+      const prepared = await prepareBacktest({ modelDir: testModel('always-buy'), data: flatMinuteBars(), risk: { ...risk, anyHours: true } });
+      try {
+        assert.equal(prepared.config.initialCash, 10_000);
+        return (await runPreparedBacktest(prepared, tempDir('backtest-report-'))).result.policy;
+      } finally {
+        await prepared.model.dispose();
+      }
+    };
+    const capped = await backtest({ maxPosition: '2' });
+    assert.deepEqual(capped.trades.map((t) => t.quantity), [2], 'one buy of 2 shares, as in the session');
+    assert.deepEqual(capped.rejections, []);
+    assert.equal(capped.position[capped.position.length - 1], 2);
+    const uncapped = await backtest({});
+    assert.deepEqual(uncapped.trades.map((t) => t.quantity), [73], 'without the limit: all 10000 buys (73 shares), as the session would');
   });
 
   test('max gross notional: NVDA (9884) goes, MSFT (9663 more) would pass 15000 and is refused', async () => {
@@ -107,31 +150,56 @@ describe('risk limits', () => {
     onlyAllowedReached(r);
   });
 
-  test('daily loss limit: the session stops once its loss reaches the limit, nothing is sent after', async () => {
-    // Buy 73 at 135.41, sell at 135.39, $1 commission each: -3.46 after the round trip.
-    const r = await runSession({ sim: flat(), model: 'toggle', config: { symbols: 'NVDA', cycles: '8', capital: '10000', dailyLossLimit: '3', clientId: '35' } });
-    assert.equal(r.result.status, 'stopped');
-    assert.equal(r.result.exitCode, 4);
-    assert.match(r.result.reason, /dailyLossLimit: loss today 3\.46 reached the daily loss limit of 3/);
+  test('daily loss limit: once reached, no new risk for the rest of the day; the sell that reduces the position still goes', async () => {
+    // Cycle 2 starts long 73 bought at 135.41, marked at 135.40, $1 commission: -1.73 reaches 1.5.
+    const r = await runSession({ sim: flat(), model: 'toggle', config: { symbols: 'NVDA', cycles: '5', capital: '10000', dailyLossLimit: '1.5', clientId: '35' } });
+    assert.equal(r.result.status, 'finished', r.result.reason);
+    assert.equal(r.result.exitCode, 0);
+    const reached = linesOf(r.journal, 'loss-limit');
+    assert.equal(reached.length, 1, 'reached once');
+    assert.equal(reached[0]!.rule, 'dailyLossLimit');
+    assert.match(reached[0]!.reason, /^loss today 1\.73 reached the daily loss limit of 1\.5: only orders that reduce a position go until the next trading day$/);
+    assert.ok(r.events.some((e) => e.type === 'notice' && e.level === 'warn' && /^dailyLossLimit: loss today 1\.73/.test(e.message)));
+    assert.deepEqual(linesOf(r.journal, 'risk-stop'), [], 'the session does not stop');
+    const sell = r.decisions.find((d) => d.cycle === 2)!;
+    assert.equal(sell.outcome, 'order', sell.reason);
+    assert.deepEqual([sell.position, sell.orderQuantity], [73, -73], 'the reducing sell after the limit');
+    const blocked = blockedBy(r, 'dailyLossLimit');
+    assert.deepEqual(blocked.map((d) => [d.cycle, d.orderQuantity]), [[3, 73], [4, 73], [5, 73]], 'every buy after it is refused');
+    for (const d of blocked) assert.match(d.reason, /the daily loss limit of 1\.5 is reached today \(loss now 3\.46\); only orders that reduce a position go until the next trading day/);
     assert.deepEqual(r.placed.map((o) => [o.action, o.totalQuantity]), [['BUY', 73], ['SELL', 73]]);
-    const stop = linesOf(r.journal, 'risk-stop');
-    assert.equal(stop.length, 1);
-    assert.equal(stop[0]!.rule, 'dailyLossLimit');
-    assert.equal(linesOf(r.journal, 'cycle-start').length, 3, 'stopped at the start of cycle 3');
-    assert.ok(r.events.some((e) => e.type === 'risk-stop' && e.rule === 'dailyLossLimit'));
     assert.ok(Math.abs(r.result.summary!.totals.net - -3.46) < 1e-9, `net ${r.result.summary!.totals.net}`);
     onlyAllowedReached(r);
   });
 
-  test('daily loss limit with flatten: the stop closes the open position and nothing else goes', async () => {
+  test('daily loss limit with flatten: reaching it closes the open position, then nothing new goes', async () => {
     // After the buy: -0.73 unrealized and $1 commission = -1.73 >= 1.5 at cycle 2.
-    const r = await runSession({ sim: flat(), model: 'toggle', config: { symbols: 'NVDA', cycles: '8', capital: '10000', dailyLossLimit: '1.5', flattenOnStop: true, clientId: '36' } });
-    assert.equal(r.result.status, 'stopped');
-    assert.match(r.result.reason, /loss today 1\.73/);
+    const r = await runSession({ sim: flat(), model: 'toggle', config: { symbols: 'NVDA', cycles: '4', capital: '10000', dailyLossLimit: '1.5', flattenOnStop: true, clientId: '36' } });
+    assert.equal(r.result.status, 'finished', r.result.reason);
+    assert.match(linesOf(r.journal, 'loss-limit')[0]!.reason, /loss today 1\.73/);
     assert.deepEqual(r.placed.map((o) => [o.action, o.totalQuantity, o.orderRef.split(':')[4] ?? 'policy']), [['BUY', 73, 'policy'], ['SELL', 73, 'flatten']]);
     assert.deepEqual(simPositions(r.fx), {});
+    assert.deepEqual(blockedBy(r, 'dailyLossLimit').map((d) => d.cycle), [3, 4]);
     assert.equal(r.result.summary!.perSymbol[0]!.position, 0);
     onlyAllowedReached(r);
+  });
+
+  test('daily loss limit across sessions: a new session on the journal the same day starts with no new risk allowed', async () => {
+    const fx = await startSim({ ...flat(), startMs: WED_10AM_NY });
+    try {
+      const journalDir = join(tempDir('session-journal-'), 'journal');
+      const first = await runSession({ fx, model: 'toggle', config: { symbols: 'NVDA', cycles: '3', capital: '10000', dailyLossLimit: '1.5', journalDir, clientId: '43' } });
+      assert.equal(linesOf(first.journal, 'loss-limit').length, 1);
+      const before = first.placed.length;
+      const second = await runSession({ fx, model: 'toggle', config: { symbols: 'NVDA', cycles: '2', capital: '10000', dailyLossLimit: '1.5', journalDir, clientId: '44' } });
+      assert.equal(second.result.status, 'finished', second.result.reason);
+      assert.ok(second.events.some((e) => e.type === 'notice' && /the previous session .* reached the daily loss limit today: only orders that reduce a position go until the next trading day/.test(e.message)));
+      assert.deepEqual(blockedBy(second, 'dailyLossLimit').map((d) => d.cycle), [1, 2], 'its buys are refused');
+      assert.equal(second.placed.length, before, 'nothing more reached the simulator');
+      assert.equal(linesOf(second.journal, 'loss-limit').length, 1, 'journaled again: a third session reads only the second one\'s journal');
+    } finally {
+      await fx.stop();
+    }
   });
 
   test('stop-loss: a position past the stop is closed, and not re-entered that day', async () => {

@@ -71,7 +71,7 @@ test('the session configuration: settings by their CONFIG_NAMES, the target, the
   assert.equal(cfg.modelDir, '/m');
   assert.equal(cfg.journalDir, '/w/journal');
   assert.equal(cfg.risk.maxOrderQuantity, 50);
-  assert.equal(cfg.risk.tradingHours, 'any');
+  assert.equal(cfg.risk.tradingHours, null, 'any hours');
   // Every session setting the manifest declares maps to a CONFIG_NAMES key.
   for (const n of Object.values(CONFIG_NAMES)) assert.ok(n.setting === '(asked per session)' || n.setting.startsWith('ibkrAi.'));
   try {

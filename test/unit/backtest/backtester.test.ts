@@ -70,6 +70,15 @@ describe('backtest accounting, hand-computed', () => {
 });
 
 describe('risk engine inside the backtest', () => {
+  it('the position limit caps the target (as in a session): 3 shares bought, nothing refused', () => {
+    const uncapped = simulateConstant(config(FOUR_DAYS), 1);
+    assert.ok(uncapped.trades[0]!.quantity > 3, `${uncapped.trades[0]!.quantity} shares without the limit`);
+    const capped = simulateConstant(config(FOUR_DAYS, { risk: { maxPositionPerSymbol: 3 } }), 1);
+    assert.deepEqual(capped.trades.map((t) => [t.quantity, t.positionAfter]), [[3, 3]]);
+    assert.deepEqual(capped.rejections, []);
+    assert.deepEqual(Array.from(capped.position), [0, 3, 3, 3]);
+  });
+
   it('refused orders are recorded with their rule and nothing fills', () => {
     const r = simulateConstant(config(FOUR_DAYS, { risk: { maxOrderQuantity: 5 } }), 1);
     assert.equal(r.trades.length, 0);

@@ -10,7 +10,8 @@ import { loadModel, type LoadedModel } from '../../../src/extension/policy/model
 import { PolicyStep } from '../../../src/extension/policy/policyStep';
 import { actionLabel, decide, exitDecision, seriesFromBars, type DecisionInput } from '../../../src/extension/session/decision';
 import { flattenVerdict } from '../../../src/extension/session/killSwitch';
-import { RiskEngine, type AccountView, type RiskLimits } from '../../../src/extension/trading/riskEngine';
+import { RiskEngine, type AccountView } from '../../../src/extension/trading/riskEngine';
+import type { RiskLimits } from '../../../src/extension/trading/riskLimits';
 import { writeTestModel } from '../../helpers/testModels';
 
 const T0 = Date.UTC(2024, 2, 13, 14, 0); // Wed 10:00 New York

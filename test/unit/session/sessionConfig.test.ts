@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, describeRisk, parseSessionConfig, riskLimits, type SessionConfigInput } from '../../../src/extension/session/sessionConfig';
+import { ConfigError, parseSessionConfig, type SessionConfigInput } from '../../../src/extension/session/sessionConfig';
+import { describeRisk } from '../../../src/extension/trading/riskLimits';
 
 const MODEL = { modelDir: '/models/default', cwd: '/work' };
 
@@ -28,7 +29,7 @@ describe('session configuration', () => {
     assert.equal(c.journalDir, '/work/journal');
     assert.equal(c.allowLive, false);
     assert.equal(c.flattenOnStop, false);
-    assert.deepEqual(c.risk, { tradingHours: 'regular', maxOrdersPerMinute: 30 });
+    assert.deepEqual(c.risk, { maxOrdersPerMinute: 30 }, 'regular hours: tradingHours left to the risk engine default');
   });
 
   it('converts a duration to cycles of market time (rounding up), or takes cycles as given', () => {
@@ -48,7 +49,7 @@ describe('session configuration', () => {
     assert.equal(c.journalDir, '/var/j');
     assert.equal(c.capital, 5000);
     assert.equal(c.flattenOnStop, true);
-    assert.deepEqual(riskLimits(c.risk), {
+    assert.deepEqual(c.risk, {
       tradingHours: null,
       symbolAllowlist: ['SPY'],
       maxOrderQuantity: 10,
@@ -57,7 +58,8 @@ describe('session configuration', () => {
       stopLossFraction: 0.025,
     });
     assert.equal(describeRisk(c.risk), 'max order 10 sh, max position 0 sh, max 30 orders/min, stop-loss 2.5%, allowlist SPY, any hours');
-    assert.equal(riskLimits(parseSessionConfig({ symbols: 'SPY' }, MODEL).risk).tradingHours, undefined, 'regular hours: the risk engine default');
+    assert.equal(parseSessionConfig({ symbols: 'SPY' }, MODEL).risk.tradingHours, undefined, 'regular hours: the risk engine default');
+    assert.equal(describeRisk(parseSessionConfig({ symbols: 'SPY' }, MODEL).risk), 'max 30 orders/min, regular hours');
   });
 
   it('names the option, the setting and what is valid for each bad value, all at once', () => {

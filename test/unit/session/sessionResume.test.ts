@@ -124,6 +124,21 @@ describe('starting on a journal directory', () => {
     assert.deepEqual(p.previous, { sessionId: '20250101T000000Z-cccc', rule: 'dailyLossLimit', reason: 'loss today 12.00 reached the daily loss limit of 10', lastMarketTime: 777 });
   });
 
+  it('after a session that reached the daily loss limit (and went on reduce-only), the next one knows when', () => {
+    const dir = tmp();
+    const j = Journal.open(dir, '20250101T000000Z-eeee');
+    j.append('session-start', { ...START, sessionId: '20250101T000000Z-eeee' });
+    j.append('cycle-start', { cycle: 2, marketTime: 555 });
+    j.append('loss-limit', { rule: 'dailyLossLimit', reason: 'loss today 1.73 reached the daily loss limit of 1.5', marketTime: 555, flatten: false });
+    j.append('cycle-start', { cycle: 3, marketTime: 666 });
+    j.append('kill', { reason: 'Ctrl-C', flatten: false });
+    j.append('session-end', { status: 'stopped', reason: 'kill switch', exitCode: 4 });
+    j.close();
+    const p = planJournal(dir, () => '20250102T000000Z-ffff');
+    assert.deepEqual(p.previous, { sessionId: '20250101T000000Z-eeee', rule: 'dailyLossLimit', reason: 'the daily loss limit was reached', lastMarketTime: 555 });
+    assert.deepEqual(SessionLedger.fromLines(Journal.read(join(dir, '20250101T000000Z-eeee.jsonl'))).lossLimits, [555]);
+  });
+
   it('a new session never takes the id of a journal already in the folder (it would append to it)', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'same.jsonl'), JSON.stringify(line('session-end', { status: 'finished' })) + '\n');

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RiskEngine, adverseMove, isRiskReducing } from '../../../src/extension/trading/riskEngine';
-import type { AccountView, RiskConnectionState, PositionView, RiskLimits } from '../../../src/extension/trading/riskEngine';
+import type { AccountView, RiskConnectionState, PositionView } from '../../../src/extension/trading/riskEngine';
+import type { RiskLimits } from '../../../src/extension/trading/riskLimits';
 
 // 2024-03-05 is a Tuesday; New York is UTC-5 until 2024-03-10.
 const TUE_1000_NY = Date.UTC(2024, 2, 5, 15, 0); // 10:00 EST
@@ -143,6 +144,42 @@ describe('risk engine verdicts', () => {
     assert.equal(risk.check(buy(-50), account(long, 99_000)).allowed, true);
     clock.now = TUE_1000_NY + 86_400_000; // Wednesday: a new day starts from the last equity seen
     assert.equal(risk.check(buy(1), account(long, 99_000)).allowed, true);
+  });
+
+  it('dailyLossLimit: once reached it holds for the rest of the trading day, even if the loss recovers', () => {
+    const { risk, clock } = engine({ dailyLossLimit: 1000 });
+    clock.now = Date.UTC(2024, 2, 4, 20, 0); // Monday 15:00 NY
+    assert.equal(risk.observeEquity(100_000), false);
+    clock.now = TUE_1000_NY;
+    assert.equal(risk.observeEquity(99_500), false, 'down 500');
+    assert.equal(risk.observeEquity(98_900), true, 'down 1100: reached, said once');
+    assert.equal(risk.observeEquity(98_800), false, 'already reached today');
+    clock.now = TUE_1000_NY + 3_600_000;
+    const recovered = account({ SPY: { quantity: 100, avgCost: 100, marketPrice: 101 } }, 100_200);
+    const v = risk.check(buy(1), recovered);
+    assert.equal(v.rule, 'dailyLossLimit', 'up 200 on the day, but the limit was reached this morning');
+    assert.match(v.reason, /the daily loss limit of 1000 is reached today \(loss now -200\.00\); only orders that reduce a position go until the next trading day/);
+    assert.equal(risk.check(buy(-100), recovered).allowed, true, 'closing the position goes');
+    assert.equal(risk.check(buy(-150), recovered).rule, 'dailyLossLimit', 'flipping short is new risk');
+    clock.now = TUE_1000_NY + 86_400_000; // Wednesday
+    assert.equal(risk.check(buy(1), recovered).allowed, true, 'the next trading day starts afresh');
+  });
+
+  it('dailyLossLimit: reached by a check between two observations is reported by the next observation, once', () => {
+    const { risk } = engine({ dailyLossLimit: 1000 });
+    assert.equal(risk.observeEquity(100_000), false);
+    assert.equal(risk.check(buy(1), account({}, 98_500)).rule, 'dailyLossLimit', 'an intra-cycle equity past the limit');
+    assert.equal(risk.observeEquity(99_900), true, 'reported although the equity recovered');
+    assert.equal(risk.observeEquity(99_900), false);
+  });
+
+  it('dailyLossLimit: reached earlier today by a session restarted since', () => {
+    const { risk, clock } = engine({ dailyLossLimit: 1000 });
+    risk.reachDailyLossLimit();
+    assert.equal(risk.check(buy(1), account()).rule, 'dailyLossLimit');
+    assert.equal(risk.observeEquity(100_000), false);
+    clock.now = TUE_1000_NY + 86_400_000;
+    assert.equal(risk.check(buy(1), account()).allowed, true);
   });
 
   it('dailyLoss: the loss the daily limit compares, from the day\'s starting equity', () => {
