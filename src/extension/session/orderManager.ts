@@ -23,6 +23,7 @@ import { JournalError } from './journal';
 import type { OrderKind } from './orderRef';
 import { belongsToSession, parseOrderRef } from './orderRef';
 import { FINAL_INTENT_STATES, type FillRecord, type IntentRecord, type IntentState, type SessionLedger } from './sessionLedger';
+import { orderUpdateOf } from './journalOrderUpdates';
 
 /** What the order manager needs of the broker client (BrokerClient has all of it). */
 export interface OrderBroker {
@@ -443,20 +444,7 @@ export class OrderManager {
   }
 
   private emitOrder(rec: IntentRecord, state?: 'sending'): void {
-    this.deps.onOrder?.({
-      orderRef: rec.orderRef,
-      orderId: rec.orderId,
-      cycle: rec.cycle,
-      symbol: rec.symbol,
-      kind: rec.kind,
-      action: rec.action,
-      quantity: rec.quantity,
-      state: state ?? rec.state,
-      filled: rec.filled,
-      avgFillPrice: rec.avgFillPrice,
-      ...(rec.note ? { note: rec.note } : {}),
-      ...(rec.errorCode !== undefined ? { errorCode: rec.errorCode } : {}),
-    });
+    this.deps.onOrder?.(orderUpdateOf(rec, state));
   }
 }
 
