@@ -22,7 +22,7 @@ export const WED_10AM_NY = Date.UTC(2024, 2, 13, 14, 0, 0);
 /** Wednesday 2024-03-13 17:00 New York: after the close, extended hours (bars, no RTH). */
 export const WED_5PM_NY = Date.UTC(2024, 2, 13, 21, 0, 0);
 
-export const ROOT = join(__dirname, '..', '..', '..');
+export const ROOT = join(__dirname, '..', '..');
 
 export function tempDir(prefix = 'session-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
