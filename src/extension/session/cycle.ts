@@ -1,6 +1,7 @@
 // The session's cycles: each cycle of market time, per symbol, latest completed bars ->
 // features -> policy -> target position -> risk checks -> order or none, the orders placed
 // together and followed until they settle, every step journaled and emitted as an event.
+import type { BrokerContract } from '../broker/types';
 import { PolicyRuntimeError } from '../policy/errors';
 import { capToHeld } from '../trading/bookRules';
 import type { Cycle } from './cycleClock';
@@ -128,7 +129,7 @@ export class SessionCycles {
     this.checkAllSuspended(decisions);
   }
 
-  private contract(symbol: string) {
+  private contract(symbol: string): BrokerContract {
     const c = this.run.contracts.get(symbol);
     if (!c) throw new Error(`no contract for ${symbol}`);
     return c;

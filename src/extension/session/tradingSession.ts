@@ -148,8 +148,11 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   private async execute(): Promise<SessionResult> {
     let result: SessionResult;
     try {
-      const run = await startSession(this.host);
-      const cycles = this.started?.cycles ?? new SessionCycles(run);
+      await startSession(this.host);
+      // Startup attached the running session (see host.attach) before it reconciled.
+      const started = this.started;
+      if (!started) throw new Error('startup ended without a running session');
+      const { run, cycles } = started;
       await cycles.loop();
       if (this.killing) await this.killing;
       if (!this.end.request) await awaitConnectionAtEnd(run, this.options.endReconnectMs ?? 10_000);
