@@ -97,9 +97,9 @@ export class CycleClock {
 
   /** Market-time ms per wall ms, measured from recent cycles (undefined until measured). */
   get measuredRate(): number | undefined {
-    if (this.arrivals.length < 3) return undefined;
-    const a = this.arrivals[0]!;
-    const b = this.arrivals[this.arrivals.length - 1]!;
+    const a = this.arrivals[0];
+    const b = this.arrivals[this.arrivals.length - 1];
+    if (this.arrivals.length < 3 || !a || !b) return undefined;
     const wall = b.wall - a.wall;
     if (wall < 200) return undefined;
     return (b.market - a.market) / wall;
@@ -123,7 +123,7 @@ export class CycleClock {
     let expired: number | undefined;
     for (const [t, q] of this.pending) if (wallNow - q.firstWall >= this.graceMs && (expired === undefined || t > expired)) expired = t;
     if (expired !== undefined) return this.fire(expired, wallNow, false);
-    if (this.pending.size === 0 && this.lastFireWall !== undefined && Number.isFinite(this.lastFired) && wallNow >= this.stallDeadline()) {
+    if (this.pending.size === 0 && this.lastFireWall !== undefined && Number.isFinite(this.lastFired) && wallNow >= this.stallDeadline(this.lastFireWall)) {
       return this.fire(this.nextBarTime(), wallNow, true);
     }
     return undefined;
@@ -133,7 +133,7 @@ export class CycleClock {
   nextDeadline(): number | undefined {
     let next: number | undefined;
     for (const q of this.pending.values()) next = next === undefined ? q.firstWall + this.graceMs : Math.min(next, q.firstWall + this.graceMs);
-    if (next === undefined && this.lastFireWall !== undefined && Number.isFinite(this.lastFired)) next = this.stallDeadline();
+    if (next === undefined && this.lastFireWall !== undefined && Number.isFinite(this.lastFired)) next = this.stallDeadline(this.lastFireWall);
     return next;
   }
 
@@ -144,12 +144,12 @@ export class CycleClock {
   }
 
   /** Two cycles of market time (through the night or a weekend for session bars), in wall time at the market's rate. */
-  private stallDeadline(): number {
+  private stallDeadline(lastFireWall: number): number {
     const rate = this.measuredRate ?? this.assumedRate;
     const lastEnd = barEnd(this.lastFired, this.cycleSeconds);
     const next = nextBarWindow(lastEnd, this.cycleSeconds);
     const marketMs = Math.max(this.cycleMs, next.end - lastEnd) + (next.end - next.start);
-    return this.lastFireWall! + marketMs / rate + this.graceMs;
+    return lastFireWall + marketMs / rate + this.graceMs;
   }
 
   private fire(barTime: number, wallNow: number, stalled: boolean): Cycle {

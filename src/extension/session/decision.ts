@@ -103,14 +103,15 @@ export function seriesFromBars(symbol: string, bars: readonly Bar[], barSeconds:
   const low = new Float64Array(n);
   const close = new Float64Array(n);
   const volume = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const b = bars[i]!;
+  let i = 0;
+  for (const b of bars) {
     time[i] = b.time;
     open[i] = b.open;
     high[i] = b.high;
     low[i] = b.low;
     close[i] = b.close;
     volume[i] = b.volume;
+    i++;
   }
   return barSeries({ symbol, source: 'TWS bars', length: n, time, open, high, low, close, volume, fields: ['open', 'high', 'low', 'close', 'volume'], dateOnly: false, barSeconds });
 }
@@ -155,7 +156,7 @@ export async function decide(input: DecisionInput): Promise<DecisionRecord> {
   model.pipeline.portfolioValues(state, raw);
   const target = await input.step.target(series, t, state);
   const features: Record<string, number> = {};
-  model.pipeline.labels.forEach((label, i) => (features[label] = round(raw[i]!, 8)));
+  model.pipeline.labels.forEach((label, i) => (features[label] = round(raw[i] ?? NaN, 8)));
   const label = actionLabel(model, target);
   const output: ModelOutput = { target, ...(label !== undefined ? { label } : {}) };
   const observation = Array.from(input.step.observation, (v) => round(v));

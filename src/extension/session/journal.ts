@@ -166,7 +166,7 @@ export class Journal {
     const text = JSON.stringify(line) + '\n';
     const defer = DEFERRED_SYNC_TYPES.has(type);
     try {
-      this.writeLine(text);
+      this.writeLine(this.fd, text);
       if (!defer) {
         fsyncSync(this.fd);
         this.unsynced = false;
@@ -194,7 +194,7 @@ export class Journal {
     if (this.deferredFailure) throw this.deferredFailure;
     const line: JournalLine = { t: Date.now(), type, ...data };
     try {
-      this.writeLine(JSON.stringify(line) + '\n');
+      this.writeLine(this.fd, JSON.stringify(line) + '\n');
     } catch (err) {
       throw this.failure(err);
     }
@@ -209,8 +209,7 @@ export class Journal {
   }
 
   /** Writes one whole line or throws: a short write is cut back and fails the journal for good. */
-  private writeLine(text: string): void {
-    const fd = this.fd!;
+  private writeLine(fd: number, text: string): void {
     const bytes = Buffer.from(text, 'utf8');
     const written = this.io.writeSync(fd, bytes, 0, bytes.length);
     if (written !== bytes.length) {

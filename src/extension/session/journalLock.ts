@@ -73,7 +73,7 @@ function readOwner(path: string): ReadResult {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
   }
   try {
-    const o = JSON.parse(text.split('\n')[0]!) as Partial<LockOwner>;
+    const o = JSON.parse(text.split('\n')[0] ?? '') as Partial<LockOwner>;
     if (typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.startedAt === 'string' && typeof o.token === 'string') return o as LockOwner;
   } catch {
     // below

@@ -23,6 +23,7 @@ import { JournalError } from './journal';
 import type { OrderKind } from './orderRef';
 import { belongsToSession, parseOrderRef } from './orderRef';
 import { FINAL_INTENT_STATES, type FillRecord, type IntentRecord, type IntentState, type SessionLedger } from './sessionLedger';
+import { orderUpdateOf } from './journalOrderUpdates';
 
 /** What the order manager needs of the broker client (BrokerClient has all of it). */
 export interface OrderBroker {
@@ -189,11 +190,12 @@ export class OrderManager {
     try {
       const placed = await this.deps.broker.placeOrder(request, {
         beforeSend: async (intent) => {
-          const leg = intent.legs[0]!;
+          const [leg] = intent.legs;
+          if (!leg) throw new Error(`order ${p.orderRef}: an intent without a leg`);
           orderId = leg.orderId;
           if (retryOf !== undefined) {
             await this.deps.writeDurable('order-reassigned', { orderRef: p.orderRef, orderId: leg.orderId, previousOrderId: retryOf, reason: `TWS refused order id ${retryOf} as a duplicate (103: another client used it); the same intent goes once under order id ${leg.orderId}` });
-            this.emitOrder(ledger.intents.get(p.orderRef)!, 'sending');
+            this.emitOrder(ledger.intents.get(p.orderRef), 'sending');
             return;
           }
           const intentLine = {
@@ -211,7 +213,7 @@ export class OrderManager {
             marketTime: p.marketTime,
           };
           await this.deps.writeDurable('intent', intentLine);
-          this.emitOrder(ledger.intents.get(p.orderRef)!, 'sending');
+          this.emitOrder(ledger.intents.get(p.orderRef), 'sending');
         },
       });
       this.sync(this.deps.broker.order(placed.orderId) ?? placed);
@@ -276,10 +278,11 @@ export class OrderManager {
     const before = new Set(ledger.fills.keys());
     const fillsByRef = new Map<string, Fill[]>();
     for (const f of broker.allFills()) {
-      if (!belongsToSession(f.orderRef, sessionId)) continue;
-      const list = fillsByRef.get(f.orderRef!) ?? [];
+      const ref = f.orderRef;
+      if (!ref || !belongsToSession(ref, sessionId)) continue;
+      const list = fillsByRef.get(ref) ?? [];
       list.push(f);
-      fillsByRef.set(f.orderRef!, list);
+      fillsByRef.set(ref, list);
     }
     // Executions of the session's orders, whatever their state in the journal.
     for (const [ref, fills] of fillsByRef) {
@@ -295,9 +298,10 @@ export class OrderManager {
         this.sync(tracked);
         continue;
       }
-      if (fillsByRef.has(rec.orderRef)) {
+      const fills = fillsByRef.get(rec.orderRef);
+      if (fills) {
         found.push(rec.orderRef);
-        const filled = fillsByRef.get(rec.orderRef)!.reduce((s, f) => s + f.shares, 0);
+        const filled = fills.reduce((s, f) => s + f.shares, 0);
         const done = filled >= rec.quantity;
         this.deps.write('order-status', {
           orderRef: rec.orderRef,
@@ -305,10 +309,10 @@ export class OrderManager {
           state: done ? 'filled' : 'cancelled',
           filled,
           remaining: Math.max(0, rec.quantity - filled),
-          avgFillPrice: avgPrice(fillsByRef.get(rec.orderRef)!),
+          avgFillPrice: avgPrice(fills),
           note: done ? 'filled at TWS (found by reconciliation)' : 'no longer open at TWS; partly filled (found by reconciliation)',
         });
-        this.emitOrder(ledger.intents.get(rec.orderRef)!);
+        this.emitOrder(ledger.intents.get(rec.orderRef));
         continue;
       }
       notAtTws.push(rec.orderRef);
@@ -321,7 +325,7 @@ export class OrderManager {
         avgFillPrice: 0,
         note: 'journaled, but TWS has neither an open order nor an execution for it: it never left, or ended unfilled; it is not sent again',
       });
-      this.emitOrder(ledger.intents.get(rec.orderRef)!);
+      this.emitOrder(ledger.intents.get(rec.orderRef));
     }
     const newFills = [...ledger.fills.keys()].filter((id) => !before.has(id));
     return { found, notAtTws, newFills, imported };
@@ -345,13 +349,16 @@ export class OrderManager {
     for (const f of broker.allFills()) if (f.orderRef && belongsToSession(f.orderRef, sessionId) && !ledger.intents.has(f.orderRef)) entry(f.orderRef).fills.push(f);
     const imported: string[] = [];
     for (const [ref, e] of byRef) {
-      const parts = parseOrderRef(ref)!;
+      // belongsToSession parsed it.
+      const parts = parseOrderRef(ref);
+      if (!parts) continue;
       const first = e.fills[0];
       const action = e.order?.action ?? first?.side;
       if (action !== 'BUY' && action !== 'SELL') continue;
       this.deps.write('intent', {
         orderRef: ref,
-        orderId: e.order?.orderId ?? first!.orderId,
+        // No order: its fills gave the action, so there is a first fill.
+        orderId: e.order?.orderId ?? first?.orderId,
         cycle: parts.cycle,
         symbol: parts.symbol,
         kind: parts.kind,
@@ -428,10 +435,10 @@ export class OrderManager {
         time: f.time,
         ...(adopted ? { adopted: true } : {}),
       });
-      this.deps.onFill?.(ledger.fills.get(f.execId)!);
+      const onFill = this.deps.onFill;
+      if (onFill) onFill(this.journaledFill(f.execId));
     }
-    const mine = ledger.fills.get(f.execId)!;
-    if (f.commission !== undefined && mine.commission === undefined) {
+    if (f.commission !== undefined && this.journaledFill(f.execId).commission === undefined) {
       this.deps.write('commission', {
         execId: f.execId,
         orderRef: rec.orderRef,
@@ -442,21 +449,19 @@ export class OrderManager {
     }
   }
 
-  private emitOrder(rec: IntentRecord, state?: 'sending'): void {
-    this.deps.onOrder?.({
-      orderRef: rec.orderRef,
-      orderId: rec.orderId,
-      cycle: rec.cycle,
-      symbol: rec.symbol,
-      kind: rec.kind,
-      action: rec.action,
-      quantity: rec.quantity,
-      state: state ?? rec.state,
-      filled: rec.filled,
-      avgFillPrice: rec.avgFillPrice,
-      ...(rec.note ? { note: rec.note } : {}),
-      ...(rec.errorCode !== undefined ? { errorCode: rec.errorCode } : {}),
-    });
+  /** `rec`: the ledger's record of an intent just journaled (always there once its line is applied). */
+  private emitOrder(rec: IntentRecord | undefined, state?: 'sending'): void {
+    const onOrder = this.deps.onOrder;
+    if (!onOrder) return;
+    if (!rec) throw new Error('an order update for an intent the ledger does not have');
+    onOrder(orderUpdateOf(rec, state));
+  }
+
+  /** The ledger's record of a fill just journaled (always there once its line is applied). */
+  private journaledFill(execId: string): FillRecord {
+    const fill = this.deps.ledger.fills.get(execId);
+    if (!fill) throw new Error(`execution ${execId} is not in the ledger after journaling it`);
+    return fill;
   }
 }
 

@@ -105,11 +105,8 @@ export interface ConfigProblem {
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
-    super(
-      problems.length === 1
-        ? `${label(problems[0]!)}: ${problems[0]!.message}`
-        : `invalid session configuration:\n${problems.map((p) => `  ${label(p)}: ${p.message}`).join('\n')}`,
-    );
+    const [only] = problems;
+    super(problems.length === 1 && only ? `${label(only)}: ${only.message}` : `invalid session configuration:\n${problems.map((p) => `  ${label(p)}: ${p.message}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -152,7 +149,7 @@ class Collector {
     // Text is read strictly (no 0x10, 1e3, " 7", +7; see strictNumbers.ts).
     const parsed = strictNumber(v, opts.integer ? 'integer' : 'decimal');
     if (parsed.value === undefined) {
-      return this.fail(key, `${show(v)} ${parsed.error!.replace(/ \(valid:.*$/, '')} (${valid})`);
+      return this.fail(key, `${show(v)} ${(parsed.error ?? '').replace(/ \(valid:.*$/, '')} (${valid})`);
     }
     const n = parsed.value;
     if ((opts.exclusiveMin ? n <= opts.min : n < opts.min) || n > opts.max) return this.fail(key, `${show(v)} is out of range (${valid})`);
@@ -223,7 +220,7 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   }
   // A live port is refused before anything connects, whatever the mode (the account check after connecting is the second line).
   if (isLivePort(port) && !allowLive) {
-    const app = PORT_MEANINGS[port]!.app;
+    const app = PORT_MEANINGS[port]?.app;
     c.fail('port', `${port} is the ${app} live-trading port, but live trading is not enabled (valid: the paper port ${app === 'TWS' ? 7497 : 4002}, or --allow-live / ibkrAi.allowLive to trade live on purpose)`);
   }
   if (confirmLive !== undefined && mode !== 'live') c.fail('confirmLive', `only applies to --mode live (the mode is ${mode})`);
@@ -247,17 +244,18 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   if (maxLeverage !== undefined && maxLeverage > 1 && !allowLeverage) c.fail('maxLeverage', `${maxLeverage} needs --allow-leverage (setting ibkrAi.session.allowLeverage): without it the session's gross notional never exceeds its capital`);
   const allowDelayedData = c.bool('allowDelayedData', input.allowDelayedData) ?? false;
 
-  if (c.problems.length) throw new ConfigError(c.problems);
+  // Missing symbols or model folder were failed above.
+  if (c.problems.length || !symbols || !modelDir) throw new ConfigError(c.problems);
   const risk: RiskLimits = { ...parsedRisk.limits, ...(symbolAllowlist !== undefined ? { symbolAllowlist } : {}) };
   return {
     host,
     port,
     clientId,
-    symbols: symbols!,
+    symbols,
     cycleSeconds,
     cycles,
     mode,
-    modelDir: modelDir!,
+    modelDir,
     journalDir,
     allowLive,
     ...(confirmLive !== undefined ? { confirmLive } : {}),

@@ -306,8 +306,8 @@ export class SessionLedger {
   openIntents(): IntentRecord[] {
     const out: IntentRecord[] = [];
     for (const ref of this.unsettled) {
-      const i = this.intents.get(ref)!;
-      if (!FINAL_INTENT_STATES.has(i.state)) out.push(i);
+      const i = this.intents.get(ref);
+      if (i && !FINAL_INTENT_STATES.has(i.state)) out.push(i);
     }
     return out;
   }
@@ -319,8 +319,8 @@ export class SessionLedger {
   finishedAwaitingExecutions(): IntentRecord[] {
     const out: IntentRecord[] = [];
     for (const ref of this.unsettled) {
-      const i = this.intents.get(ref)!;
-      if (FINAL_INTENT_STATES.has(i.state) && owedShares(i, this.sharesByRef) > 0) out.push(i);
+      const i = this.intents.get(ref);
+      if (i && FINAL_INTENT_STATES.has(i.state) && owedShares(i, this.sharesByRef) > 0) out.push(i);
     }
     return out;
   }

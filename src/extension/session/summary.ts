@@ -109,8 +109,8 @@ export function formatSummary(s: SessionSummary): string {
   }
   const t = s.totals;
   rows.push(['total', String(s.orders.total), String(s.trades), '', '', '', '', money(t.realized), money(t.unrealized), money(t.commissions), money(t.net)]);
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const table = rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+  const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const table = rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  '));
   const o = s.orders;
   const blocked = Object.entries(s.blocked);
   const lines = [

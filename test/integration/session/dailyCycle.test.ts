@@ -36,7 +36,7 @@ test('--cycle 86400: the daily bar is the 09:30-16:00 session and the decision c
   assert.match(d.reason, /refused by tradingHours: 16:00 America\/New_York/);
   assert.ok(r.events.some((e) => e.type === 'notice' && e.level === 'warn' && /daily cycles decide at the 16:00 New York close.*--any-hours/.test(e.message)));
   // The history the policy saw is daily session bars: one per trading day, each dated at 09:30 New York.
-  const history = r.session['clock']!.history('AAPL');
+  const history = r.session['started']!.run.clock.history('AAPL');
   assert.ok(history.length >= 3, `${history.length} daily bars`);
   for (const b of history) assert.equal(zonedTime(b.time, US_REGULAR_HOURS.timeZone).minuteOfDay, 9 * 60 + 30, new Date(b.time).toISOString());
   assert.equal(new Set(history.map((b) => zonedTime(b.time, US_REGULAR_HOURS.timeZone).dateKey)).size, history.length, 'one bar per day');

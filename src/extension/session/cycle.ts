@@ -1,0 +1,254 @@
+// The session's cycles: each cycle of market time, per symbol, latest completed bars ->
+// features -> policy -> target position -> risk checks -> order or none, the orders placed
+// together and followed until they settle, every step journaled and emitted as an event.
+import type { BrokerContract } from '../broker/types';
+import { PolicyRuntimeError } from '../policy/errors';
+import { capToHeld } from '../trading/bookRules';
+import type { Cycle } from './cycleClock';
+import { decide, exitDecision, type DecisionRecord } from './decision';
+import { POLICY_FAILURE_STOP_AFTER } from './errorPolicy';
+import { orderUpdateOf } from './journalOrderUpdates';
+import { rejectionReason } from './orderRejections';
+import type { RunningSession } from './runningSession';
+import { flattenBook } from './sessionEnd';
+
+/** Bars kept beyond the model's history (a cycle's bars are cut at its bar time). */
+export const HISTORY_MARGIN = 40;
+
+export class SessionCycles {
+  private cycleRunning: Promise<void> | undefined;
+  /** Cycles in a row whose every policy decision failed. */
+  private policyFailureStreak = 0;
+  /** Cycles that ran with some symbol's bar missing, and how many cycles each reason was given in. */
+  private cyclesMissingBarsValue = 0;
+  private readonly missingReasons = new Map<string, number>();
+
+  constructor(private readonly run: RunningSession) {}
+
+  /** The cycle running now (a stop lets it finish placing its orders first). */
+  get running(): Promise<void> | undefined {
+    return this.cycleRunning;
+  }
+
+  get cyclesMissingBars(): number {
+    return this.cyclesMissingBarsValue;
+  }
+
+  /** The reasons bars were missing, most cycles first. */
+  topMissingReasons(n: number): Array<[string, number]> {
+    return [...this.missingReasons].sort((a, b) => b[1] - a[1]).slice(0, n);
+  }
+
+  /** Runs cycles until all ran or the session is ending. */
+  async loop(): Promise<void> {
+    const { queue, ledger, config } = this.run;
+    queue.start();
+    while (ledger.lastCycle < config.cycles) {
+      const cycle = await queue.next();
+      if (!cycle) break;
+      this.cycleRunning = this.runCycle(cycle);
+      try {
+        await this.cycleRunning;
+      } finally {
+        this.cycleRunning = undefined;
+      }
+    }
+  }
+
+  private async runCycle(c: Cycle): Promise<void> {
+    const { config: cfg, host, journal, ledger, risk, orders, book } = this.run;
+    const n = ledger.lastCycle + 1;
+    host.market.now = c.marketTime;
+    journal.write('cycle-start', { cycle: n, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, fresh: c.fresh, missing: c.missing, skipped: c.skipped });
+    host.publish({ type: 'cycle-start', at: Date.now(), cycle: n, cycles: cfg.cycles, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, missing: c.missing, skipped: c.skipped });
+
+    // TWS is the truth: shares sold outside the session since the last cycle leave the book.
+    book.verifyBook('cycle');
+    // Marks and the P&L at this cycle's close; the daily loss limit first.
+    this.writePnl(n, c);
+    const equity = this.run.capital + ledger.pnl().net;
+    const limit = cfg.risk.dailyLossLimit;
+    if (risk.observeEquity(equity) && limit !== undefined) {
+      // Reached: from now on the risk engine refuses new risk for the rest of the trading day
+      // (reducing orders still go); journaled so a restart the same day keeps it (riskLimits.ts).
+      const loss = risk.dailyLoss(equity);
+      const reached = loss >= limit ? `loss today ${loss.toFixed(2)} reached the daily loss limit of ${limit}` : `the daily loss limit of ${limit} was reached earlier in the cycle (loss now ${loss.toFixed(2)})`;
+      const reason = `${reached}: only orders that reduce a position go until the next trading day`;
+      journal.write('loss-limit', { rule: 'dailyLossLimit', reason, marketTime: c.marketTime, flatten: cfg.flattenOnStop });
+      host.notice('warn', `dailyLossLimit: ${reason}${cfg.flattenOnStop ? '; flattening the book (--flatten-on-stop)' : ''}`);
+      if (cfg.flattenOnStop) {
+        this.emitCycleEnd(n, c, []);
+        await flattenBook(this.run, reason);
+        return;
+      }
+    }
+
+    // Decide every symbol first, in order: each decision sees the orders proposed before it
+    // (the account view counts them as working, the rate limit as sent), so the risk checks
+    // hold for the cycle as a whole. Then the orders go together: their intents share one
+    // journal fsync (group commit) and each leaves as soon as it is on disk, instead of one
+    // fsync and one TWS round trip after another (bench/decision.ts).
+    const decisions: DecisionRecord[] = [];
+    const proposed = new Map<string, number>();
+    const toPlace: Array<{ symbol: string; p: NonNullable<DecisionRecord['proposal']>; rated: number }> = [];
+    const breaches = new Set(risk.stopLossBreaches(book.accountView()).map((b) => b.symbol));
+    for (const symbol of cfg.symbols) {
+      const record = await this.decideSymbol(symbol, n, c, breaches.has(symbol), proposed);
+      decisions.push(record);
+      host.lastDecisions.set(symbol, record);
+      journal.write('decision', { ...record });
+      host.publish({ type: 'decision', at: Date.now(), record });
+      if (record.outcome === 'shadow') risk.recordOrder();
+      if (record.outcome !== 'order' || !record.proposal) continue;
+      const p = record.proposal;
+      proposed.set(symbol, (proposed.get(symbol) ?? 0) + (p.action === 'BUY' ? p.quantity : -p.quantity));
+      toPlace.push({ symbol, p, rated: risk.recordOrder() });
+    }
+    const results = await Promise.allSettled(
+      toPlace.map(({ symbol, p }) => orders.place({ orderRef: p.orderRef, cycle: n, symbol, kind: p.kind, contract: this.contract(symbol), action: p.action, quantity: p.quantity, marketTime: c.marketTime })),
+    );
+    const placed: string[] = [];
+    let journalFailure: unknown;
+    results.forEach((r, i) => {
+      const { symbol, p, rated } = toPlace[i] as (typeof toPlace)[number];
+      if (r.status === 'rejected') {
+        risk.withdrawOrder(rated);
+        journalFailure ??= r.reason;
+        return;
+      }
+      const result = r.value;
+      if (result.sent) {
+        placed.push(p.orderRef);
+        if (p.kind === 'stop') {
+          risk.recordStopOut(symbol);
+          journal.write('stop-out', { symbol, marketTime: c.marketTime, orderRef: p.orderRef });
+        }
+        return;
+      }
+      risk.withdrawOrder(rated);
+      if (result.error) host.notice('warn', `${symbol}: order ${p.orderRef} not sent: ${result.error}`);
+    });
+    if (journalFailure !== undefined) throw journalFailure;
+    await orders.settle(placed, host.options.settleMs ?? 500);
+    this.emitCycleEnd(n, c, decisions);
+    this.checkPolicyFailures(decisions);
+    this.checkAllSuspended(decisions);
+  }
+
+  private contract(symbol: string): BrokerContract {
+    const c = this.run.contracts.get(symbol);
+    if (!c) throw new Error(`no contract for ${symbol}`);
+    return c;
+  }
+
+  /** Every symbol suspended after TWS rejected its orders: nothing is left to trade, a fault stop naming the last reason. */
+  private checkAllSuspended(decisions: readonly DecisionRecord[]): void {
+    if (!decisions.length || !decisions.every((d) => d.verdict?.rule === 'symbolSuspended')) return;
+    const last = [...this.run.ledger.intents.values()].filter((i) => i.state === 'rejected').pop();
+    this.run.host.faultStop('order-rejected', rejectionReason(`TWS rejected the last 3 orders of every symbol (${this.run.rejections.streak} in a row): all are suspended`, last?.orderRef, last?.note));
+  }
+
+  /** POLICY_FAILURE_STOP_AFTER cycles in a row where the policy failed on every decision it was asked for: a fault stop. */
+  private checkPolicyFailures(decisions: readonly DecisionRecord[]): void {
+    const failed = decisions.filter((d) => d.outcome === 'skipped' && d.reason.startsWith('policy error'));
+    const answered = decisions.some((d) => d.output !== undefined);
+    const last = failed[failed.length - 1];
+    if (answered || !last) {
+      if (answered) this.policyFailureStreak = 0;
+      return;
+    }
+    if (++this.policyFailureStreak < POLICY_FAILURE_STOP_AFTER) return;
+    this.run.host.faultStop('policy', `the policy failed on every decision for ${this.policyFailureStreak} cycles in a row (${last.symbol}: ${last.reason}). Fix: check the model folder ${this.run.config.modelDir} (its manifest's features and input shape must match the ONNX model; npm run doctor -- --model checks it)`);
+  }
+
+  /** `proposed`: signed shares this cycle already decided to order, per symbol (not placed yet). */
+  private async decideSymbol(symbol: string, n: number, c: Cycle, stopBreach: boolean, proposed?: ReadonlyMap<string, number>): Promise<DecisionRecord> {
+    const { config: cfg, host, model, clock, ledger, orders, risk, book: bookView } = this.run;
+    const all = clock.history(symbol);
+    let end = all.length;
+    while (end > 0 && (all[end - 1]?.time ?? 0) > c.barTime) end--;
+    const bars = all.slice(Math.max(0, end - (model.pipeline.history + HISTORY_MARGIN)), end);
+    const book = ledger.book(symbol);
+    const fresh = c.fresh.includes(symbol);
+    const hold = host.end.stopping
+      ? { rule: 'stopping' as const, reason: 'the session is stopping: no new orders' }
+      : orders.hasWorking(symbol)
+        ? { rule: 'orderWorking' as const, reason: `an order for ${symbol} is still working: no new order until it ends` }
+        : this.suspended(symbol);
+    const common = {
+      cycle: n,
+      symbol,
+      marketTime: c.marketTime,
+      bars,
+      fresh,
+      position: book.quantity,
+      risk,
+      account: bookView.accountView(proposed),
+      shadow: cfg.mode === 'shadow',
+      ...(hold ? { hold } : {}),
+    };
+    // The stop closes the book's own shares, never more than TWS holds.
+    const exposure = capToHeld(book.quantity, bookView.held(symbol) ?? book.quantity);
+    if (stopBreach && exposure !== 0 && !hold) {
+      return exitDecision({ ...common, kind: 'stop', orderQuantity: -exposure, orderRef: this.run.orderRef(n, symbol, 'stop'), why: `stop-loss: ${symbol} is past the ${((cfg.risk.stopLossFraction ?? NaN) * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}` });
+    }
+    try {
+      return await decide({
+        ...common,
+        barSeconds: cfg.cycleSeconds,
+        avgCost: book.basis,
+        equity: this.run.capitalPerSymbol,
+        sizing: this.run.sizing,
+        model,
+        step: this.run.step,
+        orderRef: this.run.orderRef(n, symbol, 'policy'),
+      });
+    } catch (err) {
+      if (!(err instanceof PolicyRuntimeError)) throw err;
+      return { cycle: n, symbol, marketTime: c.marketTime, bars: bars.length, position: book.quantity, orderQuantity: 0, outcome: 'skipped', reason: `policy error, no decision: ${err.message}` };
+    }
+  }
+
+  /** Three rejections in a row suspend a symbol for the rest of the session. */
+  private suspended(symbol: string): { rule: 'symbolSuspended'; reason: string } | undefined {
+    const mine = [...this.run.ledger.intents.values()].filter((i) => i.symbol === symbol);
+    const last = mine.slice(-3);
+    if (last.length === 3 && last.every((i) => i.state === 'rejected')) {
+      return { rule: 'symbolSuspended', reason: `TWS rejected the last 3 orders for ${symbol} (${last[2]?.note ?? 'rejected'}): no more orders for it this session` };
+    }
+    return undefined;
+  }
+
+  private writePnl(n: number, c: Cycle): void {
+    const { config, clock, ledger, journal, accountPnl } = this.run;
+    const marks: Record<string, number> = {};
+    for (const symbol of config.symbols) {
+      const hist = clock.history(symbol);
+      let i = hist.length - 1;
+      while (i >= 0 && (hist[i]?.time ?? 0) > c.barTime) i--;
+      const bar = hist[i];
+      if (bar) marks[symbol] = bar.close;
+    }
+    // The snapshot at these marks (the line applies the same marks when replayed).
+    for (const [symbol, price] of Object.entries(marks)) ledger.book(symbol).mark = price;
+    const tws = accountPnl.value.value;
+    journal.write('pnl', { cycle: n, marketTime: c.marketTime, marks, ...ledger.pnl(), ...(tws ? { twsAccount: { daily: tws.daily, unrealized: tws.unrealized, realized: tws.realized } } : {}) });
+  }
+
+  private emitCycleEnd(n: number, c: Cycle, decisions: DecisionRecord[]): void {
+    const { ledger, bars, host, config } = this.run;
+    const orders = [...ledger.intents.values()].filter((i) => i.cycle === n).map((r) => orderUpdateOf(r));
+    const missing = bars.missingWhy(c);
+    if (Object.keys(missing).length) this.cyclesMissingBarsValue++;
+    const bySymbols = new Map<string, string[]>();
+    for (const [symbol, w] of Object.entries(missing)) {
+      const why = w.replace(/ \(in \d+ s\)$/, '');
+      bySymbols.set(why, [...(bySymbols.get(why) ?? []), symbol]);
+    }
+    for (const [why, symbols] of bySymbols) {
+      const key = `${symbols.length > 6 ? `${symbols.slice(0, 6).join(',')}+${symbols.length - 6}` : symbols.join(',')} ${why}`;
+      this.missingReasons.set(key, (this.missingReasons.get(key) ?? 0) + 1);
+    }
+    host.publish({ type: 'cycle-end', at: Date.now(), cycle: n, cycles: config.cycles, marketTime: c.marketTime, stalled: c.stalled, decisions, orders, pnl: ledger.pnl(), ...(Object.keys(missing).length ? { missing } : {}) });
+  }
+}
