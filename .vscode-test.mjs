@@ -12,7 +12,16 @@ import { runTests } from '@vscode/test-electron';
 
 const root = import.meta.dirname;
 await import('./scripts/build.mjs');
-await build({ entryPoints: ['test/vscode/inHost.ts'], outfile: 'out/test/inHost.js', bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning' });
+await build({
+  entryPoints: ['test/vscode/inHost.ts'],
+  outfile: 'out/test/inHost.js',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  logLevel: 'warning',
+});
 await runTests({
   version: '1.100.3',
   extensionDevelopmentPath: root,

@@ -27,22 +27,35 @@ const FOLDERS = [...Object.keys(LAYERS), 'webview'];
 
 // The files that may import @stoqey/ib: the broker's link and its mapping to our types, and the
 // setup checks' API probes (they must run below the broker's staged connect).
-const IB_FILES = [
-  `${EXT}/broker/{ibLink,wireMapping}.ts`,
-  `${EXT}/doctor/{permissionsProbe,apiProbe}.ts`,
-];
+const IB_FILES = [`${EXT}/broker/{ibLink,wireMapping}.ts`, `${EXT}/doctor/{permissionsProbe,apiProbe}.ts`];
 
-const vscodeRule = { name: 'vscode', message: 'Only src/extension/vscode and extension.ts import vscode: everything else runs in the CLI, tests and benchmarks.' };
-const ibRule = { group: ['@stoqey/ib', '@stoqey/ib/*'], message: 'Only the wire-facing files (eslint.config.mjs IB_FILES) import @stoqey/ib: go through BrokerClient.' };
+const vscodeRule = {
+  name: 'vscode',
+  message: 'Only src/extension/vscode and extension.ts import vscode: everything else runs in the CLI, tests and benchmarks.',
+};
+const ibRule = {
+  group: ['@stoqey/ib', '@stoqey/ib/*'],
+  message: 'Only the wire-facing files (eslint.config.mjs IB_FILES) import @stoqey/ib: go through BrokerClient.',
+};
 const layerRule = (folder) => {
   const banned = FOLDERS.filter((f) => f !== folder && !LAYERS[folder].includes(f));
-  return banned.length ? [{ group: banned.map((f) => `**/${f}/*`), message: `${folder}/ may import only ${LAYERS[folder].join(', ') || 'nothing outside itself'} (ARCHITECTURE.md: a layer imports only the layers below it).` }] : [];
+  return banned.length
+    ? [
+        {
+          group: banned.map((f) => `**/${f}/*`),
+          message: `${folder}/ may import only ${LAYERS[folder].join(', ') || 'nothing outside itself'} (ARCHITECTURE.md: a layer imports only the layers below it).`,
+        },
+      ]
+    : [];
 };
 const restricted = (folder, { ib }) => ({
-  'no-restricted-imports': ['error', {
-    paths: folder === 'vscode' ? [] : [vscodeRule],
-    patterns: [...layerRule(folder), ...(ib ? [] : [ibRule])],
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: folder === 'vscode' ? [] : [vscodeRule],
+      patterns: [...layerRule(folder), ...(ib ? [] : [ibRule])],
+    },
+  ],
 });
 
 export default tseslint.config(
@@ -58,15 +71,22 @@ export default tseslint.config(
   { files: ['src/**/*.ts'], rules: { 'max-lines': ['error', { max: 500 }] } },
   // The session (money moves here) states what may be missing instead of asserting it away.
   { files: [`${EXT}/session/**/*.ts`], rules: { '@typescript-eslint/no-non-null-assertion': 'error' } },
-  ...Object.keys(LAYERS).flatMap((folder) => [
-    { files: [`${EXT}/${folder}/**/*.ts`], ignores: IB_FILES, rules: restricted(folder, { ib: false }) },
-    { files: IB_FILES.filter((g) => g.startsWith(`${EXT}/${folder}/`)), rules: restricted(folder, { ib: true }) },
-  ]).filter((block) => block.files.length > 0),
+  ...Object.keys(LAYERS)
+    .flatMap((folder) => [
+      { files: [`${EXT}/${folder}/**/*.ts`], ignores: IB_FILES, rules: restricted(folder, { ib: false }) },
+      { files: IB_FILES.filter((g) => g.startsWith(`${EXT}/${folder}/`)), rules: restricted(folder, { ib: true }) },
+    ])
+    .filter((block) => block.files.length > 0),
   {
     // A new folder must take its place in LAYERS before it holds code.
     files: [`${EXT}/*/**/*.ts`],
     ignores: Object.keys(LAYERS).map((folder) => `${EXT}/${folder}/**`),
-    rules: { 'no-restricted-syntax': ['error', { selector: 'Program', message: 'This folder is not a layer: add it to LAYERS in eslint.config.mjs and to ARCHITECTURE.md.' }] },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Program', message: 'This folder is not a layer: add it to LAYERS in eslint.config.mjs and to ARCHITECTURE.md.' },
+      ],
+    },
   },
   {
     files: [`${EXT}/extension.ts`],
@@ -81,6 +101,17 @@ export default tseslint.config(
   {
     // The webview runs in the browser: neither vscode nor the extension host's code.
     files: ['src/webview/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [vscodeRule], patterns: [ibRule, { group: ['**/extension/*'], message: 'The webview cannot import the extension host\'s code; share types through src/webview/protocol.ts.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [vscodeRule],
+          patterns: [
+            ibRule,
+            { group: ['**/extension/*'], message: "The webview cannot import the extension host's code; share types through src/webview/protocol.ts." },
+          ],
+        },
+      ],
+    },
   },
 );

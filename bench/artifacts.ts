@@ -61,7 +61,10 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     .filter((f) => f.endsWith('.vsix'))
     .sort((a, b) => statSync(join(ROOT, b)).mtimeMs - statSync(join(ROOT, a)).mtimeMs)[0];
   const vsix = vsixName ? size(join(ROOT, vsixName)) : null;
-  if (quick) notes.push(`Measured the build already in dist/ (${host === null ? 'none' : production ? 'production' : 'development: unminified'}) and ${vsixName ?? 'no .vsix'}; \`npm run bench\` (full) packages first.`);
+  if (quick)
+    notes.push(
+      `Measured the build already in dist/ (${host === null ? 'none' : production ? 'production' : 'development: unminified'}) and ${vsixName ?? 'no .vsix'}; \`npm run bench\` (full) packages first.`,
+    );
 
   const runs = smoke ? 2 : quick ? 5 : 15;
   const load: number[] = [];
@@ -81,8 +84,20 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   const l = summary(load);
   const notBuilt = 'not built (run `npm run build` or `npm run package`)';
   const figures: Figure[] = [
-    { key: 'activationMs', value: host === null ? null : round(t.p50, 1), unit: 'ms', what: 'require(dist/extension.js) + activate(), vscode stand-in, median', ...(host === null ? { note: notBuilt } : {}) },
-    { key: 'hostBundleBytes', value: host, unit: 'B', what: `dist/extension.js${production ? ' (production)' : host === null ? '' : ' (development build)'}`, ...(host === null ? { note: notBuilt } : {}) },
+    {
+      key: 'activationMs',
+      value: host === null ? null : round(t.p50, 1),
+      unit: 'ms',
+      what: 'require(dist/extension.js) + activate(), vscode stand-in, median',
+      ...(host === null ? { note: notBuilt } : {}),
+    },
+    {
+      key: 'hostBundleBytes',
+      value: host,
+      unit: 'B',
+      what: `dist/extension.js${production ? ' (production)' : host === null ? '' : ' (development build)'}`,
+      ...(host === null ? { note: notBuilt } : {}),
+    },
     { key: 'webviewBundleBytes', value: size(webPath), unit: 'B', what: 'dist/webview.js', ...(size(webPath) === null ? { note: notBuilt } : {}) },
     { key: 'vsixBytes', value: vsix, unit: 'B', what: vsixName ?? '.vsix', ...(vsix === null ? { note: 'not built (run `npm run package`)' } : {}) },
   ];

@@ -72,13 +72,21 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   const fmt = (x: number): string => x.toLocaleString('en-US');
   return {
     figures: [
-      { key: 'backtestStepsPerSec', value: median(warm), unit: 'steps/s', goal: { op: '>=', value: 100_000 }, what: 'default model, whole S&P 500 file, warm (median of runs 2..N)' },
+      {
+        key: 'backtestStepsPerSec',
+        value: median(warm),
+        unit: 'steps/s',
+        goal: { op: '>=', value: 100_000 },
+        what: 'default model, whole S&P 500 file, warm (median of runs 2..N)',
+      },
       { key: 'backtestColdStepsPerSec', value: test.wall[0]!, unit: 'steps/s', what: 'first run in a fresh process, test period (what one CLI run sees)' },
     ],
     details: { runs, periods },
     notes: [
       `Each period run ${runs} times in one process (runBacktest, CSV parsing and model loading excluded); the first run of the process (the test period) is cold (V8 and onnxruntime warm-up).`,
-      ...periods.map((p) => `${p.period}, ${fmt(p.steps)} steps, ${p.mode}: wall ${p.wall.map(fmt).join(', ')} steps/s [by CPU time ${p.cpu.map(fmt).join(', ')}]`),
+      ...periods.map(
+        (p) => `${p.period}, ${fmt(p.steps)} steps, ${p.mode}: wall ${p.wall.map(fmt).join(', ')} steps/s [by CPU time ${p.cpu.map(fmt).join(', ')}]`,
+      ),
     ],
   };
 };

@@ -55,8 +55,19 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   const f = summary(full.ms);
   return {
     figures: [
-      { key: 'connectReadyMs', value: round(e.p50, 1), unit: 'ms', goal: { op: '<=', value: 100 }, what: `connect to ready incl. initial sync, empty account (median of ${runs})` },
-      { key: 'connectReady1000Ms', value: round(f.p50, 1), unit: 'ms', what: `the same with ${big} open orders and ${big} positions to sync (median of ${full.ms.length})` },
+      {
+        key: 'connectReadyMs',
+        value: round(e.p50, 1),
+        unit: 'ms',
+        goal: { op: '<=', value: 100 },
+        what: `connect to ready incl. initial sync, empty account (median of ${runs})`,
+      },
+      {
+        key: 'connectReady1000Ms',
+        value: round(f.p50, 1),
+        unit: 'ms',
+        what: `the same with ${big} open orders and ${big} positions to sync (median of ${full.ms.length})`,
+      },
     ],
     details: {
       empty: { ms: mapRound(e), messagesSent: empty.sent[0] },

@@ -113,7 +113,16 @@ export async function measureDecisions(
       const sent = cycleBars(barTime!);
       const firstBar = sent.reduce((x, y) => (y < x ? y : x), sentAt);
       const lastBar = sent.reduce((x, y) => (y > x ? y : x), sentAt);
-      const s: DecisionSample = { symbol, cycle: Number(cycleText), rank: 0, ms: Number(at - sentAt) / 1e6, at, firstBar, lastBar, ...(answer !== undefined ? { simAnswerMs: Number(answer - at) / 1e6 } : {}) };
+      const s: DecisionSample = {
+        symbol,
+        cycle: Number(cycleText),
+        rank: 0,
+        ms: Number(at - sentAt) / 1e6,
+        at,
+        firstBar,
+        lastBar,
+        ...(answer !== undefined ? { simAnswerMs: Number(answer - at) / 1e6 } : {}),
+      };
       samples.push(s);
       const key = cycleText!;
       const list = byCycle.get(key) ?? [];
@@ -140,7 +149,12 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   const shm = !quick && existsSync('/dev/shm') ? analyse((await measureDecisions(60, speed, '/dev/shm')).samples) : undefined;
   return {
     figures: [
-      { key: 'decisionLatencyP50Ms', value: r(a.all.p50), unit: 'ms', what: `bar sent -> placeOrder bytes at the simulator, ${a.n} orders of ${m.decisions} decisions, 10 symbols, each decision an order` },
+      {
+        key: 'decisionLatencyP50Ms',
+        value: r(a.all.p50),
+        unit: 'ms',
+        what: `bar sent -> placeOrder bytes at the simulator, ${a.n} orders of ${m.decisions} decisions, 10 symbols, each decision an order`,
+      },
       { key: 'decisionLatencyP99Ms', value: r(a.all.p99), unit: 'ms', goal: { op: '<=', value: 2 }, what: 'the same, p99' },
       { key: 'decisionLatencyFirstOrderP99Ms', value: r(a.ranks[0]!.p99), unit: 'ms', what: "p99 of each cycle's first order to arrive" },
       { key: 'decisionLatencyFirst5P99Ms', value: r(a.first5.p99), unit: 'ms', what: "p99 of each cycle's first 5 orders to arrive" },
@@ -161,7 +175,15 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       lastBarToFirstOrderMs: mapRound(a.work),
       barSpreadMs: mapRound(a.spread),
       blockingFsyncs: { count: m.fsync.count, perOrder: round(m.fsync.count / Math.max(1, m.orders), 2), ms: mapRound(fsyncs) },
-      ...(shm ? { journalOnRamDisk: { all: mapRound(shm.all), byRank: shm.ranks.map((x, i) => ({ rank: i + 1, ...mapRound(x) })), betweenOrdersMs: mapRound(shm.gap) } } : {}),
+      ...(shm
+        ? {
+            journalOnRamDisk: {
+              all: mapRound(shm.all),
+              byRank: shm.ranks.map((x, i) => ({ rank: i + 1, ...mapRound(x) })),
+              betweenOrdersMs: mapRound(shm.gap),
+            },
+          }
+        : {}),
     },
     notes: [
       `${cycles} cycles of 5 s market time at simulator speed ${speed} (a cycle every ${5000 / speed} ms of wall time), 10 symbols, every decision an order (a policy with the default model's features and shape that buys when flat and sells when long, bench/toggleModel.ts); the first 3 cycles are warm-up and not counted. ${m.decisions} decisions, ${m.orders} orders reached the simulator; session ${m.result}.`,
@@ -169,7 +191,9 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       `By the order's place in its cycle (median / p99 ms): ${a.ranks.map((x, i) => `#${i + 1} ${r(x.p50)}/${r(x.p99)}`).join(', ')}. From the cycle's last bar leaving the simulator to its first order arriving: median ${r(a.work.p50)} ms, p99 ${r(a.work.p99)} ms (the bars of a cycle leave the simulator over ${r(a.spread.p50)} ms, median).`,
       `Blocking fsyncs of the journal on the event loop: ${m.fsync.count} for ${m.orders} orders (${round(m.fsync.count / Math.max(1, m.orders), 2)} per order), median ${r(fsyncs.p50)} ms, p99 ${r(fsyncs.p99)} ms each.`,
       ...(shm
-        ? [`With the journal on a RAM disk (/dev/shm, 60 cycles): p50 ${r(shm.all.p50)} ms, p99 ${r(shm.all.p99)} ms; first order of a cycle median/p99 ${r(shm.ranks[0]!.p50)}/${r(shm.ranks[0]!.p99)} ms; between orders ${r(shm.gap.p50)} ms. Against the figures above: what the disk's fsync adds, within the run-to-run noise of these shared cores (the decisions, not the fsync, dominate).`]
+        ? [
+            `With the journal on a RAM disk (/dev/shm, 60 cycles): p50 ${r(shm.all.p50)} ms, p99 ${r(shm.all.p99)} ms; first order of a cycle median/p99 ${r(shm.ranks[0]!.p50)}/${r(shm.ranks[0]!.p99)} ms; between orders ${r(shm.gap.p50)} ms. Against the figures above: what the disk's fsync adds, within the run-to-run noise of these shared cores (the decisions, not the fsync, dominate).`,
+          ]
         : []),
     ],
   };

@@ -20,8 +20,20 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   const slowest = rows.reduce((a, b) => (b.cliWallMs.max > a.cliWallMs.max ? b : a));
   return {
     figures: [
-      { key: 'doctorMaxSeconds', value: round(cliMax / 1000, 2), unit: 's', goal: { op: '<=', value: 3 }, what: `slowest \`doctor --json\` process over ${rows.length} modes (${slowest.mode})` },
-      { key: 'doctorFastFailMaxSeconds', value: round(fastInProcess / 1000, 3), unit: 's', goal: { op: '<=', value: 0.5 }, what: `slowest in-process run of the modes that fail fast (all but ${[...SLOW_BY_DESIGN].join(', ')})` },
+      {
+        key: 'doctorMaxSeconds',
+        value: round(cliMax / 1000, 2),
+        unit: 's',
+        goal: { op: '<=', value: 3 },
+        what: `slowest \`doctor --json\` process over ${rows.length} modes (${slowest.mode})`,
+      },
+      {
+        key: 'doctorFastFailMaxSeconds',
+        value: round(fastInProcess / 1000, 3),
+        unit: 's',
+        goal: { op: '<=', value: 0.5 },
+        what: `slowest in-process run of the modes that fail fast (all but ${[...SLOW_BY_DESIGN].join(', ')})`,
+      },
       { key: 'doctorFastFailCliMaxSeconds', value: round(fastCli / 1000, 2), unit: 's', what: 'the same as a process, node + tsx start-up included' },
     ],
     details: { runsPerMode: runs, modes: rows },
@@ -30,7 +42,10 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       'api-disabled is bounded by the handshake timeout (1.2 s by default, `--timeout-ms` to change): a TWS that accepts the socket answers the handshake in milliseconds, so silence past the bound is the finding. A closed port is polled for 1.2 s (a pending login or two-factor prompt, or the daily restart ending, opens it during the checks); accept-dialog:0.4 answers after its 0.4 s dialog, which the report names with the delay.',
       '| simulator mode | verdict | named check | CLI median ms | CLI max ms | in process median ms |',
       '|---|---|---|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.mode} | ${r.verdict} | ${r.failingCheck ?? r.firstWarning ?? '–'} | ${r.cliWallMs.median} | ${r.cliWallMs.max} | ${r.inProcessMs.median} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.mode} | ${r.verdict} | ${r.failingCheck ?? r.firstWarning ?? '–'} | ${r.cliWallMs.median} | ${r.cliWallMs.max} | ${r.inProcessMs.median} |`,
+      ),
     ],
   };
 };

@@ -17,7 +17,18 @@ import { startSimulator } from '../src/extension/sim/server/twsSimulator';
 import { defaultSimOptions, type SimOptions } from '../src/extension/sim/simOptions';
 
 const ROOT = resolve(__dirname, '..');
-const MODES = ['healthy', 'api-disabled', 'client-id-in-use', 'read-only', 'no-market-data', 'competing-session', 'old-server', 'accept-dialog:0.4', 'fix-mode', 'closed-port'] as const;
+const MODES = [
+  'healthy',
+  'api-disabled',
+  'client-id-in-use',
+  'read-only',
+  'no-market-data',
+  'competing-session',
+  'old-server',
+  'accept-dialog:0.4',
+  'fix-mode',
+  'closed-port',
+] as const;
 /** Modes that need another personality than the default (TWS 10.19-like). */
 const PERSONALITY: Partial<Record<(typeof MODES)[number], Partial<SimOptions>>> = { 'fix-mode': { product: 'gateway', release: '10.41' } };
 
@@ -82,7 +93,9 @@ export async function measureDoctor(runs: number, via: 'node' | 'npm' = 'node'):
       const sim =
         mode === 'closed-port'
           ? undefined
-          : await startSimulator(defaultSimOptions({ port: 0, startMs: Date.now(), ...PERSONALITY[mode], faults: parseFaults(mode === 'healthy' ? [] : [mode]) }));
+          : await startSimulator(
+              defaultSimOptions({ port: 0, startMs: Date.now(), ...PERSONALITY[mode], faults: parseFaults(mode === 'healthy' ? [] : [mode]) }),
+            );
       const port = sim ? sim.port : await freePort();
       try {
         const c = await cliRun(port, envFile, via);
@@ -116,7 +129,13 @@ async function main(): Promise<void> {
   const via = process.argv.includes('npm') ? 'npm' : 'node';
   const results = await measureDoctor(runs, via);
   const os = await import('node:os');
-  console.log(JSON.stringify({ node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), via, runsPerMode: runs, results }, null, 2));
+  console.log(
+    JSON.stringify(
+      { node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), via, runsPerMode: runs, results },
+      null,
+      2,
+    ),
+  );
 }
 
 if (require.main === module) {

@@ -34,7 +34,9 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     };
     await time(warm, () => model.runner.act(obs1, 1, out));
     const single = summary(await time(n, () => model.runner.act(obs1, 1, out)));
-    const batched = model.runner.batchable ? summary(await time(warm, () => model.runner.act(obsN, SYMBOLS, out)).then(() => time(n, () => model.runner.act(obsN, SYMBOLS, out)))) : undefined;
+    const batched = model.runner.batchable
+      ? summary(await time(warm, () => model.runner.act(obsN, SYMBOLS, out)).then(() => time(n, () => model.runner.act(obsN, SYMBOLS, out))))
+      : undefined;
 
     // Features + policy for one symbol, as the session's decision runs it.
     const bars = { ...readBarsCsv(builtinDatasetPath(BUILTIN_DATASETS.SPX!)!), symbol: 'SPX' };
@@ -49,7 +51,13 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       figures: [
         { key: 'inferenceP50Us', value: r1(single.p50), unit: 'µs', what: 'policy run, batch 1 (one symbol), median' },
         { key: 'inferenceP99Us', value: r1(single.p99), unit: 'µs', what: 'policy run, batch 1, p99' },
-        { key: 'inferenceBatch10P50Us', value: batched ? r1(batched.p50) : null, unit: 'µs', what: `one run for ${SYMBOLS} symbols (batched), median`, ...(batched ? {} : { note: 'model has a fixed batch of 1' }) },
+        {
+          key: 'inferenceBatch10P50Us',
+          value: batched ? r1(batched.p50) : null,
+          unit: 'µs',
+          what: `one run for ${SYMBOLS} symbols (batched), median`,
+          ...(batched ? {} : { note: 'model has a fixed batch of 1' }),
+        },
         { key: 'inferenceBatch10P99Us', value: batched ? r1(batched.p99) : null, unit: 'µs', what: `one run for ${SYMBOLS} symbols (batched), p99` },
       ],
       details: {

@@ -97,7 +97,8 @@ function pinCores(simPid: number | undefined): boolean {
 async function startProfile(): Promise<(file: string) => Promise<void>> {
   const session = new Session();
   session.connect();
-  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 100 });
   await post('Profiler.start');
@@ -114,7 +115,14 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   const reps = smoke ? 1 : quick ? 3 : 5;
   const sim = await SimProcess.start({ symbols: symbols.slice(BUILTIN.length), tickMs: 600_000 });
   const pinned = pinCores(sim.pid);
-  const ours = new BrokerClient({ host: '127.0.0.1', port: sim.port, clientId: OURS_ID, reconnect: { enabled: false }, heartbeat: { intervalMs: 60_000 }, messageRules: [{ limit: 1000, windowMs: 100 }] });
+  const ours = new BrokerClient({
+    host: '127.0.0.1',
+    port: sim.port,
+    clientId: OURS_ID,
+    reconnect: { enabled: false },
+    heartbeat: { intervalMs: 60_000 },
+    messageRules: [{ limit: 1000, windowMs: 100 }],
+  });
   const bare = new IBApi({ host: '127.0.0.1', port: sim.port, clientId: BARE_ID, maxReqPerSec: 1000 });
   const runs: FloodRun[] = [];
   try {
@@ -172,7 +180,9 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       bare.once(EventName.nextValidId, () => resolve());
       bare.connect();
     });
-    contracts.forEach((c, i) => bare.reqMktData(100_000 + i, { conId: c.conId!, symbol: c.symbol, secType: SecType.STK, exchange: 'SMART', currency: 'USD' }, '', false, false));
+    contracts.forEach((c, i) =>
+      bare.reqMktData(100_000 + i, { conId: c.conId!, symbol: c.symbol, secType: SecType.STK, exchange: 'SMART', currency: 'USD' }, '', false, false),
+    );
     await sleep(1500); // every line's first quote in, both sides
 
     const lag = monitorEventLoopDelay({ resolution: 1 });
@@ -229,19 +239,52 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     const bareWall = med(bareRuns.map((x) => x.wallMessagesPerSec));
     return {
       figures: [
-        { key: 'ingestTicksPerSec', value: oursRate, unit: 'ticks/s', goal: { op: '>=', value: 250_000 }, what: `tick messages per second of CPU time through broker -> quote streams -> panel store + coalescer + bars (100 symbols, median of ${reps} floods of ${messages.toLocaleString('en-US')})` },
-        { key: 'ingestLagP99Ms', value: lagP99, unit: 'ms', goal: { op: '<=', value: 20 }, what: 'event-loop delay p99 during our floods (monitorEventLoopDelay, median over floods)' },
-        { key: 'ingestVsRawRatio', value: round(ratio, 3), unit: '×', goal: { op: '>=', value: 0.8 }, what: 'ours / bare @stoqey/ib IBApi on the same flood, same run, by CPU time (median of adjacent pairs)' },
-        { key: 'ingestRawTicksPerSec', value: bareRate, unit: 'ticks/s', what: 'bare IBApi decoding the same floods, counting tick events only (per CPU second, median)' },
-        { key: 'ingestWallTicksPerSec', value: oursWall, unit: 'ticks/s', what: `ours by wall clock, first to last event (median; bare ${bareWall.toLocaleString('en-US')}): moves with the machine's other load` },
+        {
+          key: 'ingestTicksPerSec',
+          value: oursRate,
+          unit: 'ticks/s',
+          goal: { op: '>=', value: 250_000 },
+          what: `tick messages per second of CPU time through broker -> quote streams -> panel store + coalescer + bars (100 symbols, median of ${reps} floods of ${messages.toLocaleString('en-US')})`,
+        },
+        {
+          key: 'ingestLagP99Ms',
+          value: lagP99,
+          unit: 'ms',
+          goal: { op: '<=', value: 20 },
+          what: 'event-loop delay p99 during our floods (monitorEventLoopDelay, median over floods)',
+        },
+        {
+          key: 'ingestVsRawRatio',
+          value: round(ratio, 3),
+          unit: '×',
+          goal: { op: '>=', value: 0.8 },
+          what: 'ours / bare @stoqey/ib IBApi on the same flood, same run, by CPU time (median of adjacent pairs)',
+        },
+        {
+          key: 'ingestRawTicksPerSec',
+          value: bareRate,
+          unit: 'ticks/s',
+          what: 'bare IBApi decoding the same floods, counting tick events only (per CPU second, median)',
+        },
+        {
+          key: 'ingestWallTicksPerSec',
+          value: oursWall,
+          unit: 'ticks/s',
+          what: `ours by wall clock, first to last event (median; bare ${bareWall.toLocaleString('en-US')}): moves with the machine's other load`,
+        },
       ],
       details: { lines: symbols.length, messagesPerFlood: messages, pinnedToCores: pinned, runs, coalescedBytes: flushedBytes },
       notes: [
         `The simulator (its own process, \`sim.flood()\`, quoteFlood.ts) writes pre-encoded rounds of tickPrice BID/ASK/LAST (with sizes) and tickSize VOLUME for 100 market data lines (13 built-in symbols and 87 extra ones) as fast as the socket drains; a "tick" is one such message (@stoqey/ib raises 6 events per 4 messages: a price tick carries its size, and it drops the bid's).`,
         `Ours and bare are connected to the same simulator at once; the floods alternate (${reps} each, ours first), timed from the first event each client handled to the flood's end marker. Ours per event: quote stream update -> PanelStore.setQuote (all 100 symbols held) -> Coalescer(100 ms) -> positions message built and JSON-serialised at each flush; last prices -> 1-second bars -> BarAggregator(60 s).`,
-        'Rates are per second of this process\'s CPU time (process.cpuUsage, all threads, from the flood\'s start to its end marker): the two cores are shared with other work, and wall-clock rates moved by a factor of two between identical runs; the CPU-time rate is what one core sustains. Wall-clock rates are listed too.',
-        ...runs.map((x) => `${x.who}: ${x.messages.toLocaleString('en-US')} messages, ${x.cpuMs} ms CPU = ${x.messagesPerSec.toLocaleString('en-US')} ticks/s; wall ${x.wallMs} ms = ${x.wallMessagesPerSec.toLocaleString('en-US')} ticks/s (${x.eventsPerSec.toLocaleString('en-US')} events/s); event-loop delay p99 ${x.lagP99Ms} ms, max ${x.lagMaxMs} ms${x.flushes !== undefined ? `; ${x.flushes} panel flushes, ${x.bars} 60-s bars` : ''}`),
-        pinned ? 'This process was pinned to core 0 and the simulator to core 1 (taskset), so the two never share a core.' : 'Not pinned to cores (taskset unavailable or one core).',
+        "Rates are per second of this process's CPU time (process.cpuUsage, all threads, from the flood's start to its end marker): the two cores are shared with other work, and wall-clock rates moved by a factor of two between identical runs; the CPU-time rate is what one core sustains. Wall-clock rates are listed too.",
+        ...runs.map(
+          (x) =>
+            `${x.who}: ${x.messages.toLocaleString('en-US')} messages, ${x.cpuMs} ms CPU = ${x.messagesPerSec.toLocaleString('en-US')} ticks/s; wall ${x.wallMs} ms = ${x.wallMessagesPerSec.toLocaleString('en-US')} ticks/s (${x.eventsPerSec.toLocaleString('en-US')} events/s); event-loop delay p99 ${x.lagP99Ms} ms, max ${x.lagMaxMs} ms${x.flushes !== undefined ? `; ${x.flushes} panel flushes, ${x.bars} 60-s bars` : ''}`,
+        ),
+        pinned
+          ? 'This process was pinned to core 0 and the simulator to core 1 (taskset), so the two never share a core.'
+          : 'Not pinned to cores (taskset unavailable or one core).',
         'The broker was given a looser outgoing pacer (1,000 per 100 ms) only to subscribe 100 lines quickly; outgoing pacing plays no part in ingest.',
       ],
     };

@@ -27,7 +27,10 @@ interface Outcome {
 function runChild(name: string, flags: string[], timeoutMs: number): Promise<Outcome> {
   const t0 = Date.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'runOne.ts'), name, ...flags], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'runOne.ts'), name, ...flags], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -79,15 +82,27 @@ async function main(): Promise<void> {
   });
   const smoke = Boolean(values.smoke);
   const quick = smoke || Boolean(values.quick);
-  const wanted = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const wanted = values.only
+    ? values.only
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
   const names = Object.keys(BENCHES).filter((n) => !wanted || wanted.includes(n) || BENCHES[n]!.keys.some((k) => wanted.includes(k)));
   const unknown = (wanted ?? []).filter((w) => !BENCHES[w] && !Object.values(BENCHES).some((b) => b.keys.includes(w)));
-  if (unknown.length) throw new Error(`--only: unknown ${unknown.join(', ')}; measurements: ${Object.keys(BENCHES).join(', ')}; keys: ${Object.values(BENCHES).flatMap((b) => b.keys).join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `--only: unknown ${unknown.join(', ')}; measurements: ${Object.keys(BENCHES).join(', ')}; keys: ${Object.values(BENCHES)
+        .flatMap((b) => b.keys)
+        .join(', ')}`,
+    );
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const started = new Date();
   const before = machine();
   const flags = [...(quick ? ['--quick'] : []), ...(smoke ? ['--smoke'] : [])];
-  console.log(`${command}: ${names.join(', ')} (${smoke ? 'smoke' : quick ? 'quick' : 'full'}); ${before.cpus} x ${before.model}, load ${before.loadAverage.join(' ')}`);
+  console.log(
+    `${command}: ${names.join(', ')} (${smoke ? 'smoke' : quick ? 'quick' : 'full'}); ${before.cpus} x ${before.model}, load ${before.loadAverage.join(' ')}`,
+  );
   const outcomes: Outcome[] = [];
   for (const name of names) {
     process.stdout.write(`  ${name} ... `);
@@ -127,7 +142,12 @@ async function main(): Promise<void> {
     machine: { ...before, loadAverageAfter: after.loadAverage },
     keys: Object.fromEntries(figures.map((f) => [f.key, f.value])),
     figures,
-    measurements: Object.fromEntries(outcomes.map((o) => [o.name, { ok: o.ok, seconds: o.seconds, ...(o.error ? { error: o.error } : {}), ...(o.result ? { details: o.result.details, notes: o.result.notes } : {}) }])),
+    measurements: Object.fromEntries(
+      outcomes.map((o) => [
+        o.name,
+        { ok: o.ok, seconds: o.seconds, ...(o.error ? { error: o.error } : {}), ...(o.result ? { details: o.result.details, notes: o.result.notes } : {}) },
+      ]),
+    ),
   };
   if (values.json) {
     writeFileSync(resolve(values.json), JSON.stringify(report, null, 2) + '\n');
@@ -146,7 +166,10 @@ async function main(): Promise<void> {
   }
 }
 
-function markdown(r: { command: string; date: string; seconds: number; machine: ReturnType<typeof machine> & { loadAverageAfter: number[] }; figures: Figure[] }, outcomes: Outcome[]): string {
+function markdown(
+  r: { command: string; date: string; seconds: number; machine: ReturnType<typeof machine> & { loadAverageAfter: number[] }; figures: Figure[] },
+  outcomes: Outcome[],
+): string {
   const m = r.machine;
   const lines: string[] = [
     '# Benchmarks',
@@ -181,6 +204,6 @@ function markdown(r: { command: string; date: string; seconds: number; machine: 
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
   process.exitCode = 1;
 });

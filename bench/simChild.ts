@@ -6,7 +6,7 @@ import { startSimulator, type TwsSimulator } from '../src/extension/sim/server/t
 import { defaultSimOptions, type SimOptions } from '../src/extension/sim/simOptions';
 
 export type ChildRequest =
-  | { id: number; cmd: 'start'; options: Partial<Pick<SimOptions, 'speed' | 'seed' | 'symbols' | 'tickMs' | 'startMs' | 'cash'>>}
+  | { id: number; cmd: 'start'; options: Partial<Pick<SimOptions, 'speed' | 'seed' | 'symbols' | 'tickMs' | 'startMs' | 'cash'>> }
   | { id: number; cmd: 'flood'; clientId?: number; messages: number; maxMs: number; endMark?: string }
   | { id: number; cmd: 'seed'; clientId: number; openOrders: number; positions: number; symbols: string[] }
   | { id: number; cmd: 'stop' };
@@ -19,7 +19,12 @@ async function handle(req: ChildRequest): Promise<unknown> {
       sim = await startSimulator(defaultSimOptions({ port: 0, startMs: Date.now(), ...req.options }));
       return { port: sim.port, account: sim.account.id };
     case 'flood':
-      return sim!.flood({ ...(req.clientId !== undefined ? { clientId: req.clientId } : {}), ...(req.endMark !== undefined ? { endMark: req.endMark } : {}), messages: req.messages, maxMs: req.maxMs });
+      return sim!.flood({
+        ...(req.clientId !== undefined ? { clientId: req.clientId } : {}),
+        ...(req.endMark !== undefined ? { endMark: req.endMark } : {}),
+        messages: req.messages,
+        maxMs: req.maxMs,
+      });
     case 'seed': {
       // Open orders on a few stocks; positions in their options (1,000 distinct contracts
       // without 1,000 price paths: an option is priced off its underlying's path).
@@ -29,7 +34,23 @@ async function handle(req: ChildRequest): Promise<unknown> {
       for (let i = 0; i < req.openOrders; i++) {
         const stock = stocks[i % stocks.length]!;
         const px = Math.max(1, Math.round((s.market.mid(stock.conId) ?? stock.basePrice) * 50) / 100);
-        s.engine.place(req.clientId, orderId, contractFor(stock, stock.conId), emptyOrder({ orderId, clientId: req.clientId, action: 'BUY', totalQuantity: 1, orderType: 'LMT', lmtPrice: px, tif: 'GTC', transmit: true, account: s.account.id, orderRef: `bench:${i}` }));
+        s.engine.place(
+          req.clientId,
+          orderId,
+          contractFor(stock, stock.conId),
+          emptyOrder({
+            orderId,
+            clientId: req.clientId,
+            action: 'BUY',
+            totalQuantity: 1,
+            orderType: 'LMT',
+            lmtPrice: px,
+            tif: 'GTC',
+            transmit: true,
+            account: s.account.id,
+            orderRef: `bench:${i}`,
+          }),
+        );
         orderId++;
       }
       const options = stocks.flatMap((st) => s.instruments.optionChain(st.symbol, s.clock.now(), s.market.mid(st.conId) ?? st.basePrice));
@@ -50,7 +71,7 @@ async function handle(req: ChildRequest): Promise<unknown> {
 process.on('message', (req: ChildRequest) => {
   handle(req).then(
     (result) => process.send!({ id: req.id, ok: true, result }),
-    (err: unknown) => process.send!({ id: req.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+    (err: unknown) => process.send!({ id: req.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   );
 });
 process.on('disconnect', () => process.exit(0));

@@ -66,7 +66,14 @@ function sample(cycle: number, broker: BrokerClient, session: TradingSession): S
   // BENCH_HEAPSNAP=DIR: heap snapshots at both samples, to find what grew.
   if (process.env.BENCH_HEAPSNAP) writeHeapSnapshot(join(process.env.BENCH_HEAPSNAP, `soak-${cycle}.heapsnapshot`));
   const m = process.memoryUsage();
-  return { cycle, heapMB: round(m.heapUsed / MB, 2), rssMB: round(m.rss / MB, 1), externalMB: round(m.external / MB, 2), listeners: listeners(broker, session), resources: resources() };
+  return {
+    cycle,
+    heapMB: round(m.heapUsed / MB, 2),
+    rssMB: round(m.rss / MB, 1),
+    externalMB: round(m.external / MB, 2),
+    listeners: listeners(broker, session),
+    resources: resources(),
+  };
 }
 
 export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
@@ -138,8 +145,12 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   }
   const wallS = (Date.now() - t0) / 1000;
   const [a, b] = [samples[0], samples[samples.length - 1]];
-  if (!a || !b || a === b) throw new Error(`soak: expected samples at cycles ${warmCycle} and ${cycles - 1}, got ${samples.map((s) => s.cycle).join(', ')} (${status})`);
-  const grew = (x: Record<string, number>, y: Record<string, number>) => Object.keys({ ...x, ...y }).filter((k) => (y[k] ?? 0) > (x[k] ?? 0)).map((k) => `${k} ${x[k] ?? 0} -> ${y[k] ?? 0}`);
+  if (!a || !b || a === b)
+    throw new Error(`soak: expected samples at cycles ${warmCycle} and ${cycles - 1}, got ${samples.map((s) => s.cycle).join(', ')} (${status})`);
+  const grew = (x: Record<string, number>, y: Record<string, number>) =>
+    Object.keys({ ...x, ...y })
+      .filter((k) => (y[k] ?? 0) > (x[k] ?? 0))
+      .map((k) => `${k} ${x[k] ?? 0} -> ${y[k] ?? 0}`);
   const listenerGrowth = grew(a.listeners, b.listeners);
   // Timers and handles in flight vary from cycle to cycle: growth means the last quarter's
   // fewest is above the first quarter's most.
@@ -156,15 +167,31 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     figures: [
       { key: 'soakHeapGrowthMB', value: heap, unit: 'MB', goal: { op: '<=', value: 10 }, what: `heap after GC, cycle ${warmCycle} -> ${cycles - 1}` },
       { key: 'soakRssGrowthMB', value: rss, unit: 'MB', goal: { op: '<=', value: 10 }, what: `RSS, cycle ${warmCycle} -> ${cycles - 1}` },
-      { key: 'soakListenerGrowth', value: listenerGrowth.length, unit: 'emitters', goal: { op: '<=', value: 0 }, what: 'broker emitters whose listener count grew' },
-      { key: 'soakHandleGrowth', value: resourceGrowth.length, unit: 'kinds', goal: { op: '<=', value: 0 }, what: 'kinds of active handles/timers whose count grew (last quarter of samples vs first)' },
+      {
+        key: 'soakListenerGrowth',
+        value: listenerGrowth.length,
+        unit: 'emitters',
+        goal: { op: '<=', value: 0 },
+        what: 'broker emitters whose listener count grew',
+      },
+      {
+        key: 'soakHandleGrowth',
+        value: resourceGrowth.length,
+        unit: 'kinds',
+        goal: { op: '<=', value: 0 },
+        what: 'kinds of active handles/timers whose count grew (last quarter of samples vs first)',
+      },
     ],
     details: { cycles, warmCycle, status, decisions, orders, wallSeconds: round(wallS, 1), samples, handleSeries },
     notes: [
       `${cycles} cycles (5 s each, simulator in its own process at 250x, ticking every 10 ms) of the default model on NVDA, MSFT, AAPL in paper mode, ${decisions} decisions, ${orders} orders, ${round(wallS, 1)} s; session ${status}. Samples after two forced GCs at cycle ${warmCycle} (warm) and ${cycles - 1} (the last before the session's end).`,
       `Heap ${a.heapMB} -> ${b.heapMB} MB, RSS ${a.rssMB} -> ${b.rssMB} MB, external ${a.externalMB} -> ${b.externalMB} MB.`,
-      `Listeners at the end: ${Object.entries(b.listeners).map(([k, v]) => `${k} ${v}`).join(', ')}${listenerGrowth.length ? `; grew: ${listenerGrowth.join(', ')}` : '; none grew'}.`,
-      `Active resources (process.getActiveResourcesInfo(), ${handleSeries.length} samples from cycle ${warmCycle} on, min..max): ${Object.entries(handleRanges).map(([k, v]) => `${k} ${v}`).join(', ')}${resourceGrowth.length ? `; grew: ${resourceGrowth.join(', ')}` : '; none grew'}.`,
+      `Listeners at the end: ${Object.entries(b.listeners)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}${listenerGrowth.length ? `; grew: ${listenerGrowth.join(', ')}` : '; none grew'}.`,
+      `Active resources (process.getActiveResourcesInfo(), ${handleSeries.length} samples from cycle ${warmCycle} on, min..max): ${Object.entries(handleRanges)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}${resourceGrowth.length ? `; grew: ${resourceGrowth.join(', ')}` : '; none grew'}.`,
     ],
   };
 };

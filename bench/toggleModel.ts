@@ -41,7 +41,7 @@ export function writeToggleModel(dir: string, barSize = '5 secs'): string {
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'policy.onnx'), bytes);
   manifest.name = 'bench-toggle';
-  manifest.description = 'Benchmark policy: the default model\'s features and shape; buys when flat, sells when long.';
+  manifest.description = "Benchmark policy: the default model's features and shape; buys when flat, sells when long.";
   manifest.model = { file: 'policy.onnx', sha256: createHash('sha256').update(bytes).digest('hex') };
   manifest.bars = { ...manifest.bars, barSize };
   delete manifest.training;

@@ -48,7 +48,12 @@ class Framer {
     while (this.buf.length >= 4) {
       const len = this.buf.readUInt32BE(0);
       if (this.buf.length < 4 + len) break;
-      onFields(this.buf.subarray(4, 4 + len).toString('utf8').split('\0'));
+      onFields(
+        this.buf
+          .subarray(4, 4 + len)
+          .toString('utf8')
+          .split('\0'),
+      );
       this.buf = this.buf.subarray(4 + len);
     }
   }
@@ -65,7 +70,8 @@ function relay(client: Socket, simPort: number, connId: number): void {
     fromClient.push(chunk, (f) => {
       const id = Number(f[0]);
       if (id === RequestId.REQ_REAL_TIME_BARS) barSymbols.set(`${connId}:${f[2]}`, String(f[4]));
-      else if (id === RequestId.PLACE_ORDER) orders.push({ clientId: connId, orderId: Number(f[1]), orderRef: f.find((x) => x.startsWith('ibkrai:')) ?? '', at });
+      else if (id === RequestId.PLACE_ORDER)
+        orders.push({ clientId: connId, orderId: Number(f[1]), orderRef: f.find((x) => x.startsWith('ibkrai:')) ?? '', at });
     });
   });
   upstream.on('data', (chunk: Buffer) => {

@@ -78,9 +78,11 @@ function render(f) {
   const rows = [
     ['Fault scenarios survived (whole AI sessions against the simulator, each checked from its record and journal)', fmt(f.faults.length)],
     ['Connection losses recovered from in those sessions (restarts, hangs, corrupt streams, SIGKILLs)', `≥ ${fmt(f.recoveries)}`],
-    ['Orders checked (each orderRef at most once in the record; the journal\'s orders = the record\'s)', `≥ ${fmt(f.orders)}`],
-    ['Executions checked (each journaled exactly once; positions = the simulated account\'s)', `≥ ${fmt(f.fills)}`],
-    ...Object.entries(f.fuzz).sort().map(([k, v]) => [`Inputs fuzzed: ${k} (seeded)`, fmt(v)]),
+    ["Orders checked (each orderRef at most once in the record; the journal's orders = the record's)", `≥ ${fmt(f.orders)}`],
+    ["Executions checked (each journaled exactly once; positions = the simulated account's)", `≥ ${fmt(f.fills)}`],
+    ...Object.entries(f.fuzz)
+      .sort()
+      .map(([k, v]) => [`Inputs fuzzed: ${k} (seeded)`, fmt(v)]),
     ['Bad inputs refused with an error naming the problem, nothing sent', fmt(f.badInputs)],
     ['Safety properties checked', fmt(f.safety.length)],
   ];
@@ -112,7 +114,9 @@ if (b < 0 || e < b) {
 if (write) {
   const documented = { ...actual, recoveries: floor(actual.recoveries), orders: floor(actual.orders), fills: floor(actual.fills) };
   writeFileSync(DOC, doc.slice(0, b) + render(documented) + doc.slice(e + END.length));
-  console.log(`RELIABILITY.md figures written (${seconds} s): ${JSON.stringify({ ...documented, faults: documented.faults.length, safety: documented.safety.length })}`);
+  console.log(
+    `RELIABILITY.md figures written (${seconds} s): ${JSON.stringify({ ...documented, faults: documented.faults.length, safety: documented.safety.length })}`,
+  );
   process.exit(0);
 }
 
@@ -127,11 +131,14 @@ const problems = [];
 if (render(documented) !== block) problems.push('the figures table was edited by hand (it must be rendered from its JSON)');
 const sorted = (o) => JSON.stringify(Object.entries(o).sort(([a], [b2]) => (a < b2 ? -1 : 1)));
 const same = (a, b2) => (Array.isArray(a) ? JSON.stringify(a) === JSON.stringify(b2) : sorted(a) === sorted(b2));
-if (!same(documented.faults, actual.faults)) problems.push(`fault scenarios: documented ${JSON.stringify(documented.faults)}, run ${JSON.stringify(actual.faults)}`);
-if (!same(documented.safety, actual.safety)) problems.push(`safety properties: documented ${JSON.stringify(documented.safety)}, run ${JSON.stringify(actual.safety)}`);
+if (!same(documented.faults, actual.faults))
+  problems.push(`fault scenarios: documented ${JSON.stringify(documented.faults)}, run ${JSON.stringify(actual.faults)}`);
+if (!same(documented.safety, actual.safety))
+  problems.push(`safety properties: documented ${JSON.stringify(documented.safety)}, run ${JSON.stringify(actual.safety)}`);
 if (!same(documented.fuzz, actual.fuzz)) problems.push(`fuzzed inputs: documented ${JSON.stringify(documented.fuzz)}, run ${JSON.stringify(actual.fuzz)}`);
 if (documented.badInputs !== actual.badInputs) problems.push(`bad inputs: documented ${documented.badInputs}, run ${actual.badInputs}`);
-for (const k of ['recoveries', 'orders', 'fills']) if (actual[k] < documented[k]) problems.push(`${k}: documented at least ${documented[k]}, the run checked ${actual[k]}`);
+for (const k of ['recoveries', 'orders', 'fills'])
+  if (actual[k] < documented[k]) problems.push(`${k}: documented at least ${documented[k]}, the run checked ${actual[k]}`);
 if (problems.length) {
   console.error(`RELIABILITY.md is no longer true:\n  ${problems.join('\n  ')}\nRun \`npm run test:reliability -- --write\` after changing the suite.`);
   process.exit(1);

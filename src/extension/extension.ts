@@ -20,7 +20,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
   const channel = createLogChannel();
   const uiLog = componentLog(channel, 'ui');
-  const logs = { broker: componentLog(channel, 'broker'), session: componentLog(channel, 'session'), checks: componentLog(channel, 'checks'), backtest: componentLog(channel, 'backtest') };
+  const logs = {
+    broker: componentLog(channel, 'broker'),
+    session: componentLog(channel, 'session'),
+    checks: componentLog(channel, 'checks'),
+    backtest: componentLog(channel, 'backtest'),
+  };
   const store = new PanelStore();
   const simLog = componentLog(channel, 'sim');
   // The trader reads the simulator lazily (at its first refresh, after both exist).

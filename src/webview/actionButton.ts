@@ -4,7 +4,11 @@ import { h } from './dom';
 import { post } from './host';
 import type { PanelAction } from './protocol';
 
-export function actionButton(label: string, action: PanelAction, opts: { appearance?: 'primary' | 'secondary'; id?: string; title?: string } = {}): HTMLElement {
+export function actionButton(
+  label: string,
+  action: PanelAction,
+  opts: { appearance?: 'primary' | 'secondary'; id?: string; title?: string } = {},
+): HTMLElement {
   const b = h('vscode-button', { appearance: opts.appearance ?? 'secondary', id: opts.id ?? `btn-${action}`, title: opts.title, 'data-action': action }, label);
   b.addEventListener('click', () => {
     if (b.hasAttribute('disabled')) return;

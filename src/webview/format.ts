@@ -9,7 +9,8 @@ export const fmt = {
     const v = Math.abs(x) < 0.005 ? 0 : x;
     return `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   },
-  ny: (ms: number) => new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(ms),
+  ny: (ms: number) =>
+    new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(ms),
 };
 
 export const signClass = (x: number | undefined): string => (x === undefined || Math.abs(x) < 0.005 ? '' : x > 0 ? 'up' : 'down');

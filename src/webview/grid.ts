@@ -27,7 +27,9 @@ export class Grid<R> {
   ) {
     this.el = h('vscode-data-grid', { id, 'aria-label': label, 'generate-header': 'none', 'grid-template-columns': columns.map((c) => c.width).join(' ') });
     const header = h('vscode-data-grid-row', { 'row-type': 'sticky-header' });
-    columns.forEach((c, i) => header.append(h('vscode-data-grid-cell', { 'cell-type': 'columnheader', 'grid-column': i + 1, class: c.align === 'right' ? 'num' : undefined }, c.title)));
+    columns.forEach((c, i) =>
+      header.append(h('vscode-data-grid-cell', { 'cell-type': 'columnheader', 'grid-column': i + 1, class: c.align === 'right' ? 'num' : undefined }, c.title)),
+    );
     this.el.append(header);
     this.empty = h('p', { class: 'muted empty' }, emptyText);
   }
@@ -46,7 +48,9 @@ export class Grid<R> {
       let row = this.rows.get(k);
       if (!row) {
         row = h('vscode-data-grid-row', { 'data-key': k });
-        this.columns.forEach((c, i) => row!.append(h('vscode-data-grid-cell', { 'grid-column': i + 1, 'data-col': c.key, class: c.align === 'right' ? 'num' : undefined })));
+        this.columns.forEach((c, i) =>
+          row!.append(h('vscode-data-grid-cell', { 'grid-column': i + 1, 'data-col': c.key, class: c.align === 'right' ? 'num' : undefined })),
+        );
         this.rows.set(k, row);
       }
       const cells = row.children;

@@ -46,7 +46,11 @@ export class Header {
     this.statusBadge.className = `badge badge-${(c.badge ?? c.status).toLowerCase()}`;
     this.statusText.textContent = c.account ? `${STATUS_TEXT[c.status]} · ${c.account}` : STATUS_TEXT[c.status];
     this.statusDetail.textContent = c.detail;
-    this.sourcesLine.textContent = c.sources ? `host ${c.host} from ${c.sources.host} · port ${c.port} from ${c.sources.port} · client id ${c.clientId} from ${c.sources.clientId}` : c.simulator ? `Embedded simulator on ${c.simulator.host}:${c.simulator.port} (${c.simulator.account})` : '';
+    this.sourcesLine.textContent = c.sources
+      ? `host ${c.host} from ${c.sources.host} · port ${c.port} from ${c.sources.port} · client id ${c.clientId} from ${c.sources.clientId}`
+      : c.simulator
+        ? `Embedded simulator on ${c.simulator.host}:${c.simulator.port} (${c.simulator.account})`
+        : '';
   }
 
   /** Which buttons show and work, from the connection and whether a session runs. */

@@ -6,7 +6,14 @@ import { saveTab, savedTab } from './host';
 import { TABS, type Tab } from './protocol';
 import { isTab } from './validate';
 
-const LABELS: Record<Tab, string> = { positions: 'Positions', orders: 'Orders', decisions: 'Decisions', session: 'Session', checks: 'Setup Checks', backtest: 'Backtest' };
+const LABELS: Record<Tab, string> = {
+  positions: 'Positions',
+  orders: 'Orders',
+  decisions: 'Decisions',
+  session: 'Session',
+  checks: 'Setup Checks',
+  backtest: 'Backtest',
+};
 
 /** The tabs that show how many rows they hold. */
 const COUNTED: ReadonlySet<Tab> = new Set<Tab>(['positions', 'orders', 'decisions']);

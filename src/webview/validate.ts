@@ -195,7 +195,9 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
  * Each message from the webview, by type: its fields besides `type` (exactly these: an extra
  * key is not the protocol) and their guard.
  */
-export const WEBVIEW_MESSAGE_GUARDS: { readonly [K in keyof WebviewMessageFields]: { readonly fields: ReadonlyArray<keyof WebviewMessageFields[K]>; readonly guard: Guard<WebviewMessageFields[K]> } } = {
+export const WEBVIEW_MESSAGE_GUARDS: {
+  readonly [K in keyof WebviewMessageFields]: { readonly fields: ReadonlyArray<keyof WebviewMessageFields[K]>; readonly guard: Guard<WebviewMessageFields[K]> };
+} = {
   ready: { fields: [], guard: shape({}) },
   action: { fields: ['action'], guard: shape({ action: oneOf(PANEL_ACTIONS) }) },
 };

@@ -56,7 +56,10 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
     const title = await wb.page.locator('.quick-input-widget .quick-input-title').innerText();
     assert.match(title, /Start AI Session: model \(1\/1\)/);
     // The shipped demo policy of the installed extension, not the one of this repository.
-    assert.match(await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Demo policy' }).innerText(), /extensions\/ibkr-ai-trader\.ibkr-ai-trader-[^/]+\/models\/ppo-sp500/);
+    assert.match(
+      await wb.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Demo policy' }).innerText(),
+      /extensions\/ibkr-ai-trader\.ibkr-ai-trader-[^/]+\/models\/ppo-sp500/,
+    );
     await wb.screenshot('model-quick-pick');
     await wb.pickQuickItem('Demo policy');
     const status = await wb.waitForStatus(/IBKR DU1234567 SIM/, 30_000);
@@ -70,7 +73,10 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
     await wb.page.mouse.move(640, 400);
     // The panel opened on the Session tab and shows the progress.
     const p = wb.panel();
-    await p.locator('#session-progress').filter({ hasText: /cycle [1-4]\/4/ }).waitFor({ timeout: 30_000 });
+    await p
+      .locator('#session-progress')
+      .filter({ hasText: /cycle [1-4]\/4/ })
+      .waitFor({ timeout: 30_000 });
     await wb.screenshot('session-running');
   });
 
@@ -93,7 +99,9 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
     try {
       const positions = collectUntil(client.ib, EventName.position, EventName.positionEnd, 10_000);
       client.ib.reqPositions();
-      simPositions = (await positions).filter((x) => x[2] !== 0).map((x) => ({ symbol: x[1].symbol as string, quantity: x[2] as number, avgCost: x[3] as number }));
+      simPositions = (await positions)
+        .filter((x) => x[2] !== 0)
+        .map((x) => ({ symbol: x[1].symbol as string, quantity: x[2] as number, avgCost: x[3] as number }));
       const ex = collectUntil(client.ib, EventName.execDetails, EventName.execDetailsEnd, 10_000);
       client.ib.reqExecutions(5, {});
       execs = await ex;
@@ -117,7 +125,10 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
 
     // Positions: the simulator's quantities and average costs, with live prices and P&L.
     await p.locator('#tab-positions').click();
-    await p.locator('#positions-grid vscode-data-grid-row[data-key]').nth(simPositions.length - 1).waitFor({ timeout: 10_000 });
+    await p
+      .locator('#positions-grid vscode-data-grid-row[data-key]')
+      .nth(simPositions.length - 1)
+      .waitFor({ timeout: 10_000 });
     assert.equal(await p.locator('#positions-grid vscode-data-grid-row[data-key]').count(), simPositions.length);
     for (const sp of simPositions) {
       const row = p.locator('#positions-grid vscode-data-grid-row[data-key]').filter({ hasText: sp.symbol });
@@ -144,13 +155,16 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
     await wb.screenshot('panel-hidden');
     await wb.runCommand('IBKR: Show Trading Panel');
     const p = wb.panel();
-    await p.locator('#decisions-grid vscode-data-grid-row[data-key]').nth(SYMBOLS.length * 4 - 1).waitFor({ timeout: 15_000 });
+    await p
+      .locator('#decisions-grid vscode-data-grid-row[data-key]')
+      .nth(SYMBOLS.length * 4 - 1)
+      .waitFor({ timeout: 15_000 });
     assert.equal(await p.locator('#tab-decisions').getAttribute('aria-selected'), 'true', 'the tab was remembered');
     assert.match(await p.locator('#conn-status').innerText(), /Ready · DU1234567/);
     await wb.screenshot('panel-restored');
   });
 
-  it('the activity bar\'s tree lists the positions and orders', async () => {
+  it("the activity bar's tree lists the positions and orders", async () => {
     await wb.page.locator('.activitybar .action-item a[aria-label^="IBKR AI Trader"]').first().click();
     const tree = wb.page.locator('.pane', { hasText: 'Positions & Orders' }).first();
     await tree.locator('.monaco-list-row', { hasText: 'Positions' }).first().waitFor({ timeout: 10_000 });
@@ -203,7 +217,10 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
     // The panel's "Run again" runs the same command as the palette.
     const before = await p.locator('#checks-head').innerText();
     await p.locator('#btn-run-checks').click();
-    await p.locator('#checks-head', { hasText: 'Running the setup checks' }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await p
+      .locator('#checks-head', { hasText: 'Running the setup checks' })
+      .waitFor({ timeout: 10_000 })
+      .catch(() => undefined);
     await p.locator('#checks-verdict', { hasText: 'FAIL' }).waitFor({ timeout: 30_000 });
     assert.notEqual(await p.locator('#checks-head').innerText(), before, 'a new run (new time and duration)');
     await p.locator('#btn-copy-report').click();

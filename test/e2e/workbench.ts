@@ -14,7 +14,16 @@ export const ARTIFACTS = join(ROOT, 'artifacts/e2e');
 const CODE_SERVER = join(ROOT, '.e2e/code-server/node_modules/.bin/code-server');
 const CHROMIUM = process.env.IBKR_E2E_CHROMIUM ?? '/usr/bin/chromium';
 /** Without the networking flags Chromium floods refused connections to Google hosts. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /** User settings that keep first-run UI (welcome page, tips, trust prompt) out of the way. */
 const SETTINGS = {
@@ -101,11 +110,15 @@ function installExtension(vsix: string): string {
   if (installed) return installed;
   const dir = mkdtempSync(join(tmpdir(), 'ibkr-e2e-ext-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const r = spawnSync(CODE_SERVER, ['--config', join(dir, 'config.yaml'), '--user-data-dir', join(dir, 'user'), '--extensions-dir', join(dir, 'extensions'), '--install-extension', vsix], {
-    encoding: 'utf8',
-    env: childEnv(),
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    CODE_SERVER,
+    ['--config', join(dir, 'config.yaml'), '--user-data-dir', join(dir, 'user'), '--extensions-dir', join(dir, 'extensions'), '--install-extension', vsix],
+    {
+      encoding: 'utf8',
+      env: childEnv(),
+      timeout: 120_000,
+    },
+  );
   if (r.status !== 0 || !/successfully installed/i.test(r.stdout)) throw new Error(`installing ${vsix} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   installed = join(dir, 'extensions');
   return installed;
@@ -180,7 +193,16 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = join(out, 'code-server.log');
-  const args = ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened'];
+  const args = [
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+  ];
   args.push('--config', config, '--user-data-dir', userData, '--extensions-dir', extensionsDir);
   if (options.trusted !== false) args.push('--disable-workspace-trust');
   const fd = openSync(log, 'w');
@@ -211,7 +233,12 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
 function makeWorkbench(page: Page, url: string, folder: string, out: string, stop: () => Promise<void>): Workbench {
   let shot = 0;
   const statusItem = () => page.locator('#workbench\\.parts\\.statusbar .statusbar-item').filter({ hasText: /IBKR/ }).first();
-  const statusText = async () => (await statusItem().innerText({ timeout: 1000 }).catch(() => '')).trim();
+  const statusText = async () =>
+    (
+      await statusItem()
+        .innerText({ timeout: 1000 })
+        .catch(() => '')
+    ).trim();
   const wb: Workbench = {
     page,
     url,

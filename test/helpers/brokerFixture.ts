@@ -14,7 +14,19 @@ export interface LogLine {
 }
 
 export const FAST: Omit<BrokerConfig, 'host' | 'port' | 'clientId'> = {
-  timeouts: { tcpMs: 1500, handshakeMs: 800, apiStartMs: 1500, syncStepMs: 4000, requestMs: 4000, historicalMs: 8000, orderAckMs: 4000, cancelMs: 4000, modifyMs: 4000, whatIfMs: 4000, firstTickMs: 4000 },
+  timeouts: {
+    tcpMs: 1500,
+    handshakeMs: 800,
+    apiStartMs: 1500,
+    syncStepMs: 4000,
+    requestMs: 4000,
+    historicalMs: 8000,
+    orderAckMs: 4000,
+    cancelMs: 4000,
+    modifyMs: 4000,
+    whatIfMs: 4000,
+    firstTickMs: 4000,
+  },
   heartbeat: { intervalMs: 400, timeoutMs: 300 },
   reconnect: { initialDelayMs: 100, maxDelayMs: 400, multiplier: 2, jitter: 0 },
 };

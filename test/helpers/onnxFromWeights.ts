@@ -85,7 +85,11 @@ export function buildPolicyOnnx(w: MlpWeights, options: BuildOptions = {}): Uint
     nodes.push({ opType: 'Unsqueeze', input: [actionsName, 'axis1'], output: ['action_index'] });
     nodes.push({ opType: 'GatherElements', input: ['log_softmax', 'action_index'], output: ['chosen'], attribute: [intAttr('axis', 1)] });
     nodes.push({ opType: 'Squeeze', input: ['chosen', 'axis1'], output: [logProbName] });
-    outputs.push(valueInfo(actionsName, INT64, dims(batch, [])), valueInfo(valuesName, FLOAT, dims(batch, [1])), valueInfo(logProbName, FLOAT, dims(batch, [])));
+    outputs.push(
+      valueInfo(actionsName, INT64, dims(batch, [])),
+      valueInfo(valuesName, FLOAT, dims(batch, [1])),
+      valueInfo(logProbName, FLOAT, dims(batch, [])),
+    );
   } else {
     nodes.push({ opType: 'Identity', input: [logits], output: [actionsName] });
     outputs.push(valueInfo(actionsName, FLOAT, dims(batch, [nOut])), valueInfo(valuesName, FLOAT, dims(batch, [1])));

@@ -3,7 +3,12 @@
 import type { Position } from '../../src/extension/broker/types';
 import type { DecisionRecord } from '../../src/extension/session/decision';
 
-export const pos = (symbol: string, quantity: number, avgCost: number, conId = 1): Position => ({ account: 'DU1', contract: { symbol, secType: 'STK', exchange: 'SMART', currency: 'USD', conId }, quantity, avgCost });
+export const pos = (symbol: string, quantity: number, avgCost: number, conId = 1): Position => ({
+  account: 'DU1',
+  contract: { symbol, secType: 'STK', exchange: 'SMART', currency: 'USD', conId },
+  quantity,
+  avgCost,
+});
 
 export const decisionRecord = (over: Partial<DecisionRecord> = {}): DecisionRecord => ({
   cycle: 2,

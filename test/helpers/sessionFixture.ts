@@ -115,7 +115,9 @@ export function linesOf(journal: readonly JournalLine[], type: string): Array<Jo
 /** The journal's orders that left for TWS: intents not closed as never sent / not transmitted (lost) / unknown to TWS. */
 export function journaledSent(journal: readonly JournalLine[]): Array<{ orderRef: string; orderId: number; symbol: string; action: string; quantity: number }> {
   const unsent = new Set(
-    journal.filter((l) => (l.type === 'order-not-sent') || (l.type === 'order-status' && ((l as any).state === 'not-at-tws' || (l as any).state === 'lost'))).map((l) => String((l as any).orderRef)),
+    journal
+      .filter((l) => l.type === 'order-not-sent' || (l.type === 'order-status' && ((l as any).state === 'not-at-tws' || (l as any).state === 'lost')))
+      .map((l) => String((l as any).orderRef)),
   );
   return linesOf(journal, 'intent')
     .filter((l) => !unsent.has(l.orderRef))

@@ -64,7 +64,9 @@ export class TickLog {
   constructor(ib: IBApi) {
     const push = (kind: TickEvent['kind'], reqId: number, field: number, value: number | string, args: unknown[]) =>
       this.events.push({ at: this.seq++, kind, reqId, field, value, args });
-    ib.on(EventName.tickPrice, (reqId: number, field: number, value: number, ...rest: unknown[]) => push('price', reqId, field, value, [reqId, field, value, ...rest]));
+    ib.on(EventName.tickPrice, (reqId: number, field: number, value: number, ...rest: unknown[]) =>
+      push('price', reqId, field, value, [reqId, field, value, ...rest]),
+    );
     ib.on(EventName.tickSize, (reqId: number, field?: number, value?: number) => push('size', reqId, field ?? -1, value ?? NaN, [reqId, field, value]));
     ib.on(EventName.tickString, (reqId: number, field: number, value: string) => push('string', reqId, field, value, [reqId, field, value]));
     ib.on(EventName.tickGeneric, (reqId: number, field: number, value: number) => push('generic', reqId, field, value, [reqId, field, value]));

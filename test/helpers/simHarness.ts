@@ -105,7 +105,13 @@ export function once(ib: IBApi, event: EventName | string, timeoutMs = 3000, fil
 }
 
 /** Collects every `event` until `endEvent` fires (matching `endFilter`), e.g. position until positionEnd. */
-export function collectUntil(ib: IBApi, event: EventName | string, endEvent: EventName | string, timeoutMs = 3000, endFilter?: (...args: any[]) => boolean): Promise<any[][]> {
+export function collectUntil(
+  ib: IBApi,
+  event: EventName | string,
+  endEvent: EventName | string,
+  timeoutMs = 3000,
+  endFilter?: (...args: any[]) => boolean,
+): Promise<any[][]> {
   const items: any[][] = [];
   const emitter = ib as unknown as NodeJS.EventEmitter;
   const handler = (...args: any[]) => items.push(args);

@@ -13,30 +13,93 @@ import { buildPolicyOnnx, type MlpWeights } from './onnxFromWeights';
 
 export type TestPolicy = 'toggle' | 'always-buy' | 'always-sell' | 'fails-at-runtime';
 
-const zero2 = { weight: [[0, 0], [0, 0]], bias: [0, 0] };
+const zero2 = {
+  weight: [
+    [0, 0],
+    [0, 0],
+  ],
+  bias: [0, 0],
+};
 
 function weights(kind: TestPolicy): MlpWeights {
   if (kind === 'fails-at-runtime') {
     // h = tanh(tanh(1e4 * (logReturn - positionSide))) in both units: 0 on the probes, about +-0.76 on a moving price;
     // value = 3e38 * (h1 + h2) is past float32's maximum (3.4e38) then: Infinity.
     const diff = [
-      { weight: [[1e4, -1e4], [1e4, -1e4]], bias: [0, 0] },
-      { weight: [[1, 0], [0, 1]], bias: [0, 0] },
+      {
+        weight: [
+          [1e4, -1e4],
+          [1e4, -1e4],
+        ],
+        bias: [0, 0],
+      },
+      {
+        weight: [
+          [1, 0],
+          [0, 1],
+        ],
+        bias: [0, 0],
+      },
     ];
-    return { pi: diff, vf: diff, action: { weight: [[0, 0], [0, 0], [0, 0]], bias: [5, 0, 0] }, value: { weight: [[3e38, 3e38]], bias: [0] } };
+    return {
+      pi: diff,
+      vf: diff,
+      action: {
+        weight: [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+        bias: [5, 0, 0],
+      },
+      value: { weight: [[3e38, 3e38]], bias: [0] },
+    };
   }
   // pi: h = tanh(tanh(4 * positionSide)) in the first unit (0 flat, 0.76 long).
   const pi = [
-    { weight: [[0, 4], [0, 0]], bias: [0, 0] },
-    { weight: [[1, 0], [0, 1]], bias: [0, 0] },
+    {
+      weight: [
+        [0, 4],
+        [0, 0],
+      ],
+      bias: [0, 0],
+    },
+    {
+      weight: [
+        [1, 0],
+        [0, 1],
+      ],
+      bias: [0, 0],
+    },
   ];
   // logits over [hold, buy, sell]
   const action =
     kind === 'toggle'
-      ? { weight: [[0, 0], [-10, 0], [10, 0]], bias: [-5, 1, 0] }
+      ? {
+          weight: [
+            [0, 0],
+            [-10, 0],
+            [10, 0],
+          ],
+          bias: [-5, 1, 0],
+        }
       : kind === 'always-buy'
-        ? { weight: [[0, 0], [0, 0], [0, 0]], bias: [0, 5, 0] }
-        : { weight: [[0, 0], [0, 0], [0, 0]], bias: [0, 0, 5] };
+        ? {
+            weight: [
+              [0, 0],
+              [0, 0],
+              [0, 0],
+            ],
+            bias: [0, 5, 0],
+          }
+        : {
+            weight: [
+              [0, 0],
+              [0, 0],
+              [0, 0],
+            ],
+            bias: [0, 0, 5],
+          };
   return { pi, vf: [zero2, zero2], action, value: { weight: [[0, 0]], bias: [0] } };
 }
 

@@ -46,7 +46,11 @@ test('settings of the wrong type or range: each names the setting and what is va
     const target = resolveTarget({ settings: {}, simulator: SIM });
     for (const [settings, re] of cases) {
       const s = { 'ibkrAi.session.symbols': ['NVDA'], 'ibkrAi.session.mode': 'paper', ...settings };
-      assert.throws(() => parseSessionConfig(sessionInput(s, target, { modelDir: '/m' }), { cwd: '/w' }), (e: unknown) => e instanceof ConfigError && re.test(e.message), String(re));
+      assert.throws(
+        () => parseSessionConfig(sessionInput(s, target, { modelDir: '/m' }), { cwd: '/w' }),
+        (e: unknown) => e instanceof ConfigError && re.test(e.message),
+        String(re),
+      );
       figures.badInput(`setting ${Object.keys(settings)[0]} = ${JSON.stringify(Object.values(settings)[0])}`);
     }
     // Connection settings: the target has problems and the Trader does not connect.
@@ -59,7 +63,10 @@ test('settings of the wrong type or range: each names the setting and what is va
     ];
     for (const [settings, re] of conn) {
       const t = resolveTarget({ settings: { 'ibkrAi.port': fx.sim.port, ...settings } });
-      assert.ok(t.problems.some((p) => re.test(p)), `${t.problems.join('; ')} ~ ${re}`);
+      assert.ok(
+        t.problems.some((p) => re.test(p)),
+        `${t.problems.join('; ')} ~ ${re}`,
+      );
       assert.equal(await trader.connect(t), false);
       figures.badInput(`setting ${Object.keys(settings)[0]} = ${JSON.stringify(Object.values(settings)[0])}`);
     }
@@ -85,7 +92,10 @@ test('.env values of the wrong type or range: each names the file, the key and t
     for (const [line, re] of cases) {
       const text = line.startsWith('IBKR_PORT') ? `${line}\n` : `IBKR_PORT=${fx.sim.port}\n${line}\n`;
       const t = resolveTarget({ settings: {}, dotenv: { path: '/w/.env', text } });
-      assert.ok(t.problems.some((p) => re.test(p)), `${t.problems.join('; ')} ~ ${re}`);
+      assert.ok(
+        t.problems.some((p) => re.test(p)),
+        `${t.problems.join('; ')} ~ ${re}`,
+      );
       assert.equal(await trader.connect(t), false);
       figures.badInput(`.env ${line}`);
     }
@@ -102,7 +112,11 @@ test('an unknown symbol: the session fails naming it (contract not found, 200) a
   assert.equal(r.result.exitCode, 2);
   assert.match(r.result.reason, /^symbol ZZZZ: .*(200|No security definition)/);
   assert.deepEqual(r.placed, []);
-  assert.equal(r.fx.records().filter((l) => l.dir === 'in' && (l.name === 'placeOrder' || l.name === 'reqRealTimeBars')).length, 0, 'no order, not even a subscription');
+  assert.equal(
+    r.fx.records().filter((l) => l.dir === 'in' && (l.name === 'placeOrder' || l.name === 'reqRealTimeBars')).length,
+    0,
+    'no order, not even a subscription',
+  );
   figures.badInput('unknown symbol');
 });
 
@@ -152,7 +166,10 @@ test('a journal directory that is not writable: refused naming it, before anythi
     writeFileSync(file, 'not a folder');
     const r = await runSession({ fx, model: 'toggle', config: { symbols: 'NVDA', cycles: '2', clientId: '503', journalDir: join(file, 'journal') } });
     assert.equal(r.result.status, 'failed');
-    assert.match(r.result.reason, /journal directory \S+a-file\/journal is not writable \(ENOTDIR\); choose another with --journal or ibkrAi\.session\.journalDir/);
+    assert.match(
+      r.result.reason,
+      /journal directory \S+a-file\/journal is not writable \(ENOTDIR\); choose another with --journal or ibkrAi\.session\.journalDir/,
+    );
     untouched(fx);
     figures.badInput('journal directory not writable');
   } finally {
@@ -160,46 +177,55 @@ test('a journal directory that is not writable: refused naming it, before anythi
   }
 });
 
-test('the disk fills up mid-session (writes get ENOSPC from /dev/full): trading stops at once, every order that left has its intent on disk, the journal stays readable', { skip: process.platform !== 'linux' }, async () => {
-  let failedAt = 0;
-  let lines = 0;
-  const openJournal = (dir: string, id: string): JournalSink => {
-    const j = Journal.open(dir, id);
-    return {
-      path: j.path,
-      append(type, data) {
-        // From the 40th line on, the file system is full: the journal's own writeSync/fsync hit ENOSPC.
-        if (++lines === 40) (j as unknown as { fd: number }).fd = openSync('/dev/full', 'a');
-        try {
-          return j.append(type, data);
-        } catch (err) {
-          failedAt ||= Date.now();
-          throw err;
-        }
-      },
-      appendDurable(type, data) {
-        if (++lines === 40) (j as unknown as { fd: number }).fd = openSync('/dev/full', 'a');
-        try {
-          return j.appendDurable(type, data);
-        } catch (err) {
-          failedAt ||= Date.now();
-          throw err;
-        }
-      },
-      close: () => j.close(),
+test(
+  'the disk fills up mid-session (writes get ENOSPC from /dev/full): trading stops at once, every order that left has its intent on disk, the journal stays readable',
+  { skip: process.platform !== 'linux' },
+  async () => {
+    let failedAt = 0;
+    let lines = 0;
+    const openJournal = (dir: string, id: string): JournalSink => {
+      const j = Journal.open(dir, id);
+      return {
+        path: j.path,
+        append(type, data) {
+          // From the 40th line on, the file system is full: the journal's own writeSync/fsync hit ENOSPC.
+          if (++lines === 40) (j as unknown as { fd: number }).fd = openSync('/dev/full', 'a');
+          try {
+            return j.append(type, data);
+          } catch (err) {
+            failedAt ||= Date.now();
+            throw err;
+          }
+        },
+        appendDurable(type, data) {
+          if (++lines === 40) (j as unknown as { fd: number }).fd = openSync('/dev/full', 'a');
+          try {
+            return j.appendDurable(type, data);
+          } catch (err) {
+            failedAt ||= Date.now();
+            throw err;
+          }
+        },
+        close: () => j.close(),
+      };
     };
-  };
-  const r = await runSession({ sim: { speed: 60, replayCsv: flatPrices() }, model: 'toggle', config: { symbols: 'NVDA,MSFT', cycles: '10', capital: '20000', clientId: '504' }, session: { openJournal } });
-  assert.equal(r.result.status, 'failed');
-  assert.equal(r.result.exitCode, 5);
-  assert.match(r.result.reason, /^journal: disk full while writing journal \S+: trading stopped, the journal so far is intact; trading stopped$/);
-  assert.ok(r.events.some((e) => e.type === 'risk-stop' && e.rule === 'journal'));
-  const journal: JournalLine[] = Journal.read(r.result.journalPath!);
-  assert.equal(journal.length, 39, 'every line before the disk filled, each whole');
-  assert.ok(r.placed.length >= 1, 'it had traded');
-  assert.deepEqual(byRef(journaledSent(journal)), byRef(recordedSent(r.placed)), 'no order left without its intent on disk');
-  const after = r.fx.records().filter((l) => l.dir === 'in' && l.name === 'placeOrder' && l.t > failedAt);
-  assert.deepEqual(after, [], 'nothing sent after the disk filled');
-  assert.equal(linesOf(journal, 'session-end').length, 0);
-  figures.badInput('disk full while journaling');
-});
+    const r = await runSession({
+      sim: { speed: 60, replayCsv: flatPrices() },
+      model: 'toggle',
+      config: { symbols: 'NVDA,MSFT', cycles: '10', capital: '20000', clientId: '504' },
+      session: { openJournal },
+    });
+    assert.equal(r.result.status, 'failed');
+    assert.equal(r.result.exitCode, 5);
+    assert.match(r.result.reason, /^journal: disk full while writing journal \S+: trading stopped, the journal so far is intact; trading stopped$/);
+    assert.ok(r.events.some((e) => e.type === 'risk-stop' && e.rule === 'journal'));
+    const journal: JournalLine[] = Journal.read(r.result.journalPath!);
+    assert.equal(journal.length, 39, 'every line before the disk filled, each whole');
+    assert.ok(r.placed.length >= 1, 'it had traded');
+    assert.deepEqual(byRef(journaledSent(journal)), byRef(recordedSent(r.placed)), 'no order left without its intent on disk');
+    const after = r.fx.records().filter((l) => l.dir === 'in' && l.name === 'placeOrder' && l.t > failedAt);
+    assert.deepEqual(after, [], 'nothing sent after the disk filled');
+    assert.equal(linesOf(journal, 'session-end').length, 0);
+    figures.badInput('disk full while journaling');
+  },
+);

@@ -13,7 +13,11 @@ const figures = new Figures(__filename);
 
 /** Cycles that ran on fresh bars with an order decided, after `at` (wall ms). */
 function tradedAfter(r: Awaited<ReturnType<typeof faultSession>>, at: number): number {
-  const cycles = new Set(linesOf(r.journal, 'cycle-start').filter((l) => l.t > at && !l.stalled).map((l) => Number(l.cycle)));
+  const cycles = new Set(
+    linesOf(r.journal, 'cycle-start')
+      .filter((l) => l.t > at && !l.stalled)
+      .map((l) => Number(l.cycle)),
+  );
   return r.decisions.filter((d) => cycles.has(d.cycle) && d.outcome === 'order').length;
 }
 
@@ -21,7 +25,12 @@ test('drop-every: three TWS restarts in one session; it resumes each time, data 
   const r = await faultSession({ faults: ['drop-every:3.5,0.3'], clientId: 101, cycles: 14 });
   assert.equal(r.result.status, 'finished', r.result.reason);
   const lost = losses(r.events).filter((l) => /TWS closed the connection/.test(l.message));
-  assert.ok(lost.length >= 3, `three restarts at least: ${losses(r.events).map((l) => l.message).join(' | ')}`);
+  assert.ok(
+    lost.length >= 3,
+    `three restarts at least: ${losses(r.events)
+      .map((l) => l.message)
+      .join(' | ')}`,
+  );
   const reconciled = linesOf(r.journal, 'reconcile').filter((l) => l.trigger === 'reconnect');
   assert.ok(reconciled.length >= 3, 'reconciled after each reconnect');
   assert.ok(tradedAfter(r, lost[2]!.at) > 0, 'fresh bars and orders after the third restart');
@@ -51,9 +60,16 @@ test('client-id-in-use at the start: the session fails naming the conflict, and 
   const r = await faultSession({ faults: ['client-id-in-use:105'], clientId: 105, cycles: 3 });
   assert.equal(r.result.status, 'failed');
   assert.equal(r.result.exitCode, 5);
-  assert.match(r.result.reason, /cannot connect to TWS at 127\.0\.0\.1:\d+ \(client id 105\): client id 105 is already in use by another API connection to this TWS \(error 326\)/);
+  assert.match(
+    r.result.reason,
+    /cannot connect to TWS at 127\.0\.0\.1:\d+ \(client id 105\): client id 105 is already in use by another API connection to this TWS \(error 326\)/,
+  );
   assert.deepEqual(r.placed, []);
-  assert.equal(r.fx.records().filter((l) => l.dir === 'in' && l.name !== 'startApi' && l.name !== 'handshake').length, 0, 'nothing but the handshake and startApi reached TWS');
+  assert.equal(
+    r.fx.records().filter((l) => l.dir === 'in' && l.name !== 'startApi' && l.name !== 'handshake').length,
+    0,
+    'nothing but the handshake and startApi reached TWS',
+  );
   figures.fault('client-id-in-use at the start (refused, nothing sent)', { orders: 0, fills: 0 });
 });
 
@@ -62,9 +78,17 @@ test('client-id-in-use on a reconnect: 326 reported, the id kept, retried until 
   assert.equal(r.result.status, 'finished', r.result.reason);
   const refused = r.fx.records().filter((l) => l.dir === 'out' && l.name === 'error' && l.fields[3] === '326');
   assert.ok(refused.length >= 1, 'TWS refused the reconnect with 326');
-  const ids = new Set(r.fx.records().filter((l) => l.name === 'startApi').map((l) => l.fields[2]));
+  const ids = new Set(
+    r.fx
+      .records()
+      .filter((l) => l.name === 'startApi')
+      .map((l) => l.fields[2]),
+  );
   assert.deepEqual([...ids], ['106'], 'the client id never changed');
-  assert.ok(notices(r.events).some((n) => n.message === 'connection to TWS back and reconciled'), 'back after the id was free');
+  assert.ok(
+    notices(r.events).some((n) => n.message === 'connection to TWS back and reconciled'),
+    'back after the id was free',
+  );
   const checked = checkNoLoss(r.fx, r.journal, 106);
   figures.fault('client-id-in-use on a reconnect', { ...checked, recoveries: 1 });
 });

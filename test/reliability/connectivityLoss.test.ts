@@ -25,10 +25,21 @@ for (const code of [1101, 1102] as const) {
     const knewAt = noticeAt('TWS lost its connection to IB (1100)');
     const backAt = noticeAt('TWS connectivity to IB restored');
     assert.ok(knewAt !== undefined && backAt !== undefined && backAt > knewAt, 'the loss and the restore are in the journal');
-    assert.deepEqual(linesOf(r.journal, 'intent').filter((l) => l.t > knewAt! && l.t < backAt!), [], 'no order decided while TWS had no connection to IB');
+    assert.deepEqual(
+      linesOf(r.journal, 'intent').filter((l) => l.t > knewAt! && l.t < backAt!),
+      [],
+      'no order decided while TWS had no connection to IB',
+    );
     const inOutage = rec.slice(lostAt, restoredAt).filter((l) => l.dir === 'in' && l.name === 'placeOrder');
-    for (const o of inOutage) assert.ok(linesOf(r.journal, 'intent').some((i) => i.orderRef === o.order?.orderRef && i.t <= knewAt!), `${o.order?.orderRef} crossed the 1100 on the wire (decided before the session knew)`);
-    assert.ok(rec.slice(restoredAt).some((l) => l.dir === 'in' && l.name === 'placeOrder'), 'orders after the restore');
+    for (const o of inOutage)
+      assert.ok(
+        linesOf(r.journal, 'intent').some((i) => i.orderRef === o.order?.orderRef && i.t <= knewAt!),
+        `${o.order?.orderRef} crossed the 1100 on the wire (decided before the session knew)`,
+      );
+    assert.ok(
+      rec.slice(restoredAt).some((l) => l.dir === 'in' && l.name === 'placeOrder'),
+      'orders after the restore',
+    );
     const dataLost = linesOf(r.journal, 'reconcile').filter((l) => l.trigger === 'dataLost');
     assert.equal(dataLost.length, code === 1101 ? 1 : 0, '1101 resubscribes and reconciles; 1102 keeps the data');
     const checked = checkNoLoss(r.fx, r.journal, clientId);

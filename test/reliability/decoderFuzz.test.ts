@@ -25,7 +25,8 @@ const CLEAN = 2_000;
 const DAMAGED = 18_000;
 const OVER_TCP = 200;
 
-const FAULT_TEXT = /^(TWS sent bytes that are not a TWS API message: |TWS sent a message the API decoder cannot read \(|the TWS API decoder failed on message |TWS sent a malformed \w+ message: )/;
+const FAULT_TEXT =
+  /^(TWS sent bytes that are not a TWS API message: |TWS sent a message the API decoder cannot read \(|the TWS API decoder failed on message |TWS sent a malformed \w+ message: )/;
 
 const uncaught: unknown[] = [];
 process.on('uncaughtException', (e) => uncaught.push(e));

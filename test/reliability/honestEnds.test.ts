@@ -30,9 +30,21 @@ interface Scenario {
 /** A toggle-policy session (an order every cycle per symbol) on flat prices, with the `pacing` fault on. */
 function scenario(o: Scenario): Promise<RunResult> {
   return runSession({
-    sim: { speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices(), faultSpecs: [...o.faults, 'pacing'], ...(o.extraSymbols ? { symbols: o.extraSymbols } : {}) },
+    sim: {
+      speed: 60,
+      startMs: WED_10AM_NY,
+      replayCsv: flatPrices(),
+      faultSpecs: [...o.faults, 'pacing'],
+      ...(o.extraSymbols ? { symbols: o.extraSymbols } : {}),
+    },
     model: 'toggle',
-    config: { symbols: o.symbols ?? 'NVDA,MSFT', cycles: String(o.cycles), capital: '200000', clientId: String(o.clientId), ...(o.allowDelayedData ? { allowDelayedData: true } : {}) },
+    config: {
+      symbols: o.symbols ?? 'NVDA,MSFT',
+      cycles: String(o.cycles),
+      capital: '200000',
+      clientId: String(o.clientId),
+      ...(o.allowDelayedData ? { allowDelayedData: true } : {}),
+    },
     session: { graceMs: 300 },
   });
 }
@@ -60,11 +72,16 @@ test('no-market-data with --allow-delayed-data: the session says it trades on de
   assert.match(start?.message ?? '', /delayed data allowed \(--allow-delayed-data\)/, 'the start line shows the opt-in');
   for (const symbol of ['NVDA', 'MSFT']) {
     assert.ok(
-      notices(r.events).some((n) => n.message.includes(`Trading ${symbol} on delayed bars as allowed (--allow-delayed-data)`) && /15-20 minutes old/.test(n.message)),
+      notices(r.events).some(
+        (n) => n.message.includes(`Trading ${symbol} on delayed bars as allowed (--allow-delayed-data)`) && /15-20 minutes old/.test(n.message),
+      ),
       `${symbol}: the switch to delayed bars is said`,
     );
   }
-  assert.ok(r.decisions.some((d) => d.outcome === 'order'), 'orders decided on the delayed bars');
+  assert.ok(
+    r.decisions.some((d) => d.outcome === 'order'),
+    'orders decided on the delayed bars',
+  );
   const checked = checkNoLoss(r.fx, r.journal, 402);
   figures.fault('no-market-data with --allow-delayed-data (runs, says so)', checked);
 });
@@ -106,7 +123,10 @@ test('ending disconnected: TWS gone for good before the end; the session ends no
   assert.match(r.result.reason, /ended disconnected from TWS/);
   assert.equal(r.result.summary?.status, 'disconnected', 'the summary says how it ended');
   assert.ok((r.result.summary?.cycles.withoutBars ?? 0) >= 1, 'and how many cycles lacked bars');
-  assert.match(formatSummary(r.result.summary!), /: disconnected - ran 10 cycles but ended disconnected[\s\S]*cycles 10\/10 \(\d+ without every symbol's bar\)/);
+  assert.match(
+    formatSummary(r.result.summary!),
+    /: disconnected - ran 10 cycles but ended disconnected[\s\S]*cycles 10\/10 \(\d+ without every symbol's bar\)/,
+  );
   const lost = losses(r.events)[0];
   assert.ok(lost, 'the loss was said');
   const after = cycleEnds(r).filter((e) => e.at > lost.at);
@@ -138,7 +158,10 @@ test(`a policy failing on every decision: the session stops after ${POLICY_FAILU
   const failed = ends.filter((e) => e.decisions.length > 0 && e.decisions.every((d) => d.reason.startsWith('policy error')));
   assert.equal(failed.length, POLICY_FAILURE_STOP_AFTER, ends.map((e) => e.decisions.map((d) => d.reason.slice(0, 60)).join(' / ')).join(' | '));
   assert.equal(failed[failed.length - 1], ends[ends.length - 1], 'stopped right after the last failed cycle');
-  assert.ok(r.decisions.every((d) => d.output === undefined && d.outcome === 'skipped'), 'the model never answered');
+  assert.ok(
+    r.decisions.every((d) => d.output === undefined && d.outcome === 'skipped'),
+    'the model never answered',
+  );
   assert.deepEqual(r.placed, []);
   figures.fault('policy failing on every decision (stops naming the error)', { orders: 0, fills: 0 });
   figures.safe('silent-failure-named:policy-errors');
@@ -154,9 +177,17 @@ test('pacing refusal from TWS (another program used the real-time budget): said 
       if (i === 30) await sleep(1100);
       other.ib.reqRealTimeBars(9000 + i, NVDA, 5, 'TRADES' as never, false);
     }
-    await waitFor(() => fx.records().filter((l) => l.dir === 'in' && l.name === 'reqRealTimeBars' && l.clientId === 498).length === 60, 10_000, 'the 60 requests at the simulator');
+    await waitFor(
+      () => fx.records().filter((l) => l.dir === 'in' && l.name === 'reqRealTimeBars' && l.clientId === 498).length === 60,
+      10_000,
+      'the 60 requests at the simulator',
+    );
     await sleep(200);
-    assert.deepEqual(other.errors.filter((e) => e.code === 420 || e.code === 100), [], 'the other client stayed within the limits');
+    assert.deepEqual(
+      other.errors.filter((e) => e.code === 420 || e.code === 100),
+      [],
+      'the other client stayed within the limits',
+    );
     let stopAt: number | undefined;
     const r = await runSession({
       fx,
@@ -169,7 +200,11 @@ test('pacing refusal from TWS (another program used the real-time budget): said 
           if (e.type === 'notice' && /requested again in \d+ s/.test(e.message) && (stopAt = (stopAt ?? 0) + 1) === 2) s.stop('test: refusals seen');
         }),
     });
-    const said = notices(r.events).filter((n) => /TWS refused the request for pacing \(error 420: Invalid Real-time Query:Historical data request pacing violation\); requested again in 1[45] s/.test(n.message));
+    const said = notices(r.events).filter((n) =>
+      /TWS refused the request for pacing \(error 420: Invalid Real-time Query:Historical data request pacing violation\); requested again in 1[45] s/.test(
+        n.message,
+      ),
+    );
     assert.deepEqual(said.map((n) => n.message.split(':')[0]).sort(), ['bars of MSFT', 'bars of NVDA']);
     assert.equal(r.result.status, 'stopped', r.result.reason);
     assert.deepEqual(r.placed, [], 'no order without live bars');
@@ -185,10 +220,16 @@ test('degraded: TWS away for most of the session, back before its end; the sessi
   const r = await scenario({ faults: ['drop-after:5,28'], clientId: 409, cycles: 20 });
   assert.equal(r.result.status, 'degraded', r.result.reason);
   assert.equal(r.result.exitCode, EXIT_CODES.degraded);
-  assert.match(r.result.reason, /ran 20 cycles, \d+ of them without every symbol's bar; why: NVDA,MSFT disconnected: the connection to TWS is down; resubscribed once it is back \(\d+ cycles\)/);
+  assert.match(
+    r.result.reason,
+    /ran 20 cycles, \d+ of them without every symbol's bar; why: NVDA,MSFT disconnected: the connection to TWS is down; resubscribed once it is back \(\d+ cycles\)/,
+  );
   const back = notices(r.events).find((n) => n.message === 'connection to TWS back and reconciled');
   assert.ok(back, 'it came back before the end');
-  assert.ok(r.events.some((e) => e.type === 'decision' && e.at > back.at && e.record.outcome === 'order'), 'and traded again');
+  assert.ok(
+    r.events.some((e) => e.type === 'decision' && e.at > back.at && e.record.outcome === 'order'),
+    'and traded again',
+  );
   const checked = checkNoLoss(r.fx, r.journal, 409);
   figures.fault('degraded (most cycles without bars: non-zero, said)', { ...checked, recoveries: 1 });
 });
@@ -209,7 +250,11 @@ test('24 symbols through two reconnects: bars come back after each within IBKR p
   // After the first reconnect every symbol got fresh bars again (the stall: live bars were held behind paced gap fills).
   const firstBack = back[0]!.at;
   const between = r.events.flatMap((e) => (e.type === 'cycle-start' && e.at > firstBack && e.at < lost[1]!.at ? [e] : []));
-  for (const symbol of WIDE) assert.ok(between.some((c) => !c.stalled && !c.missing.includes(symbol)), `${symbol}: fresh bars after the first reconnect`);
+  for (const symbol of WIDE)
+    assert.ok(
+      between.some((c) => !c.stalled && !c.missing.includes(symbol)),
+      `${symbol}: fresh bars after the first reconnect`,
+    );
   // Every cycle that lacked a symbol's bar says why, per symbol; never silently.
   for (const e of cycleEnds(r)) {
     const starts = r.events.find((x) => x.type === 'cycle-start' && x.cycle === e.cycle);
@@ -221,10 +266,16 @@ test('24 symbols through two reconnects: bars come back after each within IBKR p
   const afterSecond = r.events.flatMap((e) => (e.type === 'cycle-start' && e.at > back[1]!.at && !e.stalled ? [e] : []));
   const fresh = WIDE.filter((symbol) => afterSecond.some((c) => !c.missing.includes(symbol)));
   assert.ok(fresh.length >= 12, `symbols with bars after the second reconnect: ${fresh.join(',')}`);
-  const lastEnd = cycleEnds(r).filter((e) => e.at > back[1]!.at).pop()!;
-  for (const symbol of WIDE.filter((x) => !fresh.includes(x))) assert.match(lastEnd.missing?.[symbol] ?? '', /^held-back: .*IBKR's pacing/, `${symbol}: held back, and the cycle line says so`);
+  const lastEnd = cycleEnds(r)
+    .filter((e) => e.at > back[1]!.at)
+    .pop()!;
+  for (const symbol of WIDE.filter((x) => !fresh.includes(x)))
+    assert.match(lastEnd.missing?.[symbol] ?? '', /^held-back: .*IBKR's pacing/, `${symbol}: held back, and the cycle line says so`);
   assert.ok(fresh.length < WIDE.length, 'the 61st real-time request onwards waited');
-  assert.ok(notices(r.events).some((n) => /held back \d+ s by IBKR's pacing \(60 new real-time bar requests per 10 minutes\)/.test(n.message)), 'a held-back request is noticed');
+  assert.ok(
+    notices(r.events).some((n) => /held back \d+ s by IBKR's pacing \(60 new real-time bar requests per 10 minutes\)/.test(n.message)),
+    'a held-back request is noticed',
+  );
   if (r.result.status !== 'finished') assert.match(r.result.reason, /without every symbol's bar|disconnected/);
   const checked = checkNoLoss(r.fx, r.journal, 406);
   figures.fault('24 symbols through two reconnects (bars within IBKR pacing)', { ...checked, recoveries: lost.length });

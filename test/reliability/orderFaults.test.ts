@@ -31,7 +31,10 @@ test('reject-orders: every rejection journaled with its reason; after three a sy
   const rejected = linesOf(r.journal, 'order-status').filter((l) => l.state === 'rejected');
   assert.ok(rejected.length >= 6, `${rejected.length} rejections`);
   for (const l of rejected) assert.match(String(l.note), /Simulated margin check/);
-  assert.ok(r.decisions.some((d) => d.verdict?.rule === 'symbolSuspended'), 'suspended after three rejections');
+  assert.ok(
+    r.decisions.some((d) => d.verdict?.rule === 'symbolSuspended'),
+    'suspended after three rejections',
+  );
   const checked = checkNoLoss(r.fx, r.journal, 202);
   assert.equal(checked.fills, 0);
   figures.fault('reject-orders', checked);
@@ -55,6 +58,9 @@ test('order events out of order and twice (shuffle-order-events, duplicate-order
   // Every order ended filled: the shuffled statuses never left one behind.
   const finals = new Map<string, string>();
   for (const l of linesOf(r.journal, 'order-status')) finals.set(String(l.orderRef), String(l.state));
-  assert.ok([...finals.values()].every((s) => s === 'filled'), JSON.stringify([...finals]));
+  assert.ok(
+    [...finals.values()].every((s) => s === 'filled'),
+    JSON.stringify([...finals]),
+  );
   figures.fault('openOrder/orderStatus/execDetails out of order and twice', checked);
 });

@@ -13,7 +13,19 @@ import type { JournalLine } from '../../src/extension/session/journal';
 import { parseOrderRef } from '../../src/extension/session/orderRef';
 import type { SimFixture } from '../helpers/simHarness';
 import { FAST } from '../helpers/brokerFixture';
-import { byRef, journaledSent, linesOf, placedOrders, recordedSent, runSession, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from '../helpers/sessionFixture';
+import {
+  byRef,
+  journaledSent,
+  linesOf,
+  placedOrders,
+  recordedSent,
+  runSession,
+  simPositions,
+  startSim,
+  tempDir,
+  testModel,
+  WED_10AM_NY,
+} from '../helpers/sessionFixture';
 import { Figures } from './support/figures';
 import { flatPrices, notices } from './support/sessions';
 
@@ -55,8 +67,12 @@ function positionPath(fx: SimFixture, symbol: string): number[] {
 function onceEach(fx: SimFixture, journal: readonly JournalLine[]): number {
   const mine = sessionOrders(fx);
   const refs = mine.map((o) => o.orderRef);
-  assert.deepEqual(refs.filter((r, i) => refs.indexOf(r) !== i), [], 'no orderRef reached TWS twice');
-  assert.deepEqual(byRef(journaledSent(journal)), byRef(recordedSent(mine)), 'the journal\'s orders are the record\'s');
+  assert.deepEqual(
+    refs.filter((r, i) => refs.indexOf(r) !== i),
+    [],
+    'no orderRef reached TWS twice',
+  );
+  assert.deepEqual(byRef(journaledSent(journal)), byRef(recordedSent(mine)), "the journal's orders are the record's");
   return mine.length;
 }
 
@@ -68,9 +84,13 @@ test('500 NVDA bought by another program stay untouched: the session trades its 
     await other.dispose();
 
     // A model that wants to be flat: before, it sold the 500; now there is nothing of its own to sell.
-    const flat = await runSession({ fx, model: 'always-sell', config: { symbols: 'NVDA', cycles: '3', capital: '10000', clientId: '701', flattenOnStop: true } });
+    const flat = await runSession({
+      fx,
+      model: 'always-sell',
+      config: { symbols: 'NVDA', cycles: '3', capital: '10000', clientId: '701', flattenOnStop: true },
+    });
     assert.equal(flat.result.status, 'finished', flat.result.reason);
-    assert.deepEqual(sessionOrders(fx), [], 'not one order: the 500 are not the book\'s');
+    assert.deepEqual(sessionOrders(fx), [], "not one order: the 500 are not the book's");
     assert.equal(notices(flat.events).filter((n) => n.message === 'NVDA: 500 held outside this book, left alone').length, 1, 'said once, at the start');
     const start = linesOf(flat.journal, 'session-start')[0]!;
     assert.deepEqual([start.startPositions.NVDA.quantity, start.startPositions.NVDA.held, start.adoptPositions], [0, 500, false]);
@@ -93,11 +113,23 @@ test('500 NVDA bought by another program stay untouched: the session trades its 
     const mine = sessionOrders(fx);
     assert.ok(mine.length >= 3, `the session traded (${mine.length} orders)`);
     const q = mine[0]!.totalQuantity;
-    assert.deepEqual(mine.slice(0, 3).map((o) => [o.action, o.totalQuantity]), [['BUY', q], ['SELL', q], ['BUY', q]], 'the model sized from its capital, not from the 500');
+    assert.deepEqual(
+      mine.slice(0, 3).map((o) => [o.action, o.totalQuantity]),
+      [
+        ['BUY', q],
+        ['SELL', q],
+        ['BUY', q],
+      ],
+      'the model sized from its capital, not from the 500',
+    );
     assert.equal(mine[mine.length - 1]!.orderRef.split(':')[4], 'flatten', 'the kill switch flattened');
-    assert.deepEqual([mine[mine.length - 1]!.action, mine[mine.length - 1]!.totalQuantity], ['SELL', q], `only the book's ${q}, not the ${500 + q} the account held`);
+    assert.deepEqual(
+      [mine[mine.length - 1]!.action, mine[mine.length - 1]!.totalQuantity],
+      ['SELL', q],
+      `only the book's ${q}, not the ${500 + q} the account held`,
+    );
     assert.ok(Math.min(...positionPath(fx, 'NVDA')) >= 500, 'the account never held fewer than the 500 of the other program');
-    assert.deepEqual(simPositions(fx), { NVDA: 500 }, 'exactly the other program\'s 500 remain');
+    assert.deepEqual(simPositions(fx), { NVDA: 500 }, "exactly the other program's 500 remain");
     const report = linesOf(r.journal, 'kill-report')[0]!;
     assert.equal(report.flattened.length, 1);
     const orders = onceEach(fx, r.journal);
@@ -109,7 +141,7 @@ test('500 NVDA bought by another program stay untouched: the session trades its 
   }
 });
 
-test('the book carries over to the next session on the same journal folder: it sells its own shares, never the other program\'s 500', async () => {
+test("the book carries over to the next session on the same journal folder: it sells its own shares, never the other program's 500", async () => {
   const fx = await startSim({ speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices() });
   try {
     const other = await otherProgram(fx, 90);
@@ -124,9 +156,16 @@ test('the book carries over to the next session on the same journal folder: it s
     assert.equal(second.result.status, 'finished', second.result.reason);
     assert.notEqual(second.result.sessionId, first.result.sessionId, 'a new session on the folder');
     const start = linesOf(second.journal, 'session-start')[0]!;
-    assert.deepEqual([start.startPositions.NVDA.quantity, start.startPositions.NVDA.held], [q, 500 + q], 'the book of the earlier session, verified against TWS');
+    assert.deepEqual(
+      [start.startPositions.NVDA.quantity, start.startPositions.NVDA.held],
+      [q, 500 + q],
+      'the book of the earlier session, verified against TWS',
+    );
     const sells = sessionOrders(fx).filter((o) => o.orderRef.includes(second.result.sessionId!));
-    assert.deepEqual(sells.map((o) => [o.action, o.totalQuantity]), [['SELL', q]]);
+    assert.deepEqual(
+      sells.map((o) => [o.action, o.totalQuantity]),
+      [['SELL', q]],
+    );
     assert.deepEqual(simPositions(fx), { NVDA: 500 });
     onceEach(fx, [...first.journal, ...second.journal]);
     figures.safe('book-carries-over-across-sessions');
@@ -135,7 +174,7 @@ test('the book carries over to the next session on the same journal folder: it s
   }
 });
 
-test('the user sells the session\'s AAPL by hand mid-session: the book shrinks to what TWS holds and the account never goes short', async () => {
+test("the user sells the session's AAPL by hand mid-session: the book shrinks to what TWS holds and the account never goes short", async () => {
   // A minute of market every two wall seconds: the hand-made sale lands between two cycles.
   const fx = await startSim({ speed: 30, startMs: WED_10AM_NY, replayCsv: flatPrices() });
   try {
@@ -161,17 +200,22 @@ test('the user sells the session\'s AAPL by hand mid-session: the book shrinks t
     const capped = linesOf(r.journal, 'book-capped');
     assert.equal(capped.length, 1, JSON.stringify(capped));
     assert.deepEqual([capped[0]!.symbol, capped[0]!.from, capped[0]!.to, capped[0]!.held], ['AAPL', bought, 0, 0]);
-    assert.ok(notices(r.events).some((n) => n.level === 'warn' && n.message.includes(`TWS holds 0 AAPL but the book believed ${bought}: the book shrinks to 0`)));
+    assert.ok(
+      notices(r.events).some((n) => n.level === 'warn' && n.message.includes(`TWS holds 0 AAPL but the book believed ${bought}: the book shrinks to 0`)),
+    );
     assert.ok(Math.min(...positionPath(fx, 'AAPL')) >= 0, `never short: ${positionPath(fx, 'AAPL').join(' ')}`);
     // After the cap the model saw a flat book: its next order was a buy, not a second sale.
     const mine = sessionOrders(fx);
-    assert.deepEqual(mine.slice(0, 2).map((o) => o.action), ['BUY', 'BUY']);
+    assert.deepEqual(
+      mine.slice(0, 2).map((o) => o.action),
+      ['BUY', 'BUY'],
+    );
     const orders = onceEach(fx, r.journal);
     const end = linesOf(r.journal, 'session-end')[0]!;
     const book = (end.summary.perSymbol as Array<{ symbol: string; position: number }>).find((p) => p.symbol === 'AAPL')!.position;
     assert.equal(book, simPositions(fx).AAPL ?? 0, 'the book is what TWS holds');
     figures.safe('manual-sell-mid-session-no-short');
-    figures.fault('manual sell of the session\'s shares mid-session', { orders, fills: linesOf(r.journal, 'fill').length });
+    figures.fault("manual sell of the session's shares mid-session", { orders, fills: linesOf(r.journal, 'fill').length });
   } finally {
     await fx.stop();
   }
@@ -204,7 +248,10 @@ test('reconnect with differing positions: shares sold while the session was away
     });
     await away;
     assert.equal(r.result.status, 'finished', r.result.reason);
-    assert.ok(notices(r.events).some((n) => n.message.startsWith('connection to TWS lost')), 'the session was away');
+    assert.ok(
+      notices(r.events).some((n) => n.message.startsWith('connection to TWS lost')),
+      'the session was away',
+    );
     const capped = linesOf(r.journal, 'book-capped');
     assert.equal(capped.length, 1, JSON.stringify(capped));
     assert.deepEqual([capped[0]!.symbol, capped[0]!.from, capped[0]!.to, capped[0]!.trigger], ['NVDA', bought, 0, 'reconciliation (reconnect)']);
@@ -212,7 +259,10 @@ test('reconnect with differing positions: shares sold while the session was away
     assert.deepEqual(rec.positions.NVDA, { session: bought, tws: 0 }, 'the reconciliation saw the difference');
     assert.ok(Math.min(...positionPath(fx, 'NVDA')) >= 0, `never short: ${positionPath(fx, 'NVDA').join(' ')}`);
     const after = sessionOrders(fx).slice(1);
-    assert.ok(after.every((o, i) => o.action === (i % 2 === 0 ? 'BUY' : 'SELL')), 'after the reconnect the model started again from a flat book');
+    assert.ok(
+      after.every((o, i) => o.action === (i % 2 === 0 ? 'BUY' : 'SELL')),
+      'after the reconnect the model started again from a flat book',
+    );
     const orders = onceEach(fx, r.journal);
     figures.fault('reconnect-differing-positions', { orders, fills: linesOf(r.journal, 'fill').length, recoveries: 1 });
   } finally {
@@ -247,12 +297,29 @@ test('a journal folder restored from an older copy: orders TWS already executed 
     assert.equal(second.result.sessionId, first.result.sessionId, 'the restored session resumed');
 
     const all = sessionOrders(fx).map((o) => o.orderRef);
-    assert.deepEqual(all.filter((ref, i) => all.indexOf(ref) !== i), [], 'no orderRef reached TWS twice');
+    assert.deepEqual(
+      all.filter((ref, i) => all.indexOf(ref) !== i),
+      [],
+      'no orderRef reached TWS twice',
+    );
     const resent = all.slice(before.length);
-    assert.deepEqual(resent.map((ref) => parseOrderRef(ref)!.cycle), [7, 8], 'the resumed session numbered its orders past what TWS had');
-    assert.ok(resent.every((ref) => /^[0-9a-f]{4}$/.test(parseOrderRef(ref)!.run ?? '')), 'and tagged them with its run: no ref an older copy formed');
-    const found = linesOf(second.journal, 'intent').filter((l) => typeof l.found === 'string').map((l) => l.orderRef);
-    assert.deepEqual(found.sort(), before.filter((ref) => parseOrderRef(ref)!.cycle >= 3).sort(), 'cycles 3-6, missing from the backup, journaled as found at TWS');
+    assert.deepEqual(
+      resent.map((ref) => parseOrderRef(ref)!.cycle),
+      [7, 8],
+      'the resumed session numbered its orders past what TWS had',
+    );
+    assert.ok(
+      resent.every((ref) => /^[0-9a-f]{4}$/.test(parseOrderRef(ref)!.run ?? '')),
+      'and tagged them with its run: no ref an older copy formed',
+    );
+    const found = linesOf(second.journal, 'intent')
+      .filter((l) => typeof l.found === 'string')
+      .map((l) => l.orderRef);
+    assert.deepEqual(
+      found.sort(),
+      before.filter((ref) => parseOrderRef(ref)!.cycle >= 3).sort(),
+      'cycles 3-6, missing from the backup, journaled as found at TWS',
+    );
     assert.ok(notices(second.events).some((n) => /4 order\(s\) of this session known to TWS but missing from the journal/.test(n.message)));
     assert.deepEqual(byRef(journaledSent(second.journal)), byRef(recordedSent(sessionOrders(fx))), 'the restored journal now knows every order TWS has');
     const end = linesOf(second.journal, 'session-end')[0]!;
@@ -273,23 +340,39 @@ test('a manifest sized at 10x the capital is refused at start naming the field a
   const manifest = JSON.parse(readFileSync(join(src, 'manifest.json'), 'utf8'));
   manifest.sizing.maxPositionFraction = 10;
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  const r = await runSession({ sim: { speed: 60, replayCsv: flatPrices() }, config: { symbols: 'NVDA,MSFT', cycles: '2', capital: '1000000', clientId: '707', modelDir: dir } });
+  const r = await runSession({
+    sim: { speed: 60, replayCsv: flatPrices() },
+    config: { symbols: 'NVDA,MSFT', cycles: '2', capital: '1000000', clientId: '707', modelDir: dir },
+  });
   assert.equal(r.result.status, 'refused');
   assert.equal(r.result.exitCode, 2);
-  assert.match(r.result.reason, /manifest\.json: sizing\.maxPositionFraction 10 would hold 10x the session's capital across its 2 symbol\(s\); without leverage the limit is 1/);
+  assert.match(
+    r.result.reason,
+    /manifest\.json: sizing\.maxPositionFraction 10 would hold 10x the session's capital across its 2 symbol\(s\); without leverage the limit is 1/,
+  );
   assert.match(r.result.reason, /--allow-leverage --max-leverage 10/);
-  assert.deepEqual(r.fx.records().filter((l) => l.dir === 'in'), [], 'refused before connecting: not one message reached TWS');
+  assert.deepEqual(
+    r.fx.records().filter((l) => l.dir === 'in'),
+    [],
+    'refused before connecting: not one message reached TWS',
+  );
   figures.badInput('leverage-manifest');
 
   // A max leverage below the manifest's sizing is refused the same way.
-  const low = await runSession({ sim: { speed: 60, replayCsv: flatPrices() }, config: { symbols: 'NVDA', cycles: '2', capital: '5000', clientId: '708', modelDir: dir, allowLeverage: true, maxLeverage: '2' } });
+  const low = await runSession({
+    sim: { speed: 60, replayCsv: flatPrices() },
+    config: { symbols: 'NVDA', cycles: '2', capital: '5000', clientId: '708', modelDir: dir, allowLeverage: true, maxLeverage: '2' },
+  });
   assert.equal(low.result.exitCode, 2);
   assert.match(low.result.reason, /sizing\.maxPositionFraction 10 would hold 10x .* beyond --max-leverage 2 \(setting ibkrAi\.session\.maxLeverage\)/);
   assert.deepEqual(placedOrders(low.fx), []);
   figures.badInput('leverage-above-max-leverage');
 
   // Leverage allowed on purpose without a maximum: TWS's BuyingPower still bounds it (10x $1M is beyond it).
-  const bp = await runSession({ sim: { speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices() }, config: { symbols: 'NVDA', cycles: '2', capital: '1000000', clientId: '709', modelDir: dir, allowLeverage: true } });
+  const bp = await runSession({
+    sim: { speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices() },
+    config: { symbols: 'NVDA', cycles: '2', capital: '1000000', clientId: '709', modelDir: dir, allowLeverage: true },
+  });
   assert.equal(bp.result.status, 'finished', bp.result.reason);
   assert.match(notices(bp.events).find((n) => n.message.startsWith('session '))!.message, /leverage allowed \(bounded by BuyingPower\)/);
   const refused = bp.decisions.filter((d) => d.verdict?.rule === 'buyingPower');
@@ -311,11 +394,21 @@ test('103 Duplicate order id (another client used the id): the same intent goes 
   assert.equal(sent[0]!.orderRef, sent[1]!.orderRef, 'the same intent: one orderRef');
   assert.ok(sent[1]!.orderId > sent[0]!.orderId, 'a fresh order id');
   const dup = r.fx.records().filter((l) => l.dir === 'out' && l.name === 'error' && l.fields[3] === '103');
-  assert.deepEqual(dup.map((l) => Number(l.fields[2])), [sent[0]!.orderId], '103 answered the first id only');
-  assert.ok(r.fx.records().some((l) => l.dir === 'in' && l.name === 'reqIds'), 'a fresh id from reqIds');
+  assert.deepEqual(
+    dup.map((l) => Number(l.fields[2])),
+    [sent[0]!.orderId],
+    '103 answered the first id only',
+  );
+  assert.ok(
+    r.fx.records().some((l) => l.dir === 'in' && l.name === 'reqIds'),
+    'a fresh id from reqIds',
+  );
   assert.equal(linesOf(r.journal, 'intent').length, 1, 'one intent');
   const re = linesOf(r.journal, 'order-reassigned');
-  assert.deepEqual(re.map((l) => [l.orderRef, l.previousOrderId, l.orderId]), [[sent[0]!.orderRef, sent[0]!.orderId, sent[1]!.orderId]]);
+  assert.deepEqual(
+    re.map((l) => [l.orderRef, l.previousOrderId, l.orderId]),
+    [[sent[0]!.orderRef, sent[0]!.orderId, sent[1]!.orderId]],
+  );
   const atTws = [...r.fx.sim.engine.orders.values()].filter((o) => o.order.orderRef === sent[0]!.orderRef);
   assert.equal(atTws.length, 1, 'one order at TWS');
   assert.deepEqual(simPositions(r.fx), { NVDA: sent[1]!.totalQuantity }, 'bought once');
@@ -324,7 +417,7 @@ test('103 Duplicate order id (another client used the id): the same intent goes 
   figures.fault('duplicate-order-id (103) recovered', { orders: 1, fills: linesOf(r.journal, 'fill').length });
 });
 
-test('--adopt-positions takes what TWS holds into the book on purpose: said in the start line, journaled, then traded as the book\'s', async () => {
+test("--adopt-positions takes what TWS holds into the book on purpose: said in the start line, journaled, then traded as the book's", async () => {
   const fx = await startSim({ speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices() });
   try {
     const other = await otherProgram(fx, 93);
@@ -335,7 +428,11 @@ test('--adopt-positions takes what TWS holds into the book on purpose: said in t
     assert.match(notices(r.events).find((n) => n.message.startsWith('session '))!.message, /positions: held ones adopted into the book \(--adopt-positions\)/);
     const start = linesOf(r.journal, 'session-start')[0]!;
     assert.deepEqual([start.adoptPositions, start.startPositions.NVDA.quantity, start.startPositions.NVDA.adopted], [true, 40, 40]);
-    assert.deepEqual(sessionOrders(fx).map((o) => [o.action, o.totalQuantity]), [['SELL', 40]], 'adopted, so the model may sell them');
+    assert.deepEqual(
+      sessionOrders(fx).map((o) => [o.action, o.totalQuantity]),
+      [['SELL', 40]],
+      'adopted, so the model may sell them',
+    );
     assert.deepEqual(simPositions(fx), {});
     onceEach(fx, r.journal);
     figures.safe('adopt-positions-only-on-purpose');

@@ -22,7 +22,11 @@ import { flatPrices } from './support/sessions';
 const figures = new Figures(__filename);
 
 test('a live account in paper mode: the session refuses, says why, and sends nothing', async () => {
-  const r = await runSession({ sim: { speed: 60, live: true, replayCsv: flatPrices() }, model: 'toggle', config: { symbols: 'NVDA', cycles: '2', clientId: '601', mode: 'paper' } });
+  const r = await runSession({
+    sim: { speed: 60, live: true, replayCsv: flatPrices() },
+    model: 'toggle',
+    config: { symbols: 'NVDA', cycles: '2', clientId: '601', mode: 'paper' },
+  });
   assert.equal(r.result.status, 'refused');
   assert.equal(r.result.exitCode, 3);
   assert.match(r.result.reason, /U1234567 is a live account/);
@@ -46,15 +50,27 @@ async function listener(port: number): Promise<{ server: Server; accepted: () =>
 }
 
 test('a live port with live trading disabled is refused before connecting: session CLI, session settings and Connect', async (t) => {
-  for (const [port, paper] of [[7496, 7497], [4001, 4002]] as const) {
+  for (const [port, paper] of [
+    [7496, 7497],
+    [4001, 4002],
+  ] as const) {
     assert.throws(
       () => parseSessionConfig({ port: String(port), symbols: 'NVDA', modelDir: '/m' }),
-      (e: unknown) => e instanceof ConfigError && new RegExp(`--port \\(setting ibkrAi\\.port\\): ${port} is the (TWS|IB Gateway) live-trading port, but live trading is not enabled \\(valid: the paper port ${paper}`).test(e.message),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        new RegExp(
+          `--port \\(setting ibkrAi\\.port\\): ${port} is the (TWS|IB Gateway) live-trading port, but live trading is not enabled \\(valid: the paper port ${paper}`,
+        ).test(e.message),
     );
     assert.throws(() => parseSessionConfig({ port: String(port), symbols: 'NVDA', modelDir: '/m', mode: 'shadow' }), ConfigError, 'whatever the mode');
     assert.equal(parseSessionConfig({ port: String(port), symbols: 'NVDA', modelDir: '/m', mode: 'live', allowLive: true }).port, port, 'allowed on purpose');
     const target = resolveTarget({ settings: { 'ibkrAi.port': port } });
-    assert.ok(target.problems.some((p) => p.startsWith(`port ${port} from setting ibkrAi.port is the `) && p.includes('live-trading port, but live trading is not enabled')), target.problems.join('; '));
+    assert.ok(
+      target.problems.some(
+        (p) => p.startsWith(`port ${port} from setting ibkrAi.port is the `) && p.includes('live-trading port, but live trading is not enabled'),
+      ),
+      target.problems.join('; '),
+    );
     assert.deepEqual(resolveTarget({ settings: { 'ibkrAi.port': port, 'ibkrAi.allowLive': true } }).problems, []);
   }
   // Nothing reaches the port: a listener on 7496 (and 4001) counts connections.
@@ -66,7 +82,24 @@ test('a live port with live trading disabled is refused before connecting: sessi
     return;
   }
   try {
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'session', '--port', '7496', '--symbols', 'NVDA', '--cycles', '1', '--journal', join(tempDir('reliability-live-'), 'j')], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/extension/cli/main.ts',
+        'session',
+        '--port',
+        '7496',
+        '--symbols',
+        'NVDA',
+        '--cycles',
+        '1',
+        '--journal',
+        join(tempDir('reliability-live-'), 'j'),
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
     assert.equal(cli.status, 2, cli.stderr);
     assert.match(cli.stderr, /--port \(setting ibkrAi\.port\): 7496 is the TWS live-trading port, but live trading is not enabled/);
     const trader = new Trader({ store: new PanelStore(), simulator: () => undefined, brokerConfig: FAST, log: () => {} });
@@ -88,7 +121,13 @@ test('an untrusted workspace connects to nothing: .env unread, workspace setting
   // The commands that open a socket or start something check trust first (the e2e test
   // test/e2e/trust.e2e.ts proves it in a real workbench: nothing reaches the configured port).
   const src = readFileSync(join(ROOT, 'src/extension/vscode/commands.ts'), 'utf8');
-  for (const [fn, gate] of [['connect', "requireTrust('connect to TWS')"], ['startSession', "requireTrust('start an AI session')"], ['startSimulator', "requireTrust('start the TWS simulator')"], ['backtest', "requireTrust('run a backtest')"], ['runChecks', 'vscode.workspace.isTrusted']] as const) {
+  for (const [fn, gate] of [
+    ['connect', "requireTrust('connect to TWS')"],
+    ['startSession', "requireTrust('start an AI session')"],
+    ['startSimulator', "requireTrust('start the TWS simulator')"],
+    ['backtest', "requireTrust('run a backtest')"],
+    ['runChecks', 'vscode.workspace.isTrusted'],
+  ] as const) {
     const body = src.slice(src.indexOf(`async function ${fn}(`));
     const first = body.slice(0, body.indexOf('\n}\n'));
     const gateAt = first.indexOf(gate);
@@ -99,9 +138,14 @@ test('an untrusted workspace connects to nothing: .env unread, workspace setting
     }
   }
   const settings = readFileSync(join(ROOT, 'src/extension/vscode/settings.ts'), 'utf8');
-  assert.match(settings, /\(trusted \? \(i\.workspaceFolderValue \?\? i\.workspaceValue\) : undefined\) \?\? i\.globalValue/, 'workspace values of settings are ignored in Restricted Mode');
+  assert.match(
+    settings,
+    /\(trusted \? \(i\.workspaceFolderValue \?\? i\.workspaceValue\) : undefined\) \?\? i\.globalValue/,
+    'workspace values of settings are ignored in Restricted Mode',
+  );
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  for (const s of ['ibkrAi.host', 'ibkrAi.port', 'ibkrAi.allowLive', 'ibkrAi.envFile', 'ibkrAi.session.model', 'ibkrAi.session.journalDir']) assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(s), s);
+  for (const s of ['ibkrAi.host', 'ibkrAi.port', 'ibkrAi.allowLive', 'ibkrAi.envFile', 'ibkrAi.session.model', 'ibkrAi.session.journalDir'])
+    assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(s), s);
   figures.safe('untrusted workspace connects to nothing');
 });
 
@@ -109,7 +153,12 @@ test('the webview CSP allows no remote and no inline script', () => {
   const nonce = makeNonce();
   const cspSource = 'https://file+.vscode-resource.vscode-cdn.net';
   const csp = buildCsp(cspSource, nonce);
-  const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+  const directives = new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k!, v]),
+  );
   assert.deepEqual(directives.get('default-src'), ["'none'"]);
   assert.deepEqual(directives.get('script-src'), [`'nonce-${nonce}'`], 'scripts by nonce only: no host, no scheme, no inline, no eval');
   assert.deepEqual(directives.get('connect-src'), ["'none'"]);
@@ -125,7 +174,10 @@ test('the webview CSP allows no remote and no inline script', () => {
   const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
   assert.equal(scripts.length, 1);
   assert.equal(scripts[0]![1], '', 'no inline script body');
-  assert.match(scripts[0]![0], new RegExp(`nonce="${nonce.replace(/[+/]/g, (c) => `\\${c}`)}" src="${cspSource.replace(/[.+]/g, (c) => `\\${c}`)}/dist/webview\\.js"`));
+  assert.match(
+    scripts[0]![0],
+    new RegExp(`nonce="${nonce.replace(/[+/]/g, (c) => `\\${c}`)}" src="${cspSource.replace(/[.+]/g, (c) => `\\${c}`)}/dist/webview\\.js"`),
+  );
   assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
   assert.notEqual(makeNonce(), nonce, 'a fresh nonce per document');
   // The bundle itself (every module of src/webview): no eval, no Function constructor, no script elements made at runtime.
@@ -140,7 +192,10 @@ test('a TWS host that is not this machine is confirmed once per host; loopback n
   let stored: unknown = undefined; // as globalState.get(CONFIRMED_HOSTS_KEY) returns it
   const first = remoteHostDecision('10.0.0.5', stored);
   assert.equal(first.kind, 'ask');
-  assert.match(first.kind === 'ask' ? `${first.message} ${first.detail}` : '', /Connect to TWS on 10\.0\.0\.5\? It is not this machine\..*unencrypted.*once per host/);
+  assert.match(
+    first.kind === 'ask' ? `${first.message} ${first.detail}` : '',
+    /Connect to TWS on 10\.0\.0\.5\? It is not this machine\..*unencrypted.*once per host/,
+  );
   stored = withConfirmedHost(stored, '10.0.0.5');
   assert.deepEqual(stored, ['10.0.0.5']);
   assert.deepEqual(remoteHostDecision('10.0.0.5', stored), { kind: 'confirmed', host: '10.0.0.5' });

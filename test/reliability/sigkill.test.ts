@@ -16,12 +16,38 @@ import { flatPrices } from './support/sessions';
 
 const figures = new Figures(__filename);
 
-
 test('SIGKILL mid-order twice (cycles 3 and 6) under shuffled, duplicated, partial fills: each restart reconciles; no orderRef twice, no fill lost', async () => {
   const clientId = 401;
-  const fx = await startSim({ speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices(), tickMs: 150, faultSpecs: ['shuffle-order-events:200', 'duplicate-order-events', 'partial-fills:3', 'pacing'] });
+  const fx = await startSim({
+    speed: 60,
+    startMs: WED_10AM_NY,
+    replayCsv: flatPrices(),
+    tickMs: 150,
+    faultSpecs: ['shuffle-order-events:200', 'duplicate-order-events', 'partial-fills:3', 'pacing'],
+  });
   const dir = join(tempDir('reliability-kill-'), 'journal');
-  const args = ['--host', '127.0.0.1', '--port', String(fx.sim.port), '--client-id', String(clientId), '--symbols', 'NVDA,MSFT', '--cycle', '60', '--cycles', '9', '--mode', 'paper', '--model', testModel('toggle'), '--journal', dir, '--capital', '20000'];
+  const args = [
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(fx.sim.port),
+    '--client-id',
+    String(clientId),
+    '--symbols',
+    'NVDA,MSFT',
+    '--cycle',
+    '60',
+    '--cycles',
+    '9',
+    '--mode',
+    'paper',
+    '--model',
+    testModel('toggle'),
+    '--journal',
+    dir,
+    '--capital',
+    '20000',
+  ];
   try {
     const killedAt: string[] = [];
     for (const cycle of [3, 6]) {
@@ -29,7 +55,12 @@ test('SIGKILL mid-order twice (cycles 3 and 6) under shuffled, duplicated, parti
       // Killed as soon as an order of this cycle is journaled: its fills are still to come.
       await waitFor(
         () => {
-          const intent = journalLines(dir).find((l) => l.type === 'intent' && Number((l as Record<string, unknown>).cycle) >= cycle && !killedAt.includes(String((l as Record<string, unknown>).orderRef)));
+          const intent = journalLines(dir).find(
+            (l) =>
+              l.type === 'intent' &&
+              Number((l as Record<string, unknown>).cycle) >= cycle &&
+              !killedAt.includes(String((l as Record<string, unknown>).orderRef)),
+          );
           if (!intent) return false;
           run.proc.kill('SIGKILL');
           killedAt.push(String((intent as Record<string, unknown>).orderRef));
@@ -51,7 +82,11 @@ test('SIGKILL mid-order twice (cycles 3 and 6) under shuffled, duplicated, parti
     assert.equal(readdirSync(dir).length, 1, 'one session, one journal');
     assert.equal(linesOf(journal, 'session-resume').length, 2);
     assert.equal(linesOf(journal, 'reconcile').filter((l) => l.trigger === 'restart').length, 2, 'reconciled at each restart');
-    assert.deepEqual(linesOf(journal, 'cycle-start').map((l) => Number(l.cycle)), [1, 2, 3, 4, 5, 6, 7, 8, 9], 'no cycle decided twice');
+    assert.deepEqual(
+      linesOf(journal, 'cycle-start').map((l) => Number(l.cycle)),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+      'no cycle decided twice',
+    );
     // The orders journaled just before each kill: sent once and adopted, or never sent and closed - never resent.
     for (const ref of killedAt) {
       const sent = fx.records().filter((l) => l.dir === 'in' && l.name === 'placeOrder' && l.order?.orderRef === ref).length;

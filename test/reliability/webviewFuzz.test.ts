@@ -22,33 +22,89 @@ const SEED = 4242;
 const TO_HOST = 20_000;
 const TO_WEBVIEW = 10_000;
 
-const KEYS = ['type', 'action', 'tab', 'state', 'rows', 'order', 'symbol', 'quantity', 'orderRef', 'command', 'args', '__proto__', 'constructor', 'prototype', 'toString', 'then', 'length', ''];
-const WORDS = ['ready', 'action', 'snapshot', 'placeOrder', 'startSession', 'StartSession', ' startSession', 'startSession ', 'killSwitch', 'connect', 'ibkrAi.startSession', 'runBacktest', 'constructor', '__proto__', 'hasOwnProperty', 'toString', 'showTab', 'orders', ''];
+const KEYS = [
+  'type',
+  'action',
+  'tab',
+  'state',
+  'rows',
+  'order',
+  'symbol',
+  'quantity',
+  'orderRef',
+  'command',
+  'args',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'then',
+  'length',
+  '',
+];
+const WORDS = [
+  'ready',
+  'action',
+  'snapshot',
+  'placeOrder',
+  'startSession',
+  'StartSession',
+  ' startSession',
+  'startSession ',
+  'killSwitch',
+  'connect',
+  'ibkrAi.startSession',
+  'runBacktest',
+  'constructor',
+  '__proto__',
+  'hasOwnProperty',
+  'toString',
+  'showTab',
+  'orders',
+  '',
+];
 
 function value(rng: Rng, depth: number, seen: object[]): unknown {
   const k = rng.int(0, depth > 3 ? 9 : 15);
   switch (k) {
-    case 0: return WORDS[rng.int(0, WORDS.length - 1)];
-    case 1: return PANEL_ACTIONS[rng.int(0, PANEL_ACTIONS.length - 1)];
-    case 2: return [0, -0, 1, -1, NaN, Infinity, -Infinity, 2 ** 53, 1e308, 0.5][rng.int(0, 9)];
-    case 3: return rng.next() < 0.5;
-    case 4: return rng.next() < 0.5 ? null : undefined;
-    case 5: return BigInt(rng.int(0, 1000)) * 10n ** 20n;
-    case 6: return 'x'.repeat(rng.int(0, 3) === 0 ? 100_000 : rng.int(0, 40));
-    case 7: return new Date(rng.int(0, 2 ** 31) * 1000);
-    case 8: return rng.next() < 0.5 ? new Uint8Array(rng.int(0, 16)) : /re(g)ex/gi;
-    case 9: return seen.length ? seen[rng.int(0, seen.length - 1)] : {}; // a cycle (structured clone keeps them)
+    case 0:
+      return WORDS[rng.int(0, WORDS.length - 1)];
+    case 1:
+      return PANEL_ACTIONS[rng.int(0, PANEL_ACTIONS.length - 1)];
+    case 2:
+      return [0, -0, 1, -1, NaN, Infinity, -Infinity, 2 ** 53, 1e308, 0.5][rng.int(0, 9)];
+    case 3:
+      return rng.next() < 0.5;
+    case 4:
+      return rng.next() < 0.5 ? null : undefined;
+    case 5:
+      return BigInt(rng.int(0, 1000)) * 10n ** 20n;
+    case 6:
+      return 'x'.repeat(rng.int(0, 3) === 0 ? 100_000 : rng.int(0, 40));
+    case 7:
+      return new Date(rng.int(0, 2 ** 31) * 1000);
+    case 8:
+      return rng.next() < 0.5 ? new Uint8Array(rng.int(0, 16)) : /re(g)ex/gi;
+    case 9:
+      return seen.length ? seen[rng.int(0, seen.length - 1)] : {}; // a cycle (structured clone keeps them)
     case 10: {
       const a: unknown[] = [];
       seen.push(a);
       for (let i = rng.int(0, 4); i > 0; i--) a.push(value(rng, depth + 1, seen));
       return a;
     }
-    case 11: return new Map([[value(rng, depth + 1, seen), value(rng, depth + 1, seen)]]);
+    case 11:
+      return new Map([[value(rng, depth + 1, seen), value(rng, depth + 1, seen)]]);
     default: {
       const o: Record<string, unknown> = {};
       seen.push(o);
-      for (let i = rng.int(0, 4); i > 0; i--) Object.defineProperty(o, KEYS[rng.int(0, KEYS.length - 1)]!, { value: value(rng, depth + 1, seen), enumerable: true, configurable: true, writable: true });
+      for (let i = rng.int(0, 4); i > 0; i--)
+        Object.defineProperty(o, KEYS[rng.int(0, KEYS.length - 1)]!, {
+          value: value(rng, depth + 1, seen),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       return o;
     }
   }
@@ -59,14 +115,22 @@ function nearMiss(rng: Rng): unknown {
   const action = PANEL_ACTIONS[rng.int(0, PANEL_ACTIONS.length - 1)]!;
   const base: Record<string, unknown> = rng.next() < 0.3 ? { type: 'ready' } : { type: 'action', action };
   switch (rng.int(0, 7)) {
-    case 0: return { ...base, [KEYS[rng.int(0, KEYS.length - 1)]!]: value(rng, 2, []) };
-    case 1: return { ...base, type: String(base.type).toUpperCase() };
-    case 2: return { ...base, action: `${action}\u0000` };
-    case 3: return [base];
-    case 4: return JSON.stringify(base);
-    case 5: return Object.assign(Object.create({ type: 'ready' }), rng.next() < 0.5 ? {} : { action });
-    case 6: return { type: 'action', action: WORDS[rng.int(0, WORDS.length - 1)] };
-    default: return base;
+    case 0:
+      return { ...base, [KEYS[rng.int(0, KEYS.length - 1)]!]: value(rng, 2, []) };
+    case 1:
+      return { ...base, type: String(base.type).toUpperCase() };
+    case 2:
+      return { ...base, action: `${action}\u0000` };
+    case 3:
+      return [base];
+    case 4:
+      return JSON.stringify(base);
+    case 5:
+      return Object.assign(Object.create({ type: 'ready' }), rng.next() < 0.5 ? {} : { action });
+    case 6:
+      return { type: 'action', action: WORDS[rng.int(0, WORDS.length - 1)] };
+    default:
+      return base;
   }
 }
 
@@ -76,11 +140,16 @@ function expected(m: unknown): { kind: 'ready' } | { kind: 'command'; action: st
   const keys = Object.keys(m as object);
   const r = m as Record<string, unknown>;
   if (r.type === 'ready' && keys.length === 1 && keys[0] === 'type') return { kind: 'ready' };
-  if (r.type === 'action' && keys.length === 2 && keys.includes('type') && keys.includes('action') && (PANEL_ACTIONS as readonly unknown[]).includes(r.action)) return { kind: 'command', action: r.action as string };
+  if (r.type === 'action' && keys.length === 2 && keys.includes('type') && keys.includes('action') && (PANEL_ACTIONS as readonly unknown[]).includes(r.action))
+    return { kind: 'command', action: r.action as string };
   return { kind: 'dropped' };
 }
 
-const CONTRIBUTED = new Set((JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string }> } }).contributes.commands.map((c) => c.command));
+const CONTRIBUTED = new Set(
+  (
+    JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string }> } }
+  ).contributes.commands.map((c) => c.command),
+);
 
 test('every panel action is the Command Palette command of the same name; none of them is an order', () => {
   const registered = new Set<string>(Object.values(Commands));
@@ -89,7 +158,11 @@ test('every panel action is the Command Palette command of the same name; none o
     assert.ok(CONTRIBUTED.has(ACTION_COMMANDS[a]), `${ACTION_COMMANDS[a]} is contributed in package.json`);
   }
   assert.deepEqual(Object.keys(ACTION_COMMANDS).sort(), [...PANEL_ACTIONS].sort());
-  assert.equal(PANEL_ACTIONS.some((a) => /order|buy|sell|trade|place/i.test(a)), false, 'no action places an order: orders come only from a session, through its risk checks');
+  assert.equal(
+    PANEL_ACTIONS.some((a) => /order|buy|sell|trade|place/i.test(a)),
+    false,
+    'no action places an order: orders come only from a session, through its risk checks',
+  );
   figures.safe('webview actions map only to the Command Palette commands (no order message exists)');
 });
 
@@ -120,7 +193,11 @@ test(`${TO_HOST} messages to the host: nothing throws, exactly the protocol pass
 test(`${TO_WEBVIEW} messages to the webview: its guard never throws and passes only well-formed host messages`, () => {
   const rng = new Rng(SEED + 1);
   const store = new PanelStore();
-  const valid = [{ type: 'snapshot', state: store.snapshot() }, { type: 'showTab', tab: 'orders' }, { type: 'positions', rows: [] }];
+  const valid = [
+    { type: 'snapshot', state: store.snapshot() },
+    { type: 'showTab', tab: 'orders' },
+    { type: 'positions', rows: [] },
+  ];
   let passed = 0;
   for (let i = 0; i < TO_WEBVIEW; i++) {
     let m: unknown = value(rng, 0, []);

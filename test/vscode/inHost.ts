@@ -18,7 +18,20 @@ export async function run(): Promise<void> {
   assert.ok(ext, 'extension is installed');
   await ext.activate();
   const commands = await vscode.commands.getCommands(true);
-  const ids = ['startSession', 'stopSession', 'killSwitch', 'connect', 'disconnect', 'runChecks', 'showPanel', 'backtest', 'startSimulator', 'stopSimulator', 'showLog', 'showMenu'];
+  const ids = [
+    'startSession',
+    'stopSession',
+    'killSwitch',
+    'connect',
+    'disconnect',
+    'runChecks',
+    'showPanel',
+    'backtest',
+    'startSimulator',
+    'stopSimulator',
+    'showLog',
+    'showMenu',
+  ];
   for (const id of ids.map((i) => `ibkrAi.${i}`)) assert.ok(commands.includes(id), `${id} registered`);
 
   const sim = await vscode.commands.executeCommand<{ host: string; port: number } | undefined>('ibkrAi.startSimulator');

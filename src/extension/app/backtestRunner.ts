@@ -39,7 +39,11 @@ export async function runBacktestInProcess(r: BacktestRequest): Promise<Backtest
   const t0 = performance.now();
   let prepared: PreparedBacktest | undefined;
   try {
-    prepared = await prepareBacktest({ cwd: r.cwd, ...(r.modelDir !== undefined ? { modelDir: r.modelDir } : {}), ...(r.data !== undefined ? { data: r.data } : {}) });
+    prepared = await prepareBacktest({
+      cwd: r.cwd,
+      ...(r.modelDir !== undefined ? { modelDir: r.modelDir } : {}),
+      ...(r.data !== undefined ? { data: r.data } : {}),
+    });
     for (const note of prepared.notes) r.log?.(`note: ${note}`);
     const c = prepared.config;
     r.log?.(`backtesting ${prepared.model.manifest.name} on ${c.bars.symbol} (${c.toIndex - c.fromIndex + 1} bars from ${c.bars.source})`);

@@ -100,7 +100,9 @@ export function resolveTarget(opts: {
   const port = r.port.value;
   if (!sim && port !== undefined && isLivePort(port) && r.allowLive.value !== true) {
     const app = PORT_MEANINGS[port]!.app;
-    problems.push(`port ${port} from ${r.port.source} is the ${app} live-trading port, but live trading is not enabled (${r.allowLive.source}): use the paper port ${app === 'TWS' ? 7497 : 4002}, or enable ibkrAi.allowLive to trade live on purpose`);
+    problems.push(
+      `port ${port} from ${r.port.source} is the ${app} live-trading port, but live trading is not enabled (${r.allowLive.source}): use the paper port ${app === 'TWS' ? 7497 : 4002}, or enable ibkrAi.allowLive to trade live on purpose`,
+    );
   }
   return {
     host: sim ? sim.host : (r.host.value ?? ''),

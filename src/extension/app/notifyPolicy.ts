@@ -50,7 +50,12 @@ export function noticeFor(e: TraderEvent): Notice | undefined {
     case 'fill':
       return fillsNotice([e]);
     case 'reject':
-      return { kind: 'rejects', severity: 'error', message: `IBKR: order #${e.orderId} for ${e.symbol} was rejected: ${e.message}`, actions: [{ title: 'Show Orders', command: SHOW_PANEL, args: ['orders'] }] };
+      return {
+        kind: 'rejects',
+        severity: 'error',
+        message: `IBKR: order #${e.orderId} for ${e.symbol} was rejected: ${e.message}`,
+        actions: [{ title: 'Show Orders', command: SHOW_PANEL, args: ['orders'] }],
+      };
     case 'disconnected':
       return {
         kind: 'connection',
@@ -59,7 +64,12 @@ export function noticeFor(e: TraderEvent): Notice | undefined {
         actions: [{ title: 'Run Setup Checks', command: RUN_CHECKS }],
       };
     case 'reconnected':
-      return { kind: 'connection', severity: 'info', message: `IBKR: reconnected to TWS (account ${e.account}) and reconciled.`, actions: [{ title: 'Show Panel', command: SHOW_PANEL }] };
+      return {
+        kind: 'connection',
+        severity: 'info',
+        message: `IBKR: reconnected to TWS (account ${e.account}) and reconciled.`,
+        actions: [{ title: 'Show Panel', command: SHOW_PANEL }],
+      };
     case 'connect-failed':
       return {
         kind: 'connection',

@@ -9,7 +9,19 @@ import type { OrderUpdate } from '../session/orderManager';
 import { ENDED_STATES, type SessionEvent } from '../session/sessionEvents';
 import type { SessionSnapshot } from '../session/tradingSession';
 import type { SessionSummary } from '../session/summary';
-import type { BacktestView, ChecksView, ConnectionView, DecisionRow, HostToWebview, OrderRow, PanelState, PositionRow, SessionNotice, SessionView, Topic } from '../../webview/protocol';
+import type {
+  BacktestView,
+  ChecksView,
+  ConnectionView,
+  DecisionRow,
+  HostToWebview,
+  OrderRow,
+  PanelState,
+  PositionRow,
+  SessionNotice,
+  SessionView,
+  Topic,
+} from '../../webview/protocol';
 import { DecisionLog } from './decisionLog';
 import type { ConnectionHealth, SessionBadge } from './statusView';
 import type { RunningSimulator } from './simulatorHost';
@@ -96,7 +108,8 @@ export class PanelStore {
 
   setPortfolio(items: Iterable<Position & { marketPrice: number; unrealizedPnl?: number }>): void {
     this.portfolio.clear();
-    for (const it of items) this.portfolio.set(keyOf(it), { marketPrice: it.marketPrice, ...(it.unrealizedPnl !== undefined ? { unrealizedPnl: it.unrealizedPnl } : {}) });
+    for (const it of items)
+      this.portfolio.set(keyOf(it), { marketPrice: it.marketPrice, ...(it.unrealizedPnl !== undefined ? { unrealizedPnl: it.unrealizedPnl } : {}) });
     this.changed('positions');
   }
 
@@ -105,7 +118,9 @@ export class PanelStore {
   }
 
   positionRows(): PositionRow[] {
-    return [...this.positions.entries()].map(([k, p]) => positionRow(p, this.quotes.get(k), this.portfolio.get(k))).sort((a, b) => a.symbol.localeCompare(b.symbol));
+    return [...this.positions.entries()]
+      .map(([k, p]) => positionRow(p, this.quotes.get(k), this.portfolio.get(k)))
+      .sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
 
   upsertOrder(o: TrackedOrder): void {
@@ -135,7 +150,17 @@ export class PanelStore {
 
   /** A new session: its configuration, before its first event. */
   beginSession(s: SessionSnapshot): void {
-    this.session = { state: s.state, active: true, mode: s.mode, symbols: [...s.symbols], cycle: s.cycle, cycles: s.cycles, points: [], notices: [], ...(s.account ? { account: s.account } : {}) };
+    this.session = {
+      state: s.state,
+      active: true,
+      mode: s.mode,
+      symbols: [...s.symbols],
+      cycle: s.cycle,
+      cycles: s.cycles,
+      points: [],
+      notices: [],
+      ...(s.account ? { account: s.account } : {}),
+    };
     this.changed('session');
   }
 
@@ -168,7 +193,7 @@ export class PanelStore {
         this.decisionOrder(e.order);
         break;
       case 'risk-stop':
-        this.notice('warn', `STOP (${e.rule}): ${e.reason}${e.flatten ? ' - flattening the session\'s positions' : ''}`, e.at);
+        this.notice('warn', `STOP (${e.rule}): ${e.reason}${e.flatten ? " - flattening the session's positions" : ''}`, e.at);
         break;
       case 'cycle-end':
         s.cycle = e.cycle;

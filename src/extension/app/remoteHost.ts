@@ -16,7 +16,11 @@ export type RemoteHostDecision =
 
 /** Lowercase, trimmed, without IPv6 brackets or a trailing dot. */
 export function normalizeHost(host: string): string {
-  return host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 /** Whether connecting to `host` needs the user's confirmation, given the hosts already confirmed (as stored). */

@@ -39,9 +39,13 @@ export class SimulatorHost {
     const [{ startSimulator }, { defaultSimOptions }] = await Promise.all([import('../sim/server/twsSimulator'), import('../sim/simOptions')]);
     // Loopback only, port 0: never collide with a real TWS on 7496/7497.
     const speed = this.options.settings?.().speed;
-    this.sim = await startSimulator(defaultSimOptions({ port: 0, host: '127.0.0.1', log: this.options.log, ...(speed !== undefined && speed > 0 ? { speed } : {}) }));
+    this.sim = await startSimulator(
+      defaultSimOptions({ port: 0, host: '127.0.0.1', log: this.options.log, ...(speed !== undefined && speed > 0 ? { speed } : {}) }),
+    );
     const running = describe(this.sim);
-    this.options.log(`TWS simulator listening on ${running.host}:${running.port} (account ${running.account}, server version ${running.serverVersion}, clock ${this.sim.options.speed}x)`);
+    this.options.log(
+      `TWS simulator listening on ${running.host}:${running.port} (account ${running.account}, server version ${running.serverVersion}, clock ${this.sim.options.speed}x)`,
+    );
     this.options.onChange(running);
     return running;
   }

@@ -110,7 +110,11 @@ export function statusView(h: ConnectionHealth, session?: SessionBadge): StatusV
     }
     case 'failed': {
       const cause = h.cause ? `: ${h.cause.title}` : h.checking ? ': checking…' : '';
-      const details = h.cause ? `\nSetup checks: ${h.cause.finding}${h.cause.fix ? `\nFix: ${h.cause.fix.split('\n')[0]}` : ''}` : h.checking ? '\nRunning the setup checks to find the cause…' : '';
+      const details = h.cause
+        ? `\nSetup checks: ${h.cause.finding}${h.cause.fix ? `\nFix: ${h.cause.fix.split('\n')[0]}` : ''}`
+        : h.checking
+          ? '\nRunning the setup checks to find the cause…'
+          : '';
       return {
         text: `$(error) IBKR: failed${cause}`,
         tooltip: `IBKR AI Trader: cannot connect to ${target(h)}\n${h.reason}${details}\n${CLICK}`,

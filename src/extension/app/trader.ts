@@ -153,9 +153,21 @@ export class Trader {
           ...(s.serverVersion ? { serverVersion: s.serverVersion } : {}),
         };
       case 'reconnecting':
-        return { kind: 'reconnecting', ...info, ...(s.accountId ? { account: s.accountId } : {}), ...(s.attempt ? { attempt: s.attempt } : {}), ...(s.reason ? { reason: s.reason } : {}) };
+        return {
+          kind: 'reconnecting',
+          ...info,
+          ...(s.accountId ? { account: s.accountId } : {}),
+          ...(s.attempt ? { attempt: s.attempt } : {}),
+          ...(s.reason ? { reason: s.reason } : {}),
+        };
       case 'failed':
-        return { kind: 'failed', ...info, reason: s.reason ?? s.lastError?.message ?? 'not connected', ...(this.cause ? { cause: this.cause } : {}), ...(this.diagnosing ? { checking: true } : {}) };
+        return {
+          kind: 'failed',
+          ...info,
+          reason: s.reason ?? s.lastError?.message ?? 'not connected',
+          ...(this.cause ? { cause: this.cause } : {}),
+          ...(this.diagnosing ? { checking: true } : {}),
+        };
     }
   }
 
@@ -183,7 +195,11 @@ export class Trader {
     this.cause = undefined;
     if (!this.broker) await this.createBroker(target);
     const broker = this.broker!;
-    this.options.log('broker', 'info', `connecting to ${target.host}:${target.port} as client ${target.clientId} (host from ${target.sources.host}, port from ${target.sources.port}, client id from ${target.sources.clientId})`);
+    this.options.log(
+      'broker',
+      'info',
+      `connecting to ${target.host}:${target.port} as client ${target.clientId} (host from ${target.sources.host}, port from ${target.sources.port}, client id from ${target.sources.clientId})`,
+    );
     try {
       await broker.connect();
       return true;
@@ -227,7 +243,11 @@ export class Trader {
     });
     this.broker = broker;
     const store = this.store;
-    const quotes = new HeldQuotes(broker, (key, price) => store.setQuote(key, price), (message) => log('broker', 'debug', message));
+    const quotes = new HeldQuotes(
+      broker,
+      (key, price) => store.setQuote(key, price),
+      (message) => log('broker', 'debug', message),
+    );
     this.quotes = quotes;
     const scope = this.brokerScope;
     scope.add(() => quotes.close());
@@ -258,19 +278,36 @@ export class Trader {
     this.orderStates.set(o.orderId, o.state);
     if (o.state === 'rejected' && prev !== 'rejected') {
       const err = o.errors[o.errors.length - 1];
-      this.emit({ type: 'reject', symbol: o.contract?.symbol ?? '?', orderId: o.orderId, message: o.note ?? (err ? `${err.code}: ${err.message}` : 'rejected by TWS') });
+      this.emit({
+        type: 'reject',
+        symbol: o.contract?.symbol ?? '?',
+        orderId: o.orderId,
+        message: o.note ?? (err ? `${err.code}: ${err.message}` : 'rejected by TWS'),
+      });
     }
   }
 
   private onFill(f: Fill): void {
     // Executions found by the sync after a (re)connect are history, not news.
     if (!this.broker?.isReady) return;
-    this.emit({ type: 'fill', symbol: f.contract.symbol, side: f.side, shares: f.shares, price: f.price, orderId: f.orderId, ...(f.orderRef ? { orderRef: f.orderRef } : {}) });
+    this.emit({
+      type: 'fill',
+      symbol: f.contract.symbol,
+      side: f.side,
+      shares: f.shares,
+      price: f.price,
+      orderId: f.orderId,
+      ...(f.orderRef ? { orderRef: f.orderRef } : {}),
+    });
   }
 
   private onState(s: BrokerConnectionState, prev: BrokerConnectionState): void {
     if (s.status !== prev.status) {
-      this.options.log('broker', s.status === 'failed' || s.status === 'reconnecting' ? 'warn' : 'info', `connection ${prev.status} -> ${s.status}${s.reason ? ` (${s.reason})` : ''}`);
+      this.options.log(
+        'broker',
+        s.status === 'failed' || s.status === 'reconnecting' ? 'warn' : 'info',
+        `connection ${prev.status} -> ${s.status}${s.reason ? ` (${s.reason})` : ''}`,
+      );
       if (prev.status === 'ready' && s.status === 'reconnecting') {
         this.lost = true;
         this.emit({ type: 'disconnected', reason: s.reason ?? 'connection lost' });
@@ -342,7 +379,11 @@ export class Trader {
     this.session = session;
     this.store.beginSession(session.snapshot());
     const off = session.onEvent((e) => this.onSessionEvent(session, e));
-    this.options.log('session', 'info', `starting: ${config.mode} mode, ${config.symbols.join(',')} every ${config.cycleSeconds} s for ${config.cycles} cycles, model ${config.modelDir}, journal ${config.journalDir}`);
+    this.options.log(
+      'session',
+      'info',
+      `starting: ${config.mode} mode, ${config.symbols.join(',')} every ${config.cycleSeconds} s for ${config.cycles} cycles, model ${config.modelDir}, journal ${config.journalDir}`,
+    );
     this.sessionRun = session.run().then((result) => {
       off();
       this.options.log('session', result.status === 'finished' ? 'info' : 'warn', `ended: ${result.status} - ${result.reason}`);
@@ -400,7 +441,11 @@ export class Trader {
         else failures.push(`#${open[i]!.orderId}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
       });
     }
-    this.options.log('session', 'warn', `kill switch: ${sessionStopped ? 'session stopped, ' : ''}${cancelled} order(s) cancelled${failures.length ? `; failed: ${failures.join(', ')}` : ''}`);
+    this.options.log(
+      'session',
+      'warn',
+      `kill switch: ${sessionStopped ? 'session stopped, ' : ''}${cancelled} order(s) cancelled${failures.length ? `; failed: ${failures.join(', ')}` : ''}`,
+    );
     return { sessionStopped, cancelled, failures };
   }
 
@@ -424,7 +469,11 @@ export class Trader {
       this.lastReportValue = report;
       this.store.checksFinished(report);
       const p = firstProblem(report);
-      this.options.log('checks', report.verdict === 'fail' ? 'warn' : 'info', `setup checks: ${report.verdict}${p ? ` - ${p.title}: ${p.finding}` : ''} (${Math.round(report.durationMs)} ms)`);
+      this.options.log(
+        'checks',
+        report.verdict === 'fail' ? 'warn' : 'info',
+        `setup checks: ${report.verdict}${p ? ` - ${p.title}: ${p.finding}` : ''} (${Math.round(report.durationMs)} ms)`,
+      );
       return report;
     })()
       .catch((err: unknown) => {

@@ -105,7 +105,15 @@ export function orderRow(o: TrackedOrder): OrderRow {
 export function checkRow(c: Check | { id: string; title: string; status: 'running' }): CheckRow {
   if (c.status === 'running') return { id: c.id, title: c.title, status: 'running', finding: 'Checking…', evidence: [], fix: '' };
   const k = c as Check;
-  return { id: k.id, title: k.title, status: k.status, finding: k.finding, evidence: k.evidence.map((e) => ({ ...e })), fix: k.fix, ...(k.cause ? { cause: k.cause } : {}) };
+  return {
+    id: k.id,
+    title: k.title,
+    status: k.status,
+    finding: k.finding,
+    evidence: k.evidence.map((e) => ({ ...e })),
+    fix: k.fix,
+    ...(k.cause ? { cause: k.cause } : {}),
+  };
 }
 
 /** The first failing (else warning) check: what the status bar names as the cause. */
@@ -126,9 +134,22 @@ export function connectionView(h: ConnectionHealth, sim: RunningSimulator | unde
     case 'connecting':
       return { status: 'connecting', detail: `Connecting to ${h.host}:${h.port}${h.step ? ` (${h.step})` : ''}…`, ...target, ...simulator };
     case 'ready':
-      return { status: 'ready', badge: h.badge, account: h.account, detail: `Ready: account ${h.account} on ${h.host}:${h.port} as client ${h.clientId}${h.serverVersion ? `, server version ${h.serverVersion}` : ''}.`, ...target, ...simulator };
+      return {
+        status: 'ready',
+        badge: h.badge,
+        account: h.account,
+        detail: `Ready: account ${h.account} on ${h.host}:${h.port} as client ${h.clientId}${h.serverVersion ? `, server version ${h.serverVersion}` : ''}.`,
+        ...target,
+        ...simulator,
+      };
     case 'reconnecting':
-      return { status: 'reconnecting', ...(h.account ? { account: h.account } : {}), detail: `Connection lost${h.reason ? ` (${h.reason})` : ''}; reconnecting${h.attempt ? `, attempt ${h.attempt}` : ''}.`, ...target, ...simulator };
+      return {
+        status: 'reconnecting',
+        ...(h.account ? { account: h.account } : {}),
+        detail: `Connection lost${h.reason ? ` (${h.reason})` : ''}; reconnecting${h.attempt ? `, attempt ${h.attempt}` : ''}.`,
+        ...target,
+        ...simulator,
+      };
     case 'failed':
       return { status: 'failed', detail: h.cause ? `${h.cause.title}: ${h.cause.finding}` : h.reason, ...target, ...simulator };
     case 'error':

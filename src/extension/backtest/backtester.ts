@@ -120,9 +120,7 @@ class SimAccount {
   private readonly watchEquity: boolean;
   private readonly watchStops: boolean;
 
-  constructor(
-    private readonly c: BacktestConfig,
-  ) {
+  constructor(private readonly c: BacktestConfig) {
     this.cash = c.initialCash;
     this.equity = c.initialCash;
     const n = c.toIndex - c.fromIndex + 1;
@@ -160,7 +158,16 @@ class SimAccount {
     this.quantity = after;
     this.commissions += fee;
     this.slippageCost += Math.abs(q * (price - open));
-    this.trades.push({ index: t, time: this.now, quantity: q, referencePrice: open, fillPrice: price, commission: fee, positionAfter: after, reason: this.pendingReason });
+    this.trades.push({
+      index: t,
+      time: this.now,
+      quantity: q,
+      referencePrice: open,
+      fillPrice: price,
+      commission: fee,
+      positionAfter: after,
+      reason: this.pendingReason,
+    });
     this.risk.recordOrder();
     if (this.pendingReason === 'stopLoss') this.risk.recordStopOut(b.symbol);
   }
@@ -234,7 +241,9 @@ export async function simulatePolicy(model: LoadedModel, config: BacktestConfig)
   const { pipeline, runner, manifest } = model;
   const { bars, fromIndex, toIndex } = config;
   if (fromIndex < pipeline.history - 1) {
-    throw new RangeError(`the period starts at bar ${fromIndex} but the features need ${pipeline.history} bars of history (first usable bar: ${pipeline.history - 1})`);
+    throw new RangeError(
+      `the period starts at bar ${fromIndex} but the features need ${pipeline.history} bars of history (first usable bar: ${pipeline.history - 1})`,
+    );
   }
   const acct = new SimAccount(config);
   const n = pipeline.size;

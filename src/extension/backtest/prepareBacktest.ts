@@ -78,7 +78,9 @@ function amount(value: unknown, flag: string, min: number, max: number): number 
   const { value: n, error } = strictNumber(value, 'decimal');
   if (n === undefined) {
     const why = error!.replace(/ \(valid:.*$/, '');
-    throw new BacktestError(`${flag} ${JSON.stringify(value)} is not a number (valid: ${min}..${max})${why === 'is not a number' ? '' : `: it ${why} (plain decimal digits only)`}`);
+    throw new BacktestError(
+      `${flag} ${JSON.stringify(value)} is not a number (valid: ${min}..${max})${why === 'is not a number' ? '' : `: it ${why} (plain decimal digits only)`}`,
+    );
   }
   if (n < min || n > max) throw new BacktestError(`${flag} ${n} is out of range (valid: ${min}..${max})`);
   return n;
@@ -88,7 +90,10 @@ function loadBars(o: BacktestOptions, cwd: string): BarSeries {
   if (o.data !== undefined) return readBarsCsv(resolve(cwd, o.data), { symbol: o.symbol, priceColumn: o.priceColumn });
   const symbol = o.symbol ?? DEFAULT_SYMBOL;
   const ds = builtinDataset(symbol);
-  if (!ds) throw new BacktestError(`--symbol "${symbol}" has no built-in data (valid: ${Object.keys(BUILTIN_DATASETS).join(', ')}); pass --data CSV for other symbols`);
+  if (!ds)
+    throw new BacktestError(
+      `--symbol "${symbol}" has no built-in data (valid: ${Object.keys(BUILTIN_DATASETS).join(', ')}); pass --data CSV for other symbols`,
+    );
   const path = builtinDatasetPath(ds);
   if (!path) throw new BacktestError(`built-in data for ${ds.symbol} needs the vega-datasets package (node_modules/${ds.file} not found; run npm install)`);
   const bars = readBarsCsv(path, { symbol: ds.multiSymbol ? ds.symbol : undefined, priceColumn: o.priceColumn });
@@ -134,7 +139,8 @@ export async function prepareBacktest(o: BacktestOptions): Promise<PreparedBackt
   const impact = amount(o.impact, '--impact', 0, 100);
   // A model folder is loaded as given (messages then name it as the user typed it), against cwd when one is set.
   const modelDir = o.modelDir === undefined ? defaultModelDir() : o.cwd !== undefined ? resolve(o.cwd, o.modelDir) : o.modelDir;
-  if (!modelDir) throw new BacktestError(`--model not given and the default model ${DEFAULT_MODEL} was not found; pass --model DIR (a folder with manifest.json)`);
+  if (!modelDir)
+    throw new BacktestError(`--model not given and the default model ${DEFAULT_MODEL} was not found; pass --model DIR (a folder with manifest.json)`);
 
   let bars: BarSeries;
   let model: LoadedModel;
@@ -152,13 +158,16 @@ export async function prepareBacktest(o: BacktestOptions): Promise<PreparedBackt
     const testFrom = m.bars.testFrom === undefined ? undefined : parseBarDate(m.bars.testFrom)?.ms;
     let fromIndex = indexAtOrAfter(bars, fromMs ?? testFrom ?? -Infinity);
     if (fromIndex < firstUsable) {
-      if (fromMs !== undefined) notes.push(`starting at ${tradingDate(bars.time[firstUsable]!)}, the first bar with the ${model.pipeline.history} bars of history the features need`);
+      if (fromMs !== undefined)
+        notes.push(`starting at ${tradingDate(bars.time[firstUsable]!)}, the first bar with the ${model.pipeline.history} bars of history the features need`);
       fromIndex = firstUsable;
     }
     const toIndex = toMs === undefined ? bars.length - 1 : indexAtOrAfter(bars, toMs + 1) - 1;
     if (fromIndex >= bars.length || toIndex - fromIndex < 1) {
       const range = `${tradingDate(bars.time[0]!)}..${tradingDate(bars.time[bars.length - 1]!)}`;
-      throw new BacktestError(`${bars.source}: the period ${o.from ?? m.bars.testFrom ?? 'start'}..${o.to ?? 'end'} holds fewer than two bars (the data covers ${range})`);
+      throw new BacktestError(
+        `${bars.source}: the period ${o.from ?? m.bars.testFrom ?? 'start'}..${o.to ?? 'end'} holds fewer than two bars (the data covers ${range})`,
+      );
     }
     const config: BacktestConfig = {
       bars,

@@ -69,7 +69,10 @@ function chart(
   markers: readonly { index: number; up: boolean }[] = [],
 ): string {
   const n = dates.length;
-  const idx = sampleIndices(series.map((s) => s.values), n);
+  const idx = sampleIndices(
+    series.map((s) => s.values),
+    n,
+  );
   let lo = Infinity;
   let hi = -Infinity;
   for (const s of series) {
@@ -90,7 +93,9 @@ function chart(
   const parts: string[] = [];
   for (const v of niceTicks(lo, hi)) {
     parts.push(`<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#8884" />`);
-    parts.push(`<text class="axis" x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#888">${escapeHtml(format(v))}</text>`);
+    parts.push(
+      `<text class="axis" x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#888">${escapeHtml(format(v))}</text>`,
+    );
   }
   let lastYear = '';
   for (let i = 0; i < n; i++) {
@@ -105,7 +110,9 @@ function chart(
   for (const s of series) {
     const pts = idx.map((i) => `${x(i).toFixed(1)},${y(s.values[i]!).toFixed(1)}`).join(' ');
     if (s.area) {
-      parts.push(`<polygon class="${s.cls}" points="${x(0).toFixed(1)},${y(0).toFixed(1)} ${pts} ${x(n - 1).toFixed(1)},${y(0).toFixed(1)}" fill="${s.color}" fill-opacity="0.35" stroke="${s.color}" stroke-width="1" />`);
+      parts.push(
+        `<polygon class="${s.cls}" points="${x(0).toFixed(1)},${y(0).toFixed(1)} ${pts} ${x(n - 1).toFixed(1)},${y(0).toFixed(1)}" fill="${s.color}" fill-opacity="0.35" stroke="${s.color}" stroke-width="1" />`,
+      );
     } else {
       parts.push(`<polyline class="${s.cls}" points="${pts}" fill="none" stroke="${s.color}" stroke-width="1.5" />`);
     }
@@ -127,7 +134,17 @@ function chart(
 }
 
 function metricsRow(name: string, m: Metrics): string {
-  const cells = [pct(m.totalReturn), pct(m.cagr), m.sharpe.toFixed(2), pct(m.maxDrawdown), pct(m.volatility), String(m.trades), pct(m.exposure, 0), money(m.commissions), money(m.finalEquity)];
+  const cells = [
+    pct(m.totalReturn),
+    pct(m.cagr),
+    m.sharpe.toFixed(2),
+    pct(m.maxDrawdown),
+    pct(m.volatility),
+    String(m.trades),
+    pct(m.exposure, 0),
+    money(m.commissions),
+    money(m.finalEquity),
+  ];
   return `<tr><th>${escapeHtml(name)}</th>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 }
 
@@ -139,7 +156,10 @@ export function renderReportBody(r: BacktestReport): string {
   const maxTrades = 500;
   const tradeRows = r.trades
     .slice(0, maxTrades)
-    .map((t) => `<tr><td>${t.date}</td><td class="${t.side}">${t.side}</td><td>${t.quantity}</td><td>${t.fillPrice.toFixed(2)}</td><td>${t.commission.toFixed(2)}</td><td>${t.positionAfter}</td><td>${t.reason}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td>${t.date}</td><td class="${t.side}">${t.side}</td><td>${t.quantity}</td><td>${t.fillPrice.toFixed(2)}</td><td>${t.commission.toFixed(2)}</td><td>${t.positionAfter}</td><td>${t.reason}</td></tr>`,
+    )
     .join('');
   return [
     `<h1>Backtest: ${escapeHtml(r.model.name)} on ${escapeHtml(r.data.symbol)}, ${r.data.from} to ${r.data.to}</h1>`,

@@ -93,7 +93,9 @@ export class AccountService {
       this.publish();
       hub.registry.get<AccountSnapshot | undefined>('accountUpdates')?.resolve(this.snapshot.value ?? emptySnapshot(account, hub.clock.now()));
     });
-    events.on('accountSummary', (reqId, account, tag, value, currency) => hub.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId)?.push({ account, tag, value, currency }));
+    events.on('accountSummary', (reqId, account, tag, value, currency) =>
+      hub.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId)?.push({ account, tag, value, currency }),
+    );
     events.on('accountSummaryEnd', (reqId) => {
       const req = hub.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId);
       req?.resolve(req.rows);
@@ -101,7 +103,13 @@ export class AccountService {
     events.on('pnl', (reqId, daily, unrealized, realized) => {
       for (const s of this.pnlSubs) {
         if (s.reqId !== reqId || s.kind !== 'account') continue;
-        const v: AccountPnl = { account: s.account, daily, at: hub.clock.now(), ...(unrealized !== undefined ? { unrealized } : {}), ...(realized !== undefined ? { realized } : {}) };
+        const v: AccountPnl = {
+          account: s.account,
+          daily,
+          at: hub.clock.now(),
+          ...(unrealized !== undefined ? { unrealized } : {}),
+          ...(realized !== undefined ? { realized } : {}),
+        };
         const live = s.live as LiveValue<AccountPnl>;
         live.value.set(v);
         live.updates.emit(v);
@@ -215,8 +223,13 @@ export class AccountService {
     if (!sub.account) sub.account = facts.accountId;
     const reqId = this.hub.takeId();
     sub.reqId = reqId;
-    const send = sub.kind === 'account' ? this.hub.send('reqPnL', (api) => api.reqPnL(reqId, sub.account)) : this.hub.send('reqPnLSingle', (api) => api.reqPnLSingle(reqId, sub.account, sub.conId!));
-    send.catch((err: unknown) => sub.live.lastError.set(err instanceof BrokerError ? err : new BrokerError({ reqId, code: ClientCode.ConnectionLost, message: String(err) })));
+    const send =
+      sub.kind === 'account'
+        ? this.hub.send('reqPnL', (api) => api.reqPnL(reqId, sub.account))
+        : this.hub.send('reqPnLSingle', (api) => api.reqPnLSingle(reqId, sub.account, sub.conId!));
+    send.catch((err: unknown) =>
+      sub.live.lastError.set(err instanceof BrokerError ? err : new BrokerError({ reqId, code: ClientCode.ConnectionLost, message: String(err) })),
+    );
   }
 
   private closePnl(sub: PnlSub): void {

@@ -162,9 +162,16 @@ export class BarService {
   /** Completed bars of `barSeconds`; resolves once subscribed (and the backfill loaded). */
   async subscribe(contract: BrokerContract, options: BarSubscriptionOptions): Promise<BarStream> {
     const source = options.source ?? 'realtime';
-    const opts = { barSeconds: options.barSeconds, source, whatToShow: options.whatToShow ?? 'TRADES', useRth: options.useRth ?? false, ...(options.backfill ? { backfill: options.backfill } : {}) } as BarStream['options'];
+    const opts = {
+      barSeconds: options.barSeconds,
+      source,
+      whatToShow: options.whatToShow ?? 'TRADES',
+      useRth: options.useRth ?? false,
+      ...(options.backfill ? { backfill: options.backfill } : {}),
+    } as BarStream['options'];
     const [sourceSeconds, sourceSize] = source === 'realtime' ? [5, '5 secs'] : sourceBarSize(opts.barSeconds);
-    if (source === 'realtime' && opts.barSeconds % 5 !== 0) throw new BrokerError({ code: ClientCode.InvalidRequest, message: `real-time bars are 5 seconds: ${opts.barSeconds} s is not a multiple of 5` });
+    if (source === 'realtime' && opts.barSeconds % 5 !== 0)
+      throw new BrokerError({ code: ClientCode.InvalidRequest, message: `real-time bars are 5 seconds: ${opts.barSeconds} s is not a multiple of 5` });
     const resolved = await this.contracts.resolve(contract);
     const stream = new BarStream(resolved, opts, (s) => this.release(s));
     const sub: BarSub = { stream, agg: new BarAggregator(opts.barSeconds, sourceSeconds), sourceSeconds, sourceSize, activations: 0 };
@@ -266,20 +273,28 @@ export class BarService {
     const key: HistoricalRequestKey = { identity: `rt|${id}|${sub.stream.subscriptions}`, contract: `rt|${contract.conId ?? id}`, pool: 'realtime' };
     let reqId = -1;
     this.hub.requireLink('real-time bars');
-    await this.hub.historicalPacer.schedule(key, async () => {
-      reqId = this.hub.takeId();
-      const rid = reqId;
-      sub.reqId = rid;
-      sub.buffer = [];
-      this.byReqId.set(rid, sub);
-      await this.hub.send('reqRealTimeBars', (api) => api.reqRealTimeBars(rid, contract, options.whatToShow, options.useRth));
-    }, { onHeld: (ms) => this.sayHeld(sub, key, ms, 'the real-time bar request') });
+    await this.hub.historicalPacer.schedule(
+      key,
+      async () => {
+        reqId = this.hub.takeId();
+        const rid = reqId;
+        sub.reqId = rid;
+        sub.buffer = [];
+        this.byReqId.set(rid, sub);
+        await this.hub.send('reqRealTimeBars', (api) => api.reqRealTimeBars(rid, contract, options.whatToShow, options.useRth));
+      },
+      { onHeld: (ms) => this.sayHeld(sub, key, ms, 'the real-time bar request') },
+    );
     try {
       const now = await this.twsTime();
       let resumeFrom = sub.agg.lastSource === Number.NEGATIVE_INFINITY ? undefined : sub.agg.lastSource + sub.sourceSeconds * 1000;
       if (first && options.backfill) {
         const [size, text] = sourceBarSize(options.barSeconds);
-        const { req } = await this.requestHistory(contract, { duration: options.backfill, barSize: text, whatToShow: options.whatToShow, useRth: options.useRth }, false);
+        const { req } = await this.requestHistory(
+          contract,
+          { duration: options.backfill, barSize: text, whatToShow: options.whatToShow, useRth: options.useRth },
+          false,
+        );
         const rows = await req.promise;
         const complete = new BarAggregator(options.barSeconds, size);
         for (const b of rows) if (b.time + size * 1000 <= now) for (const done of complete.push(b)) sub.stream.history.push(done);
@@ -292,15 +307,28 @@ export class BarService {
       if (first) sub.agg.resumeAfter(from - sub.sourceSeconds * 1000);
       const gapSeconds = Math.ceil((now - from) / 1000);
       if (gapSeconds >= sub.sourceSeconds) {
-        const gap: HistoricalQuery = { duration: `${Math.min(gapSeconds + sub.sourceSeconds, 86_400)} S`, barSize: '5 secs', whatToShow: options.whatToShow, useRth: options.useRth };
+        const gap: HistoricalQuery = {
+          duration: `${Math.min(gapSeconds + sub.sourceSeconds, 86_400)} S`,
+          barSize: '5 secs',
+          whatToShow: options.whatToShow,
+          useRth: options.useRth,
+        };
         try {
           // Live bars are never held behind a paced history request: a gap fill that would wait is dropped, said.
           const { req } = await this.requestHistory(contract, gap, false, undefined, first ? {} : { maxWaitMs: GAP_FILL_MAX_WAIT_MS });
           const rows = await req.promise;
-          this.feed(sub, rows.filter((b) => b.time >= from && b.time + 5000 <= now), !first);
+          this.feed(
+            sub,
+            rows.filter((b) => b.time >= from && b.time + 5000 <= now),
+            !first,
+          );
         } catch (err) {
-          if (first || !(err instanceof BrokerError || err instanceof PacedOut) || (err instanceof BrokerError && err.code === ClientCode.ConnectionLost)) throw err;
-          const why = err instanceof PacedOut ? `its history request would be ${err.message.replace(': not sent', '')} (60 historical requests per 10 minutes)` : err.message;
+          if (first || !(err instanceof BrokerError || err instanceof PacedOut) || (err instanceof BrokerError && err.code === ClientCode.ConnectionLost))
+            throw err;
+          const why =
+            err instanceof PacedOut
+              ? `its history request would be ${err.message.replace(': not sent', '')} (60 historical requests per 10 minutes)`
+              : err.message;
           sub.stream.notices.emit(`bars of ${id}: the ${gapSeconds} s gap of the reconnect is not filled: ${why}; live bars go on`);
         }
       }
@@ -348,7 +376,15 @@ export class BarService {
     const whatToShow = q.whatToShow ?? 'TRADES';
     const endDateTime = keepUpToDate ? '' : (q.endDateTime ?? '');
     return {
-      identity: [contract.conId ?? describeContract(contract), endDateTime, q.duration, q.barSize, whatToShow, q.useRth ? 1 : 0, keepUpToDate ? 'live' : ''].join('|'),
+      identity: [
+        contract.conId ?? describeContract(contract),
+        endDateTime,
+        q.duration,
+        q.barSize,
+        whatToShow,
+        q.useRth ? 1 : 0,
+        keepUpToDate ? 'live' : '',
+      ].join('|'),
       contract: `${contract.conId ?? describeContract(contract)}|${contract.exchange}|${whatToShow}`,
       weight: whatToShow === 'BID_ASK' ? 2 : 1,
     };
@@ -369,24 +405,30 @@ export class BarService {
     let req: PendingRequest<Bar[], Bar> | undefined;
     let reqId = -1;
     this.hub.requireLink('historical data');
-    await this.hub.historicalPacer.schedule(key, async () => {
-      reqId = this.hub.takeId();
-      const id = reqId;
-      req = this.hub.registry.begin<Bar[], Bar>({
-        key: id,
-        kind: `historical ${q.barSize} bars of ${describeContract(contract)} (${q.duration})`,
-        timeoutMs,
-        onTimeout: () => void this.hub.send('cancelHistoricalData', (api) => api.cancelHistoricalData(id)).catch(() => {}),
-      });
-      try {
-        await this.hub.send('reqHistoricalData', (api) => api.reqHistoricalData(id, contract, { endDateTime, duration: q.duration, barSize: q.barSize, whatToShow, useRth, keepUpToDate }));
-      } catch (err) {
-        req.reject(err instanceof BrokerError ? err : new BrokerError({ reqId: id, code: ClientCode.ConnectionLost, message: String(err) }));
-        throw err;
-      }
-      // The pacer counts the request until TWS answers it.
-      return { answered: this.firstAnswer(id, req.promise) };
-    }, pacing);
+    await this.hub.historicalPacer.schedule(
+      key,
+      async () => {
+        reqId = this.hub.takeId();
+        const id = reqId;
+        req = this.hub.registry.begin<Bar[], Bar>({
+          key: id,
+          kind: `historical ${q.barSize} bars of ${describeContract(contract)} (${q.duration})`,
+          timeoutMs,
+          onTimeout: () => void this.hub.send('cancelHistoricalData', (api) => api.cancelHistoricalData(id)).catch(() => {}),
+        });
+        try {
+          await this.hub.send('reqHistoricalData', (api) =>
+            api.reqHistoricalData(id, contract, { endDateTime, duration: q.duration, barSize: q.barSize, whatToShow, useRth, keepUpToDate }),
+          );
+        } catch (err) {
+          req.reject(err instanceof BrokerError ? err : new BrokerError({ reqId: id, code: ClientCode.ConnectionLost, message: String(err) }));
+          throw err;
+        }
+        // The pacer counts the request until TWS answers it.
+        return { answered: this.firstAnswer(id, req.promise) };
+      },
+      pacing,
+    );
     return { req: req!, reqId };
   }
 
@@ -425,7 +467,14 @@ export class BarService {
       sub.stream.partial.set({ ...u, time: bucket });
       return;
     }
-    sub.stream.partial.set({ time: a.time, open: a.open, high: Math.max(a.high, u.high), low: Math.min(a.low, u.low), close: u.close, volume: a.volume + u.volume });
+    sub.stream.partial.set({
+      time: a.time,
+      open: a.open,
+      high: Math.max(a.high, u.high),
+      low: Math.min(a.low, u.low),
+      close: u.close,
+      volume: a.volume + u.volume,
+    });
   }
 
   private release(stream: BarStream): void {

@@ -105,18 +105,22 @@ export class BrokerClient {
     this.listeners.add(this.hub.pacer.queueLength.subscribe(() => this.refreshMetrics()));
     this.listeners.add(this.hub.historicalPacer.queueLength.subscribe(() => this.refreshMetrics()));
     this.listeners.add(this.hub.registry.pendingCount.subscribe(() => this.refreshMetrics()));
-    this.listeners.add(this.hub.events.on('notice', (code, message) => {
-      if (code === 100) this.pacingViolations++;
-      const info = classifyCode(code, message);
-      this.config.log(info.kind === 'warning' || info.kind === 'dataFarm' ? 'debug' : 'info', `TWS ${code}: ${message}`);
-      this.notices.emit({ code, message, kind: info.kind, meaning: info.meaning, at: this.hub.clock.now() });
-      this.refreshMetrics();
-    }));
-    this.listeners.add(this.hub.events.on('error', (_reqId, code, message) => {
-      if (code === 162 && /pacing violation/i.test(message)) this.historicalPacingViolations++;
-      if (code === 100) this.pacingViolations++;
-      this.refreshMetrics();
-    }));
+    this.listeners.add(
+      this.hub.events.on('notice', (code, message) => {
+        if (code === 100) this.pacingViolations++;
+        const info = classifyCode(code, message);
+        this.config.log(info.kind === 'warning' || info.kind === 'dataFarm' ? 'debug' : 'info', `TWS ${code}: ${message}`);
+        this.notices.emit({ code, message, kind: info.kind, meaning: info.meaning, at: this.hub.clock.now() });
+        this.refreshMetrics();
+      }),
+    );
+    this.listeners.add(
+      this.hub.events.on('error', (_reqId, code, message) => {
+        if (code === 162 && /pacing violation/i.test(message)) this.historicalPacingViolations++;
+        if (code === 100) this.pacingViolations++;
+        this.refreshMetrics();
+      }),
+    );
   }
 
   // ---------- connection ----------
@@ -273,11 +277,13 @@ export class BrokerClient {
         off();
         resolve(id);
       });
-      this.hub.send('reqIds', (api) => api.reqIds(), { priority: true }).catch((err: unknown) => {
-        clearTimeout(timer);
-        off();
-        reject(err instanceof BrokerError ? err : new BrokerError({ code: ClientCode.NotReady, message: `reqIds: ${String(err)}` }));
-      });
+      this.hub
+        .send('reqIds', (api) => api.reqIds(), { priority: true })
+        .catch((err: unknown) => {
+          clearTimeout(timer);
+          off();
+          reject(err instanceof BrokerError ? err : new BrokerError({ code: ClientCode.NotReady, message: `reqIds: ${String(err)}` }));
+        });
     });
   }
 
@@ -400,8 +406,10 @@ export class BrokerClient {
 
   private tradingBlocked(): BrokerError | undefined {
     const s = this.connection.state.value;
-    if (s.status !== 'ready' || !this.hub.isReady) return new BrokerError({ code: ClientCode.NotReady, message: `not ready to trade (connection ${s.status})` });
-    if (s.ibConnectivity === 'lost') return new BrokerError({ code: 1100, message: 'TWS has lost its connection to IB (1100): orders would not reach the exchange' });
+    if (s.status !== 'ready' || !this.hub.isReady)
+      return new BrokerError({ code: ClientCode.NotReady, message: `not ready to trade (connection ${s.status})` });
+    if (s.ibConnectivity === 'lost')
+      return new BrokerError({ code: 1100, message: 'TWS has lost its connection to IB (1100): orders would not reach the exchange' });
     return undefined;
   }
 

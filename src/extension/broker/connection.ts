@@ -77,27 +77,36 @@ export class ConnectionManager {
   ) {
     const c = hub.config;
     this.currentClientId = c.clientId;
-    this.state = new Observable<BrokerConnectionState>({
-      status: 'disconnected',
-      host: c.host,
-      port: c.port,
-      clientId: c.clientId,
-      accounts: [],
-      reconnects: 0,
-      ibConnectivity: 'ok',
-      farms: {},
-    }, (a, b) => JSON.stringify(a) === JSON.stringify(b));
+    this.state = new Observable<BrokerConnectionState>(
+      {
+        status: 'disconnected',
+        host: c.host,
+        port: c.port,
+        clientId: c.clientId,
+        accounts: [],
+        reconnects: 0,
+        ibConnectivity: 'ok',
+        farms: {},
+      },
+      (a, b) => JSON.stringify(a) === JSON.stringify(b),
+    );
     this.listeners.add(hub.events.on('received', () => (this.lastInboundAt = hub.clock.now())));
-    this.listeners.add(hub.events.on('currentTime', () => {
-      if (this.pingSentAt) this.heartbeatRttMs = hub.clock.now() - this.pingSentAt;
-    }));
+    this.listeners.add(
+      hub.events.on('currentTime', () => {
+        if (this.pingSentAt) this.heartbeatRttMs = hub.clock.now() - this.pingSentAt;
+      }),
+    );
     this.listeners.add(hub.events.on('notice', (code, message) => this.onNotice(code, message)));
-    this.listeners.add(hub.events.on('disconnected', () => {
-      if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ConnectionLost, message: 'TWS closed the connection' }));
-    }));
-    this.listeners.add(hub.events.on('protocolError', (reason) => {
-      if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped: ${reason}` }));
-    }));
+    this.listeners.add(
+      hub.events.on('disconnected', () => {
+        if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ConnectionLost, message: 'TWS closed the connection' }));
+      }),
+    );
+    this.listeners.add(
+      hub.events.on('protocolError', (reason) => {
+        if (this.live) this.linkLost(new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped: ${reason}` }));
+      }),
+    );
   }
 
   private patch(p: Partial<BrokerConnectionState>, drop: Array<keyof BrokerConnectionState> = []): void {
@@ -113,7 +122,9 @@ export class ConnectionManager {
     if (this.connecting) return this.connecting;
     if (this.wanted && s !== 'failed' && s !== 'disconnected') {
       // A reconnect is under way: wait for its outcome rather than start a second session.
-      return this.state.when((v) => v.status === 'ready' || v.status === 'failed' || v.status === 'disconnected').then((v) => (v.status === 'ready' ? v : Promise.reject(this.failure(v))));
+      return this.state
+        .when((v) => v.status === 'ready' || v.status === 'failed' || v.status === 'disconnected')
+        .then((v) => (v.status === 'ready' ? v : Promise.reject(this.failure(v))));
     }
     this.wanted = true;
     this.connecting = (async () => {
@@ -124,7 +135,10 @@ export class ConnectionManager {
         const e = asError(err);
         if (this.wanted) {
           this.wanted = false;
-          this.patch({ status: 'failed', reason: e.message, lastError: e.info(this.hub.clock.now()), ...(e.step ? { step: e.step } : {}) }, ['attempt', 'nextRetryAt']);
+          this.patch({ status: 'failed', reason: e.message, lastError: e.info(this.hub.clock.now()), ...(e.step ? { step: e.step } : {}) }, [
+            'attempt',
+            'nextRetryAt',
+          ]);
         }
         throw e;
       } finally {
@@ -190,7 +204,12 @@ export class ConnectionManager {
     this.link = link;
     this.hub.attachLink(link);
 
-    const progress = { tcp: false, server: undefined as [number, string] | undefined, nextId: undefined as number | undefined, accounts: undefined as string[] | undefined };
+    const progress = {
+      tcp: false,
+      server: undefined as [number, string] | undefined,
+      nextId: undefined as number | undefined,
+      accounts: undefined as string[] | undefined,
+    };
     let failure: BrokerError | undefined;
     let step: ConnectStep = 'tcp';
     let wake = () => {};
@@ -205,20 +224,26 @@ export class ConnectionManager {
     attemptListeners.add(this.hub.events.on('server', (v, time) => ((progress.server = [v, time]), wake())));
     attemptListeners.add(this.hub.events.on('nextValidId', (id) => ((progress.nextId = id), wake())));
     attemptListeners.add(this.hub.events.on('managedAccounts', (a) => ((progress.accounts = a), wake())));
-    attemptListeners.add(this.hub.events.on('notice', (code, message) => {
-      if (FATAL_DURING_CONNECT.has(code)) fail(this.connectError(step, code, message, clientId));
-    }));
-    attemptListeners.add(this.hub.events.on('disconnected', () => {
-      const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
-      fail(e);
-      // Unblocks the sync step's pending requests.
-      if (step === 'sync') this.hub.detachLink(e);
-    }));
-    attemptListeners.add(this.hub.events.on('protocolError', (reason) => {
-      const e = new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped during the ${step} step: ${reason}`, step });
-      fail(e);
-      if (step === 'sync') this.hub.detachLink(e);
-    }));
+    attemptListeners.add(
+      this.hub.events.on('notice', (code, message) => {
+        if (FATAL_DURING_CONNECT.has(code)) fail(this.connectError(step, code, message, clientId));
+      }),
+    );
+    attemptListeners.add(
+      this.hub.events.on('disconnected', () => {
+        const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
+        fail(e);
+        // Unblocks the sync step's pending requests.
+        if (step === 'sync') this.hub.detachLink(e);
+      }),
+    );
+    attemptListeners.add(
+      this.hub.events.on('protocolError', (reason) => {
+        const e = new BrokerError({ code: ClientCode.ProtocolError, message: `connection dropped during the ${step} step: ${reason}`, step });
+        fail(e);
+        if (step === 'sync') this.hub.detachLink(e);
+      }),
+    );
     const waitFor = (s: ConnectStep, timeoutMs: number, done: () => boolean): Promise<void> => {
       step = s;
       if (s !== 'sync') this.patch({ step: s });
@@ -251,7 +276,11 @@ export class ConnectionManager {
       const accountId = cfg.account ?? accounts[0];
       if (!accountId) throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'api', message: 'TWS reported no managed accounts' });
       if (cfg.account && !accounts.includes(cfg.account)) {
-        throw new BrokerError({ code: ClientCode.ConnectFailed, step: 'api', message: `account ${cfg.account} is not one of the accounts this TWS manages (${accounts.join(', ')})` });
+        throw new BrokerError({
+          code: ClientCode.ConnectFailed,
+          step: 'api',
+          message: `account ${cfg.account} is not one of the accounts this TWS manages (${accounts.join(', ')})`,
+        });
       }
       this.hub.apiStarted({ clientId, accounts, accountId, serverVersion });
       this.currentClientId = clientId;
@@ -272,7 +301,10 @@ export class ConnectionManager {
       const reconnects = this.state.value.reconnects + (trigger === 'reconnect' ? 1 : 0);
       this.patch({ status: 'ready', readySince: now, ibConnectivity: 'ok', reconnects }, ['step', 'reason', 'attempt', 'nextRetryAt']);
       this.startHeartbeat(link);
-      this.hub.log('info', `ready: client ${clientId}, account ${accountId}${isPaperAccount(accountId) ? ' (paper)' : ' (LIVE)'}, server version ${serverVersion}`);
+      this.hub.log(
+        'info',
+        `ready: client ${clientId}, account ${accountId}${isPaperAccount(accountId) ? ' (paper)' : ' (LIVE)'}, server version ${serverVersion}`,
+      );
       this.hooks.onReady(trigger);
     } catch (err) {
       const e = asError(err);
@@ -295,7 +327,9 @@ export class ConnectionManager {
       text =
         `client id ${clientId} is already in use by another API connection to this TWS (error 326). ` +
         'Orders belong to the client id that placed them, so the client does not switch ids by itself: ' +
-        (this.hub.config.alternateClientIds.length ? 'no configured alternate id was free.' : 'close the other connection, or configure another client id (or alternateClientIds).');
+        (this.hub.config.alternateClientIds.length
+          ? 'no configured alternate id was free.'
+          : 'close the other connection, or configure another client id (or alternateClientIds).');
     } else if (code === 502) {
       text = `could not open a TCP connection to ${host}:${port} (${message || 'refused'}). Is TWS or IB Gateway running, and is the API port right? (TWS paper 7497, live 7496; Gateway paper 4002, live 4001)`;
     } else if (code === 503 || code === 506 || code === 507) {
@@ -368,28 +402,39 @@ export class ConnectionManager {
       if (this.link !== link || !this.live) return;
       // The ping jumps the pacer's queue but still respects its windows: the deadline runs
       // from when it is written, not from when it was queued behind a burst.
-      this.hub.send('heartbeat', (api) => api.reqCurrentTime(), { priority: true }).then(() => armDeadline(this.hub.clock.now()), () => {});
+      this.hub
+        .send('heartbeat', (api) => api.reqCurrentTime(), { priority: true })
+        .then(
+          () => armDeadline(this.hub.clock.now()),
+          () => {},
+        );
     };
     const armDeadline = (sentAt: number) => {
       if (this.link !== link || !this.live) return;
       this.pingSentAt = sentAt;
-      this.heartbeatDeadline = setDeadline(this.hub.clock, () => {
-        if (this.link !== link || !this.live) return;
-        if (this.lastInboundAt < sentAt) {
-          this.heartbeatFailures++;
-          const partial = link.partialFrame;
-          this.linkLost(
-            new BrokerError({
-              code: ClientCode.HeartbeatLost,
-              message:
-                `no message from TWS within ${timeoutMs} ms of a heartbeat (half-open socket; detection bound ${heartbeatBoundMs(this.hub.config.heartbeat)} ms)` +
-                (partial ? `; ${partial.have} bytes of a ${partial.need}-byte frame were pending: the stream from TWS stalled mid-message or is corrupt` : ''),
-            }),
-          );
-          return;
-        }
-        this.heartbeatTimer = this.hub.clock.setTimeout(beat, Math.max(0, intervalMs - timeoutMs));
-      }, timeoutMs);
+      this.heartbeatDeadline = setDeadline(
+        this.hub.clock,
+        () => {
+          if (this.link !== link || !this.live) return;
+          if (this.lastInboundAt < sentAt) {
+            this.heartbeatFailures++;
+            const partial = link.partialFrame;
+            this.linkLost(
+              new BrokerError({
+                code: ClientCode.HeartbeatLost,
+                message:
+                  `no message from TWS within ${timeoutMs} ms of a heartbeat (half-open socket; detection bound ${heartbeatBoundMs(this.hub.config.heartbeat)} ms)` +
+                  (partial
+                    ? `; ${partial.have} bytes of a ${partial.need}-byte frame were pending: the stream from TWS stalled mid-message or is corrupt`
+                    : ''),
+              }),
+            );
+            return;
+          }
+          this.heartbeatTimer = this.hub.clock.setTimeout(beat, Math.max(0, intervalMs - timeoutMs));
+        },
+        timeoutMs,
+      );
     };
     // First beat one interval after ready; each beat then re-arms `interval` after the previous one.
     this.heartbeatTimer = this.hub.clock.setTimeout(beat, intervalMs);

@@ -106,7 +106,9 @@ export class ContractService {
     if (spec.multiplier) want.multiplier = spec.multiplier;
     if (spec.tradingClass) want.tradingClass = spec.tradingClass;
     const rows = await this.details(want);
-    const exact = rows.filter((d) => d.contract.right === spec.right && Math.abs((d.contract.strike ?? 0) - spec.strike) < 1e-6 && (d.contract.expiry ?? '').startsWith(spec.expiry));
+    const exact = rows.filter(
+      (d) => d.contract.right === spec.right && Math.abs((d.contract.strike ?? 0) - spec.strike) < 1e-6 && (d.contract.expiry ?? '').startsWith(spec.expiry),
+    );
     if (exact.length !== 1) throw ambiguous(want, exact.length ? exact : rows);
     return { ...exact[0]!.contract, exchange: want.exchange };
   }
@@ -114,9 +116,18 @@ export class ContractService {
   /** A contract with its conId filled in (resolving it when missing). BAG contracts pass through. */
   async resolve(c: BrokerContract): Promise<BrokerContract> {
     if (c.conId || c.secType === 'BAG') return c;
-    if (c.secType === 'STK') return this.resolveStock(c.symbol, { exchange: c.exchange, currency: c.currency, ...(c.primaryExchange ? { primaryExchange: c.primaryExchange } : {}) });
+    if (c.secType === 'STK')
+      return this.resolveStock(c.symbol, { exchange: c.exchange, currency: c.currency, ...(c.primaryExchange ? { primaryExchange: c.primaryExchange } : {}) });
     if (c.secType === 'OPT' && c.expiry && c.strike !== undefined && c.right) {
-      return this.resolveOption({ symbol: c.symbol, expiry: c.expiry, strike: c.strike, right: c.right, exchange: c.exchange, currency: c.currency, ...(c.multiplier ? { multiplier: c.multiplier } : {}) });
+      return this.resolveOption({
+        symbol: c.symbol,
+        expiry: c.expiry,
+        strike: c.strike,
+        right: c.right,
+        exchange: c.exchange,
+        currency: c.currency,
+        ...(c.multiplier ? { multiplier: c.multiplier } : {}),
+      });
     }
     const rows = await this.details(c);
     if (rows.length !== 1) throw ambiguous(c, rows);
@@ -143,7 +154,8 @@ export class ContractService {
     const resolved: ComboLeg[] = [];
     let symbol = opts.symbol;
     for (const leg of legs) {
-      if (!(leg.ratio > 0) || !Number.isInteger(leg.ratio)) throw new BrokerError({ code: ClientCode.InvalidRequest, message: `combo leg ratio must be a positive integer, got ${leg.ratio}` });
+      if (!(leg.ratio > 0) || !Number.isInteger(leg.ratio))
+        throw new BrokerError({ code: ClientCode.InvalidRequest, message: `combo leg ratio must be a positive integer, got ${leg.ratio}` });
       let conId = leg.conId ?? leg.contract?.conId;
       if (!conId && leg.contract) conId = (await this.resolve(leg.contract)).conId;
       if (!conId) throw new BrokerError({ code: ClientCode.InvalidRequest, message: 'every combo leg needs a conId (or a contract that resolves to one)' });
@@ -160,7 +172,18 @@ export class ContractService {
 
 function cacheKey(c: BrokerContract): string {
   if (c.conId) return `conId:${c.conId}`;
-  return JSON.stringify([c.symbol, c.secType, c.exchange, c.currency, c.primaryExchange ?? '', c.expiry ?? '', c.strike ?? '', c.right ?? '', c.multiplier ?? '', c.tradingClass ?? '']);
+  return JSON.stringify([
+    c.symbol,
+    c.secType,
+    c.exchange,
+    c.currency,
+    c.primaryExchange ?? '',
+    c.expiry ?? '',
+    c.strike ?? '',
+    c.right ?? '',
+    c.multiplier ?? '',
+    c.tradingClass ?? '',
+  ]);
 }
 
 function ambiguous(want: BrokerContract, rows: ContractDetails[]): BrokerError {
@@ -169,5 +192,8 @@ function ambiguous(want: BrokerContract, rows: ContractDetails[]): BrokerError {
     .slice(0, 8)
     .map((d) => `${describeContract(d.contract)} (conId ${d.contract.conId})`)
     .join('; ');
-  return new BrokerError({ code: ClientCode.Ambiguous, message: `${rows.length} contracts match ${describeContract(want)}: ${list}${rows.length > 8 ? '; ...' : ''} - be more specific` });
+  return new BrokerError({
+    code: ClientCode.Ambiguous,
+    message: `${rows.length} contracts match ${describeContract(want)}: ${list}${rows.length > 8 ? '; ...' : ''} - be more specific`,
+  });
 }

@@ -55,7 +55,11 @@ export class InboundFrames {
       while (buf.length - at >= 4) {
         const len = buf.readInt32BE(at);
         if (len <= 0) throw new FrameError(`a frame header declares ${len} bytes (frame ${this.frames + 1}): not a TWS API message`, 'length');
-        if (len > this.maxFrameBytes) throw new FrameError(`a frame header declares ${len} bytes, above the API's ${this.maxFrameBytes}-byte maximum (frame ${this.frames + 1})`, 'oversized');
+        if (len > this.maxFrameBytes)
+          throw new FrameError(
+            `a frame header declares ${len} bytes, above the API's ${this.maxFrameBytes}-byte maximum (frame ${this.frames + 1})`,
+            'oversized',
+          );
         if (buf.length - at < 4 + len) break;
         this.check(buf, at + 4, at + 4 + len);
         this.frames++;
@@ -89,7 +93,7 @@ export class InboundFrames {
   /** Ids (the first field) of the frames in a span push() returned, for error texts. */
   static messageIds(span: Buffer): string[] {
     const ids: string[] = [];
-    for (let at = 0; span.length - at >= 4; ) {
+    for (let at = 0; span.length - at >= 4;) {
       const len = span.readInt32BE(at);
       const nul = span.indexOf(0, at + 4);
       ids.push(span.subarray(at + 4, nul < 0 ? at + 4 + len : nul).toString('latin1'));

@@ -12,7 +12,16 @@
 // numbers cannot be right are refused. Each of these ends the session with a
 // `protocolError` event naming the cause (the connection manager turns it into a
 // BrokerError and reconnects); nothing is thrown into the host.
-import { EventName, IBApi, type Contract as IbContract, type ContractDetails as IbContractDetails, type Execution as IbExecution, type Order as IbOrder, type OrderState as IbOrderState, type CommissionReport as IbCommissionReport } from '@stoqey/ib';
+import {
+  EventName,
+  IBApi,
+  type Contract as IbContract,
+  type ContractDetails as IbContractDetails,
+  type Execution as IbExecution,
+  type Order as IbOrder,
+  type OrderState as IbOrderState,
+  type CommissionReport as IbCommissionReport,
+} from '@stoqey/ib';
 import { BrokerError } from './errors';
 import { ClientCode } from '../tws/errorCodes';
 import { FrameError, InboundFrames } from './frameGuard';
@@ -143,7 +152,9 @@ export class IbLink {
     try {
       frames = this.inbound.push(data);
     } catch (err) {
-      this.protocolFault(err instanceof FrameError ? `TWS sent bytes that are not a TWS API message: ${err.message}` : `reading TWS's bytes failed: ${String(err)}`);
+      this.protocolFault(
+        err instanceof FrameError ? `TWS sent bytes that are not a TWS API message: ${err.message}` : `reading TWS's bytes failed: ${String(err)}`,
+      );
       return;
     }
     if (frames.length === 0) return;
@@ -152,7 +163,9 @@ export class IbLink {
       this.deliver(frames);
     } catch (err) {
       const ids = [...new Set(InboundFrames.messageIds(frames))];
-      this.protocolFault(`the TWS API decoder failed on message ${ids.length === 1 ? ids[0] : `${ids.join(' or ')}`}: ${err instanceof Error ? err.message : String(err)}`);
+      this.protocolFault(
+        `the TWS API decoder failed on message ${ids.length === 1 ? ids[0] : `${ids.join(' or ')}`}: ${err instanceof Error ? err.message : String(err)}`,
+      );
       return;
     }
     if (Date.now() - sliceStart >= READ_SLICE_MS) this.yieldReads();
@@ -187,8 +200,11 @@ export class IbLink {
   private readsPaused = false;
 
   private socket(): { pause(): unknown; resume(): unknown; setNoDelay(on: boolean): unknown } | undefined {
-    const s = (this.ib as unknown as { controller?: { socket?: { client?: { pause?: unknown; resume?: unknown; setNoDelay?: unknown } } } }).controller?.socket?.client;
-    return s && typeof s.pause === 'function' && typeof s.resume === 'function' && typeof s.setNoDelay === 'function' ? (s as ReturnType<IbLink['socket']>) : undefined;
+    const s = (this.ib as unknown as { controller?: { socket?: { client?: { pause?: unknown; resume?: unknown; setNoDelay?: unknown } } } }).controller?.socket
+      ?.client;
+    return s && typeof s.pause === 'function' && typeof s.resume === 'function' && typeof s.setNoDelay === 'function'
+      ? (s as ReturnType<IbLink['socket']>)
+      : undefined;
   }
 
   /**
@@ -243,7 +259,11 @@ export class IbLink {
   private disableNagle(): void {
     const socket = this.socket();
     if (socket) socket.setNoDelay(true);
-    else this.log('warn', `link ${this.id}: could not set TCP_NODELAY on the @stoqey/ib socket (library internals changed?); messages may be delayed by Nagle's algorithm`);
+    else
+      this.log(
+        'warn',
+        `link ${this.id}: could not set TCP_NODELAY on the @stoqey/ib socket (library internals changed?); messages may be delayed by Nagle's algorithm`,
+      );
   }
 
   /** Closes the socket and stops forwarding; anything still queued inside IBApi is dropped with it. */
@@ -284,7 +304,7 @@ export class IbLink {
         fn.apply(undefined, arguments as unknown as any[]);
       } catch (err) {
         if (err instanceof MalformedEvent) link.protocolFault(`TWS sent a malformed ${event} message: ${err.message}`);
-        else link.log('error', `link ${link.id}: handling ${event} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        else link.log('error', `link ${link.id}: handling ${event} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     });
   }
@@ -330,12 +350,29 @@ export class IbLink {
     this.on(EventName.openOrderEnd, () => this.emit('openOrderEnd'));
     this.on(
       EventName.orderStatus,
-      (orderId: number, status: string, filled: number, remaining: number, avgFillPrice: number, permId?: number, parentId?: number, lastFillPrice?: number, clientId?: number, whyHeld?: string) => {
+      (
+        orderId: number,
+        status: string,
+        filled: number,
+        remaining: number,
+        avgFillPrice: number,
+        permId?: number,
+        parentId?: number,
+        lastFillPrice?: number,
+        clientId?: number,
+        whyHeld?: string,
+      ) => {
         must(isId(orderId), `order id ${show(orderId)}`);
         must(typeof status === 'string' && status !== '', `status ${show(status)} of order ${orderId}`);
         must(isQty(filled) && isQty(remaining), `filled ${show(filled)} / remaining ${show(remaining)} of order ${orderId}`);
         must(avgFillPrice === undefined || Number.isFinite(avgFillPrice), `average fill price ${show(avgFillPrice)} of order ${orderId}`);
-        const ev: LinkEventMap['orderStatus'][0] = { orderId, status: String(status), filled: num(filled) ?? 0, remaining: num(remaining) ?? 0, avgFillPrice: num(avgFillPrice) ?? 0 };
+        const ev: LinkEventMap['orderStatus'][0] = {
+          orderId,
+          status: String(status),
+          filled: num(filled) ?? 0,
+          remaining: num(remaining) ?? 0,
+          avgFillPrice: num(avgFillPrice) ?? 0,
+        };
         if (num(permId)) ev.permId = num(permId)!;
         if (num(parentId)) ev.parentId = num(parentId)!;
         if (num(lastFillPrice)) ev.lastFillPrice = num(lastFillPrice)!;
@@ -371,7 +408,16 @@ export class IbLink {
     );
     this.on(
       EventName.updatePortfolio,
-      (c: IbContract, position: number, marketPrice: number, marketValue: number, averageCost?: number, unrealizedPNL?: number, realizedPNL?: number, account?: string) => {
+      (
+        c: IbContract,
+        position: number,
+        marketPrice: number,
+        marketValue: number,
+        averageCost?: number,
+        unrealizedPNL?: number,
+        realizedPNL?: number,
+        account?: string,
+      ) => {
         const item: LinkEventMap['portfolio'][0] = {
           account: account ?? '',
           contract: fromIbContract(c),
@@ -390,7 +436,9 @@ export class IbLink {
       this.emit('accountSummary', reqId, account, tag, String(value ?? ''), currency ?? ''),
     );
     this.on(EventName.accountSummaryEnd, (reqId: number) => this.emit('accountSummaryEnd', reqId));
-    this.on(EventName.pnl, (reqId: number, daily: number, unrealized?: number, realized?: number) => this.emit('pnl', reqId, num(daily) ?? 0, num(unrealized), num(realized)));
+    this.on(EventName.pnl, (reqId: number, daily: number, unrealized?: number, realized?: number) =>
+      this.emit('pnl', reqId, num(daily) ?? 0, num(unrealized), num(realized)),
+    );
     this.on(EventName.pnlSingle, (reqId: number, pos: number, daily: number, unrealized: number | undefined, realized: number | undefined, value: number) =>
       this.emit('pnlSingle', reqId, num(pos) ?? 0, num(daily) ?? 0, num(unrealized), num(realized), num(value) ?? 0),
     );
@@ -409,25 +457,34 @@ export class IbLink {
     this.on(EventName.tickSnapshotEnd, (reqId: number) => this.emit('tickSnapshotEnd', reqId));
     this.on(EventName.marketDataType, (reqId: number, type: number) => this.emit('marketDataType', reqId, type));
 
-    this.on(EventName.realtimeBar, (reqId: number, time: number, open: number, high: number, low: number, close: number, volume: number, wap: number, count: number) => {
-      must([time, open, high, low, close].every(Number.isFinite), `bar ${[time, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
-      const bar = { time: time * 1000, open, high, low, close, volume: num(volume) ?? 0 } as LinkEventMap['realtimeBar'][1];
-      if (num(wap) !== undefined) bar.wap = num(wap)!;
-      if (num(count) !== undefined) bar.count = num(count)!;
-      this.emit('realtimeBar', reqId, bar);
-    });
-    this.on(EventName.historicalData, (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number | undefined, wap: number) => {
-      if (typeof date === 'string' && date.startsWith('finished')) {
-        this.emit('historicalEnd', reqId);
-        return;
-      }
-      must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
-      this.emit('historicalBar', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
-    });
-    this.on(EventName.historicalDataUpdate, (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number, wap: number) => {
-      must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
-      this.emit('historicalUpdate', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
-    });
+    this.on(
+      EventName.realtimeBar,
+      (reqId: number, time: number, open: number, high: number, low: number, close: number, volume: number, wap: number, count: number) => {
+        must([time, open, high, low, close].every(Number.isFinite), `bar ${[time, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+        const bar = { time: time * 1000, open, high, low, close, volume: num(volume) ?? 0 } as LinkEventMap['realtimeBar'][1];
+        if (num(wap) !== undefined) bar.wap = num(wap)!;
+        if (num(count) !== undefined) bar.count = num(count)!;
+        this.emit('realtimeBar', reqId, bar);
+      },
+    );
+    this.on(
+      EventName.historicalData,
+      (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number | undefined, wap: number) => {
+        if (typeof date === 'string' && date.startsWith('finished')) {
+          this.emit('historicalEnd', reqId);
+          return;
+        }
+        must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+        this.emit('historicalBar', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
+      },
+    );
+    this.on(
+      EventName.historicalDataUpdate,
+      (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number, wap: number) => {
+        must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+        this.emit('historicalUpdate', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
+      },
+    );
     this.on(EventName.contractDetails, (reqId: number, d: IbContractDetails) => this.emit('contractDetails', reqId, fromIbContractDetails(d)));
     this.on(EventName.contractDetailsEnd, (reqId: number) => this.emit('contractDetailsEnd', reqId));
     this.on(
@@ -447,10 +504,12 @@ export class IbLink {
 
   private makeApi(): LinkApi {
     const ib = this.ib;
-    const guard = <A extends unknown[]>(name: string, fn: (...args: A) => void) => (...args: A) => {
-      if (this.closed) throw new BrokerError({ code: ClientCode.ConnectionLost, message: `${name}: the TWS session is closed` });
-      fn(...args);
-    };
+    const guard =
+      <A extends unknown[]>(name: string, fn: (...args: A) => void) =>
+      (...args: A) => {
+        if (this.closed) throw new BrokerError({ code: ClientCode.ConnectionLost, message: `${name}: the TWS session is closed` });
+        fn(...args);
+      };
     return {
       reqCurrentTime: guard('reqCurrentTime', () => ib.reqCurrentTime()),
       reqIds: guard('reqIds', () => ib.reqIds()),

@@ -1,17 +1,6 @@
 // What one TWS session (an IbLink) emits and accepts, in the broker's own types. The rest
 // of the broker layer is written against these interfaces, never against @stoqey/ib.
-import type {
-  AccountValue,
-  Bar,
-  BrokerContract,
-  ContractDetails,
-  Fill,
-  OptionChain,
-  OrderPreview,
-  PortfolioItem,
-  Position,
-  WhatToShow,
-} from './types';
+import type { AccountValue, Bar, BrokerContract, ContractDetails, Fill, OptionChain, OrderPreview, PortfolioItem, Position, WhatToShow } from './types';
 
 /** The order fields that go on the wire with placeOrder. */
 export interface WireOrderSpec {
@@ -92,8 +81,7 @@ export interface ExecFilter {
   side?: 'BUY' | 'SELL';
 }
 
-export type TickKind =
-  | 'bid' | 'ask' | 'last' | 'bidSize' | 'askSize' | 'lastSize' | 'volume' | 'open' | 'high' | 'low' | 'close' | 'lastTimestamp';
+export type TickKind = 'bid' | 'ask' | 'last' | 'bidSize' | 'askSize' | 'lastSize' | 'volume' | 'open' | 'high' | 'low' | 'close' | 'lastTimestamp';
 
 export type LinkEventMap = {
   /** The TCP connection is up and the `API` handshake has been written. */

@@ -89,7 +89,9 @@ export class LinkHub {
     this.ready = false;
     this.pacer.clear(err);
     this.historicalPacer.clear(err);
-    this.registry.failAll((req) => new BrokerError({ reqId: typeof req.key === 'number' ? req.key : -1, code: err.code, message: `${req.kind}: ${err.message}` }));
+    this.registry.failAll(
+      (req) => new BrokerError({ reqId: typeof req.key === 'number' ? req.key : -1, code: err.code, message: `${req.kind}: ${err.message}` }),
+    );
     return link;
   }
 
@@ -109,7 +111,8 @@ export class LinkHub {
     if (!link || link.isClosed) return Promise.reject(new BrokerError({ code: ClientCode.NotReady, message: `${label}: not connected to TWS` }));
     return this.pacer.submit(
       () => {
-        if (this.link !== link || link.isClosed) throw new BrokerError({ code: ClientCode.ConnectionLost, message: `${label}: the connection to TWS was lost before it was sent` });
+        if (this.link !== link || link.isClosed)
+          throw new BrokerError({ code: ClientCode.ConnectionLost, message: `${label}: the connection to TWS was lost before it was sent` });
         op(link.api);
       },
       { label, ...(opts.priority ? { priority: true } : {}) },

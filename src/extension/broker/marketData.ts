@@ -48,7 +48,10 @@ export class QuoteStream {
  * 1 µs per tick, a fifth of the whole tick path under a flood (bench/ingest.ts).
  */
 function nextQuote(q: Quote, at: number): Quote {
-  const n: Quote = q.conId !== undefined ? { conId: q.conId, symbol: q.symbol, delayed: q.delayed, updatedAt: at, ticks: q.ticks + 1 } : { symbol: q.symbol, delayed: q.delayed, updatedAt: at, ticks: q.ticks + 1 };
+  const n: Quote =
+    q.conId !== undefined
+      ? { conId: q.conId, symbol: q.symbol, delayed: q.delayed, updatedAt: at, ticks: q.ticks + 1 }
+      : { symbol: q.symbol, delayed: q.delayed, updatedAt: at, ticks: q.ticks + 1 };
   if (q.bid !== undefined) n.bid = q.bid;
   if (q.bidSize !== undefined) n.bidSize = q.bidSize;
   if (q.ask !== undefined) n.ask = q.ask;
@@ -173,10 +176,14 @@ export class MarketDataService {
     const hasPrice = (q: Quote | undefined) => q !== undefined && (q.bid !== undefined || q.ask !== undefined || q.last !== undefined);
     if (hasPrice(s.quote.value)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const timer = setDeadline(this.hub.clock, () => {
-        cleanup();
-        reject(new TimeoutError(`first quote of ${describeContract(s.contract)}`, timeoutMs, s.reqId ?? -1));
-      }, timeoutMs);
+      const timer = setDeadline(
+        this.hub.clock,
+        () => {
+          cleanup();
+          reject(new TimeoutError(`first quote of ${describeContract(s.contract)}`, timeoutMs, s.reqId ?? -1));
+        },
+        timeoutMs,
+      );
       const offQ = s.quote.subscribe((q) => {
         if (!hasPrice(q)) return;
         cleanup();
@@ -285,4 +292,3 @@ export class MarketDataService {
 function emptyQuote(c: BrokerContract, at: number): Quote {
   return { ...(c.conId ? { conId: c.conId } : {}), symbol: c.symbol, delayed: false, updatedAt: at, ticks: 0 };
 }
-

@@ -170,7 +170,12 @@ export class OrderTracker {
           this.orphanCommissions.delete(f.execId);
           attachCommission(fill, orphan);
         } else if (prev && prev.commission !== undefined && fill.commission === undefined) {
-          attachCommission(fill, { execId: f.execId, commission: prev.commission, ...(prev.commissionCurrency ? { currency: prev.commissionCurrency } : {}), ...(prev.realizedPnl !== undefined ? { realizedPnl: prev.realizedPnl } : {}) });
+          attachCommission(fill, {
+            execId: f.execId,
+            commission: prev.commission,
+            ...(prev.commissionCurrency ? { currency: prev.commissionCurrency } : {}),
+            ...(prev.realizedPnl !== undefined ? { realizedPnl: prev.realizedPnl } : {}),
+          });
         }
         this.fillsByKey.set(key, fill);
         this.noteRef(f.orderRef);
@@ -325,7 +330,12 @@ export class OrderTracker {
       // TWS echoes the order after a modification: the pending modify is settled once the
       // open order carries the requested values.
       const req = r.request;
-      if (req && r.open.totalQuantity === req.quantity && (req.limitPrice === undefined || r.open.lmtPrice === req.limitPrice) && (req.stopPrice === undefined || r.open.auxPrice === req.stopPrice)) {
+      if (
+        req &&
+        r.open.totalQuantity === req.quantity &&
+        (req.limitPrice === undefined || r.open.lmtPrice === req.limitPrice) &&
+        (req.stopPrice === undefined || r.open.auxPrice === req.stopPrice)
+      ) {
         r.modifyPending = false;
       }
     }
@@ -391,8 +401,23 @@ function isSettled(r: OrderRecord, view: TrackedOrder): boolean {
 
 function signature(o: TrackedOrder): string {
   return JSON.stringify([
-    o.state, o.twsStatus, o.quantity, o.filled, o.avgFillPrice, o.commission, o.fills.map((f) => f.execId + ':' + (f.commission ?? '')),
-    o.errors.length, o.warnings.length, o.limitPrice, o.stopPrice, o.cancelRequested, o.modifyPending, o.permId, o.note, o.whyHeld, o.contract?.conId,
+    o.state,
+    o.twsStatus,
+    o.quantity,
+    o.filled,
+    o.avgFillPrice,
+    o.commission,
+    o.fills.map((f) => f.execId + ':' + (f.commission ?? '')),
+    o.errors.length,
+    o.warnings.length,
+    o.limitPrice,
+    o.stopPrice,
+    o.cancelRequested,
+    o.modifyPending,
+    o.permId,
+    o.note,
+    o.whyHeld,
+    o.contract?.conId,
   ]);
 }
 

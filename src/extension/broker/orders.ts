@@ -137,12 +137,22 @@ export class OrderService {
     const contract = await this.contracts.resolve(b.contract);
     const facts = this.hub.requireLink('placeBracket');
     const exit = buy ? 'SELL' : 'BUY';
-    const common = { contract, quantity: b.quantity, ...(b.tif ? { tif: b.tif } : {}), ...(b.outsideRth ? { outsideRth: true } : {}), ...(b.orderRef ? { orderRef: b.orderRef } : {}) };
+    const common = {
+      contract,
+      quantity: b.quantity,
+      ...(b.tif ? { tif: b.tif } : {}),
+      ...(b.outsideRth ? { outsideRth: true } : {}),
+      ...(b.orderRef ? { orderRef: b.orderRef } : {}),
+    };
     const parentId = this.hub.takeId();
     const tpId = this.hub.takeId();
     const slId = this.hub.takeId();
     const legs: OrderIntentLeg[] = [
-      { orderId: parentId, role: 'parent', request: { ...common, action: b.action, type: b.entryType, ...(b.entryType === 'LMT' ? { limitPrice: b.entryLimitPrice! } : {}), transmit: false } },
+      {
+        orderId: parentId,
+        role: 'parent',
+        request: { ...common, action: b.action, type: b.entryType, ...(b.entryType === 'LMT' ? { limitPrice: b.entryLimitPrice! } : {}), transmit: false },
+      },
       { orderId: tpId, role: 'takeProfit', request: { ...common, action: exit, type: 'LMT', limitPrice: b.takeProfitPrice, parentId, transmit: false } },
       { orderId: slId, role: 'stopLoss', request: { ...common, action: exit, type: 'STP', stopPrice: b.stopLossPrice, parentId, transmit: true } },
     ];
@@ -159,7 +169,13 @@ export class OrderService {
     if (!group) throw invalid('an OCA group needs a name');
     const resolved: OrderRequest[] = [];
     for (const r of requests) {
-      const req: OrderRequest = { ...r, contract: await this.contracts.resolve(r.contract), ocaGroup: group, ocaType: opts.ocaType ?? r.ocaType ?? 1, transmit: true };
+      const req: OrderRequest = {
+        ...r,
+        contract: await this.contracts.resolve(r.contract),
+        ocaGroup: group,
+        ocaType: opts.ocaType ?? r.ocaType ?? 1,
+        transmit: true,
+      };
       validate(req);
       resolved.push(req);
     }
@@ -185,19 +201,23 @@ export class OrderService {
     }
     // The hook may have taken a while: the connection must still be ready.
     const blocked = this.tradingBlocked();
-    if (blocked) throw new BrokerError({ reqId: intent.legs[0]!.orderId, code: blocked.code, message: `${blocked.message}; nothing was sent`, orderSent: false });
+    if (blocked)
+      throw new BrokerError({ reqId: intent.legs[0]!.orderId, code: blocked.code, message: `${blocked.message}; nothing was sent`, orderSent: false });
     const at = this.hub.clock.now();
-    for (const leg of intent.legs) this.tracker.apply({ type: 'placed', orderId: leg.orderId, request: leg.request, account: intent.account, clientId: intent.clientId, at });
+    for (const leg of intent.legs)
+      this.tracker.apply({ type: 'placed', orderId: leg.orderId, request: leg.request, account: intent.account, clientId: intent.clientId, at });
     const timeoutMs = opts.timeoutMs ?? this.hub.config.timeouts.orderAckMs;
     // Register the acknowledgement waits before sending: TWS can answer within the same tick.
     const acks = intent.legs.map((leg) => this.waitFor(leg.orderId, (o) => o.state !== 'pendingSubmit', timeoutMs, 'acknowledgement', true));
     for (const a of acks) a.catch(() => {});
     const sends = intent.legs.map((leg) =>
-      this.hub.send('placeOrder', (api) => api.placeOrder(leg.orderId, leg.request.contract, wireSpec(leg.request, intent.account))).catch((err: unknown) => {
-        // Rejected by the pacer / gateway: the message never reached the socket.
-        const reason = `not transmitted: ${err instanceof Error ? err.message : String(err)}`;
-        this.tracker.apply({ type: 'notSent', orderId: leg.orderId, reason, at: this.hub.clock.now() });
-      }),
+      this.hub
+        .send('placeOrder', (api) => api.placeOrder(leg.orderId, leg.request.contract, wireSpec(leg.request, intent.account)))
+        .catch((err: unknown) => {
+          // Rejected by the pacer / gateway: the message never reached the socket.
+          const reason = `not transmitted: ${err instanceof Error ? err.message : String(err)}`;
+          this.tracker.apply({ type: 'notSent', orderId: leg.orderId, reason, at: this.hub.clock.now() });
+        }),
     );
     await Promise.all(sends);
     const results: TrackedOrder[] = [];
@@ -209,7 +229,13 @@ export class OrderService {
       } catch (err) {
         // The connection went while waiting: say whether the order surely did not leave.
         const now = this.tracker.get(leg.orderId);
-        if (now?.state === 'lost') throw new BrokerError({ reqId: leg.orderId, code: ClientCode.ConnectionLost, message: `order ${leg.orderId} ${now.note ?? 'was not transmitted'}`, orderSent: false });
+        if (now?.state === 'lost')
+          throw new BrokerError({
+            reqId: leg.orderId,
+            code: ClientCode.ConnectionLost,
+            message: `order ${leg.orderId} ${now.note ?? 'was not transmitted'}`,
+            orderSent: false,
+          });
         if (err instanceof TimeoutError) {
           throw new BrokerError({
             reqId: leg.orderId,
@@ -222,9 +248,20 @@ export class OrderService {
       }
       if (o.state === 'rejected') {
         const last = o.errors[o.errors.length - 1];
-        throw new BrokerError({ reqId: leg.orderId, code: last?.code ?? 201, message: `order ${leg.orderId} rejected: ${last?.message ?? o.note ?? 'rejected'}`, orderSent: true });
+        throw new BrokerError({
+          reqId: leg.orderId,
+          code: last?.code ?? 201,
+          message: `order ${leg.orderId} rejected: ${last?.message ?? o.note ?? 'rejected'}`,
+          orderSent: true,
+        });
       }
-      if (o.state === 'lost') throw new BrokerError({ reqId: leg.orderId, code: ClientCode.ConnectionLost, message: `order ${leg.orderId} ${o.note ?? 'was not transmitted'}`, orderSent: false });
+      if (o.state === 'lost')
+        throw new BrokerError({
+          reqId: leg.orderId,
+          code: ClientCode.ConnectionLost,
+          message: `order ${leg.orderId} ${o.note ?? 'was not transmitted'}`,
+          orderSent: false,
+        });
       results.push(o);
     }
     return results;
@@ -237,7 +274,8 @@ export class OrderService {
     const o = this.tracker.get(orderId);
     if (!o) throw new BrokerError({ reqId: orderId, code: ClientCode.NotFound, message: `order ${orderId} is not known to this client` });
     if (TERMINAL_STATES.has(o.state)) throw new BrokerError({ reqId: orderId, code: 104, message: `order ${orderId} is ${o.state} and cannot be modified` });
-    if (o.modifyPending) throw new BrokerError({ reqId: orderId, code: ClientCode.InvalidRequest, message: `order ${orderId} already has a modification pending` });
+    if (o.modifyPending)
+      throw new BrokerError({ reqId: orderId, code: ClientCode.InvalidRequest, message: `order ${orderId} already has a modification pending` });
     const base = requestOf(o);
     const next: OrderRequest = {
       ...base,
@@ -248,7 +286,8 @@ export class OrderService {
       transmit: true,
     };
     validate(next);
-    if (changes.quantity !== undefined && changes.quantity < o.filled) throw invalid(`order ${orderId} already filled ${o.filled}; the quantity cannot go below that`);
+    if (changes.quantity !== undefined && changes.quantity < o.filled)
+      throw invalid(`order ${orderId} already filled ${o.filled}; the quantity cannot go below that`);
     const account = o.account ?? this.hub.requireLink('modifyOrder').accountId;
     this.tracker.apply({ type: 'modifyRequested', orderId, request: next, at: this.hub.clock.now() });
     const settled = this.waitFor(orderId, (x) => !x.modifyPending || TERMINAL_STATES.has(x.state), timeoutMs, 'modification', true);
@@ -267,7 +306,8 @@ export class OrderService {
       throw err;
     }
     const refused = after.errors.length > o.errors.length ? after.errors[after.errors.length - 1] : undefined;
-    if (refused && !TERMINAL_STATES.has(after.state)) throw new BrokerError({ reqId: orderId, code: refused.code, message: `modification of order ${orderId} refused: ${refused.message}` });
+    if (refused && !TERMINAL_STATES.has(after.state))
+      throw new BrokerError({ reqId: orderId, code: refused.code, message: `modification of order ${orderId} refused: ${refused.message}` });
     return after;
   }
 
@@ -298,7 +338,12 @@ export class OrderService {
     const facts = this.hub.requireLink('previewOrder');
     const id = this.hub.takeId();
     const spec = { ...wireSpec({ ...request, contract, transmit: true }, facts.accountId), whatIf: true };
-    const req = this.hub.request<OrderPreview>({ key: id, kind: `what-if ${request.action} ${request.quantity} ${contract.symbol}`, timeoutMs, send: (api) => api.placeOrder(id, contract, spec) });
+    const req = this.hub.request<OrderPreview>({
+      key: id,
+      kind: `what-if ${request.action} ${request.quantity} ${contract.symbol}`,
+      timeoutMs,
+      send: (api) => api.placeOrder(id, contract, spec),
+    });
     return req.promise;
   }
 
@@ -309,10 +354,14 @@ export class OrderService {
     const now = this.tracker.get(orderId);
     if (now && done(now)) return Promise.resolve(now);
     return new Promise<TrackedOrder>((resolve, reject) => {
-      const timer = setDeadline(this.hub.clock, () => {
-        this.waiters.delete(w);
-        reject(new TimeoutError(`order ${orderId} ${what}`, timeoutMs, orderId));
-      }, timeoutMs);
+      const timer = setDeadline(
+        this.hub.clock,
+        () => {
+          this.waiters.delete(w);
+          reject(new TimeoutError(`order ${orderId} ${what}`, timeoutMs, orderId));
+        },
+        timeoutMs,
+      );
       const w: Waiter = {
         orderId,
         done,
@@ -358,7 +407,7 @@ function invalid(message: string): BrokerError {
 }
 
 export function validate(r: OrderRequest): void {
-  if (!r.contract || !r.contract.symbol && !r.contract.conId) throw invalid('order without a contract');
+  if (!r.contract || (!r.contract.symbol && !r.contract.conId)) throw invalid('order without a contract');
   if (r.action !== 'BUY' && r.action !== 'SELL') throw invalid(`action must be BUY or SELL, got ${String(r.action)}`);
   if (!(Number.isFinite(r.quantity) && r.quantity > 0)) throw invalid(`quantity must be > 0, got ${r.quantity}`);
   if ((r.type === 'LMT' || r.type === 'STP LMT') && !isPrice(r.limitPrice)) throw invalid(`${r.type} order needs limitPrice`);
@@ -390,7 +439,8 @@ export function wireSpec(r: OrderRequest, account: string): WireOrderSpec {
 
 /** The request an order stands for (from what we sent, or from what TWS reported after a reconcile). */
 function requestOf(o: TrackedOrder): OrderRequest {
-  if (!o.contract || !o.action || !o.type) throw new BrokerError({ reqId: o.orderId, code: ClientCode.InvalidRequest, message: `order ${o.orderId}: contract and order details are not known yet` });
+  if (!o.contract || !o.action || !o.type)
+    throw new BrokerError({ reqId: o.orderId, code: ClientCode.InvalidRequest, message: `order ${o.orderId}: contract and order details are not known yet` });
   const r: OrderRequest = { contract: o.contract, action: o.action, quantity: o.quantity, type: o.type as OrderRequest['type'] };
   if (o.limitPrice !== undefined) r.limitPrice = o.limitPrice;
   if (o.stopPrice !== undefined) r.stopPrice = o.stopPrice;

@@ -254,9 +254,27 @@ export class HistoricalPacer {
     for (const r of this.sentLog) {
       if (r.identity === key.identity) wait = Math.max(wait, (r.at ?? now) + identicalMs + marginMs - now);
     }
-    wait = Math.max(wait, windowWait(this.sentLog.filter((r) => r.contract === key.contract), perContract, weight, now, marginMs));
+    wait = Math.max(
+      wait,
+      windowWait(
+        this.sentLog.filter((r) => r.contract === key.contract),
+        perContract,
+        weight,
+        now,
+        marginMs,
+      ),
+    );
     const pool = key.pool ?? 'historical';
-    wait = Math.max(wait, windowWait(this.sentLog.filter((r) => r.pool === pool), overall, weight, now, marginMs));
+    wait = Math.max(
+      wait,
+      windowWait(
+        this.sentLog.filter((r) => r.pool === pool),
+        overall,
+        weight,
+        now,
+        marginMs,
+      ),
+    );
     return Math.max(0, wait);
   }
 
@@ -275,7 +293,13 @@ export class HistoricalPacer {
         this.busy = true;
         item.transmit().then(
           (written) => {
-            const record: SentRecord = { at: undefined, identity: item.key.identity, contract: item.key.contract, weight: item.key.weight ?? 1, pool: item.key.pool ?? 'historical' };
+            const record: SentRecord = {
+              at: undefined,
+              identity: item.key.identity,
+              contract: item.key.contract,
+              weight: item.key.weight ?? 1,
+              pool: item.key.pool ?? 'historical',
+            };
             this.sentLog.push(record);
             const settle = () => {
               record.at = this.clock.now();

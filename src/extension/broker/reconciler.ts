@@ -86,7 +86,12 @@ export class Reconciler {
       ),
       step(
         'executions',
-        this.hub.request<Fill[], Fill>({ key: execReqId, kind: "today's executions", timeoutMs: t, send: (api) => api.reqExecutions(execReqId, { account: facts.accountId }) }).promise,
+        this.hub.request<Fill[], Fill>({
+          key: execReqId,
+          kind: "today's executions",
+          timeoutMs: t,
+          send: (api) => api.reqExecutions(execReqId, { account: facts.accountId }),
+        }).promise,
       ),
       step('account values', this.account.syncAccountValues(t)),
     ]);
@@ -99,7 +104,8 @@ export class Reconciler {
       const o = this.orders.get(id);
       return o !== undefined && !TERMINAL_STATES.has(o.state);
     });
-    if (stillOpenAfterExecs.length && facts.serverVersion >= COMPLETED_ORDERS_MIN_SERVER_VERSION) await this.applyCompletedOrders(t).catch((err: unknown) => this.hub.log('warn', `completed orders unavailable: ${String(err)}`));
+    if (stillOpenAfterExecs.length && facts.serverVersion >= COMPLETED_ORDERS_MIN_SERVER_VERSION)
+      await this.applyCompletedOrders(t).catch((err: unknown) => this.hub.log('warn', `completed orders unavailable: ${String(err)}`));
     for (const id of missing) this.orders.tracker.apply({ type: 'notOpenAtTws', orderId: id, at });
 
     // The report.
@@ -109,7 +115,12 @@ export class Reconciler {
       const after = { state: o.state, filled: o.filled };
       const base = { orderId: o.orderId, ...(o.permId ? { permId: o.permId } : {}), ...(o.orderRef ? { orderRef: o.orderRef } : {}) };
       if (!b) {
-        orderDiffs.push({ ...base, kind: 'unknownToUs', after, detail: `TWS has order ${o.orderId} (${o.state}, filled ${o.filled}/${o.quantity}) that this client did not know` });
+        orderDiffs.push({
+          ...base,
+          kind: 'unknownToUs',
+          after,
+          detail: `TWS has order ${o.orderId} (${o.state}, filled ${o.filled}/${o.quantity}) that this client did not know`,
+        });
         continue;
       }
       if (b.state === after.state && b.filled === after.filled) continue;
@@ -127,7 +138,13 @@ export class Reconciler {
         const bq = b?.quantity ?? 0;
         const aq = a?.quantity ?? 0;
         if (Math.abs(bq - aq) < 1e-9) continue;
-        positions.push({ account: a?.account ?? b!.account, conId: a?.contract.conId ?? b!.conId, symbol: a?.contract.symbol ?? b!.symbol, believed: bq, actual: aq });
+        positions.push({
+          account: a?.account ?? b!.account,
+          conId: a?.contract.conId ?? b!.conId,
+          symbol: a?.contract.symbol ?? b!.symbol,
+          believed: bq,
+          actual: aq,
+        });
       }
     }
     const report: ReconcileReport = {
@@ -148,7 +165,10 @@ export class Reconciler {
 
   /** reqCompletedOrders: exact final status of orders that finished while the client was away. */
   private async applyCompletedOrders(timeoutMs: number): Promise<void> {
-    const rows = await this.hub.request<Array<{ permId?: number; status: string; totalQuantity: number; filledQuantity?: number }>, { permId?: number; status: string; totalQuantity: number; filledQuantity?: number }>({
+    const rows = await this.hub.request<
+      Array<{ permId?: number; status: string; totalQuantity: number; filledQuantity?: number }>,
+      { permId?: number; status: string; totalQuantity: number; filledQuantity?: number }
+    >({
       key: 'completedOrders',
       kind: 'completed orders',
       timeoutMs,
@@ -160,12 +180,26 @@ export class Reconciler {
       const orderId = this.orders.tracker.orderIdByPermId(r.permId);
       if (orderId === undefined) continue;
       const filled = r.filledQuantity ?? 0;
-      this.orders.tracker.apply({ type: 'orderStatus', ev: { orderId, status: r.status, filled: 0, remaining: r.status === 'Filled' ? 0 : Math.max(0, r.totalQuantity - filled), avgFillPrice: 0, permId: r.permId }, at });
+      this.orders.tracker.apply({
+        type: 'orderStatus',
+        ev: {
+          orderId,
+          status: r.status,
+          filled: 0,
+          remaining: r.status === 'Filled' ? 0 : Math.max(0, r.totalQuantity - filled),
+          avgFillPrice: 0,
+          permId: r.permId,
+        },
+        at,
+      });
     }
   }
 }
 
-function seeded(list: Array<{ account?: string; conId: number; quantity: number; symbol?: string }>, accountId: string): Map<string, { quantity: number; symbol: string; account: string; conId: number }> {
+function seeded(
+  list: Array<{ account?: string; conId: number; quantity: number; symbol?: string }>,
+  accountId: string,
+): Map<string, { quantity: number; symbol: string; account: string; conId: number }> {
   const m = new Map<string, { quantity: number; symbol: string; account: string; conId: number }>();
   for (const p of list) {
     const account = p.account ?? accountId;
@@ -191,6 +225,7 @@ function summarize(r: ReconcileReport): string {
   const parts: string[] = [];
   if (r.orders.length) parts.push(`${r.orders.length} order difference(s)`);
   if (r.newFills.length) parts.push(`${r.newFills.length} new fill(s)`);
-  if (r.positions.length) parts.push(`${r.positions.length} position difference(s): ${r.positions.map((p) => `${p.symbol} ${p.believed} -> ${p.actual}`).join(', ')}`);
+  if (r.positions.length)
+    parts.push(`${r.positions.length} position difference(s): ${r.positions.map((p) => `${p.symbol} ${p.believed} -> ${p.actual}`).join(', ')}`);
   return parts.join('; ') || 'no differences';
 }

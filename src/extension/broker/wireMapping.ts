@@ -71,7 +71,12 @@ export function fromIbContract(c: IbContract): BrokerContract {
   if (c.localSymbol) out.localSymbol = c.localSymbol;
   if (c.tradingClass) out.tradingClass = c.tradingClass;
   if (c.comboLegs?.length) {
-    out.legs = c.comboLegs.map((l) => ({ conId: l.conId ?? 0, ratio: l.ratio ?? 1, action: (String(l.action).toUpperCase() === 'SELL' ? 'SELL' : 'BUY') as OrderAction, ...(l.exchange ? { exchange: l.exchange } : {}) }));
+    out.legs = c.comboLegs.map((l) => ({
+      conId: l.conId ?? 0,
+      ratio: l.ratio ?? 1,
+      action: (String(l.action).toUpperCase() === 'SELL' ? 'SELL' : 'BUY') as OrderAction,
+      ...(l.exchange ? { exchange: l.exchange } : {}),
+    }));
   }
   return out;
 }

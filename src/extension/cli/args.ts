@@ -45,7 +45,8 @@ export function parsedOption<V>(value: string | undefined, name: string, parse: 
 /** The value of a path option that must name an existing file. */
 export function existingFile(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (!existsSync(resolve(value)) || !statSync(resolve(value)).isFile()) throw new CliError(`--${name} ${value}: no such file (valid: the path of an existing file)`);
+  if (!existsSync(resolve(value)) || !statSync(resolve(value)).isFile())
+    throw new CliError(`--${name} ${value}: no such file (valid: the path of an existing file)`);
   return value;
 }
 

@@ -105,12 +105,15 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     const row = (name: string, x: typeof p): string =>
       `  ${name.padEnd(14)} ${(x.totalReturn * 100).toFixed(2).padStart(9)}% ${x.sharpe.toFixed(2).padStart(7)} ${(x.maxDrawdown * 100).toFixed(2).padStart(9)}% ${String(x.trades).padStart(7)}`;
-    console.log(`${m.name} on ${bars.symbol} ${report.data.from}..${report.data.to}: ${result.bars} bars, ${result.inference} inference, ${Math.round(result.stepsPerSecond).toLocaleString('en-US')} steps/s`);
+    console.log(
+      `${m.name} on ${bars.symbol} ${report.data.from}..${report.data.to}: ${result.bars} bars, ${result.inference} inference, ${Math.round(result.stepsPerSecond).toLocaleString('en-US')} steps/s`,
+    );
     console.log(`  ${''.padEnd(14)} ${'return'.padStart(10)} ${'Sharpe'.padStart(7)} ${'max DD'.padStart(10)} ${'trades'.padStart(7)}`);
     console.log(row('policy', p));
     console.log(row('buy and hold', bh));
     console.log(row('flat', result.metrics.flat));
-    if (result.policy.rejections.length) console.log(`  risk engine refused ${result.policy.rejections.length} orders: ${JSON.stringify(report.rejectionsByRule)}`);
+    if (result.policy.rejections.length)
+      console.log(`  risk engine refused ${result.policy.rejections.length} orders: ${JSON.stringify(report.rejectionsByRule)}`);
     console.log(`report: ${paths.html}\n        ${paths.json}`);
   }
   return 0;

@@ -85,7 +85,9 @@ export async function run(argv: string[]): Promise<number> {
     const journaled = result.journalPath ? Journal.read(result.journalPath).filter((l) => l.type === 'intent') : [];
     const once = new Set(refs).size === refs.length;
     const same = journaled.length === refs.length && journaled.every((l) => refs.includes(String(l.orderRef)));
-    console.log(`simulator record: ${refs.length} order(s) received, ${journaled.length} journaled; ${once ? 'each orderRef once' : 'DUPLICATE orderRefs'}; ${same ? 'record and journal agree' : 'record and journal DIFFER'}`);
+    console.log(
+      `simulator record: ${refs.length} order(s) received, ${journaled.length} journaled; ${once ? 'each orderRef once' : 'DUPLICATE orderRefs'}; ${same ? 'record and journal agree' : 'record and journal DIFFER'}`,
+    );
     console.log(`journal ${result.journalPath ?? '(none)'}; simulator record ${recordPath}`);
     console.log(`demo ${result.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s wall`);
     if (result.exitCode !== EXIT_CODES.finished) {

@@ -59,7 +59,12 @@ export async function run(argv: string[]): Promise<number> {
   const mode = parsedOption(o.mode as string | undefined, 'mode', parseMode);
   const product = o.product as Product | undefined;
   if (product !== undefined && !PRODUCTS.includes(product)) throw new CliError(`--product "${product}" is not a product (valid: ${PRODUCTS.join(', ')})`);
-  const symbols = o.symbols === undefined ? undefined : String(o.symbols).split(',').map((x) => x.trim().toUpperCase());
+  const symbols =
+    o.symbols === undefined
+      ? undefined
+      : String(o.symbols)
+          .split(',')
+          .map((x) => x.trim().toUpperCase());
   const badSymbol = symbols?.find((x) => !SYMBOL.test(x));
   if (badSymbol !== undefined) throw new CliError(`--symbols: "${badSymbol}" is not a stock symbol (e.g. --symbols AAPL,MSFT)`);
   const envFile = existingFile(o['env-file'] as string | undefined, 'env-file');

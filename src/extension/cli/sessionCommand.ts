@@ -3,7 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
-import { configProblems, describeSources, resolveConnectionConfig, type ConfigKey as ConnectionKey, type ResolvedConnectionConfig } from '../config/connectionConfig';
+import {
+  configProblems,
+  describeSources,
+  resolveConnectionConfig,
+  type ConfigKey as ConnectionKey,
+  type ResolvedConnectionConfig,
+} from '../config/connectionConfig';
 import { defaultModelDir } from '../policy/datasets';
 import { US_REGULAR_HOURS, zonedTime } from '../core/marketHours';
 import { RISK_HELP } from '../trading/riskLimits';
@@ -149,7 +155,11 @@ export function readSessionDotenv(envFile: string | undefined, cwd = process.cwd
 }
 
 /** Host, port, client id, mode and allow-live through the one resolver (flags > .env > environment > defaults). */
-export function resolveConnection(o: Record<string, string | boolean | undefined>, env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): ResolvedConnectionConfig {
+export function resolveConnection(
+  o: Record<string, string | boolean | undefined>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd = process.cwd(),
+): ResolvedConnectionConfig {
   const dotenv = readSessionDotenv(typeof o['env-file'] === 'string' ? o['env-file'] : undefined, cwd);
   return resolveConnectionConfig({ flags: connectionFlags(o), env, ...(dotenv ? { dotenv } : {}) });
 }
@@ -233,7 +243,12 @@ export function decisionLine(d: DecisionRecord): string {
   const verdict = d.verdict ? (d.verdict.allowed ? 'risk ok' : `BLOCKED ${d.verdict.rule}: ${d.verdict.reason}`) : '';
   const want = d.proposal ? `${d.proposal.action} ${d.proposal.quantity}` : 'no order';
   const close = d.close !== undefined ? `close ${num(d.close)}` : '';
-  const feats = d.features ? Object.entries(d.features).slice(0, 3).map(([k, v]) => `${k}=${Number(v.toPrecision(3))}`).join(' ') : '';
+  const feats = d.features
+    ? Object.entries(d.features)
+        .slice(0, 3)
+        .map(([k, v]) => `${k}=${Number(v.toPrecision(3))}`)
+        .join(' ')
+    : '';
   return `  decision ${d.symbol.padEnd(5)} ${[close, feats, out, `pos ${d.position}`, `-> ${want}`, verdict].filter(Boolean).join('  ')}${d.outcome === 'skipped' || d.outcome === 'no-order' ? `  (${d.reason})` : ''}`;
 }
 
@@ -281,7 +296,7 @@ export function attachPrinter(
         p.out(cycleLine(e));
         break;
       case 'risk-stop':
-        p.err(`STOP (${e.rule}): ${e.reason}${e.flatten ? ' - flattening the session\'s positions' : ''}`);
+        p.err(`STOP (${e.rule}): ${e.reason}${e.flatten ? " - flattening the session's positions" : ''}`);
         break;
       case 'summary':
         p.out(formatSummary(e.summary));
@@ -314,7 +329,9 @@ export async function runWithSignals(session: TradingSession, p: Printer = CONSO
       p.err(`${signal} again: exiting now; the journal holds everything so far (the next start on it reconciles)`);
       process.exit(130);
     }
-    p.err(`${signal}: kill switch - cancelling the session's working orders${session.config.flattenOnStop ? ' and flattening its positions' : ''} (again to exit at once)`);
+    p.err(
+      `${signal}: kill switch - cancelling the session's working orders${session.config.flattenOnStop ? ' and flattening its positions' : ''} (again to exit at once)`,
+    );
     void session.kill({ reason: signal, flatten: session.config.flattenOnStop });
   };
   process.on('SIGINT', onSignal);
@@ -348,7 +365,8 @@ export async function run(argv: string[]): Promise<number> {
     config = buildConfig({ ...configInput(opts), ...connectionInput(connection) });
   } catch (err) {
     // A connection value refused: say where each came from (a .env or environment value is otherwise labelled by its flag).
-    if (err instanceof CliError && /--(host|port|client-id|mode|allow-live) /.test(err.message)) throw new CliError(`${err.message} (where the values came from: ${describeSources(connection)})`);
+    if (err instanceof CliError && /--(host|port|client-id|mode|allow-live) /.test(err.message))
+      throw new CliError(`${err.message} (where the values came from: ${describeSources(connection)})`);
     throw err;
   }
   if (!o.json) console.log(`connection: ${describeSources(connection)}`);

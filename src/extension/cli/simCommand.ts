@@ -86,14 +86,22 @@ export async function run(argv: string[]): Promise<number> {
   const product = ((o.product as string | undefined) ?? 'tws') as Product;
   if (!PRODUCTS.includes(product)) throw new CliError(`--product "${o.product}" is not a product (valid: ${PRODUCTS.join(', ')})`);
   const release = o.release as SimRelease | undefined;
-  if (release !== undefined && !SIM_RELEASES.includes(release)) throw new CliError(`--release "${release}" is not a simulated release (valid: ${SIM_RELEASES.join(', ')})`);
+  if (release !== undefined && !SIM_RELEASES.includes(release))
+    throw new CliError(`--release "${release}" is not a simulated release (valid: ${SIM_RELEASES.join(', ')})`);
   if (release !== undefined && o['server-version'] !== undefined) throw new CliError('--server-version and --release both set the server version: give one');
   const account = (o.account as string | undefined) ?? undefined;
-  if (account !== undefined && !/^[A-Z]{1,3}\d{3,10}$/.test(account)) throw new CliError(`--account "${account}" is not an IB account id (like DU1234567 or U1234567)`);
+  if (account !== undefined && !/^[A-Z]{1,3}\d{3,10}$/.test(account))
+    throw new CliError(`--account "${account}" is not an IB account id (like DU1234567 or U1234567)`);
   const quiet = Boolean(o.quiet);
-  const symbols = ((o.symbols as string | undefined) ?? '').split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
+  const symbols = ((o.symbols as string | undefined) ?? '')
+    .split(',')
+    .map((x) => x.trim().toUpperCase())
+    .filter(Boolean);
   const badSymbols = symbols.filter((x) => !SYMBOL.test(x));
-  if (badSymbols.length) throw new CliError(`--symbols: ${badSymbols.map((x) => `"${x}"`).join(', ')} ${badSymbols.length === 1 ? 'is not a symbol' : 'are not symbols'} (valid: a letter then up to 11 letters, digits or dots, comma-separated, e.g. NVDA,MSFT)`);
+  if (badSymbols.length)
+    throw new CliError(
+      `--symbols: ${badSymbols.map((x) => `"${x}"`).join(', ')} ${badSymbols.length === 1 ? 'is not a symbol' : 'are not symbols'} (valid: a letter then up to 11 letters, digits or dots, comma-separated, e.g. NVDA,MSFT)`,
+    );
   const replayCsv = existingFile(o.replay as string | undefined, 'replay');
   if (replayCsv !== undefined) {
     try {
@@ -103,7 +111,8 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   const recordPath = o.record as string | undefined;
-  if (recordPath !== undefined && !existsSync(dirname(resolve(recordPath)))) throw new CliError(`--record ${recordPath}: the folder ${dirname(resolve(recordPath))} does not exist (valid: a file path in an existing folder)`);
+  if (recordPath !== undefined && !existsSync(dirname(resolve(recordPath))))
+    throw new CliError(`--record ${recordPath}: the folder ${dirname(resolve(recordPath))} does not exist (valid: a file path in an existing folder)`);
   const options = defaultSimOptions({
     live,
     product,
@@ -128,12 +137,19 @@ export async function run(argv: string[]): Promise<number> {
   if (conflict) throw new CliError(conflict);
   const sim = await startSimulator(options).catch((err: NodeJS.ErrnoException) => {
     if (err instanceof SimStateError) throw new CliError(err.message);
-    if (options.statePath && err.syscall && err.path?.startsWith(options.statePath)) throw new CliError(`--state ${options.statePath} cannot be written: ${err.message}`);
-    if (err.code === 'EADDRINUSE') throw new CliError(`port ${options.port} on ${options.host} is already in use (is TWS or another simulator running?); choose another with --port`);
-    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') throw new CliError(`--host ${options.host}: not an address of this machine to listen on (${err.code}; valid: 127.0.0.1, ::1, 0.0.0.0 or a local interface address)`);
+    if (options.statePath && err.syscall && err.path?.startsWith(options.statePath))
+      throw new CliError(`--state ${options.statePath} cannot be written: ${err.message}`);
+    if (err.code === 'EADDRINUSE')
+      throw new CliError(`port ${options.port} on ${options.host} is already in use (is TWS or another simulator running?); choose another with --port`);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+      throw new CliError(
+        `--host ${options.host}: not an address of this machine to listen on (${err.code}; valid: 127.0.0.1, ::1, 0.0.0.0 or a local interface address)`,
+      );
     throw err;
   });
-  const active = Object.entries(faults).filter(([, v]) => v !== false && v !== undefined).map(([k]) => k);
+  const active = Object.entries(faults)
+    .filter(([, v]) => v !== false && v !== undefined)
+    .map(([k]) => k);
   console.log(
     `${PRODUCT_NAMES[product]}${release ? ` ${release}` : ''} simulator listening on ${options.faults.ipv6Only ? '::1' : options.host}:${sim.port} (server version ${sim.serverVersion}, account ${sim.account.id}${live ? ' LIVE' : ' paper'}, speed ${options.speed}x${active.length ? `, faults: ${active.join(', ')}` : ''})`,
   );

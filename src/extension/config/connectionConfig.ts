@@ -112,11 +112,20 @@ function candidates(key: ConfigKey, s: ConfigSources, dotenvVars: Record<string,
   return out;
 }
 
-function resolveOne<T>(key: ConfigKey, s: ConfigSources, vars: Record<string, string> | undefined, fallback: T | undefined, parse: (raw: string) => { value?: T; error?: string }): Resolved<T> {
+function resolveOne<T>(
+  key: ConfigKey,
+  s: ConfigSources,
+  vars: Record<string, string> | undefined,
+  fallback: T | undefined,
+  parse: (raw: string) => { value?: T; error?: string },
+): Resolved<T> {
   const all = candidates(key, s, vars);
   const first = all[0];
   if (!first) return { value: fallback, raw: fallback === undefined ? '' : String(fallback), source: 'default', shadowed: [] };
-  const shadowed = all.slice(1).filter((c) => c.raw.trim() !== first.raw.trim()).map((c) => `${c.source}=${c.raw}`);
+  const shadowed = all
+    .slice(1)
+    .filter((c) => c.raw.trim() !== first.raw.trim())
+    .map((c) => `${c.source}=${c.raw}`);
   const parsed = parse(first.raw);
   return { value: parsed.value, raw: first.raw, source: first.source, shadowed, ...(parsed.error ? { error: parsed.error } : {}) };
 }
@@ -138,7 +147,10 @@ function why(error: string | undefined): string {
 
 export function parsePort(raw: string): { value?: number; error?: string } {
   const parsed = parseStrictNumber(raw, 'integer');
-  if (parsed.value === undefined) return { error: `is not a port number${why(parsed.error)}: use a whole number 1..65535 in decimal digits (7497 TWS paper, 7496 TWS live, 4002 IB Gateway paper, 4001 IB Gateway live)` };
+  if (parsed.value === undefined)
+    return {
+      error: `is not a port number${why(parsed.error)}: use a whole number 1..65535 in decimal digits (7497 TWS paper, 7496 TWS live, 4002 IB Gateway paper, 4001 IB Gateway live)`,
+    };
   const n = parsed.value;
   if (n < 1 || n > 65535) return { error: 'is out of range: ports are 1..65535 (7497 TWS paper, 7496 TWS live, 4002 IB Gateway paper, 4001 IB Gateway live)' };
   return { value: n };
@@ -175,7 +187,8 @@ const LABELS: Record<ConfigKey, string> = { host: 'host', port: 'port', clientId
 /** Each value and where it came from, e.g. `host 127.0.0.1 (default), port 4002 (.env IBKR_PORT (/w/.env)), ...`. */
 export function describeSources(c: ResolvedConnectionConfig): string {
   const shown = (k: ConfigKey, r: Resolved<unknown>): string => {
-    const v = k === 'allowLive' ? (r.value === true ? 'on' : 'off') : r.value === undefined ? (r.raw === '' ? 'not set' : JSON.stringify(r.raw)) : String(r.value);
+    const v =
+      k === 'allowLive' ? (r.value === true ? 'on' : 'off') : r.value === undefined ? (r.raw === '' ? 'not set' : JSON.stringify(r.raw)) : String(r.value);
     return `${LABELS[k]} ${v} (${r.source})`;
   };
   return (['host', 'port', 'clientId', 'mode', 'allowLive'] as const).map((k) => shown(k, c[k])).join(', ');
@@ -183,7 +196,9 @@ export function describeSources(c: ResolvedConnectionConfig): string {
 
 /** Every invalid value as `port "abc" from .env IBKR_PORT (/w/.env) is not a port number ...`. */
 export function configProblems(c: ResolvedConnectionConfig): string[] {
-  return (['host', 'port', 'clientId', 'allowLive', 'mode'] as const).flatMap((k) => (c[k].error ? [`${LABELS[k] === 'live trading' ? 'allow live' : LABELS[k]} ${JSON.stringify(c[k].raw)} from ${c[k].source} ${c[k].error}`] : []));
+  return (['host', 'port', 'clientId', 'allowLive', 'mode'] as const).flatMap((k) =>
+    c[k].error ? [`${LABELS[k] === 'live trading' ? 'allow live' : LABELS[k]} ${JSON.stringify(c[k].raw)} from ${c[k].source} ${c[k].error}`] : [],
+  );
 }
 
 export function resolveConnectionConfig(sources: ConfigSources): ResolvedConnectionConfig {

@@ -22,7 +22,12 @@ export interface SessionHours {
   /** local weekdays on which the session runs, 0 = Sunday */
   readonly weekdays: readonly number[];
   /** Holidays and short days: the session of a local date (undefined = closed); default: every listed weekday. */
-  readonly calendar?: (year: number, month: number, day: number, regular: { openMinute: number; closeMinute: number }) => { openMinute: number; closeMinute: number } | undefined;
+  readonly calendar?: (
+    year: number,
+    month: number,
+    day: number,
+    regular: { openMinute: number; closeMinute: number },
+  ) => { openMinute: number; closeMinute: number } | undefined;
 }
 
 /** NYSE/Nasdaq regular hours 09:30-16:00 America/New_York, Monday to Friday, NYSE holidays and 13:00 early closes (usEquityCalendar.ts). */
@@ -136,15 +141,7 @@ export function zonedTime(utcMs: number, timeZone: string): ZonedTime {
 }
 
 /** UTC instant of a local wall time. A time skipped by a DST change resolves to the later offset. */
-export function zonedWallTimeToUtc(
-  year: number,
-  month: number,
-  day: number,
-  hour: number,
-  minute: number,
-  second: number,
-  timeZone: string,
-): number {
+export function zonedWallTimeToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, timeZone: string): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const guess = wall - zoneOffsetMs(wall, timeZone);
   return wall - zoneOffsetMs(guess, timeZone);

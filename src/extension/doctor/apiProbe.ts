@@ -48,7 +48,13 @@ export function loadIb(): Promise<IbModule> {
     import('@stoqey/ib/dist/api/order/enum/order-action'),
     import('@stoqey/ib/dist/api/order/enum/orderType'),
   ]).then(
-    ([api, ev, sec, action, type]) => ({ IBApi: api.IBApi, EventName: ev.EventName, SecType: sec.SecType, OrderAction: action.OrderAction, OrderType: type.OrderType }),
+    ([api, ev, sec, action, type]) => ({
+      IBApi: api.IBApi,
+      EventName: ev.EventName,
+      SecType: sec.SecType,
+      OrderAction: action.OrderAction,
+      OrderType: type.OrderType,
+    }),
     () => import('@stoqey/ib'),
   );
   return ibModule;
@@ -162,7 +168,12 @@ export function apiCheck(inp: ApiCheckInput): Check {
   const target = hostPort(inp.host, inp.port);
   const evidence: Evidence[] = [{ step: `startApi as client id ${s.clientId} on ${target}`, detail: outcomeDetail(s), ms: s.ms }];
   for (const m of s.messages) evidence.push({ step: `message ${m.code}`, detail: m.message, ms: m.ms });
-  for (const p of inp.probes ?? []) evidence.push({ step: `try client id ${p.clientId}`, detail: p.status === 'free' ? 'accepted (free)' : p.status === 'in-use' ? '326: in use' : 'no answer', ms: p.ms });
+  for (const p of inp.probes ?? [])
+    evidence.push({
+      step: `try client id ${p.clientId}`,
+      detail: p.status === 'free' ? 'accepted (free)' : p.status === 'in-use' ? '326: in use' : 'no answer',
+      ms: p.ms,
+    });
   switch (s.kind) {
     case 'ready': {
       const broken = s.messages.filter((m) => FARM_BROKEN.has(m.code));
@@ -185,7 +196,11 @@ export function apiCheck(inp: ApiCheckInput): Check {
         ? [`Set IBKR_CLIENT_ID=${free[0]} in .env (or the VS Code setting ibkrAi.clientId, or --client-id ${free[0]}).`]
         : ['Set IBKR_CLIENT_ID to an id no other API client uses (in .env, or the VS Code setting ibkrAi.clientId).'];
       lines.push(`Or stop the other API client connected as id ${s.clientId} (another script, a second VS Code window, a stale process of this extension).`);
-      return makeCheck('session', 'fail', `Error 326: client id ${s.clientId} is already in use on ${target}.${freeText}`, { evidence, cause: 'session.client-id-in-use', fix: lines.join('\n') });
+      return makeCheck('session', 'fail', `Error 326: client id ${s.clientId} is already in use on ${target}.${freeText}`, {
+        evidence,
+        cause: 'session.client-id-in-use',
+        fix: lines.join('\n'),
+      });
     }
     case 'timeout':
       return makeCheck('session', 'fail', `The handshake answered but startApi got no nextValidId within ${Math.round(s.ms)} ms.`, {

@@ -35,7 +35,11 @@ export function configCheck(cfg: ResolvedConnectionConfig): Check {
     // The resolver's own words for each invalid value (the session CLI says the same).
     const parts = configProblems(cfg);
     const fixes = invalid.map((k) => fixFor(k, cfg[k]));
-    return makeCheck('config', 'fail', `Invalid configuration: ${parts.join('; ')}.`, { evidence, fix: fixes.join('\n'), cause: `config.invalid-${invalid[0]}` });
+    return makeCheck('config', 'fail', `Invalid configuration: ${parts.join('; ')}.`, {
+      evidence,
+      fix: fixes.join('\n'),
+      cause: `config.invalid-${invalid[0]}`,
+    });
   }
 
   const host = cfg.host.value as string;

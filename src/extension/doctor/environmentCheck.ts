@@ -95,7 +95,10 @@ export function parseWslConfig(text: string): { networkingMode?: string } {
     const kv = /^([^=]+)=(.*)$/.exec(line);
     if (!kv) continue;
     if ((section === 'wsl2' || section === 'experimental') && kv[1]!.trim().toLowerCase() === 'networkingmode') {
-      const v = kv[2]!.trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+      const v = kv[2]!
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase();
       if (section === 'wsl2' || mode === undefined) mode = v;
     }
   }
@@ -165,7 +168,14 @@ export function isRemote(env: Readonly<Record<string, string | undefined>>, extr
   const ev: string[] = [];
   const set = (k: string) => env[k] !== undefined && env[k] !== '';
   let kind: RemoteKind | undefined;
-  const byName: Record<string, RemoteKind> = { 'ssh-remote': 'ssh', 'dev-container': 'dev-container', 'attached-container': 'dev-container', codespaces: 'codespaces', wsl: 'wsl', tunnel: 'tunnel' };
+  const byName: Record<string, RemoteKind> = {
+    'ssh-remote': 'ssh',
+    'dev-container': 'dev-container',
+    'attached-container': 'dev-container',
+    codespaces: 'codespaces',
+    wsl: 'wsl',
+    tunnel: 'tunnel',
+  };
   if (extra.remoteName) {
     kind = byName[extra.remoteName] ?? 'other';
     ev.push(`vscode.env.remoteName=${extra.remoteName}`);
@@ -314,8 +324,16 @@ export function environmentCheck(f: EnvironmentFacts, ctx: EnvironmentContext, r
   if (f.wsl.wsl) {
     const mode = f.wsl.wslVersion === 2 ? `, ${f.networkingMode ?? 'nat'} networking` : '';
     parts.push(`WSL${f.wsl.wslVersion ?? ''}${mode}`);
-    ev.push({ step: 'WSL', detail: `WSL${f.wsl.wslVersion ?? '?'} (kernel ${f.wsl.kernel ?? 'unknown'})${f.networkingModeSource ? `; networking: ${f.networkingModeSource}` : ''}`, ms: 0 });
-    ev.push({ step: 'Windows host addresses', detail: f.windowsHosts.length ? f.windowsHosts.map((c) => `${c.address} (${c.source})`).join(', ') : 'none found', ms: 0 });
+    ev.push({
+      step: 'WSL',
+      detail: `WSL${f.wsl.wslVersion ?? '?'} (kernel ${f.wsl.kernel ?? 'unknown'})${f.networkingModeSource ? `; networking: ${f.networkingModeSource}` : ''}`,
+      ms: 0,
+    });
+    ev.push({
+      step: 'Windows host addresses',
+      detail: f.windowsHosts.length ? f.windowsHosts.map((c) => `${c.address} (${c.source})`).join(', ') : 'none found',
+      ms: 0,
+    });
   } else {
     parts.push(`not WSL (${f.platform})`);
   }
@@ -340,7 +358,9 @@ export function environmentCheck(f: EnvironmentFacts, ctx: EnvironmentContext, r
         evidence: ev,
         cause: 'environment.wsl2-nat-loopback',
         fix: [
-          target ? `Point at the Windows host: set IBKR_HOST=${target} in .env (or ibkrAi.host).` : 'Point IBKR_HOST at the Windows host (the default-route gateway of `ip route`).',
+          target
+            ? `Point at the Windows host: set IBKR_HOST=${target} in .env (or ibkrAi.host).`
+            : 'Point IBKR_HOST at the Windows host (the default-route gateway of `ip route`).',
           'In TWS: File > Global Configuration > API > Settings (IB Gateway: Configure > Settings > API > Settings): uncheck "Allow connections from localhost only" and add the WSL address to Trusted IPs.',
           `Allow inbound TCP ${port} for TWS/IB Gateway in Windows Defender Firewall (vEthernet (WSL) interface).`,
           'Or switch WSL to mirrored networking: in %UserProfile%\\.wslconfig put [wsl2] networkingMode=mirrored, run `wsl --shutdown`, and keep IBKR_HOST=127.0.0.1.',
@@ -348,11 +368,16 @@ export function environmentCheck(f: EnvironmentFacts, ctx: EnvironmentContext, r
       });
     }
     if (f.remote.remote && f.remote.kind !== 'wsl') {
-      return makeCheck('environment', 'warn', `${finding}: ${host} here is the ${f.remote.kind === 'ssh' ? 'remote machine' : 'container'}, not the desktop where TWS usually runs.`, {
-        evidence: ev,
-        cause: `environment.remote-${f.remote.kind}`,
-        fix: remoteFix(f.remote.kind!, port),
-      });
+      return makeCheck(
+        'environment',
+        'warn',
+        `${finding}: ${host} here is the ${f.remote.kind === 'ssh' ? 'remote machine' : 'container'}, not the desktop where TWS usually runs.`,
+        {
+          evidence: ev,
+          cause: `environment.remote-${f.remote.kind}`,
+          fix: remoteFix(f.remote.kind!, port),
+        },
+      );
     }
   }
   return makeCheck('environment', 'pass', finding + '.', { evidence: ev });

@@ -99,7 +99,10 @@ export function handshakeProbe(o: HandshakeOptions): Promise<HandshakeOutcome> {
       try {
         frames = reader.push(chunk);
       } catch (err) {
-        const text = chunk.subarray(0, 40).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+        const text = chunk
+          .subarray(0, 40)
+          .toString('latin1')
+          .replace(/[^\x20-\x7e]/g, '.');
         finish({ kind: 'not-tws', detail: `${err instanceof ProtocolError ? err.message : String(err)}; first bytes "${text}"`, ...local() });
         return;
       }
@@ -145,46 +148,69 @@ export function handshakeCheck(inp: HandshakeCheckInput): Check {
   const offered = inp.offered ?? { min: CLIENT_MIN_VERSION, max: NEWEST_CLIENT_VERSION };
   const sent = `send API\\0 + v${offered.min}..${offered.max} to ${hostPort(inp.host, inp.port)} from ${hostPort(o.localAddress || '?', o.localPort)}`;
   const evidence: Evidence[] = [];
-  const addr = o.localAddress || 'this machine\'s address';
+  const addr = o.localAddress || "this machine's address";
   const wsl = Boolean(inp.env && inp.env.wsl.wsl && isWsl2Nat(inp.env));
   const ctx: FixContext = { port: inp.port, addr, remote: !isLoopback(addr) || wsl, ...(inp.product ? { product: inp.product } : {}) };
-  const productText = inp.product ? `${PRODUCT_NAMES[inp.product]} (by ${inp.productSource ?? `port ${inp.port}`})` : `TWS or IB Gateway (port ${inp.port} is not a standard one; --product tws|gateway says which)`;
+  const productText = inp.product
+    ? `${PRODUCT_NAMES[inp.product]} (by ${inp.productSource ?? `port ${inp.port}`})`
+    : `TWS or IB Gateway (port ${inp.port} is not a standard one; --product tws|gateway says which)`;
   switch (o.kind) {
     case 'answered': {
       evidence.push({ step: sent, detail: `server version ${o.serverVersion}, connection time "${o.connectionTime}"`, ms: o.ms });
       const range = versionInRange(o.serverVersion);
       if (range === 'too-old') {
-        return makeCheck('handshake', 'fail', `TWS answered server version ${o.serverVersion}, below the ${CLIENT_MIN_VERSION}..${CLIENT_MAX_VERSION} that ${CLIENT_LIBRARY} speaks: this TWS/IB Gateway is too old.`, {
-          evidence,
-          cause: 'handshake.server-too-old',
-          fix: 'Upgrade TWS or IB Gateway: install the current "Stable" or "Latest" release from interactivebrokers.com (TWS: Help > About Trader Workstation shows the build you have), log in, and run the checks again.',
-        });
+        return makeCheck(
+          'handshake',
+          'fail',
+          `TWS answered server version ${o.serverVersion}, below the ${CLIENT_MIN_VERSION}..${CLIENT_MAX_VERSION} that ${CLIENT_LIBRARY} speaks: this TWS/IB Gateway is too old.`,
+          {
+            evidence,
+            cause: 'handshake.server-too-old',
+            fix: 'Upgrade TWS or IB Gateway: install the current "Stable" or "Latest" release from interactivebrokers.com (TWS: Help > About Trader Workstation shows the build you have), log in, and run the checks again.',
+          },
+        );
       }
       const release = identifyRelease(o.serverVersion);
       ctx.release = release;
       evidence.push({ step: 'release', detail: `server version ${o.serverVersion} is the maximum of ${release.text}`, ms: 0 });
       evidence.push({ step: 'product', detail: productText, ms: 0 });
-      const text = o.serverVersion >= MIN_SERVER_VER_PROTOBUF
-        ? `${CLIENT_LIBRARY} speaks the text protocol and will use server version ${Math.min(o.serverVersion, CLIENT_MAX_VERSION)}, which this release still accepts`
-        : `${CLIENT_LIBRARY} will use server version ${Math.min(o.serverVersion, CLIENT_MAX_VERSION)}`;
+      const text =
+        o.serverVersion >= MIN_SERVER_VER_PROTOBUF
+          ? `${CLIENT_LIBRARY} speaks the text protocol and will use server version ${Math.min(o.serverVersion, CLIENT_MAX_VERSION)}, which this release still accepts`
+          : `${CLIENT_LIBRARY} will use server version ${Math.min(o.serverVersion, CLIENT_MAX_VERSION)}`;
       const base = `Server version ${o.serverVersion}: ${release.text}; ${productText}. ${text}.`;
       if (o.ms > ACCEPT_DIALOG_MS) {
-        return makeCheck('handshake', 'warn', `The handshake was answered only after ${(o.ms / 1000).toFixed(2)} s (TWS answers within milliseconds): an "accept incoming connection" dialog was waiting for a click. ${base}`, {
-          evidence,
-          cause: 'handshake.accept-dialog',
-          fix: fixFor('handshake.accept-dialog', ctx),
-        });
+        return makeCheck(
+          'handshake',
+          'warn',
+          `The handshake was answered only after ${(o.ms / 1000).toFixed(2)} s (TWS answers within milliseconds): an "accept incoming connection" dialog was waiting for a click. ${base}`,
+          {
+            evidence,
+            cause: 'handshake.accept-dialog',
+            fix: fixFor('handshake.accept-dialog', ctx),
+          },
+        );
       }
       return makeCheck('handshake', 'pass', `${base} Answered in ${o.ms} ms (TWS time ${o.connectionTime || 'not sent'}).`, { evidence });
     }
     case 'no-answer': {
-      evidence.push({ step: sent, detail: `no server version within ${inp.timeoutMs} ms${o.bytes ? ` (${o.bytes} bytes of a partial answer)` : ''}`, ms: o.ms });
+      evidence.push({
+        step: sent,
+        detail: `no server version within ${inp.timeoutMs} ms${o.bytes ? ` (${o.bytes} bytes of a partial answer)` : ''}`,
+        ms: o.ms,
+      });
       const lines = fixFor('handshake.no-answer', ctx).split('\n');
-      lines.push(`If TWS or IB Gateway is still starting up or logging in, wait for it and run the checks again (a slower answer can be allowed with --timeout-ms ${inp.timeoutMs * 2}).`);
-      if (wsl) lines.push(`From WSL2: uncheck "Allow connections from localhost only" and add the WSL address ${addr} to Trusted IPs (it changes when WSL restarts; mirrored networking avoids that).`);
-      const causes = inp.product === 'gateway'
-        ? `${addr} is not trusted, an "accept incoming connection" dialog is waiting, or IB Gateway was logged in for FIX CTCI (IB Gateway from 10.41 has the API always on; before, "Enable ActiveX and Socket Clients" may be off)`
-        : `API connections are not enabled, ${addr} is not trusted, or an "accept incoming connection" dialog is waiting in TWS`;
+      lines.push(
+        `If TWS or IB Gateway is still starting up or logging in, wait for it and run the checks again (a slower answer can be allowed with --timeout-ms ${inp.timeoutMs * 2}).`,
+      );
+      if (wsl)
+        lines.push(
+          `From WSL2: uncheck "Allow connections from localhost only" and add the WSL address ${addr} to Trusted IPs (it changes when WSL restarts; mirrored networking avoids that).`,
+        );
+      const causes =
+        inp.product === 'gateway'
+          ? `${addr} is not trusted, an "accept incoming connection" dialog is waiting, or IB Gateway was logged in for FIX CTCI (IB Gateway from 10.41 has the API always on; before, "Enable ActiveX and Socket Clients" may be off)`
+          : `API connections are not enabled, ${addr} is not trusted, or an "accept incoming connection" dialog is waiting in TWS`;
       return makeCheck('handshake', 'fail', `TCP connects but the API handshake got no server version within ${inp.timeoutMs} ms: ${causes}.`, {
         evidence,
         cause: 'handshake.no-answer',
@@ -193,19 +219,30 @@ export function handshakeCheck(inp: HandshakeCheckInput): Check {
     }
     case 'fix':
       evidence.push({ step: sent, detail: `FIX bytes instead of a server version: "${o.detail}"`, ms: o.ms });
-      return makeCheck('handshake', 'fail', `Port ${inp.port} answers FIX ("8=FIX..."), not the TWS API: IB Gateway is logged in for FIX CTCI instead of IB API.`, {
-        evidence,
-        cause: 'handshake.fix-mode',
-        fix: fixFor('handshake.fix-mode', ctx),
-      });
+      return makeCheck(
+        'handshake',
+        'fail',
+        `Port ${inp.port} answers FIX ("8=FIX..."), not the TWS API: IB Gateway is logged in for FIX CTCI instead of IB API.`,
+        {
+          evidence,
+          cause: 'handshake.fix-mode',
+          fix: fixFor('handshake.fix-mode', ctx),
+        },
+      );
     case 'closed': {
       evidence.push({ step: sent, detail: `connection closed by TWS after ${o.bytes} bytes, without a server version`, ms: o.ms });
       return makeCheck('handshake', 'fail', `TWS closed the connection without answering the handshake: ${addr} is not allowed to use the API.`, {
         evidence,
         cause: 'handshake.closed',
         fix: [
-          ...(inp.product !== 'gateway' ? [`${TWS_API_SETTINGS}: add ${addr} to Trusted IPs${ctx.remote ? ' and uncheck "Allow connections from localhost only"' : ''}; check "Enable ActiveX and Socket Clients".`] : []),
-          ...(inp.product !== 'tws' ? [`${GATEWAY_API_SETTINGS}: add ${addr} to Trusted IPs${ctx.remote ? ' and uncheck "Allow connections from localhost only"' : ''}.`] : []),
+          ...(inp.product !== 'gateway'
+            ? [
+                `${TWS_API_SETTINGS}: add ${addr} to Trusted IPs${ctx.remote ? ' and uncheck "Allow connections from localhost only"' : ''}; check "Enable ActiveX and Socket Clients".`,
+              ]
+            : []),
+          ...(inp.product !== 'tws'
+            ? [`${GATEWAY_API_SETTINGS}: add ${addr} to Trusted IPs${ctx.remote ? ' and uncheck "Allow connections from localhost only"' : ''}.`]
+            : []),
           'If TWS asked "Accept incoming connection attempt?" and it was rejected, connect again and click Accept.',
         ].join('\n'),
       });

@@ -23,7 +23,12 @@ export interface ReportOrigin {
 }
 
 export function thisOrigin(via: 'CLI' | 'VS Code extension', host?: string): ReportOrigin {
-  return { tool: `IBKR AI Trader ${TOOL_VERSION} (${via})`, os: `${platform()} ${release()} ${arch()}`, node: `node ${process.version}`, ...(host ? { host } : {}) };
+  return {
+    tool: `IBKR AI Trader ${TOOL_VERSION} (${via})`,
+    os: `${platform()} ${release()} ${arch()}`,
+    node: `node ${process.version}`,
+    ...(host ? { host } : {}),
+  };
 }
 
 const STATUS: Record<Check['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
@@ -51,7 +56,8 @@ function checkSection(c: Check): string[] {
   const out = [`### ${STATUS[c.status]}: ${inline(c.title)} (${c.id})`, '', inline(c.finding)];
   if (c.cause) out.push('', `Cause: \`${c.cause}\``);
   if (c.fix) out.push('', '**Fix:**', '', fenced(c.fix));
-  if (c.evidence.length) out.push('', '**Evidence:**', '', fenced(c.evidence.map((e) => `- ${e.step}: ${e.detail}${e.ms ? ` (${fmtMs(e.ms)})` : ''}`).join('\n')));
+  if (c.evidence.length)
+    out.push('', '**Evidence:**', '', fenced(c.evidence.map((e) => `- ${e.step}: ${e.detail}${e.ms ? ` (${fmtMs(e.ms)})` : ''}`).join('\n')));
   return out;
 }
 
@@ -67,7 +73,9 @@ export function formatMarkdown(report: Report, origin: ReportOrigin = thisOrigin
     ['TWS / IB Gateway', describeServer(report.server)],
     ['Run', `${report.startedAt}, ${fmtMs(report.durationMs)}`],
   ];
-  const counts = (['fail', 'warn', 'pass', 'skip'] as const).map((s) => `${report.checks.filter((c) => c.status === s).length} ${STATUS[s].toLowerCase()}`).join(', ');
+  const counts = (['fail', 'warn', 'pass', 'skip'] as const)
+    .map((s) => `${report.checks.filter((c) => c.status === s).length} ${STATUS[s].toLowerCase()}`)
+    .join(', ');
   const out = [
     `## IBKR setup checks: ${STATUS[report.verdict]}`,
     '',

@@ -35,7 +35,12 @@ export async function whatIfProbe(api: IBApi, orderId: number, account: string |
   const out: WhatIfOutcome = { kind: 'timeout', ms: 0, orderId, messages: [] };
   return new Promise((resolve) => {
     let done = false;
-    const onOpenOrder = (id: number, _c: unknown, order: { whatIf?: boolean }, state: { status?: string; warningText?: string; initMarginChange?: number; commission?: number }) => {
+    const onOpenOrder = (
+      id: number,
+      _c: unknown,
+      order: { whatIf?: boolean },
+      state: { status?: string; warningText?: string; initMarginChange?: number; commission?: number },
+    ) => {
       if (id !== orderId) return;
       out.status = String(state?.status ?? '');
       if (state?.warningText) out.warningText = state.warningText;
@@ -78,7 +83,16 @@ export async function whatIfProbe(api: IBApi, orderId: number, account: string |
     api.placeOrder(
       orderId,
       { symbol: PROBE_SYMBOL, secType: SecType.STK, exchange: 'SMART', currency: 'USD' },
-      { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: WHAT_IF_LIMIT, totalQuantity: 1, tif: 'DAY', whatIf: true, transmit: true, ...(account ? { account } : {}) },
+      {
+        action: OrderAction.BUY,
+        orderType: OrderType.LMT,
+        lmtPrice: WHAT_IF_LIMIT,
+        totalQuantity: 1,
+        tif: 'DAY',
+        whatIf: true,
+        transmit: true,
+        ...(account ? { account } : {}),
+      },
     );
   });
 }
@@ -91,7 +105,16 @@ export const PRECAUTION_CODES: ReadonlySet<number> = new Set([451, 10268, 10274]
 
 export function orderPermissionsCheck(o: WhatIfOutcome, ctx: FixContext = { port: 0 }): Check {
   const step = `what-if BUY 1 ${PROBE_SYMBOL} LMT ${WHAT_IF_LIMIT.toFixed(2)} (order id ${o.orderId}, whatIf=true: nothing is placed)`;
-  const evidence: Evidence[] = [{ step, detail: o.kind === 'answered' ? `preview: status ${o.status}${o.commission !== undefined && o.commission < 1e300 ? `, commission ${o.commission}` : ''}${o.warningText ? `, warning "${o.warningText}"` : ''}` : o.kind, ms: o.ms }];
+  const evidence: Evidence[] = [
+    {
+      step,
+      detail:
+        o.kind === 'answered'
+          ? `preview: status ${o.status}${o.commission !== undefined && o.commission < 1e300 ? `, commission ${o.commission}` : ''}${o.warningText ? `, warning "${o.warningText}"` : ''}`
+          : o.kind,
+      ms: o.ms,
+    },
+  ];
   for (const m of o.messages) evidence.push({ step: `message ${m.code}`, detail: m.message, ms: m.ms });
   const readOnly = o.messages.find((m) => m.code === 321 || /read-only/i.test(m.message));
   if (readOnly && /read-only/i.test(readOnly.message)) {
@@ -105,7 +128,7 @@ export function orderPermissionsCheck(o: WhatIfOutcome, ctx: FixContext = { port
     return makeCheck('order-permissions', 'fail', 'TWS treated the what-if order as a real order; the probe cancelled it at once.', {
       evidence,
       cause: 'orders.what-if-ignored',
-      fix: 'Check TWS\'s Orders panel for order id ' + o.orderId + ' and cancel it if still there; upgrade TWS/IB Gateway.',
+      fix: "Check TWS's Orders panel for order id " + o.orderId + ' and cancel it if still there; upgrade TWS/IB Gateway.',
     });
   }
   const precaution = (text: string) => /precaution|exceeds|size limit|value limit|percentage|price cap|constraint/i.test(text);
@@ -114,11 +137,16 @@ export function orderPermissionsCheck(o: WhatIfOutcome, ctx: FixContext = { port
     const text = last ? `${last.code} ${last.message}` : 'rejected';
     const held = o.messages.find((m) => PRECAUTION_CODES.has(m.code));
     if (held || (last && precaution(last.message))) {
-      return makeCheck('order-permissions', 'warn', `The what-if order was stopped by an order precaution: ${held ? `${held.code} ${held.message}` : text}. Real orders will be held or rejected the same way.`, {
-        evidence,
-        cause: 'orders.precautions',
-        fix: `${fixFor('orders.precautions', ctx)} (The probe used a deliberately far limit of ${WHAT_IF_LIMIT.toFixed(2)} USD, which a price-deviation precaution flags.)`,
-      });
+      return makeCheck(
+        'order-permissions',
+        'warn',
+        `The what-if order was stopped by an order precaution: ${held ? `${held.code} ${held.message}` : text}. Real orders will be held or rejected the same way.`,
+        {
+          evidence,
+          cause: 'orders.precautions',
+          fix: `${fixFor('orders.precautions', ctx)} (The probe used a deliberately far limit of ${WHAT_IF_LIMIT.toFixed(2)} USD, which a price-deviation precaution flags.)`,
+        },
+      );
     }
     const fix = last ? codeFix(last.code) : undefined;
     return makeCheck('order-permissions', 'warn', `The what-if order was rejected: ${text}.`, {
@@ -131,7 +159,9 @@ export function orderPermissionsCheck(o: WhatIfOutcome, ctx: FixContext = { port
     return makeCheck('order-permissions', 'warn', `No answer to the what-if order within ${Math.round(o.ms)} ms.`, {
       evidence,
       cause: 'orders.no-answer',
-      fix: 'TWS may be showing an order confirmation or precaution dialog: look for it, and consider ' + `${TWS_API_PRECAUTIONS} > "Bypass Order Precautions for API orders".`,
+      fix:
+        'TWS may be showing an order confirmation or precaution dialog: look for it, and consider ' +
+        `${TWS_API_PRECAUTIONS} > "Bypass Order Precautions for API orders".`,
     });
   }
   if (o.warningText) {
@@ -209,7 +239,11 @@ export async function marketDataProbe(api: IBApi, reqId: number, timeoutMs: numb
 export function marketDataCheck(o: MarketDataOutcome): Check {
   const sym = o.symbol ?? PROBE_SYMBOL;
   const evidence: Evidence[] = [
-    { step: `reqMarketDataType(3) + reqMktData ${sym} STK SMART`, detail: `${o.kind}${o.dataType ? `, marketDataType ${o.dataType}` : ''}${o.firstTick ? `, first price tick field ${o.firstTick.field} = ${o.firstTick.value} at ${o.firstTick.ms} ms` : ''}`, ms: o.ms },
+    {
+      step: `reqMarketDataType(3) + reqMktData ${sym} STK SMART`,
+      detail: `${o.kind}${o.dataType ? `, marketDataType ${o.dataType}` : ''}${o.firstTick ? `, first price tick field ${o.firstTick.field} = ${o.firstTick.value} at ${o.firstTick.ms} ms` : ''}`,
+      ms: o.ms,
+    },
   ];
   for (const m of o.messages) evidence.push({ step: `message ${m.code}`, detail: m.message, ms: m.ms });
   const code = (c: number) => o.messages.find((m) => m.code === c);
@@ -218,27 +252,42 @@ export function marketDataCheck(o: MarketDataOutcome): Check {
       return makeCheck('market-data', 'pass', `Live quote for ${sym} in ${o.firstTick?.ms ?? o.ms} ms.`, { evidence });
     case 'delayed': {
       const m = code(10167);
-      return makeCheck('market-data', 'warn', `No live market data subscription for ${sym}${m ? ` (10167: ${m.message})` : ''}: delayed data (15-20 min late) will be used.`, {
-        evidence,
-        cause: 'market-data.not-subscribed',
-        fix: codeFix(10167)!,
-      });
+      return makeCheck(
+        'market-data',
+        'warn',
+        `No live market data subscription for ${sym}${m ? ` (10167: ${m.message})` : ''}: delayed data (15-20 min late) will be used.`,
+        {
+          evidence,
+          cause: 'market-data.not-subscribed',
+          fix: codeFix(10167)!,
+        },
+      );
     }
     case 'not-subscribed': {
       const m = code(354) ?? code(10168);
-      return makeCheck('market-data', 'warn', `Market data not subscribed for ${sym}${m ? ` (${m.code}: ${m.message})` : ''}: delayed data will be used where available.`, {
-        evidence,
-        cause: 'market-data.not-subscribed',
-        fix: codeFix(m?.code ?? 354)!,
-      });
+      return makeCheck(
+        'market-data',
+        'warn',
+        `Market data not subscribed for ${sym}${m ? ` (${m.code}: ${m.message})` : ''}: delayed data will be used where available.`,
+        {
+          evidence,
+          cause: 'market-data.not-subscribed',
+          fix: codeFix(m?.code ?? 354)!,
+        },
+      );
     }
     case 'competing-session': {
       const m = code(10197);
-      return makeCheck('market-data', 'warn', `10197: no market data during a competing live session${m ? ` ("${m.message}")` : ''}: the same username is logged in elsewhere.`, {
-        evidence,
-        cause: 'market-data.competing-session',
-        fix: codeFix(10197)!,
-      });
+      return makeCheck(
+        'market-data',
+        'warn',
+        `10197: no market data during a competing live session${m ? ` ("${m.message}")` : ''}: the same username is logged in elsewhere.`,
+        {
+          evidence,
+          cause: 'market-data.competing-session',
+          fix: codeFix(10197)!,
+        },
+      );
     }
     case 'error': {
       const m = o.messages.find((x) => x.code < 2100 || x.code >= 3000);
@@ -265,8 +314,14 @@ export function marketDataChecks(outcomes: readonly MarketDataOutcome[]): Check 
   const worst = checks.reduce((a, c) => (rank[c.status] > rank[a.status] ? c : a), checks[0]!);
   const fixes = [...new Set(checks.map((c) => c.fix).filter(Boolean))];
   const bad = checks.filter((c) => c.status !== 'pass');
-  const finding = bad.length ? `${bad.length} of ${checks.length} symbols: ${bad.map((c) => c.finding).join(' ')}` : `All ${checks.length} symbols have data: ${checks.map((c) => c.finding).join(' ')}`;
-  return makeCheck('market-data', worst.status, finding, { evidence: checks.flatMap((c) => c.evidence), fix: fixes.join('\n'), ...(worst.cause ? { cause: worst.cause } : {}) });
+  const finding = bad.length
+    ? `${bad.length} of ${checks.length} symbols: ${bad.map((c) => c.finding).join(' ')}`
+    : `All ${checks.length} symbols have data: ${checks.map((c) => c.finding).join(' ')}`;
+  return makeCheck('market-data', worst.status, finding, {
+    evidence: checks.flatMap((c) => c.evidence),
+    fix: fixes.join('\n'),
+    ...(worst.cause ? { cause: worst.cause } : {}),
+  });
 }
 
 export interface ClockOutcome {
@@ -306,14 +361,24 @@ export function formatSkew(ms: number): string {
 
 export function clockCheck(o: ClockOutcome, ctx: { wsl?: boolean; simulator?: boolean } = {}): Check {
   if (o.kind === 'timeout' || o.skewMs === undefined) {
-    return makeCheck('clock', 'warn', `No answer to reqCurrentTime within ${Math.round(o.ms)} ms.`, { evidence: [{ step: 'reqCurrentTime', detail: 'no answer', ms: o.ms }], cause: 'clock.no-answer', fix: 'Run the checks again; if TWS stays silent, restart it.' });
+    return makeCheck('clock', 'warn', `No answer to reqCurrentTime within ${Math.round(o.ms)} ms.`, {
+      evidence: [{ step: 'reqCurrentTime', detail: 'no answer', ms: o.ms }],
+      cause: 'clock.no-answer',
+      fix: 'Run the checks again; if TWS stays silent, restart it.',
+    });
   }
-  const evidence: Evidence[] = [{ step: 'reqCurrentTime', detail: `TWS ${new Date(o.twsSeconds! * 1000).toISOString()}; skew ${o.skewMs} ms (whole-second resolution)`, ms: o.ms }];
-  if (Math.abs(o.skewMs) <= MAX_CLOCK_SKEW_MS) return makeCheck('clock', 'pass', `Clocks agree within ${MAX_CLOCK_SKEW_MS / 1000} s (TWS ${o.skewMs >= 0 ? '+' : ''}${o.skewMs} ms).`, { evidence });
+  const evidence: Evidence[] = [
+    { step: 'reqCurrentTime', detail: `TWS ${new Date(o.twsSeconds! * 1000).toISOString()}; skew ${o.skewMs} ms (whole-second resolution)`, ms: o.ms },
+  ];
+  if (Math.abs(o.skewMs) <= MAX_CLOCK_SKEW_MS)
+    return makeCheck('clock', 'pass', `Clocks agree within ${MAX_CLOCK_SKEW_MS / 1000} s (TWS ${o.skewMs >= 0 ? '+' : ''}${o.skewMs} ms).`, { evidence });
   // The embedded simulator (it names itself: sim/protocol/simulatorMark.ts) runs a simulated
   // market clock on purpose (by default 10:00 New York of the latest weekday): not a fault.
   if (ctx.simulator) {
-    return makeCheck('clock', 'pass', `The embedded simulator's market clock is simulated (${formatSkew(o.skewMs)}): expected, not a clock problem.`, { evidence, cause: 'clock.simulated' });
+    return makeCheck('clock', 'pass', `The embedded simulator's market clock is simulated (${formatSkew(o.skewMs)}): expected, not a clock problem.`, {
+      evidence,
+      cause: 'clock.simulated',
+    });
   }
   const lines = [
     'Sync the clocks of this machine and of the machine running TWS:',
@@ -322,5 +387,9 @@ export function clockCheck(o: ClockOutcome, ctx: { wsl?: boolean; simulator?: bo
     'Linux: sudo timedatectl set-ntp true.',
   ];
   if (ctx.wsl) lines.push('WSL: the VM clock drifts after sleep: run `sudo hwclock -s` (or `wsl --shutdown` from Windows).');
-  return makeCheck('clock', 'warn', `TWS's clock is ${formatSkew(o.skewMs)}: bar times, GTD orders and time-based rules will be off.`, { evidence, cause: 'clock.skew', fix: lines.join('\n') });
+  return makeCheck('clock', 'warn', `TWS's clock is ${formatSkew(o.skewMs)}: bar times, GTD orders and time-based rules will be off.`, {
+    evidence,
+    cause: 'clock.skew',
+    fix: lines.join('\n'),
+  });
 }

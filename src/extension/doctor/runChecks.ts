@@ -91,7 +91,9 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
   put(config);
 
   // 2. Environment: read concurrently; judged once the TCP outcome is known.
-  const envInputs: Promise<EnvironmentInputs> = opts.environment ? Promise.resolve(opts.environment) : collectEnvironmentInputs({ env, remoteName: opts.remoteName });
+  const envInputs: Promise<EnvironmentInputs> = opts.environment
+    ? Promise.resolve(opts.environment)
+    : collectEnvironmentInputs({ env, remoteName: opts.remoteName });
   const envFacts: Promise<EnvironmentFacts> = envInputs.then(analyzeEnvironment);
 
   const host = cfg.host.value;
@@ -101,7 +103,10 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
   let server: ServerInfo | undefined;
 
   if (host === undefined || port === undefined) {
-    skipRest(['tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'], `Skipped: the configured ${host === undefined ? 'host' : 'port'} is invalid (see Configuration).`);
+    skipRest(
+      ['tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'],
+      `Skipped: the configured ${host === undefined ? 'host' : 'port'} is invalid (see Configuration).`,
+    );
   } else {
     const target = hostPort(host, port);
     const product = productFor(opts.product, port);
@@ -115,7 +120,10 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
     if (primary.kind !== 'connected') {
       facts = await envFacts;
       let sweepDone = false;
-      const polling = primary.kind === 'refused' ? waitForPort(host, port, REOPEN_WAIT_MS, () => sweepDone && swept.some((s) => s.outcome.kind === 'connected')) : Promise.resolve(undefined);
+      const polling =
+        primary.kind === 'refused'
+          ? waitForPort(host, port, REOPEN_WAIT_MS, () => sweepDone && swept.some((s) => s.outcome.kind === 'connected'))
+          : Promise.resolve(undefined);
       swept = await sweep(sweepTargets(host, port, facts), 400);
       sweepDone = true;
       reopened = await polling;
@@ -143,13 +151,23 @@ export async function runChecks(opts: DoctorOptions = {}): Promise<Report> {
       } else {
         try {
           const symbols = (opts.symbols?.length ? opts.symbols : [PROBE_SYMBOL]).slice(0, MAX_DATA_SYMBOLS);
-          const simulator = await runApiChecks({ host, port, clientId, cfg, timeoutMs, wsl: facts.wsl.wsl, fix: { port, ...(product ? { product } : {}) }, symbols, twsClock }, put, skipRest);
+          const simulator = await runApiChecks(
+            { host, port, clientId, cfg, timeoutMs, wsl: facts.wsl.wsl, fix: { port, ...(product ? { product } : {}) }, symbols, twsClock },
+            put,
+            skipRest,
+          );
           if (simulator && hs.kind === 'answered') server = serverInfo(port, hs, true, configured);
         } catch (err) {
           // A probe that throws (a client library bug, an unexpected message) must not hide the other results.
           const message = err instanceof Error ? err.message : String(err);
           const stage = checks.has('session') ? 'permissions' : 'session';
-          if (stage === 'session') put(makeCheck('session', 'fail', `The session probe failed unexpectedly: ${message}.`, { cause: 'session.probe-error', fix: 'Run the checks again; if it repeats, report this message.' }));
+          if (stage === 'session')
+            put(
+              makeCheck('session', 'fail', `The session probe failed unexpectedly: ${message}.`, {
+                cause: 'session.probe-error',
+                fix: 'Run the checks again; if it repeats, report this message.',
+              }),
+            );
           skipRest(['account', 'order-permissions', 'market-data', 'clock'], `Skipped: a probe failed unexpectedly (${message}).`);
         }
       }
@@ -193,7 +211,14 @@ async function runApiChecks(plan: ApiPlan, put: (c: Check) => void, skipRest: (i
   if (started.kind === 'client-id-in-use') probes = await probeClientIds(host, port, clientIdsToProbe(clientId), Math.min(1000, timeoutMs));
   let sc = clientIdZero(apiCheck({ host, port, started, probes }), clientId, plan.fix);
   // 502 right after a good handshake: the port closed in between (a restart or exit), not a wrong address.
-  if (started.kind === 'error') sc = droppedCheck(sc, { droppedAt: started.t0 + started.ms, apiT0: started.t0, fix: plan.fix, portClosed: true, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) });
+  if (started.kind === 'error')
+    sc = droppedCheck(sc, {
+      droppedAt: started.t0 + started.ms,
+      apiT0: started.t0,
+      fix: plan.fix,
+      portClosed: true,
+      ...(plan.twsClock ? { twsClock: plan.twsClock } : {}),
+    });
   put(sc);
   const api = started.api;
   if (started.kind !== 'ready' || !api) {
@@ -208,27 +233,37 @@ async function runApiChecks(plan: ApiPlan, put: (c: Check) => void, skipRest: (i
     if (!closing && droppedAt === undefined) droppedAt = performance.now();
   };
   api.on(EventName.disconnected, onDrop);
-  const putProbe = (c: Check) => put(droppedAt !== undefined && c.status !== 'pass' ? skipped(c.id, 'Skipped: the connection dropped while this was checked (see API session).') : c);
+  const putProbe = (c: Check) =>
+    put(droppedAt !== undefined && c.status !== 'pass' ? skipped(c.id, 'Skipped: the connection dropped while this was checked (see API session).') : c);
   try {
     // 6. Account
     const allowLive = cfg.allowLive.value === true;
-    putProbe(accountCheck({ accounts: started.accounts, port, mode: cfg.mode.value === 'shadow' ? undefined : cfg.mode.value, allowLive, ms: started.readyMs }));
+    putProbe(
+      accountCheck({ accounts: started.accounts, port, mode: cfg.mode.value === 'shadow' ? undefined : cfg.mode.value, allowLive, ms: started.readyMs }),
+    );
     const live = started.accounts.some((a) => !isPaperAccount(a));
     // 7. Permissions, concurrently on the one API connection.
     const probeMs = Math.max(500, Math.min(1200, timeoutMs));
     const orderId = started.nextValidId ?? 1;
     const whatIf =
       live && !allowLive
-        ? Promise.resolve(put(skipped('order-permissions', 'Skipped: the account is live and live trading is not enabled, so no order message (not even a what-if) is sent.')))
+        ? Promise.resolve(
+            put(
+              skipped('order-permissions', 'Skipped: the account is live and live trading is not enabled, so no order message (not even a what-if) is sent.'),
+            ),
+          )
         : whatIfProbe(api, orderId, started.accounts[0], probeMs).then((o) => (putProbe(orderPermissionsCheck(o, plan.fix)), o.kind));
-    const md = Promise.all(plan.symbols.map((sym, i) => marketDataProbe(api, orderId + 1 + i, probeMs, sym))).then((os) => (putProbe(marketDataChecks(os)), os.map((o) => o.kind)));
+    const md = Promise.all(plan.symbols.map((sym, i) => marketDataProbe(api, orderId + 1 + i, probeMs, sym))).then(
+      (os) => (putProbe(marketDataChecks(os)), os.map((o) => o.kind)),
+    );
     // The simulator's notice follows nextValidId on the same socket, so it is decoded before the clock's answer.
     const clock = clockProbe(api, probeMs).then((o) => (putProbe(clockCheck(o, { wsl, simulator: fromSimulator(started.messages) })), o.kind));
     const [w, m, c] = await Promise.all([whatIf, md, clock]);
     // TWS sends its farm notices right behind nextValidId, but they may arrive in a later TCP
     // read than it; the probes' answers come behind them, so the API start is judged again now.
     const again = clientIdZero(apiCheck({ host, port, started, probes }), clientId, plan.fix);
-    if (droppedAt !== undefined) put(droppedCheck(again, { droppedAt, apiT0: started.t0, fix: plan.fix, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) }));
+    if (droppedAt !== undefined)
+      put(droppedCheck(again, { droppedAt, apiT0: started.t0, fix: plan.fix, ...(plan.twsClock ? { twsClock: plan.twsClock } : {}) }));
     else if (c === 'timeout' && m.every((k) => k === 'timeout') && (w === undefined || w === 'timeout')) put(unresponsiveCheck(again, probeMs, plan.fix));
     else if (again.status !== sc.status || again.cause !== sc.cause) put(again);
     return fromSimulator(started.messages);

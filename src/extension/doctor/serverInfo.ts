@@ -28,7 +28,12 @@ export function describeProduct(port: number, simulator: boolean, configured?: C
   return m ? `${m.app} ${m.mode} (by its standard port ${port}; the API does not name the product)` : undefined;
 }
 
-export function serverInfo(port: number, handshake: { serverVersion: number; connectionTime: string }, simulator: boolean, configured?: ConfiguredProduct): ServerInfo {
+export function serverInfo(
+  port: number,
+  handshake: { serverVersion: number; connectionTime: string },
+  simulator: boolean,
+  configured?: ConfiguredProduct,
+): ServerInfo {
   const product = describeProduct(port, simulator, configured);
   return {
     version: handshake.serverVersion,
@@ -43,5 +48,7 @@ export function serverInfo(port: number, handshake: { serverVersion: number; con
 /** "IBKR AI Trader embedded simulator, server version 176, connection time ..." for the reports. */
 export function describeServer(s: ServerInfo | undefined): string {
   if (!s) return 'not reached (no API handshake answer)';
-  return [s.product ?? 'product unknown', `server version ${s.version}`, s.connectionTime ? `connection time ${s.connectionTime}` : '', s.release ?? ''].filter(Boolean).join(', ');
+  return [s.product ?? 'product unknown', `server version ${s.version}`, s.connectionTime ? `connection time ${s.connectionTime}` : '', s.release ?? '']
+    .filter(Boolean)
+    .join(', ');
 }

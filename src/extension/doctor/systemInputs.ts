@@ -63,7 +63,10 @@ export async function collectEnvironmentInputs(opts: CollectOptions = {}): Promi
   const dns = (async () => {
     const t = performance.now();
     try {
-      const all = await Promise.race([lookup('localhost', { all: true }), new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no answer in ${bound} ms`)), bound).unref())]);
+      const all = await Promise.race([
+        lookup('localhost', { all: true }),
+        new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no answer in ${bound} ms`)), bound).unref()),
+      ]);
       inputs.localhostAddresses = all.map((a) => a.address);
       evidence.push({ step: 'resolve localhost', detail: inputs.localhostAddresses.join(', ') || '(no addresses)', ms: since(t) });
     } catch (err) {
@@ -76,7 +79,11 @@ export async function collectEnvironmentInputs(opts: CollectOptions = {}): Promi
     inputs.procNetRoute = readText('/proc/net/route');
     inputs.resolvConf = readText('/etc/resolv.conf');
     inputs.dockerEnv = existsSync('/.dockerenv');
-    evidence.push({ step: 'read /proc/version, /proc/net/route, /etc/resolv.conf', detail: inputs.procVersion ? inputs.procVersion.trim().slice(0, 120) : '/proc/version unreadable', ms: since(t0) });
+    evidence.push({
+      step: 'read /proc/version, /proc/net/route, /etc/resolv.conf',
+      detail: inputs.procVersion ? inputs.procVersion.trim().slice(0, 120) : '/proc/version unreadable',
+      ms: since(t0),
+    });
     const wsl = inputs.procVersion ? parseProcVersion(inputs.procVersion) : { wsl: Boolean(env.WSL_DISTRO_NAME) };
     if (wsl.wsl) {
       const t = performance.now();
@@ -85,7 +92,11 @@ export async function collectEnvironmentInputs(opts: CollectOptions = {}): Promi
       if (info !== undefined) inputs.wslInfoNetworking = info.trim();
       const cfg = findWslConfig(env);
       if (cfg) inputs.wslConfig = cfg;
-      evidence.push({ step: 'ip route; wslinfo --networking-mode; .wslconfig', detail: `${route !== undefined ? 'ip route read' : 'ip route unavailable'}; wslinfo ${info?.trim() || 'unavailable'}; ${cfg ? cfg.path : 'no .wslconfig'}`, ms: since(t) });
+      evidence.push({
+        step: 'ip route; wslinfo --networking-mode; .wslconfig',
+        detail: `${route !== undefined ? 'ip route read' : 'ip route unavailable'}; wslinfo ${info?.trim() || 'unavailable'}; ${cfg ? cfg.path : 'no .wslconfig'}`,
+        ms: since(t),
+      });
     }
   } else if (process.platform === 'darwin') {
     evidence.push({ step: 'platform', detail: 'macOS: TWS may listen on IPv6 (::1) only', ms: 0 });
@@ -94,7 +105,11 @@ export async function collectEnvironmentInputs(opts: CollectOptions = {}): Promi
   const t = performance.now();
   const ps = process.platform === 'win32' ? await run('tasklist', ['/fo', 'csv', '/nh'], bound) : await run('ps', ['-A', '-o', 'args='], bound);
   if (ps !== undefined) inputs.processes = ps.split(/\r?\n/).filter(Boolean);
-  evidence.push({ step: process.platform === 'win32' ? 'tasklist' : 'ps -A -o args=', detail: ps === undefined ? 'unavailable' : `${inputs.processes!.length} processes read`, ms: since(t) });
+  evidence.push({
+    step: process.platform === 'win32' ? 'tasklist' : 'ps -A -o args=',
+    detail: ps === undefined ? 'unavailable' : `${inputs.processes!.length} processes read`,
+    ms: since(t),
+  });
   await dns;
   return inputs;
 }

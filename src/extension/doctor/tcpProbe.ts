@@ -32,7 +32,13 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, keepOp
     };
     const timer = setTimeout(() => finish({ kind: 'timeout', ms: since(t0), message: `no answer within ${timeoutMs} ms` }), timeoutMs);
     socket.once('connect', () => {
-      const o: TcpOutcome = { kind: 'connected', ms: since(t0), localAddress: socket.localAddress ?? '', localPort: socket.localPort ?? 0, remoteAddress: socket.remoteAddress ?? host };
+      const o: TcpOutcome = {
+        kind: 'connected',
+        ms: since(t0),
+        localAddress: socket.localAddress ?? '',
+        localPort: socket.localPort ?? 0,
+        remoteAddress: socket.remoteAddress ?? host,
+      };
       if (keepOpen) o.socket = socket;
       finish(o);
     });
@@ -61,7 +67,12 @@ export const REOPEN_STEP_MS = 150;
  * Polls host:port until it connects (the socket is kept open for the caller), `stop()`
  * says to give up, or `boundMs` passed. `afterMs` counts from the call.
  */
-export async function waitForPort(host: string, port: number, boundMs: number, stop: () => boolean = () => false): Promise<{ outcome: TcpOutcome; afterMs: number } | undefined> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  boundMs: number,
+  stop: () => boolean = () => false,
+): Promise<{ outcome: TcpOutcome; afterMs: number } | undefined> {
   const t0 = performance.now();
   while (performance.now() - t0 < boundMs && !stop()) {
     await new Promise((r) => setTimeout(r, REOPEN_STEP_MS));
@@ -138,12 +149,22 @@ export function tcpCheck(inp: TcpCheckInput): Check {
   for (const s of inp.swept) evidence.push({ step: `probe ${hostPort(s.host, s.port)}`, detail: outcomeText(s.outcome), ms: s.outcome.ms });
   const re = inp.reopened;
   if (re) {
-    evidence.push({ step: `poll ${target} every ${REOPEN_STEP_MS} ms`, detail: `${outcomeText(re.outcome)} after ${(re.afterMs / 1000).toFixed(2)} s${re.twsTime ? ` (TWS time ${re.twsTime})` : ''}`, ms: re.afterMs });
+    evidence.push({
+      step: `poll ${target} every ${REOPEN_STEP_MS} ms`,
+      detail: `${outcomeText(re.outcome)} after ${(re.afterMs / 1000).toFixed(2)} s${re.twsTime ? ` (TWS time ${re.twsTime})` : ''}`,
+      ms: re.afterMs,
+    });
     const who = inp.product ? PRODUCT_NAMES[inp.product] : 'TWS/IB Gateway';
     const ctx = { port, ...(inp.product ? { product: inp.product } : {}) };
-    const restart = re.roundTime ? ` It opened at ${re.twsTime} on ${who}'s clock, just after ${re.roundTime}: if that is its auto-restart time, this was the daily restart ending.` : '';
+    const restart = re.roundTime
+      ? ` It opened at ${re.twsTime} on ${who}'s clock, just after ${re.roundTime}: if that is its auto-restart time, this was the daily restart ending.`
+      : '';
     const finding = `Port ${describePort(port)} refused connections and opened ${(re.afterMs / 1000).toFixed(1)} s into the checks: ${who} was still logging in (login or two-factor prompt pending).${restart}`;
-    return makeCheck('tcp', 'warn', finding, { evidence, cause: 'tcp.login-pending', fix: [fixFor('tcp.login-pending', ctx), ...(restart ? [fixFor('daily-restart', ctx)] : [])].join('\n') });
+    return makeCheck('tcp', 'warn', finding, {
+      evidence,
+      cause: 'tcp.login-pending',
+      fix: [fixFor('tcp.login-pending', ctx), ...(restart ? [fixFor('daily-restart', ctx)] : [])].join('\n'),
+    });
   }
   if (primary.kind === 'connected') {
     return makeCheck('tcp', 'pass', `Connected to ${target} in ${primary.ms} ms (from ${hostPort(primary.localAddress, primary.localPort)}).`, { evidence });
@@ -157,28 +178,53 @@ export function tcpCheck(inp: TcpCheckInput): Check {
   const fix = tcpFix(inp, answering);
   const v6 = answering.find((s) => s.host === '::1' && s.port === port);
   if (primary.kind === 'refused' && v6 && host !== '::1' && isLoopback(host)) {
-    return makeCheck('tcp', 'fail', `Connection refused at ${target}: ${inp.product ? PRODUCT_NAMES[inp.product] : 'TWS'} listens on IPv6 loopback only, use ::1.${answerText}`, {
-      evidence,
-      cause: 'tcp.ipv6-only',
-      fix: fixFor('tcp.ipv6-only', { port, ...(inp.product ? { product: inp.product } : {}) }),
-    });
+    return makeCheck(
+      'tcp',
+      'fail',
+      `Connection refused at ${target}: ${inp.product ? PRODUCT_NAMES[inp.product] : 'TWS'} listens on IPv6 loopback only, use ::1.${answerText}`,
+      {
+        evidence,
+        cause: 'tcp.ipv6-only',
+        fix: fixFor('tcp.ipv6-only', { port, ...(inp.product ? { product: inp.product } : {}) }),
+      },
+    );
   }
   // TWS / IB Gateway runs on this machine but its standard port refuses: the login (or two-factor prompt) is not finished.
   const running = inp.env?.twsProcesses?.find((p) => !inp.product || p.product === inp.product);
   if (primary.kind === 'refused' && running && isLoopback(host) && !answering.length) {
     const who = PRODUCT_NAMES[running.product];
     evidence.push({ step: 'process list', detail: `${who} is running: ${running.line}`, ms: 0 });
-    return makeCheck('tcp', 'fail', `${who} is running on this machine, but port ${describePort(port)} refuses connections: its login (or two-factor prompt) is not finished, or its API port is another one.`, {
-      evidence,
-      cause: 'tcp.login-pending',
-      fix: [fixFor('tcp.login-pending', { port, product: running.product }), ...tcpFix(inp, answering).split('\n').filter((l) => l.startsWith('Check the Socket port'))].join('\n'),
-    });
+    return makeCheck(
+      'tcp',
+      'fail',
+      `${who} is running on this machine, but port ${describePort(port)} refuses connections: its login (or two-factor prompt) is not finished, or its API port is another one.`,
+      {
+        evidence,
+        cause: 'tcp.login-pending',
+        fix: [
+          fixFor('tcp.login-pending', { port, product: running.product }),
+          ...tcpFix(inp, answering)
+            .split('\n')
+            .filter((l) => l.startsWith('Check the Socket port')),
+        ].join('\n'),
+      },
+    );
   }
   switch (primary.kind) {
     case 'refused':
-      return makeCheck('tcp', 'fail', `Connection refused at ${target}: nothing listens there (TWS/IB Gateway not running, not logged in, or on another port).${answerText}`, { evidence, fix, cause: 'tcp.refused' });
+      return makeCheck(
+        'tcp',
+        'fail',
+        `Connection refused at ${target}: nothing listens there (TWS/IB Gateway not running, not logged in, or on another port).${answerText}`,
+        { evidence, fix, cause: 'tcp.refused' },
+      );
     case 'timeout':
-      return makeCheck('tcp', 'fail', `No answer from ${target} within ${Math.round(primary.ms)} ms: a firewall drops the connection or the host is wrong.${answerText}`, { evidence, fix, cause: 'tcp.timeout' });
+      return makeCheck(
+        'tcp',
+        'fail',
+        `No answer from ${target} within ${Math.round(primary.ms)} ms: a firewall drops the connection or the host is wrong.${answerText}`,
+        { evidence, fix, cause: 'tcp.timeout' },
+      );
     case 'not-found':
       return makeCheck('tcp', 'fail', `Host name "${host}" does not resolve (${primary.code}).${answerText}`, { evidence, fix, cause: 'tcp.host-not-found' });
     case 'unreachable':
@@ -199,15 +245,24 @@ function tcpFix(inp: TcpCheckInput, answering: SweepResult[]): string {
     const why = h === '::1' ? ' (TWS listens on IPv6 only, as on macOS)' : h === '127.0.0.1' && host === '::1' ? ' (TWS listens on IPv4 only)' : '';
     lines.push(`Set IBKR_HOST=${h} in .env (or the VS Code setting ibkrAi.host, or --host ${h})${why}.`);
   } else if (sameHostOtherPort) {
-    lines.push(`Set IBKR_PORT=${sameHostOtherPort.port} in .env (or the VS Code setting ibkrAi.port, or --port ${sameHostOtherPort.port}): ${describePort(sameHostOtherPort.port)} answers on ${host}.`);
+    lines.push(
+      `Set IBKR_PORT=${sameHostOtherPort.port} in .env (or the VS Code setting ibkrAi.port, or --port ${sameHostOtherPort.port}): ${describePort(sameHostOtherPort.port)} answers on ${host}.`,
+    );
   } else if (anyStandard) {
-    lines.push(`Set IBKR_HOST=${anyStandard.host} and IBKR_PORT=${anyStandard.port} in .env (or ibkrAi.host / ibkrAi.port): ${describePort(anyStandard.port)} answers there.`);
+    lines.push(
+      `Set IBKR_HOST=${anyStandard.host} and IBKR_PORT=${anyStandard.port} in .env (or ibkrAi.host / ibkrAi.port): ${describePort(anyStandard.port)} answers there.`,
+    );
   }
   if (inp.primary.kind === 'refused' || inp.primary.kind === 'error') {
-    if (!answering.length) lines.push(`Start ${inp.product ? PRODUCT_NAMES[inp.product] : 'TWS or IB Gateway'} and log in: the API port opens only after login (a login or two-factor prompt still open looks like this), and it is closed for a while at the daily auto-restart time.`);
+    if (!answering.length)
+      lines.push(
+        `Start ${inp.product ? PRODUCT_NAMES[inp.product] : 'TWS or IB Gateway'} and log in: the API port opens only after login (a login or two-factor prompt still open looks like this), and it is closed for a while at the daily auto-restart time.`,
+      );
     lines.push(`Check the Socket port: ${TWS_API_SETTINGS} > Socket port; ${GATEWAY_API_SETTINGS} > Socket port. Set IBKR_PORT (or ibkrAi.port) to it.`);
   } else if (inp.primary.kind === 'timeout') {
-    lines.push(`Check IBKR_HOST=${host} is the machine running TWS, and allow inbound TCP ${port} for TWS/IB Gateway in its firewall (Windows: Windows Defender Firewall > Allow an app through firewall).`);
+    lines.push(
+      `Check IBKR_HOST=${host} is the machine running TWS, and allow inbound TCP ${port} for TWS/IB Gateway in its firewall (Windows: Windows Defender Firewall > Allow an app through firewall).`,
+    );
   } else if (inp.primary.kind === 'not-found') {
     lines.push(`Use the IP address of the machine running TWS: set IBKR_HOST=127.0.0.1 (same machine) or its LAN address in .env (or ibkrAi.host).`);
   } else if (inp.primary.kind === 'unreachable') {

@@ -44,7 +44,18 @@ export interface CsvBarOptions {
 const DAY_S = 86_400;
 const NY = US_REGULAR_HOURS.timeZone;
 const MONTHS: Readonly<Record<string, number>> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 export interface ParsedDate {
@@ -196,8 +207,10 @@ export function parseBarsCsv(text: string, file: string, options: CsvBarOptions 
     const { line, cells } = rows[i]!;
     const rawDate = (cells[dateCol] ?? '').trim();
     const d = parseBarDate(rawDate);
-    if (!d) throw new DataError(file, `line ${line}: date "${rawDate}" is not a date (valid: YYYY-MM-DD, YYYYMMDD, "Jan 2 2015", YYYY-MM-DD HH:MM[:SS][Z|+hh:mm])`);
-    if (i > 0 && d.ms <= time[i - 1]!) throw new DataError(file, `line ${line}: date "${rawDate}" is not after the previous row; bars must be in ascending time order without duplicates`);
+    if (!d)
+      throw new DataError(file, `line ${line}: date "${rawDate}" is not a date (valid: YYYY-MM-DD, YYYYMMDD, "Jan 2 2015", YYYY-MM-DD HH:MM[:SS][Z|+hh:mm])`);
+    if (i > 0 && d.ms <= time[i - 1]!)
+      throw new DataError(file, `line ${line}: date "${rawDate}" is not after the previous row; bars must be in ascending time order without duplicates`);
     allDateOnly &&= d.dateOnly;
     anyDateOnly ||= d.dateOnly;
     time[i] = d.ms;

@@ -173,7 +173,18 @@ export function parseManifest(json: unknown, file: string): Manifest {
   const c = new Checker(file);
   const root = c.obj(json, 'manifest');
   c.noExtra(root, 'manifest', [
-    'schemaVersion', 'name', 'description', 'model', 'input', 'features', 'normalization', 'bars', 'action', 'sizing', 'execution', 'training',
+    'schemaVersion',
+    'name',
+    'description',
+    'model',
+    'input',
+    'features',
+    'normalization',
+    'bars',
+    'action',
+    'sizing',
+    'execution',
+    'training',
   ]);
   if (root.schemaVersion !== MANIFEST_SCHEMA_VERSION) c.fail('schemaVersion', `must be ${MANIFEST_SCHEMA_VERSION}, got ${JSON.stringify(root.schemaVersion)}`);
   const name = c.str(root.name, 'name');
@@ -212,10 +223,16 @@ export function parseManifest(json: unknown, file: string): Manifest {
   c.noExtra(input, 'input', ['name', 'shape', 'dtype']);
   const inputName = c.str(input.name, 'input.name');
   if (input.dtype !== undefined && input.dtype !== 'float32') c.fail('input.dtype', `must be float32, got ${JSON.stringify(input.dtype)}`);
-  const shape = c.arr(input.shape, 'input.shape').map((d, i) => (typeof d === 'string' ? c.str(d, `input.shape[${i}]`) : c.int(d, `input.shape[${i}]`, 1, 1 << 20)));
+  const shape = c
+    .arr(input.shape, 'input.shape')
+    .map((d, i) => (typeof d === 'string' ? c.str(d, `input.shape[${i}]`) : c.int(d, `input.shape[${i}]`, 1, 1 << 20)));
   if (shape.length !== 2) c.fail('input.shape', `must be [batch, features], got ${JSON.stringify(shape)}`);
   if (shape[1] !== features.length) {
-    throw new ModelLoadError('input-shape', file, `input.shape ${JSON.stringify(shape)} has ${String(shape[1])} features but the manifest lists ${features.length}`);
+    throw new ModelLoadError(
+      'input-shape',
+      file,
+      `input.shape ${JSON.stringify(shape)} has ${String(shape[1])} features but the manifest lists ${features.length}`,
+    );
   }
 
   const normalization = parseNormalization(c, root.normalization, features.length);
@@ -231,7 +248,8 @@ export function parseManifest(json: unknown, file: string): Manifest {
   }
   const fieldList = (v: Json, path: string): BarField[] =>
     c.arr(v, path).map((f, i) => {
-      if (f !== 'open' && f !== 'high' && f !== 'low' && f !== 'close' && f !== 'volume') c.fail(`${path}[${i}]`, 'must be one of open, high, low, close, volume');
+      if (f !== 'open' && f !== 'high' && f !== 'low' && f !== 'close' && f !== 'volume')
+        c.fail(`${path}[${i}]`, 'must be one of open, high, low, close, volume');
       return f as BarField;
     });
   const fields = fieldList(bars.fields ?? ['close'], 'bars.fields');

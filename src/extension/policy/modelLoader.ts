@@ -53,18 +53,28 @@ const FLOAT_TYPES = ['float32', 'float64', 'float16'];
 const INT_TYPES = ['int64', 'int32'];
 
 /** Checks the manifest against the session metadata; returns how to read the action. */
-export function bindModel(manifest: Manifest, inputs: readonly TensorInfo[], outputs: readonly TensorInfo[], file: string): { binding: ActionBinding; batchDim: number | string } {
+export function bindModel(
+  manifest: Manifest,
+  inputs: readonly TensorInfo[],
+  outputs: readonly TensorInfo[],
+  file: string,
+): { binding: ActionBinding; batchDim: number | string } {
   const names = (list: readonly TensorInfo[]): string => list.map((t) => `"${t.name}" ${t.type}${JSON.stringify(t.shape)}`).join(', ');
   const input = inputs.find((i) => i.name === manifest.input.name);
   if (!input) throw new ModelLoadError('input-name', file, `has no input "${manifest.input.name}" (the manifest's input.name); its inputs: ${names(inputs)}`);
-  if (inputs.length !== 1) throw new ModelLoadError('input-name', file, `has ${inputs.length} inputs (${names(inputs)}); a policy takes one observation tensor`);
+  if (inputs.length !== 1)
+    throw new ModelLoadError('input-name', file, `has ${inputs.length} inputs (${names(inputs)}); a policy takes one observation tensor`);
   if (input.type !== 'float32') throw new ModelLoadError('input-type', file, `input "${input.name}" is ${input.type}; observations are float32`);
 
   const shape = input.shape;
   const want = manifest.input.shape;
   const dimsMatch = shape.length === want.length && shape.every((d, i) => (typeof d === 'string' ? typeof want[i] === 'string' : d === want[i]));
   if (!dimsMatch) {
-    throw new ModelLoadError('input-shape', file, `input "${input.name}" has shape ${JSON.stringify(shape)} but the manifest says ${JSON.stringify(want)} (strings are symbolic dimensions)`);
+    throw new ModelLoadError(
+      'input-shape',
+      file,
+      `input "${input.name}" has shape ${JSON.stringify(shape)} but the manifest says ${JSON.stringify(want)} (strings are symbolic dimensions)`,
+    );
   }
   const batchDim = shape[0]!;
   if (typeof batchDim === 'number' && batchDim !== 1) {
@@ -87,21 +97,34 @@ export function bindModel(manifest: Manifest, inputs: readonly TensorInfo[], out
     if (INT_TYPES.includes(out.type)) {
       decoding = 'index';
       if (!(rank === 1 || (rank === 2 && last === 1))) {
-        throw new ModelLoadError('output-shape', file, `action output "${out.name}" ${JSON.stringify(out.shape)}: an action index must be [batch] or [batch, 1]`);
+        throw new ModelLoadError(
+          'output-shape',
+          file,
+          `action output "${out.name}" ${JSON.stringify(out.shape)}: an action index must be [batch] or [batch, 1]`,
+        );
       }
     } else if (FLOAT_TYPES.includes(out.type)) {
       decoding = 'logits';
       if (rank !== 2 || last !== a.labels.length) {
-        throw new ModelLoadError('output-shape', file, `action output "${out.name}" ${JSON.stringify(out.shape)}: logits must be [batch, ${a.labels.length}] for ${a.labels.length} actions (${a.labels.join(', ')})`);
+        throw new ModelLoadError(
+          'output-shape',
+          file,
+          `action output "${out.name}" ${JSON.stringify(out.shape)}: logits must be [batch, ${a.labels.length}] for ${a.labels.length} actions (${a.labels.join(', ')})`,
+        );
       }
     } else {
       throw new ModelLoadError('output-type', file, `action output "${out.name}" is ${out.type}; a discrete action is an int64 index or float logits`);
     }
   } else {
-    if (!FLOAT_TYPES.includes(out.type)) throw new ModelLoadError('output-type', file, `action output "${out.name}" is ${out.type}; a continuous action is float`);
+    if (!FLOAT_TYPES.includes(out.type))
+      throw new ModelLoadError('output-type', file, `action output "${out.name}" is ${out.type}; a continuous action is float`);
     decoding = 'value';
     if (!(rank === 1 || (rank === 2 && last === 1))) {
-      throw new ModelLoadError('output-shape', file, `action output "${out.name}" ${JSON.stringify(out.shape)}: a continuous target must be [batch] or [batch, 1]`);
+      throw new ModelLoadError(
+        'output-shape',
+        file,
+        `action output "${out.name}" ${JSON.stringify(out.shape)}: a continuous target must be [batch] or [batch, 1]`,
+      );
     }
   }
   return { binding: { outputName: out.name, decoding }, batchDim };

@@ -70,7 +70,12 @@ export class BarFeed {
     const cycleSeconds = this.deps.host.config.cycleSeconds;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.broker.subscribeBars(this.contract(symbol), { barSeconds: cycleSeconds, source: 'realtime', backfill, useRth: isSessionBar(cycleSeconds) });
+        return await this.deps.broker.subscribeBars(this.contract(symbol), {
+          barSeconds: cycleSeconds,
+          source: 'realtime',
+          backfill,
+          useRth: isSessionBar(cycleSeconds),
+        });
       } catch (err) {
         const refusal = err instanceof BrokerError ? refusalFor(err.code, err.message, { allowDelayedData: false }) : undefined;
         if (!refusal) throw err;
@@ -98,7 +103,8 @@ export class BarFeed {
     );
     // Held back while it was being subscribed (before these listeners): said now.
     const st = stream.status.value;
-    if (st?.state === 'held-back') host.notice('warn', `bars of ${symbol}: ${st.reason}${st.until !== undefined ? ` in ${Math.max(0, Math.ceil((st.until - Date.now()) / 1000))} s` : ''}`);
+    if (st?.state === 'held-back')
+      host.notice('warn', `bars of ${symbol}: ${st.reason}${st.until !== undefined ? ` in ${Math.max(0, Math.ceil((st.until - Date.now()) / 1000))} s` : ''}`);
   }
 
   /** TWS refused a symbol's bars: recover (said) or stop, by the error policy. */
@@ -132,7 +138,11 @@ export class BarFeed {
     try {
       // No second backfill: the history the refused stream loaded is in the clock already.
       const cycleSeconds = host.config.cycleSeconds;
-      const stream = await this.deps.broker.subscribeBars(this.contract(symbol), { barSeconds: cycleSeconds, source: 'history', useRth: isSessionBar(cycleSeconds) });
+      const stream = await this.deps.broker.subscribeBars(this.contract(symbol), {
+        barSeconds: cycleSeconds,
+        source: 'history',
+        useRth: isSessionBar(cycleSeconds),
+      });
       if (this.ending) {
         stream.close();
         return;
@@ -144,11 +154,18 @@ export class BarFeed {
       const refusal = e ? refusalFor(e.code, e.message) : undefined;
       if (refusal?.action === 'recover' && !host.end.stopping) {
         host.notice('warn', `${describeRefusal(refusal, `delayed bars of ${symbol}`)}; trying again in ${PACING_RETRY_MS / 1000} s`);
-        this.status.set(symbol, { state: 'held-back', reason: `pacing (error ${refusal.code}): delayed bars requested again in ${PACING_RETRY_MS / 1000} s`, code: refusal.code });
+        this.status.set(symbol, {
+          state: 'held-back',
+          reason: `pacing (error ${refusal.code}): delayed bars requested again in ${PACING_RETRY_MS / 1000} s`,
+          code: refusal.code,
+        });
         host.store.setTimeout(() => void this.switchToDelayed(symbol, old, ''), PACING_RETRY_MS);
         return;
       }
-      host.faultStop(refusal?.id ?? 'market-data-permissions', refusal ? describeRefusal(refusal, `delayed bars of ${symbol}`) : `delayed bars of ${symbol}: ${err instanceof Error ? err.message : String(err)}`);
+      host.faultStop(
+        refusal?.id ?? 'market-data-permissions',
+        refusal ? describeRefusal(refusal, `delayed bars of ${symbol}`) : `delayed bars of ${symbol}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 

@@ -171,10 +171,19 @@ export class BookView {
       positions,
       ...(report ? { openOrders: report.openOrders, executions: report.executions, clean: report.clean } : {}),
     });
-    if (adopted.notAtTws.length) host.notice('warn', `reconciliation: ${adopted.notAtTws.length} journaled order(s) unknown to TWS, closed and not resent: ${adopted.notAtTws.join(', ')}`);
+    if (adopted.notAtTws.length)
+      host.notice(
+        'warn',
+        `reconciliation: ${adopted.notAtTws.length} journaled order(s) unknown to TWS, closed and not resent: ${adopted.notAtTws.join(', ')}`,
+      );
     if (adopted.newFills.length) host.notice('info', `reconciliation: ${adopted.newFills.length} fill(s) found at TWS and journaled`);
-    if (adopted.imported.length) host.notice('warn', `reconciliation: ${adopted.imported.length} order(s) of this session known to TWS but missing from the journal (restored from an older copy?) journaled as found, never resent: ${adopted.imported.join(', ')}`);
-    if (differs.length) host.notice('warn', `reconciliation: TWS holds less than the book (book vs TWS): ${differs.map(([s, p]) => `${s} ${p.session} vs ${p.tws}`).join(', ')}`);
+    if (adopted.imported.length)
+      host.notice(
+        'warn',
+        `reconciliation: ${adopted.imported.length} order(s) of this session known to TWS but missing from the journal (restored from an older copy?) journaled as found, never resent: ${adopted.imported.join(', ')}`,
+      );
+    if (differs.length)
+      host.notice('warn', `reconciliation: TWS holds less than the book (book vs TWS): ${differs.map(([s, p]) => `${s} ${p.session} vs ${p.tws}`).join(', ')}`);
     // The reconciliation's positions and executions are one fresh snapshot from TWS.
     this.verifyBook(`reconciliation (${trigger})`, true);
   }

@@ -59,8 +59,26 @@ export class SessionCycles {
     const { config: cfg, host, journal, ledger, risk, orders, book } = this.run;
     const n = ledger.lastCycle + 1;
     host.market.now = c.marketTime;
-    journal.write('cycle-start', { cycle: n, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, fresh: c.fresh, missing: c.missing, skipped: c.skipped });
-    host.publish({ type: 'cycle-start', at: Date.now(), cycle: n, cycles: cfg.cycles, barTime: c.barTime, marketTime: c.marketTime, stalled: c.stalled, missing: c.missing, skipped: c.skipped });
+    journal.write('cycle-start', {
+      cycle: n,
+      barTime: c.barTime,
+      marketTime: c.marketTime,
+      stalled: c.stalled,
+      fresh: c.fresh,
+      missing: c.missing,
+      skipped: c.skipped,
+    });
+    host.publish({
+      type: 'cycle-start',
+      at: Date.now(),
+      cycle: n,
+      cycles: cfg.cycles,
+      barTime: c.barTime,
+      marketTime: c.marketTime,
+      stalled: c.stalled,
+      missing: c.missing,
+      skipped: c.skipped,
+    });
 
     // TWS is the truth: shares sold outside the session since the last cycle leave the book.
     book.verifyBook('cycle');
@@ -72,7 +90,10 @@ export class SessionCycles {
       // Reached: from now on the risk engine refuses new risk for the rest of the trading day
       // (reducing orders still go); journaled so a restart the same day keeps it (riskLimits.ts).
       const loss = risk.dailyLoss(equity);
-      const reached = loss >= limit ? `loss today ${loss.toFixed(2)} reached the daily loss limit of ${limit}` : `the daily loss limit of ${limit} was reached earlier in the cycle (loss now ${loss.toFixed(2)})`;
+      const reached =
+        loss >= limit
+          ? `loss today ${loss.toFixed(2)} reached the daily loss limit of ${limit}`
+          : `the daily loss limit of ${limit} was reached earlier in the cycle (loss now ${loss.toFixed(2)})`;
       const reason = `${reached}: only orders that reduce a position go until the next trading day`;
       journal.write('loss-limit', { rule: 'dailyLossLimit', reason, marketTime: c.marketTime, flatten: cfg.flattenOnStop });
       host.notice('warn', `dailyLossLimit: ${reason}${cfg.flattenOnStop ? '; flattening the book (--flatten-on-stop)' : ''}`);
@@ -105,7 +126,18 @@ export class SessionCycles {
       toPlace.push({ symbol, p, rated: risk.recordOrder() });
     }
     const results = await Promise.allSettled(
-      toPlace.map(({ symbol, p }) => orders.place({ orderRef: p.orderRef, cycle: n, symbol, kind: p.kind, contract: this.contract(symbol), action: p.action, quantity: p.quantity, marketTime: c.marketTime })),
+      toPlace.map(({ symbol, p }) =>
+        orders.place({
+          orderRef: p.orderRef,
+          cycle: n,
+          symbol,
+          kind: p.kind,
+          contract: this.contract(symbol),
+          action: p.action,
+          quantity: p.quantity,
+          marketTime: c.marketTime,
+        }),
+      ),
     );
     const placed: string[] = [];
     let journalFailure: unknown;
@@ -145,7 +177,10 @@ export class SessionCycles {
   private checkAllSuspended(decisions: readonly DecisionRecord[]): void {
     if (!decisions.length || !decisions.every((d) => d.verdict?.rule === 'symbolSuspended')) return;
     const last = [...this.run.ledger.intents.values()].filter((i) => i.state === 'rejected').pop();
-    this.run.host.faultStop('order-rejected', rejectionReason(`TWS rejected the last 3 orders of every symbol (${this.run.rejections.streak} in a row): all are suspended`, last?.orderRef, last?.note));
+    this.run.host.faultStop(
+      'order-rejected',
+      rejectionReason(`TWS rejected the last 3 orders of every symbol (${this.run.rejections.streak} in a row): all are suspended`, last?.orderRef, last?.note),
+    );
   }
 
   /** POLICY_FAILURE_STOP_AFTER cycles in a row where the policy failed on every decision it was asked for: a fault stop. */
@@ -158,7 +193,10 @@ export class SessionCycles {
       return;
     }
     if (++this.policyFailureStreak < POLICY_FAILURE_STOP_AFTER) return;
-    this.run.host.faultStop('policy', `the policy failed on every decision for ${this.policyFailureStreak} cycles in a row (${last.symbol}: ${last.reason}). Fix: check the model folder ${this.run.config.modelDir} (its manifest's features and input shape must match the ONNX model; npm run doctor -- --model checks it)`);
+    this.run.host.faultStop(
+      'policy',
+      `the policy failed on every decision for ${this.policyFailureStreak} cycles in a row (${last.symbol}: ${last.reason}). Fix: check the model folder ${this.run.config.modelDir} (its manifest's features and input shape must match the ONNX model; npm run doctor -- --model checks it)`,
+    );
   }
 
   /** `proposed`: signed shares this cycle already decided to order, per symbol (not placed yet). */
@@ -190,7 +228,13 @@ export class SessionCycles {
     // The stop closes the book's own shares, never more than TWS holds.
     const exposure = capToHeld(book.quantity, bookView.held(symbol) ?? book.quantity);
     if (stopBreach && exposure !== 0 && !hold) {
-      return exitDecision({ ...common, kind: 'stop', orderQuantity: -exposure, orderRef: this.run.orderRef(n, symbol, 'stop'), why: `stop-loss: ${symbol} is past the ${((cfg.risk.stopLossFraction ?? NaN) * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}` });
+      return exitDecision({
+        ...common,
+        kind: 'stop',
+        orderQuantity: -exposure,
+        orderRef: this.run.orderRef(n, symbol, 'stop'),
+        why: `stop-loss: ${symbol} is past the ${((cfg.risk.stopLossFraction ?? NaN) * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}`,
+      });
     }
     try {
       return await decide({
@@ -205,7 +249,16 @@ export class SessionCycles {
       });
     } catch (err) {
       if (!(err instanceof PolicyRuntimeError)) throw err;
-      return { cycle: n, symbol, marketTime: c.marketTime, bars: bars.length, position: book.quantity, orderQuantity: 0, outcome: 'skipped', reason: `policy error, no decision: ${err.message}` };
+      return {
+        cycle: n,
+        symbol,
+        marketTime: c.marketTime,
+        bars: bars.length,
+        position: book.quantity,
+        orderQuantity: 0,
+        outcome: 'skipped',
+        reason: `policy error, no decision: ${err.message}`,
+      };
     }
   }
 
@@ -214,7 +267,10 @@ export class SessionCycles {
     const mine = [...this.run.ledger.intents.values()].filter((i) => i.symbol === symbol);
     const last = mine.slice(-3);
     if (last.length === 3 && last.every((i) => i.state === 'rejected')) {
-      return { rule: 'symbolSuspended', reason: `TWS rejected the last 3 orders for ${symbol} (${last[2]?.note ?? 'rejected'}): no more orders for it this session` };
+      return {
+        rule: 'symbolSuspended',
+        reason: `TWS rejected the last 3 orders for ${symbol} (${last[2]?.note ?? 'rejected'}): no more orders for it this session`,
+      };
     }
     return undefined;
   }
@@ -232,7 +288,13 @@ export class SessionCycles {
     // The snapshot at these marks (the line applies the same marks when replayed).
     for (const [symbol, price] of Object.entries(marks)) ledger.book(symbol).mark = price;
     const tws = accountPnl.value.value;
-    journal.write('pnl', { cycle: n, marketTime: c.marketTime, marks, ...ledger.pnl(), ...(tws ? { twsAccount: { daily: tws.daily, unrealized: tws.unrealized, realized: tws.realized } } : {}) });
+    journal.write('pnl', {
+      cycle: n,
+      marketTime: c.marketTime,
+      marks,
+      ...ledger.pnl(),
+      ...(tws ? { twsAccount: { daily: tws.daily, unrealized: tws.unrealized, realized: tws.realized } } : {}),
+    });
   }
 
   private emitCycleEnd(n: number, c: Cycle, decisions: DecisionRecord[]): void {
@@ -249,6 +311,17 @@ export class SessionCycles {
       const key = `${symbols.length > 6 ? `${symbols.slice(0, 6).join(',')}+${symbols.length - 6}` : symbols.join(',')} ${why}`;
       this.missingReasons.set(key, (this.missingReasons.get(key) ?? 0) + 1);
     }
-    host.publish({ type: 'cycle-end', at: Date.now(), cycle: n, cycles: config.cycles, marketTime: c.marketTime, stalled: c.stalled, decisions, orders, pnl: ledger.pnl(), ...(Object.keys(missing).length ? { missing } : {}) });
+    host.publish({
+      type: 'cycle-end',
+      at: Date.now(),
+      cycle: n,
+      cycles: config.cycles,
+      marketTime: c.marketTime,
+      stalled: c.stalled,
+      decisions,
+      orders,
+      pnl: ledger.pnl(),
+      ...(Object.keys(missing).length ? { missing } : {}),
+    });
   }
 }

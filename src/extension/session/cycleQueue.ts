@@ -69,11 +69,14 @@ export class CycleQueue {
     if (this.end.request || this.end.stopping) return;
     const at = this.clock.nextDeadline();
     if (at === undefined) return;
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = undefined;
-      const c = this.clock.poll(Date.now());
-      if (c) this.enqueue(c);
-      this.schedulePoll();
-    }, Math.max(0, at - Date.now()));
+    this.pollTimer = setTimeout(
+      () => {
+        this.pollTimer = undefined;
+        const c = this.clock.poll(Date.now());
+        if (c) this.enqueue(c);
+        this.schedulePoll();
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 }

@@ -113,7 +113,20 @@ export function seriesFromBars(symbol: string, bars: readonly Bar[], barSeconds:
     volume[i] = b.volume;
     i++;
   }
-  return barSeries({ symbol, source: 'TWS bars', length: n, time, open, high, low, close, volume, fields: ['open', 'high', 'low', 'close', 'volume'], dateOnly: false, barSeconds });
+  return barSeries({
+    symbol,
+    source: 'TWS bars',
+    length: n,
+    time,
+    open,
+    high,
+    low,
+    close,
+    volume,
+    fields: ['open', 'high', 'low', 'close', 'volume'],
+    dateOnly: false,
+    barSeconds,
+  });
 }
 
 /** The label of a discrete action with this target (first match), for the record. */

@@ -7,14 +7,7 @@ import { classifyCode, codeFix } from '../tws/errorCodes';
 export type ErrorAction = 'recover' | 'stop';
 
 export type RefusalId =
-  | 'read-only'
-  | 'market-data-permissions'
-  | 'delayed-data'
-  | 'competing-session'
-  | 'bar-pacing'
-  | 'message-pacing'
-  | 'no-security'
-  | 'order-rejected';
+  'read-only' | 'market-data-permissions' | 'delayed-data' | 'competing-session' | 'bar-pacing' | 'message-pacing' | 'no-security' | 'order-rejected';
 
 interface Row {
   readonly id: RefusalId;
@@ -29,19 +22,57 @@ interface Row {
   readonly fixOf?: number;
 }
 
-const DELAYED_OPT_IN = 'or, to trade on delayed (15-20 minutes old) prices knowingly, start with --allow-delayed-data (setting ibkrAi.session.allowDelayedData)';
+const DELAYED_OPT_IN =
+  'or, to trade on delayed (15-20 minutes old) prices knowingly, start with --allow-delayed-data (setting ibkrAi.session.allowDelayedData)';
 
 /** Rows are tried in order; the first whose code (and text, if any) matches decides. */
 const ROWS: readonly Row[] = [
   { id: 'read-only', codes: [321], text: /read-only/i, action: 'stop', cause: 'TWS is in Read-Only API mode: it rejects every order' },
   // 420 is also TWS's answer to real-time bar requests over IBKR's pacing limits.
-  { id: 'bar-pacing', codes: [162, 420], text: /pacing violation/i, action: 'recover', cause: 'IBKR pacing violation for bar requests', fix: 'held back and requested again after the pacing window (fewer symbols or fewer reconnects need fewer requests)' },
-  { id: 'market-data-permissions', codes: [420, 354, 10089, 10168], action: 'stop', cause: 'TWS refused market data for the bars: the account has no market data permissions for this instrument', fixOf: 354 },
-  { id: 'market-data-permissions', codes: [162], text: /permission|not subscribed|no market data/i, action: 'stop', cause: 'TWS refused historical bars: the account has no market data permissions for this instrument', fixOf: 354 },
+  {
+    id: 'bar-pacing',
+    codes: [162, 420],
+    text: /pacing violation/i,
+    action: 'recover',
+    cause: 'IBKR pacing violation for bar requests',
+    fix: 'held back and requested again after the pacing window (fewer symbols or fewer reconnects need fewer requests)',
+  },
+  {
+    id: 'market-data-permissions',
+    codes: [420, 354, 10089, 10168],
+    action: 'stop',
+    cause: 'TWS refused market data for the bars: the account has no market data permissions for this instrument',
+    fixOf: 354,
+  },
+  {
+    id: 'market-data-permissions',
+    codes: [162],
+    text: /permission|not subscribed|no market data/i,
+    action: 'stop',
+    cause: 'TWS refused historical bars: the account has no market data permissions for this instrument',
+    fixOf: 354,
+  },
   { id: 'delayed-data', codes: [10167], action: 'stop', cause: 'TWS sends delayed market data (15-20 minutes old) instead of live data' },
-  { id: 'competing-session', codes: [10197], action: 'stop', cause: 'TWS sends no market data: the same username is logged in elsewhere (competing live session)' },
-  { id: 'message-pacing', codes: [100], action: 'recover', cause: 'TWS dropped a message over its 50 messages per second limit', fix: 'the session paces its messages; the request is made again' },
-  { id: 'no-security', codes: [200], action: 'stop', cause: 'TWS has no security definition for the request', fix: 'check the symbol (--symbols) and that the instrument trades on SMART in USD' },
+  {
+    id: 'competing-session',
+    codes: [10197],
+    action: 'stop',
+    cause: 'TWS sends no market data: the same username is logged in elsewhere (competing live session)',
+  },
+  {
+    id: 'message-pacing',
+    codes: [100],
+    action: 'recover',
+    cause: 'TWS dropped a message over its 50 messages per second limit',
+    fix: 'the session paces its messages; the request is made again',
+  },
+  {
+    id: 'no-security',
+    codes: [200],
+    action: 'stop',
+    cause: 'TWS has no security definition for the request',
+    fix: 'check the symbol (--symbols) and that the instrument trades on SMART in USD',
+  },
   { id: 'order-rejected', codes: [201, 203], action: 'recover', cause: 'TWS rejected an order' },
 ];
 

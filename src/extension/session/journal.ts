@@ -14,7 +14,21 @@
 // append cuts it off first (and journals what was cut), so the next line never lands on a
 // fragment. A short write (fewer bytes written than the line has) is a JournalError: the
 // partial line is cut back and trading stops.
-import { closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync, accessSync, constants } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeSync,
+  accessSync,
+  constants,
+} from 'node:fs';
 import { join } from 'node:path';
 import { stripBom } from '../core/textFile';
 
@@ -132,7 +146,10 @@ export class Journal {
       mkdirSync(dir, { recursive: true });
       accessSync(dir, constants.W_OK);
     } catch (err) {
-      throw new JournalError(`journal directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? err}); choose another with --journal or ibkrAi.session.journalDir`, 'not-writable');
+      throw new JournalError(
+        `journal directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? err}); choose another with --journal or ibkrAi.session.journalDir`,
+        'not-writable',
+      );
     }
     const path = join(dir, `${sessionId}.jsonl`);
     let journal: Journal;
@@ -298,7 +315,9 @@ export class Journal {
     if (err instanceof JournalError) return err;
     const code = (err as NodeJS.ErrnoException).code;
     return new JournalError(
-      code === 'ENOSPC' || code === 'EDQUOT' ? `disk full while writing journal ${this.path}: trading stopped, the journal so far is intact` : `cannot write journal ${this.path}: ${(err as Error).message}`,
+      code === 'ENOSPC' || code === 'EDQUOT'
+        ? `disk full while writing journal ${this.path}: trading stopped, the journal so far is intact`
+        : `cannot write journal ${this.path}: ${(err as Error).message}`,
       code === 'ENOSPC' || code === 'EDQUOT' ? 'disk-full' : 'io',
     );
   }

@@ -123,7 +123,10 @@ function removeStale(dir: string, path: string, stale: LockOwner, me: LockOwner)
   if (gfd === undefined) {
     const g = readOwner(guard);
     const who = typeof g === 'object' ? `pid ${g.pid} on ${g.host}` : 'another process';
-    throw new JournalLockError(`the lock ${path} of ${describeOwner(stale)} (no longer running) is being taken over by ${who} right now; if no session is starting on this folder, delete ${guard} and start again`, stale);
+    throw new JournalLockError(
+      `the lock ${path} of ${describeOwner(stale)} (no longer running) is being taken over by ${who} right now; if no session is starting on this folder, delete ${guard} and start again`,
+      stale,
+    );
   }
   try {
     const again = readOwner(path);
@@ -174,16 +177,26 @@ export function acquireJournalLock(dir: string, opts: LockOptions = {}): Journal
     const holder = readOwner(path);
     if (holder === 'gone') continue; // released between our attempt and the read
     if (holder === 'unreadable') {
-      throw new JournalLockError(`the journal folder ${dir} is locked (${path}), but the lock cannot be read (a session starting this instant, or a damaged file); if no session runs on this folder, delete ${path} and start again`);
+      throw new JournalLockError(
+        `the journal folder ${dir} is locked (${path}), but the lock cannot be read (a session starting this instant, or a damaged file); if no session runs on this folder, delete ${path} and start again`,
+      );
     }
     if (holder.host !== host) {
-      throw new JournalLockError(`the journal folder ${dir} is in use by ${describeOwner(holder)}, another machine: only one session may write a journal folder; stop that session or use another journal folder (--journal / ibkrAi.session.journalDir). If it is certainly not running, delete ${path}`, holder);
+      throw new JournalLockError(
+        `the journal folder ${dir} is in use by ${describeOwner(holder)}, another machine: only one session may write a journal folder; stop that session or use another journal folder (--journal / ibkrAi.session.journalDir). If it is certainly not running, delete ${path}`,
+        holder,
+      );
     }
     if (isAlive(holder.pid)) {
-      throw new JournalLockError(`the journal folder ${dir} is in use by ${describeOwner(holder)}: only one session may write a journal folder (both would resume and trade the same orders); stop that session or use another journal folder (--journal / ibkrAi.session.journalDir). If pid ${holder.pid} is not that session (the machine restarted and reused it), delete ${path}`, holder);
+      throw new JournalLockError(
+        `the journal folder ${dir} is in use by ${describeOwner(holder)}: only one session may write a journal folder (both would resume and trade the same orders); stop that session or use another journal folder (--journal / ibkrAi.session.journalDir). If pid ${holder.pid} is not that session (the machine restarted and reused it), delete ${path}`,
+        holder,
+      );
     }
     removeStale(dir, path, holder, owner);
     tookOver = holder;
   }
-  throw new JournalLockError(`the journal folder ${dir} is being locked by another session starting at the same moment; try again or use another journal folder`);
+  throw new JournalLockError(
+    `the journal folder ${dir} is being locked by another session starting at the same moment; try again or use another journal folder`,
+  );
 }

@@ -42,7 +42,14 @@ export interface KillSwitchDeps {
  * Rules a flattening order is exempt from: it only reduces risk, and a rate or size limit
  * must not keep an emergency exit from going. Connection and trading hours still apply.
  */
-export const FLATTEN_EXEMPT: ReadonlySet<RiskRule> = new Set(['maxOrdersPerMinute', 'maxOrderQuantity', 'maxPosition', 'maxGrossNotional', 'dailyLossLimit', 'stopLoss']);
+export const FLATTEN_EXEMPT: ReadonlySet<RiskRule> = new Set([
+  'maxOrdersPerMinute',
+  'maxOrderQuantity',
+  'maxPosition',
+  'maxGrossNotional',
+  'dailyLossLimit',
+  'stopLoss',
+]);
 
 export function flattenVerdict(v: RiskVerdict): DecisionVerdict {
   if (v.allowed || !FLATTEN_EXEMPT.has(v.rule)) return v;

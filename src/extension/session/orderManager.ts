@@ -136,7 +136,11 @@ export class OrderManager {
   }
 
   hasWorking(symbol: string): boolean {
-    return this.working().some((i) => i.symbol === symbol) || [...this.sending].some((ref) => ref.split(':')[3] === symbol) || this.awaitingExecutions().some((i) => i.symbol === symbol);
+    return (
+      this.working().some((i) => i.symbol === symbol) ||
+      [...this.sending].some((ref) => ref.split(':')[3] === symbol) ||
+      this.awaitingExecutions().some((i) => i.symbol === symbol)
+    );
   }
 
   /**
@@ -165,7 +169,12 @@ export class OrderManager {
     }
     // TWS's word over the journal's: a ref TWS already has (a journal restored from an older copy) is never sent again.
     if (this.deps.broker.knowsOrderRef(p.orderRef)) {
-      return { orderRef: p.orderRef, sent: false, state: 'refused', error: `orderRef ${p.orderRef} is already known to TWS (an order or execution the journal lacks): it is never sent again` };
+      return {
+        orderRef: p.orderRef,
+        sent: false,
+        state: 'refused',
+        error: `orderRef ${p.orderRef} is already known to TWS (an order or execution the journal lacks): it is never sent again`,
+      };
     }
     this.sending.add(p.orderRef);
     try {
@@ -186,7 +195,14 @@ export class OrderManager {
   private async attempt(p: PlaceRequest, retryOf: number | undefined): Promise<{ result: PlaceResult; duplicateId?: number }> {
     const { ledger } = this.deps;
     let orderId: number | undefined;
-    const request: OrderRequest = { contract: p.contract, action: p.action, quantity: p.quantity, type: 'MKT', tif: this.deps.tif ?? 'DAY', orderRef: p.orderRef };
+    const request: OrderRequest = {
+      contract: p.contract,
+      action: p.action,
+      quantity: p.quantity,
+      type: 'MKT',
+      tif: this.deps.tif ?? 'DAY',
+      orderRef: p.orderRef,
+    };
     try {
       const placed = await this.deps.broker.placeOrder(request, {
         beforeSend: async (intent) => {
@@ -194,7 +210,12 @@ export class OrderManager {
           if (!leg) throw new Error(`order ${p.orderRef}: an intent without a leg`);
           orderId = leg.orderId;
           if (retryOf !== undefined) {
-            await this.deps.writeDurable('order-reassigned', { orderRef: p.orderRef, orderId: leg.orderId, previousOrderId: retryOf, reason: `TWS refused order id ${retryOf} as a duplicate (103: another client used it); the same intent goes once under order id ${leg.orderId}` });
+            await this.deps.writeDurable('order-reassigned', {
+              orderRef: p.orderRef,
+              orderId: leg.orderId,
+              previousOrderId: retryOf,
+              reason: `TWS refused order id ${retryOf} as a duplicate (103: another client used it); the same intent goes once under order id ${leg.orderId}`,
+            });
             this.emitOrder(ledger.intents.get(p.orderRef), 'sending');
             return;
           }
@@ -232,12 +253,23 @@ export class OrderManager {
         this.deps.write('order-not-sent', { orderRef: p.orderRef, orderId: rec.orderId, reason: message });
         this.emitOrder(rec);
       }
-      const result: PlaceResult = { orderRef: p.orderRef, ...(orderId !== undefined ? { orderId } : {}), sent: sentFlag !== false, state: rec.state, error: message };
-      const duplicate = retryOf === undefined && orderId !== undefined && (err as { code?: number }).code === 103 && rec.orderId === orderId && rec.filled === 0 && (tracked?.fills.length ?? 0) === 0;
+      const result: PlaceResult = {
+        orderRef: p.orderRef,
+        ...(orderId !== undefined ? { orderId } : {}),
+        sent: sentFlag !== false,
+        state: rec.state,
+        error: message,
+      };
+      const duplicate =
+        retryOf === undefined &&
+        orderId !== undefined &&
+        (err as { code?: number }).code === 103 &&
+        rec.orderId === orderId &&
+        rec.filled === 0 &&
+        (tracked?.fills.length ?? 0) === 0;
       return duplicate ? { result, duplicateId: orderId } : { result };
     }
   }
-
 
   /** Journals what changed in one of the session's orders: new fills, commissions, status. */
   sync(o: TrackedOrder): void {
@@ -346,7 +378,8 @@ export class OrderManager {
       return e;
     };
     for (const o of broker.orders()) if (o.orderRef && belongsToSession(o.orderRef, sessionId) && !ledger.intents.has(o.orderRef)) entry(o.orderRef).order = o;
-    for (const f of broker.allFills()) if (f.orderRef && belongsToSession(f.orderRef, sessionId) && !ledger.intents.has(f.orderRef)) entry(f.orderRef).fills.push(f);
+    for (const f of broker.allFills())
+      if (f.orderRef && belongsToSession(f.orderRef, sessionId) && !ledger.intents.has(f.orderRef)) entry(f.orderRef).fills.push(f);
     const imported: string[] = [];
     for (const [ref, e] of byRef) {
       // belongsToSession parsed it.

@@ -60,7 +60,9 @@ export function belongsToSession(ref: string | undefined, sessionId: string): bo
 
 /** A run tag for a resumed process (random from the OS's CSPRNG: it cannot repeat what an older journal copy formed). */
 export function newRunTag(random: () => number = () => randomBytes(2).readUInt16BE(0) / 0x10000): string {
-  return Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+  return Math.floor(random() * 0x10000)
+    .toString(16)
+    .padStart(4, '0');
 }
 
 /** The longest orderRef this program may send (TWS keeps orderRef as free text; 72 ASCII characters keep it far from any limit). */

@@ -27,7 +27,8 @@ export class OrderRejections {
       this.faultStop(refusal.id, describeRefusal(refusal, `order ${o.orderRef}`));
       return;
     }
-    if (this.streakValue >= REJECTION_STOP_AFTER) this.faultStop('order-rejected', rejectionReason(`TWS rejected ${this.streakValue} orders in a row`, o.orderRef, o.note));
+    if (this.streakValue >= REJECTION_STOP_AFTER)
+      this.faultStop('order-rejected', rejectionReason(`TWS rejected ${this.streakValue} orders in a row`, o.orderRef, o.note));
   }
 }
 

@@ -106,7 +106,11 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
     const [only] = problems;
-    super(problems.length === 1 && only ? `${label(only)}: ${only.message}` : `invalid session configuration:\n${problems.map((p) => `  ${label(p)}: ${p.message}`).join('\n')}`);
+    super(
+      problems.length === 1 && only
+        ? `${label(only)}: ${only.message}`
+        : `invalid session configuration:\n${problems.map((p) => `  ${label(p)}: ${p.message}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -171,7 +175,11 @@ class Collector {
     const out = (list as string[]).map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
     if (out.length === 0) return this.fail(key, 'no symbols given (valid: comma-separated, e.g. NVDA,MSFT)');
     const bad = out.filter((s) => !SYMBOL.test(s));
-    if (bad.length) return this.fail(key, `${bad.map((s) => `"${s}"`).join(', ')} ${bad.length === 1 ? 'is not a symbol' : 'are not symbols'} (valid: a letter then up to 11 letters, digits or dots)`);
+    if (bad.length)
+      return this.fail(
+        key,
+        `${bad.map((s) => `"${s}"`).join(', ')} ${bad.length === 1 ? 'is not a symbol' : 'are not symbols'} (valid: a letter then up to 11 letters, digits or dots)`,
+      );
     const dup = out.filter((s, i) => out.indexOf(s) !== i);
     if (dup.length) return this.fail(key, `${[...new Set(dup)].join(', ')} listed twice`);
     if (out.length > MAX_SYMBOLS) return this.fail(key, `${out.length} symbols; at most ${MAX_SYMBOLS} per session`);
@@ -180,7 +188,7 @@ class Collector {
 }
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
+  return typeof v === 'string' ? `"${v}"` : (JSON.stringify(v) ?? String(v));
 }
 
 /**
@@ -193,17 +201,32 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
 
   const host = c.text('host', input.host) ?? DEFAULTS.host;
   if (host === '') c.fail('host', 'is empty (valid: a host name or IP address, e.g. 127.0.0.1)');
-  const port = c.number('port', input.port, { min: 1, max: 65535, integer: true, what: '1..65535 (7497 TWS paper, 7496 TWS live, 4002/4001 Gateway)' }) ?? DEFAULTS.port;
-  const clientId = c.number('clientId', input.clientId, { min: 0, max: 2147483647, integer: true, what: '0..2147483647; use the same id to resume a session' }) ?? DEFAULTS.clientId;
+  const port =
+    c.number('port', input.port, { min: 1, max: 65535, integer: true, what: '1..65535 (7497 TWS paper, 7496 TWS live, 4002/4001 Gateway)' }) ?? DEFAULTS.port;
+  const clientId =
+    c.number('clientId', input.clientId, { min: 0, max: 2147483647, integer: true, what: '0..2147483647; use the same id to resume a session' }) ??
+    DEFAULTS.clientId;
   const symbols = c.symbols('symbols', input.symbols);
   if (input.symbols === undefined) c.fail('symbols', 'is required (valid: comma-separated symbols, e.g. NVDA,MSFT)');
 
-  const cycleSeconds = c.number('cycleSeconds', input.cycleSeconds, { min: 5, max: 86_400, integer: true, what: 'whole seconds from 5 to 86400, a multiple of 5 (TWS real-time bars are 5 seconds)' }) ?? DEFAULTS.cycleSeconds;
+  const cycleSeconds =
+    c.number('cycleSeconds', input.cycleSeconds, {
+      min: 5,
+      max: 86_400,
+      integer: true,
+      what: 'whole seconds from 5 to 86400, a multiple of 5 (TWS real-time bars are 5 seconds)',
+    }) ?? DEFAULTS.cycleSeconds;
   if (cycleSeconds % 5 !== 0) c.fail('cycleSeconds', `${cycleSeconds} is not a multiple of 5 (TWS real-time bars are 5 seconds; e.g. 5, 30, 60, 300)`);
 
-  const minutes = c.number('minutes', input.minutes, { min: 0, max: 7 * 24 * 60, exclusiveMin: true, what: 'minutes of market time, more than 0 and at most 10080 (a week)' });
+  const minutes = c.number('minutes', input.minutes, {
+    min: 0,
+    max: 7 * 24 * 60,
+    exclusiveMin: true,
+    what: 'minutes of market time, more than 0 and at most 10080 (a week)',
+  });
   const cyclesGiven = c.number('cycles', input.cycles, { min: 1, max: 1_000_000, integer: true, what: 'a whole number of cycles from 1 to 1000000' });
-  if (minutes !== undefined && cyclesGiven !== undefined) c.fail('cycles', `give either --minutes or --cycles, not both (--minutes ${minutes} and --cycles ${cyclesGiven})`);
+  if (minutes !== undefined && cyclesGiven !== undefined)
+    c.fail('cycles', `give either --minutes or --cycles, not both (--minutes ${minutes} and --cycles ${cyclesGiven})`);
   const cycles = cyclesGiven ?? Math.max(1, Math.ceil(((minutes ?? DEFAULTS.minutes) * 60) / cycleSeconds));
 
   const modeText = c.text('mode', input.mode);
@@ -216,19 +239,26 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   const confirmLive = c.text('confirmLive', input.confirmLive);
   if (confirmLive !== undefined && !/^[A-Z]{1,3}\d{1,10}$/.test(confirmLive)) c.fail('confirmLive', `"${confirmLive}" is not an IB account id (like U1234567)`);
   if (mode === 'live' && !allowLive) {
-    c.fail('allowLive', 'mode live trades real money and needs --allow-live (or the setting ibkrAi.allowLive = true); each live session is then confirmed with the account id');
+    c.fail(
+      'allowLive',
+      'mode live trades real money and needs --allow-live (or the setting ibkrAi.allowLive = true); each live session is then confirmed with the account id',
+    );
   }
   // A live port is refused before anything connects, whatever the mode (the account check after connecting is the second line).
   if (isLivePort(port) && !allowLive) {
     const app = PORT_MEANINGS[port]?.app;
-    c.fail('port', `${port} is the ${app} live-trading port, but live trading is not enabled (valid: the paper port ${app === 'TWS' ? 7497 : 4002}, or --allow-live / ibkrAi.allowLive to trade live on purpose)`);
+    c.fail(
+      'port',
+      `${port} is the ${app} live-trading port, but live trading is not enabled (valid: the paper port ${app === 'TWS' ? 7497 : 4002}, or --allow-live / ibkrAi.allowLive to trade live on purpose)`,
+    );
   }
   if (confirmLive !== undefined && mode !== 'live') c.fail('confirmLive', `only applies to --mode live (the mode is ${mode})`);
 
   const modelText = c.text('modelDir', input.modelDir);
   const modelDir = modelText ? resolve(cwd, modelText) : defaults.modelDir;
   if (modelText === '') c.fail('modelDir', 'is empty (valid: a folder with manifest.json and the .onnx it names)');
-  if (!modelDir) c.fail('modelDir', 'no model given and the default model models/ppo-sp500 was not found (valid: a folder with manifest.json and the .onnx it names)');
+  if (!modelDir)
+    c.fail('modelDir', 'no model given and the default model models/ppo-sp500 was not found (valid: a folder with manifest.json and the .onnx it names)');
   const journalText = c.text('journalDir', input.journalDir);
   if (journalText === '') c.fail('journalDir', 'is empty (valid: a folder; it is created if needed)');
   const journalDir = resolve(cwd, journalText || DEFAULTS.journalDir);
@@ -241,7 +271,11 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
   const adoptPositions = c.bool('adoptPositions', input.adoptPositions) ?? false;
   const allowLeverage = c.bool('allowLeverage', input.allowLeverage) ?? false;
   const maxLeverage = c.number('maxLeverage', input.maxLeverage, { min: 1, max: 50, what: 'gross notional / capital, from 1 to 50' });
-  if (maxLeverage !== undefined && maxLeverage > 1 && !allowLeverage) c.fail('maxLeverage', `${maxLeverage} needs --allow-leverage (setting ibkrAi.session.allowLeverage): without it the session's gross notional never exceeds its capital`);
+  if (maxLeverage !== undefined && maxLeverage > 1 && !allowLeverage)
+    c.fail(
+      'maxLeverage',
+      `${maxLeverage} needs --allow-leverage (setting ibkrAi.session.allowLeverage): without it the session's gross notional never exceeds its capital`,
+    );
   const allowDelayedData = c.bool('allowDelayedData', input.allowDelayedData) ?? false;
 
   // Missing symbols or model folder were failed above.
@@ -280,7 +314,12 @@ export function describeLeverage(cfg: Pick<SessionConfig, 'allowLeverage' | 'max
  * The capital is split equally between symbols and each symbol holds up to
  * maxPositionFraction of its share, so the gross is maxPositionFraction x capital.
  */
-export function leverageProblem(manifestPath: string, maxPositionFraction: number, symbols: number, cfg: Pick<SessionConfig, 'allowLeverage' | 'maxLeverage'>): string | undefined {
+export function leverageProblem(
+  manifestPath: string,
+  maxPositionFraction: number,
+  symbols: number,
+  cfg: Pick<SessionConfig, 'allowLeverage' | 'maxLeverage'>,
+): string | undefined {
   const limit = cfg.allowLeverage ? cfg.maxLeverage : 1;
   if (limit === undefined || maxPositionFraction <= limit + 1e-12) return undefined;
   const gross = `${maxPositionFraction}x the session's capital across its ${symbols} symbol(s)`;

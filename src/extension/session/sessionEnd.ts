@@ -24,7 +24,10 @@ export async function awaitConnectionAtEnd(run: RunningSession, ms: number): Pro
   const up = (s: BrokerState) => s.status === 'ready' && s.ibConnectivity !== 'lost';
   const state = run.broker.state;
   if (up(state.value) || state.value.status === 'failed' || state.value.status === 'disconnected') return;
-  run.host.notice('warn', `all ${run.config.cycles} cycles ran; the connection to TWS is ${state.value.status}: waiting up to ${Math.round(ms / 1000)} s for it to come back so the end state of orders and positions is confirmed`);
+  run.host.notice(
+    'warn',
+    `all ${run.config.cycles} cycles ran; the connection to TWS is ${state.value.status}: waiting up to ${Math.round(ms / 1000)} s for it to come back so the end state of orders and positions is confirmed`,
+  );
   await state.when(up, ms).catch(() => undefined);
 }
 
@@ -34,7 +37,11 @@ export function completedEnd(run: RunningSession, cycles: SessionCycles): EndReq
   const s = run.broker.state.value;
   if (s.status !== 'ready' || s.ibConnectivity === 'lost') {
     const how = s.status !== 'ready' ? `the connection was ${s.status}${s.reason ? ` (${s.reason})` : ''}` : 'TWS had lost its connection to IB (1100)';
-    return { status: 'disconnected', reason: `ran ${n} cycles but ended disconnected from TWS: ${how}; the end state of working orders and positions is unconfirmed (the next start on this journal reconciles it)`, exitCode: EXIT_CODES.disconnected };
+    return {
+      status: 'disconnected',
+      reason: `ran ${n} cycles but ended disconnected from TWS: ${how}; the end state of working orders and positions is unconfirmed (the next start on this journal reconciles it)`,
+      exitCode: EXIT_CODES.disconnected,
+    };
   }
   if (cycles.cyclesMissingBars * 2 > n) {
     const top = cycles.topMissingReasons(3).map(([why, k]) => `${why} (${k} cycles)`);
@@ -53,7 +60,11 @@ export function completedEnd(run: RunningSession, cycles: SessionCycles): EndReq
  * the cycle placing orders is done, the stop is journaled, working orders cancelled and the
  * book flattened if asked.
  */
-export async function stopTrading(run: RunningSession, cycles: SessionCycles, stop: { rule: string; reason: string; flatten: boolean; why: string }): Promise<KillReport | undefined> {
+export async function stopTrading(
+  run: RunningSession,
+  cycles: SessionCycles,
+  stop: { rule: string; reason: string; flatten: boolean; why: string },
+): Promise<KillReport | undefined> {
   const { host, journal } = run;
   const { rule, reason, flatten } = stop;
   // Let a cycle that is placing an order finish first (its remaining symbols see `stopping`).
@@ -87,7 +98,13 @@ async function cancelAndFlatten(run: RunningSession, reason: string, flatten: bo
     },
     { reason, flatten },
   );
-  journal.write('kill-report', { cancelled: report.cancelled, cancelFailures: report.cancelFailures, flattened: report.flattened.map((f) => f.orderRef), notFlattened: report.notFlattened, settled: report.settled });
+  journal.write('kill-report', {
+    cancelled: report.cancelled,
+    cancelFailures: report.cancelFailures,
+    flattened: report.flattened.map((f) => f.orderRef),
+    notFlattened: report.notFlattened,
+    settled: report.settled,
+  });
   return report;
 }
 
@@ -117,7 +134,16 @@ async function flattenOrder(run: RunningSession, symbol: string, qty: number): P
   const p = record.proposal;
   const contract = run.contracts.get(symbol);
   if (!contract) return { refused: `no contract for ${symbol}` };
-  const r = await orders.place({ orderRef: p.orderRef, cycle: n, symbol, kind: 'flatten', contract, action: p.action, quantity: p.quantity, marketTime: host.market.now });
+  const r = await orders.place({
+    orderRef: p.orderRef,
+    cycle: n,
+    symbol,
+    kind: 'flatten',
+    contract,
+    action: p.action,
+    quantity: p.quantity,
+    marketTime: host.market.now,
+  });
   if (r.sent) risk.recordOrder();
   return r;
 }

@@ -28,7 +28,15 @@ export type SessionState =
   | 'degraded';
 
 /** The states a session ends in (no more events but the summary). */
-export const ENDED_STATES: ReadonlySet<SessionState> = new Set<SessionState>(['finished', 'stopped', 'refused', 'failed', 'faulted', 'disconnected', 'degraded']);
+export const ENDED_STATES: ReadonlySet<SessionState> = new Set<SessionState>([
+  'finished',
+  'stopped',
+  'refused',
+  'failed',
+  'faulted',
+  'disconnected',
+  'degraded',
+]);
 
 interface Base {
   /** wall-clock epoch ms when emitted */
@@ -116,4 +124,14 @@ export interface SessionEventMap {
   summary: [SummaryEvent];
 }
 
-export const SESSION_EVENT_TYPES: ReadonlyArray<keyof SessionEventMap> = ['state', 'notice', 'cycle-start', 'decision', 'order', 'fill', 'risk-stop', 'cycle-end', 'summary'];
+export const SESSION_EVENT_TYPES: ReadonlyArray<keyof SessionEventMap> = [
+  'state',
+  'notice',
+  'cycle-start',
+  'decision',
+  'order',
+  'fill',
+  'risk-stop',
+  'cycle-end',
+  'summary',
+];

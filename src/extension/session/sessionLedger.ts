@@ -8,17 +8,7 @@ import { parseOrderRef } from './orderRef';
 /** An order's state as the session knows it. `not-sent`: refused before leaving this process;
  *  `not-at-tws`: journaled, but TWS had no trace of it after a restart (never sent, or ended unfilled). */
 export type IntentState =
-  | 'pendingSubmit'
-  | 'submitted'
-  | 'partiallyFilled'
-  | 'pendingCancel'
-  | 'inactive'
-  | 'filled'
-  | 'cancelled'
-  | 'rejected'
-  | 'lost'
-  | 'not-sent'
-  | 'not-at-tws';
+  'pendingSubmit' | 'submitted' | 'partiallyFilled' | 'pendingCancel' | 'inactive' | 'filled' | 'cancelled' | 'rejected' | 'lost' | 'not-sent' | 'not-at-tws';
 
 export const FINAL_INTENT_STATES: ReadonlySet<IntentState> = new Set(['filled', 'cancelled', 'rejected', 'lost', 'not-sent', 'not-at-tws']);
 
@@ -181,7 +171,19 @@ export class SessionLedger {
         for (const symbol of new Set([...s.symbols, ...Object.keys(s.startPositions ?? {})])) {
           const sp = s.startPositions[symbol];
           const q = sp?.quantity ?? 0;
-          this.books.set(symbol, { symbol, startQuantity: q, quantity: q, basis: q !== 0 ? (sp?.price ?? 0) : 0, realized: 0, commissions: 0, mark: sp?.price, bought: 0, sold: 0, fills: 0, capped: 0 });
+          this.books.set(symbol, {
+            symbol,
+            startQuantity: q,
+            quantity: q,
+            basis: q !== 0 ? (sp?.price ?? 0) : 0,
+            realized: 0,
+            commissions: 0,
+            mark: sp?.price,
+            bought: 0,
+            sold: 0,
+            fills: 0,
+            capped: 0,
+          });
         }
         break;
       }
@@ -291,7 +293,11 @@ export class SessionLedger {
 
   book(symbol: string): SymbolBook {
     let b = this.books.get(symbol);
-    if (!b) this.books.set(symbol, (b = { symbol, startQuantity: 0, quantity: 0, basis: 0, realized: 0, commissions: 0, mark: undefined, bought: 0, sold: 0, fills: 0, capped: 0 }));
+    if (!b)
+      this.books.set(
+        symbol,
+        (b = { symbol, startQuantity: 0, quantity: 0, basis: 0, realized: 0, commissions: 0, mark: undefined, bought: 0, sold: 0, fills: 0, capped: 0 }),
+      );
     return b;
   }
 
@@ -339,7 +345,14 @@ export class SessionLedger {
     let commissions = 0;
     for (const b of this.books.values()) {
       const u = b.quantity !== 0 && b.mark !== undefined ? b.quantity * (b.mark - b.basis) : 0;
-      perSymbol[b.symbol] = { position: b.quantity, mark: b.mark, realized: b.realized, unrealized: u, commissions: b.commissions, net: b.realized + u - b.commissions };
+      perSymbol[b.symbol] = {
+        position: b.quantity,
+        mark: b.mark,
+        realized: b.realized,
+        unrealized: u,
+        commissions: b.commissions,
+        net: b.realized + u - b.commissions,
+      };
       realized += b.realized;
       unrealized += u;
       commissions += b.commissions;

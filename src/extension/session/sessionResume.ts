@@ -36,7 +36,10 @@ export function checkJournalDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (err) {
-    throw new JournalError(`journal directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? String(err)}); choose another with --journal or ibkrAi.session.journalDir`, 'not-writable');
+    throw new JournalError(
+      `journal directory ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? String(err)}); choose another with --journal or ibkrAi.session.journalDir`,
+      'not-writable',
+    );
   }
 }
 
@@ -65,9 +68,22 @@ export function planJournal(dir: string, newId: () => string): JournalPlan {
       lossLimitAt !== undefined
         ? { sessionId: newest, rule: 'dailyLossLimit', reason: 'the daily loss limit was reached', lastMarketTime: lossLimitAt }
         : ledger.riskStop
-          ? { sessionId: newest, rule: ledger.riskStop.rule, reason: ledger.riskStop.reason, ...(ledger.lastMarketTime !== undefined ? { lastMarketTime: ledger.lastMarketTime } : {}) }
+          ? {
+              sessionId: newest,
+              rule: ledger.riskStop.rule,
+              reason: ledger.riskStop.reason,
+              ...(ledger.lastMarketTime !== undefined ? { lastMarketTime: ledger.lastMarketTime } : {}),
+            }
           : undefined;
-    return { sessionId, path: join(dir, `${sessionId}.jsonl`), resume: false, lines: [], ledger: new SessionLedger(), ...(previous ? { previous } : {}), ...(Object.keys(carried).length ? { carried } : {}) };
+    return {
+      sessionId,
+      path: join(dir, `${sessionId}.jsonl`),
+      resume: false,
+      lines: [],
+      ledger: new SessionLedger(),
+      ...(previous ? { previous } : {}),
+      ...(Object.keys(carried).length ? { carried } : {}),
+    };
   }
   const sessionId = freshId(ids, newId);
   return { sessionId, path: join(dir, `${sessionId}.jsonl`), resume: false, lines: [], ledger: new SessionLedger() };
@@ -83,15 +99,21 @@ function freshId(existing: readonly string[], newId: () => string): string {
 }
 
 /** Why a journaled session cannot be resumed with this connection and mode (undefined: it can). */
-export function resumeProblem(ledger: SessionLedger, now: { account: string; clientId: number; mode: string; symbols?: readonly string[]; cycleSeconds?: number }): string | undefined {
+export function resumeProblem(
+  ledger: SessionLedger,
+  now: { account: string; clientId: number; mode: string; symbols?: readonly string[]; cycleSeconds?: number },
+): string | undefined {
   const s = ledger.start;
   if (!s) return undefined;
   if (s.clientId !== now.clientId) {
     return `session ${s.sessionId} placed its orders with client id ${s.clientId}; resume it with --client-id ${s.clientId} (orders belong to the client id that placed them, and only then can open orders be matched)`;
   }
-  if (s.account !== now.account) return `session ${s.sessionId} traded account ${s.account}, but TWS now reports ${now.account}; connect to ${s.account} or use another journal directory`;
+  if (s.account !== now.account)
+    return `session ${s.sessionId} traded account ${s.account}, but TWS now reports ${now.account}; connect to ${s.account} or use another journal directory`;
   if (s.mode !== now.mode) return `session ${s.sessionId} ran in ${s.mode} mode; resume it with --mode ${s.mode} or use another journal directory`;
-  if (now.symbols && s.symbols.join(',') !== now.symbols.join(',')) return `session ${s.sessionId} trades ${s.symbols.join(',')}; resume it with --symbols ${s.symbols.join(',')} or use another journal directory`;
-  if (now.cycleSeconds !== undefined && s.cycleSeconds !== now.cycleSeconds) return `session ${s.sessionId} runs ${s.cycleSeconds}-second cycles; resume it with --cycle ${s.cycleSeconds} or use another journal directory`;
+  if (now.symbols && s.symbols.join(',') !== now.symbols.join(','))
+    return `session ${s.sessionId} trades ${s.symbols.join(',')}; resume it with --symbols ${s.symbols.join(',')} or use another journal directory`;
+  if (now.cycleSeconds !== undefined && s.cycleSeconds !== now.cycleSeconds)
+    return `session ${s.sessionId} runs ${s.cycleSeconds}-second cycles; resume it with --cycle ${s.cycleSeconds} or use another journal directory`;
   return undefined;
 }

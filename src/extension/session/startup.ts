@@ -90,12 +90,18 @@ export async function startSession(host: StartupHost): Promise<RunningSession> {
   const note = barSizeNote(model, cfg.cycleSeconds);
   host.notice('info', note ?? `model ${model.manifest.name} runs on its own bar size (${model.manifest.bars.barSize}), one bar per cycle`);
   if (cfg.cycleSeconds >= 86_400 && cfg.risk.tradingHours === undefined) {
-    host.notice('warn', 'daily cycles decide at the 16:00 New York close (the end of the session bar), when the tradingHours rule refuses orders; add --any-hours to let their DAY orders wait at TWS for the next open');
+    host.notice(
+      'warn',
+      'daily cycles decide at the 16:00 New York close (the end of the session bar), when the tradingHours rule refuses orders; add --any-hours to let their DAY orders wait at TWS for the next open',
+    );
   }
   const step = new PolicyStep(model);
   const s = model.manifest.sizing;
   // The target position is capped to the position limit, as in the backtest (riskLimits.ts).
-  const sizing: SizingRule = sizingWithinLimits({ maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort }, cfg.risk);
+  const sizing: SizingRule = sizingWithinLimits(
+    { maxPositionFraction: s.maxPositionFraction, lotSize: s.lotSize, rebalanceBand: s.rebalanceBand, allowShort: s.allowShort },
+    cfg.risk,
+  );
   // A manifest asking for more gross notional than the session may hold is refused before connecting.
   const leverage = leverageProblem(join(model.dir, 'manifest.json'), s.maxPositionFraction, cfg.symbols.length, cfg);
   if (leverage) throw new SessionStop('refused', leverage, EXIT_CODES.config);
@@ -124,7 +130,11 @@ export async function startSession(host: StartupHost): Promise<RunningSession> {
     try {
       await broker.connect();
     } catch (err) {
-      throw new SessionStop('failed', `cannot connect to TWS at ${cfg.host}:${cfg.port} (client id ${cfg.clientId}): ${err instanceof Error ? err.message : String(err)}`, EXIT_CODES.failed);
+      throw new SessionStop(
+        'failed',
+        `cannot connect to TWS at ${cfg.host}:${cfg.port} (client id ${cfg.clientId}): ${err instanceof Error ? err.message : String(err)}`,
+        EXIT_CODES.failed,
+      );
     }
   }
   const account = broker.accountId ?? '';
@@ -140,7 +150,9 @@ export async function startSession(host: StartupHost): Promise<RunningSession> {
   // The daily loss limit holds for the rest of the day across sessions on the journal folder (riskLimits.ts).
   const previous = plan.previous;
   const lossLimitToday =
-    !plan.resume && previous?.rule === 'dailyLossLimit' && previous.lastMarketTime !== undefined && sameMarketDay(previous.lastMarketTime, host.market.now) ? previous : undefined;
+    !plan.resume && previous?.rule === 'dailyLossLimit' && previous.lastMarketTime !== undefined && sameMarketDay(previous.lastMarketTime, host.market.now)
+      ? previous
+      : undefined;
 
   // The journal.
   let sink: JournalSink;
@@ -181,7 +193,10 @@ export async function startSession(host: StartupHost): Promise<RunningSession> {
   const limits = cfg.risk;
   const leverageCap = cfg.maxLeverage !== undefined ? capital * cfg.maxLeverage : undefined;
   const maxGrossNotional = leverageCap === undefined ? limits.maxGrossNotional : Math.min(limits.maxGrossNotional ?? Infinity, leverageCap);
-  const risk = new RiskEngine({ ...limits, ...(maxGrossNotional !== undefined ? { maxGrossNotional } : {}), allowShort: sizing.allowShort }, () => host.market.now);
+  const risk = new RiskEngine(
+    { ...limits, ...(maxGrossNotional !== undefined ? { maxGrossNotional } : {}), allowShort: sizing.allowShort },
+    () => host.market.now,
+  );
   if (lossLimitToday) risk.reachDailyLossLimit();
 
   // Start or resume line.
@@ -239,14 +254,18 @@ export async function startSession(host: StartupHost): Promise<RunningSession> {
     }
     host.market.now = now;
   }
-  host.notice('info', `session ${sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${capital.toFixed(0)} (${capitalPerSymbol.toFixed(0)} per symbol), ${describeLeverage(cfg)}; positions: ${cfg.adoptPositions ? 'held ones adopted into the book (--adopt-positions)' : "the book's own only (others left alone)"}; risk: ${describeRisk(cfg.risk)}; delayed data ${cfg.allowDelayedData ? 'allowed (--allow-delayed-data)' : 'not allowed'}; journal ${journal.path}`);
+  host.notice(
+    'info',
+    `session ${sessionId}: ${cfg.mode} mode on ${account} (client id ${broker.clientId}), ${cfg.symbols.join(',')} every ${cfg.cycleSeconds} s for ${cfg.cycles} cycles, capital ${capital.toFixed(0)} (${capitalPerSymbol.toFixed(0)} per symbol), ${describeLeverage(cfg)}; positions: ${cfg.adoptPositions ? 'held ones adopted into the book (--adopt-positions)' : "the book's own only (others left alone)"}; risk: ${describeRisk(cfg.risk)}; delayed data ${cfg.allowDelayedData ? 'allowed (--allow-delayed-data)' : 'not allowed'}; journal ${journal.path}`,
+  );
   if (lossLimitToday) {
     // Journaled again here: the next session reads this session's journal only.
     const reason = `the previous session ${lossLimitToday.sessionId} in ${cfg.journalDir} reached the daily loss limit today: only orders that reduce a position go until the next trading day`;
     journal.write('loss-limit', { rule: 'dailyLossLimit', reason, marketTime: host.market.now, flatten: false });
     host.notice('warn', `dailyLossLimit: ${reason}`);
   }
-  if (progress.lock?.tookOver) host.notice('warn', `took over the journal folder's lock from ${describeOwner(progress.lock.tookOver)}, which is no longer running`);
+  if (progress.lock?.tookOver)
+    host.notice('warn', `took over the journal folder's lock from ${describeOwner(progress.lock.tookOver)}, which is no longer running`);
   if (sink.repaired) host.notice('warn', `journal ${journal.path}: cut a torn last line (${sink.repaired.cutBytes} bytes) left by a crash before appending`);
   const allowlist = cfg.risk.symbolAllowlist;
   if (allowlist) {
@@ -339,14 +358,24 @@ async function checkAccount(host: SessionHost, account: string, isPaper: boolean
     );
   }
   if (cfg.mode === 'live') {
-    if (isPaper) throw new SessionStop('refused', `account ${account} is a paper account; use --mode paper for it (live mode is for live accounts only)`, EXIT_CODES.refused);
+    if (isPaper)
+      throw new SessionStop(
+        'refused',
+        `account ${account} is a paper account; use --mode paper for it (live mode is for live accounts only)`,
+        EXIT_CODES.refused,
+      );
     if (!cfg.allowLive) throw new SessionStop('refused', 'live trading is not allowed: set ibkrAi.allowLive (CLI --allow-live)', EXIT_CODES.refused);
     let typed = cfg.confirmLive;
     if (typed === undefined && host.options.confirmLive) typed = (await host.options.confirmLive(account))?.trim();
     if (typed === undefined || typed === '') {
-      throw new SessionStop('refused', `live mode needs a confirmation for this session: type the account id ${account} when asked, or pass --confirm-live ${account} for scripted use`, EXIT_CODES.refused);
+      throw new SessionStop(
+        'refused',
+        `live mode needs a confirmation for this session: type the account id ${account} when asked, or pass --confirm-live ${account} for scripted use`,
+        EXIT_CODES.refused,
+      );
     }
-    if (typed !== account) throw new SessionStop('refused', `the confirmation "${typed}" does not match the live account ${account}: nothing was sent`, EXIT_CODES.refused);
+    if (typed !== account)
+      throw new SessionStop('refused', `the confirmation "${typed}" does not match the live account ${account}: nothing was sent`, EXIT_CODES.refused);
     host.notice('warn', `LIVE trading on ${account}, confirmed for this session`);
   }
   if (cfg.mode === 'shadow' && isPaper === false) host.notice('info', `account ${account} is live; shadow mode sends nothing to it`);
@@ -361,7 +390,12 @@ function onBrokerState(host: SessionHost, s: BrokerState, previous: BrokerState)
   if (s.status === previous.status) return;
   if (s.status === 'ready' && previous.status !== 'ready') host.notice('info', 'connection to TWS back and reconciled');
   if (s.status === 'reconnecting') host.notice('warn', `connection to TWS lost (${s.reason ?? 'unknown'}); reconnecting - no orders until reconciled`);
-  if (s.status === 'failed') host.end.requestEnd({ status: 'failed', reason: `connection to TWS failed: ${s.reason ?? s.lastError?.message ?? 'unknown'}`, exitCode: EXIT_CODES.failed });
+  if (s.status === 'failed')
+    host.end.requestEnd({
+      status: 'failed',
+      reason: `connection to TWS failed: ${s.reason ?? s.lastError?.message ?? 'unknown'}`,
+      exitCode: EXIT_CODES.failed,
+    });
 }
 
 function sameMarketDay(a: number, b: number): boolean {

@@ -46,7 +46,10 @@ export interface SessionSummary {
   readonly riskStop?: { readonly rule: string; readonly reason: string };
 }
 
-export function summarize(ledger: SessionLedger, extra: { status?: string; reason?: string; plannedCycles?: number; cyclesWithoutBars?: number } = {}): SessionSummary {
+export function summarize(
+  ledger: SessionLedger,
+  extra: { status?: string; reason?: string; plannedCycles?: number; cyclesWithoutBars?: number } = {},
+): SessionSummary {
   const start = ledger.start;
   const intents = [...ledger.intents.values()];
   const count = (pred: (s: string, filled: number) => boolean) => intents.filter((i) => pred(i.state, i.filled)).length;
@@ -78,7 +81,11 @@ export function summarize(ledger: SessionLedger, extra: { status?: string; reaso
     account: start?.account ?? '',
     ...(status !== undefined ? { status } : {}),
     ...(reason !== undefined ? { reason } : {}),
-    cycles: { done: ledger.lastCycle, planned: extra.plannedCycles ?? start?.cycles ?? ledger.lastCycle, ...(extra.cyclesWithoutBars ? { withoutBars: extra.cyclesWithoutBars } : {}) },
+    cycles: {
+      done: ledger.lastCycle,
+      planned: extra.plannedCycles ?? start?.cycles ?? ledger.lastCycle,
+      ...(extra.cyclesWithoutBars ? { withoutBars: extra.cyclesWithoutBars } : {}),
+    },
     restarts: ledger.restarts,
     decisions: ledger.decisions,
     orders: {
@@ -105,7 +112,19 @@ const money = (x: number): string => (Object.is(Math.round(x * 100), -0) ? 0 : x
 export function formatSummary(s: SessionSummary): string {
   const rows: string[][] = [['symbol', 'orders', 'fills', 'bought', 'sold', 'position', 'mark', 'realized', 'unrealized', 'commissions', 'net']];
   for (const p of s.perSymbol) {
-    rows.push([p.symbol, String(p.orders), String(p.fills), String(p.bought), String(p.sold), String(p.position), p.mark !== undefined ? p.mark.toFixed(2) : '-', money(p.realized), money(p.unrealized), money(p.commissions), money(p.net)]);
+    rows.push([
+      p.symbol,
+      String(p.orders),
+      String(p.fills),
+      String(p.bought),
+      String(p.sold),
+      String(p.position),
+      p.mark !== undefined ? p.mark.toFixed(2) : '-',
+      money(p.realized),
+      money(p.unrealized),
+      money(p.commissions),
+      money(p.net),
+    ]);
   }
   const t = s.totals;
   rows.push(['total', String(s.orders.total), String(s.trades), '', '', '', '', money(t.realized), money(t.unrealized), money(t.commissions), money(t.net)]);

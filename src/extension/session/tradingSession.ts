@@ -170,7 +170,13 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   }
 
   private endParts(): EndParts {
-    return { host: this.host, ledger: this.progress.ledger, journal: this.progress.journal, cyclesWithoutBars: this.started?.cycles.cyclesMissingBars ?? 0, sessionId: this.progress.sessionId };
+    return {
+      host: this.host,
+      ledger: this.progress.ledger,
+      journal: this.progress.journal,
+      cyclesWithoutBars: this.started?.cycles.cyclesMissingBars ?? 0,
+      sessionId: this.progress.sessionId,
+    };
   }
 
   private closeOut(end: EndRequest): SessionResult {

@@ -34,7 +34,14 @@ export function externalQuantity(book: number, held: number): number {
  * another program sells those shares, a buy against an outside short covers it. The book
  * therefore stays on the external position's side (or flat).
  */
-export function ownershipProblem(symbol: string, quantity: number, book: number, held: number | undefined, allowShort: boolean, external?: number): string | undefined {
+export function ownershipProblem(
+  symbol: string,
+  quantity: number,
+  book: number,
+  held: number | undefined,
+  allowShort: boolean,
+  external?: number,
+): string | undefined {
   const after = book + quantity;
   if (external !== undefined && external > 0 && quantity < 0 && after < 0) {
     return `selling ${-quantity} ${symbol} would take the book to ${after} while ${external} shares are held outside it: TWS nets one position per account, so the sale would sell those shares`;

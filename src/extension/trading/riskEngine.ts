@@ -52,8 +52,7 @@ export interface RiskOrder {
 }
 
 export type RiskVerdict =
-  | { readonly allowed: true; readonly rule: null; readonly reason: string }
-  | { readonly allowed: false; readonly rule: RiskRule; readonly reason: string };
+  { readonly allowed: true; readonly rule: null; readonly reason: string } | { readonly allowed: false; readonly rule: RiskRule; readonly reason: string };
 
 /** The time now in epoch ms (Date.now; tests pass their own). */
 export type NowMs = () => number;
@@ -120,7 +119,14 @@ export class RiskEngine {
     if (!Number.isFinite(order.quantity) || order.quantity === 0 || !Number.isInteger(order.quantity)) {
       return refuse('maxOrderQuantity', `order quantity ${order.quantity} is not a non-zero whole number of shares`);
     }
-    const notOurs = ownershipProblem(order.symbol, order.quantity, current, account.held?.get(order.symbol), l.allowShort !== false, account.external?.get(order.symbol));
+    const notOurs = ownershipProblem(
+      order.symbol,
+      order.quantity,
+      current,
+      account.held?.get(order.symbol),
+      l.allowShort !== false,
+      account.external?.get(order.symbol),
+    );
     if (notOurs) return refuse('ownership', notOurs);
     if (l.symbolAllowlist && !l.symbolAllowlist.includes(order.symbol)) {
       return refuse('symbolAllowlist', `${order.symbol} is not in the symbol allowlist (${l.symbolAllowlist.join(', ') || 'empty'})`);
@@ -141,10 +147,7 @@ export class RiskEngine {
       return refuse('maxOrderQuantity', `order for ${Math.abs(order.quantity)} shares exceeds the maximum of ${l.maxOrderQuantity} per order`);
     }
     if (l.maxPositionPerSymbol !== undefined && !reducing && Math.abs(current + order.quantity) > l.maxPositionPerSymbol) {
-      return refuse(
-        'maxPosition',
-        `${order.symbol} position would be ${current + order.quantity} shares, beyond the maximum of ${l.maxPositionPerSymbol}`,
-      );
+      return refuse('maxPosition', `${order.symbol} position would be ${current + order.quantity} shares, beyond the maximum of ${l.maxPositionPerSymbol}`);
     }
     if (l.maxGrossNotional !== undefined && !reducing) {
       const gross = grossNotionalAfter(order, account.positions);
@@ -155,7 +158,10 @@ export class RiskEngine {
     if (account.buyingPower !== undefined && !reducing) {
       const cost = Math.abs(order.quantity * order.price);
       if (cost > account.buyingPower) {
-        return refuse('buyingPower', `order worth ${cost.toFixed(2)} is more than the account can buy (TWS BuyingPower left: ${Math.max(0, account.buyingPower).toFixed(2)})`);
+        return refuse(
+          'buyingPower',
+          `order worth ${cost.toFixed(2)} is more than the account can buy (TWS BuyingPower left: ${Math.max(0, account.buyingPower).toFixed(2)})`,
+        );
       }
     }
     if (l.maxOrdersPerMinute !== undefined) {
@@ -177,7 +183,10 @@ export class RiskEngine {
       }
       const p = account.positions.get(order.symbol);
       if (p && adverseMove(p) >= l.stopLossFraction) {
-        return refuse('stopLoss', `${order.symbol} is ${(adverseMove(p) * 100).toFixed(2)}% against its average cost, past the ${(l.stopLossFraction * 100).toFixed(2)}% stop`);
+        return refuse(
+          'stopLoss',
+          `${order.symbol} is ${(adverseMove(p) * 100).toFixed(2)}% against its average cost, past the ${(l.stopLossFraction * 100).toFixed(2)}% stop`,
+        );
       }
     }
     return { allowed: true, rule: null, reason: 'passed all risk checks' };

@@ -43,13 +43,7 @@ export function targetQuantity(fraction: number, equity: number, price: number, 
  * Signed order quantity (+ buy, - sell, 0 none) that moves `currentQuantity` to the target.
  * `target` null means hold: keep whatever is held.
  */
-export function orderQuantity(
-  target: number | null,
-  currentQuantity: number,
-  equity: number,
-  price: number,
-  rule: SizingRule,
-): number {
+export function orderQuantity(target: number | null, currentQuantity: number, equity: number, price: number, rule: SizingRule): number {
   if (target === null) return 0;
   const wanted = targetQuantity(target, equity, price, rule);
   const delta = wanted - currentQuantity;

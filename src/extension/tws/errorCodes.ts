@@ -44,7 +44,8 @@ export interface TwsCode extends CodeInfo {
   readonly fix?: string;
 }
 
-const SHARE_DATA = 'For a paper account, share the live account\'s subscriptions: Client Portal > Settings > Account Settings > Paper Trading Account > "Share real-time market data subscriptions with paper trading account" (takes effect after about 24 hours).';
+const SHARE_DATA =
+  'For a paper account, share the live account\'s subscriptions: Client Portal > Settings > Account Settings > Paper Trading Account > "Share real-time market data subscriptions with paper trading account" (takes effect after about 24 hours).';
 const SUBSCRIBE = 'Subscribe in Client Portal: Settings > Market Data Subscriptions';
 const SUBSCRIBE_US = `${SUBSCRIBE} (for US stocks, e.g. "US Securities Snapshot and Futures Value Bundle"). ${SHARE_DATA}`;
 const FARM_FIX = 'Usually transient; if it persists, check the network of the machine running TWS or restart TWS.';
@@ -93,7 +94,8 @@ export const TWS_CODES: Readonly<Record<number, TwsCode>> = {
   404: { kind: 'warning', meaning: 'Shares for this short sale are being located; the order is held' },
   420: {
     kind: 'request',
-    meaning: 'Invalid real-time query: with "No market data permissions" in the text, the account has no live data permission for this instrument (with "pacing violation", too many bar requests).',
+    meaning:
+      'Invalid real-time query: with "No market data permissions" in the text, the account has no live data permission for this instrument (with "pacing violation", too many bar requests).',
     fix: SUBSCRIBE_US,
   },
   434: { kind: 'order', meaning: 'The order size cannot be zero' },
@@ -127,7 +129,11 @@ export const TWS_CODES: Readonly<Record<number, TwsCode>> = {
   2107: { kind: 'dataFarm', meaning: 'Historical data farm connection is inactive but available on demand' },
   2108: { kind: 'dataFarm', meaning: 'Market data farm connection is inactive but available on demand' },
   2109: { kind: 'warning', meaning: 'Outside-regular-trading-hours attribute ignored' },
-  2110: { kind: 'connection', meaning: 'Connectivity between TWS and the server is broken; it will be restored automatically.', fix: 'Check the internet connection of the machine running TWS.' },
+  2110: {
+    kind: 'connection',
+    meaning: 'Connectivity between TWS and the server is broken; it will be restored automatically.',
+    fix: 'Check the internet connection of the machine running TWS.',
+  },
   2119: { kind: 'dataFarm', meaning: 'Market data farm is connecting' },
   2137: { kind: 'warning', meaning: 'Cross-side warning' },
   2150: { kind: 'warning', meaning: 'Invalid position trade derived value' },
@@ -149,7 +155,8 @@ export const TWS_CODES: Readonly<Record<number, TwsCode>> = {
   },
   10197: {
     kind: 'request',
-    meaning: 'No market data during competing live session: the same username is logged in elsewhere (another TWS, IBKR Mobile, Client Portal) and that session holds the market data.',
+    meaning:
+      'No market data during competing live session: the same username is logged in elsewhere (another TWS, IBKR Mobile, Client Portal) and that session holds the market data.',
     fix: 'Log out of the other session (IBKR Mobile, Client Portal, TWS on another machine), or log in there with a second username; a paper login loses data to a live login of the same user.',
   },
   10225: { kind: 'request', meaning: 'Request not supported' },

@@ -93,7 +93,8 @@ function enableLine(c: FixContext, p: Product): string | undefined {
   const has = hasApiEnableCheckbox(p, c.release);
   if (has === false) return undefined;
   if (p === 'tws') return `Enable the API: ${TWS_API_SETTINGS}: check "Enable ActiveX and Socket Clients", then OK.`;
-  if (has === true) return `Enable the API: ${GATEWAY_API_SETTINGS}: check "Enable ActiveX and Socket Clients" (this IB Gateway is older than ${GATEWAY_API_ALWAYS_ON_FROM}).`;
+  if (has === true)
+    return `Enable the API: ${GATEWAY_API_SETTINGS}: check "Enable ActiveX and Socket Clients" (this IB Gateway is older than ${GATEWAY_API_ALWAYS_ON_FROM}).`;
   return `IB Gateway before ${GATEWAY_API_ALWAYS_ON_FROM} only: ${GATEWAY_API_SETTINGS}: check "Enable ActiveX and Socket Clients" (from ${GATEWAY_API_ALWAYS_ON_FROM} the API is always on and the checkbox is gone).`;
 }
 
@@ -107,15 +108,27 @@ export const FIXES = {
       if (e) lines.push(e);
     }
     lines.push(`Trust this address: ${both(c, (p) => trustLine(c, p))}.`);
-    lines.push('Look for an "Accept incoming connection attempt?" dialog in TWS/IB Gateway (it may be behind other windows) and click Accept; adding the address to Trusted IPs stops it from asking.');
-    if (c.product !== 'tws') lines.push('IB Gateway: if it was logged in with "FIX CTCI" instead of "IB API" (the choice on its login screen; IBC: FIX=no), log out and log in again with "IB API".');
-    if (c.addr === '::1') lines.push('This connection came over IPv6 (::1, what `localhost` resolves to first under current Node), which TWS may not count as local: set IBKR_HOST=127.0.0.1, or add ::1 to Trusted IPs.');
+    lines.push(
+      'Look for an "Accept incoming connection attempt?" dialog in TWS/IB Gateway (it may be behind other windows) and click Accept; adding the address to Trusted IPs stops it from asking.',
+    );
+    if (c.product !== 'tws')
+      lines.push(
+        'IB Gateway: if it was logged in with "FIX CTCI" instead of "IB API" (the choice on its login screen; IBC: FIX=no), log out and log in again with "IB API".',
+      );
+    if (c.addr === '::1')
+      lines.push(
+        'This connection came over IPv6 (::1, what `localhost` resolves to first under current Node), which TWS may not count as local: set IBKR_HOST=127.0.0.1, or add ::1 to Trusted IPs.',
+      );
     return lines;
   },
   /** The handshake was answered only after a delay: the accept dialog was open. */
   'handshake.accept-dialog': (c: FixContext): string[] => [
     `Someone (or something) clicked "Accept incoming connection attempt?" in ${c.product ? PRODUCT_NAMES[c.product] : 'TWS/IB Gateway'}: unattended sessions will hang there. ${both(c, (p) => trustLine(c, p))} so it stops asking.`,
-    ...(c.addr === '::1' ? ['The connection came over IPv6 (::1), which TWS may not count as local: connect to 127.0.0.1 instead (IBKR_HOST=127.0.0.1), or add ::1 to Trusted IPs.'] : []),
+    ...(c.addr === '::1'
+      ? [
+          'The connection came over IPv6 (::1), which TWS may not count as local: connect to 127.0.0.1 instead (IBKR_HOST=127.0.0.1), or add ::1 to Trusted IPs.',
+        ]
+      : []),
   ],
   /** The port answered FIX bytes: IB Gateway logged in as FIX CTCI. */
   'handshake.fix-mode': (c: FixContext): string[] => [

@@ -81,9 +81,21 @@ export function identifyRelease(serverVersion: number): ReleaseGuess {
   const above = RELEASE_ANCHORS.find((a) => a.maxServerVersion > serverVersion);
   const pb = protobuf ? 'protocol buffers available' : 'text protocol only';
   if (serverVersion >= NEWEST_CLIENT_VERSION) return { atLeast: '10.50', protobuf, text: `release 10.50 or newer (${pb})` };
-  if (exact) return { exact: exact.release, atLeast: exact.release, ...(above ? { before: above.release } : {}), protobuf, text: `release ${exact.release} family (its API maximum is ${serverVersion}; ${pb})` };
+  if (exact)
+    return {
+      exact: exact.release,
+      atLeast: exact.release,
+      ...(above ? { before: above.release } : {}),
+      protobuf,
+      text: `release ${exact.release} family (its API maximum is ${serverVersion}; ${pb})`,
+    };
   if (!below) return { ...(above ? { before: above.release } : {}), protobuf, text: `a release older than ${above?.release ?? '10.19'} (${pb})` };
-  return { atLeast: below.release, ...(above ? { before: above.release } : {}), protobuf, text: `a release after ${below.release} and before ${above?.release ?? 'the newest known'} (${pb})` };
+  return {
+    atLeast: below.release,
+    ...(above ? { before: above.release } : {}),
+    protobuf,
+    text: `a release after ${below.release} and before ${above?.release ?? 'the newest known'} (${pb})`,
+  };
 }
 
 /** Does this product (at this release, when known) have the "Enable ActiveX and Socket Clients" checkbox? undefined: cannot tell. */

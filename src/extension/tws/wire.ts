@@ -43,10 +43,7 @@ export interface Handshake {
   connectOptions: string;
 }
 
-export type HandshakeParse =
-  | { kind: 'need-more' }
-  | { kind: 'ok'; handshake: Handshake; consumed: number }
-  | { kind: 'error'; message: string };
+export type HandshakeParse = { kind: 'need-more' } | { kind: 'ok'; handshake: Handshake; consumed: number } | { kind: 'error'; message: string };
 
 const API_PREFIX = Buffer.from('API\0', 'latin1');
 

@@ -35,7 +35,6 @@ export interface CommandDeps {
 
 export { ACTION_COMMANDS };
 
-
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const reg = (id: string, fn: (...args: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -83,7 +82,10 @@ async function startSimulator({ simulator, store, trader, log }: CommandDeps): P
     const sim = await simulator.start();
     const copy = 'Copy Port';
     void vscode.window
-      .showInformationMessage(`TWS simulator listening on ${sim.host}:${sim.port} (account ${sim.account}). "IBKR: Connect to TWS" and "IBKR: Start AI Session" use it while it runs.`, copy)
+      .showInformationMessage(
+        `TWS simulator listening on ${sim.host}:${sim.port} (account ${sim.account}). "IBKR: Connect to TWS" and "IBKR: Start AI Session" use it while it runs.`,
+        copy,
+      )
       .then((choice) => (choice === copy ? vscode.env.clipboard.writeText(String(sim.port)) : undefined));
     return sim;
   } catch (err) {
@@ -113,7 +115,9 @@ function shippedModel(deps: CommandDeps): string | undefined {
 function doctorOptions(t: TargetContext): DoctorOptions {
   // Market-data permissions are checked for the symbols the session would trade.
   const configured = t.settings[CONFIG_NAMES.symbols.setting];
-  const symbols = Array.isArray(configured) ? configured.filter((x): x is string => typeof x === 'string' && SYMBOL.test(x.toUpperCase())).map((x) => x.toUpperCase()) : [];
+  const symbols = Array.isArray(configured)
+    ? configured.filter((x): x is string => typeof x === 'string' && SYMBOL.test(x.toUpperCase())).map((x) => x.toUpperCase())
+    : [];
   return {
     settings: doctorSettings(t.settings),
     ...(symbols.length ? { symbols } : {}),
@@ -128,13 +132,17 @@ function doctorOptions(t: TargetContext): DoctorOptions {
 
 function target(deps: CommandDeps): TargetContext {
   const t = currentTarget(deps.simulator.running);
-  deps.log.info(`.env: ${t.env.note}; target ${t.target.host}:${t.target.port} client ${t.target.clientId} (host from ${t.target.sources.host}, port from ${t.target.sources.port}, client id from ${t.target.sources.clientId})`);
+  deps.log.info(
+    `.env: ${t.env.note}; target ${t.target.host}:${t.target.port} client ${t.target.clientId} (host from ${t.target.sources.host}, port from ${t.target.sources.port}, client id from ${t.target.sources.clientId})`,
+  );
   return t;
 }
 
 function reportProblems(problems: string[]): void {
   const open = 'Open Settings';
-  void vscode.window.showErrorMessage(`IBKR: the configuration is invalid: ${problems.join('; ')}`, open).then((c) => (c === open ? openSettings() : undefined));
+  void vscode.window
+    .showErrorMessage(`IBKR: the configuration is invalid: ${problems.join('; ')}`, open)
+    .then((c) => (c === open ? openSettings() : undefined));
 }
 
 /** A TWS host that is not this machine is confirmed once per host (kept in globalState, not in the workspace). */
@@ -168,7 +176,11 @@ async function connect(deps: CommandDeps): Promise<boolean> {
 async function disconnect({ trader }: CommandDeps): Promise<boolean> {
   if (trader.sessionActive) {
     const stop = 'Stop Session and Disconnect';
-    const choice = await vscode.window.showWarningMessage('An AI session is running on this connection.', { modal: true, detail: 'It stops after its current cycle (working orders settle or are cancelled), then the connection closes.' }, stop);
+    const choice = await vscode.window.showWarningMessage(
+      'An AI session is running on this connection.',
+      { modal: true, detail: 'It stops after its current cycle (working orders settle or are cancelled), then the connection closes.' },
+      stop,
+    );
     if (choice !== stop) return false;
   }
   await trader.disconnect();
@@ -203,7 +215,9 @@ async function startSession(deps: CommandDeps): Promise<string | undefined> {
     if (err instanceof ConfigError) {
       const open = 'Open Settings';
       const first = err.problems[0]!;
-      void vscode.window.showErrorMessage(`IBKR: cannot start the AI session: ${err.message}`, open).then((c) => (c === open ? openSettings(first.setting.startsWith('ibkrAi.') ? first.setting : undefined) : undefined));
+      void vscode.window
+        .showErrorMessage(`IBKR: cannot start the AI session: ${err.message}`, open)
+        .then((c) => (c === open ? openSettings(first.setting.startsWith('ibkrAi.') ? first.setting : undefined) : undefined));
       return undefined;
     }
     throw err;
@@ -249,7 +263,9 @@ async function runChecks(deps: CommandDeps) {
   }
   const t = target(deps);
   if (!(await confirmRemoteHost(deps, t))) return undefined;
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'IBKR: running the TWS setup checks' }, () => deps.trader.runChecks(doctorOptions(t)));
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'IBKR: running the TWS setup checks' }, () =>
+    deps.trader.runChecks(doctorOptions(t)),
+  );
 }
 
 /** Context key of the command's enablement (package.json): a report exists to copy. */

@@ -46,7 +46,12 @@ export class TradingPanel implements vscode.Disposable {
       this.sendTab();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'IBKR Trading', { viewColumn: vscode.ViewColumn.Active, preserveFocus }, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      'IBKR Trading',
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
+      this.webviewOptions(),
+    );
     this.attach(panel);
   }
 

@@ -36,7 +36,10 @@ export async function askSymbols(step: string): Promise<string[] | undefined> {
       prompt: 'Symbols, comma-separated (e.g. NVDA,MSFT)',
       ignoreFocusOut: true,
       validateInput: (v) => {
-        const bad = v.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '' && !SYMBOL.test(s));
+        const bad = v
+          .split(',')
+          .map((s) => s.trim().toUpperCase())
+          .filter((s) => s !== '' && !SYMBOL.test(s));
         return bad.length ? `not a symbol: ${bad.join(', ')}` : undefined;
       },
     });
@@ -53,7 +56,13 @@ interface ModelItem extends vscode.QuickPickItem {
 
 export async function askModel(step: string, builtin: string | undefined): Promise<string | undefined> {
   const items: ModelItem[] = [];
-  if (builtin) items.push({ label: '$(package) Demo policy: PPO long/flat (ppo-sp500)', description: 'shipped with the extension; a demo, not a strategy', detail: builtin, dir: builtin });
+  if (builtin)
+    items.push({
+      label: '$(package) Demo policy: PPO long/flat (ppo-sp500)',
+      description: 'shipped with the extension; a demo, not a strategy',
+      detail: builtin,
+      dir: builtin,
+    });
   // Model folders in the workspace: a manifest.json beside an .onnx file.
   const manifests = await vscode.workspace.findFiles('**/manifest.json', '**/{node_modules,.git,out,dist}/**', 30);
   const onnx = new Set((await vscode.workspace.findFiles('**/*.onnx', '**/{node_modules,.git,out,dist}/**', 100)).map((u) => dirname(u.fsPath)));

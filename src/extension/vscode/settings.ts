@@ -7,7 +7,14 @@ import { ENV_FILE_SETTING, readEnvFile, resolveTarget, type EnvFileResult, type 
 import type { RunningSimulator } from '../app/simulatorHost';
 
 /** Every setting the connection and the session read (CONFIG_NAMES plus the .env file). */
-export const SETTING_NAMES: readonly string[] = [...new Set([...Object.values(CONFIG_NAMES).map((n) => n.setting).filter((s) => s.startsWith('ibkrAi.')), ENV_FILE_SETTING])];
+export const SETTING_NAMES: readonly string[] = [
+  ...new Set([
+    ...Object.values(CONFIG_NAMES)
+      .map((n) => n.setting)
+      .filter((s) => s.startsWith('ibkrAi.')),
+    ENV_FILE_SETTING,
+  ]),
+];
 
 export function userSettings(names: readonly string[] = SETTING_NAMES): UserSettings {
   const cfg = vscode.workspace.getConfiguration();

@@ -9,7 +9,11 @@ import { formatPnl } from '../app/statusView';
 
 export const TREE_VIEW_ID = 'ibkrAi.positionsOrders';
 
-type Node = { kind: 'group'; group: 'positions' | 'orders' } | { kind: 'position'; row: PositionRow } | { kind: 'order'; row: OrderRow } | { kind: 'empty'; text: string };
+type Node =
+  | { kind: 'group'; group: 'positions' | 'orders' }
+  | { kind: 'position'; row: PositionRow }
+  | { kind: 'order'; row: OrderRow }
+  | { kind: 'empty'; text: string };
 
 const ORDER_ICONS: Record<string, string> = {
   filled: 'pass-filled',
@@ -77,10 +81,11 @@ export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscod
   }
 
   getChildren(n?: Node): Node[] {
-    if (!n) return [
-      { kind: 'group', group: 'positions' },
-      { kind: 'group', group: 'orders' },
-    ];
+    if (!n)
+      return [
+        { kind: 'group', group: 'positions' },
+        { kind: 'group', group: 'orders' },
+      ];
     if (n.kind !== 'group') return [];
     if (n.group === 'positions') {
       const rows = this.store.positionRows();

@@ -2,7 +2,8 @@
 // client id, so nothing starts or connects until the user trusts the workspace.
 import * as vscode from 'vscode';
 
-export const RESTRICTED_MESSAGE = 'This workspace is in Restricted Mode: IBKR AI Trader starts the TWS simulator or connects to TWS only in a trusted workspace.';
+export const RESTRICTED_MESSAGE =
+  'This workspace is in Restricted Mode: IBKR AI Trader starts the TWS simulator or connects to TWS only in a trusted workspace.';
 
 /** True if trusted; otherwise shows why `action` was refused, with a way to grant trust. */
 export function requireTrust(action: string): boolean {

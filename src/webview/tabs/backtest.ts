@@ -8,14 +8,32 @@ export function mountBacktestTab(view: HTMLElement): { render(b: BacktestView): 
   const backtestHead = h('div', { id: 'backtest-head', class: 'row' });
   const backtestBody = h('div', { id: 'backtest-report', class: 'report' });
   view.append(
-    h('section', { class: 'box' }, h('div', { class: 'toolbar' }, actionButton('Run backtest', 'runBacktest', { appearance: 'primary', id: 'btn-run-backtest' }), actionButton('Open HTML report', 'openBacktestReport', { id: 'btn-open-report' })), backtestHead, backtestBody),
+    h(
+      'section',
+      { class: 'box' },
+      h(
+        'div',
+        { class: 'toolbar' },
+        actionButton('Run backtest', 'runBacktest', { appearance: 'primary', id: 'btn-run-backtest' }),
+        actionButton('Open HTML report', 'openBacktestReport', { id: 'btn-open-report' }),
+      ),
+      backtestHead,
+      backtestBody,
+    ),
   );
   return {
     render(b: BacktestView): void {
       const head: Node[] = [];
       if (b.running) head.push(h('vscode-progress-ring', { class: 'small-ring' }), h('span', {}, 'Backtesting…'));
       if (b.error) head.push(h('span', { class: 'down', id: 'backtest-error' }, b.error));
-      if (!b.running && !b.error && !b.html) head.push(h('span', { class: 'muted' }, 'Run the policy over the S&P 500 (2015 onwards by default) through the session\'s features, sizing, risk checks and costs.'));
+      if (!b.running && !b.error && !b.html)
+        head.push(
+          h(
+            'span',
+            { class: 'muted' },
+            "Run the policy over the S&P 500 (2015 onwards by default) through the session's features, sizing, risk checks and costs.",
+          ),
+        );
       backtestHead.replaceChildren(...head);
       // The report body comes from the policy's renderer: tables and inline SVG, no scripts or styles (and the CSP allows none).
       if (backtestBody.getAttribute('data-title') !== (b.title ?? '')) {

@@ -11,7 +11,18 @@ export function mountChecksTab(view: HTMLElement): { render(c: ChecksView): void
   const checksHead = h('div', { id: 'checks-head', class: 'row' });
   const checksList = h('div', { id: 'checks-list' });
   view.append(
-    h('section', { class: 'box' }, h('div', { class: 'toolbar' }, actionButton('Run again', 'runChecks', { appearance: 'primary', id: 'btn-run-checks' }), actionButton('Copy report', 'copyChecksReport', { id: 'btn-copy-report' })), checksHead, checksList),
+    h(
+      'section',
+      { class: 'box' },
+      h(
+        'div',
+        { class: 'toolbar' },
+        actionButton('Run again', 'runChecks', { appearance: 'primary', id: 'btn-run-checks' }),
+        actionButton('Copy report', 'copyChecksReport', { id: 'btn-copy-report' }),
+      ),
+      checksHead,
+      checksList,
+    ),
   );
   return {
     render(c: ChecksView): void {
@@ -21,7 +32,11 @@ export function mountChecksTab(view: HTMLElement): { render(c: ChecksView): void
       else if (c.verdict) {
         head.push(
           h('span', { class: `badge badge-${c.verdict}`, id: 'checks-verdict' }, c.verdict.toUpperCase()),
-          h('span', { class: 'muted' }, `${c.target ?? ''}${c.durationMs !== undefined ? ` · ${Math.round(c.durationMs)} ms` : ''}${c.startedAt ? ` · ${new Date(c.startedAt).toLocaleTimeString()}` : ''}`),
+          h(
+            'span',
+            { class: 'muted' },
+            `${c.target ?? ''}${c.durationMs !== undefined ? ` · ${Math.round(c.durationMs)} ms` : ''}${c.startedAt ? ` · ${new Date(c.startedAt).toLocaleTimeString()}` : ''}`,
+          ),
         );
         if (c.server) head.push(h('span', { class: 'muted', id: 'checks-server' }, ` · ${c.server}`));
       } else head.push(h('span', { class: 'muted' }, 'Not run yet. The checks find out why a connection to TWS does not come up, and say how to fix it.'));
@@ -32,12 +47,27 @@ export function mountChecksTab(view: HTMLElement): { render(c: ChecksView): void
       checksList.replaceChildren(
         ...rows.map((r) => {
           const ev = r.evidence.length
-            ? h('details', {}, h('summary', {}, `Evidence (${r.evidence.length})`), h('table', { class: 'evidence' }, ...r.evidence.map((e) => h('tr', {}, h('td', {}, e.step), h('td', {}, e.detail), h('td', { class: 'num' }, e.ms ? `${e.ms} ms` : '')))))
+            ? h(
+                'details',
+                {},
+                h('summary', {}, `Evidence (${r.evidence.length})`),
+                h(
+                  'table',
+                  { class: 'evidence' },
+                  ...r.evidence.map((e) => h('tr', {}, h('td', {}, e.step), h('td', {}, e.detail), h('td', { class: 'num' }, e.ms ? `${e.ms} ms` : ''))),
+                ),
+              )
             : '';
           return h(
             'div',
             { class: `check check-${r.status}`, id: `check-${r.id}`, 'data-status': r.status, 'data-cause': r.cause },
-            h('div', { class: 'check-title' }, h('span', { class: `icon icon-${r.status}`, 'aria-label': r.status }, CHECK_ICON[r.status]), h('strong', {}, r.title), h('span', { class: 'muted small' }, r.status)),
+            h(
+              'div',
+              { class: 'check-title' },
+              h('span', { class: `icon icon-${r.status}`, 'aria-label': r.status }, CHECK_ICON[r.status]),
+              h('strong', {}, r.title),
+              h('span', { class: 'muted small' }, r.status),
+            ),
             h('div', { class: 'finding' }, r.finding),
             r.fix ? h('div', { class: 'fix' }, h('span', { class: 'fix-label' }, 'Fix: '), r.fix) : '',
             ev,

@@ -19,7 +19,13 @@ export class DecisionsTab {
       { key: 'symbol', title: 'Symbol', width: '92px', text: (r) => r.symbol },
       { key: 'features', title: 'Features', width: 'minmax(180px, 2.4fr)', text: (r) => r.features, cls: () => 'small' },
       { key: 'action', title: '→ Model', width: 'minmax(110px, 1fr)', text: (r) => r.action },
-      { key: 'verdict', title: '→ Risk', width: 'minmax(90px, 1.2fr)', text: (r) => r.verdict || '—', cls: (r) => (r.blocked ? 'down' : r.verdict === 'ok' ? 'up' : '') },
+      {
+        key: 'verdict',
+        title: '→ Risk',
+        width: 'minmax(90px, 1.2fr)',
+        text: (r) => r.verdict || '—',
+        cls: (r) => (r.blocked ? 'down' : r.verdict === 'ok' ? 'up' : ''),
+      },
       { key: 'order', title: '→ Order', width: 'minmax(140px, 1.6fr)', text: (r) => r.order, value: (r) => r.outcome },
     ],
     (r) => String(r.seq),
@@ -27,7 +33,11 @@ export class DecisionsTab {
   );
 
   constructor(view: HTMLElement) {
-    const box = h('section', { class: 'box' }, h('p', { class: 'muted small' }, 'Per cycle and symbol: the features the model saw → its action → the risk verdict → the order. Newest first.'));
+    const box = h(
+      'section',
+      { class: 'box' },
+      h('p', { class: 'muted small' }, 'Per cycle and symbol: the features the model saw → its action → the risk verdict → the order. Newest first.'),
+    );
     this.grid.mount(box);
     view.append(box);
   }

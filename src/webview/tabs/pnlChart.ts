@@ -33,7 +33,10 @@ export function pnlChart(points: SessionView['points']): Node {
   xl.textContent = `cycle ${x1}`;
   svg.append(xl);
   const last = ys[ys.length - 1]!;
-  svg.append(s('polyline', { class: `line ${last >= 0 ? 'up' : 'down'}`, points: points.map((p) => `${x(p.cycle).toFixed(1)},${y(p.net).toFixed(1)}`).join(' ') }));
-  for (const p of points.length <= 60 ? points : []) svg.append(s('circle', { class: `dot ${p.net >= 0 ? 'up' : 'down'}`, cx: x(p.cycle).toFixed(1), cy: y(p.net).toFixed(1), r: 2.5 }));
+  svg.append(
+    s('polyline', { class: `line ${last >= 0 ? 'up' : 'down'}`, points: points.map((p) => `${x(p.cycle).toFixed(1)},${y(p.net).toFixed(1)}`).join(' ') }),
+  );
+  for (const p of points.length <= 60 ? points : [])
+    svg.append(s('circle', { class: `dot ${p.net >= 0 ? 'up' : 'down'}`, cx: x(p.cycle).toFixed(1), cy: y(p.net).toFixed(1), r: 2.5 }));
   return svg;
 }

@@ -11,7 +11,9 @@ export function mountSessionTab(view: HTMLElement): { render(v: SessionView): vo
   const chartBox = h('div', { id: 'pnl-chart', class: 'chart' });
   const summaryPre = h('pre', { id: 'session-summary', class: 'summary' });
   const noticesList = h('ul', { id: 'session-notices', class: 'notices' });
-  view.append(h('section', { class: 'box' }, sessionHead, progress, h('h3', {}, 'Net P&L by cycle'), chartBox, summaryPre, h('h3', {}, 'Notices'), noticesList));
+  view.append(
+    h('section', { class: 'box' }, sessionHead, progress, h('h3', {}, 'Net P&L by cycle'), chartBox, summaryPre, h('h3', {}, 'Notices'), noticesList),
+  );
   return {
     render(v: SessionView): void {
       const pnl = v.pnl?.net;
@@ -21,7 +23,14 @@ export function mountSessionTab(view: HTMLElement): { render(v: SessionView): vo
         h('span', { class: 'muted' }, [v.mode, v.account, v.symbols.join(', ')].filter(Boolean).join(' · ')),
         h('span', { id: 'session-pnl', class: signClass(pnl), 'data-value': pnl ?? '' }, pnl !== undefined ? `net P&L ${fmt.pnl(pnl)}` : ''),
       );
-      if (v.pnl) sessionHead.append(h('span', { class: 'muted small' }, `realized ${fmt.pnl(v.pnl.realized)} · unrealized ${fmt.pnl(v.pnl.unrealized)} · commissions ${fmt.price(v.pnl.commissions)}`));
+      if (v.pnl)
+        sessionHead.append(
+          h(
+            'span',
+            { class: 'muted small' },
+            `realized ${fmt.pnl(v.pnl.realized)} · unrealized ${fmt.pnl(v.pnl.unrealized)} · commissions ${fmt.price(v.pnl.commissions)}`,
+          ),
+        );
       if (v.reason && !v.active) sessionHead.append(h('div', { class: 'muted small reason' }, v.reason));
       (progress.firstElementChild as HTMLElement).style.width = `${v.cycles ? Math.min(100, (100 * v.cycle) / v.cycles) : 0}%`;
       progress.setAttribute('aria-valuenow', String(v.cycle));
@@ -29,7 +38,12 @@ export function mountSessionTab(view: HTMLElement): { render(v: SessionView): vo
       chartBox.replaceChildren(pnlChart(v.points));
       summaryPre.textContent = v.summary ?? '';
       summaryPre.hidden = !v.summary;
-      noticesList.replaceChildren(...v.notices.slice(-20).reverse().map((n) => h('li', { class: n.level }, `${new Date(n.at).toLocaleTimeString()} ${n.message}`)));
+      noticesList.replaceChildren(
+        ...v.notices
+          .slice(-20)
+          .reverse()
+          .map((n) => h('li', { class: n.level }, `${new Date(n.at).toLocaleTimeString()} ${n.message}`)),
+      );
     },
   };
 }

@@ -17,7 +17,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'backtest-runner-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('backtests from the extension, in-process', () => {
-  it('the demo model on the S&P 500: the committed figures, the report under the folder, the panel\'s HTML', async () => {
+  it("the demo model on the S&P 500: the committed figures, the report under the folder, the panel's HTML", async () => {
     const logs: string[] = [];
     const out = await runBacktestInProcess({ cwd: tmp, modelDir: defaultModelDir()!, log: (l) => logs.push(l) });
     const oos = JSON.parse(readFileSync(join(ROOT, 'models/ppo-sp500/report.json'), 'utf8')).outOfSample;
@@ -29,7 +29,10 @@ describe('backtests from the extension, in-process', () => {
     assert.ok(existsSync(out.reportHtml) && existsSync(out.reportJson));
     assert.match(out.html, /<svg class="chart"/);
     assert.ok(out.elapsedMs > 0);
-    assert.ok(logs.some((l) => /^backtesting ppo-sp500 on SPX \(\d+ bars from /.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /^backtesting ppo-sp500 on SPX \(\d+ bars from /.test(l)),
+      logs.join('\n'),
+    );
   });
 
   it('a missing model is a BacktestError naming the file', async () => {

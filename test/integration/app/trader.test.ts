@@ -57,7 +57,12 @@ describe('Trader on the simulator: a paper session as the panel shows it', { tim
   it('runs a paper session: decisions, filled orders and positions match the simulator', async () => {
     const target = resolveTarget({ settings: {}, simulator: t.running });
     const modelDir = defaultModelDir()!;
-    const settings = { 'ibkrAi.session.symbols': ['NVDA', 'MSFT', 'AAPL'], 'ibkrAi.session.mode': 'paper', 'ibkrAi.session.cycles': 4, 'ibkrAi.session.cycleSeconds': 60 };
+    const settings = {
+      'ibkrAi.session.symbols': ['NVDA', 'MSFT', 'AAPL'],
+      'ibkrAi.session.mode': 'paper',
+      'ibkrAi.session.cycles': 4,
+      'ibkrAi.session.cycleSeconds': 60,
+    };
     const config = parseSessionConfig(sessionInput(settings, target, { modelDir }), { modelDir, cwd: mkdtempSync(join(tmpdir(), 'trader-')) });
     assert.equal(config.port, fx.sim.port);
     const session = await t.trader.startSession(config, target);
@@ -83,7 +88,9 @@ describe('Trader on the simulator: a paper session as the panel shows it', { tim
     try {
       const positions = collectUntil(client.ib, EventName.position, EventName.positionEnd, 5000);
       client.ib.reqPositions();
-      const simPositions = (await positions).filter((p) => p[2] !== 0).map((p) => ({ symbol: p[1].symbol as string, quantity: p[2] as number, avgCost: p[3] as number }));
+      const simPositions = (await positions)
+        .filter((p) => p[2] !== 0)
+        .map((p) => ({ symbol: p[1].symbol as string, quantity: p[2] as number, avgCost: p[3] as number }));
       await waitFor(() => store.positionRows().length === simPositions.length, 5000, 'positions in the store');
       const rows = store.positionRows();
       for (const p of simPositions) {
@@ -118,7 +125,11 @@ describe('Trader on the simulator: a paper session as the panel shows it', { tim
     await t.trader.disconnect();
     const client = await new TestClient(fx.sim.port, 1).connect(5000);
     const orderId = client.takeOrderId();
-    client.ib.placeOrder(orderId, { symbol: 'MSFT', secType: SecType.STK, exchange: 'SMART', currency: 'USD' }, { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1, totalQuantity: 1, transmit: true, tif: 'GTC' });
+    client.ib.placeOrder(
+      orderId,
+      { symbol: 'MSFT', secType: SecType.STK, exchange: 'SMART', currency: 'USD' },
+      { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 1, totalQuantity: 1, transmit: true, tif: 'GTC' },
+    );
     await new Promise<void>((resolve) => client.ib.once(EventName.openOrder, () => resolve()));
     client.disconnect();
     const target = resolveTarget({ settings: {}, simulator: t.running });

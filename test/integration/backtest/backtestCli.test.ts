@@ -22,7 +22,8 @@ function fails(args: string[], message: RegExp): void {
   assert.match(r.stderr, message);
 }
 
-const near = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: backtest ${a}, committed report ${b}`);
+const near = (a: number, b: number, what: string): void =>
+  assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: backtest ${a}, committed report ${b}`);
 
 describe('backtest CLI', () => {
   it('with no arguments reproduces the committed training report (default model, S&P 500 test period)', () => {
@@ -47,7 +48,11 @@ describe('backtest CLI', () => {
     near(got.buyAndHoldSharpe, oos.buyAndHold.sharpe, 'buyAndHoldSharpe');
     near(got.buyAndHoldMaxDrawdown, oos.buyAndHold.maxDrawdown, 'buyAndHoldMaxDrawdown');
     assert.equal(got.flatReturn, oos.flat.totalReturn);
-    assert.equal(committed.sha256, JSON.parse(readFileSync(join(ROOT, 'models/ppo-sp500/manifest.json'), 'utf8')).model.sha256, 'report and manifest describe the same file');
+    assert.equal(
+      committed.sha256,
+      JSON.parse(readFileSync(join(ROOT, 'models/ppo-sp500/manifest.json'), 'utf8')).model.sha256,
+      'report and manifest describe the same file',
+    );
     assert.ok(got.stepsPerSecond > 0);
 
     assert.ok(existsSync(got.reportJson) && existsSync(got.reportHtml));
@@ -83,7 +88,7 @@ describe('backtest CLI', () => {
     assert.equal(report.assumptions.risk.maxPositionPerSymbol, 10);
   });
 
-  it('risk flags are read by the session\'s parser: a bad value names the flag and what is valid', () => {
+  it("risk flags are read by the session's parser: a bad value names the flag and what is valid", () => {
     fails(['--max-position', 'x'], /error: --max-position "x" is not a number \(valid: a whole number of shares from 0\)/);
     fails(['--daily-loss-limit', '0'], /error: --daily-loss-limit "0" is out of range \(valid: an amount of account currency above 0\)/);
   });

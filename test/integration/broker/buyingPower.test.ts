@@ -15,7 +15,8 @@ let fx: SimFixture;
 let aapl: BrokerContract;
 let price: number;
 
-const REASON = /^Order rejected - reason:YOUR ORDER IS NOT ACCEPTED\. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE \[10000\.00 USD\] MUST EXCEED THE INITIAL MARGIN \[(\d+\.\d\d) USD\]$/;
+const REASON =
+  /^Order rejected - reason:YOUR ORDER IS NOT ACCEPTED\. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE \[10000\.00 USD\] MUST EXCEED THE INITIAL MARGIN \[(\d+\.\d\d) USD\]$/;
 
 before(async () => {
   // 10,000 USD: Reg T intraday margin (25%) allows positions up to 40,000 USD.
@@ -30,9 +31,11 @@ after(async () => {
   await t.close();
 });
 
-test('an order beyond buying power: error 201 with TWS\'s reason, order Inactive, no execution, no position', async () => {
+test("an order beyond buying power: error 201 with TWS's reason, order Inactive, no execution, no position", async () => {
   const quantity = Math.ceil(60_000 / price); // 60,000 USD needs 15,000 USD initial margin
-  const err = (await client.placeOrder({ contract: aapl, action: 'BUY', quantity, type: 'MKT', orderRef: 'bp/too-big' }).catch((e: unknown) => e)) as BrokerError;
+  const err = (await client
+    .placeOrder({ contract: aapl, action: 'BUY', quantity, type: 'MKT', orderRef: 'bp/too-big' })
+    .catch((e: unknown) => e)) as BrokerError;
   assert.ok(err instanceof BrokerError, String(err));
   assert.equal(err.code, 201);
   const m = REASON.exec(lastError(err.reqId));
@@ -50,19 +53,24 @@ test('an affordable order fills; closing it is never refused for margin', async 
   const done = await client.orderDone(placed.orderId, 4000);
   assert.equal(done.state, 'filled');
   // Another 30,000 USD on top needs 12,500 USD against about 10,000: refused.
-  const more = (await client.placeOrder({ contract: aapl, action: 'BUY', quantity: Math.ceil(30_000 / price), type: 'MKT' }).catch((e: unknown) => e)) as BrokerError;
+  const more = (await client
+    .placeOrder({ contract: aapl, action: 'BUY', quantity: Math.ceil(30_000 / price), type: 'MKT' })
+    .catch((e: unknown) => e)) as BrokerError;
   assert.equal(more.code, 201);
   assert.match(more.message, /YOUR ORDER IS NOT ACCEPTED/);
   const close = await client.placeOrder({ contract: aapl, action: 'SELL', quantity, type: 'MKT', orderRef: 'bp/close' });
   assert.equal((await client.orderDone(close.orderId, 4000)).state, 'filled');
 });
 
-test('what-if of an unaffordable order: the margin numbers, the reason as warning text, and TWS\'s 201 on its id', async () => {
+test("what-if of an unaffordable order: the margin numbers, the reason as warning text, and TWS's 201 on its id", async () => {
   const quantity = Math.ceil(60_000 / price);
   const preview = await client.previewOrder({ contract: aapl, action: 'BUY', quantity, type: 'MKT' });
   assert.ok(preview.initMarginAfter! > preview.equityWithLoanBefore!, JSON.stringify(preview));
   assert.match(preview.warningText ?? '', /YOUR ORDER IS NOT ACCEPTED.*MUST EXCEED THE INITIAL MARGIN/);
-  const whatIf = fx.records().filter((l) => l.dir === 'in' && l.name === 'placeOrder' && l.order?.whatIf && l.order.totalQuantity === quantity).at(-1);
+  const whatIf = fx
+    .records()
+    .filter((l) => l.dir === 'in' && l.name === 'placeOrder' && l.order?.whatIf && l.order.totalQuantity === quantity)
+    .at(-1);
   assert.ok(whatIf?.order, 'the what-if reached the simulator');
   await waitFor(() => errorsSent(whatIf.order!.orderId).some((f) => f.includes('201')));
   // An affordable what-if carries no warning.

@@ -26,12 +26,20 @@ test('connect runs tcp -> handshake -> api -> sync and is ready only after the s
     assert.equal(t.client.isPaper, true);
     assert.equal(s.serverVersion, 176);
     assert.equal(s.clientId, 1);
-    assert.deepEqual(s.farms, { usfarm: 'ok', ushmds: 'ok', secdefil: 'ok', 'ibkr-ai-trader-sim': 'ok' }, 'the three farms, and the simulator\'s own farm name (sim/protocol/simulatorMark.ts)');
+    assert.deepEqual(
+      s.farms,
+      { usfarm: 'ok', ushmds: 'ok', secdefil: 'ok', 'ibkr-ai-trader-sim': 'ok' },
+      "the three farms, and the simulator's own farm name (sim/protocol/simulatorMark.ts)",
+    );
     assert.ok(!t.logs.some((l) => /TCP_NODELAY/.test(l.message)), 'Nagle turned off on the @stoqey/ib socket');
     // The sync happened before ready: its report exists and TWS saw the four sync requests first.
     assert.equal(t.client.lastReconciliation?.trigger, 'connect');
-    const names = t.fx.records().filter((l) => l.dir === 'in').map((l) => l.name);
-    for (const n of ['reqPositions', 'reqOpenOrders', 'reqExecutions', 'reqAccountUpdates']) assert.ok(names.includes(n), `${n} sent during sync; got ${names.join(',')}`);
+    const names = t.fx
+      .records()
+      .filter((l) => l.dir === 'in')
+      .map((l) => l.name);
+    for (const n of ['reqPositions', 'reqOpenOrders', 'reqExecutions', 'reqAccountUpdates'])
+      assert.ok(names.includes(n), `${n} sent during sync; got ${names.join(',')}`);
   } finally {
     await t.close();
   }
@@ -104,7 +112,10 @@ test('the api step (nextValidId, managedAccounts) fails on 326 and says so; the 
     // Only client id 1 was ever offered to TWS.
     const startApis = fx.records().filter((l) => l.name === 'startApi');
     assert.ok(startApis.length >= 1);
-    assert.ok(startApis.every((l) => l.fields[2] === '1'), JSON.stringify(startApis.map((l) => l.fields)));
+    assert.ok(
+      startApis.every((l) => l.fields[2] === '1'),
+      JSON.stringify(startApis.map((l) => l.fields)),
+    );
   } finally {
     await client.dispose();
     await fx.stop();

@@ -79,9 +79,11 @@ test('combo from legs: conIds kept, legs resolved when given as contracts, bad l
   assert.ok(straddle.legs![1]!.conId > 0 && straddle.legs![1]!.conId !== call.conId);
   const one = (await client.comboContract([{ conId: call.conId!, ratio: 1, action: 'BUY' }]).catch((e: unknown) => e)) as BrokerError;
   assert.equal(one.code, ClientCode.InvalidRequest);
-  const ratio = (await client.comboContract([
-    { conId: call.conId!, ratio: 0, action: 'BUY' },
-    { conId: call.conId!, ratio: 1, action: 'SELL' },
-  ]).catch((e: unknown) => e)) as BrokerError;
+  const ratio = (await client
+    .comboContract([
+      { conId: call.conId!, ratio: 0, action: 'BUY' },
+      { conId: call.conId!, ratio: 1, action: 'SELL' },
+    ])
+    .catch((e: unknown) => e)) as BrokerError;
   assert.equal(ratio.code, ClientCode.InvalidRequest);
 });

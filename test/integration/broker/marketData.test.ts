@@ -46,7 +46,10 @@ test('not subscribed (354): falls back to delayed data and says so', async () =>
     assert.equal(q.delayed, true);
     assert.ok(q.bid! > 0 && q.ask! > 0);
     assert.equal(client.marketDataType, 3);
-    const errs = fx.records().filter((l) => l.dir === 'out' && l.name === 'error').map((l) => l.fields[3]);
+    const errs = fx
+      .records()
+      .filter((l) => l.dir === 'out' && l.name === 'error')
+      .map((l) => l.fields[3]);
     assert.ok(errs.includes('354') && errs.includes('10167'), `TWS said 354 then 10167: ${errs.join(',')}`);
     assert.ok(fx.records().some((l) => l.name === 'reqMarketDataType' && l.fields[2] === '3'));
     const snap = await client.quoteSnapshot(aapl);

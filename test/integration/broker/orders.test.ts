@@ -64,7 +64,14 @@ test('stop and stop-limit orders trigger and fill', async () => {
   const amd = await stock('AMD');
   const q = await client.quoteSnapshot(amd);
   const stop = await client.placeOrder({ contract: amd, action: 'BUY', quantity: 3, type: 'STP', stopPrice: Math.floor(q.last! * 0.9) });
-  const stopLimit = await client.placeOrder({ contract: amd, action: 'BUY', quantity: 4, type: 'STP LMT', stopPrice: Math.floor(q.last! * 0.9), limitPrice: Math.ceil(q.ask! * 1.05) });
+  const stopLimit = await client.placeOrder({
+    contract: amd,
+    action: 'BUY',
+    quantity: 4,
+    type: 'STP LMT',
+    stopPrice: Math.floor(q.last! * 0.9),
+    limitPrice: Math.ceil(q.ask! * 1.05),
+  });
   const [a, b] = await Promise.all([client.orderDone(stop.orderId, 3000), client.orderDone(stopLimit.orderId, 3000)]);
   assert.equal(a.state, 'filled');
   assert.equal(a.type, 'STP');
@@ -88,14 +95,20 @@ test('bracket: the take-profit fills and cancels the stop-loss', async () => {
   });
   assert.equal(b.takeProfit.parentId, b.parent.orderId);
   assert.equal(b.stopLoss.parentId, b.parent.orderId);
-  const [parent, tp, sl] = await Promise.all([client.orderDone(b.parent.orderId, 4000), client.orderDone(b.takeProfit.orderId, 4000), client.orderDone(b.stopLoss.orderId, 4000)]);
+  const [parent, tp, sl] = await Promise.all([
+    client.orderDone(b.parent.orderId, 4000),
+    client.orderDone(b.takeProfit.orderId, 4000),
+    client.orderDone(b.stopLoss.orderId, 4000),
+  ]);
   assert.equal(parent.state, 'filled');
   assert.equal(tp.state, 'filled');
   assert.equal(tp.action, 'SELL');
   assert.equal(sl.state, 'cancelled');
   assert.equal(sl.filled, 0);
   assert.equal(tp.fills[0]!.orderRef, 'bracket-1');
-  const placed = fx.records().filter((l) => l.name === 'placeOrder' && l.order && [b.parent.orderId, b.takeProfit.orderId, b.stopLoss.orderId].includes(l.order.orderId));
+  const placed = fx
+    .records()
+    .filter((l) => l.name === 'placeOrder' && l.order && [b.parent.orderId, b.takeProfit.orderId, b.stopLoss.orderId].includes(l.order.orderId));
   assert.deepEqual(
     placed.map((l) => [l.order!.orderType, l.order!.parentId === b.parent.orderId, l.order!.transmit]),
     [
@@ -197,7 +210,10 @@ test('what-if preview returns margin and commission and places nothing', async (
   assert.equal(client.orders().length, before, 'no tracked order');
   const whatIfs = fx.records().filter((l) => l.name === 'placeOrder' && l.order?.symbol === 'SPY');
   assert.ok(whatIfs.length >= 1 && whatIfs.every((l) => l.order!.whatIf));
-  assert.equal(client.positionList().some((p) => p.contract.symbol === 'SPY'), false);
+  assert.equal(
+    client.positionList().some((p) => p.contract.symbol === 'SPY'),
+    false,
+  );
 });
 
 test('beforeSend runs after ids are assigned and before the bytes go out; a failing hook sends nothing', async () => {
@@ -245,7 +261,9 @@ test('invalid requests are refused before anything is sent', async () => {
   const err = (await client.placeOrder({ contract: jpm, action: 'BUY', quantity: 1, type: 'LMT' }).catch((e: unknown) => e)) as BrokerError;
   assert.equal(err.code, ClientCode.InvalidRequest);
   assert.match(err.message, /limitPrice/);
-  const bad = (await client.placeBracket({ contract: jpm, action: 'BUY', quantity: 1, entryType: 'MKT', takeProfitPrice: 10, stopLossPrice: 20 }).catch((e: unknown) => e)) as BrokerError;
+  const bad = (await client
+    .placeBracket({ contract: jpm, action: 'BUY', quantity: 1, entryType: 'MKT', takeProfitPrice: 10, stopLossPrice: 20 })
+    .catch((e: unknown) => e)) as BrokerError;
   assert.equal(bad.code, ClientCode.InvalidRequest);
 });
 

@@ -59,7 +59,11 @@ test('60 rapid requests never provoke error 100; the queue is a visible metric',
     assert.ok(m.maxQueuedMessages >= peak);
     // The simulator agrees: it never answered 100.
     const out = t.fx.records().filter((l) => l.dir === 'out' && l.name === 'error' && l.fields[3] === '100');
-    assert.equal(out.length, 0, `TWS answered 100: ${describeViolation(t.fx)}; reconnects ${m.reconnects}; ${JSON.stringify(out.map((l) => [l.t, l.clientId, l.fields]))}`);
+    assert.equal(
+      out.length,
+      0,
+      `TWS answered 100: ${describeViolation(t.fx)}; reconnects ${m.reconnects}; ${JSON.stringify(out.map((l) => [l.t, l.clientId, l.fields]))}`,
+    );
   } finally {
     await t.close();
   }

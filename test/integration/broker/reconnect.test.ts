@@ -38,7 +38,10 @@ test('drop mid-session: reconnects within the backoff, market data flows again, 
     assert.equal(fx.sim.connections.size, 1, 'one session at TWS');
     const readyAt = Date.now();
     const listenerBackAt = droppedAt + downMs;
-    assert.ok(readyAt - listenerBackAt <= client.reconnectBoundMs + CONNECT_ALLOWANCE_MS, `ready ${readyAt - listenerBackAt} ms after TWS came back; backoff bound ${client.reconnectBoundMs} ms`);
+    assert.ok(
+      readyAt - listenerBackAt <= client.reconnectBoundMs + CONNECT_ALLOWANCE_MS,
+      `ready ${readyAt - listenerBackAt} ms after TWS came back; backoff bound ${client.reconnectBoundMs} ms`,
+    );
     assert.equal(s.clientId, 1);
     assert.equal(client.lastReconciliation?.trigger, 'reconnect');
 
@@ -69,7 +72,11 @@ test('a fill that happened during the disconnect is picked up by reconciliation'
     await client.waitForOrder(placed.orderId, (o) => o.filled >= 1, 3000);
     // Positions come on their own stream, after the executions: the position the client believes
     // at the drop is read once it has caught up with the fills seen so far.
-    const filledSeen = () => client.allFills().filter((f) => f.orderId === placed.orderId).reduce((s, f) => s + f.shares, 0);
+    const filledSeen = () =>
+      client
+        .allFills()
+        .filter((f) => f.orderId === placed.orderId)
+        .reduce((s, f) => s + f.shares, 0);
     await waitFor(() => (client.position(nvda.conId!)?.quantity ?? 0) === filledSeen(), 3000, 'the position to follow the fills seen');
     const seenBefore = new Set(client.allFills().map((f) => f.execId));
     const believed = client.position(nvda.conId!)?.quantity ?? 0;
@@ -140,7 +147,12 @@ test('326 on a reconnect is reported and the client keeps its id, retrying with 
     assert.match(s.lastError!.message, /client id 1 is already in use/);
     await client.state.when((x) => x.status === 'reconnecting' && (x.attempt ?? 0) >= 3, 3000);
     assert.equal(client.state.value.clientId, 1);
-    const ids = new Set(fx.records().filter((l) => l.name === 'startApi').map((l) => l.fields[2]));
+    const ids = new Set(
+      fx
+        .records()
+        .filter((l) => l.name === 'startApi')
+        .map((l) => l.fields[2]),
+    );
     assert.deepEqual([...ids], ['1']);
   } finally {
     await t.close();

@@ -25,7 +25,7 @@ async function until<T>(get: () => T | undefined, timeoutMs = 3000): Promise<T> 
   }
 }
 
-test('positions, cash, the day\'s executions (orderRefs, commissions) and completed orders survive a simulator restart', async () => {
+test("positions, cash, the day's executions (orderRefs, commissions) and completed orders survive a simulator restart", async () => {
   const statePath = join(dir, 'account.json');
   // --- first simulator: fill two orders and leave one working
   const fx1 = await startSim({ statePath });
@@ -84,24 +84,55 @@ test('positions, cash, the day\'s executions (orderRefs, commissions) and comple
     await fx2.stop();
   }
   // The flat position and the third execution were saved at shutdown.
-  const last = JSON.parse(readFileSync(statePath, 'utf8')) as { executions: Array<{ execution: { orderRef: string } }>; account: { positions: Array<{ quantity: number }> } };
-  assert.deepEqual(last.executions.map((e) => e.execution.orderRef), ['state-test/buy', 'state-test/sell', 'state-test/flat']);
+  const last = JSON.parse(readFileSync(statePath, 'utf8')) as {
+    executions: Array<{ execution: { orderRef: string } }>;
+    account: { positions: Array<{ quantity: number }> };
+  };
+  assert.deepEqual(
+    last.executions.map((e) => e.execution.orderRef),
+    ['state-test/buy', 'state-test/sell', 'state-test/flat'],
+  );
   assert.ok(last.account.positions.every((p) => p.quantity === 0));
 });
 
 test('a corrupt, foreign or wrong-version state file is a clear error naming the file; nothing listens', async () => {
   const corrupt = join(dir, 'corrupt.json');
   writeFileSync(corrupt, '{"kind": "ibkr-ai-trader-sim-state", "version": 1, "simTime": ');
-  await assert.rejects(startSim({ statePath: corrupt }), (err: Error) => err instanceof SimStateError && err.message.includes(corrupt) && /not valid JSON/.test(err.message));
+  await assert.rejects(
+    startSim({ statePath: corrupt }),
+    (err: Error) => err instanceof SimStateError && err.message.includes(corrupt) && /not valid JSON/.test(err.message),
+  );
   const wrongVersion = join(dir, 'v9.json');
   writeFileSync(wrongVersion, JSON.stringify({ kind: 'ibkr-ai-trader-sim-state', version: 9 }));
-  await assert.rejects(startSim({ statePath: wrongVersion }), (err: Error) => err instanceof SimStateError && err.message.includes(wrongVersion) && /version 9; this simulator reads version 1/.test(err.message));
+  await assert.rejects(
+    startSim({ statePath: wrongVersion }),
+    (err: Error) => err instanceof SimStateError && err.message.includes(wrongVersion) && /version 9; this simulator reads version 1/.test(err.message),
+  );
   const foreign = join(dir, 'package.json');
   writeFileSync(foreign, JSON.stringify({ name: 'x' }));
-  await assert.rejects(startSim({ statePath: foreign }), (err: Error) => err instanceof SimStateError && err.message.includes(foreign) && /not a simulator state file/.test(err.message));
+  await assert.rejects(
+    startSim({ statePath: foreign }),
+    (err: Error) => err instanceof SimStateError && err.message.includes(foreign) && /not a simulator state file/.test(err.message),
+  );
   const badField = join(dir, 'bad-field.json');
-  writeFileSync(badField, JSON.stringify({ kind: 'ibkr-ai-trader-sim-state', version: 1, simTime: 1, nextOrderId: 1, nextPermId: 1, execSeq: 0, account: { id: 'DU1234567', cash: 'lots', realizedPnl: 0, commissions: 0, positions: [] }, orders: [], executions: [] }));
-  await assert.rejects(startSim({ statePath: badField }), (err: Error) => err instanceof SimStateError && err.message.includes(badField) && /account\.cash/.test(err.message));
+  writeFileSync(
+    badField,
+    JSON.stringify({
+      kind: 'ibkr-ai-trader-sim-state',
+      version: 1,
+      simTime: 1,
+      nextOrderId: 1,
+      nextPermId: 1,
+      execSeq: 0,
+      account: { id: 'DU1234567', cash: 'lots', realizedPnl: 0, commissions: 0, positions: [] },
+      orders: [],
+      executions: [],
+    }),
+  );
+  await assert.rejects(
+    startSim({ statePath: badField }),
+    (err: Error) => err instanceof SimStateError && err.message.includes(badField) && /account\.cash/.test(err.message),
+  );
   // The CLI names the file too, and exits before listening.
   await assert.rejects(runSimCli(['--port', '0', '--quiet', '--state', corrupt]), (err: Error) => err instanceof CliError && err.message.includes(corrupt));
 });
@@ -110,5 +141,8 @@ test('a state file of another account is refused, naming both accounts', async (
   const statePath = join(dir, 'other.json');
   const fx = await startSim({ statePath, account: 'DU7654321' });
   await fx.stop();
-  await assert.rejects(startSim({ statePath }), (err: Error) => err instanceof SimStateError && err.message.includes('DU7654321') && err.message.includes('DU1234567') && err.message.includes(statePath));
+  await assert.rejects(
+    startSim({ statePath }),
+    (err: Error) => err instanceof SimStateError && err.message.includes('DU7654321') && err.message.includes('DU1234567') && err.message.includes(statePath),
+  );
 });

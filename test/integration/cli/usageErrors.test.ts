@@ -65,7 +65,10 @@ const CASES: Array<{ args: string[]; says: RegExp }> = [
   { args: ['backtest', '--from', 'yesterday'], says: /--from "yesterday" is not a date \(valid: YYYY-MM-DD/ },
   { args: ['backtest', '--commission', 'cheap'], says: /--commission "cheap" is not known \(valid: / },
   { args: ['backtest', '--slippage-bps', 'x'], says: /--slippage-bps "x" is not a number \(valid: / },
-  { args: ['backtest', '--out', 'package.json/report'], says: /--out package\.json\/report: cannot create or use this folder \(ENOTDIR; valid: a folder path you can write\)/ },
+  {
+    args: ['backtest', '--out', 'package.json/report'],
+    says: /--out package\.json\/report: cannot create or use this folder \(ENOTDIR; valid: a folder path you can write\)/,
+  },
   // the command itself
   { args: ['frobnicate'], says: /unknown command "frobnicate"; valid commands: sim, backtest, doctor, session, demo/ },
 ];

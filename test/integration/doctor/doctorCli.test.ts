@@ -80,7 +80,15 @@ test('healthy simulator: verdict pass, exit 0, every check passes, nothing is pl
   try {
     const r = await doctor(json(fx.sim.port), t);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(r.report!.verdict, 'pass', JSON.stringify(r.report!.checks.filter((c) => c.status !== 'pass'), null, 1));
+    assert.equal(
+      r.report!.verdict,
+      'pass',
+      JSON.stringify(
+        r.report!.checks.filter((c) => c.status !== 'pass'),
+        null,
+        1,
+      ),
+    );
     assert.deepEqual(
       r.report!.checks.map((c) => c.id),
       ['config', 'environment', 'tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'],
@@ -290,7 +298,15 @@ test('the embedded simulator on its own simulated clock (22 h off by default): v
   try {
     const r = await doctor(json(fx.sim.port), t);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(r.report!.verdict, 'pass', JSON.stringify(r.report!.checks.filter((c) => c.status !== 'pass'), null, 1));
+    assert.equal(
+      r.report!.verdict,
+      'pass',
+      JSON.stringify(
+        r.report!.checks.filter((c) => c.status !== 'pass'),
+        null,
+        1,
+      ),
+    );
     const c = check(r, 'clock');
     assert.equal(c.status, 'pass');
     assert.equal(c.cause, 'clock.simulated');
@@ -299,7 +315,10 @@ test('the embedded simulator on its own simulated clock (22 h off by default): v
 
     const text = await doctor(['--port', String(fx.sim.port), '--env-file', EMPTY_ENV], t);
     assert.equal(text.code, 0);
-    assert.match(text.stdout.split('\n')[0]!, /^IBKR setup checks: 127\.0\.0\.1:\d+, client id 1 \(IBKR AI Trader embedded simulator, server version 176, connection time .*\): PASS in /);
+    assert.match(
+      text.stdout.split('\n')[0]!,
+      /^IBKR setup checks: 127\.0\.0\.1:\d+, client id 1 \(IBKR AI Trader embedded simulator, server version 176, connection time .*\): PASS in /,
+    );
     assert.doesNotMatch(text.stdout, /\[WARN\]/);
   } finally {
     await fx.stop();
@@ -317,7 +336,8 @@ test('--markdown: the pasteable report of a run against the simulator, account i
     assert.match(md, /\n\| OS \/ Node \| \S+ .* \/ node v\d+/);
     assert.match(md, /\n\| Target \| 127\.0\.0\.1:\d+, client id 7 \|\n/);
     assert.match(md, /\n\| TWS \/ IB Gateway \| IBKR AI Trader embedded simulator, server version 176, connection time /);
-    for (const id of ['config', 'environment', 'tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock']) assert.match(md, new RegExp(`\n### PASS: .* \\(${id}\\)\n`), id);
+    for (const id of ['config', 'environment', 'tcp', 'handshake', 'session', 'account', 'order-permissions', 'market-data', 'clock'])
+      assert.match(md, new RegExp(`\n### PASS: .* \\(${id}\\)\n`), id);
     assert.match(md, /Paper account DU\\\*\\\*\\\*\\\*567/, 'the account check names the masked id');
     assert.match(md, /managed accounts DU\*\*\*\*567/, 'and its evidence too');
     assert.doesNotMatch(md, /DU1234567/);

@@ -7,7 +7,12 @@ import { runChecks, type Check } from '../../../src/extension/doctor';
 import type { EnvironmentInputs } from '../../../src/extension/doctor/environmentCheck';
 import { startSim, TestClient } from '../../helpers/simHarness';
 
-const LOCAL: EnvironmentInputs = { platform: 'linux', env: {}, procVersion: 'Linux version 6.8.0-45-generic (buildd@lcy02) #45-Ubuntu SMP\n', localhostAddresses: ['127.0.0.1'] };
+const LOCAL: EnvironmentInputs = {
+  platform: 'linux',
+  env: {},
+  procVersion: 'Linux version 6.8.0-45-generic (buildd@lcy02) #45-Ubuntu SMP\n',
+  localhostAddresses: ['127.0.0.1'],
+};
 
 test('settings outrank the environment and .env; every check is reported through onCheck', async () => {
   const fx = await startSim({ startMs: Date.now() });

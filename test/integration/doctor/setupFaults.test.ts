@@ -22,7 +22,12 @@ import { startSim, type SimFixture } from '../../helpers/simHarness';
 const ROOT = resolve(__dirname, '../../..');
 const EMPTY_ENV = join(mkdtempSync(join(tmpdir(), 'ibkr-doctor-')), 'empty.env');
 writeFileSync(EMPTY_ENV, '');
-const LOCAL: EnvironmentInputs = { platform: 'linux', env: {}, procVersion: 'Linux version 6.8.0-45-generic (buildd@lcy02) #45-Ubuntu SMP\n', localhostAddresses: ['127.0.0.1'] };
+const LOCAL: EnvironmentInputs = {
+  platform: 'linux',
+  env: {},
+  procVersion: 'Linux version 6.8.0-45-generic (buildd@lcy02) #45-Ubuntu SMP\n',
+  localhostAddresses: ['127.0.0.1'],
+};
 /** A weekday 10:07 New York: not near a quarter hour, so nothing looks like the daily restart. */
 const MID_MORNING = nyTimeToMs(2026, 12, 4, 10, 7);
 
@@ -36,7 +41,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
 function doctorCli(args: string[], t: TestContext): Promise<{ code: number | null; report: Report; out: string }> {
   return new Promise((done, fail) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'doctor', '--json', '--env-file', EMPTY_ENV, ...args], { cwd: ROOT, env: cleanEnv() });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'doctor', '--json', '--env-file', EMPTY_ENV, ...args], {
+      cwd: ROOT,
+      env: cleanEnv(),
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -100,7 +108,13 @@ test('CLI: IB Gateway 10.41 on a non-standard port with --product gateway; the d
     const server = r.report.server!;
     assert.deepEqual(
       { productKey: server.productKey, productSource: server.productSource, version: server.version, release: server.release, simulator: server.simulator },
-      { productKey: 'gateway', productSource: '--product', version: 217, release: 'release 10.41 family (its API maximum is 217; protocol buffers available)', simulator: true },
+      {
+        productKey: 'gateway',
+        productSource: '--product',
+        version: 217,
+        release: 'release 10.41 family (its API maximum is 217; protocol buffers available)',
+        simulator: true,
+      },
     );
     const plain = await doctorCli(['--port', String(fx.sim.port)], t);
     assert.match(check(plain.report, 'handshake').finding, /TWS or IB Gateway \(port \d+ is not a standard one/);
@@ -170,7 +184,7 @@ test('login-pending: refused at first, the port opens during the checks -> login
     assert.equal(check(r, 'session').status, 'pass');
   }));
 
-test('auto-restart during the checks: the drop at 23:45 on TWS\'s clock is named the daily auto-restart, with its menu path', async () => {
+test("auto-restart during the checks: the drop at 23:45 on TWS's clock is named the daily auto-restart, with its menu path", async () => {
   const restartAt = nyTimeToMs(2026, 12, 4, 23, 45);
   await withSim({ faultSpecs: ['auto-restart:23:45,0.6'], startMs: restartAt - 1500, product: 'tws' }, async (fx) => {
     const r = await inProcess(fx.sim.port, {
@@ -201,7 +215,7 @@ test('a port reopening just after a quarter hour (the restart ending, or a login
   });
 });
 
-test('a connection dropped during the checks is named (not a pass), with TWS\'s clock time; at a quarter hour it is the restart', async () => {
+test("a connection dropped during the checks is named (not a pass), with TWS's clock time; at a quarter hour it is the restart", async () => {
   for (const [startMs, cause] of [
     [MID_MORNING, 'session.dropped'],
     [nyTimeToMs(2026, 12, 4, 9, 30), 'session.auto-restart'],
@@ -280,7 +294,7 @@ test('client id 0 warns that it also sees (and can bind) manual TWS orders, nami
     assert.match(s.fix, /"Master API client ID" \(TWS: File > Global Configuration > API > Settings/);
   }));
 
-test('existing faults on the IB Gateway personality: named as before, with IB Gateway\'s menu paths only', async () => {
+test("existing faults on the IB Gateway personality: named as before, with IB Gateway's menu paths only", async () => {
   await withSim({ product: 'gateway', release: '10.50', faultSpecs: ['read-only'] }, async (fx) => {
     const r = await inProcess(fx.sim.port, { product: 'gateway' });
     const o = check(r, 'order-permissions');
@@ -320,5 +334,8 @@ test('the port closing between the handshake and the session (a restart) is a dr
     const s = check(r, 'session');
     assert.equal(s.cause, 'session.dropped', s.finding);
     assert.match(s.finding, /The API port closed between the handshake and the session at 10:07:\d\d/);
-    assert.ok(s.evidence.some((e) => e.step === 'message 502'), 'the 502 stays in the evidence');
+    assert.ok(
+      s.evidence.some((e) => e.step === 'message 502'),
+      'the 502 stays in the evidence',
+    );
   }));

@@ -55,7 +55,13 @@ test('--cycle 86400 --any-hours: the decision at the close becomes an order that
   assert.equal(r.placed.length, 1);
   assert.equal(r.placed[0]!.orderRef, d.proposal!.orderRef);
   // TWS (the simulator) takes it after the close and holds it for the regular session: warning 399.
-  const warned = r.fx.records().some((l) => l.dir === 'out' && l.name === 'error' && l.fields.includes('399') && l.fields.includes(String(r.placed[0]!.orderId)));
+  const warned = r.fx
+    .records()
+    .some((l) => l.dir === 'out' && l.name === 'error' && l.fields.includes('399') && l.fields.includes(String(r.placed[0]!.orderId)));
   assert.ok(warned, 'warning 399: held until the regular session opens');
-  assert.equal(r.events.some((e) => e.type === 'notice' && /daily cycles decide/.test(e.message)), false, 'no warning with --any-hours');
+  assert.equal(
+    r.events.some((e) => e.type === 'notice' && /daily cycles decide/.test(e.message)),
+    false,
+    'no warning with --any-hours',
+  );
 });

@@ -8,7 +8,7 @@ import type { JournalSink } from '../../../src/extension/session/tradingSession'
 import { flatReplay, linesOf, runSession, simPositions, tempDir, WED_5PM_NY } from '../../helpers/sessionFixture';
 
 describe('kill switch', () => {
-  test('cancels the session\'s working orders and stops it', async () => {
+  test("cancels the session's working orders and stops it", async () => {
     // After the close with --any-hours: the simulator holds MKT orders until the open, so they are working.
     let killed = false;
     const r = await runSession({
@@ -29,7 +29,11 @@ describe('kill switch', () => {
     const cancels = r.fx.records().filter((l) => l.dir === 'in' && l.name === 'cancelOrder');
     assert.equal(cancels.length, 2, 'each cancelled at TWS');
     const statuses = linesOf(r.journal, 'order-status');
-    for (const o of r.placed) assert.ok(statuses.some((s) => s.orderRef === o.orderRef && s.state === 'cancelled'), `${o.orderRef} cancelled`);
+    for (const o of r.placed)
+      assert.ok(
+        statuses.some((s) => s.orderRef === o.orderRef && s.state === 'cancelled'),
+        `${o.orderRef} cancelled`,
+      );
     assert.equal(linesOf(r.journal, 'cycle-start').length, 1, 'no cycle after the kill');
     assert.equal(linesOf(r.journal, 'kill').length, 1);
     assert.deepEqual(linesOf(r.journal, 'kill-report')[0]!.cancelled.sort(), r.placed.map((o) => o.orderRef).sort());
@@ -51,7 +55,13 @@ describe('kill switch', () => {
         }),
     });
     assert.equal(r.result.status, 'stopped');
-    assert.deepEqual(r.placed.map((o) => [o.action, o.totalQuantity, o.orderRef.split(':')[4] ?? 'policy']), [['BUY', 73, 'policy'], ['SELL', 73, 'flatten']]);
+    assert.deepEqual(
+      r.placed.map((o) => [o.action, o.totalQuantity, o.orderRef.split(':')[4] ?? 'policy']),
+      [
+        ['BUY', 73, 'policy'],
+        ['SELL', 73, 'flatten'],
+      ],
+    );
     assert.deepEqual(simPositions(r.fx), {});
     const report = linesOf(r.journal, 'kill-report')[0]!;
     assert.equal(report.flattened.length, 1);

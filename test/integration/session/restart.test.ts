@@ -11,7 +11,20 @@ import { join } from 'node:path';
 import { Journal, type JournalLine } from '../../../src/extension/session/journal';
 import { parseOrderRef } from '../../../src/extension/session/orderRef';
 import { waitFor } from '../../helpers/simHarness';
-import { byRef, journaledSent, linesOf, placedOrders, recordedSent, ROOT, simNetShares, simPositions, startSim, tempDir, testModel, WED_10AM_NY } from '../../helpers/sessionFixture';
+import {
+  byRef,
+  journaledSent,
+  linesOf,
+  placedOrders,
+  recordedSent,
+  ROOT,
+  simNetShares,
+  simPositions,
+  startSim,
+  tempDir,
+  testModel,
+  WED_10AM_NY,
+} from '../../helpers/sessionFixture';
 
 interface Child {
   proc: ChildProcess;
@@ -55,8 +68,26 @@ async function crashAndRestart(clientId: number, inWindow: boolean) {
   const fx = await startSim({ speed: 60, startMs: WED_10AM_NY });
   const journalDir = join(tempDir('session-restart-'), 'journal');
   const args = [
-    '--host', '127.0.0.1', '--port', String(fx.sim.port), '--client-id', String(clientId), '--symbols', 'NVDA,MSFT', '--cycle', '60', '--cycles', '8',
-    '--mode', 'paper', '--model', testModel('toggle'), '--journal', journalDir, '--capital', '20000',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(fx.sim.port),
+    '--client-id',
+    String(clientId),
+    '--symbols',
+    'NVDA,MSFT',
+    '--cycle',
+    '60',
+    '--cycles',
+    '8',
+    '--mode',
+    'paper',
+    '--model',
+    testModel('toggle'),
+    '--journal',
+    journalDir,
+    '--capital',
+    '20000',
   ];
   try {
     const first = inWindow ? session(args, ['./test/integration/session/crashAfterIntent.ts'], { CRASH_AT_CYCLE: '3' }) : session(args);
@@ -93,7 +124,10 @@ async function crashAndRestart(clientId: number, inWindow: boolean) {
     assert.deepEqual(readdirSync(journalDir), [`${sessionId}.jsonl`]);
     const journal = Journal.read(path);
     assert.equal(linesOf(journal, 'session-resume').length, 1);
-    assert.ok(linesOf(journal, 'reconcile').some((l) => l.trigger === 'restart'), 'reconciled at the restart');
+    assert.ok(
+      linesOf(journal, 'reconcile').some((l) => l.trigger === 'restart'),
+      'reconciled at the restart',
+    );
     const cycles = linesOf(journal, 'cycle-start').map((l) => Number(l.cycle));
     assert.deepEqual(cycles, [1, 2, 3, 4, 5, 6, 7, 8], 'no cycle decided twice; the restart went on with cycle 4');
 
@@ -135,11 +169,20 @@ test('killed between journaling an intent and sending it: the restart closes it 
   assert.equal(sent, 0, 'the intent never reached the simulator, before or after the restart');
   // The cycle's intents share one fsync and are sent after it: the kill came after it and
   // before any of them left, so every intent of cycle 3 is closed unsent, none resent.
-  const cycle3 = linesOf(journal, 'intent').filter((l) => Number(l.cycle) === 3).map((l) => String(l.orderRef)).sort();
+  const cycle3 = linesOf(journal, 'intent')
+    .filter((l) => Number(l.cycle) === 3)
+    .map((l) => String(l.orderRef))
+    .sort();
   assert.ok(cycle3.includes(interrupted));
   for (const ref of cycle3) {
     assert.equal(placed.filter((o) => o.orderRef === ref).length, 0, `${ref} never reached the simulator`);
-    assert.deepEqual(linesOf(journal, 'order-status').filter((l) => l.orderRef === ref).map((l) => l.state), ['not-at-tws'], ref);
+    assert.deepEqual(
+      linesOf(journal, 'order-status')
+        .filter((l) => l.orderRef === ref)
+        .map((l) => l.state),
+      ['not-at-tws'],
+      ref,
+    );
   }
   const reconcile = linesOf(journal, 'reconcile').find((l) => l.trigger === 'restart')!;
   assert.deepEqual([...reconcile.notAtTws].sort(), cycle3);

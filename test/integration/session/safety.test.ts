@@ -27,7 +27,10 @@ function cli(args: string[]): Promise<{ status: number | null; stdout: string; s
 
 /** Requests the simulator received from client `clientId`, by name. */
 function requests(fx: SimFixture, clientId: number): string[] {
-  return fx.records().filter((l) => l.dir === 'in' && l.clientId === clientId).map((l) => l.name);
+  return fx
+    .records()
+    .filter((l) => l.dir === 'in' && l.clientId === clientId)
+    .map((l) => l.name);
 }
 
 describe('session modes and refusals', () => {
@@ -65,7 +68,20 @@ describe('session modes and refusals', () => {
   test('live mode needs --allow-live (before connecting) and a confirmation of the account (nothing sent without)', async () => {
     const fx = await startSim({ live: true, speed: 60, startMs: WED_10AM_NY });
     const journal = join(tempDir('session-live-'), 'journal');
-    const base = ['--port', String(fx.sim.port), '--symbols', 'NVDA', '--cycles', '2', '--journal', journal, '--model', testModel('always-buy'), '--capital', '10000'];
+    const base = [
+      '--port',
+      String(fx.sim.port),
+      '--symbols',
+      'NVDA',
+      '--cycles',
+      '2',
+      '--journal',
+      journal,
+      '--model',
+      testModel('always-buy'),
+      '--capital',
+      '10000',
+    ];
     try {
       const noAllow = await cli([...base, '--client-id', '53', '--mode', 'live']);
       assert.equal(noAllow.status, 2);
@@ -74,7 +90,10 @@ describe('session modes and refusals', () => {
 
       const noConfirm = await cli([...base, '--client-id', '54', '--mode', 'live', '--allow-live']);
       assert.equal(noConfirm.status, 3);
-      assert.match(noConfirm.stderr, /live mode needs a confirmation for this session: type the account id U1234567 when asked, or pass --confirm-live U1234567/);
+      assert.match(
+        noConfirm.stderr,
+        /live mode needs a confirmation for this session: type the account id U1234567 when asked, or pass --confirm-live U1234567/,
+      );
       const wrong = await cli([...base, '--client-id', '55', '--mode', 'live', '--allow-live', '--confirm-live', 'U7654321']);
       assert.equal(wrong.status, 3);
       assert.match(wrong.stderr, /the confirmation "U7654321" does not match the live account U1234567/);
@@ -95,7 +114,23 @@ describe('session modes and refusals', () => {
   test('a paper account in live mode is refused too', async () => {
     const fx = await startSim({ speed: 60, startMs: WED_10AM_NY });
     try {
-      const r = await cli(['--port', String(fx.sim.port), '--client-id', '57', '--symbols', 'NVDA', '--cycles', '1', '--mode', 'live', '--allow-live', '--confirm-live', 'DU1234567', '--journal', join(tempDir('session-live-'), 'j')]);
+      const r = await cli([
+        '--port',
+        String(fx.sim.port),
+        '--client-id',
+        '57',
+        '--symbols',
+        'NVDA',
+        '--cycles',
+        '1',
+        '--mode',
+        'live',
+        '--allow-live',
+        '--confirm-live',
+        'DU1234567',
+        '--journal',
+        join(tempDir('session-live-'), 'j'),
+      ]);
       assert.equal(r.status, 3);
       assert.match(r.stderr, /account DU1234567 is a paper account; use --mode paper/);
       assert.ok(!requests(fx, 57).includes('placeOrder'));

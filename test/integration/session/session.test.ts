@@ -22,14 +22,23 @@ test('multi-symbol paper session with the default model: orders placed and fille
   const fills = linesOf(r.journal, 'fill');
   assert.equal(fills.length, r.fx.sim.engine.executions.length, 'every execution journaled');
   const statuses = linesOf(r.journal, 'order-status');
-  for (const o of r.placed) assert.ok(statuses.some((s) => s.orderRef === o.orderRef && s.state === 'filled'), `${o.orderRef} filled`);
+  for (const o of r.placed)
+    assert.ok(
+      statuses.some((s) => s.orderRef === o.orderRef && s.state === 'filled'),
+      `${o.orderRef} filled`,
+    );
 
   // The journal's orders are the record's, one for one (ids, refs, sides, sizes), each once.
   assert.deepEqual(byRef(journaledSent(r.journal)), byRef(recordedSent(r.placed)));
   assert.equal(new Set(r.placed.map((o) => o.orderRef)).size, r.placed.length, 'no orderRef twice');
 
   // Each intent was journaled before its order reached the simulator (journal t <= record t).
-  const recordT = new Map(r.fx.records().filter((l) => l.name === 'placeOrder' && l.order).map((l) => [l.order!.orderRef, l.t]));
+  const recordT = new Map(
+    r.fx
+      .records()
+      .filter((l) => l.name === 'placeOrder' && l.order)
+      .map((l) => [l.order!.orderRef, l.t]),
+  );
   for (const i of linesOf(r.journal, 'intent')) assert.ok(i.t <= recordT.get(i.orderRef)!, `${i.orderRef} journaled before it was received`);
 
   // Every cycle decided every symbol, explainably.
@@ -44,10 +53,16 @@ test('multi-symbol paper session with the default model: orders placed and fille
     assert.ok(['hold', 'buy', 'sell'].includes(d.output.label), d.output.label);
     if (d.outcome === 'order') {
       assert.equal(d.verdict.allowed, true);
-      assert.ok(r.placed.some((o) => o.orderRef === d.proposal.orderRef), 'an allowed decision reached the simulator');
+      assert.ok(
+        r.placed.some((o) => o.orderRef === d.proposal.orderRef),
+        'an allowed decision reached the simulator',
+      );
     }
   }
-  const orderDecisions = decisions.filter((d) => d.outcome === 'order').map((d) => d.proposal.orderRef).sort();
+  const orderDecisions = decisions
+    .filter((d) => d.outcome === 'order')
+    .map((d) => d.proposal.orderRef)
+    .sort();
   assert.deepEqual(orderDecisions, r.placed.map((o) => o.orderRef).sort(), 'orders are exactly the allowed decisions');
 
   // The summary's positions are the simulator's; its trades the executions.

@@ -86,8 +86,16 @@ async function accountUpdates(): Promise<{ values: Map<string, { value: string; 
     if (key === 'CashBalance' && currency === 'BASE') return;
     values.set(key, { value, currency });
   };
-  const onPortfolio = (contract: Contract, position: number, marketPrice: number, marketValue: number, averageCost: number, unrealizedPNL: number, realizedPNL: number, accountName: string) =>
-    portfolio.push({ contract, position, marketPrice, marketValue, averageCost, unrealizedPNL, realizedPNL, accountName });
+  const onPortfolio = (
+    contract: Contract,
+    position: number,
+    marketPrice: number,
+    marketValue: number,
+    averageCost: number,
+    unrealizedPNL: number,
+    realizedPNL: number,
+    accountName: string,
+  ) => portfolio.push({ contract, position, marketPrice, marketValue, averageCost, unrealizedPNL, realizedPNL, accountName });
   const onTime = (t: string) => (time = t);
   client.ib.on(EventName.updateAccountValue, onValue);
   const offPortfolio = listen(client.ib, EventName.updatePortfolio, onPortfolio);
@@ -117,7 +125,11 @@ let buy: Fill;
 
 test('before any trade: cash is the `cash` option, NetLiquidation equals it, BuyingPower is 4x AvailableFunds', async () => {
   const s = await summary('NetLiquidation,TotalCashValue,AvailableFunds,BuyingPower,GrossPositionValue,AccountType');
-  assert.deepEqual([...s.keys()].sort(), ['AccountType', 'AvailableFunds', 'BuyingPower', 'GrossPositionValue', 'NetLiquidation', 'TotalCashValue'], 'exactly the tags asked for');
+  assert.deepEqual(
+    [...s.keys()].sort(),
+    ['AccountType', 'AvailableFunds', 'BuyingPower', 'GrossPositionValue', 'NetLiquidation', 'TotalCashValue'],
+    'exactly the tags asked for',
+  );
   for (const [tag, row] of s) {
     assert.equal(row.account, ACCOUNT);
     if (tag !== 'AccountType') assert.equal(row.currency, 'USD');
@@ -174,7 +186,10 @@ test('after BUY 10 NVDA: cash, NetLiquidation, portfolio and positions agree wit
   client.ib.reqPositions();
   const rows = await positions;
   client.ib.cancelPositions();
-  assert.deepEqual(rows.map((r) => [r[0], r[1].conId, r[2]]), [[ACCOUNT, NVDA_CON_ID, 10]]);
+  assert.deepEqual(
+    rows.map((r) => [r[0], r[1].conId, r[2]]),
+    [[ACCOUNT, NVDA_CON_ID, 10]],
+  );
   close(rows[0]![3], p.averageCost, 1e-4, 'position avgCost = portfolio averageCost');
 });
 

@@ -38,7 +38,13 @@ interface OptParams {
 
 async function optParams(c: TestClient = client): Promise<OptParams[]> {
   const reqId = nextReqId++;
-  const rows = collectUntil(c.ib, EventName.securityDefinitionOptionParameter, EventName.securityDefinitionOptionParameterEnd, 3000, (id: number) => id === reqId);
+  const rows = collectUntil(
+    c.ib,
+    EventName.securityDefinitionOptionParameter,
+    EventName.securityDefinitionOptionParameterEnd,
+    3000,
+    (id: number) => id === reqId,
+  );
   c.ib.reqSecDefOptParams(reqId, 'NVDA', '', 'STK', NVDA_CON_ID);
   return (await rows)
     .filter((r) => r[0] === reqId)
@@ -87,7 +93,10 @@ test('stock: NVDA details carry IB conId, names, tick, exchanges, time zone and 
 
 test('stock by conId alone resolves to the same contract', async () => {
   const rows = await details({ conId: NVDA_CON_ID, exchange: 'SMART' });
-  assert.deepEqual(rows.map((r) => [r.contract.symbol, r.contract.conId, r.longName]), [['NVDA', NVDA_CON_ID, 'NVIDIA CORP']]);
+  assert.deepEqual(
+    rows.map((r) => [r.contract.symbol, r.contract.conId, r.longName]),
+    [['NVDA', NVDA_CON_ID, 'NVIDIA CORP']],
+  );
 });
 
 test('reqSecDefOptParams: sorted future expirations, strikes around spot, multiplier 100', async () => {
@@ -110,7 +119,11 @@ test('reqSecDefOptParams: sorted future expirations, strikes around spot, multip
     }
     // The third Friday of March 2024 (the monthly) is listed.
     assert.ok(p.expirations.includes('20240315'));
-    assert.deepEqual([...p.strikes], [...p.strikes].sort((a, b) => a - b), 'strikes ascending');
+    assert.deepEqual(
+      [...p.strikes],
+      [...p.strikes].sort((a, b) => a - b),
+      'strikes ascending',
+    );
     assert.ok(p.strikes[0]! < s && p.strikes[p.strikes.length - 1]! > s, `strikes ${p.strikes[0]}..${p.strikes.at(-1)} bracket spot ${s}`);
     assert.ok(p.strikes[0]! > s * 0.5 && p.strikes[p.strikes.length - 1]! < s * 1.5, 'strikes are around spot, not arbitrary');
   }
@@ -120,7 +133,15 @@ test('option by symbol/expiry/strike/right: exactly one contract, OCC local symb
   const [p] = await optParams();
   const expiry = p!.expirations[0]!;
   const strike = p!.strikes[Math.floor(p!.strikes.length / 2)]!;
-  const rows = await details({ symbol: 'NVDA', secType: SecType.OPT, exchange: 'SMART', currency: 'USD', lastTradeDateOrContractMonth: expiry, strike, right: OptionType.Call });
+  const rows = await details({
+    symbol: 'NVDA',
+    secType: SecType.OPT,
+    exchange: 'SMART',
+    currency: 'USD',
+    lastTradeDateOrContractMonth: expiry,
+    strike,
+    right: OptionType.Call,
+  });
   assert.equal(rows.length, 1);
   const d = rows[0]!;
   assert.equal(d.contract.secType, 'OPT');
@@ -135,7 +156,10 @@ test('option by symbol/expiry/strike/right: exactly one contract, OCC local symb
   assert.ok(Number(d.contract.conId) > 0 && d.contract.conId !== NVDA_CON_ID);
   // The option's conId resolves back to the same contract.
   const again = await details({ conId: d.contract.conId, exchange: 'SMART' });
-  assert.deepEqual(again.map((r) => [r.contract.localSymbol, r.contract.conId]), [[d.contract.localSymbol, d.contract.conId]]);
+  assert.deepEqual(
+    again.map((r) => [r.contract.localSymbol, r.contract.conId]),
+    [[d.contract.localSymbol, d.contract.conId]],
+  );
 });
 
 test('partial option spec (expiry only) matches every strike of both rights for that expiry', async () => {
@@ -144,7 +168,10 @@ test('partial option spec (expiry only) matches every strike of both rights for 
   const rows = await details({ symbol: 'NVDA', secType: SecType.OPT, exchange: 'SMART', currency: 'USD', lastTradeDateOrContractMonth: expiry });
   assert.equal(rows.length, 2 * p!.strikes.length);
   assert.ok(rows.every((r) => r.contract.lastTradeDateOrContractMonth === expiry));
-  assert.deepEqual([...new Set(rows.map((r) => r.contract.strike))].sort((a, b) => a! - b!), p!.strikes);
+  assert.deepEqual(
+    [...new Set(rows.map((r) => r.contract.strike))].sort((a, b) => a! - b!),
+    p!.strikes,
+  );
   assert.equal(rows.filter((r) => r.contract.right === 'C').length, p!.strikes.length);
   assert.equal(rows.filter((r) => r.contract.right === 'P').length, p!.strikes.length);
   assert.equal(new Set(rows.map((r) => r.contract.conId)).size, rows.length, 'distinct conIds');
@@ -173,12 +200,23 @@ test('unknown symbol: error 200 on the request id, and no contractDetailsEnd for
 
 test('an option conId from one simulator resolves on a freshly started one (same date and seed)', async () => {
   const [p] = await optParams();
-  const [d] = await details({ symbol: 'NVDA', secType: SecType.OPT, exchange: 'SMART', currency: 'USD', lastTradeDateOrContractMonth: p!.expirations[0], strike: p!.strikes[0], right: OptionType.Put });
+  const [d] = await details({
+    symbol: 'NVDA',
+    secType: SecType.OPT,
+    exchange: 'SMART',
+    currency: 'USD',
+    lastTradeDateOrContractMonth: p!.expirations[0],
+    strike: p!.strikes[0],
+    right: OptionType.Put,
+  });
   const fresh = await startSim({ startMs: WED_10AM_NY });
   const other = await new TestClient(fresh.sim.port, 22).connect();
   try {
     const rows = await details({ conId: d!.contract.conId, exchange: 'SMART' }, other);
-    assert.deepEqual(rows.map((r) => r.contract.localSymbol), [d!.contract.localSymbol]);
+    assert.deepEqual(
+      rows.map((r) => r.contract.localSymbol),
+      [d!.contract.localSymbol],
+    );
   } finally {
     other.disconnect();
     await fresh.stop();

@@ -39,7 +39,11 @@ test('no-market-data: live request gets 354 and no ticks; delayed (type 3) gets 
     assert.equal(e354.reqId, 1);
     assert.match(e354.message, /not subscribed/);
     await roundTrip(client);
-    assert.deepEqual(ticks.of(1).filter((e) => e.kind !== 'notice'), [], 'no ticks for the refused request');
+    assert.deepEqual(
+      ticks.of(1).filter((e) => e.kind !== 'notice'),
+      [],
+      'no ticks for the refused request',
+    );
 
     client.ib.reqMarketDataType(3);
     client.ib.reqMktData(2, NVDA, '', false, false);
@@ -48,8 +52,17 @@ test('no-market-data: live request gets 354 and no ticks; delayed (type 3) gets 
     await waitFor(() => new Set(ticks.of(2, 'string', 88).map((e) => e.value)).size >= 3, 5000, 'delayed updates');
     client.ib.cancelMktData(2);
     const now = await roundTrip(client);
-    assert.deepEqual(ticks.of(2, 'type').map((e) => e.value), [3], 'marketDataType 3 (delayed)');
-    const fields = new Set(ticks.of(2).filter((e) => e.kind === 'price' || e.kind === 'size').map((e) => e.field));
+    assert.deepEqual(
+      ticks.of(2, 'type').map((e) => e.value),
+      [3],
+      'marketDataType 3 (delayed)',
+    );
+    const fields = new Set(
+      ticks
+        .of(2)
+        .filter((e) => e.kind === 'price' || e.kind === 'size')
+        .map((e) => e.field),
+    );
     for (const f of [66, 67, 68]) assert.ok(fields.has(f), `delayed tick ${f}`);
     for (const f of [1, 2, 4]) assert.ok(!fields.has(f), `no live tick ${f}`);
     const bid = ticks.latest(2, 'price', 66) as number;
@@ -61,7 +74,10 @@ test('no-market-data: live request gets 354 and no ticks; delayed (type 3) gets 
     for (const s of stamps) assert.ok(s <= now - 900 && s >= now - 900 - 5 * SPEED, `delayed stamp ${s}, now ${now}`);
     // ... and the delayed last is the price history shows at that moment.
     const lastStamp = ticks.of(2, 'string', 88).at(-1)!;
-    const lastPrice = ticks.of(2, 'price', 68).filter((e) => e.at < lastStamp.at).at(-1)!.value as number;
+    const lastPrice = ticks
+      .of(2, 'price', 68)
+      .filter((e) => e.at < lastStamp.at)
+      .at(-1)!.value as number;
     const at = Number(lastStamp.value);
     const end = new Date((at + 10) * 1000).toISOString().replace(/[-]/g, '').replace('T', '-').slice(0, 17);
     const bars: Array<[string, number, number, number, number]> = [];
@@ -90,7 +106,10 @@ test('competing-session: 10197 on the request and no ticks', async () => {
     assert.equal(e.reqId, 1);
     assert.match(e.message, /competing live session/);
     await roundTrip(client);
-    assert.deepEqual(ticks.of(1).filter((x) => x.kind !== 'notice'), []);
+    assert.deepEqual(
+      ticks.of(1).filter((x) => x.kind !== 'notice'),
+      [],
+    );
   });
 });
 
@@ -160,12 +179,21 @@ test('connectivity-loss with 1101: 1100, no data during the outage, 1101, and th
     assert.ok(lost && lost.at < restored.at, '1100 before 1101');
     assert.equal(lost.reqId, -1);
     assert.match(String(restored.value), /data lost/);
-    assert.ok(ticks.events.some((e) => e.kind === 'notice' && e.field === 2103 && e.at > lost.at), 'market data farm broken (2103)');
-    assert.ok(ticks.events.some((e) => e.kind === 'notice' && e.field === 2104 && e.at > restored.at), 'market data farm OK again (2104)');
+    assert.ok(
+      ticks.events.some((e) => e.kind === 'notice' && e.field === 2103 && e.at > lost.at),
+      'market data farm broken (2103)',
+    );
+    assert.ok(
+      ticks.events.some((e) => e.kind === 'notice' && e.field === 2104 && e.at > restored.at),
+      'market data farm OK again (2104)',
+    );
     // A new subscription after 1101 streams; the old one stays silent from 1100 on.
     client.ib.reqMktData(2, MSFT, '', false, false);
     await waitFor(() => new Set(ticks.of(2, 'string', 45).map((e) => e.value)).size >= 3, 5000, 'new subscription updates');
-    assert.deepEqual(ticks.of(1).filter((e) => e.at > lost.at && e.kind !== 'notice'), []);
+    assert.deepEqual(
+      ticks.of(1).filter((e) => e.at > lost.at && e.kind !== 'notice'),
+      [],
+    );
   });
 });
 
@@ -177,8 +205,22 @@ test('connectivity-loss with 1102: 1100, no data during the outage, 1102, and th
     const restored = ticks.notice(1102)!;
     assert.ok(lost && lost.at < restored.at, '1100 before 1102');
     assert.match(String(restored.value), /data maintained/);
-    assert.deepEqual(ticks.of(1).filter((e) => e.at > lost.at && e.at < restored.at && e.kind !== 'notice'), [], 'nothing during the outage');
-    await waitFor(() => new Set(ticks.of(1, 'string', 45).filter((e) => e.at > restored.at).map((e) => e.value)).size >= 3, 5000, 'updates after 1102');
+    assert.deepEqual(
+      ticks.of(1).filter((e) => e.at > lost.at && e.at < restored.at && e.kind !== 'notice'),
+      [],
+      'nothing during the outage',
+    );
+    await waitFor(
+      () =>
+        new Set(
+          ticks
+            .of(1, 'string', 45)
+            .filter((e) => e.at > restored.at)
+            .map((e) => e.value),
+        ).size >= 3,
+      5000,
+      'updates after 1102',
+    );
     const bid = ticks.latest(1, 'price', 1) as number;
     const ask = ticks.latest(1, 'price', 2) as number;
     assert.ok(bid < ask);
@@ -213,7 +255,9 @@ test('replayCsv: bars are the CSV rows in order, scaled so the replay starts at 
     // Find the CSV row the first bar replays: one scale factor must turn consecutive rows into the bars.
     const fits = (r: number, scale: number, b: (typeof full)[number], k: number) => {
       const row = rows[(r + k) % rows.length]!;
-      return [row.open - b.open / scale, row.high - b.high / scale, row.low - b.low / scale, row.close - b.close / scale].every((d) => Math.abs(d * scale) <= 0.011);
+      return [row.open - b.open / scale, row.high - b.high / scale, row.low - b.low / scale, row.close - b.close / scale].every(
+        (d) => Math.abs(d * scale) <= 0.011,
+      );
     };
     const matches: Array<{ r: number; scale: number }> = [];
     for (let r = 0; r < rows.length; r++) {

@@ -102,7 +102,7 @@ test('"1 D" of "1 min" bars, all hours: every minute of the extended sessions in
   }
 });
 
-test('no trading at night: price gaps over the closed hours are small next to the regular sessions\' moves', async () => {
+test("no trading at night: price gaps over the closed hours are small next to the regular sessions' moves", async () => {
   // Six stocks of the built-in security master, three days of 5-minute bars (all hours).
   const symbols = ['NVDA', 'MSFT', 'AAPL', 'TSLA', 'JPM', 'SPY'];
   let closedVariance = 0;
@@ -166,7 +166,10 @@ test('"1 Y" of "1 day" bars: one per trading day (weekdays but NYSE holidays) of
     const d = ny(t);
     if (d.ymd > from && isWeekday(t) && !NYSE_CLOSED.has(d.ymd) && !expected.includes(d.ymd)) expected.push(d.ymd);
   }
-  assert.deepEqual(h.bars.map((b) => b.date), expected);
+  assert.deepEqual(
+    h.bars.map((b) => b.date),
+    expected,
+  );
   assert.ok(h.bars.length >= 250 && h.bars.length <= 262, `${h.bars.length} daily bars in a year`);
   for (const b of h.bars) assertOhlc(b);
   assert.equal(h.bars.at(-1)!.date, '20240313');
@@ -190,25 +193,37 @@ test('daily bars agree with the minute bars of the same session', async () => {
   assert.equal(daily.close, tuesday.at(-1)!.close);
   assert.equal(daily.high, Math.max(...tuesday.map((b) => b.high)));
   assert.equal(daily.low, Math.min(...tuesday.map((b) => b.low)));
-  assert.equal(daily.volume, tuesday.reduce((s, b) => s + b.volume, 0));
+  assert.equal(
+    daily.volume,
+    tuesday.reduce((s, b) => s + b.volume, 0),
+  );
 });
 
 test('"1 hour" bars with useRTH: the session\'s first bar is 09:30-10:00, and the hours add up to the day', async () => {
   const hours = await history('2 D', '1 hour', 1, 2);
   const days = await history('5 D', '1 day', 1, 1);
   const tuesday = hours.bars.filter((b) => ny(Number(b.date) * 1000).ymd === '20240312');
-  assert.deepEqual(tuesday.map((b) => ny(Number(b.date) * 1000).hms), ['09:30:00', '10:00:00', '11:00:00', '12:00:00', '13:00:00', '14:00:00', '15:00:00']);
+  assert.deepEqual(
+    tuesday.map((b) => ny(Number(b.date) * 1000).hms),
+    ['09:30:00', '10:00:00', '11:00:00', '12:00:00', '13:00:00', '14:00:00', '15:00:00'],
+  );
   const daily = days.bars.find((b) => b.date === '20240312')!;
   assert.equal(tuesday[0]!.open, daily.open);
   assert.equal(tuesday.at(-1)!.close, daily.close);
   assert.equal(Math.max(...tuesday.map((b) => b.high)), daily.high);
   assert.equal(Math.min(...tuesday.map((b) => b.low)), daily.low);
-  assert.equal(tuesday.reduce((s, b) => s + b.volume, 0), daily.volume);
+  assert.equal(
+    tuesday.reduce((s, b) => s + b.volume, 0),
+    daily.volume,
+  );
 });
 
 test('"1 W" of daily bars is five bars; "1 Y" of weekly bars aggregates the daily bars by week', async () => {
   const week = await history('1 W', '1 day', 1, 1);
-  assert.deepEqual(week.bars.map((b) => b.date), ['20240307', '20240308', '20240311', '20240312', '20240313']);
+  assert.deepEqual(
+    week.bars.map((b) => b.date),
+    ['20240307', '20240308', '20240311', '20240312', '20240313'],
+  );
   const daily = await history('1 Y', '1 day', 1, 1);
   const weekly = await history('1 Y', '1 week', 1, 1);
   assert.ok(weekly.bars.length >= 52 && weekly.bars.length <= 54, `${weekly.bars.length} weekly bars`);
@@ -265,14 +280,17 @@ test('keepUpToDate: historicalDataUpdate carries the in-progress bar; cancelHist
     await waitFor(() => arrivals.filter((a) => a.id === probeId).length >= 3, 5000, 'probe updates');
     client.ib.cancelHistoricalData(probeId);
     const firstProbe = arrivals.findIndex((a) => a.id === probeId);
-    assert.deepEqual(arrivals.slice(firstProbe).filter((a) => a.id === reqId), []);
+    assert.deepEqual(
+      arrivals.slice(firstProbe).filter((a) => a.id === reqId),
+      [],
+    );
   } finally {
     client.ib.off(EventName.historicalData, onBar);
     client.ib.off(EventName.historicalDataUpdate, onUpdate);
   }
 });
 
-test('keepUpToDate with daily bars updates today\'s bar', async () => {
+test("keepUpToDate with daily bars updates today's bar", async () => {
   const reqId = nextReqId++;
   const initial: HBar[] = [];
   const updates: HBar[] = [];
@@ -291,7 +309,7 @@ test('keepUpToDate with daily bars updates today\'s bar', async () => {
     const today = initial.at(-1)!;
     assert.equal(today.date, '20240313');
     for (const u of updates) {
-      assert.equal(u.date, '20240313', 'the bar being updated is today\'s');
+      assert.equal(u.date, '20240313', "the bar being updated is today's");
       assert.equal(u.open, today.open, 'same session open');
       assert.ok(u.high >= today.high && u.low <= today.low && u.volume >= today.volume, 'the day only widens and accumulates');
       assertOhlc(u);
@@ -338,7 +356,10 @@ test('an explicit end date/time ends the bars there', async () => {
   const times = h.bars.map((b) => Number(b.date));
   // 15:00-16:00 on Tuesday 2024-03-12 (EDT, UTC-4): twelve 5-minute bars, 15:00 to 15:55.
   const t1500 = Date.UTC(2024, 2, 12, 19, 0, 0) / 1000;
-  assert.deepEqual(times, Array.from({ length: 12 }, (_, i) => t1500 + i * 300));
+  assert.deepEqual(
+    times,
+    Array.from({ length: 12 }, (_, i) => t1500 + i * 300),
+  );
 });
 
 test('reqHeadTimestamp: the first session open of the history, in both formats, before every bar', async () => {

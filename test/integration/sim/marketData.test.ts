@@ -39,7 +39,11 @@ test('streaming NVDA: a consistent quote, day statistics and a last timestamp on
   await waitFor(() => new Set(ticks.of(reqId, 'string', T.LAST_TIMESTAMP).map((e) => e.value)).size >= 4, 5000, 'four last-timestamp updates');
   client.ib.cancelMktData(reqId);
 
-  assert.deepEqual(ticks.of(reqId, 'type').map((e) => e.value), [1], 'live data (marketDataType 1) once');
+  assert.deepEqual(
+    ticks.of(reqId, 'type').map((e) => e.value),
+    [1],
+    'live data (marketDataType 1) once',
+  );
   const bids = ticks.of(reqId, 'price', T.BID).map((e) => e.value as number);
   const asks = ticks.of(reqId, 'price', T.ASK).map((e) => e.value as number);
   assert.ok(bids.length >= 2 && asks.length >= 2, 'bid and ask were updated');
@@ -61,7 +65,11 @@ test('streaming NVDA: a consistent quote, day statistics and a last timestamp on
   }
   assert.ok(checked >= 4);
 
-  for (const [field, name] of [[T.BID_SIZE, 'bidSize'], [T.ASK_SIZE, 'askSize'], [T.LAST_SIZE, 'lastSize']] as const) {
+  for (const [field, name] of [
+    [T.BID_SIZE, 'bidSize'],
+    [T.ASK_SIZE, 'askSize'],
+    [T.LAST_SIZE, 'lastSize'],
+  ] as const) {
     const sizes = ticks.of(reqId, 'size', field).map((e) => e.value as number);
     assert.ok(sizes.length > 0, `${name} sent`);
     for (const s of sizes) assert.ok(Number.isInteger(s) && s > 0, `${name} ${s}`);
@@ -124,7 +132,10 @@ test('cancelMktData stops the updates of that request', async () => {
   const cutoff = ticks.of(probe, 'type')[0]!.at;
   await waitFor(() => new Set(ticks.of(probe, 'string', T.LAST_TIMESTAMP).map((e) => e.value)).size >= 3, 5000, 'probe updates');
   client.ib.cancelMktData(probe);
-  assert.deepEqual(ticks.of(reqId).filter((e) => e.at > cutoff), []);
+  assert.deepEqual(
+    ticks.of(reqId).filter((e) => e.at > cutoff),
+    [],
+  );
 });
 
 test('snapshot: one full quote then tickSnapshotEnd, and no stream afterwards', async () => {
@@ -141,7 +152,11 @@ test('snapshot: one full quote then tickSnapshotEnd, and no stream afterwards', 
   client.ib.reqMktData(probe, MSFT, '', false, false);
   await waitFor(() => new Set(ticks.of(probe, 'string', T.LAST_TIMESTAMP).map((e) => e.value)).size >= 3, 5000, 'probe updates');
   client.ib.cancelMktData(probe);
-  assert.deepEqual(ticks.of(reqId).filter((e) => e.at > endAt), [], 'nothing after tickSnapshotEnd');
+  assert.deepEqual(
+    ticks.of(reqId).filter((e) => e.at > endAt),
+    [],
+    'nothing after tickSnapshotEnd',
+  );
 });
 
 test('reqMarketDataType(3) with live entitlement: live data is served (type 1, live tick ids)', async () => {
@@ -151,7 +166,10 @@ test('reqMarketDataType(3) with live entitlement: live data is served (type 1, l
     const end = once(client.ib, EventName.tickSnapshotEnd, 3000, (id: number) => id === reqId);
     client.ib.reqMktData(reqId, NVDA, '', true, false);
     await end;
-    assert.deepEqual(ticks.of(reqId, 'type').map((e) => e.value), [1]);
+    assert.deepEqual(
+      ticks.of(reqId, 'type').map((e) => e.value),
+      [1],
+    );
     const priceFields = new Set(ticks.of(reqId, 'price').map((e) => e.field));
     assert.ok(priceFields.has(T.BID) && priceFields.has(T.ASK) && priceFields.has(T.LAST));
     assert.ok(![66, 67, 68].some((f) => priceFields.has(f)), 'no delayed tick ids');
@@ -161,7 +179,13 @@ test('reqMarketDataType(3) with live entitlement: live data is served (type 1, l
 });
 
 test('option: tickOptionComputation with sane greeks, model price inside the quote, put-call parity', async () => {
-  const params = collectUntil(client.ib, EventName.securityDefinitionOptionParameter, EventName.securityDefinitionOptionParameterEnd, 3000, (id: number) => id === 7);
+  const params = collectUntil(
+    client.ib,
+    EventName.securityDefinitionOptionParameter,
+    EventName.securityDefinitionOptionParameterEnd,
+    3000,
+    (id: number) => id === 7,
+  );
   client.ib.reqSecDefOptParams(7, 'NVDA', '', 'STK', NVDA_CON_ID);
   const [p] = await params;
   const expirations = p![5] as string[];
@@ -169,7 +193,16 @@ test('option: tickOptionComputation with sane greeks, model price inside the quo
   const expiry = expirations[1]!;
   // The strike nearest the spot, taken from the middle of the listed range.
   const strike = strikes[Math.floor(strikes.length / 2)]!;
-  const opt = (right: OptionType): Contract => ({ symbol: 'NVDA', secType: SecType.OPT, exchange: 'SMART', currency: 'USD', lastTradeDateOrContractMonth: expiry, strike, right, multiplier: 100 });
+  const opt = (right: OptionType): Contract => ({
+    symbol: 'NVDA',
+    secType: SecType.OPT,
+    exchange: 'SMART',
+    currency: 'USD',
+    lastTradeDateOrContractMonth: expiry,
+    strike,
+    right,
+    multiplier: 100,
+  });
 
   const model = async (reqId: number, right: OptionType) => {
     const end = once(client.ib, EventName.tickSnapshotEnd, 3000, (id: number) => id === reqId);
@@ -179,7 +212,17 @@ test('option: tickOptionComputation with sane greeks, model price inside the quo
     assert.ok(comps.length >= 1, 'option computations sent');
     const m = comps.find((e) => e.field === 13) ?? comps[0]!;
     const [, , , iv, delta, optPrice, , gamma, vega, theta, undPrice] = m.args as number[];
-    return { iv, delta, optPrice, gamma, vega, theta, undPrice, bid: ticks.latest(reqId, 'price', T.BID) as number, ask: ticks.latest(reqId, 'price', T.ASK) as number };
+    return {
+      iv,
+      delta,
+      optPrice,
+      gamma,
+      vega,
+      theta,
+      undPrice,
+      bid: ticks.latest(reqId, 'price', T.BID) as number,
+      ask: ticks.latest(reqId, 'price', T.ASK) as number,
+    };
   };
   const call = await model(8, OptionType.Call);
   const put = await model(9, OptionType.Put);
@@ -233,7 +276,10 @@ test('reqRealTimeBars: 5-second bars on 5-second boundaries with consistent OHLC
     await waitFor(() => arrivals.filter((a) => a.id === probeId).length >= 3, 5000, 'probe bars');
     client.ib.cancelRealTimeBars(probeId);
     const firstProbe = arrivals.findIndex((a) => a.id === probeId);
-    assert.deepEqual(arrivals.slice(firstProbe).filter((a) => a.id === reqId), []);
+    assert.deepEqual(
+      arrivals.slice(firstProbe).filter((a) => a.id === reqId),
+      [],
+    );
   } finally {
     client.ib.off(EventName.realtimeBar, onBar);
   }

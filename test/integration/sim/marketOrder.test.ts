@@ -86,7 +86,14 @@ test('MKT BUY 5 NVDA fills near the quote and moves position and cash', async ()
   const placed = fx.records().filter((l) => l.dir === 'in' && l.name === 'placeOrder');
   assert.equal(placed.length, 1);
   assert.deepEqual(
-    { orderId: placed[0]!.order!.orderId, symbol: placed[0]!.order!.symbol, action: placed[0]!.order!.action, qty: placed[0]!.order!.totalQuantity, type: placed[0]!.order!.orderType, ref: placed[0]!.order!.orderRef },
+    {
+      orderId: placed[0]!.order!.orderId,
+      symbol: placed[0]!.order!.symbol,
+      action: placed[0]!.order!.action,
+      qty: placed[0]!.order!.totalQuantity,
+      type: placed[0]!.order!.orderType,
+      ref: placed[0]!.order!.orderRef,
+    },
     { orderId, symbol: 'NVDA', action: 'BUY', qty: 5, type: 'MKT', ref: 'it-mkt-1' },
   );
 });

@@ -111,7 +111,11 @@ describe('orders on a healthy simulator', () => {
     c.ib.placeOrder(resting, stk('AAPL'), base({ orderType: OrderType.STP, auxPrice: Math.round(q.last * 1.5 * 100) / 100, totalQuantity: 3 }));
     await w.until(resting, 'Submitted');
     const stpLmt = c.takeOrderId();
-    c.ib.placeOrder(stpLmt, stk('AAPL'), base({ orderType: OrderType.STP_LMT, auxPrice: Math.round(q.last * 0.9 * 100) / 100, lmtPrice: Math.round(q.ask * 1.02 * 100) / 100, totalQuantity: 2 }));
+    c.ib.placeOrder(
+      stpLmt,
+      stk('AAPL'),
+      base({ orderType: OrderType.STP_LMT, auxPrice: Math.round(q.last * 0.9 * 100) / 100, lmtPrice: Math.round(q.ask * 1.02 * 100) / 100, totalQuantity: 2 }),
+    );
     await w.until(stpLmt, 'Filled');
     c.ib.cancelOrder(resting);
     await w.until(resting, 'Cancelled');
@@ -133,11 +137,37 @@ describe('orders on a healthy simulator', () => {
     const parent = c.takeOrderId();
     const tp = c.takeOrderId();
     const sl = c.takeOrderId();
-    c.ib.placeOrder(parent, stk('NVDA'), base({ orderType: OrderType.LMT, lmtPrice: Math.round(q.ask * 1.01 * 100) / 100, totalQuantity: 4, transmit: false, orderRef: 'br-parent' }));
-    c.ib.placeOrder(tp, stk('NVDA'), base({ action: OrderAction.SELL, orderType: OrderType.LMT, lmtPrice: Math.round(q.bid * 0.99 * 100) / 100, totalQuantity: 4, parentId: parent, transmit: false }));
+    c.ib.placeOrder(
+      parent,
+      stk('NVDA'),
+      base({ orderType: OrderType.LMT, lmtPrice: Math.round(q.ask * 1.01 * 100) / 100, totalQuantity: 4, transmit: false, orderRef: 'br-parent' }),
+    );
+    c.ib.placeOrder(
+      tp,
+      stk('NVDA'),
+      base({
+        action: OrderAction.SELL,
+        orderType: OrderType.LMT,
+        lmtPrice: Math.round(q.bid * 0.99 * 100) / 100,
+        totalQuantity: 4,
+        parentId: parent,
+        transmit: false,
+      }),
+    );
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(w.status.has(parent), false, 'held until the last order of the bracket transmits');
-    c.ib.placeOrder(sl, stk('NVDA'), base({ action: OrderAction.SELL, orderType: OrderType.STP, auxPrice: Math.round(q.bid * 0.5 * 100) / 100, totalQuantity: 4, parentId: parent, transmit: true }));
+    c.ib.placeOrder(
+      sl,
+      stk('NVDA'),
+      base({
+        action: OrderAction.SELL,
+        orderType: OrderType.STP,
+        auxPrice: Math.round(q.bid * 0.5 * 100) / 100,
+        totalQuantity: 4,
+        parentId: parent,
+        transmit: true,
+      }),
+    );
     await w.until(parent, 'Filled');
     await w.until(tp, 'Filled');
     await w.until(sl, 'Cancelled');
@@ -201,7 +231,10 @@ describe('orders on a healthy simulator', () => {
     const long = sameExpiry[Math.floor(sameExpiry.length / 2)]!;
     const short = sameExpiry[Math.floor(sameExpiry.length / 2) + 2]!;
     const bag: Contract = {
-      symbol: 'MSFT', secType: SecType.BAG, exchange: 'SMART', currency: 'USD',
+      symbol: 'MSFT',
+      secType: SecType.BAG,
+      exchange: 'SMART',
+      currency: 'USD',
       comboLegs: [
         { conId: long.conId!, ratio: 1, action: 'BUY', exchange: 'SMART' },
         { conId: short.conId!, ratio: 1, action: 'SELL', exchange: 'SMART' },
@@ -212,8 +245,14 @@ describe('orders on a healthy simulator', () => {
     await w.until(id, 'Filled');
     const legs = (w.execs.get(id) ?? []).map((x) => [x.contract.conId, x.e.side, x.e.shares]);
     assert.deepEqual(
-      legs.filter((l) => l[0] !== 0 && l[0] !== undefined).slice(0, 2).sort(),
-      [[long.conId, 'BOT', 2], [short.conId, 'SLD', 2]].sort(),
+      legs
+        .filter((l) => l[0] !== 0 && l[0] !== undefined)
+        .slice(0, 2)
+        .sort(),
+      [
+        [long.conId, 'BOT', 2],
+        [short.conId, 'SLD', 2],
+      ].sort(),
     );
     const pos = await positions(c);
     assert.equal(pos.get(long.conId!)?.qty, 2);
@@ -232,10 +271,21 @@ describe('orders on a healthy simulator', () => {
     assert.equal(order.whatIf, true);
     // Reg T 25% of the gross value the legs add: (long + short premium) x 100 each.
     const legsValue = 100 * (fx.sim.market.mid(long.conId!)! + fx.sim.market.mid(short.conId!)!);
-    assert.ok(Math.abs(state.initMarginChange - 0.25 * legsValue) <= 0.02 * legsValue + 0.01, `initMarginChange ${state.initMarginChange} vs ${0.25 * legsValue}`);
+    assert.ok(
+      Math.abs(state.initMarginChange - 0.25 * legsValue) <= 0.02 * legsValue + 0.01,
+      `initMarginChange ${state.initMarginChange} vs ${0.25 * legsValue}`,
+    );
     // 2 contracts x $0.65 = $1.30, above IBKR's $1.00 minimum per order.
     assert.deepEqual([state.commission, state.minCommission, state.maxCommission, state.commissionCurrency], [1.3, 1.3, 1.3, 'USD']);
-    for (const k of ['initMarginBefore', 'initMarginChange', 'initMarginAfter', 'maintMarginAfter', 'equityWithLoanBefore', 'equityWithLoanChange', 'equityWithLoanAfter']) {
+    for (const k of [
+      'initMarginBefore',
+      'initMarginChange',
+      'initMarginAfter',
+      'maintMarginAfter',
+      'equityWithLoanBefore',
+      'equityWithLoanChange',
+      'equityWithLoanAfter',
+    ]) {
       assert.equal(Math.round(state[k] * 100) / 100, state[k], `${k} ${state[k]} in cents`);
     }
     assert.ok(!fx.sim.engine.orders.has(id), 'nothing was placed');
@@ -245,7 +295,10 @@ describe('orders on a healthy simulator', () => {
     c.ib.placeOrder(single, { conId: long.conId, exchange: 'SMART' } as Contract, base({ totalQuantity: 2, whatIf: true }));
     const [, , , one] = await gotSingle;
     const callValue = 2 * 100 * fx.sim.market.mid(long.conId!)!;
-    assert.ok(Math.abs(one.initMarginChange - 0.25 * callValue) <= 0.02 * callValue + 0.01, `single option initMarginChange ${one.initMarginChange} vs ${0.25 * callValue}`);
+    assert.ok(
+      Math.abs(one.initMarginChange - 0.25 * callValue) <= 0.02 * callValue + 0.01,
+      `single option initMarginChange ${one.initMarginChange} vs ${0.25 * callValue}`,
+    );
     assert.equal(one.commission, 1.3);
   });
 
@@ -346,10 +399,19 @@ describe('order faults', () => {
       c.ib.placeOrder(id, stk('NVDA'), base({ totalQuantity: 9 }));
       await w.until(id, 'Filled');
       const execs = w.execs.get(id)!;
-      assert.deepEqual(execs.map((x) => x.e.shares), [3, 3, 3]);
-      assert.deepEqual(execs.map((x) => x.e.cumQty), [3, 6, 9]);
+      assert.deepEqual(
+        execs.map((x) => x.e.shares),
+        [3, 3, 3],
+      );
+      assert.deepEqual(
+        execs.map((x) => x.e.cumQty),
+        [3, 6, 9],
+      );
       await waitFor(() => w.commissions.length === 3, 2000, 'three commission reports');
-      assert.equal(w.commissions.reduce((s, r) => s + r.commission, 0), 1);
+      assert.equal(
+        w.commissions.reduce((s, r) => s + r.commission, 0),
+        1,
+      );
     } finally {
       c.disconnect();
       await fx.stop();

@@ -110,7 +110,10 @@ test('garbage:S writes the recorded random bytes raw into the stream after S sec
     for (const c of [a, b]) {
       const got = c.bytes();
       const hex = got.toString('hex');
-      assert.ok(lines.some((l) => hex.includes(l.fields[0]!)), 'the recorded bytes reached the client');
+      assert.ok(
+        lines.some((l) => hex.includes(l.fields[0]!)),
+        'the recorded bytes reached the client',
+      );
       assert.equal(c.closed(), false, 'the simulator itself keeps the socket open: the client must notice');
       c.socket.destroy();
     }

@@ -67,7 +67,10 @@ describe('handshake', () => {
           const rows = await details;
           assert.equal(rows.length, 1);
           const cd = rows[0]![1];
-          assert.deepEqual([cd.contract.conId, cd.contract.symbol, cd.longName, cd.minTick, cd.timeZoneId], [4815747, 'NVDA', 'NVIDIA CORP', 0.01, 'US/Eastern']);
+          assert.deepEqual(
+            [cd.contract.conId, cd.contract.symbol, cd.longName, cd.minTick, cd.timeZoneId],
+            [4815747, 'NVDA', 'NVIDIA CORP', 0.01, 'US/Eastern'],
+          );
           const bars = collectUntil(client.ib, EventName.historicalData, EventName.historicalData, 3000, (_r: number, d: string) => d.startsWith('finished'));
           client.ib.reqHistoricalData(4, NVDA, '', '300 S', BarSizeSetting.MINUTES_ONE, WhatToShow.TRADES, 0, 1, false);
           const got = (await bars).filter((b) => !String(b[1]).startsWith('finished'));
@@ -175,7 +178,10 @@ describe('startApi and session requests', () => {
     assert.deepEqual(await execDetailsEnd, [42]);
     // The earlier MKT BUY 1 NVDA filled: one position of 1 and one execution answer the burst.
     const pos = await positions;
-    assert.deepEqual(pos.map((p) => [p[0], p[1].symbol, p[2]]), [['DU1234567', 'NVDA', 1]]);
+    assert.deepEqual(
+      pos.map((p) => [p[0], p[1].symbol, p[2]]),
+      [['DU1234567', 'NVDA', 1]],
+    );
     const execs = await executions;
     assert.equal(execs.length, 1);
     assert.equal(execs[0]![0], 42);
@@ -216,7 +222,10 @@ test('several clients at once, each with its own client id and its own request i
   const fx = await startSim({ startMs: WED_10AM_NY });
   const clients = await Promise.all([1, 2, 3].map((id) => new TestClient(fx.sim.port, id).connect()));
   try {
-    assert.deepEqual(clients.map((c) => c.accounts), ['DU1234567', 'DU1234567', 'DU1234567']);
+    assert.deepEqual(
+      clients.map((c) => c.accounts),
+      ['DU1234567', 'DU1234567', 'DU1234567'],
+    );
     // The same reqId on two connections are two different subscriptions.
     const [a, b] = clients as [TestClient, TestClient, TestClient];
     const bidOf = (c: TestClient) => once(c.ib, EventName.tickPrice, 3000, (reqId: number, field: number) => reqId === 1 && field === 1);

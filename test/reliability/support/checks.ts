@@ -16,7 +16,11 @@ export interface Checked {
 
 export function noErrorCodes(fx: SimFixture, codes: readonly number[] = [100, 162]): void {
   const errs = fx.records().filter((l) => l.dir === 'out' && l.name === 'error' && codes.includes(Number(l.fields[3])));
-  assert.deepEqual(errs.map((l) => `${l.fields[3]}: ${l.fields[4]}`), [], 'TWS never answered a pacing error');
+  assert.deepEqual(
+    errs.map((l) => `${l.fields[3]}: ${l.fields[4]}`),
+    [],
+    'TWS never answered a pacing error',
+  );
 }
 
 /**
@@ -31,7 +35,7 @@ export function checkNoLoss(fx: SimFixture, journal: readonly JournalLine[], cli
   assert.deepEqual(twice, [], 'no orderRef reached TWS twice');
   const ids = placed.map((o) => o.orderId);
   assert.equal(new Set(ids).size, ids.length, 'no order id placed twice');
-  assert.deepEqual(byRef(journaledSent(journal)), byRef(recordedSent(placed)), 'the journal\'s orders are the record\'s');
+  assert.deepEqual(byRef(journaledSent(journal)), byRef(recordedSent(placed)), "the journal's orders are the record's");
 
   const fills = linesOf(journal, 'fill');
   const execIds = fills.map((f) => String(f.execId));
@@ -43,7 +47,8 @@ export function checkNoLoss(fx: SimFixture, journal: readonly JournalLine[], cli
     const end = linesOf(journal, 'session-end')[0];
     assert.ok(end, 'the session ended in its journal');
     const held = simPositions(fx);
-    for (const p of end.summary.perSymbol as Array<{ symbol: string; position: number }>) assert.equal(p.position, held[p.symbol] ?? 0, `${p.symbol}: the journal's position is the account's`);
+    for (const p of end.summary.perSymbol as Array<{ symbol: string; position: number }>)
+      assert.equal(p.position, held[p.symbol] ?? 0, `${p.symbol}: the journal's position is the account's`);
   }
   noErrorCodes(fx);
   return { orders: placed.length, fills: fills.length };

@@ -11,9 +11,13 @@ type Check = { [K in keyof LinkEventMap]?: (...args: LinkEventMap[K]) => string 
 
 export const INVARIANTS: Check = {
   nextValidId: (id) => (int(id) && id >= 0 ? undefined : `nextValidId ${id}`),
-  orderStatus: (e) => (int(e.orderId) && nonNeg(e.filled) && nonNeg(e.remaining) && fin(e.avgFillPrice) && typeof e.status === 'string' && e.status !== '' ? undefined : `orderStatus ${JSON.stringify(e)}`),
+  orderStatus: (e) =>
+    int(e.orderId) && nonNeg(e.filled) && nonNeg(e.remaining) && fin(e.avgFillPrice) && typeof e.status === 'string' && e.status !== ''
+      ? undefined
+      : `orderStatus ${JSON.stringify(e)}`,
   openOrder: (e) => (int(e.orderId) && nonNeg(e.totalQuantity) ? undefined : `openOrder ${e.orderId} qty ${e.totalQuantity}`),
-  execDetails: (_r, f) => (f.execId !== '' && int(f.orderId) && fin(f.shares) && f.shares > 0 && nonNeg(f.price) ? undefined : `execDetails ${JSON.stringify(f)}`),
+  execDetails: (_r, f) =>
+    f.execId !== '' && int(f.orderId) && fin(f.shares) && f.shares > 0 && nonNeg(f.price) ? undefined : `execDetails ${JSON.stringify(f)}`,
   commissionReport: (c) => (c.execId !== '' && fin(c.commission) ? undefined : `commissionReport ${JSON.stringify(c)}`),
   position: (p) => (fin(p.quantity) && fin(p.avgCost) ? undefined : `position ${JSON.stringify(p)}`),
   realtimeBar: (_r, b) => ([b.time, b.open, b.high, b.low, b.close].every(fin) ? undefined : `realtimeBar ${JSON.stringify(b)}`),

@@ -30,7 +30,13 @@ export interface FaultSession {
 export function faultSession(o: FaultSession): Promise<RunResult> {
   const log = o.simLog;
   return runSession({
-    sim: { speed: 60, startMs: WED_10AM_NY, replayCsv: flatPrices(), faultSpecs: [...o.faults, 'pacing'], ...(log ? { log: (line: string) => log.push({ at: Date.now(), line }) } : {}) },
+    sim: {
+      speed: 60,
+      startMs: WED_10AM_NY,
+      replayCsv: flatPrices(),
+      faultSpecs: [...o.faults, 'pacing'],
+      ...(log ? { log: (line: string) => log.push({ at: Date.now(), line }) } : {}),
+    },
     model: 'toggle',
     config: { symbols: o.symbols ?? 'NVDA,MSFT', cycles: String(o.cycles ?? 12), capital: '20000', clientId: String(o.clientId) },
     session: { graceMs: 300 },

@@ -19,7 +19,19 @@ export type Mutation =
   | 'random-bytes'
   | 'swap-message-id';
 
-export const MUTATIONS: readonly Mutation[] = ['bit-flips', 'truncate', 'insert-bytes', 'delete-range', 'bad-field', 'drop-field', 'extra-field', 'bad-length', 'reorder-frames', 'random-bytes', 'swap-message-id'];
+export const MUTATIONS: readonly Mutation[] = [
+  'bit-flips',
+  'truncate',
+  'insert-bytes',
+  'delete-range',
+  'bad-field',
+  'drop-field',
+  'extra-field',
+  'bad-length',
+  'reorder-frames',
+  'random-bytes',
+  'swap-message-id',
+];
 
 export interface FuzzCase {
   index: number;
@@ -29,7 +41,26 @@ export interface FuzzCase {
 }
 
 /** Field values no working TWS sends where a number, id or text is expected. */
-const BAD_VALUES = ['', 'NaN', 'Infinity', '-Infinity', '-1', '-4', '1e309', '99999999999999999999', 'abc', '1,5', '0x10', ' 7', '\u00ff\u00fe', '-0', '1.7976931348623157E308', '2147483647', 'x'.repeat(300), '\u0000'];
+const BAD_VALUES = [
+  '',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-1',
+  '-4',
+  '1e309',
+  '99999999999999999999',
+  'abc',
+  '1,5',
+  '0x10',
+  ' 7',
+  '\u00ff\u00fe',
+  '-0',
+  '1.7976931348623157E308',
+  '2147483647',
+  'x'.repeat(300),
+  '\u0000',
+];
 
 function pick<T>(rng: Rng, list: readonly T[]): T {
   return list[rng.int(0, list.length - 1)]!;

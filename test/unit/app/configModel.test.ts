@@ -61,7 +61,13 @@ test('Start AI Session asks only for what is not configured', () => {
 
 test('the session configuration: settings by their CONFIG_NAMES, the target, the answers; validated with the setting named', () => {
   const target = resolveTarget({ settings: {}, simulator: SIM });
-  const settings = { 'ibkrAi.session.symbols': ['nvda', 'MSFT'], 'ibkrAi.session.cycles': 3, 'ibkrAi.session.minutes': 10, 'ibkrAi.risk.maxOrderQuantity': 50, 'ibkrAi.risk.anyHours': true };
+  const settings = {
+    'ibkrAi.session.symbols': ['nvda', 'MSFT'],
+    'ibkrAi.session.cycles': 3,
+    'ibkrAi.session.minutes': 10,
+    'ibkrAi.risk.maxOrderQuantity': 50,
+    'ibkrAi.risk.anyHours': true,
+  };
   const input = sessionInput(settings, target, { modelDir: '/m', mode: 'paper', symbols: ['IGNORED'] });
   const cfg = parseSessionConfig(input, { cwd: '/w' });
   assert.deepEqual(cfg.symbols, ['NVDA', 'MSFT'], 'settings win over answers');
@@ -75,7 +81,9 @@ test('the session configuration: settings by their CONFIG_NAMES, the target, the
   // Every session setting the manifest declares maps to a CONFIG_NAMES key.
   for (const n of Object.values(CONFIG_NAMES)) assert.ok(n.setting === '(asked per session)' || n.setting.startsWith('ibkrAi.'));
   try {
-    parseSessionConfig(sessionInput({ 'ibkrAi.session.symbols': ['NVDA'], 'ibkrAi.session.cycleSeconds': 7 }, target, { modelDir: '/m', mode: 'live' }), { cwd: '/w' });
+    parseSessionConfig(sessionInput({ 'ibkrAi.session.symbols': ['NVDA'], 'ibkrAi.session.cycleSeconds': 7 }, target, { modelDir: '/m', mode: 'live' }), {
+      cwd: '/w',
+    });
     assert.fail('invalid');
   } catch (err) {
     assert.ok(err instanceof ConfigError);
@@ -85,6 +93,9 @@ test('the session configuration: settings by their CONFIG_NAMES, the target, the
 });
 
 test('the setup checks get the same settings (mode only when paper or live)', () => {
-  assert.deepEqual(doctorSettings({ 'ibkrAi.host': 'h', 'ibkrAi.port': 4002, 'ibkrAi.clientId': 3, 'ibkrAi.allowLive': false, 'ibkrAi.session.mode': 'paper' }), { host: 'h', port: 4002, clientId: 3, allowLive: false, mode: 'paper' });
+  assert.deepEqual(
+    doctorSettings({ 'ibkrAi.host': 'h', 'ibkrAi.port': 4002, 'ibkrAi.clientId': 3, 'ibkrAi.allowLive': false, 'ibkrAi.session.mode': 'paper' }),
+    { host: 'h', port: 4002, clientId: 3, allowLive: false, mode: 'paper' },
+  );
   assert.deepEqual(doctorSettings({ 'ibkrAi.session.mode': 'shadow' }), {});
 });

@@ -16,8 +16,14 @@ test('CSP: nonce-only scripts, own styles and images, no connections; the nonce 
   assert.ok(!/unsafe-inline|unsafe-eval|\*(?!\.)/.test(csp), csp);
   assert.throws(() => buildCsp('x; script-src *', nonce));
   assert.throws(() => buildCsp('x', 'short'));
-  const html = panelHtml({ cspSource: 'vscode-webview://abc', nonce, scriptUri: 'vscode-webview://abc/dist/webview.js', styleUri: 'vscode-webview://abc/media/panel.css', title: 'T' });
+  const html = panelHtml({
+    cspSource: 'vscode-webview://abc',
+    nonce,
+    scriptUri: 'vscode-webview://abc/dist/webview.js',
+    styleUri: 'vscode-webview://abc/media/panel.css',
+    title: 'T',
+  });
   assert.ok(html.includes(`<script nonce="${nonce}" src="vscode-webview://abc/dist/webview.js"></script>`));
-  assert.equal((html.match(/<script/g) ?? []).length, 1, 'one script, the nonce\'d bundle');
+  assert.equal((html.match(/<script/g) ?? []).length, 1, "one script, the nonce'd bundle");
   assert.ok(!/<style|style=/.test(html), 'no inline styles');
 });

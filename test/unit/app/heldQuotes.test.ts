@@ -31,17 +31,28 @@ const settle = () => new Promise((r) => setImmediate(r));
 test('held quotes: one stream per held stock, last else mid, closed when the position is gone', async () => {
   const { broker, pending, closed, answer } = fakeBroker();
   const prices: Array<[string, number]> = [];
-  const q = new HeldQuotes(broker, (key, price) => prices.push([key, price]), () => {});
+  const q = new HeldQuotes(
+    broker,
+    (key, price) => prices.push([key, price]),
+    () => {},
+  );
   const nvda = pos('NVDA', 10, 100, 1);
   const msft = pos('MSFT', 5, 400, 2);
   q.sync([nvda, msft, pos('AAPL', 0, 0, 3), { ...pos('SPY', 1, 3, 4), contract: { ...pos('SPY', 1, 3, 4).contract, secType: 'OPT' } }]);
   q.sync([nvda, msft]);
-  assert.deepEqual(pending.map((p) => p.contract.symbol), ['NVDA', 'MSFT'], 'held stocks only, once each');
+  assert.deepEqual(
+    pending.map((p) => p.contract.symbol),
+    ['NVDA', 'MSFT'],
+    'held stocks only, once each',
+  );
   assert.equal(pending[0]!.contract.exchange, 'SMART');
   const s1 = answer({ last: 101 });
   answer({ bid: 399, ask: 401 });
   await settle();
-  assert.deepEqual(prices, [['DU1:1', 101], ['DU1:2', 400]]);
+  assert.deepEqual(prices, [
+    ['DU1:1', 101],
+    ['DU1:2', 400],
+  ]);
   s1.updates.emit({ symbol: 'NVDA', delayed: false, updatedAt: 1, ticks: 2, last: 102 });
   assert.deepEqual(prices.at(-1), ['DU1:1', 102]);
   q.sync([msft]);
@@ -53,7 +64,11 @@ test('held quotes: one stream per held stock, last else mid, closed when the pos
 test('held quotes: a subscription that resolves after close() is closed at once; a failed one is tried again', async () => {
   const { broker, pending, closed, answer } = fakeBroker();
   const logs: string[] = [];
-  const q = new HeldQuotes(broker, () => assert.fail('no price after close'), (m) => logs.push(m));
+  const q = new HeldQuotes(
+    broker,
+    () => assert.fail('no price after close'),
+    (m) => logs.push(m),
+  );
   q.sync([pos('NVDA', 10, 100, 1)]);
   q.close();
   answer({ last: 101 });

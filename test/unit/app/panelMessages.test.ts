@@ -11,9 +11,21 @@ import { remoteHostDecision, withConfirmedHost } from '../../../src/extension/ap
 
 test('a webview message is ready, an action as its own command, or dropped', () => {
   assert.deepEqual(routeWebviewMessage({ type: 'ready' }), { kind: 'ready' });
-  assert.deepEqual(routeWebviewMessage({ type: 'action', action: 'startSession' }), { kind: 'command', action: 'startSession', command: Commands.startSession });
+  assert.deepEqual(routeWebviewMessage({ type: 'action', action: 'startSession' }), {
+    kind: 'command',
+    action: 'startSession',
+    command: Commands.startSession,
+  });
   assert.equal(ACTION_COMMANDS.runBacktest, Commands.backtest);
-  for (const m of [null, 'ready', [{ type: 'ready' }], { type: 'ready', x: 1 }, { type: 'action', action: 'placeOrder' }, { type: 'action', action: 'constructor' }, Object.create({ type: 'ready' })]) {
+  for (const m of [
+    null,
+    'ready',
+    [{ type: 'ready' }],
+    { type: 'ready', x: 1 },
+    { type: 'action', action: 'placeOrder' },
+    { type: 'action', action: 'constructor' },
+    Object.create({ type: 'ready' }),
+  ]) {
     assert.equal(routeWebviewMessage(m).kind, 'dropped', JSON.stringify(m));
   }
 });
@@ -36,8 +48,17 @@ test('a TWS host that is not this machine asks once; loopback never', () => {
 });
 
 test('a live port without live trading enabled is a problem of the target (nothing connects); the simulator is exempt', () => {
-  assert.match(resolveTarget({ settings: { 'ibkrAi.port': 7496 } }).problems.join(), /port 7496 from setting ibkrAi\.port is the TWS live-trading port, but live trading is not enabled/);
-  assert.match(resolveTarget({ settings: {}, dotenv: { path: '/w/.env', text: 'IBKR_PORT=4001\n' } }).problems.join(), /port 4001 from \.env IBKR_PORT \(\/w\/\.env\) is the IB Gateway live-trading port/);
+  assert.match(
+    resolveTarget({ settings: { 'ibkrAi.port': 7496 } }).problems.join(),
+    /port 7496 from setting ibkrAi\.port is the TWS live-trading port, but live trading is not enabled/,
+  );
+  assert.match(
+    resolveTarget({ settings: {}, dotenv: { path: '/w/.env', text: 'IBKR_PORT=4001\n' } }).problems.join(),
+    /port 4001 from \.env IBKR_PORT \(\/w\/\.env\) is the IB Gateway live-trading port/,
+  );
   assert.deepEqual(resolveTarget({ settings: { 'ibkrAi.port': 7496, 'ibkrAi.allowLive': true } }).problems, []);
-  assert.deepEqual(resolveTarget({ settings: { 'ibkrAi.port': 7496 }, simulator: { host: '127.0.0.1', port: 40000, account: 'DU1234567', serverVersion: 176 } }).problems, []);
+  assert.deepEqual(
+    resolveTarget({ settings: { 'ibkrAi.port': 7496 }, simulator: { host: '127.0.0.1', port: 40000, account: 'DU1234567', serverVersion: 176 } }).problems,
+    [],
+  );
 });

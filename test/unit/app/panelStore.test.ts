@@ -30,13 +30,29 @@ test('decisions: updated as their order fills; deltas by version; the newest 500
   store.sessionEvent({ type: 'decision', at, record: record({ symbol: 'MSFT', outcome: 'no-order', proposal: undefined }) });
   const first = store.decisionsSince(0);
   assert.equal(first.rows.length, 2);
-  store.sessionEvent({ type: 'order', at, order: { orderRef: 'ibkrai:s:2:NVDA', orderId: 16, cycle: 2, symbol: 'NVDA', kind: 'policy', action: 'BUY', quantity: 261, state: 'filled', filled: 261, avgFillPrice: 127.28 } });
+  store.sessionEvent({
+    type: 'order',
+    at,
+    order: {
+      orderRef: 'ibkrai:s:2:NVDA',
+      orderId: 16,
+      cycle: 2,
+      symbol: 'NVDA',
+      kind: 'policy',
+      action: 'BUY',
+      quantity: 261,
+      state: 'filled',
+      filled: 261,
+      avgFillPrice: 127.28,
+    },
+  });
   const next = store.decisionsSince(first.version);
   assert.equal(next.rows.length, 1, 'only the updated row is sent again');
   assert.equal(next.rows[0]!.order, 'BUY 261 → filled 261 @ 127.28');
   assert.equal(next.rows[0]!.seq, first.rows[0]!.seq, 'same row (upsert by seq)');
   assert.equal(store.decisionsSince(next.version).rows.length, 0);
-  for (let i = 0; i < 600; i++) store.sessionEvent({ type: 'decision', at, record: record({ cycle: 10 + i, proposal: { ...record().proposal!, orderRef: `r${i}` } }) });
+  for (let i = 0; i < 600; i++)
+    store.sessionEvent({ type: 'decision', at, record: record({ cycle: 10 + i, proposal: { ...record().proposal!, orderRef: `r${i}` } }) });
   assert.equal(store.snapshot().decisions.length, 500, 'the panel keeps the newest 500');
   assert.ok(isHostToWebview({ type: 'decisions', rows: store.decisionsSince(0).rows }));
 });
@@ -63,7 +79,10 @@ test('notifications: wording, actions, and a setting for each kind; fills arrivi
   assert.equal(noticeFor({ type: 'risk-stop', rule: 'dailyLossLimit', reason: 'loss 510 >= 500', flatten: true })!.kind, 'riskStops');
   assert.equal(noticeFor({ type: 'reject', symbol: 'NVDA', orderId: 3, message: '201: margin' })!.severity, 'error');
   assert.equal(noticeFor({ type: 'disconnected', reason: 'socket closed' })!.actions[0]!.command, 'ibkrAi.runChecks');
-  assert.match(noticeFor({ type: 'connect-failed', reason: 'timeout', cause: { title: 'API handshake', finding: 'no answer', fix: '' } })!.message, /API handshake: no answer/);
+  assert.match(
+    noticeFor({ type: 'connect-failed', reason: 'timeout', cause: { title: 'API handshake', finding: 'no answer', fix: '' } })!.message,
+    /API handshake: no answer/,
+  );
   const shown: Notice[] = [];
   const b = new FillBatcher((n) => shown.push(n), 20);
   for (let i = 0; i < 5; i++) b.add({ type: 'fill', symbol: 'NVDA', side: 'BUY', shares: 10, price: 100 + i, orderId: i });
@@ -71,7 +90,9 @@ test('notifications: wording, actions, and a setting for each kind; fills arrivi
   assert.equal(shown.length, 1);
   assert.equal(shown[0]!.message, 'IBKR: 5 fills: bought 10 NVDA @ 100.00; bought 10 NVDA @ 101.00; bought 10 NVDA @ 102.00 and 2 more.');
   b.dispose();
-  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown; markdownDescription?: string; description?: string }> } } };
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default?: unknown; markdownDescription?: string; description?: string }> } };
+  };
   const props = pkg.contributes.configuration.properties;
   for (const name of Object.values(NOTIFY_SETTINGS)) assert.equal(props[name]?.default, true, name);
   // Every session setting named by the session's configuration is declared, with a description.
@@ -88,7 +109,11 @@ test('checks view: the verdict, the target and what answered (the embedded simul
   store.checksStarted();
   store.checksFinished({
     verdict: 'pass',
-    checks: [makeCheck('clock', 'pass', "The embedded simulator's market clock is simulated (22.0 h behind this machine): expected, not a clock problem.", { cause: 'clock.simulated' })],
+    checks: [
+      makeCheck('clock', 'pass', "The embedded simulator's market clock is simulated (22.0 h behind this machine): expected, not a clock problem.", {
+        cause: 'clock.simulated',
+      }),
+    ],
     startedAt: '2026-12-05T14:00:00.000Z',
     durationMs: 480,
     target: { host: '127.0.0.1', port: 7497, clientId: 1 },
@@ -99,6 +124,12 @@ test('checks view: the verdict, the target and what answered (the embedded simul
   assert.equal(v.target, '127.0.0.1:7497');
   assert.ok(isHostToWebview({ type: 'checks', checks: v }), 'the message passes the webview validator');
   assert.ok(!isHostToWebview({ type: 'checks', checks: { ...v, server: 176 } }), 'a server that is not text is refused');
-  store.checksFinished({ verdict: 'fail', checks: [], startedAt: '2026-12-05T14:00:00.000Z', durationMs: 5, target: { host: '127.0.0.1', port: 7497, clientId: 1 } });
+  store.checksFinished({
+    verdict: 'fail',
+    checks: [],
+    startedAt: '2026-12-05T14:00:00.000Z',
+    durationMs: 5,
+    target: { host: '127.0.0.1', port: 7497, clientId: 1 },
+  });
   assert.equal(store.checksView().server, undefined, 'no handshake answer, no server');
 });

@@ -53,23 +53,34 @@ test('ready: the account and a PAPER / LIVE / SIM badge; LIVE stands out with th
 });
 
 test('during a session: cycle progress and P&L in the text', () => {
-  const v = statusView({ kind: 'ready', ...T, account: 'DU1234567', badge: 'PAPER' }, { state: 'running', active: true, cycle: 3, cycles: 10, pnl: -12.345, mode: 'paper' });
+  const v = statusView(
+    { kind: 'ready', ...T, account: 'DU1234567', badge: 'PAPER' },
+    { state: 'running', active: true, cycle: 3, cycles: 10, pnl: -12.345, mode: 'paper' },
+  );
   assert.equal(v.text, '$(pulse) IBKR DU1234567 PAPER · 3/10 · P&L −12.35');
   assert.match(v.tooltip, /AI session \(paper\): running, cycle 3\/10, net P&L −12\.35/);
-  const done = statusView({ kind: 'ready', ...T, account: 'DU1234567', badge: 'PAPER' }, { state: 'finished', active: false, cycle: 10, cycles: 10, pnl: 5, mode: 'paper' });
+  const done = statusView(
+    { kind: 'ready', ...T, account: 'DU1234567', badge: 'PAPER' },
+    { state: 'finished', active: false, cycle: 10, cycles: 10, pnl: 5, mode: 'paper' },
+  );
   assert.equal(done.text, '$(pass-filled) IBKR DU1234567 PAPER', 'an ended session leaves the item');
   assert.equal(formatPnl(0.001), '0.00');
   assert.equal(formatPnl(3), '+3.00');
 });
 
-test('connecting, reconnecting and failed (with the setup checks\' cause, in the error color)', () => {
+test("connecting, reconnecting and failed (with the setup checks' cause, in the error color)", () => {
   assert.equal(statusView({ kind: 'connecting', ...T, step: 'handshake' }).text, '$(sync~spin) IBKR: connecting');
   const r = statusView({ kind: 'reconnecting', ...T, attempt: 2, reason: 'socket closed' });
   assert.equal(r.text, '$(sync~spin) IBKR: reconnecting (2)');
   assert.match(r.tooltip, /socket closed/);
   const checking = statusView({ kind: 'failed', ...T, reason: 'handshake timed out', checking: true });
   assert.equal(checking.text, '$(error) IBKR: failed: checking…');
-  const f = statusView({ kind: 'failed', ...T, reason: 'handshake timed out', cause: { title: 'API handshake', finding: 'TCP connects but TWS never answered', fix: 'Enable ActiveX and Socket Clients\nsecond line' } });
+  const f = statusView({
+    kind: 'failed',
+    ...T,
+    reason: 'handshake timed out',
+    cause: { title: 'API handshake', finding: 'TCP connects but TWS never answered', fix: 'Enable ActiveX and Socket Clients\nsecond line' },
+  });
   assert.equal(f.text, '$(error) IBKR: failed: API handshake');
   assert.equal(f.background, 'statusBarItem.errorBackground');
   assert.match(f.tooltip, /Setup checks: TCP connects but TWS never answered\nFix: Enable ActiveX and Socket Clients\n/);
@@ -81,7 +92,9 @@ test('the menu offers what fits the state', () => {
   const off = labels(menuItems({ kind: 'off' }, undefined, false));
   assert.equal(off[0], 'Start AI Session');
   assert.ok(off.includes('Connect to TWS') && off.includes('Start TWS Simulator') && off.includes('Run TWS Setup Checks') && off.includes('Backtest Policy'));
-  const running = labels(menuItems({ kind: 'ready', ...T, account: 'DU1', badge: 'SIM' }, { state: 'running', active: true, cycle: 1, cycles: 5, mode: 'paper' }, true));
+  const running = labels(
+    menuItems({ kind: 'ready', ...T, account: 'DU1', badge: 'SIM' }, { state: 'running', active: true, cycle: 1, cycles: 5, mode: 'paper' }, true),
+  );
   assert.deepEqual(running.slice(0, 2), ['Stop AI Session', 'Kill Switch']);
   assert.ok(running.includes('Disconnect') && running.includes('Stop TWS Simulator') && !running.includes('Start AI Session'));
   const failed = labels(menuItems({ kind: 'failed', ...T, reason: 'x' }, undefined, false));
@@ -90,7 +103,9 @@ test('the menu offers what fits the state', () => {
 
 test('menu commands are the contributed ones', async () => {
   const { Commands } = await import('../../../src/extension/app/commandIds');
-  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string; category: string }> } };
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { commands: Array<{ command: string; category: string }> };
+  };
   const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
   for (const id of Object.values(Commands)) assert.ok(contributed.has(id), `${id} contributed`);
   for (const c of pkg.contributes.commands) assert.equal(c.category, 'IBKR');

@@ -74,7 +74,10 @@ describe('risk engine inside the backtest', () => {
     const uncapped = simulateConstant(config(FOUR_DAYS), 1);
     assert.ok(uncapped.trades[0]!.quantity > 3, `${uncapped.trades[0]!.quantity} shares without the limit`);
     const capped = simulateConstant(config(FOUR_DAYS, { risk: { maxPositionPerSymbol: 3 } }), 1);
-    assert.deepEqual(capped.trades.map((t) => [t.quantity, t.positionAfter]), [[3, 3]]);
+    assert.deepEqual(
+      capped.trades.map((t) => [t.quantity, t.positionAfter]),
+      [[3, 3]],
+    );
     assert.deepEqual(capped.rejections, []);
     assert.deepEqual(Array.from(capped.position), [0, 3, 3, 3]);
   });
@@ -82,12 +85,15 @@ describe('risk engine inside the backtest', () => {
   it('refused orders are recorded with their rule and nothing fills', () => {
     const r = simulateConstant(config(FOUR_DAYS, { risk: { maxOrderQuantity: 5 } }), 1);
     assert.equal(r.trades.length, 0);
-    assert.deepEqual(r.rejections.map((x) => [x.index, x.rule, x.quantity]), [
-      [1, 'maxOrderQuantity', 9],
-      // still flat: the targets are trunc(0.9 * 1000 / 104) and trunc(0.9 * 1000 / 101)
-      [2, 'maxOrderQuantity', 8],
-      [3, 'maxOrderQuantity', 8],
-    ]);
+    assert.deepEqual(
+      r.rejections.map((x) => [x.index, x.rule, x.quantity]),
+      [
+        [1, 'maxOrderQuantity', 9],
+        // still flat: the targets are trunc(0.9 * 1000 / 104) and trunc(0.9 * 1000 / 101)
+        [2, 'maxOrderQuantity', 8],
+        [3, 'maxOrderQuantity', 8],
+      ],
+    );
   });
 
   it('the clock is the fill time: a session opening at 10:00 refuses 09:30 fills', () => {
@@ -106,10 +112,13 @@ describe('risk engine inside the backtest', () => {
 `);
     const r = simulateConstant(config(bars, { risk: { stopLossFraction: 0.1 } }), 1);
     // bought at 102.102; the close of 90 is 11.9% below: exit at 91 * 0.999
-    assert.deepEqual(r.trades.map((t) => [t.index, t.quantity, t.reason]), [
-      [1, 9, 'policy'],
-      [3, -9, 'stopLoss'],
-    ]);
+    assert.deepEqual(
+      r.trades.map((t) => [t.index, t.quantity, t.reason]),
+      [
+        [1, 9, 'policy'],
+        [3, -9, 'stopLoss'],
+      ],
+    );
     near(r.trades[1]!.fillPrice, 91 * 0.999, 'exit fill');
   });
 });

@@ -6,7 +6,16 @@ import { BarAggregator, UpdatingBar, sourceBarSize } from '../../../src/extensio
 import type { Bar } from '../../../src/extension/broker/types';
 
 const T0 = Date.UTC(2025, 0, 2, 15, 0, 0);
-const bar = (i: number, o: number, h: number, l: number, c: number, v = 10, size = 5): Bar => ({ time: T0 + i * size * 1000, open: o, high: h, low: l, close: c, volume: v, wap: (h + l + c) / 3, count: 1 });
+const bar = (i: number, o: number, h: number, l: number, c: number, v = 10, size = 5): Bar => ({
+  time: T0 + i * size * 1000,
+  open: o,
+  high: h,
+  low: l,
+  close: c,
+  volume: v,
+  wap: (h + l + c) / 3,
+  count: 1,
+});
 
 test('three 5 s bars make one 15 s bar, completed by its last source bar', () => {
   const agg = new BarAggregator(15, 5);

@@ -20,8 +20,25 @@ const SV = 176;
 const HANDSHAKE = encodeFrame([String(SV), '20240313 10:00:00 EDT']);
 const NVDA = emptyContract({ conId: 4815747, symbol: 'NVDA', secType: 'STK', exchange: 'SMART', currency: 'USD', localSymbol: 'NVDA', tradingClass: 'NMS' });
 const FILL: WireExecution = {
-  orderId: 7, execId: '0001.01', time: '20240313  10:00:01', acctNumber: 'DU1234567', exchange: 'ISLAND', side: 'BOT', shares: 3, price: 875.5,
-  permId: 1001, clientId: 1, liquidation: 0, cumQty: 3, avgPrice: 875.5, orderRef: 'ref', evRule: '', evMultiplier: 0, modelCode: '', lastLiquidity: 1, pendingPriceRevision: false,
+  orderId: 7,
+  execId: '0001.01',
+  time: '20240313  10:00:01',
+  acctNumber: 'DU1234567',
+  exchange: 'ISLAND',
+  side: 'BOT',
+  shares: 3,
+  price: 875.5,
+  permId: 1001,
+  clientId: 1,
+  liquidation: 0,
+  cumQty: 3,
+  avgPrice: 875.5,
+  orderRef: 'ref',
+  evRule: '',
+  evMultiplier: 0,
+  modelCode: '',
+  lastLiquidity: 1,
+  pendingPriceRevision: false,
 };
 const SESSION = Buffer.concat([HANDSHAKE, encodeFrame(encodeManagedAccounts(SV, ['DU1234567'])), encodeFrame(encodeNextValidId(SV, 7))]);
 
@@ -31,7 +48,8 @@ function link() {
   const events: string[] = [];
   const logs: string[] = [];
   hub.on('protocolError', (r) => faults.push(r));
-  for (const e of ['nextValidId', 'managedAccounts', 'orderStatus', 'execDetails', 'commissionReport', 'notice', 'error'] as const) hub.on(e, () => events.push(e));
+  for (const e of ['nextValidId', 'managedAccounts', 'orderStatus', 'execDetails', 'commissionReport', 'notice', 'error'] as const)
+    hub.on(e, () => events.push(e));
   const l = new IbLink({ host: '127.0.0.1', port: 1, clientId: 1 }, hub, (_level, m) => logs.push(m));
   l.listenWithoutSocket();
   return { l, faults, events, logs };
@@ -70,8 +88,16 @@ test('InboundFrames: each kind of bad frame is a FrameError naming it, and stays
   for (const [bad, problem, re] of cases) {
     const g = new InboundFrames();
     assert.deepEqual(g.push(HANDSHAKE), HANDSHAKE);
-    assert.throws(() => g.push(bad), (e: unknown) => e instanceof FrameError && e.problem === problem && re.test(e.message), `${problem} ${re}`);
-    assert.throws(() => g.push(encodeFrame(['9', '1', '1'])), (e: unknown) => e instanceof FrameError && e.problem === problem, 'still failed');
+    assert.throws(
+      () => g.push(bad),
+      (e: unknown) => e instanceof FrameError && e.problem === problem && re.test(e.message),
+      `${problem} ${re}`,
+    );
+    assert.throws(
+      () => g.push(encodeFrame(['9', '1', '1'])),
+      (e: unknown) => e instanceof FrameError && e.problem === problem,
+      'still failed',
+    );
   }
   assert.throws(() => new InboundFrames().push(encodeFrame(['v176', 'x'])), /frame 1 starts with server version "v176"/);
 });
@@ -79,7 +105,23 @@ test('InboundFrames: each kind of bad frame is a FrameError naming it, and stays
 test('the link: a working stream becomes events, and no fault', () => {
   const { l, faults, events } = link();
   l.receive(SESSION);
-  l.receive(encodeFrame(encodeOrderStatus(SV, { orderId: 7, status: 'Filled', filled: 3, remaining: 0, avgFillPrice: 875.5, permId: 1001, parentId: 0, lastFillPrice: 875.5, clientId: 1, whyHeld: '', mktCapPrice: 0 })));
+  l.receive(
+    encodeFrame(
+      encodeOrderStatus(SV, {
+        orderId: 7,
+        status: 'Filled',
+        filled: 3,
+        remaining: 0,
+        avgFillPrice: 875.5,
+        permId: 1001,
+        parentId: 0,
+        lastFillPrice: 875.5,
+        clientId: 1,
+        whyHeld: '',
+        mktCapPrice: 0,
+      }),
+    ),
+  );
   l.receive(encodeFrame(encodeExecDetails(SV, -1, NVDA, FILL)));
   assert.deepEqual(faults, []);
   assert.deepEqual(events, ['managedAccounts', 'nextValidId', 'orderStatus', 'execDetails']);
@@ -131,7 +173,24 @@ test('orders and fills whose values cannot be right never reach the broker', () 
     [encodeFrame(encodeExecDetails(SV, -1, NVDA, { ...FILL, side: 'XYZ' })), /malformed execDetails message: side "XYZ" of execution 0001\.01/],
     [encodeFrame(encodeExecDetails(SV, -1, NVDA, { ...FILL, shares: 0 })), /malformed execDetails message: shares 0 of execution/],
     [encodeFrame(encodeExecDetails(SV, -1, NVDA, { ...FILL, execId: '' })), /malformed execDetails message: execution id ""/],
-    [encodeFrame(encodeOrderStatus(SV, { orderId: 7, status: '', filled: 0, remaining: 3, avgFillPrice: 0, permId: 1, parentId: 0, lastFillPrice: 0, clientId: 1, whyHeld: '', mktCapPrice: 0 })), /malformed orderStatus message: status "" of order 7/],
+    [
+      encodeFrame(
+        encodeOrderStatus(SV, {
+          orderId: 7,
+          status: '',
+          filled: 0,
+          remaining: 3,
+          avgFillPrice: 0,
+          permId: 1,
+          parentId: 0,
+          lastFillPrice: 0,
+          clientId: 1,
+          whyHeld: '',
+          mktCapPrice: 0,
+        }),
+      ),
+      /malformed orderStatus message: status "" of order 7/,
+    ],
     [encodeFrame(['3', 'NaN', 'Filled', '3', '0', '1', '1', '0', '1', '1', '', '0']), /malformed orderStatus message: order id NaN/],
     [encodeFrame(['3', '7', 'Filled', '-3', '0', '1', '1', '0', '1', '1', '', '0']), /filled -3 \/ remaining 0 of order 7/],
   ];
@@ -144,6 +203,20 @@ test('orders and fills whose values cannot be right never reach the broker', () 
   }
   // A commission report with a usable commission passes.
   const { l, faults } = link();
-  l.receive(Buffer.concat([SESSION, encodeFrame(encodeCommissionReport(SV, { execId: '0001.01', commission: 1, currency: 'USD', realizedPNL: undefined, yield: undefined, yieldRedemptionDate: 0 } as never))]));
+  l.receive(
+    Buffer.concat([
+      SESSION,
+      encodeFrame(
+        encodeCommissionReport(SV, {
+          execId: '0001.01',
+          commission: 1,
+          currency: 'USD',
+          realizedPNL: undefined,
+          yield: undefined,
+          yieldRedemptionDate: 0,
+        } as never),
+      ),
+    ]),
+  );
   assert.deepEqual(faults, []);
 });

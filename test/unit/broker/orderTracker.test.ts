@@ -13,10 +13,26 @@ const PERM = 900;
 const placed: TrackerEvent = { type: 'placed', orderId: ID, request: REQ, account: 'DU1', clientId: 1, at: 0 };
 const openOrder = (status: string): TrackerEvent => ({
   type: 'openOrder',
-  ev: { orderId: ID, permId: PERM, clientId: 1, contract: NVDA, action: 'BUY', totalQuantity: 5, orderType: 'LMT', lmtPrice: 130, whatIf: false, status, orderRef: 'cycle-1' },
+  ev: {
+    orderId: ID,
+    permId: PERM,
+    clientId: 1,
+    contract: NVDA,
+    action: 'BUY',
+    totalQuantity: 5,
+    orderType: 'LMT',
+    lmtPrice: 130,
+    whatIf: false,
+    status,
+    orderRef: 'cycle-1',
+  },
   at: 1,
 });
-const status = (s: string, filled: number, avg: number): TrackerEvent => ({ type: 'orderStatus', ev: { orderId: ID, status: s, filled, remaining: 5 - filled, avgFillPrice: avg, permId: PERM, clientId: 1 }, at: 2 });
+const status = (s: string, filled: number, avg: number): TrackerEvent => ({
+  type: 'orderStatus',
+  ev: { orderId: ID, status: s, filled, remaining: 5 - filled, avgFillPrice: avg, permId: PERM, clientId: 1 },
+  at: 2,
+});
 const fill = (n: number, shares: number, price: number, cum: number, execId = `0000000${n}.65000000.01.01`, clientId = 1, orderId = ID): Fill => ({
   execId,
   orderId,
@@ -116,7 +132,15 @@ describe('order tracker: arrival order and duplicates do not change the outcome'
   test('two partial fills to filled: 7 events, all 5040 orders, each also with duplicates', () => {
     const f1 = fill(1, 3, 129.5, 3);
     const f2 = fill(2, 2, 130, 5);
-    const events = [openOrder('Submitted'), status('Submitted', 0, 0), exec(f1), comm(f1.execId, 1), exec(f2), comm(f2.execId, 0.5), status('Filled', 5, 129.7)];
+    const events = [
+      openOrder('Submitted'),
+      status('Submitted', 0, 0),
+      exec(f1),
+      comm(f1.execId, 1),
+      exec(f2),
+      comm(f2.execId, 0.5),
+      status('Filled', 5, 129.7),
+    ];
     const n = checkAllOrders(events, {
       state: 'filled',
       filled: 5,
@@ -135,7 +159,15 @@ describe('order tracker: arrival order and duplicates do not change the outcome'
 
   test('partial fill then cancel, with a stale Submitted after the cancel: cancelled with 2 filled', () => {
     const f1 = fill(1, 2, 129.9, 2);
-    const events = [openOrder('Submitted'), status('Submitted', 0, 0), exec(f1), comm(f1.execId, 1), err(202, 'Order Canceled - reason:'), status('Cancelled', 2, 129.9), status('Submitted', 0, 0)];
+    const events = [
+      openOrder('Submitted'),
+      status('Submitted', 0, 0),
+      exec(f1),
+      comm(f1.execId, 1),
+      err(202, 'Order Canceled - reason:'),
+      status('Cancelled', 2, 129.9),
+      status('Submitted', 0, 0),
+    ];
     checkAllOrders(events, {
       state: 'cancelled',
       filled: 2,
@@ -344,7 +376,7 @@ test('a long session keeps the newest 1,000 settled orders in full: older ones a
   assert.equal(t.orderIdByPermId(10_001), undefined);
 });
 
-test('knowsOrderRef: refs of placed and open orders and of every client\'s executions, and no others', () => {
+test("knowsOrderRef: refs of placed and open orders and of every client's executions, and no others", () => {
   const t = new OrderTracker();
   t.clientId = 1;
   assert.equal(t.knowsOrderRef('cycle-1'), false);

@@ -2,7 +2,15 @@
 // any burst, the queue is visible, priority goes first, clearing rejects what was queued.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HistoricalPacer, IBKR_HISTORICAL_RULES, LIBRARY_MAX_REQ_PER_SEC, MessagePacer, PacedOut, TWS_MESSAGE_RULES, type HistoricalRequestKey } from '../../../src/extension/broker/pacer';
+import {
+  HistoricalPacer,
+  IBKR_HISTORICAL_RULES,
+  LIBRARY_MAX_REQ_PER_SEC,
+  MessagePacer,
+  PacedOut,
+  TWS_MESSAGE_RULES,
+  type HistoricalRequestKey,
+} from '../../../src/extension/broker/pacer';
 import { ManualClock, maxInWindow } from '../../helpers/manualClock';
 
 describe('MessagePacer', () => {
@@ -55,7 +63,14 @@ describe('MessagePacer', () => {
     const clock = new ManualClock();
     const p = new MessagePacer([{ limit: 2, windowMs: 1000 }], clock);
     const sent: number[] = [];
-    const results = Array.from({ length: 5 }, (_, i) => p.submit(() => sent.push(i)).then(() => 'sent', (e: Error) => e.message));
+    const results = Array.from({ length: 5 }, (_, i) =>
+      p
+        .submit(() => sent.push(i))
+        .then(
+          () => 'sent',
+          (e: Error) => e.message,
+        ),
+    );
     p.clear(new Error('connection lost'));
     await clock.advance(5000);
     assert.deepEqual(await Promise.all(results), ['sent', 'sent', 'connection lost', 'connection lost', 'connection lost']);
@@ -131,14 +146,26 @@ describe('HistoricalPacer', () => {
     const clock = new ManualClock();
     const p = new HistoricalPacer(IBKR_HISTORICAL_RULES, clock);
     // Each request is answered 500 ms after it is written (TWS busy).
-    const times = await drive(p, clock, Array.from({ length: 7 }, (_, i) => key(`k${i}`)), 500);
+    const times = await drive(
+      p,
+      clock,
+      Array.from({ length: 7 }, (_, i) => key(`k${i}`)),
+      500,
+    );
     assert.equal(times[6]! - times[0]!, 2600);
   });
 
   test('the queue is visible and clear() rejects it', async () => {
     const clock = new ManualClock();
     const p = new HistoricalPacer(IBKR_HISTORICAL_RULES, clock);
-    const results = Array.from({ length: 8 }, (_, i) => p.schedule(key(`q${i}`), async () => {}).then(() => 'sent', (e: Error) => e.message));
+    const results = Array.from({ length: 8 }, (_, i) =>
+      p
+        .schedule(key(`q${i}`), async () => {})
+        .then(
+          () => 'sent',
+          (e: Error) => e.message,
+        ),
+    );
     await clock.advance(10);
     assert.equal(p.queueLength.value, 2);
     p.clear(new Error('connection lost'));
@@ -173,7 +200,12 @@ describe('HistoricalPacer', () => {
     const p = new HistoricalPacer(IBKR_HISTORICAL_RULES, clock);
     await p.schedule(key('same'), async () => {});
     const start = clock.now();
-    const r = p.schedule(key('same'), async () => {}, { maxWaitMs: 2000 }).then(() => 'sent', (e: unknown) => e);
+    const r = p
+      .schedule(key('same'), async () => {}, { maxWaitMs: 2000 })
+      .then(
+        () => 'sent',
+        (e: unknown) => e,
+      );
     await clock.advance(10);
     const out = await r;
     assert.ok(out instanceof PacedOut, String(out));

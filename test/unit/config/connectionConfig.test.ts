@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { configProblems, describeSources, ENV_KEYS, parseClientId, parseEnvText, parseHost, parsePort, resolveConnectionConfig } from '../../../src/extension/config/connectionConfig';
+import {
+  configProblems,
+  describeSources,
+  ENV_KEYS,
+  parseClientId,
+  parseEnvText,
+  parseHost,
+  parsePort,
+  resolveConnectionConfig,
+} from '../../../src/extension/config/connectionConfig';
 import { connectionInput, readSessionDotenv, resolveConnection } from '../../../src/extension/cli/sessionCommand';
 import { CliError } from '../../../src/extension/cli/args';
 
@@ -23,13 +32,18 @@ test('one resolver: no other module under src/ names a connection key of the env
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
-      if (e.isDirectory()) { if (e.name !== 'node_modules') walk(p); }
-      else if (/\.tsx?$/.test(e.name) && !p.endsWith(join('config', 'connectionConfig.ts')) && lookup.test(readFileSync(p, 'utf8'))) offenders.push(relative(root, p));
+      if (e.isDirectory()) {
+        if (e.name !== 'node_modules') walk(p);
+      } else if (/\.tsx?$/.test(e.name) && !p.endsWith(join('config', 'connectionConfig.ts')) && lookup.test(readFileSync(p, 'utf8')))
+        offenders.push(relative(root, p));
     }
   };
   walk(root);
   assert.deepEqual(offenders, []);
-  assert.ok(lookup.test("const p = env['IBKR_PORT'];") && lookup.test('env.TWS_HOST') && !lookup.test('set IBKR_PORT in .env'), 'the pattern finds lookups, not prose');
+  assert.ok(
+    lookup.test("const p = env['IBKR_PORT'];") && lookup.test('env.TWS_HOST') && !lookup.test('set IBKR_PORT in .env'),
+    'the pattern finds lookups, not prose',
+  );
 });
 
 test('.env beats the environment; flags and settings beat both; each value names its source', () => {
@@ -69,10 +83,18 @@ test('the session CLI: .env and IBKR_* are read; flag text goes to the session c
   const r = resolveConnection({ 'client-id': '12' }, { IBKR_HOST: '10.0.0.5', IBKR_PORT: '7000' }, dir);
   assert.deepEqual(connectionInput(r), { host: '10.0.0.5', port: 4002, clientId: '12', mode: 'shadow' });
   assert.equal(readSessionDotenv(undefined, mkdtempSync(join(tmpdir(), 'no-env-'))), undefined, 'no ./.env is fine');
-  assert.throws(() => readSessionDotenv('missing.env', dir), (e: unknown) => e instanceof CliError && /--env-file missing\.env: cannot read it \(ENOENT\)/.test(e.message));
+  assert.throws(
+    () => readSessionDotenv('missing.env', dir),
+    (e: unknown) => e instanceof CliError && /--env-file missing\.env: cannot read it \(ENOENT\)/.test(e.message),
+  );
   writeFileSync(join(dir, 'bad.env'), 'IBKR_CLIENT_ID=+7\n');
   const bad = resolveConnection({ 'env-file': 'bad.env' }, {}, dir);
-  assert.throws(() => connectionInput(bad), (e: unknown) => e instanceof CliError && e.message.startsWith(`client id "+7" from .env IBKR_CLIENT_ID (${join(dir, 'bad.env')}) is not a whole number (it has a + sign)`));
+  assert.throws(
+    () => connectionInput(bad),
+    (e: unknown) =>
+      e instanceof CliError &&
+      e.message.startsWith(`client id "+7" from .env IBKR_CLIENT_ID (${join(dir, 'bad.env')}) is not a whole number (it has a + sign)`),
+  );
   // A bad flag is left to the session configuration, whose message names the flag.
   assert.deepEqual(connectionInput(resolveConnection({ port: 'abc' }, {}, dir)).port, 'abc');
 });
@@ -105,7 +127,7 @@ test('precedence: flags > settings > .env > environment > defaults, each with it
   const noFlags = resolveConnectionConfig({ ...all, flags: {} });
   assert.equal(noFlags.port.value, 7496);
   const envOnly = resolveConnectionConfig({ env: all.env, dotenv: all.dotenv });
-  assert.equal(envOnly.port.value, 7000, 'the project\'s .env beats the process environment');
+  assert.equal(envOnly.port.value, 7000, "the project's .env beats the process environment");
   assert.equal(resolveConnectionConfig({ env: all.env }).clientId.source, 'environment IBKR_CLIENT_ID');
 });
 

@@ -22,14 +22,26 @@ test('jitter stays within +-jitter of the base and never above the bound', () =>
     assert.ok(d >= 320 && d <= 480, `${d}`);
     assert.ok(backoffDelay(30, o, () => r) <= maxBackoffDelay(o));
   }
-  assert.equal(backoffDelay(3, o, () => 0), 320);
-  assert.equal(backoffDelay(3, o, () => 0.5), 400);
+  assert.equal(
+    backoffDelay(3, o, () => 0),
+    320,
+  );
+  assert.equal(
+    backoffDelay(3, o, () => 0.5),
+    400,
+  );
   assert.equal(maxBackoffDelay(o), 1200);
 });
 
 test('production defaults: 1 s first, 30 s ceiling', () => {
-  assert.equal(backoffDelay(1, DEFAULT_BACKOFF, () => 0.5), 1000);
-  assert.equal(backoffDelay(10, DEFAULT_BACKOFF, () => 0.5), 30_000);
+  assert.equal(
+    backoffDelay(1, DEFAULT_BACKOFF, () => 0.5),
+    1000,
+  );
+  assert.equal(
+    backoffDelay(10, DEFAULT_BACKOFF, () => 0.5),
+    30_000,
+  );
 });
 
 test('config: bounds derived from heartbeat and reconnect settings; bad values refused', () => {

@@ -34,7 +34,10 @@ test('two failing teardowns are both reported', () => {
   store.add(() => {
     throw new Error('two');
   });
-  assert.throws(() => store.dispose(), (err: unknown) => err instanceof AggregateError && err.errors.length === 2);
+  assert.throws(
+    () => store.dispose(),
+    (err: unknown) => err instanceof AggregateError && err.errors.length === 2,
+  );
 });
 
 test('what is added after dispose is undone at once', () => {

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
-import { US_REGULAR_HOURS, computeZoneOffsetMs, isWithinSession, minuteOfDay, zoneOffsetMs, zonedTime, zonedWallTimeToUtc } from '../../../src/extension/core/marketHours';
+import {
+  US_REGULAR_HOURS,
+  computeZoneOffsetMs,
+  isWithinSession,
+  minuteOfDay,
+  zoneOffsetMs,
+  zonedTime,
+  zonedWallTimeToUtc,
+} from '../../../src/extension/core/marketHours';
 
 const HOUR = 3_600_000;
 
@@ -49,8 +57,10 @@ describe('market hours', () => {
 
 test('minuteOfDay is zonedTime().minuteOfDay, across both 2024 daylight-saving changes and before 1970', () => {
   for (const zone of ['America/New_York', 'Europe/London', 'Asia/Kolkata']) {
-    for (let t = Date.UTC(2024, 2, 9); t < Date.UTC(2024, 2, 12); t += 7 * 60_000) assert.equal(minuteOfDay(t, zone), zonedTime(t, zone).minuteOfDay, `${zone} ${new Date(t).toISOString()}`);
-    for (let t = Date.UTC(2024, 10, 2); t < Date.UTC(2024, 10, 5); t += 7 * 60_000) assert.equal(minuteOfDay(t, zone), zonedTime(t, zone).minuteOfDay, `${zone} ${new Date(t).toISOString()}`);
+    for (let t = Date.UTC(2024, 2, 9); t < Date.UTC(2024, 2, 12); t += 7 * 60_000)
+      assert.equal(minuteOfDay(t, zone), zonedTime(t, zone).minuteOfDay, `${zone} ${new Date(t).toISOString()}`);
+    for (let t = Date.UTC(2024, 10, 2); t < Date.UTC(2024, 10, 5); t += 7 * 60_000)
+      assert.equal(minuteOfDay(t, zone), zonedTime(t, zone).minuteOfDay, `${zone} ${new Date(t).toISOString()}`);
     const old = Date.UTC(1965, 5, 1, 13, 37);
     assert.equal(minuteOfDay(old, zone), zonedTime(old, zone).minuteOfDay);
   }

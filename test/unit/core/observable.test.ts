@@ -21,7 +21,10 @@ test('Observable: listeners on change only, when() resolves on the first match',
   o.set(11);
   assert.equal(await later, 11);
   assert.equal(await o.when((v) => v === 11), 11, 'the current value counts');
-  await assert.rejects(o.when((v) => v < 0, 10), /not reached/);
+  await assert.rejects(
+    o.when((v) => v < 0, 10),
+    /not reached/,
+  );
 });
 
 test('Observable with a custom equality skips equal values; a throwing listener does not stop the others', () => {
@@ -74,7 +77,10 @@ test('Stream.next and EventHub.once', async () => {
   s.emit(1);
   s.emit(4);
   assert.equal(await even, 4);
-  await assert.rejects(s.next(() => true, 5), /no matching event/);
+  await assert.rejects(
+    s.next(() => true, 5),
+    /no matching event/,
+  );
   const hub = new EventHub<{ tick: [id: number, v: number] }>();
   const { promise } = hub.once('tick', (id) => id === 2);
   hub.emit('tick', 1, 10);

@@ -95,13 +95,20 @@ describe('building session bars', () => {
     assert.equal(done[0]!.time, open);
     const again = new BarAggregator(86_400, 5);
     again.push(bar(open, 1));
-    assert.deepEqual(again.push(bar(Z(2026, 3, 9, 20) + 60_000, 2)).map((b) => b.time), [open], 'an after-hours bar ends the session');
+    assert.deepEqual(
+      again.push(bar(Z(2026, 3, 9, 20) + 60_000, 2)).map((b) => b.time),
+      [open],
+      'an after-hours bar ends the session',
+    );
   });
 
   it('TWS daily bars (dated at New York midnight) become session bars', () => {
     const agg = new BarAggregator(86_400, 86_400);
     const nyMidnight = Z(2026, 3, 9, 4); // 00:00 EDT
-    assert.deepEqual(agg.push(bar(nyMidnight, 5)).map((b) => b.time), [Z(2026, 3, 9, 13, 30)]);
+    assert.deepEqual(
+      agg.push(bar(nyMidnight, 5)).map((b) => b.time),
+      [Z(2026, 3, 9, 13, 30)],
+    );
     assert.equal(agg.bucketOf(Z(2026, 3, 10, 4)), Z(2026, 3, 10, 13, 30));
   });
 });

@@ -7,7 +7,11 @@ import { makeCheck, skipped, verdictOf, type Report } from '../../../src/extensi
 const checks = [
   makeCheck('config', 'pass', 'host 127.0.0.1 (default)'),
   makeCheck('environment', 'warn', 'remote: ssh', { fix: 'forward the port', cause: 'environment.remote-ssh' }),
-  makeCheck('tcp', 'fail', 'Connection refused at 127.0.0.1:7497', { fix: 'Start TWS\nCheck the Socket port', cause: 'tcp.refused', evidence: [{ step: 'connect 127.0.0.1:7497', detail: 'refused', ms: 0.4 }] }),
+  makeCheck('tcp', 'fail', 'Connection refused at 127.0.0.1:7497', {
+    fix: 'Start TWS\nCheck the Socket port',
+    cause: 'tcp.refused',
+    evidence: [{ step: 'connect 127.0.0.1:7497', detail: 'refused', ms: 0.4 }],
+  }),
   skipped('handshake', 'Skipped: no TCP connection'),
 ];
 
@@ -18,7 +22,13 @@ test('verdict: fail beats warn beats pass; skips do not count', () => {
 });
 
 test('text: the first failing check comes first, with its fix and what was tried; then the rest in order', () => {
-  const report: Report = { verdict: 'fail', checks, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 12.3, target: { host: '127.0.0.1', port: 7497, clientId: 1 } };
+  const report: Report = {
+    verdict: 'fail',
+    checks,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 12.3,
+    target: { host: '127.0.0.1', port: 7497, clientId: 1 },
+  };
   assert.deepEqual(
     displayOrder(checks).map((c) => c.id),
     ['tcp', 'config', 'environment', 'handshake'],
@@ -39,7 +49,13 @@ test('text: without a failure the first warning leads', () => {
 });
 
 test('JSON: {verdict, checks: [{id, title, status, finding, evidence, fix, cause}], ...}', () => {
-  const report: Report = { verdict: 'fail', checks, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 12.3, target: { host: '127.0.0.1', port: 7497, clientId: 1 } };
+  const report: Report = {
+    verdict: 'fail',
+    checks,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 12.3,
+    target: { host: '127.0.0.1', port: 7497, clientId: 1 },
+  };
   const back = JSON.parse(formatJson(report));
   assert.equal(back.verdict, 'fail');
   assert.deepEqual(Object.keys(back.checks[2]).sort(), ['cause', 'evidence', 'finding', 'fix', 'id', 'status', 'title']);

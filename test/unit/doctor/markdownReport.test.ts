@@ -14,7 +14,10 @@ const ORIGIN: ReportOrigin = { tool: 'IBKR AI Trader 9.9.9 (CLI)', os: 'linux 6.
 
 test('redactAccounts: DU1234567 -> DU****567, for each IBKR account prefix, and nothing else', () => {
   assert.equal(redactAccounts('DU1234567'), 'DU****567');
-  assert.equal(redactAccounts('Paper account DU1234567; accounts U7654321,DF123456 and F9876543210.'), 'Paper account DU****567; accounts U****321,DF***456 and F*******210.');
+  assert.equal(
+    redactAccounts('Paper account DU1234567; accounts U7654321,DF123456 and F9876543210.'),
+    'Paper account DU****567; accounts U****321,DF***456 and F*******210.',
+  );
   assert.equal(redactAccounts('managed accounts DU1234567,DU7654321'), 'managed accounts DU****567,DU****321');
   // Not account ids: versions, ports, order ids, symbols, times, error codes, words.
   const plain = 'server version 176 (v100..193), port 7497, order id 1234567, AAPL, 2026-12-05T14:22:04Z, error 10167, US1234567, DUX1234567, XU1234567';
@@ -35,7 +38,10 @@ function report(over: Partial<Report> = {}): Report {
         fix: 'Log in to the paper account (DU...), or set IBKR_ALLOW_LIVE=true for U7654321.\nThen run `npm run doctor` again.',
         evidence: [{ step: 'managedAccounts', detail: 'U7654321,DU1234567', ms: 12.3 }],
       }),
-      makeCheck('clock', 'warn', 'TWS\'s clock is 3.0 h behind this machine: bar times ... will be off.', { cause: 'clock.skew', fix: 'Linux: sudo timedatectl set-ntp true.' }),
+      makeCheck('clock', 'warn', "TWS's clock is 3.0 h behind this machine: bar times ... will be off.", {
+        cause: 'clock.skew',
+        fix: 'Linux: sudo timedatectl set-ntp true.',
+      }),
       skipped('order-permissions', 'Skipped: account DU1234567 is not the one asked for.'),
     ],
     ...over,
@@ -59,11 +65,19 @@ test('markdown: a header table of what ran where, then the checks first problem 
   }
   assert.match(md, /Checks: 1 fail, 1 warn, 1 pass, 1 skip\. Account ids are masked\./);
   const headings = lines.filter((l) => l.startsWith('### '));
-  assert.deepEqual(headings, ['### FAIL: Account (account)', '### PASS: Configuration (config)', '### WARN: Clock (clock)', '### SKIP: Order permissions (what-if) (order-permissions)']);
+  assert.deepEqual(headings, [
+    '### FAIL: Account (account)',
+    '### PASS: Configuration (config)',
+    '### WARN: Clock (clock)',
+    '### SKIP: Order permissions (what-if) (order-permissions)',
+  ]);
   const account = md.slice(md.indexOf('### FAIL'), md.indexOf('### PASS'));
   assert.match(account, /\n\nLive account U\\\*\\\*\\\*\\\*321: live trading is not enabled\.\n/);
   assert.match(account, /Cause: `account\.live-not-allowed`/);
-  assert.match(account, /\*\*Fix:\*\*\n\n```text\nLog in to the paper account \(DU\.\.\.\), or set IBKR_ALLOW_LIVE=true for U\*\*\*\*321\.\nThen run `npm run doctor` again\.\n```/);
+  assert.match(
+    account,
+    /\*\*Fix:\*\*\n\n```text\nLog in to the paper account \(DU\.\.\.\), or set IBKR_ALLOW_LIVE=true for U\*\*\*\*321\.\nThen run `npm run doctor` again\.\n```/,
+  );
   assert.match(account, /\*\*Evidence:\*\*\n\n```text\n- managedAccounts: U\*\*\*\*321,DU\*\*\*\*567 \(12\.3 ms\)\n```/);
   // Inline text is escaped so Markdown cannot turn it into emphasis or links.
   assert.match(md, /IBKR\\_CLIENT\\_ID=1 from \.env/);
@@ -86,7 +100,13 @@ test('markdown: a fix containing a code fence gets a longer fence; no server mea
 });
 
 test('serverInfo: the simulator is known by its notice only; otherwise the product comes from the standard port, or is unknown', () => {
-  assert.equal(fromSimulator([{ code: 2158, message: 'Sec-def data farm connection is OK:secdefil' }, { code: 2104, message: 'Market data farm connection is OK:usfarm' }]), false);
+  assert.equal(
+    fromSimulator([
+      { code: 2158, message: 'Sec-def data farm connection is OK:secdefil' },
+      { code: 2104, message: 'Market data farm connection is OK:usfarm' },
+    ]),
+    false,
+  );
   assert.equal(fromSimulator([{ code: SIMULATOR_NOTICE.code, message: SIMULATOR_NOTICE.message }]), true);
   assert.equal(fromSimulator([{ code: 300, message: 'x:ibkr-ai-trader-sim' }]), false, 'only a farm-status code carries the mark');
   assert.equal(describeProduct(7497, true), SIMULATOR_PRODUCT);
@@ -100,9 +120,19 @@ test('serverInfo: the simulator is known by its notice only; otherwise the produ
 });
 
 test('redactForSharing: the home folder becomes ~ (not a longer folder name that starts like it); account ids masked too', () => {
-  assert.equal(redactForSharing('.env file: none at /home/joe/work/.env; /home/joe; /home/joel/x; DU1234567', '/home/joe'), '.env file: none at ~/work/.env; ~; /home/joel/x; DU****567');
+  assert.equal(
+    redactForSharing('.env file: none at /home/joe/work/.env; /home/joe; /home/joel/x; DU1234567', '/home/joe'),
+    '.env file: none at ~/work/.env; ~; /home/joel/x; DU****567',
+  );
   assert.equal(redactForSharing('C:\\Users\\joe\\bot\\.env', 'C:\\Users\\joe'), '~\\bot\\.env');
-  const md = formatMarkdown(report({ checks: [makeCheck('config', 'pass', `.env at ${homedir()}/x/.env`, { evidence: [{ step: '.env file', detail: `${homedir()}/x/.env (2 keys)`, ms: 0 }] })] }), ORIGIN);
+  const md = formatMarkdown(
+    report({
+      checks: [
+        makeCheck('config', 'pass', `.env at ${homedir()}/x/.env`, { evidence: [{ step: '.env file', detail: `${homedir()}/x/.env (2 keys)`, ms: 0 }] }),
+      ],
+    }),
+    ORIGIN,
+  );
   assert.ok(!md.includes(homedir()), md);
   assert.match(md, /- \.env file: ~\/x\/\.env \(2 keys\)/);
 });

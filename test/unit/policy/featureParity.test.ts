@@ -22,7 +22,10 @@ describe('feature parity with the Python training code', () => {
 
   it('covers every market feature the default model uses, warm-up rows and the test period', () => {
     assert.ok(fixture.features.length >= 8);
-    assert.ok(fixture.rows.some((r) => r.values.some((v) => v === null)), 'warm-up rows with too little history');
+    assert.ok(
+      fixture.rows.some((r) => r.values.some((v) => v === null)),
+      'warm-up rows with too little history',
+    );
     assert.ok(fixture.rows.some((r) => r.date >= '2015-01-01'));
   });
 

@@ -130,12 +130,7 @@ const CSV = `date,open,high,low,close,volume
 
 describe('feature pipeline', () => {
   const bars = parseBarsCsv(CSV, 'mem.csv');
-  const specs: FeatureSpec[] = [
-    { id: 'logReturn', params: { lag: 1 } },
-    { id: 'rsi', params: { period: 3 } },
-    { id: 'closeLocation' },
-    { id: 'positionSide' },
-  ];
+  const specs: FeatureSpec[] = [{ id: 'logReturn', params: { lag: 1 } }, { id: 'rsi', params: { period: 3 } }, { id: 'closeLocation' }, { id: 'positionSide' }];
 
   it('knows its history and the columns it reads', () => {
     const p = new FeaturePipeline(specs, { type: 'none' });

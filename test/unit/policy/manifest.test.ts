@@ -72,7 +72,11 @@ describe('manifest validation', () => {
   it('bars: bar size, lookback long enough, fields the features read', () => {
     refuses((m) => (m.bars.barSize = 'daily'), 'manifest-invalid', /bars\.barSize "daily" is not a bar size/);
     refuses((m) => (m.bars.lookback = 10), 'manifest-invalid', /bars\.lookback is 10 but the features need 15 bars/);
-    refuses((m) => m.features.push({ id: 'closeLocation' }) && (m.input.shape[1] = 4) && m.normalization.mean.push(0) && m.normalization.std.push(1), 'manifest-invalid', /bars\.fields lacks "high"/);
+    refuses(
+      (m) => m.features.push({ id: 'closeLocation' }) && (m.input.shape[1] = 4) && m.normalization.mean.push(0) && m.normalization.std.push(1),
+      'manifest-invalid',
+      /bars\.fields lacks "high"/,
+    );
     refuses((m) => (m.bars.testFrom = '2015/01/01'), 'manifest-invalid', /bars\.testFrom must be YYYY-MM-DD/);
   });
 

@@ -106,7 +106,10 @@ describe('torch-exported models', () => {
         near(Number(v![i]), ref.values[i]!, 1e-5, `row ${i} value`);
         near(targets[i]!, Math.max(-1, Math.min(1, x)), 1e-5, `row ${i} target clipped to [-1, 1]`);
       });
-      assert.ok(ref.actions.some((x) => Math.abs(x) > 1), 'some actions need clipping');
+      assert.ok(
+        ref.actions.some((x) => Math.abs(x) > 1),
+        'some actions need clipping',
+      );
     } finally {
       await model.dispose();
     }
@@ -171,7 +174,9 @@ describe('models written from weight arrays in TypeScript', () => {
     const m = sb3Manifest();
     m.input = { name: 'obs', shape: ['n', 4] };
     m.action.output = 'logits';
-    const model = await loadModel(modelDir(buildPolicyOnnx(w, { inputName: 'obs', batch: 'n', head: 'logits', outputNames: ['logits', 'value', 'unused'] }), m));
+    const model = await loadModel(
+      modelDir(buildPolicyOnnx(w, { inputName: 'obs', batch: 'n', head: 'logits', outputNames: ['logits', 'value', 'unused'] }), m),
+    );
     try {
       assert.equal(model.runner.binding.decoding, 'logits');
       const rows = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 7) - 3, Math.sin(i * i)]);
@@ -205,7 +210,12 @@ describe('refusals name the file and the reason', () => {
   it('missing model file', async () => {
     const dir = modelDir(good, goodManifest());
     rmSync(join(dir, 'model.onnx'));
-    await refused(dir, 'missing-file', /model\.onnx: missing-file: the model file named by manifest\.json \(model\.file\) does not exist/, join(dir, 'model.onnx'));
+    await refused(
+      dir,
+      'missing-file',
+      /model\.onnx: missing-file: the model file named by manifest\.json \(model\.file\) does not exist/,
+      join(dir, 'model.onnx'),
+    );
   });
 
   it('manifest that is not JSON', async () => {
@@ -276,7 +286,10 @@ describe('policy runtime checks', () => {
   it('a NaN observation yields a non-finite refusal, not a trade', async () => {
     const model = await loadModel(join(FIXTURES, 'torchContinuous'));
     try {
-      await assert.rejects(model.runner.act(Float32Array.from([NaN, 0, 0]), 1, new Float64Array(1)), (e: unknown) => e instanceof PolicyRuntimeError && e.reason === 'non-finite');
+      await assert.rejects(
+        model.runner.act(Float32Array.from([NaN, 0, 0]), 1, new Float64Array(1)),
+        (e: unknown) => e instanceof PolicyRuntimeError && e.reason === 'non-finite',
+      );
     } finally {
       await model.dispose();
     }
@@ -284,7 +297,10 @@ describe('policy runtime checks', () => {
 
   it('an action index outside the labels is refused as bad-action', () => {
     const action = { type: 'discrete' as const, output: 0, labels: ['hold', 'buy'], targets: [null, 1] };
-    assert.throws(() => decodeActions(action, 'index', BigInt64Array.from([1n, 2n]), 2, new Float64Array(2)), (e: unknown) => e instanceof PolicyRuntimeError && e.reason === 'bad-action' && /index 2 at row 1/.test(e.message));
+    assert.throws(
+      () => decodeActions(action, 'index', BigInt64Array.from([1n, 2n]), 2, new Float64Array(2)),
+      (e: unknown) => e instanceof PolicyRuntimeError && e.reason === 'bad-action' && /index 2 at row 1/.test(e.message),
+    );
   });
 });
 

@@ -43,7 +43,10 @@ describe('cycle clock (market time from completed bars)', () => {
     c.seed('SPY', [bar(0)]);
     // One symbol: each bar completes its minute at once; the session takes the newest from its queue.
     const fired = [1, 2, 3].map((i) => c.push('SPY', bar(i), 5000)!);
-    assert.deepEqual(fired.map((f) => f.barTime), [T0 + MIN, T0 + 2 * MIN, T0 + 3 * MIN]);
+    assert.deepEqual(
+      fired.map((f) => f.barTime),
+      [T0 + MIN, T0 + 2 * MIN, T0 + 3 * MIN],
+    );
     // Two symbols, bars of one arriving ahead: the older incomplete minute is passed over.
     const d = new CycleClock(['A', 'B'], 60);
     d.push('A', bar(1), 0);
@@ -54,7 +57,10 @@ describe('cycle clock (market time from completed bars)', () => {
     const cycle = d.push('B', bar(3), 0)!;
     assert.equal(cycle.barTime, T0 + 3 * MIN);
     assert.deepEqual(cycle.skipped, [T0 + 2 * MIN]);
-    assert.deepEqual(d.history('B').map((b) => b.time), [T0 + MIN, T0 + 3 * MIN]);
+    assert.deepEqual(
+      d.history('B').map((b) => b.time),
+      [T0 + MIN, T0 + 3 * MIN],
+    );
   });
 
   it('keeps its cadence when bars stop: a stalled cycle about two cycles (at the measured market rate) after the last', () => {
@@ -89,6 +95,9 @@ describe('cycle clock (market time from completed bars)', () => {
   it('keeps at most maxBars bars per symbol', () => {
     const c = new CycleClock(['SPY'], 60, { maxBars: 3 });
     for (let i = 0; i < 5; i++) c.push('SPY', bar(i), i);
-    assert.deepEqual(c.history('SPY').map((b) => b.close), [102, 103, 104]);
+    assert.deepEqual(
+      c.history('SPY').map((b) => b.close),
+      [102, 103, 104],
+    );
   });
 });

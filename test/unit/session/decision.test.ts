@@ -15,7 +15,8 @@ import type { RiskLimits } from '../../../src/extension/trading/riskLimits';
 import { writeTestModel } from '../../helpers/testModels';
 
 const T0 = Date.UTC(2024, 2, 13, 14, 0); // Wed 10:00 New York
-const bars = (n: number, price = 100): Bar[] => Array.from({ length: n }, (_, i) => ({ time: T0 + i * 60_000, open: price, high: price + i * 0.01, low: price, close: price + i * 0.01, volume: 100 }));
+const bars = (n: number, price = 100): Bar[] =>
+  Array.from({ length: n }, (_, i) => ({ time: T0 + i * 60_000, open: price, high: price + i * 0.01, low: price, close: price + i * 0.01, volume: 100 }));
 
 let dir: string;
 let toggle: LoadedModel;
@@ -118,14 +119,39 @@ describe('decision records', () => {
 
   it('stop-loss exits and flattening go through the same checks; flattening is exempt from size and rate limits', () => {
     const risk = new RiskEngine({ maxOrderQuantity: 10, maxOrdersPerMinute: 1 }, () => T0 + 60_000);
-    const base = { cycle: 4, symbol: 'SPY', marketTime: T0 + 60_000, bars: bars(3), fresh: true, position: 99, risk, account: account({ SPY: 99 }), shadow: false, orderRef: 'ibkrai:s1:4:SPY:stop' };
+    const base = {
+      cycle: 4,
+      symbol: 'SPY',
+      marketTime: T0 + 60_000,
+      bars: bars(3),
+      fresh: true,
+      position: 99,
+      risk,
+      account: account({ SPY: 99 }),
+      shadow: false,
+      orderRef: 'ibkrai:s1:4:SPY:stop',
+    };
     const stop = exitDecision({ ...base, kind: 'stop', orderQuantity: -99, why: 'stop-loss' });
     assert.deepEqual([stop.outcome, stop.verdict!.rule], ['blocked', 'maxOrderQuantity']);
-    const flat = exitDecision({ ...base, kind: 'flatten', orderQuantity: -99, why: 'flatten SPY', orderRef: 'ibkrai:s1:4:SPY:flatten', adjust: flattenVerdict });
+    const flat = exitDecision({
+      ...base,
+      kind: 'flatten',
+      orderQuantity: -99,
+      why: 'flatten SPY',
+      orderRef: 'ibkrai:s1:4:SPY:flatten',
+      adjust: flattenVerdict,
+    });
     assert.equal(flat.outcome, 'order');
     assert.deepEqual([flat.proposal!.action, flat.proposal!.quantity, flat.targetQuantity], ['SELL', 99, 0]);
     assert.match(flat.verdict!.reason, /flattening is exempt from maxOrderQuantity/);
-    const closed = exitDecision({ ...base, account: account({ SPY: 99 }, 'disconnected'), kind: 'flatten', orderQuantity: -99, why: 'flatten', adjust: flattenVerdict });
+    const closed = exitDecision({
+      ...base,
+      account: account({ SPY: 99 }, 'disconnected'),
+      kind: 'flatten',
+      orderQuantity: -99,
+      why: 'flatten',
+      adjust: flattenVerdict,
+    });
     assert.equal(closed.verdict!.rule, 'connection', 'never while disconnected');
   });
 

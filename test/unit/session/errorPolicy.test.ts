@@ -32,10 +32,18 @@ test('market data permissions stop unless delayed data is allowed; the fix names
 
 test('pacing violations (162, and 420 for real-time bars) recover: held back and requested again', () => {
   for (const code of [162, 420]) {
-    const r = refusalFor(code, code === 162 ? 'Historical Market Data Service error message:Historical data request pacing violation' : 'Invalid Real-time Query:Historical data request pacing violation')!;
+    const r = refusalFor(
+      code,
+      code === 162
+        ? 'Historical Market Data Service error message:Historical data request pacing violation'
+        : 'Invalid Real-time Query:Historical data request pacing violation',
+    )!;
     assert.equal(r.id, 'bar-pacing');
     assert.equal(r.action, 'recover');
-    assert.match(describeRefusal(r, 'bars of NVDA'), /^bars of NVDA: IBKR pacing violation .*\(error \d+: .*pacing violation\)\. Fix: held back and requested again/);
+    assert.match(
+      describeRefusal(r, 'bars of NVDA'),
+      /^bars of NVDA: IBKR pacing violation .*\(error \d+: .*pacing violation\)\. Fix: held back and requested again/,
+    );
   }
 });
 
@@ -46,5 +54,8 @@ test('a rejection (201) recovers (the session counts them); codes outside the ta
 });
 
 test('the cycle line groups missing symbols by why', () => {
-  assert.equal(missingText({ NVDA: 'disconnected: down', MSFT: 'disconnected: down', AAPL: 'held-back: pacing' }), 'no bars: NVDA,MSFT disconnected: down; AAPL held-back: pacing');
+  assert.equal(
+    missingText({ NVDA: 'disconnected: down', MSFT: 'disconnected: down', AAPL: 'held-back: pacing' }),
+    'no bars: NVDA,MSFT disconnected: down; AAPL held-back: pacing',
+  );
 });

@@ -57,16 +57,26 @@ test('a lock of a process of this host that is gone is taken over, and says whos
 test('a lock of another host is never taken over (its process cannot be checked)', () => {
   const d = dir();
   writeFileSync(join(d, LOCK_FILE), JSON.stringify({ pid: 1, host: 'other-box', startedAt: '2025-01-02T15:04:05.000Z', token: 't' }) + '\n');
-  assert.throws(() => acquireJournalLock(d, { isAlive: () => false }), (e: unknown) => e instanceof JournalLockError && /another machine/.test(e.message) && /other-box/.test(e.message) && /\(starting, id not chosen yet\)/.test(e.message));
+  assert.throws(
+    () => acquireJournalLock(d, { isAlive: () => false }),
+    (e: unknown) =>
+      e instanceof JournalLockError && /another machine/.test(e.message) && /other-box/.test(e.message) && /\(starting, id not chosen yet\)/.test(e.message),
+  );
 });
 
 test('an unreadable lock refuses with the file to delete; a takeover in progress refuses too', () => {
   const d = dir();
   writeFileSync(join(d, LOCK_FILE), '');
-  assert.throws(() => acquireJournalLock(d), (e: unknown) => e instanceof JournalLockError && e.message.includes(`delete ${join(d, LOCK_FILE)}`));
+  assert.throws(
+    () => acquireJournalLock(d),
+    (e: unknown) => e instanceof JournalLockError && e.message.includes(`delete ${join(d, LOCK_FILE)}`),
+  );
   writeFileSync(join(d, LOCK_FILE), JSON.stringify({ pid: 123, host: hostname(), startedAt: 'x', token: 't' }));
   writeFileSync(join(d, TAKEOVER_FILE), JSON.stringify({ pid: 456, host: hostname(), startedAt: 'x', token: 'u' }));
-  assert.throws(() => acquireJournalLock(d, { isAlive: () => false }), (e: unknown) => e instanceof JournalLockError && /being taken over by pid 456/.test(e.message));
+  assert.throws(
+    () => acquireJournalLock(d, { isAlive: () => false }),
+    (e: unknown) => e instanceof JournalLockError && /being taken over by pid 456/.test(e.message),
+  );
 });
 
 test('release removes only its own lock (a lock that was replaced stays)', () => {

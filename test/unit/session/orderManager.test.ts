@@ -14,11 +14,42 @@ import { SessionLedger } from '../../../src/extension/session/sessionLedger';
 const SPY = { symbol: 'SPY', secType: 'STK' as const, exchange: 'SMART', currency: 'USD', conId: 756733 };
 
 function tracked(orderId: number, orderRef: string, over: Partial<TrackedOrder> = {}): TrackedOrder {
-  return { orderId, orderRef, quantity: 10, state: 'submitted', filled: 0, remaining: 10, avgFillPrice: 0, commission: 0, fills: [], errors: [], warnings: [], cancelRequested: false, modifyPending: false, createdAt: 0, updatedAt: 0, ...over };
+  return {
+    orderId,
+    orderRef,
+    quantity: 10,
+    state: 'submitted',
+    filled: 0,
+    remaining: 10,
+    avgFillPrice: 0,
+    commission: 0,
+    fills: [],
+    errors: [],
+    warnings: [],
+    cancelRequested: false,
+    modifyPending: false,
+    createdAt: 0,
+    updatedAt: 0,
+    ...over,
+  };
 }
 
 function fill(orderId: number, orderRef: string, execId: string, shares: number, price: number, commission?: number): Fill {
-  return { execId, orderId, contract: SPY, side: 'BUY', shares, price, cumQty: shares, avgPrice: price, time: 't', account: 'DU1', exchange: 'X', orderRef, ...(commission !== undefined ? { commission } : {}) };
+  return {
+    execId,
+    orderId,
+    contract: SPY,
+    side: 'BUY',
+    shares,
+    price,
+    cumQty: shares,
+    avgPrice: price,
+    time: 't',
+    account: 'DU1',
+    exchange: 'X',
+    orderRef,
+    ...(commission !== undefined ? { commission } : {}),
+  };
 }
 
 class FakeBroker implements OrderBroker {
@@ -94,7 +125,16 @@ function setup(ledger = new SessionLedger()) {
   return { journal, broker, manager, ledger, failOn: (type: string) => (failAt = type) };
 }
 
-const req = (cycle: number, quantity = 10): PlaceRequest => ({ orderRef: `ibkrai:s1:${cycle}:SPY`, cycle, symbol: 'SPY', kind: 'policy', contract: SPY, action: 'BUY', quantity, marketTime: 0 });
+const req = (cycle: number, quantity = 10): PlaceRequest => ({
+  orderRef: `ibkrai:s1:${cycle}:SPY`,
+  cycle,
+  symbol: 'SPY',
+  kind: 'policy',
+  contract: SPY,
+  action: 'BUY',
+  quantity,
+  marketTime: 0,
+});
 
 describe('order manager', () => {
   it('journals the intent with its order id before the order is sent', async () => {
@@ -105,7 +145,12 @@ describe('order manager', () => {
     const intentIndex = journal.findIndex((l) => l.type === 'intent');
     assert.ok(intentIndex >= 0 && intentIndex < broker.sent[0]!.journalLinesAtSend, 'the intent was on the journal when the order went');
     assert.deepEqual(
-      { orderRef: journal[intentIndex]!.orderRef, orderId: journal[intentIndex]!.orderId, action: journal[intentIndex]!.action, quantity: journal[intentIndex]!.quantity },
+      {
+        orderRef: journal[intentIndex]!.orderRef,
+        orderId: journal[intentIndex]!.orderId,
+        action: journal[intentIndex]!.action,
+        quantity: journal[intentIndex]!.quantity,
+      },
       { orderRef: 'ibkrai:s1:1:SPY', orderId: 100, action: 'BUY', quantity: 10 },
     );
     assert.equal(broker.sent[0]!.request.orderRef, 'ibkrai:s1:1:SPY');
@@ -160,12 +205,37 @@ describe('order manager', () => {
     assert.equal(manager.workingQuantity('SPY'), 10);
     broker.update(tracked(100, ref, { state: 'partiallyFilled', filled: 4, remaining: 6, fills: [fill(100, ref, 'x1', 4, 10)] }));
     assert.equal(manager.workingQuantity('SPY'), 6, 'a partial fill shrinks what is still working');
-    broker.update(tracked(100, ref, { state: 'filled', filled: 10, remaining: 0, avgFillPrice: 10.5, fills: [fill(100, ref, 'x1', 4, 10, 1), fill(100, ref, 'x2', 6, 11)] }));
-    broker.update(tracked(100, ref, { state: 'filled', filled: 10, remaining: 0, avgFillPrice: 10.5, fills: [fill(100, ref, 'x1', 4, 10, 1), fill(100, ref, 'x2', 6, 11, 0.5)] }));
+    broker.update(
+      tracked(100, ref, {
+        state: 'filled',
+        filled: 10,
+        remaining: 0,
+        avgFillPrice: 10.5,
+        fills: [fill(100, ref, 'x1', 4, 10, 1), fill(100, ref, 'x2', 6, 11)],
+      }),
+    );
+    broker.update(
+      tracked(100, ref, {
+        state: 'filled',
+        filled: 10,
+        remaining: 0,
+        avgFillPrice: 10.5,
+        fills: [fill(100, ref, 'x1', 4, 10, 1), fill(100, ref, 'x2', 6, 11, 0.5)],
+      }),
+    );
     broker.update(tracked(100, ref, { state: 'submitted', filled: 0 }));
     broker.update(tracked(100, ref, { state: 'lost', filled: 10 }));
     const types = journal.map((l) => `${l.type}${l.type === 'order-status' ? `:${l.state}` : ''}`);
-    assert.deepEqual(types, ['intent', 'order-status:submitted', 'fill', 'order-status:partiallyFilled', 'commission', 'fill', 'order-status:filled', 'commission']);
+    assert.deepEqual(types, [
+      'intent',
+      'order-status:submitted',
+      'fill',
+      'order-status:partiallyFilled',
+      'commission',
+      'fill',
+      'order-status:filled',
+      'commission',
+    ]);
     assert.equal(ledger.book('SPY').quantity, 10);
     assert.equal(ledger.book('SPY').commissions, 1.5);
     assert.equal(manager.hasWorking('SPY'), false);
@@ -182,12 +252,17 @@ describe('order manager', () => {
     broker.update(tracked(100, ref, { state: 'filled', filled: 10, remaining: 0, avgFillPrice: 10.5, fills: [fill(100, ref, 'x1', 4, 10)] }));
     assert.equal(ledger.intents.get(ref)!.state, 'filled');
     assert.equal(ledger.book('SPY').quantity, 4);
-    assert.deepEqual(manager.awaitingExecutions().map((i) => i.orderRef), [ref]);
+    assert.deepEqual(
+      manager.awaitingExecutions().map((i) => i.orderRef),
+      [ref],
+    );
     assert.equal(manager.hasWorking('SPY'), true, 'no new decision for SPY yet');
     assert.equal(manager.workingQuantity('SPY'), 6, 'the 6 shares on their way count');
     const settled = manager.settle([ref], 2000);
     assert.equal(await Promise.race([settled, new Promise((r) => setTimeout(() => r('waiting'), 30))]), 'waiting', 'the end of a session waits for them');
-    broker.update(tracked(100, ref, { state: 'filled', filled: 10, remaining: 0, avgFillPrice: 10.5, fills: [fill(100, ref, 'x1', 4, 10), fill(100, ref, 'x2', 6, 11)] }));
+    broker.update(
+      tracked(100, ref, { state: 'filled', filled: 10, remaining: 0, avgFillPrice: 10.5, fills: [fill(100, ref, 'x1', 4, 10), fill(100, ref, 'x2', 6, 11)] }),
+    );
     assert.equal(await settled, true);
     assert.equal(ledger.book('SPY').quantity, 10);
     assert.deepEqual(manager.awaitingExecutions(), []);
@@ -198,8 +273,27 @@ describe('order manager', () => {
   it('after a restart: open orders found at TWS are followed, executions adopted, unknown ones closed and not resent', async () => {
     const ledger = new SessionLedger();
     const { broker, manager, journal } = setup(ledger);
-    for (const [cycle, id] of [[1, 11], [2, 12], [3, 13]] as const) {
-      ledger.apply({ t: 0, type: 'intent', orderRef: `ibkrai:s1:${cycle}:SPY`, orderId: id, cycle, symbol: 'SPY', kind: 'policy', action: 'BUY', quantity: 10, orderType: 'MKT', tif: 'DAY', account: 'DU1', clientId: 7, marketTime: 0 });
+    for (const [cycle, id] of [
+      [1, 11],
+      [2, 12],
+      [3, 13],
+    ] as const) {
+      ledger.apply({
+        t: 0,
+        type: 'intent',
+        orderRef: `ibkrai:s1:${cycle}:SPY`,
+        orderId: id,
+        cycle,
+        symbol: 'SPY',
+        kind: 'policy',
+        action: 'BUY',
+        quantity: 10,
+        orderType: 'MKT',
+        tif: 'DAY',
+        account: 'DU1',
+        clientId: 7,
+        marketTime: 0,
+      });
     }
     // TWS: order 11 still working (reqOpenOrders), order 12 filled (only its execution), order 13 nowhere.
     broker.known.set(11, tracked(11, 'ibkrai:s1:1:SPY'));
@@ -212,7 +306,7 @@ describe('order manager', () => {
     assert.equal(ledger.fills.get('e12')!.adopted, true);
     assert.equal(ledger.fills.get('e12')!.commission, 1);
     assert.equal(broker.sent.length, 0, 'nothing is resent');
-    assert.equal(journal.filter((l) => l.type === 'fill').length, 1, 'another session\'s execution is not ours');
+    assert.equal(journal.filter((l) => l.type === 'fill').length, 1, "another session's execution is not ours");
     // A second reconciliation changes nothing.
     assert.deepEqual(manager.adopt(), { found: ['ibkrai:s1:1:SPY'], notAtTws: [], newFills: [], imported: [] });
   });

@@ -21,13 +21,29 @@ describe('orderRef', () => {
     assert.deepEqual(parseOrderRef('ibkrai:s1:7-3fa2:NVDA:flatten'), { ...tagged, kind: 'flatten' });
     assert.notEqual(formatOrderRef(tagged), formatOrderRef({ ...tagged, run: undefined }));
     assert.equal(belongsToSession('ibkrai:s1:7-3fa2:NVDA', 's1'), true);
-    assert.equal(newRunTag(() => 0.5), '8000');
-    for (const ref of ['ibkrai:s1:7-:NVDA', 'ibkrai:s1:7-3FA2:NVDA', 'ibkrai:s1:7-3fa:NVDA', 'ibkrai:s1:-3fa2:NVDA']) assert.equal(parseOrderRef(ref), undefined, ref);
+    assert.equal(
+      newRunTag(() => 0.5),
+      '8000',
+    );
+    for (const ref of ['ibkrai:s1:7-:NVDA', 'ibkrai:s1:7-3FA2:NVDA', 'ibkrai:s1:7-3fa:NVDA', 'ibkrai:s1:-3fa2:NVDA'])
+      assert.equal(parseOrderRef(ref), undefined, ref);
     assert.throws(() => formatOrderRef({ ...tagged, run: 'x:1' }), /run tag "x:1"/);
   });
 
-  it('does not take other tools\' refs or damaged ones for its own', () => {
-    for (const ref of [undefined, '', 'sess-1/cycle-7', 'ibkrai:s1:7', 'other:s1:7:NVDA', 'ibkrai:s 1:7:NVDA', 'ibkrai:s1:-1:NVDA', 'ibkrai:s1:7:nvda', 'ibkrai:s1:7:NVDA:market', 'ibkrai:s1:7:NVDA:stop:x', 'ibkrai:s1:1.5:NVDA']) {
+  it("does not take other tools' refs or damaged ones for its own", () => {
+    for (const ref of [
+      undefined,
+      '',
+      'sess-1/cycle-7',
+      'ibkrai:s1:7',
+      'other:s1:7:NVDA',
+      'ibkrai:s 1:7:NVDA',
+      'ibkrai:s1:-1:NVDA',
+      'ibkrai:s1:7:nvda',
+      'ibkrai:s1:7:NVDA:market',
+      'ibkrai:s1:7:NVDA:stop:x',
+      'ibkrai:s1:1.5:NVDA',
+    ]) {
       assert.equal(parseOrderRef(ref), undefined, String(ref));
     }
     assert.equal(belongsToSession('ibkrai:s1:7:NVDA', 's1'), true);

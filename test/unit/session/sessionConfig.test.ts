@@ -40,7 +40,21 @@ describe('session configuration', () => {
 
   it('takes typed settings values as well as CLI strings, and resolves folders against the working directory', () => {
     const c = parseSessionConfig(
-      { symbols: ['SPY', 'QQQ'], port: 4002, clientId: 9, mode: 'shadow', modelDir: 'models/x', journalDir: '/var/j', maxOrderQuantity: 10, maxPosition: '0', stopLossPct: '2.5', allowSymbols: 'spy', anyHours: true, flattenOnStop: 'true', capital: 5000 },
+      {
+        symbols: ['SPY', 'QQQ'],
+        port: 4002,
+        clientId: 9,
+        mode: 'shadow',
+        modelDir: 'models/x',
+        journalDir: '/var/j',
+        maxOrderQuantity: 10,
+        maxPosition: '0',
+        stopLossPct: '2.5',
+        allowSymbols: 'spy',
+        anyHours: true,
+        flattenOnStop: 'true',
+        capital: 5000,
+      },
       MODEL,
     );
     assert.equal(c.port, 4002);
@@ -63,7 +77,16 @@ describe('session configuration', () => {
   });
 
   it('names the option, the setting and what is valid for each bad value, all at once', () => {
-    const p = problems({ symbols: 'NVDA,,9X', port: '70000', clientId: '1.5', cycleSeconds: '7', mode: 'Paper', maxNotional: 'lots', dailyLossLimit: '0', stopLossPct: '150' });
+    const p = problems({
+      symbols: 'NVDA,,9X',
+      port: '70000',
+      clientId: '1.5',
+      cycleSeconds: '7',
+      mode: 'Paper',
+      maxNotional: 'lots',
+      dailyLossLimit: '0',
+      stopLossPct: '150',
+    });
     const by = Object.fromEntries(p.map((x) => [x.key, x]));
     assert.deepEqual(Object.keys(by).sort(), ['clientId', 'cycleSeconds', 'dailyLossLimit', 'maxNotional', 'mode', 'port', 'stopLossPct', 'symbols'].sort());
     assert.equal(by.symbols!.option, '--symbols');
@@ -78,7 +101,7 @@ describe('session configuration', () => {
     assert.match(by.stopLossPct!.message, /"150" is out of range \(valid: a percentage above 0 and at most 100/);
     const err = new ConfigError(p);
     assert.match(err.message, /^invalid session configuration:\n {2}--port \(setting ibkrAi\.port\): "70000" is out of range/);
-    assert.equal(err.message.split("\n").length, 9, "one line per problem");
+    assert.equal(err.message.split('\n').length, 9, 'one line per problem');
   });
 
   it('requires symbols, refuses duplicates, and minutes together with cycles', () => {
@@ -112,6 +135,9 @@ describe('session configuration', () => {
   });
 
   it('without a model given and no default model, says where a model comes from', () => {
-    assert.throws(() => parseSessionConfig({ symbols: 'SPY' }, {}), /--model \(setting ibkrAi\.session\.model\): no model given and the default model models\/ppo-sp500 was not found/);
+    assert.throws(
+      () => parseSessionConfig({ symbols: 'SPY' }, {}),
+      /--model \(setting ibkrAi\.session\.model\): no model given and the default model models\/ppo-sp500 was not found/,
+    );
   });
 });

@@ -19,12 +19,38 @@ function tmp(): string {
 let t = 1000;
 const line = (type: string, data: Record<string, unknown> = {}): JournalLine => ({ t: t++, type, ...data });
 const START = line('session-start', {
-  sessionId: 's1', mode: 'paper', account: 'DU1', clientId: 7, host: 'h', port: 1, symbols: ['SPY', 'QQQ'], cycleSeconds: 60, cycles: 10,
-  capital: 20000, capitalPerSymbol: 10000, model: { name: 'm', dir: '/m', sha256: 'x', barSize: '1 min' }, risk: {}, flattenOnStop: false,
-  conIds: { SPY: 1, QQQ: 2 }, startPositions: { SPY: { quantity: 0, price: 100 }, QQQ: { quantity: 10, price: 50 } },
+  sessionId: 's1',
+  mode: 'paper',
+  account: 'DU1',
+  clientId: 7,
+  host: 'h',
+  port: 1,
+  symbols: ['SPY', 'QQQ'],
+  cycleSeconds: 60,
+  cycles: 10,
+  capital: 20000,
+  capitalPerSymbol: 10000,
+  model: { name: 'm', dir: '/m', sha256: 'x', barSize: '1 min' },
+  risk: {},
+  flattenOnStop: false,
+  conIds: { SPY: 1, QQQ: 2 },
+  startPositions: { SPY: { quantity: 0, price: 100 }, QQQ: { quantity: 10, price: 50 } },
 });
 const intent = (cycle: number, symbol: string, action: 'BUY' | 'SELL', quantity: number, orderId: number) =>
-  line('intent', { orderRef: `ibkrai:s1:${cycle}:${symbol}`, orderId, cycle, symbol, kind: 'policy', action, quantity, orderType: 'MKT', tif: 'DAY', account: 'DU1', clientId: 7, marketTime: 0 });
+  line('intent', {
+    orderRef: `ibkrai:s1:${cycle}:${symbol}`,
+    orderId,
+    cycle,
+    symbol,
+    kind: 'policy',
+    action,
+    quantity,
+    orderType: 'MKT',
+    tif: 'DAY',
+    account: 'DU1',
+    clientId: 7,
+    marketTime: 0,
+  });
 const fill = (execId: string, cycle: number, symbol: string, side: 'BUY' | 'SELL', shares: number, price: number) =>
   line('fill', { execId, orderRef: `ibkrai:s1:${cycle}:${symbol}`, orderId: 0, symbol, side, shares, price, time: '' });
 
@@ -64,7 +90,10 @@ describe('session ledger (the journal folded)', () => {
     assert.deepEqual([l.intents.get('ibkrai:s1:1:SPY')!.state, l.intents.get('ibkrai:s1:1:SPY')!.filled], ['filled', 100]);
     assert.equal(l.intentByOrderId(12)!.orderRef, 'ibkrai:s1:2:SPY');
     assert.equal(l.intentByOrderId(13), undefined);
-    assert.deepEqual(l.openIntents().map((i) => i.orderRef), ['ibkrai:s1:2:SPY', 'ibkrai:s1:2:QQQ']);
+    assert.deepEqual(
+      l.openIntents().map((i) => i.orderRef),
+      ['ibkrai:s1:2:SPY', 'ibkrai:s1:2:QQQ'],
+    );
     assert.equal(l.fills.size, 3, 'a repeated execution counts once');
     assert.deepEqual(l.stopOuts, [{ symbol: 'QQQ', marketTime: 120_000 }]);
   });
@@ -83,7 +112,19 @@ describe('session ledger (the journal folded)', () => {
   });
 
   it('average-cost bookkeeping across a flip', () => {
-    const b = { symbol: 'X', startQuantity: 0, quantity: 10, basis: 100, realized: 0, commissions: 0, mark: undefined, bought: 0, sold: 0, fills: 0, capped: 0 };
+    const b = {
+      symbol: 'X',
+      startQuantity: 0,
+      quantity: 10,
+      basis: 100,
+      realized: 0,
+      commissions: 0,
+      mark: undefined,
+      bought: 0,
+      sold: 0,
+      fills: 0,
+      capped: 0,
+    };
     applyFill(b, -15, 110);
     assert.deepEqual([b.quantity, b.basis, b.realized], [-5, 110, 100]);
     applyFill(b, 5, 100);
@@ -101,7 +142,10 @@ describe('starting on a journal directory', () => {
     const dir = tmp();
     writeFileSync(join(dir, '20240101T000000Z-aaaa.jsonl'), JSON.stringify(line('session-end', { status: 'finished' })) + '\n');
     const path = join(dir, '20250101T000000Z-bbbb.jsonl');
-    writeFileSync(path, JOURNAL.map((l) => JSON.stringify({ ...l, ...(l.type === 'session-start' ? { sessionId: '20250101T000000Z-bbbb' } : {}) })).join('\n') + '\n');
+    writeFileSync(
+      path,
+      JOURNAL.map((l) => JSON.stringify({ ...l, ...(l.type === 'session-start' ? { sessionId: '20250101T000000Z-bbbb' } : {}) })).join('\n') + '\n',
+    );
     appendFileSync(path, '{"t":1,"type":"fill","execId":"torn');
     const p = planJournal(dir, () => 'unused');
     assert.equal(p.resume, true);
@@ -121,7 +165,12 @@ describe('starting on a journal directory', () => {
     j.close();
     const p = planJournal(dir, () => '20250102T000000Z-dddd');
     assert.deepEqual([p.sessionId, p.resume], ['20250102T000000Z-dddd', false]);
-    assert.deepEqual(p.previous, { sessionId: '20250101T000000Z-cccc', rule: 'dailyLossLimit', reason: 'loss today 12.00 reached the daily loss limit of 10', lastMarketTime: 777 });
+    assert.deepEqual(p.previous, {
+      sessionId: '20250101T000000Z-cccc',
+      rule: 'dailyLossLimit',
+      reason: 'loss today 12.00 reached the daily loss limit of 10',
+      lastMarketTime: 777,
+    });
   });
 
   it('after a session that reached the daily loss limit (and went on reduce-only), the next one knows when', () => {
@@ -135,7 +184,12 @@ describe('starting on a journal directory', () => {
     j.append('session-end', { status: 'stopped', reason: 'kill switch', exitCode: 4 });
     j.close();
     const p = planJournal(dir, () => '20250102T000000Z-ffff');
-    assert.deepEqual(p.previous, { sessionId: '20250101T000000Z-eeee', rule: 'dailyLossLimit', reason: 'the daily loss limit was reached', lastMarketTime: 555 });
+    assert.deepEqual(p.previous, {
+      sessionId: '20250101T000000Z-eeee',
+      rule: 'dailyLossLimit',
+      reason: 'the daily loss limit was reached',
+      lastMarketTime: 555,
+    });
     assert.deepEqual(SessionLedger.fromLines(Journal.read(join(dir, '20250101T000000Z-eeee.jsonl'))).lossLimits, [555]);
   });
 
@@ -154,7 +208,10 @@ describe('starting on a journal directory', () => {
     assert.match(resumeProblem(l, { account: 'DU2', clientId: 7, mode: 'paper' })!, /traded account DU1, but TWS now reports DU2/);
     assert.match(resumeProblem(l, { account: 'DU1', clientId: 7, mode: 'shadow' })!, /ran in paper mode; resume it with --mode paper/);
     assert.match(resumeProblem(l, { account: 'DU1', clientId: 7, mode: 'paper', symbols: ['SPY'] })!, /trades SPY,QQQ; resume it with --symbols SPY,QQQ/);
-    assert.match(resumeProblem(l, { account: 'DU1', clientId: 7, mode: 'paper', symbols: ['SPY', 'QQQ'], cycleSeconds: 30 })!, /runs 60-second cycles; resume it with --cycle 60/);
+    assert.match(
+      resumeProblem(l, { account: 'DU1', clientId: 7, mode: 'paper', symbols: ['SPY', 'QQQ'], cycleSeconds: 30 })!,
+      /runs 60-second cycles; resume it with --cycle 60/,
+    );
     assert.equal(resumeProblem(l, { account: 'DU1', clientId: 7, mode: 'paper', symbols: ['SPY', 'QQQ'], cycleSeconds: 60 }), undefined);
   });
 });

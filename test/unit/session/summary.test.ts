@@ -7,11 +7,34 @@ import { formatSummary, summarize } from '../../../src/extension/session/summary
 let t = 0;
 const line = (type: string, data: Record<string, unknown> = {}): JournalLine => ({ t: t++, type, ...data });
 const intent = (ref: string, symbol: string, action: string, quantity: number, orderId: number) =>
-  line('intent', { orderRef: ref, orderId, cycle: 1, symbol, kind: 'policy', action, quantity, orderType: 'MKT', tif: 'DAY', account: 'DU1', clientId: 1, marketTime: 0 });
+  line('intent', {
+    orderRef: ref,
+    orderId,
+    cycle: 1,
+    symbol,
+    kind: 'policy',
+    action,
+    quantity,
+    orderType: 'MKT',
+    tif: 'DAY',
+    account: 'DU1',
+    clientId: 1,
+    marketTime: 0,
+  });
 const status = (ref: string, state: string, filled = 0) => line('order-status', { orderRef: ref, orderId: 0, state, filled, avgFillPrice: 0 });
 
 const ledger = SessionLedger.fromLines([
-  line('session-start', { sessionId: 's9', mode: 'paper', account: 'DU1', clientId: 1, symbols: ['AAA', 'BBB'], cycles: 5, capital: 1000, capitalPerSymbol: 500, startPositions: {} }),
+  line('session-start', {
+    sessionId: 's9',
+    mode: 'paper',
+    account: 'DU1',
+    clientId: 1,
+    symbols: ['AAA', 'BBB'],
+    cycles: 5,
+    capital: 1000,
+    capitalPerSymbol: 500,
+    startPositions: {},
+  }),
   line('session-resume'),
   line('cycle-start', { cycle: 1 }),
   line('cycle-start', { cycle: 2 }),
@@ -63,7 +86,10 @@ describe('session summary', () => {
     const text = formatSummary(summarize(ledger, { status: 'stopped', reason: 'dailyLossLimit: loss' }));
     const lines = text.split('\n');
     assert.equal(lines[0], 'session s9 (paper, account DU1): stopped - dailyLossLimit: loss');
-    assert.match(lines[1]!, /^cycles 3\/5, resumed 1x; 4 decisions; orders 6: 1 filled, 1 partly filled, 1 cancelled, 1 rejected, 2 never reached TWS, 1 working$/);
+    assert.match(
+      lines[1]!,
+      /^cycles 3\/5, resumed 1x; 4 decisions; orders 6: 1 filled, 1 partly filled, 1 cancelled, 1 rejected, 2 never reached TWS, 1 working$/,
+    );
     assert.equal(lines[2], 'blocked by rules: maxOrderQuantity 2, tradingHours 1');
     assert.match(lines[3]!, /^symbol +orders +fills +bought +sold +position +mark +realized +unrealized +commissions +net$/);
     assert.match(lines[4]!, /^AAA +2 +2 +10 +4 +6 +21\.00 +8\.00 +6\.00 +2\.00 +12\.00$/);

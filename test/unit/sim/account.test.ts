@@ -42,7 +42,10 @@ test('combos: per contract across the legs, one $1 minimum per order, split over
   close(legCharges([{ secType: 'STK', quantity: 100, price: 50, multiplier: 1 }])[0]!, 0.5);
   // Shares always add up to the order's commission exactly.
   const odd = comboFillCommissions(0, [opt(1, 1), opt(1, 1), opt(1, 0.07)]);
-  close(odd.perLeg.reduce((a, b) => a + b, 0), 1.8);
+  close(
+    odd.perLeg.reduce((a, b) => a + b, 0),
+    1.8,
+  );
 });
 
 test('a long: average cost includes commissions; selling part realizes P&L net of commission', () => {

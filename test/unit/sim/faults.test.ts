@@ -42,8 +42,24 @@ test('client-id-in-use: ids, from S seconds, until E', () => {
 });
 
 test('an unknown fault lists every valid one; the help names each new fault', () => {
-  assert.throws(() => parseFaults(['shuffle']), (e: unknown) => e instanceof FaultError && /unknown fault "shuffle"; valid faults: .*shuffle-order-events\[:MS\], duplicate-order-events, garbage:S\[,N\], malformed-frame:S, oversized-frame:S/.test(e.message));
-  for (const k of ['shuffle-order-events[:MS]', 'duplicate-order-events', 'garbage:S[,N]', 'malformed-frame:S', 'oversized-frame:S', 'half-open:S[,FOR]', 'client-id-in-use[:IDS][@S[..E]]']) assert.ok(FAULT_HELP[k], k);
+  assert.throws(
+    () => parseFaults(['shuffle']),
+    (e: unknown) =>
+      e instanceof FaultError &&
+      /unknown fault "shuffle"; valid faults: .*shuffle-order-events\[:MS\], duplicate-order-events, garbage:S\[,N\], malformed-frame:S, oversized-frame:S/.test(
+        e.message,
+      ),
+  );
+  for (const k of [
+    'shuffle-order-events[:MS]',
+    'duplicate-order-events',
+    'garbage:S[,N]',
+    'malformed-frame:S',
+    'oversized-frame:S',
+    'half-open:S[,FOR]',
+    'client-id-in-use[:IDS][@S[..E]]',
+  ])
+    assert.ok(FAULT_HELP[k], k);
 });
 
 test('duplicate-order-id: the next N orders answered 103 (default 1)', () => {

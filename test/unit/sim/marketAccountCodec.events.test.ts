@@ -22,7 +22,16 @@ function only(events: ClientEvent[]): ClientEvent {
 }
 
 const stockContract = () =>
-  emptyContract({ conId: 265598, symbol: 'AAPL', secType: 'STK', exchange: 'SMART', primaryExch: 'NASDAQ', currency: 'USD', localSymbol: 'AAPL', tradingClass: 'NMS' });
+  emptyContract({
+    conId: 265598,
+    symbol: 'AAPL',
+    secType: 'STK',
+    exchange: 'SMART',
+    primaryExch: 'NASDAQ',
+    currency: 'USD',
+    localSymbol: 'AAPL',
+    tradingClass: 'NMS',
+  });
 const optionContract = () =>
   emptyContract({
     conId: 712345678,
@@ -102,7 +111,9 @@ for (const sv of [176, 151] as const) {
 
     test('error for a request, with advancedOrderRejectJson where the version has it', () => {
       const reject = '{"rejectAttribute":"price","rejectReason":"outside band"}';
-      const got = only(clientEvents(sv, [session.encodeError(sv, { reqId: 1001, code: 201, message: 'Order rejected – price', advancedOrderRejectJson: reject })]));
+      const got = only(
+        clientEvents(sv, [session.encodeError(sv, { reqId: 1001, code: 201, message: 'Order rejected – price', advancedOrderRejectJson: reject })]),
+      );
       assert.equal(got.name, 'error');
       assert.equal(got.args[0], 'Order rejected – price');
       assert.equal(got.args[1], 201);
@@ -137,7 +148,19 @@ for (const sv of [176, 151] as const) {
           conId: d.contract.conId,
           multiplier: d.contract.multiplier,
         },
-        { symbol: 'AAPL', secType: 'STK', strike: 0, right: undefined, exchange: 'SMART', primaryExch: 'NASDAQ', currency: 'USD', localSymbol: 'AAPL', tradingClass: 'NMS', conId: 265598, multiplier: 0 },
+        {
+          symbol: 'AAPL',
+          secType: 'STK',
+          strike: 0,
+          right: undefined,
+          exchange: 'SMART',
+          primaryExch: 'NASDAQ',
+          currency: 'USD',
+          localSymbol: 'AAPL',
+          tradingClass: 'NMS',
+          conId: 265598,
+          multiplier: 0,
+        },
       );
       assert.equal(d.marketName, 'NMS');
       assert.equal(d.minTick, 0.01);
@@ -188,7 +211,15 @@ for (const sv of [176, 151] as const) {
     });
 
     test('securityDefinitionOptionParameter (+ End)', () => {
-      const p = { reqId: 14, exchange: 'SMART', underlyingConId: 265598, tradingClass: 'AAPL', multiplier: '100', expirations: ['20250117', '20250221'], strikes: [190, 195.5, 200] };
+      const p = {
+        reqId: 14,
+        exchange: 'SMART',
+        underlyingConId: 265598,
+        tradingClass: 'AAPL',
+        multiplier: '100',
+        expirations: ['20250117', '20250221'],
+        strikes: [190, 195.5, 200],
+      };
       assert.deepEqual(clientEvents(sv, [contracts.encodeSecDefOptParameter(sv, p), contracts.encodeSecDefOptParameterEnd(sv, 14)]), [
         ev('securityDefinitionOptionParameter', 14, 'SMART', 265598, 'AAPL', 100, ['20250117', '20250221'], [190, 195.5, 200]),
         ev('securityDefinitionOptionParameterEnd', 14),
@@ -244,14 +275,39 @@ for (const sv of [176, 151] as const) {
         ]),
         [
           ev('tickOptionComputation', 1002, 13, sv >= 156 ? 1 : undefined, 0.27, 0.52, 9.85, 0.24, 0.021, 0.31, -0.09, 228.3),
-          ev('tickOptionComputation', 1002, 10, sv >= 156 ? 0 : undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined),
+          ev(
+            'tickOptionComputation',
+            1002,
+            10,
+            sv >= 156 ? 0 : undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+          ),
         ],
       );
     });
 
     test('realtimeBar', () => {
       assert.deepEqual(
-        clientEvents(sv, [market.encodeRealtimeBar(sv, { reqId: 21, time: 1704466800, open: 228.1, high: 228.4, low: 228, close: 228.3, volume: 12000, wap: 228.21, count: 37 })]),
+        clientEvents(sv, [
+          market.encodeRealtimeBar(sv, {
+            reqId: 21,
+            time: 1704466800,
+            open: 228.1,
+            high: 228.4,
+            low: 228,
+            close: 228.3,
+            volume: 12000,
+            wap: 228.21,
+            count: 37,
+          }),
+        ]),
         [ev('realtimeBar', 21, 1704466800, 228.1, 228.4, 228, 228.3, 12000, 228.21, 37)],
       );
     });
@@ -263,7 +319,16 @@ for (const sv of [176, 151] as const) {
       ];
       const events = clientEvents(sv, [
         history.encodeHistoricalData(sv, { reqId: 31, startDate: '20240103 16:00:00', endDate: '20240105 16:00:00', bars }),
-        history.encodeHistoricalDataUpdate(sv, 31, { date: '20240108', open: 182.09, high: 185.6, low: 181.5, close: 185.56, volume: 59144500, wap: 184.2, barCount: 350000 }),
+        history.encodeHistoricalDataUpdate(sv, 31, {
+          date: '20240108',
+          open: 182.09,
+          high: 185.6,
+          low: 181.5,
+          close: 185.56,
+          volume: 59144500,
+          wap: 184.2,
+          barCount: 350000,
+        }),
         history.encodeHeadTimestamp(sv, 41, '19801212  14:30:00'),
       ]);
       assert.deepEqual(events, [
@@ -299,7 +364,19 @@ for (const sv of [176, 151] as const) {
         ev(
           'position',
           'DU1234567',
-          { conId: 265598, symbol: 'AAPL', secType: 'STK', lastTradeDateOrContractMonth: '', strike: 0, right: undefined, multiplier: 0, exchange: 'NASDAQ', currency: 'USD', localSymbol: 'AAPL', tradingClass: 'NMS' },
+          {
+            conId: 265598,
+            symbol: 'AAPL',
+            secType: 'STK',
+            lastTradeDateOrContractMonth: '',
+            strike: 0,
+            right: undefined,
+            multiplier: 0,
+            exchange: 'NASDAQ',
+            currency: 'USD',
+            localSymbol: 'AAPL',
+            tradingClass: 'NMS',
+          },
           150,
           185.4321,
         ),
@@ -326,7 +403,19 @@ for (const sv of [176, 151] as const) {
         ev('updateAccountValue', 'NetLiquidation', '100523.17', 'USD', 'DU1234567'),
         ev(
           'updatePortfolio',
-          { conId: 265598, symbol: 'AAPL', secType: 'STK', lastTradeDateOrContractMonth: '', strike: 0, right: undefined, multiplier: 0, primaryExch: 'NASDAQ', currency: 'USD', localSymbol: 'AAPL', tradingClass: 'NMS' },
+          {
+            conId: 265598,
+            symbol: 'AAPL',
+            secType: 'STK',
+            lastTradeDateOrContractMonth: '',
+            strike: 0,
+            right: undefined,
+            multiplier: 0,
+            primaryExch: 'NASDAQ',
+            currency: 'USD',
+            localSymbol: 'AAPL',
+            tradingClass: 'NMS',
+          },
           150,
           228.3,
           34245,
@@ -360,7 +449,19 @@ for (const sv of [176, 151] as const) {
           52,
           'DU1234567',
           '',
-          { conId: 265598, symbol: 'AAPL', secType: 'STK', lastTradeDateOrContractMonth: '', strike: 0, right: undefined, multiplier: 0, exchange: 'SMART', currency: 'USD', localSymbol: 'AAPL', tradingClass: 'NMS' },
+          {
+            conId: 265598,
+            symbol: 'AAPL',
+            secType: 'STK',
+            lastTradeDateOrContractMonth: '',
+            strike: 0,
+            right: undefined,
+            multiplier: 0,
+            exchange: 'SMART',
+            currency: 'USD',
+            localSymbol: 'AAPL',
+            tradingClass: 'NMS',
+          },
           150,
           185.4321,
         ),
@@ -416,7 +517,9 @@ describe('our encoders read by @stoqey/ib at other server versions', () => {
   }
 
   test('pnl at 128 (before UNREALIZED_PNL) and tickPrice sizes before FRACTIONAL_SIZE_SUPPORT', () => {
-    assert.deepEqual(clientEvents(128, [account.encodePnl(128, { reqId: 1, dailyPnL: -5.5, unrealizedPnL: 1, realizedPnL: 2 })]), [ev('pnl', 1, -5.5, undefined, undefined)]);
+    assert.deepEqual(clientEvents(128, [account.encodePnl(128, { reqId: 1, dailyPnL: -5.5, unrealizedPnL: 1, realizedPnL: 2 })]), [
+      ev('pnl', 1, -5.5, undefined, undefined),
+    ]);
     assert.deepEqual(clientEvents(160, [market.encodeTickPrice(160, 7, 4, 10.5, 12.6)]), [ev('tickPrice', 7, 4, 10.5, false), ev('tickSize', 7, 5, 13)]);
   });
 
@@ -427,7 +530,13 @@ describe('our encoders read by @stoqey/ib at other server versions', () => {
     ];
     assert.deepEqual(
       clientEvents(176, [
-        history.encodeHistoricalSchedule(176, { reqId: 34, startDateTime: '20240104-09:30:00', endDateTime: '20240105-16:00:00', timeZone: 'US/Eastern', sessions }),
+        history.encodeHistoricalSchedule(176, {
+          reqId: 34,
+          startDateTime: '20240104-09:30:00',
+          endDateTime: '20240105-16:00:00',
+          timeZone: 'US/Eastern',
+          sessions,
+        }),
       ]),
       [ev('historicalSchedule', 34, '20240104-09:30:00', '20240105-16:00:00', 'US/Eastern', sessions)],
     );

@@ -51,7 +51,8 @@ const AAPL_CALL = {
   tradingClass: 'AAPL',
 };
 // What the decoders must see for those: unset fields arrive as "" (numbers as 0).
-const aaplWire = (): WireContract => emptyContract({ conId: 265598, symbol: 'AAPL', secType: 'STK', exchange: 'SMART', primaryExch: 'NASDAQ', currency: 'USD' });
+const aaplWire = (): WireContract =>
+  emptyContract({ conId: 265598, symbol: 'AAPL', secType: 'STK', exchange: 'SMART', primaryExch: 'NASDAQ', currency: 'USD' });
 const callWire = (): WireContract =>
   emptyContract({
     conId: 712345678,
@@ -77,19 +78,36 @@ for (const sv of VERSIONS) {
     });
 
     test('reqIds, reqCurrentTime, reqManagedAccts, reqMarketDataType', () => {
-      assert.deepEqual(sent(sv, RequestId.REQ_IDS, session.decodeReqIds, (e) => e.reqIds(1)), { numIds: 1 });
-      assert.deepEqual(sent(sv, RequestId.REQ_CURRENT_TIME, session.decodeReqCurrentTime, (e) => e.reqCurrentTime()), {});
-      assert.deepEqual(sent(sv, RequestId.REQ_MANAGED_ACCTS, session.decodeReqManagedAccts, (e) => e.reqManagedAccts()), {});
-      assert.deepEqual(sent(sv, RequestId.REQ_MARKET_DATA_TYPE, session.decodeReqMarketDataType, (e) => e.reqMarketDataType(3)), {
-        marketDataType: 3,
-      });
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_IDS, session.decodeReqIds, (e) => e.reqIds(1)),
+        { numIds: 1 },
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_CURRENT_TIME, session.decodeReqCurrentTime, (e) => e.reqCurrentTime()),
+        {},
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_MANAGED_ACCTS, session.decodeReqManagedAccts, (e) => e.reqManagedAccts()),
+        {},
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_MARKET_DATA_TYPE, session.decodeReqMarketDataType, (e) => e.reqMarketDataType(3)),
+        {
+          marketDataType: 3,
+        },
+      );
     });
 
     test('reqContractDetails for a stock by symbol and by ISIN', () => {
       const bySymbol = sent(sv, RequestId.REQ_CONTRACT_DATA, contracts.decodeReqContractDetails, (e) =>
         e.reqContractDetails(11, asClient({ symbol: 'AAPL', secType: 'STK', exchange: 'SMART', currency: 'USD' })),
       );
-      const expected: WireContract = { ...emptyContract({ symbol: 'AAPL', secType: 'STK', exchange: 'SMART', currency: 'USD' }), includeExpired: false, secIdType: '', secId: '' };
+      const expected: WireContract = {
+        ...emptyContract({ symbol: 'AAPL', secType: 'STK', exchange: 'SMART', currency: 'USD' }),
+        includeExpired: false,
+        secIdType: '',
+        secId: '',
+      };
       if (sv >= 176) expected.issuerId = '';
       assert.deepEqual(bySymbol, { reqId: 11, contract: expected });
 
@@ -117,22 +135,28 @@ for (const sv of VERSIONS) {
     });
 
     test('reqMktData for a stock with generic ticks, and an option snapshot', () => {
-      assert.deepEqual(sent(sv, RequestId.REQ_MKT_DATA, market.decodeReqMktData, (e) => e.reqMktData(1001, asClient(AAPL), '100,101,233', false, false)), {
-        reqId: 1001,
-        contract: aaplWire(),
-        genericTickList: '100,101,233',
-        snapshot: false,
-        regulatorySnapshot: false,
-        mktDataOptions: [],
-      });
-      assert.deepEqual(sent(sv, RequestId.REQ_MKT_DATA, market.decodeReqMktData, (e) => e.reqMktData(1002, asClient(AAPL_CALL), '', true, true)), {
-        reqId: 1002,
-        contract: callWire(),
-        genericTickList: '',
-        snapshot: true,
-        regulatorySnapshot: true,
-        mktDataOptions: [],
-      });
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_MKT_DATA, market.decodeReqMktData, (e) => e.reqMktData(1001, asClient(AAPL), '100,101,233', false, false)),
+        {
+          reqId: 1001,
+          contract: aaplWire(),
+          genericTickList: '100,101,233',
+          snapshot: false,
+          regulatorySnapshot: false,
+          mktDataOptions: [],
+        },
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_MKT_DATA, market.decodeReqMktData, (e) => e.reqMktData(1002, asClient(AAPL_CALL), '', true, true)),
+        {
+          reqId: 1002,
+          contract: callWire(),
+          genericTickList: '',
+          snapshot: true,
+          regulatorySnapshot: true,
+          mktDataOptions: [],
+        },
+      );
     });
 
     test('reqMktData for a BAG with legs and a delta-neutral contract', () => {
@@ -160,7 +184,10 @@ for (const sv of VERSIONS) {
     });
 
     test('cancelMktData', () => {
-      assert.deepEqual(sent(sv, RequestId.CANCEL_MKT_DATA, market.decodeCancelMktData, (e) => e.cancelMktData(1001)), { reqId: 1001 });
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_MKT_DATA, market.decodeCancelMktData, (e) => e.cancelMktData(1001)),
+        { reqId: 1001 },
+      );
     });
 
     test('reqRealTimeBars / cancelRealTimeBars', () => {
@@ -168,7 +195,10 @@ for (const sv of VERSIONS) {
         sent(sv, RequestId.REQ_REAL_TIME_BARS, market.decodeReqRealTimeBars, (e) => e.reqRealTimeBars(21, asClient(AAPL), 5, 'TRADES' as never, true, [])),
         { reqId: 21, contract: aaplWire(), barSize: 5, whatToShow: 'TRADES', useRTH: true, realTimeBarsOptions: [] },
       );
-      assert.deepEqual(sent(sv, RequestId.CANCEL_REAL_TIME_BARS, market.decodeCancelRealTimeBars, (e) => e.cancelRealTimeBars(21)), { reqId: 21 });
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_REAL_TIME_BARS, market.decodeCancelRealTimeBars, (e) => e.cancelRealTimeBars(21)),
+        { reqId: 21 },
+      );
     });
 
     test('reqHistoricalData with keepUpToDate and chart options / cancelHistoricalData', () => {
@@ -189,11 +219,20 @@ for (const sv of VERSIONS) {
         keepUpToDate: true,
         chartOptions: [{ tag: 'XYZ', value: 'abc' }],
       });
-      assert.deepEqual(sent(sv, RequestId.CANCEL_HISTORICAL_DATA, history.decodeCancelHistoricalData, (e) => e.cancelHistoricalData(31)), { reqId: 31 });
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_HISTORICAL_DATA, history.decodeCancelHistoricalData, (e) => e.cancelHistoricalData(31)),
+        { reqId: 31 },
+      );
     });
 
     test('reqHistoricalData for a BAG sends its legs after formatDate', () => {
-      const bag = { symbol: 'AAPL', secType: 'BAG', exchange: 'SMART', currency: 'USD', comboLegs: [{ conId: 712345678, ratio: 1, action: 'BUY', exchange: 'SMART' }] };
+      const bag = {
+        symbol: 'AAPL',
+        secType: 'BAG',
+        exchange: 'SMART',
+        currency: 'USD',
+        comboLegs: [{ conId: 712345678, ratio: 1, action: 'BUY', exchange: 'SMART' }],
+      };
       const got = sent(sv, RequestId.REQ_HISTORICAL_DATA, history.decodeReqHistoricalData, (e) =>
         e.reqHistoricalData(32, asClient(bag), '', '1 D', '5 mins' as never, 'TRADES' as never, 0, 2, false, []),
       );
@@ -208,20 +247,35 @@ for (const sv of VERSIONS) {
         sent(sv, RequestId.REQ_HEAD_TIMESTAMP, history.decodeReqHeadTimestamp, (e) => e.reqHeadTimestamp(41, asClient(AAPL), 'TRADES' as never, true, 2)),
         { reqId: 41, contract: { ...aaplWire(), includeExpired: false }, useRTH: true, whatToShow: 'TRADES', formatDate: 2 },
       );
-      assert.deepEqual(sent(sv, RequestId.CANCEL_HEAD_TIMESTAMP, history.decodeCancelHeadTimestamp, (e) => e.cancelHeadTimestamp(41)), { reqId: 41 });
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_HEAD_TIMESTAMP, history.decodeCancelHeadTimestamp, (e) => e.cancelHeadTimestamp(41)),
+        { reqId: 41 },
+      );
     });
 
     test('reqPositions / cancelPositions / reqAccountUpdates', () => {
-      assert.deepEqual(sent(sv, RequestId.REQ_POSITIONS, account.decodeReqPositions, (e) => e.reqPositions()), {});
-      assert.deepEqual(sent(sv, RequestId.CANCEL_POSITIONS, account.decodeCancelPositions, (e) => e.cancelPositions()), {});
-      assert.deepEqual(sent(sv, RequestId.REQ_ACCOUNT_DATA, account.decodeReqAccountUpdates, (e) => e.reqAccountUpdates(true, 'DU1234567')), {
-        subscribe: true,
-        acctCode: 'DU1234567',
-      });
-      assert.deepEqual(sent(sv, RequestId.REQ_ACCOUNT_DATA, account.decodeReqAccountUpdates, (e) => e.reqAccountUpdates(false, '')), {
-        subscribe: false,
-        acctCode: '',
-      });
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_POSITIONS, account.decodeReqPositions, (e) => e.reqPositions()),
+        {},
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_POSITIONS, account.decodeCancelPositions, (e) => e.cancelPositions()),
+        {},
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_ACCOUNT_DATA, account.decodeReqAccountUpdates, (e) => e.reqAccountUpdates(true, 'DU1234567')),
+        {
+          subscribe: true,
+          acctCode: 'DU1234567',
+        },
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_ACCOUNT_DATA, account.decodeReqAccountUpdates, (e) => e.reqAccountUpdates(false, '')),
+        {
+          subscribe: false,
+          acctCode: '',
+        },
+      );
     });
 
     test('reqAccountUpdatesMulti / cancel, reqPositionsMulti / cancel', () => {
@@ -229,35 +283,61 @@ for (const sv of VERSIONS) {
         sent(sv, RequestId.REQ_ACCOUNT_UPDATES_MULTI, account.decodeReqAccountUpdatesMulti, (e) => e.reqAccountUpdatesMulti(51, 'DU1234567', 'MODEL1', true)),
         { reqId: 51, account: 'DU1234567', modelCode: 'MODEL1', ledgerAndNLV: true },
       );
-      assert.deepEqual(sent(sv, RequestId.CANCEL_ACCOUNT_UPDATES_MULTI, account.decodeCancelAccountUpdatesMulti, (e) => e.cancelAccountUpdatesMulti(51)), {
-        reqId: 51,
-      });
-      assert.deepEqual(sent(sv, RequestId.REQ_POSITIONS_MULTI, account.decodeReqPositionsMulti, (e) => e.reqPositionsMulti(52, 'DU1234567', '')), {
-        reqId: 52,
-        account: 'DU1234567',
-        modelCode: '',
-      });
-      assert.deepEqual(sent(sv, RequestId.CANCEL_POSITIONS_MULTI, account.decodeCancelPositionsMulti, (e) => e.cancelPositionsMulti(52)), { reqId: 52 });
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_ACCOUNT_UPDATES_MULTI, account.decodeCancelAccountUpdatesMulti, (e) => e.cancelAccountUpdatesMulti(51)),
+        {
+          reqId: 51,
+        },
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_POSITIONS_MULTI, account.decodeReqPositionsMulti, (e) => e.reqPositionsMulti(52, 'DU1234567', '')),
+        {
+          reqId: 52,
+          account: 'DU1234567',
+          modelCode: '',
+        },
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_POSITIONS_MULTI, account.decodeCancelPositionsMulti, (e) => e.cancelPositionsMulti(52)),
+        { reqId: 52 },
+      );
     });
 
     test('reqAccountSummary / cancelAccountSummary', () => {
       assert.deepEqual(
-        sent(sv, RequestId.REQ_ACCOUNT_SUMMARY, account.decodeReqAccountSummary, (e) => e.reqAccountSummary(61, 'All', 'NetLiquidation,BuyingPower,$LEDGER:USD')),
+        sent(sv, RequestId.REQ_ACCOUNT_SUMMARY, account.decodeReqAccountSummary, (e) =>
+          e.reqAccountSummary(61, 'All', 'NetLiquidation,BuyingPower,$LEDGER:USD'),
+        ),
         { reqId: 61, group: 'All', tags: 'NetLiquidation,BuyingPower,$LEDGER:USD', tagList: ['NetLiquidation', 'BuyingPower', '$LEDGER:USD'] },
       );
-      assert.deepEqual(sent(sv, RequestId.CANCEL_ACCOUNT_SUMMARY, account.decodeCancelAccountSummary, (e) => e.cancelAccountSummary(61)), { reqId: 61 });
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_ACCOUNT_SUMMARY, account.decodeCancelAccountSummary, (e) => e.cancelAccountSummary(61)),
+        { reqId: 61 },
+      );
     });
 
     test('reqPnL / cancelPnL / reqPnLSingle / cancelPnLSingle', () => {
-      assert.deepEqual(sent(sv, RequestId.REQ_PNL, account.decodeReqPnL, (e) => e.reqPnL(71, 'DU1234567', '')), { reqId: 71, account: 'DU1234567', modelCode: '' });
-      assert.deepEqual(sent(sv, RequestId.CANCEL_PNL, account.decodeCancelPnL, (e) => e.cancelPnL(71)), { reqId: 71 });
-      assert.deepEqual(sent(sv, RequestId.REQ_PNL_SINGLE, account.decodeReqPnLSingle, (e) => e.reqPnLSingle(72, 'DU1234567', '', 265598)), {
-        reqId: 72,
-        account: 'DU1234567',
-        modelCode: '',
-        conId: 265598,
-      });
-      assert.deepEqual(sent(sv, RequestId.CANCEL_PNL_SINGLE, account.decodeCancelPnLSingle, (e) => e.cancelPnLSingle(72)), { reqId: 72 });
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_PNL, account.decodeReqPnL, (e) => e.reqPnL(71, 'DU1234567', '')),
+        { reqId: 71, account: 'DU1234567', modelCode: '' },
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_PNL, account.decodeCancelPnL, (e) => e.cancelPnL(71)),
+        { reqId: 71 },
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.REQ_PNL_SINGLE, account.decodeReqPnLSingle, (e) => e.reqPnLSingle(72, 'DU1234567', '', 265598)),
+        {
+          reqId: 72,
+          account: 'DU1234567',
+          modelCode: '',
+          conId: 265598,
+        },
+      );
+      assert.deepEqual(
+        sent(sv, RequestId.CANCEL_PNL_SINGLE, account.decodeCancelPnLSingle, (e) => e.cancelPnLSingle(72)),
+        { reqId: 72 },
+      );
     });
   });
 }
@@ -282,24 +362,34 @@ describe('client requests at older server versions', () => {
   });
 
   test('reqMktData before REQ_SMART_COMPONENTS (110): no regulatorySnapshot field', () => {
-    assert.deepEqual(sent(110, RequestId.REQ_MKT_DATA, market.decodeReqMktData, (e) => e.reqMktData(1004, asClient(AAPL), '233', false, false)), {
-      reqId: 1004,
-      contract: aaplWire(),
-      genericTickList: '233',
-      snapshot: false,
-      regulatorySnapshot: false,
-      mktDataOptions: [],
-    });
+    assert.deepEqual(
+      sent(110, RequestId.REQ_MKT_DATA, market.decodeReqMktData, (e) => e.reqMktData(1004, asClient(AAPL), '233', false, false)),
+      {
+        reqId: 1004,
+        contract: aaplWire(),
+        genericTickList: '233',
+        snapshot: false,
+        regulatorySnapshot: false,
+        mktDataOptions: [],
+      },
+    );
   });
 
   test('startApi and reqContractDetails at the v100 floor (no issuerId)', () => {
-    assert.deepEqual(decodeOnly(clientStartApi(100, 3), RequestId.START_API, session.decodeStartApi, 100), { version: 2, clientId: 3, optionalCapabilities: '' });
+    assert.deepEqual(decodeOnly(clientStartApi(100, 3), RequestId.START_API, session.decodeStartApi, 100), {
+      version: 2,
+      clientId: 3,
+      optionalCapabilities: '',
+    });
     const got = sent(100, RequestId.REQ_CONTRACT_DATA, contracts.decodeReqContractDetails, (e) => e.reqContractDetails(15, asClient(AAPL)));
     assert.deepEqual(got, { reqId: 15, contract: { ...aaplWire(), includeExpired: false, secIdType: '', secId: '' } });
   });
 
   test('reqPnL at its first version (127) and reqHeadTimestamp at 118', () => {
-    assert.deepEqual(sent(127, RequestId.REQ_PNL, account.decodeReqPnL, (e) => e.reqPnL(73, 'DU1', 'M')), { reqId: 73, account: 'DU1', modelCode: 'M' });
+    assert.deepEqual(
+      sent(127, RequestId.REQ_PNL, account.decodeReqPnL, (e) => e.reqPnL(73, 'DU1', 'M')),
+      { reqId: 73, account: 'DU1', modelCode: 'M' },
+    );
     assert.deepEqual(
       sent(118, RequestId.REQ_HEAD_TIMESTAMP, history.decodeReqHeadTimestamp, (e) => e.reqHeadTimestamp(42, asClient(AAPL), 'BID' as never, false, 1)),
       { reqId: 42, contract: { ...aaplWire(), includeExpired: false }, useRTH: false, whatToShow: 'BID', formatDate: 1 },

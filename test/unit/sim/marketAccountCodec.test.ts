@@ -6,7 +6,14 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeReqPnL, encodeAccountSummary, encodePnl, encodePnlSingle, encodePosition, encodeUpdatePortfolio } from '../../../src/extension/sim/protocol/accountCodec';
+import {
+  decodeReqPnL,
+  encodeAccountSummary,
+  encodePnl,
+  encodePnlSingle,
+  encodePosition,
+  encodeUpdatePortfolio,
+} from '../../../src/extension/sim/protocol/accountCodec';
 import { encodeContractDetails } from '../../../src/extension/sim/protocol/contractCodec';
 import { emptyContractDetails } from '../../../src/extension/sim/protocol/contractDetailsTypes';
 import { emptyContract } from '../../../src/extension/sim/protocol/contractTypes';
@@ -29,9 +36,7 @@ describe('frames as TWS sends them (hand-written bytes)', () => {
   });
 
   test('nextValidId then the 2104 notice: recorded TWS bytes (error carries an empty advancedOrderRejectJson at 176)', () => {
-    const recorded = bytes(
-      '\x00\x00\x00\x069\x001\x006\x00' + '\x00\x00\x00\x364\x002\x00-1\x002104\x00Market data farm connection is OK:usfarm\x00\x00',
-    );
+    const recorded = bytes('\x00\x00\x00\x069\x001\x006\x00' + '\x00\x00\x00\x364\x002\x00-1\x002104\x00Market data farm connection is OK:usfarm\x00\x00');
     const ours = Buffer.concat([
       encodeFrame(encodeNextValidId(176, 6)),
       encodeFrame(encodeError(176, { reqId: -1, code: 2104, message: 'Market data farm connection is OK:usfarm' })),
@@ -51,7 +56,15 @@ describe('frames as TWS sends them (hand-written bytes)', () => {
   });
 
   test('position at 176: version 3, account, 11 contract fields, position, avgCost', () => {
-    const contract = emptyContract({ conId: 265598, symbol: 'AAPL', secType: 'STK', exchange: 'NASDAQ', currency: 'USD', localSymbol: 'AAPL', tradingClass: 'NMS' });
+    const contract = emptyContract({
+      conId: 265598,
+      symbol: 'AAPL',
+      secType: 'STK',
+      exchange: 'NASDAQ',
+      currency: 'USD',
+      localSymbol: 'AAPL',
+      tradingClass: 'NMS',
+    });
     const expected = bytes(
       '\x00\x00\x00\x44' + '61\x003\x00DU1234567\x00265598\x00AAPL\x00STK\x00\x000.0\x00\x00\x00NASDAQ\x00USD\x00AAPL\x00NMS\x00100\x00185.5\x00',
     );
@@ -116,13 +129,42 @@ describe('version-dependent details', () => {
   test('tickOptionComputation: version 6 before 156, tickAttrib after tickType from 156, not-computed markers', () => {
     const o = { reqId: 2, tickType: 13, impliedVol: 0.25, delta: 0.5, optPrice: 4.2, undPrice: 200 };
     assert.deepEqual(encodeTickOptionComputation(151, o), ['21', '6', '2', '13', '0.25', '0.5', '4.2', '-1.0', '-2.0', '-2.0', '-2.0', '200.0']);
-    assert.deepEqual(encodeTickOptionComputation(176, { ...o, tickAttrib: 1 }), ['21', '2', '13', '1', '0.25', '0.5', '4.2', '-1.0', '-2.0', '-2.0', '-2.0', '200.0']);
+    assert.deepEqual(encodeTickOptionComputation(176, { ...o, tickAttrib: 1 }), [
+      '21',
+      '2',
+      '13',
+      '1',
+      '0.25',
+      '0.5',
+      '4.2',
+      '-1.0',
+      '-2.0',
+      '-2.0',
+      '-2.0',
+      '200.0',
+    ]);
   });
 
   test('historicalData: version 3 and a hasGaps field per bar before SYNT_REALTIME_BARS (124)', () => {
     const bar = { date: '20240102', open: 1, high: 2, low: 0.5, close: 1.5, volume: 1000, wap: 1.25, barCount: 10 };
     const h = { reqId: 9, startDate: '20231231', endDate: '20240102', bars: [bar] };
-    assert.deepEqual(encodeHistoricalData(120, h), ['17', '3', '9', '20231231', '20240102', '1', '20240102', '1.0', '2.0', '0.5', '1.5', '1000', '1.25', 'false', '10']);
+    assert.deepEqual(encodeHistoricalData(120, h), [
+      '17',
+      '3',
+      '9',
+      '20231231',
+      '20240102',
+      '1',
+      '20240102',
+      '1.0',
+      '2.0',
+      '0.5',
+      '1.5',
+      '1000',
+      '1.25',
+      'false',
+      '10',
+    ]);
     assert.deepEqual(encodeHistoricalData(176, h), ['17', '9', '20231231', '20240102', '1', '20240102', '1.0', '2.0', '0.5', '1.5', '1000', '1.25', '10']);
   });
 
@@ -148,11 +190,34 @@ describe('version-dependent details', () => {
 
   test('account summary and portfolio keep values as text / doubles', () => {
     assert.deepEqual(encodeAccountSummary(176, { reqId: 9, account: 'DU1', tag: 'NetLiquidation', value: '100000.00', currency: 'USD' }), [
-      '63', '1', '9', 'DU1', 'NetLiquidation', '100000.00', 'USD',
+      '63',
+      '1',
+      '9',
+      'DU1',
+      'NetLiquidation',
+      '100000.00',
+      'USD',
     ]);
-    const c = emptyContract({ conId: 265598, symbol: 'AAPL', secType: 'STK', primaryExch: 'NASDAQ', currency: 'USD', localSymbol: 'AAPL', tradingClass: 'NMS' });
+    const c = emptyContract({
+      conId: 265598,
+      symbol: 'AAPL',
+      secType: 'STK',
+      primaryExch: 'NASDAQ',
+      currency: 'USD',
+      localSymbol: 'AAPL',
+      tradingClass: 'NMS',
+    });
     assert.equal(
-      encodeUpdatePortfolio(176, { contract: c, position: 10, marketPrice: 190, marketValue: 1900, averageCost: 185, unrealizedPNL: 50, realizedPNL: 0, accountName: 'DU1' }).length,
+      encodeUpdatePortfolio(176, {
+        contract: c,
+        position: 10,
+        marketPrice: 190,
+        marketValue: 1900,
+        averageCost: 185,
+        unrealizedPNL: 50,
+        realizedPNL: 0,
+        accountName: 'DU1',
+      }).length,
       20, // msgId, version 8, 11 contract fields, 6 values, accountName (ib_async unpacks exactly 20)
     );
   });

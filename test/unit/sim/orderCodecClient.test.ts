@@ -185,7 +185,12 @@ describe('openOrder through @stoqey/ib', () => {
   }
 
   test('a live order without a preview: margins and commission arrive unset', () => {
-    const [, , o, state] = only(176, encodeOpenOrder(176, AAPL_OPT, richOrder(), emptyOrderState({ status: 'Submitted' })), 'openOrder') as [number, Rec, Rec, Rec];
+    const [, , o, state] = only(176, encodeOpenOrder(176, AAPL_OPT, richOrder(), emptyOrderState({ status: 'Submitted' })), 'openOrder') as [
+      number,
+      Rec,
+      Rec,
+      Rec,
+    ];
     assert.equal(o.whatIf, false);
     assert.equal(state.status, 'Submitted');
     for (const k of ['initMarginBefore', 'maintMarginChange', 'equityWithLoanAfter', 'commission', 'minCommission', 'maxCommission']) {
@@ -195,7 +200,15 @@ describe('openOrder through @stoqey/ib', () => {
 
   test('MKT with nothing optional set: lmt/aux 0, optional fields unset', () => {
     const order = emptyOrder({ orderId: 5, action: 'SELL', totalQuantity: 10, orderType: 'MKT', permId: 77 });
-    const stock = emptyContract({ conId: 265598, symbol: 'AAPL', secType: 'STK', exchange: 'SMART', currency: 'USD', localSymbol: 'AAPL', tradingClass: 'NMS' });
+    const stock = emptyContract({
+      conId: 265598,
+      symbol: 'AAPL',
+      secType: 'STK',
+      exchange: 'SMART',
+      currency: 'USD',
+      localSymbol: 'AAPL',
+      tradingClass: 'NMS',
+    });
     const [, , o] = only(176, encodeOpenOrder(176, stock, order, emptyOrderState({ status: 'Submitted' })), 'openOrder') as [number, Rec, Rec];
     assert.deepEqual([o.lmtPrice, o.auxPrice, o.cashQty], [0, 0, 0]);
     for (const k of ['percentOffset', 'displaySize', 'minQty', 'trailStopPrice', 'triggerPrice', 'scaleInitLevelSize', 'volatility', 'postToAts']) {
@@ -432,7 +445,13 @@ describe('completedOrder through @stoqey/ib', () => {
         .split('|')
         .slice(0, -1);
     const events = clientEvents(176, [capture]);
-    assert.equal(events.some((e) => e.name === 'completedOrder'), false);
-    assert.equal(events.some((e) => e.name === 'error'), true);
+    assert.equal(
+      events.some((e) => e.name === 'completedOrder'),
+      false,
+    );
+    assert.equal(
+      events.some((e) => e.name === 'error'),
+      true,
+    );
   });
 });

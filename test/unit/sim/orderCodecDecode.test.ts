@@ -90,17 +90,22 @@ describe('placeOrder from @stoqey/ib', () => {
       });
 
       test('LMT with outsideRth, orderRef and good-till-date', () => {
-        const { order } = placed(sv, 12, { ...AAPL, conId: 265598, primaryExch: 'NASDAQ' }, {
-          action: OrderAction.SELL,
-          orderType: OrderType.LMT,
-          totalQuantity: 25,
-          lmtPrice: 187.35,
-          tif: TimeInForce.GTD,
-          goodTillDate: '20250630 16:00:00 US/Eastern',
-          outsideRth: true,
-          orderRef: 'policy-7',
-          transmit: true,
-        });
+        const { order } = placed(
+          sv,
+          12,
+          { ...AAPL, conId: 265598, primaryExch: 'NASDAQ' },
+          {
+            action: OrderAction.SELL,
+            orderType: OrderType.LMT,
+            totalQuantity: 25,
+            lmtPrice: 187.35,
+            tif: TimeInForce.GTD,
+            goodTillDate: '20250630 16:00:00 US/Eastern',
+            outsideRth: true,
+            orderRef: 'policy-7',
+            transmit: true,
+          },
+        );
         assert.equal(order.action, 'SELL');
         assert.equal(order.orderType, 'LMT');
         assert.equal(order.totalQuantity, 25);
@@ -406,16 +411,21 @@ describe('placeOrder from @stoqey/ib', () => {
   });
 
   test('PEG MID on IBKRATS at 178: minTradeQty and both mid offsets', () => {
-    const { order } = placed(178, 42, { ...AAPL, exchange: 'IBKRATS' }, {
-      action: OrderAction.BUY,
-      orderType: OrderType.PEG_MID,
-      totalQuantity: 100,
-      lmtPrice: 150,
-      minTradeQty: 10,
-      midOffsetAtWhole: 0.01,
-      midOffsetAtHalf: 0.005,
-      transmit: true,
-    });
+    const { order } = placed(
+      178,
+      42,
+      { ...AAPL, exchange: 'IBKRATS' },
+      {
+        action: OrderAction.BUY,
+        orderType: OrderType.PEG_MID,
+        totalQuantity: 100,
+        lmtPrice: 150,
+        minTradeQty: 10,
+        midOffsetAtWhole: 0.01,
+        midOffsetAtHalf: 0.005,
+        transmit: true,
+      },
+    );
     assert.equal(order.minTradeQty, 10);
     assert.equal(order.minCompeteSize, undefined);
     assert.equal(order.midOffsetAtWhole, 0.01);
@@ -423,18 +433,23 @@ describe('placeOrder from @stoqey/ib', () => {
   });
 
   test('PEG BEST up to mid (competeAgainstBestOffset Infinity) at 176', () => {
-    const { order } = placed(176, 43, { ...AAPL, exchange: 'IBKRATS' }, {
-      action: OrderAction.SELL,
-      orderType: OrderType.PEG_BEST,
-      totalQuantity: 100,
-      lmtPrice: 150,
-      minTradeQty: 5,
-      minCompeteSize: 20,
-      competeAgainstBestOffset: Infinity,
-      midOffsetAtWhole: 0.02,
-      midOffsetAtHalf: 0.01,
-      transmit: true,
-    });
+    const { order } = placed(
+      176,
+      43,
+      { ...AAPL, exchange: 'IBKRATS' },
+      {
+        action: OrderAction.SELL,
+        orderType: OrderType.PEG_BEST,
+        totalQuantity: 100,
+        lmtPrice: 150,
+        minTradeQty: 5,
+        minCompeteSize: 20,
+        competeAgainstBestOffset: Infinity,
+        midOffsetAtWhole: 0.02,
+        midOffsetAtHalf: 0.01,
+        transmit: true,
+      },
+    );
     assert.equal(order.minTradeQty, 5);
     assert.equal(order.minCompeteSize, 20);
     assert.equal(order.competeAgainstBestOffset, Infinity);
@@ -443,22 +458,28 @@ describe('placeOrder from @stoqey/ib', () => {
   });
 
   test('PEG BEST with a plain offset sends no mid offsets', () => {
-    const { order } = placed(176, 44, { ...AAPL, exchange: 'IBKRATS' }, {
-      action: OrderAction.SELL,
-      orderType: OrderType.PEG_BEST,
-      totalQuantity: 100,
-      lmtPrice: 150,
-      minTradeQty: 5,
-      minCompeteSize: 20,
-      competeAgainstBestOffset: 0.02,
-      transmit: true,
-    });
+    const { order } = placed(
+      176,
+      44,
+      { ...AAPL, exchange: 'IBKRATS' },
+      {
+        action: OrderAction.SELL,
+        orderType: OrderType.PEG_BEST,
+        totalQuantity: 100,
+        lmtPrice: 150,
+        minTradeQty: 5,
+        minCompeteSize: 20,
+        competeAgainstBestOffset: 0.02,
+        transmit: true,
+      },
+    );
     assert.equal(order.competeAgainstBestOffset, 0.02);
     assert.equal(order.midOffsetAtWhole, undefined);
   });
 
   test('faProfile travels only below FA_PROFILE_DESUPPORT (177)', () => {
-    const at = (sv: number) => sent(sv, 3, (e) => e.placeOrder(1, AAPL, { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1, transmit: true }));
+    const at = (sv: number) =>
+      sent(sv, 3, (e) => e.placeOrder(1, AAPL, { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1, transmit: true }));
     assert.equal(at(176).length, at(177).length + 1);
     const r = new FieldReader(at(177).slice(1), 'placeOrder');
     decodePlaceOrder(r, 177);
@@ -577,7 +598,10 @@ describe('malformed requests fail with a ProtocolError naming the field', () => 
   test('a truncated placeOrder names the first missing field', () => {
     // At 176 an LMT on SMART ends with manualOrderTime (no PEG BEST/MID fields).
     const r = new FieldReader(lmt(176).slice(0, -1), 'placeOrder');
-    assert.throws(() => decodePlaceOrder(r, 176), (e: unknown) => e instanceof ProtocolError && /missing field "manualOrderTime"/.test(e.message));
+    assert.throws(
+      () => decodePlaceOrder(r, 176),
+      (e: unknown) => e instanceof ProtocolError && /missing field "manualOrderTime"/.test(e.message),
+    );
   });
 
   test('a non-numeric price names lmtPrice', () => {

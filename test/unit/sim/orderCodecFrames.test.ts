@@ -188,10 +188,7 @@ describe('orderStatus frames', () => {
 describe('commissionReport frames', () => {
   test('captured report: version 1, unset realizedPNL and yield as Double.MAX_VALUE text, empty date', () => {
     // 59|1|00025b46.63f8f39c.01.01|1.0|USD|1.7976931348623157E308|1.7976931348623157E308|
-    const expected = bytes(
-      '\x00\x00\x00\x54' +
-        '59\x001\x0000025b46.63f8f39c.01.01\x001.0\x00USD\x001.7976931348623157E308\x001.7976931348623157E308\x00\x00',
-    );
+    const expected = bytes('\x00\x00\x00\x54' + '59\x001\x0000025b46.63f8f39c.01.01\x001.0\x00USD\x001.7976931348623157E308\x001.7976931348623157E308\x00\x00');
     assert.equal(expected.readUInt32BE(0), expected.length - 4);
     const ours = encodeCommissionReport(176, { execId: '00025b46.63f8f39c.01.01', commission: 1, currency: 'USD' });
     assert.deepEqual(encodeFrame(ours), expected);
@@ -341,7 +338,19 @@ describe('end markers', () => {
 
 describe('server version range', () => {
   test('encoders refuse versions they have no layout for', () => {
-    const s = { orderId: 1, status: 'Submitted', filled: 0, remaining: 1, avgFillPrice: 0, permId: 1, parentId: 0, lastFillPrice: 0, clientId: 0, whyHeld: '', mktCapPrice: 0 };
+    const s = {
+      orderId: 1,
+      status: 'Submitted',
+      filled: 0,
+      remaining: 1,
+      avgFillPrice: 0,
+      permId: 1,
+      parentId: 0,
+      lastFillPrice: 0,
+      clientId: 0,
+      whyHeld: '',
+      mktCapPrice: 0,
+    };
     assert.throws(() => encodeOrderStatus(99, s), RangeError);
     assert.throws(() => encodeOrderStatus(179, s), RangeError);
     assert.doesNotThrow(() => encodeOrderStatus(178, s));

@@ -76,7 +76,11 @@ const executions: ExecutionRecord[] = [];
 engine.on('execution', (_o, rec) => executions.push(rec));
 
 /** placeOrder as @stoqey/ib writes it, decoded and resolved as the handler does, then placed. */
-function place(orderId: number, contract: Contract, order: Partial<Order>): { preview: WireOrderState | undefined; req: ReturnType<typeof decodePlaceOrder>; wire: NonNullable<ReturnType<typeof resolveOne>>['wire'] } {
+function place(
+  orderId: number,
+  contract: Contract,
+  order: Partial<Order>,
+): { preview: WireOrderState | undefined; req: ReturnType<typeof decodePlaceOrder>; wire: NonNullable<ReturnType<typeof resolveOne>>['wire'] } {
   const frames = clientRequests(MAX_SIM_SERVER_VERSION, (e) => e.placeOrder(orderId, contract, { transmit: true, ...order } as Order));
   const req = decodePlaceOrder(new FieldReader((frames[0] as string[]).slice(1), 'placeOrder'), MAX_SIM_SERVER_VERSION);
   const resolved = resolveOne(sim.market, req.contract);
@@ -238,7 +242,17 @@ describe('the what-if reply for a one-lot call spread, through @stoqey/ib at eve
     assert.ok(Math.abs(before.initMarginChange! - 0.25 * added) <= 0.0100001, `initMarginChange ${before.initMarginChange} vs ${0.25 * added}`);
     assert.equal(before.maintMarginChange, before.initMarginChange);
     assert.equal(before.equityWithLoanChange, -1.3);
-    for (const k of ['initMarginBefore', 'maintMarginBefore', 'equityWithLoanBefore', 'initMarginChange', 'maintMarginChange', 'equityWithLoanChange', 'initMarginAfter', 'maintMarginAfter', 'equityWithLoanAfter'] as const) {
+    for (const k of [
+      'initMarginBefore',
+      'maintMarginBefore',
+      'equityWithLoanBefore',
+      'initMarginChange',
+      'maintMarginChange',
+      'equityWithLoanChange',
+      'initMarginAfter',
+      'maintMarginAfter',
+      'equityWithLoanAfter',
+    ] as const) {
       const v = before[k]!;
       assert.equal(Math.round(v * 100) / 100, v, `${k} ${v} is in cents`);
     }
@@ -270,7 +284,14 @@ describe('the what-if reply for a one-lot call spread, through @stoqey/ib at eve
       const ext = sv >= SV.WHAT_IF_EXT_FIELDS;
       assert.deepEqual(
         [state.status, state.initMarginBefore, state.initMarginChange, state.initMarginAfter, state.maintMarginAfter, state.equityWithLoanAfter],
-        ['PreSubmitted', ext ? before.initMarginBefore : undefined, ext ? before.initMarginChange : undefined, before.initMarginAfter, before.maintMarginAfter, before.equityWithLoanAfter],
+        [
+          'PreSubmitted',
+          ext ? before.initMarginBefore : undefined,
+          ext ? before.initMarginChange : undefined,
+          before.initMarginAfter,
+          before.maintMarginAfter,
+          before.equityWithLoanAfter,
+        ],
       );
       assert.deepEqual([state.commission, state.minCommission, state.maxCommission, state.commissionCurrency], [1.3, 1.3, 1.3, 'USD']);
       assert.deepEqual([o.ocaType, o.clearingIntent, o.deltaNeutralOrderType], [3, 'IB', 'None']);

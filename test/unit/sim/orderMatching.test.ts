@@ -10,12 +10,42 @@ import type { WireContract } from '../../../src/extension/sim/protocol/contractT
 import { emptyOrder, type WireOrder } from '../../../src/extension/sim/protocol/orderTypes';
 import { UNSET_DOUBLE } from '../../../src/extension/tws/wire';
 
-const AAPL: WireContract = { conId: 265598, symbol: 'AAPL', secType: 'STK', lastTradeDateOrContractMonth: '', strike: 0, right: '', multiplier: '', exchange: 'SMART', primaryExch: 'NASDAQ', currency: 'USD', localSymbol: 'AAPL', tradingClass: 'NMS' };
+const AAPL: WireContract = {
+  conId: 265598,
+  symbol: 'AAPL',
+  secType: 'STK',
+  lastTradeDateOrContractMonth: '',
+  strike: 0,
+  right: '',
+  multiplier: '',
+  exchange: 'SMART',
+  primaryExch: 'NASDAQ',
+  currency: 'USD',
+  localSymbol: 'AAPL',
+  tradingClass: 'NMS',
+};
 const QUOTE = { bid: 99.9, ask: 100.1, last: 100 };
 
 function working(over: Partial<WireOrder>): SimOrder {
   const order = emptyOrder({ action: 'BUY', totalQuantity: 10, orderType: 'MKT', ...over });
-  return { orderId: 1, clientId: 0, permId: 1, contract: AAPL, order, status: 'Submitted', filled: 0, remaining: order.totalQuantity, avgFillPrice: 0, lastFillPrice: 0, commission: 0, comboCharges: 0, whyHeld: '', triggered: false, held: false, submittedAt: 0 };
+  return {
+    orderId: 1,
+    clientId: 0,
+    permId: 1,
+    contract: AAPL,
+    order,
+    status: 'Submitted',
+    filled: 0,
+    remaining: order.totalQuantity,
+    avgFillPrice: 0,
+    lastFillPrice: 0,
+    commission: 0,
+    comboCharges: 0,
+    whyHeld: '',
+    triggered: false,
+    held: false,
+    submittedAt: 0,
+  };
 }
 
 test('market orders take the touch on their side', () => {
@@ -53,11 +83,16 @@ test('a DAY order expires at the close of the day it was placed, 13:00 on an ear
   const dayAfterThanksgiving = nyTimeToMs(2024, 11, 29, 10, 0);
   assert.equal(dayOrderExpired(dayAfterThanksgiving, nyTimeToMs(2024, 11, 29, 12, 59)), false);
   assert.equal(dayOrderExpired(dayAfterThanksgiving, nyTimeToMs(2024, 11, 29, 13, 0)), true);
-  assert.equal(dayOrderExpired(nyTimeToMs(2024, 11, 26, 17, 0), nyTimeToMs(2024, 11, 26, 18, 0)), false, 'placed after the close: it waits for the next session');
+  assert.equal(
+    dayOrderExpired(nyTimeToMs(2024, 11, 26, 17, 0), nyTimeToMs(2024, 11, 26, 18, 0)),
+    false,
+    'placed after the close: it waits for the next session',
+  );
 });
 
 test('TWS refuses malformed orders with its codes before taking them', () => {
-  const code = (over: Partial<WireOrder>, contract = AAPL) => orderRejection(contract, emptyOrder({ action: 'BUY', totalQuantity: 10, orderType: 'LMT', lmtPrice: 100, ...over }))?.code;
+  const code = (over: Partial<WireOrder>, contract = AAPL) =>
+    orderRejection(contract, emptyOrder({ action: 'BUY', totalQuantity: 10, orderType: 'LMT', lmtPrice: 100, ...over }))?.code;
   assert.equal(code({}), undefined);
   assert.equal(code({ orderType: 'TRAIL' }), 387);
   assert.equal(code({ totalQuantity: 0 }), 434);

@@ -35,7 +35,10 @@ test('personality: the release sets the server version; Gateway from 10.41 canno
   assert.equal(personalityServerVersion({ serverVersion: 176, release: '10.41' }), 217);
   assert.equal(personalityServerVersion({ serverVersion: 176, release: '10.50' }), 226);
   const apiOff = parseFaults(['api-disabled']);
-  assert.match(personalityConflict(defaultSimOptions({ product: 'gateway', release: '10.41', faults: apiOff }))!, /api-disabled cannot happen on IB Gateway 10\.41: .*no "Enable ActiveX and Socket Clients"/);
+  assert.match(
+    personalityConflict(defaultSimOptions({ product: 'gateway', release: '10.41', faults: apiOff }))!,
+    /api-disabled cannot happen on IB Gateway 10\.41: .*no "Enable ActiveX and Socket Clients"/,
+  );
   assert.match(personalityConflict(defaultSimOptions({ product: 'gateway', release: '10.50', faults: apiOff }))!, /IB Gateway 10\.50/);
   assert.equal(personalityConflict(defaultSimOptions({ product: 'gateway', release: '10.30', faults: apiOff })), undefined);
   assert.equal(personalityConflict(defaultSimOptions({ product: 'tws', release: '10.50', faults: apiOff })), undefined);
@@ -55,9 +58,16 @@ test('npm run sim -- --help lists the personalities and the new faults; bad ones
   const help = spawnSync(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'sim', '--help'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(help.status, 0, help.stderr);
   assert.match(help.stdout, /--product tws\|gateway/);
-  assert.match(help.stdout, /--release R .*10\.19 \(server version 176\), 10\.30 \(server version 187\), 10\.41 \(server version 217\), 10\.50 \(server version 226\)/);
+  assert.match(
+    help.stdout,
+    /--release R .*10\.19 \(server version 176\), 10\.30 \(server version 187\), 10\.41 \(server version 217\), 10\.50 \(server version 226\)/,
+  );
   for (const f of ['login-pending:S', 'accept-dialog:S', 'fix-mode', 'ipv6-only', 'auto-restart:HH:MM']) assert.ok(help.stdout.includes(f), f);
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'sim', '--product', 'gateway', '--release', '10.41', '--fault', 'api-disabled', '--port', '0'], { cwd: ROOT, encoding: 'utf8' });
+  const bad = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/extension/cli/main.ts', 'sim', '--product', 'gateway', '--release', '10.41', '--fault', 'api-disabled', '--port', '0'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   assert.equal(bad.status, 2, bad.stdout + bad.stderr);
   assert.match(bad.stderr, /api-disabled cannot happen on IB Gateway 10\.41/);
   const rel = spawnSync(process.execPath, ['--import', 'tsx', 'src/extension/cli/main.ts', 'sim', '--release', '10.42'], { cwd: ROOT, encoding: 'utf8' });

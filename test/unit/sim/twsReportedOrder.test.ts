@@ -7,10 +7,7 @@ import { twsReportedOrder } from '../../../src/extension/sim/protocol/twsReporte
 
 test('unset OCA type, clearing intent and order types come back as TWS reports them', () => {
   const o = twsReportedOrder(emptyOrder({ action: 'BUY', totalQuantity: 1, orderType: 'MKT' }));
-  assert.deepEqual(
-    [o.ocaType, o.clearingIntent, o.adjustedOrderType, o.deltaNeutralOrderType, o.deltaNeutralOpenClose],
-    [3, 'IB', 'None', 'None', '?'],
-  );
+  assert.deepEqual([o.ocaType, o.clearingIntent, o.adjustedOrderType, o.deltaNeutralOrderType, o.deltaNeutralOpenClose], [3, 'IB', 'None', 'None', '?']);
   assert.deepEqual(twsReportedOrder(o), o, 'idempotent');
 });
 
@@ -18,8 +15,5 @@ test('values the client set are kept', () => {
   const o = twsReportedOrder(
     emptyOrder({ ocaGroup: 'g', ocaType: 1, clearingIntent: 'Away', adjustedOrderType: 'STP', deltaNeutralOrderType: 'LMT', deltaNeutralOpenClose: 'O' }),
   );
-  assert.deepEqual(
-    [o.ocaType, o.clearingIntent, o.adjustedOrderType, o.deltaNeutralOrderType, o.deltaNeutralOpenClose],
-    [1, 'Away', 'STP', 'LMT', 'O'],
-  );
+  assert.deepEqual([o.ocaType, o.clearingIntent, o.adjustedOrderType, o.deltaNeutralOrderType, o.deltaNeutralOpenClose], [1, 'Away', 'STP', 'LMT', 'O']);
 });

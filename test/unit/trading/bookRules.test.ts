@@ -20,12 +20,38 @@ let t = 1;
 const line = (type: string, data: Record<string, unknown> = {}): JournalLine => ({ t: t++, type, ...data });
 const start = (sessionId: string, startPositions: Record<string, unknown>) =>
   line('session-start', {
-    sessionId, mode: 'paper', account: 'DU1', clientId: 7, host: 'h', port: 1, symbols: ['NVDA'], cycleSeconds: 60, cycles: 10,
-    capital: 10000, capitalPerSymbol: 10000, model: { name: 'm', dir: '/m', sha256: 'x', barSize: '1 min' }, risk: {}, flattenOnStop: false,
-    conIds: { NVDA: 11 }, startPositions,
+    sessionId,
+    mode: 'paper',
+    account: 'DU1',
+    clientId: 7,
+    host: 'h',
+    port: 1,
+    symbols: ['NVDA'],
+    cycleSeconds: 60,
+    cycles: 10,
+    capital: 10000,
+    capitalPerSymbol: 10000,
+    model: { name: 'm', dir: '/m', sha256: 'x', barSize: '1 min' },
+    risk: {},
+    flattenOnStop: false,
+    conIds: { NVDA: 11 },
+    startPositions,
   });
 const intent = (sid: string, cycle: number, action: 'BUY' | 'SELL', quantity: number, orderId: number) =>
-  line('intent', { orderRef: `ibkrai:${sid}:${cycle}:NVDA`, orderId, cycle, symbol: 'NVDA', kind: 'policy', action, quantity, orderType: 'MKT', tif: 'DAY', account: 'DU1', clientId: 7, marketTime: 0 });
+  line('intent', {
+    orderRef: `ibkrai:${sid}:${cycle}:NVDA`,
+    orderId,
+    cycle,
+    symbol: 'NVDA',
+    kind: 'policy',
+    action,
+    quantity,
+    orderType: 'MKT',
+    tif: 'DAY',
+    account: 'DU1',
+    clientId: 7,
+    marketTime: 0,
+  });
 const fill = (sid: string, execId: string, cycle: number, side: 'BUY' | 'SELL', shares: number, price = 100) =>
   line('fill', { execId, orderRef: `ibkrai:${sid}:${cycle}:NVDA`, orderId: 0, symbol: 'NVDA', side, shares, price, time: '' });
 
@@ -35,7 +61,7 @@ describe('book rules', () => {
     assert.equal(capToHeld(100, 40), 40, 'sold by hand: the book shrinks to what is left');
     assert.equal(capToHeld(100, 0), 0);
     assert.equal(capToHeld(100, -30), 0, 'never flips to short');
-    assert.equal(capToHeld(0, 500), 0, 'what the book never bought is not the book\'s');
+    assert.equal(capToHeld(0, 500), 0, "what the book never bought is not the book's");
     assert.equal(capToHeld(-50, -20), -20);
     assert.equal(capToHeld(-50, 10), 0);
     assert.equal(externalQuantity(100, 600), 500);
@@ -56,10 +82,10 @@ describe('book rules', () => {
     assert.match(ownershipProblem('NVDA', -100, 0, 500, true, 500) ?? '', /while 500 shares are held outside it: .* would sell those shares/);
     // ... but may sell its own long down to flat.
     assert.equal(ownershipProblem('NVDA', -100, 100, 600, true, 500), undefined);
-    assert.equal(ownershipProblem('NVDA', -100, 0, 0, true, 0), undefined, 'no outside position: a short is the book\'s own');
+    assert.equal(ownershipProblem('NVDA', -100, 0, 0, true, 0), undefined, "no outside position: a short is the book's own");
     // 300 short outside the book: a buy that would take the book long covers that short.
     assert.match(ownershipProblem('NVDA', 50, 0, -300, false, -300) ?? '', /while 300 shares are short outside it: .* would cover that short/);
-    assert.equal(ownershipProblem('NVDA', 50, -100, -400, true, -300), undefined, 'covering the book\'s own short is its business');
+    assert.equal(ownershipProblem('NVDA', 50, -100, -400, true, -300), undefined, "covering the book's own short is its business");
   });
 
   it('the risk engine refuses a sell of shares the book does not own, and buys beyond BuyingPower', () => {
@@ -110,11 +136,11 @@ describe('the ledger of a book', () => {
     const rec = l.intents.get('ibkrai:s1:6:NVDA')!;
     assert.deepEqual([rec.orderId, rec.state], [57, 'pendingSubmit']);
     assert.equal(l.intentByOrderId(57)?.orderRef, 'ibkrai:s1:6:NVDA');
-    assert.equal(l.intentByOrderId(41), undefined, 'the refused id is not the session\'s order');
+    assert.equal(l.intentByOrderId(41), undefined, "the refused id is not the session's order");
     assert.ok(l.openIntents().some((i) => i.orderRef === 'ibkrai:s1:6:NVDA'));
   });
 
-  it('a new session on the folder starts from the book the last one left (never from TWS\'s other shares)', () => {
+  it("a new session on the folder starts from the book the last one left (never from TWS's other shares)", () => {
     const dir = mkdtempSync(join(tmpdir(), 'book-'));
     dirs.push(dir);
     const j = Journal.open(dir, '20240101T000000Z-0001');
@@ -141,12 +167,22 @@ describe('leverage', () => {
     const noLev = parseSessionConfig({ symbols: 'NVDA,MSFT', modelDir: '/m' });
     assert.equal(noLev.maxLeverage, 1);
     assert.equal(leverageProblem('/m/manifest.json', 1, 2, noLev), undefined);
-    assert.match(leverageProblem('/m/manifest.json', 10, 2, noLev) ?? '', /^\/m\/manifest\.json: sizing\.maxPositionFraction 10 would hold 10x the session's capital across its 2 symbol\(s\); without leverage the limit is 1/);
+    assert.match(
+      leverageProblem('/m/manifest.json', 10, 2, noLev) ?? '',
+      /^\/m\/manifest\.json: sizing\.maxPositionFraction 10 would hold 10x the session's capital across its 2 symbol\(s\); without leverage the limit is 1/,
+    );
     const lev = parseSessionConfig({ symbols: 'NVDA', modelDir: '/m', allowLeverage: true, maxLeverage: '2' });
     assert.equal(leverageProblem('/m/manifest.json', 2, 1, lev), undefined);
     assert.match(leverageProblem('/m/manifest.json', 3, 1, lev) ?? '', /beyond --max-leverage 2/);
-    assert.equal(leverageProblem('/m/manifest.json', 10, 1, parseSessionConfig({ symbols: 'NVDA', modelDir: '/m', allowLeverage: true })), undefined, 'no max: BuyingPower bounds it');
-    assert.throws(() => parseSessionConfig({ symbols: 'NVDA', modelDir: '/m', maxLeverage: '3' }), (e: unknown) => e instanceof ConfigError && /--max-leverage \(setting ibkrAi\.session\.maxLeverage\): 3 needs --allow-leverage/.test(e.message));
+    assert.equal(
+      leverageProblem('/m/manifest.json', 10, 1, parseSessionConfig({ symbols: 'NVDA', modelDir: '/m', allowLeverage: true })),
+      undefined,
+      'no max: BuyingPower bounds it',
+    );
+    assert.throws(
+      () => parseSessionConfig({ symbols: 'NVDA', modelDir: '/m', maxLeverage: '3' }),
+      (e: unknown) => e instanceof ConfigError && /--max-leverage \(setting ibkrAi\.session\.maxLeverage\): 3 needs --allow-leverage/.test(e.message),
+    );
     const adopt = parseSessionConfig({ symbols: 'NVDA', modelDir: '/m', adoptPositions: 'true' });
     assert.equal(adopt.adoptPositions, true);
     assert.equal(parseSessionConfig({ symbols: 'NVDA', modelDir: '/m' }).adoptPositions, false, 'external positions are left alone by default');

@@ -158,7 +158,10 @@ describe('risk engine verdicts', () => {
     const recovered = account({ SPY: { quantity: 100, avgCost: 100, marketPrice: 101 } }, 100_200);
     const v = risk.check(buy(1), recovered);
     assert.equal(v.rule, 'dailyLossLimit', 'up 200 on the day, but the limit was reached this morning');
-    assert.match(v.reason, /the daily loss limit of 1000 is reached today \(loss now -200\.00\); only orders that reduce a position go until the next trading day/);
+    assert.match(
+      v.reason,
+      /the daily loss limit of 1000 is reached today \(loss now -200\.00\); only orders that reduce a position go until the next trading day/,
+    );
     assert.equal(risk.check(buy(-100), recovered).allowed, true, 'closing the position goes');
     assert.equal(risk.check(buy(-150), recovered).rule, 'dailyLossLimit', 'flipping short is new risk');
     clock.now = TUE_1000_NY + 86_400_000; // Wednesday
@@ -182,7 +185,7 @@ describe('risk engine verdicts', () => {
     assert.equal(risk.check(buy(1), account()).allowed, true);
   });
 
-  it('dailyLoss: the loss the daily limit compares, from the day\'s starting equity', () => {
+  it("dailyLoss: the loss the daily limit compares, from the day's starting equity", () => {
     const { risk, clock } = engine({ dailyLossLimit: 1000 });
     clock.now = Date.UTC(2024, 2, 4, 20, 0); // Monday 15:00 NY
     risk.observeEquity(100_000);

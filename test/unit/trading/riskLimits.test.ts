@@ -10,19 +10,51 @@ describe('risk options: the one parser for the session and the backtest', () => 
     assert.deepEqual(parseRiskOptions({}), { limits: { maxOrdersPerMinute: 30 }, problems: [] });
   });
 
-  it('reads CLI text and typed settings alike into the engine\'s limits', () => {
-    const text = parseRiskOptions({ maxOrderQuantity: '10', maxPosition: '0', maxNotional: '2500.5', maxOrdersPerMinute: '5', dailyLossLimit: '300', stopLossPct: '2.5', anyHours: true });
+  it("reads CLI text and typed settings alike into the engine's limits", () => {
+    const text = parseRiskOptions({
+      maxOrderQuantity: '10',
+      maxPosition: '0',
+      maxNotional: '2500.5',
+      maxOrdersPerMinute: '5',
+      dailyLossLimit: '300',
+      stopLossPct: '2.5',
+      anyHours: true,
+    });
     assert.deepEqual(text, {
-      limits: { tradingHours: null, maxOrderQuantity: 10, maxPositionPerSymbol: 0, maxGrossNotional: 2500.5, maxOrdersPerMinute: 5, dailyLossLimit: 300, stopLossFraction: 0.025 },
+      limits: {
+        tradingHours: null,
+        maxOrderQuantity: 10,
+        maxPositionPerSymbol: 0,
+        maxGrossNotional: 2500.5,
+        maxOrdersPerMinute: 5,
+        dailyLossLimit: 300,
+        stopLossFraction: 0.025,
+      },
       problems: [],
     });
-    const typed = parseRiskOptions({ maxOrderQuantity: 10, maxPosition: 0, maxNotional: 2500.5, maxOrdersPerMinute: 5, dailyLossLimit: 300, stopLossPct: 2.5, anyHours: 'true' });
+    const typed = parseRiskOptions({
+      maxOrderQuantity: 10,
+      maxPosition: 0,
+      maxNotional: 2500.5,
+      maxOrdersPerMinute: 5,
+      dailyLossLimit: 300,
+      stopLossPct: 2.5,
+      anyHours: 'true',
+    });
     assert.deepEqual(typed, text);
     assert.equal(parseRiskOptions({ anyHours: false }).limits.tradingHours, undefined, 'regular hours: the engine default');
   });
 
   it('every bad value is a problem saying what is valid, all at once', () => {
-    const { problems } = parseRiskOptions({ maxOrderQuantity: '0', maxPosition: '2.5', maxNotional: 'lots', maxOrdersPerMinute: '1e3', dailyLossLimit: '0', stopLossPct: '150', anyHours: 'yes' });
+    const { problems } = parseRiskOptions({
+      maxOrderQuantity: '0',
+      maxPosition: '2.5',
+      maxNotional: 'lots',
+      maxOrdersPerMinute: '1e3',
+      dailyLossLimit: '0',
+      stopLossPct: '150',
+      anyHours: 'yes',
+    });
     assert.deepEqual(
       problems.map((p) => [RISK_FLAGS[p.key], p.message]),
       [
@@ -39,7 +71,10 @@ describe('risk options: the one parser for the session and the backtest', () => 
 
   it('describes the limits in one line', () => {
     const { limits } = parseRiskOptions({ maxOrderQuantity: '10', maxPosition: '2', dailyLossLimit: '500', stopLossPct: '2.5', anyHours: true });
-    assert.equal(describeRisk({ ...limits, symbolAllowlist: ['SPY'] }), 'max order 10 sh, max position 2 sh, max 30 orders/min, daily loss limit 500, stop-loss 2.5%, allowlist SPY, any hours');
+    assert.equal(
+      describeRisk({ ...limits, symbolAllowlist: ['SPY'] }),
+      'max order 10 sh, max position 2 sh, max 30 orders/min, daily loss limit 500, stop-loss 2.5%, allowlist SPY, any hours',
+    );
     assert.equal(describeRisk({}), 'regular hours');
   });
 });

@@ -64,7 +64,10 @@ test('silent handshake fix: TWS names the checkbox; Gateway does not (API always
 
   const gwNew = fixFor('handshake.no-answer', { product: 'gateway', port: 4002, addr: '172.29.101.37', remote: true, release: identifyRelease(217) });
   assert.doesNotMatch(gwNew, /Enable ActiveX/, 'IB Gateway 10.41+ has no such checkbox');
-  assert.match(gwNew, /IB Gateway: Configure > Settings > API > Settings: add 172\.29\.101\.37 to Trusted IPs and uncheck "Allow connections from localhost only"/);
+  assert.match(
+    gwNew,
+    /IB Gateway: Configure > Settings > API > Settings: add 172\.29\.101\.37 to Trusted IPs and uncheck "Allow connections from localhost only"/,
+  );
   assert.match(gwNew, /Accept incoming connection/);
   assert.match(gwNew, /"FIX CTCI" instead of "IB API"/);
 
@@ -72,9 +75,15 @@ test('silent handshake fix: TWS names the checkbox; Gateway does not (API always
   assert.match(gwUnknown, /IB Gateway before 10\.41 only: .*"Enable ActiveX and Socket Clients".*from 10\.41 the API is always on/);
 
   const gwOld = fixFor('handshake.no-answer', { product: 'gateway', port: 4002, addr: '127.0.0.1', release: identifyRelease(187) });
-  assert.match(gwOld, /Enable the API: IB Gateway: Configure > Settings > API > Settings: check "Enable ActiveX and Socket Clients" \(this IB Gateway is older than 10\.41\)/);
+  assert.match(
+    gwOld,
+    /Enable the API: IB Gateway: Configure > Settings > API > Settings: check "Enable ActiveX and Socket Clients" \(this IB Gateway is older than 10\.41\)/,
+  );
 
-  assert.match(fixFor('handshake.no-answer', { product: 'tws', port: 7497, addr: '::1' }), /came over IPv6 \(::1.*set IBKR_HOST=127\.0\.0\.1, or add ::1 to Trusted IPs/);
+  assert.match(
+    fixFor('handshake.no-answer', { product: 'tws', port: 7497, addr: '::1' }),
+    /came over IPv6 \(::1.*set IBKR_HOST=127\.0\.0\.1, or add ::1 to Trusted IPs/,
+  );
   assert.doesNotMatch(tws, /IPv6/);
   const either = fixFor('handshake.no-answer', { port: 7600, addr: '127.0.0.1' });
   assert.match(either, /TWS: File > Global Configuration/);
@@ -95,25 +104,52 @@ test('every fix in the table names a menu path or setting of the product asked f
 });
 
 test('handshakeCheck: a late answer is the accept dialog (delay reported); FIX bytes are FIX mode; product stated with its source', () => {
-  const late = handshakeCheck({ host: '::1', port: 7497, product: 'tws', timeoutMs: 1200, outcome: { kind: 'answered', serverVersion: 176, connectionTime: '20261204 10:00:00 EST', ms: 812.4, localAddress: '::1', localPort: 5 } });
+  const late = handshakeCheck({
+    host: '::1',
+    port: 7497,
+    product: 'tws',
+    timeoutMs: 1200,
+    outcome: { kind: 'answered', serverVersion: 176, connectionTime: '20261204 10:00:00 EST', ms: 812.4, localAddress: '::1', localPort: 5 },
+  });
   assert.equal(late.status, 'warn');
   assert.equal(late.cause, 'handshake.accept-dialog');
   assert.match(late.finding, /answered only after 0\.81 s/);
   assert.match(late.finding, /TWS \(by port 7497\)/);
   assert.match(late.fix, /IPv6 \(::1\)/);
-  const fix = handshakeCheck({ host: '127.0.0.1', port: 4002, product: 'gateway', timeoutMs: 1200, outcome: { kind: 'fix', detail: '8=FIX.4.2|9=94|35=5|', ms: 2, localAddress: '127.0.0.1', localPort: 5 } });
+  const fix = handshakeCheck({
+    host: '127.0.0.1',
+    port: 4002,
+    product: 'gateway',
+    timeoutMs: 1200,
+    outcome: { kind: 'fix', detail: '8=FIX.4.2|9=94|35=5|', ms: 2, localAddress: '127.0.0.1', localPort: 5 },
+  });
   assert.equal(fix.status, 'fail');
   assert.equal(fix.cause, 'handshake.fix-mode');
   assert.match(fix.finding, /answers FIX/);
-  const given = handshakeCheck({ host: '127.0.0.1', port: 7600, product: 'gateway', productSource: '--product', timeoutMs: 1200, outcome: { kind: 'answered', serverVersion: 226, connectionTime: '', ms: 2, localAddress: '127.0.0.1', localPort: 5 } });
+  const given = handshakeCheck({
+    host: '127.0.0.1',
+    port: 7600,
+    product: 'gateway',
+    productSource: '--product',
+    timeoutMs: 1200,
+    outcome: { kind: 'answered', serverVersion: 226, connectionTime: '', ms: 2, localAddress: '127.0.0.1', localPort: 5 },
+  });
   assert.match(given.finding, /release 10\.50 or newer .*IB Gateway \(by --product\)/);
-  const unknown = handshakeCheck({ host: '127.0.0.1', port: 7600, timeoutMs: 1200, outcome: { kind: 'answered', serverVersion: 176, connectionTime: '', ms: 2, localAddress: '127.0.0.1', localPort: 5 } });
+  const unknown = handshakeCheck({
+    host: '127.0.0.1',
+    port: 7600,
+    timeoutMs: 1200,
+    outcome: { kind: 'answered', serverVersion: 176, connectionTime: '', ms: 2, localAddress: '127.0.0.1', localPort: 5 },
+  });
   assert.match(unknown.finding, /TWS or IB Gateway \(port 7600 is not a standard one/);
 });
 
-test('order precautions by code (451, 10268, 10274) warn with the product\'s Precautions page', () => {
+test("order precautions by code (451, 10268, 10274) warn with the product's Precautions page", () => {
   for (const code of [451, 10268, 10274]) {
-    const c = orderPermissionsCheck({ kind: 'rejected', ms: 5, orderId: 1, messages: [{ code, reqId: 1, ms: 5, message: 'Order held' }] }, { product: 'gateway', port: 4002 });
+    const c = orderPermissionsCheck(
+      { kind: 'rejected', ms: 5, orderId: 1, messages: [{ code, reqId: 1, ms: 5, message: 'Order held' }] },
+      { product: 'gateway', port: 4002 },
+    );
     assert.equal(c.status, 'warn', String(code));
     assert.equal(c.cause, 'orders.precautions');
     assert.match(c.fix, /IB Gateway: Configure > Settings > API > Precautions: check "Bypass Order Precautions for API orders"/);

@@ -3,7 +3,19 @@
 // big-endian length followed by NUL-terminated fields.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFields, encodeFrame, FieldReader, FieldWriter, formatDouble, FrameReader, MAX_FRAME_BYTES, parseHandshake, ProtocolError, UNSET_DOUBLE, UNSET_INTEGER } from '../../../src/extension/tws/wire';
+import {
+  decodeFields,
+  encodeFrame,
+  FieldReader,
+  FieldWriter,
+  formatDouble,
+  FrameReader,
+  MAX_FRAME_BYTES,
+  parseHandshake,
+  ProtocolError,
+  UNSET_DOUBLE,
+  UNSET_INTEGER,
+} from '../../../src/extension/tws/wire';
 
 test('handshake: API\\0, length 9, "v100..176"', () => {
   const bytes = Buffer.from([0x41, 0x50, 0x49, 0x00, 0, 0, 0, 9, ...Buffer.from('v100..176')]);
@@ -48,7 +60,14 @@ test('FrameReader reassembles frames split at every byte and batches several per
   for (let cut = 1; cut < all.length; cut++) {
     const r = new FrameReader();
     const got = [...r.push(all.subarray(0, cut)), ...r.push(all.subarray(cut))];
-    assert.deepEqual(got, [['49', '1', '1700000000'], ['15', '1', 'DU1234567']], `cut at ${cut}`);
+    assert.deepEqual(
+      got,
+      [
+        ['49', '1', '1700000000'],
+        ['15', '1', 'DU1234567'],
+      ],
+      `cut at ${cut}`,
+    );
     assert.equal(r.pendingBytes, 0);
   }
 });

@@ -28,7 +28,10 @@ const HOST_SAMPLES: { [K in HostMessageType]: Extract<HostToWebview, { type: K }
   snapshot: { type: 'snapshot', state: store.snapshot() },
   connection: { type: 'connection', connection: store.connectionView() },
   positions: { type: 'positions', rows: [{ key: 'DU1:1', symbol: 'NVDA', secType: 'STK', quantity: 1, avgCost: 100 }] },
-  orders: { type: 'orders', rows: [{ orderId: 1, symbol: 'NVDA', action: 'BUY', quantity: 1, type: 'MKT', status: 'filled', filled: 1, remaining: 0, avgFillPrice: 100, updatedAt: 1 }] },
+  orders: {
+    type: 'orders',
+    rows: [{ orderId: 1, symbol: 'NVDA', action: 'BUY', quantity: 1, type: 'MKT', status: 'filled', filled: 1, remaining: 0, avgFillPrice: 100, updatedAt: 1 }],
+  },
   decisions: { type: 'decisions', rows: [] },
   session: { type: 'session', session: store.sessionView() },
   checks: { type: 'checks', checks: store.checksView() },
@@ -77,11 +80,13 @@ test('the literal lists are what the guards accept: each value passes, a near mi
   for (const badge of ACCOUNT_BADGES) assert.equal(isConnectionView({ status: 'ready', badge, detail: '' }), true, badge);
   assert.equal(isConnectionView({ status: 'ready', badge: 'paper', detail: '' }), false);
   const check = { id: 'c', title: 'C', finding: '', evidence: [], fix: '' };
-  for (const status of CHECK_STATUSES) assert.equal(isHostToWebview({ type: 'checks', checks: { running: false, checks: [{ ...check, status }] } }), true, status);
+  for (const status of CHECK_STATUSES)
+    assert.equal(isHostToWebview({ type: 'checks', checks: { running: false, checks: [{ ...check, status }] } }), true, status);
   for (const verdict of CHECK_VERDICTS) assert.equal(isHostToWebview({ type: 'checks', checks: { running: false, checks: [], verdict } }), true, verdict);
   assert.equal(isHostToWebview({ type: 'checks', checks: { running: false, checks: [], verdict: 'skip' } }), false);
   const session = store.sessionView();
-  for (const level of NOTICE_LEVELS) assert.equal(isHostToWebview({ type: 'session', session: { ...session, notices: [{ at: 1, level, message: 'm' }] } }), true, level);
+  for (const level of NOTICE_LEVELS)
+    assert.equal(isHostToWebview({ type: 'session', session: { ...session, notices: [{ at: 1, level, message: 'm' }] } }), true, level);
   assert.equal(isHostToWebview({ type: 'session', session: { ...session, notices: [{ at: 1, level: 'error', message: 'm' }] } }), false);
 });
 
@@ -106,7 +111,8 @@ test('webview -> host: ready and known actions pass; anything else is dropped', 
 
 test('host -> webview: every message the store builds passes; malformed ones do not', () => {
   assert.equal(isHostToWebview({ type: 'snapshot', state: store.snapshot() }), true);
-  for (const topic of ['connection', 'positions', 'orders', 'session', 'checks', 'backtest'] as const) assert.equal(isHostToWebview(store.message(topic)), true, topic);
+  for (const topic of ['connection', 'positions', 'orders', 'session', 'checks', 'backtest'] as const)
+    assert.equal(isHostToWebview(store.message(topic)), true, topic);
   assert.equal(isHostToWebview({ type: 'showTab', tab: 'checks' }), true);
   assert.equal(isHostToWebview({ type: 'showTab', tab: 'terminal' }), false);
   assert.equal(isHostToWebview({ type: 'positions', rows: [{ key: 'a', symbol: 'X', secType: 'STK', quantity: '10', avgCost: 1 }] }), false);

@@ -223,7 +223,15 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
   }
 
   private modify(o: SimOrder, contract: WireContract, order: WireOrder): void {
-    o.order = twsReportedOrder({ ...o.order, ...order, orderId: o.orderId, clientId: o.clientId, permId: o.permId, account: order.account || o.order.account, filledQuantity: o.filled });
+    o.order = twsReportedOrder({
+      ...o.order,
+      ...order,
+      orderId: o.orderId,
+      clientId: o.clientId,
+      permId: o.permId,
+      account: order.account || o.order.account,
+      filledQuantity: o.filled,
+    });
     o.contract = contract.conId ? contract : o.contract;
     o.remaining = Math.max(0, order.totalQuantity - o.filled);
     if (o.held && order.transmit !== false) {
@@ -316,17 +324,38 @@ export class OrderEngine extends EventEmitter<OrderEngineEvents> {
         legs.push({ leg, buy, contract, qty: qty * leg.ratio, price: buy ? legQuote.ask : legQuote.bid });
       }
       // One order, one per-order minimum: the combo's commission is split over its legs.
-      const charged = comboFillCommissions(o.comboCharges, legs.map((l) => commissionLeg(l.contract, l.qty, l.price)));
+      const charged = comboFillCommissions(
+        o.comboCharges,
+        legs.map((l) => commissionLeg(l.contract, l.qty, l.price)),
+      );
       o.comboCharges = charged.charged;
       legs.forEach((l, i) => {
-        this.recordExecution({ order: o, contract: l.contract, buy: l.buy, qty: l.qty, price: l.price, cumQty: o.filled * l.leg.ratio, avgPrice: l.price, commission: charged.perLeg[i] ?? 0 }, true);
+        this.recordExecution(
+          {
+            order: o,
+            contract: l.contract,
+            buy: l.buy,
+            qty: l.qty,
+            price: l.price,
+            cumQty: o.filled * l.leg.ratio,
+            avgPrice: l.price,
+            commission: charged.perLeg[i] ?? 0,
+          },
+          true,
+        );
         changed.push(l.leg.conId);
       });
-      this.recordExecution({ order: o, contract: o.contract, buy: o.order.action === 'BUY', qty, price, cumQty: o.filled, avgPrice: o.avgFillPrice, commission: 0 }, false);
+      this.recordExecution(
+        { order: o, contract: o.contract, buy: o.order.action === 'BUY', qty, price, cumQty: o.filled, avgPrice: o.avgFillPrice, commission: 0 },
+        false,
+      );
     } else {
       const multiplier = Number(o.contract.multiplier) || 1;
       const commission = executionCommission(o.contract.secType, prevFilled, prevAvg, o.filled, o.avgFillPrice, multiplier);
-      this.recordExecution({ order: o, contract: o.contract, buy: o.order.action === 'BUY', qty, price, cumQty: o.filled, avgPrice: o.avgFillPrice, commission }, true);
+      this.recordExecution(
+        { order: o, contract: o.contract, buy: o.order.action === 'BUY', qty, price, cumQty: o.filled, avgPrice: o.avgFillPrice, commission },
+        true,
+      );
       changed.push(o.contract.conId);
     }
     if (o.remaining === 0) {

@@ -16,7 +16,10 @@ export function isPriceSet(v: number | undefined): boolean {
 /** The error TWS answers an order it cannot take with, or undefined when the order is well formed. */
 export function orderRejection(contract: WireContract, order: WireOrder): { code: number; message: string } | undefined {
   if (!SUPPORTED_TYPES.has(order.orderType)) {
-    return { code: 387, message: `Unsupported order type for this exchange and security type. (${order.orderType || 'empty'}; the simulator supports MKT, LMT, STP, STP LMT)` };
+    return {
+      code: 387,
+      message: `Unsupported order type for this exchange and security type. (${order.orderType || 'empty'}; the simulator supports MKT, LMT, STP, STP LMT)`,
+    };
   }
   if (!(order.totalQuantity > 0)) return { code: 434, message: 'The order size cannot be zero.' };
   if (order.action !== 'BUY' && order.action !== 'SELL' && order.action !== 'SSHORT') {

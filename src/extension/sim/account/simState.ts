@@ -114,13 +114,30 @@ function stateProblem(d: unknown): string | undefined {
   for (const f of ['cash', 'realizedPnl', 'commissions'] as const) if (!isNum(a[f])) return `has no valid "account.${f}" (a number)`;
   if (!Array.isArray(a.positions)) return 'has no "account.positions" list';
   for (const [i, p] of a.positions.entries()) {
-    if (!isObj(p) || !isObj(p.contract) || !isNum(p.contract.conId) || !isNum(p.quantity) || !isNum(p.avgCost) || !isNum(p.multiplier) || !isNum(p.realizedPnl)) {
+    if (
+      !isObj(p) ||
+      !isObj(p.contract) ||
+      !isNum(p.contract.conId) ||
+      !isNum(p.quantity) ||
+      !isNum(p.avgCost) ||
+      !isNum(p.multiplier) ||
+      !isNum(p.realizedPnl)
+    ) {
       return `has an invalid "account.positions[${i}]" (contract.conId, quantity, avgCost, multiplier, realizedPnl)`;
     }
   }
   if (!Array.isArray(d.orders)) return 'has no "orders" list';
   for (const [i, o] of d.orders.entries()) {
-    if (!isObj(o) || !isNum(o.orderId) || !isNum(o.clientId) || typeof o.status !== 'string' || !isObj(o.contract) || !isObj(o.order) || !isNum(o.filled) || !isNum(o.remaining)) {
+    if (
+      !isObj(o) ||
+      !isNum(o.orderId) ||
+      !isNum(o.clientId) ||
+      typeof o.status !== 'string' ||
+      !isObj(o.contract) ||
+      !isObj(o.order) ||
+      !isNum(o.filled) ||
+      !isNum(o.remaining)
+    ) {
       return `has an invalid "orders[${i}]" (orderId, clientId, status, contract, order, filled, remaining)`;
     }
   }

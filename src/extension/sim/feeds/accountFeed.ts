@@ -24,11 +24,35 @@ import { RequestSubscriptions, type RequestSubscription } from './requestSubscri
 
 /** Tags reqAccountSummary knows; `$LEDGER` adds the cash ledger. */
 export const SUMMARY_TAGS = [
-  'AccountType', 'NetLiquidation', 'TotalCashValue', 'SettledCash', 'AccruedCash', 'BuyingPower', 'EquityWithLoanValue',
-  'PreviousEquityWithLoanValue', 'GrossPositionValue', 'RegTEquity', 'RegTMargin', 'SMA', 'InitMarginReq', 'MaintMarginReq',
-  'AvailableFunds', 'ExcessLiquidity', 'Cushion', 'FullInitMarginReq', 'FullMaintMarginReq', 'FullAvailableFunds',
-  'FullExcessLiquidity', 'LookAheadNextChange', 'LookAheadInitMarginReq', 'LookAheadMaintMarginReq', 'LookAheadAvailableFunds',
-  'LookAheadExcessLiquidity', 'HighestSeverity', 'DayTradesRemaining', 'Leverage',
+  'AccountType',
+  'NetLiquidation',
+  'TotalCashValue',
+  'SettledCash',
+  'AccruedCash',
+  'BuyingPower',
+  'EquityWithLoanValue',
+  'PreviousEquityWithLoanValue',
+  'GrossPositionValue',
+  'RegTEquity',
+  'RegTMargin',
+  'SMA',
+  'InitMarginReq',
+  'MaintMarginReq',
+  'AvailableFunds',
+  'ExcessLiquidity',
+  'Cushion',
+  'FullInitMarginReq',
+  'FullMaintMarginReq',
+  'FullAvailableFunds',
+  'FullExcessLiquidity',
+  'LookAheadNextChange',
+  'LookAheadInitMarginReq',
+  'LookAheadMaintMarginReq',
+  'LookAheadAvailableFunds',
+  'LookAheadExcessLiquidity',
+  'HighestSeverity',
+  'DayTradesRemaining',
+  'Leverage',
 ];
 
 export class AccountFeed {
@@ -68,7 +92,18 @@ export class AccountFeed {
       ['RealizedPnL', money(s.RealizedPnL), acct.currency],
       ['OptionMarketValue', money(s.OptionMarketValue), acct.currency],
     ];
-    for (const k of ['NetLiquidation', 'TotalCashValue', 'SettledCash', 'BuyingPower', 'EquityWithLoanValue', 'GrossPositionValue', 'InitMarginReq', 'MaintMarginReq', 'AvailableFunds', 'ExcessLiquidity'] as const) {
+    for (const k of [
+      'NetLiquidation',
+      'TotalCashValue',
+      'SettledCash',
+      'BuyingPower',
+      'EquityWithLoanValue',
+      'GrossPositionValue',
+      'InitMarginReq',
+      'MaintMarginReq',
+      'AvailableFunds',
+      'ExcessLiquidity',
+    ] as const) {
       rows.push([k, money(s[k]), acct.currency]);
     }
     rows.push(['Cushion', cushion(s), '']);
@@ -201,7 +236,13 @@ export class AccountFeed {
     const account = this.sim.account.id;
     for (const tag of tags) {
       if (tag === '$LEDGER') {
-        for (const [t, v] of [['CashBalance', s.TotalCashValue], ['TotalCashBalance', s.TotalCashValue], ['NetLiquidationByCurrency', s.NetLiquidation], ['UnrealizedPnL', s.UnrealizedPnL], ['RealizedPnL', s.RealizedPnL]] as const) {
+        for (const [t, v] of [
+          ['CashBalance', s.TotalCashValue],
+          ['TotalCashBalance', s.TotalCashValue],
+          ['NetLiquidationByCurrency', s.NetLiquidation],
+          ['UnrealizedPnL', s.UnrealizedPnL],
+          ['RealizedPnL', s.RealizedPnL],
+        ] as const) {
           conn.send(encodeAccountSummary(conn.version, { reqId, account, tag: t, value: money(v), currency: this.sim.account.currency }));
         }
         continue;
@@ -252,7 +293,9 @@ export class AccountFeed {
 
   private sendPnl(conn: ClientConnection, reqId: number): void {
     const s = this.summary();
-    conn.send(encodePnl(conn.version, { reqId, dailyPnL: roundCents(s.DailyPnL), unrealizedPnL: roundCents(s.UnrealizedPnL), realizedPnL: roundCents(s.RealizedPnL) }));
+    conn.send(
+      encodePnl(conn.version, { reqId, dailyPnL: roundCents(s.DailyPnL), unrealizedPnL: roundCents(s.UnrealizedPnL), realizedPnL: roundCents(s.RealizedPnL) }),
+    );
   }
 
   private sendPnlSingle(conn: ClientConnection, reqId: number, conId: number): void {

@@ -18,10 +18,34 @@ import { RequestSubscriptions } from './requestSubscriptions';
 
 /** TWS tick types (TickType.java). Delayed ones are the live id's delayed twin. */
 export const Tick = {
-  BID_SIZE: 0, BID: 1, ASK: 2, ASK_SIZE: 3, LAST: 4, LAST_SIZE: 5, HIGH: 6, LOW: 7, VOLUME: 8, CLOSE: 9,
-  BID_OPTION: 10, ASK_OPTION: 11, LAST_OPTION: 12, MODEL_OPTION: 13, OPEN: 14, LAST_TIMESTAMP: 45,
-  DELAYED_BID: 66, DELAYED_ASK: 67, DELAYED_LAST: 68, DELAYED_BID_SIZE: 69, DELAYED_ASK_SIZE: 70, DELAYED_LAST_SIZE: 71,
-  DELAYED_HIGH: 72, DELAYED_LOW: 73, DELAYED_VOLUME: 74, DELAYED_CLOSE: 75, DELAYED_OPEN: 76, DELAYED_LAST_TIMESTAMP: 88,
+  BID_SIZE: 0,
+  BID: 1,
+  ASK: 2,
+  ASK_SIZE: 3,
+  LAST: 4,
+  LAST_SIZE: 5,
+  HIGH: 6,
+  LOW: 7,
+  VOLUME: 8,
+  CLOSE: 9,
+  BID_OPTION: 10,
+  ASK_OPTION: 11,
+  LAST_OPTION: 12,
+  MODEL_OPTION: 13,
+  OPEN: 14,
+  LAST_TIMESTAMP: 45,
+  DELAYED_BID: 66,
+  DELAYED_ASK: 67,
+  DELAYED_LAST: 68,
+  DELAYED_BID_SIZE: 69,
+  DELAYED_ASK_SIZE: 70,
+  DELAYED_LAST_SIZE: 71,
+  DELAYED_HIGH: 72,
+  DELAYED_LOW: 73,
+  DELAYED_VOLUME: 74,
+  DELAYED_CLOSE: 75,
+  DELAYED_OPEN: 76,
+  DELAYED_LAST_TIMESTAMP: 88,
 } as const;
 
 const DELAY_MS = 15 * 60_000;
@@ -59,7 +83,11 @@ export class MarketDataFeed {
     let delayed = type === 3 || type === 4;
     if (f.noMarketData) {
       if (!delayed) {
-        conn.sendError(reqId, 354, `Requested market data is not subscribed.Delayed market data is available.${contract.symbol} ${contract.primaryExch || 'NASDAQ'}/TOP/ALL`);
+        conn.sendError(
+          reqId,
+          354,
+          `Requested market data is not subscribed.Delayed market data is available.${contract.symbol} ${contract.primaryExch || 'NASDAQ'}/TOP/ALL`,
+        );
         return;
       }
       conn.sendError(reqId, 10167, 'Requested market data is not subscribed. Displaying delayed market data.');
@@ -196,12 +224,30 @@ export class MarketDataFeed {
 }
 
 const liveIds = {
-  bid: Tick.BID, bidSize: Tick.BID_SIZE, ask: Tick.ASK, askSize: Tick.ASK_SIZE, last: Tick.LAST, lastSize: Tick.LAST_SIZE,
-  volume: Tick.VOLUME, high: Tick.HIGH, low: Tick.LOW, close: Tick.CLOSE, open: Tick.OPEN, lastTimestamp: Tick.LAST_TIMESTAMP,
+  bid: Tick.BID,
+  bidSize: Tick.BID_SIZE,
+  ask: Tick.ASK,
+  askSize: Tick.ASK_SIZE,
+  last: Tick.LAST,
+  lastSize: Tick.LAST_SIZE,
+  volume: Tick.VOLUME,
+  high: Tick.HIGH,
+  low: Tick.LOW,
+  close: Tick.CLOSE,
+  open: Tick.OPEN,
+  lastTimestamp: Tick.LAST_TIMESTAMP,
 };
 const delayedIds = {
-  bid: Tick.DELAYED_BID, bidSize: Tick.DELAYED_BID_SIZE, ask: Tick.DELAYED_ASK, askSize: Tick.DELAYED_ASK_SIZE, last: Tick.DELAYED_LAST,
-  lastSize: Tick.DELAYED_LAST_SIZE, volume: Tick.DELAYED_VOLUME, high: Tick.DELAYED_HIGH, low: Tick.DELAYED_LOW, close: Tick.DELAYED_CLOSE,
-  open: Tick.DELAYED_OPEN, lastTimestamp: Tick.DELAYED_LAST_TIMESTAMP,
+  bid: Tick.DELAYED_BID,
+  bidSize: Tick.DELAYED_BID_SIZE,
+  ask: Tick.DELAYED_ASK,
+  askSize: Tick.DELAYED_ASK_SIZE,
+  last: Tick.DELAYED_LAST,
+  lastSize: Tick.DELAYED_LAST_SIZE,
+  volume: Tick.DELAYED_VOLUME,
+  high: Tick.DELAYED_HIGH,
+  low: Tick.DELAYED_LOW,
+  close: Tick.DELAYED_CLOSE,
+  open: Tick.DELAYED_OPEN,
+  lastTimestamp: Tick.DELAYED_LAST_TIMESTAMP,
 };
-

@@ -38,6 +38,14 @@ export function executionFrames(sv: number, reqId: number, rec: ExecutionRecord)
 }
 
 /** The openOrder that answers a what-if placeOrder: the order as TWS would keep it, with the preview. */
-export function whatIfFrame(sv: number, orderId: number, clientId: number, account: string, contract: WireContract, order: WireOrder, preview: WireOrderState): string[] {
+export function whatIfFrame(
+  sv: number,
+  orderId: number,
+  clientId: number,
+  account: string,
+  contract: WireContract,
+  order: WireOrder,
+  preview: WireOrderState,
+): string[] {
   return encodeOpenOrder(sv, contract, twsReportedOrder({ ...order, orderId, clientId, account: order.account || account }), preview);
 }

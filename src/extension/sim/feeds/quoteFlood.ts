@@ -49,7 +49,9 @@ const EVENTS_PER_LINE = 6;
 export const FLOOD_END_MARK = { tickType: Tick.LAST_TIMESTAMP, value: '0' } as const;
 
 export function floodQuotes(sim: TwsSimulator, opts: FloodOptions): Promise<FloodResult> {
-  const lines = sim.feeds.marketData.lines().filter((l) => !l.delayed && l.conn.phase === 'ready' && (opts.clientId === undefined || l.conn.clientId === opts.clientId));
+  const lines = sim.feeds.marketData
+    .lines()
+    .filter((l) => !l.delayed && l.conn.phase === 'ready' && (opts.clientId === undefined || l.conn.clientId === opts.clientId));
   const byConn = new Map<ClientConnection, Array<{ reqId: number; conId: number }>>();
   for (const l of lines) {
     const list = byConn.get(l.conn) ?? [];

@@ -4,7 +4,21 @@ import type { OptionContract, Stock } from './instruments';
 
 /** An unknown conId gets an empty stock contract carrying just that id. */
 export function contractFor(inst: Stock | OptionContract | undefined, conId: number): WireContract {
-  if (!inst) return { conId, symbol: '', secType: 'STK', lastTradeDateOrContractMonth: '', strike: 0, right: '', multiplier: '', exchange: 'SMART', primaryExch: '', currency: 'USD', localSymbol: '', tradingClass: '' };
+  if (!inst)
+    return {
+      conId,
+      symbol: '',
+      secType: 'STK',
+      lastTradeDateOrContractMonth: '',
+      strike: 0,
+      right: '',
+      multiplier: '',
+      exchange: 'SMART',
+      primaryExch: '',
+      currency: 'USD',
+      localSymbol: '',
+      tradingClass: '',
+    };
   if ('underlying' in inst) {
     return {
       conId: inst.conId,

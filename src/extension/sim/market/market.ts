@@ -164,7 +164,12 @@ export class Market {
         if (nySessionOfDay(t)) times.unshift(nyTimeToMs(p.year, p.month, p.day, 0, 0));
         t -= DAY_MS;
       }
-      bars = ohlc.map((b, k) => ({ ...b, time: times[k] as number, wap: roundCents((b.open + b.high + b.low + b.close) / 4), count: Math.round(b.volume / 100) }));
+      bars = ohlc.map((b, k) => ({
+        ...b,
+        time: times[k] as number,
+        wap: roundCents((b.open + b.high + b.low + b.close) / 4),
+        count: Math.round(b.volume / 100),
+      }));
       this.daily.set(stock.conId, bars);
     }
     return bars;
@@ -246,14 +251,23 @@ export class Market {
       if (b.high > high) high = b.high;
       if (b.low < low) low = b.low;
       volume += b.volume;
-      notional += b.volume * (b.high + b.low + b.close) / 3;
+      notional += (b.volume * (b.high + b.low + b.close)) / 3;
       close = b.close;
     }
     // An incomplete last step closes at the current interpolated price.
     if (toMs > this.now() - STEP_SECONDS * 1000) close = path.priceAt(Math.min(toMs, this.now()));
     high = Math.max(high, close);
     low = Math.min(low, close);
-    return { time: fromMs, open: first.open, high, low, close, volume, wap: roundCents(notional / Math.max(1, volume)), count: Math.max(1, Math.round(volume / 100)) };
+    return {
+      time: fromMs,
+      open: first.open,
+      high,
+      low,
+      close,
+      volume,
+      wap: roundCents(notional / Math.max(1, volume)),
+      count: Math.max(1, Math.round(volume / 100)),
+    };
   }
 }
 

@@ -174,7 +174,10 @@ export class ReplayPath extends SteppedPath {
 /** Parses a CSV with open/high/low/close (volume optional) columns, or a single close/price column. */
 export function parseOhlcCsv(text: string, source: string): Ohlcv[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = (lines.shift() ?? '').toLowerCase().split(',').map((h) => h.trim());
+  const header = (lines.shift() ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((h) => h.trim());
   const col = (name: string) => header.indexOf(name);
   const iClose = col('close') >= 0 ? col('close') : col('price');
   if (iClose < 0) throw new Error(`${source}: no "close" or "price" column (header: ${header.join(',')})`);

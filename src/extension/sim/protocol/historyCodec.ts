@@ -143,7 +143,15 @@ export function encodeHistoricalData(serverVersion: number, h: HistoricalData): 
  */
 export function encodeHistoricalDataUpdate(serverVersion: number, reqId: number, b: HistoricalBar): string[] {
   requireVersion(serverVersion, SV.SYNT_REALTIME_BARS, 'historicalDataUpdate');
-  const w = new FieldWriter().int(EventId.HISTORICAL_DATA_UPDATE).int(reqId).int(b.barCount).str(b.date).double(b.open).double(b.close).double(b.high).double(b.low);
+  const w = new FieldWriter()
+    .int(EventId.HISTORICAL_DATA_UPDATE)
+    .int(reqId)
+    .int(b.barCount)
+    .str(b.date)
+    .double(b.open)
+    .double(b.close)
+    .double(b.high)
+    .double(b.low);
   writeWap(w, serverVersion, b.wap);
   writeSize(w, serverVersion, b.volume);
   return w.fields;

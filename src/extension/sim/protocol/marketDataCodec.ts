@@ -121,14 +121,7 @@ export function tickAttribMask(serverVersion: number, a: TickAttribs | undefined
  * the size of BID/ASK/LAST (and delayed) into a tickSize event too; TWS also sends
  * the size as its own TICK_SIZE, so callers should send both.
  */
-export function encodeTickPrice(
-  serverVersion: number,
-  reqId: number,
-  tickType: number,
-  price: number,
-  size?: number,
-  attribs?: TickAttribs,
-): string[] {
+export function encodeTickPrice(serverVersion: number, reqId: number, tickType: number, price: number, size?: number, attribs?: TickAttribs): string[] {
   const w = new FieldWriter().int(EventId.TICK_PRICE).int(6).int(reqId).int(tickType).double(price);
   writeSize(w, serverVersion, size ?? 0);
   return w.int(tickAttribMask(serverVersion, attribs)).fields;
@@ -161,13 +154,7 @@ export function encodeTickSnapshotEnd(_serverVersion: number, reqId: number): st
  * snapshotPermissions. TWS sends it first after accepting reqMktData; it came with
  * the smart-components release (REQ_SMART_COMPONENTS, 114).
  */
-export function encodeTickReqParams(
-  serverVersion: number,
-  reqId: number,
-  minTick: number,
-  bboExchange: string,
-  snapshotPermissions: number,
-): string[] {
+export function encodeTickReqParams(serverVersion: number, reqId: number, minTick: number, bboExchange: string, snapshotPermissions: number): string[] {
   requireVersion(serverVersion, SV.REQ_SMART_COMPONENTS, 'tickReqParams');
   return new FieldWriter().int(EventId.TICK_REQ_PARAMS).int(reqId).double(minTick).str(bboExchange).int(snapshotPermissions).fields;
 }

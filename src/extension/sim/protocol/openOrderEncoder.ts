@@ -18,15 +18,7 @@ import type { WireComboLeg, WireContract } from './contractTypes';
 import { EventId } from '../../tws/messageIds';
 import type { WireOrder, WireOrderCondition, WireOrderState } from './orderTypes';
 import { ORDER_CONDITION } from './orderTypes';
-import {
-  MAX_LONG_TEXT,
-  checkEncodeVersion,
-  doubleOrMaxText,
-  intOrMaxText,
-  isPegBenchOrder,
-  isTrailingOrder,
-  plainNumber,
-} from './orderWireRules';
+import { MAX_LONG_TEXT, checkEncodeVersion, doubleOrMaxText, intOrMaxText, isPegBenchOrder, isTrailingOrder, plainNumber } from './orderWireRules';
 import { SV } from '../../tws/serverVersions';
 import { FieldWriter, formatDouble } from '../../tws/wire';
 
@@ -98,12 +90,7 @@ export function encodeOpenOrderEnd(): string[] {
 }
 
 /** completedOrder exists from COMPLETED_ORDERS (150); no order id, client id or what-if block. */
-export function encodeCompletedOrder(
-  sv: number,
-  contract: WireContract,
-  order: WireOrder,
-  state: WireOrderState,
-): string[] {
+export function encodeCompletedOrder(sv: number, contract: WireContract, order: WireOrder, state: WireOrderState): string[] {
   checkEncodeVersion(sv, 'completedOrder', SV.COMPLETED_ORDERS);
   const o = order;
   const w = new FieldWriter().int(EventId.COMPLETED_ORDER);
@@ -128,8 +115,12 @@ export function encodeCompletedOrder(
   w.bool(o.solicited).str(state.status).bool(o.randomizeSize).bool(o.randomizePrice);
   writePegBenchAndConditions(w, o); // PEGGED_TO_BENCHMARK (102) < COMPLETED_ORDERS
   writeStopPriceAndLmtPriceOffset(w, o);
-  w.raw(plainNumber(o.cashQty ?? 0)).bool(o.dontUseAutoPriceForHedge).bool(o.isOmsContainer);
-  w.str(o.autoCancelDate).decimal(o.filledQuantity ?? 0).raw(intOrMaxText(o.refFuturesConId));
+  w.raw(plainNumber(o.cashQty ?? 0))
+    .bool(o.dontUseAutoPriceForHedge)
+    .bool(o.isOmsContainer);
+  w.str(o.autoCancelDate)
+    .decimal(o.filledQuantity ?? 0)
+    .raw(intOrMaxText(o.refFuturesConId));
   w.bool(o.autoCancelParent).str(o.shareholder).bool(o.imbalanceOnly).bool(o.routeMarketableToBbo);
   w.raw(o.parentPermId === undefined ? MAX_LONG_TEXT : String(o.parentPermId));
   w.str(state.completedTime).str(state.completedStatus);
@@ -155,7 +146,9 @@ function writeMainFields(w: FieldWriter, sv: number, o: WireOrder): void {
   w.str(o.action);
   if (sv >= SV.FRACTIONAL_POSITIONS) w.decimal(o.totalQuantity);
   else w.int(o.totalQuantity);
-  w.str(o.orderType).double(o.lmtPrice ?? 0).double(o.auxPrice ?? 0);
+  w.str(o.orderType)
+    .double(o.lmtPrice ?? 0)
+    .double(o.auxPrice ?? 0);
   w.str(o.tif).str(o.ocaGroup).str(o.account).str(o.openClose).int(o.origin).str(o.orderRef);
 }
 
@@ -172,7 +165,10 @@ function writeBoxAndRange(w: FieldWriter, o: WireOrder): void {
 
 /** openOrder carries the delta-neutral settling/clearing/openClose fields, completedOrder not. */
 function writeVolatility(w: FieldWriter, o: WireOrder, openOrderAttribs: boolean): void {
-  w.doubleMax(o.volatility).int(o.volatilityType ?? 0).str(o.deltaNeutralOrderType).doubleMax(o.deltaNeutralAuxPrice);
+  w.doubleMax(o.volatility)
+    .int(o.volatilityType ?? 0)
+    .str(o.deltaNeutralOrderType)
+    .doubleMax(o.deltaNeutralAuxPrice);
   if (o.deltaNeutralOrderType !== '') {
     w.int(o.deltaNeutralConId);
     if (openOrderAttribs) {
@@ -202,8 +198,14 @@ function writeCombos(w: FieldWriter, c: WireContract, o: WireOrder): void {
   const legs: WireComboLeg[] = c.comboLegs ?? [];
   w.int(legs.length);
   for (const leg of legs) {
-    w.int(leg.conId).int(leg.ratio).str(leg.action).str(leg.exchange).int(leg.openClose ?? 0);
-    w.int(leg.shortSaleSlot ?? 0).str(leg.designatedLocation ?? '').int(leg.exemptCode ?? -1);
+    w.int(leg.conId)
+      .int(leg.ratio)
+      .str(leg.action)
+      .str(leg.exchange)
+      .int(leg.openClose ?? 0);
+    w.int(leg.shortSaleSlot ?? 0)
+      .str(leg.designatedLocation ?? '')
+      .int(leg.exemptCode ?? -1);
   }
   w.int(o.orderComboLegs.length);
   for (const leg of o.orderComboLegs) w.doubleMax(leg.price);
@@ -251,10 +253,7 @@ export function writeCondition(w: FieldWriter, cond: WireOrderCondition): void {
     return;
   }
   w.bool(cond.isMore).str(cond.value);
-  const isContract =
-    cond.type === ORDER_CONDITION.PRICE ||
-    cond.type === ORDER_CONDITION.VOLUME ||
-    cond.type === ORDER_CONDITION.PERCENT_CHANGE;
+  const isContract = cond.type === ORDER_CONDITION.PRICE || cond.type === ORDER_CONDITION.VOLUME || cond.type === ORDER_CONDITION.PERCENT_CHANGE;
   if (isContract) w.int(cond.conId ?? 0).str(cond.exchange);
   if (cond.type === ORDER_CONDITION.PRICE) w.int(cond.triggerMethod ?? 0);
 }

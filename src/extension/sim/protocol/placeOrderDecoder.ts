@@ -262,8 +262,7 @@ export function readCondition(r: FieldReader, i: number): WireOrderCondition {
     cond.symbol = r.str(`${p}.symbol`);
     return cond;
   }
-  const isContract =
-    type === ORDER_CONDITION.PRICE || type === ORDER_CONDITION.VOLUME || type === ORDER_CONDITION.PERCENT_CHANGE;
+  const isContract = type === ORDER_CONDITION.PRICE || type === ORDER_CONDITION.VOLUME || type === ORDER_CONDITION.PERCENT_CHANGE;
   if (!isContract && type !== ORDER_CONDITION.TIME && type !== ORDER_CONDITION.MARGIN) {
     throw new ProtocolError(`placeOrder: field "${p}.type" is ${type}, not a known order condition type`);
   }

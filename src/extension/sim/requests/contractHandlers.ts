@@ -2,13 +2,22 @@
 import { formatMinute, sessionOfDate, US_REGULAR_HOURS } from '../../core/marketHours';
 import { nyParts } from '../market/marketTime';
 import { RequestId } from '../../tws/messageIds';
-import { decodeReqContractDetails, decodeReqSecDefOptParams, encodeContractDetails, encodeContractDetailsEnd, encodeSecDefOptParameter, encodeSecDefOptParameterEnd } from '../protocol/contractCodec';
+import {
+  decodeReqContractDetails,
+  decodeReqSecDefOptParams,
+  encodeContractDetails,
+  encodeContractDetailsEnd,
+  encodeSecDefOptParameter,
+  encodeSecDefOptParameterEnd,
+} from '../protocol/contractCodec';
 import { emptyContractDetails, type WireContractDetails } from '../protocol/contractDetailsTypes';
 import { NO_SECURITY_DEFINITION, resolveAll, type Resolved } from './contractResolver';
 import type { Register } from './registry';
 
-const STOCK_ORDER_TYPES = 'ACTIVETIM,AD,ADJUST,ALERT,ALGO,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,DEACTDIS,DEACTEOD,GAT,GTC,GTD,GTT,HID,IOC,LIT,LMT,MIT,MKT,MTL,NONALGO,OCA,PEGBENCH,REL,RELPCTOFS,SCALE,SCALERST,SNAPMID,SNAPMKT,STP,STPLMT,TRAIL,TRAILLIT,TRAILLMT,TRAILMIT,WHATIF';
-const OPTION_ORDER_TYPES = 'ACTIVETIM,AD,ADJUST,ALERT,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,DEACTDIS,DEACTEOD,GAT,GTC,GTD,GTT,HID,IOC,LIT,LMT,MIT,MKT,MTL,NONALGO,OCA,REL,SCALE,SCALERST,STP,STPLMT,TRAIL,TRAILLIT,TRAILLMT,TRAILMIT,WHATIF';
+const STOCK_ORDER_TYPES =
+  'ACTIVETIM,AD,ADJUST,ALERT,ALGO,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,DEACTDIS,DEACTEOD,GAT,GTC,GTD,GTT,HID,IOC,LIT,LMT,MIT,MKT,MTL,NONALGO,OCA,PEGBENCH,REL,RELPCTOFS,SCALE,SCALERST,SNAPMID,SNAPMKT,STP,STPLMT,TRAIL,TRAILLIT,TRAILLMT,TRAILMIT,WHATIF';
+const OPTION_ORDER_TYPES =
+  'ACTIVETIM,AD,ADJUST,ALERT,ALLOC,AVGCOST,BASKET,COND,CONDORDER,DAY,DEACT,DEACTDIS,DEACTEOD,GAT,GTC,GTD,GTT,HID,IOC,LIT,LMT,MIT,MKT,MTL,NONALGO,OCA,REL,SCALE,SCALERST,STP,STPLMT,TRAIL,TRAILLIT,TRAILLMT,TRAILMIT,WHATIF';
 
 /**
  * TWS's session lists, one entry per day for a week from today (New York):
@@ -73,7 +82,8 @@ function details(res: Resolved, nowMs: number): WireContractDetails {
     marketName: 'NMS',
     minTick: 0.01,
     orderTypes: STOCK_ORDER_TYPES,
-    validExchanges: 'SMART,AMEX,NYSE,CBOE,PHLX,ISE,CHX,ARCA,NASDAQ,DRCTEDGE,BEX,BATS,EDGEA,BYX,IEX,EDGX,FOXRIVER,PEARL,NYSENAT,LTSE,MEMX,IBEOS,OVERNIGHT,TPLUS0,PSX',
+    validExchanges:
+      'SMART,AMEX,NYSE,CBOE,PHLX,ISE,CHX,ARCA,NASDAQ,DRCTEDGE,BEX,BATS,EDGEA,BYX,IEX,EDGX,FOXRIVER,PEARL,NYSENAT,LTSE,MEMX,IBEOS,OVERNIGHT,TPLUS0,PSX',
     priceMagnifier: 1,
     underConId: 0,
     longName: s.longName,
@@ -121,7 +131,17 @@ export function registerContractHandlers(on: Register): void {
     const expirations = [...new Set(chain.map((o) => o.expiry))].sort();
     const strikes = [...new Set(chain.map((o) => o.strike))].sort((a, b) => a - b);
     for (const exchange of ['SMART', 'CBOE']) {
-      conn.send(encodeSecDefOptParameter(conn.version, { reqId: req.reqId, exchange, underlyingConId: stock.conId, tradingClass: stock.symbol, multiplier: '100', expirations, strikes }));
+      conn.send(
+        encodeSecDefOptParameter(conn.version, {
+          reqId: req.reqId,
+          exchange,
+          underlyingConId: stock.conId,
+          tradingClass: stock.symbol,
+          multiplier: '100',
+          expirations,
+          strikes,
+        }),
+      );
     }
     conn.send(encodeSecDefOptParameterEnd(conn.version, req.reqId));
   });

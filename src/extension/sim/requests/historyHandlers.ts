@@ -6,7 +6,14 @@ import type { Bar } from '../market/market';
 import { nyParts, nyTimeToMs, twsDate, twsUtcTime } from '../market/marketTime';
 import { roundCents } from '../market/rounding';
 import { RequestId } from '../../tws/messageIds';
-import { decodeCancelHeadTimestamp, decodeCancelHistoricalData, decodeReqHeadTimestamp, decodeReqHistoricalData, encodeHeadTimestamp, encodeHistoricalData } from '../protocol/historyCodec';
+import {
+  decodeCancelHeadTimestamp,
+  decodeCancelHistoricalData,
+  decodeReqHeadTimestamp,
+  decodeReqHistoricalData,
+  encodeHeadTimestamp,
+  encodeHistoricalData,
+} from '../protocol/historyCodec';
 import type { ClientConnection } from '../server/clientConnection';
 import { formatBarDate, toHistoricalBar } from '../feeds/barFeed';
 import { requestedStock } from './contractResolver';
@@ -80,26 +87,46 @@ export function registerHistoryHandlers(on: Register): void {
     if (!stock) return;
     const barSeconds = parseBarSize(req.barSizeSetting);
     if (barSeconds === undefined) {
-      conn.sendError(req.reqId, 321, `Error validating request.-'bX' : cause - Historical data bar size setting "${req.barSizeSetting}" is invalid. Legal ones are: 1 secs, 5 secs, 10 secs, 15 secs, 30 secs, 1 min, 2 mins, 3 mins, 5 mins, 10 mins, 15 mins, 20 mins, 30 mins, 1 hour, 2 hours, 3 hours, 4 hours, 8 hours, 1 day, 1 week, 1 month`);
+      conn.sendError(
+        req.reqId,
+        321,
+        `Error validating request.-'bX' : cause - Historical data bar size setting "${req.barSizeSetting}" is invalid. Legal ones are: 1 secs, 5 secs, 10 secs, 15 secs, 30 secs, 1 min, 2 mins, 3 mins, 5 mins, 10 mins, 15 mins, 20 mins, 30 mins, 1 hour, 2 hours, 3 hours, 4 hours, 8 hours, 1 day, 1 week, 1 month`,
+      );
       return;
     }
     const durationSeconds = parseDuration(req.durationStr);
     if (durationSeconds === undefined) {
-      conn.sendError(req.reqId, 321, `Error validating request.-'bX' : cause - Historical data query duration "${req.durationStr}" is invalid: use "<integer> <unit>" with unit S, D, W, M or Y`);
+      conn.sendError(
+        req.reqId,
+        321,
+        `Error validating request.-'bX' : cause - Historical data query duration "${req.durationStr}" is invalid: use "<integer> <unit>" with unit S, D, W, M or Y`,
+      );
       return;
     }
     const now = sim.market.now();
     const end = parseEndDateTime(req.endDateTime, now);
     if (end === undefined) {
-      conn.sendError(req.reqId, 321, `Error validating request.-'bX' : cause - End date/time "${req.endDateTime}" is invalid: use "yyyyMMdd HH:mm:ss US/Eastern" or "yyyyMMdd-HH:mm:ss" (UTC)`);
+      conn.sendError(
+        req.reqId,
+        321,
+        `Error validating request.-'bX' : cause - End date/time "${req.endDateTime}" is invalid: use "yyyyMMdd HH:mm:ss US/Eastern" or "yyyyMMdd-HH:mm:ss" (UTC)`,
+      );
       return;
     }
     if (req.keepUpToDate && req.endDateTime.trim() !== '') {
-      conn.sendError(req.reqId, 321, "Error validating request.-'bX' : cause - End date not supported with live updates (keepUpToDate requires an empty endDateTime)");
+      conn.sendError(
+        req.reqId,
+        321,
+        "Error validating request.-'bX' : cause - End date not supported with live updates (keepUpToDate requires an empty endDateTime)",
+      );
       return;
     }
     if (barSeconds % 5 !== 0 && barSeconds < 86_400) {
-      conn.sendError(req.reqId, 162, `Historical Market Data Service error message:No data of type ${req.barSizeSetting} bars is kept by the simulator (its resolution is 5 seconds)`);
+      conn.sendError(
+        req.reqId,
+        162,
+        `Historical Market Data Service error message:No data of type ${req.barSizeSetting} bars is kept by the simulator (its resolution is 5 seconds)`,
+      );
       return;
     }
     const reqKey = `${stock.conId}|${req.endDateTime}|${req.durationStr}|${req.barSizeSetting}|${req.whatToShow}|${req.useRTH}`;
@@ -107,7 +134,10 @@ export function registerHistoryHandlers(on: Register): void {
       conn.sendError(req.reqId, 162, PACING_MESSAGE);
       return;
     }
-    const bars = barSeconds >= 86_400 ? longBars(sim.market.dayBars(stock, end, Number.MAX_SAFE_INTEGER), req.durationStr, durationSeconds, end, barSeconds) : sim.market.intradayBars(stock, end, durationSeconds * 1000, barSeconds, req.useRTH);
+    const bars =
+      barSeconds >= 86_400
+        ? longBars(sim.market.dayBars(stock, end, Number.MAX_SAFE_INTEGER), req.durationStr, durationSeconds, end, barSeconds)
+        : sim.market.intradayBars(stock, end, durationSeconds * 1000, barSeconds, req.useRTH);
     const startMs = end - durationSeconds * 1000;
     conn.send(
       encodeHistoricalData(conn.version, {

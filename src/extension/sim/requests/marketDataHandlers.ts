@@ -31,7 +31,11 @@ export function registerMarketDataHandlers(on: Register): void {
       return;
     }
     if (resolved.wire.secType === 'BAG') {
-      conn.sendError(req.reqId, 321, "Error validating request.-'sim' : cause - market data for BAG contracts is not supported by the simulator; request each leg.");
+      conn.sendError(
+        req.reqId,
+        321,
+        "Error validating request.-'sim' : cause - market data for BAG contracts is not supported by the simulator; request each leg.",
+      );
       return;
     }
     sim.feeds.marketData.subscribe(conn, req.reqId, resolved.wire.conId, resolved.wire, req.snapshot || req.regulatorySnapshot);

@@ -1,6 +1,14 @@
 // reqIds, reqCurrentTime, reqManagedAccts, reqMarketDataType.
 import { RequestId } from '../../tws/messageIds';
-import { decodeReqCurrentTime, decodeReqIds, decodeReqManagedAccts, decodeReqMarketDataType, encodeCurrentTime, encodeManagedAccounts, encodeNextValidId } from '../protocol/sessionCodec';
+import {
+  decodeReqCurrentTime,
+  decodeReqIds,
+  decodeReqManagedAccts,
+  decodeReqMarketDataType,
+  encodeCurrentTime,
+  encodeManagedAccounts,
+  encodeNextValidId,
+} from '../protocol/sessionCodec';
 import type { Register } from './registry';
 
 export function registerSessionHandlers(on: Register): void {

@@ -127,7 +127,9 @@ export class ClientConnection {
     this.phase = 'await-start-api';
     this.writeFields([String(this.version), this.host.connectionTime()], null, 'serverVersion');
     if (this.version > MAX_SIM_SERVER_VERSION) {
-      this.host.log(`client ${this.remote} negotiated server version ${this.version}; the simulator speaks up to ${MAX_SIM_SERVER_VERSION} (text only): closing after the version`);
+      this.host.log(
+        `client ${this.remote} negotiated server version ${this.version}; the simulator speaks up to ${MAX_SIM_SERVER_VERSION} (text only): closing after the version`,
+      );
       this.closeAfterFlush();
     }
   }

@@ -56,7 +56,8 @@ export const FAULT_HELP: Record<string, string> = {
   'half-open:S[,FOR]': 'after S seconds the socket stays open but nothing is answered (new connections answered again after FOR seconds)',
   pacing: 'error 100 past 50 messages/s; 162 for historical pacing violations; 420 past 60 new real-time bar requests in 10 minutes',
   'old-server[:V]': 'handshake answers with server version V (default 99), below what clients accept',
-  'shuffle-order-events[:MS]': 'live openOrder/orderStatus/execDetails/commissionReport/order errors held MS ms (default 150) and delivered in a shuffled order',
+  'shuffle-order-events[:MS]':
+    'live openOrder/orderStatus/execDetails/commissionReport/order errors held MS ms (default 150) and delivered in a shuffled order',
   'duplicate-order-events': 'every live order event (openOrder, orderStatus, execDetails, commissionReport) delivered twice',
   'garbage:S[,N]': 'after S seconds, N random bytes (default 64, seeded) written raw into every client socket',
   'malformed-frame:S': 'after S seconds, a well-framed but truncated orderStatus to every client',
@@ -66,7 +67,8 @@ export const FAULT_HELP: Record<string, string> = {
   'fix-mode': 'IB Gateway logged in as FIX CTCI: the port answers a FIX logout, not the API',
   'ipv6-only': 'listen on ::1 only (as macOS TWS may), whatever --host says',
   'auto-restart:HH:MM[,DOWN]': 'at HH:MM New York on the simulated clock all sockets drop and the port is down DOWN seconds (default 2)',
-  'duplicate-order-id[:N]': 'the first N orders (default 1) answered 103 Duplicate order id, as when another client already used the id (nextValidId moves past it)',
+  'duplicate-order-id[:N]':
+    'the first N orders (default 1) answered 103 Duplicate order id, as when another client already used the id (nextValidId moves past it)',
 };
 
 export class FaultError extends Error {}
@@ -181,7 +183,8 @@ export function parseFaults(specs: readonly string[]): Faults {
       case 'auto-restart': {
         const [time, down] = (arg ?? '').split(',');
         const m = /^(\d{1,2}):(\d{2})$/.exec(time ?? '');
-        if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new FaultError(`--fault ${spec}: HH:MM must be a New York time 00:00..23:59, e.g. auto-restart:23:45`);
+        if (!m || Number(m[1]) > 23 || Number(m[2]) > 59)
+          throw new FaultError(`--fault ${spec}: HH:MM must be a New York time 00:00..23:59, e.g. auto-restart:23:45`);
         f.autoRestart = { hour: Number(m[1]), minute: Number(m[2]), downSeconds: down === undefined ? 2 : num(down, 'DOWN (seconds)') };
         break;
       }

@@ -73,13 +73,16 @@ export class TwsSimulator implements ConnectionHost {
   constructor(readonly options: SimOptions) {
     const saved = options.statePath ? readSimState(options.statePath) : undefined;
     if (saved && saved.account.id !== options.account) {
-      throw new SimStateError(`simulator state ${options.statePath} holds account ${saved.account.id}, not ${options.account}; start with --account ${saved.account.id} or use another --state file`);
+      throw new SimStateError(
+        `simulator state ${options.statePath} holds account ${saved.account.id}, not ${options.account}; start with --account ${saved.account.id} or use another --state file`,
+      );
     }
     // A restarted TWS does not go back in time: resume at the saved time when it is later
     // (also over --start: the account's executions cannot lie in the future).
     const requested = options.startMs ?? lastTradingDayAt(Date.now(), 10, 0);
     const start = Math.max(requested, saved?.simTime ?? Number.NEGATIVE_INFINITY);
-    if (options.startMs !== undefined && start > requested) options.log(`state ${options.statePath} was saved at ${new Date(start).toISOString()}, after the requested start: the clock resumes there`);
+    if (options.startMs !== undefined && start > requested)
+      options.log(`state ${options.statePath} was saved at ${new Date(start).toISOString()}, after the requested start: the clock resumes there`);
     this.clock = new SimClock(start, options.speed);
     this.instruments = new Instruments(options.symbols);
     const replay = options.replayCsv ? parseOhlcCsv(readFileSync(options.replayCsv, 'utf8'), options.replayCsv) : undefined;
@@ -88,7 +91,13 @@ export class TwsSimulator implements ConnectionHost {
     const f = options.faults;
     const conflict = personalityConflict(options);
     if (conflict) throw new FaultError(conflict);
-    this.engine = new OrderEngine({ market: this.market, account: this.account, partialFillChunks: f.partialFills, rejectReason: f.rejectOrders, readOnly: f.readOnly });
+    this.engine = new OrderEngine({
+      market: this.market,
+      account: this.account,
+      partialFillChunks: f.partialFills,
+      rejectReason: f.rejectOrders,
+      readOnly: f.readOnly,
+    });
     if (saved) this.restoreState(saved);
     if (options.statePath) {
       const save = () => this.queueSave();
@@ -189,7 +198,9 @@ export class TwsSimulator implements ConnectionHost {
     this.account.restore(saved.account, dateOf(saved.simTime) === today);
     this.engine.restore(orders, executions, saved);
     this.nextOrderIdFloor = Math.max(this.nextOrderIdFloor, saved.nextOrderId);
-    this.log(`state ${this.options.statePath}: ${saved.account.positions.filter((p) => p.quantity !== 0).length} position(s), ${executions.length} execution(s) and ${orders.length} order(s) of today restored`);
+    this.log(
+      `state ${this.options.statePath}: ${saved.account.positions.filter((p) => p.quantity !== 0).length} position(s), ${executions.length} execution(s) and ${orders.length} order(s) of today restored`,
+    );
   }
 
   /** Flood mode: quotes on every live market data line as fast as the sockets drain (see quoteFlood.ts). */
@@ -249,7 +260,8 @@ export class TwsSimulator implements ConnectionHost {
   onStartApi(conn: ClientConnection, clientId: number, _capabilities: string): void {
     const f = this.options.faults.clientIdInUse;
     const elapsed = (Date.now() - this.startedWall) / 1000;
-    const faultActive = f && elapsed >= f.afterSeconds && (f.untilSeconds === undefined || elapsed < f.untilSeconds) && (f.ids === 'all' || f.ids.includes(clientId));
+    const faultActive =
+      f && elapsed >= f.afterSeconds && (f.untilSeconds === undefined || elapsed < f.untilSeconds) && (f.ids === 'all' || f.ids.includes(clientId));
     const taken = this.clientIds.get(clientId);
     if (faultActive || (taken && taken.isOpen)) {
       conn.sendError(-1, 326, 'Unable to connect as the client id is already in use. Retry with a unique client id.');
@@ -292,7 +304,11 @@ export class TwsSimulator implements ConnectionHost {
     const handler = this.handlers.get(msgId);
     if (!handler) {
       if (msgId in RequestId) {
-        conn.sendError(requestIdOf(msgId, reader.fields), 321, `Error validating request.-'sim' : cause - ${requestName(msgId)} (message ${msgId}) is not supported by the IBKR AI Trader simulator.`);
+        conn.sendError(
+          requestIdOf(msgId, reader.fields),
+          321,
+          `Error validating request.-'sim' : cause - ${requestName(msgId)} (message ${msgId}) is not supported by the IBKR AI Trader simulator.`,
+        );
       } else {
         conn.sendError(-1, 505, `Fatal Error: Unknown message id ${msgId}.`);
       }
@@ -392,7 +408,10 @@ export class TwsSimulator implements ConnectionHost {
             this.feeds.dropSubscriptions();
             this.broadcastError(1101, 'Connectivity between IB and Trader Workstation has been restored - data lost.*');
           } else {
-            this.broadcastError(1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained. All data farms are connected: usfarm; ushmds; secdefil.');
+            this.broadcastError(
+              1102,
+              'Connectivity between IB and Trader Workstation has been restored - data maintained. All data farms are connected: usfarm; ushmds; secdefil.',
+            );
           }
           this.broadcastError(2104, 'Market data farm connection is OK:usfarm');
           this.broadcastError(2106, 'HMDS data farm connection is OK:ushmds');
@@ -430,7 +449,13 @@ export class TwsSimulator implements ConnectionHost {
     }
     if (f.malformedFrame) {
       // An orderStatus (3) that ends after its order id: a decoder runs out of fields.
-      later(f.malformedFrame.seconds, () => corrupt('malformed-frame', () => encodeFrame(['3', '0']), () => ['3', '0']));
+      later(f.malformedFrame.seconds, () =>
+        corrupt(
+          'malformed-frame',
+          () => encodeFrame(['3', '0']),
+          () => ['3', '0'],
+        ),
+      );
     }
     if (f.oversizedFrame) {
       later(f.oversizedFrame.seconds, () =>
@@ -450,8 +475,15 @@ export class TwsSimulator implements ConnectionHost {
 
 /** Requests without a request id: the error for them goes to -1. */
 const NO_REQ_ID = new Set<number>([
-  RequestId.REQ_SCANNER_PARAMETERS, RequestId.REQ_FAMILY_CODES, RequestId.REQ_MKT_DEPTH_EXCHANGES, RequestId.REQ_NEWS_PROVIDERS,
-  RequestId.REQ_NEWS_BULLETINS, RequestId.CANCEL_NEWS_BULLETINS, RequestId.SET_SERVER_LOGLEVEL, RequestId.REQ_FA, RequestId.QUERY_DISPLAY_GROUPS,
+  RequestId.REQ_SCANNER_PARAMETERS,
+  RequestId.REQ_FAMILY_CODES,
+  RequestId.REQ_MKT_DEPTH_EXCHANGES,
+  RequestId.REQ_NEWS_PROVIDERS,
+  RequestId.REQ_NEWS_BULLETINS,
+  RequestId.CANCEL_NEWS_BULLETINS,
+  RequestId.SET_SERVER_LOGLEVEL,
+  RequestId.REQ_FA,
+  RequestId.QUERY_DISPLAY_GROUPS,
 ]);
 
 /**
