@@ -1,0 +1,105 @@
+// The connection follows the embedded simulator, through the real SimulatorHost, Trader and
+// @stoqey/ib over TCP: stopping the simulator on purpose closes the connection quietly (no
+// "connection lost" warning, no retries of the dead port), and when it starts again on a new
+// port the connection goes there. A simulator that dies without the stop hook is, in
+// contrast, a lost connection: the same trader warns and retries.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { FAST } from '../../helpers/brokerFixture';
+import { waitFor } from '../../helpers/simHarness';
+import { resolveTarget } from '../../../src/extension/app/configModel';
+import { PanelStore } from '../../../src/extension/app/panelStore';
+import { SimulatorHost } from '../../../src/extension/app/simulatorHost';
+import { Trader, type TraderEvent } from '../../../src/extension/app/trader';
+import { noticeFor } from '../../../src/extension/app/notifyPolicy';
+
+/** The extension's wiring (extension.ts): the trader hears of each start, and of a stop before it happens. */
+function wire(opts: { stopHook: boolean }) {
+  const store = new PanelStore();
+  const events: TraderEvent[] = [];
+  const logs: string[] = [];
+  const trader = new Trader({ store, simulator: () => simulator.running, brokerConfig: FAST, log: (c, l, m) => logs.push(`[${c}] ${l} ${m}`) });
+  trader.onEvent((e) => events.push(e));
+  // Read lazily by the trader, as in extension.ts.
+  const simulator: SimulatorHost = new SimulatorHost({
+    log: (line) => logs.push(`[sim] ${line}`),
+    onChange: (running) => {
+      store.setSimulator(running);
+      trader.refreshHealth();
+      if (running) void trader.simulatorStarted(running);
+    },
+    ...(opts.stopHook ? { beforeStop: () => trader.simulatorStopping() } : {}),
+  });
+  const connect = () => trader.connect(resolveTarget({ settings: {}, simulator: simulator.running }));
+  const dispose = async () => {
+    await trader.dispose();
+    await simulator.dispose();
+  };
+  /** read afresh (an assertion on store.health narrows its type for the rest of a test) */
+  const health = () => store.health;
+  return { store, events, logs, trader, simulator, connect, dispose, health };
+}
+
+const warnings = (events: TraderEvent[]) => events.map((e) => noticeFor(e)).filter((n) => n && n.severity !== 'info');
+
+describe('the connection follows the embedded simulator', { timeout: 60_000 }, () => {
+  it('a deliberate stop closes it quietly; the next start reconnects on the new port', async () => {
+    const w = wire({ stopHook: true });
+    try {
+      const first = await w.simulator.start();
+      assert.equal(await w.connect(), true);
+      assert.equal(w.store.health.kind, 'ready');
+
+      assert.equal(await w.simulator.stop(), true);
+      assert.deepEqual(w.events, [], 'no "connection lost" (nor any) event for a stop on purpose');
+      assert.deepEqual(warnings(w.events), []);
+      assert.equal(w.store.health.kind, 'off', 'idle, not reconnecting');
+      assert.equal(w.trader.connectionState, undefined, 'no client left retrying the dead port');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(!w.logs.some((l) => /reconnecting/.test(l)), `no reconnect attempts: ${w.logs.filter((l) => /reconnect/.test(l)).join(' | ')}`);
+
+      const second = await w.simulator.start();
+      await waitFor(() => w.store.health.kind === 'ready', 15_000, 'the connection on the restarted simulator');
+      const h = w.health();
+      assert.ok(h.kind === 'ready' && h.port === second.port && h.badge === 'SIM' && h.account === 'DU1234567', JSON.stringify(h));
+      assert.equal(w.trader.currentTarget?.port, second.port);
+      assert.equal(w.trader.currentTarget?.simulator, true);
+      assert.ok(w.logs.some((l) => l.includes(`following the TWS simulator to 127.0.0.1:${second.port}`)));
+      assert.deepEqual(warnings(w.events), [], 'no warning through the whole stop and start');
+      // Port 0 each time: normally a different port; the follow holds either way.
+      w.logs.push(`ports ${first.port} -> ${second.port}`);
+    } finally {
+      await w.dispose();
+    }
+  });
+
+  it('after a disconnect on purpose, a restart does not reconnect', async () => {
+    const w = wire({ stopHook: true });
+    try {
+      await w.simulator.start();
+      assert.equal(await w.connect(), true);
+      await w.trader.disconnect();
+      await w.simulator.stop();
+      await w.simulator.start();
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(w.store.health.kind, 'simulator', 'the simulator runs; nothing connected to it');
+      assert.equal(w.trader.connectionState, undefined);
+    } finally {
+      await w.dispose();
+    }
+  });
+
+  it('without the stop hook (the simulator just dies) the same trader warns of a lost connection', async () => {
+    const w = wire({ stopHook: false });
+    try {
+      await w.simulator.start();
+      assert.equal(await w.connect(), true);
+      await w.simulator.stop();
+      await waitFor(() => w.events.some((e) => e.type === 'disconnected'), 10_000, 'the lost-connection event');
+      assert.equal(noticeFor(w.events.find((e) => e.type === 'disconnected')!)?.severity, 'warning');
+      assert.notEqual(w.trader.connectionState?.status, 'ready');
+    } finally {
+      await w.dispose();
+    }
+  });
+});
