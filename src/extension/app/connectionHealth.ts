@@ -8,6 +8,11 @@ export function targetInfo(t: ResolvedTarget): TargetInfo {
   return { host: t.host, port: t.port, clientId: t.clientId, sources: t.sources };
 }
 
+/** The same TWS endpoint and client id: a connection to one is a connection to the other. */
+export function sameTarget(a: ResolvedTarget, b: ResolvedTarget): boolean {
+  return a.host === b.host && a.port === b.port && a.clientId === b.clientId;
+}
+
 export interface HealthExtras {
   /** the setup checks' first finding after a failed connect */
   cause: { title: string; finding: string; fix: string } | undefined;

@@ -19,7 +19,7 @@ import type { KillResult } from './killAll';
 import type { PanelStore } from './panelStore';
 import { SimulatorFollow } from './simulatorFollow';
 import type { RunningSimulator } from './simulatorHost';
-import { connectionHealth, targetInfo } from './connectionHealth';
+import { connectionHealth, sameTarget, targetInfo } from './connectionHealth';
 import type { ConnectionHealth } from './statusView';
 import { firstProblem } from './viewRows';
 import { sessionEndEvent, type TraderEvent } from './traderEvents';
@@ -44,10 +44,6 @@ export interface StartSessionOptions {
   confirmLive?: (accountId: string) => Promise<string | undefined>;
   /** setup-check options, for finding the cause when the connection fails */
   checks?: () => DoctorOptions;
-}
-
-function sameTarget(a: ResolvedTarget, b: ResolvedTarget): boolean {
-  return a.host === b.host && a.port === b.port && a.clientId === b.clientId;
 }
 
 export class Trader {
@@ -409,6 +405,11 @@ export class Trader {
     }
     await this.dropBroker();
     this.refreshHealth();
+  }
+
+  /** A connection closed by the simulator's stop waits for its next start. */
+  get followsSimulator(): boolean {
+    return this.follow.following;
   }
 
   /** The embedded simulator started: a connection closed by its stop reconnects, to its new port. */

@@ -79,14 +79,13 @@ async function startSimulator({ simulator, store, trader, log }: CommandDeps): P
   }
   await trader.forgetIdleConnection();
   if (!trader.connectionState) store.setHealth({ kind: 'starting' });
+  const follows = trader.followsSimulator;
   try {
     const sim = await simulator.start();
     const copy = 'Copy Port';
+    const next = follows ? 'The connection closed by its stop reconnects to it.' : '"IBKR: Connect to TWS" and "IBKR: Start AI Session" use it while it runs.';
     void vscode.window
-      .showInformationMessage(
-        `TWS simulator listening on ${sim.host}:${sim.port} (account ${sim.account}). "IBKR: Connect to TWS" and "IBKR: Start AI Session" use it while it runs.`,
-        copy,
-      )
+      .showInformationMessage(`TWS simulator listening on ${sim.host}:${sim.port} (account ${sim.account}). ${next}`, copy)
       .then((choice) => (choice === copy ? vscode.env.clipboard.writeText(String(sim.port)) : undefined));
     return sim;
   } catch (err) {

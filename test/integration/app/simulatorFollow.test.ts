@@ -12,6 +12,14 @@ import { PanelStore } from '../../../src/extension/app/panelStore';
 import { SimulatorHost } from '../../../src/extension/app/simulatorHost';
 import { Trader, type TraderEvent } from '../../../src/extension/app/trader';
 import { noticeFor } from '../../../src/extension/app/notifyPolicy';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSim } from '../../helpers/simHarness';
+import { WED_10AM_NY } from '../../helpers/sessionFixture';
+import { defaultModelDir } from '../../../src/extension/policy/datasets';
+import { parseSessionConfig } from '../../../src/extension/session/sessionConfig';
+import { sessionInput } from '../../../src/extension/app/configModel';
 
 /** The extension's wiring (extension.ts): the trader hears of each start, and of a stop before it happens. */
 function wire(opts: { stopHook: boolean }) {
@@ -100,6 +108,53 @@ describe('the connection follows the embedded simulator', { timeout: 60_000 }, (
       assert.notEqual(w.trader.connectionState?.status, 'ready');
     } finally {
       await w.dispose();
+    }
+  });
+
+  it('a session trading on the simulator is stopped first (its orders cancelled), then the connection closes quietly', async () => {
+    // A simulator in market hours (the extension's own starts at the wall clock); the stop hook as extension.ts wires it.
+    const fx = await startSim({ speed: 60, startMs: WED_10AM_NY, seed: 7 });
+    const store = new PanelStore();
+    const events: TraderEvent[] = [];
+    const running = { host: '127.0.0.1', port: fx.sim.port, account: fx.sim.account.id, serverVersion: fx.sim.serverVersion };
+    let simRunning: typeof running | undefined = running;
+    const trader = new Trader({ store, simulator: () => simRunning, brokerConfig: FAST, log: () => {} });
+    trader.onEvent((e) => events.push(e));
+    try {
+      const target = resolveTarget({ settings: {}, simulator: running });
+      const modelDir = defaultModelDir()!;
+      const settings = {
+        'ibkrAi.session.symbols': ['NVDA', 'MSFT'],
+        'ibkrAi.session.mode': 'paper',
+        'ibkrAi.session.cycles': 200,
+        'ibkrAi.session.cycleSeconds': 60,
+      };
+      const config = parseSessionConfig(sessionInput(settings, target, { modelDir }), { modelDir, cwd: mkdtempSync(join(tmpdir(), 'follow-')) });
+      assert.ok(await trader.startSession(config, target));
+      await waitFor(() => (store.sessionBadge()?.cycle ?? 0) >= 1, 30_000, 'a cycle of the session');
+
+      await trader.simulatorStopping();
+      assert.equal(trader.sessionActive, false, 'the session ended before the simulator goes');
+      const end = events.find((e) => e.type === 'session-end');
+      assert.ok(end && end.type === 'session-end', 'the session ended');
+      assert.equal(end.status, 'stopped');
+      assert.equal(end.reason, 'kill switch: the TWS simulator was stopped');
+      assert.equal(trader.connectionState, undefined, 'the connection is closed');
+      simRunning = undefined;
+      await fx.stop();
+      trader.refreshHealth();
+      await new Promise((r) => setTimeout(r, 500));
+      assert.deepEqual(
+        events.filter((e) => e.type === 'disconnected' || e.type === 'risk-stop'),
+        [{ type: 'risk-stop', rule: 'killSwitch', reason: 'the TWS simulator was stopped', flatten: false }],
+        'no lost connection; the stop is the kill switch (told by the session-end notice, not a toast of its own)',
+      );
+      assert.equal(noticeFor(events.find((e) => e.type === 'risk-stop')!), undefined);
+      assert.equal(store.health.kind, 'off');
+      assert.equal(trader.followsSimulator, true, 'waits for the next start');
+    } finally {
+      await trader.dispose();
+      await fx.stop().catch(() => undefined);
     }
   });
 });
