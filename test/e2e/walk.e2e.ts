@@ -98,4 +98,33 @@ describe('first run, when clauses and the simulator walk in a real workbench', {
     await wb.screenshot('reconnected-new-port');
     await wb.page.mouse.move(640, 400);
   });
+
+  it('"Open Backtest Report" shows the rendered report in a webview (not its HTML source)', async () => {
+    assert.equal(await paletteOffers('IBKR: Open Backtest Report'), false, 'no report yet');
+    await wb.runCommand('IBKR: Backtest Policy');
+    await wb.panel().locator('#backtest-report h1').waitFor({ timeout: 60_000 });
+    assert.equal(await paletteOffers('IBKR: Open Backtest Report'), true, 'offered once a report exists');
+    await wb.runCommand('IBKR: Open Backtest Report');
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: /^Backtest: ppo-sp500 on SPX/ });
+    await tab.first().waitFor({ timeout: 15_000 });
+    // The report's own document (not the trading panel, whose Backtest tab shows the same tables
+    // inside its #app): its tables and SVG charts rendered, and no text editor with its source.
+    const deadline = Date.now() + 15_000;
+    let found: { tables: number; charts: number } | undefined;
+    while (!found && Date.now() < deadline) {
+      for (const f of wb.page.frames()) {
+        const r = (await f
+          .evaluate(
+            "(() => document.querySelector('table.summary') && !document.querySelector('#app') ? { tables: document.querySelectorAll('table').length, charts: document.querySelectorAll('svg.chart').length } : undefined)()",
+          )
+          .catch(() => undefined)) as { tables: number; charts: number } | undefined;
+        if (r) found = r;
+      }
+      if (!found) await sleep(250);
+    }
+    assert.ok(found, 'a webview with the report document');
+    assert.ok(found.tables >= 2 && found.charts >= 2, `tables and charts drawn: ${JSON.stringify(found)}`);
+    assert.equal(await wb.page.locator('.editor-instance .monaco-editor .view-lines', { hasText: '<!DOCTYPE html>' }).count(), 0, 'not the HTML source');
+    await wb.screenshot('backtest-report-webview');
+  });
 });
