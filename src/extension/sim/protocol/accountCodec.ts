@@ -13,7 +13,7 @@
 // @stoqey/ib 1.6.10 (dist/core/io/encoder.js, dist/core/io/decoder.js).
 // Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
-import { requireVersion, writePosition, writeSize } from './codecFields';
+import { encodeRequestEnd, readCancel, requireVersion, writePosition, writeSize, type ReqIdOnly } from './codecFields';
 import type { WireContract } from './contractTypes';
 import { EventId } from '../../tws/messageIds';
 import { SV } from '../../tws/serverVersions';
@@ -56,14 +56,9 @@ export function decodeReqAccountUpdatesMulti(r: FieldReader, _serverVersion: num
   return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode'), ledgerAndNLV: r.bool('ledgerAndNLV') };
 }
 
-export interface ReqIdOnly {
-  reqId: number;
-}
-
 /** CANCEL_ACCOUNT_UPDATES_MULTI (77): version, reqId. */
 export function decodeCancelAccountUpdatesMulti(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  r.int('version');
-  return { reqId: r.int('reqId') };
+  return readCancel(r, true);
 }
 
 export interface ReqPositionsMulti {
@@ -80,8 +75,7 @@ export function decodeReqPositionsMulti(r: FieldReader, _serverVersion: number):
 
 /** CANCEL_POSITIONS_MULTI (75): version 1, reqId. */
 export function decodeCancelPositionsMulti(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  r.int('version');
-  return { reqId: r.int('reqId') };
+  return readCancel(r, true);
 }
 
 export interface ReqAccountSummary {
@@ -108,8 +102,7 @@ export function decodeReqAccountSummary(r: FieldReader, _serverVersion: number):
 
 /** CANCEL_ACCOUNT_SUMMARY (63): version 1, reqId. */
 export function decodeCancelAccountSummary(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  r.int('version');
-  return { reqId: r.int('reqId') };
+  return readCancel(r, true);
 }
 
 export interface ReqPnL {
@@ -125,7 +118,7 @@ export function decodeReqPnL(r: FieldReader, _serverVersion: number): ReqPnL {
 
 /** CANCEL_PNL (93), no version: reqId. */
 export function decodeCancelPnL(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return { reqId: r.int('reqId') };
+  return readCancel(r, false);
 }
 
 export interface ReqPnLSingle extends ReqPnL {
@@ -139,7 +132,7 @@ export function decodeReqPnLSingle(r: FieldReader, _serverVersion: number): ReqP
 
 /** CANCEL_PNL_SINGLE (95), no version: reqId. */
 export function decodeCancelPnLSingle(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return { reqId: r.int('reqId') };
+  return readCancel(r, false);
 }
 
 // ---- TWS -> client ----
@@ -196,7 +189,7 @@ export function encodePositionMulti(serverVersion: number, p: PositionMultiRow):
 /** POSITION_MULTI_END (72): version 1, reqId. */
 export function encodePositionMultiEnd(serverVersion: number, reqId: number): string[] {
   requireVersion(serverVersion, SV.MODELS_SUPPORT, 'positionMultiEnd');
-  return new FieldWriter().int(EventId.POSITION_MULTI_END).int(1).int(reqId).fields;
+  return encodeRequestEnd(EventId.POSITION_MULTI_END, reqId);
 }
 
 export interface AccountValue {
@@ -276,7 +269,7 @@ export function encodeAccountUpdateMulti(serverVersion: number, u: AccountUpdate
 /** ACCOUNT_UPDATE_MULTI_END (74): version 1, reqId. */
 export function encodeAccountUpdateMultiEnd(serverVersion: number, reqId: number): string[] {
   requireVersion(serverVersion, SV.MODELS_SUPPORT, 'accountUpdateMultiEnd');
-  return new FieldWriter().int(EventId.ACCOUNT_UPDATE_MULTI_END).int(1).int(reqId).fields;
+  return encodeRequestEnd(EventId.ACCOUNT_UPDATE_MULTI_END, reqId);
 }
 
 export interface AccountSummaryRow {
@@ -294,7 +287,7 @@ export function encodeAccountSummary(_serverVersion: number, s: AccountSummaryRo
 
 /** ACCOUNT_SUMMARY_END (64): version 1, reqId. */
 export function encodeAccountSummaryEnd(_serverVersion: number, reqId: number): string[] {
-  return new FieldWriter().int(EventId.ACCOUNT_SUMMARY_END).int(1).int(reqId).fields;
+  return encodeRequestEnd(EventId.ACCOUNT_SUMMARY_END, reqId);
 }
 
 export interface Pnl {
