@@ -137,8 +137,11 @@ export function decodeCancelPnLSingle(r: FieldReader, _serverVersion: number): R
 
 // ---- TWS -> client ----
 
-/** conId .. localSymbol, tradingClass as POSITION and POSITION_MULTI carry them (exchange, no primaryExch). */
-function writePositionContract(w: FieldWriter, c: WireContract): void {
+/**
+ * conId .. localSymbol, tradingClass as the position messages carry them: POSITION and
+ * POSITION_MULTI send the exchange where PORTFOLIO_VALUE sends the primary exchange.
+ */
+function writePositionContract(w: FieldWriter, c: WireContract, exchange: 'exchange' | 'primaryExch' = 'exchange'): void {
   w.int(c.conId)
     .str(c.symbol)
     .str(c.secType)
@@ -146,7 +149,7 @@ function writePositionContract(w: FieldWriter, c: WireContract): void {
     .double(c.strike)
     .str(c.right)
     .str(c.multiplier)
-    .str(c.exchange)
+    .str(c[exchange])
     .str(c.currency)
     .str(c.localSymbol)
     .str(c.tradingClass);
@@ -222,21 +225,8 @@ export interface PortfolioRow {
  * position, marketPrice, marketValue, averageCost, unrealizedPNL, realizedPNL, accountName.
  */
 export function encodeUpdatePortfolio(serverVersion: number, p: PortfolioRow): string[] {
-  const c = p.contract;
-  const w = new FieldWriter()
-    .int(EventId.PORTFOLIO_VALUE)
-    .int(8)
-    .int(c.conId)
-    .str(c.symbol)
-    .str(c.secType)
-    .str(c.lastTradeDateOrContractMonth)
-    .double(c.strike)
-    .str(c.right)
-    .str(c.multiplier)
-    .str(c.primaryExch)
-    .str(c.currency)
-    .str(c.localSymbol)
-    .str(c.tradingClass);
+  const w = new FieldWriter().int(EventId.PORTFOLIO_VALUE).int(8);
+  writePositionContract(w, p.contract, 'primaryExch');
   writePosition(w, serverVersion, p.position);
   return w.double(p.marketPrice).double(p.marketValue).double(p.averageCost).double(p.unrealizedPNL).double(p.realizedPNL).str(p.accountName).fields;
 }
