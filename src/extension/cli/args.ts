@@ -14,6 +14,22 @@ export class CliError extends Error {
 
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
 
+/** `{ name: { type: 'string' } }` for each name, keeping the literal names so parseArgs types its values. */
+export function stringOptions<const N extends string>(...names: N[]): { readonly [K in N]: { readonly type: 'string' } } {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' }])) as { readonly [K in N]: { readonly type: 'string' } };
+}
+
+/** `{ name: { type: 'boolean' } }` for each name (flags without a value). */
+export function booleanOptions<const N extends string>(...names: N[]): { readonly [K in N]: { readonly type: 'boolean' } } {
+  return Object.fromEntries(names.map((n) => [n, { type: 'boolean' }])) as { readonly [K in N]: { readonly type: 'boolean' } };
+}
+
+/** `--help` / `-h`, which every command has. */
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** Where TWS is, for the commands that connect to it (session, doctor). */
+export const CONNECTION_OPTIONS = stringOptions('host', 'port', 'client-id', 'env-file');
+
 export function parseOptions<T extends OptionSpec>(argv: string[], spec: T, command: string) {
   try {
     return parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false }).values;

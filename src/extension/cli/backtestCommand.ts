@@ -4,26 +4,17 @@ import { BacktestError, backtestFigures, prepareBacktest, runPreparedBacktest, t
 import { BUILTIN_DATASETS, DEFAULT_MODEL, DEFAULT_SYMBOL } from '../policy/datasets';
 import { COMMISSION_SCHEDULES } from '../trading/fees';
 import { RISK_HELP } from '../trading/riskLimits';
-import { CliError, parseOptions, writableFolder } from './args';
-import { RISK_OPTION_SPEC } from './riskOptions';
+import { booleanOptions, CliError, HELP_OPTION, parseOptions, stringOptions, writableFolder } from './args';
+import { RISK_OPTION_SPEC, riskInput } from './riskOptions';
 
 const SPEC = {
-  model: { type: 'string' },
-  data: { type: 'string' },
-  symbol: { type: 'string' },
-  'price-column': { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  cash: { type: 'string' },
-  commission: { type: 'string' },
-  'slippage-bps': { type: 'string' },
-  impact: { type: 'string' },
+  ...stringOptions('model', 'data', 'symbol', 'price-column', 'from', 'to', 'cash', 'commission', 'slippage-bps', 'impact'),
   ...RISK_OPTION_SPEC,
-  'allow-bar-mismatch': { type: 'boolean' },
-  out: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+  ...booleanOptions('allow-bar-mismatch'),
+  ...stringOptions('out'),
+  ...booleanOptions('json'),
+  ...HELP_OPTION,
+};
 
 const HELP = `usage: npm run backtest -- [options]
 
@@ -72,15 +63,7 @@ export async function run(argv: string[]): Promise<number> {
       slippageBps: o['slippage-bps'],
       impact: o.impact,
       allowBarMismatch: o['allow-bar-mismatch'],
-      risk: {
-        maxOrderQuantity: o['max-order-qty'],
-        maxPosition: o['max-position'],
-        maxNotional: o['max-notional'],
-        maxOrdersPerMinute: o['max-orders-per-minute'],
-        dailyLossLimit: o['daily-loss-limit'],
-        stopLossPct: o['stop-loss-pct'],
-        anyHours: o['any-hours'],
-      },
+      risk: riskInput(o),
     });
     for (const note of prepared.notes) console.error(`note: ${note}`);
     run = await runPreparedBacktest(prepared, o.out);

@@ -11,17 +11,14 @@ import { EXIT_CODES, TradingSession } from '../session/tradingSession';
 import { startSimulator } from '../sim/server/twsSimulator';
 import { defaultSimOptions } from '../sim/simOptions';
 import type { RecordLine } from '../sim/server/recorder';
-import { CliError, intOption, numberOption, parseOptions } from './args';
+import { booleanOptions, CliError, HELP_OPTION, intOption, numberOption, parseOptions, stringOptions } from './args';
 import { attachPrinter, buildConfig, runWithSignals } from './sessionCommand';
 
 const SPEC = {
-  symbols: { type: 'string' },
-  cycles: { type: 'string' },
-  speed: { type: 'string' },
-  seed: { type: 'string' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+  ...stringOptions('symbols', 'cycles', 'speed', 'seed'),
+  ...booleanOptions('quiet'),
+  ...HELP_OPTION,
+};
 
 const DEMO_SYMBOLS = 'NVDA,MSFT,AAPL';
 const DEMO_CYCLES = 10;

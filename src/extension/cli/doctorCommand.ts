@@ -4,7 +4,7 @@ import { DEFAULT_TIMEOUT_MS, formatJson, formatMarkdown, formatText, runChecks }
 import { parseClientId, parseHost, parseMode, parsePort } from '../config/connectionConfig';
 import { PRODUCTS, type Product } from '../tws/releases';
 import { SYMBOL } from '../session/sessionConfig';
-import { CliError, existingFile, intOption, parseOptions, parsedOption } from './args';
+import { booleanOptions, CliError, CONNECTION_OPTIONS, existingFile, HELP_OPTION, intOption, parseOptions, parsedOption, stringOptions } from './args';
 
 const USAGE = `usage: npm run doctor -- [options]
 
@@ -30,19 +30,10 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseOptions(
     argv,
     {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'client-id': { type: 'string' },
-      mode: { type: 'string' },
-      'allow-live': { type: 'boolean' },
-      product: { type: 'string' },
-      symbols: { type: 'string' },
-      'env-file': { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      json: { type: 'boolean' },
-      markdown: { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...CONNECTION_OPTIONS,
+      ...stringOptions('mode', 'product', 'symbols', 'timeout-ms'),
+      ...booleanOptions('allow-live', 'json', 'markdown', 'verbose'),
+      ...HELP_OPTION,
     },
     'doctor',
   );

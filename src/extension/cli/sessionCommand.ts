@@ -20,34 +20,21 @@ import type { CycleEndEvent, SessionEvent } from '../session/sessionEvents';
 import type { FillRecord } from '../session/sessionLedger';
 import { formatSummary } from '../session/summary';
 import { EXIT_CODES, TradingSession, type SessionResult, type TradingSessionOptions } from '../session/tradingSession';
-import { CliError, parseOptions } from './args';
-import { RISK_OPTION_SPEC } from './riskOptions';
+import { booleanOptions, CliError, CONNECTION_OPTIONS, HELP_OPTION, parseOptions, stringOptions } from './args';
+import { RISK_OPTION_SPEC, riskInput } from './riskOptions';
 
 const SPEC = {
-  host: { type: 'string' },
-  port: { type: 'string' },
-  'client-id': { type: 'string' },
-  symbols: { type: 'string' },
-  cycle: { type: 'string' },
-  minutes: { type: 'string' },
-  cycles: { type: 'string' },
-  mode: { type: 'string' },
-  model: { type: 'string' },
-  journal: { type: 'string' },
-  'env-file': { type: 'string' },
-  capital: { type: 'string' },
+  ...CONNECTION_OPTIONS,
+  ...stringOptions('symbols', 'cycle', 'minutes', 'cycles', 'mode', 'model', 'journal', 'capital'),
   ...RISK_OPTION_SPEC,
-  'allow-symbols': { type: 'string' },
-  'flatten-on-stop': { type: 'boolean' },
-  'adopt-positions': { type: 'boolean' },
-  'allow-leverage': { type: 'boolean' },
-  'max-leverage': { type: 'string' },
-  'allow-live': { type: 'boolean' },
-  'allow-delayed-data': { type: 'boolean' },
-  'confirm-live': { type: 'string' },
+  ...stringOptions('allow-symbols'),
+  ...booleanOptions('flatten-on-stop', 'adopt-positions', 'allow-leverage'),
+  ...stringOptions('max-leverage'),
+  ...booleanOptions('allow-live', 'allow-delayed-data'),
+  ...stringOptions('confirm-live'),
   verbose: { type: 'boolean', short: 'v' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  ...booleanOptions('json'),
+  ...HELP_OPTION,
 } as const;
 
 const HELP = `usage: npm run session -- --symbols NVDA,MSFT [options]
@@ -110,14 +97,8 @@ export function configInput(o: Record<string, string | boolean | undefined>): Se
     modelDir: o.model,
     journalDir: o.journal,
     capital: o.capital,
-    maxOrderQuantity: o['max-order-qty'],
-    maxPosition: o['max-position'],
-    maxNotional: o['max-notional'],
-    maxOrdersPerMinute: o['max-orders-per-minute'],
-    dailyLossLimit: o['daily-loss-limit'],
-    stopLossPct: o['stop-loss-pct'],
+    ...riskInput(o),
     allowSymbols: o['allow-symbols'],
-    anyHours: o['any-hours'],
     flattenOnStop: o['flatten-on-stop'],
     adoptPositions: o['adopt-positions'],
     allowLeverage: o['allow-leverage'],

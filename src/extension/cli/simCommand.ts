@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { parseHost } from '../config/connectionConfig';
 import { parseOhlcCsv } from '../sim/market/pricePath';
 import { SYMBOL } from '../session/sessionConfig';
-import { CliError, existingFile, intOption, numberOption, parseOptions, parsedOption } from './args';
+import { booleanOptions, CliError, existingFile, HELP_OPTION, intOption, numberOption, parseOptions, parsedOption, stringOptions } from './args';
 
 const USAGE = `usage: npm run sim -- [options]
 
@@ -44,25 +44,12 @@ export async function run(argv: string[]): Promise<number> {
   const o = parseOptions(
     argv,
     {
-      port: { type: 'string' },
-      product: { type: 'string' },
-      release: { type: 'string' },
-      host: { type: 'string' },
-      'server-version': { type: 'string' },
-      seed: { type: 'string' },
-      speed: { type: 'string' },
-      start: { type: 'string' },
-      account: { type: 'string' },
-      cash: { type: 'string' },
-      live: { type: 'boolean' },
-      symbols: { type: 'string' },
-      replay: { type: 'string' },
-      record: { type: 'string' },
-      state: { type: 'string' },
-      'tick-ms': { type: 'string' },
+      ...stringOptions('port', 'product', 'release', 'host', 'server-version', 'seed', 'speed', 'start', 'account', 'cash'),
+      ...booleanOptions('live'),
+      ...stringOptions('symbols', 'replay', 'record', 'state', 'tick-ms'),
       fault: { type: 'string', multiple: true },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...booleanOptions('quiet'),
+      ...HELP_OPTION,
     },
     'sim',
   );

@@ -185,12 +185,9 @@ export function parseBarsCsv(text: string, file: string, options: CsvBarOptions 
   }
 
   const n = rows.length;
-  const time = new Float64Array(n);
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  const volume = new Float64Array(n).fill(NaN);
+  const columns = ohlcvColumns(n);
+  const { time, open, high, low, close, volume } = columns;
+  volume.fill(NaN);
   let allDateOnly = true;
   let anyDateOnly = false;
 
@@ -233,28 +230,56 @@ export function parseBarsCsv(text: string, file: string, options: CsvBarOptions 
   if (ohlCols.high >= 0) fields.push('high');
   if (ohlCols.low >= 0) fields.push('low');
   if (volumeCol >= 0) fields.push('volume');
-  return barSeries({
-    symbol: (wanted ?? (symbolsSeen.size === 1 ? [...symbolsSeen][0]! : '')).toUpperCase() || 'UNKNOWN',
-    source: file,
-    length: n,
-    time,
-    open,
-    high,
-    low,
-    close,
-    volume,
-    fields,
-    dateOnly: allDateOnly,
-    barSeconds,
-  });
+  const symbol = (wanted ?? (symbolsSeen.size === 1 ? [...symbolsSeen][0]! : '')).toUpperCase() || 'UNKNOWN';
+  return barSeries({ symbol, source: file, ...columns, fields, dateOnly: allDateOnly, barSeconds });
 }
 
-/** A series from its columns: the derived columns (close minute, log returns) computed here, once. */
-export function barSeries(columns: Omit<BarSeries, 'closeMinute' | 'logReturns'>): BarSeries {
-  const { time, length: n, dateOnly, barSeconds } = columns;
+/** One bar as an object (TWS's bars): the series' columns at one index. */
+export interface OhlcvBar {
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+type OhlcvColumns = Pick<BarSeries, 'time' | 'open' | 'high' | 'low' | 'close' | 'volume'>;
+
+function ohlcvColumns(n: number): OhlcvColumns {
+  return {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+}
+
+/** Bars as the columns the feature pipeline reads (one pass: the session runs it for every symbol of every cycle). */
+export function seriesOfBars(symbol: string, source: string, bars: readonly OhlcvBar[], barSeconds: number): BarSeries {
+  const columns = ohlcvColumns(bars.length);
+  const { time, open, high, low, close, volume } = columns;
+  for (let i = 0; i < bars.length; i++) {
+    const b = bars[i]!;
+    time[i] = b.time;
+    open[i] = b.open;
+    high[i] = b.high;
+    low[i] = b.low;
+    close[i] = b.close;
+    volume[i] = b.volume;
+  }
+  return barSeries({ symbol, source, ...columns, fields: ['open', 'high', 'low', 'close', 'volume'], dateOnly: false, barSeconds });
+}
+
+/** A series from its columns: the derived columns (length, close minute, log returns) computed here, once. */
+function barSeries(columns: Omit<BarSeries, 'length' | 'closeMinute' | 'logReturns'>): BarSeries {
+  const { time, dateOnly, barSeconds } = columns;
+  const n = time.length;
   const closeMinute = new Float64Array(n);
   for (let i = 0; i < n; i++) closeMinute[i] = dateOnly ? US_REGULAR_HOURS.closeMinute : minuteOfDay(barEnd(time[i]!, barSeconds), NY);
-  return { ...columns, closeMinute, logReturns: oneBarLogReturns(columns.close) };
+  return { ...columns, length: n, closeMinute, logReturns: oneBarLogReturns(columns.close) };
 }
 
 /** Median spacing of the bars; daily data (gaps of 1-3 calendar days) is one day. */

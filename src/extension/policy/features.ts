@@ -161,6 +161,11 @@ export interface PortfolioFeatureDef extends FeatureDefBase {
 
 export type FeatureDef = MarketFeatureDef | PortfolioFeatureDef;
 
+/** A portfolio feature: no parameters, one definition text. */
+function portfolioFeature(id: string, sideValued: boolean, definition: string, compute: PortfolioFeatureDef['compute']): PortfolioFeatureDef {
+  return { id, kind: 'portfolio', params: {}, sideValued, definition: () => definition, compute };
+}
+
 const WINDOW: ParamSpec = { min: 1, max: 5000 };
 const WINDOW2: ParamSpec = { min: 2, max: 5000 };
 
@@ -237,38 +242,10 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     definition: () => 'fraction of the 09:30-16:00 New York session elapsed at the bar close, in [0, 1]',
     compute: (s, t) => timeOfDay(s.closeMinute[t]!),
   },
-  positionFraction: {
-    id: 'positionFraction',
-    kind: 'portfolio',
-    params: {},
-    sideValued: false,
-    definition: () => 'signed position market value / equity',
-    compute: positionFraction,
-  },
-  cashFraction: {
-    id: 'cashFraction',
-    kind: 'portfolio',
-    params: {},
-    sideValued: false,
-    definition: () => 'cash / equity',
-    compute: cashFraction,
-  },
-  positionSide: {
-    id: 'positionSide',
-    kind: 'portfolio',
-    params: {},
-    sideValued: true,
-    definition: () => 'sign of the position: -1 short, 0 flat, +1 long',
-    compute: positionSide,
-  },
-  unrealizedReturn: {
-    id: 'unrealizedReturn',
-    kind: 'portfolio',
-    params: {},
-    sideValued: false,
-    definition: () => 'side * (price / average cost - 1) of the open position; 0 when flat',
-    compute: unrealizedReturn,
-  },
+  positionFraction: portfolioFeature('positionFraction', false, 'signed position market value / equity', positionFraction),
+  cashFraction: portfolioFeature('cashFraction', false, 'cash / equity', cashFraction),
+  positionSide: portfolioFeature('positionSide', true, 'sign of the position: -1 short, 0 flat, +1 long', positionSide),
+  unrealizedReturn: portfolioFeature('unrealizedReturn', false, 'side * (price / average cost - 1) of the open position; 0 when flat', unrealizedReturn),
 };
 
 export function featureLabel(spec: FeatureSpec): string {

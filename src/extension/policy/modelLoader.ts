@@ -91,27 +91,19 @@ export function bindModel(
     if (!out) throw new ModelLoadError('output-name', file, `has no output "${a.output}" (action.output); its outputs: ${names(outputs)}`);
   }
   const rank = out.shape.length;
-  const last = out.shape[rank - 1];
+  // [batch] or [batch, 1]: one number per row (an action index or a continuous target)
+  const oneColumn = rank === 1 || (rank === 2 && out.shape[rank - 1] === 1);
+  const output = out;
+  const shapeError = (must: string) => new ModelLoadError('output-shape', file, `action output "${output.name}" ${JSON.stringify(output.shape)}: ${must}`);
   let decoding: ActionBinding['decoding'];
   if (a.type === 'discrete') {
     if (INT_TYPES.includes(out.type)) {
       decoding = 'index';
-      if (!(rank === 1 || (rank === 2 && last === 1))) {
-        throw new ModelLoadError(
-          'output-shape',
-          file,
-          `action output "${out.name}" ${JSON.stringify(out.shape)}: an action index must be [batch] or [batch, 1]`,
-        );
-      }
+      if (!oneColumn) throw shapeError('an action index must be [batch] or [batch, 1]');
     } else if (FLOAT_TYPES.includes(out.type)) {
       decoding = 'logits';
-      if (rank !== 2 || last !== a.labels.length) {
-        throw new ModelLoadError(
-          'output-shape',
-          file,
-          `action output "${out.name}" ${JSON.stringify(out.shape)}: logits must be [batch, ${a.labels.length}] for ${a.labels.length} actions (${a.labels.join(', ')})`,
-        );
-      }
+      if (rank !== 2 || out.shape[1] !== a.labels.length)
+        throw shapeError(`logits must be [batch, ${a.labels.length}] for ${a.labels.length} actions (${a.labels.join(', ')})`);
     } else {
       throw new ModelLoadError('output-type', file, `action output "${out.name}" is ${out.type}; a discrete action is an int64 index or float logits`);
     }
@@ -119,13 +111,7 @@ export function bindModel(
     if (!FLOAT_TYPES.includes(out.type))
       throw new ModelLoadError('output-type', file, `action output "${out.name}" is ${out.type}; a continuous action is float`);
     decoding = 'value';
-    if (!(rank === 1 || (rank === 2 && last === 1))) {
-      throw new ModelLoadError(
-        'output-shape',
-        file,
-        `action output "${out.name}" ${JSON.stringify(out.shape)}: a continuous target must be [batch] or [batch, 1]`,
-      );
-    }
+    if (!oneColumn) throw shapeError('a continuous target must be [batch] or [batch, 1]');
   }
   return { binding: { outputName: out.name, decoding }, batchDim };
 }

@@ -2,7 +2,7 @@
 // sizing -> risk verdict -> order proposal. The returned record explains every step, and
 // is what the journal, the CLI and the panel show.
 import type { Bar } from '../broker/types';
-import { barSeries, type BarSeries } from '../policy/bars';
+import { seriesOfBars, type BarSeries } from '../policy/bars';
 import type { PortfolioState } from '../policy/features';
 import type { LoadedModel } from '../policy/modelLoader';
 import type { PolicyStep } from '../policy/policyStep';
@@ -96,37 +96,7 @@ export interface DecisionInput {
 
 /** Bars as the columns the feature pipeline reads (one pass: it runs for every symbol of every cycle). */
 export function seriesFromBars(symbol: string, bars: readonly Bar[], barSeconds: number): BarSeries {
-  const n = bars.length;
-  const time = new Float64Array(n);
-  const open = new Float64Array(n);
-  const high = new Float64Array(n);
-  const low = new Float64Array(n);
-  const close = new Float64Array(n);
-  const volume = new Float64Array(n);
-  let i = 0;
-  for (const b of bars) {
-    time[i] = b.time;
-    open[i] = b.open;
-    high[i] = b.high;
-    low[i] = b.low;
-    close[i] = b.close;
-    volume[i] = b.volume;
-    i++;
-  }
-  return barSeries({
-    symbol,
-    source: 'TWS bars',
-    length: n,
-    time,
-    open,
-    high,
-    low,
-    close,
-    volume,
-    fields: ['open', 'high', 'low', 'close', 'volume'],
-    dateOnly: false,
-    barSeconds,
-  });
+  return seriesOfBars(symbol, 'TWS bars', bars, barSeconds);
 }
 
 /** The label of a discrete action with this target (first match), for the record. */

@@ -2,25 +2,28 @@
 import type { WireContract } from '../protocol/contractTypes';
 import type { OptionContract, Stock } from './instruments';
 
+/** A stock TWS knows nothing about but its conId: what an unknown conId is reported as, and the fields every stock shares. */
+const BARE_STOCK: Readonly<WireContract> = {
+  conId: 0,
+  symbol: '',
+  secType: 'STK',
+  lastTradeDateOrContractMonth: '',
+  strike: 0,
+  right: '',
+  multiplier: '',
+  exchange: 'SMART',
+  primaryExch: '',
+  currency: 'USD',
+  localSymbol: '',
+  tradingClass: '',
+};
+
 /** An unknown conId gets an empty stock contract carrying just that id. */
 export function contractFor(inst: Stock | OptionContract | undefined, conId: number): WireContract {
-  if (!inst)
-    return {
-      conId,
-      symbol: '',
-      secType: 'STK',
-      lastTradeDateOrContractMonth: '',
-      strike: 0,
-      right: '',
-      multiplier: '',
-      exchange: 'SMART',
-      primaryExch: '',
-      currency: 'USD',
-      localSymbol: '',
-      tradingClass: '',
-    };
+  if (!inst) return { ...BARE_STOCK, conId };
   if ('underlying' in inst) {
     return {
+      ...BARE_STOCK,
       conId: inst.conId,
       symbol: inst.underlying.symbol,
       secType: 'OPT',
@@ -28,22 +31,15 @@ export function contractFor(inst: Stock | OptionContract | undefined, conId: num
       strike: inst.strike,
       right: inst.right,
       multiplier: String(inst.multiplier),
-      exchange: 'SMART',
-      primaryExch: '',
       currency: inst.underlying.currency,
       localSymbol: inst.localSymbol,
       tradingClass: inst.tradingClass,
     };
   }
   return {
+    ...BARE_STOCK,
     conId: inst.conId,
     symbol: inst.symbol,
-    secType: 'STK',
-    lastTradeDateOrContractMonth: '',
-    strike: 0,
-    right: '',
-    multiplier: '',
-    exchange: 'SMART',
     primaryExch: inst.primaryExch,
     currency: inst.currency,
     localSymbol: inst.symbol,

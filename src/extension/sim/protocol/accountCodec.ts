@@ -13,7 +13,7 @@
 // @stoqey/ib 1.6.10 (dist/core/io/encoder.js, dist/core/io/decoder.js).
 // Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
-import { requireVersion, writePosition, writeSize } from './codecFields';
+import { encodeRequestEnd, readCancel, requireVersion, writePosition, writeSize, type ReqIdOnly } from './codecFields';
 import type { WireContract } from './contractTypes';
 import { EventId } from '../../tws/messageIds';
 import { SV } from '../../tws/serverVersions';
@@ -56,14 +56,9 @@ export function decodeReqAccountUpdatesMulti(r: FieldReader, _serverVersion: num
   return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode'), ledgerAndNLV: r.bool('ledgerAndNLV') };
 }
 
-export interface ReqIdOnly {
-  reqId: number;
-}
-
 /** CANCEL_ACCOUNT_UPDATES_MULTI (77): version, reqId. */
 export function decodeCancelAccountUpdatesMulti(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  r.int('version');
-  return { reqId: r.int('reqId') };
+  return readCancel(r, true);
 }
 
 export interface ReqPositionsMulti {
@@ -80,8 +75,7 @@ export function decodeReqPositionsMulti(r: FieldReader, _serverVersion: number):
 
 /** CANCEL_POSITIONS_MULTI (75): version 1, reqId. */
 export function decodeCancelPositionsMulti(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  r.int('version');
-  return { reqId: r.int('reqId') };
+  return readCancel(r, true);
 }
 
 export interface ReqAccountSummary {
@@ -108,8 +102,7 @@ export function decodeReqAccountSummary(r: FieldReader, _serverVersion: number):
 
 /** CANCEL_ACCOUNT_SUMMARY (63): version 1, reqId. */
 export function decodeCancelAccountSummary(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  r.int('version');
-  return { reqId: r.int('reqId') };
+  return readCancel(r, true);
 }
 
 export interface ReqPnL {
@@ -125,7 +118,7 @@ export function decodeReqPnL(r: FieldReader, _serverVersion: number): ReqPnL {
 
 /** CANCEL_PNL (93), no version: reqId. */
 export function decodeCancelPnL(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return { reqId: r.int('reqId') };
+  return readCancel(r, false);
 }
 
 export interface ReqPnLSingle extends ReqPnL {
@@ -139,13 +132,16 @@ export function decodeReqPnLSingle(r: FieldReader, _serverVersion: number): ReqP
 
 /** CANCEL_PNL_SINGLE (95), no version: reqId. */
 export function decodeCancelPnLSingle(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return { reqId: r.int('reqId') };
+  return readCancel(r, false);
 }
 
 // ---- TWS -> client ----
 
-/** conId .. localSymbol, tradingClass as POSITION and POSITION_MULTI carry them (exchange, no primaryExch). */
-function writePositionContract(w: FieldWriter, c: WireContract): void {
+/**
+ * conId .. localSymbol, tradingClass as the position messages carry them: POSITION and
+ * POSITION_MULTI send the exchange where PORTFOLIO_VALUE sends the primary exchange.
+ */
+function writePositionContract(w: FieldWriter, c: WireContract, exchange: 'exchange' | 'primaryExch' = 'exchange'): void {
   w.int(c.conId)
     .str(c.symbol)
     .str(c.secType)
@@ -153,7 +149,7 @@ function writePositionContract(w: FieldWriter, c: WireContract): void {
     .double(c.strike)
     .str(c.right)
     .str(c.multiplier)
-    .str(c.exchange)
+    .str(c[exchange])
     .str(c.currency)
     .str(c.localSymbol)
     .str(c.tradingClass);
@@ -196,7 +192,7 @@ export function encodePositionMulti(serverVersion: number, p: PositionMultiRow):
 /** POSITION_MULTI_END (72): version 1, reqId. */
 export function encodePositionMultiEnd(serverVersion: number, reqId: number): string[] {
   requireVersion(serverVersion, SV.MODELS_SUPPORT, 'positionMultiEnd');
-  return new FieldWriter().int(EventId.POSITION_MULTI_END).int(1).int(reqId).fields;
+  return encodeRequestEnd(EventId.POSITION_MULTI_END, reqId);
 }
 
 export interface AccountValue {
@@ -229,21 +225,8 @@ export interface PortfolioRow {
  * position, marketPrice, marketValue, averageCost, unrealizedPNL, realizedPNL, accountName.
  */
 export function encodeUpdatePortfolio(serverVersion: number, p: PortfolioRow): string[] {
-  const c = p.contract;
-  const w = new FieldWriter()
-    .int(EventId.PORTFOLIO_VALUE)
-    .int(8)
-    .int(c.conId)
-    .str(c.symbol)
-    .str(c.secType)
-    .str(c.lastTradeDateOrContractMonth)
-    .double(c.strike)
-    .str(c.right)
-    .str(c.multiplier)
-    .str(c.primaryExch)
-    .str(c.currency)
-    .str(c.localSymbol)
-    .str(c.tradingClass);
+  const w = new FieldWriter().int(EventId.PORTFOLIO_VALUE).int(8);
+  writePositionContract(w, p.contract, 'primaryExch');
   writePosition(w, serverVersion, p.position);
   return w.double(p.marketPrice).double(p.marketValue).double(p.averageCost).double(p.unrealizedPNL).double(p.realizedPNL).str(p.accountName).fields;
 }
@@ -276,7 +259,7 @@ export function encodeAccountUpdateMulti(serverVersion: number, u: AccountUpdate
 /** ACCOUNT_UPDATE_MULTI_END (74): version 1, reqId. */
 export function encodeAccountUpdateMultiEnd(serverVersion: number, reqId: number): string[] {
   requireVersion(serverVersion, SV.MODELS_SUPPORT, 'accountUpdateMultiEnd');
-  return new FieldWriter().int(EventId.ACCOUNT_UPDATE_MULTI_END).int(1).int(reqId).fields;
+  return encodeRequestEnd(EventId.ACCOUNT_UPDATE_MULTI_END, reqId);
 }
 
 export interface AccountSummaryRow {
@@ -294,7 +277,7 @@ export function encodeAccountSummary(_serverVersion: number, s: AccountSummaryRo
 
 /** ACCOUNT_SUMMARY_END (64): version 1, reqId. */
 export function encodeAccountSummaryEnd(_serverVersion: number, reqId: number): string[] {
-  return new FieldWriter().int(EventId.ACCOUNT_SUMMARY_END).int(1).int(reqId).fields;
+  return encodeRequestEnd(EventId.ACCOUNT_SUMMARY_END, reqId);
 }
 
 export interface Pnl {

@@ -4,8 +4,9 @@
 
 import type { WireComboLeg, WireContract } from './contractTypes';
 import type { WireTagValue } from './contractDetailsTypes';
+import type { EventId } from '../../tws/messageIds';
 import { SV } from '../../tws/serverVersions';
-import { ProtocolError, UNSET_DECIMAL, type FieldReader, type FieldWriter } from '../../tws/wire';
+import { FieldWriter, ProtocolError, UNSET_DECIMAL, type FieldReader } from '../../tws/wire';
 
 /** Throws when a message does not exist at this server version (the caller sent it anyway). */
 export function requireVersion(serverVersion: number, min: number, what: string): void {
@@ -21,6 +22,38 @@ export function requireVersion(serverVersion: number, min: number, what: string)
 export function writeSize(w: FieldWriter, serverVersion: number, v: number | undefined): void {
   if (serverVersion >= SV.FRACTIONAL_SIZE_SUPPORT) w.decimal(v);
   else w.int(v === undefined || v === UNSET_DECIMAL ? 0 : Math.round(v));
+}
+
+/** A bar's WAP: Decimal from FRACTIONAL_SIZE_SUPPORT, a double before (both parse the same text). */
+export function writeWap(w: FieldWriter, serverVersion: number, wap: number): void {
+  if (serverVersion >= SV.FRACTIONAL_SIZE_SUPPORT) w.decimal(wap);
+  else w.double(wap);
+}
+
+/** The prices, volume and WAP of one bar, as historical and real-time bars carry them. */
+export interface WireOhlc {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  wap: number;
+}
+
+/** A message that carries only the id of the request it is about (the cancels). */
+export interface ReqIdOnly {
+  reqId: number;
+}
+
+/** A cancel: `version, reqId`, or only `reqId` for the messages that have no version field. */
+export function readCancel(r: FieldReader, versioned: boolean): ReqIdOnly {
+  if (versioned) r.int('version');
+  return { reqId: r.int('reqId') };
+}
+
+/** `version 1, reqId`: the end marker after the answers to one request. */
+export function encodeRequestEnd(eventId: EventId, reqId: number): string[] {
+  return new FieldWriter().int(eventId).int(1).int(reqId).fields;
 }
 
 /** Position quantities: fractional (readDouble) since FRACTIONAL_POSITIONS, an int before. */

@@ -9,7 +9,7 @@
 // dist/core/io/decoder.js decodeMsg_CONTRACT_DATA).
 // Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
-import { ascii7, readRequestContract, requireVersion } from './codecFields';
+import { ascii7, encodeRequestEnd, readRequestContract, requireVersion } from './codecFields';
 import type { WireContract } from './contractTypes';
 import type { WireContractDetails } from './contractDetailsTypes';
 import { EventId } from '../../tws/messageIds';
@@ -118,7 +118,7 @@ export function encodeContractDetails(serverVersion: number, reqId: number, d: W
 
 /** CONTRACT_DATA_END (52): version 1, reqId. */
 export function encodeContractDetailsEnd(_serverVersion: number, reqId: number): string[] {
-  return new FieldWriter().int(EventId.CONTRACT_DATA_END).int(1).int(reqId).fields;
+  return encodeRequestEnd(EventId.CONTRACT_DATA_END, reqId);
 }
 
 export interface SecDefOptParameter {

@@ -15,7 +15,18 @@
 
 import type { WireTagValue } from './contractDetailsTypes';
 import type { WireContract } from './contractTypes';
-import { isBag, parseTagValues, readRequestContract, readShortComboLegs, requireVersion, writeSize } from './codecFields';
+import {
+  isBag,
+  parseTagValues,
+  readCancel,
+  readRequestContract,
+  readShortComboLegs,
+  requireVersion,
+  writeSize,
+  writeWap,
+  type ReqIdOnly,
+  type WireOhlc,
+} from './codecFields';
 import { EventId } from '../../tws/messageIds';
 import { SV } from '../../tws/serverVersions';
 import { FieldWriter, type FieldReader } from '../../tws/wire';
@@ -60,14 +71,9 @@ export function decodeReqHistoricalData(r: FieldReader, serverVersion: number): 
   return { reqId, contract, endDateTime, barSizeSetting, durationStr, useRTH, whatToShow, formatDate, keepUpToDate, chartOptions };
 }
 
-export interface CancelHistory {
-  reqId: number;
-}
-
 /** CANCEL_HISTORICAL_DATA (25): version 1, reqId. */
-export function decodeCancelHistoricalData(r: FieldReader, _serverVersion: number): CancelHistory {
-  r.int('version');
-  return { reqId: r.int('reqId') };
+export function decodeCancelHistoricalData(r: FieldReader, _serverVersion: number): ReqIdOnly {
+  return readCancel(r, true);
 }
 
 export interface ReqHeadTimestamp {
@@ -86,21 +92,15 @@ export function decodeReqHeadTimestamp(r: FieldReader, _serverVersion: number): 
 }
 
 /** CANCEL_HEAD_TIMESTAMP (90), no version, from 123: reqId. */
-export function decodeCancelHeadTimestamp(r: FieldReader, _serverVersion: number): CancelHistory {
-  return { reqId: r.int('reqId') };
+export function decodeCancelHeadTimestamp(r: FieldReader, _serverVersion: number): ReqIdOnly {
+  return readCancel(r, false);
 }
 
 // ---- TWS -> client ----
 
-export interface HistoricalBar {
+export interface HistoricalBar extends WireOhlc {
   /** Formatted per the request's formatDate ("20240119", "20240119 09:30:00", or epoch seconds). */
   date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  wap: number;
   barCount: number;
 }
 
@@ -110,11 +110,6 @@ export interface HistoricalData {
   startDate: string;
   endDate: string;
   bars: readonly HistoricalBar[];
-}
-
-function writeWap(w: FieldWriter, serverVersion: number, wap: number): void {
-  if (serverVersion >= SV.FRACTIONAL_SIZE_SUPPORT) w.decimal(wap);
-  else w.double(wap);
 }
 
 /**

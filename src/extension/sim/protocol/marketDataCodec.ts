@@ -12,7 +12,19 @@
 
 import type { WireTagValue } from './contractDetailsTypes';
 import type { WireContract } from './contractTypes';
-import { isBag, parseTagValues, readRequestContract, readShortComboLegs, requireVersion, writeSize } from './codecFields';
+import {
+  encodeRequestEnd,
+  isBag,
+  parseTagValues,
+  readCancel,
+  readRequestContract,
+  readShortComboLegs,
+  requireVersion,
+  writeSize,
+  writeWap,
+  type ReqIdOnly,
+  type WireOhlc,
+} from './codecFields';
 import { EventId } from '../../tws/messageIds';
 import { SV } from '../../tws/serverVersions';
 import { FieldWriter, type FieldReader } from '../../tws/wire';
@@ -56,14 +68,9 @@ export function decodeReqMktData(r: FieldReader, serverVersion: number): ReqMktD
   return { reqId, contract, genericTickList, snapshot, regulatorySnapshot, mktDataOptions };
 }
 
-export interface CancelById {
-  reqId: number;
-}
-
 /** CANCEL_MKT_DATA (2): version (1 or 2 depending on the client), reqId. */
-export function decodeCancelMktData(r: FieldReader, _serverVersion: number): CancelById {
-  r.int('version');
-  return { reqId: r.int('reqId') };
+export function decodeCancelMktData(r: FieldReader, _serverVersion: number): ReqIdOnly {
+  return readCancel(r, true);
 }
 
 export interface ReqRealTimeBars {
@@ -92,9 +99,8 @@ export function decodeReqRealTimeBars(r: FieldReader, _serverVersion: number): R
 }
 
 /** CANCEL_REAL_TIME_BARS (51): version 1, reqId. */
-export function decodeCancelRealTimeBars(r: FieldReader, _serverVersion: number): CancelById {
-  r.int('version');
-  return { reqId: r.int('reqId') };
+export function decodeCancelRealTimeBars(r: FieldReader, _serverVersion: number): ReqIdOnly {
+  return readCancel(r, true);
 }
 
 // ---- TWS -> client ----
@@ -146,7 +152,7 @@ export function encodeTickString(_serverVersion: number, reqId: number, tickType
 
 /** TICK_SNAPSHOT_END (57): version 1, reqId. */
 export function encodeTickSnapshotEnd(_serverVersion: number, reqId: number): string[] {
-  return new FieldWriter().int(EventId.TICK_SNAPSHOT_END).int(1).int(reqId).fields;
+  return encodeRequestEnd(EventId.TICK_SNAPSHOT_END, reqId);
 }
 
 /**
@@ -199,16 +205,10 @@ export function encodeTickOptionComputation(serverVersion: number, o: OptionComp
     .double(o.undPrice ?? -1).fields;
 }
 
-export interface RealtimeBar {
+export interface RealtimeBar extends WireOhlc {
   reqId: number;
   /** Bar start, epoch seconds. */
   time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  wap: number;
   count: number;
 }
 
@@ -216,8 +216,6 @@ export interface RealtimeBar {
 export function encodeRealtimeBar(serverVersion: number, b: RealtimeBar): string[] {
   const w = new FieldWriter().int(EventId.REAL_TIME_BARS).int(3).int(b.reqId).int(b.time).double(b.open).double(b.high).double(b.low).double(b.close);
   writeSize(w, serverVersion, b.volume);
-  // WAP is a Decimal from FRACTIONAL_SIZE_SUPPORT, a double before: both parse the same text.
-  if (serverVersion >= SV.FRACTIONAL_SIZE_SUPPORT) w.decimal(b.wap);
-  else w.double(b.wap);
+  writeWap(w, serverVersion, b.wap);
   return w.int(b.count).fields;
 }

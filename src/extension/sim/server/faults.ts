@@ -77,6 +77,21 @@ export function emptyFaults(): Faults {
   return { apiDisabled: false, readOnly: false, noMarketData: false, competingSession: false, pacing: false };
 }
 
+/** The faults `NAME:S` that strike S seconds after the connection, and their field. */
+const AFTER_SECONDS_FAULTS: ReadonlyMap<string, 'malformedFrame' | 'oversizedFrame' | 'loginPending' | 'acceptDialog'> = new Map([
+  ['malformed-frame', 'malformedFrame'],
+  ['oversized-frame', 'oversizedFrame'],
+  ['login-pending', 'loginPending'],
+  ['accept-dialog', 'acceptDialog'],
+]);
+
+/** The faults that are on or off and take no argument, and their field. */
+const SWITCH_FAULTS: ReadonlyMap<string, 'duplicateOrderEvents' | 'fixMode' | 'ipv6Only'> = new Map([
+  ['duplicate-order-events', 'duplicateOrderEvents'],
+  ['fix-mode', 'fixMode'],
+  ['ipv6-only', 'ipv6Only'],
+]);
+
 export function parseFaults(specs: readonly string[]): Faults {
   const f = emptyFaults();
   for (const spec of specs) {
@@ -92,6 +107,17 @@ export function parseFaults(specs: readonly string[]): Faults {
       const [s, down] = (arg ?? '').split(',');
       return { seconds: num(s, 'S (seconds)', 0.001), downSeconds: down === undefined ? 0 : num(down, 'DOWN (seconds)') };
     };
+    const afterSeconds = AFTER_SECONDS_FAULTS.get(name);
+    if (afterSeconds !== undefined) {
+      f[afterSeconds] = { seconds: num(arg, 'S (seconds)', 0.001) };
+      continue;
+    }
+    const switchFault = SWITCH_FAULTS.get(name);
+    if (switchFault !== undefined) {
+      if (arg !== undefined) throw new FaultError(`--fault ${spec}: takes no argument`);
+      f[switchFault] = true;
+      continue;
+    }
     switch (name) {
       case 'api-disabled':
         f.apiDisabled = true;
@@ -151,35 +177,11 @@ export function parseFaults(specs: readonly string[]): Faults {
       case 'shuffle-order-events':
         f.shuffleOrderEvents = { windowMs: arg === undefined ? 150 : num(arg, 'MS', 1) };
         break;
-      case 'duplicate-order-events':
-        if (arg !== undefined) throw new FaultError(`--fault ${spec}: takes no argument`);
-        f.duplicateOrderEvents = true;
-        break;
       case 'garbage': {
         const [s, n] = (arg ?? '').split(',');
         f.garbage = { seconds: num(s, 'S (seconds)', 0.001), bytes: n === undefined ? 64 : Math.floor(num(n, 'N (bytes)', 1)) };
         break;
       }
-      case 'malformed-frame':
-        f.malformedFrame = { seconds: num(arg, 'S (seconds)', 0.001) };
-        break;
-      case 'oversized-frame':
-        f.oversizedFrame = { seconds: num(arg, 'S (seconds)', 0.001) };
-        break;
-      case 'login-pending':
-        f.loginPending = { seconds: num(arg, 'S (seconds)', 0.001) };
-        break;
-      case 'accept-dialog':
-        f.acceptDialog = { seconds: num(arg, 'S (seconds)', 0.001) };
-        break;
-      case 'fix-mode':
-        if (arg !== undefined) throw new FaultError(`--fault ${spec}: takes no argument`);
-        f.fixMode = true;
-        break;
-      case 'ipv6-only':
-        if (arg !== undefined) throw new FaultError(`--fault ${spec}: takes no argument`);
-        f.ipv6Only = true;
-        break;
       case 'auto-restart': {
         const [time, down] = (arg ?? '').split(',');
         const m = /^(\d{1,2}):(\d{2})$/.exec(time ?? '');
