@@ -94,7 +94,7 @@ function loadBars(o: BacktestOptions, cwd: string): BarSeries {
     throw new BacktestError(
       `--symbol "${symbol}" has no built-in data (valid: ${Object.keys(BUILTIN_DATASETS).join(', ')}); pass --data CSV for other symbols`,
     );
-  const path = builtinDatasetPath(ds);
+  const path = builtinDatasetPath(ds, undefined, cwd);
   if (!path) throw new BacktestError(`built-in data for ${ds.symbol} needs the vega-datasets package (node_modules/${ds.file} not found; run npm install)`);
   const bars = readBarsCsv(path, { symbol: ds.multiSymbol ? ds.symbol : undefined, priceColumn: o.priceColumn });
   return ds.multiSymbol ? bars : { ...bars, symbol: ds.symbol };
@@ -138,7 +138,7 @@ export async function prepareBacktest(o: BacktestOptions): Promise<PreparedBackt
   const slippageBps = amount(o.slippageBps, '--slippage-bps', 0, 1000);
   const impact = amount(o.impact, '--impact', 0, 100);
   // A model folder is loaded as given (messages then name it as the user typed it), against cwd when one is set.
-  const modelDir = o.modelDir === undefined ? defaultModelDir() : o.cwd !== undefined ? resolve(o.cwd, o.modelDir) : o.modelDir;
+  const modelDir = o.modelDir === undefined ? defaultModelDir(o.cwd) : o.cwd !== undefined ? resolve(o.cwd, o.modelDir) : o.modelDir;
   if (!modelDir)
     throw new BacktestError(`--model not given and the default model ${DEFAULT_MODEL} was not found; pass --model DIR (a folder with manifest.json)`);
 

@@ -69,18 +69,20 @@ export const PACKAGED_DATA_DIR = 'data';
 
 /**
  * Absolute path of a built-in dataset's file: from the vega-datasets package when installed
- * (development, the CLI from a clone), else the copy the extension package ships.
+ * (development, the CLI from a clone), else the copy the extension package ships. `cwd` is
+ * where the run was asked from (the CLI's working directory, the extension's workspace
+ * folder): never the extension host's own working directory, which is wherever VS Code started.
  */
-export function builtinDatasetPath(ds: BuiltinDataset, moduleDir: string = __dirname): string | undefined {
-  const installed = findUp(join('node_modules', ds.file));
+export function builtinDatasetPath(ds: BuiltinDataset, moduleDir: string = __dirname, cwd: string = process.cwd()): string | undefined {
+  const installed = findUp(join('node_modules', ds.file), [cwd, moduleDir]);
   if (installed) return installed;
   if (!ds.packaged) return undefined;
   const shipped = join(moduleDir, '..', PACKAGED_DATA_DIR, basename(ds.file));
   return existsSync(shipped) ? shipped : undefined;
 }
 
-/** The shipped demo model's folder, if present. */
-export function defaultModelDir(): string | undefined {
-  const manifest = findUp(join(DEFAULT_MODEL, 'manifest.json'));
+/** The shipped demo model's folder, if present (looked for from `cwd`, then from this module). */
+export function defaultModelDir(cwd: string = process.cwd()): string | undefined {
+  const manifest = findUp(join(DEFAULT_MODEL, 'manifest.json'), [cwd, __dirname]);
   return manifest ? dirname(manifest) : undefined;
 }
