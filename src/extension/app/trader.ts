@@ -14,10 +14,11 @@ import { ENDED_STATES, type SessionEvent } from '../session/sessionEvents';
 import type { SessionResult, TradingSession } from '../session/tradingSession';
 import type { BacktestOutcome, BacktestRequest } from './backtestRunner';
 import type { ResolvedTarget } from './configModel';
-import { HeldQuotes } from './heldQuotes';
+import { connectionHealth, targetInfo } from './connectionHealth';
+import { PanelFeeds } from './panelFeeds';
 import type { PanelStore } from './panelStore';
 import type { RunningSimulator } from './simulatorHost';
-import type { ConnectionHealth, TargetInfo } from './statusView';
+import type { ConnectionHealth } from './statusView';
 import { firstProblem } from './viewRows';
 
 export type TraderEvent =
@@ -55,16 +56,11 @@ function sameTarget(a: ResolvedTarget, b: ResolvedTarget): boolean {
   return a.host === b.host && a.port === b.port && a.clientId === b.clientId;
 }
 
-function targetInfo(t: ResolvedTarget): TargetInfo {
-  return { host: t.host, port: t.port, clientId: t.clientId, sources: t.sources };
-}
-
 export class Trader {
   private broker: BrokerClient | undefined;
   private target: ResolvedTarget | undefined;
   /** What createBroker subscribed and opened; undone by dropBroker. */
   private readonly brokerScope = new DisposableStore();
-  private quotes: HeldQuotes | undefined;
   private session: TradingSession | undefined;
   private sessionRun: Promise<SessionResult> | undefined;
   private checking: Promise<Report> | undefined;
@@ -136,39 +132,7 @@ export class Trader {
     const b = this.broker;
     const t = this.target;
     if (!b || !t) return this.idleHealth();
-    const s = b.state.value;
-    const info = targetInfo(t);
-    switch (s.status) {
-      case 'disconnected':
-        return this.idleHealth();
-      case 'connecting':
-      case 'syncing':
-        return { kind: 'connecting', ...info, ...(s.step ? { step: s.step } : {}) };
-      case 'ready':
-        return {
-          kind: 'ready',
-          ...info,
-          account: s.accountId ?? '?',
-          badge: t.simulator ? 'SIM' : s.isPaper === false ? 'LIVE' : 'PAPER',
-          ...(s.serverVersion ? { serverVersion: s.serverVersion } : {}),
-        };
-      case 'reconnecting':
-        return {
-          kind: 'reconnecting',
-          ...info,
-          ...(s.accountId ? { account: s.accountId } : {}),
-          ...(s.attempt ? { attempt: s.attempt } : {}),
-          ...(s.reason ? { reason: s.reason } : {}),
-        };
-      case 'failed':
-        return {
-          kind: 'failed',
-          ...info,
-          reason: s.reason ?? s.lastError?.message ?? 'not connected',
-          ...(this.cause ? { cause: this.cause } : {}),
-          ...(this.diagnosing ? { checking: true } : {}),
-        };
-    }
+    return connectionHealth({ state: b.state.value, target: t, idle: this.idleHealth(), cause: this.cause, diagnosing: this.diagnosing });
   }
 
   // ---------------------------------------------------------------- connection
@@ -243,26 +207,9 @@ export class Trader {
     });
     this.broker = broker;
     const store = this.store;
-    const quotes = new HeldQuotes(
-      broker,
-      (key, price) => store.setQuote(key, price),
-      (message) => log('broker', 'debug', message),
-    );
-    this.quotes = quotes;
     const scope = this.brokerScope;
-    scope.add(() => quotes.close());
+    scope.add(new PanelFeeds(broker, store, (level, message) => log('broker', level, message)));
     scope.add(broker.state.subscribe((s, prev) => this.onState(s, prev)));
-    scope.add(
-      broker.positions.subscribe((m) => {
-        store.setPositions(m.values());
-        quotes.sync([...m.values()]);
-      }, true),
-    );
-    scope.add(
-      broker.account.subscribe((snap) => {
-        if (snap) store.setPortfolio(snap.portfolio);
-      }, true),
-    );
     scope.add(broker.orderUpdates.on((o) => this.onOrder(o)));
     scope.add(broker.fills.on((f) => this.onFill(f)));
     for (const o of broker.orders()) store.upsertOrder(o);
@@ -316,7 +263,6 @@ export class Trader {
       if (this.lost && s.status === 'ready') this.emit({ type: 'reconnected', account: s.accountId ?? '?' });
       if (s.status === 'ready' || s.status === 'failed' || s.status === 'disconnected') this.lost = false;
       if (s.status !== 'failed') this.cause = undefined;
-      if (s.status === 'disconnected' || s.status === 'failed') this.quotes?.close();
     }
     this.refreshHealth();
   }
@@ -344,7 +290,6 @@ export class Trader {
     const b = this.broker;
     if (!b) return;
     this.brokerScope.clear();
-    this.quotes = undefined;
     this.broker = undefined;
     this.lost = false;
     this.orderStates.clear();
