@@ -1,26 +1,11 @@
 // The Positions tab: the account's open positions with live prices, unrealized P&L, market
 // value, share of net liquidation, the day's P&L, and whose they are (the AI session's book
 // or external: the user's or another program's, which the session never trades).
+import { ownerText } from '../accountText';
 import { h } from '../dom';
 import { fmt, signClass } from '../format';
 import { Grid } from '../grid';
 import type { PositionRow } from '../protocol';
-
-/** "AI session", "external", or the split "session 100 · external 400". */
-export function ownerText(r: Pick<PositionRow, 'owner' | 'quantity' | 'bookQuantity'>): string {
-  switch (r.owner) {
-    case 'session':
-      return 'AI session';
-    case 'shared': {
-      const book = r.bookQuantity ?? 0;
-      return `session ${fmt.qty(book)} · external ${fmt.qty(r.quantity - book)}`;
-    }
-    case 'external':
-      return 'external';
-    default:
-      return '—';
-  }
-}
 
 export function mountPositionsTab(view: HTMLElement): { render(rows: readonly PositionRow[], currency?: string): void } {
   let currency: string | undefined;

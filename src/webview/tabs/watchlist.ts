@@ -2,27 +2,12 @@
 // setting) with bid, ask, last and the change from the previous close, delayed data marked.
 // Adding and removing post an edit to the host, which checks the symbol and writes the
 // setting; the list shown is always the host's.
+import { changeText, dataText, typedSymbol, watchlistSource } from '../accountText';
 import { h } from '../dom';
 import { fmt, signClass } from '../format';
 import { Grid } from '../grid';
 import { post } from '../host';
 import type { WatchlistRow, WatchlistView } from '../protocol';
-
-/** "session", "yours" or both: where a row comes from. */
-export function watchlistSource(r: Pick<WatchlistRow, 'inSession' | 'inUserList'>): string {
-  return [r.inSession ? 'session' : '', r.inUserList ? 'yours' : ''].filter(Boolean).join(' · ');
-}
-
-/** "+1.25 (+0.98%)", or "—" before the first last price. */
-export function changeText(r: Pick<WatchlistRow, 'change' | 'changePct'>): string {
-  if (r.change === undefined) return '—';
-  return `${fmt.change(r.change)}${r.changePct !== undefined ? ` (${fmt.signedPct(r.changePct)})` : ''}`;
-}
-
-/** The symbol as typed, tidied the way the host will check it (the host decides). */
-export function typedSymbol(text: string): string {
-  return text.trim().toUpperCase();
-}
 
 export function mountWatchlistTab(view: HTMLElement): { render(v: WatchlistView): void } {
   const input = h('input', {
@@ -60,7 +45,7 @@ export function mountWatchlistTab(view: HTMLElement): { render(v: WatchlistView)
         key: 'data',
         title: 'Data',
         width: '0.9fr',
-        text: (r) => (r.error ? 'no quotes' : r.last === undefined && r.bid === undefined ? '—' : r.delayed ? 'delayed' : 'live'),
+        text: dataText,
         value: (r) => (r.error ? 'error' : r.delayed ? 'delayed' : 'live'),
         cls: (r) => (r.error ? 'data-error' : r.delayed ? 'data-delayed' : ''),
       },
