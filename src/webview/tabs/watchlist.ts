@@ -36,7 +36,7 @@ export function mountWatchlistTab(view: HTMLElement): { render(v: WatchlistView)
     'watchlist-grid',
     'Watchlist',
     [
-      { key: 'symbol', title: 'Symbol', width: '1fr', text: (r) => r.symbol },
+      { key: 'symbol', title: 'Symbol', width: '0.9fr', text: (r) => r.symbol },
       { key: 'bid', title: 'Bid', width: '1fr', align: 'right', text: (r) => fmt.price(r.bid), value: (r) => r.bid },
       { key: 'ask', title: 'Ask', width: '1fr', align: 'right', text: (r) => fmt.price(r.ask), value: (r) => r.ask },
       { key: 'last', title: 'Last', width: '1fr', align: 'right', text: (r) => fmt.price(r.last), value: (r) => r.last },
@@ -44,13 +44,19 @@ export function mountWatchlistTab(view: HTMLElement): { render(v: WatchlistView)
       {
         key: 'data',
         title: 'Data',
-        width: '0.9fr',
+        width: '0.8fr',
         text: dataText,
         value: (r) => (r.error ? 'error' : r.delayed ? 'delayed' : 'live'),
         cls: (r) => (r.error ? 'data-error' : r.delayed ? 'data-delayed' : ''),
       },
-      { key: 'source', title: 'From', width: '1.1fr', text: watchlistSource },
-      { key: 'remove', title: '', width: '0.5fr', text: (r) => (r.inUserList ? '✕' : ''), cls: (r) => (r.inUserList ? 'remove' : '') },
+      // Where the row comes from; the user's own rows end in ✕, which removes them.
+      {
+        key: 'remove',
+        title: 'From',
+        width: '1fr',
+        text: (r) => `${watchlistSource(r)}${r.inUserList ? ' ✕' : ''}`,
+        cls: (r) => (r.inUserList ? 'remove' : ''),
+      },
     ],
     (r) => r.symbol,
     'No symbols: add one above, or start an AI session.',
