@@ -8,6 +8,7 @@ import { Notifier } from './vscode/notifications';
 import { PANEL_VIEW_TYPE, TradingPanel } from './vscode/panel';
 import { PanelStore } from './app/panelStore';
 import { setting } from './vscode/settings';
+import { editWatchlistSetting, followWatchlistSetting } from './vscode/watchlistSetting';
 import { SimulatorHost } from './app/simulatorHost';
 import { StatusBar } from './vscode/statusBar';
 import { trackContextKeys } from './vscode/contextKeys';
@@ -49,7 +50,9 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   trader.refreshHealth();
   owned = { trader, simulator };
-  const panel = new TradingPanel(context.extensionUri, store, uiLog, runPanelAction);
+  const panel = new TradingPanel(context.extensionUri, store, uiLog, runPanelAction, (op, symbol) => {
+    editWatchlistSetting(store.watchlist, op, symbol, uiLog).catch((err: unknown) => uiLog.error(err instanceof Error ? err : String(err)));
+  });
   const t = trader;
   context.subscriptions.push(
     channel,
@@ -58,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new PositionsOrdersTree(store),
     new Notifier(trader, uiLog),
     trackContextKeys(store),
+    followWatchlistSetting(store.watchlist, uiLog),
     ...registerCommands({ context, simulator, store, trader, panel, log: uiLog, channel }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (webviewPanel) => panel.restore(webviewPanel),

@@ -3,6 +3,7 @@
 // `ready`, draws the host's snapshot, then applies per-topic updates; every message is
 // checked by the shared guard first. Redraws are batched per animation frame, so a burst of
 // updates costs one layout. This file only wires the parts together.
+import { AccountStrip } from './accountStrip';
 import { h } from './dom';
 import { Header } from './header';
 import { post } from './host';
@@ -14,6 +15,7 @@ import { DecisionsTab } from './tabs/decisions';
 import { mountOrdersTab } from './tabs/orders';
 import { mountPositionsTab } from './tabs/positions';
 import { mountSessionTab } from './tabs/session';
+import { mountWatchlistTab } from './tabs/watchlist';
 import { registerToolkit } from './toolkit';
 import { isHostToWebview } from './validate';
 
@@ -22,8 +24,10 @@ registerToolkit();
 // ------------------------------------------------------------------ layout
 
 const header = new Header();
+const accountStrip = new AccountStrip();
 const tabs = new TabStrip();
 const positions = mountPositionsTab(tabs.views.positions);
+const watchlist = mountWatchlistTab(tabs.views.watchlist);
 const orders = mountOrdersTab(tabs.views.orders);
 const decisions = new DecisionsTab(tabs.views.decisions);
 const session = mountSessionTab(tabs.views.session);
@@ -31,7 +35,7 @@ const checks = mountChecksTab(tabs.views.checks);
 const backtest = mountBacktestTab(tabs.views.backtest);
 
 const app = document.getElementById('app')!;
-app.replaceChildren(header.el, h('vscode-divider', { role: 'separator' }), tabs.el);
+app.replaceChildren(header.el, accountStrip.el, h('vscode-divider', { role: 'separator' }), tabs.el);
 tabs.restore();
 
 // ------------------------------------------------------------------ state
@@ -65,8 +69,14 @@ function apply(m: HostToWebview): void {
     case 'connection':
       state = { ...state, connection: m.connection };
       break;
+    case 'account':
+      state = { ...state, account: m.account };
+      break;
     case 'positions':
       state = { ...state, positions: m.rows };
+      break;
+    case 'watchlist':
+      state = { ...state, watchlist: m.watchlist };
       break;
     case 'orders':
       state = { ...state, orders: m.rows };
@@ -99,10 +109,19 @@ function render(): void {
       case 'connection':
         header.renderConnection(state.connection);
         header.renderButtons(state.connection, state.session);
+        accountStrip.render(state.account, state.connection);
+        break;
+      case 'account':
+        accountStrip.render(state.account, state.connection);
+        positions.render(state.positions, state.account.currency);
         break;
       case 'positions':
-        positions.render(state.positions);
+        positions.render(state.positions, state.account.currency);
         tabs.setCount('positions', state.positions.length);
+        break;
+      case 'watchlist':
+        watchlist.render(state.watchlist);
+        tabs.setCount('watchlist', state.watchlist.rows.length);
         break;
       case 'orders':
         orders.render(state.orders);

@@ -9,7 +9,7 @@
 // builds its guards from the same lists and maps, so a message or a value without a guard,
 // or a guard without a message, does not compile (and test/unit/webview checks both ways).
 
-export const TABS = ['positions', 'orders', 'decisions', 'session', 'checks', 'backtest'] as const;
+export const TABS = ['positions', 'watchlist', 'orders', 'decisions', 'session', 'checks', 'backtest'] as const;
 export type Tab = (typeof TABS)[number];
 
 /** Where a configuration value came from (the setup checks' resolver words it). */
@@ -50,6 +50,60 @@ export interface PositionRow {
   readonly avgCost: number;
   readonly last?: number;
   readonly unrealized?: number;
+  /** price x quantity x multiplier, in the account's currency */
+  readonly marketValue?: number;
+  /** market value as a percentage of the account's net liquidation */
+  readonly pctOfNetLiq?: number;
+  /** the day's P&L of this position (TWS's reqPnLSingle) */
+  readonly dayChange?: number;
+  /** whose shares these are: the AI session's book, external (the user's, other programs'), or both */
+  readonly owner?: PositionOwner;
+  /** the session book's shares of this position, when a session's book is known */
+  readonly bookQuantity?: number;
+}
+
+export const POSITION_OWNERS = ['session', 'external', 'shared'] as const;
+export type PositionOwner = (typeof POSITION_OWNERS)[number];
+
+/** The account strip: TWS's account values and P&L, in the account's currency. */
+export interface AccountView {
+  readonly account?: string;
+  /** ISO code, e.g. USD */
+  readonly currency?: string;
+  readonly netLiquidation?: number;
+  readonly cash?: number;
+  readonly buyingPower?: number;
+  /** today's P&L, realized and unrealized (TWS's reqPnL) */
+  readonly dailyPnl?: number;
+  readonly realizedPnl?: number;
+  readonly unrealizedPnl?: number;
+  /** epoch ms of the latest account value */
+  readonly updatedAt?: number;
+}
+
+export interface WatchlistRow {
+  readonly symbol: string;
+  /** traded by the current (or last) AI session */
+  readonly inSession: boolean;
+  /** in the user's list (the ibkrAi.watchlist setting): removable from the panel */
+  readonly inUserList: boolean;
+  readonly bid?: number;
+  readonly ask?: number;
+  readonly last?: number;
+  /** last minus the previous close */
+  readonly change?: number;
+  /** the change as a percentage of the previous close */
+  readonly changePct?: number;
+  /** TWS sends delayed data (no market data subscription) */
+  readonly delayed: boolean;
+  /** why there are no quotes (unknown symbol, no permission ...) */
+  readonly error?: string;
+}
+
+export interface WatchlistView {
+  readonly rows: readonly WatchlistRow[];
+  /** the last edit from the panel that was refused, and why */
+  readonly error?: string;
 }
 
 export interface OrderRow {
@@ -159,12 +213,14 @@ export interface BacktestView {
 }
 
 /** The topics of the panel's state: one field of PanelState and one delta message each. */
-export const TOPICS = ['connection', 'positions', 'orders', 'decisions', 'session', 'checks', 'backtest'] as const;
+export const TOPICS = ['connection', 'account', 'positions', 'watchlist', 'orders', 'decisions', 'session', 'checks', 'backtest'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export interface PanelState {
   readonly connection: ConnectionView;
+  readonly account: AccountView;
   readonly positions: readonly PositionRow[];
+  readonly watchlist: WatchlistView;
   readonly orders: readonly OrderRow[];
   readonly decisions: readonly DecisionRow[];
   readonly session: SessionView;
@@ -180,7 +236,9 @@ export type HostMessageType = (typeof HOST_MESSAGE_TYPES)[number];
 export interface HostMessageFields {
   snapshot: { state: PanelState };
   connection: { connection: ConnectionView };
+  account: { account: AccountView };
   positions: { rows: readonly PositionRow[] };
+  watchlist: { watchlist: WatchlistView };
   orders: { rows: readonly OrderRow[] };
   /** decisions since the last message (appended; the panel keeps the newest ones) */
   decisions: { rows: readonly DecisionRow[] };
@@ -208,14 +266,22 @@ export const PANEL_ACTIONS = [
 ] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 
-/** Webview -> host: `ready` (send me a snapshot) and a button's action. Nothing else. */
-export const WEBVIEW_MESSAGE_TYPES = ['ready', 'action'] as const;
+/** Edits of the user's watchlist (the ibkrAi.watchlist setting) from the panel. */
+export const WATCHLIST_OPS = ['add', 'remove'] as const;
+export type WatchlistOp = (typeof WATCHLIST_OPS)[number];
+
+/**
+ * Webview -> host: `ready` (send me a snapshot), a button's action, and an edit of the
+ * watchlist (the host checks the symbol and writes the setting). Nothing else.
+ */
+export const WEBVIEW_MESSAGE_TYPES = ['ready', 'action', 'editWatchlist'] as const;
 export type WebviewMessageType = (typeof WEBVIEW_MESSAGE_TYPES)[number];
 
 /** The fields of each message from the webview, besides its `type`: exactly these. */
 export interface WebviewMessageFields {
   ready: Record<never, never>;
   action: { action: PanelAction };
+  editWatchlist: { op: WatchlistOp; symbol: string };
 }
 
 export type WebviewToHost = { [K in WebviewMessageType]: { readonly type: K } & Readonly<WebviewMessageFields[K]> }[WebviewMessageType];

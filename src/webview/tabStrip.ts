@@ -8,6 +8,7 @@ import { isTab } from './validate';
 
 const LABELS: Record<Tab, string> = {
   positions: 'Positions',
+  watchlist: 'Watchlist',
   orders: 'Orders',
   decisions: 'Decisions',
   session: 'Session',
@@ -16,7 +17,7 @@ const LABELS: Record<Tab, string> = {
 };
 
 /** The tabs that show how many rows they hold. */
-const COUNTED: ReadonlySet<Tab> = new Set<Tab>(['positions', 'orders', 'decisions']);
+const COUNTED: ReadonlySet<Tab> = new Set<Tab>(['positions', 'watchlist', 'orders', 'decisions']);
 
 export class TabStrip {
   readonly el = h('vscode-panels', { id: 'tabs', 'aria-label': 'Trading panel' });

@@ -12,8 +12,11 @@ import {
   HOST_MESSAGE_TYPES,
   NOTICE_LEVELS,
   PANEL_ACTIONS,
+  POSITION_OWNERS,
   TABS,
+  WATCHLIST_OPS,
   WEBVIEW_MESSAGE_TYPES,
+  type AccountView,
   type BacktestView,
   type CheckRow,
   type ChecksView,
@@ -29,6 +32,8 @@ import {
   type SessionView,
   type Tab,
   type ValueSources,
+  type WatchlistRow,
+  type WatchlistView,
   type WebviewMessageFields,
   type WebviewToHost,
 } from './protocol';
@@ -84,7 +89,39 @@ export const isPositionRow: Guard<PositionRow> = shape<PositionRow>({
   avgCost: isNum,
   last: opt(isNum),
   unrealized: opt(isNum),
+  marketValue: opt(isNum),
+  pctOfNetLiq: opt(isNum),
+  dayChange: opt(isNum),
+  owner: opt(oneOf(POSITION_OWNERS)),
+  bookQuantity: opt(isNum),
 });
+
+export const isAccountView: Guard<AccountView> = shape<AccountView>({
+  account: opt(isStr),
+  currency: opt(isStr),
+  netLiquidation: opt(isNum),
+  cash: opt(isNum),
+  buyingPower: opt(isNum),
+  dailyPnl: opt(isNum),
+  realizedPnl: opt(isNum),
+  unrealizedPnl: opt(isNum),
+  updatedAt: opt(isNum),
+});
+
+export const isWatchlistRow: Guard<WatchlistRow> = shape<WatchlistRow>({
+  symbol: isStr,
+  inSession: isBool,
+  inUserList: isBool,
+  bid: opt(isNum),
+  ask: opt(isNum),
+  last: opt(isNum),
+  change: opt(isNum),
+  changePct: opt(isNum),
+  delayed: isBool,
+  error: opt(isStr),
+});
+
+export const isWatchlistView: Guard<WatchlistView> = shape<WatchlistView>({ rows: arrayOf(isWatchlistRow), error: opt(isStr) });
 
 export const isOrderRow: Guard<OrderRow> = shape<OrderRow>({
   orderId: isNum,
@@ -163,7 +200,9 @@ export const isBacktestView: Guard<BacktestView> = shape<BacktestView>({
 
 export const isPanelState: Guard<PanelState> = shape<PanelState>({
   connection: isConnectionView,
+  account: isAccountView,
   positions: arrayOf(isPositionRow),
+  watchlist: isWatchlistView,
   orders: arrayOf(isOrderRow),
   decisions: arrayOf(isDecisionRow),
   session: isSessionView,
@@ -175,7 +214,9 @@ export const isPanelState: Guard<PanelState> = shape<PanelState>({
 export const HOST_MESSAGE_GUARDS: { readonly [K in keyof HostMessageFields]: Guard<HostMessageFields[K]> } = {
   snapshot: shape({ state: isPanelState }),
   connection: shape({ connection: isConnectionView }),
+  account: shape({ account: isAccountView }),
   positions: shape({ rows: arrayOf(isPositionRow) }),
+  watchlist: shape({ watchlist: isWatchlistView }),
   orders: shape({ rows: arrayOf(isOrderRow) }),
   decisions: shape({ rows: arrayOf(isDecisionRow) }),
   session: shape({ session: isSessionView }),
@@ -200,6 +241,8 @@ export const WEBVIEW_MESSAGE_GUARDS: {
 } = {
   ready: { fields: [], guard: shape({}) },
   action: { fields: ['action'], guard: shape({ action: oneOf(PANEL_ACTIONS) }) },
+  // The symbol is only a string here; the host checks it is a symbol before writing the setting.
+  editWatchlist: { fields: ['op', 'symbol'], guard: shape({ op: oneOf(WATCHLIST_OPS), symbol: isStr }) },
 };
 
 const isWebviewMessageType = oneOf(WEBVIEW_MESSAGE_TYPES);

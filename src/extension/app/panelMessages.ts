@@ -2,9 +2,11 @@
 // may do. Only the exact messages of protocol.ts pass (validate.ts); `ready` asks for a
 // snapshot; an action becomes the command of the same name, i.e. the very handler the
 // Command Palette runs, with its Workspace Trust check, configuration validation, live-mode
-// confirmation and risk checks. There is no message that places, changes or sizes an order.
+// confirmation and risk checks; an edit of the watchlist goes to the VS Code edge, which
+// checks the symbol and writes the setting. There is no message that places, changes or
+// sizes an order.
 // Everything else is dropped and described (safely) for the log. Fuzzed as such.
-import type { PanelAction, WebviewToHost } from '../../webview/protocol';
+import type { PanelAction, WatchlistOp, WebviewToHost } from '../../webview/protocol';
 import { isWebviewToHost } from '../../webview/validate';
 import { Commands } from './commandIds';
 
@@ -26,6 +28,7 @@ export const ACTION_COMMANDS: Readonly<Record<PanelAction, string>> = {
 export type PanelMessageRoute =
   | { readonly kind: 'ready' }
   | { readonly kind: 'command'; readonly action: PanelAction; readonly command: string }
+  | { readonly kind: 'watchlist'; readonly op: WatchlistOp; readonly symbol: string }
   | { readonly kind: 'dropped'; readonly preview: string };
 
 /** What the host does with one message from the webview. Never throws. */
@@ -38,6 +41,7 @@ export function routeWebviewMessage(m: unknown): PanelMessageRoute {
   }
   if (!msg) return { kind: 'dropped', preview: describeMessage(m) };
   if (msg.type === 'ready') return { kind: 'ready' };
+  if (msg.type === 'editWatchlist') return { kind: 'watchlist', op: msg.op, symbol: msg.symbol };
   return { kind: 'command', action: msg.action, command: ACTION_COMMANDS[msg.action] };
 }
 

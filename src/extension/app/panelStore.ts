@@ -22,10 +22,12 @@ import type {
   SessionView,
   Topic,
 } from '../../webview/protocol';
+import { AccountState } from './accountState';
 import { DecisionLog } from './decisionLog';
 import type { ConnectionHealth, SessionBadge } from './statusView';
 import type { RunningSimulator } from './simulatorHost';
 import { checkRow, connectionView, orderRow, positionRow, type Portfolio } from './viewRows';
+import { WatchlistState } from './watchlist';
 
 /** The panel's topics (protocol.ts), re-exported for the consumers of the store. */
 export type { Topic } from '../../webview/protocol';
@@ -44,6 +46,9 @@ export class PanelStore {
   private readonly orders = new Map<number, TrackedOrder>();
 
   private readonly decisions = new DecisionLog(LIMITS.decisions);
+  /** The account strip (values, P&L, the session's book) and the watchlist. */
+  readonly account = new AccountState((topic) => this.changed(topic));
+  readonly watchlist = new WatchlistState(() => this.changed('watchlist'));
 
   private session: {
     state: string;
@@ -119,7 +124,7 @@ export class PanelStore {
 
   positionRows(): PositionRow[] {
     return [...this.positions.entries()]
-      .map(([k, p]) => positionRow(p, this.quotes.get(k), this.portfolio.get(k)))
+      .map(([k, p]) => this.account.decorate(positionRow(p, this.quotes.get(k), this.portfolio.get(k)), p))
       .sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
 
@@ -143,6 +148,8 @@ export class PanelStore {
     this.positions.clear();
     this.quotes.clear();
     this.portfolio.clear();
+    this.account.clear();
+    this.watchlist.clearQuotes();
     this.changed('positions');
   }
 
@@ -161,6 +168,7 @@ export class PanelStore {
       notices: [],
       ...(s.account ? { account: s.account } : {}),
     };
+    this.watchlist.setSession(s.symbols);
     this.changed('session');
   }
 
@@ -202,6 +210,7 @@ export class PanelStore {
         s.points.push({ cycle: e.cycle, net: round2(e.pnl.net) });
         if (s.points.length > LIMITS.points) s.points.splice(0, s.points.length - LIMITS.points);
         for (const o of e.orders) this.decisionOrder(o);
+        this.account.setBook(s.account, new Map(Object.entries(e.pnl.perSymbol).map(([sym, p]) => [sym, p.position])));
         this.changed('session');
         break;
       case 'summary':
@@ -328,7 +337,9 @@ export class PanelStore {
   snapshot(): PanelState {
     return {
       connection: this.connectionView(),
+      account: this.account.view(),
       positions: this.positionRows(),
+      watchlist: this.watchlist.view(),
       orders: this.orderRows(),
       decisions: this.decisions.rows(),
       session: this.sessionView(),
@@ -346,8 +357,12 @@ export class PanelStore {
     switch (topic) {
       case 'connection':
         return { type: 'connection', connection: this.connectionView() };
+      case 'account':
+        return { type: 'account', account: this.account.view() };
       case 'positions':
         return { type: 'positions', rows: this.positionRows() };
+      case 'watchlist':
+        return { type: 'watchlist', watchlist: this.watchlist.view() };
       case 'orders':
         return { type: 'orders', rows: this.orderRows() };
       case 'session':

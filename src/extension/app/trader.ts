@@ -14,8 +14,8 @@ import { ENDED_STATES, type SessionEvent } from '../session/sessionEvents';
 import type { SessionResult, TradingSession } from '../session/tradingSession';
 import type { BacktestOutcome, BacktestRequest } from './backtestRunner';
 import type { ResolvedTarget } from './configModel';
-import { HeldQuotes } from './heldQuotes';
 import type { KillResult } from './killAll';
+import { PanelFeeds } from './panelFeeds';
 import type { PanelStore } from './panelStore';
 import { SimulatorFollow } from './simulatorFollow';
 import type { RunningSimulator } from './simulatorHost';
@@ -51,7 +51,6 @@ export class Trader {
   private target: ResolvedTarget | undefined;
   /** What createBroker subscribed and opened; undone by dropBroker. */
   private readonly brokerScope = new DisposableStore();
-  private quotes: HeldQuotes | undefined;
   private session: TradingSession | undefined;
   private sessionRun: Promise<SessionResult> | undefined;
   private checking: Promise<Report> | undefined;
@@ -200,26 +199,9 @@ export class Trader {
     });
     this.broker = broker;
     const store = this.store;
-    const quotes = new HeldQuotes(
-      broker,
-      (key, price) => store.setQuote(key, price),
-      (message) => log('broker', 'debug', message),
-    );
-    this.quotes = quotes;
     const scope = this.brokerScope;
-    scope.add(() => quotes.close());
+    scope.add(new PanelFeeds(broker, store, (level, message) => log('broker', level, message)));
     scope.add(broker.state.subscribe((s, prev) => this.onState(s, prev)));
-    scope.add(
-      broker.positions.subscribe((m) => {
-        store.setPositions(m.values());
-        quotes.sync([...m.values()]);
-      }, true),
-    );
-    scope.add(
-      broker.account.subscribe((snap) => {
-        if (snap) store.setPortfolio(snap.portfolio);
-      }, true),
-    );
     scope.add(broker.orderUpdates.on((o) => this.onOrder(o)));
     scope.add(broker.fills.on((f) => this.onFill(f)));
     for (const o of broker.orders()) store.upsertOrder(o);
@@ -274,7 +256,6 @@ export class Trader {
       if (this.lost && s.status === 'ready') this.emit({ type: 'reconnected', account: s.accountId ?? '?' });
       if (s.status === 'ready' || s.status === 'failed' || s.status === 'disconnected') this.lost = false;
       if (s.status !== 'failed') this.cause = undefined;
-      if (s.status === 'disconnected' || s.status === 'failed') this.quotes?.close();
     }
     this.refreshHealth();
   }
@@ -303,7 +284,6 @@ export class Trader {
     const b = this.broker;
     if (!b) return;
     this.brokerScope.clear();
-    this.quotes = undefined;
     this.broker = undefined;
     this.lost = false;
     this.orderStates.clear();

@@ -3,7 +3,7 @@
 // snapshot after every `ready` (first load, and each time the panel is shown again after
 // being hidden), then per-topic updates coalesced to at most one per 100 ms.
 import * as vscode from 'vscode';
-import type { HostToWebview, PanelAction, Tab } from '../../webview/protocol';
+import type { HostToWebview, PanelAction, Tab, WatchlistOp } from '../../webview/protocol';
 import { Coalescer } from '../app/coalescer';
 import { DisposableStore } from '../core/disposables';
 import { makeNonce, panelHtml } from '../app/csp';
@@ -29,6 +29,8 @@ export class TradingPanel implements vscode.Disposable {
     private readonly store: PanelStore,
     private readonly log: ComponentLog,
     private readonly onAction: (action: PanelAction) => void,
+    /** an edit of the watchlist (the symbol is checked before the setting is written) */
+    private readonly onWatchlist: (op: WatchlistOp, symbol: string) => void = () => {},
   ) {
     this.coalescer = this.scope.add(new Coalescer<Topic>((topic) => this.flush(topic), 100));
     this.scope.add(
@@ -126,6 +128,10 @@ export class TradingPanel implements vscode.Disposable {
       this.decisionVersion = this.store.decisionVersion;
       this.post({ type: 'snapshot', state: this.store.snapshot() });
       this.sendTab();
+      return;
+    }
+    if (route.kind === 'watchlist') {
+      this.onWatchlist(route.op, route.symbol);
       return;
     }
     // The command of the same name: the Command Palette's handler, with all its checks.

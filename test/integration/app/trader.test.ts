@@ -103,6 +103,17 @@ describe('Trader on the simulator: a paper session as the panel shows it', { tim
         assert.ok(Math.abs(row.avgCost - p.avgCost) < 1e-3, `${p.symbol} avg cost ${row.avgCost} vs ${p.avgCost}`);
       }
       await waitFor(() => store.positionRows().every((r) => r.last !== undefined && r.unrealized !== undefined), 5000, 'live prices for the positions');
+      // Every position is the session's own (a fresh simulator): its book holds all of it.
+      for (const r of store.positionRows()) {
+        assert.equal(r.owner, 'session', `${r.symbol} belongs to the session's book`);
+        assert.equal(r.bookQuantity, r.quantity, `${r.symbol} book quantity`);
+      }
+      // The watchlist shows the session's symbols, quoted.
+      assert.deepEqual(
+        store.watchlist.view().rows.map((r) => [r.symbol, r.inSession]),
+        config.symbols.map((s) => [s, true]),
+      );
+      await waitFor(() => store.watchlist.view().rows.every((r) => r.last !== undefined), 10_000, 'quotes for the session symbols');
     } finally {
       client.disconnect();
     }

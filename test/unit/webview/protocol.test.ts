@@ -11,7 +11,9 @@ import {
   HOST_MESSAGE_TYPES,
   NOTICE_LEVELS,
   PANEL_ACTIONS,
+  POSITION_OWNERS,
   TABS,
+  WATCHLIST_OPS,
   WEBVIEW_MESSAGE_TYPES,
   type HostMessageType,
   type HostToWebview,
@@ -27,7 +29,9 @@ const store = new PanelStore();
 const HOST_SAMPLES: { [K in HostMessageType]: Extract<HostToWebview, { type: K }> } = {
   snapshot: { type: 'snapshot', state: store.snapshot() },
   connection: { type: 'connection', connection: store.connectionView() },
-  positions: { type: 'positions', rows: [{ key: 'DU1:1', symbol: 'NVDA', secType: 'STK', quantity: 1, avgCost: 100 }] },
+  account: { type: 'account', account: { account: 'DU1', currency: 'USD', netLiquidation: 1e6, cash: 9e5, buyingPower: 4e6, dailyPnl: -12.5 } },
+  positions: { type: 'positions', rows: [{ key: 'DU1:1', symbol: 'NVDA', secType: 'STK', quantity: 1, avgCost: 100, owner: 'shared', bookQuantity: 1 }] },
+  watchlist: { type: 'watchlist', watchlist: { rows: [{ symbol: 'AMD', inSession: false, inUserList: true, bid: 1, ask: 2, delayed: true }] } },
   orders: {
     type: 'orders',
     rows: [{ orderId: 1, symbol: 'NVDA', action: 'BUY', quantity: 1, type: 'MKT', status: 'filled', filled: 1, remaining: 0, avgFillPrice: 100, updatedAt: 1 }],
@@ -42,6 +46,7 @@ const HOST_SAMPLES: { [K in HostMessageType]: Extract<HostToWebview, { type: K }
 const WEBVIEW_SAMPLES: { [K in WebviewMessageType]: Extract<WebviewToHost, { type: K }> } = {
   ready: { type: 'ready' },
   action: { type: 'action', action: 'connect' },
+  editWatchlist: { type: 'editWatchlist', op: 'add', symbol: 'AMD' },
 };
 
 test('host -> webview: every message type has its guard and every guard its message type', () => {
@@ -85,6 +90,12 @@ test('the literal lists are what the guards accept: each value passes, a near mi
   for (const verdict of CHECK_VERDICTS) assert.equal(isHostToWebview({ type: 'checks', checks: { running: false, checks: [], verdict } }), true, verdict);
   assert.equal(isHostToWebview({ type: 'checks', checks: { running: false, checks: [], verdict: 'skip' } }), false);
   const session = store.sessionView();
+  for (const owner of POSITION_OWNERS)
+    assert.equal(isHostToWebview({ type: 'positions', rows: [{ key: 'a', symbol: 'X', secType: 'STK', quantity: 1, avgCost: 1, owner }] }), true, owner);
+  assert.equal(isHostToWebview({ type: 'positions', rows: [{ key: 'a', symbol: 'X', secType: 'STK', quantity: 1, avgCost: 1, owner: 'mine' }] }), false);
+  for (const op of WATCHLIST_OPS) assert.equal(isWebviewToHost({ type: 'editWatchlist', op, symbol: 'AMD' }), true, op);
+  assert.equal(isWebviewToHost({ type: 'editWatchlist', op: 'clear', symbol: 'AMD' }), false);
+  assert.equal(isWebviewToHost({ type: 'editWatchlist', op: 'add', symbol: ['AMD'] }), false);
   for (const level of NOTICE_LEVELS)
     assert.equal(isHostToWebview({ type: 'session', session: { ...session, notices: [{ at: 1, level, message: 'm' }] } }), true, level);
   assert.equal(isHostToWebview({ type: 'session', session: { ...session, notices: [{ at: 1, level: 'error', message: 'm' }] } }), false);
@@ -111,12 +122,18 @@ test('webview -> host: ready and known actions pass; anything else is dropped', 
 
 test('host -> webview: every message the store builds passes; malformed ones do not', () => {
   assert.equal(isHostToWebview({ type: 'snapshot', state: store.snapshot() }), true);
-  for (const topic of ['connection', 'positions', 'orders', 'session', 'checks', 'backtest'] as const)
+  for (const topic of ['connection', 'account', 'positions', 'watchlist', 'orders', 'session', 'checks', 'backtest'] as const)
     assert.equal(isHostToWebview(store.message(topic)), true, topic);
   assert.equal(isHostToWebview({ type: 'showTab', tab: 'checks' }), true);
   assert.equal(isHostToWebview({ type: 'showTab', tab: 'terminal' }), false);
   assert.equal(isHostToWebview({ type: 'positions', rows: [{ key: 'a', symbol: 'X', secType: 'STK', quantity: '10', avgCost: 1 }] }), false);
   assert.equal(isHostToWebview({ type: 'orders', rows: [{ orderId: 1 }] }), false);
+  assert.equal(isHostToWebview({ type: 'account', account: { netLiquidation: '1000000' } }), false);
+  assert.equal(
+    isHostToWebview({ type: 'watchlist', watchlist: { rows: [{ symbol: 'AMD', inSession: false, inUserList: true }] } }),
+    false,
+    'delayed is required',
+  );
   assert.equal(isHostToWebview({ type: 'connection', connection: { status: 'weird', detail: '' } }), false);
   assert.equal(isHostToWebview({ type: 'snapshot', state: { ...store.snapshot(), session: { state: 'x' } } }), false);
   assert.equal(isHostToWebview({ type: 'eval', code: 'alert(1)' }), false);
