@@ -149,9 +149,9 @@ export interface MarketFeatureDef extends FeatureDefBase {
   /** bars of history the feature reads, including bar t */
   readonly history: (p: Params) => number;
   readonly compute: (s: BarSeries, t: number, p: Params) => number;
-  /** compute() for bars from..from+count-1 into out[0..count): the same function per bar, called
-   *  from a loop of its own so that loop is compiled after a few hundred bars (one call site per
-   *  feature; a shared call site over every feature's closure stays slow in a cold process) */
+  /** compute() for bars from..from+count-1 into out[0..count): the same function per bar in a
+   *  loop of its own (one call site per feature, compiled once; one call site shared by every
+   *  feature's closure made fillBatch deoptimise and recompile in a cold process) */
   readonly range: (s: BarSeries, from: number, count: number, p: Params, out: Float64Array) => void;
 }
 
