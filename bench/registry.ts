@@ -31,7 +31,11 @@ export const BENCHES: Record<string, Entry> = {
   connect: { title: 'Connect to ready', keys: ['connectReadyMs', 'connectReady1000Ms'], run: lazy(() => import('./connect')) },
   doctor: { title: 'Setup checks', keys: ['doctorMaxSeconds', 'doctorFastFailMaxSeconds', 'doctorFastFailCliMaxSeconds'], run: lazy(() => import('./doctor')) },
   backtest: { title: 'Backtest', keys: ['backtestStepsPerSec', 'backtestColdStepsPerSec'], run: lazy(() => import('./backtest')) },
-  soak: { title: 'Soak', keys: ['soakHeapGrowthMB', 'soakRssGrowthMB', 'soakListenerGrowth', 'soakHandleGrowth'], run: lazy(() => import('./soak')) },
+  soak: {
+    title: 'Soak',
+    keys: ['soakHeapGrowthMB', 'soakRssGrowthMB', 'soakHeapSecondHalfMB', 'soakListenerGrowth', 'soakHandleGrowth'],
+    run: lazy(() => import('./soak')),
+  },
   artifacts: {
     title: 'Activation and sizes',
     keys: ['activationMs', 'hostBundleBytes', 'webviewBundleBytes', 'vsixBytes'],

@@ -1,8 +1,8 @@
 // Soak: a real TradingSession (the default model, 3 symbols, 5-second cycles) against the
 // simulator (its own process) accelerated 250x, for 5,000 cycles, with the extension's panel state (PanelStore
 // fed by the session's events, coalesced at 100 ms as the panel does). Heap and RSS are sampled
-// after a forced GC (node --expose-gc) once the session has warmed up and again at the last
-// cycle; listener counts of the broker's emitters and the process's active handles and timers
+// after a forced GC (node --expose-gc) once the session has warmed up, half way, and at the last
+// cycle (flat: the second half grows no more than the first); listener counts of the broker's emitters and the process's active handles and timers
 // (process.getActiveResourcesInfo()) are compared at the same two points.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +80,8 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   if (!global.gc) throw new Error('the soak needs node --expose-gc (npm run bench starts it so)');
   const cycles = smoke ? 120 : quick ? 500 : 5000;
   const warmCycle = smoke ? 40 : quick ? 150 : 500;
+  // A sample half way too: flat means the second half grows no more than the first (nothing per cycle).
+  const midCycle = Math.round((warmCycle + cycles - 1) / 2);
   const dir = mkdtempSync(join(tmpdir(), 'bench-soak-'));
   // The simulator in its own process: its order book and price paths grow by design and are not ours to measure.
   const sim = await SimProcess.start({ startMs: START, speed: 250, tickMs: 10, seed: 11 });
@@ -126,7 +128,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       if (e.cycle >= warmCycle && e.cycle % every === 0) handleSeries.push({ cycle: e.cycle, ...resources() });
       // The last sample one cycle before the end: the last cycle runs into the session's end,
       // which waits on the open orders (a listener until they settle), unlike any other cycle.
-      if (e.cycle === warmCycle || e.cycle === cycles - 1) {
+      if (e.cycle === warmCycle || e.cycle === midCycle || e.cycle === cycles - 1) {
         pending = new Promise<void>((r) => setImmediate(() => (samples.push(sample(e.cycle, broker, session)), r())));
       }
     });
@@ -144,9 +146,9 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     rmSync(dir, { recursive: true, force: true });
   }
   const wallS = (Date.now() - t0) / 1000;
-  const [a, b] = [samples[0], samples[samples.length - 1]];
-  if (!a || !b || a === b)
-    throw new Error(`soak: expected samples at cycles ${warmCycle} and ${cycles - 1}, got ${samples.map((s) => s.cycle).join(', ')} (${status})`);
+  const [a, m, b] = [samples[0], samples[1], samples[samples.length - 1]];
+  if (!a || !m || !b || samples.length !== 3)
+    throw new Error(`soak: expected samples at cycles ${warmCycle}, ${midCycle} and ${cycles - 1}, got ${samples.map((s) => s.cycle).join(', ')} (${status})`);
   const grew = (x: Record<string, number>, y: Record<string, number>) =>
     Object.keys({ ...x, ...y })
       .filter((k) => (y[k] ?? 0) > (x[k] ?? 0))
@@ -163,10 +165,18 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   const handleRanges = Object.fromEntries(kinds.map((k) => [k, `${Math.min(...range(handleSeries, k))}..${Math.max(...range(handleSeries, k))}`]));
   const heap = round(b.heapMB - a.heapMB, 2);
   const rss = round(b.rssMB - a.rssMB, 1);
+  const firstHalf = round(m.heapMB - a.heapMB, 2);
+  const secondHalf = round(b.heapMB - m.heapMB, 2);
   return {
     figures: [
       { key: 'soakHeapGrowthMB', value: heap, unit: 'MB', goal: { op: '<=', value: 10 }, what: `heap after GC, cycle ${warmCycle} -> ${cycles - 1}` },
       { key: 'soakRssGrowthMB', value: rss, unit: 'MB', goal: { op: '<=', value: 10 }, what: `RSS, cycle ${warmCycle} -> ${cycles - 1}` },
+      {
+        key: 'soakHeapSecondHalfMB',
+        value: secondHalf,
+        unit: 'MB',
+        what: `heap growth over the second half, cycle ${midCycle} -> ${cycles - 1} (first half ${firstHalf} MB): flat when near 0`,
+      },
       {
         key: 'soakListenerGrowth',
         value: listenerGrowth.length,
@@ -185,7 +195,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     details: { cycles, warmCycle, status, decisions, orders, wallSeconds: round(wallS, 1), samples, handleSeries },
     notes: [
       `${cycles} cycles (5 s each, simulator in its own process at 250x, ticking every 10 ms) of the default model on NVDA, MSFT, AAPL in paper mode, ${decisions} decisions, ${orders} orders, ${round(wallS, 1)} s; session ${status}. Samples after two forced GCs at cycle ${warmCycle} (warm) and ${cycles - 1} (the last before the session's end).`,
-      `Heap ${a.heapMB} -> ${b.heapMB} MB, RSS ${a.rssMB} -> ${b.rssMB} MB, external ${a.externalMB} -> ${b.externalMB} MB.`,
+      `Heap ${a.heapMB} -> ${m.heapMB} -> ${b.heapMB} MB, RSS ${a.rssMB} -> ${m.rssMB} -> ${b.rssMB} MB, external ${a.externalMB} -> ${m.externalMB} -> ${b.externalMB} MB (cycles ${warmCycle}, ${midCycle}, ${cycles - 1}): the first half grew the heap ${firstHalf} MB, the second ${secondHalf} MB.`,
       `Listeners at the end: ${Object.entries(b.listeners)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}${listenerGrowth.length ? `; grew: ${listenerGrowth.join(', ')}` : '; none grew'}.`,

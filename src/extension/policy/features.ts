@@ -149,6 +149,10 @@ export interface MarketFeatureDef extends FeatureDefBase {
   /** bars of history the feature reads, including bar t */
   readonly history: (p: Params) => number;
   readonly compute: (s: BarSeries, t: number, p: Params) => number;
+  /** compute() for bars from..from+count-1 into out[0..count): the same function per bar in a
+   *  loop of its own (one call site per feature, compiled once; one call site shared by every
+   *  feature's closure made fillBatch deoptimise and recompile in a cold process) */
+  readonly range: (s: BarSeries, from: number, count: number, p: Params, out: Float64Array) => void;
 }
 
 export interface PortfolioFeatureDef extends FeatureDefBase {
@@ -178,6 +182,11 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: (p) => p.lag! + 1,
     definition: (p) => `ln(close[t] / close[t-${p.lag}])`,
     compute: (s, t, p) => logReturn(s.close, t, p.lag!),
+    range: (s, from, count, p, out) => {
+      const { close } = s;
+      const lag = p.lag!;
+      for (let r = 0; r < count; r++) out[r] = logReturn(close, from + r, lag);
+    },
   },
   realizedVol: {
     id: 'realizedVol',
@@ -187,6 +196,11 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: (p) => p.window! + 1,
     definition: (p) => `sample std (n-1) of the ${p.window} one-bar log returns ending at t`,
     compute: (s, t, p) => realizedVol(s.logReturns, t, p.window!),
+    range: (s, from, count, p, out) => {
+      const { logReturns } = s;
+      const window = p.window!;
+      for (let r = 0; r < count; r++) out[r] = realizedVol(logReturns, from + r, window);
+    },
   },
   volNormMomentum: {
     id: 'volNormMomentum',
@@ -196,6 +210,12 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: (p) => Math.max(p.lookback!, p.volWindow!) + 1,
     definition: (p) => `ln(close[t] / close[t-${p.lookback}]) / (realizedVol(${p.volWindow}) * sqrt(${p.lookback})); 0 if the volatility is 0`,
     compute: (s, t, p) => volNormMomentum(s.close, s.logReturns, t, p.lookback!, p.volWindow!),
+    range: (s, from, count, p, out) => {
+      const { close, logReturns } = s;
+      const lookback = p.lookback!;
+      const volWindow = p.volWindow!;
+      for (let r = 0; r < count; r++) out[r] = volNormMomentum(close, logReturns, from + r, lookback, volWindow);
+    },
   },
   rsi: {
     id: 'rsi',
@@ -205,6 +225,11 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: (p) => p.period! + 1,
     definition: (p) => `100 * sum(gains) / (sum(gains) + sum(losses)) over the last ${p.period} close-to-close changes (Cutler RSI, 0..100); 50 if flat`,
     compute: (s, t, p) => rsi(s.close, t, p.period!),
+    range: (s, from, count, p, out) => {
+      const { close } = s;
+      const period = p.period!;
+      for (let r = 0; r < count; r++) out[r] = rsi(close, from + r, period);
+    },
   },
   smaRatio: {
     id: 'smaRatio',
@@ -214,6 +239,11 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: (p) => p.window!,
     definition: (p) => `ln(close[t] / mean(close[t-${p.window! - 1}..t]))`,
     compute: (s, t, p) => smaRatio(s.close, t, p.window!),
+    range: (s, from, count, p, out) => {
+      const { close } = s;
+      const window = p.window!;
+      for (let r = 0; r < count; r++) out[r] = smaRatio(close, from + r, window);
+    },
   },
   closeLocation: {
     id: 'closeLocation',
@@ -223,6 +253,10 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: () => 1,
     definition: () => '(2*close - high - low) / (high - low) of bar t, in [-1, 1]; 0 if high = low',
     compute: (s, t) => closeLocation(s.high, s.low, s.close, t),
+    range: (s, from, count, _p, out) => {
+      const { high, low, close } = s;
+      for (let r = 0; r < count; r++) out[r] = closeLocation(high, low, close, from + r);
+    },
   },
   volumeRatio: {
     id: 'volumeRatio',
@@ -232,6 +266,11 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: (p) => p.window!,
     definition: (p) => `ln(volume[t] / mean(volume[t-${p.window! - 1}..t]))`,
     compute: (s, t, p) => volumeRatio(s.volume, t, p.window!),
+    range: (s, from, count, p, out) => {
+      const { volume } = s;
+      const window = p.window!;
+      for (let r = 0; r < count; r++) out[r] = volumeRatio(volume, from + r, window);
+    },
   },
   timeOfDay: {
     id: 'timeOfDay',
@@ -241,6 +280,10 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: () => 1,
     definition: () => 'fraction of the 09:30-16:00 New York session elapsed at the bar close, in [0, 1]',
     compute: (s, t) => timeOfDay(s.closeMinute[t]!),
+    range: (s, from, count, _p, out) => {
+      const { closeMinute } = s;
+      for (let r = 0; r < count; r++) out[r] = timeOfDay(closeMinute[from + r]!);
+    },
   },
   positionFraction: portfolioFeature('positionFraction', false, 'signed position market value / equity', positionFraction),
   cashFraction: portfolioFeature('cashFraction', false, 'cash / equity', cashFraction),
@@ -275,6 +318,8 @@ export class FeaturePipeline {
   private readonly offset: Float64Array;
   private readonly divisor: Float64Array;
   private readonly clip: number;
+  /** fillBatch's raw values of one feature over the batch's bars, reused */
+  private column = new Float64Array(0);
 
   constructor(specs: readonly FeatureSpec[], normalization: Normalization) {
     this.slots = specs.map((s) => {
@@ -338,23 +383,20 @@ export class FeaturePipeline {
 
   /**
    * Rows for bars from..from+count-1, each repeated for every side in `sides` (row r*k + j is
-   * bar from+r held at sides[j]). Filled one feature at a time so each inner loop calls one
-   * function; the values are exactly those observe() gives. Needs sideEnumerable.
+   * bar from+r held at sides[j]). Filled one feature at a time (its range(): each loop calls one
+   * function); the values are exactly those observe() gives. Needs sideEnumerable.
    */
   fillBatch(series: BarSeries, from: number, count: number, sides: readonly number[], out: Float32Array): void {
     if (!this.sideEnumerable) throw new Error('fillBatch needs side-valued portfolio features only');
     const n = this.size;
     const k = sides.length;
+    const col = count <= this.column.length ? this.column : (this.column = new Float64Array(count));
     for (let i = 0; i < n; i++) {
       const s = this.slots[i]!;
       if (s.def.kind === 'market') {
-        const compute = s.def.compute;
-        for (let r = 0; r < count; r++) {
-          const x = compute(series, from + r, s.params);
-          if (!Number.isFinite(x)) throw this.nonFinite(i, x, `bar ${from + r} (${isoDate(series.time[from + r]!)}) of ${series.symbol}`);
-          const v = this.normalized(i, x);
-          for (let j = 0; j < k; j++) out[(r * k + j) * n + i] = v;
-        }
+        s.def.range(series, from, count, s.params, col);
+        const bad = scatterColumn(col, count, k, n, i, this.offset[i]!, this.divisor[i]!, this.clip, out);
+        if (bad >= 0) throw this.nonFinite(i, col[bad]!, `bar ${from + bad} (${isoDate(series.time[from + bad]!)}) of ${series.symbol}`);
       } else {
         for (let j = 0; j < k; j++) {
           const v = this.normalized(i, sides[j]!);
@@ -374,6 +416,32 @@ export class FeaturePipeline {
   private nonFinite(i: number, v: number, where: string): PolicyRuntimeError {
     return new PolicyRuntimeError('non-finite', `feature ${this.labels[i]} is ${v} at ${where}`);
   }
+}
+
+/**
+ * Feature i's raw values col[0..count) normalised as FeaturePipeline.normalized does, each
+ * written to the k rows of its bar (row r*k + j, column i of n). Returns the first non-finite
+ * value's index, or -1. A plain function over typed arrays: compiled once, early.
+ */
+function scatterColumn(
+  col: Float64Array,
+  count: number,
+  k: number,
+  n: number,
+  i: number,
+  offset: number,
+  divisor: number,
+  clip: number,
+  out: Float32Array,
+): number {
+  for (let r = 0; r < count; r++) {
+    const x = col[r]!;
+    if (!Number.isFinite(x)) return r;
+    const v0 = (x - offset) / divisor;
+    const v = v0 < -clip ? -clip : v0 > clip ? clip : v0;
+    for (let j = 0; j < k; j++) out[(r * k + j) * n + i] = v;
+  }
+  return -1;
 }
 
 function isoDate(ms: number): string {

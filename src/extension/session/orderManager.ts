@@ -164,7 +164,7 @@ export class OrderManager {
    */
   async place(p: PlaceRequest): Promise<PlaceResult> {
     const { ledger } = this.deps;
-    if (ledger.intents.has(p.orderRef) || this.sending.has(p.orderRef)) {
+    if (ledger.knowsIntent(p.orderRef) || this.sending.has(p.orderRef)) {
       return { orderRef: p.orderRef, sent: false, state: 'refused', error: `orderRef ${p.orderRef} was already used: an intent is never sent twice` };
     }
     // TWS's word over the journal's: a ref TWS already has (a journal restored from an older copy) is never sent again.
@@ -377,9 +377,9 @@ export class OrderManager {
       if (!e) byRef.set(ref, (e = { fills: [] }));
       return e;
     };
-    for (const o of broker.orders()) if (o.orderRef && belongsToSession(o.orderRef, sessionId) && !ledger.intents.has(o.orderRef)) entry(o.orderRef).order = o;
+    for (const o of broker.orders()) if (o.orderRef && belongsToSession(o.orderRef, sessionId) && !ledger.knowsIntent(o.orderRef)) entry(o.orderRef).order = o;
     for (const f of broker.allFills())
-      if (f.orderRef && belongsToSession(f.orderRef, sessionId) && !ledger.intents.has(f.orderRef)) entry(f.orderRef).fills.push(f);
+      if (f.orderRef && belongsToSession(f.orderRef, sessionId) && !ledger.knowsIntent(f.orderRef)) entry(f.orderRef).fills.push(f);
     const imported: string[] = [];
     for (const [ref, e] of byRef) {
       // belongsToSession parsed it.
@@ -456,7 +456,7 @@ export class OrderManager {
 
   private recordFill(f: Fill, rec: IntentRecord, adopted = false): void {
     const { ledger } = this.deps;
-    if (!ledger.fills.has(f.execId)) {
+    if (!ledger.knowsFill(f.execId)) {
       this.deps.write('fill', {
         execId: f.execId,
         orderRef: rec.orderRef,
@@ -471,7 +471,7 @@ export class OrderManager {
       const onFill = this.deps.onFill;
       if (onFill) onFill(this.journaledFill(f.execId));
     }
-    if (f.commission !== undefined && this.journaledFill(f.execId).commission === undefined) {
+    if (f.commission !== undefined && ledger.commissionOwed(f.execId)) {
       this.deps.write('commission', {
         execId: f.execId,
         orderRef: rec.orderRef,

@@ -4,6 +4,8 @@
 import type { JournalLine } from './journal';
 import type { OrderKind } from './orderRef';
 import { parseOrderRef } from './orderRef';
+import { ArchivedOrders, countIntent } from './archivedOrders';
+import type { OrderCounts } from './archivedOrders';
 
 /** An order's state as the session knows it. `not-sent`: refused before leaving this process;
  *  `not-at-tws`: journaled, but TWS had no trace of it after a restart (never sent, or ended unfilled). */
@@ -120,6 +122,8 @@ function owedShares(i: IntentRecord, sharesByRef: ReadonlyMap<string, number>): 
   return owed > 1e-9 ? owed : 0;
 }
 
+const RETAINED_SETTLED = 500; // settled intents kept in full (see SessionLedger.archived)
+
 export class SessionLedger {
   start: SessionStartData | undefined;
   /** Highest cycle number journaled (cycles are numbered from 1 and never reused). */
@@ -137,6 +141,16 @@ export class SessionLedger {
    * cost the open orders, not the session's history.
    */
   private readonly unsettled = new Set<string>();
+  /** Settled intents stay in `intents` (their executions in `fills`) while among the newest
+   *  RETAINED_SETTLED to settle or their symbol's last 3 (the suspension rule reads those); older
+   *  ones are folded into `archived`: the summary's counts stay exact, every orderRef and execution
+   *  id is still known (never sent or booked twice), and their lines live in the journal. */
+  private readonly archived = new ArchivedOrders();
+  /** settled orderRefs, oldest first, not archived yet (a queue: `settledHead` is its front) */
+  private settledQueue: string[] = [];
+  private settledHead = 0;
+  /** the last 3 orderRefs of each symbol, oldest first */
+  private readonly lastBySymbol = new Map<string, string[]>();
   readonly books = new Map<string, SymbolBook>();
   readonly blocks = new Map<string, number>();
   readonly stopOuts: Array<{ symbol: string; marketTime: number }> = [];
@@ -200,8 +214,12 @@ export class SessionLedger {
         break;
       case 'intent': {
         const i = d as unknown as IntentData;
-        if (this.intents.has(i.orderRef)) break; // never twice: the first one stands
+        if (this.knowsIntent(i.orderRef)) break; // never twice: the first one stands
         this.intents.set(i.orderRef, { ...pickIntent(i), state: 'pendingSubmit', filled: 0, avgFillPrice: 0 });
+        const last = this.lastBySymbol.get(i.symbol) ?? [];
+        last.push(i.orderRef);
+        if (last.length > 3) last.shift();
+        this.lastBySymbol.set(i.symbol, last);
         this.orderRefById.set(i.orderId, i.orderRef);
         this.unsettled.add(i.orderRef);
         // An orderRef's cycle is used: the next cycle is numbered past it (intents found at TWS included).
@@ -247,7 +265,7 @@ export class SessionLedger {
       }
       case 'fill': {
         const f = d as unknown as FillData;
-        if (this.fills.has(f.execId)) break;
+        if (this.knowsFill(f.execId)) break;
         this.fills.set(f.execId, { ...pickFill(f) });
         this.sharesByRef.set(f.orderRef, (this.sharesByRef.get(f.orderRef) ?? 0) + f.shares);
         this.settle(f.orderRef);
@@ -305,7 +323,63 @@ export class SessionLedger {
     const rec = this.intents.get(orderRef);
     if (!rec) return;
     if (!FINAL_INTENT_STATES.has(rec.state) || owedShares(rec, this.sharesByRef) > 0) this.unsettled.add(orderRef);
-    else this.unsettled.delete(orderRef);
+    else if (this.unsettled.delete(orderRef)) {
+      this.settledQueue.push(orderRef);
+      this.archiveOldest();
+    }
+  }
+
+  /** Folds settled intents beyond the newest RETAINED_SETTLED into `archived` (see there). */
+  private archiveOldest(): void {
+    let tries = this.settledQueue.length - this.settledHead - RETAINED_SETTLED;
+    while (tries-- > 0) {
+      const ref = this.settledQueue[this.settledHead++];
+      const rec = ref === undefined ? undefined : this.intents.get(ref);
+      if (ref !== undefined && rec && !this.unsettled.has(ref)) {
+        const fills = [...this.fills.values()].filter((f) => f.orderRef === ref);
+        // Kept a while longer: among its symbol's last 3, or a commission still to come.
+        if (this.lastBySymbol.get(rec.symbol)?.includes(ref) || fills.some((f) => f.commission === undefined)) this.settledQueue.push(ref);
+        else {
+          this.archived.add(rec, fills);
+          this.intents.delete(ref);
+          this.sharesByRef.delete(ref);
+          if (this.orderRefById.get(rec.orderId) === ref) this.orderRefById.delete(rec.orderId);
+          for (const f of fills) this.fills.delete(f.execId);
+        }
+      }
+    }
+    if (this.settledHead > 1024 && this.settledHead * 2 > this.settledQueue.length) {
+      this.settledQueue = this.settledQueue.slice(this.settledHead);
+      this.settledHead = 0;
+    }
+  }
+
+  /** True for every orderRef this session journaled an intent for, archived or not. */
+  knowsIntent(orderRef: string): boolean {
+    return this.intents.has(orderRef) || this.archived.refs.has(orderRef);
+  }
+
+  /** True for every execution the journal holds, archived or not. */
+  knowsFill(execId: string): boolean {
+    return this.fills.has(execId) || this.archived.execIds.has(execId);
+  }
+
+  /** A journaled execution still without its commission (an archived one had it). */
+  commissionOwed(execId: string): boolean {
+    const f = this.fills.get(execId);
+    return f !== undefined && f.commission === undefined;
+  }
+
+  /** Intents of the session by state, in total and per symbol (archived ones included). */
+  orderCounts(): OrderCounts {
+    const c = this.archived.counts();
+    for (const i of this.intents.values()) countIntent(c, i);
+    return c;
+  }
+
+  /** Executions journaled in the session (archived ones included). */
+  get fillCount(): number {
+    return this.fills.size + this.archived.execIds.size;
   }
 
   /** Orders that may still be working at TWS. */

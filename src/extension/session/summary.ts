@@ -51,8 +51,7 @@ export function summarize(
   extra: { status?: string; reason?: string; plannedCycles?: number; cyclesWithoutBars?: number } = {},
 ): SessionSummary {
   const start = ledger.start;
-  const intents = [...ledger.intents.values()];
-  const count = (pred: (s: string, filled: number) => boolean) => intents.filter((i) => pred(i.state, i.filled)).length;
+  const counts = ledger.orderCounts();
   const pnl = ledger.pnl();
   const symbols = start?.symbols ?? [...ledger.books.keys()];
   const perSymbol: SymbolSummary[] = symbols.map((symbol) => {
@@ -60,7 +59,7 @@ export function summarize(
     const p = pnl.perSymbol[symbol] ?? { realized: 0, unrealized: 0, commissions: 0, net: 0, position: 0, mark: undefined };
     return {
       symbol,
-      orders: intents.filter((i) => i.symbol === symbol).length,
+      orders: counts.bySymbol[symbol] ?? 0,
       fills: b.fills,
       bought: b.bought,
       sold: b.sold,
@@ -89,17 +88,17 @@ export function summarize(
     restarts: ledger.restarts,
     decisions: ledger.decisions,
     orders: {
-      total: intents.length,
-      filled: count((s) => s === 'filled'),
-      partiallyFilled: count((s, f) => s !== 'filled' && f > 0),
-      cancelled: count((s) => s === 'cancelled'),
-      rejected: count((s) => s === 'rejected'),
-      notSent: count((s) => s === 'not-sent' || s === 'lost'),
-      notAtTws: count((s) => s === 'not-at-tws'),
+      total: counts.total,
+      filled: counts.filled,
+      partiallyFilled: counts.partiallyFilled,
+      cancelled: counts.cancelled,
+      rejected: counts.rejected,
+      notSent: counts.notSent,
+      notAtTws: counts.notAtTws,
       working: ledger.openIntents().length,
     },
     blocked: Object.fromEntries(ledger.blocks),
-    trades: ledger.fills.size,
+    trades: ledger.fillCount,
     perSymbol,
     totals: { realized: pnl.realized, unrealized: pnl.unrealized, commissions: pnl.commissions, net: pnl.net },
     ...(ledger.riskStop ? { riskStop: { rule: ledger.riskStop.rule, reason: ledger.riskStop.reason } } : {}),

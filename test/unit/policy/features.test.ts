@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseBarsCsv } from '../../../src/extension/policy/bars';
+import { parseBarsCsv, readBarsCsv } from '../../../src/extension/policy/bars';
+import { BUILTIN_DATASETS, builtinDatasetPath } from '../../../src/extension/policy/datasets';
 import { PolicyRuntimeError } from '../../../src/extension/policy/errors';
 import {
+  FEATURES,
   FeaturePipeline,
   cashFraction,
   closeLocation,
@@ -188,5 +190,37 @@ describe('feature pipeline', () => {
         assert.deepEqual([...batch.subarray((r * 3 + j) * 4, (r * 3 + j + 1) * 4)], [...row], `bar ${3 + r} side ${sides[j]}`);
       }
     }
+  });
+
+  it("every market feature's range() gives compute() bar for bar (the S&P 500 file)", () => {
+    const spx = readBarsCsv(builtinDatasetPath(BUILTIN_DATASETS.SPX!)!);
+    const params: Record<string, Record<string, number>> = {
+      logReturn: { lag: 5 },
+      realizedVol: { window: 20 },
+      volNormMomentum: { lookback: 60, volWindow: 20 },
+      rsi: { period: 14 },
+      smaRatio: { window: 50 },
+      closeLocation: {},
+      volumeRatio: { window: 20 },
+      timeOfDay: {},
+    };
+    const market = Object.values(FEATURES).filter((d) => d.kind === 'market');
+    assert.deepEqual(market.map((d) => d.id).sort(), Object.keys(params).sort(), 'a market feature without a case here');
+    const from = 100;
+    const count = spx.length - from;
+    const out = new Float64Array(count);
+    for (const d of market) {
+      if (d.kind !== 'market') continue;
+      d.range(spx, from, count, params[d.id]!, out);
+      for (let r = 0; r < count; r++) assert.ok(Object.is(out[r], d.compute(spx, from + r, params[d.id]!)), `${d.id} at bar ${from + r}`);
+    }
+  });
+
+  it('a non-finite value in a batch is refused, naming the feature and the bar', () => {
+    const p = new FeaturePipeline(specs, { type: 'none' });
+    assert.throws(
+      () => p.fillBatch(bars, 1, 3, [0], new Float32Array(3 * 4)),
+      (e: unknown) => e instanceof PolicyRuntimeError && /rsi\(period=3\) is NaN at bar 1 \(2024-01-03\)/.test(e.message),
+    );
   });
 });
