@@ -84,8 +84,9 @@ const LIBRARY_DECODE_ERROR = /^(Underrun error on |Decoding error on |No parser 
 /** An event whose values cannot come from a working TWS (thrown by the mappers, turned into a protocol fault). */
 class MalformedEvent extends Error {}
 
-function must(ok: boolean, what: string): void {
-  if (!ok) throw new MalformedEvent(what);
+/** Wording built only when the check fails: these run for every order, fill and bar message. */
+function must(ok: boolean, what: () => string): void {
+  if (!ok) throw new MalformedEvent(what());
 }
 
 /** Order actions and execution sides TWS uses (BOT/SLD on executions). */
@@ -256,7 +257,7 @@ export class IbLink {
     this.on(EventName.server, (version: number, time: string) => this.emit('server', version, String(time ?? '')));
     this.on(EventName.disconnected, () => this.emit('disconnected'));
     this.on(EventName.nextValidId, (id: number) => {
-      must(Number.isInteger(id) && id >= 0, `next valid order id ${show(id)}`);
+      must(Number.isInteger(id) && id >= 0, () => `next valid order id ${show(id)}`);
       this.emit('nextValidId', id);
     });
     this.on(EventName.managedAccounts, (list: string) =>
@@ -282,9 +283,9 @@ export class IbLink {
     this.on(EventName.currentTime, (t: number) => this.emit('currentTime', t));
 
     this.on(EventName.openOrder, (orderId: number, c: IbContract, o: IbOrder, s: IbOrderState) => {
-      must(isId(orderId), `order id ${show(orderId)}`);
-      must(isQty(o?.totalQuantity), `quantity ${show(o?.totalQuantity)} of order ${orderId}`);
-      must(SIDES.test(String(o.action ?? '')), `action ${show(o.action)} of order ${orderId}`);
+      must(isId(orderId), () => `order id ${show(orderId)}`);
+      must(isQty(o?.totalQuantity), () => `quantity ${show(o?.totalQuantity)} of order ${orderId}`);
+      must(SIDES.test(String(o.action ?? '')), () => `action ${show(o.action)} of order ${orderId}`);
       this.emit('openOrder', fromIbOpenOrder(orderId, c, o, s));
     });
     this.on(EventName.openOrderEnd, () => this.emit('openOrderEnd'));
@@ -302,10 +303,10 @@ export class IbLink {
         clientId?: number,
         whyHeld?: string,
       ) => {
-        must(isId(orderId), `order id ${show(orderId)}`);
-        must(typeof status === 'string' && status !== '', `status ${show(status)} of order ${orderId}`);
-        must(isQty(filled) && isQty(remaining), `filled ${show(filled)} / remaining ${show(remaining)} of order ${orderId}`);
-        must(avgFillPrice === undefined || Number.isFinite(avgFillPrice), `average fill price ${show(avgFillPrice)} of order ${orderId}`);
+        must(isId(orderId), () => `order id ${show(orderId)}`);
+        must(typeof status === 'string' && status !== '', () => `status ${show(status)} of order ${orderId}`);
+        must(isQty(filled) && isQty(remaining), () => `filled ${show(filled)} / remaining ${show(remaining)} of order ${orderId}`);
+        must(avgFillPrice === undefined || Number.isFinite(avgFillPrice), () => `average fill price ${show(avgFillPrice)} of order ${orderId}`);
         const ev: LinkEventMap['orderStatus'][0] = {
           orderId,
           status: String(status),
@@ -324,22 +325,22 @@ export class IbLink {
     this.on(EventName.completedOrder, (c: IbContract, o: IbOrder, s: IbOrderState) => this.emit('completedOrder', fromIbCompletedOrder(c, o, s)));
     this.on(EventName.completedOrdersEnd, () => this.emit('completedOrdersEnd'));
     this.on(EventName.execDetails, (reqId: number, c: IbContract, e: IbExecution) => {
-      must(typeof e?.execId === 'string' && e.execId !== '', `execution id ${show(e?.execId)}`);
-      must(isId(e.orderId), `order id ${show(e.orderId)} of execution ${e.execId}`);
-      must(typeof e.shares === 'number' && Number.isFinite(e.shares) && e.shares > 0, `shares ${show(e.shares)} of execution ${e.execId}`);
-      must(typeof e.price === 'number' && Number.isFinite(e.price) && e.price >= 0, `price ${show(e.price)} of execution ${e.execId}`);
-      must(SIDES.test(String(e.side ?? '')), `side ${show(e.side)} of execution ${e.execId}`);
+      must(typeof e?.execId === 'string' && e.execId !== '', () => `execution id ${show(e?.execId)}`);
+      must(isId(e.orderId), () => `order id ${show(e.orderId)} of execution ${e.execId}`);
+      must(typeof e.shares === 'number' && Number.isFinite(e.shares) && e.shares > 0, () => `shares ${show(e.shares)} of execution ${e.execId}`);
+      must(typeof e.price === 'number' && Number.isFinite(e.price) && e.price >= 0, () => `price ${show(e.price)} of execution ${e.execId}`);
+      must(SIDES.test(String(e.side ?? '')), () => `side ${show(e.side)} of execution ${e.execId}`);
       this.emit('execDetails', reqId, fromIbExecution(c, e));
     });
     this.on(EventName.execDetailsEnd, (reqId: number) => this.emit('execDetailsEnd', reqId));
     this.on(EventName.commissionReport, (r: IbCommissionReport) => {
-      must(typeof r?.execId === 'string' && r.execId !== '', `execution id ${show(r?.execId)} of a commission report`);
-      must(r.commission === undefined || !Number.isNaN(r.commission), `commission ${show(r.commission)} of execution ${r.execId}`);
+      must(typeof r?.execId === 'string' && r.execId !== '', () => `execution id ${show(r?.execId)} of a commission report`);
+      must(r.commission === undefined || !Number.isNaN(r.commission), () => `commission ${show(r.commission)} of execution ${r.execId}`);
       this.emit('commissionReport', fromIbCommission(r));
     });
 
     this.on(EventName.position, (account: string, c: IbContract, pos: number, avgCost?: number) => {
-      must(pos === undefined || Number.isFinite(pos), `position ${show(pos)} of ${show(c?.symbol)}`);
+      must(pos === undefined || Number.isFinite(pos), () => `position ${show(pos)} of ${show(c?.symbol)}`);
       this.emit('position', { account, contract: fromIbContract(c), quantity: num(pos) ?? 0, avgCost: num(avgCost) ?? 0 });
     });
     this.on(EventName.positionEnd, () => this.emit('positionEnd'));
@@ -399,7 +400,7 @@ export class IbLink {
     this.on(
       EventName.realtimeBar,
       (reqId: number, time: number, open: number, high: number, low: number, close: number, volume: number, wap: number, count: number) => {
-        must([time, open, high, low, close].every(Number.isFinite), `bar ${[time, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+        must([time, open, high, low, close].every(Number.isFinite), () => `bar ${[time, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
         const bar = { time: time * 1000, open, high, low, close, volume: num(volume) ?? 0 } as LinkEventMap['realtimeBar'][1];
         if (num(wap) !== undefined) bar.wap = num(wap)!;
         if (num(count) !== undefined) bar.count = num(count)!;
@@ -413,14 +414,14 @@ export class IbLink {
           this.emit('historicalEnd', reqId);
           return;
         }
-        must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+        must([open, high, low, close].every(Number.isFinite), () => `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
         this.emit('historicalBar', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
       },
     );
     this.on(
       EventName.historicalDataUpdate,
       (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number, wap: number) => {
-        must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+        must([open, high, low, close].every(Number.isFinite), () => `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
         this.emit('historicalUpdate', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
       },
     );
