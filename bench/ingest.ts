@@ -141,23 +141,31 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     store.onChange((t) => coalescer.mark(t));
     const oursCount: Counter = { events: 0, first: 0n, last: 0n, mark: '', ended: false };
     const tickBars: TickBars[] = [];
-    const streams = await Promise.all(contracts.map((c) => ours.subscribeQuotes(c)));
+    // A generous first-quote wait: the simulator builds each extra symbol's price path from its
+    // history start on the first quote (about 100-300 ms a symbol, one after another, under load).
+    const streams = await Promise.all(contracts.map((c) => ours.subscribeQuotes(c, 120_000)));
     streams.forEach((stream, i) => {
       const key = `${ours.accountId}:${contracts[i]!.conId}`;
       const bars = new TickBars();
       tickBars.push(bars);
       let lastSeen = NaN;
-      stream.updates.on((q) => {
+      // As app/heldQuotes.ts: per tick its kind, the figures read from the stream (no quote object per tick).
+      stream.ticks.on((kind) => {
         if (oursCount.events++ === 0) oursCount.first = process.hrtime.bigint();
-        if (i === 0 && q.lastTimestamp === Number(oursCount.mark) * 1000) {
-          oursCount.last = process.hrtime.bigint();
-          oursCount.ended = true;
+        if (kind === 'lastTimestamp') {
+          if (i === 0 && stream.value('lastTimestamp') === Number(oursCount.mark) * 1000) {
+            oursCount.last = process.hrtime.bigint();
+            oursCount.ended = true;
+          }
+          return;
         }
-        const px = q.last ?? (q.bid !== undefined && q.ask !== undefined ? (q.bid + q.ask) / 2 : undefined);
+        if (kind !== 'last' && kind !== 'bid' && kind !== 'ask') return;
+        const px = stream.price;
         if (px !== undefined && px > 0) store.setQuote(key, px);
-        if (q.last !== undefined && q.last !== lastSeen) {
-          lastSeen = q.last;
-          bars.tick(q.last, q.lastSize ?? 0, q.updatedAt);
+        const last = stream.value('last');
+        if (kind === 'last' && last !== undefined && last !== lastSeen) {
+          lastSeen = last;
+          bars.tick(last, stream.value('lastSize') ?? 0, stream.updatedAt);
         }
       });
     });

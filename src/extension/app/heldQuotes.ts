@@ -2,7 +2,7 @@
 // opened when the position appears, closed when it is gone, and all closed when the
 // connection drops (the next sync after a reconnect opens them again).
 import type { BrokerClient } from '../broker/brokerClient';
-import type { QuoteStream } from '../broker/marketData';
+import type { QuoteStream } from '../broker/quoteStream';
 import type { Position } from '../broker/types';
 
 export class HeldQuotes {
@@ -42,12 +42,15 @@ export class HeldQuotes {
           return;
         }
         this.streams.set(key, stream);
-        const put = (q: { last?: number; bid?: number; ask?: number } | undefined) => {
-          const px = q?.last ?? (q?.bid !== undefined && q?.ask !== undefined ? (q.bid + q.ask) / 2 : undefined);
+        // Read in place per price tick (no quote object per tick); sizes cannot move the price.
+        const put = () => {
+          const px = stream.price;
           if (px !== undefined && px > 0) this.onPrice(key, px);
         };
-        put(stream.quote.value);
-        stream.updates.on(put);
+        put();
+        stream.ticks.on((kind) => {
+          if (kind === 'last' || kind === 'bid' || kind === 'ask') put();
+        });
       })
       .catch((err: unknown) => {
         if (this.streams.get(key) === 'pending') this.streams.delete(key);

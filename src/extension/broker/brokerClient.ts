@@ -11,7 +11,8 @@ import { ContractService, type ComboLegSpec, type OptionSpec, type StockSpec } f
 import { BrokerError } from './errors';
 import { ClientCode, classifyCode, type CodeKind } from '../tws/errorCodes';
 import { LinkHub } from './linkHub';
-import { MarketDataService, type QuoteStream } from './marketData';
+import { MarketDataService } from './marketData';
+import type { QuoteStream } from './quoteStream';
 import { DisposableStore } from '../core/disposables';
 import { Observable, Stream, type ReadonlyObservable } from '../core/observable';
 import { OrderService, type PlaceOptions } from './orders';

@@ -9,7 +9,8 @@
 import { backoffDelay } from '../core/backoff';
 import { setDeadline, type TimerHandle } from '../core/clock';
 import { heartbeatBoundMs } from './config';
-import { BrokerError, TimeoutError } from './errors';
+import { BrokerError } from './errors';
+import { connectError, FATAL_DURING_CONNECT, timeoutError } from './connectErrors';
 import { ClientCode, farmName } from '../tws/errorCodes';
 import type { LinkHub } from './linkHub';
 import { IbLink } from './ibLink';
@@ -41,9 +42,6 @@ const FARM_CODES: Record<number, FarmStatus> = {
   2157: 'broken',
   2158: 'ok',
 };
-
-/** Codes that end a connect attempt at once. */
-const FATAL_DURING_CONNECT = new Set([326, 502, 503, 506, 507]);
 
 export function isPaperAccount(accountId: string): boolean {
   return /^D/i.test(accountId);
@@ -226,12 +224,12 @@ export class ConnectionManager {
     attemptListeners.add(this.hub.events.on('managedAccounts', (a) => ((progress.accounts = a), wake())));
     attemptListeners.add(
       this.hub.events.on('notice', (code, message) => {
-        if (FATAL_DURING_CONNECT.has(code)) fail(this.connectError(step, code, message, clientId));
+        if (FATAL_DURING_CONNECT.has(code)) fail(connectError(this.hub.config, step, code, message, clientId));
       }),
     );
     attemptListeners.add(
       this.hub.events.on('disconnected', () => {
-        const e = failure ?? this.connectError(step, ClientCode.ConnectionLost, '', clientId);
+        const e = failure ?? connectError(this.hub.config, step, ClientCode.ConnectionLost, '', clientId);
         fail(e);
         // Unblocks the sync step's pending requests.
         if (step === 'sync') this.hub.detachLink(e);
@@ -248,7 +246,7 @@ export class ConnectionManager {
       step = s;
       if (s !== 'sync') this.patch({ step: s });
       return new Promise<void>((resolve, reject) => {
-        const timer = setDeadline(this.hub.clock, () => fail(this.timeoutError(s, timeoutMs, clientId)), timeoutMs);
+        const timer = setDeadline(this.hub.clock, () => fail(timeoutError(this.hub.config, s, timeoutMs, clientId)), timeoutMs);
         wake = () => {
           if (token !== this.attemptSeq) failure ??= new BrokerError({ code: ClientCode.Disposed, message: 'connect cancelled', step: s });
           if (failure) {
@@ -318,44 +316,6 @@ export class ConnectionManager {
       attemptListeners.dispose();
       if (this.abortAttempt === fail) this.abortAttempt = undefined;
     }
-  }
-
-  private connectError(step: ConnectStep, code: number, message: string, clientId: number): BrokerError {
-    const { host, port } = this.hub.config;
-    let text: string;
-    if (code === 326) {
-      text =
-        `client id ${clientId} is already in use by another API connection to this TWS (error 326). ` +
-        'Orders belong to the client id that placed them, so the client does not switch ids by itself: ' +
-        (this.hub.config.alternateClientIds.length
-          ? 'no configured alternate id was free.'
-          : 'close the other connection, or configure another client id (or alternateClientIds).');
-    } else if (code === 502) {
-      text = `could not open a TCP connection to ${host}:${port} (${message || 'refused'}). Is TWS or IB Gateway running, and is the API port right? (TWS paper 7497, live 7496; Gateway paper 4002, live 4001)`;
-    } else if (code === 503 || code === 506 || code === 507) {
-      text = `TWS at ${host}:${port} speaks a server version this client does not accept (${message}): update TWS / IB Gateway`;
-    } else if (step === 'tcp') {
-      text = `could not open a TCP connection to ${host}:${port}`;
-    } else if (step === 'handshake') {
-      text = `TWS at ${host}:${port} closed the connection during the API handshake`;
-    } else if (step === 'api') {
-      text = `TWS closed the connection before the API session started (client id ${clientId})`;
-    } else {
-      text = 'TWS closed the connection during the initial sync';
-    }
-    return new BrokerError({ code, message: text, step });
-  }
-
-  private timeoutError(step: ConnectStep, ms: number, clientId: number): BrokerError {
-    const { host, port } = this.hub.config;
-    const text =
-      step === 'tcp'
-        ? `no TCP connection to ${host}:${port} within ${ms} ms (host unreachable or a firewall drops the packets)`
-        : step === 'handshake'
-          ? `TWS at ${host}:${port} accepted the TCP connection but did not answer the API handshake within ${ms} ms. In TWS enable "ActiveX and Socket Clients", add this machine to the Trusted IPs, and dismiss any dialog waiting in TWS`
-          : `TWS did not start the API session (nextValidId and managedAccounts) within ${ms} ms for client id ${clientId}`;
-    const e = new TimeoutError(step, ms, -1, step);
-    return new BrokerError({ code: e.code, message: text, step });
   }
 
   private onNotice(code: number, message: string): void {

@@ -52,19 +52,33 @@ export class InboundFrames {
     const buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     let at = 0;
     try {
+      // First the complete frames' extent (a bad length is thrown after the frames before it
+      // are checked, as a frame-by-frame reader would), then one native UTF-8 check of that
+      // span: valid as a whole means every body is (each ends in NUL and the next starts with
+      // a digit, so no sequence crosses a frame). Only if it is not are bodies checked one by
+      // one, to name the frame (the span can also fail on a length byte >= 0x80 alone).
+      let lengthError: FrameError | undefined;
+      let n = this.frames;
       while (buf.length - at >= 4) {
         const len = buf.readInt32BE(at);
-        if (len <= 0) throw new FrameError(`a frame header declares ${len} bytes (frame ${this.frames + 1}): not a TWS API message`, 'length');
-        if (len > this.maxFrameBytes)
-          throw new FrameError(
-            `a frame header declares ${len} bytes, above the API's ${this.maxFrameBytes}-byte maximum (frame ${this.frames + 1})`,
+        if (len <= 0) lengthError = new FrameError(`a frame header declares ${len} bytes (frame ${n + 1}): not a TWS API message`, 'length');
+        else if (len > this.maxFrameBytes)
+          lengthError = new FrameError(
+            `a frame header declares ${len} bytes, above the API's ${this.maxFrameBytes}-byte maximum (frame ${n + 1})`,
             'oversized',
           );
-        if (buf.length - at < 4 + len) break;
-        this.check(buf, at + 4, at + 4 + len);
-        this.frames++;
+        if (lengthError || buf.length - at < 4 + len) break;
+        n++;
         at += 4 + len;
       }
+      const spanUtf8 = at > 0 && isUtf8(buf.subarray(0, at));
+      for (let p = 0; p < at;) {
+        const len = buf.readInt32BE(p);
+        this.check(buf, p + 4, p + 4 + len, spanUtf8);
+        this.frames++;
+        p += 4 + len;
+      }
+      if (lengthError) throw lengthError;
     } catch (err) {
       if (err instanceof FrameError) this.failed = err;
       this.buf = Buffer.alloc(0);
@@ -75,11 +89,12 @@ export class InboundFrames {
   }
 
   /** The body buf[start, end): NUL-terminated UTF-8, starting with a decimal number (message id or server version). */
-  private check(buf: Buffer, start: number, end: number): void {
+  private check(buf: Buffer, start: number, end: number, knownUtf8: boolean): void {
     const n = this.frames + 1;
     const size = end - start;
     if (buf[end - 1] !== 0) throw new FrameError(`frame ${n} (${size} bytes) does not end in a NUL field terminator`, 'terminator');
-    if (!utf8(buf, start, end)) throw new FrameError(`frame ${n} (${size} bytes) is not UTF-8 text`, 'encoding');
+    // A body whose first byte is not ASCII could pair with its header's last byte: checked alone.
+    if ((!knownUtf8 || buf[start]! >= 0x80) && !utf8(buf, start, end)) throw new FrameError(`frame ${n} (${size} bytes) is not UTF-8 text`, 'encoding');
     let i = start;
     while (i < end && i - start < 10 && buf[i]! >= 0x30 && buf[i]! <= 0x39) i++;
     if (i === start || i - start > 9 || buf[i] !== 0) {

@@ -7,7 +7,7 @@
 // mapped to broker types, into the client's event hub while the session is open.
 //
 // It is also the boundary against bad input from "TWS": the socket's bytes go through
-// InboundFrames (frameGuard.ts) before the library sees them, the library's own decoding
+// LinkInbound (linkInbound.ts: the frame guard) before the library sees them, the library's own decoding
 // errors and anything it throws are caught here, and order, fill and bar events whose
 // numbers cannot be right are refused. Each of these ends the session with a
 // `protocolError` event naming the cause (the connection manager turns it into a
@@ -24,7 +24,7 @@ import {
 } from '@stoqey/ib';
 import { BrokerError } from './errors';
 import { ClientCode } from '../tws/errorCodes';
-import { FrameError, InboundFrames } from './frameGuard';
+import { LinkInbound, netSocket, type LibrarySocket } from './linkInbound';
 import type { LinkApi, LinkEventMap, TickKind } from './linkEvents';
 import type { EventHub } from '../core/observable';
 import { LIBRARY_MAX_REQ_PER_SEC } from './pacer';
@@ -79,16 +79,14 @@ const TICKS: Record<number, { kind: TickKind; delayed: boolean }> = {
 let linkSeq = 0;
 
 /** @stoqey/ib's texts for messages its decoder could not read (all code 505). */
-/** Decoding time after which socket reads pause for a turn of the event loop (see yieldReads). */
-const READ_SLICE_MS = 4;
-
 const LIBRARY_DECODE_ERROR = /^(Underrun error on |Decoding error on |No parser implementation found for token)/;
 
 /** An event whose values cannot come from a working TWS (thrown by the mappers, turned into a protocol fault). */
 class MalformedEvent extends Error {}
 
-function must(ok: boolean, what: string): void {
-  if (!ok) throw new MalformedEvent(what);
+/** Wording built only when the check fails: these run for every order, fill and bar message. */
+function must(ok: boolean, what: () => string): void {
+  if (!ok) throw new MalformedEvent(what());
 }
 
 /** Order actions and execution sides TWS uses (BOT/SLD on executions). */
@@ -97,20 +95,14 @@ const isId = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(
 const isQty = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
 const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v));
 
-/** @stoqey/ib's socket, as far as the link reaches into it (its data entry point). */
-interface LibrarySocket {
-  onData(data: Buffer): void;
-}
-
 export class IbLink {
   readonly id = ++linkSeq;
   private readonly ib: IBApi;
   private closed = false;
   private opened = false;
-  private readonly inbound = new InboundFrames();
+  private readonly inbound: LinkInbound;
+  private readonly librarySocket: LibrarySocket;
   private faultReason: string | undefined;
-  /** The library's own data handler, behind the frame guard. */
-  private readonly deliver: (data: Buffer) => void;
   readonly api: LinkApi;
 
   constructor(
@@ -126,7 +118,12 @@ export class IbLink {
     // from its 'data' listener, so replacing the method on the instance puts the guard first.
     const socket = (this.ib as unknown as { controller?: { socket?: Partial<LibrarySocket> } }).controller?.socket;
     if (!socket || typeof socket.onData !== 'function') throw new Error('@stoqey/ib internals changed: no controller.socket.onData to guard');
-    this.deliver = socket.onData.bind(socket);
+    this.librarySocket = socket as LibrarySocket;
+    this.inbound = new LinkInbound(this.librarySocket, {
+      // Bytes from TWS prove it alive (the heartbeat's clock): once per read, not per message.
+      received: () => this.emit('received'),
+      fault: (reason) => this.protocolFault(reason),
+    });
     socket.onData = (data: Buffer) => this.receive(data);
   }
 
@@ -146,65 +143,7 @@ export class IbLink {
    */
   receive(data: Buffer): void {
     if (this.closed || this.faultReason !== undefined) return;
-    // Bytes from TWS prove it alive (the heartbeat's clock): once per chunk, not per message.
-    this.emit('received');
-    let frames: Buffer;
-    try {
-      frames = this.inbound.push(data);
-    } catch (err) {
-      this.protocolFault(
-        err instanceof FrameError ? `TWS sent bytes that are not a TWS API message: ${err.message}` : `reading TWS's bytes failed: ${String(err)}`,
-      );
-      return;
-    }
-    if (frames.length === 0) return;
-    const sliceStart = this.sliceStart ?? this.startSlice();
-    try {
-      this.deliver(frames);
-    } catch (err) {
-      const ids = [...new Set(InboundFrames.messageIds(frames))];
-      this.protocolFault(
-        `the TWS API decoder failed on message ${ids.length === 1 ? ids[0] : `${ids.join(' or ')}`}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-      return;
-    }
-    if (Date.now() - sliceStart >= READ_SLICE_MS) this.yieldReads();
-  }
-
-  /** Start of the current run of socket reads without a turn of the event loop. */
-  private sliceStart: number | undefined;
-
-  private startSlice(): number {
-    const now = Date.now();
-    this.sliceStart = now;
-    setImmediate(() => (this.sliceStart = undefined));
-    return now;
-  }
-
-  /**
-   * libuv reads a busy socket up to 32 times (2 MB) before the event loop moves on: under a
-   * quote flood that was 400 ms with no timer, no UI message and no heartbeat (bench/ingest.ts).
-   * After READ_SLICE_MS of decoding, reading pauses until the event loop has turned.
-   */
-  private yieldReads(): void {
-    const socket = this.socket();
-    if (!socket || this.readsPaused) return;
-    this.readsPaused = true;
-    socket.pause();
-    setImmediate(() => {
-      this.readsPaused = false;
-      if (!this.closed) socket.resume();
-    });
-  }
-
-  private readsPaused = false;
-
-  private socket(): { pause(): unknown; resume(): unknown; setNoDelay(on: boolean): unknown } | undefined {
-    const s = (this.ib as unknown as { controller?: { socket?: { client?: { pause?: unknown; resume?: unknown; setNoDelay?: unknown } } } }).controller?.socket
-      ?.client;
-    return s && typeof s.pause === 'function' && typeof s.resume === 'function' && typeof s.setNoDelay === 'function'
-      ? (s as ReturnType<IbLink['socket']>)
-      : undefined;
+    this.inbound.receive(data);
   }
 
   /**
@@ -221,6 +160,7 @@ export class IbLink {
   private protocolFault(reason: string): void {
     if (this.closed || this.faultReason !== undefined) return;
     this.faultReason = reason;
+    this.inbound.stop();
     this.log('error', `link ${this.id}: ${reason}; dropping the connection`);
     this.hub.emit('protocolError', reason);
     if (this.closed) return;
@@ -257,7 +197,7 @@ export class IbLink {
    * this reaches into it, and logs a warning if the library's internals changed.
    */
   private disableNagle(): void {
-    const socket = this.socket();
+    const socket = netSocket(this.librarySocket);
     if (socket) socket.setNoDelay(true);
     else
       this.log(
@@ -270,6 +210,7 @@ export class IbLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.inbound.stop();
     this.ib.removeAllListeners();
     // IBApi's own late events (e.g. "Cannot disconnect") must not surface as unhandled.
     this.ib.on(EventName.error, () => {});
@@ -316,7 +257,7 @@ export class IbLink {
     this.on(EventName.server, (version: number, time: string) => this.emit('server', version, String(time ?? '')));
     this.on(EventName.disconnected, () => this.emit('disconnected'));
     this.on(EventName.nextValidId, (id: number) => {
-      must(Number.isInteger(id) && id >= 0, `next valid order id ${show(id)}`);
+      must(Number.isInteger(id) && id >= 0, () => `next valid order id ${show(id)}`);
       this.emit('nextValidId', id);
     });
     this.on(EventName.managedAccounts, (list: string) =>
@@ -342,9 +283,9 @@ export class IbLink {
     this.on(EventName.currentTime, (t: number) => this.emit('currentTime', t));
 
     this.on(EventName.openOrder, (orderId: number, c: IbContract, o: IbOrder, s: IbOrderState) => {
-      must(isId(orderId), `order id ${show(orderId)}`);
-      must(isQty(o?.totalQuantity), `quantity ${show(o?.totalQuantity)} of order ${orderId}`);
-      must(SIDES.test(String(o.action ?? '')), `action ${show(o.action)} of order ${orderId}`);
+      must(isId(orderId), () => `order id ${show(orderId)}`);
+      must(isQty(o?.totalQuantity), () => `quantity ${show(o?.totalQuantity)} of order ${orderId}`);
+      must(SIDES.test(String(o.action ?? '')), () => `action ${show(o.action)} of order ${orderId}`);
       this.emit('openOrder', fromIbOpenOrder(orderId, c, o, s));
     });
     this.on(EventName.openOrderEnd, () => this.emit('openOrderEnd'));
@@ -362,10 +303,10 @@ export class IbLink {
         clientId?: number,
         whyHeld?: string,
       ) => {
-        must(isId(orderId), `order id ${show(orderId)}`);
-        must(typeof status === 'string' && status !== '', `status ${show(status)} of order ${orderId}`);
-        must(isQty(filled) && isQty(remaining), `filled ${show(filled)} / remaining ${show(remaining)} of order ${orderId}`);
-        must(avgFillPrice === undefined || Number.isFinite(avgFillPrice), `average fill price ${show(avgFillPrice)} of order ${orderId}`);
+        must(isId(orderId), () => `order id ${show(orderId)}`);
+        must(typeof status === 'string' && status !== '', () => `status ${show(status)} of order ${orderId}`);
+        must(isQty(filled) && isQty(remaining), () => `filled ${show(filled)} / remaining ${show(remaining)} of order ${orderId}`);
+        must(avgFillPrice === undefined || Number.isFinite(avgFillPrice), () => `average fill price ${show(avgFillPrice)} of order ${orderId}`);
         const ev: LinkEventMap['orderStatus'][0] = {
           orderId,
           status: String(status),
@@ -384,22 +325,22 @@ export class IbLink {
     this.on(EventName.completedOrder, (c: IbContract, o: IbOrder, s: IbOrderState) => this.emit('completedOrder', fromIbCompletedOrder(c, o, s)));
     this.on(EventName.completedOrdersEnd, () => this.emit('completedOrdersEnd'));
     this.on(EventName.execDetails, (reqId: number, c: IbContract, e: IbExecution) => {
-      must(typeof e?.execId === 'string' && e.execId !== '', `execution id ${show(e?.execId)}`);
-      must(isId(e.orderId), `order id ${show(e.orderId)} of execution ${e.execId}`);
-      must(typeof e.shares === 'number' && Number.isFinite(e.shares) && e.shares > 0, `shares ${show(e.shares)} of execution ${e.execId}`);
-      must(typeof e.price === 'number' && Number.isFinite(e.price) && e.price >= 0, `price ${show(e.price)} of execution ${e.execId}`);
-      must(SIDES.test(String(e.side ?? '')), `side ${show(e.side)} of execution ${e.execId}`);
+      must(typeof e?.execId === 'string' && e.execId !== '', () => `execution id ${show(e?.execId)}`);
+      must(isId(e.orderId), () => `order id ${show(e.orderId)} of execution ${e.execId}`);
+      must(typeof e.shares === 'number' && Number.isFinite(e.shares) && e.shares > 0, () => `shares ${show(e.shares)} of execution ${e.execId}`);
+      must(typeof e.price === 'number' && Number.isFinite(e.price) && e.price >= 0, () => `price ${show(e.price)} of execution ${e.execId}`);
+      must(SIDES.test(String(e.side ?? '')), () => `side ${show(e.side)} of execution ${e.execId}`);
       this.emit('execDetails', reqId, fromIbExecution(c, e));
     });
     this.on(EventName.execDetailsEnd, (reqId: number) => this.emit('execDetailsEnd', reqId));
     this.on(EventName.commissionReport, (r: IbCommissionReport) => {
-      must(typeof r?.execId === 'string' && r.execId !== '', `execution id ${show(r?.execId)} of a commission report`);
-      must(r.commission === undefined || !Number.isNaN(r.commission), `commission ${show(r.commission)} of execution ${r.execId}`);
+      must(typeof r?.execId === 'string' && r.execId !== '', () => `execution id ${show(r?.execId)} of a commission report`);
+      must(r.commission === undefined || !Number.isNaN(r.commission), () => `commission ${show(r.commission)} of execution ${r.execId}`);
       this.emit('commissionReport', fromIbCommission(r));
     });
 
     this.on(EventName.position, (account: string, c: IbContract, pos: number, avgCost?: number) => {
-      must(pos === undefined || Number.isFinite(pos), `position ${show(pos)} of ${show(c?.symbol)}`);
+      must(pos === undefined || Number.isFinite(pos), () => `position ${show(pos)} of ${show(c?.symbol)}`);
       this.emit('position', { account, contract: fromIbContract(c), quantity: num(pos) ?? 0, avgCost: num(avgCost) ?? 0 });
     });
     this.on(EventName.positionEnd, () => this.emit('positionEnd'));
@@ -443,24 +384,23 @@ export class IbLink {
       this.emit('pnlSingle', reqId, num(pos) ?? 0, num(daily) ?? 0, num(unrealized), num(realized), num(value) ?? 0),
     );
 
-    const tick = (reqId: number, field: number, value: unknown) => {
+    // Ticks, most of all messages, skip on()'s wrapper: nothing here can throw.
+    const tick = (reqId: number, field: number, value: unknown): void => {
+      if (this.closed || this.faultReason !== undefined) return;
       const t = TICKS[field];
-      if (!t) return;
+      if (t === undefined) return;
       const v = num(value);
-      if (v === undefined) return;
-      this.emit('tick', reqId, t.kind, v, t.delayed);
+      if (v !== undefined) this.hub.emit('tick', reqId, t.kind, v, t.delayed);
     };
-    this.on(EventName.tickPrice, (reqId: number, field: number, value: number) => tick(reqId, field, value));
-    this.on(EventName.tickSize, (reqId: number, field: number, value: number) => tick(reqId, field, value));
-    this.on(EventName.tickString, (reqId: number, field: number, value: string) => tick(reqId, field, value));
-    this.on(EventName.tickGeneric, (reqId: number, field: number, value: number) => tick(reqId, field, value));
+    for (const e of [EventName.tickPrice, EventName.tickSize, EventName.tickString, EventName.tickGeneric])
+      (this.ib as unknown as { on(e: string, l: (reqId: number, field: number, value: unknown) => void): void }).on(e, tick);
     this.on(EventName.tickSnapshotEnd, (reqId: number) => this.emit('tickSnapshotEnd', reqId));
     this.on(EventName.marketDataType, (reqId: number, type: number) => this.emit('marketDataType', reqId, type));
 
     this.on(
       EventName.realtimeBar,
       (reqId: number, time: number, open: number, high: number, low: number, close: number, volume: number, wap: number, count: number) => {
-        must([time, open, high, low, close].every(Number.isFinite), `bar ${[time, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+        must([time, open, high, low, close].every(Number.isFinite), () => `bar ${[time, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
         const bar = { time: time * 1000, open, high, low, close, volume: num(volume) ?? 0 } as LinkEventMap['realtimeBar'][1];
         if (num(wap) !== undefined) bar.wap = num(wap)!;
         if (num(count) !== undefined) bar.count = num(count)!;
@@ -474,14 +414,14 @@ export class IbLink {
           this.emit('historicalEnd', reqId);
           return;
         }
-        must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+        must([open, high, low, close].every(Number.isFinite), () => `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
         this.emit('historicalBar', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
       },
     );
     this.on(
       EventName.historicalDataUpdate,
       (reqId: number, date: string, open: number, high: number, low: number, close: number, volume: number, count: number, wap: number) => {
-        must([open, high, low, close].every(Number.isFinite), `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
+        must([open, high, low, close].every(Number.isFinite), () => `bar ${[date, open, high, low, close].map(show).join(' ')} of request ${reqId}`);
         this.emit('historicalUpdate', reqId, historicalBar(String(date), open, high, low, close, volume, count, wap));
       },
     );

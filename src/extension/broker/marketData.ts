@@ -9,44 +9,12 @@ import { BrokerError, TimeoutError } from './errors';
 import { failsRequest } from '../tws/errorCodes';
 import type { LinkHub } from './linkHub';
 import type { TickKind } from './linkEvents';
-import { Observable, Stream } from '../core/observable';
+import { QuoteStream } from './quoteStream';
 import type { BrokerContract, Quote } from './types';
 
 const NOT_SUBSCRIBED = new Set([354, 10089]);
 
-export class QuoteStream {
-  readonly quote = new Observable<Quote | undefined>(undefined);
-  /** Every change of the quote (one per tick). */
-  readonly updates = new Stream<Quote>();
-  readonly error = new Observable<BrokerError | undefined>(undefined);
-  /** Request id at TWS in the current session (changes on every resubscribe). */
-  reqId: number | undefined;
-  /** Times this stream was (re)subscribed. */
-  subscriptions = 0;
-  closed = false;
-
-  constructor(
-    readonly contract: BrokerContract,
-    private readonly closer: (s: QuoteStream) => void,
-  ) {}
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closer(this);
-    this.updates.end();
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<Quote> {
-    return this.updates[Symbol.asyncIterator]();
-  }
-}
-
-/**
- * A copy of `q` for the next tick. Fields are written in one fixed order (undefined ones left
- * out), so every quote of a stream shares a hidden class: an object spread here cost about
- * 1 µs per tick, a fifth of the whole tick path under a flood (bench/ingest.ts).
- */
+/** A copy of `q` for the next tick of a snapshot request (streams keep their fields in place: quoteStream.ts). */
 function nextQuote(q: Quote, at: number): Quote {
   const n: Quote =
     q.conId !== undefined
@@ -67,7 +35,7 @@ function nextQuote(q: Quote, at: number): Quote {
   return n;
 }
 
-export function applyTick(q: Quote, kind: TickKind, value: number, delayed: boolean, at: number): Quote {
+function applyTick(q: Quote, kind: TickKind, value: number, delayed: boolean, at: number): Quote {
   const next = nextQuote(q, at);
   if (delayed) next.delayed = true;
   if (kind === 'lastTimestamp') next.lastTimestamp = value * 1000;
@@ -82,6 +50,8 @@ export class MarketDataService {
   private readonly snapshots = new Map<number, Quote>();
   /** 1 live, 3 delayed: what this client asks TWS for (kept across sessions). */
   private wantedType: 1 | 3 = 1;
+  /** When the current socket read arrived ('received', once per read). */
+  private receivedAt = 0;
   /** The market data type already set in the current session. */
   private linkDataType: 1 | 3 = 1;
   private linkDataTypeSeq = -1;
@@ -91,18 +61,18 @@ export class MarketDataService {
     private readonly contracts: ContractService,
   ) {
     const events = hub.events;
+    // A tick's receive time is its socket read's: one clock read per read, not per tick.
+    events.on('received', () => (this.receivedAt = hub.clock.now()));
     events.on('tick', (reqId, kind, value, delayed) => {
-      const at = hub.clock.now();
-      const snap = this.snapshots.get(reqId);
-      if (snap) {
-        this.snapshots.set(reqId, applyTick(snap, kind, value, delayed, at));
-        return;
+      if (this.snapshots.size !== 0) {
+        const snap = this.snapshots.get(reqId);
+        if (snap) {
+          this.snapshots.set(reqId, applyTick(snap, kind, value, delayed, hub.clock.now()));
+          return;
+        }
       }
       const s = this.byReqId.get(reqId);
-      if (!s) return;
-      const q = applyTick(s.quote.value ?? emptyQuote(s.contract, at), kind, value, delayed, at);
-      s.quote.set(q);
-      s.updates.emit(q);
+      if (s) s.apply(kind, value, delayed, this.receivedAt || hub.clock.now());
     });
     events.on('tickSnapshotEnd', (reqId) => {
       const q = this.snapshots.get(reqId);
@@ -112,8 +82,7 @@ export class MarketDataService {
       const delayed = type === 3 || type === 4;
       const snap = this.snapshots.get(reqId);
       if (snap) this.snapshots.set(reqId, { ...snap, delayed });
-      const s = this.byReqId.get(reqId);
-      if (s) s.quote.set({ ...(s.quote.value ?? emptyQuote(s.contract, hub.clock.now())), delayed });
+      this.byReqId.get(reqId)?.setDelayed(delayed, hub.clock.now());
     });
     events.on('error', (reqId, code, message) => this.onError(reqId, code, message));
   }
@@ -173,8 +142,7 @@ export class MarketDataService {
   }
 
   private firstPrice(s: QuoteStream, timeoutMs: number): Promise<void> {
-    const hasPrice = (q: Quote | undefined) => q !== undefined && (q.bid !== undefined || q.ask !== undefined || q.last !== undefined);
-    if (hasPrice(s.quote.value)) return Promise.resolve();
+    if (s.hasPrice) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const timer = setDeadline(
         this.hub.clock,
@@ -184,8 +152,8 @@ export class MarketDataService {
         },
         timeoutMs,
       );
-      const offQ = s.quote.subscribe((q) => {
-        if (!hasPrice(q)) return;
+      const offT = s.ticks.on(() => {
+        if (!s.hasPrice) return;
         cleanup();
         resolve();
       });
@@ -196,7 +164,7 @@ export class MarketDataService {
       });
       const cleanup = () => {
         timer.cancel();
-        offQ();
+        offT();
         offE();
       };
     });
@@ -243,7 +211,7 @@ export class MarketDataService {
     const s = this.byReqId.get(reqId);
     if (!s) return;
     if (code === 10167) {
-      s.quote.set({ ...(s.quote.value ?? emptyQuote(s.contract, this.hub.clock.now())), delayed: true });
+      s.setDelayed(true, this.hub.clock.now());
       return;
     }
     if (NOT_SUBSCRIBED.has(code) && this.hub.config.delayedDataFallback && this.wantedType === 1) {

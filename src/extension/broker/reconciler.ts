@@ -107,6 +107,7 @@ export class Reconciler {
     if (stillOpenAfterExecs.length && facts.serverVersion >= COMPLETED_ORDERS_MIN_SERVER_VERSION)
       await this.applyCompletedOrders(t).catch((err: unknown) => this.hub.log('warn', `completed orders unavailable: ${String(err)}`));
     for (const id of missing) this.orders.tracker.apply({ type: 'notOpenAtTws', orderId: id, at });
+    const missingSet = new Set(missing);
 
     // The report.
     const orderDiffs: OrderDifference[] = [];
@@ -124,7 +125,7 @@ export class Reconciler {
         continue;
       }
       if (b.state === after.state && b.filled === after.filled) continue;
-      const kind: OrderDifference['kind'] = o.state === 'lost' ? 'notTransmitted' : missing.includes(o.orderId) ? 'goneAtTws' : 'changed';
+      const kind: OrderDifference['kind'] = o.state === 'lost' ? 'notTransmitted' : missingSet.has(o.orderId) ? 'goneAtTws' : 'changed';
       orderDiffs.push({ ...base, kind, before: b, after, detail: describeChange(o.orderId, b, after, o.note) });
     }
     const newFills = this.orders.tracker.fills().filter((f) => !knownExecs.has(f.execId) && (!f.account || f.account === facts.accountId));

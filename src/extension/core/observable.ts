@@ -117,6 +117,11 @@ export class Stream<T> implements AsyncIterable<T> {
     return this.ended;
   }
 
+  /** Listeners (iterators and next() included): an emitter may skip building a value nobody takes. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   on(fn: (value: T) => void): Unsubscribe {
     this.listeners.add(fn);
     this.snapshot = undefined;

@@ -3,8 +3,9 @@
 // connection drops, and a subscription that resolves after that closed at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuoteStream } from '../../../src/extension/broker/marketData';
-import type { BrokerContract, Quote } from '../../../src/extension/broker/types';
+import { QuoteStream } from '../../../src/extension/broker/quoteStream';
+import type { TickKind } from '../../../src/extension/broker/linkEvents';
+import type { BrokerContract } from '../../../src/extension/broker/types';
 import { HeldQuotes } from '../../../src/extension/app/heldQuotes';
 import { pos } from '../../helpers/panelRecords';
 
@@ -16,10 +17,10 @@ function fakeBroker() {
     subscribeQuotes: (contract: BrokerContract) => new Promise<QuoteStream>((resolve, reject) => pending.push({ contract, resolve, reject })),
   };
   /** Answers the oldest subscription with a stream (its first quote as given). */
-  const answer = (first?: Partial<Quote>) => {
+  const answer = (first?: Partial<Record<TickKind, number>>) => {
     const p = pending.shift()!;
     const s = new QuoteStream(p.contract, () => closed.push(p.contract.symbol));
-    if (first) s.quote.set({ symbol: p.contract.symbol, delayed: false, updatedAt: 0, ticks: 1, ...first });
+    for (const [kind, value] of Object.entries(first ?? {})) s.apply(kind as TickKind, value, false, 0);
     p.resolve(s);
     return s;
   };
@@ -53,8 +54,10 @@ test('held quotes: one stream per held stock, last else mid, closed when the pos
     ['DU1:1', 101],
     ['DU1:2', 400],
   ]);
-  s1.updates.emit({ symbol: 'NVDA', delayed: false, updatedAt: 1, ticks: 2, last: 102 });
+  s1.apply('last', 102, false, 1);
   assert.deepEqual(prices.at(-1), ['DU1:1', 102]);
+  s1.apply('lastSize', 300, false, 2);
+  assert.equal(prices.length, 3, 'a size tick does not re-price');
   q.sync([msft]);
   assert.deepEqual(closed, ['NVDA'], 'sold: its stream closes');
   q.close();
