@@ -99,6 +99,11 @@ export class Trader {
     return this.broker?.isReady === true;
   }
 
+  /** The client of the current connection (the manual order desk trades on it). */
+  get brokerClient(): BrokerClient | undefined {
+    return this.broker;
+  }
+
   get connectionState(): BrokerConnectionState | undefined {
     return this.broker?.state.value;
   }
