@@ -205,17 +205,32 @@ export const PANEL_ACTIONS = [
   'openBacktestReport',
   'startSimulator',
   'showLog',
+  'placeOrder',
+  'flattenPosition',
+  'flattenBook',
 ] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 
-/** Webview -> host: `ready` (send me a snapshot) and a button's action. Nothing else. */
-export const WEBVIEW_MESSAGE_TYPES = ['ready', 'action'] as const;
+/**
+ * Buttons on one row of the orders grid: the command of the same name with the row's order
+ * id. The host asks everything else (a modification's values in its own input boxes) and
+ * changes only orders of the order ticket.
+ */
+export const ORDER_ACTIONS = ['modifyOrder', 'cancelOrder'] as const;
+export type OrderAction = (typeof ORDER_ACTIONS)[number];
+
+/**
+ * Webview -> host: `ready` (send me a snapshot), a button's action, and a row's order action.
+ * Nothing else: no message carries a symbol, a side, a quantity or a price.
+ */
+export const WEBVIEW_MESSAGE_TYPES = ['ready', 'action', 'orderAction'] as const;
 export type WebviewMessageType = (typeof WEBVIEW_MESSAGE_TYPES)[number];
 
 /** The fields of each message from the webview, besides its `type`: exactly these. */
 export interface WebviewMessageFields {
   ready: Record<never, never>;
   action: { action: PanelAction };
+  orderAction: { action: OrderAction; orderId: number };
 }
 
 export type WebviewToHost = { [K in WebviewMessageType]: { readonly type: K } & Readonly<WebviewMessageFields[K]> }[WebviewMessageType];

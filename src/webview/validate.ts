@@ -11,6 +11,7 @@ import {
   CONNECTION_STATUSES,
   HOST_MESSAGE_TYPES,
   NOTICE_LEVELS,
+  ORDER_ACTIONS,
   PANEL_ACTIONS,
   TABS,
   WEBVIEW_MESSAGE_TYPES,
@@ -63,6 +64,9 @@ function shape<T>(spec: Spec<T>): Guard<T> {
 }
 
 export const isTab: Guard<Tab> = oneOf(TABS);
+
+/** A TWS order id: a whole number from 1 (TWS's ids are 32-bit). */
+const isOrderId: Guard<number> = (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2_147_483_647;
 
 export const isConnectionView: Guard<ConnectionView> = shape<ConnectionView>({
   status: oneOf(CONNECTION_STATUSES),
@@ -200,6 +204,7 @@ export const WEBVIEW_MESSAGE_GUARDS: {
 } = {
   ready: { fields: [], guard: shape({}) },
   action: { fields: ['action'], guard: shape({ action: oneOf(PANEL_ACTIONS) }) },
+  orderAction: { fields: ['action', 'orderId'], guard: shape({ action: oneOf(ORDER_ACTIONS), orderId: isOrderId }) },
 };
 
 const isWebviewMessageType = oneOf(WEBVIEW_MESSAGE_TYPES);

@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { DoctorOptions } from '../doctor/runChecks';
-import type { PanelAction } from '../../webview/protocol';
 import { isTab } from '../../webview/validate';
 import { Commands, WALKTHROUGH_ID } from '../app/commandIds';
 import { ACTION_COMMANDS } from '../app/panelMessages';
@@ -336,6 +335,7 @@ async function showMenu(deps: CommandDeps): Promise<void> {
   if (pick) await vscode.commands.executeCommand(pick.command);
 }
 
-export function runPanelAction(action: PanelAction): void {
-  void vscode.commands.executeCommand(ACTION_COMMANDS[action]);
+/** A command the panel asked for (routed by app/panelMessages.ts: only the protocol's commands). */
+export function runPanelAction(command: string, args: readonly unknown[]): void {
+  void vscode.commands.executeCommand(command, ...args);
 }
