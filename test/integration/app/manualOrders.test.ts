@@ -18,6 +18,9 @@ import { Trader } from '../../../src/extension/app/trader';
 import { Journal, type JournalLine } from '../../../src/extension/session/journal';
 import type { ManualOrderDesk, ManualPreview } from '../../../src/extension/session/manualOrders';
 import type { RecordLine } from '../../../src/extension/sim/server/recorder';
+import { defaultModelDir } from '../../../src/extension/policy/datasets';
+import { parseSessionConfig } from '../../../src/extension/session/sessionConfig';
+import { sessionInput } from '../../../src/extension/app/configModel';
 
 interface Rig {
   fx: SimFixture;
@@ -29,8 +32,8 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function rig(over: { live?: boolean; settings?: Record<string, unknown>; allowLive?: boolean } = {}): Promise<Rig> {
-  const fx = await startSim({ speed: 1, startMs: WED_10AM_NY, seed: 7, ...(over.live ? { live: true, account: 'U1234567' } : {}) });
+async function rig(over: { live?: boolean; settings?: Record<string, unknown>; allowLive?: boolean; speed?: number } = {}): Promise<Rig> {
+  const fx = await startSim({ speed: over.speed ?? 1, startMs: WED_10AM_NY, seed: 7, ...(over.live ? { live: true, account: 'U1234567' } : {}) });
   const store = new PanelStore();
   const running = { host: '127.0.0.1', port: fx.sim.port, account: fx.sim.account.id, serverVersion: fx.sim.serverVersion };
   const trader = new Trader({ store, simulator: () => running, brokerConfig: FAST, log: () => {} });
@@ -265,6 +268,61 @@ describe('manual orders on a live account', { timeout: 60_000 }, () => {
       assert.deepEqual(asked, ['U1234567', 'U1234567']);
       assert.equal(placeOrders(r.fx).filter((l) => !l.order.whatIf).length, 1);
       assert.equal(journalLines(r.config.journalDir).find((l) => l.type === 'intent')?.live, true);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
+describe("flattening the AI session's book", { timeout: 120_000 }, () => {
+  it('closes only what the session bought: a position bought by hand stays, and so does its order', async () => {
+    const r = await rig({ speed: 60 });
+    try {
+      const desk = (await r.manual.desk(r.config))!;
+      const broker = r.trader.brokerClient!;
+      // Outside the book: 7 MSFT bought by hand, and a resting manual limit order.
+      const bought = await desk.place(await previewOf(desk, { symbol: 'MSFT', side: 'BUY', quantity: 7, orderType: 'MKT' }));
+      assert.equal((await broker.orderDone(bought.orderId!, 5000)).state, 'filled');
+      const resting = await desk.place(await previewOf(desk, { symbol: 'AAPL', side: 'BUY', quantity: 1, orderType: 'LMT', limitPrice: '1.00', tif: 'GTC' }));
+      assert.equal(resting.state, 'submitted');
+
+      const modelDir = defaultModelDir()!;
+      const target = resolveTarget({
+        settings: {},
+        simulator: { host: '127.0.0.1', port: r.fx.sim.port, account: r.fx.sim.account.id, serverVersion: r.fx.sim.serverVersion },
+      });
+      const settings = {
+        'ibkrAi.session.symbols': ['NVDA', 'MSFT', 'AAPL'],
+        'ibkrAi.session.mode': 'paper',
+        'ibkrAi.session.cycles': 60,
+        'ibkrAi.session.cycleSeconds': 60,
+      };
+      const config = parseSessionConfig(sessionInput(settings, target, { modelDir }), { modelDir, cwd: mkdtempSync(join(tmpdir(), 'book-')) });
+      assert.ok(await r.trader.startSession(config, target));
+      // Wait until the session's own orders hold shares.
+      const bookShares = () => {
+        const held = new Map(broker.positionList().map((p) => [p.contract.symbol, p.quantity]));
+        return (held.get('NVDA') ?? 0) + ((held.get('MSFT') ?? 0) - 7) + (held.get('AAPL') ?? 0);
+      };
+      await waitFor(() => bookShares() > 0 && r.trader.activeSession?.snapshot().state === 'running', 60_000, 'the session holds shares');
+      const before = Object.fromEntries(broker.positionList().map((p) => [p.contract.symbol, p.quantity]));
+
+      const report = await r.manual.flattenBook('test: flatten the book');
+      assert.ok(report, 'a session was running');
+      assert.ok(report.flattened.length > 0, JSON.stringify(report));
+      assert.deepEqual(report.notFlattened, []);
+      assert.ok(report.settled, 'the flattening orders settled');
+      for (const f of report.flattened) assert.match(f.orderRef, /^ibkrai:[^:]+:[^:]+:[A-Z]+:flatten$/);
+      await r.trader.sessionDone();
+      await waitFor(() => bookShares() === 0, 10_000, 'the book flat at TWS');
+      const after = Object.fromEntries(broker.positionList().map((p) => [p.contract.symbol, p.quantity]));
+      assert.equal(after.MSFT, 7, `the 7 MSFT bought by hand stay (before: ${JSON.stringify(before)})`);
+      assert.equal(after.NVDA ?? 0, 0);
+      assert.equal(after.AAPL ?? 0, 0);
+      assert.equal(broker.order(resting.orderId!)?.state, 'submitted', 'the manual order is not the book: it stays');
+      // Every sell the simulator received after the manual buy was a session order: none sold the 7.
+      const sells = placeOrders(r.fx).filter((l) => !l.order.whatIf && l.order.action === 'SELL');
+      for (const l of sells) assert.match(l.order.orderRef, /^ibkrai:/);
     } finally {
       await r.close();
     }
