@@ -79,6 +79,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     await pick(/order type/, 'market: fills now');
     await wb.screenshot('ticket-time-in-force');
     await pick(/time in force/, 'until the close today');
+    await pick(/exits/, 'a single order');
     const m = await modal(/BUY 5 NVDA MKT DAY\?/);
     assert.match(m.text, /Account DU1234567 \(paper\)/);
     assert.match(m.text, /NVDA held: 0 -> 5 after a full fill/);
@@ -128,6 +129,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     await pick(/order type/, 'limit: at this price or better');
     await type(/limit price/, '1.00');
     await pick(/time in force/, 'good till cancelled');
+    await pick(/exits/, 'a single order');
     const m = await modal(/BUY 2 MSFT LMT 1\.00 GTC\?/);
     await m.click('Place Order');
     const note = await wb.waitForNotification(/BUY 2 MSFT LMT 1\.00 GTC sent as order #\d+: submitted/, 20_000);
@@ -156,5 +158,34 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     await row.locator('[data-col="status"][data-value="cancelled"]').waitFor({ timeout: 10_000 });
     assert.equal(await row.locator('[data-order-action]').count(), 0, 'no Modify / Cancel once cancelled');
     await wb.screenshot('panel-orders-cancelled');
+  });
+
+  it('a bracket from the ticket: entry filled, take-profit and stop-loss working in the grid', async () => {
+    await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await type(/symbol/, 'AAPL');
+    await pick(/side/, 'buy AAPL');
+    await type(/quantity/, '1');
+    await pick(/order type/, 'market: fills now');
+    await pick(/time in force/, 'until the close today');
+    await pick(/exits/, 'attach a take-profit');
+    await type(/take-profit/, '9999');
+    await type(/stop-loss/, '1.00');
+    const m = await modal(/BUY 1 AAPL MKT DAY bracket TP 9999\.00 SL 1\.00\?/);
+    await wb.screenshot('bracket-preview-modal');
+    await m.click('Place Order');
+    const note = await wb.waitForNotification(/sent as order #\d+ \(take-profit #\d+, stop-loss #\d+\)/, 20_000);
+    const [, entry, tp, sl] = /order #(\d+) \(take-profit #(\d+), stop-loss #(\d+)\)/.exec(note)!;
+    await wb.runCommand('IBKR: Show Trading Panel');
+    const p = wb.panel();
+    await p.locator('#tab-orders').click();
+    const row = (id: string) => p.locator(`#orders-grid vscode-data-grid-row[data-key="${id}"]`);
+    await row(entry!).locator('[data-col="status"][data-value="filled"]').waitFor({ timeout: 15_000 });
+    for (const id of [tp!, sl!]) {
+      await row(id).locator('[data-col="status"][data-value="submitted"]').waitFor({ timeout: 15_000 });
+      assert.equal(await row(id).locator('[data-order-action]').count(), 2, `#${id} has Modify and Cancel`);
+    }
+    assert.match(await row(tp!).locator('[data-col="type"]').innerText(), /LMT/);
+    assert.match(await row(sl!).locator('[data-col="type"]').innerText(), /STP/);
+    await wb.screenshot('bracket-in-grid');
   });
 });

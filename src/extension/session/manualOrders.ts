@@ -14,13 +14,24 @@
 // Only manual orders are modified or cancelled here: a session's orders are the session's.
 import { join } from 'node:path';
 import type { PlaceOptions } from '../broker/orders';
-import type { AccountSnapshot, BrokerContract, OrderChanges, OrderPreview, OrderRequest, Position, TrackedOrder } from '../broker/types';
+import type {
+  AccountSnapshot,
+  BracketRequest,
+  BrokerContract,
+  OrderChanges,
+  OrderIntent,
+  OrderPreview,
+  OrderRequest,
+  Position,
+  TrackedOrder,
+} from '../broker/types';
 import { TERMINAL_STATES } from '../broker/types';
 import type { ReadonlyObservable, Stream } from '../core/observable';
-import { describeTicket, priceProblem, ticketReferencePrice, validateTicket, type OrderTicket, type TicketInput } from '../trading/orderTicket';
-import { RiskEngine, type AccountView, type PositionView, type RiskVerdict } from '../trading/riskEngine';
+import { bracketMarketProblem, describeTicket, ticketReferencePrice, validateTicket, type OrderTicket, type TicketInput } from '../trading/orderTicket';
+import { RiskEngine, type RiskVerdict } from '../trading/riskEngine';
 import type { RiskLimits } from '../trading/riskLimits';
 import { Journal, JournalError } from './journal';
+import { accountView, heldQuantity, marketPrice, warnings } from './manualAccount';
 import { FLATTEN_EXEMPT } from './killSwitch';
 import { isManualOrderRef, newManualOrderRef, newSessionId, parseOrderRef } from './orderRef';
 
@@ -36,6 +47,7 @@ export interface ManualBroker {
   quoteSnapshot(contract: BrokerContract, timeoutMs?: number): Promise<{ bid?: number; ask?: number; last?: number; close?: number }>;
   previewOrder(request: OrderRequest): Promise<OrderPreview>;
   placeOrder(request: OrderRequest, opts?: PlaceOptions): Promise<TrackedOrder>;
+  placeBracket(request: BracketRequest, opts?: PlaceOptions): Promise<{ parent: TrackedOrder; takeProfit: TrackedOrder; stopLoss: TrackedOrder }>;
   modifyOrder(orderId: number, changes: OrderChanges): Promise<TrackedOrder>;
   cancelOrder(orderId: number): Promise<TrackedOrder>;
   order(orderId: number): TrackedOrder | undefined;
@@ -80,7 +92,10 @@ export type PrepareResult = { readonly ok: true; readonly preview: ManualPreview
 
 export interface ManualPlaceResult {
   readonly orderRef?: string;
+  /** the order id (a bracket's entry) */
   readonly orderId?: number;
+  /** a bracket's take-profit and stop-loss order ids */
+  readonly exits?: { readonly takeProfit: number; readonly stopLoss: number };
   /** the order left for TWS (it may still be rejected there) */
   readonly sent: boolean;
   readonly state: string;
@@ -93,8 +108,10 @@ export class ManualOrderDesk {
   private readonly market = { now: Date.now() };
   private readonly risk: RiskEngine;
   private readonly anyHours: RiskEngine;
-  /** journaled intents: orderRef -> what is journaled of it */
-  private readonly intents = new Map<string, { orderId: number; state: string; filled: number; execIds: Set<string> }>();
+  /** orderRefs journaled by this desk */
+  private readonly refs = new Set<string>();
+  /** each journaled order (a bracket's three legs share one orderRef): order id -> what is journaled of it */
+  private readonly tracked = new Map<number, { orderRef: string; state: string; filled: number; execIds: Set<string> }>();
   private readonly off: () => void;
 
   constructor(private readonly options: ManualDeskOptions) {
@@ -128,12 +145,14 @@ export class ManualOrderDesk {
       return { ok: false, problems: [`symbol: ${ticket.symbol} is not a stock TWS knows (${err instanceof Error ? err.message : String(err)})`] };
     }
     this.market.now = await broker.twsTime().catch(() => Date.now());
-    const market = await this.marketPrice(contract);
+    const market = await marketPrice(this.options.broker, contract);
     const referencePrice = ticketReferencePrice(ticket, market);
     if (referencePrice === undefined)
       return { ok: false, problems: [`${ticket.symbol}: no market price to value a ${ticket.orderType} order at (no quote): use a limit order`] };
+    const exits = bracketMarketProblem(ticket, referencePrice);
+    if (exits) return { ok: false, problems: [exits] };
     const verdict = this.check(ticket, referencePrice, opts);
-    const before = this.heldQuantity(ticket.symbol);
+    const before = heldQuantity(this.options.broker, ticket.symbol);
     const signed = ticket.side === 'BUY' ? ticket.quantity : -ticket.quantity;
     const preview: ManualPreview = {
       ticket,
@@ -147,7 +166,7 @@ export class ManualOrderDesk {
       closing: opts.closing === true,
       positionBefore: before,
       positionAfter: before + signed,
-      warnings: this.warnings(ticket, before),
+      warnings: warnings(this.options.broker, ticket, before),
     };
     if (!verdict.allowed) return { ok: true, preview };
     const whatIf = await broker.previewOrder(this.request(ticket, contract)).catch((err: unknown) => ({
@@ -182,53 +201,91 @@ export class ManualOrderDesk {
       return refuse(err instanceof Error ? err.message : String(err));
     }
     const orderRef = this.freshRef();
-    const request: OrderRequest = { ...this.request(preview.ticket, preview.contract), orderRef };
+    const t = preview.ticket;
+    const request: OrderRequest = { ...this.request(t, preview.contract), orderRef };
     const recorded = (preview.hoursOverridden ? this.anyHours : this.risk).recordOrder();
     let orderId: number | undefined;
     try {
-      const placed = await broker.placeOrder(request, {
-        beforeSend: async (intent) => {
-          const leg = intent.legs[0];
-          if (!leg) throw new Error('an intent without a leg');
-          orderId = leg.orderId;
-          const { durable } = journal.appendDurable('intent', {
-            manual: true,
+      const beforeSend = async (intent: OrderIntent) => {
+        const leg = intent.legs[0];
+        if (!leg) throw new Error('an intent without a leg');
+        orderId = leg.orderId;
+        const { durable } = journal.appendDurable('intent', {
+          manual: true,
+          orderRef,
+          orderId: leg.orderId,
+          symbol: preview.ticket.symbol,
+          action: preview.ticket.side,
+          quantity: preview.ticket.quantity,
+          orderType: preview.ticket.orderType,
+          ...(preview.ticket.limitPrice !== undefined ? { limitPrice: preview.ticket.limitPrice } : {}),
+          ...(preview.ticket.stopPrice !== undefined ? { stopPrice: preview.ticket.stopPrice } : {}),
+          tif: preview.ticket.tif,
+          account: intent.account,
+          clientId: intent.clientId,
+          marketTime: this.market.now,
+          risk: verdict.reason,
+          ...(preview.hoursOverridden ? { hoursOverridden: true } : {}),
+          ...(preview.closing ? { closing: true } : {}),
+          live: preview.live,
+          // A bracket: the three legs as they go (the exits transmit with the last leg, once the entry is in).
+          ...(intent.kind === 'bracket'
+            ? {
+                legs: intent.legs.map((l) => ({
+                  orderId: l.orderId,
+                  role: l.role,
+                  action: l.request.action,
+                  orderType: l.request.type,
+                  ...(l.request.limitPrice !== undefined ? { limitPrice: l.request.limitPrice } : {}),
+                  ...(l.request.stopPrice !== undefined ? { stopPrice: l.request.stopPrice } : {}),
+                  ...(l.request.parentId !== undefined ? { parentId: l.request.parentId } : {}),
+                  transmit: l.request.transmit ?? true,
+                })),
+              }
+            : {}),
+        });
+        await durable;
+        this.refs.add(orderRef);
+        for (const l of intent.legs) this.tracked.set(l.orderId, { orderRef, state: 'sending', filled: 0, execIds: new Set() });
+      };
+      let exits: ManualPlaceResult['exits'];
+      let placed: TrackedOrder;
+      if (t.bracket) {
+        const b = await broker.placeBracket(
+          {
+            contract: preview.contract,
+            action: t.side,
+            quantity: t.quantity,
+            entryType: t.orderType === 'LMT' ? 'LMT' : 'MKT',
+            ...(t.limitPrice !== undefined ? { entryLimitPrice: t.limitPrice } : {}),
+            takeProfitPrice: t.bracket.takeProfitPrice,
+            stopLossPrice: t.bracket.stopLossPrice,
+            tif: t.tif,
             orderRef,
-            orderId: leg.orderId,
-            symbol: preview.ticket.symbol,
-            action: preview.ticket.side,
-            quantity: preview.ticket.quantity,
-            orderType: preview.ticket.orderType,
-            ...(preview.ticket.limitPrice !== undefined ? { limitPrice: preview.ticket.limitPrice } : {}),
-            ...(preview.ticket.stopPrice !== undefined ? { stopPrice: preview.ticket.stopPrice } : {}),
-            tif: preview.ticket.tif,
-            account: intent.account,
-            clientId: intent.clientId,
-            marketTime: this.market.now,
-            risk: verdict.reason,
-            ...(preview.hoursOverridden ? { hoursOverridden: true } : {}),
-            ...(preview.closing ? { closing: true } : {}),
-            live: preview.live,
-          });
-          await durable;
-          this.intents.set(orderRef, { orderId: leg.orderId, state: 'sending', filled: 0, execIds: new Set() });
-        },
-      });
+          },
+          { beforeSend },
+        );
+        for (const leg of [b.takeProfit, b.stopLoss]) this.follow(broker.order(leg.orderId) ?? leg);
+        exits = { takeProfit: b.takeProfit.orderId, stopLoss: b.stopLoss.orderId };
+        placed = b.parent;
+      } else placed = await broker.placeOrder(request, { beforeSend });
       this.follow(broker.order(placed.orderId) ?? placed);
-      return { orderRef, orderId: placed.orderId, sent: true, state: this.intents.get(orderRef)?.state ?? placed.state };
+      return { orderRef, orderId: placed.orderId, ...(exits ? { exits } : {}), sent: true, state: this.tracked.get(placed.orderId)?.state ?? placed.state };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const sentFlag = (err as { orderSent?: boolean }).orderSent;
-      const journaled = this.intents.has(orderRef);
+      const journaled = this.refs.has(orderRef);
       if (!journaled || sentFlag === false) (preview.hoursOverridden ? this.anyHours : this.risk).withdrawOrder(recorded);
       if (journaled && sentFlag === false) this.write('order-not-sent', { orderRef, orderId, reason: message });
-      const tracked = orderId !== undefined ? broker.order(orderId) : undefined;
-      if (tracked) this.follow(tracked);
+      for (const [id, rec] of this.tracked) {
+        const o = rec.orderRef === orderRef ? broker.order(id) : undefined;
+        if (o) this.follow(o);
+      }
       return {
         orderRef,
         ...(orderId !== undefined ? { orderId } : {}),
         sent: journaled && sentFlag !== false,
-        state: this.intents.get(orderRef)?.state ?? 'refused',
+        state: (orderId !== undefined ? this.tracked.get(orderId)?.state : undefined) ?? 'refused',
         error: message,
       };
     }
@@ -280,7 +337,7 @@ export class ManualOrderDesk {
     const added = t.quantity - o.quantity;
     if (added > 0) {
       this.market.now = await broker.twsTime().catch(() => Date.now());
-      const price = ticketReferencePrice(t, o.contract ? await this.marketPrice(o.contract) : undefined) ?? 0;
+      const price = ticketReferencePrice(t, o.contract ? await marketPrice(this.options.broker, o.contract) : undefined) ?? 0;
       const verdict = this.check({ ...t, quantity: added }, price, { overrideHours: true });
       if (!verdict.allowed) return { ok: false, error: `risk check ${verdict.rule}: ${verdict.reason}` };
     }
@@ -326,7 +383,7 @@ export class ManualOrderDesk {
 
   /** A ticket that closes what the account holds of `symbol` at the market (Flatten Position). */
   flattenTicket(symbol: string): TicketInput | undefined {
-    const held = this.heldQuantity(symbol);
+    const held = heldQuantity(this.options.broker, symbol);
     if (held === 0) return undefined;
     return { symbol, side: held > 0 ? 'SELL' : 'BUY', quantity: Math.abs(held), orderType: 'MKT', tif: 'DAY' };
   }
@@ -353,74 +410,21 @@ export class ManualOrderDesk {
 
   private check(t: OrderTicket, price: number, opts: { overrideHours?: boolean; closing?: boolean }): RiskVerdict {
     const engine = opts.overrideHours ? this.anyHours : this.risk;
-    const verdict = engine.check({ symbol: t.symbol, quantity: t.side === 'BUY' ? t.quantity : -t.quantity, price }, this.accountView());
+    const verdict = engine.check(
+      { symbol: t.symbol, quantity: t.side === 'BUY' ? t.quantity : -t.quantity, price },
+      accountView(this.options.broker, this.workingOrders()),
+    );
     // A closing order is exempt from the limits a session's flatten is exempt from (killSwitch.ts).
     if (opts.closing && !verdict.allowed && FLATTEN_EXEMPT.has(verdict.rule))
       return { allowed: true, rule: null, reason: `closing is exempt from ${verdict.rule} (${verdict.reason})` };
     return verdict;
   }
 
-  /** The whole account as the checks see a manual order: TWS's positions plus working manual orders. */
-  private accountView(): AccountView {
-    const { broker } = this.options;
-    const snap = broker.account.value;
-    const prices = new Map<string, number>();
-    for (const p of snap?.portfolio ?? []) if (p.contract.secType === 'STK' && p.marketPrice > 0) prices.set(p.contract.symbol, p.marketPrice);
-    const positions = new Map<string, PositionView>();
-    const held = new Map<string, number>();
-    for (const p of broker.positionList()) {
-      if (p.contract.secType !== 'STK') continue;
-      held.set(p.contract.symbol, p.quantity);
-      positions.set(p.contract.symbol, { quantity: p.quantity, avgCost: p.avgCost, marketPrice: prices.get(p.contract.symbol) ?? p.avgCost });
-    }
-    let workingBuys = 0;
-    for (const o of this.workingOrders()) {
-      const symbol = o.contract?.symbol;
-      if (!symbol) continue;
-      const left = Math.max(0, o.quantity - o.filled) * (o.action === 'BUY' ? 1 : -1);
-      const now = positions.get(symbol);
-      const price = o.limitPrice ?? o.stopPrice ?? now?.marketPrice ?? 0;
-      if (left > 0) workingBuys += left * price;
-      positions.set(symbol, { quantity: (now?.quantity ?? 0) + left, avgCost: now?.avgCost ?? price, marketPrice: now?.marketPrice ?? price });
-    }
-    return {
-      connection: broker.isReady ? 'connected' : 'disconnected',
-      equity: snap?.netLiquidation ?? 0,
-      positions,
-      held,
-      ...(snap?.buyingPower !== undefined ? { buyingPower: snap.buyingPower - workingBuys } : {}),
-    };
-  }
-
-  private heldQuantity(symbol: string): number {
-    return this.options.broker.positionList().find((p) => p.contract.secType === 'STK' && p.contract.symbol === symbol)?.quantity ?? 0;
-  }
-
-  private warnings(t: OrderTicket, before: number): string[] {
-    const out: string[] = [];
-    const signed = t.side === 'BUY' ? t.quantity : -t.quantity;
-    const after = before + signed;
-    if (after < 0 && before >= 0) out.push(`this opens a short position: the account holds ${before} ${t.symbol} and would hold ${after}`);
-    if (before < 0 && after > 0) out.push(`this covers the short of ${-before} ${t.symbol} and opens a long position of ${after}`);
-    const working = this.options.broker.orders().filter((o) => o.contract?.symbol === t.symbol && !TERMINAL_STATES.has(o.state));
-    if (working.length)
-      out.push(`${working.length} order(s) already working on ${t.symbol}: ${working.map((o) => `#${o.orderId} ${o.action} ${o.quantity}`).join(', ')}`);
-    return out;
-  }
-
-  private async marketPrice(contract: BrokerContract): Promise<number | undefined> {
-    const snap = this.options.broker.account.value;
-    const q = await this.options.broker.quoteSnapshot(contract, 4000).catch(() => undefined);
-    const fromQuote = q?.last ?? (q?.bid !== undefined && q?.ask !== undefined ? (q.bid + q.ask) / 2 : undefined) ?? q?.close;
-    if (fromQuote !== undefined && fromQuote > 0) return fromQuote;
-    return snap?.portfolio.find((p) => p.contract.symbol === contract.symbol && p.marketPrice > 0)?.marketPrice;
-  }
-
   /** A ref neither this desk's journal nor TWS has seen (a clash of 32 random bits in the same ms is retried, not sent). */
   private freshRef(): string {
     for (;;) {
       const ref = newManualOrderRef();
-      if (!this.intents.has(ref) && !this.options.broker.knowsOrderRef(ref)) return ref;
+      if (!this.refs.has(ref) && !this.options.broker.knowsOrderRef(ref)) return ref;
     }
   }
 
@@ -443,8 +447,8 @@ export class ManualOrderDesk {
   /** Journals what changed in one of this desk's orders: fills first, then the status. */
   private follow(o: TrackedOrder): void {
     if (!o.orderRef) return;
-    const rec = this.intents.get(o.orderRef);
-    if (!rec || rec.orderId !== o.orderId) return;
+    const rec = this.tracked.get(o.orderId);
+    if (!rec || rec.orderRef !== o.orderRef) return;
     for (const f of o.fills) {
       if (rec.execIds.has(f.execId)) continue;
       this.write('fill', {
@@ -481,10 +485,4 @@ function describePrices(o: TrackedOrder): string {
   if (o.limitPrice !== undefined) parts.push(`limit ${o.limitPrice}`);
   if (o.stopPrice !== undefined) parts.push(`stop ${o.stopPrice}`);
   return parts.join(', ') || 'no prices';
-}
-
-/** Why a price typed for a modification is not valid (the ticket's rules), or undefined. */
-export function modifyPriceProblem(field: 'limitPrice' | 'stopPrice', v: unknown): string | undefined {
-  const p = priceProblem(v);
-  return p.problem ? `${field}: ${p.problem}` : undefined;
 }

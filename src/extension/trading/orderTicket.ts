@@ -21,6 +21,9 @@ export interface TicketInput {
   limitPrice?: unknown;
   stopPrice?: unknown;
   tif?: unknown;
+  /** a bracket: both exits given (only with a MKT or LMT entry) */
+  takeProfitPrice?: unknown;
+  stopLossPrice?: unknown;
 }
 
 export type TicketField = keyof TicketInput;
@@ -34,6 +37,8 @@ export interface OrderTicket {
   readonly limitPrice?: number;
   readonly stopPrice?: number;
   readonly tif: TicketTif;
+  /** a bracket: a limit take-profit and a stop-loss, working once the entry fills, one cancelling the other */
+  readonly bracket?: { readonly takeProfitPrice: number; readonly stopLossPrice: number };
 }
 
 export interface TicketProblem {
@@ -136,6 +141,8 @@ export function validateTicket(input: TicketInput): TicketResult {
     if (!tif) fail('tif', `${show(input.tif)} is not a time in force (valid: ${TICKET_TIFS.join(' or ')}; empty means DAY)`);
   }
 
+  const bracket = readBracket(input, side, orderType, limitPrice, fail);
+
   if (problems.length || !symbolText || !side || quantity === undefined || !orderType || !tif) return { ok: false, problems };
   const ticket: OrderTicket = {
     symbol: symbolText,
@@ -145,8 +152,60 @@ export function validateTicket(input: TicketInput): TicketResult {
     ...(limitPrice !== undefined ? { limitPrice } : {}),
     ...(stopPrice !== undefined ? { stopPrice } : {}),
     tif,
+    ...(bracket ? { bracket } : {}),
   };
   return { ok: true, ticket };
+}
+
+/** The bracket's exits: both or neither, on a MKT or LMT entry, take-profit beyond the entry and stop-loss behind it. */
+function readBracket(
+  input: TicketInput,
+  side: TicketSide | undefined,
+  orderType: TicketType | undefined,
+  limitPrice: number | undefined,
+  fail: (field: TicketField, message: string) => void,
+): OrderTicket['bracket'] {
+  const tpGiven = !absent(input.takeProfitPrice);
+  const slGiven = !absent(input.stopLossPrice);
+  if (!tpGiven && !slGiven) return undefined;
+  if (orderType && orderType !== 'MKT' && orderType !== 'LMT') {
+    fail(tpGiven ? 'takeProfitPrice' : 'stopLossPrice', `a bracket's entry is MKT or LMT, not ${orderType} (valid: choose MKT or LMT, or leave the exits empty)`);
+    return undefined;
+  }
+  const read = (field: 'takeProfitPrice' | 'stopLossPrice', given: boolean): number | undefined => {
+    if (!given) {
+      fail(field, `a bracket needs both exits (valid: a ${field === 'takeProfitPrice' ? 'take-profit' : 'stop-loss'} price, or leave both empty)`);
+      return undefined;
+    }
+    const p = priceProblem(input[field]);
+    if (p.problem) fail(field, p.problem);
+    return p.value;
+  };
+  const takeProfitPrice = read('takeProfitPrice', tpGiven);
+  const stopLossPrice = read('stopLossPrice', slGiven);
+  if (takeProfitPrice === undefined || stopLossPrice === undefined || !side) return undefined;
+  const buy = side === 'BUY';
+  if (buy ? !(takeProfitPrice > stopLossPrice) : !(takeProfitPrice < stopLossPrice)) {
+    fail('takeProfitPrice', `${takeProfitPrice} must be ${buy ? 'above' : 'below'} the stop-loss ${stopLossPrice} for a ${side} bracket`);
+    return undefined;
+  }
+  if (limitPrice !== undefined) {
+    const inside = buy ? takeProfitPrice > limitPrice && stopLossPrice < limitPrice : takeProfitPrice < limitPrice && stopLossPrice > limitPrice;
+    if (!inside) {
+      fail('takeProfitPrice', `the entry limit ${limitPrice} must lie between the stop-loss ${stopLossPrice} and the take-profit ${takeProfitPrice}`);
+      return undefined;
+    }
+  }
+  return { takeProfitPrice, stopLossPrice };
+}
+
+/** Why a bracket's exits do not fit the market price of a MKT entry (undefined: they do). */
+export function bracketMarketProblem(t: OrderTicket, market: number): string | undefined {
+  if (!t.bracket || t.orderType !== 'MKT') return undefined;
+  const { takeProfitPrice: tp, stopLossPrice: sl } = t.bracket;
+  const buy = t.side === 'BUY';
+  const inside = buy ? tp > market && sl < market : tp < market && sl > market;
+  return inside ? undefined : `takeProfitPrice: the market (${market}) must lie between the stop-loss ${sl} and the take-profit ${tp}, or one exit fills at once`;
 }
 
 /** One field's problem alone (for an input box's live validation); undefined when that field is fine. */
@@ -165,7 +224,8 @@ export function describeTicket(t: OrderTicket): string {
         : t.orderType === 'STP LMT'
           ? ` stop ${fmt(t.stopPrice)} limit ${fmt(t.limitPrice)}`
           : '';
-  return `${t.side} ${t.quantity} ${t.symbol} ${t.orderType}${prices} ${t.tif}`;
+  const bracket = t.bracket ? ` bracket TP ${fmt(t.bracket.takeProfitPrice)} SL ${fmt(t.bracket.stopLossPrice)}` : '';
+  return `${t.side} ${t.quantity} ${t.symbol} ${t.orderType}${prices} ${t.tif}${bracket}`;
 }
 
 function fmt(p: number | undefined): string {

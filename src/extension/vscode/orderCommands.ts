@@ -102,7 +102,7 @@ async function askTicket(): Promise<TicketInput | undefined> {
   );
   if (!orderType) return undefined;
   input.orderType = orderType;
-  const price = (v: string, field: 'limitPrice' | 'stopPrice') => {
+  const price = (v: string, field: 'limitPrice' | 'stopPrice' | 'takeProfitPrice' | 'stopLossPrice') => {
     const p = priceProblem(v);
     return p.problem ? `${field}: ${p.problem}` : undefined;
   };
@@ -122,6 +122,23 @@ async function askTicket(): Promise<TicketInput | undefined> {
   ]);
   if (!tif) return undefined;
   input.tif = tif;
+  if (orderType === 'MKT' || orderType === 'LMT') {
+    const exits = await askPick(title('exits'), [
+      { label: 'No exits', description: 'a single order' },
+      { label: 'Bracket', description: 'attach a take-profit (limit) and a stop-loss (stop), working once the entry fills' },
+    ]);
+    if (!exits) return undefined;
+    if (exits === 'Bracket') {
+      const tp = await askText(title('take-profit'), `Take-profit limit price (${side === 'BUY' ? 'above' : 'below'} the entry)`, (v) =>
+        price(v, 'takeProfitPrice'),
+      );
+      if (tp === undefined) return undefined;
+      input.takeProfitPrice = tp;
+      const sl = await askText(title('stop-loss'), `Stop-loss stop price (${side === 'BUY' ? 'below' : 'above'} the entry)`, (v) => price(v, 'stopLossPrice'));
+      if (sl === undefined) return undefined;
+      input.stopLossPrice = sl;
+    }
+  }
   return input;
 }
 
@@ -184,8 +201,11 @@ async function previewAndPlace(
     void vscode.window.showErrorMessage(`IBKR: order not sent: ${placed.error ?? placed.state}`);
     return undefined;
   }
-  deps.log.info(`order ticket: ${preview.text} sent as #${placed.orderId} (${placed.orderRef}): ${placed.state}${placed.error ? ` - ${placed.error}` : ''}`);
-  const msg = `IBKR: ${preview.text} sent as order #${placed.orderId}: ${placed.state}${placed.error ? ` (${placed.error})` : ''}.`;
+  const exits = placed.exits ? ` (take-profit #${placed.exits.takeProfit}, stop-loss #${placed.exits.stopLoss})` : '';
+  deps.log.info(
+    `order ticket: ${preview.text} sent as #${placed.orderId}${exits} (${placed.orderRef}): ${placed.state}${placed.error ? ` - ${placed.error}` : ''}`,
+  );
+  const msg = `IBKR: ${preview.text} sent as order #${placed.orderId}${exits}: ${placed.state}${placed.error ? ` (${placed.error})` : ''}.`;
   void (placed.error ? vscode.window.showErrorMessage(msg) : vscode.window.showInformationMessage(msg));
   return placed.orderRef;
 }

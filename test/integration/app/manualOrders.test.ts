@@ -228,6 +228,49 @@ describe('manual orders on a paper account', { timeout: 60_000 }, () => {
     await broker.cancelOrder(order.orderId);
   });
 
+  it('a bracket: entry, take-profit and stop-loss sent with the right transmit flags and parent, journaled as one intent', async () => {
+    const broker = r.trader.brokerClient!;
+    const aapl = await broker.resolveStock('AAPL');
+    const q = await broker.quoteSnapshot(aapl);
+    const mid = Math.round(((q.bid! + q.ask!) / 2) * 100) / 100;
+    const tp = (mid * 1.5).toFixed(2);
+    const sl = (mid * 0.5).toFixed(2);
+    const preview = await previewOf(desk, { symbol: 'AAPL', side: 'BUY', quantity: 2, orderType: 'MKT', takeProfitPrice: tp, stopLossPrice: sl });
+    assert.equal(preview.text, `BUY 2 AAPL MKT DAY bracket TP ${tp} SL ${sl}`);
+    assert.equal(preview.verdict.allowed, true);
+    const placed = await desk.place(preview);
+    assert.equal(placed.sent, true, placed.error);
+    const { takeProfit, stopLoss } = placed.exits!;
+    const legs = placeOrders(r.fx).filter((l) => !l.order.whatIf && l.order.orderRef === placed.orderRef);
+    assert.deepEqual(
+      legs.map((l) => [l.order.orderId, l.order.action, l.order.orderType, l.order.parentId, l.order.transmit]),
+      [
+        [placed.orderId, 'BUY', 'MKT', 0, false],
+        [takeProfit, 'SELL', 'LMT', placed.orderId, false],
+        [stopLoss, 'SELL', 'STP', placed.orderId, true],
+      ],
+    );
+    assert.equal(legs[1]!.order.lmtPrice, Number(tp));
+    assert.equal(legs[2]!.order.auxPrice, Number(sl));
+    assert.equal((await broker.orderDone(placed.orderId!, 5000)).state, 'filled');
+    await waitFor(() => broker.order(takeProfit)?.state === 'submitted' && broker.order(stopLoss)?.state === 'submitted', 5000, 'the exits working');
+    const intent = journalLines(r.config.journalDir).find((l) => l.type === 'intent' && l.orderRef === placed.orderRef)!;
+    assert.deepEqual(
+      (intent.legs as Array<{ role: string; orderId: number; transmit: boolean }>).map((l) => [l.role, l.orderId, l.transmit]),
+      [
+        ['parent', placed.orderId, false],
+        ['takeProfit', takeProfit, false],
+        ['stopLoss', stopLoss, true],
+      ],
+    );
+    // The exits carry the ticket's orderRef: they are cancelled here like any manual order.
+    const cancel = await desk.cancel(stopLoss);
+    assert.equal(cancel.ok, true, cancel.error);
+    await desk.cancel(takeProfit);
+    const sold = await desk.place(await previewOf(desk, desk.flattenTicket('AAPL')!, { closing: true }));
+    assert.equal((await broker.orderDone(sold.orderId!, 5000)).state, 'filled');
+  });
+
   it('Flatten Position closes that symbol exactly; the others stay open', async () => {
     const msft = await desk.place(await previewOf(desk, { symbol: 'MSFT', side: 'BUY', quantity: 4, orderType: 'MKT' }));
     await r.trader.brokerClient!.orderDone(msft.orderId!, 5000);

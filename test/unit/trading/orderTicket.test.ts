@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeTicket, fieldProblem, ticketReferencePrice, validateTicket } from '../../../src/extension/trading/orderTicket';
+import { bracketMarketProblem, describeTicket, fieldProblem, ticketReferencePrice, validateTicket } from '../../../src/extension/trading/orderTicket';
 
 function problems(input: Parameters<typeof validateTicket>[0]): string[] {
   const r = validateTicket(input);
@@ -89,5 +89,35 @@ describe('manual order ticket', () => {
     assert.equal(ticketReferencePrice(lmt.ticket, 50), 12);
     assert.equal(ticketReferencePrice(mkt.ticket, 50), 50);
     assert.equal(ticketReferencePrice(mkt.ticket, undefined), undefined);
+  });
+
+  it('a bracket: both exits, on a MKT or LMT entry, take-profit beyond the entry and stop-loss behind it', () => {
+    const buy = validateTicket({ symbol: 'NVDA', side: 'BUY', quantity: 10, orderType: 'LMT', limitPrice: '100', takeProfitPrice: '110', stopLossPrice: '95' });
+    assert.ok(buy.ok);
+    assert.deepEqual(buy.ticket.bracket, { takeProfitPrice: 110, stopLossPrice: 95 });
+    assert.equal(describeTicket(buy.ticket), 'BUY 10 NVDA LMT 100.00 DAY bracket TP 110.00 SL 95.00');
+    const sell = validateTicket({ symbol: 'NVDA', side: 'SELL', quantity: 10, orderType: 'MKT', takeProfitPrice: 90, stopLossPrice: 105 });
+    assert.ok(sell.ok);
+    assert.equal(bracketMarketProblem(sell.ticket, 100), undefined);
+    assert.equal(
+      bracketMarketProblem(sell.ticket, 106),
+      'takeProfitPrice: the market (106) must lie between the stop-loss 105 and the take-profit 90, or one exit fills at once',
+    );
+    const base = { symbol: 'NVDA', side: 'BUY', quantity: 10 } as const;
+    assert.deepEqual(problems({ ...base, orderType: 'MKT', takeProfitPrice: 110 }), [
+      'stopLossPrice: a bracket needs both exits (valid: a stop-loss price, or leave both empty)',
+    ]);
+    assert.deepEqual(problems({ ...base, orderType: 'MKT', takeProfitPrice: 90, stopLossPrice: 95 }), [
+      'takeProfitPrice: 90 must be above the stop-loss 95 for a BUY bracket',
+    ]);
+    assert.deepEqual(problems({ ...base, orderType: 'LMT', limitPrice: 120, takeProfitPrice: 110, stopLossPrice: 95 }), [
+      'takeProfitPrice: the entry limit 120 must lie between the stop-loss 95 and the take-profit 110',
+    ]);
+    assert.deepEqual(problems({ ...base, orderType: 'STP', stopPrice: 100, takeProfitPrice: 110, stopLossPrice: 95 }), [
+      "takeProfitPrice: a bracket's entry is MKT or LMT, not STP (valid: choose MKT or LMT, or leave the exits empty)",
+    ]);
+    assert.deepEqual(problems({ ...base, orderType: 'MKT', takeProfitPrice: '110.001', stopLossPrice: 95 }), [
+      'takeProfitPrice: "110.001" has more than 2 decimals (valid: whole cents from $1, e.g. 120.55)',
+    ]);
   });
 });
