@@ -318,6 +318,11 @@ export class ManualOrderDesk {
   ): Promise<{ ok: boolean; error?: string; order?: TrackedOrder }> {
     const why = this.notChangeable(orderId);
     if (why) return { ok: false, error: why };
+    if (this.options.broker.isPaper !== true && !this.options.allowLive)
+      return {
+        ok: false,
+        error: `account ${this.options.broker.accountId ?? '?'} is not a paper account: changing orders on a live account needs the setting ibkrAi.allowLive = true`,
+      };
     const { broker } = this.options;
     const o = broker.order(orderId) as TrackedOrder;
     const input: TicketInput = {
@@ -338,7 +343,8 @@ export class ManualOrderDesk {
     if (added > 0) {
       this.market.now = await broker.twsTime().catch(() => Date.now());
       const price = ticketReferencePrice(t, o.contract ? await marketPrice(this.options.broker, o.contract) : undefined) ?? 0;
-      const verdict = this.check({ ...t, quantity: added }, price, { overrideHours: true });
+      // The shares it adds are new risk: every rule, trading hours included, as for a new order.
+      const verdict = this.check({ ...t, quantity: added }, price, {});
       if (!verdict.allowed) return { ok: false, error: `risk check ${verdict.rule}: ${verdict.reason}` };
     }
     const next: OrderChanges = {

@@ -51,7 +51,7 @@ export function mountOrdersTab(view: HTMLElement): { render(rows: readonly Order
         value: (r) => r.avgFillPrice,
       },
       { key: 'orderRef', title: 'Ref / note', width: '2.4fr', text: (r) => [r.orderRef, r.note].filter(Boolean).join(' · ') },
-      { key: 'actions', title: '', width: '1.4fr', text: () => '', render: renderActions },
+      { key: 'actions', title: '', width: '1.8fr', text: () => '', render: renderActions },
     ],
     (r) => String(r.orderId),
     'No orders yet.',

@@ -311,6 +311,12 @@ describe('manual orders on a live account', { timeout: 60_000 }, () => {
       assert.deepEqual(asked, ['U1234567', 'U1234567']);
       assert.equal(placeOrders(r.fx).filter((l) => !l.order.whatIf).length, 1);
       assert.equal(journalLines(r.config.journalDir).find((l) => l.type === 'intent')?.live, true);
+      // Without ibkrAi.allowLive the live order cannot be changed either; cancelling (less risk) still works.
+      const paperOnly = (await r.manual.desk(r.config))!;
+      const modify = await paperOnly.modify(ok.orderId!, { limitPrice: '1.01' });
+      assert.match(modify.error ?? '', /is not a paper account: changing orders on a live account needs the setting ibkrAi\.allowLive = true/);
+      assert.equal(placeOrders(r.fx).filter((l) => !l.order.whatIf).length, 1, 'the refused modification sent nothing');
+      assert.equal((await paperOnly.cancel(ok.orderId!)).ok, true);
     } finally {
       await r.close();
     }
