@@ -169,7 +169,10 @@ function readBracket(
   const slGiven = !absent(input.stopLossPrice);
   if (!tpGiven && !slGiven) return undefined;
   if (orderType && orderType !== 'MKT' && orderType !== 'LMT') {
-    fail(tpGiven ? 'takeProfitPrice' : 'stopLossPrice', `a bracket's entry is MKT or LMT, not ${orderType} (valid: choose MKT or LMT, or leave the exits empty)`);
+    fail(
+      tpGiven ? 'takeProfitPrice' : 'stopLossPrice',
+      `a bracket's entry is MKT or LMT, not ${orderType} (valid: choose MKT or LMT, or leave the exits empty)`,
+    );
     return undefined;
   }
   const read = (field: 'takeProfitPrice' | 'stopLossPrice', given: boolean): number | undefined => {
@@ -205,7 +208,9 @@ export function bracketMarketProblem(t: OrderTicket, market: number): string | u
   const { takeProfitPrice: tp, stopLossPrice: sl } = t.bracket;
   const buy = t.side === 'BUY';
   const inside = buy ? tp > market && sl < market : tp < market && sl > market;
-  return inside ? undefined : `takeProfitPrice: the market (${market}) must lie between the stop-loss ${sl} and the take-profit ${tp}, or one exit fills at once`;
+  return inside
+    ? undefined
+    : `takeProfitPrice: the market (${market}) must lie between the stop-loss ${sl} and the take-profit ${tp}, or one exit fills at once`;
 }
 
 /** One field's problem alone (for an input box's live validation); undefined when that field is fine. */
