@@ -98,8 +98,6 @@ export class Trader {
   get connected(): boolean {
     return this.broker?.isReady === true;
   }
-
-  /** The client of the current connection (the manual order desk trades on it). */
   get brokerClient(): BrokerClient | undefined {
     return this.broker;
   }
