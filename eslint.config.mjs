@@ -69,8 +69,12 @@ export default tseslint.config(
     },
   },
   { files: ['src/**/*.ts'], rules: { 'max-lines': ['error', { max: 500 }] } },
-  // The session (money moves here) states what may be missing instead of asserting it away.
-  { files: [`${EXT}/session/**/*.ts`], rules: { '@typescript-eslint/no-non-null-assertion': 'error' } },
+  // Where money moves or settings are read (the session, the risk rules, the TWS facts, the
+  // config resolver), code states what may be missing instead of asserting it away.
+  {
+    files: [`${EXT}/session/**/*.ts`, `${EXT}/trading/**/*.ts`, `${EXT}/tws/**/*.ts`, `${EXT}/config/**/*.ts`],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
+  },
   ...Object.keys(LAYERS)
     .flatMap((folder) => [
       { files: [`${EXT}/${folder}/**/*.ts`], ignores: IB_FILES, rules: restricted(folder, { ib: false }) },

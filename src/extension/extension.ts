@@ -10,6 +10,7 @@ import { PanelStore } from './app/panelStore';
 import { setting } from './vscode/settings';
 import { SimulatorHost } from './app/simulatorHost';
 import { StatusBar } from './vscode/statusBar';
+import { trackContextKeys } from './vscode/contextKeys';
 import { Trader } from './app/trader';
 import { PositionsOrdersTree } from './vscode/treeView';
 
@@ -40,7 +41,10 @@ export function activate(context: vscode.ExtensionContext): void {
     onChange: (running) => {
       store.setSimulator(running);
       trader.refreshHealth();
+      // A connection closed by the simulator's stop follows it to its new port.
+      if (running) void trader.simulatorStarted(running);
     },
+    beforeStop: () => trader.simulatorStopping(),
     settings: () => ({ speed: setting<number>('ibkrAi.simulator.speed', 1) }),
   });
   trader.refreshHealth();
@@ -53,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
     panel,
     new PositionsOrdersTree(store),
     new Notifier(trader, uiLog),
+    trackContextKeys(store),
     ...registerCommands({ context, simulator, store, trader, panel, log: uiLog, channel }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (webviewPanel) => panel.restore(webviewPanel),

@@ -2,16 +2,8 @@
 // setting came from) and the buttons for what can be done in that state.
 import { actionButton } from './actionButton';
 import { enable, h } from './dom';
-import type { ConnectionStatus, ConnectionView, SessionView } from './protocol';
-
-const STATUS_TEXT: Record<ConnectionStatus, string> = {
-  restricted: 'Restricted Mode',
-  off: 'Not connected',
-  connecting: 'Connecting…',
-  ready: 'Ready',
-  reconnecting: 'Reconnecting…',
-  failed: 'Connection failed',
-};
+import type { ConnectionView, SessionView } from './protocol';
+import { STATUS_TEXT } from './statusText';
 
 export class Header {
   readonly el: HTMLElement;

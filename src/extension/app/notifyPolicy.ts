@@ -1,5 +1,6 @@
 // Which trader events become notifications, with what words and actions, and which setting
-// quiets each kind. Fills arriving together become one notification. No vscode.
+// quiets each kind. A session's fills are told once, at its end; fills outside a session
+// arriving together become one notification. No vscode.
 import { formatPnl } from './statusView';
 import type { TraderEvent } from './trader';
 
@@ -31,6 +32,44 @@ const SHOW_PANEL = 'ibkrAi.showPanel';
 const RUN_CHECKS = 'ibkrAi.runChecks';
 
 type FillEvent = Extract<TraderEvent, { type: 'fill' }>;
+type SessionEndEvent = Extract<TraderEvent, { type: 'session-end' }>;
+
+/** A risk or fault rule in words ("dailyLossLimit" -> "the daily loss limit"); unknown ids are split into words. */
+const RULE_WORDS: Readonly<Record<string, string>> = {
+  killSwitch: 'the kill switch',
+  dailyLossLimit: 'the daily loss limit',
+  stopLoss: 'the stop loss',
+  journal: 'a journal failure',
+  connection: 'the connection to TWS',
+  ownership: 'the ownership rule',
+  buyingPower: 'buying power',
+  tradingHours: 'the trading hours',
+};
+
+export function ruleWords(rule: string): string {
+  return (
+    RULE_WORDS[rule] ??
+    rule
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/[-_.]+/g, ' ')
+      .toLowerCase()
+  );
+}
+
+/** How a session ended, in words; the reason that follows says why (so no status repeats it). */
+const END_WORDS: Readonly<Record<string, string>> = {
+  finished: 'finished',
+  stopped: 'stopped',
+  refused: 'did not start',
+  failed: 'failed',
+  faulted: 'stopped early',
+  disconnected: 'ended',
+  degraded: 'ended',
+};
+
+function shares(p: { symbol: string; quantity: number }): string {
+  return `${p.symbol} ${p.quantity > 0 ? '' : 'short '}${Math.abs(p.quantity)}`;
+}
 
 export function fillsNotice(fills: readonly FillEvent[]): Notice {
   const text = (f: FillEvent) => `${f.side === 'BUY' ? 'bought' : 'sold'} ${f.shares} ${f.symbol} @ ${f.price.toFixed(2)}`;
@@ -39,28 +78,45 @@ export function fillsNotice(fills: readonly FillEvent[]): Notice {
   return {
     kind: 'fills',
     severity: 'info',
-    message: `IBKR: ${fills.length === 1 ? 'fill' : `${fills.length} fills`}: ${shown}${more}.`,
+    message: `IBKR: ${fills.length === 1 ? 'a fill' : `${fills.length} fills`}: ${shown}${more}.`,
     actions: [{ title: 'Show Orders', command: SHOW_PANEL, args: ['orders'] }],
   };
 }
 
-/** The notification for one event (fills: see FillBatcher), or undefined when none is due. */
+/** A session's end: how and why, its P&L and fills, and the positions its book leaves open. */
+export function sessionEndNotice(e: SessionEndEvent): Notice {
+  const reason = e.reason.replace(/[.\s]+$/, '');
+  const cycles = e.cycles && !/\bcycles?\b/.test(reason) ? ` after ${e.cycles.replace('/', ' of ')} cycles` : '';
+  const facts: string[] = [];
+  if (e.net !== undefined) facts.push(`Net P&L ${formatPnl(e.net)}`);
+  if (e.fills !== undefined) facts.push(e.fills === 0 ? 'no fills' : e.fills === 1 ? '1 fill' : `${e.fills} fills`);
+  const open = e.openPositions;
+  const left = open === undefined ? '' : open.length ? ` Positions left open: ${open.map(shares).join(', ')}.` : ' No positions left open.';
+  return {
+    kind: 'sessionEnd',
+    severity: e.status === 'finished' || e.status === 'stopped' ? 'info' : 'error',
+    message: `IBKR: AI session ${END_WORDS[e.status] ?? e.status}${cycles}: ${reason}.${facts.length ? ` ${facts.join(', ')}.` : ''}${left}`,
+    actions: [{ title: 'Show Summary', command: SHOW_PANEL, args: ['session'] }],
+  };
+}
+
+/** The notification for one event (fills: see FillNotices), or undefined when none is due. */
 export function noticeFor(e: TraderEvent): Notice | undefined {
   switch (e.type) {
     case 'fill':
-      return fillsNotice([e]);
+      return e.inSession ? undefined : fillsNotice([e]);
     case 'reject':
       return {
         kind: 'rejects',
         severity: 'error',
-        message: `IBKR: order #${e.orderId} for ${e.symbol} was rejected: ${e.message}`,
+        message: `IBKR: TWS rejected order #${e.orderId} for ${e.symbol}: ${e.message}`,
         actions: [{ title: 'Show Orders', command: SHOW_PANEL, args: ['orders'] }],
       };
     case 'disconnected':
       return {
         kind: 'connection',
         severity: 'warning',
-        message: `IBKR: connection to TWS lost (${e.reason}). Reconnecting; no orders until reconciled.`,
+        message: `IBKR: the connection to TWS was lost (${e.reason}). Reconnecting; no orders until reconciled.`,
         actions: [{ title: 'Run Setup Checks', command: RUN_CHECKS }],
       };
     case 'reconnected':
@@ -82,33 +138,31 @@ export function noticeFor(e: TraderEvent): Notice | undefined {
       return {
         kind: 'riskStops',
         severity: 'warning',
-        message: `IBKR: the AI session was stopped by ${e.rule}: ${e.reason}${e.flatten ? '; flattening its positions' : ''}.`,
+        message: `IBKR: ${ruleWords(e.rule)} stopped the AI session: ${e.reason}${e.flatten ? "; closing the session's positions" : ''}.`,
         actions: [{ title: 'Show Session', command: SHOW_PANEL, args: ['session'] }],
       };
-    case 'session-end': {
-      const pnl = e.net !== undefined ? `, net P&L ${formatPnl(e.net)}` : '';
-      const cycles = e.cycles ? `, ${e.cycles} cycles` : '';
-      return {
-        kind: 'sessionEnd',
-        severity: e.status === 'finished' || e.status === 'stopped' ? 'info' : 'error',
-        message: `IBKR: AI session ${e.status}${cycles}${pnl}: ${e.reason}`,
-        actions: [{ title: 'Show Summary', command: SHOW_PANEL, args: ['session'] }],
-      };
-    }
+    case 'session-end':
+      return sessionEndNotice(e);
   }
 }
 
-/** Collects fills for `windowMs` and hands them over as one notice. */
-export class FillBatcher {
+/**
+ * Fills become one notice per session, not one per burst: a session's fills are counted in
+ * its end notice (with the positions left open), and fills outside a session (an order
+ * resumed from an earlier session, another tool on this client id) are collected for
+ * `windowMs` and told together.
+ */
+export class FillNotices {
   private batch: FillEvent[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly emit: (n: Notice) => void,
-    private readonly windowMs = 750,
+    private readonly windowMs = 5000,
   ) {}
 
   add(f: FillEvent): void {
+    if (f.inSession) return;
     this.batch.push(f);
     this.timer ??= setTimeout(() => this.flush(), this.windowMs);
   }

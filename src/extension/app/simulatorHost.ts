@@ -14,6 +14,11 @@ export interface SimulatorHostOptions {
   log: (line: string) => void;
   /** Called after every start and stop with the running simulator, or undefined. */
   onChange: (running: RunningSimulator | undefined) => void;
+  /**
+   * Called before a stop on purpose, while the simulator still runs: a connection to it closes
+   * first, so the stop is not taken for a lost connection (the Trader's simulatorStopping).
+   */
+  beforeStop?: (running: RunningSimulator) => Promise<void>;
   /** Settings read at each start (the clock speed: simulated seconds per wall second). */
   settings?: () => { speed?: number };
 }
@@ -55,6 +60,12 @@ export class SimulatorHost {
     await this.starting?.catch(() => undefined);
     const sim = this.sim;
     if (!sim) return false;
+    try {
+      await this.options.beforeStop?.(describe(sim));
+    } catch (err) {
+      this.options.log(`before stopping the simulator: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (this.sim !== sim) return false; // a concurrent stop got there first
     this.sim = undefined;
     await sim.stop();
     this.options.log(`TWS simulator on port ${sim.port} stopped`);

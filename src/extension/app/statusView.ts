@@ -60,9 +60,18 @@ export function formatPnl(x: number): string {
   return `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(2)}`;
 }
 
+/** The running session's progress and P&L; once it ended, its final P&L stays until the next session starts. */
 function sessionPart(s: SessionBadge | undefined): { text: string; tooltip: string } {
-  if (!s || !s.active) return { text: '', tooltip: '' };
+  if (!s) return { text: '', tooltip: '' };
   const progress = `${s.cycle}/${s.cycles}`;
+  if (!s.active) {
+    if (s.pnl === undefined) return { text: '', tooltip: '' };
+    const mode = s.mode ? ` (${s.mode})` : '';
+    return {
+      text: ` · final P&L ${formatPnl(s.pnl)}`,
+      tooltip: `\nLast AI session${mode}: ${s.state} after ${progress} cycles, final net P&L ${formatPnl(s.pnl)}.`,
+    };
+  }
   const pnl = s.pnl !== undefined ? ` · P&L ${formatPnl(s.pnl)}` : '';
   return {
     text: ` · ${progress}${pnl}`,
@@ -70,10 +79,16 @@ function sessionPart(s: SessionBadge | undefined): { text: string; tooltip: stri
   };
 }
 
+/** A message as the end of a sentence: one final period, never two. */
+function sentence(m: string): string {
+  return `${m.replace(/[.\s]+$/, '')}.`;
+}
+
 export function statusView(h: ConnectionHealth, session?: SessionBadge): StatusView {
+  const s = sessionPart(session);
   switch (h.kind) {
     case 'off':
-      return { text: '$(debug-disconnect) IBKR: off', tooltip: `IBKR AI Trader: not connected. ${CLICK}` };
+      return { text: `$(debug-disconnect) IBKR: off${s.text}`, tooltip: `IBKR AI Trader: not connected.${s.tooltip}\n${CLICK}` };
     case 'restricted':
       return {
         text: '$(workspace-untrusted) IBKR: restricted',
@@ -84,14 +99,13 @@ export function statusView(h: ConnectionHealth, session?: SessionBadge): StatusV
       return { text: '$(loading~spin) IBKR: starting', tooltip: 'IBKR AI Trader: starting the TWS simulator…' };
     case 'simulator':
       return {
-        text: `$(circle-filled) IBKR SIM :${h.port}`,
-        tooltip: `IBKR AI Trader: TWS simulator listening on ${h.host}:${h.port}\naccount ${h.account}, server version ${h.serverVersion}.\n${CLICK}`,
+        text: `$(circle-filled) IBKR SIM :${h.port}${s.text}`,
+        tooltip: `IBKR AI Trader: TWS simulator listening on ${h.host}:${h.port}\naccount ${h.account}, server version ${h.serverVersion}; not connected.${s.tooltip}\n${CLICK}`,
       };
     case 'connecting':
       return { text: '$(sync~spin) IBKR: connecting', tooltip: `IBKR AI Trader: connecting to ${target(h)}${h.step ? `\nstep: ${h.step}` : ''}…` };
     case 'ready': {
-      const s = sessionPart(session);
-      const icon = h.badge === 'LIVE' ? '$(warning)' : s.text ? '$(pulse)' : h.badge === 'SIM' ? '$(vm)' : '$(pass-filled)';
+      const icon = h.badge === 'LIVE' ? '$(warning)' : session?.active ? '$(pulse)' : h.badge === 'SIM' ? '$(vm)' : '$(pass-filled)';
       const what = h.badge === 'SIM' ? 'the embedded TWS simulator' : h.badge === 'LIVE' ? 'a LIVE account: real money' : 'a paper account';
       return {
         text: `${icon} IBKR ${h.account} ${h.badge}${s.text}`,
@@ -102,7 +116,6 @@ export function statusView(h: ConnectionHealth, session?: SessionBadge): StatusV
       };
     }
     case 'reconnecting': {
-      const s = sessionPart(session);
       return {
         text: `$(sync~spin) IBKR: reconnecting${h.attempt ? ` (${h.attempt})` : ''}${s.text}`,
         tooltip: `IBKR AI Trader: the connection to ${target(h)} was lost${h.reason ? ` (${h.reason})` : ''}; reconnecting${h.attempt ? `, attempt ${h.attempt}` : ''}. No orders until reconciled.${s.tooltip}\n${CLICK}`,
@@ -117,12 +130,12 @@ export function statusView(h: ConnectionHealth, session?: SessionBadge): StatusV
           : '';
       return {
         text: `$(error) IBKR: failed${cause}`,
-        tooltip: `IBKR AI Trader: cannot connect to ${target(h)}\n${h.reason}${details}\n${CLICK}`,
+        tooltip: `IBKR AI Trader: cannot connect to ${target(h)}\n${sentence(h.reason)}${details}\n${CLICK}`,
         background: 'statusBarItem.errorBackground',
       };
     }
     case 'error':
-      return { text: '$(error) IBKR: error', tooltip: `IBKR AI Trader: ${h.message}. ${CLICK}`, background: 'statusBarItem.errorBackground' };
+      return { text: '$(error) IBKR: error', tooltip: `IBKR AI Trader: ${sentence(h.message)} ${CLICK}`, background: 'statusBarItem.errorBackground' };
   }
 }
 

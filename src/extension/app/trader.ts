@@ -15,19 +15,16 @@ import type { SessionResult, TradingSession } from '../session/tradingSession';
 import type { BacktestOutcome, BacktestRequest } from './backtestRunner';
 import type { ResolvedTarget } from './configModel';
 import { HeldQuotes } from './heldQuotes';
+import type { KillResult } from './killAll';
 import type { PanelStore } from './panelStore';
+import { SimulatorFollow } from './simulatorFollow';
 import type { RunningSimulator } from './simulatorHost';
-import type { ConnectionHealth, TargetInfo } from './statusView';
+import { connectionHealth, sameTarget, targetInfo } from './connectionHealth';
+import type { ConnectionHealth } from './statusView';
 import { firstProblem } from './viewRows';
+import { sessionEndEvent, type TraderEvent } from './traderEvents';
 
-export type TraderEvent =
-  | { type: 'fill'; symbol: string; side: 'BUY' | 'SELL'; shares: number; price: number; orderId: number; orderRef?: string }
-  | { type: 'reject'; symbol: string; orderId: number; message: string }
-  | { type: 'disconnected'; reason: string }
-  | { type: 'reconnected'; account: string }
-  | { type: 'connect-failed'; reason: string; cause?: { title: string; finding: string; fix: string } }
-  | { type: 'risk-stop'; rule: string; reason: string; flatten: boolean }
-  | { type: 'session-end'; status: string; reason: string; summary?: string; net?: number; cycles?: string };
+export type { TraderEvent } from './traderEvents';
 
 export type TraderComponent = 'broker' | 'session' | 'checks' | 'backtest';
 
@@ -49,16 +46,6 @@ export interface StartSessionOptions {
   checks?: () => DoctorOptions;
 }
 
-const TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'lost']);
-
-function sameTarget(a: ResolvedTarget, b: ResolvedTarget): boolean {
-  return a.host === b.host && a.port === b.port && a.clientId === b.clientId;
-}
-
-function targetInfo(t: ResolvedTarget): TargetInfo {
-  return { host: t.host, port: t.port, clientId: t.clientId, sources: t.sources };
-}
-
 export class Trader {
   private broker: BrokerClient | undefined;
   private target: ResolvedTarget | undefined;
@@ -73,6 +60,7 @@ export class Trader {
   private diagnosing = false;
   private readonly listeners = new Set<(e: TraderEvent) => void>();
   private disposed = false;
+  private readonly follow = new SimulatorFollow();
 
   constructor(private readonly options: TraderOptions) {}
 
@@ -139,39 +127,7 @@ export class Trader {
     const b = this.broker;
     const t = this.target;
     if (!b || !t) return this.idleHealth();
-    const s = b.state.value;
-    const info = targetInfo(t);
-    switch (s.status) {
-      case 'disconnected':
-        return this.idleHealth();
-      case 'connecting':
-      case 'syncing':
-        return { kind: 'connecting', ...info, ...(s.step ? { step: s.step } : {}) };
-      case 'ready':
-        return {
-          kind: 'ready',
-          ...info,
-          account: s.accountId ?? '?',
-          badge: t.simulator ? 'SIM' : s.isPaper === false ? 'LIVE' : 'PAPER',
-          ...(s.serverVersion ? { serverVersion: s.serverVersion } : {}),
-        };
-      case 'reconnecting':
-        return {
-          kind: 'reconnecting',
-          ...info,
-          ...(s.accountId ? { account: s.accountId } : {}),
-          ...(s.attempt ? { attempt: s.attempt } : {}),
-          ...(s.reason ? { reason: s.reason } : {}),
-        };
-      case 'failed':
-        return {
-          kind: 'failed',
-          ...info,
-          reason: s.reason ?? s.lastError?.message ?? 'not connected',
-          ...(this.cause ? { cause: this.cause } : {}),
-          ...(this.diagnosing ? { checking: true } : {}),
-        };
-    }
+    return connectionHealth(b.state.value, t, { cause: this.cause, diagnosing: this.diagnosing, idle: () => this.idleHealth() });
   }
 
   // ---------------------------------------------------------------- connection
@@ -182,6 +138,7 @@ export class Trader {
    */
   async connect(target: ResolvedTarget, opts: { checks?: () => DoctorOptions } = {}): Promise<boolean> {
     if (this.disposed) return false;
+    this.follow.forget();
     if (target.problems.length) {
       this.target = target;
       this.store.setHealth({ kind: 'failed', ...targetInfo(target), reason: `invalid configuration: ${target.problems.join('; ')}` });
@@ -301,6 +258,7 @@ export class Trader {
       price: f.price,
       orderId: f.orderId,
       ...(f.orderRef ? { orderRef: f.orderRef } : {}),
+      inSession: this.sessionActive,
     });
   }
 
@@ -335,6 +293,7 @@ export class Trader {
 
   /** Disconnects (the session, if one runs, is stopped first and awaited). */
   async disconnect(): Promise<void> {
+    this.follow.forget();
     if (this.sessionActive) {
       this.session!.stop('the user disconnected');
       await this.sessionRun;
@@ -390,14 +349,8 @@ export class Trader {
     this.sessionRun = session.run().then((result) => {
       off();
       this.options.log('session', result.status === 'finished' ? 'info' : 'warn', `ended: ${result.status} - ${result.reason}`);
-      const s = result.summary;
-      if (!s) this.store.sessionFailed(result.reason);
-      this.emit({
-        type: 'session-end',
-        status: result.status,
-        reason: result.reason,
-        ...(s ? { summary: formatSummary(s), net: s.totals.net, cycles: `${s.cycles.done}/${s.cycles.planned}` } : {}),
-      });
+      if (!result.summary) this.store.sessionFailed(result.reason);
+      this.emit(sessionEndEvent(result, formatSummary));
       return result;
     });
     return session;
@@ -424,32 +377,50 @@ export class Trader {
    * The kill switch: the session (if any) stops at once and cancels its working orders
    * (flattening if asked); then every other open order of this connection is cancelled too.
    */
-  async kill(opts: { flatten?: boolean; reason?: string } = {}): Promise<{ sessionStopped: boolean; cancelled: number; failures: string[] }> {
-    const reason = opts.reason ?? 'kill switch';
-    let sessionStopped = false;
-    let cancelled = 0;
-    const failures: string[] = [];
-    if (this.sessionActive) {
-      sessionStopped = true;
-      const report = await this.session!.kill({ reason, ...(opts.flatten !== undefined ? { flatten: opts.flatten } : {}) });
-      cancelled += report?.cancelled.length ?? 0;
-      for (const f of report?.cancelFailures ?? []) failures.push(`${f.orderRef}: ${f.error}`);
-    }
-    const broker = this.broker;
-    if (broker?.isReady) {
-      const open = broker.orders().filter((o) => !TERMINAL.has(o.state) && !o.cancelRequested);
-      const results = await Promise.allSettled(open.map((o) => broker.cancelOrder(o.orderId)));
-      results.forEach((r, i) => {
-        if (r.status === 'fulfilled') cancelled++;
-        else failures.push(`#${open[i]!.orderId}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
-      });
-    }
+  async kill(opts: { flatten?: boolean; reason?: string } = {}): Promise<KillResult> {
+    const { killAll } = await import('./killAll');
+    // The session prefixes "kill switch: ", so the reason says only who pressed it.
+    const r = await killAll(this.activeSession, this.broker, { ...opts, reason: opts.reason ?? 'pressed in VS Code' });
+    const failed = r.failures.length ? `; failed: ${r.failures.join(', ')}` : '';
     this.options.log(
       'session',
       'warn',
-      `kill switch: ${sessionStopped ? 'session stopped, ' : ''}${cancelled} order(s) cancelled${failures.length ? `; failed: ${failures.join(', ')}` : ''}`,
+      `kill switch: ${r.sessionStopped ? 'session stopped, ' : ''}cancelled ${r.cancelledOrders.join(', ') || 'nothing'}${failed}`,
     );
-    return { sessionStopped, cancelled, failures };
+    return r;
+  }
+
+  // ---------------------------------------------------------------- the embedded simulator
+
+  /**
+   * The embedded simulator is about to stop on purpose. A connection to it closes quietly
+   * (not a lost connection: no warning, no retries of a dead port), a session on it is
+   * stopped first (its working orders cancelled), and the connection follows the simulator
+   * when it starts again.
+   */
+  async simulatorStopping(): Promise<void> {
+    const s = this.broker?.state.value.status;
+    if (!this.follow.stopping(this.target, s !== undefined && s !== 'disconnected')) return;
+    this.options.log('broker', 'info', 'the TWS simulator is stopping: closing the connection to it (it follows the simulator when it starts again)');
+    if (this.sessionActive) {
+      await this.session!.kill({ reason: 'the TWS simulator was stopped', flatten: false });
+      await Promise.race([this.sessionRun, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    await this.dropBroker();
+    this.refreshHealth();
+  }
+
+  /** A connection closed by the simulator's stop waits for its next start. */
+  get followsSimulator(): boolean {
+    return this.follow.following;
+  }
+
+  /** The embedded simulator started: a connection closed by its stop reconnects, to its new port. */
+  async simulatorStarted(sim: RunningSimulator): Promise<boolean> {
+    const next = this.follow.started(sim);
+    if (!next || this.broker || this.disposed) return false;
+    this.options.log('broker', 'info', `following the TWS simulator to ${sim.host}:${sim.port}`);
+    return this.connect(next);
   }
 
   // ---------------------------------------------------------------- checks

@@ -121,24 +121,29 @@ export function firstProblem(r: Report): Check | undefined {
   return r.checks.find((c) => c.status === 'fail') ?? r.checks.find((c) => c.status === 'warn');
 }
 
+/** The header shows the status ("Not connected", "Ready · DU1234567"...) before this detail: the detail does not repeat it. */
 export function connectionView(h: ConnectionHealth, sim: RunningSimulator | undefined): ConnectionView {
   const simulator = sim ? { simulator: { host: sim.host, port: sim.port, account: sim.account } } : {};
   const target = 'host' in h && 'clientId' in h ? { host: h.host, port: h.port, clientId: h.clientId, ...(h.sources ? { sources: h.sources } : {}) } : {};
   switch (h.kind) {
     case 'restricted':
-      return { status: 'restricted', detail: 'Restricted Mode: trust this workspace to connect or trade.', ...simulator };
+      return { status: 'restricted', detail: 'Trust this workspace to connect or trade.', ...simulator };
     case 'off':
     case 'starting':
     case 'simulator':
-      return { status: 'off', detail: sim ? `Not connected. The embedded simulator listens on ${sim.host}:${sim.port}.` : 'Not connected.', ...simulator };
+      return {
+        status: 'off',
+        detail: sim ? `The embedded simulator listens on ${sim.host}:${sim.port}.` : 'Start the TWS simulator, or connect to TWS or IB Gateway.',
+        ...simulator,
+      };
     case 'connecting':
-      return { status: 'connecting', detail: `Connecting to ${h.host}:${h.port}${h.step ? ` (${h.step})` : ''}…`, ...target, ...simulator };
+      return { status: 'connecting', detail: `${h.host}:${h.port}${h.step ? `, step: ${h.step}` : ''}`, ...target, ...simulator };
     case 'ready':
       return {
         status: 'ready',
         badge: h.badge,
         account: h.account,
-        detail: `Ready: account ${h.account} on ${h.host}:${h.port} as client ${h.clientId}${h.serverVersion ? `, server version ${h.serverVersion}` : ''}.`,
+        detail: `On ${h.host}:${h.port} as client ${h.clientId}${h.serverVersion ? `, server version ${h.serverVersion}` : ''}.`,
         ...target,
         ...simulator,
       };
@@ -146,7 +151,7 @@ export function connectionView(h: ConnectionHealth, sim: RunningSimulator | unde
       return {
         status: 'reconnecting',
         ...(h.account ? { account: h.account } : {}),
-        detail: `Connection lost${h.reason ? ` (${h.reason})` : ''}; reconnecting${h.attempt ? `, attempt ${h.attempt}` : ''}.`,
+        detail: `The connection was lost${h.reason ? ` (${h.reason})` : ''}${h.attempt ? `; attempt ${h.attempt}` : ''}. No orders until reconciled.`,
         ...target,
         ...simulator,
       };

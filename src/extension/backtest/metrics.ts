@@ -11,24 +11,21 @@ export function totalReturn(equity: ArrayLike<number>): number {
  * mean / sample std (n - 1) * sqrt(periodsPerYear). 0 with fewer than two returns or no variation.
  */
 export function sharpeRatio(equity: ArrayLike<number>, periodsPerYear: number): number {
-  const n = equity.length - 1;
-  if (n < 2) return 0;
-  let sum = 0;
-  for (let i = 1; i <= n; i++) sum += equity[i]! / equity[i - 1]! - 1;
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = 1; i <= n; i++) {
-    const d = equity[i]! / equity[i - 1]! - 1 - mean;
-    ss += d * d;
-  }
-  const std = Math.sqrt(ss / (n - 1));
-  return std === 0 ? 0 : (mean / std) * Math.sqrt(periodsPerYear);
+  const r = returnStats(equity);
+  if (!r) return 0;
+  return r.std === 0 ? 0 : (r.mean / r.std) * Math.sqrt(periodsPerYear);
 }
 
 /** Annualised standard deviation of per-bar simple returns. */
 export function annualVolatility(equity: ArrayLike<number>, periodsPerYear: number): number {
+  const r = returnStats(equity);
+  return r ? r.std * Math.sqrt(periodsPerYear) : 0;
+}
+
+/** Mean and sample standard deviation (n - 1) of per-bar simple returns; undefined with fewer than two returns. */
+function returnStats(equity: ArrayLike<number>): { mean: number; std: number } | undefined {
   const n = equity.length - 1;
-  if (n < 2) return 0;
+  if (n < 2) return undefined;
   let sum = 0;
   for (let i = 1; i <= n; i++) sum += equity[i]! / equity[i - 1]! - 1;
   const mean = sum / n;
@@ -37,7 +34,7 @@ export function annualVolatility(equity: ArrayLike<number>, periodsPerYear: numb
     const d = equity[i]! / equity[i - 1]! - 1 - mean;
     ss += d * d;
   }
-  return Math.sqrt(ss / (n - 1)) * Math.sqrt(periodsPerYear);
+  return { mean, std: Math.sqrt(ss / (n - 1)) };
 }
 
 /** Drawdown at each bar: 1 - equity / running peak (0 at a new high). */

@@ -5,6 +5,7 @@ import { BUILTIN_DATASETS, DEFAULT_MODEL, DEFAULT_SYMBOL } from '../policy/datas
 import { COMMISSION_SCHEDULES } from '../trading/fees';
 import { RISK_HELP } from '../trading/riskLimits';
 import { CliError, parseOptions, writableFolder } from './args';
+import { RISK_OPTION_SPEC } from './riskOptions';
 
 const SPEC = {
   model: { type: 'string' },
@@ -17,13 +18,7 @@ const SPEC = {
   commission: { type: 'string' },
   'slippage-bps': { type: 'string' },
   impact: { type: 'string' },
-  'max-order-qty': { type: 'string' },
-  'max-position': { type: 'string' },
-  'max-notional': { type: 'string' },
-  'max-orders-per-minute': { type: 'string' },
-  'daily-loss-limit': { type: 'string' },
-  'stop-loss-pct': { type: 'string' },
-  'any-hours': { type: 'boolean' },
+  ...RISK_OPTION_SPEC,
   'allow-bar-mismatch': { type: 'boolean' },
   out: { type: 'string' },
   json: { type: 'boolean' },

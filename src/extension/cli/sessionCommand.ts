@@ -21,6 +21,7 @@ import type { FillRecord } from '../session/sessionLedger';
 import { formatSummary } from '../session/summary';
 import { EXIT_CODES, TradingSession, type SessionResult, type TradingSessionOptions } from '../session/tradingSession';
 import { CliError, parseOptions } from './args';
+import { RISK_OPTION_SPEC } from './riskOptions';
 
 const SPEC = {
   host: { type: 'string' },
@@ -35,14 +36,8 @@ const SPEC = {
   journal: { type: 'string' },
   'env-file': { type: 'string' },
   capital: { type: 'string' },
-  'max-order-qty': { type: 'string' },
-  'max-position': { type: 'string' },
-  'max-notional': { type: 'string' },
-  'max-orders-per-minute': { type: 'string' },
-  'daily-loss-limit': { type: 'string' },
-  'stop-loss-pct': { type: 'string' },
+  ...RISK_OPTION_SPEC,
   'allow-symbols': { type: 'string' },
-  'any-hours': { type: 'boolean' },
   'flatten-on-stop': { type: 'boolean' },
   'adopt-positions': { type: 'boolean' },
   'allow-leverage': { type: 'boolean' },

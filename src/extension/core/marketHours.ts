@@ -83,9 +83,10 @@ function yearSegments(year: number, timeZone: string): YearSegments {
   const start = Date.UTC(year, 0, 1);
   const end = Date.UTC(year + 1, 0, 1);
   const starts = [start];
-  const offsets = [computeZoneOffsetMs(start, timeZone)];
+  const first = computeZoneOffsetMs(start, timeZone);
+  const offsets = [first];
   let prevT = start;
-  let prevOffset = offsets[0]!;
+  let prevOffset = first;
   for (let t = Math.min(start + SAMPLE_MS, end); ; t = Math.min(t + SAMPLE_MS, end)) {
     const o = computeZoneOffsetMs(t, timeZone);
     if (o !== prevOffset) {
@@ -115,8 +116,8 @@ export function zoneOffsetMs(utcMs: number, timeZone: string): number {
   let seg = years.get(year);
   if (!seg) years.set(year, (seg = yearSegments(year, timeZone)));
   let i = seg.starts.length - 1;
-  while (i > 0 && utcMs < seg.starts[i]!) i--;
-  return seg.offsets[i]!;
+  while (i > 0 && utcMs < (seg.starts[i] ?? -Infinity)) i--;
+  return seg.offsets[i] ?? 0;
 }
 
 /** Minutes after local midnight in `timeZone` (zonedTime(...).minuteOfDay without the date parts). */

@@ -266,7 +266,7 @@ export class RiskEngine {
 
   private ordersSince(fromMs: number): number {
     let n = 0;
-    for (let i = this.sent.length - 1; i >= 0 && this.sent[i]! > fromMs; i--) n++;
+    for (let i = this.sent.length - 1; i >= 0 && (this.sent[i] ?? -Infinity) > fromMs; i--) n++;
     return n;
   }
 

@@ -120,7 +120,7 @@ function readNumber(v: unknown, rule: NumberRule): { value?: number; problem?: s
   if (v === undefined || v === null || v === '') return {};
   const valid = `valid: ${rule.what}`;
   const parsed = strictNumber(v, rule.integer ? 'integer' : 'decimal');
-  if (parsed.value === undefined) return { problem: `${show(v)} ${parsed.error!.replace(/ \(valid:.*$/, '')} (${valid})` };
+  if (parsed.value === undefined) return { problem: `${show(v)} ${(parsed.error ?? 'is not a number').replace(/ \(valid:.*$/, '')} (${valid})` };
   const n = parsed.value;
   if ((rule.exclusiveMin ? n <= rule.min : n < rule.min) || n > rule.max) return { problem: `${show(v)} is out of range (${valid})` };
   return { value: n };

@@ -46,7 +46,9 @@ export const RELEASE_ANCHORS: readonly ReleaseAnchor[] = [
 export const GATEWAY_API_ALWAYS_ON_FROM = '10.41';
 
 export function releaseMaxVersion(release: SimRelease): number {
-  return RELEASE_ANCHORS.find((a) => a.release === release)!.maxServerVersion;
+  const anchor = RELEASE_ANCHORS.find((a) => a.release === release);
+  if (!anchor) throw new Error(`unknown TWS release ${release}`);
+  return anchor.maxServerVersion;
 }
 
 function releaseNumber(r: string): number {

@@ -20,6 +20,8 @@ import { currentTarget, openSettings, type TargetContext } from './settings';
 import type { RunningSimulator, SimulatorHost } from '../app/simulatorHost';
 import { menuItems } from '../app/statusView';
 import type { Trader } from '../app/trader';
+import { killNotice, type KillResult } from '../app/killAll';
+import { openReport } from './reportView';
 import { requireTrust } from './trust';
 import { registerOrderCommands } from './orderCommands';
 
@@ -48,7 +50,6 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
     });
   return [
-    trackReportReady(deps.store),
     reg(Commands.startSimulator, () => startSimulator(deps)),
     reg(Commands.stopSimulator, () => stopSimulator(deps)),
     reg(Commands.showLog, () => deps.channel.show()),
@@ -79,14 +80,13 @@ async function startSimulator({ simulator, store, trader, log }: CommandDeps): P
   }
   await trader.forgetIdleConnection();
   if (!trader.connectionState) store.setHealth({ kind: 'starting' });
+  const follows = trader.followsSimulator;
   try {
     const sim = await simulator.start();
     const copy = 'Copy Port';
+    const next = follows ? 'The connection closed by its stop reconnects to it.' : '"IBKR: Connect to TWS" and "IBKR: Start AI Session" use it while it runs.';
     void vscode.window
-      .showInformationMessage(
-        `TWS simulator listening on ${sim.host}:${sim.port} (account ${sim.account}). "IBKR: Connect to TWS" and "IBKR: Start AI Session" use it while it runs.`,
-        copy,
-      )
+      .showInformationMessage(`TWS simulator listening on ${sim.host}:${sim.port} (account ${sim.account}). ${next}`, copy)
       .then((choice) => (choice === copy ? vscode.env.clipboard.writeText(String(sim.port)) : undefined));
     return sim;
   } catch (err) {
@@ -98,7 +98,16 @@ async function startSimulator({ simulator, store, trader, log }: CommandDeps): P
   }
 }
 
-async function stopSimulator({ simulator }: CommandDeps): Promise<boolean> {
+async function stopSimulator({ simulator, trader }: CommandDeps): Promise<boolean> {
+  if (trader.sessionActive && trader.currentTarget?.simulator) {
+    const stop = 'Stop Session and Simulator';
+    const choice = await vscode.window.showWarningMessage(
+      'An AI session is trading on the TWS simulator.',
+      { modal: true, detail: 'Its working orders are cancelled and it stops, then the simulator stops. Its positions vanish with the simulator.' },
+      stop,
+    );
+    if (choice !== stop) return false;
+  }
   const port = simulator.running?.port;
   const stopped = await simulator.stop();
   void vscode.window.showInformationMessage(stopped ? `TWS simulator on port ${port} stopped.` : 'The TWS simulator is not running.');
@@ -245,11 +254,14 @@ async function stopSession({ trader }: CommandDeps): Promise<boolean> {
   return true;
 }
 
-async function killSwitch({ trader }: CommandDeps): Promise<{ sessionStopped: boolean; cancelled: number; failures: string[] }> {
+async function killSwitch({ trader, panel }: CommandDeps): Promise<KillResult> {
   // No trust check and no confirmation: the kill switch must always work, at once.
   const r = await trader.kill();
-  const msg = `IBKR kill switch: ${r.sessionStopped ? 'AI session stopped; ' : ''}${r.cancelled} order(s) cancelled${r.failures.length ? `; could not cancel ${r.failures.join(', ')}` : ''}.`;
-  void (r.failures.length ? vscode.window.showErrorMessage(msg) : vscode.window.showWarningMessage(msg));
+  const { message, severity } = killNotice(r);
+  const show = 'Show Positions';
+  void (severity === 'error' ? vscode.window.showErrorMessage(message, show) : vscode.window.showWarningMessage(message, show)).then((c) =>
+    c === show ? panel.show('positions') : undefined,
+  );
   return r;
 }
 
@@ -267,20 +279,6 @@ async function runChecks(deps: CommandDeps) {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'IBKR: running the TWS setup checks' }, () =>
     deps.trader.runChecks(doctorOptions(t)),
   );
-}
-
-/** Context key of the command's enablement (package.json): a report exists to copy. */
-const REPORT_READY_KEY = 'ibkrAi.checksReportReady';
-
-/** Keeps REPORT_READY_KEY true once a run of the checks has finished (from the palette, the panel or a failed connect). */
-function trackReportReady(store: PanelStore): vscode.Disposable {
-  let ready = false;
-  const off = store.onChange((topic) => {
-    if (ready || topic !== 'checks' || store.checksView().verdict === undefined) return;
-    ready = true;
-    void vscode.commands.executeCommand('setContext', REPORT_READY_KEY, true);
-  });
-  return { dispose: off };
 }
 
 /** The same Markdown as `npm run doctor -- --markdown` (account ids masked), for a forum post or an IBKR ticket. */
@@ -314,16 +312,14 @@ async function backtest(deps: CommandDeps): Promise<string | undefined> {
   return out.reportHtml;
 }
 
+/** The report in a webview beside the editor: the same on desktop, remote and web (never its HTML source). */
 async function openBacktestReport({ store }: CommandDeps): Promise<boolean> {
-  const path = store.backtestView().htmlPath;
-  if (!path) {
+  const b = store.backtestView();
+  if (!b.htmlPath && !b.html) {
     void vscode.window.showInformationMessage('No backtest report yet: run "IBKR: Backtest Policy" first.');
     return false;
   }
-  const uri = vscode.Uri.file(path);
-  if (vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName) return vscode.env.openExternal(uri);
-  await vscode.commands.executeCommand('vscode.open', uri);
-  return true;
+  return openReport(b);
 }
 
 // ------------------------------------------------------------------ menu

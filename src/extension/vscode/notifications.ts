@@ -2,7 +2,7 @@
 // risk stop, the end of a session), each with an action and a "Don't Show Again" that turns
 // its setting off. The wording and the settings are in notifyPolicy.ts.
 import * as vscode from 'vscode';
-import { FillBatcher, NOTIFY_SETTINGS, noticeFor, type Notice } from '../app/notifyPolicy';
+import { FillNotices, NOTIFY_SETTINGS, noticeFor, type Notice } from '../app/notifyPolicy';
 import type { ComponentLog } from './log';
 import type { Trader, TraderEvent } from '../app/trader';
 import { DisposableStore } from '../core/disposables';
@@ -11,13 +11,13 @@ const MUTE = "Don't Show Again";
 
 export class Notifier implements vscode.Disposable {
   private readonly scope = new DisposableStore();
-  private readonly fills: FillBatcher;
+  private readonly fills: FillNotices;
 
   constructor(
     trader: Trader,
     private readonly log: ComponentLog,
   ) {
-    this.fills = this.scope.add(new FillBatcher((n) => this.show(n)));
+    this.fills = this.scope.add(new FillNotices((n) => this.show(n)));
     this.scope.add(trader.onEvent((e) => this.onEvent(e)));
   }
 

@@ -1,5 +1,6 @@
 // The "Positions & Orders" tree in the IBKR activity-bar container: two groups, refreshed
-// from the PanelStore at most four times a second however fast prices tick.
+// from the PanelStore at most four times a second however fast prices tick; empty (the
+// welcome view instead) while nothing is held or ordered.
 import * as vscode from 'vscode';
 import type { OrderRow, PositionRow } from '../../webview/protocol';
 import { Coalescer } from '../app/coalescer';
@@ -55,7 +56,7 @@ export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscod
       }
       case 'position': {
         const r = n.row;
-        const item = new vscode.TreeItem(`${r.symbol}  ${r.quantity}`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(`${r.symbol} ${r.quantity}`, vscode.TreeItemCollapsibleState.None);
         item.id = `p:${r.key}`;
         const pnl = r.unrealized !== undefined ? ` · P&L ${formatPnl(r.unrealized)}` : '';
         item.description = `@ ${r.avgCost.toFixed(2)}${r.last !== undefined ? ` · last ${r.last.toFixed(2)}` : ''}${pnl}`;
@@ -87,11 +88,14 @@ export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscod
   }
 
   getChildren(n?: Node): Node[] {
+    // Nothing held and no orders: no nodes, so the welcome view (package.json viewsWelcome) shows what to do first.
     if (!n)
-      return [
-        { kind: 'group', group: 'positions' },
-        { kind: 'group', group: 'orders' },
-      ];
+      return this.store.positionRows().length || this.store.orderRows().length
+        ? [
+            { kind: 'group', group: 'positions' },
+            { kind: 'group', group: 'orders' },
+          ]
+        : [];
     if (n.kind !== 'group') return [];
     if (n.group === 'positions') {
       const rows = this.store.positionRows();

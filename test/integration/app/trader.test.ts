@@ -16,6 +16,9 @@ import { parseSessionConfig } from '../../../src/extension/session/sessionConfig
 import { resolveTarget, sessionInput } from '../../../src/extension/app/configModel';
 import { PanelStore } from '../../../src/extension/app/panelStore';
 import { Trader, type TraderEvent } from '../../../src/extension/app/trader';
+import { killNotice } from '../../../src/extension/app/killAll';
+import { noticeFor } from '../../../src/extension/app/notifyPolicy';
+import { statusView } from '../../../src/extension/app/statusView';
 import { isHostToWebview, isPanelState } from '../../../src/webview/validate';
 
 function makeTrader(store: PanelStore, sim?: SimFixture) {
@@ -108,10 +111,26 @@ describe('Trader on the simulator: a paper session as the panel shows it', { tim
     assert.equal(filled.length, placed.length, 'every order the simulator received is shown filled');
     for (const o of filled) assert.ok(o.orderRef?.startsWith('ibkrai:'), 'the orderRef is shown');
 
-    // Notifications: fills and the session's end with its summary.
-    assert.ok(t.events.some((e) => e.type === 'fill'));
+    // Notifications: the session's fills are told once, at its end, with the positions it leaves open.
+    const fills = t.events.filter((e) => e.type === 'fill');
+    assert.ok(fills.length > 0);
+    assert.ok(
+      fills.every((e) => e.type === 'fill' && e.inSession && noticeFor(e) === undefined),
+      'no fill toast while the session runs',
+    );
     const end = t.events.find((e) => e.type === 'session-end');
     assert.ok(end && end.type === 'session-end' && end.status === 'finished' && end.cycles === '4/4' && typeof end.net === 'number');
+    assert.equal(end.fills, fills.length, 'the end counts every fill of the session');
+    const open = store.positionRows().map((r) => ({ symbol: r.symbol, quantity: r.quantity }));
+    assert.deepEqual(
+      [...(end.openPositions ?? [])].sort((a, b) => a.symbol.localeCompare(b.symbol)),
+      open.sort((a, b) => a.symbol.localeCompare(b.symbol)),
+      "the book's positions at the end are the simulator's",
+    );
+    const note = noticeFor(end)!.message;
+    assert.match(note, /^IBKR: AI session finished: ran 4 cycles\. Net P&L [+−]?\d+\.\d\d, \d+ fills?\. (Positions left open: |No positions left open\.)/);
+    // Its final P&L stays in the status bar (until the next session).
+    assert.match(statusView(store.health, store.sessionBadge()).text, /IBKR DU1234567 SIM · final P&L [+−]?\d+\.\d\d$/);
 
     // The snapshot the panel gets passes the panel's own guard.
     const snap = store.snapshot();
@@ -138,6 +157,19 @@ describe('Trader on the simulator: a paper session as the panel shows it', { tim
     const r = await t.trader.kill();
     assert.equal(r.sessionStopped, false);
     assert.equal(r.cancelled, 1);
+    // It names what it cancelled and the positions that stay open (the session's, as TWS holds them).
+    assert.deepEqual(r.cancelledOrders, [`BUY 1 MSFT limit 1.00 (#${orderId})`]);
+    const held = store.positionRows().map((p) => ({ symbol: p.symbol, quantity: p.quantity }));
+    assert.ok(held.length > 0, 'the paper session left positions');
+    assert.deepEqual(
+      [...r.openPositions].sort((a, b) => a.symbol.localeCompare(b.symbol)),
+      held.sort((a, b) => a.symbol.localeCompare(b.symbol)),
+    );
+    const { message } = killNotice(r);
+    assert.match(
+      message,
+      new RegExp(`^IBKR kill switch: No AI session was running\\. Cancelled 1 order: BUY 1 MSFT limit 1\\.00 \\(#${orderId}\\)\\. Positions still open: `),
+    );
     await waitFor(() => store.orderRows().find((o) => o.orderId === orderId)?.status === 'cancelled', 5000, 'the order shown cancelled');
   });
 

@@ -1,12 +1,8 @@
 // The panel's state: positions and prices, decisions updated by their orders, deltas by
-// version, notifications' wording, and the settings the manifest declares.
+// version (notifications and the declared settings: notifyPolicy.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { makeCheck } from '../../../src/extension/doctor/types';
-import { CONFIG_NAMES } from '../../../src/extension/session/sessionConfig';
-import { FillBatcher, NOTIFY_SETTINGS, noticeFor, type Notice } from '../../../src/extension/app/notifyPolicy';
 import { PanelStore } from '../../../src/extension/app/panelStore';
 import { isHostToWebview } from '../../../src/webview/validate';
 import { decisionRecord as record, pos } from '../../helpers/panelRecords';
@@ -69,39 +65,6 @@ test('session view: progress, P&L points and the summary text', () => {
   store.sessionEvent({ type: 'state', at: 2, state: 'finished', reason: 'ran 3 cycles' });
   assert.equal(store.sessionView().active, false);
   assert.equal(store.sessionView().reason, 'ran 3 cycles');
-});
-
-test('notifications: wording, actions, and a setting for each kind; fills arriving together become one', async () => {
-  const end = noticeFor({ type: 'session-end', status: 'finished', reason: 'ran 4 cycles', net: -20.56, cycles: '4/4' })!;
-  assert.equal(end.message, 'IBKR: AI session finished, 4/4 cycles, net P&L −20.56: ran 4 cycles');
-  assert.deepEqual(end.actions, [{ title: 'Show Summary', command: 'ibkrAi.showPanel', args: ['session'] }]);
-  assert.equal(noticeFor({ type: 'risk-stop', rule: 'killSwitch', reason: 'user', flatten: false }), undefined, 'the user pressed it');
-  assert.equal(noticeFor({ type: 'risk-stop', rule: 'dailyLossLimit', reason: 'loss 510 >= 500', flatten: true })!.kind, 'riskStops');
-  assert.equal(noticeFor({ type: 'reject', symbol: 'NVDA', orderId: 3, message: '201: margin' })!.severity, 'error');
-  assert.equal(noticeFor({ type: 'disconnected', reason: 'socket closed' })!.actions[0]!.command, 'ibkrAi.runChecks');
-  assert.match(
-    noticeFor({ type: 'connect-failed', reason: 'timeout', cause: { title: 'API handshake', finding: 'no answer', fix: '' } })!.message,
-    /API handshake: no answer/,
-  );
-  const shown: Notice[] = [];
-  const b = new FillBatcher((n) => shown.push(n), 20);
-  for (let i = 0; i < 5; i++) b.add({ type: 'fill', symbol: 'NVDA', side: 'BUY', shares: 10, price: 100 + i, orderId: i });
-  await new Promise((r) => setTimeout(r, 60));
-  assert.equal(shown.length, 1);
-  assert.equal(shown[0]!.message, 'IBKR: 5 fills: bought 10 NVDA @ 100.00; bought 10 NVDA @ 101.00; bought 10 NVDA @ 102.00 and 2 more.');
-  b.dispose();
-  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
-    contributes: { configuration: { properties: Record<string, { default?: unknown; markdownDescription?: string; description?: string }> } };
-  };
-  const props = pkg.contributes.configuration.properties;
-  for (const name of Object.values(NOTIFY_SETTINGS)) assert.equal(props[name]?.default, true, name);
-  // Every session setting named by the session's configuration is declared, with a description.
-  for (const n of Object.values(CONFIG_NAMES)) {
-    if (!n.setting.startsWith('ibkrAi.')) continue;
-    assert.ok(props[n.setting], `${n.setting} is contributed`);
-    assert.ok((props[n.setting]!.markdownDescription ?? props[n.setting]!.description ?? '').length > 20, `${n.setting} has a description`);
-  }
-  assert.ok(props['ibkrAi.envFile']);
 });
 
 test('checks view: the verdict, the target and what answered (the embedded simulator), valid for the webview', () => {

@@ -63,7 +63,18 @@ test('during a session: cycle progress and P&L in the text', () => {
     { kind: 'ready', ...T, account: 'DU1234567', badge: 'PAPER' },
     { state: 'finished', active: false, cycle: 10, cycles: 10, pnl: 5, mode: 'paper' },
   );
-  assert.equal(done.text, '$(pass-filled) IBKR DU1234567 PAPER', 'an ended session leaves the item');
+  assert.equal(done.text, '$(pass-filled) IBKR DU1234567 PAPER · final P&L +5.00', 'an ended session leaves its final P&L');
+  assert.match(done.tooltip, /Last AI session \(paper\): finished after 10\/10 cycles, final net P&L \+5\.00\./);
+  // It stays when the connection closes (the simulator stopped, a disconnect), until the next session.
+  const off = statusView({ kind: 'off' }, { state: 'stopped', active: false, cycle: 4, cycles: 10, pnl: -1.5, mode: 'paper' });
+  assert.equal(off.text, '$(debug-disconnect) IBKR: off · final P&L −1.50');
+  const sim = statusView(
+    { kind: 'simulator', host: '127.0.0.1', port: 40123, account: 'DU1', serverVersion: 176 },
+    { state: 'finished', active: false, cycle: 2, cycles: 2, pnl: 0, mode: 'shadow' },
+  );
+  assert.equal(sim.text, '$(circle-filled) IBKR SIM :40123 · final P&L 0.00');
+  // A session that failed before any P&L leaves nothing.
+  assert.equal(statusView({ kind: 'off' }, { state: 'failed', active: false, cycle: 0, cycles: 10, mode: 'paper' }).text, '$(debug-disconnect) IBKR: off');
   assert.equal(formatPnl(0.001), '0.00');
   assert.equal(formatPnl(3), '+3.00');
 });

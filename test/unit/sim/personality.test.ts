@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { FAULT_HELP, parseFaults } from '../../../src/extension/sim/server/faults';
 import { defaultSimOptions, personalityConflict, personalityServerVersion } from '../../../src/extension/sim/simOptions';
-import { nextNyTime } from '../../../src/extension/sim/server/twsSimulator';
+import { nextNyTime } from '../../../src/extension/sim/market/marketTime';
 import { nyParts, nyTimeToMs } from '../../../src/extension/sim/market/marketTime';
 
 const ROOT = resolve(__dirname, '../../..');

@@ -93,3 +93,13 @@ export function twsLocalTime(ms: number): string {
   const p = nyParts(ms);
   return `${p.year}${pad(p.month)}${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)} US/Eastern`;
 }
+
+/** The first New York wall time HH:MM at or after `afterMs` (epoch ms). */
+export function nextNyTime(afterMs: number, hour: number, minute: number): number {
+  for (let day = 0; day < 3; day++) {
+    const p = nyParts(afterMs + day * 86_400_000);
+    const at = nyTimeToMs(p.year, p.month, p.day, hour, minute);
+    if (at >= afterMs) return at;
+  }
+  throw new Error('unreachable');
+}

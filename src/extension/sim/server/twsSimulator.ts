@@ -10,7 +10,7 @@ import { OrderEngine } from '../account/orderEngine';
 import { dayScoped, readSimState, SimStateError, writeSimState, type SimState } from '../account/simState';
 import { Instruments } from '../market/instruments';
 import { Market } from '../market/market';
-import { lastTradingDayAt, nyParts, nyTimeToMs, twsConnectionTime } from '../market/marketTime';
+import { lastTradingDayAt, nextNyTime, nyParts, twsConnectionTime } from '../market/marketTime';
 import { parseOhlcCsv } from '../market/pricePath';
 import { SimClock } from '../market/simClock';
 import { RequestId, requestName } from '../../tws/messageIds';
@@ -22,6 +22,7 @@ import { personalityConflict, personalityServerVersion, type SimOptions } from '
 import { FaultError } from './faults';
 import { ClientConnection, type ConnectionHost } from './clientConnection';
 import { Recorder } from './recorder';
+import { requestIdOf } from './unsupportedRequest';
 import { registerAllHandlers, type RequestHandler } from '../requests/registry';
 import { SimFeeds } from '../feeds/feeds';
 import { floodQuotes, type FloodOptions, type FloodResult } from '../feeds/quoteFlood';
@@ -473,41 +474,7 @@ export class TwsSimulator implements ConnectionHost {
   }
 }
 
-/** Requests without a request id: the error for them goes to -1. */
-const NO_REQ_ID = new Set<number>([
-  RequestId.REQ_SCANNER_PARAMETERS,
-  RequestId.REQ_FAMILY_CODES,
-  RequestId.REQ_MKT_DEPTH_EXCHANGES,
-  RequestId.REQ_NEWS_PROVIDERS,
-  RequestId.REQ_NEWS_BULLETINS,
-  RequestId.CANCEL_NEWS_BULLETINS,
-  RequestId.SET_SERVER_LOGLEVEL,
-  RequestId.REQ_FA,
-  RequestId.QUERY_DISPLAY_GROUPS,
-]);
-
-/**
- * The request id of a message the simulator does not implement: after the version
- * field for the classic messages, first for those added without one (id 79 and up).
- */
-function requestIdOf(msgId: number, fields: readonly string[]): number {
-  if (NO_REQ_ID.has(msgId)) return -1;
-  const raw = msgId >= RequestId.REQ_SOFT_DOLLAR_TIERS ? fields[0] : fields[1];
-  const n = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isInteger(n) ? n : -1;
-}
-
 const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** The first New York wall time HH:MM at or after `afterMs` (epoch ms). */
-export function nextNyTime(afterMs: number, hour: number, minute: number): number {
-  for (let day = 0; day < 3; day++) {
-    const p = nyParts(afterMs + day * 86_400_000);
-    const at = nyTimeToMs(p.year, p.month, p.day, hour, minute);
-    if (at >= afterMs) return at;
-  }
-  throw new Error('unreachable');
-}
 
 /** Creates and starts a simulator. */
 export async function startSimulator(options: SimOptions): Promise<TwsSimulator> {

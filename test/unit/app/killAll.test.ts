@@ -1,0 +1,38 @@
+// The kill switch's words for what it cancelled and which positions stay open.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeOrder, killNotice, openPositions } from '../../../src/extension/app/killAll';
+import type { TrackedOrder } from '../../../src/extension/broker/types';
+import { pos } from '../../helpers/panelRecords';
+
+test('orders and positions in words', () => {
+  const o = { orderId: 12, action: 'BUY', quantity: 10, type: 'LMT', limitPrice: 99.5, contract: { symbol: 'NVDA' } } as unknown as TrackedOrder;
+  assert.equal(describeOrder(o, 'x'), 'BUY 10 NVDA limit 99.50 (#12)');
+  assert.equal(describeOrder(undefined, 'ref-1'), 'ref-1');
+  assert.deepEqual(openPositions([pos('NVDA', 10, 100, 1), pos('AAPL', 0, 0, 2), pos('MSFT', -5, 400, 3)]), [
+    { symbol: 'NVDA', quantity: 10 },
+    { symbol: 'MSFT', quantity: -5 },
+  ]);
+});
+
+test('the notice says what stopped, what was cancelled and what stays open', () => {
+  const n = killNotice({
+    sessionStopped: true,
+    cancelled: 2,
+    cancelledOrders: ['BUY 10 NVDA (#12)', 'SELL 5 MSFT limit 400.00 (#13)'],
+    failures: [],
+    flattened: [],
+    flatten: false,
+    openPositions: [
+      { symbol: 'NVDA', quantity: 10 },
+      { symbol: 'MSFT', quantity: -5 },
+    ],
+  });
+  assert.equal(
+    n.message,
+    'IBKR kill switch: AI session stopped. Cancelled 2 orders: BUY 10 NVDA (#12), SELL 5 MSFT limit 400.00 (#13). Positions still open: NVDA 10, MSFT short 5 (not flattened: ibkrAi.risk.flattenOnStop is off).',
+  );
+  assert.equal(n.severity, 'warning');
+  const idle = killNotice({ sessionStopped: false, cancelled: 0, cancelledOrders: [], failures: [], flattened: [], flatten: false, openPositions: [] });
+  assert.equal(idle.message, 'IBKR kill switch: No AI session was running. No open orders to cancel. No positions open.');
+});
