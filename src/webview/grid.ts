@@ -10,6 +10,8 @@ export interface Column<R> {
   value?: (r: R) => string | number | undefined;
   cls?: (r: R) => string;
   align?: 'right';
+  /** A cell of controls (buttons) instead of text: called on every update, it keeps the cell current itself. */
+  render?: (cell: HTMLElement, r: R) => void;
 }
 
 /** A keyed data grid: rows are reused by key and only changed cells are written. */
@@ -57,7 +59,8 @@ export class Grid<R> {
       this.columns.forEach((c, i) => {
         const cell = cells[i] as HTMLElement;
         const text = c.text(r);
-        if (cell.textContent !== text) cell.textContent = text;
+        if (c.render) c.render(cell, r);
+        else if (cell.textContent !== text) cell.textContent = text;
         const v = c.value?.(r);
         const vs = v === undefined ? null : String(v);
         if (cell.getAttribute('data-value') !== vs) {

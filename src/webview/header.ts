@@ -17,6 +17,9 @@ export class Header {
     startSession: actionButton('Start AI Session', 'startSession', { appearance: 'primary' }),
     stopSession: actionButton('Stop', 'stopSession', { title: 'Stop after the current cycle' }),
     killSwitch: actionButton('Kill Switch', 'killSwitch', { title: 'Cancel all orders and stop now' }),
+    flattenBook: actionButton('Flatten Book', 'flattenBook', {
+      title: 'Stop the AI session and close only its own positions (never what is held outside its book), confirmed first',
+    }),
     startSimulator: actionButton('Start Simulator', 'startSimulator', { title: 'The embedded TWS simulator on a free loopback port' }),
   };
 
@@ -28,7 +31,7 @@ export class Header {
       { id: 'conn' },
       h('div', { class: 'row' }, this.statusBadge, this.statusText, this.statusDetail),
       this.sourcesLine,
-      h('div', { class: 'toolbar' }, a.startSession, a.stopSession, a.killSwitch, a.connect, a.disconnect, a.startSimulator),
+      h('div', { class: 'toolbar' }, a.startSession, a.stopSession, a.killSwitch, a.flattenBook, a.connect, a.disconnect, a.startSimulator),
     );
   }
 
@@ -54,6 +57,7 @@ export class Header {
     enable(a.startSession, !active && !restricted);
     enable(a.stopSession, active);
     enable(a.killSwitch, active || c === 'ready');
+    enable(a.flattenBook, active);
     a.connect.hidden = c === 'ready' || c === 'connecting' || c === 'reconnecting';
     enable(a.connect, !restricted);
     a.disconnect.hidden = !a.connect.hidden;

@@ -263,6 +263,9 @@ export const PANEL_ACTIONS = [
   'openBacktestReport',
   'startSimulator',
   'showLog',
+  'placeOrder',
+  'flattenPosition',
+  'flattenBook',
 ] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 
@@ -271,16 +274,26 @@ export const WATCHLIST_OPS = ['add', 'remove'] as const;
 export type WatchlistOp = (typeof WATCHLIST_OPS)[number];
 
 /**
- * Webview -> host: `ready` (send me a snapshot), a button's action, and an edit of the
- * watchlist (the host checks the symbol and writes the setting). Nothing else.
+ * Buttons on one row of the orders grid: the command of the same name with the row's order
+ * id. The host asks everything else (a modification's values in its own input boxes) and
+ * changes only orders of the order ticket.
  */
-export const WEBVIEW_MESSAGE_TYPES = ['ready', 'action', 'editWatchlist'] as const;
+export const ORDER_ACTIONS = ['modifyOrder', 'cancelOrder'] as const;
+export type OrderAction = (typeof ORDER_ACTIONS)[number];
+
+/**
+ * Webview -> host: `ready` (send me a snapshot), a button's action, a row's order action and
+ * an edit of the watchlist (the host checks the symbol and writes the setting). Nothing else:
+ * no message carries an order's side, quantity or price.
+ */
+export const WEBVIEW_MESSAGE_TYPES = ['ready', 'action', 'orderAction', 'editWatchlist'] as const;
 export type WebviewMessageType = (typeof WEBVIEW_MESSAGE_TYPES)[number];
 
 /** The fields of each message from the webview, besides its `type`: exactly these. */
 export interface WebviewMessageFields {
   ready: Record<never, never>;
   action: { action: PanelAction };
+  orderAction: { action: OrderAction; orderId: number };
   editWatchlist: { op: WatchlistOp; symbol: string };
 }
 

@@ -11,6 +11,7 @@ import {
   CONNECTION_STATUSES,
   HOST_MESSAGE_TYPES,
   NOTICE_LEVELS,
+  ORDER_ACTIONS,
   PANEL_ACTIONS,
   POSITION_OWNERS,
   TABS,
@@ -68,6 +69,9 @@ function shape<T>(spec: Spec<T>): Guard<T> {
 }
 
 export const isTab: Guard<Tab> = oneOf(TABS);
+
+/** A TWS order id: a whole number from 1 (TWS's ids are 32-bit). */
+const isOrderId: Guard<number> = (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2_147_483_647;
 
 export const isConnectionView: Guard<ConnectionView> = shape<ConnectionView>({
   status: oneOf(CONNECTION_STATUSES),
@@ -241,6 +245,7 @@ export const WEBVIEW_MESSAGE_GUARDS: {
 } = {
   ready: { fields: [], guard: shape({}) },
   action: { fields: ['action'], guard: shape({ action: oneOf(PANEL_ACTIONS) }) },
+  orderAction: { fields: ['action', 'orderId'], guard: shape({ action: oneOf(ORDER_ACTIONS), orderId: isOrderId }) },
   // The symbol is only a string here; the host checks it is a symbol before writing the setting.
   editWatchlist: { fields: ['op', 'symbol'], guard: shape({ op: oneOf(WATCHLIST_OPS), symbol: isStr }) },
 };

@@ -4,16 +4,17 @@
 // cycles, BigInt, Maps, typed arrays, prototype keys, near-miss actions, extra keys - and
 // the webview's guard (isHostToWebview) on anything the host could send. Nothing throws;
 // exactly the protocol's messages pass; an action can only become its own command, the one
-// the Command Palette runs with all its checks; no message places an order.
+// the Command Palette runs with all its checks; no message carries an order's terms (a row's
+// Modify / Cancel names only an order id: the host asks the rest and confirms).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands } from '../../src/extension/app/commandIds';
-import { ACTION_COMMANDS, describeMessage, routeWebviewMessage } from '../../src/extension/app/panelMessages';
+import { ACTION_COMMANDS, describeMessage, ORDER_ACTION_COMMANDS, routeWebviewMessage } from '../../src/extension/app/panelMessages';
 import { PanelStore } from '../../src/extension/app/panelStore';
-import { PANEL_ACTIONS } from '../../src/webview/protocol';
-import { isHostToWebview } from '../../src/webview/validate';
+import { ORDER_ACTIONS, PANEL_ACTIONS } from '../../src/webview/protocol';
+import { isHostToWebview, WEBVIEW_MESSAGE_GUARDS } from '../../src/webview/validate';
 import { Rng } from '../../src/extension/sim/market/rng';
 import { Figures } from './support/figures';
 
@@ -112,9 +113,15 @@ function value(rng: Rng, depth: number, seen: object[]): unknown {
 
 /** Near misses of the valid messages: one thing changed. */
 function nearMiss(rng: Rng): unknown {
-  const action = PANEL_ACTIONS[rng.int(0, PANEL_ACTIONS.length - 1)]!;
-  const base: Record<string, unknown> = rng.next() < 0.3 ? { type: 'ready' } : { type: 'action', action };
-  switch (rng.int(0, 7)) {
+  const pick = rng.next();
+  const action = pick < 0.6 ? PANEL_ACTIONS[rng.int(0, PANEL_ACTIONS.length - 1)]! : ORDER_ACTIONS[rng.int(0, ORDER_ACTIONS.length - 1)]!;
+  const base: Record<string, unknown> =
+    pick < 0.2 ? { type: 'ready' } : pick < 0.6 ? { type: 'action', action } : { type: 'orderAction', action, orderId: rng.int(1, 100_000) };
+  switch (rng.int(0, 9)) {
+    case 8:
+      return { ...base, orderId: value(rng, 2, []) };
+    case 9:
+      return { ...base, type: base.type === 'action' ? 'orderAction' : 'action' };
     case 0:
       return { ...base, [KEYS[rng.int(0, KEYS.length - 1)]!]: value(rng, 2, []) };
     case 1:
@@ -135,13 +142,25 @@ function nearMiss(rng: Rng): unknown {
 }
 
 /** The oracle, written independently of validate.ts: exactly the protocol's two messages. */
-function expected(m: unknown): { kind: 'ready' } | { kind: 'command'; action: string } | { kind: 'dropped' } {
+function expected(m: unknown): { kind: 'ready' } | { kind: 'command'; action: string; args: unknown[] } | { kind: 'dropped' } {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return { kind: 'dropped' };
   const keys = Object.keys(m as object);
   const r = m as Record<string, unknown>;
   if (r.type === 'ready' && keys.length === 1 && keys[0] === 'type') return { kind: 'ready' };
   if (r.type === 'action' && keys.length === 2 && keys.includes('type') && keys.includes('action') && (PANEL_ACTIONS as readonly unknown[]).includes(r.action))
-    return { kind: 'command', action: r.action as string };
+    return { kind: 'command', action: r.action as string, args: [] };
+  const id = r.orderId;
+  if (
+    r.type === 'orderAction' &&
+    keys.length === 3 &&
+    ['type', 'action', 'orderId'].every((k) => keys.includes(k)) &&
+    (ORDER_ACTIONS as readonly unknown[]).includes(r.action) &&
+    typeof id === 'number' &&
+    Number.isInteger(id) &&
+    id >= 1 &&
+    id < 2 ** 31
+  )
+    return { kind: 'command', action: r.action as string, args: [id] };
   return { kind: 'dropped' };
 }
 
@@ -151,19 +170,27 @@ const CONTRIBUTED = new Set(
   ).contributes.commands.map((c) => c.command),
 );
 
-test('every panel action is the Command Palette command of the same name; none of them is an order', () => {
+test("every panel action is the Command Palette command of the same name; no message carries an order's terms", () => {
   const registered = new Set<string>(Object.values(Commands));
-  for (const a of PANEL_ACTIONS) {
-    assert.ok(registered.has(ACTION_COMMANDS[a]), `${a} -> ${ACTION_COMMANDS[a]} is a registered command`);
-    assert.ok(CONTRIBUTED.has(ACTION_COMMANDS[a]), `${ACTION_COMMANDS[a]} is contributed in package.json`);
+  const all: Record<string, string> = { ...ACTION_COMMANDS, ...ORDER_ACTION_COMMANDS };
+  for (const [a, command] of Object.entries(all)) {
+    assert.ok(registered.has(command), `${a} -> ${command} is a registered command`);
+    assert.ok(CONTRIBUTED.has(command), `${command} is contributed in package.json`);
+    assert.equal(command, `ibkrAi.${a === 'runBacktest' ? 'backtest' : a === 'copyChecksReport' ? 'copyReport' : a}`, `${a} runs the command of its name`);
   }
   assert.deepEqual(Object.keys(ACTION_COMMANDS).sort(), [...PANEL_ACTIONS].sort());
-  assert.equal(
-    PANEL_ACTIONS.some((a) => /order|buy|sell|trade|place/i.test(a)),
-    false,
-    'no action places an order: orders come only from a session, through its risk checks',
-  );
-  figures.safe('webview actions map only to the Command Palette commands (no order message exists)');
+  assert.deepEqual(Object.keys(ORDER_ACTION_COMMANDS).sort(), [...ORDER_ACTIONS].sort());
+  // Orders from the panel: "Place Order" opens the host's ticket (its own input boxes, the
+  // preview, a modal); a row's Modify / Cancel names only the order id. No field of any
+  // message could carry a symbol, a side, a quantity or a price.
+  // The one message with a symbol edits the watchlist (op add/remove): it routes to the
+  // watchlist setting, never to a command.
+  const { editWatchlist, ...orderCapable } = WEBVIEW_MESSAGE_GUARDS;
+  const fields = [...new Set(Object.values(orderCapable).flatMap((g) => g.fields as readonly string[]))].sort();
+  assert.deepEqual(fields, ['action', 'orderId']);
+  assert.deepEqual([...editWatchlist.fields].sort(), ['op', 'symbol']);
+  assert.deepEqual(routeWebviewMessage({ type: 'editWatchlist', op: 'add', symbol: 'NVDA' }), { kind: 'watchlist', op: 'add', symbol: 'NVDA' });
+  figures.safe("webview actions map only to the Command Palette commands (no message carries an order's terms)");
 });
 
 test(`${TO_HOST} messages to the host: nothing throws, exactly the protocol passes, an action becomes only its own command`, () => {
@@ -179,8 +206,14 @@ test(`${TO_HOST} messages to the host: nothing throws, exactly the protocol pass
     }
     const want = expected(m);
     assert.equal(route.kind, want.kind, `input ${i}: ${describeMessage(m)}`);
-    if (route.kind === 'command') {
-      assert.equal(route.command, ACTION_COMMANDS[route.action]);
+    if (route.kind === 'command' && want.kind === 'command') {
+      const orderAction = (ORDER_ACTIONS as readonly string[]).includes(route.action);
+      assert.equal(
+        route.command,
+        orderAction ? ORDER_ACTION_COMMANDS[route.action as keyof typeof ORDER_ACTION_COMMANDS] : ACTION_COMMANDS[route.action as keyof typeof ACTION_COMMANDS],
+      );
+      assert.equal(route.action, want.action);
+      assert.deepEqual(route.args, want.args);
       assert.ok(CONTRIBUTED.has(route.command));
     }
     if (route.kind === 'dropped') assert.ok(route.preview.length <= 201, 'the log line is bounded');

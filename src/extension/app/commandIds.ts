@@ -15,6 +15,11 @@ export const Commands = {
   copyChecksReport: 'ibkrAi.copyReport',
   openBacktestReport: 'ibkrAi.openBacktestReport',
   openWalkthrough: 'ibkrAi.openWalkthrough',
+  placeOrder: 'ibkrAi.placeOrder',
+  modifyOrder: 'ibkrAi.modifyOrder',
+  cancelOrder: 'ibkrAi.cancelOrder',
+  flattenPosition: 'ibkrAi.flattenPosition',
+  flattenBook: 'ibkrAi.flattenBook',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -2,11 +2,13 @@
 // may do. Only the exact messages of protocol.ts pass (validate.ts); `ready` asks for a
 // snapshot; an action becomes the command of the same name, i.e. the very handler the
 // Command Palette runs, with its Workspace Trust check, configuration validation, live-mode
-// confirmation and risk checks; an edit of the watchlist goes to the VS Code edge, which
-// checks the symbol and writes the setting. There is no message that places, changes or
-// sizes an order.
-// Everything else is dropped and described (safely) for the log. Fuzzed as such.
-import type { PanelAction, WatchlistOp, WebviewToHost } from '../../webview/protocol';
+// confirmation and risk checks. No message carries an order's terms: "Place Order" opens the
+// host's ticket (typed in the host's input boxes, previewed, confirmed in a modal); a row's
+// Modify / Cancel names only the order id, and the host asks the rest and touches only orders
+// of the order ticket. An edit of the watchlist goes to the VS Code edge, which checks the
+// symbol and writes the setting. Everything else is dropped and described (safely) for the log.
+// Fuzzed as such.
+import type { OrderAction, PanelAction, WatchlistOp, WebviewToHost } from '../../webview/protocol';
 import { isWebviewToHost } from '../../webview/validate';
 import { Commands } from './commandIds';
 
@@ -23,11 +25,20 @@ export const ACTION_COMMANDS: Readonly<Record<PanelAction, string>> = {
   openBacktestReport: Commands.openBacktestReport,
   startSimulator: Commands.startSimulator,
   showLog: Commands.showLog,
+  placeOrder: Commands.placeOrder,
+  flattenPosition: Commands.flattenPosition,
+  flattenBook: Commands.flattenBook,
+};
+
+/** A row's buttons on the orders grid -> commands, given the row's order id. */
+export const ORDER_ACTION_COMMANDS: Readonly<Record<OrderAction, string>> = {
+  modifyOrder: Commands.modifyOrder,
+  cancelOrder: Commands.cancelOrder,
 };
 
 export type PanelMessageRoute =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'command'; readonly action: PanelAction; readonly command: string }
+  | { readonly kind: 'command'; readonly action: PanelAction | OrderAction; readonly command: string; readonly args: readonly unknown[] }
   | { readonly kind: 'watchlist'; readonly op: WatchlistOp; readonly symbol: string }
   | { readonly kind: 'dropped'; readonly preview: string };
 
@@ -42,7 +53,8 @@ export function routeWebviewMessage(m: unknown): PanelMessageRoute {
   if (!msg) return { kind: 'dropped', preview: describeMessage(m) };
   if (msg.type === 'ready') return { kind: 'ready' };
   if (msg.type === 'editWatchlist') return { kind: 'watchlist', op: msg.op, symbol: msg.symbol };
-  return { kind: 'command', action: msg.action, command: ACTION_COMMANDS[msg.action] };
+  if (msg.type === 'orderAction') return { kind: 'command', action: msg.action, command: ORDER_ACTION_COMMANDS[msg.action], args: [msg.orderId] };
+  return { kind: 'command', action: msg.action, command: ACTION_COMMANDS[msg.action], args: [] };
 }
 
 /**

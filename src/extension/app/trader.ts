@@ -85,6 +85,9 @@ export class Trader {
   get connected(): boolean {
     return this.broker?.isReady === true;
   }
+  get brokerClient(): BrokerClient | undefined {
+    return this.broker;
+  }
 
   get connectionState(): BrokerConnectionState | undefined {
     return this.broker?.state.value;

@@ -3,7 +3,7 @@
 // all closed when the connection is gone (opened again once it is ready). The broker itself
 // resubscribes open streams after a reconnect and falls back to delayed data.
 import type { BrokerClient } from '../broker/brokerClient';
-import type { QuoteStream } from '../broker/marketData';
+import type { QuoteStream } from '../broker/quoteStream';
 import type { BrokerConnectionState, Quote } from '../broker/types';
 
 type QuoteBroker = Pick<BrokerClient, 'isReady' | 'subscribeQuotes'>;

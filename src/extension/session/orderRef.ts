@@ -81,3 +81,18 @@ export function newSessionId(nowMs: number = Date.now(), random: () => string = 
   if (!/^[0-9a-f]{8}$/.test(suffix)) throw new RangeError(`session id suffix "${suffix}" must be 8 hex digits`);
   return `${stamp}-${suffix}`;
 }
+
+/**
+ * Manual orders (the user's own, from the order ticket) carry `manual:<UTC ms>-<8 hex>`: a
+ * fresh time and 32 random bits from the OS's CSPRNG, so a ref is never formed twice. They
+ * never parse as a session's ref, so no session counts them in its book.
+ */
+export const MANUAL_REF_PREFIX = 'manual';
+
+export function newManualOrderRef(nowMs: number = Date.now(), random?: () => string): string {
+  return `${MANUAL_REF_PREFIX}:${newSessionId(nowMs, random)}`;
+}
+
+export function isManualOrderRef(ref: string | undefined): boolean {
+  return ref !== undefined && /^manual:\d{8}T\d{9}Z-[0-9a-f]{8}$/.test(ref);
+}

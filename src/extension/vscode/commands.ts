@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { DoctorOptions } from '../doctor/runChecks';
-import type { PanelAction } from '../../webview/protocol';
 import { isTab } from '../../webview/validate';
 import { Commands, WALKTHROUGH_ID } from '../app/commandIds';
 import { ACTION_COMMANDS } from '../app/panelMessages';
@@ -24,6 +23,7 @@ import type { Trader } from '../app/trader';
 import { killNotice, type KillResult } from '../app/killAll';
 import { openReport } from './reportView';
 import { requireTrust } from './trust';
+import { registerOrderCommands } from './orderCommands';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -65,6 +65,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     reg(Commands.backtest, () => backtest(deps)),
     reg(Commands.openBacktestReport, () => openBacktestReport(deps)),
     reg(Commands.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
+    ...registerOrderCommands(deps, reg),
   ];
 }
 
@@ -330,6 +331,7 @@ async function showMenu(deps: CommandDeps): Promise<void> {
   if (pick) await vscode.commands.executeCommand(pick.command);
 }
 
-export function runPanelAction(action: PanelAction): void {
-  void vscode.commands.executeCommand(ACTION_COMMANDS[action]);
+/** A command the panel asked for (routed by app/panelMessages.ts: only the protocol's commands). */
+export function runPanelAction(command: string, args: readonly unknown[]): void {
+  void vscode.commands.executeCommand(command, ...args);
 }

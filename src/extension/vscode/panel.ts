@@ -3,7 +3,7 @@
 // snapshot after every `ready` (first load, and each time the panel is shown again after
 // being hidden), then per-topic updates coalesced to at most one per 100 ms.
 import * as vscode from 'vscode';
-import type { HostToWebview, PanelAction, Tab, WatchlistOp } from '../../webview/protocol';
+import type { HostToWebview, Tab, WatchlistOp } from '../../webview/protocol';
 import { Coalescer } from '../app/coalescer';
 import { DisposableStore } from '../core/disposables';
 import { makeNonce, panelHtml } from '../app/csp';
@@ -28,7 +28,8 @@ export class TradingPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly store: PanelStore,
     private readonly log: ComponentLog,
-    private readonly onAction: (action: PanelAction) => void,
+    /** runs a command the webview asked for (routeWebviewMessage named it) */
+    private readonly onAction: (command: string, args: readonly unknown[]) => void,
     /** an edit of the watchlist (the symbol is checked before the setting is written) */
     private readonly onWatchlist: (op: WatchlistOp, symbol: string) => void = () => {},
   ) {
@@ -136,7 +137,7 @@ export class TradingPanel implements vscode.Disposable {
     }
     // The command of the same name: the Command Palette's handler, with all its checks.
     this.log.info(`panel: ${route.action} -> ${route.command}`);
-    this.onAction(route.action);
+    this.onAction(route.command, route.args);
   }
 
   private sendTab(): void {

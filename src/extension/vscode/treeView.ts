@@ -26,6 +26,8 @@ const ORDER_ICONS: Record<string, string> = {
   pendingSubmit: 'loading~spin',
 };
 
+const TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'lost']);
+
 export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly scope = new DisposableStore();
   private readonly emitter = this.scope.add(new vscode.EventEmitter<Node | undefined>());
@@ -64,6 +66,8 @@ export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscod
           r.unrealized === undefined ? undefined : new vscode.ThemeColor(r.unrealized >= 0 ? 'charts.green' : 'charts.red'),
         );
         item.command = { command: 'ibkrAi.showPanel', title: 'Show Trading Panel', arguments: ['positions'] };
+        // package.json's view/item/context: Flatten Position on a stock position.
+        if (r.secType === 'STK' && r.quantity !== 0) item.contextValue = 'position';
         return item;
       }
       case 'order': {
@@ -74,6 +78,8 @@ export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscod
         item.tooltip = `${r.orderRef ? `${r.orderRef}\n` : ''}${r.note ?? ''}`.trim() || undefined;
         item.iconPath = new vscode.ThemeIcon(ORDER_ICONS[r.status] ?? 'circle-large-outline');
         item.command = { command: 'ibkrAi.showPanel', title: 'Show Trading Panel', arguments: ['orders'] };
+        // Modify and Cancel on a working order of the order ticket (a session's orders are the session's).
+        if (r.orderRef?.startsWith('manual:') && !TERMINAL.has(r.status)) item.contextValue = 'manualOrder';
         return item;
       }
       case 'empty':

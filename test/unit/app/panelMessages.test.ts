@@ -1,7 +1,7 @@
 // The host side of the panel's messages and the connection guards, without vscode: what a
-// webview message may do (ready, or an action's own command; everything else dropped with a
-// preview that cannot throw), a remote TWS host confirmed once, a live port refused before
-// connecting. (Fuzzed by test/reliability/webviewFuzz.test.ts.)
+// webview message may do (ready, an action's own command, or a row's Modify / Cancel with only
+// the order id; everything else dropped with a preview that cannot throw), a remote TWS host
+// confirmed once, a live port refused before connecting. (Fuzzed by test/reliability/webviewFuzz.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Commands } from '../../../src/extension/app/commandIds';
@@ -15,6 +15,21 @@ test('a webview message is ready, an action as its own command, or dropped', () 
     kind: 'command',
     action: 'startSession',
     command: Commands.startSession,
+    args: [],
+  });
+  // "Place Order" opens the host's own ticket (no order terms in the message); a row's
+  // Modify / Cancel names only the order id.
+  assert.deepEqual(routeWebviewMessage({ type: 'action', action: 'placeOrder' }), {
+    kind: 'command',
+    action: 'placeOrder',
+    command: Commands.placeOrder,
+    args: [],
+  });
+  assert.deepEqual(routeWebviewMessage({ type: 'orderAction', action: 'cancelOrder', orderId: 7 }), {
+    kind: 'command',
+    action: 'cancelOrder',
+    command: Commands.cancelOrder,
+    args: [7],
   });
   assert.equal(ACTION_COMMANDS.runBacktest, Commands.backtest);
   for (const m of [
@@ -22,7 +37,11 @@ test('a webview message is ready, an action as its own command, or dropped', () 
     'ready',
     [{ type: 'ready' }],
     { type: 'ready', x: 1 },
-    { type: 'action', action: 'placeOrder' },
+    { type: 'action', action: 'buy' },
+    { type: 'action', action: 'cancelOrder' },
+    { type: 'orderAction', action: 'cancelOrder', orderId: 7, symbol: 'NVDA' },
+    { type: 'orderAction', action: 'placeOrder', orderId: 7 },
+    { type: 'orderAction', action: 'modifyOrder', orderId: 7.5 },
     { type: 'action', action: 'constructor' },
     Object.create({ type: 'ready' }),
   ]) {

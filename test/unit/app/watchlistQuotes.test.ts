@@ -3,7 +3,8 @@
 // that resolves after its symbol left is closed at once; a refusal is shown on the row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QuoteStream } from '../../../src/extension/broker/marketData';
+import { QuoteStream } from '../../../src/extension/broker/quoteStream';
+import type { TickKind } from '../../../src/extension/broker/linkEvents';
 import type { BrokerConnectionState, BrokerContract, Quote } from '../../../src/extension/broker/types';
 import { WatchlistQuotes } from '../../../src/extension/app/watchlistQuotes';
 
@@ -17,7 +18,7 @@ function fakeBroker() {
   const answer = (first?: Partial<Quote>) => {
     const p = pending.shift()!;
     const s = new QuoteStream(p.contract, () => closed.push(p.contract.symbol));
-    if (first) s.quote.set({ symbol: p.contract.symbol, delayed: false, updatedAt: 0, ticks: 1, ...first });
+    for (const [kind, value] of Object.entries(first ?? {})) s.apply(kind as TickKind, value as number, false, 0);
     p.resolve(s);
     return s;
   };
@@ -45,7 +46,7 @@ test('watchlist quotes: a stream per symbol (a US stock on SMART), quotes to the
   const amd = answer({ last: 150 });
   await settle();
   assert.deepEqual(quotes, [['AMD', 150, false]]);
-  amd.quote.set({ symbol: 'AMD', delayed: true, updatedAt: 1, ticks: 2, last: 151 });
+  amd.apply('last', 151, true, 1);
   assert.deepEqual(quotes[1], ['AMD', 151, true]);
   // SPY leaves while its subscription is under way: the stream is closed when it arrives.
   w.sync(['AMD']);

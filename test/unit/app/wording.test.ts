@@ -23,7 +23,8 @@ export function wordingProblem(text: string): string | undefined {
   const t = text.replace(/\$\([a-z~-]+\)\s?/g, ''); // codicons render as icons
   const d = DOUBLE.exec(t);
   if (d) return `doubled "${d[1]}"`;
-  if (/[^.]\.\.(?!\.)|[.:;,]\s*[.:;,]/.test(t)) return 'doubled punctuation';
+  // An ellipsis (a title that asks more, "Place Order...") is one mark, not doubled punctuation.
+  if (/[^.]\.\.(?!\.)|[.:;,]\s*[.:;,]/.test(t.replace(/\.\.\./g, '\u2026'))) return 'doubled punctuation';
   if (/[^\S\n]{2,}/.test(t)) return 'doubled space';
   if (/\b(undefined|NaN|null)\b|\[object /.test(t)) return 'a raw value';
   const raw = t

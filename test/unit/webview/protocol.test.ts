@@ -10,6 +10,7 @@ import {
   CONNECTION_STATUSES,
   HOST_MESSAGE_TYPES,
   NOTICE_LEVELS,
+  ORDER_ACTIONS,
   PANEL_ACTIONS,
   POSITION_OWNERS,
   TABS,
@@ -46,6 +47,7 @@ const HOST_SAMPLES: { [K in HostMessageType]: Extract<HostToWebview, { type: K }
 const WEBVIEW_SAMPLES: { [K in WebviewMessageType]: Extract<WebviewToHost, { type: K }> } = {
   ready: { type: 'ready' },
   action: { type: 'action', action: 'connect' },
+  orderAction: { type: 'orderAction', action: 'cancelOrder', orderId: 12 },
   editWatchlist: { type: 'editWatchlist', op: 'add', symbol: 'AMD' },
 };
 
@@ -81,6 +83,10 @@ test('the literal lists are what the guards accept: each value passes, a near mi
   for (const t of TABS) assert.equal(isTab(t), true, t);
   for (const bad of ['Positions', 'terminal', 'constructor', '', undefined]) assert.equal(isTab(bad), false, String(bad));
   for (const a of PANEL_ACTIONS) assert.equal(isWebviewToHost({ type: 'action', action: a }), true, a);
+  for (const a of ORDER_ACTIONS) assert.equal(isWebviewToHost({ type: 'orderAction', action: a, orderId: 1 }), true, a);
+  for (const orderId of [0, -1, 1.5, Number.NaN, 2 ** 31, '12', null])
+    assert.equal(isWebviewToHost({ type: 'orderAction', action: 'cancelOrder', orderId }), false, `order id ${String(orderId)}`);
+  assert.equal(isWebviewToHost({ type: 'orderAction', action: 'placeOrder', orderId: 1 }), false, 'a panel action is not a row action');
   for (const status of CONNECTION_STATUSES) assert.equal(isConnectionView({ status, detail: '' }), true, status);
   for (const badge of ACCOUNT_BADGES) assert.equal(isConnectionView({ status: 'ready', badge, detail: '' }), true, badge);
   assert.equal(isConnectionView({ status: 'ready', badge: 'paper', detail: '' }), false);

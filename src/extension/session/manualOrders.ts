@@ -1,0 +1,494 @@
+// The manual order desk: the user's own orders (the order ticket, Flatten Position), held to
+// the same rules as a session's orders:
+//   - the ticket is validated first (trading/orderTicket.ts); a bad field sends nothing;
+//   - the risk engine judges it like a session order (max order quantity, notional, buying
+//     power, allowlist, rate, daily loss, trading hours unless the user overrides the hours
+//     for that order), on TWS's clock;
+//   - a what-if (margin, commission, funds after) is asked before the user confirms;
+//   - a live account needs ibkrAi.allowLive and the account id typed for every order;
+//   - the intent is fsync'ed to `<journalDir>/manual/<desk id>.jsonl` (a folder of its own, so
+//     no session mistakes it for its journal) before the order goes; statuses, fills,
+//     modifications and cancels are journaled too;
+//   - the orderRef is `manual:<time>-<random>` (orderRef.ts), checked against the journal and
+//     TWS before use: never sent twice, and never part of a session's book.
+// Only manual orders are modified or cancelled here: a session's orders are the session's.
+import { join } from 'node:path';
+import type { PlaceOptions } from '../broker/orders';
+import type {
+  AccountSnapshot,
+  BracketRequest,
+  BrokerContract,
+  OrderChanges,
+  OrderIntent,
+  OrderPreview,
+  OrderRequest,
+  Position,
+  TrackedOrder,
+} from '../broker/types';
+import { TERMINAL_STATES } from '../broker/types';
+import type { ReadonlyObservable, Stream } from '../core/observable';
+import { bracketMarketProblem, describeTicket, ticketReferencePrice, validateTicket, type OrderTicket, type TicketInput } from '../trading/orderTicket';
+import { RiskEngine, type RiskVerdict } from '../trading/riskEngine';
+import type { RiskLimits } from '../trading/riskLimits';
+import { Journal, JournalError } from './journal';
+import { accountView, heldQuantity, marketPrice, warnings } from './manualAccount';
+import { FLATTEN_EXEMPT } from './killSwitch';
+import { isManualOrderRef, newManualOrderRef, newSessionId, parseOrderRef } from './orderRef';
+
+/** What the desk needs of the broker client (BrokerClient has all of it). */
+export interface ManualBroker {
+  readonly isReady: boolean;
+  readonly isPaper: boolean | undefined;
+  readonly accountId: string | undefined;
+  readonly account: ReadonlyObservable<AccountSnapshot | undefined>;
+  readonly orderUpdates: Stream<TrackedOrder>;
+  twsTime(): Promise<number>;
+  resolveStock(symbol: string): Promise<BrokerContract>;
+  quoteSnapshot(contract: BrokerContract, timeoutMs?: number): Promise<{ bid?: number; ask?: number; last?: number; close?: number }>;
+  previewOrder(request: OrderRequest): Promise<OrderPreview>;
+  placeOrder(request: OrderRequest, opts?: PlaceOptions): Promise<TrackedOrder>;
+  placeBracket(request: BracketRequest, opts?: PlaceOptions): Promise<{ parent: TrackedOrder; takeProfit: TrackedOrder; stopLoss: TrackedOrder }>;
+  modifyOrder(orderId: number, changes: OrderChanges): Promise<TrackedOrder>;
+  cancelOrder(orderId: number): Promise<TrackedOrder>;
+  order(orderId: number): TrackedOrder | undefined;
+  orders(): TrackedOrder[];
+  knowsOrderRef(orderRef: string): boolean;
+  positionList(): Position[];
+}
+
+export interface ManualDeskOptions {
+  readonly broker: ManualBroker;
+  /** the session journal folder: manual orders are journaled in its `manual/` subfolder */
+  readonly journalDir: string;
+  /** the risk settings (ibkrAi.risk.*) the sessions use */
+  readonly risk: RiskLimits;
+  /** ibkrAi.allowLive: without it nothing goes to a live account */
+  readonly allowLive: boolean;
+  readonly log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+export interface ManualPreview {
+  readonly ticket: OrderTicket;
+  readonly text: string;
+  readonly contract: BrokerContract;
+  readonly account: string;
+  readonly live: boolean;
+  /** the price the checks valued it at (limit, stop, else the market) */
+  readonly referencePrice: number;
+  readonly verdict: RiskVerdict;
+  readonly hoursOverridden: boolean;
+  /** a closing order (Flatten Position): exempt from the size and rate limits, like a session's flatten */
+  readonly closing: boolean;
+  /** TWS's what-if: margin and commission (absent when the checks refused: nothing was asked) */
+  readonly whatIf?: OrderPreview;
+  /** what the account holds of the symbol before, and after a full fill */
+  readonly positionBefore: number;
+  readonly positionAfter: number;
+  /** what the user should know before confirming (a short opened, a working order on the symbol) */
+  readonly warnings: readonly string[];
+}
+
+export type PrepareResult = { readonly ok: true; readonly preview: ManualPreview } | { readonly ok: false; readonly problems: readonly string[] };
+
+export interface ManualPlaceResult {
+  readonly orderRef?: string;
+  /** the order id (a bracket's entry) */
+  readonly orderId?: number;
+  /** a bracket's take-profit and stop-loss order ids */
+  readonly exits?: { readonly takeProfit: number; readonly stopLoss: number };
+  /** the order left for TWS (it may still be rejected there) */
+  readonly sent: boolean;
+  readonly state: string;
+  readonly error?: string;
+}
+
+export class ManualOrderDesk {
+  readonly deskId = newSessionId();
+  private journal: Journal | undefined;
+  private readonly market = { now: Date.now() };
+  private readonly risk: RiskEngine;
+  private readonly anyHours: RiskEngine;
+  /** orderRefs journaled by this desk */
+  private readonly refs = new Set<string>();
+  /** each journaled order (a bracket's three legs share one orderRef): order id -> what is journaled of it */
+  private readonly tracked = new Map<number, { orderRef: string; state: string; filled: number; execIds: Set<string> }>();
+  private readonly off: () => void;
+
+  constructor(private readonly options: ManualDeskOptions) {
+    const limits = { ...options.risk, allowShort: true };
+    this.risk = new RiskEngine(limits, () => this.market.now);
+    this.anyHours = new RiskEngine({ ...limits, tradingHours: null }, () => this.market.now);
+    this.off = options.broker.orderUpdates.on((o) => {
+      try {
+        this.follow(o);
+      } catch (err) {
+        options.log?.('warn', `manual orders: could not journal order ${o.orderId}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  }
+
+  get journalPath(): string | undefined {
+    return this.journal?.path;
+  }
+
+  /** Validates the ticket, runs the risk checks and (when they pass) TWS's what-if. Nothing is placed. */
+  async prepare(input: TicketInput, opts: { overrideHours?: boolean; closing?: boolean } = {}): Promise<PrepareResult> {
+    const v = validateTicket(input);
+    if (!v.ok) return { ok: false, problems: v.problems.map((p) => p.message) };
+    const { broker } = this.options;
+    const ticket = v.ticket;
+    if (!broker.isReady || !broker.accountId) return { ok: false, problems: ['not connected to TWS: connect first ("IBKR: Connect to TWS")'] };
+    let contract: BrokerContract;
+    try {
+      contract = await broker.resolveStock(ticket.symbol);
+    } catch (err) {
+      return { ok: false, problems: [`symbol: ${ticket.symbol} is not a stock TWS knows (${err instanceof Error ? err.message : String(err)})`] };
+    }
+    this.market.now = await broker.twsTime().catch(() => Date.now());
+    const market = await marketPrice(this.options.broker, contract);
+    const referencePrice = ticketReferencePrice(ticket, market);
+    if (referencePrice === undefined)
+      return { ok: false, problems: [`${ticket.symbol}: no market price to value a ${ticket.orderType} order at (no quote): use a limit order`] };
+    const exits = bracketMarketProblem(ticket, referencePrice);
+    if (exits) return { ok: false, problems: [exits] };
+    const verdict = this.check(ticket, referencePrice, opts);
+    const before = heldQuantity(this.options.broker, ticket.symbol);
+    const signed = ticket.side === 'BUY' ? ticket.quantity : -ticket.quantity;
+    const preview: ManualPreview = {
+      ticket,
+      text: describeTicket(ticket),
+      contract,
+      account: broker.accountId,
+      live: broker.isPaper !== true,
+      referencePrice,
+      verdict,
+      hoursOverridden: opts.overrideHours === true,
+      closing: opts.closing === true,
+      positionBefore: before,
+      positionAfter: before + signed,
+      warnings: warnings(this.options.broker, ticket, before),
+    };
+    if (!verdict.allowed) return { ok: true, preview };
+    const whatIf = await broker.previewOrder(this.request(ticket, contract)).catch((err: unknown) => ({
+      warningText: `what-if failed: ${err instanceof Error ? err.message : String(err)}`,
+    }));
+    return { ok: true, preview: { ...preview, whatIf } };
+  }
+
+  /**
+   * Places a previewed ticket once the user confirmed it: the checks again (the account may
+   * have changed meanwhile), the live-account confirmation, then the intent journaled and
+   * fsync'ed, then the order. Nothing is sent when any step refuses.
+   */
+  async place(preview: ManualPreview, opts: { confirmLive?: (accountId: string) => Promise<string | undefined> } = {}): Promise<ManualPlaceResult> {
+    const { broker } = this.options;
+    const refuse = (error: string): ManualPlaceResult => ({ sent: false, state: 'refused', error });
+    if (!broker.isReady || broker.accountId !== preview.account)
+      return refuse(`the connection changed since the preview (account ${broker.accountId ?? 'none'}, previewed ${preview.account}): preview again`);
+    this.market.now = await broker.twsTime().catch(() => Date.now());
+    const verdict = this.check(preview.ticket, preview.referencePrice, { overrideHours: preview.hoursOverridden, closing: preview.closing });
+    if (!verdict.allowed) return refuse(`risk check ${verdict.rule}: ${verdict.reason}`);
+    if (broker.isPaper !== true) {
+      if (!this.options.allowLive)
+        return refuse(`account ${preview.account} is not a paper account: manual orders on a live account need the setting ibkrAi.allowLive = true`);
+      const typed = (await opts.confirmLive?.(preview.account))?.trim();
+      if (typed !== preview.account) return refuse(`live order not confirmed: the account id ${preview.account} was not typed`);
+    }
+    let journal: Journal;
+    try {
+      journal = this.openJournal();
+    } catch (err) {
+      return refuse(err instanceof Error ? err.message : String(err));
+    }
+    const orderRef = this.freshRef();
+    const t = preview.ticket;
+    const request: OrderRequest = { ...this.request(t, preview.contract), orderRef };
+    const recorded = (preview.hoursOverridden ? this.anyHours : this.risk).recordOrder();
+    let orderId: number | undefined;
+    try {
+      const beforeSend = async (intent: OrderIntent) => {
+        const leg = intent.legs[0];
+        if (!leg) throw new Error('an intent without a leg');
+        orderId = leg.orderId;
+        const { durable } = journal.appendDurable('intent', {
+          manual: true,
+          orderRef,
+          orderId: leg.orderId,
+          symbol: preview.ticket.symbol,
+          action: preview.ticket.side,
+          quantity: preview.ticket.quantity,
+          orderType: preview.ticket.orderType,
+          ...(preview.ticket.limitPrice !== undefined ? { limitPrice: preview.ticket.limitPrice } : {}),
+          ...(preview.ticket.stopPrice !== undefined ? { stopPrice: preview.ticket.stopPrice } : {}),
+          tif: preview.ticket.tif,
+          account: intent.account,
+          clientId: intent.clientId,
+          marketTime: this.market.now,
+          risk: verdict.reason,
+          ...(preview.hoursOverridden ? { hoursOverridden: true } : {}),
+          ...(preview.closing ? { closing: true } : {}),
+          live: preview.live,
+          // A bracket: the three legs as they go (the exits transmit with the last leg, once the entry is in).
+          ...(intent.kind === 'bracket'
+            ? {
+                legs: intent.legs.map((l) => ({
+                  orderId: l.orderId,
+                  role: l.role,
+                  action: l.request.action,
+                  orderType: l.request.type,
+                  ...(l.request.limitPrice !== undefined ? { limitPrice: l.request.limitPrice } : {}),
+                  ...(l.request.stopPrice !== undefined ? { stopPrice: l.request.stopPrice } : {}),
+                  ...(l.request.parentId !== undefined ? { parentId: l.request.parentId } : {}),
+                  transmit: l.request.transmit ?? true,
+                })),
+              }
+            : {}),
+        });
+        await durable;
+        this.refs.add(orderRef);
+        for (const l of intent.legs) this.tracked.set(l.orderId, { orderRef, state: 'sending', filled: 0, execIds: new Set() });
+      };
+      let exits: ManualPlaceResult['exits'];
+      let placed: TrackedOrder;
+      if (t.bracket) {
+        const b = await broker.placeBracket(
+          {
+            contract: preview.contract,
+            action: t.side,
+            quantity: t.quantity,
+            entryType: t.orderType === 'LMT' ? 'LMT' : 'MKT',
+            ...(t.limitPrice !== undefined ? { entryLimitPrice: t.limitPrice } : {}),
+            takeProfitPrice: t.bracket.takeProfitPrice,
+            stopLossPrice: t.bracket.stopLossPrice,
+            tif: t.tif,
+            orderRef,
+          },
+          { beforeSend },
+        );
+        for (const leg of [b.takeProfit, b.stopLoss]) this.follow(broker.order(leg.orderId) ?? leg);
+        exits = { takeProfit: b.takeProfit.orderId, stopLoss: b.stopLoss.orderId };
+        placed = b.parent;
+      } else placed = await broker.placeOrder(request, { beforeSend });
+      this.follow(broker.order(placed.orderId) ?? placed);
+      return { orderRef, orderId: placed.orderId, ...(exits ? { exits } : {}), sent: true, state: this.tracked.get(placed.orderId)?.state ?? placed.state };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const sentFlag = (err as { orderSent?: boolean }).orderSent;
+      const journaled = this.refs.has(orderRef);
+      if (!journaled || sentFlag === false) (preview.hoursOverridden ? this.anyHours : this.risk).withdrawOrder(recorded);
+      if (journaled && sentFlag === false) this.write('order-not-sent', { orderRef, orderId, reason: message });
+      for (const [id, rec] of this.tracked) {
+        const o = rec.orderRef === orderRef ? broker.order(id) : undefined;
+        if (o) this.follow(o);
+      }
+      return {
+        orderRef,
+        ...(orderId !== undefined ? { orderId } : {}),
+        sent: journaled && sentFlag !== false,
+        state: (orderId !== undefined ? this.tracked.get(orderId)?.state : undefined) ?? 'refused',
+        error: message,
+      };
+    }
+  }
+
+  /** Working manual orders (this desk's and earlier ones TWS still has), newest first. */
+  workingOrders(): TrackedOrder[] {
+    return this.options.broker
+      .orders()
+      .filter((o) => isManualOrderRef(o.orderRef) && !TERMINAL_STATES.has(o.state))
+      .sort((a, b) => b.orderId - a.orderId);
+  }
+
+  /** Why `orderId` may not be changed here (undefined: it may). */
+  private notChangeable(orderId: number): string | undefined {
+    const o = this.options.broker.order(orderId);
+    if (!o) return `order ${orderId} is not known to this connection`;
+    const session = parseOrderRef(o.orderRef);
+    if (session) return `order ${orderId} belongs to AI session ${session.sessionId}: the session manages it (stop it, or use the kill switch)`;
+    if (!isManualOrderRef(o.orderRef))
+      return `order ${orderId} was not placed from the order ticket (orderRef "${o.orderRef ?? ''}"): change it where it was placed`;
+    if (TERMINAL_STATES.has(o.state)) return `order ${orderId} is ${o.state}: nothing to change`;
+    return undefined;
+  }
+
+  /** Changes a working manual order (quantity, limit, stop): checked like a new order for the shares it adds, journaled before it is sent. */
+  async modify(
+    orderId: number,
+    changes: { quantity?: unknown; limitPrice?: unknown; stopPrice?: unknown },
+  ): Promise<{ ok: boolean; error?: string; order?: TrackedOrder }> {
+    const why = this.notChangeable(orderId);
+    if (why) return { ok: false, error: why };
+    if (this.options.broker.isPaper !== true && !this.options.allowLive)
+      return {
+        ok: false,
+        error: `account ${this.options.broker.accountId ?? '?'} is not a paper account: changing orders on a live account needs the setting ibkrAi.allowLive = true`,
+      };
+    const { broker } = this.options;
+    const o = broker.order(orderId) as TrackedOrder;
+    const input: TicketInput = {
+      symbol: o.contract?.symbol,
+      side: o.action,
+      quantity: changes.quantity ?? o.quantity,
+      orderType: o.type,
+      limitPrice: changes.limitPrice ?? o.limitPrice,
+      stopPrice: changes.stopPrice ?? o.stopPrice,
+      tif: o.tif === 'GTC' ? 'GTC' : 'DAY',
+    };
+    const v = validateTicket(input);
+    if (!v.ok) return { ok: false, error: v.problems.map((p) => p.message).join('; ') };
+    const t = v.ticket;
+    if (t.quantity <= o.filled)
+      return { ok: false, error: `quantity: ${t.quantity} is not above the ${o.filled} shares already filled (valid: more than ${o.filled})` };
+    const added = t.quantity - o.quantity;
+    if (added > 0) {
+      this.market.now = await broker.twsTime().catch(() => Date.now());
+      const price = ticketReferencePrice(t, o.contract ? await marketPrice(this.options.broker, o.contract) : undefined) ?? 0;
+      // The shares it adds are new risk: every rule, trading hours included, as for a new order.
+      const verdict = this.check({ ...t, quantity: added }, price, {});
+      if (!verdict.allowed) return { ok: false, error: `risk check ${verdict.rule}: ${verdict.reason}` };
+    }
+    const next: OrderChanges = {
+      ...(t.quantity !== o.quantity ? { quantity: t.quantity } : {}),
+      ...(t.limitPrice !== undefined && t.limitPrice !== o.limitPrice ? { limitPrice: t.limitPrice } : {}),
+      ...(t.stopPrice !== undefined && t.stopPrice !== o.stopPrice ? { stopPrice: t.stopPrice } : {}),
+    };
+    if (Object.keys(next).length === 0) return { ok: false, error: `order ${orderId}: nothing changed (quantity ${o.quantity}, ${describePrices(o)})` };
+    try {
+      await this.writeDurable('modify-request', { orderRef: o.orderRef, orderId, ...next });
+      const after = await broker.modifyOrder(orderId, next);
+      this.write('modify-done', {
+        orderRef: o.orderRef,
+        orderId,
+        quantity: after.quantity,
+        limitPrice: after.limitPrice,
+        stopPrice: after.stopPrice,
+        state: after.state,
+      });
+      return { ok: true, order: after };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!(err instanceof JournalError)) this.write('modify-failed', { orderRef: o.orderRef, orderId, error: message });
+      return { ok: false, error: message };
+    }
+  }
+
+  /** Cancels a working manual order; the request is journaled before it is sent. */
+  async cancel(orderId: number): Promise<{ ok: boolean; error?: string; order?: TrackedOrder }> {
+    const why = this.notChangeable(orderId);
+    if (why) return { ok: false, error: why };
+    const o = this.options.broker.order(orderId) as TrackedOrder;
+    try {
+      await this.writeDurable('cancel-request', { orderRef: o.orderRef, orderId, reason: 'cancelled by the user' });
+      const after = await this.options.broker.cancelOrder(orderId);
+      this.follow(after);
+      return { ok: true, order: after };
+    } catch (err) {
+      return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  /** A ticket that closes what the account holds of `symbol` at the market (Flatten Position). */
+  flattenTicket(symbol: string): TicketInput | undefined {
+    const held = heldQuantity(this.options.broker, symbol);
+    if (held === 0) return undefined;
+    return { symbol, side: held > 0 ? 'SELL' : 'BUY', quantity: Math.abs(held), orderType: 'MKT', tif: 'DAY' };
+  }
+
+  dispose(): void {
+    this.off();
+    this.journal?.close();
+    this.journal = undefined;
+  }
+
+  // ---------------------------------------------------------------- inside
+
+  private request(t: OrderTicket, contract: BrokerContract): OrderRequest {
+    return {
+      contract,
+      action: t.side,
+      quantity: t.quantity,
+      type: t.orderType,
+      tif: t.tif,
+      ...(t.limitPrice !== undefined ? { limitPrice: t.limitPrice } : {}),
+      ...(t.stopPrice !== undefined ? { stopPrice: t.stopPrice } : {}),
+    };
+  }
+
+  private check(t: OrderTicket, price: number, opts: { overrideHours?: boolean; closing?: boolean }): RiskVerdict {
+    const engine = opts.overrideHours ? this.anyHours : this.risk;
+    const verdict = engine.check(
+      { symbol: t.symbol, quantity: t.side === 'BUY' ? t.quantity : -t.quantity, price },
+      accountView(this.options.broker, this.workingOrders()),
+    );
+    // A closing order is exempt from the limits a session's flatten is exempt from (killSwitch.ts).
+    if (opts.closing && !verdict.allowed && FLATTEN_EXEMPT.has(verdict.rule))
+      return { allowed: true, rule: null, reason: `closing is exempt from ${verdict.rule} (${verdict.reason})` };
+    return verdict;
+  }
+
+  /** A ref neither this desk's journal nor TWS has seen (a clash of 32 random bits in the same ms is retried, not sent). */
+  private freshRef(): string {
+    for (;;) {
+      const ref = newManualOrderRef();
+      if (!this.refs.has(ref) && !this.options.broker.knowsOrderRef(ref)) return ref;
+    }
+  }
+
+  private openJournal(): Journal {
+    if (!this.journal) {
+      this.journal = Journal.open(join(this.options.journalDir, 'manual'), this.deskId);
+      this.journal.append('manual-desk', { deskId: this.deskId, account: this.options.broker.accountId, pid: process.pid });
+    }
+    return this.journal;
+  }
+
+  private write(type: string, data: Record<string, unknown>): void {
+    this.openJournal().append(type, data);
+  }
+
+  private async writeDurable(type: string, data: Record<string, unknown>): Promise<void> {
+    await this.openJournal().appendDurable(type, data).durable;
+  }
+
+  /** Journals what changed in one of this desk's orders: fills first, then the status. */
+  private follow(o: TrackedOrder): void {
+    if (!o.orderRef) return;
+    const rec = this.tracked.get(o.orderId);
+    if (!rec || rec.orderRef !== o.orderRef) return;
+    for (const f of o.fills) {
+      if (rec.execIds.has(f.execId)) continue;
+      this.write('fill', {
+        manual: true,
+        execId: f.execId,
+        orderRef: o.orderRef,
+        orderId: o.orderId,
+        symbol: f.contract.symbol,
+        side: f.side,
+        shares: f.shares,
+        price: f.price,
+        time: f.time,
+      });
+      rec.execIds.add(f.execId);
+    }
+    if (rec.state === o.state && rec.filled === o.filled) return;
+    if (TERMINAL_STATES.has(rec.state as TrackedOrder['state']) && o.state === 'lost') return;
+    this.write('order-status', {
+      orderRef: o.orderRef,
+      orderId: o.orderId,
+      state: o.state,
+      filled: o.filled,
+      remaining: o.remaining,
+      avgFillPrice: o.avgFillPrice,
+      ...(o.note ? { note: o.note } : {}),
+    });
+    rec.state = o.state;
+    rec.filled = o.filled;
+  }
+}
+
+function describePrices(o: TrackedOrder): string {
+  const parts = [];
+  if (o.limitPrice !== undefined) parts.push(`limit ${o.limitPrice}`);
+  if (o.stopPrice !== undefined) parts.push(`stop ${o.stopPrice}`);
+  return parts.join(', ') || 'no prices';
+}

@@ -1,0 +1,191 @@
+// The order ticket in a real workbench (code-server + Chromium) with the packaged .vsix, on
+// the embedded simulator: a bad symbol is refused in the input box; "IBKR: Place Order..."
+// asks the ticket, shows the what-if in a modal, places on confirmation and the order fills,
+// checked against the simulator itself (a second TWS API client asks for its executions) and
+// in the panel's Orders tab; a resting limit order is modified and cancelled from its row in
+// the grid. Screenshots in artifacts/e2e/orders/.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventName } from '@stoqey/ib';
+import { collectUntil, TestClient } from '../helpers/simHarness';
+import { startWorkbench, type Workbench } from './workbench';
+
+describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
+  let wb: Workbench;
+  let port = 0;
+  let marketOrderId = 0;
+  let limitOrderId = 0;
+
+  before(async () => {
+    wb = await startWorkbench({ name: 'orders' });
+  });
+  after(async () => {
+    await wb?.stop();
+  });
+
+  const input = () => wb.page.locator('.quick-input-widget input.input');
+  const title = () => wb.page.locator('.quick-input-widget .quick-input-title');
+
+  async function type(step: RegExp, text: string): Promise<void> {
+    await title().filter({ hasText: step }).waitFor({ timeout: 15_000 });
+    await input().fill(text);
+    await wb.page.keyboard.press('Enter');
+  }
+
+  async function pick(step: RegExp, text: string | RegExp): Promise<void> {
+    await title().filter({ hasText: step }).waitFor({ timeout: 15_000 });
+    await wb.pickQuickItem(text);
+  }
+
+  async function modal(message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }> {
+    const box = wb.page.locator('.monaco-dialog-box').filter({ hasText: message });
+    await box.waitFor({ timeout: 20_000 });
+    return {
+      text: (await box.innerText()).replace(/\s+/g, ' '),
+      click: async (button) => {
+        await box.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+        await box.waitFor({ state: 'hidden', timeout: 10_000 });
+      },
+    };
+  }
+
+  it('connects to the embedded simulator', async () => {
+    await wb.waitForStatus(/IBKR: off/, 60_000);
+    await wb.runCommand('IBKR: Start TWS Simulator');
+    const text = await wb.waitForStatus(/IBKR SIM :\d+/);
+    port = Number(/:(\d+)/.exec(text)![1]);
+    await wb.runCommand('IBKR: Connect to TWS');
+    await wb.waitForStatus(/IBKR DU1234567 SIM/, 30_000);
+  });
+
+  it('a bad symbol is named in the input box with what is valid', async () => {
+    await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await title()
+      .filter({ hasText: /symbol/ })
+      .waitFor({ timeout: 15_000 });
+    await input().fill('nv da');
+    const message = wb.page.locator('.quick-input-widget .quick-input-message');
+    await message.filter({ hasText: /is not a stock symbol/ }).waitFor({ timeout: 10_000 });
+    assert.match(await message.innerText(), /symbol: "nv da" is not a stock symbol \(valid: 1-12 letters, digits or dots starting with a letter/);
+    await wb.screenshot('ticket-bad-symbol');
+    await wb.page.keyboard.press('Escape');
+  });
+
+  it('"IBKR: Place Order..." asks the ticket, previews the what-if, and the confirmed order fills', async () => {
+    await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await type(/symbol/, 'NVDA');
+    await pick(/side/, 'buy NVDA');
+    await type(/quantity/, '5');
+    await pick(/order type/, 'market: fills now');
+    await wb.screenshot('ticket-time-in-force');
+    await pick(/time in force/, 'until the close today');
+    await pick(/exits/, 'a single order');
+    const m = await modal(/BUY 5 NVDA MKT DAY\?/);
+    assert.match(m.text, /Account DU1234567 \(paper\)/);
+    assert.match(m.text, /NVDA held: 0 -> 5 after a full fill/);
+    assert.match(m.text, /Commission: \d/);
+    assert.match(m.text, /Initial margin: \+[\d,.]+ \(after: [\d,.]+\)/);
+    assert.match(m.text, /Risk checks: passed all risk checks/);
+    await wb.screenshot('ticket-preview-modal');
+    await m.click('Place Order');
+    const note = await wb.waitForNotification(/BUY 5 NVDA MKT DAY sent as order #\d+/, 20_000);
+    marketOrderId = Number(/order #(\d+)/.exec(note)![1]);
+    await wb.screenshot('ticket-sent');
+
+    // The simulator's own word: one execution of 5 NVDA under a manual orderRef.
+    const client = await new TestClient(port, 98).connect(10_000);
+    let execs: any[][];
+    try {
+      const ex = collectUntil(client.ib, EventName.execDetails, EventName.execDetailsEnd, 10_000);
+      client.ib.reqExecutions(7, {});
+      execs = await ex;
+    } finally {
+      client.disconnect();
+    }
+    const ours = execs.filter((e) => e[2].orderId === marketOrderId);
+    assert.equal(
+      ours.reduce((s, e) => s + (e[2].shares as number), 0),
+      5,
+    );
+    assert.equal(ours[0]![1].symbol, 'NVDA');
+    assert.match(ours[0]![2].orderRef as string, /^manual:\d{8}T\d{9}Z-[0-9a-f]{8}$/);
+
+    await wb.runCommand('IBKR: Show Trading Panel');
+    const p = wb.panel();
+    await p.locator('#tab-orders').click();
+    const row = p.locator(`#orders-grid vscode-data-grid-row[data-key="${marketOrderId}"]`);
+    await row.locator('[data-col="status"][data-value="filled"]').waitFor({ timeout: 15_000 });
+    assert.equal(Number(await row.locator('[data-col="filled"]').getAttribute('data-value')), 5);
+    assert.match(await row.locator('[data-col="orderRef"]').innerText(), /^manual:/);
+    assert.equal(await row.locator('[data-order-action]').count(), 0, 'a filled order has no Modify / Cancel');
+    await wb.screenshot('panel-orders-filled');
+  });
+
+  it('a resting limit order is modified and cancelled from its row in the orders grid', async () => {
+    await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await type(/symbol/, 'MSFT');
+    await pick(/side/, 'buy MSFT');
+    await type(/quantity/, '2');
+    await pick(/order type/, 'limit: at this price or better');
+    await type(/limit price/, '1.00');
+    await pick(/time in force/, 'good till cancelled');
+    await pick(/exits/, 'a single order');
+    const m = await modal(/BUY 2 MSFT LMT 1\.00 GTC\?/);
+    await m.click('Place Order');
+    const note = await wb.waitForNotification(/BUY 2 MSFT LMT 1\.00 GTC sent as order #\d+: submitted/, 20_000);
+    limitOrderId = Number(/order #(\d+)/.exec(note)![1]);
+
+    await wb.runCommand('IBKR: Show Trading Panel');
+    const p = wb.panel();
+    await p.locator('#tab-orders').click();
+    const row = p.locator(`#orders-grid vscode-data-grid-row[data-key="${limitOrderId}"]`);
+    await row.locator('[data-col="status"][data-value="submitted"]').waitFor({ timeout: 15_000 });
+    await wb.screenshot('panel-orders-working');
+
+    await row.locator('[data-order-action="modifyOrder"]').click();
+    await type(/Modify #\d+ BUY 2 MSFT/, '3');
+    await title()
+      .filter({ hasText: /Modify/ })
+      .waitFor({ timeout: 10_000 });
+    await input().fill('1.05');
+    await wb.page.keyboard.press('Enter');
+    await wb.waitForNotification(new RegExp(`modified #${limitOrderId} BUY 3 MSFT LMT 1\\.05`), 15_000);
+    await row.locator('[data-col="quantity"][data-value="3"]').waitFor({ timeout: 10_000 });
+    await wb.screenshot('panel-orders-modified');
+
+    await row.locator('[data-order-action="cancelOrder"]').click();
+    await wb.waitForNotification(new RegExp(`order ${limitOrderId} cancelled`), 15_000);
+    await row.locator('[data-col="status"][data-value="cancelled"]').waitFor({ timeout: 10_000 });
+    assert.equal(await row.locator('[data-order-action]').count(), 0, 'no Modify / Cancel once cancelled');
+    await wb.screenshot('panel-orders-cancelled');
+  });
+
+  it('a bracket from the ticket: entry filled, take-profit and stop-loss working in the grid', async () => {
+    await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await type(/symbol/, 'AAPL');
+    await pick(/side/, 'buy AAPL');
+    await type(/quantity/, '1');
+    await pick(/order type/, 'market: fills now');
+    await pick(/time in force/, 'until the close today');
+    await pick(/exits/, 'attach a take-profit');
+    await type(/take-profit/, '9999');
+    await type(/stop-loss/, '1.00');
+    const m = await modal(/BUY 1 AAPL MKT DAY bracket TP 9999\.00 SL 1\.00\?/);
+    await wb.screenshot('bracket-preview-modal');
+    await m.click('Place Order');
+    const note = await wb.waitForNotification(/sent as order #\d+ \(take-profit #\d+, stop-loss #\d+\)/, 20_000);
+    const [, entry, tp, sl] = /order #(\d+) \(take-profit #(\d+), stop-loss #(\d+)\)/.exec(note)!;
+    await wb.runCommand('IBKR: Show Trading Panel');
+    const p = wb.panel();
+    await p.locator('#tab-orders').click();
+    const row = (id: string) => p.locator(`#orders-grid vscode-data-grid-row[data-key="${id}"]`);
+    await row(entry!).locator('[data-col="status"][data-value="filled"]').waitFor({ timeout: 15_000 });
+    for (const id of [tp!, sl!]) {
+      await row(id).locator('[data-col="status"][data-value="submitted"]').waitFor({ timeout: 15_000 });
+      assert.equal(await row(id).locator('[data-order-action]').count(), 2, `#${id} has Modify and Cancel`);
+    }
+    assert.match(await row(tp!).locator('[data-col="type"]').innerText(), /LMT/);
+    assert.match(await row(sl!).locator('[data-col="type"]').innerText(), /STP/);
+    await wb.screenshot('bracket-in-grid');
+  });
+});
