@@ -58,6 +58,8 @@ export class SessionCycles {
   private async runCycle(c: Cycle): Promise<void> {
     const { config: cfg, host, journal, ledger, risk, orders, book } = this.run;
     const n = ledger.lastCycle + 1;
+    const stage = host.options.onStage;
+    stage?.('cycle-start', c.barTime);
     host.market.now = c.marketTime;
     journal.write('cycle-start', {
       cycle: n,
@@ -125,6 +127,7 @@ export class SessionCycles {
       proposed.set(symbol, (proposed.get(symbol) ?? 0) + (p.action === 'BUY' ? p.quantity : -p.quantity));
       toPlace.push({ symbol, p, rated: risk.recordOrder() });
     }
+    stage?.('decided', c.barTime);
     const results = await Promise.allSettled(
       toPlace.map(({ symbol, p }) =>
         orders.place({
