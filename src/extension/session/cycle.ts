@@ -4,6 +4,7 @@
 import type { BrokerContract } from '../broker/types';
 import { PolicyRuntimeError } from '../policy/errors';
 import { capToHeld } from '../trading/bookRules';
+import type { AccountView } from '../trading/riskEngine';
 import type { Cycle } from './cycleClock';
 import {
   concludeDecision,
@@ -68,9 +69,7 @@ export class SessionCycles {
     while (ledger.lastCycle < config.cycles) {
       const cycle = await queue.next();
       if (!cycle) break;
-      // The cycle's explanatory lines wait for its intents' group fsync (Journal.holdSyncs); released once its orders left, at the latest when it ends.
-      const release = this.run.journal.holdSyncs();
-      this.cycleRunning = this.runCycle(cycle, release).finally(release);
+      this.cycleRunning = this.runCycle(cycle);
       try {
         await this.cycleRunning;
       } finally {
@@ -79,7 +78,7 @@ export class SessionCycles {
     }
   }
 
-  private async runCycle(c: Cycle, releaseSyncs: () => void): Promise<void> {
+  private async runCycle(c: Cycle): Promise<void> {
     const { config: cfg, host, journal, ledger, risk, orders, book } = this.run;
     const n = ledger.lastCycle + 1;
     const stage = host.options.onStage;
@@ -124,7 +123,6 @@ export class SessionCycles {
       journal.write('loss-limit', { rule: 'dailyLossLimit', reason, marketTime: c.marketTime, flatten: cfg.flattenOnStop });
       host.notice('warn', `dailyLossLimit: ${reason}${cfg.flattenOnStop ? '; flattening the book (--flatten-on-stop)' : ''}`);
       if (cfg.flattenOnStop) {
-        releaseSyncs();
         this.emitCycleEnd(n, c, []);
         await flattenBook(this.run, reason);
         return;
@@ -146,9 +144,10 @@ export class SessionCycles {
     stage?.('inference', c.barTime);
     const decisions: DecisionRecord[] = [];
     const proposed = new Map<string, number>();
+    const accountView = book.accountSnapshot();
     const toPlace: Array<{ symbol: string; p: NonNullable<DecisionRecord['proposal']>; rated: number }> = [];
     for (const o of observed) {
-      const record = this.concludeSymbol(o, targets, proposed);
+      const record = this.concludeSymbol(o, targets, accountView(proposed));
       decisions.push(record);
       if (record.outcome === 'shadow') risk.recordOrder();
       if (record.outcome !== 'order' || !record.proposal) continue;
@@ -181,7 +180,6 @@ export class SessionCycles {
     // Each order is written to the socket in the turn its intent's fsync ends: after that
     // turn, every order of the cycle has left (or is queued by the pacer, or failed).
     await Promise.all(left);
-    releaseSyncs();
     await new Promise<void>((resolve) => setImmediate(resolve));
     let explainFailure: unknown;
     try {
@@ -317,10 +315,9 @@ export class SessionCycles {
     }
   }
 
-  /** The rest of a symbol's decision, in the cycle's order: `proposed` holds the signed shares the cycle decided to order before it (not placed yet). */
-  private concludeSymbol(o: ObservedSymbol, targets: ReadonlyArray<number | PolicyRuntimeError>, proposed: ReadonlyMap<string, number>): DecisionRecord {
+  /** The rest of a symbol's decision, in the cycle's order: `account` counts the orders the cycle decided before it (not placed yet). */
+  private concludeSymbol(o: ObservedSymbol, targets: ReadonlyArray<number | PolicyRuntimeError>, account: AccountView): DecisionRecord {
     if (o.done) return o.done;
-    const account = this.run.book.accountView(proposed);
     if (o.stop) return exitDecision({ ...o.common, ...o.stop, account });
     if (!o.policy || !o.observed) throw new Error(`${o.symbol}: a decision with neither an outcome nor an observation`);
     const target = targets[o.observed.row];

@@ -122,8 +122,6 @@ export class Journal {
   /** appendDurable() callers waiting for the group's fsync. */
   private group: Array<{ resolve: () => void; reject: (err: JournalError) => void }> = [];
   private groupScheduled = false;
-  /** holdSyncs() callers not released yet: deferred lines wait for a group commit or the last release. */
-  private holds = 0;
   /** Bytes in the file: where a short write is cut back to. */
   private size: number;
   /** The torn tail cut at open, if any (also journaled as a `journal-repair` line). */
@@ -277,32 +275,14 @@ export class Journal {
     }
   }
 
-  /**
-   * Holds the deferred fsync until released: a trading cycle holds it from its start until
-   * its orders' intents are on disk, so the group commit of those intents never waits behind
-   * an fsync of the cycle's explanatory lines already running on the thread pool (two disk
-   * flushes one after the other on the orders' path); the group's fsync covers those lines.
-   * Returns the release (idempotent).
-   */
-  holdSyncs(): () => void {
-    this.holds++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--this.holds === 0 && this.unsynced) this.syncSoon();
-    };
-  }
-
   /** After this turn, fsyncs the deferred lines on the thread pool (the event loop goes on). */
   private syncSoon(): void {
-    if (this.syncScheduled || this.syncing || this.holds > 0) return;
+    if (this.syncScheduled || this.syncing) return;
     this.syncScheduled = true;
     setImmediate(() => {
       this.syncScheduled = false;
       const fd = this.fd;
-      // Held, or a group commit waits in this turn: its fsync covers the deferred lines.
-      if (fd === undefined || !this.unsynced || this.holds > 0 || this.group.length > 0) return;
+      if (fd === undefined || !this.unsynced) return;
       this.unsynced = false;
       this.syncing = true;
       fsync(fd, (err) => {

@@ -12,8 +12,6 @@ export interface JournalSink {
   append(type: string, data?: Record<string, unknown>): JournalLine;
   /** Written now, on disk when `durable` resolves (see Journal.appendDurable). */
   appendDurable(type: string, data?: Record<string, unknown>): { line: JournalLine; durable: Promise<void> };
-  /** Holds the deferred fsync until released (see Journal.holdSyncs); a sink without it syncs as it would. */
-  holdSyncs?(): () => void;
   close(): void;
 }
 
@@ -67,11 +65,6 @@ export class SessionJournal {
     } catch (err) {
       return Promise.reject(this.fail(err));
     }
-  }
-
-  /** Holds the journal's deferred fsync until the returned release is called (Journal.holdSyncs). */
-  holdSyncs(): () => void {
-    return this.sink.holdSyncs?.() ?? (() => undefined);
   }
 
   /** A journal write failed (here or in a broker listener): trading stops, the session ends as failed. Returns the error to throw. */

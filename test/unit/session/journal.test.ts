@@ -272,34 +272,3 @@ test('a journal saved with a UTF-8 byte-order mark is read', () => {
     ['a', 'b'],
   );
 });
-
-test("held: recording lines wait for the next gating line's fsync, or for the last release, and are then fsynced after the turn", async () => {
-  const d = dir();
-  const j = Journal.open(d, 'held');
-  const internals = j as unknown as { unsynced: boolean; syncing: boolean; syncScheduled: boolean };
-  const release = j.holdSyncs();
-  const inner = j.holdSyncs();
-  j.append('cycle-start', { n: 1 });
-  await new Promise((r) => setImmediate(r));
-  assert.equal(internals.unsynced, true, 'held: no fsync after the turn');
-  assert.equal(internals.syncing || internals.syncScheduled, false);
-  // The intents' group commit covers them.
-  const intent = j.appendDurable('intent', { n: 2 });
-  await intent.durable;
-  assert.equal(internals.unsynced, false, "the group's fsync covered the held line");
-  j.append('decision', { n: 3 });
-  release();
-  release(); // idempotent: still held by the other
-  await new Promise((r) => setImmediate(r));
-  assert.equal(internals.unsynced, true, 'still held by the second hold');
-  inner();
-  assert.equal(internals.syncScheduled, true, 'the last release schedules the fsync');
-  await new Promise((r) => setImmediate(r));
-  assert.equal(internals.unsynced, false, 'fsynced after the turn of the last release');
-  for (let i = 0; i < 200 && internals.syncing; i++) await new Promise((r) => setTimeout(r, 5));
-  j.close();
-  assert.deepEqual(
-    Journal.read(join(d, 'held.jsonl')).map((l) => l.type),
-    ['cycle-start', 'intent', 'decision'],
-  );
-});
