@@ -1,6 +1,6 @@
 // Decision latency on the real path: the simulator (its own process) sends a completed
 // 5-second bar -> TCP -> BrokerClient's bar stream -> TradingSession (cycle clock, features,
-// policy, sizing, risk checks, journal fsync'ed before the order) -> broker.placeOrder ->
+// policy (one batched run), sizing, risk checks, intents fsync'ed before the orders) -> broker.placeOrder ->
 // pacer -> TCP -> the simulator reads the placeOrder bytes. Both ends are timestamped in the
 // simulator's doorstep by a relay process in front of it (bench/wireTapChild.ts, monotonic
 // clock): "bar sent" when the realtimeBar leaves the simulator through it, "order received"
@@ -226,7 +226,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     },
     notes: [
       `${cycles} cycles of 5 s market time at simulator speed ${speed} (a cycle every ${5000 / speed} ms of wall time), 10 symbols, every decision an order (a policy with the default model's features and shape that buys when flat and sells when long, bench/toggleModel.ts); the first 3 cycles are warm-up and not counted. ${m.decisions} decisions, ${m.orders} orders reached the simulator; session ${m.result}.`,
-      "Per order: from the symbol's completed bar leaving the simulator to the order's bytes reaching it, both stamped by a relay process in front of the simulator (bench/wireTapChild.ts; the relay adds one loopback hop to each figure). A cycle starts when all 10 bars are in; the session decides the 10 symbols one after another (features, policy, sizing, risk checks, each seeing the orders decided before it), journals the 10 intents with one fsync (group commit), then sends the 10 orders back to back (the pacer allows 15 per 100 ms) without waiting for TWS's acknowledgements.",
+      "Per order: from the symbol's completed bar leaving the simulator to the order's bytes reaching it, both stamped by a relay process in front of the simulator (bench/wireTapChild.ts; the relay adds one loopback hop to each figure). A cycle starts when all 10 bars are in; the session builds the 10 symbols' observations, runs the policy once for all of them (one batched onnxruntime run), sizes and checks them one after another (each seeing the orders decided before it), journals the 10 intents with one fsync (group commit), sends the 10 orders back to back (the pacer allows 15 per 100 ms) without waiting for TWS's acknowledgements, and only then journals and publishes the decision records.",
       `By the order's place in its cycle (median / p99 ms): ${a.ranks.map((x, i) => `#${i + 1} ${r(x.p50)}/${r(x.p99)}`).join(', ')}. From the cycle's last bar leaving the simulator to its first order arriving: median ${r(a.work.p50)} ms, p99 ${r(a.work.p99)} ms (the bars of a cycle leave the simulator over ${r(a.spread.p50)} ms, median).`,
       `Where a warm cycle's time goes (process.hrtime stamps in the session, bench/decision.ts onStage, against the relay's; median / p99 ms): ${stages.map((x) => `${x.segment} ${x.p50}/${x.p99}`).join('; ')}.`,
       `Blocking fsyncs of the journal on the event loop: ${m.fsync.count} for ${m.orders} orders (${round(m.fsync.count / Math.max(1, m.orders), 2)} per order), median ${r(fsyncs.p50)} ms, p99 ${r(fsyncs.p99)} ms each.`,
