@@ -1,6 +1,6 @@
 // Decision latency on the real path: the simulator (its own process) sends a completed
 // 5-second bar -> TCP -> BrokerClient's bar stream -> TradingSession (cycle clock, features,
-// policy, sizing, risk checks, journal fsync'ed before the order) -> broker.placeOrder ->
+// policy (one batched run), sizing, risk checks, intents fsync'ed before the orders) -> broker.placeOrder ->
 // pacer -> TCP -> the simulator reads the placeOrder bytes. Both ends are timestamped in the
 // simulator's doorstep by a relay process in front of it (bench/wireTapChild.ts, monotonic
 // clock): "bar sent" when the realtimeBar leaves the simulator through it, "order received"
@@ -37,6 +37,10 @@ export interface DecisionSample {
   lastBar: bigint;
 }
 
+/** Stages of the decision path in the order they happen: the session's own (CycleStage), its first and last order's intent on disk (`sending`), ns (monotonic, the relay's clock too). */
+type Stage = 'bar' | 'cycle-start' | 'features' | 'inference' | 'decided' | 'first-sending' | 'last-sending' | 'explained';
+export type StageStamps = Map<number, Partial<Record<Stage, bigint>>>;
+
 /** Blocking fsyncs on this thread while a session runs (count, time): the journal's cost on the event loop. */
 function watchFsync(): { stop(): { count: number; ms: number[] } } {
   const original = fs.fsyncSync;
@@ -61,7 +65,15 @@ export async function measureDecisions(
   cycles: number,
   speed: number,
   journalRoot?: string,
-): Promise<{ samples: DecisionSample[]; decisions: number; orders: number; result: string; wallMs: number; fsync: { count: number; ms: number[] } }> {
+): Promise<{
+  samples: DecisionSample[];
+  decisions: number;
+  orders: number;
+  result: string;
+  wallMs: number;
+  fsync: { count: number; ms: number[] };
+  stages: Array<{ cycle: number; stamps: Partial<Record<Stage | 'last-bar-sent' | 'first-order-in', bigint>> }>;
+}> {
   const dir = mkdtempSync(join(journalRoot ?? tmpdir(), 'bench-decision-'));
   const sim = await SimProcess.start({ speed, startMs: START, seed: 7 });
   const tap = await WireTap.start(sim.port);
@@ -78,12 +90,30 @@ export async function measureDecisions(
       journalDir: join(dir, 'journal'),
       maxOrdersPerMinute: '10000',
     });
-    const session = new TradingSession({ config });
+    /** bar time (epoch ms) -> stage -> when */
+    const stamps: StageStamps = new Map();
+    const stamp = (stage: Stage, barTime: number) => {
+      let s = stamps.get(barTime);
+      if (!s) stamps.set(barTime, (s = {}));
+      s[stage] ??= process.hrtime.bigint();
+      if (stage === 'last-sending') s[stage] = process.hrtime.bigint();
+    };
+    const session = new TradingSession({ config, onStage: stamp });
     let decisions = 0;
     session.on('decision', () => decisions++);
     /** cycle number -> start of the bar that closes it (epoch s, as on the wire) */
     const cycleBar = new Map<number, number>();
-    session.on('cycle-start', (e) => cycleBar.set(e.cycle, Math.round(e.barTime / 1000)));
+    const cycleBarMs = new Map<number, number>();
+    session.on('cycle-start', (e) => {
+      cycleBar.set(e.cycle, Math.round(e.barTime / 1000));
+      cycleBarMs.set(e.cycle, e.barTime);
+    });
+    session.on('order', (e) => {
+      const barTime = cycleBarMs.get(e.order.cycle);
+      if (e.order.state !== 'sending' || barTime === undefined) return;
+      stamp('first-sending', barTime);
+      stamp('last-sending', barTime);
+    });
     const t0 = Date.now();
     const watch = watchFsync();
     const result = await session.run().finally(() => undefined);
@@ -130,7 +160,14 @@ export async function measureDecisions(
       byCycle.set(key, list);
     }
     for (const list of byCycle.values()) list.forEach((s, i) => (s.rank = i + 1));
-    return { samples, decisions, orders: taps.orders.length, result: `${result.status}: ${result.reason}`, wallMs, fsync };
+    const stages = [...cycleBarMs].flatMap(([cycle, barTime]) => {
+      const s = stamps.get(barTime);
+      const list = byCycle.get(String(cycle));
+      if (!s || !list?.length) return [];
+      const first = list.reduce((x, y) => (y.at < x.at ? y : x));
+      return [{ cycle, stamps: { ...s, 'last-bar-sent': first.lastBar, 'first-order-in': first.at } }];
+    });
+    return { samples, decisions, orders: taps.orders.length, result: `${result.status}: ${result.reason}`, wallMs, fsync, stages };
   } finally {
     tap.stop();
     await sim.stop();
@@ -145,6 +182,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   const r = (x: number) => round(x, 2);
   const a = analyse(m.samples);
   const fsyncs = summary(m.fsync.ms);
+  const stages = stageBreakdown(m.stages);
   // The same on a RAM disk: what the journal's fsync (the disk) adds. Full runs only.
   const shm = !quick && existsSync('/dev/shm') ? analyse((await measureDecisions(60, speed, '/dev/shm')).samples) : undefined;
   return {
@@ -174,6 +212,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       clientAfterAnswerMs: mapRound(a.client),
       lastBarToFirstOrderMs: mapRound(a.work),
       barSpreadMs: mapRound(a.spread),
+      stagesMs: stages,
       blockingFsyncs: { count: m.fsync.count, perOrder: round(m.fsync.count / Math.max(1, m.orders), 2), ms: mapRound(fsyncs) },
       ...(shm
         ? {
@@ -187,8 +226,9 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     },
     notes: [
       `${cycles} cycles of 5 s market time at simulator speed ${speed} (a cycle every ${5000 / speed} ms of wall time), 10 symbols, every decision an order (a policy with the default model's features and shape that buys when flat and sells when long, bench/toggleModel.ts); the first 3 cycles are warm-up and not counted. ${m.decisions} decisions, ${m.orders} orders reached the simulator; session ${m.result}.`,
-      "Per order: from the symbol's completed bar leaving the simulator to the order's bytes reaching it, both stamped by a relay process in front of the simulator (bench/wireTapChild.ts; the relay adds one loopback hop to each figure). A cycle starts when all 10 bars are in; the session decides the 10 symbols one after another (features, policy, sizing, risk checks, each seeing the orders decided before it), journals the 10 intents with one fsync (group commit), then sends the 10 orders back to back (the pacer allows 15 per 100 ms) without waiting for TWS's acknowledgements.",
+      "Per order: from the symbol's completed bar leaving the simulator to the order's bytes reaching it, both stamped by a relay process in front of the simulator (bench/wireTapChild.ts; the relay adds one loopback hop to each figure). A cycle starts when all 10 bars are in; the session builds the 10 symbols' observations, runs the policy once for all of them (one batched onnxruntime run), sizes and checks them one after another (each seeing the orders decided before it), journals the 10 intents with one fsync (group commit), sends the 10 orders back to back (the pacer allows 15 per 100 ms) without waiting for TWS's acknowledgements, and only then journals and publishes the decision records.",
       `By the order's place in its cycle (median / p99 ms): ${a.ranks.map((x, i) => `#${i + 1} ${r(x.p50)}/${r(x.p99)}`).join(', ')}. From the cycle's last bar leaving the simulator to its first order arriving: median ${r(a.work.p50)} ms, p99 ${r(a.work.p99)} ms (the bars of a cycle leave the simulator over ${r(a.spread.p50)} ms, median).`,
+      `Where a warm cycle's time goes (process.hrtime stamps in the session, bench/decision.ts onStage, against the relay's; median / p99 ms): ${stages.map((x) => `${x.segment} ${x.p50}/${x.p99}`).join('; ')}.`,
       `Blocking fsyncs of the journal on the event loop: ${m.fsync.count} for ${m.orders} orders (${round(m.fsync.count / Math.max(1, m.orders), 2)} per order), median ${r(fsyncs.p50)} ms, p99 ${r(fsyncs.p99)} ms each.`,
       ...(shm
         ? [
@@ -199,7 +239,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   };
 };
 
-function analyse(samples: DecisionSample[]) {
+export function analyse(samples: DecisionSample[]) {
   // The first cycles warm up V8 and onnxruntime: dropped.
   const warm = samples.filter((s) => s.cycle > 3);
   const all = summary(warm.map((s) => s.ms));
@@ -223,6 +263,36 @@ function analyse(samples: DecisionSample[]) {
   const work = summary(firsts.map((s) => Number(s.at - s.lastBar) / 1e6));
   const spread = summary(firsts.map((s) => Number(s.lastBar - s.firstBar) / 1e6));
   return { n: warm.length, all, ranks, first5, simAnswer, gap: summary(gaps), client: summary(clientAfterAnswer), work, spread };
+}
+
+/** The path of a warm cycle, segment by segment (ms between consecutive stamps; a segment whose stamps are missing is left out). */
+export function stageBreakdown(
+  stages: Awaited<ReturnType<typeof measureDecisions>>['stages'],
+): Array<{ segment: string; p50: number; p99: number; n: number }> {
+  const path = [
+    ['last-bar-sent', 'bar', "the cycle's last bar: relay -> the session's cycle queue (socket, @stoqey/ib decode, bar stream)"],
+    ['bar', 'cycle-start', 'cycle queue -> the cycle starts'],
+    ['cycle-start', 'features', 'cycle start (journal, P&L marks, book check) and every observation built'],
+    ['features', 'inference', 'the policy (one batched run)'],
+    ['inference', 'decided', 'sizing and risk checks'],
+    ['cycle-start', 'decided', 'cycle start to orders decided (features, policy, sizing, risk)'],
+    ['decided', 'first-sending', "placing: the first order's intent written and fsynced (group commit)"],
+    ['first-sending', 'first-order-in', 'the first order encoded and sent, at the relay'],
+    ['first-sending', 'last-sending', "the first to the last order's intent on disk"],
+    ['last-sending', 'explained', 'after the sends: the decisions journaled and published'],
+    ['last-bar-sent', 'first-order-in', "total: the cycle's last bar to its first order, at the relay"],
+  ] as const;
+  const warm = stages.filter((s) => s.cycle > 3);
+  return path.flatMap(([from, to, segment]) => {
+    const ms = warm.flatMap((s) => {
+      const a = s.stamps[from];
+      const b = s.stamps[to];
+      return a === undefined || b === undefined ? [] : [Number(b - a) / 1e6];
+    });
+    if (!ms.length) return [];
+    const x = summary(ms);
+    return [{ segment, p50: round(x.p50, 3), p99: round(x.p99, 3), n: x.n }];
+  });
 }
 
 function mapRound(s: Record<string, number>): Record<string, number> {

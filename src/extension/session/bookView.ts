@@ -72,14 +72,22 @@ export class BookView {
 
   /** Positions as the risk checks see them: held, plus working orders, plus `proposed` (decided this cycle, not placed yet). */
   accountView(proposed?: ReadonlyMap<string, number>): AccountView {
+    return this.accountSnapshot()(proposed);
+  }
+
+  /**
+   * The book, working orders, TWS's holdings and the account read once; the view for any
+   * `proposed` from it. A cycle's decisions take their views from one snapshot (nothing
+   * changes the book between them), instead of scanning the working orders and the P&L again
+   * for each symbol.
+   */
+  accountSnapshot(): (proposed?: ReadonlyMap<string, number>) => AccountView {
     const { host, ledger, orders } = this.deps;
     const symbols = host.config.symbols;
-    const positions = new Map<string, PositionView>();
-    for (const symbol of symbols) {
+    const rows = symbols.map((symbol) => {
       const b = ledger.book(symbol);
-      const quantity = b.quantity + orders.workingQuantity(symbol) + (proposed?.get(symbol) ?? 0);
-      positions.set(symbol, { quantity, avgCost: b.basis, marketPrice: b.mark ?? b.basis });
-    }
+      return { symbol, quantity: b.quantity, working: orders.workingQuantity(symbol), avgCost: b.basis, price: b.mark ?? b.basis };
+    });
     const held = new Map<string, number>();
     const external = new Map<string, number>();
     for (const symbol of symbols) {
@@ -88,21 +96,26 @@ export class BookView {
       held.set(symbol, h);
       external.set(symbol, externalQuantity(ledger.book(symbol).quantity, h));
     }
-    // What the account can still buy: TWS's BuyingPower less the buys the book has working or proposed.
+    const connection = this.connectionView();
+    const equity = this.deps.capital + ledger.pnl().net;
     const bp = this.deps.broker.account.value?.buyingPower;
-    let pendingBuys = 0;
-    for (const symbol of symbols) {
-      const b = ledger.book(symbol);
-      const pending = orders.workingQuantity(symbol) + (proposed?.get(symbol) ?? 0);
-      if (pending > 0) pendingBuys += pending * (b.mark ?? b.basis);
-    }
-    return {
-      connection: this.connectionView(),
-      equity: this.deps.capital + ledger.pnl().net,
-      positions,
-      held,
-      external,
-      ...(bp !== undefined && Number.isFinite(bp) ? { buyingPower: bp - pendingBuys } : {}),
+    return (proposed) => {
+      const positions = new Map<string, PositionView>();
+      // What the account can still buy: TWS's BuyingPower less the buys the book has working or proposed.
+      let pendingBuys = 0;
+      for (const r of rows) {
+        const pending = r.working + (proposed?.get(r.symbol) ?? 0);
+        positions.set(r.symbol, { quantity: r.quantity + pending, avgCost: r.avgCost, marketPrice: r.price });
+        if (pending > 0) pendingBuys += pending * r.price;
+      }
+      return {
+        connection,
+        equity,
+        positions,
+        held,
+        external,
+        ...(bp !== undefined && Number.isFinite(bp) ? { buyingPower: bp - pendingBuys } : {}),
+      };
     };
   }
 

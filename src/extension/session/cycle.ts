@@ -4,8 +4,17 @@
 import type { BrokerContract } from '../broker/types';
 import { PolicyRuntimeError } from '../policy/errors';
 import { capToHeld } from '../trading/bookRules';
+import type { AccountView } from '../trading/riskEngine';
 import type { Cycle } from './cycleClock';
-import { decide, exitDecision, type DecisionRecord } from './decision';
+import {
+  concludeDecision,
+  exitDecision,
+  observeDecision,
+  policyErrorDecision,
+  type DecisionInput,
+  type DecisionRecord,
+  type ObservedDecision,
+} from './decision';
 import { POLICY_FAILURE_STOP_AFTER } from './errorPolicy';
 import { orderUpdateOf } from './journalOrderUpdates';
 import { rejectionReason } from './orderRejections';
@@ -14,6 +23,20 @@ import { flattenBook } from './sessionEnd';
 
 /** Bars kept beyond the model's history (a cycle's bars are cut at its bar time). */
 export const HISTORY_MARGIN = 40;
+
+type CommonInput = Pick<DecisionInput, 'cycle' | 'symbol' | 'marketTime' | 'bars' | 'fresh' | 'position' | 'risk' | 'shadow' | 'hold'>;
+
+/** A symbol between its observation and the policy's answer: exactly one of done, stop or (policy and observed). */
+interface ObservedSymbol {
+  readonly symbol: string;
+  readonly common: CommonInput;
+  /** decided without the policy */
+  readonly done?: DecisionRecord;
+  /** a stop-loss exit */
+  readonly stop?: { kind: 'stop'; orderQuantity: number; orderRef: string; why: string };
+  readonly policy?: Omit<DecisionInput, 'account'>;
+  readonly observed?: ObservedDecision;
+}
 
 export class SessionCycles {
   private cycleRunning: Promise<void> | undefined;
@@ -58,6 +81,8 @@ export class SessionCycles {
   private async runCycle(c: Cycle): Promise<void> {
     const { config: cfg, host, journal, ledger, risk, orders, book } = this.run;
     const n = ledger.lastCycle + 1;
+    const stage = host.options.onStage;
+    stage?.('cycle-start', c.barTime);
     host.market.now = c.marketTime;
     journal.write('cycle-start', {
       cycle: n,
@@ -104,41 +129,70 @@ export class SessionCycles {
       }
     }
 
-    // Decide every symbol first, in order: each decision sees the orders proposed before it
-    // (the account view counts them as working, the rate limit as sent), so the risk checks
-    // hold for the cycle as a whole. Then the orders go together: their intents share one
-    // journal fsync (group commit) and each leaves as soon as it is on disk, instead of one
-    // fsync and one TWS round trip after another (bench/decision.ts).
+    // Decide every symbol: first every symbol's observation, then one policy run for all of
+    // them (one onnxruntime hop, not one per symbol), then in order sizing and the risk
+    // checks, each decision seeing the orders proposed before it (the account view counts
+    // them as working, the rate limit as sent), so the checks hold for the cycle as a whole.
+    // Then the orders go together: their intents share one journal fsync (group commit) and
+    // each leaves as soon as it is on disk. The decisions are journaled and published once the
+    // orders have left: explaining them is not on the orders' path (bench/decision.ts).
+    const breaches = new Set(risk.stopLossBreaches(book.accountView()).map((b) => b.symbol));
+    this.run.step.clear();
+    const observed = cfg.symbols.map((symbol) => this.observeSymbol(symbol, n, c, breaches.has(symbol)));
+    stage?.('features', c.barTime);
+    const targets = this.run.step.rows > 0 ? await this.run.step.runEach() : [];
+    stage?.('inference', c.barTime);
     const decisions: DecisionRecord[] = [];
     const proposed = new Map<string, number>();
+    const accountView = book.accountSnapshot();
     const toPlace: Array<{ symbol: string; p: NonNullable<DecisionRecord['proposal']>; rated: number }> = [];
-    const breaches = new Set(risk.stopLossBreaches(book.accountView()).map((b) => b.symbol));
-    for (const symbol of cfg.symbols) {
-      const record = await this.decideSymbol(symbol, n, c, breaches.has(symbol), proposed);
+    for (const o of observed) {
+      const record = this.concludeSymbol(o, targets, accountView(proposed));
       decisions.push(record);
-      host.lastDecisions.set(symbol, record);
-      journal.write('decision', { ...record });
-      host.publish({ type: 'decision', at: Date.now(), record });
       if (record.outcome === 'shadow') risk.recordOrder();
       if (record.outcome !== 'order' || !record.proposal) continue;
       const p = record.proposal;
-      proposed.set(symbol, (proposed.get(symbol) ?? 0) + (p.action === 'BUY' ? p.quantity : -p.quantity));
-      toPlace.push({ symbol, p, rated: risk.recordOrder() });
+      proposed.set(o.symbol, (proposed.get(o.symbol) ?? 0) + (p.action === 'BUY' ? p.quantity : -p.quantity));
+      toPlace.push({ symbol: o.symbol, p, rated: risk.recordOrder() });
     }
-    const results = await Promise.allSettled(
-      toPlace.map(({ symbol, p }) =>
-        orders.place({
-          orderRef: p.orderRef,
-          cycle: n,
-          symbol,
-          kind: p.kind,
-          contract: this.contract(symbol),
-          action: p.action,
-          quantity: p.quantity,
-          marketTime: c.marketTime,
-        }),
-      ),
-    );
+    stage?.('decided', c.barTime);
+    const left: Array<Promise<void>> = [];
+    const placing = toPlace.map(({ symbol, p }) => {
+      let sending!: () => void;
+      left.push(new Promise<void>((resolve) => (sending = resolve)));
+      return orders
+        .place(
+          {
+            orderRef: p.orderRef,
+            cycle: n,
+            symbol,
+            kind: p.kind,
+            contract: this.contract(symbol),
+            action: p.action,
+            quantity: p.quantity,
+            marketTime: c.marketTime,
+          },
+          { onSending: sending },
+        )
+        .finally(sending);
+    });
+    const settled = Promise.allSettled(placing);
+    // Each order is written to the socket in the turn its intent's fsync ends: after that
+    // turn, every order of the cycle has left (or is queued by the pacer, or failed).
+    await Promise.all(left);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    let explainFailure: unknown;
+    try {
+      for (const record of decisions) {
+        host.lastDecisions.set(record.symbol, record);
+        journal.write('decision', { ...record });
+        host.publish({ type: 'decision', at: Date.now(), record });
+      }
+    } catch (err) {
+      explainFailure = err;
+    }
+    stage?.('explained', c.barTime);
+    const results = await settled;
     const placed: string[] = [];
     let journalFailure: unknown;
     results.forEach((r, i) => {
@@ -161,6 +215,7 @@ export class SessionCycles {
       if (result.error) host.notice('warn', `${symbol}: order ${p.orderRef} not sent: ${result.error}`);
     });
     if (journalFailure !== undefined) throw journalFailure;
+    if (explainFailure !== undefined) throw explainFailure;
     await orders.settle(placed, host.options.settleMs ?? 500);
     this.emitCycleEnd(n, c, decisions);
     this.checkPolicyFailures(decisions);
@@ -199,15 +254,18 @@ export class SessionCycles {
     );
   }
 
-  /** `proposed`: signed shares this cycle already decided to order, per symbol (not placed yet). */
-  private async decideSymbol(symbol: string, n: number, c: Cycle, stopBreach: boolean, proposed?: ReadonlyMap<string, number>): Promise<DecisionRecord> {
-    const { config: cfg, host, model, clock, ledger, orders, risk, book: bookView } = this.run;
+  /**
+   * A symbol's decision up to the policy: the inputs that do not depend on the other symbols'
+   * orders, and its observation added to the step's batch - or its outcome already, when it
+   * needs no policy (warming up, an order working, a stop-loss exit, a NaN/Inf feature).
+   */
+  private observeSymbol(symbol: string, n: number, c: Cycle, stopBreach: boolean): ObservedSymbol {
+    const { config: cfg, host, model, clock, ledger, orders, book: bookView } = this.run;
     const all = clock.history(symbol);
     let end = all.length;
     while (end > 0 && (all[end - 1]?.time ?? 0) > c.barTime) end--;
     const bars = all.slice(Math.max(0, end - (model.pipeline.history + HISTORY_MARGIN)), end);
     const book = ledger.book(symbol);
-    const fresh = c.fresh.includes(symbol);
     const hold = host.end.stopping
       ? { rule: 'stopping' as const, reason: 'the session is stopping: no new orders' }
       : orders.hasWorking(symbol)
@@ -218,48 +276,54 @@ export class SessionCycles {
       symbol,
       marketTime: c.marketTime,
       bars,
-      fresh,
+      fresh: c.fresh.includes(symbol),
       position: book.quantity,
-      risk,
-      account: bookView.accountView(proposed),
+      risk: this.run.risk,
       shadow: cfg.mode === 'shadow',
       ...(hold ? { hold } : {}),
     };
     // The stop closes the book's own shares, never more than TWS holds.
     const exposure = capToHeld(book.quantity, bookView.held(symbol) ?? book.quantity);
     if (stopBreach && exposure !== 0 && !hold) {
-      return exitDecision({
-        ...common,
-        kind: 'stop',
-        orderQuantity: -exposure,
-        orderRef: this.run.orderRef(n, symbol, 'stop'),
-        why: `stop-loss: ${symbol} is past the ${((cfg.risk.stopLossFraction ?? NaN) * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}`,
-      });
-    }
-    try {
-      return await decide({
-        ...common,
-        barSeconds: cfg.cycleSeconds,
-        avgCost: book.basis,
-        equity: this.run.capitalPerSymbol,
-        sizing: this.run.sizing,
-        model,
-        step: this.run.step,
-        orderRef: this.run.orderRef(n, symbol, 'policy'),
-      });
-    } catch (err) {
-      if (!(err instanceof PolicyRuntimeError)) throw err;
       return {
-        cycle: n,
         symbol,
-        marketTime: c.marketTime,
-        bars: bars.length,
-        position: book.quantity,
-        orderQuantity: 0,
-        outcome: 'skipped',
-        reason: `policy error, no decision: ${err.message}`,
+        common,
+        stop: {
+          kind: 'stop',
+          orderQuantity: -exposure,
+          orderRef: this.run.orderRef(n, symbol, 'stop'),
+          why: `stop-loss: ${symbol} is past the ${((cfg.risk.stopLossFraction ?? NaN) * 100).toFixed(4)}% stop against its average price ${book.basis.toFixed(4)}`,
+        },
       };
     }
+    const policy = {
+      ...common,
+      barSeconds: cfg.cycleSeconds,
+      avgCost: book.basis,
+      equity: this.run.capitalPerSymbol,
+      sizing: this.run.sizing,
+      model,
+      step: this.run.step,
+      orderRef: this.run.orderRef(n, symbol, 'policy'),
+    };
+    try {
+      const o = observeDecision(policy);
+      return 'row' in o ? { symbol, common, policy, observed: o } : { symbol, common, done: o };
+    } catch (err) {
+      if (!(err instanceof PolicyRuntimeError)) throw err;
+      return { symbol, common, done: policyErrorDecision(common, err) };
+    }
+  }
+
+  /** The rest of a symbol's decision, in the cycle's order: `account` counts the orders the cycle decided before it (not placed yet). */
+  private concludeSymbol(o: ObservedSymbol, targets: ReadonlyArray<number | PolicyRuntimeError>, account: AccountView): DecisionRecord {
+    if (o.done) return o.done;
+    if (o.stop) return exitDecision({ ...o.common, ...o.stop, account });
+    if (!o.policy || !o.observed) throw new Error(`${o.symbol}: a decision with neither an outcome nor an observation`);
+    const target = targets[o.observed.row];
+    if (target instanceof PolicyRuntimeError) return policyErrorDecision(o.common, target);
+    if (target === undefined) throw new Error(`${o.symbol}: the policy returned no target for row ${o.observed.row}`);
+    return concludeDecision({ ...o.policy, account }, o.observed, target);
   }
 
   /** Three rejections in a row suspend a symbol for the rest of the session. */

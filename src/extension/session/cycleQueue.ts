@@ -15,6 +15,8 @@ export class CycleQueue {
     private readonly clock: CycleClock,
     private readonly end: EndControl,
     store: DisposableStore,
+    /** Benchmarks: a completed bar closed a cycle (its bar time). */
+    private readonly onClosed?: (barTime: number) => void,
   ) {
     // An end request stops the polling and wakes a wait for the next cycle.
     store.add(end.onRequest(() => this.interrupt()));
@@ -29,7 +31,10 @@ export class CycleQueue {
 
   onBar(symbol: string, bar: Bar): void {
     const c = this.clock.push(symbol, bar, Date.now());
-    if (c) this.enqueue(c);
+    if (c) {
+      this.onClosed?.(c.barTime);
+      this.enqueue(c);
+    }
     this.schedulePoll();
   }
 

@@ -112,8 +112,25 @@ function round(x: number, digits = 6): number {
   return Math.round(x * f) / f;
 }
 
-/** Runs one decision. Throws PolicyRuntimeError for a NaN/Inf feature or model output. */
-export async function decide(input: DecisionInput): Promise<DecisionRecord> {
+/** What a decision needs before the account view (the cycle observes every symbol first, then runs the policy once for all). */
+export type ObserveInput = Pick<
+  DecisionInput,
+  'cycle' | 'symbol' | 'marketTime' | 'barSeconds' | 'bars' | 'position' | 'avgCost' | 'equity' | 'model' | 'step' | 'hold'
+>;
+
+/** A decision waiting for the policy: its row in the step's batch. */
+export interface ObservedDecision {
+  readonly row: number;
+  readonly barTime: number;
+  readonly price: number;
+}
+
+/**
+ * The first half of a decision: the outcomes that need no policy (warming up, an order still
+ * working) as a finished record, else the symbol's observation added to `step`'s batch.
+ * Throws PolicyRuntimeError for a NaN/Inf feature.
+ */
+export function observeDecision(input: ObserveInput): DecisionRecord | ObservedDecision {
   const { model, bars } = input;
   const base = { cycle: input.cycle, symbol: input.symbol, marketTime: input.marketTime, bars: bars.length, position: input.position };
   const last = bars[bars.length - 1];
@@ -125,7 +142,6 @@ export async function decide(input: DecisionInput): Promise<DecisionRecord> {
     return { ...base, barTime: last.time, close: last.close, orderQuantity: 0, outcome: 'skipped', reason: input.hold.reason };
   }
   const series = seriesFromBars(input.symbol, bars, input.barSeconds);
-  const t = series.length - 1;
   const price = last.close;
   const state: PortfolioState = {
     quantity: input.position,
@@ -134,20 +150,47 @@ export async function decide(input: DecisionInput): Promise<DecisionRecord> {
     equity: input.equity,
     price,
   };
-  const raw = new Float64Array(model.pipeline.size);
-  model.pipeline.marketValues(series, t, raw);
-  model.pipeline.portfolioValues(state, raw);
-  const target = await input.step.target(series, t, state);
+  return { row: input.step.observe(series, series.length - 1, state), barTime: last.time, price };
+}
+
+/** The record of a decision the policy could not make (a NaN/Inf feature or output): nothing is ordered. */
+export function policyErrorDecision(input: Pick<DecisionInput, 'cycle' | 'symbol' | 'marketTime' | 'bars' | 'position'>, err: Error): DecisionRecord {
+  return {
+    cycle: input.cycle,
+    symbol: input.symbol,
+    marketTime: input.marketTime,
+    bars: input.bars.length,
+    position: input.position,
+    orderQuantity: 0,
+    outcome: 'skipped',
+    reason: `policy error, no decision: ${err.message}`,
+  };
+}
+
+/**
+ * The second half, once the policy answered for the observed row (`target`: NaN keeps the
+ * position): sizing, the risk verdict and the order proposal, against `input.account` (which
+ * counts the orders decided before this one in the cycle).
+ */
+export function concludeDecision(input: DecisionInput, observed: ObservedDecision, policyTarget: number): DecisionRecord {
+  const { model } = input;
+  const price = observed.price;
+  const target = Number.isNaN(policyTarget) ? null : policyTarget;
+  const raw = input.step.rawValues(observed.row);
   const features: Record<string, number> = {};
   model.pipeline.labels.forEach((label, i) => (features[label] = round(raw[i] ?? NaN, 8)));
   const label = actionLabel(model, target);
   const output: ModelOutput = { target, ...(label !== undefined ? { label } : {}) };
-  const observation = Array.from(input.step.observation, (v) => round(v));
+  const observation = Array.from(input.step.observationOf(observed.row), (v) => round(v));
   const wanted = target === null ? undefined : targetQuantity(target, input.equity, price, input.sizing);
   const qty = orderQuantity(target, input.position, input.equity, price, input.sizing);
   const explained = {
-    ...base,
-    barTime: last.time,
+    cycle: input.cycle,
+    symbol: input.symbol,
+    marketTime: input.marketTime,
+    bars: input.bars.length,
+    position: input.position,
+    barTime: observed.barTime,
     close: price,
     features,
     observation,
@@ -167,6 +210,15 @@ export async function decide(input: DecisionInput): Promise<DecisionRecord> {
   }
   const proposal: OrderProposal = { kind: 'policy', action: qty > 0 ? 'BUY' : 'SELL', quantity: Math.abs(qty), price, orderRef: input.orderRef };
   return judge(explained, proposal, qty, input, said);
+}
+
+/** Runs one decision on its own (observe, the policy for one row, conclude). Throws PolicyRuntimeError for a NaN/Inf feature or model output. */
+export async function decide(input: DecisionInput): Promise<DecisionRecord> {
+  input.step.clear();
+  const observed = observeDecision(input);
+  if (!('row' in observed)) return observed;
+  const [target] = await input.step.run();
+  return concludeDecision(input, observed, target ?? NaN);
 }
 
 /** A stop-loss exit or a flattening order (signed `orderQuantity`) through the same checks, as a record. */

@@ -16,92 +16,15 @@
 //   - 103 (Duplicate order id: another client used the id) means TWS never took the order:
 //     the same intent goes once more under a fresh id from reqIds, the new id journaled
 //     (`order-reassigned`) before it is sent.
-import type { PlaceOptions } from '../broker/orders';
-import type { Stream } from '../core/observable';
-import type { BrokerContract, Fill, OrderRequest, TrackedOrder } from '../broker/types';
+import type { Fill, OrderRequest, TrackedOrder } from '../broker/types';
 import { JournalError } from './journal';
-import type { OrderKind } from './orderRef';
 import { belongsToSession, parseOrderRef } from './orderRef';
-import { FINAL_INTENT_STATES, type FillRecord, type IntentRecord, type IntentState, type SessionLedger } from './sessionLedger';
+import type { AdoptReport, OrderManagerDeps, PlaceHooks, PlaceRequest, PlaceResult } from './orderTypes';
+import { FINAL_INTENT_STATES, type FillRecord, type IntentRecord, type IntentState } from './sessionLedger';
 import { orderUpdateOf } from './journalOrderUpdates';
 
-/** What the order manager needs of the broker client (BrokerClient has all of it). */
-export interface OrderBroker {
-  placeOrder(request: OrderRequest, opts?: PlaceOptions): Promise<TrackedOrder>;
-  cancelOrder(orderId: number, timeoutMs?: number): Promise<TrackedOrder>;
-  order(orderId: number): TrackedOrder | undefined;
-  orders(): TrackedOrder[];
-  /** An order or execution with this orderRef is known (placed, open, completed or executed today). */
-  knowsOrderRef(orderRef: string): boolean;
-  allFills(): Fill[];
-  readonly orderUpdates: Stream<TrackedOrder>;
-  /** reqIds: moves the order id sequence past every id TWS knows (after error 103). */
-  refreshOrderIds?(): Promise<number>;
-}
-
-export interface OrderUpdate {
-  readonly orderRef: string;
-  readonly orderId?: number;
-  readonly cycle: number;
-  readonly symbol: string;
-  readonly kind: OrderKind;
-  readonly action: 'BUY' | 'SELL';
-  readonly quantity: number;
-  /** `sending`: journaled, going to TWS */
-  readonly state: IntentState | 'sending';
-  readonly filled: number;
-  readonly avgFillPrice: number;
-  readonly note?: string;
-  /** TWS's error code of a rejection */
-  readonly errorCode?: number;
-}
-
-export interface PlaceRequest {
-  readonly orderRef: string;
-  readonly cycle: number;
-  readonly symbol: string;
-  readonly kind: OrderKind;
-  readonly contract: BrokerContract;
-  readonly action: 'BUY' | 'SELL';
-  readonly quantity: number;
-  readonly marketTime: number;
-}
-
-export interface PlaceResult {
-  readonly orderRef: string;
-  readonly orderId?: number;
-  /** the order left for TWS (it may still have been rejected there) */
-  readonly sent: boolean;
-  readonly state: IntentState | 'refused';
-  readonly error?: string;
-}
-
-export interface AdoptReport {
-  /** journaled orders found at TWS, open or with executions */
-  readonly found: string[];
-  /** journaled orders TWS had no trace of: closed as not-at-tws, never resent */
-  readonly notAtTws: string[];
-  /** fills found at TWS that the journal did not have yet */
-  readonly newFills: string[];
-  /** orders of the session TWS knows but the journal lacked (restored older journal): journaled as found */
-  readonly imported: string[];
-}
-
-export interface OrderManagerDeps {
-  readonly broker: OrderBroker;
-  readonly ledger: SessionLedger;
-  readonly sessionId: string;
-  /** Journal append that also applies the line to the ledger; throws JournalError. */
-  readonly write: (type: string, data: Record<string, unknown>) => void;
-  /** The same for a line an action waits for (the intent): resolves once it is fsync'ed, the intents of one turn sharing an fsync. */
-  readonly writeDurable: (type: string, data: Record<string, unknown>) => Promise<void>;
-  readonly onOrder?: (u: OrderUpdate) => void;
-  readonly onFill?: (f: FillRecord) => void;
-  /** A failure inside a broker listener (e.g. the journal failed while recording a fill). */
-  readonly onError?: (err: unknown) => void;
-  /** Order type and time in force of every session order. */
-  readonly tif?: 'DAY' | 'GTC';
-}
+// The types live in orderTypes.ts; re-exported for the modules that name them from here.
+export type { AdoptReport, OrderBroker, OrderManagerDeps, OrderUpdate, PlaceHooks, PlaceRequest, PlaceResult } from './orderTypes';
 
 export class OrderManager {
   private off: (() => void) | undefined;
@@ -162,7 +85,7 @@ export class OrderManager {
    * acknowledged or refused it; the order is then followed to its end by `sync`. Throws
    * JournalError when the journal cannot record the intent (nothing was sent then).
    */
-  async place(p: PlaceRequest): Promise<PlaceResult> {
+  async place(p: PlaceRequest, hooks: PlaceHooks = {}): Promise<PlaceResult> {
     const { ledger } = this.deps;
     if (ledger.knowsIntent(p.orderRef) || this.sending.has(p.orderRef)) {
       return { orderRef: p.orderRef, sent: false, state: 'refused', error: `orderRef ${p.orderRef} was already used: an intent is never sent twice` };
@@ -178,13 +101,13 @@ export class OrderManager {
     }
     this.sending.add(p.orderRef);
     try {
-      const first = await this.attempt(p, undefined);
+      const first = await this.attempt(p, undefined, hooks);
       if (first.duplicateId === undefined) return first.result;
       // 103 Duplicate order id: another client used the id, so TWS never took the order. The same
       // intent goes once more under a fresh id from reqIds (journaled first); a second 103 stands.
       const fresh = await this.deps.broker.refreshOrderIds?.().catch(() => undefined);
       if (fresh === undefined) return first.result;
-      const second = await this.attempt(p, first.duplicateId);
+      const second = await this.attempt(p, first.duplicateId, hooks);
       return second.result;
     } finally {
       this.sending.delete(p.orderRef);
@@ -192,7 +115,7 @@ export class OrderManager {
   }
 
   /** One placeOrder of `p`; `retryOf`: the order id TWS refused as a duplicate (the intent is journaled already). */
-  private async attempt(p: PlaceRequest, retryOf: number | undefined): Promise<{ result: PlaceResult; duplicateId?: number }> {
+  private async attempt(p: PlaceRequest, retryOf: number | undefined, hooks: PlaceHooks): Promise<{ result: PlaceResult; duplicateId?: number }> {
     const { ledger } = this.deps;
     let orderId: number | undefined;
     const request: OrderRequest = {
@@ -235,6 +158,7 @@ export class OrderManager {
           };
           await this.deps.writeDurable('intent', intentLine);
           this.emitOrder(ledger.intents.get(p.orderRef), 'sending');
+          hooks.onSending?.();
         },
       });
       this.sync(this.deps.broker.order(placed.orderId) ?? placed);

@@ -27,4 +27,14 @@ export interface TradingSessionOptions {
   readonly openJournal?: (dir: string, sessionId: string) => JournalSink;
   /** The broker client's log (the session's own messages are `notice` events). */
   readonly log?: (level: LogLevel, message: string) => void;
+  /** Benchmarks: called as a cycle's decision path passes each stage (bench/decision.ts times them). */
+  readonly onStage?: (stage: CycleStage, barTime: number) => void;
 }
+
+/**
+ * The stages of a cycle's decision path, in order: its closing bar reached the session, the
+ * cycle began, every symbol's observation built, the policy answered, sizing and risk checks
+ * done (orders about to be placed), the decisions journaled and published (after the orders
+ * left; each order's intent on disk is its `order` event in state `sending`).
+ */
+export type CycleStage = 'bar' | 'cycle-start' | 'features' | 'inference' | 'decided' | 'explained';

@@ -180,7 +180,8 @@ export async function startSession(host: StartupHost): Promise<RunningSession> {
   }
   const history = model.pipeline.history;
   const clock = new CycleClock(cfg.symbols, cfg.cycleSeconds, { graceMs: options.graceMs ?? 1500, maxBars: history + HISTORY_MARGIN * 5 });
-  const queue = new CycleQueue(clock, host.end, host.store);
+  const onStage = options.onStage;
+  const queue = new CycleQueue(clock, host.end, host.store, onStage && ((barTime) => onStage('bar', barTime)));
   const bars = new BarFeed({ host, broker, contracts, clock, onBar: (symbol, bar) => queue.onBar(symbol, bar) });
   await bars.subscribeAll(backfillDuration(history, cfg.cycleSeconds));
 

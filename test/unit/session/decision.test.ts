@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import type { Bar } from '../../../src/extension/broker/types';
 import { loadModel, type LoadedModel } from '../../../src/extension/policy/modelLoader';
 import { PolicyStep } from '../../../src/extension/policy/policyStep';
-import { actionLabel, decide, exitDecision, seriesFromBars, type DecisionInput } from '../../../src/extension/session/decision';
+import { PolicyRuntimeError } from '../../../src/extension/policy/errors';
+import {
+  actionLabel,
+  concludeDecision,
+  decide,
+  exitDecision,
+  observeDecision,
+  seriesFromBars,
+  type DecisionInput,
+} from '../../../src/extension/session/decision';
 import { flattenVerdict } from '../../../src/extension/session/killSwitch';
 import { RiskEngine, type AccountView } from '../../../src/extension/trading/riskEngine';
 import type { RiskLimits } from '../../../src/extension/trading/riskLimits';
@@ -164,5 +173,56 @@ describe('decision records', () => {
     assert.equal(actionLabel(toggle, null), 'hold');
     assert.equal(actionLabel(toggle, 1), 'buy');
     assert.equal(actionLabel(toggle, 0.5), undefined);
+  });
+
+  it('a cycle batch: every symbol observed, one policy run, each decision the same as made alone', async () => {
+    const step = new PolicyStep(toggle);
+    const inputs = [
+      input(toggle, { symbol: 'SPY', step }),
+      input(toggle, { symbol: 'QQQ', step, position: 99, avgCost: 100, account: account({ QQQ: 99 }), orderRef: 'ibkrai:s1:3:QQQ' }),
+      input(toggle, { symbol: 'IWM', step, bars: bars(1) }),
+      input(toggle, { symbol: 'DIA', step, bars: bars(5, 50), orderRef: 'ibkrai:s1:3:DIA' }),
+    ];
+    step.clear();
+    const observed = inputs.map((i) => observeDecision(i));
+    assert.equal(step.rows, 3, 'the warming-up symbol takes no row');
+    const targets = await step.runEach();
+    assert.equal(targets.length, 3);
+    const batched = inputs.map((i, k) => {
+      const o = observed[k]!;
+      return 'row' in o ? concludeDecision(i, o, targets[o.row] as number) : o;
+    });
+    const alone = [];
+    for (const i of inputs) alone.push(await decide({ ...i, step: new PolicyStep(toggle) }));
+    assert.deepEqual(batched, alone);
+    assert.deepEqual(
+      batched.map((d) => [d.symbol, d.outcome, d.proposal?.action]),
+      [
+        ['SPY', 'order', 'BUY'],
+        ['QQQ', 'order', 'SELL'],
+        ['IWM', 'skipped', undefined],
+        ['DIA', 'order', 'BUY'],
+      ],
+    );
+  });
+
+  it('a batch whose run fails: each row runs alone, so one bad row fails only its own decision', async () => {
+    // fails-at-runtime overflows to Infinity whenever logReturn != positionSide: on moving
+    // prices, not on flat ones.
+    const failing = await loadModel(writeTestModel(dir, 'fails-at-runtime'));
+    try {
+      const flat: Bar[] = bars(5).map((b) => ({ ...b, high: 100, close: 100 }));
+      const step = new PolicyStep(failing);
+      step.clear();
+      observeDecision(input(failing, { step, bars: flat }));
+      observeDecision(input(failing, { step, symbol: 'QQQ' }));
+      await assert.rejects(step.run(), PolicyRuntimeError, 'the batch as a whole fails');
+      const results = await step.runEach();
+      assert.equal(results.length, 2);
+      assert.ok(typeof results[0] === 'number' && Number.isNaN(results[0]), 'the flat row: hold');
+      assert.ok(results[1] instanceof PolicyRuntimeError, 'the moving row failed alone');
+    } finally {
+      await failing.dispose();
+    }
   });
 });
