@@ -1,16 +1,86 @@
-// How the panel writes numbers and times: US grouping, P&L with a true minus sign and no
-// "-0.00", New York time for market times; and the up/down class of a signed value.
+// How the panel writes numbers and times, in one style: US grouping, money in dollars with
+// two decimals, prices with 2-4, percentages with 2, a true minus sign (U+2212) and no
+// "-0.00", and every time labelled with its zone (New York, the market's: EST/EDT); and the
+// up/down class of a signed value.
+
+export const MINUS = '\u2212';
+
+const group = (x: number, min: number, max: number): string => x.toLocaleString('en-US', { minimumFractionDigits: min, maximumFractionDigits: max });
+
+/** |x| rounded to `d` decimals is zero: shown as 0 (no "−0.00"). */
+const isZero = (x: number, d: number): boolean => Math.abs(x) < 0.5 * 10 ** -d;
+
+/** A signed number: "−" for negatives, "+" for positives only when `plus`. */
+function signed(x: number, d: number, body: (abs: number) => string, plus: boolean): string {
+  if (isZero(x, d)) return body(0);
+  return `${x < 0 ? MINUS : plus ? '+' : ''}${body(Math.abs(x))}`;
+}
+
+const NY_TIME = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+  timeZoneName: 'short',
+});
+const NY_DATE_TIME = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+  timeZoneName: 'short',
+});
+const NY_DATE = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', month: 'short', day: 'numeric' });
+const NY_HM = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hour12: false });
+
+function parts(f: Intl.DateTimeFormat, ms: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of f.formatToParts(ms)) out[p.type] = p.value;
+  return out;
+}
 
 export const fmt = {
-  qty: (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 4 }),
-  price: (x: number | undefined) => (x === undefined ? '—' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })),
-  pnl: (x: number | undefined) => {
-    if (x === undefined) return '—';
-    const v = Math.abs(x) < 0.005 ? 0 : x;
-    return `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  qty: (x: number) => signed(x, 4, (a) => group(a, 0, 4), false),
+  /** a price: 2 to 4 decimals */
+  price: (x: number | undefined) => (x === undefined ? '—' : signed(x, 4, (a) => group(a, 2, 4), false)),
+  /** money: "$1,234.56", "−$12.00" */
+  money: (x: number | undefined) => (x === undefined ? '—' : signed(x, 2, (a) => `$${group(a, 2, 2)}`, false)),
+  /** a P&L or a change: always signed, "+$1.00", "−$3.25", "$0.00" */
+  pnl: (x: number | undefined) => (x === undefined ? '—' : signed(x, 2, (a) => `$${group(a, 2, 2)}`, true)),
+  /** a fraction as a signed percentage: 0.0123 -> "+1.23%" */
+  pct: (x: number | undefined, d = 2) => (x === undefined ? '—' : signed(x * 100, d, (a) => `${group(a, d, d)}%`, true)),
+  /** a plain number with `d` decimals and a true minus */
+  num: (x: number | undefined, d = 2) => (x === undefined ? '—' : signed(x, d, (a) => group(a, d, d), false)),
+  /** market time: "14:32:05 EST" (New York) */
+  ny: (ms: number) => {
+    const p = parts(NY_TIME, ms);
+    return `${p.hour === '24' ? '00' : p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
   },
-  ny: (ms: number) =>
-    new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(ms),
+  /** "2026-12-05 14:32 EST" (New York) */
+  nyDateTime: (ms: number) => {
+    const p = parts(NY_DATE_TIME, ms);
+    return `${p.year}-${p.month}-${p.day} ${p.hour === '24' ? '00' : p.hour}:${p.minute} ${p.timeZoneName}`;
+  },
+  /** an axis tick: "14:30" or "Dec 5" (the axis title names the zone) */
+  nyTick: (ms: number, dates: boolean) => {
+    if (dates) return NY_DATE.format(ms);
+    const p = parts(NY_HM, ms);
+    return `${p.hour === '24' ? '00' : p.hour}:${p.minute}`;
+  },
+  /** the zone's short name at a time, e.g. "EST" */
+  nyZone: (ms: number) => parts(NY_TIME, ms).timeZoneName ?? 'ET',
 };
+
+/** New York's offset from UTC at a time, in ms (for time ticks on whole local hours and days). */
+export function nyOffsetMs(ms: number): number {
+  const p = parts(NY_DATE_TIME, ms);
+  const s = parts(NY_TIME, ms);
+  const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24, Number(p.minute), Number(s.second));
+  return local - Math.floor(ms / 1000) * 1000;
+}
 
 export const signClass = (x: number | undefined): string => (x === undefined || Math.abs(x) < 0.005 ? '' : x > 0 ? 'up' : 'down');

@@ -11,6 +11,7 @@ import { TabStrip } from './tabStrip';
 import { mountBacktestTab } from './tabs/backtest';
 import { mountChecksTab } from './tabs/checks';
 import { DecisionsTab } from './tabs/decisions';
+import { HistoryTab } from './tabs/history';
 import { mountOrdersTab } from './tabs/orders';
 import { mountPositionsTab } from './tabs/positions';
 import { mountSessionTab } from './tabs/session';
@@ -27,6 +28,7 @@ const positions = mountPositionsTab(tabs.views.positions);
 const orders = mountOrdersTab(tabs.views.orders);
 const decisions = new DecisionsTab(tabs.views.decisions);
 const session = mountSessionTab(tabs.views.session);
+const history = new HistoryTab(tabs.views.history);
 const checks = mountChecksTab(tabs.views.checks);
 const backtest = mountBacktestTab(tabs.views.backtest);
 
@@ -83,6 +85,9 @@ function apply(m: HostToWebview): void {
     case 'backtest':
       state = { ...state, backtest: m.backtest };
       break;
+    case 'history':
+      state = { ...state, history: m.history };
+      break;
   }
   schedule(m.type);
 }
@@ -120,6 +125,9 @@ function render(): void {
         break;
       case 'backtest':
         backtest.render(state.backtest);
+        break;
+      case 'history':
+        history.render(state.history);
         break;
     }
   }

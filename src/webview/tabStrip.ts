@@ -8,9 +8,10 @@ import { isTab } from './validate';
 
 const LABELS: Record<Tab, string> = {
   positions: 'Positions',
-  orders: 'Orders',
+  orders: 'Blotter',
   decisions: 'Decisions',
   session: 'Session',
+  history: 'History',
   checks: 'Setup Checks',
   backtest: 'Backtest',
 };

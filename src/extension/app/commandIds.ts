@@ -15,6 +15,8 @@ export const Commands = {
   copyChecksReport: 'ibkrAi.copyReport',
   openBacktestReport: 'ibkrAi.openBacktestReport',
   openWalkthrough: 'ibkrAi.openWalkthrough',
+  refreshHistory: 'ibkrAi.refreshHistory',
+  exportHistoryCsv: 'ibkrAi.exportHistoryCsv',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

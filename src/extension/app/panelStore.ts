@@ -3,6 +3,8 @@
 // tick costs a map write. No vscode: unit-tested, and driven by the Trader in integration
 // tests against the simulator.
 import type { Position, TrackedOrder } from '../broker/types';
+import { Blotter } from './blotter';
+import { summaryView } from './summaryView';
 import { describeServer } from '../doctor/serverInfo';
 import type { Check, Report } from '../doctor/types';
 import type { OrderUpdate } from '../session/orderManager';
@@ -14,18 +16,20 @@ import type {
   ChecksView,
   ConnectionView,
   DecisionRow,
+  HistoryView,
   HostToWebview,
   OrderRow,
   PanelState,
   PositionRow,
   SessionNotice,
   SessionView,
+  SummaryView,
   Topic,
 } from '../../webview/protocol';
 import { DecisionLog } from './decisionLog';
 import type { ConnectionHealth, SessionBadge } from './statusView';
 import type { RunningSimulator } from './simulatorHost';
-import { checkRow, connectionView, orderRow, positionRow, type Portfolio } from './viewRows';
+import { checkRow, connectionView, positionRow, type Portfolio } from './viewRows';
 
 /** The panel's topics (protocol.ts), re-exported for the consumers of the store. */
 export type { Topic } from '../../webview/protocol';
@@ -41,7 +45,7 @@ export class PanelStore {
   private positions = new Map<string, Position>();
   private readonly quotes = new Map<string, number>();
   private readonly portfolio = new Map<string, Portfolio>();
-  private readonly orders = new Map<number, TrackedOrder>();
+  private readonly blotter = new Blotter(LIMITS.orders);
 
   private readonly decisions = new DecisionLog(LIMITS.decisions);
 
@@ -56,14 +60,16 @@ export class PanelStore {
     cycle: number;
     cycles: number;
     pnl?: SessionView['pnl'];
-    points: Array<{ cycle: number; net: number }>;
+    points: Array<{ cycle: number; at: number; net: number }>;
     summary?: string;
+    summaryTable?: SummaryView;
     journalPath?: string;
     notices: SessionNotice[];
   } = { state: 'idle', active: false, symbols: [], cycle: 0, cycles: 0, points: [], notices: [] };
 
   private checks: ChecksView = { running: false, checks: [] };
   private backtest: BacktestView = { running: false };
+  private history: HistoryView = { loading: false, sessions: [], skipped: [] };
 
   onChange(fn: (topic: Topic) => void): () => void {
     this.listeners.add(fn);
@@ -79,6 +85,7 @@ export class PanelStore {
   setHealth(h: ConnectionHealth): void {
     this.health = h;
     this.changed('connection');
+    if (this.blotter.setConnected(h.kind === 'ready')) this.changed('orders');
   }
 
   setSimulator(sim: RunningSimulator | undefined): void {
@@ -123,26 +130,21 @@ export class PanelStore {
       .sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
 
+  /** An order's state at TWS (the blotter keeps it per session and connection: see blotter.ts). */
   upsertOrder(o: TrackedOrder): void {
-    this.orders.set(o.orderId, o);
-    if (this.orders.size > LIMITS.orders * 2) {
-      const drop = [...this.orders.keys()].sort((a, b) => a - b).slice(0, this.orders.size - LIMITS.orders);
-      for (const id of drop) this.orders.delete(id);
-    }
+    this.blotter.upsert(o);
     this.changed('orders');
   }
 
   orderRows(): OrderRow[] {
-    return [...this.orders.values()]
-      .sort((a, b) => b.orderId - a.orderId)
-      .slice(0, LIMITS.orders)
-      .map(orderRow);
+    return this.blotter.rows();
   }
 
   clearBrokerData(): void {
     this.positions.clear();
     this.quotes.clear();
     this.portfolio.clear();
+    this.blotter.newConnection();
     this.changed('positions');
   }
 
@@ -188,6 +190,7 @@ export class PanelStore {
       case 'decision':
         this.decisions.add(e.record);
         this.changed('decisions');
+        if (this.blotter.decision(e.record)) this.changed('orders');
         break;
       case 'order':
         this.decisionOrder(e.order);
@@ -199,7 +202,7 @@ export class PanelStore {
         s.cycle = e.cycle;
         s.cycles = e.cycles;
         s.pnl = { net: e.pnl.net, realized: e.pnl.realized, unrealized: e.pnl.unrealized, commissions: e.pnl.commissions };
-        s.points.push({ cycle: e.cycle, net: round2(e.pnl.net) });
+        s.points.push({ cycle: e.cycle, at: e.marketTime, net: round2(e.pnl.net) });
         if (s.points.length > LIMITS.points) s.points.splice(0, s.points.length - LIMITS.points);
         for (const o of e.orders) this.decisionOrder(o);
         this.changed('session');
@@ -222,6 +225,7 @@ export class PanelStore {
   private setSummary(sum: SessionSummary): void {
     const s = this.session;
     s.summary = this.summaryText ? this.summaryText(sum) : JSON.stringify(sum, null, 2);
+    s.summaryTable = summaryView(sum);
     s.pnl = { ...sum.totals };
     s.cycle = sum.cycles.done;
     this.changed('session');
@@ -256,6 +260,7 @@ export class PanelStore {
       ...(s.account ? { account: s.account } : {}),
       ...(s.pnl ? { pnl: { ...s.pnl } } : {}),
       ...(s.summary ? { summary: s.summary } : {}),
+      ...(s.summaryTable ? { summaryTable: s.summaryTable } : {}),
       ...(s.journalPath ? { journalPath: s.journalPath } : {}),
     };
   }
@@ -323,6 +328,16 @@ export class PanelStore {
     return this.backtest;
   }
 
+  /** The past sessions of the journal folder (app/sessionHistory.ts reads them). */
+  setHistory(h: HistoryView): void {
+    this.history = h;
+    this.changed('history');
+  }
+
+  historyView(): HistoryView {
+    return this.history;
+  }
+
   // ------------------------------------------------------------- messages
 
   snapshot(): PanelState {
@@ -334,6 +349,7 @@ export class PanelStore {
       session: this.sessionView(),
       checks: this.checksView(),
       backtest: this.backtestView(),
+      history: this.historyView(),
     };
   }
 
@@ -356,6 +372,8 @@ export class PanelStore {
         return { type: 'checks', checks: this.checksView() };
       case 'backtest':
         return { type: 'backtest', backtest: this.backtestView() };
+      case 'history':
+        return { type: 'history', history: this.historyView() };
     }
   }
 }

@@ -22,6 +22,7 @@ import type { RunningSimulator, SimulatorHost } from '../app/simulatorHost';
 import { menuItems } from '../app/statusView';
 import type { Trader } from '../app/trader';
 import { requireTrust } from './trust';
+import { registerHistoryCommands } from './historyCommands';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -64,6 +65,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     reg(Commands.backtest, () => backtest(deps)),
     reg(Commands.openBacktestReport, () => openBacktestReport(deps)),
     reg(Commands.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
+    ...registerHistoryCommands(deps, reg),
   ];
 }
 

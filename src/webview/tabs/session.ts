@@ -1,19 +1,18 @@
-// The Session tab: the AI session's state, progress, P&L (with a chart by cycle), its
-// summary once it ended, and its latest notices.
+// The Session tab: the AI session's state, progress, P&L (with its equity curve over time),
+// its summary table once it ended, and its latest notices.
 import { h } from '../dom';
 import { fmt, signClass } from '../format';
 import type { SessionView } from '../protocol';
+import { summaryTable } from '../summaryTable';
 import { pnlChart } from './pnlChart';
 
 export function mountSessionTab(view: HTMLElement): { render(v: SessionView): void } {
   const sessionHead = h('div', { id: 'session-head', class: 'row' });
   const progress = h('div', { class: 'progress', role: 'progressbar', 'aria-label': 'Session progress' }, h('div', { class: 'bar' }));
   const chartBox = h('div', { id: 'pnl-chart', class: 'chart' });
-  const summaryPre = h('pre', { id: 'session-summary', class: 'summary' });
+  const summaryBox = h('div', { id: 'session-summary' });
   const noticesList = h('ul', { id: 'session-notices', class: 'notices' });
-  view.append(
-    h('section', { class: 'box' }, sessionHead, progress, h('h3', {}, 'Net P&L by cycle'), chartBox, summaryPre, h('h3', {}, 'Notices'), noticesList),
-  );
+  view.append(h('section', { class: 'box' }, sessionHead, progress, h('h3', {}, 'Net P&L'), chartBox, summaryBox, h('h3', {}, 'Notices'), noticesList));
   return {
     render(v: SessionView): void {
       const pnl = v.pnl?.net;
@@ -28,7 +27,7 @@ export function mountSessionTab(view: HTMLElement): { render(v: SessionView): vo
           h(
             'span',
             { class: 'muted small' },
-            `realized ${fmt.pnl(v.pnl.realized)} · unrealized ${fmt.pnl(v.pnl.unrealized)} · commissions ${fmt.price(v.pnl.commissions)}`,
+            `realized ${fmt.pnl(v.pnl.realized)} · unrealized ${fmt.pnl(v.pnl.unrealized)} · commissions ${fmt.money(v.pnl.commissions)}`,
           ),
         );
       if (v.reason && !v.active) sessionHead.append(h('div', { class: 'muted small reason' }, v.reason));
@@ -36,13 +35,13 @@ export function mountSessionTab(view: HTMLElement): { render(v: SessionView): vo
       progress.setAttribute('aria-valuenow', String(v.cycle));
       progress.setAttribute('aria-valuemax', String(v.cycles));
       chartBox.replaceChildren(pnlChart(v.points));
-      summaryPre.textContent = v.summary ?? '';
-      summaryPre.hidden = !v.summary;
+      summaryBox.replaceChildren(...(v.summaryTable ? [h('h3', {}, 'Summary'), summaryTable(v.summaryTable)] : []));
+      summaryBox.hidden = !v.summaryTable;
       noticesList.replaceChildren(
         ...v.notices
           .slice(-20)
           .reverse()
-          .map((n) => h('li', { class: n.level }, `${new Date(n.at).toLocaleTimeString()} ${n.message}`)),
+          .map((n) => h('li', { class: n.level }, `${fmt.ny(n.at)} ${n.message}`)),
       );
     },
   };
