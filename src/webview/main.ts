@@ -112,12 +112,13 @@ function render(): void {
       case 'orders':
         orders.render(state.orders);
         tabs.setCount('orders', state.orders.length);
+        if (!topics.includes('session')) session.renderPrices(state.session, state.orders);
         break;
       case 'decisions':
         tabs.setCount('decisions', decisions.render());
         break;
       case 'session':
-        session.render(state.session);
+        session.render(state.session, state.orders);
         header.renderButtons(state.connection, state.session);
         break;
       case 'checks':

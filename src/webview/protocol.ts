@@ -239,6 +239,8 @@ export interface SessionView {
   readonly cycles: number;
   readonly pnl?: { readonly net: number; readonly realized: number; readonly unrealized: number; readonly commissions: number };
   readonly points: readonly PnlPoint[];
+  /** per symbol: the closes of the bars the session decided on (its price chart; fills come from the blotter) */
+  readonly prices: ReadonlyArray<{ readonly symbol: string; readonly points: readonly PricePoint[] }>;
   /** the session summary as text, once it ended */
   readonly summary?: string;
   /** the same summary as data (drawn as a table) */

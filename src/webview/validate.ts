@@ -132,6 +132,11 @@ export const isDecisionRow: Guard<DecisionRow> = shape<DecisionRow>({
   reason: isStr,
 });
 
+const isSymbolPrices: Guard<SessionView['prices'][number]> = shape<SessionView['prices'][number]>({
+  symbol: isStr,
+  points: arrayOf(shape<PricePoint>({ at: isNum, price: isNum })),
+});
+
 const isPnlPoint: Guard<PnlPoint> = shape<PnlPoint>({ cycle: isNum, at: isNum, net: isNum });
 
 export const isSummaryView: Guard<SummaryView> = shape<SummaryView>({
@@ -186,6 +191,7 @@ export const isSessionView: Guard<SessionView> = shape<SessionView>({
   cycles: isNum,
   pnl: opt(shape<NonNullable<SessionView['pnl']>>({ net: isNum, realized: isNum, unrealized: isNum, commissions: isNum })),
   points: arrayOf(isPnlPoint),
+  prices: arrayOf(isSymbolPrices),
   summary: opt(isStr),
   summaryTable: opt(isSummaryView),
   journalPath: opt(isStr),
@@ -242,7 +248,7 @@ export const isHistorySession: Guard<HistorySession> = shape<HistorySession>({
   symbols: arrayOf(isStr),
   summary: isSummaryView,
   points: arrayOf(isPnlPoint),
-  prices: arrayOf(shape<HistorySession['prices'][number]>({ symbol: isStr, points: arrayOf(shape<PricePoint>({ at: isNum, price: isNum })) })),
+  prices: arrayOf(isSymbolPrices),
   trades: arrayOf(isTradeRow),
   tradesTotal: isNum,
   decisions: arrayOf(isDecisionRow),

@@ -130,6 +130,9 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
         .evaluate((el) => ({ grid: el.scrollWidth, box: el.parentElement!.clientWidth, scroll: el.parentElement!.scrollWidth }));
       assert.ok(widths.grid > widths.box && widths.scroll > widths.box, `${grid}: ${JSON.stringify(widths)}`);
     }
+    // Nothing else is wider than the panel: the tab views fit, only the grids' own boxes scroll.
+    const page = await p.locator('#tabs').evaluate((el) => ({ tabs: el.scrollWidth, width: el.clientWidth, doc: document.documentElement.scrollWidth }));
+    assert.ok(page.tabs <= page.width + 1 && page.doc <= got + 1, `the panel does not scroll sideways: ${JSON.stringify(page)}`);
     await p.locator('#tab-history').click();
     await wb.screenshot('history-600-dark');
     await p.locator('#tab-orders').click();

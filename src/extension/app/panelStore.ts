@@ -61,11 +61,12 @@ export class PanelStore {
     cycles: number;
     pnl?: SessionView['pnl'];
     points: Array<{ cycle: number; at: number; net: number }>;
+    prices: Map<string, Array<{ at: number; price: number }>>;
     summary?: string;
     summaryTable?: SummaryView;
     journalPath?: string;
     notices: SessionNotice[];
-  } = { state: 'idle', active: false, symbols: [], cycle: 0, cycles: 0, points: [], notices: [] };
+  } = { state: 'idle', active: false, symbols: [], cycle: 0, cycles: 0, points: [], prices: new Map(), notices: [] };
 
   private checks: ChecksView = { running: false, checks: [] };
   private backtest: BacktestView = { running: false };
@@ -160,6 +161,7 @@ export class PanelStore {
       cycle: s.cycle,
       cycles: s.cycles,
       points: [],
+      prices: new Map(),
       notices: [],
       ...(s.account ? { account: s.account } : {}),
     };
@@ -190,6 +192,7 @@ export class PanelStore {
       case 'decision':
         this.decisions.add(e.record);
         this.changed('decisions');
+        this.price(e.record.symbol, e.record.barTime ?? e.record.marketTime, e.record.close);
         if (this.blotter.decision(e.record)) this.changed('orders');
         break;
       case 'order':
@@ -213,6 +216,17 @@ export class PanelStore {
       default:
         break;
     }
+  }
+
+  /** A bar close the session decided on: its symbol's price chart (shown with the session's tab). */
+  private price(symbol: string, at: number, close: number | undefined): void {
+    if (close === undefined) return;
+    const m = this.session.prices;
+    let list = m.get(symbol);
+    if (!list) m.set(symbol, (list = []));
+    if (list.length && list[list.length - 1]!.at === at) return;
+    list.push({ at, price: close });
+    if (list.length > LIMITS.points) list.splice(0, list.length - LIMITS.points);
   }
 
   private summaryText: ((s: SessionSummary) => string) | undefined;
@@ -253,6 +267,7 @@ export class PanelStore {
       cycle: s.cycle,
       cycles: s.cycles,
       points: s.points.slice(),
+      prices: [...s.prices].map(([symbol, points]) => ({ symbol, points: points.slice() })),
       notices: s.notices.slice(),
       ...(s.reason !== undefined ? { reason: s.reason } : {}),
       ...(s.sessionId ? { sessionId: s.sessionId } : {}),

@@ -13,6 +13,8 @@ import { pnlChart, priceChart } from './pnlChart';
 
 export class HistoryTab {
   private selected: string | undefined;
+  /** the user picked a session: keep it; else the newest is shown, also when a new one arrives */
+  private picked = false;
   private view: HistoryView | undefined;
   private readonly head = h('div', { id: 'history-head', class: 'row' });
   private readonly detail = h('div', { id: 'history-detail' });
@@ -28,9 +30,9 @@ export class HistoryTab {
         value: (r) => r.startedAt,
         cls: (r) => this.sel(r),
       },
-      { key: 'session', title: 'Session', width: 'minmax(230px, 1.6fr)', text: (r) => r.sessionId, cls: (r) => this.sel(r) },
+      { key: 'session', title: 'Session', width: 'minmax(260px, 1.6fr)', text: (r) => r.sessionId, cls: (r) => this.sel(r) },
       { key: 'mode', title: 'Mode', width: '64px', text: (r) => r.summary.mode, cls: (r) => this.sel(r) },
-      { key: 'status', title: 'Status', width: '88px', text: (r) => r.summary.status ?? 'no end', value: (r) => r.summary.status, cls: (r) => this.sel(r) },
+      { key: 'status', title: 'Status', width: '96px', text: (r) => r.summary.status ?? 'no end', value: (r) => r.summary.status, cls: (r) => this.sel(r) },
       {
         key: 'cycles',
         title: 'Cycles',
@@ -141,6 +143,7 @@ export class HistoryTab {
     const key = row?.getAttribute('data-key');
     if (!key || key === this.selected || !this.view) return;
     this.selected = key;
+    this.picked = true;
     this.render(this.view);
   }
 
@@ -153,7 +156,10 @@ export class HistoryTab {
     if (!v.dir && !v.loading) head.push(h('span', { class: 'muted' }, 'Refresh to read the past sessions of the journal folder (ibkrAi.session.journalDir).'));
     if (v.skipped.length) head.push(h('div', { class: 'muted small reason' }, `Not shown: ${v.skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}`));
     this.head.replaceChildren(...head);
-    if (!v.sessions.some((s) => s.sessionId === this.selected)) this.selected = v.sessions[0]?.sessionId;
+    if (!this.picked || !v.sessions.some((s) => s.sessionId === this.selected)) {
+      this.selected = v.sessions[0]?.sessionId;
+      this.picked = false;
+    }
     this.sessions.update(v.sessions);
     const s = v.sessions.find((x) => x.sessionId === this.selected);
     this.detail.hidden = !s;

@@ -2,19 +2,52 @@
 // its summary table once it ended, and its latest notices.
 import { h } from '../dom';
 import { fmt, signClass } from '../format';
-import type { SessionView } from '../protocol';
+import type { OrderRow, SessionView } from '../protocol';
 import { summaryTable } from '../summaryTable';
-import { pnlChart } from './pnlChart';
+import { pnlChart, priceChart } from './pnlChart';
 
-export function mountSessionTab(view: HTMLElement): { render(v: SessionView): void } {
+/** The session's fills per symbol, from the blotter's rows of that session. */
+function sessionFills(orders: readonly OrderRow[], sessionId: string | undefined, symbol: string) {
+  if (!sessionId) return [];
+  return orders
+    .filter((o) => o.sessionId === sessionId && o.symbol === symbol)
+    .flatMap((o) => o.fills.map((f) => ({ at: f.at, price: f.price, side: o.action, shares: f.shares })));
+}
+
+export function mountSessionTab(view: HTMLElement): {
+  render(v: SessionView, orders: readonly OrderRow[]): void;
+  renderPrices(v: SessionView, orders: readonly OrderRow[]): void;
+} {
   const sessionHead = h('div', { id: 'session-head', class: 'row' });
   const progress = h('div', { class: 'progress', role: 'progressbar', 'aria-label': 'Session progress' }, h('div', { class: 'bar' }));
   const chartBox = h('div', { id: 'pnl-chart', class: 'chart' });
   const summaryBox = h('div', { id: 'session-summary' });
+  const pricesBox = h('div', { id: 'session-prices', class: 'chart' });
+  const pricesTitle = h('h3', {}, 'Prices and fills');
   const noticesList = h('ul', { id: 'session-notices', class: 'notices' });
-  view.append(h('section', { class: 'box' }, sessionHead, progress, h('h3', {}, 'Net P&L'), chartBox, summaryBox, h('h3', {}, 'Notices'), noticesList));
+  view.append(
+    h(
+      'section',
+      { class: 'box' },
+      sessionHead,
+      progress,
+      h('h3', {}, 'Net P&L'),
+      chartBox,
+      pricesTitle,
+      pricesBox,
+      summaryBox,
+      h('h3', {}, 'Notices'),
+      noticesList,
+    ),
+  );
+  function renderPrices(v: SessionView, orders: readonly OrderRow[]): void {
+    pricesBox.replaceChildren(...v.prices.map((p) => priceChart(p.symbol, p.points, sessionFills(orders, v.sessionId, p.symbol))));
+    pricesTitle.hidden = pricesBox.hidden = v.prices.length === 0;
+  }
   return {
-    render(v: SessionView): void {
+    renderPrices,
+    render(v: SessionView, orders: readonly OrderRow[]): void {
+      renderPrices(v, orders);
       const pnl = v.pnl?.net;
       sessionHead.replaceChildren(
         h('span', { class: `badge badge-${v.active ? 'running' : v.state}`, id: 'session-state' }, v.state),
