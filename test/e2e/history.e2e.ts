@@ -71,6 +71,7 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
 
   it('the History tab lists both, newest first, with the summary, charts, trades and decisions', async () => {
     const p = wb.panel();
+    await wb.runCommand('Notifications: Clear All Notifications');
     await p.locator('#tab-history').click();
     const rows = p.locator('#history-grid vscode-data-grid-row[data-key]');
     await rows.nth(1).waitFor({ timeout: 20_000 });
@@ -93,6 +94,9 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     assert.ok((await p.locator('#history-trades-grid vscode-data-grid-row[data-key]').count()) > 0, 'the trades');
     assert.equal(await p.locator('#history-decisions-grid vscode-data-grid-row[data-key]').count(), 6, 'two symbols, three cycles');
     await wb.screenshot('history-wide-dark');
+    await p.locator('#history-prices').scrollIntoViewIfNeeded();
+    await wb.screenshot('history-charts-wide-dark');
+    await p.locator('#history-title').scrollIntoViewIfNeeded();
     // Picking the older one shows it.
     await rows.nth(1).locator('[data-col="session"]').click();
     await p.locator(`#history-detail[data-session="${older}"]`).waitFor({ timeout: 5000 });
@@ -131,7 +135,9 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
       assert.ok(widths.grid > widths.box && widths.scroll > widths.box, `${grid}: ${JSON.stringify(widths)}`);
     }
     // Nothing else is wider than the panel: the tab views fit, only the grids' own boxes scroll.
-    const page = await p.locator('#tabs').evaluate((el) => ({ tabs: el.scrollWidth, width: el.clientWidth, doc: document.documentElement.scrollWidth }));
+    const page = await p
+      .locator('#tabs')
+      .evaluate((el) => ({ tabs: el.scrollWidth, width: el.clientWidth, doc: el.ownerDocument.documentElement.scrollWidth }));
     assert.ok(page.tabs <= page.width + 1 && page.doc <= got + 1, `the panel does not scroll sideways: ${JSON.stringify(page)}`);
     await p.locator('#tab-history').click();
     await wb.screenshot('history-600-dark');
@@ -143,6 +149,12 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     await p.locator('#tab-history').click();
     await sleep(300);
     await wb.screenshot('history-600-light');
+    await p.locator('#history-equity').scrollIntoViewIfNeeded();
+    await wb.screenshot('history-charts-600-light');
+    await p.locator('#tab-session').click();
+    await p.locator('#session-prices').scrollIntoViewIfNeeded();
+    await wb.screenshot('session-charts-600-light');
+    await p.locator('#tab-history').click();
     await wb.page.setViewportSize({ width: 1280, height: 800 });
     await sleep(800);
     await wb.screenshot('history-wide-light');
