@@ -2,7 +2,7 @@
 // axis with ticks in dollars, a zero line and the line cut where it changes sign, and a
 // price line with the session's fills marked. The scales are core/chartScale.ts's, shared
 // with the backtest report.
-import { extent, linearScale, niceDomain, signSegments, timeTicks, DATE_TICK_STEP } from './chartScale';
+import { extent, linearScale, niceDomain, signSegments, timeTicks, DATE_TICK_STEP, SECOND_TICK_STEP } from './chartScale';
 import { fmt, nyOffsetMs } from './format';
 
 export interface Box {
@@ -39,7 +39,7 @@ function axes(times: readonly number[], values: readonly number[], box: Box, yLa
   return {
     x,
     y,
-    xTicks: ticks.map((t) => ({ pos: x(t), label: fmt.nyTick(t, step >= DATE_TICK_STEP) })),
+    xTicks: ticks.map((t) => ({ pos: x(t), label: fmt.nyTick(t, step >= DATE_TICK_STEP ? 'date' : step < SECOND_TICK_STEP ? 'seconds' : 'minutes') })),
     yTicks: yt.map((v) => ({ pos: y(v), label: yLabel(v) })),
     xTitle: `time (${fmt.nyZone(t0)})`,
   };

@@ -106,6 +106,8 @@ export function timeTicks(t0: number, t1: number, count = 5, offsetMs = 0): { st
 
 /** The step of timeTicks at or above which a tick is labelled with its date rather than its time. */
 export const DATE_TICK_STEP = DAY;
+/** The step of timeTicks below which a tick is labelled with its seconds. */
+export const SECOND_TICK_STEP = MINUTE;
 
 export interface XY {
   readonly x: number;

@@ -65,9 +65,10 @@ export const fmt = {
     const p = parts(NY_DATE_TIME, ms);
     return `${p.year}-${p.month}-${p.day} ${p.hour === '24' ? '00' : p.hour}:${p.minute} ${p.timeZoneName}`;
   },
-  /** an axis tick: "14:30" or "Dec 5" (the axis title names the zone) */
-  nyTick: (ms: number, dates: boolean) => {
-    if (dates) return NY_DATE.format(ms);
+  /** an axis tick: "14:30", "14:30:15" or "Dec 5" (the axis title names the zone) */
+  nyTick: (ms: number, unit: 'date' | 'minutes' | 'seconds') => {
+    if (unit === 'date') return NY_DATE.format(ms);
+    if (unit === 'seconds') return fmt.ny(ms).split(' ')[0]!;
     const p = parts(NY_HM, ms);
     return `${p.hour === '24' ? '00' : p.hour}:${p.minute}`;
   },

@@ -91,6 +91,8 @@ export interface OrderRow {
   readonly commission: number;
   /** the price the decision was made at (the bar's close), when a session decision placed it */
   readonly decisionPrice?: number;
+  /** epoch ms: the market time of that decision (where its fills go on the price chart) */
+  readonly decisionTime?: number;
   /** per share, signed so that positive costs money: BUY avg fill - decision price, SELL the reverse */
   readonly slippage?: number;
   /** a working order while the connection is down: its state may be out of date */
@@ -179,6 +181,8 @@ export interface TradeRow {
   readonly price: number;
   readonly commission?: number;
   readonly decisionPrice?: number;
+  /** epoch ms: the market time of the decision that placed the order */
+  readonly decisionTime?: number;
   /** per share, positive costs money (see OrderRow.slippage) */
   readonly slippage?: number;
 }

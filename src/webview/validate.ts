@@ -114,6 +114,7 @@ export const isOrderRow: Guard<OrderRow> = shape<OrderRow>({
   fills: arrayOf(isFillRow),
   commission: isNum,
   decisionPrice: opt(isNum),
+  decisionTime: opt(isNum),
   slippage: opt(isNum),
   stale: isBool,
 });
@@ -238,6 +239,7 @@ export const isTradeRow: Guard<TradeRow> = shape<TradeRow>({
   price: isNum,
   commission: opt(isNum),
   decisionPrice: opt(isNum),
+  decisionTime: opt(isNum),
   slippage: opt(isNum),
 });
 

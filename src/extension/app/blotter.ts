@@ -30,7 +30,7 @@ export function slippageOf(action: string, avgFillPrice: number, decisionPrice: 
 export class Blotter {
   private readonly entries = new Map<string, Entry>();
   private readonly byPermId = new Map<number, string>();
-  private readonly decisionPrices = new Map<string, number>();
+  private readonly decisionPrices = new Map<string, { price: number; at: number }>();
   private connection = 0;
   private connected = false;
   private seq = 0;
@@ -56,7 +56,7 @@ export class Blotter {
   decision(d: DecisionRecord): boolean {
     const p = d.outcome === 'order' ? d.proposal : undefined;
     if (!p) return false;
-    this.decisionPrices.set(p.orderRef, p.price);
+    this.decisionPrices.set(p.orderRef, { price: p.price, at: d.marketTime });
     if (this.decisionPrices.size > this.limit * 4) this.decisionPrices.delete(this.decisionPrices.keys().next().value!);
     return this.entries.has(`ref:${p.orderRef}`);
   }
@@ -97,7 +97,8 @@ export class Blotter {
 
   private row(e: Entry): OrderRow {
     const o = e.order;
-    const decisionPrice = o.orderRef ? this.decisionPrices.get(o.orderRef) : undefined;
+    const decided = o.orderRef ? this.decisionPrices.get(o.orderRef) : undefined;
+    const decisionPrice = decided?.price;
     const sessionId = parseOrderRef(o.orderRef)?.sessionId;
     const note = o.note ?? o.errors[o.errors.length - 1]?.message;
     return {
@@ -118,7 +119,7 @@ export class Blotter {
       updatedAt: o.updatedAt,
       fills: o.fills.map((f) => fillRow(f, e.seenAt.get(f.execId) ?? o.updatedAt)),
       commission: Math.round(o.fills.reduce((sum, f) => sum + (f.commission ?? 0), 0) * 1e4) / 1e4,
-      ...(decisionPrice !== undefined ? { decisionPrice } : {}),
+      ...(decided ? { decisionPrice: decided.price, decisionTime: decided.at } : {}),
       ...(decisionPrice !== undefined && o.filled > 0 ? { slippage: slippageOf(o.action ?? 'BUY', o.avgFillPrice, decisionPrice) } : {}),
       stale: !this.connected && !isFinal(o.state),
     };

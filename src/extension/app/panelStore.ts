@@ -192,7 +192,7 @@ export class PanelStore {
       case 'decision':
         this.decisions.add(e.record);
         this.changed('decisions');
-        this.price(e.record.symbol, e.record.barTime ?? e.record.marketTime, e.record.close);
+        this.price(e.record.symbol, e.record.marketTime, e.record.close);
         if (this.blotter.decision(e.record)) this.changed('orders');
         break;
       case 'order':

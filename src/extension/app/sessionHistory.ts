@@ -58,7 +58,7 @@ export function readPastSession(path: string, limits: HistoryLimits = HISTORY_LI
         if (typeof r.close === 'number' && typeof r.marketTime === 'number') {
           let list = prices.get(r.symbol);
           if (!list) prices.set(r.symbol, (list = []));
-          list.push({ at: r.barTime !== undefined ? r.barTime : r.marketTime, price: r.close });
+          list.push({ at: r.marketTime, price: r.close });
         }
         if (r.outcome === 'order' && r.proposal) decisionPrice.set(r.proposal.orderRef, r.proposal.price);
         break;
@@ -73,6 +73,7 @@ export function readPastSession(path: string, limits: HistoryLimits = HISTORY_LI
 
   const trades: TradeRow[] = [...ledger.fills.values()].map((f) => {
     const dp = decisionPrice.get(f.orderRef);
+    const decidedAt = ledger.intents.get(f.orderRef)?.marketTime;
     return {
       execId: f.execId,
       at: fillAt.get(f.execId) ?? 0,
@@ -84,6 +85,7 @@ export function readPastSession(path: string, limits: HistoryLimits = HISTORY_LI
       price: f.price,
       ...(f.commission !== undefined ? { commission: f.commission } : {}),
       ...(dp !== undefined ? { decisionPrice: dp, slippage: slippageOf(f.side, f.price, dp) } : {}),
+      ...(typeof decidedAt === 'number' ? { decisionTime: decidedAt } : {}),
     };
   });
   const decisionRows: DecisionRow[] = decisions.slice(-limits.decisions).map((r, i) => {

@@ -175,7 +175,8 @@ export class HistoryTab {
             priceChart(
               p.symbol,
               p.points,
-              s.trades.filter((t) => t.symbol === p.symbol && t.at > 0),
+              // at their decision's market time: the price axis runs on the market's clock (a simulator's may run fast)
+              s.trades.flatMap((t) => (t.symbol === p.symbol && t.decisionTime !== undefined ? [{ ...t, at: t.decisionTime }] : [])),
             ),
           )
         : [h('p', { class: 'muted' }, 'No prices were journaled in this session.')]),

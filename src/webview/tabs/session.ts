@@ -6,12 +6,12 @@ import type { OrderRow, SessionView } from '../protocol';
 import { summaryTable } from '../summaryTable';
 import { pnlChart, priceChart } from './pnlChart';
 
-/** The session's fills per symbol, from the blotter's rows of that session. */
+/** The session's fills per symbol, from the blotter's rows of that session, at their decision's market time (the price axis's clock). */
 function sessionFills(orders: readonly OrderRow[], sessionId: string | undefined, symbol: string) {
   if (!sessionId) return [];
   return orders
     .filter((o) => o.sessionId === sessionId && o.symbol === symbol)
-    .flatMap((o) => o.fills.map((f) => ({ at: f.at, price: f.price, side: o.action, shares: f.shares })));
+    .flatMap((o) => (o.decisionTime === undefined ? [] : o.fills.map((f) => ({ at: o.decisionTime!, price: f.price, side: o.action, shares: f.shares }))));
 }
 
 export function mountSessionTab(view: HTMLElement): {

@@ -107,6 +107,7 @@ describe('session history and blotter: two sessions in one journal folder', { ti
       for (const t of s.trades) {
         assert.ok(t.orderRef.startsWith(`ibkrai:${run.sessionId}:`), 'a fill of this session');
         assert.equal(typeof t.decisionPrice, 'number', 'measured against its decision');
+        assert.equal(typeof t.decisionTime, 'number', 'placed on the price chart at its decision');
       }
       assert.equal(s.decisionsTotal, cycles * symbols.length, 'one decision per symbol per cycle');
       assert.deepEqual(s.prices.map((p) => p.symbol).sort(), [...symbols].sort());

@@ -112,6 +112,7 @@ test('fills with commissions and times seen, slippage against the decision price
   );
   assert.equal(row!.commission, 2.25);
   assert.equal(row!.decisionPrice, 100);
+  assert.equal(row!.decisionTime, decisionRecord().marketTime, "the decision's market time: where its fills go on the price chart");
   assert.equal(row!.slippage, 0.11, 'bought 0.11 above the decision price: a cost');
   assert.equal(slippageOf('SELL', 99.9, 100), 0.1, 'sold 0.10 below: a cost');
   assert.equal(slippageOf('SELL', 100.2, 100), -0.2, 'sold above: a gain');

@@ -31,8 +31,9 @@ test('times are New York time labelled with the zone, winter and summer', () => 
   assert.equal(fmt.ny(summer), '10:30:00 EDT');
   assert.equal(fmt.nyDateTime(winter), '2026-01-05 10:04 EST');
   assert.equal(fmt.ny(Date.UTC(2026, 0, 5, 5, 0, 0)), '00:00:00 EST', 'midnight is 00, not 24');
-  assert.equal(fmt.nyTick(summer, false), '10:30');
-  assert.equal(fmt.nyTick(summer, true), 'Jul 6');
+  assert.equal(fmt.nyTick(summer, 'minutes'), '10:30');
+  assert.equal(fmt.nyTick(summer + 15_000, 'seconds'), '10:30:15');
+  assert.equal(fmt.nyTick(summer, 'date'), 'Jul 6');
   assert.equal(nyOffsetMs(winter), -5 * 3600_000);
   assert.equal(nyOffsetMs(summer), -4 * 3600_000);
 });
