@@ -24,7 +24,9 @@ function drawAxes(svg: SVGElement, a: Axes): void {
   }
   for (const t of a.xTicks) {
     svg.append(s('line', { class: 'tick', x1: t.pos.toFixed(1), x2: t.pos.toFixed(1), y1: height - pad.b, y2: height - pad.b + 4 }));
-    svg.append(text(t.pos, height - pad.b + 16, t.label, { 'text-anchor': 'middle' }));
+    // A label at either end of the axis is anchored inside the chart, not cut by its edge.
+    const anchor = t.pos > width - pad.r - 28 ? 'end' : 'middle';
+    svg.append(text(anchor === 'end' ? Math.min(t.pos + 6, width - 2) : t.pos, height - pad.b + 16, t.label, { 'text-anchor': anchor }));
   }
   svg.append(text(width - pad.r, height - 4, a.xTitle, { 'text-anchor': 'end' }));
 }
