@@ -16,7 +16,7 @@ const LAYERS = {
   sim: ['core', 'tws'],
   trading: ['core', 'tws'],
   policy: ['core', 'tws'],
-  backtest: ['core', 'tws', 'trading', 'policy'],
+  backtest: ['core', 'tws', 'trading', 'policy', 'webview'],
   session: ['core', 'tws', 'config', 'broker', 'trading', 'policy'],
   doctor: ['core', 'tws', 'config', 'broker', 'trading', 'policy', 'session'],
   app: ['core', 'tws', 'config', 'broker', 'sim', 'trading', 'policy', 'backtest', 'session', 'doctor', 'webview'],

@@ -1,5 +1,7 @@
 // A keyed toolkit data grid: one row per key, reused across updates, with only the cells
 // whose text, value or class changed written (a price tick rewrites one cell, not the grid).
+// The grid never squeezes a column below its minimum width: in a narrow panel it scrolls
+// sideways in its own box instead of clipping cells or breaking words mid-letter.
 import { h } from './dom';
 
 export interface Column<R> {
@@ -33,12 +35,13 @@ export class Grid<R> {
       header.append(h('vscode-data-grid-cell', { 'cell-type': 'columnheader', 'grid-column': i + 1, class: c.align === 'right' ? 'num' : undefined }, c.title)),
     );
     this.el.append(header);
+    this.el.style.minWidth = `${minWidth(columns.map((c) => c.width))}px`;
     this.empty = h('p', { class: 'muted empty' }, emptyText);
   }
 
   /** The grid with its "nothing yet" line. */
   mount(parent: HTMLElement): void {
-    parent.append(this.el, this.empty);
+    parent.append(h('div', { class: 'scroll-x' }, this.el), this.empty);
   }
 
   update(data: readonly R[]): void {
@@ -80,4 +83,12 @@ export class Grid<R> {
     }
     this.empty.hidden = data.length > 0;
   }
+}
+
+/** The least width of a grid's columns: a fixed "96px", a "minmax(120px, 1fr)"'s minimum, 72px for a bare "1fr" (plus cell padding). */
+export function minWidth(widths: readonly string[]): number {
+  return widths.reduce((sum, w) => {
+    const px = /^(?:minmax\(\s*)?(\d+(?:\.\d+)?)px/.exec(w.trim());
+    return sum + (px ? Number(px[1]) : 72);
+  }, 0);
 }

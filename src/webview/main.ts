@@ -12,6 +12,7 @@ import { TabStrip } from './tabStrip';
 import { mountBacktestTab } from './tabs/backtest';
 import { mountChecksTab } from './tabs/checks';
 import { DecisionsTab } from './tabs/decisions';
+import { HistoryTab } from './tabs/history';
 import { mountOrdersTab } from './tabs/orders';
 import { mountPositionsTab } from './tabs/positions';
 import { mountSessionTab } from './tabs/session';
@@ -31,6 +32,7 @@ const watchlist = mountWatchlistTab(tabs.views.watchlist);
 const orders = mountOrdersTab(tabs.views.orders);
 const decisions = new DecisionsTab(tabs.views.decisions);
 const session = mountSessionTab(tabs.views.session);
+const history = new HistoryTab(tabs.views.history);
 const checks = mountChecksTab(tabs.views.checks);
 const backtest = mountBacktestTab(tabs.views.backtest);
 
@@ -93,6 +95,9 @@ function apply(m: HostToWebview): void {
     case 'backtest':
       state = { ...state, backtest: m.backtest };
       break;
+    case 'history':
+      state = { ...state, history: m.history };
+      break;
   }
   schedule(m.type);
 }
@@ -126,12 +131,13 @@ function render(): void {
       case 'orders':
         orders.render(state.orders);
         tabs.setCount('orders', state.orders.length);
+        if (!topics.includes('session')) session.renderPrices(state.session, state.orders);
         break;
       case 'decisions':
         tabs.setCount('decisions', decisions.render());
         break;
       case 'session':
-        session.render(state.session);
+        session.render(state.session, state.orders);
         header.renderButtons(state.connection, state.session);
         break;
       case 'checks':
@@ -139,6 +145,9 @@ function render(): void {
         break;
       case 'backtest':
         backtest.render(state.backtest);
+        break;
+      case 'history':
+        history.render(state.history);
         break;
     }
   }

@@ -9,7 +9,7 @@
 // builds its guards from the same lists and maps, so a message or a value without a guard,
 // or a guard without a message, does not compile (and test/unit/webview checks both ways).
 
-export const TABS = ['positions', 'watchlist', 'orders', 'decisions', 'session', 'checks', 'backtest'] as const;
+export const TABS = ['positions', 'watchlist', 'orders', 'decisions', 'session', 'history', 'checks', 'backtest'] as const;
 export type Tab = (typeof TABS)[number];
 
 /** Where a configuration value came from (the setup checks' resolver words it). */
@@ -106,8 +106,26 @@ export interface WatchlistView {
   readonly error?: string;
 }
 
+/** One execution of an order, as the blotter shows it. */
+export interface FillRow {
+  readonly execId: string;
+  readonly shares: number;
+  readonly price: number;
+  /** epoch ms: when the fill was seen (live) or journaled (history) */
+  readonly at: number;
+  readonly commission?: number;
+}
+
+/**
+ * One order of the blotter. Rows are kept per session and connection: keyed by the orderRef
+ * (it names its session and is never sent twice), else by the connection and the order id
+ * (TWS reuses order ids across sessions and connections).
+ */
 export interface OrderRow {
+  readonly key: string;
   readonly orderId: number;
+  /** the session that placed it (from its orderRef); absent for orders of other tools */
+  readonly sessionId?: string;
   readonly symbol: string;
   readonly action: string;
   readonly quantity: number;
@@ -119,7 +137,20 @@ export interface OrderRow {
   readonly avgFillPrice: number;
   readonly orderRef?: string;
   readonly note?: string;
+  /** epoch ms: first seen */
+  readonly placedAt: number;
   readonly updatedAt: number;
+  readonly fills: readonly FillRow[];
+  /** the commissions of its fills */
+  readonly commission: number;
+  /** the price the decision was made at (the bar's close), when a session decision placed it */
+  readonly decisionPrice?: number;
+  /** epoch ms: the market time of that decision (where its fills go on the price chart) */
+  readonly decisionTime?: number;
+  /** per share, signed so that positive costs money: BUY avg fill - decision price, SELL the reverse */
+  readonly slippage?: number;
+  /** a working order while the connection is down: its state may be out of date */
+  readonly stale: boolean;
 }
 
 export interface DecisionRow {
@@ -143,7 +174,106 @@ export interface DecisionRow {
 
 export interface PnlPoint {
   readonly cycle: number;
+  /** epoch ms: the cycle's market time */
+  readonly at: number;
   readonly net: number;
+}
+
+/** One symbol's line of a session summary. */
+export interface SummarySymbolRow {
+  readonly symbol: string;
+  readonly orders: number;
+  readonly fills: number;
+  readonly bought: number;
+  readonly sold: number;
+  readonly position: number;
+  readonly mark?: number;
+  readonly realized: number;
+  readonly unrealized: number;
+  readonly commissions: number;
+  readonly net: number;
+}
+
+/** A session's summary as data (the panel draws it as a table). */
+export interface SummaryView {
+  readonly sessionId: string;
+  readonly mode: string;
+  readonly account: string;
+  readonly status?: string;
+  readonly reason?: string;
+  readonly cyclesDone: number;
+  readonly cyclesPlanned: number;
+  readonly restarts: number;
+  readonly decisions: number;
+  readonly orders: {
+    readonly total: number;
+    readonly filled: number;
+    readonly partiallyFilled: number;
+    readonly cancelled: number;
+    readonly rejected: number;
+    /** refused before TWS, or never found there */
+    readonly notSent: number;
+    readonly working: number;
+  };
+  readonly blocked: ReadonlyArray<{ readonly rule: string; readonly count: number }>;
+  readonly trades: number;
+  readonly perSymbol: readonly SummarySymbolRow[];
+  readonly totals: { readonly realized: number; readonly unrealized: number; readonly commissions: number; readonly net: number };
+  readonly riskStop?: string;
+}
+
+/** One execution of a past session, from its journal. */
+export interface TradeRow {
+  readonly execId: string;
+  /** epoch ms it was journaled */
+  readonly at: number;
+  readonly orderRef: string;
+  readonly orderId: number;
+  readonly symbol: string;
+  readonly side: string;
+  readonly shares: number;
+  readonly price: number;
+  readonly commission?: number;
+  readonly decisionPrice?: number;
+  /** epoch ms: the market time of the decision that placed the order */
+  readonly decisionTime?: number;
+  /** per share, positive costs money (see OrderRow.slippage) */
+  readonly slippage?: number;
+}
+
+/** A bar close of a symbol, for its price chart. */
+export interface PricePoint {
+  readonly at: number;
+  readonly price: number;
+}
+
+/** A past session found in the journal folder. */
+export interface HistorySession {
+  readonly sessionId: string;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly symbols: readonly string[];
+  readonly summary: SummaryView;
+  readonly points: readonly PnlPoint[];
+  /** per symbol: the decision bars' closes */
+  readonly prices: ReadonlyArray<{ readonly symbol: string; readonly points: readonly PricePoint[] }>;
+  /** the newest executions (at most the host's limit; `tradesTotal` says how many there are) */
+  readonly trades: readonly TradeRow[];
+  readonly tradesTotal: number;
+  /** the newest decisions (at most the host's limit; `decisionsTotal` says how many there are) */
+  readonly decisions: readonly DecisionRow[];
+  readonly decisionsTotal: number;
+}
+
+export interface HistoryView {
+  /** the journal folder read */
+  readonly dir?: string;
+  readonly loading: boolean;
+  readonly error?: string;
+  /** newest first */
+  readonly sessions: readonly HistorySession[];
+  /** journals that could not be read, with why */
+  readonly skipped: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
 }
 
 export const NOTICE_LEVELS = ['info', 'warn'] as const;
@@ -167,8 +297,12 @@ export interface SessionView {
   readonly cycles: number;
   readonly pnl?: { readonly net: number; readonly realized: number; readonly unrealized: number; readonly commissions: number };
   readonly points: readonly PnlPoint[];
+  /** per symbol: the closes of the bars the session decided on (its price chart; fills come from the blotter) */
+  readonly prices: ReadonlyArray<{ readonly symbol: string; readonly points: readonly PricePoint[] }>;
   /** the session summary as text, once it ended */
   readonly summary?: string;
+  /** the same summary as data (drawn as a table) */
+  readonly summaryTable?: SummaryView;
   readonly journalPath?: string;
   readonly notices: readonly SessionNotice[];
 }
@@ -213,7 +347,7 @@ export interface BacktestView {
 }
 
 /** The topics of the panel's state: one field of PanelState and one delta message each. */
-export const TOPICS = ['connection', 'account', 'positions', 'watchlist', 'orders', 'decisions', 'session', 'checks', 'backtest'] as const;
+export const TOPICS = ['connection', 'account', 'positions', 'watchlist', 'orders', 'decisions', 'session', 'checks', 'backtest', 'history'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export interface PanelState {
@@ -226,6 +360,7 @@ export interface PanelState {
   readonly session: SessionView;
   readonly checks: ChecksView;
   readonly backtest: BacktestView;
+  readonly history: HistoryView;
 }
 
 /** Host -> webview: the snapshot, one delta per topic, and a tab to show. */
@@ -245,6 +380,7 @@ export interface HostMessageFields {
   session: { session: SessionView };
   checks: { checks: ChecksView };
   backtest: { backtest: BacktestView };
+  history: { history: HistoryView };
   showTab: { tab: Tab };
 }
 
@@ -266,6 +402,8 @@ export const PANEL_ACTIONS = [
   'placeOrder',
   'flattenPosition',
   'flattenBook',
+  'refreshHistory',
+  'exportHistoryCsv',
 ] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 

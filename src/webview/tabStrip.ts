@@ -9,9 +9,10 @@ import { isTab } from './validate';
 const LABELS: Record<Tab, string> = {
   positions: 'Positions',
   watchlist: 'Watchlist',
-  orders: 'Orders',
+  orders: 'Blotter',
   decisions: 'Decisions',
   session: 'Session',
+  history: 'History',
   checks: 'Setup Checks',
   backtest: 'Backtest',
 };

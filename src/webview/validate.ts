@@ -23,6 +23,13 @@ import {
   type ChecksView,
   type ConnectionView,
   type DecisionRow,
+  type FillRow,
+  type HistorySession,
+  type HistoryView,
+  type PricePoint,
+  type SummarySymbolRow,
+  type SummaryView,
+  type TradeRow,
   type HostMessageFields,
   type HostToWebview,
   type OrderRow,
@@ -126,9 +133,12 @@ export const isWatchlistRow: Guard<WatchlistRow> = shape<WatchlistRow>({
 });
 
 export const isWatchlistView: Guard<WatchlistView> = shape<WatchlistView>({ rows: arrayOf(isWatchlistRow), error: opt(isStr) });
+export const isFillRow: Guard<FillRow> = shape<FillRow>({ execId: isStr, shares: isNum, price: isNum, at: isNum, commission: opt(isNum) });
 
 export const isOrderRow: Guard<OrderRow> = shape<OrderRow>({
+  key: isStr,
   orderId: isNum,
+  sessionId: opt(isStr),
   symbol: isStr,
   action: isStr,
   quantity: isNum,
@@ -139,7 +149,14 @@ export const isOrderRow: Guard<OrderRow> = shape<OrderRow>({
   avgFillPrice: isNum,
   orderRef: opt(isStr),
   note: opt(isStr),
+  placedAt: isNum,
   updatedAt: isNum,
+  fills: arrayOf(isFillRow),
+  commission: isNum,
+  decisionPrice: opt(isNum),
+  decisionTime: opt(isNum),
+  slippage: opt(isNum),
+  stale: isBool,
 });
 
 export const isDecisionRow: Guard<DecisionRow> = shape<DecisionRow>({
@@ -156,6 +173,53 @@ export const isDecisionRow: Guard<DecisionRow> = shape<DecisionRow>({
   reason: isStr,
 });
 
+const isSymbolPrices: Guard<SessionView['prices'][number]> = shape<SessionView['prices'][number]>({
+  symbol: isStr,
+  points: arrayOf(shape<PricePoint>({ at: isNum, price: isNum })),
+});
+
+const isPnlPoint: Guard<PnlPoint> = shape<PnlPoint>({ cycle: isNum, at: isNum, net: isNum });
+
+export const isSummaryView: Guard<SummaryView> = shape<SummaryView>({
+  sessionId: isStr,
+  mode: isStr,
+  account: isStr,
+  status: opt(isStr),
+  reason: opt(isStr),
+  cyclesDone: isNum,
+  cyclesPlanned: isNum,
+  restarts: isNum,
+  decisions: isNum,
+  orders: shape<SummaryView['orders']>({
+    total: isNum,
+    filled: isNum,
+    partiallyFilled: isNum,
+    cancelled: isNum,
+    rejected: isNum,
+    notSent: isNum,
+    working: isNum,
+  }),
+  blocked: arrayOf(shape<SummaryView['blocked'][number]>({ rule: isStr, count: isNum })),
+  trades: isNum,
+  perSymbol: arrayOf(
+    shape<SummarySymbolRow>({
+      symbol: isStr,
+      orders: isNum,
+      fills: isNum,
+      bought: isNum,
+      sold: isNum,
+      position: isNum,
+      mark: opt(isNum),
+      realized: isNum,
+      unrealized: isNum,
+      commissions: isNum,
+      net: isNum,
+    }),
+  ),
+  totals: shape<SummaryView['totals']>({ realized: isNum, unrealized: isNum, commissions: isNum, net: isNum }),
+  riskStop: opt(isStr),
+});
+
 export const isSessionView: Guard<SessionView> = shape<SessionView>({
   state: isStr,
   active: isBool,
@@ -167,8 +231,10 @@ export const isSessionView: Guard<SessionView> = shape<SessionView>({
   cycle: isNum,
   cycles: isNum,
   pnl: opt(shape<NonNullable<SessionView['pnl']>>({ net: isNum, realized: isNum, unrealized: isNum, commissions: isNum })),
-  points: arrayOf(shape<PnlPoint>({ cycle: isNum, net: isNum })),
+  points: arrayOf(isPnlPoint),
+  prices: arrayOf(isSymbolPrices),
   summary: opt(isStr),
+  summaryTable: opt(isSummaryView),
   journalPath: opt(isStr),
   notices: arrayOf(shape<SessionNotice>({ at: isNum, level: oneOf(NOTICE_LEVELS), message: isStr })),
 });
@@ -202,6 +268,43 @@ export const isBacktestView: Guard<BacktestView> = shape<BacktestView>({
   htmlPath: opt(isStr),
 });
 
+export const isTradeRow: Guard<TradeRow> = shape<TradeRow>({
+  execId: isStr,
+  at: isNum,
+  orderRef: isStr,
+  orderId: isNum,
+  symbol: isStr,
+  side: isStr,
+  shares: isNum,
+  price: isNum,
+  commission: opt(isNum),
+  decisionPrice: opt(isNum),
+  decisionTime: opt(isNum),
+  slippage: opt(isNum),
+});
+
+export const isHistorySession: Guard<HistorySession> = shape<HistorySession>({
+  sessionId: isStr,
+  startedAt: opt(isNum),
+  endedAt: opt(isNum),
+  symbols: arrayOf(isStr),
+  summary: isSummaryView,
+  points: arrayOf(isPnlPoint),
+  prices: arrayOf(isSymbolPrices),
+  trades: arrayOf(isTradeRow),
+  tradesTotal: isNum,
+  decisions: arrayOf(isDecisionRow),
+  decisionsTotal: isNum,
+});
+
+export const isHistoryView: Guard<HistoryView> = shape<HistoryView>({
+  dir: opt(isStr),
+  loading: isBool,
+  error: opt(isStr),
+  sessions: arrayOf(isHistorySession),
+  skipped: arrayOf(shape<HistoryView['skipped'][number]>({ file: isStr, reason: isStr })),
+});
+
 export const isPanelState: Guard<PanelState> = shape<PanelState>({
   connection: isConnectionView,
   account: isAccountView,
@@ -212,6 +315,7 @@ export const isPanelState: Guard<PanelState> = shape<PanelState>({
   session: isSessionView,
   checks: isChecksView,
   backtest: isBacktestView,
+  history: isHistoryView,
 });
 
 /** The guard of each message from the host, by type: exactly the protocol's types (compile-checked). */
@@ -226,6 +330,7 @@ export const HOST_MESSAGE_GUARDS: { readonly [K in keyof HostMessageFields]: Gua
   session: shape({ session: isSessionView }),
   checks: shape({ checks: isChecksView }),
   backtest: shape({ backtest: isBacktestView }),
+  history: shape({ history: isHistoryView }),
   showTab: shape({ tab: isTab }),
 };
 

@@ -20,6 +20,8 @@ export const Commands = {
   cancelOrder: 'ibkrAi.cancelOrder',
   flattenPosition: 'ibkrAi.flattenPosition',
   flattenBook: 'ibkrAi.flattenBook',
+  refreshHistory: 'ibkrAi.refreshHistory',
+  exportHistoryCsv: 'ibkrAi.exportHistoryCsv',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

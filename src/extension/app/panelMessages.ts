@@ -25,6 +25,8 @@ export const ACTION_COMMANDS: Readonly<Record<PanelAction, string>> = {
   openBacktestReport: Commands.openBacktestReport,
   startSimulator: Commands.startSimulator,
   showLog: Commands.showLog,
+  refreshHistory: Commands.refreshHistory,
+  exportHistoryCsv: Commands.exportHistoryCsv,
   placeOrder: Commands.placeOrder,
   flattenPosition: Commands.flattenPosition,
   flattenBook: Commands.flattenBook,

@@ -3,6 +3,8 @@
 // tick costs a map write. No vscode: unit-tested, and driven by the Trader in integration
 // tests against the simulator.
 import type { Position, TrackedOrder } from '../broker/types';
+import { Blotter } from './blotter';
+import { summaryView } from './summaryView';
 import { describeServer } from '../doctor/serverInfo';
 import type { Check, Report } from '../doctor/types';
 import type { OrderUpdate } from '../session/orderManager';
@@ -14,19 +16,21 @@ import type {
   ChecksView,
   ConnectionView,
   DecisionRow,
+  HistoryView,
   HostToWebview,
   OrderRow,
   PanelState,
   PositionRow,
   SessionNotice,
   SessionView,
+  SummaryView,
   Topic,
 } from '../../webview/protocol';
 import { AccountState } from './accountState';
 import { DecisionLog } from './decisionLog';
 import type { ConnectionHealth, SessionBadge } from './statusView';
 import type { RunningSimulator } from './simulatorHost';
-import { checkRow, connectionView, orderRow, positionRow, type Portfolio } from './viewRows';
+import { checkRow, connectionView, positionRow, type Portfolio } from './viewRows';
 import { WatchlistState } from './watchlist';
 
 /** The panel's topics (protocol.ts), re-exported for the consumers of the store. */
@@ -43,7 +47,7 @@ export class PanelStore {
   private positions = new Map<string, Position>();
   private readonly quotes = new Map<string, number>();
   private readonly portfolio = new Map<string, Portfolio>();
-  private readonly orders = new Map<number, TrackedOrder>();
+  private readonly blotter = new Blotter(LIMITS.orders);
 
   private readonly decisions = new DecisionLog(LIMITS.decisions);
   /** The account strip (values, P&L, the session's book) and the watchlist. */
@@ -61,14 +65,17 @@ export class PanelStore {
     cycle: number;
     cycles: number;
     pnl?: SessionView['pnl'];
-    points: Array<{ cycle: number; net: number }>;
+    points: Array<{ cycle: number; at: number; net: number }>;
+    prices: Map<string, Array<{ at: number; price: number }>>;
     summary?: string;
+    summaryTable?: SummaryView;
     journalPath?: string;
     notices: SessionNotice[];
-  } = { state: 'idle', active: false, symbols: [], cycle: 0, cycles: 0, points: [], notices: [] };
+  } = { state: 'idle', active: false, symbols: [], cycle: 0, cycles: 0, points: [], prices: new Map(), notices: [] };
 
   private checks: ChecksView = { running: false, checks: [] };
   private backtest: BacktestView = { running: false };
+  private history: HistoryView = { loading: false, sessions: [], skipped: [] };
 
   onChange(fn: (topic: Topic) => void): () => void {
     this.listeners.add(fn);
@@ -84,6 +91,7 @@ export class PanelStore {
   setHealth(h: ConnectionHealth): void {
     this.health = h;
     this.changed('connection');
+    if (this.blotter.setConnected(h.kind === 'ready')) this.changed('orders');
   }
 
   setSimulator(sim: RunningSimulator | undefined): void {
@@ -128,20 +136,14 @@ export class PanelStore {
       .sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
 
+  /** An order's state at TWS (the blotter keeps it per session and connection: see blotter.ts). */
   upsertOrder(o: TrackedOrder): void {
-    this.orders.set(o.orderId, o);
-    if (this.orders.size > LIMITS.orders * 2) {
-      const drop = [...this.orders.keys()].sort((a, b) => a - b).slice(0, this.orders.size - LIMITS.orders);
-      for (const id of drop) this.orders.delete(id);
-    }
+    this.blotter.upsert(o);
     this.changed('orders');
   }
 
   orderRows(): OrderRow[] {
-    return [...this.orders.values()]
-      .sort((a, b) => b.orderId - a.orderId)
-      .slice(0, LIMITS.orders)
-      .map(orderRow);
+    return this.blotter.rows();
   }
 
   clearBrokerData(): void {
@@ -150,6 +152,7 @@ export class PanelStore {
     this.portfolio.clear();
     this.account.clear();
     this.watchlist.clearQuotes();
+    this.blotter.newConnection();
     this.changed('positions');
   }
 
@@ -165,6 +168,7 @@ export class PanelStore {
       cycle: s.cycle,
       cycles: s.cycles,
       points: [],
+      prices: new Map(),
       notices: [],
       ...(s.account ? { account: s.account } : {}),
     };
@@ -196,6 +200,8 @@ export class PanelStore {
       case 'decision':
         this.decisions.add(e.record);
         this.changed('decisions');
+        this.price(e.record.symbol, e.record.marketTime, e.record.close);
+        if (this.blotter.decision(e.record)) this.changed('orders');
         break;
       case 'order':
         this.decisionOrder(e.order);
@@ -207,7 +213,7 @@ export class PanelStore {
         s.cycle = e.cycle;
         s.cycles = e.cycles;
         s.pnl = { net: e.pnl.net, realized: e.pnl.realized, unrealized: e.pnl.unrealized, commissions: e.pnl.commissions };
-        s.points.push({ cycle: e.cycle, net: round2(e.pnl.net) });
+        s.points.push({ cycle: e.cycle, at: e.marketTime, net: round2(e.pnl.net) });
         if (s.points.length > LIMITS.points) s.points.splice(0, s.points.length - LIMITS.points);
         for (const o of e.orders) this.decisionOrder(o);
         this.account.setBook(s.account, new Map(Object.entries(e.pnl.perSymbol).map(([sym, p]) => [sym, p.position])));
@@ -221,6 +227,17 @@ export class PanelStore {
     }
   }
 
+  /** A bar close the session decided on: its symbol's price chart (shown with the session's tab). */
+  private price(symbol: string, at: number, close: number | undefined): void {
+    if (close === undefined) return;
+    const m = this.session.prices;
+    let list = m.get(symbol);
+    if (!list) m.set(symbol, (list = []));
+    if (list.length && list[list.length - 1]!.at === at) return;
+    list.push({ at, price: close });
+    if (list.length > LIMITS.points) list.splice(0, list.length - LIMITS.points);
+  }
+
   private summaryText: ((s: SessionSummary) => string) | undefined;
 
   /** How the summary is written as text (the CLI's formatter; injected to keep this module light). */
@@ -231,6 +248,7 @@ export class PanelStore {
   private setSummary(sum: SessionSummary): void {
     const s = this.session;
     s.summary = this.summaryText ? this.summaryText(sum) : JSON.stringify(sum, null, 2);
+    s.summaryTable = summaryView(sum);
     s.pnl = { ...sum.totals };
     s.cycle = sum.cycles.done;
     this.changed('session');
@@ -258,6 +276,7 @@ export class PanelStore {
       cycle: s.cycle,
       cycles: s.cycles,
       points: s.points.slice(),
+      prices: [...s.prices].map(([symbol, points]) => ({ symbol, points: points.slice() })),
       notices: s.notices.slice(),
       ...(s.reason !== undefined ? { reason: s.reason } : {}),
       ...(s.sessionId ? { sessionId: s.sessionId } : {}),
@@ -265,6 +284,7 @@ export class PanelStore {
       ...(s.account ? { account: s.account } : {}),
       ...(s.pnl ? { pnl: { ...s.pnl } } : {}),
       ...(s.summary ? { summary: s.summary } : {}),
+      ...(s.summaryTable ? { summaryTable: s.summaryTable } : {}),
       ...(s.journalPath ? { journalPath: s.journalPath } : {}),
     };
   }
@@ -332,6 +352,16 @@ export class PanelStore {
     return this.backtest;
   }
 
+  /** The past sessions of the journal folder (app/sessionHistory.ts reads them). */
+  setHistory(h: HistoryView): void {
+    this.history = h;
+    this.changed('history');
+  }
+
+  historyView(): HistoryView {
+    return this.history;
+  }
+
   // ------------------------------------------------------------- messages
 
   snapshot(): PanelState {
@@ -345,6 +375,7 @@ export class PanelStore {
       session: this.sessionView(),
       checks: this.checksView(),
       backtest: this.backtestView(),
+      history: this.historyView(),
     };
   }
 
@@ -371,6 +402,8 @@ export class PanelStore {
         return { type: 'checks', checks: this.checksView() };
       case 'backtest':
         return { type: 'backtest', backtest: this.backtestView() };
+      case 'history':
+        return { type: 'history', history: this.historyView() };
     }
   }
 }

@@ -1,11 +1,13 @@
 // The protocol's view rows, built from the broker's, the session's and the setup checks'
 // records: pure functions, called by the PanelStore only when a consumer asks for a view
 // (after coalescing), and unit-tested on their own.
-import type { Position, TrackedOrder } from '../broker/types';
+import type { Position } from '../broker/types';
 import type { Check, Report } from '../doctor/types';
 import type { DecisionRecord } from '../session/decision';
 import type { OrderUpdate } from '../session/orderManager';
-import type { CheckRow, ConnectionView, DecisionRow, OrderRow, PositionRow } from '../../webview/protocol';
+import type { CheckRow, ConnectionView, DecisionRow, PositionRow } from '../../webview/protocol';
+import { fmt } from '../../webview/format';
+import { featureText, outputText } from './featureText';
 import type { RunningSimulator } from './simulatorHost';
 import type { ConnectionHealth } from './statusView';
 
@@ -15,26 +17,23 @@ export interface Portfolio {
   unrealizedPnl?: number;
 }
 
-const num = (x: number, d = 2): string => x.toFixed(d);
-const sig = (x: number): string => String(Number(x.toPrecision(3)));
-
-/** "close 127.33 · logReturn(lag=1)=0.000707 · ..." (the first three features). */
+/** "close $127.33 · return 1 bar +0.07% · RSI 14 bars 51.2 · ..." (every feature, named, with its unit). */
 export function featureSummary(d: DecisionRecord): string {
   const parts: string[] = [];
-  if (d.close !== undefined) parts.push(`close ${num(d.close)}`);
-  if (d.features) for (const [k, v] of Object.entries(d.features).slice(0, 3)) parts.push(`${k}=${sig(v)}`);
+  if (d.close !== undefined) parts.push(`close ${fmt.money(d.close)}`);
+  if (d.features) for (const [k, v] of Object.entries(d.features)) parts.push(featureText(k, v));
   return parts.join(' · ') || `${d.bars} bars`;
 }
 
 export function orderText(o: Pick<OrderUpdate, 'state' | 'filled' | 'quantity' | 'avgFillPrice' | 'note'>): string {
-  if (o.state === 'filled') return `filled ${o.filled} @ ${num(o.avgFillPrice)}`;
-  if (o.filled > 0) return `${o.state} ${o.filled}/${o.quantity} @ ${num(o.avgFillPrice)}`;
+  if (o.state === 'filled') return `filled ${o.filled} @ ${fmt.price(o.avgFillPrice)}`;
+  if (o.filled > 0) return `${o.state} ${o.filled}/${o.quantity} @ ${fmt.price(o.avgFillPrice)}`;
   return `${o.state}${o.note ? ` (${o.note})` : ''}`;
 }
 
 export function decisionRow(seq: number, d: DecisionRecord, order?: OrderUpdate): DecisionRow {
   const out = d.output;
-  const action = out ? `${out.label ?? ''}${out.label ? ' ' : ''}(target ${out.target === null ? 'keep' : sig(out.target)})` : '—';
+  const action = out ? outputText(out, d.targetQuantity) : '—';
   const p = d.proposal;
   const verdict = !d.verdict || !p ? '' : d.verdict.allowed ? 'ok' : `BLOCKED ${d.verdict.rule}: ${d.verdict.reason}`;
   let orderCell: string;
@@ -82,23 +81,6 @@ export function positionRow(p: Position, last: number | undefined, portfolio: Po
     avgCost: Math.round(avg * 1e4) / 1e4,
     ...(price !== undefined ? { last: price } : {}),
     ...(unrealized !== undefined ? { unrealized: Math.round(unrealized * 100) / 100 } : {}),
-  };
-}
-
-export function orderRow(o: TrackedOrder): OrderRow {
-  return {
-    orderId: o.orderId,
-    symbol: o.contract?.symbol ?? '?',
-    action: o.action ?? '?',
-    quantity: o.quantity,
-    type: o.type ?? '?',
-    status: o.state,
-    filled: o.filled,
-    remaining: o.remaining,
-    avgFillPrice: o.avgFillPrice,
-    ...(o.orderRef ? { orderRef: o.orderRef } : {}),
-    ...((o.note ?? o.errors[o.errors.length - 1]?.message) ? { note: o.note ?? o.errors[o.errors.length - 1]!.message } : {}),
-    updatedAt: o.updatedAt,
   };
 }
 

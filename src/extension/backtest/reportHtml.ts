@@ -3,10 +3,12 @@
 // when the page is shown in the panel and fall back to fixed ones in a browser.
 import type { BacktestReport } from './report';
 import type { Metrics } from './backtester';
+import { niceTicks, sampleIndices } from '../../webview/chartScale';
+
+export { sampleIndices };
 
 const W = 900;
 const PAD = { left: 64, right: 16, top: 14, bottom: 26 };
-const MAX_POINTS = 1500;
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -19,37 +21,6 @@ function pct(x: number, digits = 2): string {
 
 function money(x: number): string {
   return x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
-
-/** Indices to draw: every point when few, else the first, last and each bucket's min and max. */
-export function sampleIndices(values: readonly (readonly number[])[], n: number, max = MAX_POINTS): number[] {
-  if (n <= max) return Array.from({ length: n }, (_, i) => i);
-  const buckets = Math.floor(max / 2);
-  const keep = new Set<number>([0, n - 1]);
-  for (let b = 0; b < buckets; b++) {
-    const lo = Math.floor((b * n) / buckets);
-    const hi = Math.floor(((b + 1) * n) / buckets);
-    for (const series of values) {
-      let minI = lo;
-      let maxI = lo;
-      for (let i = lo; i < hi; i++) {
-        if (series[i]! < series[minI]!) minI = i;
-        if (series[i]! > series[maxI]!) maxI = i;
-      }
-      keep.add(minI).add(maxI);
-    }
-  }
-  return [...keep].sort((a, b) => a - b);
-}
-
-function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(v);
-  return out;
 }
 
 interface Series {

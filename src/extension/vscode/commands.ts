@@ -24,6 +24,7 @@ import { killNotice, type KillResult } from '../app/killAll';
 import { openReport } from './reportView';
 import { requireTrust } from './trust';
 import { registerOrderCommands } from './orderCommands';
+import { registerHistoryCommands } from './historyCommands';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -66,6 +67,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     reg(Commands.openBacktestReport, () => openBacktestReport(deps)),
     reg(Commands.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
     ...registerOrderCommands(deps, reg),
+    ...registerHistoryCommands(deps, reg),
   ];
 }
 

@@ -5,6 +5,27 @@ import { h } from '../dom';
 import { fmt } from '../format';
 import { Grid } from '../grid';
 import type { DecisionRow } from '../protocol';
+import type { Column } from '../grid';
+
+/** The decision grid's columns (the live Decisions tab and a past session's decisions). */
+export function decisionColumns(): Column<DecisionRow>[] {
+  return [
+    { key: 'cycle', title: 'Cycle', width: '60px', align: 'right', text: (r) => String(r.cycle), value: (r) => r.cycle },
+    { key: 'time', title: 'Market time', width: '112px', text: (r) => fmt.ny(r.marketTime) },
+    { key: 'symbol', title: 'Symbol', width: '72px', text: (r) => r.symbol },
+    { key: 'features', title: 'Features', width: 'minmax(260px, 2.4fr)', text: (r) => r.features, cls: () => 'small wrap' },
+    { key: 'action', title: '→ Model', width: 'minmax(140px, 1fr)', text: (r) => r.action, cls: () => 'wrap' },
+    {
+      key: 'verdict',
+      title: '→ Risk',
+      width: 'minmax(110px, 1.2fr)',
+      text: (r) => r.verdict || '—',
+      cls: (r) => `wrap ${r.blocked ? 'down' : r.verdict === 'ok' ? 'up' : ''}`,
+    },
+    { key: 'order', title: '→ Order', width: 'minmax(150px, 1.4fr)', text: (r) => r.order, value: (r) => r.outcome, cls: () => 'wrap' },
+    { key: 'reason', title: 'Why', width: 'minmax(200px, 2fr)', text: (r) => r.reason, cls: () => 'small wrap' },
+  ];
+}
 
 const MAX_DECISIONS = 500;
 
@@ -13,21 +34,7 @@ export class DecisionsTab {
   private readonly grid = new Grid<DecisionRow>(
     'decisions-grid',
     'Decisions',
-    [
-      { key: 'cycle', title: 'Cycle', width: '76px', text: (r) => String(r.cycle), value: (r) => r.cycle },
-      { key: 'time', title: 'NY time', width: '96px', text: (r) => fmt.ny(r.marketTime) },
-      { key: 'symbol', title: 'Symbol', width: '92px', text: (r) => r.symbol },
-      { key: 'features', title: 'Features', width: 'minmax(180px, 2.4fr)', text: (r) => r.features, cls: () => 'small' },
-      { key: 'action', title: '→ Model', width: 'minmax(110px, 1fr)', text: (r) => r.action },
-      {
-        key: 'verdict',
-        title: '→ Risk',
-        width: 'minmax(90px, 1.2fr)',
-        text: (r) => r.verdict || '—',
-        cls: (r) => (r.blocked ? 'down' : r.verdict === 'ok' ? 'up' : ''),
-      },
-      { key: 'order', title: '→ Order', width: 'minmax(140px, 1.6fr)', text: (r) => r.order, value: (r) => r.outcome },
-    ],
+    decisionColumns(),
     (r) => String(r.seq),
     'No decisions yet: start an AI session.',
   );
@@ -36,7 +43,11 @@ export class DecisionsTab {
     const box = h(
       'section',
       { class: 'box' },
-      h('p', { class: 'muted small' }, 'Per cycle and symbol: the features the model saw → its action → the risk verdict → the order. Newest first.'),
+      h(
+        'p',
+        { class: 'muted small' },
+        'Per cycle and symbol: the features the model saw → its output → the risk verdict → the order, and why. Newest first; times are New York (the market’s).',
+      ),
     );
     this.grid.mount(box);
     view.append(box);

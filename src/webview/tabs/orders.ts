@@ -1,10 +1,13 @@
-// The Orders tab: this connection's orders, newest first, with our lifecycle state and fills.
-// "Place Order…" and "Flatten Position…" open the host's ticket (its input boxes, the
-// preview, a modal); a working order of the ticket has Modify and Cancel on its row, which
-// send only its id (the host asks the rest, and changes only orders of the ticket).
+// The Blotter tab: every order seen, newest first, kept per session and connection (keyed by
+// orderRef, else connection and order id: TWS reuses order ids), with the time it was placed,
+// its fills and their commissions, and its slippage against the price the decision was made
+// at. Working orders are marked stale while the connection is down. "Place Order…" and
+// "Flatten Position…" open the host's ticket (its input boxes, the preview, a modal); a working
+// order of the ticket has Modify and Cancel on its row, which send only its id (the host asks
+// the rest, and changes only orders of the ticket).
 import { actionButton } from '../actionButton';
 import { h } from '../dom';
-import { fmt } from '../format';
+import { fmt, signClass } from '../format';
 import { Grid } from '../grid';
 import { post } from '../host';
 import type { OrderAction, OrderRow } from '../protocol';
@@ -30,30 +33,71 @@ function renderActions(cell: HTMLElement, r: OrderRow): void {
   cell.replaceChildren(...(want ? [rowButton('Modify', 'modifyOrder', r.orderId), rowButton('Cancel', 'cancelOrder', r.orderId)] : []));
 }
 
+/** A session id as the blotter shows it: its random suffix (the full id is the cell's value). */
+export function shortSession(id: string | undefined): string {
+  if (!id) return '—';
+  const m = /-([0-9a-f]{8})$/.exec(id);
+  return m ? m[1]! : id;
+}
+
+function fillsText(r: OrderRow): string {
+  if (r.fills.length === 0) return '—';
+  return r.fills.map((f) => `${fmt.qty(f.shares)} @ ${fmt.price(f.price)}`).join(', ');
+}
+
 export function mountOrdersTab(view: HTMLElement): { render(rows: readonly OrderRow[]): void } {
   const grid = new Grid<OrderRow>(
     'orders-grid',
-    'Orders',
+    'Blotter',
     [
-      { key: 'orderId', title: 'Id', width: '0.6fr', text: (r) => `#${r.orderId}`, value: (r) => r.orderId },
-      { key: 'symbol', title: 'Symbol', width: '0.8fr', text: (r) => r.symbol },
-      { key: 'action', title: 'Side', width: '0.6fr', text: (r) => r.action, cls: (r) => (r.action === 'BUY' ? 'up' : 'down') },
-      { key: 'quantity', title: 'Qty', width: '0.6fr', align: 'right', text: (r) => fmt.qty(r.quantity), value: (r) => r.quantity },
-      { key: 'type', title: 'Type', width: '0.6fr', text: (r) => r.type },
-      { key: 'status', title: 'Status', width: '1fr', text: (r) => r.status, value: (r) => r.status, cls: (r) => `status-${r.status}` },
-      { key: 'filled', title: 'Filled', width: '0.6fr', align: 'right', text: (r) => fmt.qty(r.filled), value: (r) => r.filled },
+      { key: 'placed', title: 'Placed', width: '112px', text: (r) => fmt.ny(r.placedAt), value: (r) => r.placedAt },
+      { key: 'session', title: 'Session', width: '84px', text: (r) => shortSession(r.sessionId), value: (r) => r.sessionId },
+      { key: 'orderId', title: 'Id', width: '56px', align: 'right', text: (r) => `#${r.orderId}`, value: (r) => r.orderId },
+      { key: 'symbol', title: 'Symbol', width: '72px', text: (r) => r.symbol },
+      { key: 'action', title: 'Side', width: '56px', text: (r) => r.action, cls: (r) => (r.action === 'BUY' ? 'up' : 'down') },
+      { key: 'quantity', title: 'Qty', width: '64px', align: 'right', text: (r) => fmt.qty(r.quantity), value: (r) => r.quantity },
+      { key: 'type', title: 'Type', width: '56px', text: (r) => r.type },
+      {
+        key: 'status',
+        title: 'Status',
+        width: '128px',
+        text: (r) => (r.stale ? `${r.status} (stale)` : r.status),
+        value: (r) => r.status,
+        cls: (r) => `status-${r.status}${r.stale ? ' stale' : ''}`,
+      },
+      { key: 'filled', title: 'Filled', width: '64px', align: 'right', text: (r) => fmt.qty(r.filled), value: (r) => r.filled },
       {
         key: 'avgFillPrice',
         title: 'Avg fill',
-        width: '0.8fr',
+        width: '84px',
         align: 'right',
         text: (r) => (r.filled > 0 ? fmt.price(r.avgFillPrice) : '—'),
         value: (r) => r.avgFillPrice,
       },
-      { key: 'orderRef', title: 'Ref / note', width: '2.4fr', text: (r) => [r.orderRef, r.note].filter(Boolean).join(' · ') },
+      { key: 'decisionPrice', title: 'Decision', width: '84px', align: 'right', text: (r) => fmt.price(r.decisionPrice), value: (r) => r.decisionPrice },
+      {
+        key: 'slippage',
+        title: 'Slippage/sh',
+        width: '96px',
+        align: 'right',
+        text: (r) => (r.slippage === undefined ? '—' : fmt.pnl(r.slippage)),
+        value: (r) => r.slippage,
+        // positive slippage cost money
+        cls: (r) => signClass(r.slippage === undefined ? undefined : -r.slippage),
+      },
+      { key: 'commission', title: 'Commission', width: '96px', align: 'right', text: (r) => fmt.money(r.commission), value: (r) => r.commission },
+      { key: 'fills', title: 'Fills', width: 'minmax(140px, 1.2fr)', text: fillsText, value: (r) => r.fills.length },
+      {
+        key: 'lastFill',
+        title: 'Last fill',
+        width: '112px',
+        text: (r) => (r.fills.length ? fmt.ny(r.fills[r.fills.length - 1]!.at) : '—'),
+        value: (r) => r.fills[r.fills.length - 1]?.at,
+      },
+      { key: 'orderRef', title: 'Ref / note', width: 'minmax(200px, 2fr)', text: (r) => [r.orderRef, r.note].filter(Boolean).join(' · '), cls: () => 'small' },
       { key: 'actions', title: '', width: '1.8fr', text: () => '', render: renderActions },
     ],
-    (r) => String(r.orderId),
+    (r) => r.key,
     'No orders yet.',
   );
   const toolbar = h(
@@ -66,7 +110,16 @@ export function mountOrdersTab(view: HTMLElement): { render(rows: readonly Order
     }),
     actionButton('Flatten Position…', 'flattenPosition', { id: 'btn-flatten-position', title: 'Close one position at the market, confirmed first' }),
   );
-  const box = h('section', { class: 'box' }, toolbar);
+  const box = h(
+    'section',
+    { class: 'box' },
+    toolbar,
+    h(
+      'p',
+      { class: 'muted small' },
+      'Every order seen, newest first, per session and connection. Times are New York (the market’s). Slippage per share against the decision’s price: positive cost money.',
+    ),
+  );
   grid.mount(box);
   view.append(box);
   return { render: (rows) => grid.update(rows) };

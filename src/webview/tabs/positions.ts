@@ -26,7 +26,7 @@ export function mountPositionsTab(view: HTMLElement): { render(rows: readonly Po
         text: (r) => fmt.money(r.marketValue, currency),
         value: (r) => r.marketValue,
       },
-      { key: 'pctOfNetLiq', title: '% Net Liq', width: '0.9fr', align: 'right', text: (r) => fmt.pct(r.pctOfNetLiq), value: (r) => r.pctOfNetLiq },
+      { key: 'pctOfNetLiq', title: '% Net Liq', width: '0.9fr', align: 'right', text: (r) => fmt.sharePct(r.pctOfNetLiq), value: (r) => r.pctOfNetLiq },
       {
         key: 'dayChange',
         title: 'Day P&L',

@@ -60,7 +60,7 @@ test('session view: progress, P&L points and the summary text', () => {
   assert.equal(store.sessionBadge()?.active, true);
   const pnl = { perSymbol: {}, realized: 1, unrealized: 2, commissions: 0.5, net: 2.5 };
   store.sessionEvent({ type: 'cycle-end', at: 1, cycle: 1, cycles: 3, marketTime: 1, stalled: false, decisions: [], orders: [], pnl });
-  assert.deepEqual(store.sessionView().points, [{ cycle: 1, net: 2.5 }]);
+  assert.deepEqual(store.sessionView().points, [{ cycle: 1, at: 1, net: 2.5 }]);
   assert.deepEqual(store.sessionBadge(), { state: 'starting', active: true, cycle: 1, cycles: 3, mode: 'paper', pnl: 2.5 });
   store.sessionEvent({ type: 'state', at: 2, state: 'finished', reason: 'ran 3 cycles' });
   assert.equal(store.sessionView().active, false);

@@ -1,9 +1,9 @@
 // The protocol's view rows built from broker and session records: positions per share with
-// live or portfolio P&L, orders with their last error, decisions from features to order.
+// live or portfolio P&L, decisions from features to order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TrackedOrder } from '../../../src/extension/broker/types';
-import { decisionRow, orderRow, positionRow } from '../../../src/extension/app/viewRows';
+import { decisionRow, positionRow } from '../../../src/extension/app/viewRows';
+import { featureText, outputText } from '../../../src/extension/app/featureText';
 import { decisionRecord as record, pos } from '../../helpers/panelRecords';
 
 test('position rows: average cost per share, last and unrealized P&L from live prices (else the portfolio)', () => {
@@ -32,47 +32,10 @@ test('position rows: average cost per share, last and unrealized P&L from live p
   assert.deepEqual(positionRow(pos('MSFT', 5, 400), undefined, { marketPrice: 410, unrealizedPnl: 50 }).unrealized, 50);
 });
 
-test('order rows: our lifecycle state, fills, the orderRef and the last error', () => {
-  const o: TrackedOrder = {
-    orderId: 16,
-    contract: { symbol: 'NVDA', secType: 'STK', exchange: 'SMART', currency: 'USD' },
-    action: 'BUY',
-    type: 'MKT',
-    quantity: 261,
-    state: 'rejected',
-    filled: 0,
-    remaining: 261,
-    avgFillPrice: 0,
-    commission: 0,
-    fills: [],
-    errors: [{ code: 201, message: 'Order rejected - reason: margin', at: 1 }],
-    warnings: [],
-    cancelRequested: false,
-    modifyPending: false,
-    createdAt: 1,
-    updatedAt: 2,
-    orderRef: 'ibkrai:s:2:NVDA',
-  };
-  assert.deepEqual(orderRow(o), {
-    orderId: 16,
-    symbol: 'NVDA',
-    action: 'BUY',
-    quantity: 261,
-    type: 'MKT',
-    status: 'rejected',
-    filled: 0,
-    remaining: 261,
-    avgFillPrice: 0,
-    orderRef: 'ibkrai:s:2:NVDA',
-    note: 'Order rejected - reason: margin',
-    updatedAt: 2,
-  });
-});
-
 test('decision rows: features -> model -> risk verdict -> order, and the progress of that order', () => {
   const row = decisionRow(1, record());
-  assert.equal(row.features, 'close 127.33 · logReturn(lag=1)=0.000707 · logReturn(lag=5)=-0.00047 · rsi=51.2');
-  assert.equal(row.action, 'buy (target 1)');
+  assert.equal(row.features, 'close $127.33 · return 1 bar +0.07% · return 5 bars −0.05% · RSI 51.2 · extra 1.0000');
+  assert.equal(row.action, 'buy: 100% long (261 sh)');
   assert.equal(row.verdict, 'ok');
   assert.equal(row.order, 'BUY 261 → sending');
   const blocked = decisionRow(2, record({ outcome: 'blocked', verdict: { allowed: false, rule: 'maxOrderQuantity', reason: '261 > 100' } }));
@@ -97,4 +60,28 @@ test('decision rows: features -> model -> risk verdict -> order, and the progres
   } as const;
   assert.equal(decisionRow(1, record(), filled).order, 'BUY 261 → filled 261 @ 127.28');
   assert.equal(decisionRow(1, record(), { ...filled, state: 'partiallyFilled', filled: 100 }).order, 'BUY 261 → partiallyFilled 100/261 @ 127.28');
+});
+
+test('features by name with units: returns and ratios in %, RSI on its scale, momentum in σ; the output as a position', () => {
+  assert.equal(featureText('logReturn(lag=5)', Math.log(1.0123)), 'return 5 bars +1.23%');
+  assert.equal(featureText('realizedVol(window=20)', 0.0042), 'volatility 20 bars 0.42%');
+  assert.equal(featureText('volNormMomentum(lookback=10,volWindow=20)', -1.234), 'momentum 10 bars −1.23σ');
+  assert.equal(featureText('rsi(period=14)', 71.26), 'RSI 14 bars 71.3');
+  assert.equal(featureText('smaRatio(window=50)', Math.log(0.99)), 'vs 50-bar average −1.00%');
+  assert.equal(featureText('timeOfDay', 0.5), 'session elapsed 50%');
+  assert.equal(featureText('positionFraction', -0.25), 'position −25.0% of equity');
+  assert.equal(featureText('positionSide', 0), 'side flat');
+  assert.equal(featureText('someNewFeature(k=2)', -0.5), 'someNewFeature(k=2) −0.5000');
+  assert.equal(outputText({ target: null, label: 'hold' }), 'hold: keep the position');
+  assert.equal(outputText({ target: -0.5 }, -130), '50% short (−130 sh)');
+  assert.equal(outputText({ target: 0, label: 'flat' }), 'flat: flat');
+});
+
+test('decision rows say why no order was sent', () => {
+  const row = decisionRow(
+    3,
+    record({ outcome: 'no-order', proposal: undefined, verdict: undefined, orderQuantity: 0, reason: 'model says hold: keep 0 shares' }),
+  );
+  assert.equal(row.order, 'no order (holds 0)');
+  assert.equal(row.reason, 'model says hold: keep 0 shares');
 });

@@ -16,7 +16,7 @@ test('money: the currency, two decimals, thousands separators, a true minus, no 
   assert.equal(fmt.money(5, 'EUR'), '€5.00');
   assert.match(fmt.money(-1234.5, 'CHF'), new RegExp(`^${MINUS}CHF\\s1,234\\.50$`));
   assert.equal(fmt.money(5, 'X1'), 'X1 5.00', 'not an ISO code: written as it came');
-  assert.equal(fmt.money(5), '5.00');
+  assert.equal(fmt.money(5), '$5.00', "no currency given: dollars, the panel's default");
   assert.equal(fmt.money(undefined, 'USD'), '—');
   assert.ok(!fmt.money(-5, 'USD').includes('-'), 'never a hyphen-minus');
 });
@@ -25,7 +25,7 @@ test('signed money and percentages: a plus when up, a true minus when down, noth
   assert.equal(fmt.signedMoney(1234.5, 'USD'), '+$1,234.50');
   assert.equal(fmt.signedMoney(-1234.5, 'USD'), `${MINUS}$1,234.50`);
   assert.equal(fmt.signedMoney(-0.001, 'USD'), '$0.00');
-  assert.equal(fmt.pct(12.3456), '12.35%');
+  assert.equal(fmt.sharePct(12.3456), '12.35%');
   assert.equal(fmt.signedPct(-0.4), `${MINUS}0.40%`);
   assert.equal(fmt.signedPct(-0.004), '0.00%');
   assert.equal(fmt.change(1.5), '+1.50');

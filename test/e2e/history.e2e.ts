@@ -1,0 +1,165 @@
+// The cockpit's blotter and session history in a real workbench (code-server + Chromium)
+// with the packaged .vsix: two AI sessions run one after the other on the embedded
+// simulator in the workspace's journal folder; the History tab then lists both, newest
+// first, each with its summary table, equity curve, prices with fills, trades and
+// decisions; the Blotter keeps both sessions' orders. Screenshots of the History tab and
+// the Blotter at a wide and a 600 px panel, in the dark and the light theme, land in
+// artifacts/e2e/history/; the grids must scroll sideways at 600 px rather than clip.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sleep, startWorkbench, type Workbench } from './workbench';
+
+const SETTINGS = {
+  'ibkrAi.session.symbols': ['NVDA', 'MSFT'],
+  'ibkrAi.session.mode': 'paper',
+  'ibkrAi.session.cycles': 3,
+  'ibkrAi.session.cycleSeconds': 60,
+  'ibkrAi.simulator.speed': 60,
+};
+
+describe('blotter and session history in a real workbench', { timeout: 400_000 }, () => {
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await startWorkbench({ name: 'history', workspaceSettings: SETTINGS });
+  });
+  after(async () => {
+    await wb?.stop();
+  });
+
+  async function runSession(n: number): Promise<void> {
+    await wb.runCommand('IBKR: Start AI Session', { prompt: true });
+    await wb.pickQuickItem('Demo policy');
+    const p = wb.panel();
+    await p.locator('#tab-session').click();
+    await p
+      .locator('#session-progress')
+      .filter({ hasText: /cycle [1-3]\/3/ })
+      .waitFor({ timeout: 60_000 });
+    await p.locator('#session-state', { hasText: 'finished' }).waitFor({ timeout: 90_000 });
+    await wb.waitForNotification(/AI session finished, 3\/3 cycles/, 20_000);
+    await wb.screenshot(`session-${n}-finished`);
+  }
+
+  /** Sets the page so the panel's webview is `width` px wide; returns the width it got. */
+  async function panelWidth(width: number): Promise<number> {
+    const frame = wb.page.locator('iframe.webview.ready').first();
+    for (let i = 0; i < 4; i++) {
+      const box = await frame.boundingBox();
+      const vp = wb.page.viewportSize()!;
+      if (!box) throw new Error('no panel iframe');
+      if (Math.abs(box.width - width) <= 2) return box.width;
+      await wb.page.setViewportSize({ width: Math.round(vp.width + (width - box.width)), height: vp.height });
+      await sleep(500);
+    }
+    return (await frame.boundingBox())!.width;
+  }
+
+  function theme(name: string): void {
+    writeFileSync(join(wb.folder, '.vscode/settings.json'), JSON.stringify({ ...SETTINGS, 'workbench.colorTheme': name }, null, 2));
+  }
+
+  it('two sessions on the embedded simulator', async () => {
+    await wb.waitForStatus(/IBKR: off/, 60_000);
+    await wb.runCommand('IBKR: Start TWS Simulator');
+    await wb.waitForStatus(/IBKR SIM :\d+/);
+    await runSession(1);
+    await runSession(2);
+  });
+
+  it('the History tab lists both, newest first, with the summary, charts, trades and decisions', async () => {
+    const p = wb.panel();
+    await wb.runCommand('Notifications: Clear All Notifications');
+    await p.locator('#tab-history').click();
+    const rows = p.locator('#history-grid vscode-data-grid-row[data-key]');
+    await rows.nth(1).waitFor({ timeout: 20_000 });
+    assert.equal(await rows.count(), 2);
+    const [newest, older] = [await rows.nth(0).getAttribute('data-key'), await rows.nth(1).getAttribute('data-key')];
+    assert.ok(newest && older && newest > older, `newest first: ${newest} then ${older}`);
+    for (const r of [0, 1]) {
+      assert.equal(await rows.nth(r).locator('[data-col="status"]').innerText(), 'finished');
+      assert.equal(await rows.nth(r).locator('[data-col="cycles"]').innerText(), '3/3');
+    }
+    // The newest is shown: its summary as a table, its equity curve, prices with fills, trades, decisions.
+    const detail = p.locator('#history-detail');
+    assert.equal(await detail.getAttribute('data-session'), newest);
+    assert.equal(await p.locator('#history-summary table.summary-table tbody tr').count(), 2, 'a summary row per symbol');
+    assert.match(await p.locator('#history-summary table.facts').innerText(), /finished: ran 3 cycles/);
+    assert.ok((await p.locator('#history-equity svg polyline').count()) >= 1, 'the equity curve');
+    assert.match(await p.locator('#history-equity svg').innerHTML(), /time \((EST|EDT)\)/);
+    assert.equal(await p.locator('#history-prices svg').count(), 2, 'a price chart per symbol');
+    assert.ok((await p.locator('#history-prices path.fill-mark').count()) > 0, 'the fills are marked');
+    assert.ok((await p.locator('#history-trades-grid vscode-data-grid-row[data-key]').count()) > 0, 'the trades');
+    assert.equal(await p.locator('#history-decisions-grid vscode-data-grid-row[data-key]').count(), 6, 'two symbols, three cycles');
+    await wb.screenshot('history-wide-dark');
+    await p.locator('#history-prices').scrollIntoViewIfNeeded();
+    await wb.screenshot('history-charts-wide-dark');
+    await p.locator('#history-title').scrollIntoViewIfNeeded();
+    // Picking the older one shows it.
+    await rows.nth(1).locator('[data-col="session"]').click();
+    await p.locator(`#history-detail[data-session="${older}"]`).waitFor({ timeout: 5000 });
+  });
+
+  it("the Blotter keeps both sessions' orders, with fills, commissions and slippage", async () => {
+    const p = wb.panel();
+    await p.locator('#tab-orders').click();
+    const rows = p.locator('#orders-grid vscode-data-grid-row[data-key]');
+    await rows.first().waitFor({ timeout: 10_000 });
+    const sessions = new Set<string>();
+    const n = await rows.count();
+    for (let i = 0; i < n; i++) sessions.add((await rows.nth(i).locator('[data-col="session"]').getAttribute('data-value')) ?? '');
+    assert.equal(sessions.size, 2, `orders of both sessions: ${[...sessions].join(', ')}`);
+    assert.match(await rows.first().locator('[data-col="placed"]').innerText(), /^\d\d:\d\d:\d\d (EST|EDT)$/);
+    assert.match(await rows.first().locator('[data-col="commission"]').innerText(), /^\$\d+\.\d\d$/);
+    assert.notEqual(await rows.first().locator('[data-col="slippage"]').innerText(), '—');
+    await wb.screenshot('blotter-wide-dark');
+  });
+
+  it('at a 600 px panel the grids scroll sideways instead of clipping; dark and light themes', async () => {
+    const p = wb.panel();
+    await wb.runCommand('View: Close Primary Side Bar').catch(() => undefined);
+    const got = await panelWidth(600);
+    assert.ok(Math.abs(got - 600) <= 2, `panel ${got} px wide`);
+    for (const [tab, grid] of [
+      ['orders', '#orders-grid'],
+      ['history', '#history-trades-grid'],
+    ] as const) {
+      await p.locator(`#tab-${tab}`).click();
+      await sleep(300);
+      // The grid keeps its columns' widths: wider than the panel, inside a box that scrolls.
+      const widths = await p
+        .locator(grid)
+        .evaluate((el) => ({ grid: el.scrollWidth, box: el.parentElement!.clientWidth, scroll: el.parentElement!.scrollWidth }));
+      assert.ok(widths.grid > widths.box && widths.scroll > widths.box, `${grid}: ${JSON.stringify(widths)}`);
+    }
+    // Nothing else is wider than the panel: the tab views fit, only the grids' own boxes scroll.
+    const page = await p
+      .locator('#tabs')
+      .evaluate((el) => ({ tabs: el.scrollWidth, width: el.clientWidth, doc: el.ownerDocument.documentElement.scrollWidth }));
+    assert.ok(page.tabs <= page.width + 1 && page.doc <= got + 1, `the panel does not scroll sideways: ${JSON.stringify(page)}`);
+    await p.locator('#tab-history').click();
+    await wb.screenshot('history-600-dark');
+    await p.locator('#tab-orders').click();
+    await wb.screenshot('blotter-600-dark');
+    theme('Default Light Modern');
+    await sleep(1500);
+    await wb.screenshot('blotter-600-light');
+    await p.locator('#tab-history').click();
+    await sleep(300);
+    await wb.screenshot('history-600-light');
+    await p.locator('#history-equity').scrollIntoViewIfNeeded();
+    await wb.screenshot('history-charts-600-light');
+    await p.locator('#tab-session').click();
+    await p.locator('#session-prices').scrollIntoViewIfNeeded();
+    await wb.screenshot('session-charts-600-light');
+    await p.locator('#tab-history').click();
+    await wb.page.setViewportSize({ width: 1280, height: 800 });
+    await sleep(800);
+    await wb.screenshot('history-wide-light');
+    await p.locator('#tab-orders').click();
+    await sleep(300);
+    await wb.screenshot('blotter-wide-light');
+  });
+});

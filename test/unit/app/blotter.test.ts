@@ -1,0 +1,178 @@
+// The blotter: orders kept per session and connection (TWS reuses order ids), fills with
+// their commissions, slippage against the decision price, stale rows while disconnected.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Fill, TrackedOrder } from '../../../src/extension/broker/types';
+import { Blotter, slippageOf } from '../../../src/extension/app/blotter';
+import { PanelStore } from '../../../src/extension/app/panelStore';
+import { isHostToWebview } from '../../../src/webview/validate';
+import { decisionRecord } from '../../helpers/panelRecords';
+
+const NVDA = { symbol: 'NVDA', secType: 'STK' as const, exchange: 'SMART', currency: 'USD' };
+
+function order(o: Partial<TrackedOrder> & { orderId: number }): TrackedOrder {
+  return {
+    contract: NVDA,
+    action: 'BUY',
+    type: 'MKT',
+    quantity: 10,
+    state: 'submitted',
+    filled: 0,
+    remaining: 10,
+    avgFillPrice: 0,
+    commission: 0,
+    fills: [],
+    errors: [],
+    warnings: [],
+    cancelRequested: false,
+    modifyPending: false,
+    createdAt: 1,
+    updatedAt: 2,
+    ...o,
+  };
+}
+
+function fill(execId: string, shares: number, price: number, commission?: number): Fill {
+  return {
+    execId,
+    orderId: 11,
+    contract: NVDA,
+    side: 'BUY',
+    shares,
+    price,
+    cumQty: shares,
+    avgPrice: price,
+    time: '20250102 10:15:01 US/Eastern',
+    account: 'DU1',
+    exchange: 'SMART',
+    ...(commission !== undefined ? { commission } : {}),
+  };
+}
+
+test('two sessions with the same order id are two rows, keyed by their orderRefs', () => {
+  const b = new Blotter(200, () => 1000);
+  b.upsert(order({ orderId: 11, orderRef: 'ibkrai:sessA:3:NVDA', state: 'filled', filled: 10, remaining: 0, avgFillPrice: 100 }));
+  b.newConnection();
+  b.upsert(order({ orderId: 11, orderRef: 'ibkrai:sessB:1:NVDA' }));
+  const rows = b.rows();
+  assert.equal(rows.length, 2, "the new session's #11 does not overwrite the old one's");
+  assert.deepEqual(
+    rows.map((r) => [r.key, r.sessionId, r.orderId, r.status]),
+    [
+      ['ref:ibkrai:sessB:1:NVDA', 'sessB', 11, 'submitted'],
+      ['ref:ibkrai:sessA:3:NVDA', 'sessA', 11, 'filled'],
+    ],
+  );
+  // The same order again (TWS lists it after a reconnect): still one row.
+  b.newConnection();
+  b.upsert(order({ orderId: 11, orderRef: 'ibkrai:sessB:1:NVDA', state: 'filled', filled: 10, remaining: 0, avgFillPrice: 101 }));
+  assert.equal(b.rows().length, 2);
+  assert.equal(b.rows()[0]!.status, 'filled');
+});
+
+test('orders without an orderRef: per connection by order id, merged by permId after a reconnect', () => {
+  const b = new Blotter(200);
+  b.upsert(order({ orderId: 5 }));
+  b.upsert(order({ orderId: 5, permId: 900, state: 'filled', filled: 10, remaining: 0 }));
+  assert.equal(b.rows().length, 1, 'one connection, one order id: one row (the permId came later)');
+  b.newConnection();
+  b.upsert(order({ orderId: 5, permId: 901 }));
+  assert.equal(b.rows().length, 2, 'order #5 of another connection is another order');
+  b.newConnection();
+  b.upsert(order({ orderId: 77, permId: 900, state: 'filled', filled: 10, remaining: 0 }));
+  assert.equal(b.rows().length, 2, 'TWS listing a known permId again is the same row');
+});
+
+test('fills with commissions and times seen, slippage against the decision price, signed by side', () => {
+  let now = 5000;
+  const b = new Blotter(200, () => now);
+  const ref = 'ibkrai:s:2:NVDA';
+  b.decision(decisionRecord({ proposal: { kind: 'policy', action: 'BUY', quantity: 10, price: 100, orderRef: ref } }));
+  b.upsert(order({ orderId: 16, orderRef: ref, state: 'partiallyFilled', filled: 4, remaining: 6, avgFillPrice: 100.05, fills: [fill('e1', 4, 100.05, 1)] }));
+  now = 6000;
+  b.upsert(
+    order({
+      orderId: 16,
+      orderRef: ref,
+      state: 'filled',
+      filled: 10,
+      remaining: 0,
+      avgFillPrice: 100.11,
+      fills: [fill('e1', 4, 100.05, 1), fill('e2', 6, 100.15, 1.25)],
+    }),
+  );
+  const [row] = b.rows();
+  assert.deepEqual(
+    row!.fills.map((f) => [f.execId, f.shares, f.price, f.at, f.commission]),
+    [
+      ['e1', 4, 100.05, 5000, 1],
+      ['e2', 6, 100.15, 6000, 1.25],
+    ],
+    'each fill keeps the time it was first seen',
+  );
+  assert.equal(row!.commission, 2.25);
+  assert.equal(row!.decisionPrice, 100);
+  assert.equal(row!.decisionTime, decisionRecord().marketTime, "the decision's market time: where its fills go on the price chart");
+  assert.equal(row!.slippage, 0.11, 'bought 0.11 above the decision price: a cost');
+  assert.equal(slippageOf('SELL', 99.9, 100), 0.1, 'sold 0.10 below: a cost');
+  assert.equal(slippageOf('SELL', 100.2, 100), -0.2, 'sold above: a gain');
+});
+
+test('working orders are stale while disconnected; finished ones are not', () => {
+  const store = new PanelStore();
+  const topics: string[] = [];
+  store.onChange((t) => topics.push(t));
+  store.setHealth({ kind: 'ready', host: '127.0.0.1', port: 7497, clientId: 1, account: 'DU1', badge: 'PAPER' });
+  store.upsertOrder(order({ orderId: 1, orderRef: 'ibkrai:s:1:NVDA' }));
+  store.upsertOrder(order({ orderId: 2, orderRef: 'ibkrai:s:2:NVDA', state: 'filled', filled: 10, remaining: 0 }));
+  assert.deepEqual(
+    store.orderRows().map((r) => r.stale),
+    [false, false],
+  );
+  topics.length = 0;
+  store.setHealth({ kind: 'reconnecting', host: '127.0.0.1', port: 7497, clientId: 1 });
+  assert.ok(topics.includes('orders'), 'the blotter is redrawn when the connection drops');
+  assert.deepEqual(
+    store.orderRows().map((r) => [r.orderId, r.stale]),
+    [
+      [2, false],
+      [1, true],
+    ],
+  );
+  assert.ok(isHostToWebview(store.message('orders')));
+});
+
+test('order rows: our lifecycle state, fills, the orderRef and the last error', () => {
+  const b = new Blotter(200, () => 1);
+  b.setConnected(true);
+  b.upsert(
+    order({
+      orderId: 16,
+      quantity: 261,
+      remaining: 261,
+      state: 'rejected',
+      orderRef: 'ibkrai:s:2:NVDA',
+      errors: [{ code: 201, message: 'Order rejected - reason: margin', at: 1 }],
+    }),
+  );
+  assert.deepEqual(b.rows()[0], {
+    key: 'ref:ibkrai:s:2:NVDA',
+    orderId: 16,
+    sessionId: 's',
+    symbol: 'NVDA',
+    action: 'BUY',
+    quantity: 261,
+    type: 'MKT',
+    status: 'rejected',
+    filled: 0,
+    remaining: 261,
+    avgFillPrice: 0,
+    orderRef: 'ibkrai:s:2:NVDA',
+    note: 'Order rejected - reason: margin',
+    placedAt: 1,
+    updatedAt: 2,
+    fills: [],
+    commission: 0,
+    stale: false,
+  });
+});
