@@ -1,6 +1,7 @@
 // What the status bar item shows for a connection health state, plus the session's progress
 // and P&L while one runs. Pure (no `vscode`), so the wording is unit-tested.
 
+import { Commands } from './commandIds';
 export type Badge = 'PAPER' | 'LIVE' | 'SIM';
 
 export interface TargetInfo {
@@ -148,18 +149,8 @@ export interface MenuItem {
 
 /** Command ids the menu offers (kept in step with commandIds.ts by a unit test). */
 export const MENU_COMMANDS = {
-  startSession: 'ibkrAi.startSession',
-  stopSession: 'ibkrAi.stopSession',
-  killSwitch: 'ibkrAi.killSwitch',
-  connect: 'ibkrAi.connect',
-  disconnect: 'ibkrAi.disconnect',
-  runChecks: 'ibkrAi.runChecks',
-  showPanel: 'ibkrAi.showPanel',
-  backtest: 'ibkrAi.backtest',
-  startSimulator: 'ibkrAi.startSimulator',
-  stopSimulator: 'ibkrAi.stopSimulator',
-  showLog: 'ibkrAi.showLog',
-  walkthrough: 'ibkrAi.openWalkthrough',
+  ...Commands,
+  walkthrough: Commands.openWalkthrough,
   manageTrust: 'workbench.trust.manage',
 } as const;
 

@@ -5,23 +5,10 @@ import { BrokerError } from './errors';
 import { ClientCode } from '../tws/errorCodes';
 import type { LinkHub } from './linkHub';
 import { Observable, Stream } from '../core/observable';
+import { MONEY_TAGS } from '../tws/accountTags';
 import type { AccountPnl, AccountSnapshot, AccountSummaryRow, PortfolioItem, Position, PositionPnl } from './types';
 
-export const DEFAULT_SUMMARY_TAGS = [
-  'NetLiquidation',
-  'TotalCashValue',
-  'SettledCash',
-  'BuyingPower',
-  'EquityWithLoanValue',
-  'GrossPositionValue',
-  'InitMarginReq',
-  'MaintMarginReq',
-  'AvailableFunds',
-  'ExcessLiquidity',
-  'Cushion',
-  'DayTradesRemaining',
-  'Leverage',
-];
+export const DEFAULT_SUMMARY_TAGS = [...MONEY_TAGS, 'Cushion', 'DayTradesRemaining', 'Leverage'];
 
 export function positionKey(account: string, conId: number | undefined): string {
   return `${account}:${conId ?? 0}`;

@@ -1,6 +1,7 @@
 // Account streams: reqAccountUpdates (values, portfolio, time, download end),
 // reqPositions, reqAccountSummary, reqAccountUpdatesMulti, reqPnL and reqPnLSingle.
 // Everything is computed from the Account on request and re-sent when fills change it.
+import { MONEY_TAGS } from '../../tws/accountTags';
 import type { AccountSummary } from '../account/account';
 import { nyParts } from '../market/marketTime';
 import { round6, roundCents } from '../market/rounding';
@@ -92,18 +93,7 @@ export class AccountFeed {
       ['RealizedPnL', money(s.RealizedPnL), acct.currency],
       ['OptionMarketValue', money(s.OptionMarketValue), acct.currency],
     ];
-    for (const k of [
-      'NetLiquidation',
-      'TotalCashValue',
-      'SettledCash',
-      'BuyingPower',
-      'EquityWithLoanValue',
-      'GrossPositionValue',
-      'InitMarginReq',
-      'MaintMarginReq',
-      'AvailableFunds',
-      'ExcessLiquidity',
-    ] as const) {
+    for (const k of MONEY_TAGS) {
       rows.push([k, money(s[k]), acct.currency]);
     }
     rows.push(['Cushion', cushion(s), '']);
