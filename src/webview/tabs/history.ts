@@ -5,6 +5,7 @@
 import { actionButton } from '../actionButton';
 import { h } from '../dom';
 import { fmt, signClass } from '../format';
+import { costColumns } from '../costColumns';
 import { Grid } from '../grid';
 import type { HistorySession, HistoryView, TradeRow } from '../protocol';
 import { summaryTable } from '../summaryTable';
@@ -73,17 +74,7 @@ export class HistoryTab {
       { key: 'side', title: 'Side', width: '56px', text: (r) => r.side, cls: (r) => (r.side === 'BUY' ? 'up' : 'down') },
       { key: 'shares', title: 'Shares', width: '72px', align: 'right', text: (r) => fmt.qty(r.shares), value: (r) => r.shares },
       { key: 'price', title: 'Price', width: '84px', align: 'right', text: (r) => fmt.price(r.price), value: (r) => r.price },
-      { key: 'decision', title: 'Decision', width: '84px', align: 'right', text: (r) => fmt.price(r.decisionPrice), value: (r) => r.decisionPrice },
-      {
-        key: 'slippage',
-        title: 'Slippage/sh',
-        width: '96px',
-        align: 'right',
-        text: (r) => (r.slippage === undefined ? '—' : fmt.pnl(r.slippage)),
-        value: (r) => r.slippage,
-        cls: (r) => signClass(r.slippage === undefined ? undefined : -r.slippage),
-      },
-      { key: 'commission', title: 'Commission', width: '96px', align: 'right', text: (r) => fmt.money(r.commission), value: (r) => r.commission },
+      ...costColumns<TradeRow>(),
       { key: 'orderId', title: 'Order', width: '64px', align: 'right', text: (r) => `#${r.orderId}`, value: (r) => r.orderId },
       { key: 'ref', title: 'Ref', width: 'minmax(200px, 2fr)', text: (r) => r.orderRef, cls: () => 'small' },
     ],

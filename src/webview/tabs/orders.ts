@@ -7,7 +7,8 @@
 // the rest, and changes only orders of the ticket).
 import { actionButton } from '../actionButton';
 import { h } from '../dom';
-import { fmt, signClass } from '../format';
+import { fmt } from '../format';
+import { costColumns } from '../costColumns';
 import { Grid } from '../grid';
 import { post } from '../host';
 import type { OrderAction, OrderRow } from '../protocol';
@@ -74,18 +75,7 @@ export function mountOrdersTab(view: HTMLElement): { render(rows: readonly Order
         text: (r) => (r.filled > 0 ? fmt.price(r.avgFillPrice) : '—'),
         value: (r) => r.avgFillPrice,
       },
-      { key: 'decisionPrice', title: 'Decision', width: '84px', align: 'right', text: (r) => fmt.price(r.decisionPrice), value: (r) => r.decisionPrice },
-      {
-        key: 'slippage',
-        title: 'Slippage/sh',
-        width: '96px',
-        align: 'right',
-        text: (r) => (r.slippage === undefined ? '—' : fmt.pnl(r.slippage)),
-        value: (r) => r.slippage,
-        // positive slippage cost money
-        cls: (r) => signClass(r.slippage === undefined ? undefined : -r.slippage),
-      },
-      { key: 'commission', title: 'Commission', width: '96px', align: 'right', text: (r) => fmt.money(r.commission), value: (r) => r.commission },
+      ...costColumns<OrderRow>(),
       { key: 'fills', title: 'Fills', width: 'minmax(140px, 1.2fr)', text: fillsText, value: (r) => r.fills.length },
       {
         key: 'lastFill',
