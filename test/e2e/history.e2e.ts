@@ -39,7 +39,7 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
       .filter({ hasText: /cycle [1-3]\/3/ })
       .waitFor({ timeout: 60_000 });
     await p.locator('#session-state', { hasText: 'finished' }).waitFor({ timeout: 90_000 });
-    await wb.waitForNotification(/AI session finished, 3\/3 cycles/, 20_000);
+    await wb.waitForNotification(/AI session finished: ran 3 cycles\./, 20_000);
     await wb.screenshot(`session-${n}-finished`);
   }
 

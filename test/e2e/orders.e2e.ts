@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventName } from '@stoqey/ib';
 import { collectUntil, TestClient } from '../helpers/simHarness';
+import type { FrameLocator, Locator } from 'playwright-core';
 import { startWorkbench, type Workbench } from './workbench';
 
 describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
@@ -113,7 +114,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     await wb.runCommand('IBKR: Show Trading Panel');
     const p = wb.panel();
     await p.locator('#tab-orders').click();
-    const row = p.locator(`#orders-grid vscode-data-grid-row[data-key="${marketOrderId}"]`);
+    const row = orderRow(p, marketOrderId);
     await row.locator('[data-col="status"][data-value="filled"]').waitFor({ timeout: 15_000 });
     assert.equal(Number(await row.locator('[data-col="filled"]').getAttribute('data-value')), 5);
     assert.match(await row.locator('[data-col="orderRef"]').innerText(), /^manual:/);
@@ -138,7 +139,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     await wb.runCommand('IBKR: Show Trading Panel');
     const p = wb.panel();
     await p.locator('#tab-orders').click();
-    const row = p.locator(`#orders-grid vscode-data-grid-row[data-key="${limitOrderId}"]`);
+    const row = orderRow(p, limitOrderId);
     await row.locator('[data-col="status"][data-value="submitted"]').waitFor({ timeout: 15_000 });
     await wb.screenshot('panel-orders-working');
 
@@ -178,7 +179,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     await wb.runCommand('IBKR: Show Trading Panel');
     const p = wb.panel();
     await p.locator('#tab-orders').click();
-    const row = (id: string) => p.locator(`#orders-grid vscode-data-grid-row[data-key="${id}"]`);
+    const row = (id: string) => orderRow(p, id);
     await row(entry!).locator('[data-col="status"][data-value="filled"]').waitFor({ timeout: 15_000 });
     for (const id of [tp!, sl!]) {
       await row(id).locator('[data-col="status"][data-value="submitted"]').waitFor({ timeout: 15_000 });
@@ -189,3 +190,8 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     await wb.screenshot('bracket-in-grid');
   });
 });
+
+/** The blotter's row of an order id (rows are keyed by orderRef: TWS reuses order ids across sessions). */
+function orderRow(p: FrameLocator, orderId: string | number): Locator {
+  return p.locator('#orders-grid vscode-data-grid-row[data-key]').filter({ has: p.locator(`[data-col="orderId"][data-value="${orderId}"]`) });
+}

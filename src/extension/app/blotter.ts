@@ -1,7 +1,8 @@
 // The blotter: every order the panel has seen, kept per session and connection. TWS numbers
 // orders per client, so a new session's order #11 is not an old session's #11: a row is keyed
-// by its orderRef (it names its session and is never sent twice), else by the connection it
-// was seen on and its order id (merged by permId when TWS lists it again after a reconnect).
+// by its orderRef (it names its session) with its order id (a manual bracket's three legs share
+// one orderRef), else by the connection it was seen on and its order id (merged by permId when
+// TWS lists it again after a reconnect).
 // Each row carries its fills with their commissions and, for an order a session decision
 // placed, its slippage against the decision's price. Working orders are marked stale while
 // the connection is down.
@@ -58,7 +59,7 @@ export class Blotter {
     if (!p) return false;
     this.decisionPrices.set(p.orderRef, { price: p.price, at: d.marketTime });
     if (this.decisionPrices.size > this.limit * 4) this.decisionPrices.delete(this.decisionPrices.keys().next().value!);
-    return this.entries.has(`ref:${p.orderRef}`);
+    return [...this.entries.values()].some((e) => e.order.orderRef === p.orderRef);
   }
 
   upsert(o: TrackedOrder): void {
@@ -82,7 +83,7 @@ export class Blotter {
   }
 
   private keyOf(o: TrackedOrder): string {
-    if (o.orderRef) return `ref:${o.orderRef}`;
+    if (o.orderRef) return `ref:${o.orderRef}#${o.orderId}`;
     const known = o.permId !== undefined ? this.byPermId.get(o.permId) : undefined;
     return known ?? `c${this.connection}:${o.orderId}`;
   }

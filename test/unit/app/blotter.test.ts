@@ -59,8 +59,8 @@ test('two sessions with the same order id are two rows, keyed by their orderRefs
   assert.deepEqual(
     rows.map((r) => [r.key, r.sessionId, r.orderId, r.status]),
     [
-      ['ref:ibkrai:sessB:1:NVDA', 'sessB', 11, 'submitted'],
-      ['ref:ibkrai:sessA:3:NVDA', 'sessA', 11, 'filled'],
+      ['ref:ibkrai:sessB:1:NVDA#11', 'sessB', 11, 'submitted'],
+      ['ref:ibkrai:sessA:3:NVDA#11', 'sessA', 11, 'filled'],
     ],
   );
   // The same order again (TWS lists it after a reconnect): still one row.
@@ -68,6 +68,22 @@ test('two sessions with the same order id are two rows, keyed by their orderRefs
   b.upsert(order({ orderId: 11, orderRef: 'ibkrai:sessB:1:NVDA', state: 'filled', filled: 10, remaining: 0, avgFillPrice: 101 }));
   assert.equal(b.rows().length, 2);
   assert.equal(b.rows()[0]!.status, 'filled');
+});
+
+test("a manual bracket's three legs share one orderRef and are three rows", () => {
+  const b = new Blotter(200, () => 1000);
+  const ref = 'manual:1764950000000-0a1b2c3d';
+  b.upsert(order({ orderId: 16, orderRef: ref, state: 'filled', filled: 10, remaining: 0, avgFillPrice: 100 }));
+  b.upsert(order({ orderId: 17, orderRef: ref, action: 'SELL', type: 'LMT' }));
+  b.upsert(order({ orderId: 18, orderRef: ref, action: 'SELL', type: 'STP' }));
+  assert.deepEqual(
+    b.rows().map((r) => [r.orderId, r.status]),
+    [
+      [18, 'submitted'],
+      [17, 'submitted'],
+      [16, 'filled'],
+    ],
+  );
 });
 
 test('orders without an orderRef: per connection by order id, merged by permId after a reconnect', () => {
@@ -156,7 +172,7 @@ test('order rows: our lifecycle state, fills, the orderRef and the last error', 
     }),
   );
   assert.deepEqual(b.rows()[0], {
-    key: 'ref:ibkrai:s:2:NVDA',
+    key: 'ref:ibkrai:s:2:NVDA#16',
     orderId: 16,
     sessionId: 's',
     symbol: 'NVDA',
