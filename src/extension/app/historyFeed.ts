@@ -16,7 +16,7 @@ export function historyDir(setting: unknown, cwd: string): string {
 export class HistoryFeed {
   private readonly offStore: () => void;
   private lastEnded: string | undefined;
-  private pending: NodeJS.Immediate | undefined;
+  private pending: { timer: NodeJS.Immediate; done: () => void } | undefined;
 
   constructor(
     private readonly store: PanelStore,
@@ -35,10 +35,16 @@ export class HistoryFeed {
 
   /** Reads `dir` (after this turn) into the store; resolves when the store has it. */
   refresh(dir: string): Promise<void> {
-    if (this.pending) clearImmediate(this.pending);
+    // A read replaced by a newer one still resolves its caller, once the newer one is in the store.
+    const replaced = this.pending;
+    if (replaced) clearImmediate(replaced.timer);
     this.store.setHistory({ ...this.store.historyView(), dir, loading: true });
-    return new Promise((done) => {
-      this.pending = setImmediate(() => {
+    return new Promise((resolveRead) => {
+      const done = () => {
+        replaced?.done();
+        resolveRead();
+      };
+      const timer = setImmediate(() => {
         this.pending = undefined;
         try {
           this.store.setHistory(readSessionHistory(dir, this.limits));
@@ -53,11 +59,12 @@ export class HistoryFeed {
         }
         done();
       });
+      this.pending = { timer, done };
     });
   }
 
   dispose(): void {
     this.offStore();
-    if (this.pending) clearImmediate(this.pending);
+    if (this.pending) clearImmediate(this.pending.timer);
   }
 }
