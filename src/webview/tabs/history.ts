@@ -2,7 +2,7 @@
 // their journals by the host; the one picked (the newest by default) with its summary table,
 // its equity curve, each symbol's price with the session's fills, its trades and its
 // decisions. Trades and fills export to CSV (the host asks which session and where).
-import { actionButton } from '../actionButton';
+import { actionBox } from '../actionButton';
 import { h } from '../dom';
 import { fmt, signClass } from '../format';
 import { costColumns } from '../costColumns';
@@ -90,15 +90,9 @@ export class HistoryTab {
   private readonly title = h('h3', { id: 'history-title' });
 
   constructor(view: HTMLElement) {
-    const box = h(
-      'section',
-      { class: 'box' },
-      h(
-        'div',
-        { class: 'toolbar' },
-        actionButton('Refresh', 'refreshHistory', { appearance: 'primary', id: 'btn-refresh-history' }),
-        actionButton('Export trades and fills (CSV)…', 'exportHistoryCsv', { id: 'btn-export-csv' }),
-      ),
+    const box = actionBox(
+      ['Refresh', 'refreshHistory', 'btn-refresh-history'],
+      ['Export trades and fills (CSV)…', 'exportHistoryCsv', 'btn-export-csv'],
       this.head,
     );
     this.sessions.mount(box);
