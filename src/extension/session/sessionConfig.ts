@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_CLIENT_ID, DEFAULT_HOST, DEFAULT_PORT } from '../config/connectionConfig';
 import { strictNumber } from '../core/strictNumbers';
+import { definedFields } from '../core/objects';
 import { isLivePort, PORT_MEANINGS } from '../tws/fixes';
 import { parseRiskOptions, RISK_FLAGS, type RiskLimits, type RiskOptionsInput } from '../trading/riskLimits';
 
@@ -280,7 +281,7 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
 
   // Missing symbols or model folder were failed above.
   if (c.problems.length || !symbols || !modelDir) throw new ConfigError(c.problems);
-  const risk: RiskLimits = { ...parsedRisk.limits, ...(symbolAllowlist !== undefined ? { symbolAllowlist } : {}) };
+  const risk: RiskLimits = { ...parsedRisk.limits, ...definedFields({ symbolAllowlist }) };
   return {
     host,
     port,
@@ -292,13 +293,12 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
     modelDir,
     journalDir,
     allowLive,
-    ...(confirmLive !== undefined ? { confirmLive } : {}),
-    ...(capital !== undefined ? { capital } : {}),
+    ...definedFields({ confirmLive, capital }),
     risk,
     flattenOnStop,
     adoptPositions,
     allowLeverage,
-    ...(allowLeverage ? (maxLeverage !== undefined ? { maxLeverage } : {}) : { maxLeverage: 1 }),
+    ...(allowLeverage ? definedFields({ maxLeverage }) : { maxLeverage: 1 }),
     allowDelayedData,
   };
 }

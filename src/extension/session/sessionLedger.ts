@@ -6,7 +6,7 @@ import type { OrderKind } from './orderRef';
 import { parseOrderRef } from './orderRef';
 import { ArchivedOrders, countIntent } from './archivedOrders';
 import type { OrderCounts } from './archivedOrders';
-import { pick } from '../core/pick';
+import { pick } from '../core/objects';
 
 /** An order's state as the session knows it. `not-sent`: refused before leaving this process;
  *  `not-at-tws`: journaled, but TWS had no trace of it after a restart (never sent, or ended unfilled). */
