@@ -120,7 +120,7 @@ export function ascii7(serverVersion: number, s: string): string {
 }
 
 /** The field `name`: `tag=value;tag=value;`, as the clients join TagValue lists into one field. */
-export function readTagValues(r: FieldReader, name: string): WireTagValue[] {
+export function readJoinedTagValues(r: FieldReader, name: string): WireTagValue[] {
   const out: WireTagValue[] = [];
   for (const part of r.str(name).split(';')) {
     if (part === '') continue;

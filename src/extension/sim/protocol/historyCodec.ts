@@ -20,7 +20,7 @@ import {
   decodeVersionedCancel,
   readBagLegs,
   readContractRequest,
-  readTagValues,
+  readJoinedTagValues,
   requireVersion,
   writeOhlc,
   writeSize,
@@ -65,7 +65,7 @@ export function decodeReqHistoricalData(r: FieldReader, serverVersion: number): 
   const formatDate = r.int('formatDate');
   readBagLegs(r, contract);
   const keepUpToDate = serverVersion >= SV.SYNT_REALTIME_BARS ? r.bool('keepUpToDate') : false;
-  const chartOptions = readTagValues(r, 'chartOptions');
+  const chartOptions = readJoinedTagValues(r, 'chartOptions');
   return { reqId, contract, endDateTime, barSizeSetting, durationStr, useRTH, whatToShow, formatDate, keepUpToDate, chartOptions };
 }
 

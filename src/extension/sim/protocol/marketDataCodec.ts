@@ -16,7 +16,7 @@ import {
   decodeVersionedCancel,
   readBagLegs,
   readContractRequest,
-  readTagValues,
+  readJoinedTagValues,
   requireVersion,
   versionOneEncoder,
   writeOhlc,
@@ -60,7 +60,7 @@ export function decodeReqMktData(r: FieldReader, serverVersion: number): ReqMktD
   const genericTickList = r.str('genericTickList');
   const snapshot = r.bool('snapshot');
   const regulatorySnapshot = serverVersion >= SV.REQ_SMART_COMPONENTS ? r.bool('regulatorySnapshot') : false;
-  const mktDataOptions = readTagValues(r, 'mktDataOptions');
+  const mktDataOptions = readJoinedTagValues(r, 'mktDataOptions');
   return { reqId, contract, genericTickList, snapshot, regulatorySnapshot, mktDataOptions };
 }
 
@@ -86,7 +86,7 @@ export function decodeReqRealTimeBars(r: FieldReader, _serverVersion: number): R
     barSize: r.int('barSize'),
     whatToShow: r.str('whatToShow'),
     useRTH: r.bool('useRTH'),
-    realTimeBarsOptions: readTagValues(r, 'realTimeBarsOptions'),
+    realTimeBarsOptions: readJoinedTagValues(r, 'realTimeBarsOptions'),
   };
 }
 
