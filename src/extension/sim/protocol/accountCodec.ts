@@ -37,32 +37,37 @@ export function decodeReqAccountUpdates(r: FieldReader, _serverVersion: number):
   return { subscribe: r.bool('subscribe'), acctCode: r.str('acctCode') };
 }
 
-export interface ReqAccountUpdatesMulti {
+/** What the model-aware requests and their answers name: the request, the account and the FA model ("" for none). */
+export interface AccountModelRequest {
   reqId: number;
   account: string;
   modelCode: string;
+}
+
+/** reqId, account, modelCode as those requests send them. */
+function readAccountModel(r: FieldReader): AccountModelRequest {
+  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode') };
+}
+
+export interface ReqAccountUpdatesMulti extends AccountModelRequest {
   ledgerAndNLV: boolean;
 }
 
 /** REQ_ACCOUNT_UPDATES_MULTI (76), from MODELS_SUPPORT (103): version, reqId, account, modelCode, ledgerAndNLV. */
 export function decodeReqAccountUpdatesMulti(r: FieldReader, _serverVersion: number): ReqAccountUpdatesMulti {
   r.int('version');
-  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode'), ledgerAndNLV: r.bool('ledgerAndNLV') };
+  return { ...readAccountModel(r), ledgerAndNLV: r.bool('ledgerAndNLV') };
 }
 
 /** CANCEL_ACCOUNT_UPDATES_MULTI (77): version, reqId. */
 export const decodeCancelAccountUpdatesMulti = decodeVersionedCancel;
 
-export interface ReqPositionsMulti {
-  reqId: number;
-  account: string;
-  modelCode: string;
-}
+export type ReqPositionsMulti = AccountModelRequest;
 
 /** REQ_POSITIONS_MULTI (74), from MODELS_SUPPORT (103): version 1, reqId, account, modelCode. */
 export function decodeReqPositionsMulti(r: FieldReader, _serverVersion: number): ReqPositionsMulti {
   r.int('version');
-  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode') };
+  return readAccountModel(r);
 }
 
 /** CANCEL_POSITIONS_MULTI (75): version 1, reqId. */
@@ -93,15 +98,11 @@ export function decodeReqAccountSummary(r: FieldReader, _serverVersion: number):
 /** CANCEL_ACCOUNT_SUMMARY (63): version 1, reqId. */
 export const decodeCancelAccountSummary = decodeVersionedCancel;
 
-export interface ReqPnL {
-  reqId: number;
-  account: string;
-  modelCode: string;
-}
+export type ReqPnL = AccountModelRequest;
 
 /** REQ_PNL (92), no version, from PNL (127): reqId, account, modelCode. */
 export function decodeReqPnL(r: FieldReader, _serverVersion: number): ReqPnL {
-  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode') };
+  return readAccountModel(r);
 }
 
 /** CANCEL_PNL (93), no version: reqId. */
@@ -113,7 +114,7 @@ export interface ReqPnLSingle extends ReqPnL {
 
 /** REQ_PNL_SINGLE (94), no version: reqId, account, modelCode, conId. */
 export function decodeReqPnLSingle(r: FieldReader, _serverVersion: number): ReqPnLSingle {
-  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode'), conId: r.int('conId') };
+  return { ...readAccountModel(r), conId: r.int('conId') };
 }
 
 /** CANCEL_PNL_SINGLE (95), no version: reqId. */
@@ -218,10 +219,7 @@ export const encodeUpdateAccountTime = versionOneEncoder<string>(EventId.ACCT_UP
 /** ACCT_DOWNLOAD_END (54): version 1, accountName. */
 export const encodeAccountDownloadEnd = versionOneEncoder<string>(EventId.ACCT_DOWNLOAD_END);
 
-export interface AccountUpdateMulti {
-  reqId: number;
-  account: string;
-  modelCode: string;
+export interface AccountUpdateMulti extends AccountModelRequest {
   key: string;
   value: string;
   currency: string;
