@@ -97,23 +97,22 @@ function matches(rec: ExecutionRecord, f: WireExecutionFilter): boolean {
 }
 
 function recordedOrder(orderId: number, contract: WireContract, order: WireOrder): RecordedOrder {
-  const { action, totalQuantity, orderType, lmtPrice, auxPrice, tif, orderRef, parentId, ocaGroup, transmit, whatIf, account } = order;
-  // The recorder writes JSON, which leaves out the prices an order does not have (undefined).
   return {
     orderId,
     symbol: contract.symbol,
     secType: contract.secType,
-    action,
-    totalQuantity,
-    orderType,
-    lmtPrice,
-    auxPrice,
-    tif,
-    orderRef,
-    parentId,
-    ocaGroup,
-    transmit,
-    whatIf,
-    account,
+    action: order.action,
+    totalQuantity: order.totalQuantity,
+    orderType: order.orderType,
+    // The recorder writes JSON, which leaves out the prices an order does not have (undefined).
+    lmtPrice: order.lmtPrice,
+    auxPrice: order.auxPrice,
+    tif: order.tif,
+    orderRef: order.orderRef,
+    parentId: order.parentId,
+    ocaGroup: order.ocaGroup,
+    transmit: order.transmit,
+    whatIf: order.whatIf,
+    account: order.account,
   };
 }
