@@ -150,7 +150,9 @@ export class QuoteStream extends Feed {
 
   /**
    * The current quote, immutable. Fields are written in one fixed order (undefined ones left
-   * out), so every snapshot shares a hidden class.
+   * out), so every snapshot shares a hidden class. Written out, not a loop over the kinds: a
+   * store under a variable key made a snapshot about 2.5 times slower, and a watched quote
+   * builds one every tick.
    */
   private snapshot(): Quote | undefined {
     if (!this.started) return undefined;
