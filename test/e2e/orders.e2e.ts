@@ -3,7 +3,8 @@
 // asks the ticket, shows the what-if in a modal, places on confirmation and the order fills,
 // checked against the simulator itself (a second TWS API client asks for its executions) and
 // in the panel's Orders tab; a resting limit order is modified and cancelled from its row in
-// the grid. Screenshots in artifacts/e2e/orders/.
+// the grid; a bracket's three legs go with three distinct orderRefs (the simulator's word).
+// Screenshots in artifacts/e2e/orders/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventName } from '@stoqey/ib';
@@ -188,6 +189,29 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     assert.match(await row(tp!).locator('[data-col="type"]').innerText(), /LMT/);
     assert.match(await row(sl!).locator('[data-col="type"]').innerText(), /STP/);
     await wb.screenshot('bracket-in-grid');
+
+    // No orderRef sent twice: the simulator's own word (a second API client) on the three legs'
+    // refs - the entry's execution, and the two exits working - and the grid names each by its own.
+    const client = await new TestClient(port, 97).connect(10_000);
+    let refs: Map<number, string>;
+    try {
+      const ex = collectUntil(client.ib, EventName.execDetails, EventName.execDetailsEnd, 10_000);
+      client.ib.reqExecutions(8, {});
+      const open = collectUntil(client.ib, EventName.openOrder, EventName.openOrderEnd, 10_000);
+      client.ib.reqAllOpenOrders();
+      refs = new Map([...(await ex), ...(await open)].map((e) => [e[2].orderId as number, e[2].orderRef as string]));
+    } finally {
+      client.disconnect();
+    }
+    const ref = refs.get(Number(entry));
+    assert.match(ref ?? '', /^manual:\d{8}T\d{9}Z-[0-9a-f]{8}$/);
+    assert.deepEqual([refs.get(Number(tp)), refs.get(Number(sl))], [`${ref}:tp`, `${ref}:sl`]);
+    for (const [id, want] of [
+      [entry!, ref!],
+      [tp!, `${ref}:tp`],
+      [sl!, `${ref}:sl`],
+    ])
+      assert.equal((await row(id).locator('[data-col="orderRef"]').innerText()).split(' · ')[0], want);
   });
 });
 
