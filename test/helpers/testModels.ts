@@ -103,11 +103,14 @@ function weights(kind: TestPolicy): MlpWeights {
   return { pi, vf: [zero2, zero2], action, value: { weight: [[0, 0]], bias: [0] } };
 }
 
-/** Writes `<dir>/<kind>/{policy.onnx,manifest.json}` and returns the folder. */
-export function writeTestModel(dir: string, kind: TestPolicy, barSize = '1 min'): string {
-  const folder = join(dir, kind);
+/**
+ * Writes `<dir>/<kind>/{policy.onnx,manifest.json}` and returns the folder. `head`: the
+ * action output, an int64 index (SB3's export) or the float logits (`<dir>/<kind>-logits/`).
+ */
+export function writeTestModel(dir: string, kind: TestPolicy, barSize = '1 min', head: 'index' | 'logits' = 'index'): string {
+  const folder = join(dir, head === 'logits' ? `${kind}-logits` : kind);
   mkdirSync(folder, { recursive: true });
-  const bytes = buildPolicyOnnx(weights(kind));
+  const bytes = buildPolicyOnnx(weights(kind), head === 'logits' ? { head: 'logits' } : {});
   writeFileSync(join(folder, 'policy.onnx'), bytes);
   const manifest = {
     schemaVersion: 1,
