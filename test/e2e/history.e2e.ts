@@ -2,7 +2,8 @@
 // with the packaged .vsix: two AI sessions run one after the other on the embedded
 // simulator in the workspace's journal folder; the History tab then lists both, newest
 // first, each with its summary table, equity curve, prices with fills, trades and
-// decisions; "Export trades and fills (CSV)…" writes the shown session's fills through the
+// decisions (the second session's model gives logits: its decisions show each action's
+// probability); "Export trades and fills (CSV)…" writes the shown session's fills through the
 // save dialog; the Blotter keeps both sessions' orders. Screenshots of the History tab and
 // the Blotter at a wide and a 600 px panel, in the dark and the light theme, land in
 // artifacts/e2e/history/; the grids must scroll sideways at 600 px rather than clip.
@@ -10,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeTestModel } from '../helpers/testModels';
 import { sleep, startWorkbench, type Workbench } from './workbench';
 
 const SETTINGS = {
@@ -30,9 +32,9 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     await wb?.stop();
   });
 
-  async function runSession(n: number): Promise<void> {
+  async function runSession(n: number, model = 'Demo policy'): Promise<void> {
     await wb.runCommand('IBKR: Start AI Session', { prompt: true });
-    await wb.pickQuickItem('Demo policy');
+    await wb.pickQuickItem(model);
     const p = wb.panel();
     await p.locator('#tab-session').click();
     await p
@@ -67,7 +69,9 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     await wb.runCommand('IBKR: Start TWS Simulator');
     await wb.waitForStatus(/IBKR SIM :\d+/);
     await runSession(1);
-    await runSession(2);
+    // The second runs a model of the workspace whose action output is logits: its decisions show each action's probability.
+    writeTestModel(join(wb.folder, 'models'), 'toggle', '1 min', 'logits');
+    await runSession(2, 'models/toggle-logits');
   });
 
   it('the History tab lists both, newest first, with the summary, charts, trades and decisions', async () => {
@@ -93,7 +97,24 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     assert.equal(await p.locator('#history-prices svg').count(), 2, 'a price chart per symbol');
     assert.ok((await p.locator('#history-prices path.fill-mark').count()) > 0, 'the fills are marked');
     assert.ok((await p.locator('#history-trades-grid vscode-data-grid-row[data-key]').count()) > 0, 'the trades');
-    assert.equal(await p.locator('#history-decisions-grid vscode-data-grid-row[data-key]').count(), 6, 'two symbols, three cycles');
+    const decisions = p.locator('#history-decisions-grid vscode-data-grid-row[data-key]');
+    assert.equal(await decisions.count(), 6, 'two symbols, three cycles');
+    // The logits model's decisions: each action's probability, the one taken marked.
+    let shown = 0;
+    for (let i = 0; i < 6; i++) {
+      const text = await decisions.nth(i).locator('[data-col="action"]').innerText();
+      const probs = / — (▸?)hold (\d\.\d\d) · (▸?)buy (\d\.\d\d) · (▸?)sell (\d\.\d\d)$/.exec(text);
+      if (!probs) continue;
+      shown++;
+      assert.equal([probs[1], probs[3], probs[5]].filter(Boolean).length, 1, `one action marked: ${text}`);
+      assert.ok(Math.abs(Number(probs[2]) + Number(probs[4]) + Number(probs[6]) - 1) <= 0.015, `they sum to 1: ${text}`);
+      const taken = ['hold', 'buy', 'sell'][[probs[1], probs[3], probs[5]].findIndex(Boolean)]!;
+      assert.ok(text.startsWith(`${taken}:`), `the marked one is the action taken: ${text}`);
+    }
+    assert.ok(shown >= 4, `${shown} decisions show probabilities`);
+    await p.locator('#history-decisions-grid').scrollIntoViewIfNeeded();
+    await wb.screenshot('history-decisions-probabilities');
+    await p.locator('#history-title').scrollIntoViewIfNeeded();
     await wb.screenshot('history-wide-dark');
     await p.locator('#history-prices').scrollIntoViewIfNeeded();
     await wb.screenshot('history-charts-wide-dark');
