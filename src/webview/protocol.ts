@@ -169,7 +169,7 @@ export interface DecisionRow {
   readonly features: string;
   /** the model's output, e.g. "buy (target 1)" */
   readonly action: string;
-  /** a logits model's probability of each action (its manifest's order), the one taken marked */
+  /** the model's action probabilities, the one taken marked: every action's (a logits head, in its manifest's order) or the taken one's alone (an index head with a log_prob output) */
   readonly probabilities?: readonly ActionProbability[];
   /** a continuous model's output before the clip to its [low, high] */
   readonly raw?: number;

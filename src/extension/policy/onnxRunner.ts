@@ -77,6 +77,14 @@ type Decoding = 'index' | 'logits' | 'value';
 export interface ActionBinding {
   readonly outputName: string;
   readonly decoding: Decoding;
+  /** an index head's log-probability of the action taken (manifest action.logProbOutput) */
+  readonly logProbName?: string;
+}
+
+/** A run's action output as the model gave it, and (an index head's) the log-probability of each row's action. */
+export interface ActionOutput {
+  readonly data: ArrayLike<number | bigint>;
+  readonly logProb?: ArrayLike<number>;
 }
 
 /**
@@ -115,7 +123,7 @@ export class PolicyRunner {
    * Returns the action output as the model gave it (the rows' logits, indices or values), for
    * actionDetail() once the orders are out: nothing is computed from it here.
    */
-  async act(obs: Float32Array, rows: number, targets: Float64Array): Promise<ArrayLike<number | bigint>> {
+  async act(obs: Float32Array, rows: number, targets: Float64Array): Promise<ActionOutput> {
     const n = this.observationSize;
     if (rows > this.maxRows) throw new RangeError(`${rows} rows exceed the ${this.maxRows} this model takes per run`);
     let input: Ort.Tensor;
@@ -138,7 +146,8 @@ export class PolicyRunner {
     if (!tensor) throw new PolicyRuntimeError('bad-action', `model returned no output "${this.binding.outputName}"`);
     const data = tensor.data as ArrayLike<number | bigint>;
     decodeActions(this.action, this.binding.decoding, data, rows, targets);
-    return data;
+    const logProb = this.binding.logProbName ? (out[this.binding.logProbName]?.data as ArrayLike<number> | undefined) : undefined;
+    return logProb ? { data, logProb } : { data };
   }
 }
 
@@ -146,17 +155,24 @@ export class PolicyRunner {
 export interface ActionDetail {
   /** discrete logits: each action's probability (the softmax of the logits), in the manifest's label order */
   readonly probabilities?: readonly number[];
+  /** an index head with a log-probability output: the action taken and its probability */
+  readonly chosen?: { readonly index: number; readonly p: number };
   /** continuous: the model's output before it is clipped to [low, high] */
   readonly raw?: number;
 }
 
 /**
  * Row `row`'s detail from the action output act() returned: probabilities for a logits head,
- * the raw value for a continuous one; undefined for an index head (the model gives no
- * distribution). Exported for tests.
+ * the action taken and its probability for an index head with a log-probability output, the
+ * raw value for a continuous one; undefined for a bare index head. Exported for tests.
  */
-export function actionDetail(action: ActionSpec, decoding: Decoding, data: ArrayLike<number | bigint>, row: number): ActionDetail | undefined {
+export function actionDetail(action: ActionSpec, decoding: Decoding, output: ActionOutput, row: number): ActionDetail | undefined {
+  const { data } = output;
   if (action.type === 'continuous') return { raw: Number(data[row]) };
+  if (decoding === 'index') {
+    const lp = output.logProb?.[row];
+    return lp === undefined ? undefined : { chosen: { index: Number(data[row]), p: Math.exp(lp) } };
+  }
   if (decoding !== 'logits') return undefined;
   const k = action.labels.length;
   const logits: number[] = [];

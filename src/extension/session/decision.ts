@@ -34,7 +34,11 @@ export interface ModelOutput {
   readonly target: number | null;
   /** the discrete action's label, when the model has labels */
   readonly label?: string;
-  /** a logits head: each action's probability (softmax of the logits) in the manifest's order, the one taken (the largest) marked */
+  /**
+   * the model's action probabilities, the one taken marked: every action's in the manifest's
+   * order for a logits head (softmax of the logits), the taken one's alone for an index head
+   * with a log-probability output (manifest action.logProbOutput)
+   */
   readonly probabilities?: ReadonlyArray<{ readonly label: string; readonly p: number; readonly chosen?: true }>;
   /** a continuous model: its output before the clip to the manifest's [low, high] */
   readonly raw?: number;
@@ -228,10 +232,13 @@ export function withModelDetail(d: DecisionRecord, step: PolicyStep, row: number
   const ps = action.type === 'discrete' ? detail.probabilities : undefined;
   // the first largest, as decodeActions takes the first largest logit
   const best = ps ? ps.reduce((b, p, j) => (p > (ps[b] ?? p) ? j : b), 0) : -1;
+  const taken = action.type === 'discrete' && detail.chosen ? action.labels[detail.chosen.index] : undefined;
   const probabilities =
     ps && action.type === 'discrete'
       ? action.labels.map((label, j) => ({ label, p: round(ps[j] ?? NaN), ...(j === best ? { chosen: true as const } : {}) }))
-      : undefined;
+      : taken !== undefined && detail.chosen
+        ? [{ label: taken, p: round(detail.chosen.p), chosen: true as const }]
+        : undefined;
   return {
     ...d,
     output: { ...d.output, ...(probabilities ? { probabilities } : {}), ...(detail.raw !== undefined ? { raw: round(detail.raw, 8) } : {}) },

@@ -52,6 +52,10 @@ test('multi-symbol paper session with the default model: orders placed and fille
     assert.equal(Object.keys(d.features).length, 10, 'features by label');
     assert.equal(d.observation.length, 10);
     assert.ok(['hold', 'buy', 'sell'].includes(d.output.label), d.output.label);
+    // The shipped model's manifest names its log_prob output: the action taken and its probability.
+    assert.equal(d.output.probabilities.length, 1, JSON.stringify(d.output));
+    const [taken] = d.output.probabilities;
+    assert.ok(taken.label === d.output.label && taken.chosen === true && taken.p > 0 && taken.p <= 1, JSON.stringify(d.output));
     if (d.outcome === 'order') {
       assert.equal(d.verdict.allowed, true);
       assert.ok(

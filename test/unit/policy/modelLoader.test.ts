@@ -255,6 +255,50 @@ describe("the model's output beyond its target, through onnxruntime", () => {
     }
   });
 
+  it('an index head with action.logProbOutput: the action taken and its probability, exp(log_prob), as torch computed it', async () => {
+    // The shipped model names SB3's log_prob output; the fixture's unnamed outputs are referred to by position.
+    const shipped = await loadModel(join(ROOT, 'models', 'ppo-sp500'));
+    try {
+      assert.equal(shipped.runner.binding.logProbName, 'log_prob');
+      const ref = readJson<Reference>(join(FIXTURES, 'ppoSp500Reference.json'));
+      const out = await shipped.runner.act(Float32Array.from(ref.input.flat()), ref.input.length, new Float64Array(ref.input.length));
+      ref.actions.forEach((a, i) => {
+        const d = actionDetail(shipped.manifest.action, shipped.runner.binding.decoding, out, i)?.chosen;
+        assert.equal(d?.index, a, `row ${i} action`);
+        near(d!.p, Math.exp(ref.log_prob[i]!), 1e-4, `row ${i} probability`);
+        assert.ok(d!.p > 0 && d!.p <= 1);
+      });
+    } finally {
+      await shipped.dispose();
+    }
+    const m = sb3Manifest();
+    m.action.logProbOutput = 2;
+    const model = await loadModel(modelDir(readFileSync(join(FIXTURES, 'sb3Discrete', 'model.onnx')), m));
+    try {
+      const out = await model.runner.act(Float32Array.from(sb3Ref.input[0]!), 1, new Float64Array(1));
+      near(actionDetail(model.manifest.action, model.runner.binding.decoding, out, 0)!.chosen!.p, Math.exp(sb3Ref.log_prob[0]!), 1e-5, 'fixture row 0');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('action.logProbOutput is refused when it names no float [batch] output, or beside a logits head', async () => {
+    const bytes = readFileSync(join(FIXTURES, 'sb3Discrete', 'model.onnx'));
+    const withRef = (ref: unknown) => {
+      const m = sb3Manifest();
+      m.action.logProbOutput = ref;
+      return modelDir(bytes, m);
+    };
+    await refused(withRef('nope'), 'output-name', /has no output "nope" \(action\.logProbOutput\)/);
+    await refused(withRef(0), 'output-type', /output "[^"]+" \(action\.logProbOutput\) is int64 \[1\]; a log-probability is float \[batch\]/);
+    const w = randomWeights(7, 4, 16, 3);
+    const lm = sb3Manifest();
+    lm.input = { name: 'input', shape: ['batch', 4] };
+    lm.action.output = 'actions';
+    lm.action.logProbOutput = 'values';
+    await refused(modelDir(buildPolicyOnnx(w, { head: 'logits' }), lm), 'output-type', /a logits output already gives every action's probability/);
+  });
+
   it('softmax does not overflow on large logits', () => {
     const p = softmax([1000, 1000, 0]);
     assert.deepEqual(

@@ -261,6 +261,23 @@ describe('decision records', () => {
     const o = observeDecision(i) as { row: number; barTime: number; price: number };
     const d = concludeDecision(i, o, (await step.run())[0]!);
     assert.equal(withModelDetail(d, step, o.row), d, 'an int64 index head gives no distribution: the record as it was');
+    // The same head with its log_prob named in the manifest: the action taken and its probability.
+    const named = await loadModel(writeTestModel(dir, 'toggle', '1 min', 'index-logprob'));
+    try {
+      const s2 = new PolicyStep(named);
+      const i2 = input(named, { step: s2 });
+      s2.clear();
+      const o2 = observeDecision(i2) as { row: number; barTime: number; price: number };
+      const d2 = withModelDetail(concludeDecision(i2, o2, (await s2.run())[0]!), s2, o2.row);
+      const z = [-5, 1, 0].map(Math.exp);
+      assert.deepEqual(d2.output, {
+        target: 1,
+        label: 'buy',
+        probabilities: [{ label: 'buy', p: Math.round((z[1]! / (z[0]! + z[1]! + z[2]!)) * 1e6) / 1e6, chosen: true }],
+      });
+    } finally {
+      await named.dispose();
+    }
   });
 
   it('a batch whose run fails: each row runs alone, so one bad row fails only its own decision', async () => {

@@ -18,6 +18,13 @@ test("probabilities in the manifest's order, two decimals, the action taken mark
   assert.equal(modelText({ action: 'buy: 100% long (261 sh)', probabilities: ps }), 'buy: 100% long (261 sh) — sell 0.12 · hold 0.31 · ▸buy 0.57');
 });
 
+test("an index head's log_prob: the action taken alone, marked", () => {
+  assert.equal(
+    modelText({ action: 'buy: 100% long (96 sh)', probabilities: [{ label: 'buy', p: 0.8731, chosen: true }] }),
+    'buy: 100% long (96 sh) — ▸buy 0.87',
+  );
+});
+
 test("a continuous model's raw output before the clip; a model that gives neither: the action alone", () => {
   assert.equal(modelText({ action: '100% long (261 sh)', raw: 1.37125 }), '100% long (261 sh) — raw 1.3713');
   assert.equal(modelText({ action: '30% short (−78 sh)', raw: -0.3 }), '30% short (−78 sh) — raw \u22120.3000');
