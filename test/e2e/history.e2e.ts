@@ -144,6 +144,13 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     await wb.page.keyboard.press('Enter');
     // The save dialog (the workbench's own in the browser) offers trades-<id>.csv in the workspace.
     await title(/Save the trades and fills of session/).waitFor({ timeout: 15_000 });
+    // The dialog fills its box in steps (the folder first, then the file name): wait for the whole path.
+    // (A string: this file compiles without the DOM lib.)
+    await wb.page.waitForFunction(
+      `(() => { const i = document.querySelector('.quick-input-widget input.input'); return !!i && i.value.endsWith(${JSON.stringify(`trades-${shown}.csv`)}); })()`,
+      undefined,
+      { timeout: 10_000 },
+    );
     assert.match(await input.inputValue(), new RegExp(`trades-${shown}\\.csv$`));
     await wb.screenshot('export-csv-save-dialog');
     await wb.page.keyboard.press('Enter');
