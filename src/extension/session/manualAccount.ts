@@ -64,3 +64,11 @@ export async function marketPrice(broker: ManualBroker, contract: BrokerContract
   if (fromQuote !== undefined && fromQuote > 0) return fromQuote;
   return snap?.portfolio.find((p) => p.contract.symbol === contract.symbol && p.marketPrice > 0)?.marketPrice;
 }
+
+/** An order's prices for a message, e.g. "limit 1.05, stop 0.9". */
+export function describePrices(o: TrackedOrder): string {
+  const parts = [];
+  if (o.limitPrice !== undefined) parts.push(`limit ${o.limitPrice}`);
+  if (o.stopPrice !== undefined) parts.push(`stop ${o.stopPrice}`);
+  return parts.join(', ') || 'no prices';
+}
