@@ -259,7 +259,7 @@ export async function simulatePolicy(model: LoadedModel, config: BacktestConfig)
     const k = sides.length;
     const sideSlot = new Int8Array(3).fill(-1); // side + 1 -> column of the table
     sides.forEach((s, j) => (sideSlot[s + 1] = j));
-    const table = new Float64Array(decisions * k); // side after side: table[j * decisions + d]
+    const table = new Float64Array(decisions * k);
     const chunkBars = Math.max(1, Math.floor(runner.maxRows / k));
     const obs = new Float32Array(Math.min(decisions, chunkBars) * k * n);
     const out = new Float64Array(Math.min(decisions, chunkBars) * k);
@@ -267,19 +267,19 @@ export async function simulatePolicy(model: LoadedModel, config: BacktestConfig)
       const count = Math.min(chunkBars, decisions - start);
       const rows = count * k;
       const rowsObs = rows * n === obs.length ? obs : obs.subarray(0, rows * n);
-      pipeline.fillBatch(bars, fromIndex + start, count, sides, rowsObs); // row j * count + r
+      pipeline.fillBatch(bars, fromIndex + start, count, sides, rowsObs);
       for (let r = 0; r < rows; r += RUN_ROWS) {
         const m = Math.min(RUN_ROWS, rows - r);
         await runner.act(rowsObs.subarray(r * n, (r + m) * n), m, out.subarray(r, r + m));
       }
-      for (let j = 0; j < k; j++) table.set(out.subarray(j * count, (j + 1) * count), j * decisions + start);
+      table.set(rows === out.length ? out : out.subarray(0, rows), start * k);
     }
     for (let t = fromIndex; t <= toIndex; t++) {
       acct.fillPending(t);
       if (acct.mark(t) || t === toIndex) continue;
       const j = sideSlot[acct.side + 1]!;
       if (j < 0) throw new Error(`internal: side ${acct.side} was not enumerated (${sides.join(',')})`);
-      acct.decide(t, table[j * decisions + (t - fromIndex)]!);
+      acct.decide(t, table[(t - fromIndex) * k + j]!);
     }
     return { result: acct.result(), inference: 'batched' };
   }

@@ -3,7 +3,6 @@
 // session and the backtester both call FeaturePipeline; scripts/train/features.py mirrors
 // each function operation for operation (a parity test holds them together).
 import { PolicyRuntimeError } from './errors';
-import { exactWindowSums } from './windowSums';
 import type { BarField, BarSeries } from './bars';
 import type { FeatureSpec, Normalization } from './manifest';
 
@@ -42,11 +41,8 @@ export function realizedVol(logReturns: ArrayLike<number>, t: number, window: nu
 /** Volatility-normalised momentum: the `lookback`-bar log return in units of its expected spread,
  *  realizedVol(volWindow) * sqrt(lookback). 0 when volatility is 0. */
 export function volNormMomentum(close: ArrayLike<number>, logReturns: ArrayLike<number>, t: number, lookback: number, volWindow: number): number {
-  return momentumOverVol(logReturn(close, t, lookback), realizedVol(logReturns, t, volWindow), lookback);
-}
-
-/** volNormMomentum from its lookback return r and its volatility. */
-function momentumOverVol(r: number, vol: number, lookback: number): number {
+  const r = logReturn(close, t, lookback);
+  const vol = realizedVol(logReturns, t, volWindow);
   if (Number.isNaN(r) || Number.isNaN(vol)) return NaN;
   if (vol === 0) return 0;
   return r / (vol * Math.sqrt(lookback));
@@ -89,11 +85,7 @@ export function volumeRatio(volume: ArrayLike<number>, t: number, window: number
   if (t - window + 1 < 0) return NaN;
   let sum = 0;
   for (let i = t - window + 1; i <= t; i++) sum += volume[i]!;
-  return volumeRatioOf(volume[t]!, sum, window);
-}
-
-function volumeRatioOf(volume: number, windowSum: number, window: number): number {
-  return Math.log(volume / (windowSum / window));
+  return Math.log(volume[t]! / (sum / window));
 }
 
 /** Fraction of the 09:30-16:00 regular session elapsed at the bar's close, clamped to [0, 1]
@@ -160,23 +152,7 @@ export interface MarketFeatureDef extends FeatureDefBase {
   /** compute() for bars from..from+count-1 into out[0..count): the same function per bar in a
    *  loop of its own (one call site per feature, compiled once; one call site shared by every
    *  feature's closure made fillBatch deoptimise and recompile in a cold process) */
-  readonly range: (s: BarSeries, from: number, count: number, p: Params, out: Float64Array, shared?: SharedColumns) => void;
-}
-
-/** Columns that several features of one fillBatch read (realizedVol(20) for itself and for
- *  volNormMomentum), computed once per batch: for one series, `from` and `count`. */
-export type SharedColumns = Map<string, Float64Array>;
-
-/** realizedVol for bars from..from+count-1, from `shared` when a feature of the batch computed it. */
-function realizedVolColumn(s: BarSeries, from: number, count: number, window: number, shared?: SharedColumns): Float64Array {
-  const key = `realizedVol:${window}`;
-  let col = shared?.get(key);
-  if (col) return col;
-  col = new Float64Array(count);
-  const { logReturns } = s;
-  for (let r = 0; r < count; r++) col[r] = realizedVol(logReturns, from + r, window);
-  shared?.set(key, col);
-  return col;
+  readonly range: (s: BarSeries, from: number, count: number, p: Params, out: Float64Array) => void;
 }
 
 export interface PortfolioFeatureDef extends FeatureDefBase {
@@ -220,7 +196,11 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: (p) => p.window! + 1,
     definition: (p) => `sample std (n-1) of the ${p.window} one-bar log returns ending at t`,
     compute: (s, t, p) => realizedVol(s.logReturns, t, p.window!),
-    range: (s, from, count, p, out, shared) => out.set(realizedVolColumn(s, from, count, p.window!, shared)),
+    range: (s, from, count, p, out) => {
+      const { logReturns } = s;
+      const window = p.window!;
+      for (let r = 0; r < count; r++) out[r] = realizedVol(logReturns, from + r, window);
+    },
   },
   volNormMomentum: {
     id: 'volNormMomentum',
@@ -230,11 +210,11 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     history: (p) => Math.max(p.lookback!, p.volWindow!) + 1,
     definition: (p) => `ln(close[t] / close[t-${p.lookback}]) / (realizedVol(${p.volWindow}) * sqrt(${p.lookback})); 0 if the volatility is 0`,
     compute: (s, t, p) => volNormMomentum(s.close, s.logReturns, t, p.lookback!, p.volWindow!),
-    range: (s, from, count, p, out, shared) => {
-      const { close } = s;
+    range: (s, from, count, p, out) => {
+      const { close, logReturns } = s;
       const lookback = p.lookback!;
-      const vol = realizedVolColumn(s, from, count, p.volWindow!, shared);
-      for (let r = 0; r < count; r++) out[r] = momentumOverVol(logReturn(close, from + r, lookback), vol[r]!, lookback);
+      const volWindow = p.volWindow!;
+      for (let r = 0; r < count; r++) out[r] = volNormMomentum(close, logReturns, from + r, lookback, volWindow);
     },
   },
   rsi: {
@@ -289,11 +269,7 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
     range: (s, from, count, p, out) => {
       const { volume } = s;
       const window = p.window!;
-      if (!exactWindowSums(volume, from, count, window, out)) {
-        for (let r = 0; r < count; r++) out[r] = volumeRatio(volume, from + r, window);
-        return;
-      }
-      for (let r = 0; r < count; r++) out[r] = volumeRatioOf(volume[from + r]!, out[r]!, window);
+      for (let r = 0; r < count; r++) out[r] = volumeRatio(volume, from + r, window);
     },
   },
   timeOfDay: {
@@ -406,31 +382,26 @@ export class FeaturePipeline {
   }
 
   /**
-   * Rows for bars from..from+count-1, once for every side in `sides`, side after side: row
-   * j*count + r is bar from+r held at sides[j]. The first side's rows are filled one feature at
-   * a time (its range(): each loop calls one function; realizedVol computed once when two
-   * features read it); the other sides copy them (one memcpy each) and write their portfolio
-   * columns. The values are exactly those observe() gives. Needs sideEnumerable.
+   * Rows for bars from..from+count-1, each repeated for every side in `sides` (row r*k + j is
+   * bar from+r held at sides[j]). Filled one feature at a time (its range(): each loop calls one
+   * function); the values are exactly those observe() gives. Needs sideEnumerable.
    */
   fillBatch(series: BarSeries, from: number, count: number, sides: readonly number[], out: Float32Array): void {
     if (!this.sideEnumerable) throw new Error('fillBatch needs side-valued portfolio features only');
     const n = this.size;
+    const k = sides.length;
     const col = count <= this.column.length ? this.column : (this.column = new Float64Array(count));
-    const shared: SharedColumns = new Map();
     for (let i = 0; i < n; i++) {
       const s = this.slots[i]!;
-      if (s.def.kind !== 'market') continue;
-      s.def.range(series, from, count, s.params, col, shared);
-      const bad = scatterColumn(col, count, n, i, this.offset[i]!, this.divisor[i]!, this.clip, out);
-      if (bad >= 0) throw this.nonFinite(i, col[bad]!, `bar ${from + bad} (${isoDate(series.time[from + bad]!)}) of ${series.symbol}`);
-    }
-    for (let j = 0; j < sides.length; j++) {
-      const base = j * count * n;
-      if (j > 0) out.copyWithin(base, 0, count * n);
-      for (let i = 0; i < n; i++) {
-        if (this.slots[i]!.def.kind !== 'portfolio') continue;
-        const v = this.normalized(i, sides[j]!);
-        for (let r = 0; r < count; r++) out[base + r * n + i] = v;
+      if (s.def.kind === 'market') {
+        s.def.range(series, from, count, s.params, col);
+        const bad = scatterColumn(col, count, k, n, i, this.offset[i]!, this.divisor[i]!, this.clip, out);
+        if (bad >= 0) throw this.nonFinite(i, col[bad]!, `bar ${from + bad} (${isoDate(series.time[from + bad]!)}) of ${series.symbol}`);
+      } else {
+        for (let j = 0; j < k; j++) {
+          const v = this.normalized(i, sides[j]!);
+          for (let r = 0; r < count; r++) out[(r * k + j) * n + i] = v;
+        }
       }
     }
   }
@@ -448,16 +419,27 @@ export class FeaturePipeline {
 }
 
 /**
- * Feature i's raw values col[0..count) normalised as FeaturePipeline.normalized does, into
- * column i of rows 0..count of out (n columns). Returns the first non-finite value's index,
- * or -1. A plain function over typed arrays: compiled once, early.
+ * Feature i's raw values col[0..count) normalised as FeaturePipeline.normalized does, each
+ * written to the k rows of its bar (row r*k + j, column i of n). Returns the first non-finite
+ * value's index, or -1. A plain function over typed arrays: compiled once, early.
  */
-function scatterColumn(col: Float64Array, count: number, n: number, i: number, offset: number, divisor: number, clip: number, out: Float32Array): number {
+function scatterColumn(
+  col: Float64Array,
+  count: number,
+  k: number,
+  n: number,
+  i: number,
+  offset: number,
+  divisor: number,
+  clip: number,
+  out: Float32Array,
+): number {
   for (let r = 0; r < count; r++) {
     const x = col[r]!;
     if (!Number.isFinite(x)) return r;
-    const v = (x - offset) / divisor;
-    out[r * n + i] = v < -clip ? -clip : v > clip ? clip : v;
+    const v0 = (x - offset) / divisor;
+    const v = v0 < -clip ? -clip : v0 > clip ? clip : v0;
+    for (let j = 0; j < k; j++) out[(r * k + j) * n + i] = v;
   }
   return -1;
 }
