@@ -25,6 +25,10 @@ interface Sample {
   heapMB: number;
   rssMB: number;
   externalMB: number;
+  /** V8's heap as reserved from the system (used + free pages it keeps) */
+  heapTotalMB: number;
+  /** RSS outside V8's heap and external memory: native allocations (malloc arenas, onnxruntime, libuv), code, stacks */
+  otherMB: number;
   listeners: Record<string, number>;
   resources: Record<string, number>;
 }
@@ -71,6 +75,8 @@ function sample(cycle: number, broker: BrokerClient, session: TradingSession): S
     heapMB: round(m.heapUsed / MB, 2),
     rssMB: round(m.rss / MB, 1),
     externalMB: round(m.external / MB, 2),
+    heapTotalMB: round(m.heapTotal / MB, 2),
+    otherMB: round((m.rss - m.heapTotal - m.external) / MB, 1),
     listeners: listeners(broker, session),
     resources: resources(),
   };
@@ -195,7 +201,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     details: { cycles, warmCycle, status, decisions, orders, wallSeconds: round(wallS, 1), samples, handleSeries },
     notes: [
       `${cycles} cycles (5 s each, simulator in its own process at 250x, ticking every 10 ms) of the default model on NVDA, MSFT, AAPL in paper mode, ${decisions} decisions, ${orders} orders, ${round(wallS, 1)} s; session ${status}. Samples after two forced GCs at cycle ${warmCycle} (warm) and ${cycles - 1} (the last before the session's end).`,
-      `Heap ${a.heapMB} -> ${m.heapMB} -> ${b.heapMB} MB, RSS ${a.rssMB} -> ${m.rssMB} -> ${b.rssMB} MB, external ${a.externalMB} -> ${m.externalMB} -> ${b.externalMB} MB (cycles ${warmCycle}, ${midCycle}, ${cycles - 1}): the first half grew the heap ${firstHalf} MB, the second ${secondHalf} MB.`,
+      `Heap ${a.heapMB} -> ${m.heapMB} -> ${b.heapMB} MB, RSS ${a.rssMB} -> ${m.rssMB} -> ${b.rssMB} MB, external ${a.externalMB} -> ${m.externalMB} -> ${b.externalMB} MB, V8's reserved heap ${a.heapTotalMB} -> ${m.heapTotalMB} -> ${b.heapTotalMB} MB, RSS outside it and external ${a.otherMB} -> ${m.otherMB} -> ${b.otherMB} MB (cycles ${warmCycle}, ${midCycle}, ${cycles - 1}): the first half grew the heap ${firstHalf} MB, the second ${secondHalf} MB.`,
       `Listeners at the end: ${Object.entries(b.listeners)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}${listenerGrowth.length ? `; grew: ${listenerGrowth.join(', ')}` : '; none grew'}.`,

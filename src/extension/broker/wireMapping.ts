@@ -11,6 +11,7 @@ import type {
 import type { OpenOrderEvent, CompletedOrderEvent, CommissionEvent, WireOrderSpec } from './linkEvents';
 import type { Bar, BrokerContract, ContractDetails, Fill, OrderAction, OrderPreview, SecType } from './types';
 import { zoneOffsetMs } from '../core/marketHours';
+import { detached, shared } from './keptStrings';
 
 const UNSET_DOUBLE = 1.7976931348623157e308;
 const UNSET_INT = 2147483647;
@@ -40,8 +41,8 @@ export function toIbContract(c: BrokerContract): IbContract {
   if (c.strike !== undefined) out.strike = c.strike;
   if (c.right) out.right = c.right;
   if (c.multiplier !== undefined) out.multiplier = c.multiplier;
-  if (c.localSymbol) out.localSymbol = c.localSymbol;
-  if (c.tradingClass) out.tradingClass = c.tradingClass;
+  if (c.localSymbol) out.localSymbol = detached(c.localSymbol);
+  if (c.tradingClass) out.tradingClass = shared(c.tradingClass);
   if (c.legs?.length) {
     out.comboLegs = c.legs.map((l) => ({ conId: l.conId, ratio: l.ratio, action: l.action, exchange: l.exchange ?? c.exchange ?? 'SMART' }));
   }
@@ -51,14 +52,14 @@ export function toIbContract(c: BrokerContract): IbContract {
 export function fromIbContract(c: IbContract): BrokerContract {
   const secType = (String(c.secType ?? 'STK') || 'STK') as SecType;
   const out: BrokerContract = {
-    symbol: c.symbol ?? '',
-    secType,
-    exchange: c.exchange || 'SMART',
-    currency: c.currency || 'USD',
+    symbol: shared(c.symbol ?? ''),
+    secType: shared(secType) as SecType,
+    exchange: shared(c.exchange || 'SMART'),
+    currency: shared(c.currency || 'USD'),
   };
   if (c.conId) out.conId = c.conId;
-  if (c.primaryExch) out.primaryExchange = c.primaryExch;
-  if (c.lastTradeDateOrContractMonth) out.expiry = c.lastTradeDateOrContractMonth;
+  if (c.primaryExch) out.primaryExchange = shared(c.primaryExch);
+  if (c.lastTradeDateOrContractMonth) out.expiry = shared(c.lastTradeDateOrContractMonth);
   if (secType === 'OPT' || secType === 'FUT') {
     const strike = num(c.strike);
     if (strike) out.strike = strike;
@@ -68,8 +69,8 @@ export function fromIbContract(c: IbContract): BrokerContract {
   }
   const mult = num(c.multiplier);
   if (mult) out.multiplier = mult;
-  if (c.localSymbol) out.localSymbol = c.localSymbol;
-  if (c.tradingClass) out.tradingClass = c.tradingClass;
+  if (c.localSymbol) out.localSymbol = detached(c.localSymbol);
+  if (c.tradingClass) out.tradingClass = shared(c.tradingClass);
   if (c.comboLegs?.length) {
     out.legs = c.comboLegs.map((l) => ({
       conId: l.conId ?? 0,
@@ -131,9 +132,9 @@ export function fromIbOpenOrder(orderId: number, c: IbContract, o: IbOrder, s: I
     contract: fromIbContract(c),
     action: action(o.action),
     totalQuantity: num(o.totalQuantity) ?? 0,
-    orderType: String(o.orderType ?? ''),
+    orderType: shared(String(o.orderType ?? '')),
     whatIf,
-    status: String(s?.status ?? ''),
+    status: shared(String(s?.status ?? '')),
   };
   const permId = num(o.permId);
   if (permId) ev.permId = permId;
@@ -145,10 +146,10 @@ export function fromIbOpenOrder(orderId: number, c: IbContract, o: IbOrder, s: I
   if (lmt !== undefined && (o.orderType === 'LMT' || o.orderType === 'STP LMT')) ev.lmtPrice = lmt;
   const aux = num(o.auxPrice);
   if (aux !== undefined && (o.orderType === 'STP' || o.orderType === 'STP LMT')) ev.auxPrice = aux;
-  if (str(o.tif)) ev.tif = o.tif as string;
-  if (str(o.ocaGroup)) ev.ocaGroup = o.ocaGroup as string;
-  if (str(o.orderRef)) ev.orderRef = o.orderRef as string;
-  if (str(o.account)) ev.account = o.account as string;
+  if (str(o.tif)) ev.tif = shared(o.tif as string);
+  if (str(o.ocaGroup)) ev.ocaGroup = detached(o.ocaGroup as string);
+  if (str(o.orderRef)) ev.orderRef = detached(o.orderRef as string);
+  if (str(o.account)) ev.account = shared(o.account as string);
   if (whatIf) ev.preview = previewOf(s);
   return ev;
 }
@@ -189,7 +190,7 @@ export function fromIbCompletedOrder(c: IbContract, o: IbOrder, s: IbOrderState)
   };
   const permId = num(o.permId);
   if (permId) ev.permId = permId;
-  if (str(o.orderRef)) ev.orderRef = o.orderRef as string;
+  if (str(o.orderRef)) ev.orderRef = detached(o.orderRef as string);
   const filled = num((o as { filledQuantity?: unknown }).filledQuantity);
   if (filled !== undefined) ev.filledQuantity = filled;
   if (s?.completedStatus) ev.completedStatus = s.completedStatus;
@@ -198,7 +199,7 @@ export function fromIbCompletedOrder(c: IbContract, o: IbOrder, s: IbOrderState)
 
 export function fromIbExecution(c: IbContract, e: IbExecution): Fill {
   const f: Fill = {
-    execId: e.execId ?? '',
+    execId: detached(e.execId ?? ''),
     orderId: num(e.orderId) ?? 0,
     contract: fromIbContract(c),
     side: action(e.side),
@@ -206,21 +207,21 @@ export function fromIbExecution(c: IbContract, e: IbExecution): Fill {
     price: num(e.price) ?? 0,
     cumQty: num(e.cumQty) ?? 0,
     avgPrice: num(e.avgPrice) ?? 0,
-    time: e.time ?? '',
-    account: e.acctNumber ?? '',
-    exchange: e.exchange ?? '',
+    time: detached(e.time ?? ''),
+    account: shared(e.acctNumber ?? ''),
+    exchange: shared(e.exchange ?? ''),
   };
   const permId = num(e.permId);
   if (permId) f.permId = permId;
   const clientId = num(e.clientId);
   if (clientId !== undefined) f.clientId = clientId;
-  if (e.orderRef) f.orderRef = e.orderRef;
+  if (e.orderRef) f.orderRef = detached(e.orderRef);
   return f;
 }
 
 export function fromIbCommission(r: CommissionReport): CommissionEvent {
-  const ev: CommissionEvent = { execId: r.execId ?? '', commission: num(r.commission) ?? 0 };
-  if (r.currency) ev.currency = r.currency;
+  const ev: CommissionEvent = { execId: detached(r.execId ?? ''), commission: num(r.commission) ?? 0 };
+  if (r.currency) ev.currency = shared(r.currency);
   const realized = num(r.realizedPNL);
   if (realized !== undefined) ev.realizedPnl = realized;
   return ev;

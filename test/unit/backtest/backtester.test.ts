@@ -140,9 +140,16 @@ function syntheticCsv(n: number): string {
   return lines.join('\n') + '\n';
 }
 
-function writeModel(name: string, batch: number | string): string {
+/** The default model's features and normalisation (manifest.json of models/ppo-sp500). */
+const DEFAULT_MANIFEST = JSON.parse(readFileSync(join(ROOT, 'models/ppo-sp500/manifest.json'), 'utf8')) as {
+  features: unknown[];
+  normalization: unknown;
+};
+
+function writeModel(name: string, batch: number | string, features?: { features: unknown[]; normalization: unknown }): string {
   const dir = join(tmp, name);
-  const bytes = buildPolicyOnnx(randomWeights(6, 3, 16, 3, 1.5), { batch });
+  const inputs = features ? features.features.length : 3;
+  const bytes = buildPolicyOnnx(randomWeights(6, inputs, 16, 3, 1.5), { batch });
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'm.onnx'), bytes);
@@ -152,10 +159,12 @@ function writeModel(name: string, batch: number | string): string {
       schemaVersion: 1,
       name,
       model: { file: 'm.onnx', sha256: sha256Hex(bytes) },
-      input: { name: 'input', shape: [batch, 3] },
-      features: [{ id: 'logReturn', params: { lag: 1 } }, { id: 'rsi', params: { period: 5 } }, { id: 'positionSide' }],
-      normalization: { type: 'standard', mean: [0, 50, 0.5], std: [0.01, 15, 0.5], clip: 5 },
-      bars: { barSize: '1 day', lookback: 6, fields: ['close'] },
+      input: { name: 'input', shape: [batch, inputs] },
+      features: features?.features ?? [{ id: 'logReturn', params: { lag: 1 } }, { id: 'rsi', params: { period: 5 } }, { id: 'positionSide' }],
+      normalization: features?.normalization ?? { type: 'standard', mean: [0, 50, 0.5], std: [0.01, 15, 0.5], clip: 5 },
+      bars: features
+        ? { barSize: '1 day', lookback: 61, fields: ['open', 'high', 'low', 'close', 'volume'] }
+        : { barSize: '1 day', lookback: 6, fields: ['close'] },
       action: { type: 'discrete', output: 'actions', labels: ['hold', 'buy', 'sell'], targets: [null, 1, 0] },
       sizing: { maxPositionFraction: 1, lotSize: 1, rebalanceBand: 0.05, allowShort: false },
     }),
@@ -176,6 +185,26 @@ describe('policy backtests', () => {
       assert.equal(a.inference, 'batched');
       assert.equal(b.inference, 'sequential');
       assert.ok(a.result.trades.length >= 4, `the policy trades (${a.result.trades.length})`);
+      assert.deepEqual([...a.result.equity], [...b.result.equity]);
+      assert.deepEqual(a.result.trades, b.result.trades);
+    } finally {
+      await batched.dispose();
+      await stepwise.dispose();
+    }
+  });
+
+  it("the default model's features over the whole S&P 500 file (several batches of rows): batched gives exactly the step-by-step result", async () => {
+    const batched = await loadModel(writeModel('spx-batched', 'batch', DEFAULT_MANIFEST));
+    const stepwise = await loadModel(writeModel('spx-stepwise', 1, DEFAULT_MANIFEST));
+    try {
+      const sp = readBarsCsv(join(ROOT, 'node_modules/vega-datasets/data/sp500-2000.csv'));
+      const c = config(sp, { fromIndex: batched.pipeline.history - 1, initialCash: 100_000, sizing: batched.manifest.sizing });
+      assert.ok(c.toIndex - c.fromIndex > batched.runner.maxRows / 2, 'more decisions than one batch of rows holds for two sides');
+      const a = await simulatePolicy(batched, c);
+      const b = await simulatePolicy(stepwise, c);
+      assert.equal(a.inference, 'batched');
+      assert.equal(b.inference, 'sequential');
+      assert.ok(a.result.trades.length >= 20, `the policy trades (${a.result.trades.length})`);
       assert.deepEqual([...a.result.equity], [...b.result.equity]);
       assert.deepEqual(a.result.trades, b.result.trades);
     } finally {

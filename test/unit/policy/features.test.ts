@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseBarsCsv, readBarsCsv } from '../../../src/extension/policy/bars';
-import { BUILTIN_DATASETS, builtinDatasetPath } from '../../../src/extension/policy/datasets';
+import { BUILTIN_DATASETS, builtinDatasetPath, defaultModelDir } from '../../../src/extension/policy/datasets';
 import { PolicyRuntimeError } from '../../../src/extension/policy/errors';
 import {
   FEATURES,
@@ -212,6 +214,25 @@ describe('feature pipeline', () => {
       if (d.kind !== 'market') continue;
       d.range(spx, from, count, params[d.id]!, out);
       for (let r = 0; r < count; r++) assert.ok(Object.is(out[r], d.compute(spx, from + r, params[d.id]!)), `${d.id} at bar ${from + r}`);
+    }
+  });
+
+  it("the default model's features: a batch over the whole S&P 500 file equals observe() bar for bar", () => {
+    const spx = readBarsCsv(builtinDatasetPath(BUILTIN_DATASETS.SPX!)!);
+    const manifest = JSON.parse(readFileSync(join(defaultModelDir()!, 'manifest.json'), 'utf8')) as { features: FeatureSpec[] };
+    const ids = manifest.features.map((f) => f.id);
+    assert.ok(ids.includes('realizedVol') && ids.includes('volNormMomentum') && ids.includes('volumeRatio'), ids.join(','));
+    const n = manifest.features.length;
+    const p = new FeaturePipeline(manifest.features, { type: 'none' });
+    const from = p.history - 1;
+    const count = spx.length - from;
+    const batch = new Float32Array(count * n);
+    p.fillBatch(spx, from, count, [0], batch);
+    const raw = new Float64Array(n);
+    const row = new Float32Array(n);
+    for (let r = 0; r < count; r++) {
+      p.observe(spx, from + r, { quantity: 0, avgCost: 0, cash: 1, equity: 1, price: 1 }, raw, row);
+      for (let i = 0; i < n; i++) assert.ok(Object.is(batch[r * n + i], row[i]), `${p.labels[i]} at bar ${from + r}`);
     }
   });
 

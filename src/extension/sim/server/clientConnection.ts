@@ -30,6 +30,9 @@ export interface ConnectionHost {
 
 let nextConnectionSeq = 1;
 
+/** Answers of one read are written in batches of about this many bytes (see onData). */
+const CORK_BYTES = 32 * 1024;
+
 export class ClientConnection {
   readonly seq = nextConnectionSeq++;
   phase: ConnectionPhase = 'handshake';
@@ -42,6 +45,8 @@ export class ClientConnection {
   /** What closing the connection cancels (the dialog's timer). */
   private readonly lifetime = new DisposableStore();
   private readonly frames = new FrameReader();
+  /** bytes written since the socket was last uncorked */
+  private corkedBytes = 0;
   /** Sliding one-second window of request times, for the pacing fault. */
   readonly recentRequests: number[] = [];
   readonly remote: string;
@@ -61,7 +66,27 @@ export class ClientConnection {
     return this.phase !== 'closed';
   }
 
+  /** Answers to a read are held (cork) and written CORK_BYTES at a time and at the read's end:
+   *  reqOpenOrders with 1,000 orders answers 2,000 messages, one write syscall each before,
+   *  while the client can still decode the first batches as the next are encoded. */
   private onData(chunk: Buffer): void {
+    this.socket.cork();
+    this.corkedBytes = 0;
+    try {
+      this.onRead(chunk);
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  private written(bytes: number): void {
+    if (this.socket.writableCorked === 0 || (this.corkedBytes += bytes) < CORK_BYTES) return;
+    this.socket.uncork();
+    this.socket.cork();
+    this.corkedBytes = 0;
+  }
+
+  private onRead(chunk: Buffer): void {
     if (!this.host.answering(this)) return;
     if (this.host.fixMode) {
       this.answerFix();
@@ -190,7 +215,9 @@ export class ClientConnection {
   private writeFields(fields: readonly string[], msgId: number | null, name: string): void {
     if (!this.isOpen || !this.host.answering(this)) return;
     this.record('out', msgId, fields, name);
-    this.socket.write(encodeFrame(fields));
+    const frame = encodeFrame(fields);
+    this.socket.write(frame);
+    this.written(frame.length);
   }
 
   /**
@@ -218,6 +245,7 @@ export class ClientConnection {
 
   close(): void {
     if (!this.isOpen) return;
+    while (this.socket.writableCorked > 0) this.socket.uncork(); // what was answered before the close still goes
     this.socket.destroy();
     this.closed();
   }
