@@ -25,6 +25,7 @@ import {
 import { BrokerError } from './errors';
 import { ClientCode } from '../tws/errorCodes';
 import { LinkInbound, netSocket, type LibrarySocket } from './linkInbound';
+import { canFrameSends, frameSends, type SendingSocket } from './linkOutbound';
 import type { LinkApi, LinkEventMap } from './linkEvents';
 import { TICKS } from './tickIds';
 import type { EventHub } from '../core/observable';
@@ -98,6 +99,8 @@ export class IbLink {
       fault: (reason) => this.protocolFault(reason),
     });
     socket.onData = (data: Buffer) => this.receive(data);
+    // Outbound frames written straight into one Buffer (linkOutbound.ts); the library's send if its internals differ.
+    if (canFrameSends(socket as Partial<SendingSocket>)) frameSends(socket as SendingSocket);
   }
 
   /** Why the link ended on bad input from TWS, if it did. */

@@ -108,13 +108,23 @@ function yearSegments(year: number, timeZone: string): YearSegments {
   return { starts, offsets };
 }
 
+/** The year of the last look-up: nearly every look-up falls in it (a bar series asks once per bar), and then needs no Date and no Map. */
+let lastYear: { readonly timeZone: string; readonly from: number; readonly to: number; readonly seg: YearSegments } | undefined;
+
 /** Offset of local wall time from UTC in ms (e.g. -4 h during US daylight saving time). */
 export function zoneOffsetMs(utcMs: number, timeZone: string): number {
-  let years = segmentCache.get(timeZone);
-  if (!years) segmentCache.set(timeZone, (years = new Map()));
-  const year = new Date(utcMs).getUTCFullYear();
-  let seg = years.get(year);
-  if (!seg) years.set(year, (seg = yearSegments(year, timeZone)));
+  let seg: YearSegments;
+  const last = lastYear;
+  if (last !== undefined && last.timeZone === timeZone && utcMs >= last.from && utcMs < last.to) seg = last.seg;
+  else {
+    let years = segmentCache.get(timeZone);
+    if (!years) segmentCache.set(timeZone, (years = new Map()));
+    const year = new Date(utcMs).getUTCFullYear();
+    let found = years.get(year);
+    if (!found) years.set(year, (found = yearSegments(year, timeZone)));
+    seg = found;
+    lastYear = { timeZone, from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1), seg };
+  }
   let i = seg.starts.length - 1;
   while (i > 0 && utcMs < (seg.starts[i] ?? -Infinity)) i--;
   return seg.offsets[i] ?? 0;

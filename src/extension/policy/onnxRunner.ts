@@ -1,16 +1,57 @@
 // ONNX Runtime behind a small surface. onnxruntime-node (a 40+ MB native addon) is imported
 // on first use only, so activating the extension or running `sim` never loads it.
+// Sessions are onnxruntime-node's native binding (dist/binding, the object its
+// InferenceSession wraps): its run is synchronous, and the package's InferenceSession.run
+// only defers it to a setImmediate. The live session's cycle runs it in place (runNow): a
+// turn of the event loop between the observations and the orders cost 0.2 ms median and
+// milliseconds at the tail on a busy machine (bench/FIXES.md); other callers keep the turn.
 import { ModelLoadError, PolicyRuntimeError } from './errors';
 import type * as Ort from 'onnxruntime-node';
+import type { Binding } from 'onnxruntime-node/dist/binding.js';
 import type { ActionSpec } from './manifest';
 
 type OrtModule = typeof import('onnxruntime-node');
+type OrtBinding = typeof import('onnxruntime-node/dist/binding.js');
 
 let ortPromise: Promise<OrtModule> | undefined;
+let bindingPromise: Promise<OrtBinding> | undefined;
 
 export function loadOnnxRuntime(): Promise<OrtModule> {
   return (ortPromise ??= import('onnxruntime-node'));
 }
+
+function loadBinding(): Promise<OrtBinding> {
+  return (bindingPromise ??= loadOnnxRuntime().then(() => import('onnxruntime-node/dist/binding.js')));
+}
+
+/** onnxruntime's element type numbers (ONNX TensorProto.DataType), as onnxruntime-node names them. */
+const TYPE_NAMES: Readonly<Record<number, string>> = {
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  21: 'uint4',
+  22: 'int4',
+};
+
+function tensorInfo(m: Binding.ValueMetadata): TensorInfo {
+  if (!m.isTensor) return { name: m.name, type: 'non-tensor', shape: [] };
+  // -1: a symbolic dimension, named in symbolicDimensions
+  const shape = m.shape.map((d, i) => (d >= 0 ? d : (m.symbolicDimensions[i] ?? '?')));
+  return { name: m.name, type: TYPE_NAMES[m.type] ?? `type ${m.type}`, shape };
+}
+
+/** One turn of the event loop (what onnxruntime-node's InferenceSession.run waits before running). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface TensorInfo {
   readonly name: string;
@@ -29,32 +70,42 @@ export type OutputMap = Readonly<Record<string, Ort.Tensor>>;
 
 /** One ONNX model in onnxruntime, with its real input/output metadata. */
 export class OnnxSession {
+  /** every output, as the binding's `fetches` (null: let onnxruntime allocate it) */
+  private readonly allOutputs: Record<string, null>;
+
   private constructor(
     private readonly ort: OrtModule,
-    private readonly session: Ort.InferenceSession,
+    private readonly session: Binding.InferenceSession,
     readonly file: string,
     readonly inputs: readonly TensorInfo[],
     readonly outputs: readonly TensorInfo[],
-  ) {}
+  ) {
+    this.allOutputs = Object.fromEntries(outputs.map((o) => [o.name, null]));
+  }
 
   /** Creates a session from model bytes; an unreadable model is refused as onnx-invalid, naming `file`. */
   static async create(bytes: Uint8Array, file: string, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
     const ort = await loadOnnxRuntime();
-    let session: Ort.InferenceSession;
+    const { binding, initOrt } = await loadBinding();
+    let session: Binding.InferenceSession;
+    let inputs: TensorInfo[];
+    let outputs: TensorInfo[];
     try {
-      session = await ort.InferenceSession.create(bytes, {
+      initOrt();
+      session = new binding.InferenceSession();
+      session.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, {
         intraOpNumThreads: options.intraOpNumThreads ?? 1,
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
       });
+      inputs = session.inputMetadata.map(tensorInfo);
+      outputs = session.outputMetadata.map(tensorInfo);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw new ModelLoadError('onnx-invalid', file, `onnxruntime cannot load the model: ${msg.split('\n')[0]}`);
     }
-    const info = (m: Ort.InferenceSession.ValueMetadata): TensorInfo =>
-      m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] };
-    return new OnnxSession(ort, session, file, session.inputMetadata.map(info), session.outputMetadata.map(info));
+    return new OnnxSession(ort, session, file, inputs, outputs);
   }
 
   /** A float32 [rows, cols] input tensor over `data` (no copy: refill data and run again). */
@@ -62,12 +113,27 @@ export class OnnxSession {
     return new this.ort.Tensor('float32', data.length === rows * cols ? data : data.subarray(0, rows * cols), [rows, cols]);
   }
 
+  /** Runs the model after a turn of the event loop (as onnxruntime-node's InferenceSession.run does). */
   async run(inputName: string, input: Ort.Tensor, outputNames?: readonly string[]): Promise<OutputMap> {
-    return outputNames ? this.session.run({ [inputName]: input }, outputNames) : this.session.run({ [inputName]: input });
+    await nextTurn();
+    return this.runNow(inputName, input, outputNames);
+  }
+
+  /** Runs the model now, on this thread (the native run is synchronous; the async run only waits a turn first). */
+  runNow(inputName: string, input: Ort.Tensor, outputNames?: readonly string[]): OutputMap {
+    const fetches = outputNames ? Object.fromEntries(outputNames.map((name) => [name, null])) : this.allOutputs;
+    const out = this.session.run({ [inputName]: input }, fetches, {});
+    // The binding builds its outputs with onnxruntime-common's Tensor (initOrt); wrapped if not, as InferenceSession.run does.
+    const result: Record<string, Ort.Tensor> = {};
+    for (const [name, value] of Object.entries(out)) {
+      const v = value as Ort.Tensor | { type: Ort.Tensor.Type; data: Ort.Tensor.DataType; dims: readonly number[] };
+      result[name] = v instanceof this.ort.Tensor ? v : new this.ort.Tensor(v.type, v.data, v.dims);
+    }
+    return result;
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    this.session.dispose();
   }
 }
 
@@ -119,11 +185,17 @@ export class PolicyRunner {
   }
 
   /**
-   * Runs `rows` observations from obs and writes one target per row into targets[0..rows).
-   * Returns the action output as the model gave it (the rows' logits, indices or values), for
-   * actionDetail() once the orders are out: nothing is computed from it here.
+   * Runs `rows` observations from obs and writes one target per row into targets[0..rows), after
+   * a turn of the event loop. Returns the action output as the model gave it (the rows' logits,
+   * indices or values), for actionDetail() once the orders are out: nothing is computed from it here.
    */
   async act(obs: Float32Array, rows: number, targets: Float64Array): Promise<ActionOutput> {
+    await nextTurn();
+    return this.actNow(obs, rows, targets);
+  }
+
+  /** act() now, without giving up the event loop first (the live session's cycle: nothing else runs between its observations and its orders). */
+  actNow(obs: Float32Array, rows: number, targets: Float64Array): ActionOutput {
     const n = this.observationSize;
     if (rows > this.maxRows) throw new RangeError(`${rows} rows exceed the ${this.maxRows} this model takes per run`);
     let input: Ort.Tensor;
@@ -134,7 +206,7 @@ export class PolicyRunner {
     } else {
       input = this.session.tensor(obs, rows, n);
     }
-    const out = await this.session.run(this.inputName, input);
+    const out = this.session.runNow(this.inputName, input);
     for (const name of this.floatOutputs) {
       const data = out[name]?.data as Float32Array | undefined;
       if (!data) continue;

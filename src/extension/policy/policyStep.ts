@@ -1,8 +1,9 @@
 // One decision for the latest bar: features -> observation -> policy -> target position.
 // The live session builds one observation row per symbol and runs them all in one inference
-// (onnxruntime costs about the same for 10 rows as for 1: one thread-pool hop instead of ten,
-// bench/inference.ts); the backtester's step-by-step path calls target() for one row. Both see
-// exactly the same observation and action decoding.
+// (onnxruntime costs about the same for 10 rows as for 1, bench/inference.ts), in place
+// (runEachNow: no turn of the event loop between the observations and the orders); the
+// backtester's step-by-step path calls target() for one row. Both see exactly the same
+// observation and action decoding.
 import type { BarSeries } from './bars';
 import { PolicyRuntimeError } from './errors';
 import type { PortfolioState } from './features';
@@ -76,13 +77,32 @@ export class PolicyStep {
     return this.out.subarray(0, rows);
   }
 
+  /** run() now, without a turn of the event loop before each inference. */
+  runNow(): Float64Array {
+    const rows = this.rowsValue;
+    const runner = this.model.runner;
+    const n = this.size;
+    for (let from = 0; from < rows; from += runner.maxRows) {
+      const count = Math.min(runner.maxRows, rows - from);
+      const output = runner.actNow(this.obs.subarray(from * n, (from + count) * n), count, this.out.subarray(from, from + count));
+      this.outputs.push({ from, rows: count, output });
+    }
+    return this.out.subarray(0, rows);
+  }
+
   /**
    * The same as run(), but a row whose output fails does not fail the others: on a failure
    * of the batch each row runs alone. One target or error per row.
    */
   async runEach(): Promise<Array<number | PolicyRuntimeError>> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.runEachNow();
+  }
+
+  /** runEach() now, without giving up the event loop (the live session's cycle). */
+  runEachNow(): Array<number | PolicyRuntimeError> {
     try {
-      return Array.from(await this.run());
+      return Array.from(this.runNow());
     } catch (err) {
       if (!(err instanceof PolicyRuntimeError) || this.rowsValue === 1) {
         if (err instanceof PolicyRuntimeError) return [err];
@@ -92,9 +112,10 @@ export class PolicyStep {
     const n = this.size;
     const one = new Float64Array(1);
     const results: Array<number | PolicyRuntimeError> = [];
+    this.outputs = []; // the failed batch's runs: each row's own run below replaces them
     for (let r = 0; r < this.rowsValue; r++) {
       try {
-        const output = await this.model.runner.act(this.obs.subarray(r * n, (r + 1) * n), 1, one);
+        const output = this.model.runner.actNow(this.obs.subarray(r * n, (r + 1) * n), 1, one);
         this.outputs.push({ from: r, rows: 1, output });
         results.push(one[0]!);
       } catch (err) {

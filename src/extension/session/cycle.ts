@@ -131,9 +131,10 @@ export class SessionCycles {
     }
 
     // Decide every symbol: first every symbol's observation, then one policy run for all of
-    // them (one onnxruntime hop, not one per symbol), then in order sizing and the risk
-    // checks, each decision seeing the orders proposed before it (the account view counts
-    // them as working, the rate limit as sent), so the checks hold for the cycle as a whole.
+    // them (one onnxruntime run, not one per symbol, in place: no turn of the event loop),
+    // then in order sizing and the risk checks, each decision seeing the orders proposed
+    // before it (the account view counts them as working, the rate limit as sent), so the
+    // checks hold for the cycle as a whole.
     // Then the orders go together: their intents share one journal fsync (group commit) and
     // each leaves as soon as it is on disk. The decisions are journaled and published once the
     // orders have left: explaining them is not on the orders' path (bench/decision.ts).
@@ -141,7 +142,7 @@ export class SessionCycles {
     this.run.step.clear();
     const observed = cfg.symbols.map((symbol) => this.observeSymbol(symbol, n, c, breaches.has(symbol)));
     stage?.('features', c.barTime);
-    const targets = this.run.step.rows > 0 ? await this.run.step.runEach() : [];
+    const targets = this.run.step.rows > 0 ? this.run.step.runEachNow() : [];
     stage?.('inference', c.barTime);
     const decisions: DecisionRecord[] = [];
     const proposed = new Map<string, number>();

@@ -4,12 +4,13 @@
 // go to TWS, a cancel request, the session's start, a stop, a fill and its commission - is
 // also fsync'ed before the action, so not even a power loss leaves an order or a fill the
 // journal does not know. Two ways: append() fsyncs at once; appendDurable() resolves after
-// an fsync shared by every line appended that way in the same event-loop turn (group
-// commit: a cycle's ten order intents cost one fsync, and each order waits for it before
-// it is sent). Lines that only explain or mirror (decisions, cycle starts, order statuses,
-// P&L marks, notices, reconcile reports) are fsync'ed together after the turn on libuv's
-// thread pool (off the event loop), or sooner by the next fsync: what a power loss could
-// take from those is either re-derivable or still at TWS (a restart reconciles it).
+// an fsync shared by every line appended that way in the same job and the promise
+// continuations it sets off (group commit: a cycle's ten order intents cost one fsync, and
+// each order waits for it before it is sent). Lines that only explain or mirror
+// (decisions, cycle starts, order statuses, P&L marks, notices, reconcile reports) are
+// fsync'ed together after the turn on libuv's thread pool (off the event loop), or sooner
+// by the next fsync: what a power loss could take from those is either re-derivable or
+// still at TWS (a restart reconciles it).
 // Reading tolerates a torn last line, the one kind of damage a crash leaves; opening for
 // append cuts it off first (and journals what was cut), so the next line never lands on a
 // fragment. A short write (fewer bytes written than the line has) is a JournalError: the
@@ -202,9 +203,11 @@ export class Journal {
 
   /**
    * Appends one line now (written before it returns; throws JournalError like append) and
-   * resolves once it is fsync'ed: every line appended this way in the same event-loop turn
-   * shares one fsync, run right after the turn. Act on the line only after it resolves; it
-   * rejects with a JournalError when the fsync fails.
+   * resolves once it is fsync'ed: every line appended this way in the same job (and the
+   * promise continuations it sets off) shares one fsync, run once those have run - before
+   * the event loop goes on to timers or I/O, so nothing else runs between the last intent
+   * and its order's send. Act on the line only after it resolves; it rejects with a
+   * JournalError when the fsync fails.
    */
   appendDurable(type: string, data: Record<string, unknown> = {}): { line: JournalLine; durable: Promise<void> } {
     if (this.fd === undefined) throw new JournalError(`journal ${this.path} is closed`, 'io');
@@ -220,7 +223,10 @@ export class Journal {
     const durable = new Promise<void>((resolve, reject) => this.group.push({ resolve, reject }));
     if (!this.groupScheduled) {
       this.groupScheduled = true;
-      setImmediate(() => this.flushGroup());
+      // A tick queued from a promise continuation runs once the microtask queue is empty:
+      // after every order of the burst has written its intent (setImmediate waited for the
+      // poll phase too: a turn of the loop, milliseconds at the tail on a busy machine).
+      process.nextTick(() => this.flushGroup());
     }
     return { line, durable };
   }

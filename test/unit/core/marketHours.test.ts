@@ -34,6 +34,21 @@ describe('market hours', () => {
     }
   });
 
+  it('look-ups that alternate zones and cross new year (the last year looked up is kept) agree with Intl', () => {
+    const zones = ['America/New_York', 'Australia/Lord_Howe', 'Europe/London'];
+    const instants: number[] = [];
+    for (let y = 2019; y <= 2025; y++) {
+      const newYear = Date.UTC(y, 0, 1);
+      instants.push(newYear - 1, newYear, newYear + 1, newYear - 3_600_000, Date.UTC(y, 2, 31, 1, 0, 0), Date.UTC(y, 9, 6, 16, 0, 0));
+    }
+    for (const t of instants) {
+      for (const tz of zones) {
+        assert.equal(zoneOffsetMs(t, tz), computeZoneOffsetMs(t, tz), `${tz} ${new Date(t).toISOString()}`);
+        assert.equal(zoneOffsetMs(t - 1, tz), computeZoneOffsetMs(t - 1, tz), `${tz} ${new Date(t - 1).toISOString()}`);
+      }
+    }
+  });
+
   it('zonedTime gives the local calendar day, weekday and minute', () => {
     const z = zonedTime(Date.UTC(2024, 6, 2, 13, 30), 'America/New_York');
     assert.deepEqual(z, { year: 2024, month: 7, day: 2, weekday: 2, minuteOfDay: 570, dateKey: 20240702 });
