@@ -1,0 +1,72 @@
+// What the manual desk (manualOrders.ts) sends and journals for a ticket: the order request
+// of a stock, option or combo ticket, and the intent line fsync'ed before it goes.
+import type { BrokerContract, OrderIntent, OrderRequest, TrackedOrder } from '../broker/types';
+import type { DerivativeTicket } from '../trading/optionTicket';
+import type { OrderTicket } from '../trading/orderTicket';
+import { derivativeIntent } from './manualDerivatives';
+import type { ManualPreview } from './manualOrders';
+
+/** The order a ticket stands for on `contract` (a stock, the option, or the combo's BAG at its net price). */
+export function orderRequest(t: OrderTicket | DerivativeTicket, contract: BrokerContract): OrderRequest {
+  const stopPrice = 'kind' in t ? undefined : t.stopPrice;
+  return {
+    contract,
+    action: t.side,
+    quantity: t.quantity,
+    type: t.orderType,
+    tif: t.tif,
+    ...(t.limitPrice !== undefined ? { limitPrice: t.limitPrice } : {}),
+    ...(stopPrice !== undefined ? { stopPrice } : {}),
+  };
+}
+
+/** The intent line of a previewed ticket as `intent` goes (ids assigned, nothing sent yet). */
+export function intentRecord(preview: ManualPreview, intent: OrderIntent, at: { orderRef: string; marketTime: number; risk: string }): Record<string, unknown> {
+  const t = preview.ticket;
+  const stopPrice = 'kind' in t ? undefined : t.stopPrice;
+  return {
+    manual: true,
+    orderRef: at.orderRef,
+    orderId: intent.legs[0]?.orderId,
+    symbol: t.symbol,
+    action: t.side,
+    quantity: t.quantity,
+    orderType: t.orderType,
+    ...(t.limitPrice !== undefined ? { limitPrice: t.limitPrice } : {}),
+    ...(stopPrice !== undefined ? { stopPrice } : {}),
+    tif: t.tif,
+    // An option or a combo: what it is, per leg with its conId.
+    ...(preview.legs && preview.multiplier !== undefined
+      ? derivativeIntent({ contract: preview.contract, legs: preview.legs, multiplier: preview.multiplier })
+      : {}),
+    account: intent.account,
+    clientId: intent.clientId,
+    marketTime: at.marketTime,
+    risk: at.risk,
+    ...(preview.hoursOverridden ? { hoursOverridden: true } : {}),
+    ...(preview.closing ? { closing: true } : {}),
+    live: preview.live,
+    // A bracket: the three legs as they go (the exits transmit with the last leg, once the entry is in).
+    ...(intent.kind === 'bracket'
+      ? {
+          legs: intent.legs.map((l) => ({
+            orderId: l.orderId,
+            role: l.role,
+            action: l.request.action,
+            orderType: l.request.type,
+            ...(l.request.limitPrice !== undefined ? { limitPrice: l.request.limitPrice } : {}),
+            ...(l.request.stopPrice !== undefined ? { stopPrice: l.request.stopPrice } : {}),
+            ...(l.request.parentId !== undefined ? { parentId: l.request.parentId } : {}),
+            transmit: l.request.transmit ?? true,
+          })),
+        }
+      : {}),
+  };
+}
+
+export function describePrices(o: TrackedOrder): string {
+  const parts = [];
+  if (o.limitPrice !== undefined) parts.push(`limit ${o.limitPrice}`);
+  if (o.stopPrice !== undefined) parts.push(`stop ${o.stopPrice}`);
+  return parts.join(', ') || 'no prices';
+}
