@@ -8,11 +8,13 @@ import { Commands } from '../app/commandIds';
 import { manualDeskConfig, ManualOrders } from '../app/manualOrders';
 import { describeOrder, previewDetail } from '../app/orderTicketView';
 import type { Trader } from '../app/trader';
-import type { ManualOrderDesk, ManualPreview } from '../session/manualOrders';
+import type { DerivativeInput } from '../session/manualDerivatives';
+import type { ManualOrderDesk, ManualPreview, PrepareResult } from '../session/manualOrders';
 import { fieldProblem, priceProblem, TICKET_TYPES, type TicketInput } from '../trading/orderTicket';
 import type { ComponentLog } from './log';
 import { currentTarget, openSettings } from './settings';
 import type { SimulatorHost } from '../app/simulatorHost';
+import { askDerivative, askKind, askPick, askText } from './ticketPrompts';
 import { requireTrust } from './trust';
 
 export interface OrderCommandDeps {
@@ -60,18 +62,6 @@ async function openDesk(deps: OrderCommandDeps, manual: ManualOrders, action: st
 }
 
 // ------------------------------------------------------------------ the ticket's questions
-
-async function askText(title: string, prompt: string, validate: (v: string) => string | undefined, value?: string): Promise<string | undefined> {
-  return vscode.window.showInputBox({ title, prompt, ignoreFocusOut: true, validateInput: (v) => validate(v), ...(value !== undefined ? { value } : {}) });
-}
-
-async function askPick<T extends string>(title: string, items: ReadonlyArray<{ label: T; description: string }>): Promise<T | undefined> {
-  const pick = await vscode.window.showQuickPick(
-    items.map((i) => ({ ...i })),
-    { title, ignoreFocusOut: true },
-  );
-  return pick?.label as T | undefined;
-}
 
 const TYPE_HELP: Record<(typeof TICKET_TYPES)[number], string> = {
   MKT: 'market: fills now at the best price',
@@ -148,11 +138,13 @@ async function askTicket(): Promise<TicketInput | undefined> {
 async function previewAndPlace(
   deps: OrderCommandDeps,
   desk: ManualOrderDesk,
-  input: TicketInput,
+  input: TicketInput | DerivativeInput,
   closing: boolean,
   stays?: string,
 ): Promise<string | undefined> {
-  let prepared = await desk.prepare(input, { closing });
+  const prepare = (overrideHours: boolean): Promise<PrepareResult> =>
+    'kind' in input ? desk.prepareDerivative(input, { overrideHours }) : desk.prepare(input, { closing, overrideHours });
+  let prepared = await prepare(false);
   if (!prepared.ok) {
     void vscode.window.showErrorMessage(`IBKR: order not sent: ${prepared.problems.join('; ')}`);
     return undefined;
@@ -166,7 +158,7 @@ async function previewAndPlace(
       override,
     );
     if (c !== override) return undefined;
-    prepared = await desk.prepare(input, { closing, overrideHours: true });
+    prepared = await prepare(true);
     if (!prepared.ok) {
       void vscode.window.showErrorMessage(`IBKR: order not sent: ${prepared.problems.join('; ')}`);
       return undefined;
@@ -213,7 +205,15 @@ async function previewAndPlace(
 async function placeOrder(deps: OrderCommandDeps, manual: ManualOrders, arg: unknown): Promise<string | undefined> {
   const desk = await openDesk(deps, manual, 'place an order');
   if (!desk) return undefined;
-  const input = arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as TicketInput) : await askTicket();
+  // A command argument is a ticket as is (a `kind` of option or combo, else a stock's fields).
+  let input: TicketInput | DerivativeInput | undefined =
+    arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as TicketInput | DerivativeInput) : undefined;
+  if (!input) {
+    const kind = await askKind();
+    const broker = deps.trader.brokerClient;
+    if (!kind || !broker) return undefined;
+    input = kind === 'Stock' ? await askTicket() : await askDerivative(broker, kind);
+  }
   if (!input) return undefined;
   return previewAndPlace(deps, desk, input, false);
 }
