@@ -28,7 +28,7 @@ const title = (step: string) => `IBKR: Place Order - ${step}`;
 
 export function askKind(): Promise<TicketKind | undefined> {
   return askPick(title('kind'), [
-    { label: 'Stock', description: 'shares: market, limit, stop, stop limit, bracket' },
+    { label: 'Stock', description: 'shares at the market, at a limit or on a stop, with an optional bracket' },
     { label: 'Option', description: 'one call or put picked from the chain' },
     { label: 'Combo', description: '2 to 4 option legs traded as one order at a net price (spreads, straddles, condors)' },
   ]);
@@ -88,7 +88,7 @@ async function askTerms(unit: 'contracts' | 'combos'): Promise<Pick<DerivativeIn
       combo ? 'Net price per combo share: positive pays (debit), negative receives (credit)' : 'Premium per share (x 100 per contract)',
       (v) => {
         const p = combo ? netPriceProblem(v) : priceProblem(v);
-        return p.problem ? `limitPrice: ${p.problem}` : undefined;
+        return p.problem;
       },
     );
     if (limitPrice === undefined) return undefined;
