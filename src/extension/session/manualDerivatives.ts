@@ -207,11 +207,14 @@ function netQuote(legs: readonly PreviewLeg[]): { bid: number; ask: number } | u
 
 function derivativeWarnings(broker: ManualBroker, symbol: string, legs: readonly PreviewLeg[]): string[] {
   const out: string[] = [];
-  for (const l of legs)
-    if (l.after < 0 && l.after < l.before)
-      out.push(
-        `this ${l.before > 0 ? 'sells more than the account holds of' : 'writes'} ${l.label}: a short ${l.contract.right === 'C' ? 'call (uncovered: no limit to the loss)' : 'put'} of ${-l.after} contract(s)`,
-      );
+  for (const l of legs) {
+    if (!(l.after < 0 && l.after < l.before)) continue;
+    const kind = l.contract.right === 'C' ? 'call' : 'put';
+    // A long option of the same right in this order (a spread) bounds the short one's loss.
+    const against = legs.some((o) => o !== l && o.action === 'BUY' && o.contract.right === l.contract.right);
+    const risk = against ? `, against this order's long ${kind}` : kind === 'call' ? ' (uncovered: no limit to the loss)' : '';
+    out.push(`this ${l.before > 0 ? 'sells more than the account holds of' : 'writes'} ${l.label}: a short ${kind} of ${-l.after} contract(s)${risk}`);
+  }
   const working = broker
     .orders()
     .filter((o) => o.contract?.symbol === symbol && o.contract.secType !== 'STK' && !['filled', 'cancelled', 'rejected', 'lost'].includes(o.state));

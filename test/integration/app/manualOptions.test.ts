@@ -151,7 +151,7 @@ describe('options and combos from the order ticket on a paper account', { timeou
     assert.equal(preview.verdict.allowed, true, preview.verdict.reason);
     assert.ok(preview.whatIf?.commission !== undefined, JSON.stringify(preview.whatIf));
     assert.ok(
-      preview.warnings.some((w) => w.includes(`writes MSFT ${expiry} ${high}C: a short call`)),
+      preview.warnings.some((w) => w.includes(`writes MSFT ${expiry} ${high}C: a short call of 3 contract(s), against this order's long call`)),
       preview.warnings.join('; '),
     );
 
