@@ -57,9 +57,30 @@ async function askOptionPick(
   ]);
   if (!right) return undefined;
   const rows = await strikeQuotes(broker, symbol, loaded.chain, expiry, right, loaded.spot);
-  const items = strikeItems(rows, loaded.spot);
-  const pick = await vscode.window.showQuickPick(items, { title: title(`${step}strike`), ignoreFocusOut: true, matchOnDescription: true });
-  return pick ? { expiry, right, strike: pick.strike } : undefined;
+  const pick = await pickStrike(title(`${step}strike`), strikeItems(rows, loaded.spot), loaded.spot);
+  return pick === undefined ? undefined : { expiry, right, strike: pick };
+}
+
+/** The strikes, opened at the one nearest the stock (the list is long); typing filters on the quote too. */
+function pickStrike(text: string, items: ReturnType<typeof strikeItems>, spot: number | undefined): Promise<number | undefined> {
+  const qp = vscode.window.createQuickPick<(typeof items)[number]>();
+  qp.title = text;
+  qp.items = items;
+  qp.ignoreFocusOut = true;
+  qp.matchOnDescription = true;
+  const atm = spot !== undefined ? items.reduce((a, b) => (Math.abs(b.strike - spot) < Math.abs(a.strike - spot) ? b : a), items[0]!) : undefined;
+  if (atm) qp.activeItems = [atm];
+  return new Promise((resolve) => {
+    qp.onDidAccept(() => {
+      resolve(qp.selectedItems[0]?.strike ?? qp.activeItems[0]?.strike);
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      resolve(undefined);
+      qp.dispose();
+    });
+    qp.show();
+  });
 }
 
 /** The side, quantity, order type, limit price and time in force of an option or a combo. */

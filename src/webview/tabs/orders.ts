@@ -55,7 +55,14 @@ export function mountOrdersTab(view: HTMLElement): { render(rows: readonly Order
       { key: 'session', title: 'Session', width: '84px', text: (r) => shortSession(r.sessionId), value: (r) => r.sessionId },
       { key: 'orderId', title: 'Id', width: '56px', align: 'right', text: (r) => `#${r.orderId}`, value: (r) => r.orderId },
       // An option or a combo shows what it is (the symbol alone would read as shares).
-      { key: 'symbol', title: 'Symbol', width: 'minmax(72px, 1.4fr)', text: (r) => r.contract ?? r.symbol, value: (r) => r.symbol },
+      {
+        key: 'symbol',
+        title: 'Symbol',
+        width: 'minmax(140px, 1.6fr)',
+        text: (r) => r.contract ?? r.symbol,
+        value: (r) => r.symbol,
+        cls: (r) => (r.contract ? 'wrap small' : ''),
+      },
       { key: 'action', title: 'Side', width: '56px', text: (r) => r.action, cls: (r) => (r.action === 'BUY' ? 'up' : 'down') },
       { key: 'quantity', title: 'Qty', width: '64px', align: 'right', text: (r) => fmt.qty(r.quantity), value: (r) => r.quantity },
       { key: 'type', title: 'Type', width: '56px', text: (r) => r.type },
