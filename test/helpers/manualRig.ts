@@ -71,3 +71,11 @@ export async function previewOf(
   assert.ok(r.ok, r.ok ? '' : r.problems.join('; '));
   return r.preview;
 }
+
+/** A paper rig with its desk on the default settings. */
+export async function deskRig(): Promise<Rig & { desk: ManualOrderDesk }> {
+  const r = await rig();
+  const desk = await r.manual.desk(r.config);
+  assert.ok(desk, 'a desk on the connection');
+  return { ...r, desk };
+}

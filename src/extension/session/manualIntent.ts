@@ -6,24 +6,20 @@ import type { OrderTicket } from '../trading/orderTicket';
 import { derivativeIntent } from './manualDerivatives';
 import type { ManualPreview } from './manualOrders';
 
+/** A ticket's limit and stop prices, the absent ones left out. */
+function ticketPrices(t: OrderTicket | DerivativeTicket): { limitPrice?: number; stopPrice?: number } {
+  const stopPrice = 'kind' in t ? undefined : t.stopPrice;
+  return { ...(t.limitPrice !== undefined ? { limitPrice: t.limitPrice } : {}), ...(stopPrice !== undefined ? { stopPrice } : {}) };
+}
+
 /** The order a ticket stands for on `contract` (a stock, the option, or the combo's BAG at its net price). */
 export function orderRequest(t: OrderTicket | DerivativeTicket, contract: BrokerContract): OrderRequest {
-  const stopPrice = 'kind' in t ? undefined : t.stopPrice;
-  return {
-    contract,
-    action: t.side,
-    quantity: t.quantity,
-    type: t.orderType,
-    tif: t.tif,
-    ...(t.limitPrice !== undefined ? { limitPrice: t.limitPrice } : {}),
-    ...(stopPrice !== undefined ? { stopPrice } : {}),
-  };
+  return { contract, action: t.side, quantity: t.quantity, type: t.orderType, tif: t.tif, ...ticketPrices(t) };
 }
 
 /** The intent line of a previewed ticket as `intent` goes (ids assigned, nothing sent yet). */
 export function intentRecord(preview: ManualPreview, intent: OrderIntent, at: { orderRef: string; marketTime: number; risk: string }): Record<string, unknown> {
   const t = preview.ticket;
-  const stopPrice = 'kind' in t ? undefined : t.stopPrice;
   return {
     manual: true,
     orderRef: at.orderRef,
@@ -32,8 +28,7 @@ export function intentRecord(preview: ManualPreview, intent: OrderIntent, at: { 
     action: t.side,
     quantity: t.quantity,
     orderType: t.orderType,
-    ...(t.limitPrice !== undefined ? { limitPrice: t.limitPrice } : {}),
-    ...(stopPrice !== undefined ? { stopPrice } : {}),
+    ...ticketPrices(t),
     tif: t.tif,
     // An option or a combo: what it is, per leg with its conId.
     ...(preview.legs && preview.multiplier !== undefined

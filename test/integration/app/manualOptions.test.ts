@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../../helpers/simHarness';
-import { journalLines, placeOrders, rig, type Rig } from '../../helpers/manualRig';
+import { deskRig, journalLines, placeOrders, rig, type Rig } from '../../helpers/manualRig';
 import type { OptionChain } from '../../../src/extension/broker/types';
 import type { DerivativeInput } from '../../../src/extension/session/manualDerivatives';
 import type { ManualOrderDesk, ManualPreview } from '../../../src/extension/session/manualOrders';
@@ -16,6 +16,11 @@ async function previewOf(desk: ManualOrderDesk, input: DerivativeInput): Promise
   const r = await desk.prepareDerivative(input);
   assert.ok(r.ok, r.ok ? '' : r.problems.join('; '));
   return r.preview;
+}
+
+/** A market combo of one of `symbol` with `legs`. */
+function combo(symbol: string, legs: ReadonlyArray<Record<string, unknown>>): DerivativeInput {
+  return { kind: 'combo', symbol, side: 'BUY', quantity: 1, orderType: 'MKT', legs };
 }
 
 /** The SMART chain's first expiry and the first `n` strikes at or above the stock's last price. */
@@ -29,20 +34,15 @@ async function strikesAboveSpot(r: Rig, symbol: string, n: number): Promise<{ ch
 }
 
 describe('options and combos from the order ticket on a paper account', { timeout: 90_000 }, () => {
-  let r: Rig;
-  let desk: ManualOrderDesk;
-  before(async () => {
-    r = await rig();
-    desk = (await r.manual.desk(r.config))!;
-    assert.ok(desk);
-  });
+  let r: Awaited<ReturnType<typeof deskRig>>;
+  before(async () => (r = await deskRig()));
   after(async () => r?.close());
 
   it('an option: previewed with its quote and what-if, journaled, sent once with the manual orderRef, filled; the position is per contract', async () => {
     const { expiry, strikes } = await strikesAboveSpot(r, 'NVDA', 1);
     const strike = strikes[0]!;
     const before = placeOrders(r.fx).length;
-    const preview = await previewOf(desk, {
+    const preview = await previewOf(r.desk, {
       kind: 'option',
       symbol: 'nvda',
       expiry,
@@ -71,7 +71,7 @@ describe('options and combos from the order ticket on a paper account', { timeou
     );
     assert.deepEqual(journalLines(r.config.journalDir), [], 'a preview journals nothing');
 
-    const placed = await desk.place(preview);
+    const placed = await r.desk.place(preview);
     assert.equal(placed.sent, true, placed.error);
     assert.match(placed.orderRef ?? '', /^manual:/);
     const done = await r.trader.brokerClient!.orderDone(placed.orderId!, 5000);
@@ -123,15 +123,15 @@ describe('options and combos from the order ticket on a paper account', { timeou
         { expiry, strike: high, right: 'C', action: 'SELL', ratio: 1 },
       ],
     };
-    const missing = await desk.prepareDerivative(input);
+    const missing = await r.desk.prepareDerivative(input);
     assert.deepEqual(missing.ok ? [] : missing.problems, [
       'limitPrice: a LMT order needs a limit price (valid: the net per combo, negative for a credit, e.g. 1.25 or -0.80)',
     ]);
-    const probe = await previewOf(desk, { ...input, orderType: 'MKT' });
+    const probe = await previewOf(r.desk, { ...input, orderType: 'MKT' });
     const [a, b] = probe.legs as NonNullable<ManualPreview['legs']>;
     assert.deepEqual(probe.net, { bid: Math.round((a!.bid! - b!.ask!) * 100) / 100, ask: Math.round((a!.ask! - b!.bid!) * 100) / 100 });
     const limit = Math.round((probe.net!.ask + 0.05) * 100) / 100;
-    const preview = await previewOf(desk, { ...input, limitPrice: limit.toFixed(2) });
+    const preview = await previewOf(r.desk, { ...input, limitPrice: limit.toFixed(2) });
     assert.equal(preview.text, `BUY 3 MSFT combo (+1 ${expiry} ${low}C, -1 ${expiry} ${high}C) LMT ${limit.toFixed(2)} DAY`);
     assert.equal(preview.contract.secType, 'BAG');
     assert.deepEqual(
@@ -155,7 +155,7 @@ describe('options and combos from the order ticket on a paper account', { timeou
       preview.warnings.join('; '),
     );
 
-    const placed = await desk.place(preview);
+    const placed = await r.desk.place(preview);
     assert.equal(placed.sent, true, placed.error);
     const done = await r.trader.brokerClient!.orderDone(placed.orderId!, 5000);
     assert.equal(done.state, 'filled');
@@ -199,7 +199,7 @@ describe('options and combos from the order ticket on a paper account', { timeou
     const { chain, expiry, strikes } = await strikesAboveSpot(r, 'AAPL', 2);
     const before = placeOrders(r.fx).length;
     const journaled = journalLines(r.config.journalDir).length;
-    const offChain = await desk.prepareDerivative({
+    const offChain = await r.desk.prepareDerivative({
       kind: 'option',
       symbol: 'AAPL',
       expiry: '20991218',
@@ -214,7 +214,7 @@ describe('options and combos from the order ticket on a paper account', { timeou
     assert.equal(problems.length, 2, problems.join('; '));
     assert.match(problems[0]!, new RegExp(`^expiry: 20991218 is not an expiry of AAPL's chain \\(valid: ${chain.expirations[0]}, `));
     assert.match(problems[1]!, /^strike: \d+(\.\d+)? is not a strike of AAPL's chain \(valid: one of its strikes, e\.g\. /);
-    const one = await desk.prepareDerivative({
+    const one = await r.desk.prepareDerivative({
       kind: 'combo',
       symbol: 'AAPL',
       side: 'BUY',
@@ -223,19 +223,14 @@ describe('options and combos from the order ticket on a paper account', { timeou
       legs: [{ expiry, strike: strikes[0], right: 'C', action: 'BUY', ratio: 1 }],
     });
     assert.deepEqual(one.ok ? [] : one.problems, ['legs: 1 leg is not a combo (valid: 2 to 4 legs, each an option of the chain with BUY or SELL and a ratio)']);
-    const dup = await desk.prepareDerivative({
-      kind: 'combo',
-      symbol: 'AAPL',
-      side: 'BUY',
-      quantity: 1,
-      orderType: 'MKT',
-      legs: [
+    const dup = await r.desk.prepareDerivative(
+      combo('AAPL', [
         { expiry, strike: strikes[0], right: 'C', action: 'BUY', ratio: 1 },
         { expiry, strike: strikes[0], right: 'C', action: 'SELL', ratio: 0 },
-      ],
-    });
+      ]),
+    );
     assert.deepEqual(dup.ok ? [] : dup.problems, ['legs[1].ratio: 0 is out of range (valid: a whole number of contracts per combo from 1 to 100)']);
-    const noStock = await desk.prepareDerivative({
+    const noStock = await r.desk.prepareDerivative({
       kind: 'option',
       symbol: 'ZZZZQ',
       expiry,
@@ -270,17 +265,13 @@ describe('options and combos from the order ticket on a paper account', { timeou
     const oneContract = await previewOf(strict, { ...option, quantity: 1 });
     assert.equal(oneContract.verdict.allowed, true, oneContract.verdict.reason);
     // A combo is judged leg by leg: the second leg at 2 x 100 goes beyond.
-    const ratio = await previewOf(strict, {
-      kind: 'combo',
-      symbol: 'AMD',
-      side: 'BUY',
-      quantity: 1,
-      orderType: 'MKT',
-      legs: [
+    const ratio = await previewOf(
+      strict,
+      combo('AMD', [
         { expiry, strike: strikes[0], right: 'C', action: 'BUY', ratio: 1 },
         { expiry, strike: strikes[1], right: 'C', action: 'SELL', ratio: 2 },
-      ],
-    });
+      ]),
+    );
     assert.deepEqual(
       [ratio.verdict.rule, ratio.verdict.reason],
       ['maxPosition', `AMD ${expiry} ${strikes[1]}C position would be -200 shares, beyond the maximum of 150`],
