@@ -464,6 +464,8 @@ export class ManualOrderDesk {
         orderRef: o.orderRef,
         orderId: o.orderId,
         symbol: f.contract.symbol,
+        // An option's execution (a combo's leg) or a combo's own line: which contract it is.
+        ...(f.contract.secType !== 'STK' ? { secType: f.contract.secType, conId: f.contract.conId } : {}),
         side: f.side,
         shares: f.shares,
         price: f.price,

@@ -192,7 +192,23 @@ describe('options and combos from the order ticket on a paper account', { timeou
       ],
     );
     const fills = lines.filter((l) => l.type === 'fill');
-    assert.ok(fills.length >= 2 && fills.every((f) => f.orderRef === placed.orderRef), JSON.stringify(fills));
+    assert.ok(
+      fills.every((f) => f.orderRef === placed.orderRef),
+      JSON.stringify(fills),
+    );
+    // Each leg's execution and the combo's own line, each with its contract.
+    assert.deepEqual(
+      fills.map((f) => [f.secType, f.conId, f.side, f.shares]).sort((x, y) => String(x[0]).localeCompare(String(y[0])) || Number(x[1]) - Number(y[1])),
+      [
+        ['BAG', undefined, 'BUY', 3],
+        ...[
+          [a!.contract.conId, 'BUY'],
+          [b!.contract.conId, 'SELL'],
+        ]
+          .sort((x, y) => Number(x[0]) - Number(y[0]))
+          .map(([conId, side]) => ['OPT', conId, side, 3]),
+      ],
+    );
   });
 
   it('off the chain, a one-leg combo or a duplicate leg: named, and nothing is previewed, sent or journaled', async () => {
