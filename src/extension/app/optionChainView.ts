@@ -2,7 +2,7 @@
 // strikes (reqSecDefOptParams), and for one expiry and right the strikes nearest the stock's
 // price with their bid and ask, one conId each from a single reqContractDetails. Only reads.
 import type { BrokerContract, ContractDetails, OptionChain } from '../broker/types';
-import { chainFacts } from '../session/manualDerivatives';
+import { chainFacts, type TicketChain } from '../session/manualDerivatives';
 import { nearestStrikes, type ChainFacts, type TicketRight } from '../trading/optionTicket';
 
 /** What the chain view needs of the broker client (BrokerClient has it). */
@@ -23,8 +23,8 @@ export interface StrikeQuote {
 export const QUOTED_STRIKES = 10;
 
 /** The chain of `symbol` and the stock's last price (undefined when not quoted). */
-export async function loadChain(broker: ChainBroker, symbol: string): Promise<{ chain: ChainFacts & { multiplier: number }; spot?: number }> {
-  const chain = chainFacts(await broker.optionChain(symbol));
+export async function loadChain(broker: ChainBroker, symbol: string): Promise<{ chain: TicketChain; spot?: number }> {
+  const chain = chainFacts(await broker.optionChain(symbol), symbol);
   const q = await broker
     .resolveStock(symbol)
     .then((c) => broker.quoteSnapshot(c, 4000))
@@ -37,14 +37,24 @@ export async function loadChain(broker: ChainBroker, symbol: string): Promise<{ 
 export async function strikeQuotes(
   broker: ChainBroker,
   symbol: string,
-  chain: ChainFacts,
+  chain: ChainFacts & { readonly tradingClass?: string },
   expiry: string,
   right: TicketRight,
   spot: number | undefined,
 ): Promise<StrikeQuote[]> {
   const near = new Set(spot !== undefined ? nearestStrikes(chain.strikes, spot, QUOTED_STRIKES) : []);
   const details = near.size
-    ? await broker.contractDetails({ symbol, secType: 'OPT', exchange: 'SMART', currency: 'USD', expiry, right }).catch(() => [] as ContractDetails[])
+    ? await broker
+        .contractDetails({
+          symbol,
+          secType: 'OPT',
+          exchange: 'SMART',
+          currency: 'USD',
+          expiry,
+          right,
+          ...(chain.tradingClass ? { tradingClass: chain.tradingClass } : {}),
+        })
+        .catch(() => [] as ContractDetails[])
     : [];
   const byStrike = new Map(details.filter((d) => near.has(d.contract.strike ?? NaN)).map((d) => [d.contract.strike as number, d.contract]));
   const quoted = await Promise.all(

@@ -66,10 +66,24 @@ function validate(input: DerivativeInput, chain?: ChainFacts): DerivativeResult<
 
 const messages = (r: { problems: readonly { message: string }[] }) => r.problems.map((p) => p.message);
 
-/** The chain the ticket picks from: the SMART row, else every row's expiries and strikes together. */
-export function chainFacts(rows: readonly OptionChain[]): ChainFacts & { multiplier: number } {
-  const smart = rows.find((r) => r.exchange === 'SMART');
-  if (smart) return { expirations: smart.expirations, strikes: smart.strikes, multiplier: smart.multiplier || 100 };
+/** The chain the ticket picks from, with the trading class and multiplier its options resolve with. */
+export type TicketChain = ChainFacts & { readonly multiplier: number; readonly tradingClass?: string };
+
+/**
+ * The chain the ticket picks from: TWS sends a row per exchange and trading class; the SMART
+ * row of the standard class (named like the stock; an adjusted class after a split is not),
+ * else the first SMART row, else every row's expiries and strikes together.
+ */
+export function chainFacts(rows: readonly OptionChain[], symbol?: string): TicketChain {
+  const smart = rows.filter((r) => r.exchange === 'SMART');
+  const row = smart.find((r) => r.tradingClass === symbol) ?? smart[0];
+  if (row)
+    return {
+      expirations: row.expirations,
+      strikes: row.strikes,
+      multiplier: row.multiplier || 100,
+      ...(row.tradingClass ? { tradingClass: row.tradingClass } : {}),
+    };
   return {
     expirations: [...new Set(rows.flatMap((r) => r.expirations))].sort(),
     strikes: [...new Set(rows.flatMap((r) => r.strikes))].sort((a, b) => a - b),
@@ -82,9 +96,9 @@ export async function draftDerivative(broker: ManualBroker, input: DerivativeInp
   const alone = validate(input);
   if (!alone.ok) return { ok: false, problems: messages(alone) };
   const symbol = alone.ticket.symbol;
-  let chain: ChainFacts & { multiplier: number };
+  let chain: TicketChain;
   try {
-    chain = chainFacts(await broker.optionChain(symbol));
+    chain = chainFacts(await broker.optionChain(symbol), symbol);
   } catch (err) {
     return { ok: false, problems: [`symbol: TWS has no option chain for ${symbol} (${err instanceof Error ? err.message : String(err)})`] };
   }
@@ -98,13 +112,22 @@ export async function draftDerivative(broker: ManualBroker, input: DerivativeInp
       : t.legs.map((l, i) => ({ ...l, action: legDirection(t, l) > 0 ? 'BUY' : 'SELL', legAction: l.action, field: `legs[${i}].strike` }));
   const resolved = await Promise.all(
     picks.map((p) =>
-      broker.resolveOption({ symbol, expiry: p.expiry, strike: p.strike, right: p.right }).then(
-        (contract) => ({ p, contract }),
-        (err: unknown) => ({
-          p,
-          problem: `${p.field}: ${symbol} ${describeOption(p)} is not an option TWS knows (${err instanceof Error ? err.message : String(err)})`,
-        }),
-      ),
+      broker
+        .resolveOption({
+          symbol,
+          expiry: p.expiry,
+          strike: p.strike,
+          right: p.right,
+          multiplier: chain.multiplier,
+          ...(chain.tradingClass ? { tradingClass: chain.tradingClass } : {}),
+        })
+        .then(
+          (contract) => ({ p, contract }),
+          (err: unknown) => ({
+            p,
+            problem: `${p.field}: ${symbol} ${describeOption(p)} did not resolve to one option at TWS (${err instanceof Error ? err.message : String(err)})`,
+          }),
+        ),
     ),
   );
   const problems = resolved.flatMap((r) => ('problem' in r ? [r.problem] : []));
