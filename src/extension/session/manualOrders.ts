@@ -36,6 +36,7 @@ import type { RiskLimits } from '../trading/riskLimits';
 import { Journal, JournalError } from './journal';
 import { accountView, heldQuantity, marketPrice, notChangeable, warnings, withOrder } from './manualAccount';
 import { draftDerivative, type DerivativeInput, type PreviewLeg } from './manualDerivatives';
+import { derivativeChanges, stockChanges } from './manualModify';
 import { describePrices, intentRecord, orderRequest } from './manualIntent';
 import { FLATTEN_EXEMPT } from './killSwitch';
 import { isManualOrderRef, newManualOrderRef, newSessionId } from './orderRef';
@@ -329,26 +330,14 @@ export class ManualOrderDesk {
       };
     const { broker } = this.options;
     const o = broker.order(orderId) as TrackedOrder;
-    if (o.contract && o.contract.secType !== 'STK')
-      return {
-        ok: false,
-        error: `order ${orderId} is a ${o.contract.secType === 'BAG' ? 'combo' : 'option'} order: cancel it and place a new one (modify changes stock orders)`,
-      };
-    const input: TicketInput = {
-      symbol: o.contract?.symbol,
-      side: o.action,
-      quantity: changes.quantity ?? o.quantity,
-      orderType: o.type,
-      limitPrice: changes.limitPrice ?? o.limitPrice,
-      stopPrice: changes.stopPrice ?? o.stopPrice,
-      tif: o.tif === 'GTC' ? 'GTC' : 'DAY',
-    };
-    const v = validateTicket(input);
-    if (!v.ok) return { ok: false, error: v.problems.map((p) => p.message).join('; ') };
-    const t = v.ticket;
-    if (t.quantity <= o.filled)
-      return { ok: false, error: `quantity: ${t.quantity} is not above the ${o.filled} shares already filled (valid: more than ${o.filled})` };
-    const added = t.quantity - o.quantity;
+    if (o.contract && o.contract.secType !== 'STK') {
+      // An option or a combo: its limit, or fewer contracts (adding needs a new, checked order).
+      const r = derivativeChanges(o, changes);
+      return r.error !== undefined ? { ok: false, error: r.error } : this.sendChanges(o, r.changes);
+    }
+    const stock = stockChanges(o, changes);
+    if ('error' in stock) return { ok: false, error: stock.error };
+    const { ticket: t, added } = stock;
     if (added > 0) {
       this.market.now = await broker.twsTime().catch(() => Date.now());
       const price = ticketReferencePrice(t, o.contract ? await marketPrice(this.options.broker, o.contract) : undefined) ?? 0;
@@ -356,11 +345,13 @@ export class ManualOrderDesk {
       const verdict = this.check([{ symbol: t.symbol, quantity: t.side === 'BUY' ? added : -added, price }], {});
       if (!verdict.allowed) return { ok: false, error: `risk check ${verdict.rule}: ${verdict.reason}` };
     }
-    const next: OrderChanges = {
-      ...(t.quantity !== o.quantity ? { quantity: t.quantity } : {}),
-      ...(t.limitPrice !== undefined && t.limitPrice !== o.limitPrice ? { limitPrice: t.limitPrice } : {}),
-      ...(t.stopPrice !== undefined && t.stopPrice !== o.stopPrice ? { stopPrice: t.stopPrice } : {}),
-    };
+    return this.sendChanges(o, stock.next);
+  }
+
+  /** Sends a checked modification: journaled (fsync'ed) before it goes, its outcome after. */
+  private async sendChanges(o: TrackedOrder, next: OrderChanges): Promise<{ ok: boolean; error?: string; order?: TrackedOrder }> {
+    const { broker } = this.options;
+    const orderId = o.orderId;
     if (Object.keys(next).length === 0) return { ok: false, error: `order ${orderId}: nothing changed (quantity ${o.quantity}, ${describePrices(o)})` };
     try {
       await this.writeDurable('modify-request', { orderRef: o.orderRef, orderId, ...next });

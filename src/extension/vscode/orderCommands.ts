@@ -15,6 +15,7 @@ import type { ComponentLog } from './log';
 import { currentTarget, openSettings } from './settings';
 import type { SimulatorHost } from '../app/simulatorHost';
 import { askDerivative, askKind, askPick, askText } from './ticketPrompts';
+import { netPriceProblem } from '../trading/optionTicket';
 import { requireTrust } from './trust';
 
 export interface OrderCommandDeps {
@@ -258,11 +259,19 @@ async function modifyOrder(deps: OrderCommandDeps, manual: ManualOrders, arg: un
   }
   const title = `IBKR: Modify ${describeOrder(o)}`;
   const changes: { quantity?: string; limitPrice?: string; stopPrice?: string } = {};
-  const quantity = await askText(title, 'Shares (the whole order, filled ones included)', (v) => fieldProblem({ quantity: v }, 'quantity'), String(o.quantity));
+  // An option's or a combo's size can only shrink, and a combo's net limit may be negative (a credit): the desk says so.
+  const stock = !o.contract || o.contract.secType === 'STK';
+  const unit = stock ? 'Shares' : o.contract?.secType === 'BAG' ? 'Combos (at most the order has)' : 'Contracts (at most the order has)';
+  const quantity = await askText(
+    title,
+    `${unit} (the whole order, filled ones included)`,
+    (v) => (stock ? fieldProblem({ quantity: v }, 'quantity') : undefined),
+    String(o.quantity),
+  );
   if (quantity === undefined) return false;
   changes.quantity = quantity;
   const price = (field: 'limitPrice' | 'stopPrice') => (v: string) => {
-    const p = priceProblem(v);
+    const p = o.contract?.secType === 'BAG' ? netPriceProblem(v) : priceProblem(v);
     return p.problem ? `${field}: ${p.problem}` : undefined;
   };
   if (o.stopPrice !== undefined) {

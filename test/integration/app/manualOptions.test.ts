@@ -211,6 +211,64 @@ describe('options and combos from the order ticket on a paper account', { timeou
     );
   });
 
+  it('a resting option and a resting combo: the limit moved and the size cut, more refused, each journaled before it goes', async () => {
+    const { expiry, strikes } = await strikesAboveSpot(r, 'INTC', 2);
+    const [low, high] = strikes as [number, number];
+    const option = await previewOf(r.desk, {
+      kind: 'option',
+      symbol: 'INTC',
+      expiry,
+      strike: low,
+      right: 'C',
+      side: 'BUY',
+      quantity: 3,
+      orderType: 'LMT',
+      limitPrice: '0.01',
+      tif: 'GTC',
+    });
+    const resting = await r.desk.place(option);
+    assert.equal(resting.state, 'submitted', resting.error);
+    const id = resting.orderId!;
+    const more = await r.desk.modify(id, { quantity: '4' });
+    assert.deepEqual(more, { ok: false, error: 'quantity: "4" is out of range (valid: a whole number of contracts from 1 to 3); a larger order is a new one' });
+    const bad = await r.desk.modify(id, { limitPrice: '-0.05' });
+    assert.deepEqual(bad, { ok: false, error: 'limitPrice: "-0.05" is out of range (valid: a price above 0 and at most 1000000)' });
+    assert.equal(placeOrders(r.fx).filter((l) => l.order.orderId === id).length, 1, 'nothing sent for a refused change');
+    const cut = await r.desk.modify(id, { quantity: '2', limitPrice: '0.02' });
+    assert.equal(cut.ok, true, cut.error);
+    const sends = placeOrders(r.fx).filter((l) => l.order.orderId === id);
+    assert.deepEqual(
+      [sends.length, sends[1]!.order.totalQuantity, sends[1]!.order.lmtPrice, sends[1]!.order.secType, sends[1]!.order.orderRef],
+      [2, 2, 0.02, 'OPT', resting.orderRef],
+    );
+    const journal = journalLines(r.config.journalDir)
+      .filter((l) => l.orderRef === resting.orderRef)
+      .map((l) => l.type);
+    assert.ok(journal.indexOf('modify-request') < journal.indexOf('modify-done'), journal.join(','));
+
+    // A debit spread resting far below its market, then moved to pay up: it fills.
+    const spread = await previewOf(r.desk, {
+      kind: 'combo',
+      symbol: 'INTC',
+      side: 'BUY',
+      quantity: 2,
+      orderType: 'LMT',
+      limitPrice: '0.01',
+      legs: [
+        { expiry, strike: low, right: 'C', action: 'BUY', ratio: 1 },
+        { expiry, strike: high, right: 'C', action: 'SELL', ratio: 1 },
+      ],
+    });
+    const combo = await r.desk.place(spread);
+    assert.equal(combo.state, 'submitted', combo.error);
+    const payUp = (spread.net!.ask + 0.5).toFixed(2);
+    const moved = await r.desk.modify(combo.orderId!, { limitPrice: payUp });
+    assert.equal(moved.ok, true, moved.error);
+    const done = await r.trader.brokerClient!.orderDone(combo.orderId!, 5000);
+    assert.deepEqual([done.state, done.filled, done.limitPrice], ['filled', 2, Number(payUp)]);
+    assert.equal((await r.desk.cancel(id)).ok, true, 'the resting option is cancelled');
+  });
+
   it('off the chain, a one-leg combo or a duplicate leg: named, and nothing is previewed, sent or journaled', async () => {
     const { chain, expiry, strikes } = await strikesAboveSpot(r, 'AAPL', 2);
     const before = placeOrders(r.fx).length;
