@@ -4,7 +4,7 @@
 // risk checks judge: each option as its own position of contracts x multiplier shares at its
 // premium per share (a combo leg by leg, at the side of the quote it trades against). Only
 // reads go to TWS here: nothing is placed.
-import type { BrokerContract, OptionChain } from '../broker/types';
+import type { BrokerContract, OptionChain, Position } from '../broker/types';
 import {
   describeDerivative,
   describeOption,
@@ -257,5 +257,22 @@ export function derivativeIntent(d: Pick<DerivativeDraft, 'contract' | 'legs' | 
     ...(d.contract.secType === 'OPT'
       ? { option: option(d.contract) }
       : { comboLegs: d.legs.map((l, i) => ({ ...option(l.contract), action: d.contract.legs?.[i]?.action, ratio: l.ratio })) }),
+  };
+}
+
+/** The ticket that closes an option position at the market (Flatten Position); undefined when it is not one. */
+export function closingOption(p: Position): DerivativeInput | undefined {
+  const c = p.contract;
+  if (c.secType !== 'OPT' || p.quantity === 0 || !c.expiry || c.strike === undefined || !c.right) return undefined;
+  return {
+    kind: 'option',
+    symbol: c.symbol,
+    expiry: c.expiry,
+    strike: c.strike,
+    right: c.right,
+    side: p.quantity > 0 ? 'SELL' : 'BUY',
+    quantity: Math.abs(p.quantity),
+    orderType: 'MKT',
+    tif: 'DAY',
   };
 }

@@ -191,7 +191,7 @@ export class ManualOrderDesk {
   }
 
   /** An option from the chain or a combo of 2-4 legs: validated against the chain, resolved, quoted, then judged like a stock ticket. Nothing is placed. */
-  async prepareDerivative(input: DerivativeInput, opts: { overrideHours?: boolean } = {}): Promise<PrepareResult> {
+  async prepareDerivative(input: DerivativeInput, opts: { overrideHours?: boolean; closing?: boolean } = {}): Promise<PrepareResult> {
     const { broker } = this.options;
     if (!broker.isReady || !broker.accountId) return { ok: false, problems: ['not connected to TWS: connect first ("IBKR: Connect to TWS")'] };
     const drafted = await draftDerivative(broker, input);
@@ -206,7 +206,7 @@ export class ManualOrderDesk {
         account: broker.accountId,
         live: broker.isPaper !== true,
         hoursOverridden: opts.overrideHours === true,
-        closing: false,
+        closing: opts.closing === true,
         positionBefore: one?.before ?? 0,
         positionAfter: one?.after ?? 0,
       },

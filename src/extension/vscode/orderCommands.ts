@@ -8,7 +8,9 @@ import { Commands } from '../app/commandIds';
 import { manualDeskConfig, ManualOrders } from '../app/manualOrders';
 import { describeOrder, previewDetail } from '../app/orderTicketView';
 import type { Trader } from '../app/trader';
-import type { DerivativeInput } from '../session/manualDerivatives';
+import type { BrokerContract } from '../broker/types';
+import { closingOption, type DerivativeInput } from '../session/manualDerivatives';
+import { optionLabel } from '../session/manualAccount';
 import type { ManualOrderDesk, ManualPreview, PrepareResult } from '../session/manualOrders';
 import { fieldProblem, priceProblem, TICKET_TYPES, type TicketInput } from '../trading/orderTicket';
 import type { ComponentLog } from './log';
@@ -144,7 +146,7 @@ async function previewAndPlace(
   stays?: string,
 ): Promise<string | undefined> {
   const prepare = (overrideHours: boolean): Promise<PrepareResult> =>
-    'kind' in input ? desk.prepareDerivative(input, { overrideHours }) : desk.prepare(input, { closing, overrideHours });
+    'kind' in input ? desk.prepareDerivative(input, { closing, overrideHours }) : desk.prepare(input, { closing, overrideHours });
   let prepared = await prepare(false);
   if (!prepared.ok) {
     void vscode.window.showErrorMessage(`IBKR: order not sent: ${prepared.problems.join('; ')}`);
@@ -326,20 +328,33 @@ async function flattenPosition(deps: OrderCommandDeps, manual: ManualOrders, arg
   const desk = await openDesk(deps, manual, 'flatten a position');
   const broker = deps.trader.brokerClient;
   if (!desk || !broker) return undefined;
-  const held = broker.positionList().filter((p) => p.contract.secType === 'STK' && p.quantity !== 0);
+  // Stocks by symbol, options by their label (`NVDA 20261218 150C`) or TWS's local symbol (the panel's rows).
+  const positions = broker.positionList().filter((p) => (p.contract.secType === 'STK' || p.contract.secType === 'OPT') && p.quantity !== 0);
+  const label = (c: BrokerContract) => (c.secType === 'OPT' ? optionLabel(c) : c.symbol);
   let symbol = symbolOf(arg);
   if (!symbol) {
-    if (!held.length) {
-      void vscode.window.showInformationMessage('IBKR: no stock position to flatten.');
+    if (!positions.length) {
+      void vscode.window.showInformationMessage('IBKR: no stock or option position to flatten.');
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(
-      held.map((p) => ({ label: p.contract.symbol, description: `${p.quantity} @ ${p.avgCost.toFixed(2)}` })),
+      positions.map((p) => ({ label: label(p.contract), description: `${p.quantity} @ ${p.avgCost.toFixed(2)}` })),
       { title: 'IBKR: Flatten which position?', ignoreFocusOut: true },
     );
     symbol = pick?.label;
   }
   if (!symbol) return undefined;
+  const option = positions.find((p) => p.contract.secType === 'OPT' && (label(p.contract) === symbol || p.contract.localSymbol === symbol));
+  const closing = option && closingOption(option);
+  if (closing)
+    return previewAndPlace(
+      deps,
+      desk,
+      closing,
+      true,
+      `Closes ${option.quantity} ${label(option.contract)} contract(s) at the market; other positions stay open.`,
+    );
+  const held = positions.filter((p) => p.contract.secType === 'STK');
   const ticket = desk.flattenTicket(symbol);
   if (!ticket) {
     void vscode.window.showInformationMessage(`IBKR: the account holds no ${symbol}: nothing to flatten.`);

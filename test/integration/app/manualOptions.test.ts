@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../../helpers/simHarness';
 import { deskRig, journalLines, placeOrders, rig, type Rig } from '../../helpers/manualRig';
-import type { OptionChain } from '../../../src/extension/broker/types';
-import type { DerivativeInput } from '../../../src/extension/session/manualDerivatives';
+import type { OptionChain, Position } from '../../../src/extension/broker/types';
+import { closingOption, type DerivativeInput } from '../../../src/extension/session/manualDerivatives';
 import type { ManualOrderDesk, ManualPreview } from '../../../src/extension/session/manualOrders';
 
 async function previewOf(desk: ManualOrderDesk, input: DerivativeInput): Promise<ManualPreview> {
@@ -267,6 +267,38 @@ describe('options and combos from the order ticket on a paper account', { timeou
     const done = await r.trader.brokerClient!.orderDone(combo.orderId!, 5000);
     assert.deepEqual([done.state, done.filled, done.limitPrice], ['filled', 2, Number(payUp)]);
     assert.equal((await r.desk.cancel(id)).ok, true, 'the resting option is cancelled');
+  });
+
+  it('Flatten Position closes an option position at the market, exempt from the size limit like a stock flatten', async () => {
+    const { expiry, strikes } = await strikesAboveSpot(r, 'QQQ', 1);
+    const bought = await r.desk.place(
+      await previewOf(r.desk, { kind: 'option', symbol: 'QQQ', expiry, strike: strikes[0], right: 'P', side: 'BUY', quantity: 2, orderType: 'MKT' }),
+    );
+    assert.equal(bought.sent, true, bought.error);
+    const client = r.trader.brokerClient!;
+    await client.orderDone(bought.orderId!, 5000);
+    const isHeld = (p: Position) => p.contract.secType === 'OPT' && p.contract.symbol === 'QQQ' && p.quantity === 2;
+    await client.positions.when((m) => [...m.values()].some(isHeld), 5000);
+    const held = client.positionList().find(isHeld)!;
+    const input = closingOption(held)!;
+    assert.deepEqual(input, { kind: 'option', symbol: 'QQQ', expiry, strike: strikes[0], right: 'P', side: 'SELL', quantity: 2, orderType: 'MKT', tif: 'DAY' });
+    const strict = (await r.manual.desk({ ...r.config, risk: { ...r.config.risk, maxOrderQuantity: 100 } }))!;
+    const opening = await previewOf(strict, { ...input, side: 'BUY' });
+    assert.equal(opening.verdict.rule, 'maxOrderQuantity', 'buying more is held to the limit');
+    const r2 = await strict.prepareDerivative(input, { closing: true });
+    assert.ok(r2.ok, r2.ok ? '' : r2.problems.join('; '));
+    assert.equal(r2.preview.verdict.allowed, true);
+    assert.match(r2.preview.verdict.reason, /^closing is exempt from maxOrderQuantity/);
+    assert.deepEqual([r2.preview.positionBefore, r2.preview.positionAfter], [2, 0]);
+    const closed = await strict.place(r2.preview);
+    assert.equal(closed.sent, true, closed.error);
+    await client.orderDone(closed.orderId!, 5000);
+    await client.positions.when(
+      (m) =>
+        [...m.values()].some((p) => p.contract.conId === held.contract.conId && p.quantity === 0) ||
+        ![...m.values()].some((p) => p.contract.conId === held.contract.conId),
+      5000,
+    );
   });
 
   it('off the chain, a one-leg combo or a duplicate leg: named, and nothing is previewed, sent or journaled', async () => {
