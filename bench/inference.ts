@@ -23,7 +23,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
     obs1.set(obsN.subarray(0, size));
     const out = new Float64Array(SYMBOLS);
 
-    const time = async (iterations: number, fn: () => Promise<void>): Promise<number[]> => {
+    const time = async (iterations: number, fn: () => Promise<unknown>): Promise<number[]> => {
       const us: number[] = [];
       for (let i = 0; i < iterations; i++) {
         const t0 = process.hrtime.bigint();

@@ -344,7 +344,7 @@ def manifest(data, digest, args, seconds):
             "testFrom": TEST_FROM,
             "derived": [],
         },
-        "action": {"type": "discrete", "output": "actions", "labels": LABELS, "targets": TARGETS},
+        "action": {"type": "discrete", "output": "actions", "labels": LABELS, "targets": TARGETS, "logProbOutput": "log_prob"},
         "sizing": {"maxPositionFraction": RULE.max_position_fraction, "lotSize": RULE.lot_size, "rebalanceBand": RULE.rebalance_band, "allowShort": RULE.allow_short},
         "execution": {"fill": "nextOpen", "slippageBps": SLIPPAGE_BPS, "commission": "ibkr-fixed", "initialCash": INITIAL_CASH},
         "training": {

@@ -48,6 +48,7 @@ const NY_DATE_TIME = new Intl.DateTimeFormat('en-US', {
   day: '2-digit',
   hour: '2-digit',
   minute: '2-digit',
+  second: '2-digit',
   hour12: false,
   timeZoneName: 'short',
 });
@@ -58,6 +59,11 @@ function parts(f: Intl.DateTimeFormat, ms: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of f.formatToParts(ms)) out[p.type] = p.value;
   return out;
+}
+
+function nyDateTime(ms: number, seconds: boolean): string {
+  const p = parts(NY_DATE_TIME, ms);
+  return `${p.year}-${p.month}-${p.day} ${p.hour === '24' ? '00' : p.hour}:${p.minute}${seconds ? `:${p.second}` : ''} ${p.timeZoneName}`;
 }
 
 export const fmt = {
@@ -86,10 +92,9 @@ export const fmt = {
     return `${p.hour === '24' ? '00' : p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
   },
   /** "2026-12-05 14:32 EST" (New York) */
-  nyDateTime: (ms: number) => {
-    const p = parts(NY_DATE_TIME, ms);
-    return `${p.year}-${p.month}-${p.day} ${p.hour === '24' ? '00' : p.hour}:${p.minute} ${p.timeZoneName}`;
-  },
+  nyDateTime: (ms: number) => nyDateTime(ms, false),
+  /** "2026-12-05 14:32:05 EST" (New York; the trades CSV's local time) */
+  nyDateTimeSeconds: (ms: number) => nyDateTime(ms, true),
   /** an axis tick: "14:30", "14:30:15" or "Dec 5" (the axis title names the zone) */
   nyTick: (ms: number, unit: 'date' | 'minutes' | 'seconds') => {
     if (unit === 'date') return NY_DATE.format(ms);
@@ -104,8 +109,7 @@ export const fmt = {
 /** New York's offset from UTC at a time, in ms (for time ticks on whole local hours and days). */
 export function nyOffsetMs(ms: number): number {
   const p = parts(NY_DATE_TIME, ms);
-  const s = parts(NY_TIME, ms);
-  const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24, Number(p.minute), Number(s.second));
+  const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24, Number(p.minute), Number(p.second));
   return local - Math.floor(ms / 1000) * 1000;
 }
 

@@ -67,38 +67,9 @@ function apply(m: HostToWebview): void {
     return;
   }
   if (!state) return; // deltas before the snapshot: the snapshot follows
-  switch (m.type) {
-    case 'connection':
-      state = { ...state, connection: m.connection };
-      break;
-    case 'account':
-      state = { ...state, account: m.account };
-      break;
-    case 'positions':
-      state = { ...state, positions: m.rows };
-      break;
-    case 'watchlist':
-      state = { ...state, watchlist: m.watchlist };
-      break;
-    case 'orders':
-      state = { ...state, orders: m.rows };
-      break;
-    case 'decisions':
-      decisions.merge(m.rows);
-      break;
-    case 'session':
-      state = { ...state, session: m.session };
-      break;
-    case 'checks':
-      state = { ...state, checks: m.checks };
-      break;
-    case 'backtest':
-      state = { ...state, backtest: m.backtest };
-      break;
-    case 'history':
-      state = { ...state, history: m.history };
-      break;
-  }
+  if (m.type === 'decisions') decisions.merge(m.rows);
+  // every other delta holds its topic's new state (checked by the guard): as `rows` for the grids, else under the topic's name
+  else state = { ...state, [m.type]: 'rows' in m ? m.rows : (m as unknown as PanelState)[m.type] };
   schedule(m.type);
 }
 

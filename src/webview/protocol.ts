@@ -156,6 +156,12 @@ export interface OrderRow {
   readonly stale: boolean;
 }
 
+export interface ActionProbability {
+  readonly label: string;
+  readonly p: number;
+  readonly chosen?: boolean;
+}
+
 export interface DecisionRow {
   /** increasing per decision of the extension host's life */
   readonly seq: number;
@@ -166,6 +172,10 @@ export interface DecisionRow {
   readonly features: string;
   /** the model's output, e.g. "buy (target 1)" */
   readonly action: string;
+  /** the model's action probabilities, the one taken marked: every action's (a logits head, in its manifest's order) or the taken one's alone (an index head with a log_prob output) */
+  readonly probabilities?: readonly ActionProbability[];
+  /** a continuous model's output before the clip to its [low, high] */
+  readonly raw?: number;
   /** "ok" or "BLOCKED maxOrderQuantity: ..."; "" when no order was wanted */
   readonly verdict: string;
   readonly blocked: boolean;

@@ -2,13 +2,16 @@
 // with the packaged .vsix: two AI sessions run one after the other on the embedded
 // simulator in the workspace's journal folder; the History tab then lists both, newest
 // first, each with its summary table, equity curve, prices with fills, trades and
-// decisions; the Blotter keeps both sessions' orders. Screenshots of the History tab and
+// decisions (the second session's model gives logits: its decisions show each action's
+// probability); "Export trades and fills (CSV)…" writes the shown session's fills through the
+// save dialog; the Blotter keeps both sessions' orders. Screenshots of the History tab and
 // the Blotter at a wide and a 600 px panel, in the dark and the light theme, land in
 // artifacts/e2e/history/; the grids must scroll sideways at 600 px rather than clip.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeTestModel } from '../helpers/testModels';
 import { sleep, startWorkbench, type Workbench } from './workbench';
 
 const SETTINGS = {
@@ -29,9 +32,9 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     await wb?.stop();
   });
 
-  async function runSession(n: number): Promise<void> {
+  async function runSession(n: number, model = 'Demo policy'): Promise<void> {
     await wb.runCommand('IBKR: Start AI Session', { prompt: true });
-    await wb.pickQuickItem('Demo policy');
+    await wb.pickQuickItem(model);
     const p = wb.panel();
     await p.locator('#tab-session').click();
     await p
@@ -66,7 +69,9 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     await wb.runCommand('IBKR: Start TWS Simulator');
     await wb.waitForStatus(/IBKR SIM :\d+/);
     await runSession(1);
-    await runSession(2);
+    // The second runs a model of the workspace whose action output is logits: its decisions show each action's probability.
+    writeTestModel(join(wb.folder, 'models'), 'toggle', '1 min', 'logits');
+    await runSession(2, 'models/toggle-logits');
   });
 
   it('the History tab lists both, newest first, with the summary, charts, trades and decisions', async () => {
@@ -92,7 +97,24 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     assert.equal(await p.locator('#history-prices svg').count(), 2, 'a price chart per symbol');
     assert.ok((await p.locator('#history-prices path.fill-mark').count()) > 0, 'the fills are marked');
     assert.ok((await p.locator('#history-trades-grid vscode-data-grid-row[data-key]').count()) > 0, 'the trades');
-    assert.equal(await p.locator('#history-decisions-grid vscode-data-grid-row[data-key]').count(), 6, 'two symbols, three cycles');
+    const decisions = p.locator('#history-decisions-grid vscode-data-grid-row[data-key]');
+    assert.equal(await decisions.count(), 6, 'two symbols, three cycles');
+    // The logits model's decisions: each action's probability, the one taken marked.
+    let shown = 0;
+    for (let i = 0; i < 6; i++) {
+      const text = await decisions.nth(i).locator('[data-col="action"]').innerText();
+      const probs = / — (▸?)hold (\d\.\d\d) · (▸?)buy (\d\.\d\d) · (▸?)sell (\d\.\d\d)$/.exec(text);
+      if (!probs) continue;
+      shown++;
+      assert.equal([probs[1], probs[3], probs[5]].filter(Boolean).length, 1, `one action marked: ${text}`);
+      assert.ok(Math.abs(Number(probs[2]) + Number(probs[4]) + Number(probs[6]) - 1) <= 0.015, `they sum to 1: ${text}`);
+      const taken = ['hold', 'buy', 'sell'][[probs[1], probs[3], probs[5]].findIndex(Boolean)]!;
+      assert.ok(text.startsWith(`${taken}:`), `the marked one is the action taken: ${text}`);
+    }
+    assert.ok(shown >= 4, `${shown} decisions show probabilities`);
+    await p.locator('#history-decisions-grid').scrollIntoViewIfNeeded();
+    await wb.screenshot('history-decisions-probabilities');
+    await p.locator('#history-title').scrollIntoViewIfNeeded();
     await wb.screenshot('history-wide-dark');
     await p.locator('#history-prices').scrollIntoViewIfNeeded();
     await wb.screenshot('history-charts-wide-dark');
@@ -100,6 +122,66 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
     // Picking the older one shows it.
     await rows.nth(1).locator('[data-col="session"]').click();
     await p.locator(`#history-detail[data-session="${older}"]`).waitFor({ timeout: 5000 });
+  });
+
+  it('"Export trades and fills (CSV)…" saves the shown session\'s fills: the header, then a row per fill of the trades grid', async () => {
+    const p = wb.panel();
+    await wb.runCommand('Notifications: Clear All Notifications');
+    await p.locator('#tab-history').click();
+    const shown = (await p.locator('#history-detail').getAttribute('data-session'))!;
+    const trades = p.locator('#history-trades-grid vscode-data-grid-row[data-key]');
+    await trades.first().waitFor({ timeout: 10_000 });
+    const execIds = new Set<string>();
+    for (let i = 0; i < (await trades.count()); i++) execIds.add((await trades.nth(i).getAttribute('data-key'))!);
+    const expected = join(wb.folder, `trades-${shown}.csv`);
+    assert.equal(existsSync(expected), false, 'no export yet');
+    await p.locator('#btn-export-csv').click();
+    const title = (text: RegExp) => wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: text });
+    const input = wb.page.locator('.quick-input-widget input.input');
+    await title(/Export which session/).waitFor({ timeout: 15_000 });
+    await input.fill(shown);
+    await wb.page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: shown }).waitFor({ timeout: 10_000 });
+    await wb.page.keyboard.press('Enter');
+    // The save dialog (the workbench's own in the browser) offers trades-<id>.csv in the workspace.
+    await title(/Save the trades and fills of session/).waitFor({ timeout: 15_000 });
+    // The dialog fills its box in steps (the folder first, then the file name): wait for the whole path.
+    // (A string: this file compiles without the DOM lib.)
+    await wb.page.waitForFunction(
+      `(() => { const i = document.querySelector('.quick-input-widget input.input'); return !!i && i.value.endsWith(${JSON.stringify(`trades-${shown}.csv`)}); })()`,
+      undefined,
+      { timeout: 10_000 },
+    );
+    assert.match(await input.inputValue(), new RegExp(`trades-${shown}\\.csv$`));
+    await wb.screenshot('export-csv-save-dialog');
+    await wb.page.keyboard.press('Enter');
+    const note = await wb.waitForNotification(/Saved \d+ fills of session \S+ to .+\.csv\./, 20_000);
+    const [, count, id, path] = /Saved (\d+) fills of session (\S+) to (.+\.csv)\./.exec(note)!;
+    assert.equal(id, shown);
+    assert.equal(path, expected);
+    const lines = readFileSync(path!, 'utf8').split('\r\n');
+    assert.equal(lines.pop(), '', 'CRLF after the last row');
+    assert.equal(lines[0], 'session,time_utc,time_new_york,symbol,side,shares,price,commission,decision_price,slippage_per_share,order_id,order_ref,exec_id');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    assert.equal(rows.length, Number(count));
+    assert.equal(rows.length, execIds.size, 'a row per fill the trades grid shows');
+    for (const r of rows) {
+      assert.equal(r.length, 13, r.join(','));
+      const [session, utc, ny, symbol, side, shares, price, , , , orderId, orderRef, execId] = r as string[];
+      assert.equal(session, shown);
+      assert.match(utc!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.match(ny!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (EST|EDT)$/);
+      assert.ok(['NVDA', 'MSFT'].includes(symbol!), symbol);
+      assert.ok(['BUY', 'SELL'].includes(side!), side);
+      assert.ok(Number(shares) > 0 && Number(price) > 0, r.join(','));
+      assert.ok(Number.isInteger(Number(orderId)), orderId);
+      assert.match(orderRef!, new RegExp(`^ibkrai:${shown}:\\d+(-[0-9a-f]{4})?:(NVDA|MSFT)(:(stop|flatten))?$`));
+      assert.ok(execIds.has(execId!), `${execId} is a fill of the grid`);
+    }
+    assert.deepEqual(
+      rows.map((r) => r[1]),
+      rows.map((r) => r[1]).sort(),
+      'oldest first',
+    );
   });
 
   it("the Blotter keeps both sessions' orders, with fills, commissions and slippage", async () => {

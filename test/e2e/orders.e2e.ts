@@ -3,9 +3,11 @@
 // asks the ticket, shows the what-if in a modal, places on confirmation and the order fills,
 // checked against the simulator itself (a second TWS API client asks for its executions) and
 // in the panel's Orders tab; a resting limit order is modified and cancelled from its row in
-// the grid. An option picked from the chain (expiry, call, strike with its quote) and a vertical
-// call spread (two legs from the chain, a net limit) are previewed, confirmed, filled, seen in
-// the simulator's executions and named in the blotter. Screenshots (wide and narrow) in
+// the grid; a bracket's three legs go with three distinct orderRefs (the simulator's word);
+// the Positions & Orders tree's inline actions cancel a bracket exit and flatten a position.
+// An option picked from the chain (expiry, call, strike with its quote) and a vertical call
+// spread (two legs from the chain, a net limit) are previewed, confirmed, filled, seen in the
+// simulator's executions and named in the blotter. Screenshots (wide and narrow) in
 // artifacts/e2e/orders/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +21,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
   let port = 0;
   let marketOrderId = 0;
   let limitOrderId = 0;
+  let bracket = { entry: '', tp: '', sl: '', ref: '' };
 
   before(async () => {
     wb = await startWorkbench({ name: 'orders' });
@@ -230,6 +233,96 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     assert.match(await row(tp!).locator('[data-col="type"]').innerText(), /LMT/);
     assert.match(await row(sl!).locator('[data-col="type"]').innerText(), /STP/);
     await wb.screenshot('bracket-in-grid');
+
+    // No orderRef sent twice: the simulator's own word (a second API client) on the three legs'
+    // refs - the entry's execution, and the two exits working - and the grid names each by its own.
+    const client = await new TestClient(port, 97).connect(10_000);
+    let refs: Map<number, string>;
+    try {
+      const ex = collectUntil(client.ib, EventName.execDetails, EventName.execDetailsEnd, 10_000);
+      client.ib.reqExecutions(8, {});
+      const open = collectUntil(client.ib, EventName.openOrder, EventName.openOrderEnd, 10_000);
+      client.ib.reqAllOpenOrders();
+      refs = new Map([...(await ex), ...(await open)].map((e) => [e[2].orderId as number, e[2].orderRef as string]));
+    } finally {
+      client.disconnect();
+    }
+    const ref = refs.get(Number(entry));
+    assert.match(ref ?? '', /^manual:\d{8}T\d{9}Z-[0-9a-f]{8}$/);
+    bracket = { entry: entry!, tp: tp!, sl: sl!, ref: ref! };
+    assert.deepEqual([refs.get(Number(tp)), refs.get(Number(sl))], [`${ref}:tp`, `${ref}:sl`]);
+    for (const [id, want] of [
+      [entry!, ref!],
+      [tp!, `${ref}:tp`],
+      [sl!, `${ref}:sl`],
+    ])
+      assert.equal((await row(id).locator('[data-col="orderRef"]').innerText()).split(' · ')[0], want);
+  });
+
+  it("the Positions & Orders tree's inline actions: Cancel on a bracket exit, Flatten Position on a position; the rest stays", async () => {
+    assert.ok(bracket.sl, 'the bracket test ran');
+    await wb.runCommand('Notifications: Clear All Notifications');
+    await wb.page.locator('.activitybar .action-item a[aria-label^="IBKR AI Trader"]').first().click();
+    const tree = wb.page.locator('.pane', { hasText: 'Positions & Orders' }).first();
+    const item = (text: string | RegExp) => tree.locator('.monaco-list-row', { hasText: text }).first();
+    /** Clicks the tree item's inline action whose label matches (shown on hover). */
+    async function inline(row: Locator, action: RegExp): Promise<void> {
+      await row.waitFor({ timeout: 15_000 });
+      await row.hover();
+      const actions = row.locator('.actions a.action-label[aria-label]');
+      await actions.first().waitFor({ timeout: 5000 });
+      for (let i = 0; i < (await actions.count()); i++) {
+        if (action.test((await actions.nth(i).getAttribute('aria-label')) ?? '')) {
+          await actions.nth(i).click();
+          return;
+        }
+      }
+      await wb.screenshot('timeout-inline-action');
+      throw new Error(`no inline action ${action} on the tree item`);
+    }
+
+    // Cancel on the stop-loss's item: no confirmation (cancelling lowers risk).
+    const slItem = item(`#${bracket.sl} SELL 1 AAPL`);
+    await inline(slItem, /^Cancel Order/);
+    await wb.waitForNotification(new RegExp(`order ${bracket.sl} cancelled`), 15_000);
+    await item(`#${bracket.sl} SELL 1 AAPL`).filter({ hasText: 'cancelled' }).waitFor({ timeout: 10_000 });
+    await wb.screenshot('tree-exit-cancelled');
+
+    // Flatten Position on NVDA's item: the preview names what stays; confirmed, it sells exactly the 5.
+    await inline(item(/NVDA 5(?!\d)/), /^Flatten Position/);
+    const m = await modal(/SELL 5 NVDA MKT DAY\?/);
+    assert.match(m.text, /NVDA held: 5 -> 0 after a full fill/);
+    assert.match(m.text, /Stays open: AAPL 1\./);
+    assert.match(m.text, /Initial margin: \u2212[\d,.]+ \(after: [\d,.]+\)/, 'closing frees margin');
+    await wb.screenshot('tree-flatten-preview');
+    await m.click('Place Order');
+    await wb.waitForNotification(/SELL 5 NVDA MKT DAY sent as order #\d+/, 20_000);
+
+    // The simulator's word: NVDA flat, AAPL's share and its take-profit still there, the stop-loss gone.
+    const client = await new TestClient(port, 96).connect(10_000);
+    try {
+      let held = new Map<string, number>();
+      for (let i = 0; i < 50; i++) {
+        const pos = collectUntil(client.ib, EventName.position, EventName.positionEnd, 10_000);
+        client.ib.reqPositions();
+        held = new Map((await pos).map((e) => [e[1].symbol as string, e[2] as number]));
+        client.ib.cancelPositions();
+        if ((held.get('NVDA') ?? 0) === 0) break;
+        await sleep(200);
+      }
+      assert.equal(held.get('NVDA') ?? 0, 0, 'NVDA flattened');
+      assert.equal(held.get('AAPL'), 1, 'AAPL stays');
+      const open = collectUntil(client.ib, EventName.openOrder, EventName.openOrderEnd, 10_000);
+      client.ib.reqAllOpenOrders();
+      const working = new Map(
+        (await open).filter((e) => !['Cancelled', 'Filled'].includes(e[3]?.status)).map((e) => [e[0] as number, e[2].orderRef as string]),
+      );
+      assert.equal(working.get(Number(bracket.tp)), `${bracket.ref}:tp`, 'the take-profit still works');
+      assert.equal(working.has(Number(bracket.sl)), false, 'the stop-loss is cancelled');
+    } finally {
+      client.disconnect();
+    }
+    await wb.screenshot('tree-after-flatten');
   });
   it('an option from the chain: expiry, call and strike with its quote; previewed with its value x 100, confirmed, filled; the simulator and the blotter agree', async () => {
     await wb.runCommand('IBKR: Place Order...', { prompt: true });

@@ -28,10 +28,14 @@ export interface Rig {
 
 export async function rig(over: { live?: boolean; settings?: Record<string, unknown>; allowLive?: boolean; speed?: number } = {}): Promise<Rig> {
   const fx = await startSim({ speed: over.speed ?? 1, startMs: WED_10AM_NY, seed: 7, ...(over.live ? { live: true, account: 'U1234567' } : {}) });
+  return connectRig(fx, mkdtempSync(join(tmpdir(), 'manual-')), over);
+}
+
+/** The extension's side (panel, trader, manual orders) on `fx`: a second one on the same simulator and journal is a restarted extension. */
+export async function connectRig(fx: SimFixture, journalDir: string, over: { settings?: Record<string, unknown>; allowLive?: boolean } = {}): Promise<Rig> {
   const store = new PanelStore();
   const running = { host: '127.0.0.1', port: fx.sim.port, account: fx.sim.account.id, serverVersion: fx.sim.serverVersion };
   const trader = new Trader({ store, simulator: () => running, brokerConfig: FAST, log: () => {} });
-  const journalDir = mkdtempSync(join(tmpdir(), 'manual-'));
   const parsed = manualDeskConfig(over.settings ?? {}, over.allowLive ?? false, journalDir);
   assert.deepEqual(parsed.problems, []);
   const target = resolveTarget({ settings: over.allowLive ? { 'ibkrAi.allowLive': true } : {}, simulator: running });

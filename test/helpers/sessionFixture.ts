@@ -37,12 +37,12 @@ export function flatReplay(dir: string): string {
 
 const modelDirs = new Map<string, string>();
 
-/** A test policy's folder (written once per process). */
-export function testModel(kind: TestPolicy): string {
-  let dir = modelDirs.get(kind);
+/** A test policy's folder (written once per process); `head`: its action output, an int64 index or the logits. */
+export function testModel(kind: TestPolicy, head: 'index' | 'logits' = 'index'): string {
+  let dir = modelDirs.get(`${kind}/${head}`);
   if (!dir) {
-    dir = writeTestModel(tempDir('session-model-'), kind);
-    modelDirs.set(kind, dir);
+    dir = writeTestModel(tempDir('session-model-'), kind, '1 min', head);
+    modelDirs.set(`${kind}/${head}`, dir);
   }
   return dir;
 }
@@ -60,6 +60,8 @@ export interface RunOptions {
   fx?: SimFixture;
   config: SessionConfigInput;
   model?: TestPolicy | 'default';
+  /** a test policy's action output (default: the int64 index) */
+  modelHead?: 'index' | 'logits';
   session?: Partial<TradingSessionOptions>;
   /** called once the session exists (to kill it, watch events, ...) */
   onSession?: (s: TradingSession, fx: SimFixture) => void;
@@ -80,7 +82,7 @@ export interface RunResult {
 export async function runSession(o: RunOptions): Promise<RunResult> {
   const fx = o.fx ?? (await startSim({ speed: 60, startMs: WED_10AM_NY, ...o.sim }));
   try {
-    const modelDir = o.model === undefined || o.model === 'default' ? defaultModel() : testModel(o.model);
+    const modelDir = o.model === undefined || o.model === 'default' ? defaultModel() : testModel(o.model, o.modelHead);
     const config = parseSessionConfig({ port: String(fx.sim.port), journalDir: join(tempDir('session-journal-'), 'journal'), modelDir, ...o.config });
     const session = new TradingSession({ config, brokerConfig: FAST, settleMs: 300, endSettleMs: 2000, ...o.session });
     const events: SessionEvent[] = [];

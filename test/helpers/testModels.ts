@@ -103,11 +103,15 @@ function weights(kind: TestPolicy): MlpWeights {
   return { pi, vf: [zero2, zero2], action, value: { weight: [[0, 0]], bias: [0] } };
 }
 
-/** Writes `<dir>/<kind>/{policy.onnx,manifest.json}` and returns the folder. */
-export function writeTestModel(dir: string, kind: TestPolicy, barSize = '1 min'): string {
-  const folder = join(dir, kind);
+/**
+ * Writes `<dir>/<kind>/{policy.onnx,manifest.json}` and returns the folder. `head`: the
+ * action output, an int64 index (SB3's export), the same with its log_prob output named in
+ * the manifest (`<dir>/<kind>-index-logprob/`) or the float logits (`<dir>/<kind>-logits/`).
+ */
+export function writeTestModel(dir: string, kind: TestPolicy, barSize = '1 min', head: 'index' | 'index-logprob' | 'logits' = 'index'): string {
+  const folder = join(dir, head === 'index' ? kind : `${kind}-${head}`);
   mkdirSync(folder, { recursive: true });
-  const bytes = buildPolicyOnnx(weights(kind));
+  const bytes = buildPolicyOnnx(weights(kind), head === 'logits' ? { head: 'logits' } : {});
   writeFileSync(join(folder, 'policy.onnx'), bytes);
   const manifest = {
     schemaVersion: 1,
@@ -118,7 +122,13 @@ export function writeTestModel(dir: string, kind: TestPolicy, barSize = '1 min')
     features: [{ id: 'logReturn', params: { lag: 1 } }, { id: 'positionSide' }],
     normalization: { type: 'none' },
     bars: { barSize, lookback: 2, fields: ['close'] },
-    action: { type: 'discrete', output: 'actions', labels: ['hold', 'buy', 'sell'], targets: [null, 1, 0] },
+    action: {
+      type: 'discrete',
+      output: 'actions',
+      labels: ['hold', 'buy', 'sell'],
+      targets: [null, 1, 0],
+      ...(head === 'index-logprob' ? { logProbOutput: 'log_prob' } : {}),
+    },
     sizing: { maxPositionFraction: 1, lotSize: 1, rebalanceBand: 0, allowShort: false },
     execution: { fill: 'nextOpen', slippageBps: 0, commission: 'ibkr-fixed', initialCash: 10000 },
   };

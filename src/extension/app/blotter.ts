@@ -1,8 +1,9 @@
 // The blotter: every order the panel has seen, kept per session and connection. TWS numbers
 // orders per client, so a new session's order #11 is not an old session's #11: a row is keyed
-// by its orderRef (it names its session) with its order id (a manual bracket's three legs share
-// one orderRef), else by the connection it was seen on and its order id (merged by permId when
-// TWS lists it again after a reconnect).
+// by its orderRef (it names its session; a manual bracket's exits carry `<ref>:tp` / `<ref>:sl`)
+// with its order id (brackets placed by older versions share one ref across their three legs),
+// else by the connection it was seen on and its order id (merged by permId when TWS lists it
+// again after a reconnect).
 // Each row carries its fills with their commissions and, for an order a session decision
 // placed, its slippage against the decision's price. Working orders are marked stale while
 // the connection is down.

@@ -5,7 +5,7 @@
 // passes the user-set settings in.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { resolveConnectionConfig, type ConfigInput, type ConnectionMode } from '../config/connectionConfig';
+import { configProblems, resolveConnectionConfig, type ConfigInput, type ConnectionMode } from '../config/connectionConfig';
 import { isLivePort, PORT_MEANINGS } from '../tws/fixes';
 import { CONFIG_NAMES, type ConfigKey, type SessionConfigInput } from '../session/sessionConfig';
 import type { RunningSimulator } from './simulatorHost';
@@ -85,17 +85,9 @@ export function resolveTarget(opts: {
   simulator?: RunningSimulator;
 }): ResolvedTarget {
   const r = resolveConnectionConfig({ settings: doctorSettings(opts.settings), env: opts.env, dotenv: opts.dotenv });
-  const problems: string[] = [];
-  for (const [name, v] of [
-    ['host', r.host],
-    ['port', r.port],
-    ['client id', r.clientId],
-    ['allow live', r.allowLive],
-    ['mode', r.mode],
-  ] as const) {
-    if (v.error && !(opts.simulator && (name === 'host' || name === 'port'))) problems.push(`${name} ${JSON.stringify(v.raw)} from ${v.source} ${v.error}`);
-  }
   const sim = opts.simulator;
+  // The embedded simulator's host and port replace the configured ones: their errors do not count.
+  const problems = configProblems(r, sim ? ['host', 'port'] : []);
   // A live port without live trading enabled: nothing connects (the setup checks say the same).
   const port = r.port.value;
   if (!sim && port !== undefined && isLivePort(port) && r.allowLive.value !== true) {

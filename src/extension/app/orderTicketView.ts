@@ -3,6 +3,7 @@
 // user should know. One place for the palette's modal and the panel.
 import type { OrderPreview, TrackedOrder } from '../broker/types';
 import type { ManualPreview } from '../session/manualOrders';
+import { MINUS } from '../../webview/format';
 
 function money(v: number | undefined): string | undefined {
   if (v === undefined || !Number.isFinite(v)) return undefined;
@@ -22,9 +23,11 @@ export function whatIfLines(w: OrderPreview | undefined): string[] {
       : undefined;
   if (commission !== undefined) lines.push(`Commission: ${commission}${ccy}`);
   else if (range) lines.push(`Commission: ${range}${ccy}`);
-  const change = money(known(w.initMarginChange));
+  // signed: a closing order frees margin (a true minus, as the panel writes it)
+  const delta = known(w.initMarginChange);
+  const change = delta === undefined ? undefined : `${delta < 0 ? MINUS : '+'}${money(Math.abs(delta))}`;
   const after = money(known(w.initMarginAfter));
-  if (change !== undefined || after !== undefined) lines.push(`Initial margin: ${change !== undefined ? `+${change}` : '?'} (after: ${after ?? '?'})`);
+  if (change !== undefined || after !== undefined) lines.push(`Initial margin: ${change ?? '?'} (after: ${after ?? '?'})`);
   const maint = money(known(w.maintMarginAfter));
   if (maint !== undefined) lines.push(`Maintenance margin after: ${maint}`);
   const ewl = known(w.equityWithLoanAfter);

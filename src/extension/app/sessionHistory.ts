@@ -8,7 +8,7 @@ import { sampleIndices } from '../../webview/chartScale';
 import type { DecisionRecord } from '../session/decision';
 import { Journal, type JournalLine } from '../session/journal';
 import { orderUpdateOf } from '../session/journalOrderUpdates';
-import { SessionLedger } from '../session/sessionLedger';
+import { fillFacts, SessionLedger } from '../session/sessionLedger';
 import { summarize } from '../session/summary';
 import type { DecisionRow, HistorySession, HistoryView, PnlPoint, PricePoint, TradeRow } from '../../webview/protocol';
 import { slippageOf } from './blotter';
@@ -75,14 +75,8 @@ export function readPastSession(path: string, limits: HistoryLimits = HISTORY_LI
     const dp = decisionPrice.get(f.orderRef);
     const decidedAt = ledger.intents.get(f.orderRef)?.marketTime;
     return {
-      execId: f.execId,
+      ...fillFacts(f),
       at: fillAt.get(f.execId) ?? 0,
-      orderRef: f.orderRef,
-      orderId: f.orderId,
-      symbol: f.symbol,
-      side: f.side,
-      shares: f.shares,
-      price: f.price,
       ...(f.commission !== undefined ? { commission: f.commission } : {}),
       ...(dp !== undefined ? { decisionPrice: dp, slippage: slippageOf(f.side, f.price, dp) } : {}),
       ...(typeof decidedAt === 'number' ? { decisionTime: decidedAt } : {}),

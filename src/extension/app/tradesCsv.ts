@@ -1,6 +1,7 @@
 // A past session's trades and fills as CSV (RFC 4180: CRLF line ends, a field with a comma,
 // a quote, CR or LF quoted and its quotes doubled). Times in ISO 8601 UTC and as New York
 // local time with its zone; money as plain numbers (a spreadsheet's own format applies).
+import { fmt } from '../../webview/format';
 import type { TradeRow } from '../../webview/protocol';
 
 /** One CSV field per RFC 4180. A field a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with ' . */
@@ -13,24 +14,6 @@ export function csvField(v: string | number | undefined): string {
 
 export function csvRows(rows: ReadonlyArray<ReadonlyArray<string | number | undefined>>): string {
   return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
-
-const NY = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hour12: false,
-  timeZoneName: 'short',
-});
-
-function nyTime(ms: number): string {
-  const p: Record<string, string> = {};
-  for (const x of NY.formatToParts(ms)) p[x.type] = x.value;
-  return `${p.year}-${p.month}-${p.day} ${p.hour === '24' ? '00' : p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
 }
 
 export const TRADE_CSV_HEADER = [
@@ -56,7 +39,7 @@ export function tradesCsv(sessionId: string, trades: readonly TradeRow[]): strin
     .map((t) => [
       sessionId,
       t.at ? new Date(t.at).toISOString() : '',
-      t.at ? nyTime(t.at) : '',
+      t.at ? fmt.nyDateTimeSeconds(t.at) : '',
       t.symbol,
       t.side,
       t.shares,

@@ -60,6 +60,8 @@ export function decisionRow(seq: number, d: DecisionRecord, order?: OrderUpdate)
     marketTime: d.marketTime,
     features: featureSummary(d),
     action,
+    ...(out?.probabilities ? { probabilities: out.probabilities } : {}),
+    ...(out?.raw !== undefined ? { raw: out.raw } : {}),
     verdict,
     blocked: d.outcome === 'blocked',
     order: orderCell,

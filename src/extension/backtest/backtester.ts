@@ -64,19 +64,23 @@ export interface Rejection {
   readonly reason: string;
 }
 
-export interface SimulationResult {
+/** A run's trading costs, in a simulation and in its metrics. */
+export interface Costs {
+  readonly commissions: number;
+  /** cost of fills versus the reference price */
+  readonly slippageCost: number;
+}
+
+export interface SimulationResult extends Costs {
   /** equity marked at each bar's close, fromIndex..toIndex */
   readonly equity: Float64Array;
   /** shares held at each bar's close */
   readonly position: Float64Array;
   readonly trades: readonly Trade[];
   readonly rejections: readonly Rejection[];
-  readonly commissions: number;
-  /** cost of fills versus the reference price */
-  readonly slippageCost: number;
 }
 
-export interface Metrics {
+export interface Metrics extends Costs {
   readonly totalReturn: number;
   readonly cagr: number;
   readonly sharpe: number;
@@ -85,8 +89,6 @@ export interface Metrics {
   readonly trades: number;
   /** fraction of bars closed with a position */
   readonly exposure: number;
-  readonly commissions: number;
-  readonly slippageCost: number;
   readonly finalEquity: number;
 }
 

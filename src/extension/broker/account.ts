@@ -87,39 +87,19 @@ export class AccountService {
       const req = hub.registry.get<AccountSummaryRow[], AccountSummaryRow>(reqId);
       req?.resolve(req.rows);
     });
-    events.on('pnl', (reqId, daily, unrealized, realized) => {
-      for (const s of this.pnlSubs) {
-        if (s.reqId !== reqId || s.kind !== 'account') continue;
-        const v: AccountPnl = {
-          account: s.account,
-          daily,
-          at: hub.clock.now(),
-          ...(unrealized !== undefined ? { unrealized } : {}),
-          ...(realized !== undefined ? { realized } : {}),
-        };
-        const live = s.live as LiveValue<AccountPnl>;
-        live.value.set(v);
-        live.updates.emit(v);
-      }
-    });
-    events.on('pnlSingle', (reqId, position, daily, unrealized, realized, value) => {
-      for (const s of this.pnlSubs) {
-        if (s.reqId !== reqId || s.kind !== 'position') continue;
-        const v: PositionPnl = {
-          account: s.account,
-          conId: s.conId!,
-          position,
-          daily,
-          value,
-          at: hub.clock.now(),
-          ...(unrealized !== undefined ? { unrealized } : {}),
-          ...(realized !== undefined ? { realized } : {}),
-        };
-        const live = s.live as LiveValue<PositionPnl>;
-        live.value.set(v);
-        live.updates.emit(v);
-      }
-    });
+    events.on('pnl', (reqId, daily, unrealized, realized) =>
+      this.publishPnl(reqId, 'account', unrealized, realized, (s): AccountPnl => ({ account: s.account, daily, at: hub.clock.now() })),
+    );
+    events.on('pnlSingle', (reqId, position, daily, unrealized, realized, value) =>
+      this.publishPnl(reqId, 'position', unrealized, realized, (s): PositionPnl => ({
+        account: s.account,
+        conId: s.conId!,
+        position,
+        daily,
+        value,
+        at: hub.clock.now(),
+      })),
+    );
     events.on('error', (reqId, code, message) => {
       for (const s of this.pnlSubs) if (s.reqId === reqId) s.live.lastError.set(new BrokerError({ reqId, code, message }));
     });
@@ -217,6 +197,24 @@ export class AccountService {
     send.catch((err: unknown) =>
       sub.live.lastError.set(err instanceof BrokerError ? err : new BrokerError({ reqId, code: ClientCode.ConnectionLost, message: String(err) })),
     );
+  }
+
+  /** A P&L update for the `kind` subscriptions of `reqId`: the figures `base` gives, then unrealized and realized when TWS sent them. */
+  private publishPnl(
+    reqId: number,
+    kind: PnlSub['kind'],
+    unrealized: number | undefined,
+    realized: number | undefined,
+    base: (s: PnlSub) => AccountPnl | PositionPnl,
+  ): void {
+    for (const s of this.pnlSubs) {
+      if (s.reqId !== reqId || s.kind !== kind) continue;
+      const v: AccountPnl | PositionPnl = { ...base(s), ...(unrealized !== undefined ? { unrealized } : {}), ...(realized !== undefined ? { realized } : {}) };
+      // the subscription's kind says which figures its live value holds
+      const live = s.live as LiveValue<AccountPnl | PositionPnl>;
+      live.value.set(v);
+      live.updates.emit(v);
+    }
   }
 
   private closePnl(sub: PnlSub): void {

@@ -17,6 +17,7 @@ import { BrokerError } from './errors';
 import { ClientCode, classifyCode, failsRequest } from '../tws/errorCodes';
 import type { LinkHub } from './linkHub';
 import { DisposableStore } from '../core/disposables';
+import { Feed } from './feed';
 import { Observable, Stream } from '../core/observable';
 import { PacedOut, type HistoricalRequestKey, type ScheduleOptions } from './pacer';
 import type { PendingRequest } from './requestRegistry';
@@ -47,7 +48,7 @@ export const PACING_RETRY_MS = 15_000;
 /** A reconnect's gap fill waits at most this for the pacer; longer, it is dropped (live bars are not held behind it). */
 const GAP_FILL_MAX_WAIT_MS = 2_000;
 
-export class BarStream {
+export class BarStream extends Feed {
   /** Completed bars of `barSeconds`, in time order, each once. */
   readonly bars = new Stream<Bar>();
   /** Completed bars from the initial backfill. */
@@ -59,20 +60,16 @@ export class BarStream {
   readonly status = new Observable<BarStatus | undefined>(undefined);
   /** One-off events worth a notice: a request held back by pacing, a gap not filled, a retry. */
   readonly notices = new Stream<string>();
-  /** Times this stream was (re)subscribed at TWS. */
-  subscriptions = 0;
-  closed = false;
 
   constructor(
     readonly contract: BrokerContract,
     readonly options: Required<Omit<BarSubscriptionOptions, 'backfill'>> & { backfill?: string },
-    private readonly closer: (s: BarStream) => void,
-  ) {}
+    closer: () => void,
+  ) {
+    super(closer);
+  }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closer(this);
+  protected endStreams(): void {
     this.bars.end();
     this.notices.end();
   }
@@ -173,7 +170,7 @@ export class BarService {
     if (source === 'realtime' && opts.barSeconds % 5 !== 0)
       throw new BrokerError({ code: ClientCode.InvalidRequest, message: `real-time bars are 5 seconds: ${opts.barSeconds} s is not a multiple of 5` });
     const resolved = await this.contracts.resolve(contract);
-    const stream = new BarStream(resolved, opts, (s) => this.release(s));
+    const stream = new BarStream(resolved, opts, () => this.release(stream));
     const sub: BarSub = { stream, agg: new BarAggregator(opts.barSeconds, sourceSeconds), sourceSeconds, sourceSize, activations: 0 };
     if (source === 'history') sub.upd = new UpdatingBar();
     this.subs.add(sub);
@@ -271,13 +268,10 @@ export class BarService {
     // The request counts in IBKR's real-time pool (60 new requests per 10 minutes).
     const id = describeContract(contract);
     const key: HistoricalRequestKey = { identity: `rt|${id}|${sub.stream.subscriptions}`, contract: `rt|${contract.conId ?? id}`, pool: 'realtime' };
-    let reqId = -1;
-    this.hub.requireLink('real-time bars');
-    await this.hub.historicalPacer.schedule(
+    const reqId = await this.hub.paced(
+      'real-time bars',
       key,
-      async () => {
-        reqId = this.hub.takeId();
-        const rid = reqId;
+      async (rid) => {
         sub.reqId = rid;
         sub.buffer = [];
         this.byReqId.set(rid, sub);
@@ -403,13 +397,10 @@ export class BarService {
     const endDateTime = keepUpToDate ? '' : (q.endDateTime ?? '');
     const key = this.historyKey(contract, q, keepUpToDate);
     let req: PendingRequest<Bar[], Bar> | undefined;
-    let reqId = -1;
-    this.hub.requireLink('historical data');
-    await this.hub.historicalPacer.schedule(
+    const reqId = await this.hub.paced(
+      'historical data',
       key,
-      async () => {
-        reqId = this.hub.takeId();
-        const id = reqId;
+      async (id) => {
         req = this.hub.registry.begin<Bar[], Bar>({
           key: id,
           kind: `historical ${q.barSize} bars of ${describeContract(contract)} (${q.duration})`,

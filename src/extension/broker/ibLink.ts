@@ -25,7 +25,8 @@ import {
 import { BrokerError } from './errors';
 import { ClientCode } from '../tws/errorCodes';
 import { LinkInbound, netSocket, type LibrarySocket } from './linkInbound';
-import type { LinkApi, LinkEventMap, TickKind } from './linkEvents';
+import type { LinkApi, LinkEventMap } from './linkEvents';
+import { TICKS } from './tickIds';
 import type { EventHub } from '../core/observable';
 import { LIBRARY_MAX_REQ_PER_SEC } from './pacer';
 import type { Logger } from './config';
@@ -47,34 +48,6 @@ export interface LinkOptions {
   port: number;
   clientId: number;
 }
-
-/** TWS tick type ids -> what they are (live ids and their delayed twins). */
-const TICKS: Record<number, { kind: TickKind; delayed: boolean }> = {
-  0: { kind: 'bidSize', delayed: false },
-  1: { kind: 'bid', delayed: false },
-  2: { kind: 'ask', delayed: false },
-  3: { kind: 'askSize', delayed: false },
-  4: { kind: 'last', delayed: false },
-  5: { kind: 'lastSize', delayed: false },
-  6: { kind: 'high', delayed: false },
-  7: { kind: 'low', delayed: false },
-  8: { kind: 'volume', delayed: false },
-  9: { kind: 'close', delayed: false },
-  14: { kind: 'open', delayed: false },
-  45: { kind: 'lastTimestamp', delayed: false },
-  66: { kind: 'bid', delayed: true },
-  67: { kind: 'ask', delayed: true },
-  68: { kind: 'last', delayed: true },
-  69: { kind: 'bidSize', delayed: true },
-  70: { kind: 'askSize', delayed: true },
-  71: { kind: 'lastSize', delayed: true },
-  72: { kind: 'high', delayed: true },
-  73: { kind: 'low', delayed: true },
-  74: { kind: 'volume', delayed: true },
-  75: { kind: 'close', delayed: true },
-  76: { kind: 'open', delayed: true },
-  88: { kind: 'lastTimestamp', delayed: true },
-};
 
 let linkSeq = 0;
 

@@ -10,7 +10,7 @@ import { ClientCode } from '../tws/errorCodes';
 import type { IbLink } from './ibLink';
 import type { LinkApi, LinkEventMap } from './linkEvents';
 import { EventHub } from '../core/observable';
-import { HistoricalPacer, MessagePacer } from './pacer';
+import { HistoricalPacer, MessagePacer, type HistoricalRequestKey, type HistoricalTransmit, type ScheduleOptions } from './pacer';
 import { RequestRegistry, type BeginOptions, type PendingRequest } from './requestRegistry';
 
 export interface LinkFacts {
@@ -117,6 +117,24 @@ export class LinkHub {
       },
       { label, ...(opts.priority ? { priority: true } : {}) },
     );
+  }
+
+  /**
+   * Sends `what` through the historical pacer (real-time bar requests count there too), with a
+   * request id taken when the pacer lets it go. Resolves with that id once it is written.
+   */
+  async paced(what: string, key: HistoricalRequestKey, transmit: (reqId: number) => ReturnType<HistoricalTransmit>, pacing: ScheduleOptions): Promise<number> {
+    let reqId = -1;
+    this.requireLink(what);
+    await this.historicalPacer.schedule(
+      key,
+      async () => {
+        reqId = this.takeId();
+        return transmit(reqId);
+      },
+      pacing,
+    );
+    return reqId;
   }
 
   /** Registers a pending request, then sends it; a send failure rejects the request. */

@@ -8,46 +8,16 @@ import { describeContract } from './contracts';
 import { BrokerError, TimeoutError } from './errors';
 import { failsRequest } from '../tws/errorCodes';
 import type { LinkHub } from './linkHub';
-import type { TickKind } from './linkEvents';
 import { QuoteStream } from './quoteStream';
 import type { BrokerContract, Quote } from './types';
 
 const NOT_SUBSCRIBED = new Set([354, 10089]);
 
-/** A copy of `q` for the next tick of a snapshot request (streams keep their fields in place: quoteStream.ts). */
-function nextQuote(q: Quote, at: number): Quote {
-  const n: Quote =
-    q.conId !== undefined
-      ? { conId: q.conId, symbol: q.symbol, delayed: q.delayed, updatedAt: at, ticks: q.ticks + 1 }
-      : { symbol: q.symbol, delayed: q.delayed, updatedAt: at, ticks: q.ticks + 1 };
-  if (q.bid !== undefined) n.bid = q.bid;
-  if (q.bidSize !== undefined) n.bidSize = q.bidSize;
-  if (q.ask !== undefined) n.ask = q.ask;
-  if (q.askSize !== undefined) n.askSize = q.askSize;
-  if (q.last !== undefined) n.last = q.last;
-  if (q.lastSize !== undefined) n.lastSize = q.lastSize;
-  if (q.volume !== undefined) n.volume = q.volume;
-  if (q.open !== undefined) n.open = q.open;
-  if (q.high !== undefined) n.high = q.high;
-  if (q.low !== undefined) n.low = q.low;
-  if (q.close !== undefined) n.close = q.close;
-  if (q.lastTimestamp !== undefined) n.lastTimestamp = q.lastTimestamp;
-  return n;
-}
-
-function applyTick(q: Quote, kind: TickKind, value: number, delayed: boolean, at: number): Quote {
-  const next = nextQuote(q, at);
-  if (delayed) next.delayed = true;
-  if (kind === 'lastTimestamp') next.lastTimestamp = value * 1000;
-  else if ((kind === 'bid' || kind === 'ask' || kind === 'last') && value === -1) delete next[kind];
-  else next[kind] = value;
-  return next;
-}
-
 export class MarketDataService {
   private readonly streams = new Set<QuoteStream>();
   private readonly byReqId = new Map<number, QuoteStream>();
-  private readonly snapshots = new Map<number, Quote>();
+  /** Snapshot requests' quotes, built as a stream's (nobody listens: no object per tick). */
+  private readonly snapshots = new Map<number, QuoteStream>();
   /** 1 live, 3 delayed: what this client asks TWS for (kept across sessions). */
   private wantedType: 1 | 3 = 1;
   /** When the current socket read arrived ('received', once per read). */
@@ -67,7 +37,7 @@ export class MarketDataService {
       if (this.snapshots.size !== 0) {
         const snap = this.snapshots.get(reqId);
         if (snap) {
-          this.snapshots.set(reqId, applyTick(snap, kind, value, delayed, hub.clock.now()));
+          snap.apply(kind, value, delayed, hub.clock.now());
           return;
         }
       }
@@ -75,13 +45,12 @@ export class MarketDataService {
       if (s) s.apply(kind, value, delayed, this.receivedAt || hub.clock.now());
     });
     events.on('tickSnapshotEnd', (reqId) => {
-      const q = this.snapshots.get(reqId);
+      const q = this.snapshots.get(reqId)?.quote.value;
       if (q) hub.registry.get<Quote>(reqId)?.resolve(q);
     });
     events.on('marketDataType', (reqId, type) => {
       const delayed = type === 3 || type === 4;
-      const snap = this.snapshots.get(reqId);
-      if (snap) this.snapshots.set(reqId, { ...snap, delayed });
+      this.snapshots.get(reqId)?.setDelayed(delayed, hub.clock.now());
       this.byReqId.get(reqId)?.setDelayed(delayed, hub.clock.now());
     });
     events.on('error', (reqId, code, message) => this.onError(reqId, code, message));
@@ -102,7 +71,7 @@ export class MarketDataService {
    */
   async subscribe(contract: BrokerContract, timeoutMs = this.hub.config.timeouts.firstTickMs): Promise<QuoteStream> {
     const resolved = contract.secType === 'BAG' ? contract : await this.contracts.resolve(contract);
-    const s = new QuoteStream(resolved, (x) => this.release(x));
+    const s = new QuoteStream(resolved, () => this.release(s));
     this.streams.add(s);
     if (this.hub.isReady) this.activate(s);
     try {
@@ -121,7 +90,10 @@ export class MarketDataService {
       this.hub.requireLink('quote snapshot');
       await this.ensureType();
       const reqId = this.hub.takeId();
-      this.snapshots.set(reqId, emptyQuote(resolved, this.hub.clock.now()));
+      const snap = new QuoteStream(resolved, () => {});
+      // Started now, as not delayed: a snapshot without a tick is the empty quote of this moment.
+      snap.setDelayed(false, this.hub.clock.now());
+      this.snapshots.set(reqId, snap);
       const req = this.hub.request<Quote>({
         key: reqId,
         kind: `quote snapshot of ${describeContract(resolved)}`,
@@ -255,8 +227,4 @@ export class MarketDataService {
   dispose(): void {
     for (const s of [...this.streams]) s.close();
   }
-}
-
-function emptyQuote(c: BrokerContract, at: number): Quote {
-  return { ...(c.conId ? { conId: c.conId } : {}), symbol: c.symbol, delayed: false, updatedAt: at, ticks: 0 };
 }

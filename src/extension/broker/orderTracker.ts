@@ -189,10 +189,12 @@ export class OrderTracker {
         }
         return this.changed(r, e.at);
       }
-      case 'cancelRequested': {
+      // Flags raised once, each named by its event.
+      case 'cancelRequested':
+      case 'notOpenAtTws': {
         const r = this.records.get(e.orderId);
-        if (!r || r.cancelRequested) return undefined;
-        r.cancelRequested = true;
+        if (!r || r[e.type]) return undefined;
+        r[e.type] = true;
         return this.changed(r, e.at);
       }
       case 'modifyRequested': {
@@ -208,12 +210,6 @@ export class OrderTracker {
         if (!r || !r.modifyPending) return undefined;
         r.modifyPending = false;
         r.requestBeforeModify = undefined;
-        return this.changed(r, e.at);
-      }
-      case 'notOpenAtTws': {
-        const r = this.records.get(e.orderId);
-        if (!r || r.notOpenAtTws) return undefined;
-        r.notOpenAtTws = true;
         return this.changed(r, e.at);
       }
     }

@@ -17,8 +17,10 @@ import type { WireOrderSpec } from './linkEvents';
 import { OrderTracker } from './orderTracker';
 import type { Stream } from '../core/observable';
 import {
+  bracketExitRef,
   TERMINAL_STATES,
   type BeforeSend,
+  type BracketExit,
   type BracketRequest,
   type Fill,
   type OrderChanges,
@@ -142,8 +144,9 @@ export class OrderService {
       quantity: b.quantity,
       ...(b.tif ? { tif: b.tif } : {}),
       ...(b.outsideRth ? { outsideRth: true } : {}),
-      ...(b.orderRef ? { orderRef: b.orderRef } : {}),
     };
+    // Each leg its own orderRef: the exits carry the entry's with :tp / :sl.
+    const ref = (exit?: BracketExit) => (b.orderRef ? { orderRef: exit ? bracketExitRef(b.orderRef, exit) : b.orderRef } : {});
     const parentId = this.hub.takeId();
     const tpId = this.hub.takeId();
     const slId = this.hub.takeId();
@@ -151,10 +154,25 @@ export class OrderService {
       {
         orderId: parentId,
         role: 'parent',
-        request: { ...common, action: b.action, type: b.entryType, ...(b.entryType === 'LMT' ? { limitPrice: b.entryLimitPrice! } : {}), transmit: false },
+        request: {
+          ...common,
+          ...ref(),
+          action: b.action,
+          type: b.entryType,
+          ...(b.entryType === 'LMT' ? { limitPrice: b.entryLimitPrice! } : {}),
+          transmit: false,
+        },
       },
-      { orderId: tpId, role: 'takeProfit', request: { ...common, action: exit, type: 'LMT', limitPrice: b.takeProfitPrice, parentId, transmit: false } },
-      { orderId: slId, role: 'stopLoss', request: { ...common, action: exit, type: 'STP', stopPrice: b.stopLossPrice, parentId, transmit: true } },
+      {
+        orderId: tpId,
+        role: 'takeProfit',
+        request: { ...common, ...ref('takeProfit'), action: exit, type: 'LMT', limitPrice: b.takeProfitPrice, parentId, transmit: false },
+      },
+      {
+        orderId: slId,
+        role: 'stopLoss',
+        request: { ...common, ...ref('stopLoss'), action: exit, type: 'STP', stopPrice: b.stopLossPrice, parentId, transmit: true },
+      },
     ];
     for (const l of legs) validate(l.request);
     const intent: OrderIntent = { kind: 'bracket', account: facts.accountId, clientId: facts.clientId, createdAt: this.hub.clock.now(), legs };

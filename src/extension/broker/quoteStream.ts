@@ -6,6 +6,7 @@
 // for (`quote.value`, or while someone listens to `quote` or `updates`), at most once a tick.
 import { Observable, Stream, type ReadonlyObservable, type Unsubscribe } from '../core/observable';
 import type { BrokerError } from './errors';
+import { Feed } from './feed';
 import type { TickKind } from './linkEvents';
 import type { BrokerContract, Quote } from './types';
 
@@ -61,7 +62,7 @@ class LatestQuote implements ReadonlyObservable<Quote | undefined> {
   }
 }
 
-export class QuoteStream {
+export class QuoteStream extends Feed {
   /** The latest quote (undefined before TWS sent anything): an immutable snapshot. */
   readonly quote: ReadonlyObservable<Quote | undefined>;
   /** Every tick as an immutable Quote: one object a tick, built only while someone listens. */
@@ -71,9 +72,6 @@ export class QuoteStream {
   readonly error = new Observable<BrokerError | undefined>(undefined);
   /** Request id at TWS in the current session (changes on every resubscribe). */
   reqId: number | undefined;
-  /** Times this stream was (re)subscribed. */
-  subscriptions = 0;
-  closed = false;
 
   /**
    * The latest figure of each tick kind by SLOT, NaN while not sent (or withdrawn): numbers in
@@ -91,8 +89,9 @@ export class QuoteStream {
 
   constructor(
     readonly contract: BrokerContract,
-    private readonly closer: (s: QuoteStream) => void,
+    closer: () => void,
   ) {
+    super(closer);
     this.latest = new LatestQuote(() => this.snapshot());
     this.quote = this.latest;
   }
@@ -151,7 +150,9 @@ export class QuoteStream {
 
   /**
    * The current quote, immutable. Fields are written in one fixed order (undefined ones left
-   * out), so every snapshot shares a hidden class.
+   * out), so every snapshot shares a hidden class. Written out, not a loop over the kinds: a
+   * store under a variable key made a snapshot about 2.5 times slower, and a watched quote
+   * builds one every tick.
    */
   private snapshot(): Quote | undefined {
     if (!this.started) return undefined;
@@ -178,10 +179,7 @@ export class QuoteStream {
     return this.snap;
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closer(this);
+  protected endStreams(): void {
     this.updates.end();
     this.ticks.end();
   }

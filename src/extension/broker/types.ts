@@ -93,7 +93,19 @@ export interface BracketRequest {
   stopLossPrice: number;
   tif?: TimeInForce;
   outsideRth?: boolean;
+  /** The entry's; the exits carry it with a suffix (bracketExitRef), so no orderRef is sent twice. */
   orderRef?: string;
+}
+
+/** A bracket's exit legs. */
+export type BracketExit = 'takeProfit' | 'stopLoss';
+
+/**
+ * A bracket exit's orderRef: the entry's with `:tp` or `:sl`. Each leg has its own ref (no
+ * orderRef is ever sent twice) and names its entry, so an exit found at TWS maps back to it.
+ */
+export function bracketExitRef(entryRef: string, exit: BracketExit): string {
+  return `${entryRef}:${exit === 'takeProfit' ? 'tp' : 'sl'}`;
 }
 
 export interface OrderChanges {

@@ -153,24 +153,28 @@ export function fromIbOpenOrder(orderId: number, c: IbContract, o: IbOrder, s: I
   return ev;
 }
 
+/** The what-if figures: the same names in @stoqey/ib's OrderState and in OrderPreview. */
+const PREVIEW_FIGURES = [
+  'initMarginBefore',
+  'initMarginChange',
+  'initMarginAfter',
+  'maintMarginBefore',
+  'maintMarginChange',
+  'maintMarginAfter',
+  'equityWithLoanBefore',
+  'equityWithLoanChange',
+  'equityWithLoanAfter',
+  'commission',
+  'minCommission',
+  'maxCommission',
+] as const satisfies readonly (keyof OrderPreview & keyof IbOrderState)[];
+
 export function previewOf(s: IbOrderState): OrderPreview {
   const p: OrderPreview = {};
-  const set = (k: keyof OrderPreview, v: unknown) => {
-    const n = num(v);
-    if (n !== undefined) (p as Record<string, unknown>)[k] = n;
-  };
-  set('initMarginBefore', s.initMarginBefore);
-  set('initMarginChange', s.initMarginChange);
-  set('initMarginAfter', s.initMarginAfter);
-  set('maintMarginBefore', s.maintMarginBefore);
-  set('maintMarginChange', s.maintMarginChange);
-  set('maintMarginAfter', s.maintMarginAfter);
-  set('equityWithLoanBefore', s.equityWithLoanBefore);
-  set('equityWithLoanChange', s.equityWithLoanChange);
-  set('equityWithLoanAfter', s.equityWithLoanAfter);
-  set('commission', s.commission);
-  set('minCommission', s.minCommission);
-  set('maxCommission', s.maxCommission);
+  for (const k of PREVIEW_FIGURES) {
+    const n = num(s[k]);
+    if (n !== undefined) p[k] = n;
+  }
   if (s.commissionCurrency) p.commissionCurrency = s.commissionCurrency;
   if (s.warningText) p.warningText = s.warningText;
   return p;

@@ -194,10 +194,12 @@ export function describeSources(c: ResolvedConnectionConfig): string {
   return (['host', 'port', 'clientId', 'mode', 'allowLive'] as const).map((k) => shown(k, c[k])).join(', ');
 }
 
-/** Every invalid value as `port "abc" from .env IBKR_PORT (/w/.env) is not a port number ...`. */
-export function configProblems(c: ResolvedConnectionConfig): string[] {
+/** Every invalid value as `port "abc" from .env IBKR_PORT (/w/.env) is not a port number ...`; `ignore`: values not used (the simulator's host and port). */
+export function configProblems(c: ResolvedConnectionConfig, ignore: readonly ConfigKey[] = []): string[] {
   return (['host', 'port', 'clientId', 'allowLive', 'mode'] as const).flatMap((k) =>
-    c[k].error ? [`${LABELS[k] === 'live trading' ? 'allow live' : LABELS[k]} ${JSON.stringify(c[k].raw)} from ${c[k].source} ${c[k].error}`] : [],
+    c[k].error && !ignore.includes(k)
+      ? [`${LABELS[k] === 'live trading' ? 'allow live' : LABELS[k]} ${JSON.stringify(c[k].raw)} from ${c[k].source} ${c[k].error}`]
+      : [],
   );
 }
 

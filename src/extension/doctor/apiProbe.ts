@@ -4,6 +4,7 @@
 import type { IBApi } from '@stoqey/ib';
 import { classifyCode, codeFix } from '../tws/errorCodes';
 import { MAX_CLIENT_ID } from '../config/connectionConfig';
+import { probeEnd } from './probeEnd';
 import { hostPort, makeCheck, since, type Check, type Evidence } from './types';
 
 export interface IbMessage {
@@ -76,15 +77,7 @@ export async function probeApiStart(o: ApiStartOptions): Promise<ApiStartOutcome
   const api = new IBApi({ host: o.host, port: o.port, clientId: o.clientId, maxReqPerSec: 40 });
   const out: ApiStartOutcome = { kind: 'timeout', ms: 0, clientId: o.clientId, accounts: [], messages: [], t0 };
   return new Promise<ApiStartOutcome>((resolve) => {
-    let done = false;
-    let grace: NodeJS.Timeout | undefined;
-    const finish = (kind: ApiStartOutcome['kind']) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (grace) clearTimeout(grace);
-      out.kind = kind;
-      out.ms = since(t0);
+    const { finish, finishAfter } = probeEnd(out, t0, o.timeoutMs, (kind) => {
       if (kind === 'ready') out.api = api;
       else {
         api.removeAllListeners();
@@ -92,8 +85,7 @@ export async function probeApiStart(o: ApiStartOptions): Promise<ApiStartOutcome
         api.disconnect();
       }
       resolve(out);
-    };
-    const timer = setTimeout(() => finish('timeout'), o.timeoutMs);
+    });
     const onMessage = (code: number, reqId: number, message: string) => {
       out.messages.push({ code, reqId, message, ms: since(t0) });
       if (code === 326) finish('client-id-in-use');
@@ -116,7 +108,7 @@ export async function probeApiStart(o: ApiStartOptions): Promise<ApiStartOutcome
       out.nextValidId = id;
       out.readyMs = since(t0);
       if (out.accounts.length) finish('ready');
-      else grace = setTimeout(() => finish('ready'), o.accountsGraceMs ?? 300);
+      else finishAfter(o.accountsGraceMs ?? 300, 'ready');
     });
     api.on(EventName.disconnected, () => {
       if (out.nextValidId !== undefined) finish('ready');

@@ -8,6 +8,7 @@ import { fixFor, TWS_API_PRECAUTIONS, type FixContext } from '../tws/fixes';
 import { codeFix } from '../tws/errorCodes';
 import type { IbMessage } from './apiProbe';
 import { loadIb } from './apiProbe';
+import { probeEnd } from './probeEnd';
 import { makeCheck, since, type Check, type Evidence } from './types';
 
 export const PROBE_SYMBOL = 'AAPL';
@@ -34,7 +35,6 @@ export async function whatIfProbe(api: IBApi, orderId: number, account: string |
   const t0 = performance.now();
   const out: WhatIfOutcome = { kind: 'timeout', ms: 0, orderId, messages: [] };
   return new Promise((resolve) => {
-    let done = false;
     const onOpenOrder = (
       id: number,
       _c: unknown,
@@ -65,18 +65,12 @@ export async function whatIfProbe(api: IBApi, orderId: number, account: string |
       out.messages.push({ code: 0, reqId: orderId, message: `TWS treated the what-if as an order (${why}): cancelOrder sent`, ms: since(t0) });
       api.cancelOrder(orderId);
     };
-    const finish = (kind: WhatIfOutcome['kind']) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      out.kind = kind;
-      out.ms = since(t0);
+    const { finish } = probeEnd(out, t0, timeoutMs, () => {
       api.off(EventName.openOrder, onOpenOrder as never);
       api.off(EventName.orderStatus, onStatus as never);
       api.off(EventName.error, onError as never);
       resolve(out);
-    };
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    });
     api.on(EventName.openOrder, onOpenOrder as never);
     api.on(EventName.orderStatus, onStatus as never);
     api.on(EventName.error, onError as never);
@@ -194,8 +188,6 @@ export async function marketDataProbe(api: IBApi, reqId: number, timeoutMs: numb
   const t0 = performance.now();
   const out: MarketDataOutcome = { symbol, kind: 'timeout', ms: 0, messages: [] };
   return new Promise((resolve) => {
-    let done = false;
-    let settle: NodeJS.Timeout | undefined;
     const onType = (id: number, type: number) => {
       if (id === reqId) out.dataType = type;
     };
@@ -211,23 +203,16 @@ export async function marketDataProbe(api: IBApi, reqId: number, timeoutMs: numb
       out.messages.push({ code, reqId: id, message: err?.message ?? String(err), ms: since(t0) });
       if (code === 10197) finish('competing-session');
       else if (code === 354 || code === 10168) finish('not-subscribed');
-      else if (code === 10167) settle ??= setTimeout(() => finish('delayed'), 300);
+      else if (code === 10167) finishAfter(300, 'delayed');
       else if (code < 2100 || code >= 3000) finish('error');
     };
-    const finish = (kind: MarketDataOutcome['kind']) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (settle) clearTimeout(settle);
-      out.kind = kind;
-      out.ms = since(t0);
+    const { finish, finishAfter } = probeEnd(out, t0, timeoutMs, (kind) => {
       api.off(EventName.marketDataType, onType as never);
       api.off(EventName.tickPrice, onTick as never);
       api.off(EventName.error, onError as never);
       if (kind !== 'competing-session' && kind !== 'not-subscribed' && kind !== 'error') api.cancelMktData(reqId);
       resolve(out);
-    };
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    });
     api.on(EventName.marketDataType, onType as never);
     api.on(EventName.tickPrice, onTick as never);
     api.on(EventName.error, onError as never);

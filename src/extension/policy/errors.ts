@@ -15,37 +15,42 @@ export type ModelLoadReason =
   | 'non-finite'
   | 'bad-action';
 
-export class ModelLoadError extends Error {
+/** Its message is `subject: detail`; its name is given by each class (the bundle renames classes). */
+abstract class PolicyError extends Error {
+  constructor(name: string, subject: string, detail: string) {
+    super(`${subject}: ${detail}`);
+    this.name = name;
+  }
+}
+
+export class ModelLoadError extends PolicyError {
   constructor(
     readonly reason: ModelLoadReason,
     readonly file: string,
     detail: string,
   ) {
-    super(`${file}: ${reason}: ${detail}`);
-    this.name = 'ModelLoadError';
+    super('ModelLoadError', file, `${reason}: ${detail}`);
   }
 }
 
 export type PolicyRuntimeReason = 'non-finite' | 'bad-action';
 
 /** A problem while running a loaded policy: a NaN/Inf feature or output, or an action outside the manifest's range. */
-export class PolicyRuntimeError extends Error {
+export class PolicyRuntimeError extends PolicyError {
   constructor(
     readonly reason: PolicyRuntimeReason,
     detail: string,
   ) {
-    super(`${reason}: ${detail}`);
-    this.name = 'PolicyRuntimeError';
+    super('PolicyRuntimeError', reason, detail);
   }
 }
 
 /** Bad market data: a file, a line and what is wrong with it. */
-export class DataError extends Error {
+export class DataError extends PolicyError {
   constructor(
     readonly file: string,
     detail: string,
   ) {
-    super(`${file}: ${detail}`);
-    this.name = 'DataError';
+    super('DataError', file, detail);
   }
 }

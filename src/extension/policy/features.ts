@@ -64,12 +64,12 @@ export function rsi(close: ArrayLike<number>, t: number, period: number): number
   return (100 * up) / (up + down);
 }
 
-/** ln(close[t] / simple mean of the last `window` closes) */
-export function smaRatio(close: ArrayLike<number>, t: number, window: number): number {
+/** ln(x[t] / simple mean of the last `window` values of x): smaRatio over closes, volumeRatio over volumes. */
+export function meanRatio(x: ArrayLike<number>, t: number, window: number): number {
   if (t - window + 1 < 0) return NaN;
   let sum = 0;
-  for (let i = t - window + 1; i <= t; i++) sum += close[i]!;
-  return Math.log(close[t]! / (sum / window));
+  for (let i = t - window + 1; i <= t; i++) sum += x[i]!;
+  return Math.log(x[t]! / (sum / window));
 }
 
 /** Where the close sits in the bar's range: -1 at the low, +1 at the high, 0 for a flat bar. */
@@ -78,14 +78,6 @@ export function closeLocation(high: ArrayLike<number>, low: ArrayLike<number>, c
   const l = low[t]!;
   if (h === l) return 0;
   return (2 * close[t]! - h - l) / (h - l);
-}
-
-/** ln(volume[t] / simple mean of the last `window` volumes) */
-export function volumeRatio(volume: ArrayLike<number>, t: number, window: number): number {
-  if (t - window + 1 < 0) return NaN;
-  let sum = 0;
-  for (let i = t - window + 1; i <= t; i++) sum += volume[i]!;
-  return Math.log(volume[t]! / (sum / window));
 }
 
 /** Fraction of the 09:30-16:00 regular session elapsed at the bar's close, clamped to [0, 1]
@@ -173,6 +165,24 @@ function portfolioFeature(id: string, sideValued: boolean, definition: string, c
 const WINDOW: ParamSpec = { min: 1, max: 5000 };
 const WINDOW2: ParamSpec = { min: 2, max: 5000 };
 
+/** meanRatio over one bar column. The two features share this code: its range loop always calls meanRatio, so one call site serves both. */
+function meanRatioFeature(id: string, column: 'close' | 'volume'): MarketFeatureDef {
+  return {
+    id,
+    kind: 'market',
+    params: { window: WINDOW },
+    columns: [column],
+    history: (p) => p.window!,
+    definition: (p) => `ln(${column}[t] / mean(${column}[t-${p.window! - 1}..t]))`,
+    compute: (s, t, p) => meanRatio(s[column], t, p.window!),
+    range: (s, from, count, p, out) => {
+      const x = s[column];
+      const window = p.window!;
+      for (let r = 0; r < count; r++) out[r] = meanRatio(x, from + r, window);
+    },
+  };
+}
+
 export const FEATURES: Readonly<Record<string, FeatureDef>> = {
   logReturn: {
     id: 'logReturn',
@@ -231,20 +241,7 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
       for (let r = 0; r < count; r++) out[r] = rsi(close, from + r, period);
     },
   },
-  smaRatio: {
-    id: 'smaRatio',
-    kind: 'market',
-    params: { window: WINDOW },
-    columns: ['close'],
-    history: (p) => p.window!,
-    definition: (p) => `ln(close[t] / mean(close[t-${p.window! - 1}..t]))`,
-    compute: (s, t, p) => smaRatio(s.close, t, p.window!),
-    range: (s, from, count, p, out) => {
-      const { close } = s;
-      const window = p.window!;
-      for (let r = 0; r < count; r++) out[r] = smaRatio(close, from + r, window);
-    },
-  },
+  smaRatio: meanRatioFeature('smaRatio', 'close'),
   closeLocation: {
     id: 'closeLocation',
     kind: 'market',
@@ -258,20 +255,7 @@ export const FEATURES: Readonly<Record<string, FeatureDef>> = {
       for (let r = 0; r < count; r++) out[r] = closeLocation(high, low, close, from + r);
     },
   },
-  volumeRatio: {
-    id: 'volumeRatio',
-    kind: 'market',
-    params: { window: WINDOW },
-    columns: ['volume'],
-    history: (p) => p.window!,
-    definition: (p) => `ln(volume[t] / mean(volume[t-${p.window! - 1}..t]))`,
-    compute: (s, t, p) => volumeRatio(s.volume, t, p.window!),
-    range: (s, from, count, p, out) => {
-      const { volume } = s;
-      const window = p.window!;
-      for (let r = 0; r < count; r++) out[r] = volumeRatio(volume, from + r, window);
-    },
-  },
+  volumeRatio: meanRatioFeature('volumeRatio', 'volume'),
   timeOfDay: {
     id: 'timeOfDay',
     kind: 'market',

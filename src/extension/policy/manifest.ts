@@ -30,6 +30,8 @@ export type ActionSpec =
       readonly labels: readonly string[];
       /** target position in [-1, 1] per action; null keeps the current position */
       readonly targets: readonly (number | null)[];
+      /** an index head's log-probability of the action taken (SB3's export: its third output), shown with each decision */
+      readonly logProbOutput?: string | number;
     }
   | {
       readonly type: 'continuous';
@@ -339,12 +341,13 @@ function parseAction(c: Checker, v: Json): ActionSpec {
   const o = c.obj(v, 'action');
   const output = c.outputRef(o.output ?? 0, 'action.output');
   if (o.type === 'discrete') {
-    c.noExtra(o, 'action', ['type', 'output', 'labels', 'targets']);
+    c.noExtra(o, 'action', ['type', 'output', 'labels', 'targets', 'logProbOutput']);
     const labels = c.arr(o.labels, 'action.labels').map((l, i) => c.str(l, `action.labels[${i}]`));
     if (labels.length < 2) c.fail('action.labels', 'must name at least two actions');
     const targets = c.arr(o.targets, 'action.targets').map((t, i) => (t === null ? null : c.num(t, `action.targets[${i}]`, -1, 1)));
     if (targets.length !== labels.length) c.fail('action.targets', `must have one entry per label (${labels.length}), has ${targets.length}`);
-    return { type: 'discrete', output, labels, targets };
+    const logProbOutput = o.logProbOutput === undefined ? undefined : c.outputRef(o.logProbOutput, 'action.logProbOutput');
+    return { type: 'discrete', output, labels, targets, ...(logProbOutput !== undefined ? { logProbOutput } : {}) };
   }
   if (o.type === 'continuous') {
     c.noExtra(o, 'action', ['type', 'output', 'low', 'high']);

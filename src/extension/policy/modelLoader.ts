@@ -50,6 +50,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 const FLOAT_TYPES = ['float32', 'float64', 'float16'];
+const names = (list: readonly TensorInfo[]): string => list.map((t) => `"${t.name}" ${t.type}${JSON.stringify(t.shape)}`).join(', ');
 const INT_TYPES = ['int64', 'int32'];
 
 /** Checks the manifest against the session metadata; returns how to read the action. */
@@ -59,7 +60,6 @@ export function bindModel(
   outputs: readonly TensorInfo[],
   file: string,
 ): { binding: ActionBinding; batchDim: number | string } {
-  const names = (list: readonly TensorInfo[]): string => list.map((t) => `"${t.name}" ${t.type}${JSON.stringify(t.shape)}`).join(', ');
   const input = inputs.find((i) => i.name === manifest.input.name);
   if (!input) throw new ModelLoadError('input-name', file, `has no input "${manifest.input.name}" (the manifest's input.name); its inputs: ${names(inputs)}`);
   if (inputs.length !== 1)
@@ -113,7 +113,29 @@ export function bindModel(
     decoding = 'value';
     if (!oneColumn) throw shapeError('a continuous target must be [batch] or [batch, 1]');
   }
-  return { binding: { outputName: out.name, decoding }, batchDim };
+  const logProb = a.type === 'discrete' && a.logProbOutput !== undefined ? bindLogProb(a.logProbOutput, decoding, outputs, file) : undefined;
+  return { binding: { outputName: out.name, decoding, ...(logProb ? { logProbName: logProb } : {}) }, batchDim };
+}
+
+/** action.logProbOutput: a float [batch] (or [batch, 1]) output beside an int64 index head. */
+function bindLogProb(ref: string | number, decoding: ActionBinding['decoding'], outputs: readonly TensorInfo[], file: string): string {
+  const out = typeof ref === 'number' ? outputs[ref] : outputs.find((o) => o.name === ref);
+  const which = typeof ref === 'number' ? `#${ref}` : `"${ref}"`;
+  if (!out) throw new ModelLoadError('output-name', file, `has no output ${which} (action.logProbOutput); its outputs: ${names(outputs)}`);
+  if (decoding !== 'index')
+    throw new ModelLoadError(
+      'output-type',
+      file,
+      `action.logProbOutput is for an int64 action index; a logits output already gives every action's probability`,
+    );
+  const oneColumn = out.shape.length === 1 || (out.shape.length === 2 && out.shape[1] === 1);
+  if (!FLOAT_TYPES.includes(out.type) || !oneColumn)
+    throw new ModelLoadError(
+      'output-type',
+      file,
+      `output "${out.name}" (action.logProbOutput) is ${out.type} ${JSON.stringify(out.shape)}; a log-probability is float [batch]`,
+    );
+  return out.name;
 }
 
 /** Loads and checks a model folder; refuses with a ModelLoadError naming the file and the reason. */

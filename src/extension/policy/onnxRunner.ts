@@ -77,6 +77,14 @@ type Decoding = 'index' | 'logits' | 'value';
 export interface ActionBinding {
   readonly outputName: string;
   readonly decoding: Decoding;
+  /** an index head's log-probability of the action taken (manifest action.logProbOutput) */
+  readonly logProbName?: string;
+}
+
+/** A run's action output as the model gave it, and (an index head's) the log-probability of each row's action. */
+export interface ActionOutput {
+  readonly data: ArrayLike<number | bigint>;
+  readonly logProb?: ArrayLike<number>;
 }
 
 /**
@@ -110,8 +118,12 @@ export class PolicyRunner {
     return this.batchable ? 8192 : 1;
   }
 
-  /** Runs `rows` observations from obs and writes one target per row into targets[0..rows). */
-  async act(obs: Float32Array, rows: number, targets: Float64Array): Promise<void> {
+  /**
+   * Runs `rows` observations from obs and writes one target per row into targets[0..rows).
+   * Returns the action output as the model gave it (the rows' logits, indices or values), for
+   * actionDetail() once the orders are out: nothing is computed from it here.
+   */
+  async act(obs: Float32Array, rows: number, targets: Float64Array): Promise<ActionOutput> {
     const n = this.observationSize;
     if (rows > this.maxRows) throw new RangeError(`${rows} rows exceed the ${this.maxRows} this model takes per run`);
     let input: Ort.Tensor;
@@ -132,8 +144,48 @@ export class PolicyRunner {
     }
     const tensor = out[this.binding.outputName];
     if (!tensor) throw new PolicyRuntimeError('bad-action', `model returned no output "${this.binding.outputName}"`);
-    decodeActions(this.action, this.binding.decoding, tensor.data as ArrayLike<number | bigint>, rows, targets);
+    const data = tensor.data as ArrayLike<number | bigint>;
+    decodeActions(this.action, this.binding.decoding, data, rows, targets);
+    const logProb = this.binding.logProbName ? (out[this.binding.logProbName]?.data as ArrayLike<number> | undefined) : undefined;
+    return logProb ? { data, logProb } : { data };
   }
+}
+
+/** What the model said for one row, beyond its target. */
+export interface ActionDetail {
+  /** discrete logits: each action's probability (the softmax of the logits), in the manifest's label order */
+  readonly probabilities?: readonly number[];
+  /** an index head with a log-probability output: the action taken and its probability */
+  readonly chosen?: { readonly index: number; readonly p: number };
+  /** continuous: the model's output before it is clipped to [low, high] */
+  readonly raw?: number;
+}
+
+/**
+ * Row `row`'s detail from the action output act() returned: probabilities for a logits head,
+ * the action taken and its probability for an index head with a log-probability output, the
+ * raw value for a continuous one; undefined for a bare index head. Exported for tests.
+ */
+export function actionDetail(action: ActionSpec, decoding: Decoding, output: ActionOutput, row: number): ActionDetail | undefined {
+  const { data } = output;
+  if (action.type === 'continuous') return { raw: Number(data[row]) };
+  if (decoding === 'index') {
+    const lp = output.logProb?.[row];
+    return lp === undefined ? undefined : { chosen: { index: Number(data[row]), p: Math.exp(lp) } };
+  }
+  if (decoding !== 'logits') return undefined;
+  const k = action.labels.length;
+  const logits: number[] = [];
+  for (let j = 0; j < k; j++) logits.push(Number(data[row * k + j]));
+  return { probabilities: softmax(logits) };
+}
+
+/** exp(z_i) / sum_j exp(z_j), computed with the largest logit subtracted (no overflow). */
+export function softmax(logits: readonly number[]): number[] {
+  const max = Math.max(...logits);
+  const e = logits.map((z) => Math.exp(z - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / sum);
 }
 
 /** Action output -> target per row (NaN = hold). Exported for tests. */

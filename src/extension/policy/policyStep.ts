@@ -7,6 +7,7 @@ import type { BarSeries } from './bars';
 import { PolicyRuntimeError } from './errors';
 import type { PortfolioState } from './features';
 import type { LoadedModel } from './modelLoader';
+import { actionDetail, type ActionDetail, type ActionOutput } from './onnxRunner';
 
 export class PolicyStep {
   private readonly size: number;
@@ -15,6 +16,8 @@ export class PolicyStep {
   private raw: Float64Array;
   private obs: Float32Array;
   private out: Float64Array;
+  /** the model's action outputs of the batch's runs (kept by reference: read by detail() after the orders are out) */
+  private outputs: Array<{ readonly from: number; readonly rows: number; readonly output: ActionOutput }> = [];
 
   constructor(readonly model: LoadedModel) {
     this.size = model.pipeline.size;
@@ -38,6 +41,7 @@ export class PolicyStep {
   /** Starts a new batch: rows observed after this are run together. */
   clear(): void {
     this.rowsValue = 0;
+    this.outputs = [];
   }
 
   /** Rows observed since clear(). */
@@ -66,7 +70,8 @@ export class PolicyStep {
     const n = this.size;
     for (let from = 0; from < rows; from += runner.maxRows) {
       const count = Math.min(runner.maxRows, rows - from);
-      await runner.act(this.obs.subarray(from * n, (from + count) * n), count, this.out.subarray(from, from + count));
+      const output = await runner.act(this.obs.subarray(from * n, (from + count) * n), count, this.out.subarray(from, from + count));
+      this.outputs.push({ from, rows: count, output });
     }
     return this.out.subarray(0, rows);
   }
@@ -89,7 +94,8 @@ export class PolicyStep {
     const results: Array<number | PolicyRuntimeError> = [];
     for (let r = 0; r < this.rowsValue; r++) {
       try {
-        await this.model.runner.act(this.obs.subarray(r * n, (r + 1) * n), 1, one);
+        const output = await this.model.runner.act(this.obs.subarray(r * n, (r + 1) * n), 1, one);
+        this.outputs.push({ from: r, rows: 1, output });
         results.push(one[0]!);
       } catch (err) {
         if (!(err instanceof PolicyRuntimeError)) throw err;
@@ -97,6 +103,20 @@ export class PolicyStep {
       }
     }
     return results;
+  }
+
+  /**
+   * Row `row`'s model output beyond its target (action probabilities of a logits head, the
+   * taken action's of an index head with a log-probability, a continuous model's raw value), from the last run; undefined when the model gives none or
+   * the row did not run. Valid until the next clear().
+   */
+  detail(row: number): ActionDetail | undefined {
+    // the last run holding the row (runEach's one-row runs come after the failed batch's)
+    for (let i = this.outputs.length - 1; i >= 0; i--) {
+      const o = this.outputs[i]!;
+      if (row >= o.from && row < o.from + o.rows) return actionDetail(this.model.manifest.action, this.model.runner.binding.decoding, o.output, row - o.from);
+    }
+    return undefined;
   }
 
   /** Row `row`'s raw feature values (valid until the next clear() and observe()). */

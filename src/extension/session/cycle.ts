@@ -11,6 +11,7 @@ import {
   exitDecision,
   observeDecision,
   policyErrorDecision,
+  withModelDetail,
   type DecisionInput,
   type DecisionRecord,
   type ObservedDecision,
@@ -183,11 +184,12 @@ export class SessionCycles {
     await new Promise<void>((resolve) => setImmediate(resolve));
     let explainFailure: unknown;
     try {
-      for (const record of decisions) {
+      decisions.forEach((d, i) => {
+        const record = (decisions[i] = withModelDetail(d, this.run.step, observed[i]?.observed?.row));
         host.lastDecisions.set(record.symbol, record);
         journal.write('decision', { ...record });
         host.publish({ type: 'decision', at: Date.now(), record });
-      }
+      });
     } catch (err) {
       explainFailure = err;
     }

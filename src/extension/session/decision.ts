@@ -34,6 +34,14 @@ export interface ModelOutput {
   readonly target: number | null;
   /** the discrete action's label, when the model has labels */
   readonly label?: string;
+  /**
+   * the model's action probabilities, the one taken marked: every action's in the manifest's
+   * order for a logits head (softmax of the logits), the taken one's alone for an index head
+   * with a log-probability output (manifest action.logProbOutput)
+   */
+  readonly probabilities?: ReadonlyArray<{ readonly label: string; readonly p: number; readonly chosen?: true }>;
+  /** a continuous model: its output before the clip to the manifest's [low, high] */
+  readonly raw?: number;
 }
 
 export interface OrderProposal {
@@ -210,6 +218,31 @@ export function concludeDecision(input: DecisionInput, observed: ObservedDecisio
   }
   const proposal: OrderProposal = { kind: 'policy', action: qty > 0 ? 'BUY' : 'SELL', quantity: Math.abs(qty), price, orderRef: input.orderRef };
   return judge(explained, proposal, qty, input, said);
+}
+
+/**
+ * The record with the model's whole output for its row of `step`'s last run (the action
+ * probabilities of a logits head, a continuous model's raw value): added once the cycle's
+ * orders have left, off their path. The record as it was when the model gives none.
+ */
+export function withModelDetail(d: DecisionRecord, step: PolicyStep, row: number | undefined): DecisionRecord {
+  const detail = d.output && row !== undefined ? step.detail(row) : undefined;
+  if (!d.output || !detail) return d;
+  const action = step.model.manifest.action;
+  const ps = action.type === 'discrete' ? detail.probabilities : undefined;
+  // the first largest, as decodeActions takes the first largest logit
+  const best = ps ? ps.reduce((b, p, j) => (p > (ps[b] ?? p) ? j : b), 0) : -1;
+  const taken = action.type === 'discrete' && detail.chosen ? action.labels[detail.chosen.index] : undefined;
+  const probabilities =
+    ps && action.type === 'discrete'
+      ? action.labels.map((label, j) => ({ label, p: round(ps[j] ?? NaN), ...(j === best ? { chosen: true as const } : {}) }))
+      : taken !== undefined && detail.chosen
+        ? [{ label: taken, p: round(detail.chosen.p), chosen: true as const }]
+        : undefined;
+  return {
+    ...d,
+    output: { ...d.output, ...(probabilities ? { probabilities } : {}), ...(detail.raw !== undefined ? { raw: round(detail.raw, 8) } : {}) },
+  };
 }
 
 /** Runs one decision on its own (observe, the policy for one row, conclude). Throws PolicyRuntimeError for a NaN/Inf feature or model output. */

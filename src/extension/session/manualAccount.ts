@@ -131,3 +131,11 @@ export function notChangeable(broker: ManualBroker, orderId: number): string | u
   if (TERMINAL_STATES.has(o.state)) return `order ${orderId} is ${o.state}: nothing to change`;
   return undefined;
 }
+
+/** An order's prices for a message, e.g. "limit 1.05, stop 0.9". */
+export function describePrices(o: TrackedOrder): string {
+  const parts = [];
+  if (o.limitPrice !== undefined) parts.push(`limit ${o.limitPrice}`);
+  if (o.stopPrice !== undefined) parts.push(`stop ${o.stopPrice}`);
+  return parts.join(', ') || 'no prices';
+}

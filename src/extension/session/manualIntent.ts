@@ -1,6 +1,9 @@
 // What the manual desk (manualOrders.ts) sends and journals for a ticket: the order request
-// of a stock, option or combo ticket, and the intent line fsync'ed before it goes.
-import type { BrokerContract, OrderIntent, OrderRequest, TrackedOrder } from '../broker/types';
+// of a stock, option or combo ticket, and the intent line fsync'ed before it goes. A bracket's
+// line lists each leg as it goes with its own orderRef (the exits carry the entry's with
+// `:tp` / `:sl`), so every leg found at TWS or in the journal is told apart and maps back to
+// its ticket.
+import type { BrokerContract, OrderIntent, OrderRequest } from '../broker/types';
 import type { DerivativeTicket } from '../trading/optionTicket';
 import type { OrderTicket } from '../trading/orderTicket';
 import { derivativeIntent } from './manualDerivatives';
@@ -41,27 +44,22 @@ export function intentRecord(preview: ManualPreview, intent: OrderIntent, at: { 
     ...(preview.hoursOverridden ? { hoursOverridden: true } : {}),
     ...(preview.closing ? { closing: true } : {}),
     live: preview.live,
-    // A bracket: the three legs as they go (the exits transmit with the last leg, once the entry is in).
-    ...(intent.kind === 'bracket'
-      ? {
-          legs: intent.legs.map((l) => ({
-            orderId: l.orderId,
-            role: l.role,
-            action: l.request.action,
-            orderType: l.request.type,
-            ...(l.request.limitPrice !== undefined ? { limitPrice: l.request.limitPrice } : {}),
-            ...(l.request.stopPrice !== undefined ? { stopPrice: l.request.stopPrice } : {}),
-            ...(l.request.parentId !== undefined ? { parentId: l.request.parentId } : {}),
-            transmit: l.request.transmit ?? true,
-          })),
-        }
-      : {}),
+    // A bracket: the three legs as they go, each with its own orderRef.
+    ...(intent.kind === 'bracket' ? { legs: intentLegRecords(intent) } : {}),
   };
 }
 
-export function describePrices(o: TrackedOrder): string {
-  const parts = [];
-  if (o.limitPrice !== undefined) parts.push(`limit ${o.limitPrice}`);
-  if (o.stopPrice !== undefined) parts.push(`stop ${o.stopPrice}`);
-  return parts.join(', ') || 'no prices';
+function intentLegRecords(intent: OrderIntent): Array<Record<string, unknown>> {
+  return intent.legs.map((l) => ({
+    orderId: l.orderId,
+    orderRef: l.request.orderRef,
+    role: l.role,
+    action: l.request.action,
+    orderType: l.request.type,
+    ...(l.request.limitPrice !== undefined ? { limitPrice: l.request.limitPrice } : {}),
+    ...(l.request.stopPrice !== undefined ? { stopPrice: l.request.stopPrice } : {}),
+    ...(l.request.parentId !== undefined ? { parentId: l.request.parentId } : {}),
+    // the exits transmit with the last leg, once the entry is in
+    transmit: l.request.transmit ?? true,
+  }));
 }

@@ -9,8 +9,9 @@
 //   - the intent is fsync'ed to `<journalDir>/manual/<desk id>.jsonl` (a folder of its own, so
 //     no session mistakes it for its journal) before the order goes; statuses, fills,
 //     modifications and cancels are journaled too;
-//   - the orderRef is `manual:<time>-<random>` (orderRef.ts), checked against the journal and
-//     TWS before use: never sent twice, and never part of a session's book.
+//   - the orderRef is `manual:<time>-<random>` (a bracket's exits: `<ref>:tp` / `<ref>:sl`,
+//     orderRef.ts), checked against the journal and TWS before use: never sent twice, and
+//     never part of a session's book.
 // Only manual orders are modified or cancelled here: a session's orders are the session's.
 import { join } from 'node:path';
 import type { ComboLegSpec, OptionSpec } from '../broker/contracts';
@@ -27,19 +28,19 @@ import type {
   Position,
   TrackedOrder,
 } from '../broker/types';
-import { TERMINAL_STATES } from '../broker/types';
+import { bracketExitRef, TERMINAL_STATES } from '../broker/types';
 import type { ReadonlyObservable, Stream } from '../core/observable';
 import { bracketMarketProblem, describeTicket, ticketReferencePrice, validateTicket, type OrderTicket, type TicketInput } from '../trading/orderTicket';
 import type { DerivativeTicket } from '../trading/optionTicket';
 import { RiskEngine, type RiskOrder, type RiskVerdict } from '../trading/riskEngine';
 import type { RiskLimits } from '../trading/riskLimits';
 import { Journal, JournalError } from './journal';
-import { accountView, heldQuantity, marketPrice, notChangeable, warnings, withOrder } from './manualAccount';
+import { accountView, describePrices, heldQuantity, marketPrice, notChangeable, warnings, withOrder } from './manualAccount';
 import { draftDerivative, type DerivativeInput, type PreviewLeg } from './manualDerivatives';
 import { derivativeChanges, stockChanges } from './manualModify';
-import { describePrices, intentRecord, orderRequest } from './manualIntent';
+import { intentRecord, orderRequest } from './manualIntent';
 import { FLATTEN_EXEMPT } from './killSwitch';
-import { isManualOrderRef, newManualOrderRef, newSessionId } from './orderRef';
+import { isManualOrderRef, manualParentRef, newManualOrderRef, newSessionId } from './orderRef';
 
 /** What the desk needs of the broker client (BrokerClient has all of it). */
 export interface ManualBroker {
@@ -126,7 +127,7 @@ export class ManualOrderDesk {
   private readonly anyHours: RiskEngine;
   /** orderRefs journaled by this desk */
   private readonly refs = new Set<string>();
-  /** each journaled order (a bracket's three legs share one orderRef): order id -> what is journaled of it */
+  /** each journaled order (each bracket leg has its own orderRef): order id -> what is journaled of it */
   private readonly tracked = new Map<number, { orderRef: string; state: string; filled: number; execIds: Set<string> }>();
   private readonly off: () => void;
   /** options this desk resolved (a working combo's legs are known by conId only) */
@@ -259,11 +260,15 @@ export class ManualOrderDesk {
       const beforeSend = async (intent: OrderIntent) => {
         const leg = intent.legs[0];
         if (!leg) throw new Error('an intent without a leg');
+        if (new Set(intent.legs.map((l) => l.request.orderRef)).size !== intent.legs.length) throw new Error(`the legs of ${orderRef} share an orderRef`);
         orderId = leg.orderId;
         const { durable } = journal.appendDurable('intent', intentRecord(preview, intent, { orderRef, marketTime: this.market.now, risk: verdict.reason }));
         await durable;
-        this.refs.add(orderRef);
-        for (const l of intent.legs) this.tracked.set(l.orderId, { orderRef, state: 'sending', filled: 0, execIds: new Set() });
+        for (const l of intent.legs) {
+          const ref = l.request.orderRef ?? orderRef;
+          this.refs.add(ref);
+          this.tracked.set(l.orderId, { orderRef: ref, state: 'sending', filled: 0, execIds: new Set() });
+        }
       };
       let exits: ManualPlaceResult['exits'];
       let placed: TrackedOrder;
@@ -295,7 +300,7 @@ export class ManualOrderDesk {
       if (!journaled || sentFlag === false) (preview.hoursOverridden ? this.anyHours : this.risk).withdrawOrder(recorded);
       if (journaled && sentFlag === false) this.write('order-not-sent', { orderRef, orderId, reason: message });
       for (const [id, rec] of this.tracked) {
-        const o = rec.orderRef === orderRef ? broker.order(id) : undefined;
+        const o = manualParentRef(rec.orderRef) === orderRef ? broker.order(id) : undefined;
         if (o) this.follow(o);
       }
       return {
@@ -354,6 +359,7 @@ export class ManualOrderDesk {
     const orderId = o.orderId;
     if (Object.keys(next).length === 0) return { ok: false, error: `order ${orderId}: nothing changed (quantity ${o.quantity}, ${describePrices(o)})` };
     try {
+      this.adopt(o);
       await this.writeDurable('modify-request', { orderRef: o.orderRef, orderId, ...next });
       const after = await broker.modifyOrder(orderId, next);
       this.write('modify-done', {
@@ -378,6 +384,7 @@ export class ManualOrderDesk {
     if (why) return { ok: false, error: why };
     const o = this.options.broker.order(orderId) as TrackedOrder;
     try {
+      this.adopt(o);
       await this.writeDurable('cancel-request', { orderRef: o.orderRef, orderId, reason: 'cancelled by the user' });
       const after = await this.options.broker.cancelOrder(orderId);
       this.follow(after);
@@ -418,11 +425,12 @@ export class ManualOrderDesk {
     return verdict;
   }
 
-  /** A ref neither this desk's journal nor TWS has seen (a clash of 32 random bits in the same ms is retried, not sent). */
+  /** A ref that neither this desk's journal nor TWS has seen, nor its exits' (a clash of 32 random bits in the same ms is retried, not sent). */
   private freshRef(): string {
     for (;;) {
       const ref = newManualOrderRef();
-      if (!this.refs.has(ref) && !this.options.broker.knowsOrderRef(ref)) return ref;
+      const forms = [ref, bracketExitRef(ref, 'takeProfit'), bracketExitRef(ref, 'stopLoss')];
+      if (forms.every((r) => !this.refs.has(r) && !this.options.broker.knowsOrderRef(r))) return ref;
     }
   }
 
@@ -440,6 +448,16 @@ export class ManualOrderDesk {
 
   private async writeDurable(type: string, data: Record<string, unknown>): Promise<void> {
     await this.openJournal().appendDurable(type, data).durable;
+  }
+
+  /**
+   * A manual order this desk did not place (an earlier run's left working at TWS, e.g. a
+   * bracket exit), acted on here: journaled with the ticket ref it belongs to, then followed.
+   */
+  private adopt(o: TrackedOrder): void {
+    if (this.tracked.get(o.orderId)?.orderRef === o.orderRef || !o.orderRef) return;
+    this.write('adopted', { orderRef: o.orderRef, parentRef: manualParentRef(o.orderRef), orderId: o.orderId, state: o.state, filled: o.filled });
+    this.tracked.set(o.orderId, { orderRef: o.orderRef, state: o.state, filled: o.filled, execIds: new Set(o.fills.map((f) => f.execId)) });
   }
 
   /** Journals what changed in one of this desk's orders: fills first, then the status. */

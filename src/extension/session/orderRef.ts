@@ -84,8 +84,10 @@ export function newSessionId(nowMs: number = Date.now(), random: () => string = 
 
 /**
  * Manual orders (the user's own, from the order ticket) carry `manual:<UTC ms>-<8 hex>`: a
- * fresh time and 32 random bits from the OS's CSPRNG, so a ref is never formed twice. They
- * never parse as a session's ref, so no session counts them in its book.
+ * fresh time and 32 random bits from the OS's CSPRNG, so a ref is never formed twice. A
+ * bracket's exits carry the entry's ref with `:tp` / `:sl` (broker bracketExitRef): no entry
+ * ref ends so, so an exit's ref is never another order's. None parses as a session's ref, so
+ * no session counts them in its book.
  */
 export const MANUAL_REF_PREFIX = 'manual';
 
@@ -93,6 +95,13 @@ export function newManualOrderRef(nowMs: number = Date.now(), random?: () => str
   return `${MANUAL_REF_PREFIX}:${newSessionId(nowMs, random)}`;
 }
 
+const MANUAL_REF = /^(manual:\d{8}T\d{9}Z-[0-9a-f]{8})(?::(?:tp|sl))?$/;
+
+/** The ticket's ref a manual order belongs to (its own, or a bracket exit's entry's); undefined for other refs. */
+export function manualParentRef(ref: string | undefined): string | undefined {
+  return ref === undefined ? undefined : MANUAL_REF.exec(ref)?.[1];
+}
+
 export function isManualOrderRef(ref: string | undefined): boolean {
-  return ref !== undefined && /^manual:\d{8}T\d{9}Z-[0-9a-f]{8}$/.test(ref);
+  return manualParentRef(ref) !== undefined;
 }

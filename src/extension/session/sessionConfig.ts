@@ -4,8 +4,9 @@
 import { resolve } from 'node:path';
 import { DEFAULT_CLIENT_ID, DEFAULT_HOST, DEFAULT_PORT } from '../config/connectionConfig';
 import { strictNumber } from '../core/strictNumbers';
+import { definedFields } from '../core/objects';
 import { isLivePort, PORT_MEANINGS } from '../tws/fixes';
-import { parseRiskOptions, RISK_FLAGS, type RiskLimits, type RiskOptionsInput } from '../trading/riskLimits';
+import { parseRiskOptions, RISK_FLAGS, type RiskLimits, type RiskOptionKey, type RiskOptionsInput } from '../trading/riskLimits';
 
 export type SessionMode = 'shadow' | 'paper' | 'live';
 export const SESSION_MODES: readonly SessionMode[] = ['shadow', 'paper', 'live'];
@@ -66,34 +67,35 @@ export interface SessionConfigInput extends RiskOptionsInput {
 
 export type ConfigKey = keyof SessionConfigInput;
 
-/** The CLI option and the VS Code setting behind each configuration value. */
-export const CONFIG_NAMES: Readonly<Record<ConfigKey, { readonly option: string; readonly setting: string }>> = {
+/** The CLI option and the VS Code setting of a configuration value. */
+interface ConfigNames {
+  readonly option: string;
+  readonly setting: string;
+}
+
+/** The names of a section's values: setting <section>.<key>, option as `option` says. */
+function sectionNames<K extends string>(section: string, keys: readonly K[], option: (key: K) => string): Record<K, ConfigNames> {
+  return Object.fromEntries(keys.map((key) => [key, { option: option(key), setting: `${section}.${key}` }])) as Record<K, ConfigNames>;
+}
+
+/** Session values named alike in both places: the setting after the key, the option its kebab case (adoptPositions: --adopt-positions). */
+const SESSION_KEYS = ['symbols', 'minutes', 'cycles', 'mode', 'capital', 'adoptPositions', 'allowLeverage', 'maxLeverage', 'allowDelayedData'] as const;
+const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The CLI option and the VS Code setting behind each configuration value, by section: connection, session, risk. */
+export const CONFIG_NAMES: Readonly<Record<ConfigKey, ConfigNames>> = {
   host: { option: '--host', setting: 'ibkrAi.host' },
   port: { option: '--port', setting: 'ibkrAi.port' },
   clientId: { option: '--client-id', setting: 'ibkrAi.clientId' },
-  symbols: { option: '--symbols', setting: 'ibkrAi.session.symbols' },
-  cycleSeconds: { option: '--cycle', setting: 'ibkrAi.session.cycleSeconds' },
-  minutes: { option: '--minutes', setting: 'ibkrAi.session.minutes' },
-  cycles: { option: '--cycles', setting: 'ibkrAi.session.cycles' },
-  mode: { option: '--mode', setting: 'ibkrAi.session.mode' },
-  modelDir: { option: '--model', setting: 'ibkrAi.session.model' },
-  journalDir: { option: '--journal', setting: 'ibkrAi.session.journalDir' },
   allowLive: { option: '--allow-live', setting: 'ibkrAi.allowLive' },
   confirmLive: { option: '--confirm-live', setting: '(asked per session)' },
-  capital: { option: '--capital', setting: 'ibkrAi.session.capital' },
-  maxOrderQuantity: { option: RISK_FLAGS.maxOrderQuantity, setting: 'ibkrAi.risk.maxOrderQuantity' },
-  maxPosition: { option: RISK_FLAGS.maxPosition, setting: 'ibkrAi.risk.maxPosition' },
-  maxNotional: { option: RISK_FLAGS.maxNotional, setting: 'ibkrAi.risk.maxNotional' },
-  maxOrdersPerMinute: { option: RISK_FLAGS.maxOrdersPerMinute, setting: 'ibkrAi.risk.maxOrdersPerMinute' },
-  dailyLossLimit: { option: RISK_FLAGS.dailyLossLimit, setting: 'ibkrAi.risk.dailyLossLimit' },
-  stopLossPct: { option: RISK_FLAGS.stopLossPct, setting: 'ibkrAi.risk.stopLossPct' },
+  ...sectionNames('ibkrAi.session', SESSION_KEYS, (key) => `--${kebab(key)}`),
+  cycleSeconds: { option: '--cycle', setting: 'ibkrAi.session.cycleSeconds' },
+  modelDir: { option: '--model', setting: 'ibkrAi.session.model' },
+  journalDir: { option: '--journal', setting: 'ibkrAi.session.journalDir' },
+  ...sectionNames('ibkrAi.risk', Object.keys(RISK_FLAGS) as RiskOptionKey[], (key) => RISK_FLAGS[key]),
   allowSymbols: { option: '--allow-symbols', setting: 'ibkrAi.risk.symbolAllowlist' },
-  anyHours: { option: RISK_FLAGS.anyHours, setting: 'ibkrAi.risk.anyHours' },
   flattenOnStop: { option: '--flatten-on-stop', setting: 'ibkrAi.risk.flattenOnStop' },
-  adoptPositions: { option: '--adopt-positions', setting: 'ibkrAi.session.adoptPositions' },
-  allowLeverage: { option: '--allow-leverage', setting: 'ibkrAi.session.allowLeverage' },
-  maxLeverage: { option: '--max-leverage', setting: 'ibkrAi.session.maxLeverage' },
-  allowDelayedData: { option: '--allow-delayed-data', setting: 'ibkrAi.session.allowDelayedData' },
 };
 
 export interface ConfigProblem {
@@ -280,7 +282,7 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
 
   // Missing symbols or model folder were failed above.
   if (c.problems.length || !symbols || !modelDir) throw new ConfigError(c.problems);
-  const risk: RiskLimits = { ...parsedRisk.limits, ...(symbolAllowlist !== undefined ? { symbolAllowlist } : {}) };
+  const risk: RiskLimits = { ...parsedRisk.limits, ...definedFields({ symbolAllowlist }) };
   return {
     host,
     port,
@@ -292,13 +294,12 @@ export function parseSessionConfig(input: SessionConfigInput, defaults: { modelD
     modelDir,
     journalDir,
     allowLive,
-    ...(confirmLive !== undefined ? { confirmLive } : {}),
-    ...(capital !== undefined ? { capital } : {}),
+    ...definedFields({ confirmLive, capital }),
     risk,
     flattenOnStop,
     adoptPositions,
     allowLeverage,
-    ...(allowLeverage ? (maxLeverage !== undefined ? { maxLeverage } : {}) : { maxLeverage: 1 }),
+    ...(allowLeverage ? definedFields({ maxLeverage }) : { maxLeverage: 1 }),
     allowDelayedData,
   };
 }

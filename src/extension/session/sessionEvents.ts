@@ -56,13 +56,17 @@ export interface NoticeEvent extends Base {
   readonly message: string;
 }
 
-export interface CycleStartEvent extends Base {
-  readonly type: 'cycle-start';
+/** Which cycle of how many, at what market time, and whether the market data stalled. */
+interface CycleBase extends Base {
   readonly cycle: number;
   readonly cycles: number;
-  readonly barTime: number;
   readonly marketTime: number;
   readonly stalled: boolean;
+}
+
+export interface CycleStartEvent extends CycleBase {
+  readonly type: 'cycle-start';
+  readonly barTime: number;
   readonly missing: readonly string[];
   readonly skipped: readonly number[];
 }
@@ -90,12 +94,8 @@ export interface RiskStopEvent extends Base {
   readonly flatten: boolean;
 }
 
-export interface CycleEndEvent extends Base {
+export interface CycleEndEvent extends CycleBase {
   readonly type: 'cycle-end';
-  readonly cycle: number;
-  readonly cycles: number;
-  readonly marketTime: number;
-  readonly stalled: boolean;
   readonly decisions: readonly DecisionRecord[];
   /** the orders of this cycle as they stand at its end */
   readonly orders: readonly OrderUpdate[];

@@ -6,6 +6,7 @@ import type { OrderKind } from './orderRef';
 import { parseOrderRef } from './orderRef';
 import { ArchivedOrders, countIntent } from './archivedOrders';
 import type { OrderCounts } from './archivedOrders';
+import { pick } from '../core/objects';
 
 /** An order's state as the session knows it. `not-sent`: refused before leaving this process;
  *  `not-at-tws`: journaled, but TWS had no trace of it after a restart (never sent, or ended unfilled). */
@@ -468,33 +469,20 @@ export function applyFill(book: SymbolBook, signed: number, price: number): void
   else if (Math.sign(book.quantity) !== Math.sign(q)) book.basis = price; // flipped: the rest opened at this price
 }
 
+const INTENT_KEYS = ['orderRef', 'orderId', 'cycle', 'symbol', 'kind', 'action', 'quantity', 'orderType', 'tif', 'account', 'clientId', 'marketTime'] as const;
+
 function pickIntent(i: IntentData): IntentData {
-  return {
-    orderRef: i.orderRef,
-    orderId: i.orderId,
-    cycle: i.cycle,
-    symbol: i.symbol,
-    kind: i.kind ?? parseOrderRef(i.orderRef)?.kind ?? 'policy',
-    action: i.action,
-    quantity: i.quantity,
-    orderType: i.orderType,
-    tif: i.tif,
-    account: i.account,
-    clientId: i.clientId,
-    marketTime: i.marketTime,
-  };
+  // an older journal's intent may lack its kind: its orderRef says it
+  return { ...pick(i, INTENT_KEYS), kind: i.kind ?? parseOrderRef(i.orderRef)?.kind ?? 'policy' };
+}
+
+const FILL_KEYS = ['execId', 'orderRef', 'orderId', 'symbol', 'side', 'shares', 'price'] as const;
+
+/** What an execution was: its id, its order, and what traded at what price (the ledger books it, a past session's trades show it). */
+export function fillFacts(f: FillData): Pick<FillData, (typeof FILL_KEYS)[number]> {
+  return pick(f, FILL_KEYS);
 }
 
 function pickFill(f: FillData): FillData {
-  return {
-    execId: f.execId,
-    orderRef: f.orderRef,
-    orderId: f.orderId,
-    symbol: f.symbol,
-    side: f.side,
-    shares: f.shares,
-    price: f.price,
-    time: f.time,
-    ...(f.adopted ? { adopted: true } : {}),
-  };
+  return { ...fillFacts(f), time: f.time, ...(f.adopted ? { adopted: true } : {}) };
 }

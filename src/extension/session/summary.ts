@@ -1,23 +1,15 @@
 // The session summary: trades, realized and unrealized P&L and commissions, per symbol and
 // in total, computed from the journal's ledger (so a resumed session's summary covers the
 // whole session, before and after the restart).
-import type { SessionLedger } from './sessionLedger';
+import type { OrderCounts } from './archivedOrders';
+import type { PnlSnapshot, SessionLedger, SymbolBook, SymbolPnl } from './sessionLedger';
 
-export interface SymbolSummary {
-  readonly symbol: string;
+/** One symbol: its orders, its book's fills and its shares at the start and now, its P&L (the ledger's). */
+export type SymbolSummary = Readonly<Pick<SymbolBook, 'symbol' | 'fills' | 'bought' | 'sold'> & Omit<SymbolPnl, 'mark'>> & {
   readonly orders: number;
-  readonly fills: number;
-  readonly bought: number;
-  readonly sold: number;
   readonly startPosition: number;
-  readonly position: number;
   readonly mark?: number;
-  readonly realized: number;
-  readonly unrealized: number;
-  readonly commissions: number;
-  /** realized + unrealized - commissions */
-  readonly net: number;
-}
+};
 
 export interface SessionSummary {
   readonly sessionId: string;
@@ -28,21 +20,13 @@ export interface SessionSummary {
   readonly cycles: { readonly done: number; readonly planned: number; /** cycles of this run without every symbol's bar */ readonly withoutBars?: number };
   readonly restarts: number;
   readonly decisions: number;
-  readonly orders: {
-    readonly total: number;
-    readonly filled: number;
-    readonly partiallyFilled: number;
-    readonly cancelled: number;
-    readonly rejected: number;
-    readonly notSent: number;
-    readonly notAtTws: number;
-    readonly working: number;
-  };
+  /** the ledger's counts, and the orders that may still be working */
+  readonly orders: Readonly<Omit<OrderCounts, 'bySymbol'>> & { readonly working: number };
   /** refusals by rule (risk engine and session rules) */
   readonly blocked: Readonly<Record<string, number>>;
   readonly trades: number;
   readonly perSymbol: readonly SymbolSummary[];
-  readonly totals: { readonly realized: number; readonly unrealized: number; readonly commissions: number; readonly net: number };
+  readonly totals: Readonly<Omit<PnlSnapshot, 'perSymbol'>>;
   readonly riskStop?: { readonly rule: string; readonly reason: string };
 }
 

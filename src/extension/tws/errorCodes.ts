@@ -50,117 +50,128 @@ const SUBSCRIBE = 'Subscribe in Client Portal: Settings > Market Data Subscripti
 const SUBSCRIBE_US = `${SUBSCRIBE} (for US stocks, e.g. "US Securities Snapshot and Futures Value Bundle"). ${SHARE_DATA}`;
 const FARM_FIX = 'Usually transient; if it persists, check the network of the machine running TWS or restart TWS.';
 
-export const TWS_CODES: Readonly<Record<number, TwsCode>> = {
-  100: { kind: 'pacing', meaning: 'Max rate of messages per second exceeded (TWS accepts 50 msg/s): the message was dropped' },
-  103: { kind: 'order', meaning: 'Duplicate order id' },
-  104: { kind: 'order', meaning: 'Cannot modify a filled order' },
-  105: { kind: 'order', meaning: 'Order being modified does not match the original order' },
-  110: { kind: 'order', meaning: 'The price does not conform to the minimum price variation' },
-  135: { kind: 'order', meaning: 'Cannot find an order with this id' },
-  161: { kind: 'order', meaning: 'Cancel attempted when the order is not in a cancellable state' },
-  162: { kind: 'request', meaning: 'Historical market data service error (a pacing violation when the text says so)' },
-  165: { kind: 'warning', meaning: 'Historical market data service query message' },
-  200: { kind: 'request', meaning: 'No security definition found for the request' },
-  201: {
-    kind: 'order',
-    meaning: 'Order rejected; the reason follows in the text (permissions, precautions, size or value limits, margin).',
-    fix: `If the reason names a precaution or a size/value limit: ${TWS_API_PRECAUTIONS}: check "Bypass Order Precautions for API orders" (${GATEWAY_API_PRECAUTIONS}); for trading permissions: Client Portal > Settings > Trading Permissions.`,
+/** A code's meaning, or its meaning and the fix where the user can act. */
+type CodeRow = string | readonly [meaning: string, fix: string];
+
+// Grouped by kind, so each code's kind is said once, by the group it stands in.
+const CODES_BY_KIND: Record<Exclude<CodeKind, 'client'>, Record<number, CodeRow>> = {
+  connection: {
+    326: [
+      'Client id already in use: another API client (or a stale session of this one) is connected with the same client id; TWS then closes the socket.',
+      'Use a free client id (IBKR_CLIENT_ID in .env, or the VS Code setting ibkrAi.clientId), or stop the other client.',
+    ],
+    501: 'Already connected',
+    502: [
+      "Couldn't connect to TWS: the client library could not open the socket (nothing listening, wrong host/port, or a firewall).",
+      'See the TCP check: start TWS or IB Gateway, and match IBKR_HOST / IBKR_PORT to its API Socket port.',
+    ],
+    503: 'TWS is out of date and must be upgraded',
+    504: [
+      'Not connected: a request was sent before the connection was up or after TWS closed it.',
+      'Wait for nextValidId before sending requests, and reconnect after a disconnect; if TWS closes the socket at once, see the handshake and session checks.',
+    ],
+    506: 'Unsupported server version',
+    1100: [
+      "Connectivity between IB and TWS has been lost: TWS is running but cut off from IB's servers.",
+      'Check the internet connection of the machine running TWS; TWS reconnects by itself (1101/1102 when restored).',
+    ],
+    1101: 'Connectivity restored, data lost: market and account subscriptions must be resubmitted',
+    1102: 'Connectivity restored, data maintained',
+    1300: 'TWS socket port has been reset; reconnect on the new port',
+    2110: [
+      'Connectivity between TWS and the server is broken; it will be restored automatically.',
+      'Check the internet connection of the machine running TWS.',
+    ],
   },
-  202: { kind: 'orderEvent', meaning: 'Order cancelled' },
-  203: { kind: 'order', meaning: 'The security is not available or allowed for this account' },
-  300: { kind: 'warning', meaning: 'Cannot find the ticker id (already cancelled)' },
-  309: { kind: 'request', meaning: 'Max number of market depth requests reached' },
-  317: { kind: 'warning', meaning: 'Market depth data has been reset' },
-  320: { kind: 'request', meaning: 'Error reading the request' },
-  321: {
-    kind: 'request',
-    meaning: 'Error validating request; with "Read-Only" in the text, the API is in Read-Only mode and rejects every order, what-if included.',
-    fix: `${TWS_API_SETTINGS}: uncheck "Read-Only API". ${GATEWAY_API_SETTINGS}: uncheck "Read-Only API".`,
+  dataFarm: {
+    2103: ['A market data farm connection is broken.', FARM_FIX],
+    2104: 'Market data farm connection is OK',
+    2105: ['A historical data farm connection is broken.', FARM_FIX],
+    2106: 'Historical data farm connection is OK',
+    2107: 'Historical data farm connection is inactive but available on demand',
+    2108: 'Market data farm connection is inactive but available on demand',
+    2119: 'Market data farm is connecting',
+    2157: ['The security definition data farm connection is broken.', 'Usually transient; restart TWS if it persists.'],
+    2158: 'Security definition data farm connection is OK',
   },
-  322: { kind: 'request', meaning: 'Error processing the request (e.g. duplicate ticker id)' },
-  326: {
-    kind: 'connection',
-    meaning: 'Client id already in use: another API client (or a stale session of this one) is connected with the same client id; TWS then closes the socket.',
-    fix: 'Use a free client id (IBKR_CLIENT_ID in .env, or the VS Code setting ibkrAi.clientId), or stop the other client.',
-  },
-  354: {
-    kind: 'request',
-    meaning: 'Requested market data is not subscribed: no live data permission for this instrument; delayed data can be used instead.',
-    fix: SUBSCRIBE_US,
-  },
-  366: { kind: 'warning', meaning: 'No historical data query found for the ticker id' },
-  387: { kind: 'order', meaning: 'Unsupported order type for this exchange and security type' },
-  399: { kind: 'warning', meaning: 'Order message (warning; the order is still accepted)' },
-  404: { kind: 'warning', meaning: 'Shares for this short sale are being located; the order is held' },
-  420: {
-    kind: 'request',
-    meaning:
+  request: {
+    162: 'Historical market data service error (a pacing violation when the text says so)',
+    200: 'No security definition found for the request',
+    309: 'Max number of market depth requests reached',
+    320: 'Error reading the request',
+    321: [
+      'Error validating request; with "Read-Only" in the text, the API is in Read-Only mode and rejects every order, what-if included.',
+      `${TWS_API_SETTINGS}: uncheck "Read-Only API". ${GATEWAY_API_SETTINGS}: uncheck "Read-Only API".`,
+    ],
+    322: 'Error processing the request (e.g. duplicate ticker id)',
+    354: ['Requested market data is not subscribed: no live data permission for this instrument; delayed data can be used instead.', SUBSCRIBE_US],
+    420: [
       'Invalid real-time query: with "No market data permissions" in the text, the account has no live data permission for this instrument (with "pacing violation", too many bar requests).',
-    fix: SUBSCRIBE_US,
-  },
-  434: { kind: 'order', meaning: 'The order size cannot be zero' },
-  501: { kind: 'connection', meaning: 'Already connected' },
-  502: {
-    kind: 'connection',
-    meaning: "Couldn't connect to TWS: the client library could not open the socket (nothing listening, wrong host/port, or a firewall).",
-    fix: 'See the TCP check: start TWS or IB Gateway, and match IBKR_HOST / IBKR_PORT to its API Socket port.',
-  },
-  503: { kind: 'connection', meaning: 'TWS is out of date and must be upgraded' },
-  504: {
-    kind: 'connection',
-    meaning: 'Not connected: a request was sent before the connection was up or after TWS closed it.',
-    fix: 'Wait for nextValidId before sending requests, and reconnect after a disconnect; if TWS closes the socket at once, see the handshake and session checks.',
-  },
-  505: { kind: 'warning', meaning: 'Fatal error: unknown message id (a message could not be decoded)' },
-  506: { kind: 'connection', meaning: 'Unsupported server version' },
-  1100: {
-    kind: 'connection',
-    meaning: "Connectivity between IB and TWS has been lost: TWS is running but cut off from IB's servers.",
-    fix: 'Check the internet connection of the machine running TWS; TWS reconnects by itself (1101/1102 when restored).',
-  },
-  1101: { kind: 'connection', meaning: 'Connectivity restored, data lost: market and account subscriptions must be resubmitted' },
-  1102: { kind: 'connection', meaning: 'Connectivity restored, data maintained' },
-  1300: { kind: 'connection', meaning: 'TWS socket port has been reset; reconnect on the new port' },
-  2100: { kind: 'warning', meaning: 'New account data requested; the API client unsubscribed from account data' },
-  2103: { kind: 'dataFarm', meaning: 'A market data farm connection is broken.', fix: FARM_FIX },
-  2104: { kind: 'dataFarm', meaning: 'Market data farm connection is OK' },
-  2105: { kind: 'dataFarm', meaning: 'A historical data farm connection is broken.', fix: FARM_FIX },
-  2106: { kind: 'dataFarm', meaning: 'Historical data farm connection is OK' },
-  2107: { kind: 'dataFarm', meaning: 'Historical data farm connection is inactive but available on demand' },
-  2108: { kind: 'dataFarm', meaning: 'Market data farm connection is inactive but available on demand' },
-  2109: { kind: 'warning', meaning: 'Outside-regular-trading-hours attribute ignored' },
-  2110: {
-    kind: 'connection',
-    meaning: 'Connectivity between TWS and the server is broken; it will be restored automatically.',
-    fix: 'Check the internet connection of the machine running TWS.',
-  },
-  2119: { kind: 'dataFarm', meaning: 'Market data farm is connecting' },
-  2137: { kind: 'warning', meaning: 'Cross-side warning' },
-  2150: { kind: 'warning', meaning: 'Invalid position trade derived value' },
-  2157: { kind: 'dataFarm', meaning: 'The security definition data farm connection is broken.', fix: 'Usually transient; restart TWS if it persists.' },
-  2158: { kind: 'dataFarm', meaning: 'Security definition data farm connection is OK' },
-  10089: { kind: 'request', meaning: 'Requested market data requires additional subscription' },
-  10090: { kind: 'warning', meaning: 'Part of the requested market data is not subscribed' },
-  10147: { kind: 'order', meaning: 'The order id to cancel was not found' },
-  10148: { kind: 'order', meaning: 'The order cannot be cancelled in its current state' },
-  10167: {
-    kind: 'warning',
-    meaning: 'Requested market data is not subscribed; delayed market data is displayed instead (15-20 minutes late).',
-    fix: `${SUBSCRIBE}. ${SHARE_DATA}`,
-  },
-  10168: {
-    kind: 'request',
-    meaning: 'Requested market data is not subscribed and delayed market data is not enabled.',
-    fix: `${SUBSCRIBE}. ${SHARE_DATA}`,
-  },
-  10197: {
-    kind: 'request',
-    meaning:
+      SUBSCRIBE_US,
+    ],
+    10089: 'Requested market data requires additional subscription',
+    10168: ['Requested market data is not subscribed and delayed market data is not enabled.', `${SUBSCRIBE}. ${SHARE_DATA}`],
+    10197: [
       'No market data during competing live session: the same username is logged in elsewhere (another TWS, IBKR Mobile, Client Portal) and that session holds the market data.',
-    fix: 'Log out of the other session (IBKR Mobile, Client Portal, TWS on another machine), or log in there with a second username; a paper login loses data to a live login of the same user.',
+      'Log out of the other session (IBKR Mobile, Client Portal, TWS on another machine), or log in there with a second username; a paper login loses data to a live login of the same user.',
+    ],
+    10225: 'Request not supported',
   },
-  10225: { kind: 'request', meaning: 'Request not supported' },
+  order: {
+    103: 'Duplicate order id',
+    104: 'Cannot modify a filled order',
+    105: 'Order being modified does not match the original order',
+    110: 'The price does not conform to the minimum price variation',
+    135: 'Cannot find an order with this id',
+    161: 'Cancel attempted when the order is not in a cancellable state',
+    201: [
+      'Order rejected; the reason follows in the text (permissions, precautions, size or value limits, margin).',
+      `If the reason names a precaution or a size/value limit: ${TWS_API_PRECAUTIONS}: check "Bypass Order Precautions for API orders" (${GATEWAY_API_PRECAUTIONS}); for trading permissions: Client Portal > Settings > Trading Permissions.`,
+    ],
+    203: 'The security is not available or allowed for this account',
+    387: 'Unsupported order type for this exchange and security type',
+    434: 'The order size cannot be zero',
+    10147: 'The order id to cancel was not found',
+    10148: 'The order cannot be cancelled in its current state',
+  },
+  orderEvent: {
+    202: 'Order cancelled',
+  },
+  pacing: {
+    100: 'Max rate of messages per second exceeded (TWS accepts 50 msg/s): the message was dropped',
+  },
+  warning: {
+    165: 'Historical market data service query message',
+    300: 'Cannot find the ticker id (already cancelled)',
+    317: 'Market depth data has been reset',
+    366: 'No historical data query found for the ticker id',
+    399: 'Order message (warning; the order is still accepted)',
+    404: 'Shares for this short sale are being located; the order is held',
+    505: 'Fatal error: unknown message id (a message could not be decoded)',
+    2100: 'New account data requested; the API client unsubscribed from account data',
+    2109: 'Outside-regular-trading-hours attribute ignored',
+    2137: 'Cross-side warning',
+    2150: 'Invalid position trade derived value',
+    10090: 'Part of the requested market data is not subscribed',
+    10167: ['Requested market data is not subscribed; delayed market data is displayed instead (15-20 minutes late).', `${SUBSCRIBE}. ${SHARE_DATA}`],
+  },
 };
+
+export const TWS_CODES: Readonly<Record<number, TwsCode>> = byCode(CODES_BY_KIND);
+
+function byCode(groups: Record<string, Record<number, CodeRow>>): Record<number, TwsCode> {
+  const table: Record<number, TwsCode> = {};
+  for (const [group, rows] of Object.entries(groups)) {
+    const kind = group as CodeKind;
+    for (const [code, row] of Object.entries(rows)) {
+      const known = table[Number(code)];
+      // A code under two kinds is a slip in the table above; it must not pass silently.
+      if (known) throw new Error(`TWS code ${code} stands under both ${known.kind} and ${kind}`);
+      table[Number(code)] = typeof row === 'string' ? { kind, meaning: row } : { kind, meaning: row[0], fix: row[1] };
+    }
+  }
+  return table;
+}
 
 /** The kind and meaning of `code`; TWS's text splits a few codes (162/420: pacing violation). */
 export function classifyCode(code: number, message = ''): CodeInfo {

@@ -15,7 +15,7 @@ import { doctorSettings, questions, sessionInput } from '../app/configModel';
 import type { ComponentLog } from './log';
 import type { TradingPanel } from './panel';
 import type { PanelStore } from '../app/panelStore';
-import { askQuestions, confirmLive } from './prompts';
+import { askQuestions, confirmLive, confirmModal } from './prompts';
 import { currentTarget, openSettings, type TargetContext } from './settings';
 import type { RunningSimulator, SimulatorHost } from '../app/simulatorHost';
 import { menuItems } from '../app/statusView';
@@ -102,13 +102,12 @@ async function startSimulator({ simulator, store, trader, log }: CommandDeps): P
 
 async function stopSimulator({ simulator, trader }: CommandDeps): Promise<boolean> {
   if (trader.sessionActive && trader.currentTarget?.simulator) {
-    const stop = 'Stop Session and Simulator';
-    const choice = await vscode.window.showWarningMessage(
+    const go = await confirmModal(
       'An AI session is trading on the TWS simulator.',
-      { modal: true, detail: 'Its working orders are cancelled and it stops, then the simulator stops. Its positions vanish with the simulator.' },
-      stop,
+      'Its working orders are cancelled and it stops, then the simulator stops. Its positions vanish with the simulator.',
+      'Stop Session and Simulator',
     );
-    if (choice !== stop) return false;
+    if (!go) return false;
   }
   const port = simulator.running?.port;
   const stopped = await simulator.stop();
@@ -163,9 +162,7 @@ async function confirmRemoteHost(deps: CommandDeps, t: TargetContext): Promise<b
   const state = deps.context.globalState;
   const d = remoteHostDecision(t.target.host, state.get(CONFIRMED_HOSTS_KEY));
   if (d.kind !== 'ask') return true;
-  const ok = 'Connect';
-  const choice = await vscode.window.showWarningMessage(d.message, { modal: true, detail: d.detail }, ok);
-  if (choice !== ok) {
+  if (!(await confirmModal(d.message, d.detail, 'Connect'))) {
     deps.log.warn(`not connecting: TWS host ${d.host} (from ${t.target.sources.host}) was not confirmed`);
     return false;
   }
@@ -187,13 +184,12 @@ async function connect(deps: CommandDeps): Promise<boolean> {
 
 async function disconnect({ trader }: CommandDeps): Promise<boolean> {
   if (trader.sessionActive) {
-    const stop = 'Stop Session and Disconnect';
-    const choice = await vscode.window.showWarningMessage(
+    const go = await confirmModal(
       'An AI session is running on this connection.',
-      { modal: true, detail: 'It stops after its current cycle (working orders settle or are cancelled), then the connection closes.' },
-      stop,
+      'It stops after its current cycle (working orders settle or are cancelled), then the connection closes.',
+      'Stop Session and Disconnect',
     );
-    if (choice !== stop) return false;
+    if (!go) return false;
   }
   await trader.disconnect();
   return true;

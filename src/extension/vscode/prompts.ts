@@ -1,5 +1,6 @@
 // The questions Start AI Session asks when the settings leave them open (symbols, model,
-// mode), as quick picks, and the modal that confirms live trading every session.
+// mode), as quick picks, the modal that confirms live trading every session, and the modal
+// warning that asks before a step that ends something running.
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import type { Question, SessionPicks } from '../app/configModel';
@@ -130,13 +131,17 @@ export async function askQuestions(qs: readonly Question[], opts: { builtinModel
   return picks;
 }
 
+/** A modal warning with one button that goes on: true only when the user picked it (Cancel or Escape: false). */
+export async function confirmModal(message: string, detail: string, go: string): Promise<boolean> {
+  return (await vscode.window.showWarningMessage(message, { modal: true, detail }, go)) === go;
+}
+
 /** The per-session live confirmation: a modal naming the account; resolves with the account id when confirmed. */
 export async function confirmLive(accountId: string, detail: string): Promise<string | undefined> {
-  const go = `Trade ${accountId} Live`;
-  const choice = await vscode.window.showWarningMessage(
+  const go = await confirmModal(
     `Start a LIVE AI session on account ${accountId}? It trades real money.`,
-    { modal: true, detail: `${detail}\n\nThis confirmation is asked for every live session.` },
-    go,
+    `${detail}\n\nThis confirmation is asked for every live session.`,
+    `Trade ${accountId} Live`,
   );
-  return choice === go ? accountId : undefined;
+  return go ? accountId : undefined;
 }

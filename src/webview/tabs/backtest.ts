@@ -1,6 +1,6 @@
 // The Backtest tab: runs the policy over history through the session's own features, sizing,
 // risk checks and costs (the CLI, in a child process) and shows the report it renders.
-import { actionButton } from '../actionButton';
+import { actionBox } from '../actionButton';
 import { h } from '../dom';
 import type { BacktestView } from '../protocol';
 
@@ -8,18 +8,7 @@ export function mountBacktestTab(view: HTMLElement): { render(b: BacktestView): 
   const backtestHead = h('div', { id: 'backtest-head', class: 'row' });
   const backtestBody = h('div', { id: 'backtest-report', class: 'report' });
   view.append(
-    h(
-      'section',
-      { class: 'box' },
-      h(
-        'div',
-        { class: 'toolbar' },
-        actionButton('Run backtest', 'runBacktest', { appearance: 'primary', id: 'btn-run-backtest' }),
-        actionButton('Open HTML report', 'openBacktestReport', { id: 'btn-open-report' }),
-      ),
-      backtestHead,
-      backtestBody,
-    ),
+    actionBox(['Run backtest', 'runBacktest', 'btn-run-backtest'], ['Open HTML report', 'openBacktestReport', 'btn-open-report'], backtestHead, backtestBody),
   );
   return {
     render(b: BacktestView): void {

@@ -1,7 +1,7 @@
 // The Setup Checks tab: why a connection to TWS does not come up and how to fix it, as the
 // `doctor` CLI reports it (failures first), with each check's evidence; run again or copy
 // the report as Markdown.
-import { actionButton } from '../actionButton';
+import { actionBox } from '../actionButton';
 import { h } from '../dom';
 import type { CheckRow, ChecksView } from '../protocol';
 
@@ -10,20 +10,7 @@ const CHECK_ICON: Record<CheckRow['status'], string> = { pass: '✓', warn: '!',
 export function mountChecksTab(view: HTMLElement): { render(c: ChecksView): void } {
   const checksHead = h('div', { id: 'checks-head', class: 'row' });
   const checksList = h('div', { id: 'checks-list' });
-  view.append(
-    h(
-      'section',
-      { class: 'box' },
-      h(
-        'div',
-        { class: 'toolbar' },
-        actionButton('Run again', 'runChecks', { appearance: 'primary', id: 'btn-run-checks' }),
-        actionButton('Copy report', 'copyChecksReport', { id: 'btn-copy-report' }),
-      ),
-      checksHead,
-      checksList,
-    ),
-  );
+  view.append(actionBox(['Run again', 'runChecks', 'btn-run-checks'], ['Copy report', 'copyChecksReport', 'btn-copy-report'], checksHead, checksList));
   return {
     render(c: ChecksView): void {
       const head: Node[] = [];

@@ -3,6 +3,7 @@
 // newest MAX_DECISIONS by their sequence number and shows them newest first.
 import { h } from '../dom';
 import { fmt } from '../format';
+import { modelText } from '../modelText';
 import { Grid } from '../grid';
 import type { DecisionRow } from '../protocol';
 import type { Column } from '../grid';
@@ -14,7 +15,7 @@ export function decisionColumns(): Column<DecisionRow>[] {
     { key: 'time', title: 'Market time', width: '112px', text: (r) => fmt.ny(r.marketTime) },
     { key: 'symbol', title: 'Symbol', width: '72px', text: (r) => r.symbol },
     { key: 'features', title: 'Features', width: 'minmax(260px, 2.4fr)', text: (r) => r.features, cls: () => 'small wrap' },
-    { key: 'action', title: '→ Model', width: 'minmax(140px, 1fr)', text: (r) => r.action, cls: () => 'wrap' },
+    { key: 'action', title: '→ Model', width: 'minmax(160px, 1.2fr)', text: modelText, cls: () => 'wrap' },
     {
       key: 'verdict',
       title: '→ Risk',

@@ -2,11 +2,11 @@
 // their journals by the host; the one picked (the newest by default) with its summary table,
 // its equity curve, each symbol's price with the session's fills, its trades and its
 // decisions. Trades and fills export to CSV (the host asks which session and where).
-import { actionButton } from '../actionButton';
+import { actionBox } from '../actionButton';
 import { h } from '../dom';
 import { fmt, signClass } from '../format';
 import { costColumns } from '../costColumns';
-import { Grid } from '../grid';
+import { Grid, type Column } from '../grid';
 import type { HistorySession, HistoryView, TradeRow } from '../protocol';
 import { summaryTable } from '../summaryTable';
 import { decisionColumns } from './decisions';
@@ -22,18 +22,11 @@ export class HistoryTab {
   private readonly sessions = new Grid<HistorySession>(
     'history-grid',
     'Past sessions',
-    [
-      {
-        key: 'started',
-        title: 'Started',
-        width: '150px',
-        text: (r) => (r.startedAt ? fmt.nyDateTime(r.startedAt) : '—'),
-        value: (r) => r.startedAt,
-        cls: (r) => this.sel(r),
-      },
-      { key: 'session', title: 'Session', width: 'minmax(260px, 1.6fr)', text: (r) => r.sessionId, cls: (r) => this.sel(r) },
-      { key: 'mode', title: 'Mode', width: '64px', text: (r) => r.summary.mode, cls: (r) => this.sel(r) },
-      { key: 'status', title: 'Status', width: '96px', text: (r) => r.summary.status ?? 'no end', value: (r) => r.summary.status, cls: (r) => this.sel(r) },
+    this.markSelected([
+      { key: 'started', title: 'Started', width: '150px', text: (r) => (r.startedAt ? fmt.nyDateTime(r.startedAt) : '—'), value: (r) => r.startedAt },
+      { key: 'session', title: 'Session', width: 'minmax(260px, 1.6fr)', text: (r) => r.sessionId },
+      { key: 'mode', title: 'Mode', width: '64px', text: (r) => r.summary.mode },
+      { key: 'status', title: 'Status', width: '96px', text: (r) => r.summary.status ?? 'no end', value: (r) => r.summary.status },
       {
         key: 'cycles',
         title: 'Cycles',
@@ -41,17 +34,8 @@ export class HistoryTab {
         align: 'right',
         text: (r) => `${r.summary.cyclesDone}/${r.summary.cyclesPlanned}`,
         value: (r) => r.summary.cyclesDone,
-        cls: (r) => this.sel(r),
       },
-      {
-        key: 'fills',
-        title: 'Fills',
-        width: '56px',
-        align: 'right',
-        text: (r) => fmt.qty(r.summary.trades),
-        value: (r) => r.summary.trades,
-        cls: (r) => this.sel(r),
-      },
+      { key: 'fills', title: 'Fills', width: '56px', align: 'right', text: (r) => fmt.qty(r.summary.trades), value: (r) => r.summary.trades },
       {
         key: 'net',
         title: 'Net P&L',
@@ -59,9 +43,9 @@ export class HistoryTab {
         align: 'right',
         text: (r) => fmt.pnl(r.summary.totals.net),
         value: (r) => r.summary.totals.net,
-        cls: (r) => `${signClass(r.summary.totals.net)} ${this.sel(r)}`,
+        cls: (r) => signClass(r.summary.totals.net),
       },
-    ],
+    ]),
     (r) => r.sessionId,
     'No past sessions in the journal folder yet.',
   );
@@ -90,15 +74,9 @@ export class HistoryTab {
   private readonly title = h('h3', { id: 'history-title' });
 
   constructor(view: HTMLElement) {
-    const box = h(
-      'section',
-      { class: 'box' },
-      h(
-        'div',
-        { class: 'toolbar' },
-        actionButton('Refresh', 'refreshHistory', { appearance: 'primary', id: 'btn-refresh-history' }),
-        actionButton('Export trades and fills (CSV)…', 'exportHistoryCsv', { id: 'btn-export-csv' }),
-      ),
+    const box = actionBox(
+      ['Refresh', 'refreshHistory', 'btn-refresh-history'],
+      ['Export trades and fills (CSV)…', 'exportHistoryCsv', 'btn-export-csv'],
       this.head,
     );
     this.sessions.mount(box);
@@ -127,6 +105,11 @@ export class HistoryTab {
 
   private sel(r: HistorySession): string {
     return r.sessionId === this.selected ? 'selected' : '';
+  }
+
+  /** Every cell of the picked session's row is marked selected (after the cell's own class). */
+  private markSelected(columns: Array<Column<HistorySession>>): Array<Column<HistorySession>> {
+    return columns.map((c) => ({ ...c, cls: (r) => (c.cls ? `${c.cls(r)} ${this.sel(r)}` : this.sel(r)) }));
   }
 
   private pick(target: EventTarget | null): void {

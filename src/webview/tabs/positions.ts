@@ -4,8 +4,24 @@
 import { ownerText } from '../accountText';
 import { h } from '../dom';
 import { fmt, signClass } from '../format';
-import { Grid } from '../grid';
+import { Grid, type Column } from '../grid';
 import type { PositionRow } from '../protocol';
+
+/** The numbers of a position. */
+type NumberKey = { [K in keyof PositionRow]-?: PositionRow[K] extends number | undefined ? K : never }[keyof PositionRow];
+
+/** A right-aligned column of one of the position's numbers, sorted by it; a signed one is coloured up or down. */
+function num<K extends NumberKey>(key: K, title: string, width: string, text: (x: PositionRow[K]) => string, signed = false): Column<PositionRow> {
+  return {
+    key,
+    title,
+    width,
+    align: 'right',
+    text: (r) => text(r[key]),
+    value: (r) => r[key],
+    ...(signed ? { cls: (r: PositionRow) => signClass(r[key]) } : {}),
+  };
+}
 
 export function mountPositionsTab(view: HTMLElement): { render(rows: readonly PositionRow[], currency?: string): void } {
   let currency: string | undefined;
@@ -15,36 +31,13 @@ export function mountPositionsTab(view: HTMLElement): { render(rows: readonly Po
     [
       { key: 'symbol', title: 'Symbol', width: '1fr', text: (r) => r.symbol },
       { key: 'secType', title: 'Type', width: '0.6fr', text: (r) => r.secType },
-      { key: 'quantity', title: 'Quantity', width: '0.9fr', align: 'right', text: (r) => fmt.qty(r.quantity), value: (r) => r.quantity },
-      { key: 'avgCost', title: 'Avg cost', width: '1fr', align: 'right', text: (r) => fmt.price(r.avgCost), value: (r) => r.avgCost },
-      { key: 'last', title: 'Last', width: '1fr', align: 'right', text: (r) => fmt.price(r.last), value: (r) => r.last },
-      {
-        key: 'marketValue',
-        title: 'Market value',
-        width: '1.3fr',
-        align: 'right',
-        text: (r) => fmt.money(r.marketValue, currency),
-        value: (r) => r.marketValue,
-      },
-      { key: 'pctOfNetLiq', title: '% Net Liq', width: '0.9fr', align: 'right', text: (r) => fmt.sharePct(r.pctOfNetLiq), value: (r) => r.pctOfNetLiq },
-      {
-        key: 'dayChange',
-        title: 'Day P&L',
-        width: '1.1fr',
-        align: 'right',
-        text: (r) => fmt.signedMoney(r.dayChange, currency),
-        value: (r) => r.dayChange,
-        cls: (r) => signClass(r.dayChange),
-      },
-      {
-        key: 'unrealized',
-        title: 'Unrealized P&L',
-        width: '1.2fr',
-        align: 'right',
-        text: (r) => fmt.signedMoney(r.unrealized, currency),
-        value: (r) => r.unrealized,
-        cls: (r) => signClass(r.unrealized),
-      },
+      num('quantity', 'Quantity', '0.9fr', fmt.qty),
+      num('avgCost', 'Avg cost', '1fr', fmt.price),
+      num('last', 'Last', '1fr', fmt.price),
+      num('marketValue', 'Market value', '1.3fr', (x) => fmt.money(x, currency)),
+      num('pctOfNetLiq', '% Net Liq', '0.9fr', fmt.sharePct),
+      num('dayChange', 'Day P&L', '1.1fr', (x) => fmt.signedMoney(x, currency), true),
+      num('unrealized', 'Unrealized P&L', '1.2fr', (x) => fmt.signedMoney(x, currency), true),
       { key: 'owner', title: 'Owner', width: '1.2fr', text: ownerText, value: (r) => r.owner, cls: (r) => (r.owner ? `owner-${r.owner}` : '') },
     ],
     (r) => r.key,

@@ -9,9 +9,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../../helpers/simHarness';
-import { journalLines, placeOrders, previewOf, rig, type Rig } from '../../helpers/manualRig';
+import { connectRig, journalLines, placeOrders, previewOf, rig, type Rig } from '../../helpers/manualRig';
 import { manualDeskConfig } from '../../../src/extension/app/manualOrders';
+import { Journal } from '../../../src/extension/session/journal';
 import type { ManualOrderDesk } from '../../../src/extension/session/manualOrders';
+import { manualParentRef } from '../../../src/extension/session/orderRef';
 import { defaultModelDir } from '../../../src/extension/policy/datasets';
 import { parseSessionConfig } from '../../../src/extension/session/sessionConfig';
 import { resolveTarget, sessionInput } from '../../../src/extension/app/configModel';
@@ -166,7 +168,7 @@ describe('manual orders on a paper account', { timeout: 60_000 }, () => {
     await broker.cancelOrder(order.orderId);
   });
 
-  it('a bracket: entry, take-profit and stop-loss sent with the right transmit flags and parent, journaled as one intent', async () => {
+  it('a bracket: entry, take-profit and stop-loss sent with their own orderRefs, the right transmit flags and parent, journaled as one intent', async () => {
     const broker = r.trader.brokerClient!;
     const aapl = await broker.resolveStock('AAPL');
     const q = await broker.quoteSnapshot(aapl);
@@ -179,13 +181,15 @@ describe('manual orders on a paper account', { timeout: 60_000 }, () => {
     const placed = await desk.place(preview);
     assert.equal(placed.sent, true, placed.error);
     const { takeProfit, stopLoss } = placed.exits!;
-    const legs = placeOrders(r.fx).filter((l) => !l.order.whatIf && l.order.orderRef === placed.orderRef);
+    const ref = placed.orderRef!;
+    // No orderRef sent twice: the exits carry the entry's with :tp / :sl.
+    const legs = placeOrders(r.fx).filter((l) => !l.order.whatIf && manualParentRef(l.order.orderRef) === ref);
     assert.deepEqual(
-      legs.map((l) => [l.order.orderId, l.order.action, l.order.orderType, l.order.parentId, l.order.transmit]),
+      legs.map((l) => [l.order.orderId, l.order.orderRef, l.order.action, l.order.orderType, l.order.parentId, l.order.transmit]),
       [
-        [placed.orderId, 'BUY', 'MKT', 0, false],
-        [takeProfit, 'SELL', 'LMT', placed.orderId, false],
-        [stopLoss, 'SELL', 'STP', placed.orderId, true],
+        [placed.orderId, ref, 'BUY', 'MKT', 0, false],
+        [takeProfit, `${ref}:tp`, 'SELL', 'LMT', placed.orderId, false],
+        [stopLoss, `${ref}:sl`, 'SELL', 'STP', placed.orderId, true],
       ],
     );
     assert.equal(legs[1]!.order.lmtPrice, Number(tp));
@@ -194,17 +198,36 @@ describe('manual orders on a paper account', { timeout: 60_000 }, () => {
     await waitFor(() => broker.order(takeProfit)?.state === 'submitted' && broker.order(stopLoss)?.state === 'submitted', 5000, 'the exits working');
     const intent = journalLines(r.config.journalDir).find((l) => l.type === 'intent' && l.orderRef === placed.orderRef)!;
     assert.deepEqual(
-      (intent.legs as Array<{ role: string; orderId: number; transmit: boolean }>).map((l) => [l.role, l.orderId, l.transmit]),
+      (intent.legs as Array<{ role: string; orderId: number; orderRef: string; transmit: boolean }>).map((l) => [l.role, l.orderId, l.orderRef, l.transmit]),
       [
-        ['parent', placed.orderId, false],
-        ['takeProfit', takeProfit, false],
-        ['stopLoss', stopLoss, true],
+        ['parent', placed.orderId, ref, false],
+        ['takeProfit', takeProfit, `${ref}:tp`, false],
+        ['stopLoss', stopLoss, `${ref}:sl`, true],
       ],
     );
-    // The exits carry the ticket's orderRef: they are cancelled here like any manual order.
+    // Each leg is a row of its own in the panel, named by its ref.
+    await waitFor(() => r.store.orderRows().filter((o) => manualParentRef(o.orderRef) === ref).length === 3, 5000, 'three rows');
+    assert.deepEqual(
+      r.store
+        .orderRows()
+        .filter((o) => manualParentRef(o.orderRef) === ref)
+        .map((o) => [o.orderId, o.orderRef])
+        .sort((a, b) => Number(a[0]) - Number(b[0])),
+      [
+        [placed.orderId, ref],
+        [takeProfit, `${ref}:tp`],
+        [stopLoss, `${ref}:sl`],
+      ],
+    );
+    // The exits are manual orders: cancelled here like any, and journaled under their own refs.
     const cancel = await desk.cancel(stopLoss);
     assert.equal(cancel.ok, true, cancel.error);
     await desk.cancel(takeProfit);
+    await waitFor(
+      () => journalLines(r.config.journalDir).some((l) => l.type === 'order-status' && l.orderRef === `${ref}:sl` && l.state === 'cancelled'),
+      5000,
+      'the stop-loss cancelled in the journal under its own ref',
+    );
     const sold = await desk.place(await previewOf(desk, desk.flattenTicket('AAPL')!, { closing: true }));
     assert.equal((await broker.orderDone(sold.orderId!, 5000)).state, 'filled');
   });
@@ -224,6 +247,65 @@ describe('manual orders on a paper account', { timeout: 60_000 }, () => {
     const held = Object.fromEntries(broker.positionList().map((p) => [p.contract.symbol, p.quantity]));
     assert.equal(held.MSFT, 4);
     assert.equal(held.NVDA ?? 0, 0);
+  });
+});
+
+describe('a bracket left working at TWS when the extension restarts', { timeout: 60_000 }, () => {
+  it('its legs are found by their own refs and map back to the ticket; the new desk cancels and journals them; nothing is sent again', async () => {
+    const first = await rig();
+    let second: Rig | undefined;
+    try {
+      const desk = (await first.manual.desk(first.config))!;
+      const ticket = {
+        symbol: 'MSFT',
+        side: 'BUY',
+        quantity: 1,
+        orderType: 'LMT',
+        limitPrice: '1.00',
+        tif: 'GTC',
+        takeProfitPrice: '2.00',
+        stopLossPrice: '0.50',
+      };
+      const placed = await desk.place(await previewOf(desk, ticket));
+      assert.equal(placed.sent, true, placed.error);
+      const ref = placed.orderRef!;
+      const { takeProfit, stopLoss } = placed.exits!;
+      const sent = () => placeOrders(first.fx).filter((l) => !l.order.whatIf && manualParentRef(l.order.orderRef) === ref);
+      assert.equal(sent().length, 3);
+      // The extension goes away (the orders stay at TWS) and comes back on the same journal folder.
+      first.manual.dispose();
+      await first.trader.dispose();
+      second = await connectRig(first.fx, first.journalDir);
+      const again = (await second.manual.desk(second.config))!;
+      await waitFor(() => again.workingOrders().length === 3, 5000, 'the bracket found at TWS');
+      assert.deepEqual(
+        again
+          .workingOrders()
+          .map((o) => [o.orderId, o.orderRef, manualParentRef(o.orderRef)])
+          .sort((a, b) => Number(a[0]) - Number(b[0])),
+        [
+          [placed.orderId, ref, ref],
+          [takeProfit, `${ref}:tp`, ref],
+          [stopLoss, `${ref}:sl`, ref],
+        ],
+      );
+      const cancel = await again.cancel(stopLoss);
+      assert.equal(cancel.ok, true, cancel.error);
+      assert.equal((await again.cancel(placed.orderId!)).ok, true);
+      await waitFor(() => again.workingOrders().length === 0, 5000, 'the bracket cancelled');
+      // The new desk's journal: the orphan exit adopted under its own ref, mapped to the ticket, then its cancel.
+      const mine = Journal.read(again.journalPath!);
+      const sl = mine.filter((l) => l.orderId === stopLoss).map((l) => [l.type, l.orderRef, l.parentRef ?? l.state ?? l.reason]);
+      assert.deepEqual(sl, [
+        ['adopted', `${ref}:sl`, ref],
+        ['cancel-request', `${ref}:sl`, 'cancelled by the user'],
+        ['order-status', `${ref}:sl`, 'cancelled'],
+      ]);
+      assert.equal(sent().length, 3, 'no leg sent again');
+    } finally {
+      if (second) await second.close();
+      else await first.close();
+    }
   });
 });
 

@@ -105,16 +105,19 @@ test('bracket: the take-profit fills and cancels the stop-loss', async () => {
   assert.equal(tp.action, 'SELL');
   assert.equal(sl.state, 'cancelled');
   assert.equal(sl.filled, 0);
-  assert.equal(tp.fills[0]!.orderRef, 'bracket-1');
+  // Each leg its own orderRef (none sent twice): the exits carry the entry's with :tp / :sl.
+  assert.equal(parent.fills[0]!.orderRef, 'bracket-1');
+  assert.equal(tp.fills[0]!.orderRef, 'bracket-1:tp');
+  assert.deepEqual([b.parent.orderRef, b.takeProfit.orderRef, b.stopLoss.orderRef], ['bracket-1', 'bracket-1:tp', 'bracket-1:sl']);
   const placed = fx
     .records()
     .filter((l) => l.name === 'placeOrder' && l.order && [b.parent.orderId, b.takeProfit.orderId, b.stopLoss.orderId].includes(l.order.orderId));
   assert.deepEqual(
-    placed.map((l) => [l.order!.orderType, l.order!.parentId === b.parent.orderId, l.order!.transmit]),
+    placed.map((l) => [l.order!.orderType, l.order!.parentId === b.parent.orderId, l.order!.transmit, l.order!.orderRef]),
     [
-      ['MKT', false, false],
-      ['LMT', true, false],
-      ['STP', true, true],
+      ['MKT', false, false, 'bracket-1'],
+      ['LMT', true, false, 'bracket-1:tp'],
+      ['STP', true, true, 'bracket-1:sl'],
     ],
   );
 });

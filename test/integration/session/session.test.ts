@@ -3,6 +3,7 @@
 // simulator's record of placed orders, one for one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readPastSession } from '../../../src/extension/app/sessionHistory';
 import { byRef, journaledSent, linesOf, recordedSent, runSession, simNetShares, simPositions } from '../../helpers/sessionFixture';
 
 test('multi-symbol paper session with the default model: orders placed and filled, journal = simulator record', async () => {
@@ -51,6 +52,10 @@ test('multi-symbol paper session with the default model: orders placed and fille
     assert.equal(Object.keys(d.features).length, 10, 'features by label');
     assert.equal(d.observation.length, 10);
     assert.ok(['hold', 'buy', 'sell'].includes(d.output.label), d.output.label);
+    // The shipped model's manifest names its log_prob output: the action taken and its probability.
+    assert.equal(d.output.probabilities.length, 1, JSON.stringify(d.output));
+    const [taken] = d.output.probabilities;
+    assert.ok(taken.label === d.output.label && taken.chosen === true && taken.p > 0 && taken.p <= 1, JSON.stringify(d.output));
     if (d.outcome === 'order') {
       assert.equal(d.verdict.allowed, true);
       assert.ok(
@@ -78,4 +83,42 @@ test('multi-symbol paper session with the default model: orders placed and fille
   assert.equal(linesOf(r.journal, 'session-end').length, 1);
   const events = new Set(r.events.map((e) => e.type));
   for (const t of ['state', 'cycle-start', 'decision', 'order', 'fill', 'cycle-end', 'summary']) assert.ok(events.has(t as never), `event ${t}`);
+});
+
+test("a logits model's action probabilities are journaled with each decision, after the cycle's orders", async () => {
+  const r = await runSession({ model: 'toggle', modelHead: 'logits', config: { symbols: 'NVDA,MSFT', cycles: '4', clientId: '12' } });
+  assert.equal(r.result.status, 'finished', r.result.reason);
+  const decided = linesOf(r.journal, 'decision').filter((d) => d.output);
+  assert.ok(decided.length >= 4, `${decided.length} decisions with an output`);
+  assert.ok(
+    decided.some((d) => d.outcome === 'order'),
+    'the toggle policy traded',
+  );
+  for (const d of decided) {
+    const ps = d.output.probabilities as Array<{ label: string; p: number; chosen?: true }>;
+    assert.deepEqual(
+      ps.map((p) => p.label),
+      ['hold', 'buy', 'sell'],
+    );
+    assert.ok(Math.abs(ps.reduce((a, p) => a + p.p, 0) - 1) < 1e-5, JSON.stringify(ps));
+    assert.deepEqual(
+      ps.filter((p) => p.chosen).map((p) => p.label),
+      [d.output.label],
+    );
+  }
+  // The published decision is the journaled one, probabilities included.
+  assert.deepEqual(
+    r.decisions.filter((d) => d.output).map((d) => d.output),
+    decided.map((d) => d.output),
+  );
+  // The session history (a past session's decisions tab) shows them as journaled.
+  const past = readPastSession(r.result.journalPath!)!;
+  assert.deepEqual(
+    past.view.decisions.filter((row) => row.probabilities).map((row) => row.probabilities),
+    decided.map((d) => d.output.probabilities),
+  );
+  // Explaining comes after sending: each order's intent is journaled before its decision line.
+  const at = (type: string, ref: string) =>
+    r.journal.findIndex((l) => l.type === type && (type === 'decision' ? (l as any).proposal?.orderRef : (l as any).orderRef) === ref);
+  for (const o of r.placed) assert.ok(at('intent', o.orderRef) < at('decision', o.orderRef), `${o.orderRef}: intent before its decision line`);
 });

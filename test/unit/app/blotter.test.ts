@@ -70,7 +70,24 @@ test('two sessions with the same order id are two rows, keyed by their orderRefs
   assert.equal(b.rows()[0]!.status, 'filled');
 });
 
-test("a manual bracket's three legs share one orderRef and are three rows", () => {
+test("a manual bracket's three legs are three rows, each named by its own orderRef", () => {
+  const b = new Blotter(200, () => 1000);
+  const ref = 'manual:20261205T200000123Z-0a1b2c3d';
+  b.upsert(order({ orderId: 16, orderRef: ref, state: 'filled', filled: 10, remaining: 0, avgFillPrice: 100 }));
+  b.upsert(order({ orderId: 17, orderRef: `${ref}:tp`, action: 'SELL', type: 'LMT' }));
+  b.upsert(order({ orderId: 18, orderRef: `${ref}:sl`, action: 'SELL', type: 'STP' }));
+  b.upsert(order({ orderId: 18, orderRef: `${ref}:sl`, action: 'SELL', type: 'STP', state: 'cancelled' }));
+  assert.deepEqual(
+    b.rows().map((r) => [r.key, r.orderRef, r.status, r.sessionId]),
+    [
+      [`ref:${ref}:sl#18`, `${ref}:sl`, 'cancelled', undefined],
+      [`ref:${ref}:tp#17`, `${ref}:tp`, 'submitted', undefined],
+      [`ref:${ref}#16`, ref, 'filled', undefined],
+    ],
+  );
+});
+
+test('a bracket placed by an older version (one orderRef on its three legs) is still three rows', () => {
   const b = new Blotter(200, () => 1000);
   const ref = 'manual:1764950000000-0a1b2c3d';
   b.upsert(order({ orderId: 16, orderRef: ref, state: 'filled', filled: 10, remaining: 0, avgFillPrice: 100 }));

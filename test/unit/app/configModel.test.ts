@@ -40,6 +40,19 @@ test('invalid values are problems naming their source, not silent defaults', () 
   assert.match(t.problems[1]!, /^client id "abc" from \.env IBKR_CLIENT_ID/);
 });
 
+test('with the simulator running, only the host and port it replaces go unchecked: the client id and mode still are', () => {
+  const dotenv = { path: '/w/.env', text: 'IBKR_HOST=127.0.0.1:7497\nIBKR_PORT=abc\nIBKR_CLIENT_ID=abc\nIBKR_MODE=fast\n' };
+  const direct = resolveTarget({ settings: {}, dotenv });
+  assert.deepEqual(
+    direct.problems.map((p) => p.split(' ')[0]),
+    ['host', 'port', 'client', 'mode'],
+  );
+  const sim = resolveTarget({ settings: {}, dotenv, simulator: SIM });
+  assert.deepEqual(sim.problems, direct.problems.slice(2));
+  assert.match(sim.problems[0]!, /^client id "abc" from \.env IBKR_CLIENT_ID/);
+  assert.match(sim.problems[1]!, /^mode "fast" from \.env IBKR_MODE/);
+});
+
 test('.env is never read in Restricted Mode; a missing file is said so', () => {
   const dir = mkdtempSync(join(tmpdir(), 'envfile-'));
   writeFileSync(join(dir, '.env'), 'IBKR_PORT=4002\n');

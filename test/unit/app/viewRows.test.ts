@@ -85,3 +85,16 @@ test('decision rows say why no order was sent', () => {
   assert.equal(row.order, 'no order (holds 0)');
   assert.equal(row.reason, 'model says hold: keep 0 shares');
 });
+
+test("decision rows carry the model's action probabilities (a logits model) or raw output (a continuous one) as recorded", () => {
+  const probabilities = [
+    { label: 'hold', p: 0.2 },
+    { label: 'buy', p: 0.5, chosen: true as const },
+    { label: 'sell', p: 0.3 },
+  ];
+  const row = decisionRow(4, record({ output: { target: 1, label: 'buy', probabilities } }));
+  assert.deepEqual(row.probabilities, probabilities);
+  assert.equal(row.raw, undefined);
+  assert.equal(decisionRow(5, record({ output: { target: 1, raw: 1.25 } })).raw, 1.25);
+  assert.equal('probabilities' in decisionRow(6, record()), false, 'a model without them adds no field');
+});

@@ -9,16 +9,15 @@ import {
   cashFraction,
   closeLocation,
   logReturn,
+  meanRatio,
   oneBarLogReturns,
   positionFraction,
   positionSide,
   realizedVol,
   rsi,
-  smaRatio,
   timeOfDay,
   unrealizedReturn,
   volNormMomentum,
-  volumeRatio,
 } from '../../../src/extension/policy/features';
 import type { FeatureSpec } from '../../../src/extension/policy/manifest';
 
@@ -71,10 +70,10 @@ describe('market features, hand-computed', () => {
     close(rsi([10, 11, 10.5, 11.5, 11], 4, 2), (100 * 1) / 1.5);
   });
 
-  it('smaRatio: ln(close / mean of the window)', () => {
-    close(smaRatio([1, 2, 3, 4], 3, 4), Math.log(4 / 2.5));
-    close(smaRatio([1, 2, 3, 4], 3, 2), Math.log(4 / 3.5));
-    assert.ok(Number.isNaN(smaRatio([1, 2, 3, 4], 2, 4)));
+  it('meanRatio over closes (smaRatio): ln(close / mean of the window)', () => {
+    close(meanRatio([1, 2, 3, 4], 3, 4), Math.log(4 / 2.5));
+    close(meanRatio([1, 2, 3, 4], 3, 2), Math.log(4 / 3.5));
+    assert.ok(Number.isNaN(meanRatio([1, 2, 3, 4], 2, 4)));
   });
 
   it('closeLocation: -1 at the low, +1 at the high', () => {
@@ -84,9 +83,9 @@ describe('market features, hand-computed', () => {
     assert.equal(closeLocation([5], [5], [5], 0), 0);
   });
 
-  it('volumeRatio: ln(volume / mean of the window)', () => {
-    close(volumeRatio([100, 200, 300], 2, 3), Math.log(1.5));
-    close(volumeRatio([100, 200, 300], 2, 1), 0);
+  it('meanRatio over volumes (volumeRatio): ln(volume / mean of the window)', () => {
+    close(meanRatio([100, 200, 300], 2, 3), Math.log(1.5));
+    close(meanRatio([100, 200, 300], 2, 1), 0);
   });
 
   it('timeOfDay: fraction of 09:30-16:00 elapsed, clamped', () => {

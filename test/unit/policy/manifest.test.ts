@@ -86,6 +86,11 @@ describe('manifest validation', () => {
     refuses((m) => (m.action.targets = [null, 2, 0]), 'manifest-invalid', /action\.targets\[1\] must be in \[-1, 1\]/);
     refuses((m) => (m.action = { type: 'continuous', output: 0, low: 0.5, high: 0.5 }), 'manifest-invalid', /low 0\.5 must be below high 0\.5/);
     refuses((m) => (m.action.targets = [null, 1, -1]), 'manifest-invalid', /sizing\.allowShort is false but the action has negative targets/);
+    refuses((m) => (m.action.logProbOutput = true), 'manifest-invalid', /action\.logProbOutput/);
+    refuses((m) => (m.action = { type: 'continuous', output: 0, logProbOutput: 2 }), 'manifest-invalid', /action\.logProbOutput is not a known field/);
+    const withLogProb = valid() as Record<string, any>;
+    withLogProb.action.logProbOutput = 'log_prob';
+    assert.equal((parseManifest(withLogProb, FILE).action as { logProbOutput?: unknown }).logProbOutput, 'log_prob');
   });
 
   it('model: sha256 form and a file inside the folder', () => {

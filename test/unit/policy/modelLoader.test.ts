@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ModelLoadError, PolicyRuntimeError } from '../../../src/extension/policy/errors';
 import { loadModel, sha256Hex } from '../../../src/extension/policy/modelLoader';
-import { decodeActions } from '../../../src/extension/policy/onnxRunner';
+import { actionDetail, decodeActions, softmax } from '../../../src/extension/policy/onnxRunner';
 import { buildPolicyOnnx, forwardReference, randomWeights } from '../../helpers/onnxFromWeights';
 import type { ModelLoadReason } from '../../../src/extension/policy/errors';
 import type { LoadedModel } from '../../../src/extension/policy/modelLoader';
@@ -190,6 +190,121 @@ describe('models written from weight arrays in TypeScript', () => {
     } finally {
       await model.dispose();
     }
+  });
+});
+
+describe("the model's output beyond its target, through onnxruntime", () => {
+  it("a logits head: each action's probability is the softmax of the model's logits, they sum to 1, and the largest is the action taken", async () => {
+    const w = randomWeights(7, 4, 16, 3);
+    const m = sb3Manifest();
+    m.input = { name: 'input', shape: ['batch', 4] };
+    m.action.output = 'actions';
+    const model = await loadModel(modelDir(buildPolicyOnnx(w, { head: 'logits' }), m));
+    try {
+      assert.equal(model.runner.binding.decoding, 'logits');
+      const rows = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 7) - 3, Math.sin(i * i)]);
+      const targets = new Float64Array(rows.length);
+      const data = await model.runner.act(Float32Array.from(rows.flat()), rows.length, targets);
+      const taken = new Set<number>();
+      rows.forEach((r, i) => {
+        const ref = forwardReference(w, r.map(Math.fround));
+        const d = actionDetail(model.manifest.action, model.runner.binding.decoding, data, i);
+        assert.ok(d?.probabilities, `row ${i}: probabilities`);
+        const p = d.probabilities;
+        assert.equal(p.length, 3);
+        near(
+          p.reduce((a, b) => a + b, 0),
+          1,
+          1e-12,
+          `row ${i} sums to 1`,
+        );
+        const lse = Math.log(ref.logits.reduce((a, z) => a + Math.exp(z), 0));
+        ref.logits.forEach((z, j) => near(p[j]!, Math.exp(z - lse), 1e-5, `row ${i} action ${j} vs the reference logits`));
+        const best = p.indexOf(Math.max(...p));
+        assert.equal(best, ref.action, `row ${i}: the largest probability is the action taken`);
+        assert.ok(Object.is(targets[i], [NaN, 1, 0][best]), `row ${i}: its target`);
+        near(Math.log(p[best]!), ref.logProb, 1e-5, `row ${i}: log of the chosen probability = the torch-style log_prob`);
+        taken.add(best);
+      });
+      assert.ok(taken.size > 1, 'the rows take more than one action');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('a continuous model: the raw output before the clip; an int64 index head gives no distribution', async () => {
+    const ref = readJson<Reference>(join(FIXTURES, 'torchContinuous', 'reference.json'));
+    const model = await loadModel(join(FIXTURES, 'torchContinuous'));
+    try {
+      const targets = new Float64Array(ref.input.length);
+      const data = await model.runner.act(Float32Array.from(ref.input.flat()), ref.input.length, targets);
+      ref.actions.forEach((x, i) => {
+        const raw = actionDetail(model.manifest.action, model.runner.binding.decoding, data, i)?.raw;
+        near(raw!, x, 1e-5, `row ${i} raw vs torch`);
+        near(targets[i]!, Math.max(-1, Math.min(1, raw!)), 1e-12, `row ${i}: the target is the raw value clipped`);
+      });
+    } finally {
+      await model.dispose();
+    }
+    const sb3 = await loadModel(join(FIXTURES, 'sb3Discrete'));
+    try {
+      const data = await sb3.runner.act(Float32Array.from(sb3Ref.input[0]!), 1, new Float64Array(1));
+      assert.equal(actionDetail(sb3.manifest.action, sb3.runner.binding.decoding, data, 0), undefined);
+    } finally {
+      await sb3.dispose();
+    }
+  });
+
+  it('an index head with action.logProbOutput: the action taken and its probability, exp(log_prob), as torch computed it', async () => {
+    // The shipped model names SB3's log_prob output; the fixture's unnamed outputs are referred to by position.
+    const shipped = await loadModel(join(ROOT, 'models', 'ppo-sp500'));
+    try {
+      assert.equal(shipped.runner.binding.logProbName, 'log_prob');
+      const ref = readJson<Reference>(join(FIXTURES, 'ppoSp500Reference.json'));
+      const out = await shipped.runner.act(Float32Array.from(ref.input.flat()), ref.input.length, new Float64Array(ref.input.length));
+      ref.actions.forEach((a, i) => {
+        const d = actionDetail(shipped.manifest.action, shipped.runner.binding.decoding, out, i)?.chosen;
+        assert.equal(d?.index, a, `row ${i} action`);
+        near(d!.p, Math.exp(ref.log_prob[i]!), 1e-4, `row ${i} probability`);
+        assert.ok(d!.p > 0 && d!.p <= 1);
+      });
+    } finally {
+      await shipped.dispose();
+    }
+    const m = sb3Manifest();
+    m.action.logProbOutput = 2;
+    const model = await loadModel(modelDir(readFileSync(join(FIXTURES, 'sb3Discrete', 'model.onnx')), m));
+    try {
+      const out = await model.runner.act(Float32Array.from(sb3Ref.input[0]!), 1, new Float64Array(1));
+      near(actionDetail(model.manifest.action, model.runner.binding.decoding, out, 0)!.chosen!.p, Math.exp(sb3Ref.log_prob[0]!), 1e-5, 'fixture row 0');
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('action.logProbOutput is refused when it names no float [batch] output, or beside a logits head', async () => {
+    const bytes = readFileSync(join(FIXTURES, 'sb3Discrete', 'model.onnx'));
+    const withRef = (ref: unknown) => {
+      const m = sb3Manifest();
+      m.action.logProbOutput = ref;
+      return modelDir(bytes, m);
+    };
+    await refused(withRef('nope'), 'output-name', /has no output "nope" \(action\.logProbOutput\)/);
+    await refused(withRef(0), 'output-type', /output "[^"]+" \(action\.logProbOutput\) is int64 \[1\]; a log-probability is float \[batch\]/);
+    const w = randomWeights(7, 4, 16, 3);
+    const lm = sb3Manifest();
+    lm.input = { name: 'input', shape: ['batch', 4] };
+    lm.action.output = 'actions';
+    lm.action.logProbOutput = 'values';
+    await refused(modelDir(buildPolicyOnnx(w, { head: 'logits' }), lm), 'output-type', /a logits output already gives every action's probability/);
+  });
+
+  it('softmax does not overflow on large logits', () => {
+    const p = softmax([1000, 1000, 0]);
+    assert.deepEqual(
+      p.map((x) => Math.round(x * 1e6) / 1e6),
+      [0.5, 0.5, 0],
+    );
   });
 });
 

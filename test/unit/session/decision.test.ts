@@ -15,7 +15,9 @@ import {
   decide,
   exitDecision,
   observeDecision,
+  policyErrorDecision,
   seriesFromBars,
+  withModelDetail,
   type DecisionInput,
 } from '../../../src/extension/session/decision';
 import { flattenVerdict } from '../../../src/extension/session/killSwitch';
@@ -204,6 +206,78 @@ describe('decision records', () => {
         ['DIA', 'order', 'BUY'],
       ],
     );
+  });
+
+  it("the model's action probabilities join the record after the fact, from the step's last run; an index head adds nothing", async () => {
+    const logits = await loadModel(writeTestModel(dir, 'toggle', '1 min', 'logits'));
+    try {
+      const step = new PolicyStep(logits);
+      const inputs = [
+        input(logits, { symbol: 'SPY', step }),
+        input(logits, { symbol: 'QQQ', step, position: 99, avgCost: 100, account: account({ QQQ: 99 }) }),
+      ];
+      step.clear();
+      const observed = inputs.map((i) => observeDecision(i) as { row: number; barTime: number; price: number });
+      const targets = await step.run();
+      const records = inputs.map((i, k) => concludeDecision(i, observed[k]!, targets[observed[k]!.row]!));
+      assert.equal(records[0]!.output?.probabilities, undefined, 'concluding computes no probabilities (the orders go first)');
+      const explained = records.map((d, k) => withModelDetail(d, step, observed[k]!.row));
+      assert.deepEqual(
+        explained.map((d) => [d.output?.label, d.proposal?.action]),
+        [
+          ['buy', 'BUY'],
+          ['sell', 'SELL'],
+        ],
+      );
+      for (const d of explained) {
+        const ps = d.output!.probabilities!;
+        assert.deepEqual(
+          ps.map((p) => p.label),
+          ['hold', 'buy', 'sell'],
+        );
+        assert.ok(Math.abs(ps.reduce((a, p) => a + p.p, 0) - 1) < 1e-5, JSON.stringify(ps));
+        assert.deepEqual(
+          ps.filter((p) => p.chosen).map((p) => p.label),
+          [d.output!.label],
+          'the action taken is marked',
+        );
+        assert.deepEqual({ ...d, output: { target: d.output!.target, label: d.output!.label } }, records[explained.indexOf(d)], 'nothing else changes');
+      }
+      // toggle's logits when flat: hold -5, buy 1, sell 0 (tanh(tanh(0)) = 0 in the first unit).
+      const z = [-5, 1, 0].map(Math.exp);
+      const sum = z.reduce((a, b) => a + b, 0);
+      assert.deepEqual(
+        explained[0]!.output!.probabilities!.map((p) => p.p),
+        z.map((x) => Math.round((x / sum) * 1e6) / 1e6),
+      );
+      const failed = policyErrorDecision(inputs[0]!, new Error('test'));
+      assert.equal(withModelDetail(failed, step, 0), failed, 'a record without an output stays as it is');
+    } finally {
+      await logits.dispose();
+    }
+    const step = new PolicyStep(toggle);
+    const i = input(toggle, { step });
+    step.clear();
+    const o = observeDecision(i) as { row: number; barTime: number; price: number };
+    const d = concludeDecision(i, o, (await step.run())[0]!);
+    assert.equal(withModelDetail(d, step, o.row), d, 'an int64 index head gives no distribution: the record as it was');
+    // The same head with its log_prob named in the manifest: the action taken and its probability.
+    const named = await loadModel(writeTestModel(dir, 'toggle', '1 min', 'index-logprob'));
+    try {
+      const s2 = new PolicyStep(named);
+      const i2 = input(named, { step: s2 });
+      s2.clear();
+      const o2 = observeDecision(i2) as { row: number; barTime: number; price: number };
+      const d2 = withModelDetail(concludeDecision(i2, o2, (await s2.run())[0]!), s2, o2.row);
+      const z = [-5, 1, 0].map(Math.exp);
+      assert.deepEqual(d2.output, {
+        target: 1,
+        label: 'buy',
+        probabilities: [{ label: 'buy', p: Math.round((z[1]! / (z[0]! + z[1]! + z[2]!)) * 1e6) / 1e6, chosen: true }],
+      });
+    } finally {
+      await named.dispose();
+    }
   });
 
   it('a batch whose run fails: each row runs alone, so one bad row fails only its own decision', async () => {

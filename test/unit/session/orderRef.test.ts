@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { belongsToSession, formatOrderRef, newRunTag, newSessionId, ORDER_REF_MAX_LENGTH, parseOrderRef } from '../../../src/extension/session/orderRef';
+import { bracketExitRef } from '../../../src/extension/broker/types';
+import {
+  belongsToSession,
+  formatOrderRef,
+  isManualOrderRef,
+  manualParentRef,
+  newManualOrderRef,
+  newRunTag,
+  newSessionId,
+  ORDER_REF_MAX_LENGTH,
+  parseOrderRef,
+} from '../../../src/extension/session/orderRef';
 
 describe('orderRef', () => {
   it('formats policy, stop-loss and flattening orders and parses them back', () => {
@@ -85,5 +96,35 @@ describe('orderRef', () => {
     assert.deepEqual(parseOrderRef(ref), { sessionId, cycle: 1_000_000, run: 'ffff', symbol: 'ABCDEFGHIJ.K', kind: 'flatten' });
     // Journals of older versions (second-resolution ids) still parse.
     assert.equal(parseOrderRef('ibkrai:20250102T150405Z-ab12:7:NVDA')?.sessionId, '20250102T150405Z-ab12');
+  });
+
+  it("a manual bracket's exits carry the entry's ref with :tp and :sl: manual, mapped back to the entry, never a session's", () => {
+    const ref = newManualOrderRef(Date.UTC(2026, 11, 5, 20, 0, 0, 123), () => '0a1b2c3d');
+    assert.equal(ref, 'manual:20261205T200000123Z-0a1b2c3d');
+    const tp = bracketExitRef(ref, 'takeProfit');
+    const sl = bracketExitRef(ref, 'stopLoss');
+    assert.deepEqual([tp, sl], [`${ref}:tp`, `${ref}:sl`]);
+    for (const r of [ref, tp, sl]) {
+      assert.equal(isManualOrderRef(r), true, r);
+      assert.equal(manualParentRef(r), ref, r);
+      assert.equal(parseOrderRef(r), undefined, `${r} is no session's book order`);
+      assert.ok(r.length <= ORDER_REF_MAX_LENGTH, r);
+    }
+    for (const r of [`${ref}:xx`, `${ref}:TP`, `${tp}:sl`, `${ref}:`, `${ref}tp`, 'manual:1764950000000-0a1b2c3d', 'ibkrai:s1:7:NVDA:tp', undefined]) {
+      assert.equal(isManualOrderRef(r), false, String(r));
+      assert.equal(manualParentRef(r), undefined, String(r));
+    }
+    // A session ref with an exit's suffix is neither the session's nor manual: left alone by both.
+    assert.equal(parseOrderRef(bracketExitRef('ibkrai:s1:7:NVDA', 'stopLoss')), undefined);
+  });
+
+  it('the exits of manual refs formed in one millisecond collide with no other manual ref', () => {
+    const t = Date.UTC(2026, 11, 5, 20, 0, 0, 0);
+    const refs = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const ref = newManualOrderRef(t);
+      for (const r of [ref, bracketExitRef(ref, 'takeProfit'), bracketExitRef(ref, 'stopLoss')]) refs.add(r);
+    }
+    assert.equal(refs.size, 6000);
   });
 });

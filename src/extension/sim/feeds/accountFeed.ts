@@ -56,6 +56,36 @@ export const SUMMARY_TAGS = [
   'Leverage',
 ];
 
+/**
+ * The amount each amount tag of reqAccountSummary reports: the money tags their own, the
+ * previous-day, full, look-ahead, Reg T and SMA values the current one (the simulator has
+ * no overnight or look-ahead margin).
+ */
+const SUMMARY_AMOUNTS = new Map<string, keyof AccountSummary>([
+  ...MONEY_TAGS.map((t): [string, keyof AccountSummary] => [t, t]),
+  ['PreviousEquityWithLoanValue', 'EquityWithLoanValue'],
+  ['RegTEquity', 'EquityWithLoanValue'],
+  ['FullInitMarginReq', 'InitMarginReq'],
+  ['LookAheadInitMarginReq', 'InitMarginReq'],
+  ['RegTMargin', 'InitMarginReq'],
+  ['FullMaintMarginReq', 'MaintMarginReq'],
+  ['LookAheadMaintMarginReq', 'MaintMarginReq'],
+  ['FullAvailableFunds', 'AvailableFunds'],
+  ['LookAheadAvailableFunds', 'AvailableFunds'],
+  ['SMA', 'AvailableFunds'],
+  ['FullExcessLiquidity', 'ExcessLiquidity'],
+  ['LookAheadExcessLiquidity', 'ExcessLiquidity'],
+]);
+
+/** The cash ledger `$LEDGER` adds to an account summary, in the account's currency. */
+const LEDGER_AMOUNTS: ReadonlyArray<readonly [string, keyof AccountSummary]> = [
+  ['CashBalance', 'TotalCashValue'],
+  ['TotalCashBalance', 'TotalCashValue'],
+  ['NetLiquidationByCurrency', 'NetLiquidation'],
+  ['UnrealizedPnL', 'UnrealizedPnL'],
+  ['RealizedPnL', 'RealizedPnL'],
+];
+
 export class AccountFeed {
   private readonly accountUpdates = new Set<ClientConnection>();
   private readonly positionSubs = new Set<ClientConnection>();
@@ -104,43 +134,16 @@ export class AccountFeed {
 
   private summaryValue(tag: string, s: AccountSummary): [string, string] | undefined {
     const cur = this.sim.account.currency;
+    const amount = SUMMARY_AMOUNTS.get(tag);
+    if (amount) return [money(s[amount]), cur];
     switch (tag) {
       case 'AccountType':
         return ['INDIVIDUAL', ''];
-      case 'NetLiquidation':
-      case 'TotalCashValue':
-      case 'SettledCash':
-      case 'BuyingPower':
-      case 'EquityWithLoanValue':
-      case 'GrossPositionValue':
-      case 'InitMarginReq':
-      case 'MaintMarginReq':
-      case 'AvailableFunds':
-      case 'ExcessLiquidity':
-        return [money(s[tag]), cur];
-      case 'PreviousEquityWithLoanValue':
-      case 'RegTEquity':
-        return [money(s.EquityWithLoanValue), cur];
-      case 'FullInitMarginReq':
-      case 'LookAheadInitMarginReq':
-      case 'RegTMargin':
-        return [money(s.InitMarginReq), cur];
-      case 'FullMaintMarginReq':
-      case 'LookAheadMaintMarginReq':
-        return [money(s.MaintMarginReq), cur];
-      case 'FullAvailableFunds':
-      case 'LookAheadAvailableFunds':
-      case 'SMA':
-        return [money(s.AvailableFunds), cur];
-      case 'FullExcessLiquidity':
-      case 'LookAheadExcessLiquidity':
-        return [money(s.ExcessLiquidity), cur];
       case 'AccruedCash':
         return ['0.00', cur];
       case 'Cushion':
         return [cushion(s), ''];
       case 'LookAheadNextChange':
-        return ['0', ''];
       case 'HighestSeverity':
         return ['0', ''];
       case 'DayTradesRemaining':
@@ -226,14 +229,8 @@ export class AccountFeed {
     const account = this.sim.account.id;
     for (const tag of tags) {
       if (tag === '$LEDGER') {
-        for (const [t, v] of [
-          ['CashBalance', s.TotalCashValue],
-          ['TotalCashBalance', s.TotalCashValue],
-          ['NetLiquidationByCurrency', s.NetLiquidation],
-          ['UnrealizedPnL', s.UnrealizedPnL],
-          ['RealizedPnL', s.RealizedPnL],
-        ] as const) {
-          conn.send(encodeAccountSummary(conn.version, { reqId, account, tag: t, value: money(v), currency: this.sim.account.currency }));
+        for (const [t, amount] of LEDGER_AMOUNTS) {
+          conn.send(encodeAccountSummary(conn.version, { reqId, account, tag: t, value: money(s[amount]), currency: this.sim.account.currency }));
         }
         continue;
       }

@@ -13,7 +13,7 @@
 // @stoqey/ib 1.6.10 (dist/core/io/encoder.js, dist/core/io/decoder.js).
 // Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
-import { encodeRequestEnd, readCancel, requireVersion, writePosition, writeSize, type ReqIdOnly } from './codecFields';
+import { decodeUnversionedCancel, decodeVersionedCancel, decodeVersionOnly, requireVersion, versionOneEncoder, writePosition, writeSize } from './codecFields';
 import type { WireContract } from './contractTypes';
 import { EventId } from '../../tws/messageIds';
 import { SV } from '../../tws/serverVersions';
@@ -22,14 +22,8 @@ import { FieldWriter, UNSET_DOUBLE, type FieldReader } from '../../tws/wire';
 // ---- client -> TWS ----
 
 /** REQ_POSITIONS (61) / CANCEL_POSITIONS (64): version 1 only. */
-export function decodeReqPositions(r: FieldReader, _serverVersion: number): Record<string, never> {
-  r.int('version');
-  return {};
-}
-export function decodeCancelPositions(r: FieldReader, _serverVersion: number): Record<string, never> {
-  r.int('version');
-  return {};
-}
+export const decodeReqPositions = decodeVersionOnly;
+export const decodeCancelPositions = decodeVersionOnly;
 
 export interface ReqAccountUpdates {
   subscribe: boolean;
@@ -43,40 +37,41 @@ export function decodeReqAccountUpdates(r: FieldReader, _serverVersion: number):
   return { subscribe: r.bool('subscribe'), acctCode: r.str('acctCode') };
 }
 
-export interface ReqAccountUpdatesMulti {
+/** What the model-aware requests and their answers name: the request, the account and the FA model ("" for none). */
+export interface AccountModelRequest {
   reqId: number;
   account: string;
   modelCode: string;
+}
+
+/** reqId, account, modelCode as those requests send them. */
+function readAccountModel(r: FieldReader): AccountModelRequest {
+  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode') };
+}
+
+export interface ReqAccountUpdatesMulti extends AccountModelRequest {
   ledgerAndNLV: boolean;
 }
 
 /** REQ_ACCOUNT_UPDATES_MULTI (76), from MODELS_SUPPORT (103): version, reqId, account, modelCode, ledgerAndNLV. */
 export function decodeReqAccountUpdatesMulti(r: FieldReader, _serverVersion: number): ReqAccountUpdatesMulti {
   r.int('version');
-  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode'), ledgerAndNLV: r.bool('ledgerAndNLV') };
+  return { ...readAccountModel(r), ledgerAndNLV: r.bool('ledgerAndNLV') };
 }
 
 /** CANCEL_ACCOUNT_UPDATES_MULTI (77): version, reqId. */
-export function decodeCancelAccountUpdatesMulti(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return readCancel(r, true);
-}
+export const decodeCancelAccountUpdatesMulti = decodeVersionedCancel;
 
-export interface ReqPositionsMulti {
-  reqId: number;
-  account: string;
-  modelCode: string;
-}
+export type ReqPositionsMulti = AccountModelRequest;
 
 /** REQ_POSITIONS_MULTI (74), from MODELS_SUPPORT (103): version 1, reqId, account, modelCode. */
 export function decodeReqPositionsMulti(r: FieldReader, _serverVersion: number): ReqPositionsMulti {
   r.int('version');
-  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode') };
+  return readAccountModel(r);
 }
 
 /** CANCEL_POSITIONS_MULTI (75): version 1, reqId. */
-export function decodeCancelPositionsMulti(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return readCancel(r, true);
-}
+export const decodeCancelPositionsMulti = decodeVersionedCancel;
 
 export interface ReqAccountSummary {
   reqId: number;
@@ -101,25 +96,17 @@ export function decodeReqAccountSummary(r: FieldReader, _serverVersion: number):
 }
 
 /** CANCEL_ACCOUNT_SUMMARY (63): version 1, reqId. */
-export function decodeCancelAccountSummary(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return readCancel(r, true);
-}
+export const decodeCancelAccountSummary = decodeVersionedCancel;
 
-export interface ReqPnL {
-  reqId: number;
-  account: string;
-  modelCode: string;
-}
+export type ReqPnL = AccountModelRequest;
 
 /** REQ_PNL (92), no version, from PNL (127): reqId, account, modelCode. */
 export function decodeReqPnL(r: FieldReader, _serverVersion: number): ReqPnL {
-  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode') };
+  return readAccountModel(r);
 }
 
 /** CANCEL_PNL (93), no version: reqId. */
-export function decodeCancelPnL(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return readCancel(r, false);
-}
+export const decodeCancelPnL = decodeUnversionedCancel;
 
 export interface ReqPnLSingle extends ReqPnL {
   conId: number;
@@ -127,13 +114,11 @@ export interface ReqPnLSingle extends ReqPnL {
 
 /** REQ_PNL_SINGLE (94), no version: reqId, account, modelCode, conId. */
 export function decodeReqPnLSingle(r: FieldReader, _serverVersion: number): ReqPnLSingle {
-  return { reqId: r.int('reqId'), account: r.str('account'), modelCode: r.str('modelCode'), conId: r.int('conId') };
+  return { ...readAccountModel(r), conId: r.int('conId') };
 }
 
 /** CANCEL_PNL_SINGLE (95), no version: reqId. */
-export function decodeCancelPnLSingle(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return readCancel(r, false);
-}
+export const decodeCancelPnLSingle = decodeUnversionedCancel;
 
 // ---- TWS -> client ----
 
@@ -190,10 +175,7 @@ export function encodePositionMulti(serverVersion: number, p: PositionMultiRow):
 }
 
 /** POSITION_MULTI_END (72): version 1, reqId. */
-export function encodePositionMultiEnd(serverVersion: number, reqId: number): string[] {
-  requireVersion(serverVersion, SV.MODELS_SUPPORT, 'positionMultiEnd');
-  return encodeRequestEnd(EventId.POSITION_MULTI_END, reqId);
-}
+export const encodePositionMultiEnd = versionOneEncoder<number>(EventId.POSITION_MULTI_END, { version: SV.MODELS_SUPPORT, what: 'positionMultiEnd' });
 
 export interface AccountValue {
   key: string;
@@ -232,19 +214,12 @@ export function encodeUpdatePortfolio(serverVersion: number, p: PortfolioRow): s
 }
 
 /** ACCT_UPDATE_TIME (8): version 1, time of day "HH:mm". */
-export function encodeUpdateAccountTime(_serverVersion: number, timeStamp: string): string[] {
-  return new FieldWriter().int(EventId.ACCT_UPDATE_TIME).int(1).str(timeStamp).fields;
-}
+export const encodeUpdateAccountTime = versionOneEncoder<string>(EventId.ACCT_UPDATE_TIME);
 
 /** ACCT_DOWNLOAD_END (54): version 1, accountName. */
-export function encodeAccountDownloadEnd(_serverVersion: number, accountName: string): string[] {
-  return new FieldWriter().int(EventId.ACCT_DOWNLOAD_END).int(1).str(accountName).fields;
-}
+export const encodeAccountDownloadEnd = versionOneEncoder<string>(EventId.ACCT_DOWNLOAD_END);
 
-export interface AccountUpdateMulti {
-  reqId: number;
-  account: string;
-  modelCode: string;
+export interface AccountUpdateMulti extends AccountModelRequest {
   key: string;
   value: string;
   currency: string;
@@ -257,10 +232,10 @@ export function encodeAccountUpdateMulti(serverVersion: number, u: AccountUpdate
 }
 
 /** ACCOUNT_UPDATE_MULTI_END (74): version 1, reqId. */
-export function encodeAccountUpdateMultiEnd(serverVersion: number, reqId: number): string[] {
-  requireVersion(serverVersion, SV.MODELS_SUPPORT, 'accountUpdateMultiEnd');
-  return encodeRequestEnd(EventId.ACCOUNT_UPDATE_MULTI_END, reqId);
-}
+export const encodeAccountUpdateMultiEnd = versionOneEncoder<number>(EventId.ACCOUNT_UPDATE_MULTI_END, {
+  version: SV.MODELS_SUPPORT,
+  what: 'accountUpdateMultiEnd',
+});
 
 export interface AccountSummaryRow {
   reqId: number;
@@ -276,9 +251,7 @@ export function encodeAccountSummary(_serverVersion: number, s: AccountSummaryRo
 }
 
 /** ACCOUNT_SUMMARY_END (64): version 1, reqId. */
-export function encodeAccountSummaryEnd(_serverVersion: number, reqId: number): string[] {
-  return encodeRequestEnd(EventId.ACCOUNT_SUMMARY_END, reqId);
-}
+export const encodeAccountSummaryEnd = versionOneEncoder<number>(EventId.ACCOUNT_SUMMARY_END);
 
 export interface Pnl {
   reqId: number;

@@ -40,20 +40,58 @@ export interface WireOhlc {
   wap: number;
 }
 
+/** open, high, low, close, volume, wap: one bar as historical and real-time bars send it. */
+export function writeOhlc(w: FieldWriter, serverVersion: number, b: WireOhlc): void {
+  w.double(b.open).double(b.high).double(b.low).double(b.close);
+  writeSize(w, serverVersion, b.volume);
+  writeWap(w, serverVersion, b.wap);
+}
+
 /** A message that carries only the id of the request it is about (the cancels). */
 export interface ReqIdOnly {
   reqId: number;
 }
 
-/** A cancel: `version, reqId`, or only `reqId` for the messages that have no version field. */
-export function readCancel(r: FieldReader, versioned: boolean): ReqIdOnly {
-  if (versioned) r.int('version');
+/** The decoder of a request that is only its version field (`version 1`, nothing else). */
+export function decodeVersionOnly(r: FieldReader, _serverVersion: number): Record<string, never> {
+  r.int('version');
+  return {};
+}
+
+/** The decoder of a cancel that is `version, reqId` (the version may be 1 or 2 depending on the client). */
+export function decodeVersionedCancel(r: FieldReader, _serverVersion: number): ReqIdOnly {
+  r.int('version');
   return { reqId: r.int('reqId') };
+}
+
+/** The decoder of a cancel that is only `reqId` (the messages that have no version field). */
+export function decodeUnversionedCancel(r: FieldReader, _serverVersion: number): ReqIdOnly {
+  return { reqId: r.int('reqId') };
+}
+
+/** `version 1` and one value: an int field for a number, the text for a string. */
+function versionOne(eventId: EventId, value: number | string): string[] {
+  const w = new FieldWriter().int(eventId).int(1);
+  return (typeof value === 'number' ? w.int(value) : w.str(value)).fields;
 }
 
 /** `version 1, reqId`: the end marker after the answers to one request. */
 export function encodeRequestEnd(eventId: EventId, reqId: number): string[] {
-  return new FieldWriter().int(eventId).int(1).int(reqId).fields;
+  return versionOne(eventId, reqId);
+}
+
+/**
+ * The encoder of a message that is `version 1` and one value (an id, a time, an account, a
+ * request's end); `since` names the server version a message came with, for one the oldest clients lack.
+ */
+export function versionOneEncoder<T extends number | string>(
+  eventId: EventId,
+  since?: { version: number; what: string },
+): (serverVersion: number, value: T) => string[] {
+  return (serverVersion, value) => {
+    if (since) requireVersion(serverVersion, since.version, since.what);
+    return versionOne(eventId, value);
+  };
 }
 
 /** Position quantities: fractional (readDouble) since FRACTIONAL_POSITIONS, an int before. */
@@ -81,10 +119,10 @@ export function ascii7(serverVersion: number, s: string): string {
   return out;
 }
 
-/** `tag=value;tag=value;` as the clients join TagValue lists into one field. */
-export function parseTagValues(s: string): WireTagValue[] {
+/** The field `name`: `tag=value;tag=value;`, as the clients join TagValue lists into one field. */
+export function readJoinedTagValues(r: FieldReader, name: string): WireTagValue[] {
   const out: WireTagValue[] = [];
-  for (const part of s.split(';')) {
+  for (const part of r.str(name).split(';')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
     out.push(eq < 0 ? { tag: part, value: '' } : { tag: part.slice(0, eq), value: part.slice(eq + 1) });
@@ -95,6 +133,19 @@ export function parseTagValues(s: string): WireTagValue[] {
 export interface ContractBlockOptions {
   /** reqContractDetails, reqHistoricalData, reqHeadTimestamp send includeExpired after tradingClass. */
   includeExpired: boolean;
+}
+
+/** The start of the market data, bar and history requests: their reqId and contract. */
+export interface ContractRequestHead {
+  reqId: number;
+  contract: WireContract;
+}
+
+/** `[version,] reqId, contract block`; the version field, where the request has one, is read and dropped. */
+export function readContractRequest(r: FieldReader, opts: ContractBlockOptions & { versioned: boolean }): ContractRequestHead {
+  if (opts.versioned) r.int('version');
+  const reqId = r.int('reqId');
+  return { reqId, contract: readRequestContract(r, opts) };
 }
 
 /**
@@ -122,12 +173,12 @@ export function readRequestContract(r: FieldReader, opts: ContractBlockOptions):
   return c;
 }
 
-export function isBag(c: WireContract): boolean {
-  return c.secType.toUpperCase() === 'BAG';
+/** BAG legs in market data / history requests, sent only when the contract is a BAG: count, then conId, ratio, action, exchange each. */
+export function readBagLegs(r: FieldReader, c: WireContract): void {
+  if (c.secType.toUpperCase() === 'BAG') c.comboLegs = readShortComboLegs(r);
 }
 
-/** BAG legs in market data / history requests: count, then conId, ratio, action, exchange each. */
-export function readShortComboLegs(r: FieldReader): WireComboLeg[] {
+function readShortComboLegs(r: FieldReader): WireComboLeg[] {
   const n = r.int('comboLegsCount');
   if (n < 0 || n * 4 > r.remaining) throw new ProtocolError(`${r.messageName}: combo leg count ${n} is out of range`);
   const legs: WireComboLeg[] = [];

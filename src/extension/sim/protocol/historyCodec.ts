@@ -16,15 +16,15 @@
 import type { WireTagValue } from './contractDetailsTypes';
 import type { WireContract } from './contractTypes';
 import {
-  isBag,
-  parseTagValues,
-  readCancel,
-  readRequestContract,
-  readShortComboLegs,
+  decodeUnversionedCancel,
+  decodeVersionedCancel,
+  readBagLegs,
+  readContractRequest,
+  readJoinedTagValues,
   requireVersion,
+  writeOhlc,
   writeSize,
   writeWap,
-  type ReqIdOnly,
   type WireOhlc,
 } from './codecFields';
 import { EventId } from '../../tws/messageIds';
@@ -56,25 +56,21 @@ export interface ReqHistoricalData {
  * whatToShow, formatDate, BAG legs, keepUpToDate (124), chartOptions.
  */
 export function decodeReqHistoricalData(r: FieldReader, serverVersion: number): ReqHistoricalData {
-  if (serverVersion < SV.SYNT_REALTIME_BARS) r.int('version');
-  const reqId = r.int('reqId');
-  const contract = readRequestContract(r, { includeExpired: true });
+  const { reqId, contract } = readContractRequest(r, { versioned: serverVersion < SV.SYNT_REALTIME_BARS, includeExpired: true });
   const endDateTime = r.str('endDateTime');
   const barSizeSetting = r.str('barSizeSetting');
   const durationStr = r.str('durationStr');
   const useRTH = r.bool('useRTH');
   const whatToShow = r.str('whatToShow');
   const formatDate = r.int('formatDate');
-  if (isBag(contract)) contract.comboLegs = readShortComboLegs(r);
+  readBagLegs(r, contract);
   const keepUpToDate = serverVersion >= SV.SYNT_REALTIME_BARS ? r.bool('keepUpToDate') : false;
-  const chartOptions = parseTagValues(r.str('chartOptions'));
+  const chartOptions = readJoinedTagValues(r, 'chartOptions');
   return { reqId, contract, endDateTime, barSizeSetting, durationStr, useRTH, whatToShow, formatDate, keepUpToDate, chartOptions };
 }
 
 /** CANCEL_HISTORICAL_DATA (25): version 1, reqId. */
-export function decodeCancelHistoricalData(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return readCancel(r, true);
-}
+export const decodeCancelHistoricalData = decodeVersionedCancel;
 
 export interface ReqHeadTimestamp {
   reqId: number;
@@ -86,15 +82,12 @@ export interface ReqHeadTimestamp {
 
 /** REQ_HEAD_TIMESTAMP (87), no version, from 118: reqId, contract block + includeExpired, useRTH, whatToShow, formatDate. */
 export function decodeReqHeadTimestamp(r: FieldReader, _serverVersion: number): ReqHeadTimestamp {
-  const reqId = r.int('reqId');
-  const contract = readRequestContract(r, { includeExpired: true });
+  const { reqId, contract } = readContractRequest(r, { versioned: false, includeExpired: true });
   return { reqId, contract, useRTH: r.bool('useRTH'), whatToShow: r.str('whatToShow'), formatDate: r.int('formatDate') };
 }
 
 /** CANCEL_HEAD_TIMESTAMP (90), no version, from 123: reqId. */
-export function decodeCancelHeadTimestamp(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return readCancel(r, false);
-}
+export const decodeCancelHeadTimestamp = decodeUnversionedCancel;
 
 // ---- TWS -> client ----
 
@@ -123,9 +116,7 @@ export function encodeHistoricalData(serverVersion: number, h: HistoricalData): 
   if (old) w.int(3);
   w.int(h.reqId).str(h.startDate).str(h.endDate).int(h.bars.length);
   for (const b of h.bars) {
-    w.str(b.date).double(b.open).double(b.high).double(b.low).double(b.close);
-    writeSize(w, serverVersion, b.volume);
-    writeWap(w, serverVersion, b.wap);
+    writeOhlc(w.str(b.date), serverVersion, b);
     if (old) w.str('false');
     w.int(b.barCount);
   }

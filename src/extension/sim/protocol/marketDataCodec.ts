@@ -13,16 +13,14 @@
 import type { WireTagValue } from './contractDetailsTypes';
 import type { WireContract } from './contractTypes';
 import {
-  encodeRequestEnd,
-  isBag,
-  parseTagValues,
-  readCancel,
-  readRequestContract,
-  readShortComboLegs,
+  decodeVersionedCancel,
+  readBagLegs,
+  readContractRequest,
+  readJoinedTagValues,
   requireVersion,
+  versionOneEncoder,
+  writeOhlc,
   writeSize,
-  writeWap,
-  type ReqIdOnly,
   type WireOhlc,
 } from './codecFields';
 import { EventId } from '../../tws/messageIds';
@@ -50,10 +48,8 @@ export interface ReqMktData {
  * genericTickList, snapshot, regulatorySnapshot (114), mktDataOptions.
  */
 export function decodeReqMktData(r: FieldReader, serverVersion: number): ReqMktData {
-  r.int('version');
-  const reqId = r.int('reqId');
-  const contract = readRequestContract(r, { includeExpired: false });
-  if (isBag(contract)) contract.comboLegs = readShortComboLegs(r);
+  const { reqId, contract } = readContractRequest(r, { versioned: true, includeExpired: false });
+  readBagLegs(r, contract);
   if (r.bool('deltaNeutralContractPresent')) {
     contract.deltaNeutralContract = {
       conId: r.int('deltaNeutralContract.conId'),
@@ -64,14 +60,12 @@ export function decodeReqMktData(r: FieldReader, serverVersion: number): ReqMktD
   const genericTickList = r.str('genericTickList');
   const snapshot = r.bool('snapshot');
   const regulatorySnapshot = serverVersion >= SV.REQ_SMART_COMPONENTS ? r.bool('regulatorySnapshot') : false;
-  const mktDataOptions = parseTagValues(r.str('mktDataOptions'));
+  const mktDataOptions = readJoinedTagValues(r, 'mktDataOptions');
   return { reqId, contract, genericTickList, snapshot, regulatorySnapshot, mktDataOptions };
 }
 
 /** CANCEL_MKT_DATA (2): version (1 or 2 depending on the client), reqId. */
-export function decodeCancelMktData(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return readCancel(r, true);
-}
+export const decodeCancelMktData = decodeVersionedCancel;
 
 export interface ReqRealTimeBars {
   reqId: number;
@@ -85,23 +79,19 @@ export interface ReqRealTimeBars {
 
 /** REQ_REAL_TIME_BARS (50): version 3, reqId, contract block, barSize, whatToShow, useRTH, options. */
 export function decodeReqRealTimeBars(r: FieldReader, _serverVersion: number): ReqRealTimeBars {
-  r.int('version');
-  const reqId = r.int('reqId');
-  const contract = readRequestContract(r, { includeExpired: false });
+  const { reqId, contract } = readContractRequest(r, { versioned: true, includeExpired: false });
   return {
     reqId,
     contract,
     barSize: r.int('barSize'),
     whatToShow: r.str('whatToShow'),
     useRTH: r.bool('useRTH'),
-    realTimeBarsOptions: parseTagValues(r.str('realTimeBarsOptions')),
+    realTimeBarsOptions: readJoinedTagValues(r, 'realTimeBarsOptions'),
   };
 }
 
 /** CANCEL_REAL_TIME_BARS (51): version 1, reqId. */
-export function decodeCancelRealTimeBars(r: FieldReader, _serverVersion: number): ReqIdOnly {
-  return readCancel(r, true);
-}
+export const decodeCancelRealTimeBars = decodeVersionedCancel;
 
 // ---- TWS -> client ----
 
@@ -151,9 +141,7 @@ export function encodeTickString(_serverVersion: number, reqId: number, tickType
 }
 
 /** TICK_SNAPSHOT_END (57): version 1, reqId. */
-export function encodeTickSnapshotEnd(_serverVersion: number, reqId: number): string[] {
-  return encodeRequestEnd(EventId.TICK_SNAPSHOT_END, reqId);
-}
+export const encodeTickSnapshotEnd = versionOneEncoder<number>(EventId.TICK_SNAPSHOT_END);
 
 /**
  * TICK_REQ_PARAMS (81), no version field: reqId, minTick (double), bboExchange,
@@ -214,8 +202,7 @@ export interface RealtimeBar extends WireOhlc {
 
 /** REAL_TIME_BARS (50): version 3, reqId, time, open, high, low, close, volume, wap, count. */
 export function encodeRealtimeBar(serverVersion: number, b: RealtimeBar): string[] {
-  const w = new FieldWriter().int(EventId.REAL_TIME_BARS).int(3).int(b.reqId).int(b.time).double(b.open).double(b.high).double(b.low).double(b.close);
-  writeSize(w, serverVersion, b.volume);
-  writeWap(w, serverVersion, b.wap);
+  const w = new FieldWriter().int(EventId.REAL_TIME_BARS).int(3).int(b.reqId).int(b.time);
+  writeOhlc(w, serverVersion, b);
   return w.int(b.count).fields;
 }

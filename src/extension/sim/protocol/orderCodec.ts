@@ -4,15 +4,7 @@
 
 export { decodePlaceOrder } from './placeOrderDecoder';
 export type { PlaceOrderRequest } from './placeOrderDecoder';
-export {
-  decodeCancelOrder,
-  decodeReqAllOpenOrders,
-  decodeReqAutoOpenOrders,
-  decodeReqCompletedOrders,
-  decodeReqExecutions,
-  decodeReqGlobalCancel,
-  decodeReqOpenOrders,
-} from './orderRequestDecoders';
-export type { CancelOrderRequest, ExecutionsRequest } from './orderRequestDecoders';
+// cancelOrder, the open / completed order requests, reqExecutions, reqGlobalCancel.
+export * from './orderRequestDecoders';
 export { encodeCompletedOrder, encodeCompletedOrdersEnd, encodeOpenOrder, encodeOpenOrderEnd } from './openOrderEncoder';
 export { encodeCommissionReport, encodeExecDetails, encodeExecDetailsEnd, encodeOrderStatus } from './orderEventEncoders';

@@ -9,7 +9,7 @@
 // session in a public Python asyncio test mock (managedAccounts "15 1 DU..", error "4 2 -1 2104 ..").
 // Also ib_async's independent decoder (ib-api-reloaded/ib_async ib_async/decoder.py).
 
-import { ascii7 } from './codecFields';
+import { ascii7, decodeVersionOnly, versionOneEncoder } from './codecFields';
 import { EventId } from '../../tws/messageIds';
 import { SV } from '../../tws/serverVersions';
 import { FieldWriter, type FieldReader } from '../../tws/wire';
@@ -43,16 +43,10 @@ export function decodeReqIds(r: FieldReader, _serverVersion: number): ReqIds {
 }
 
 /** REQ_CURRENT_TIME (49): version 1 only. */
-export function decodeReqCurrentTime(r: FieldReader, _serverVersion: number): Record<string, never> {
-  r.int('version');
-  return {};
-}
+export const decodeReqCurrentTime = decodeVersionOnly;
 
 /** REQ_MANAGED_ACCTS (17): version 1 only. */
-export function decodeReqManagedAccts(r: FieldReader, _serverVersion: number): Record<string, never> {
-  r.int('version');
-  return {};
-}
+export const decodeReqManagedAccts = decodeVersionOnly;
 
 export interface ReqMarketDataType {
   /** 1 live, 2 frozen, 3 delayed, 4 delayed frozen. */
@@ -73,14 +67,10 @@ export function encodeManagedAccounts(_serverVersion: number, accounts: readonly
 }
 
 /** NEXT_VALID_ID (9): version 1, orderId. */
-export function encodeNextValidId(_serverVersion: number, orderId: number): string[] {
-  return new FieldWriter().int(EventId.NEXT_VALID_ID).int(1).int(orderId).fields;
-}
+export const encodeNextValidId = versionOneEncoder<number>(EventId.NEXT_VALID_ID);
 
 /** CURRENT_TIME (49): version 1, epoch seconds. */
-export function encodeCurrentTime(_serverVersion: number, epochSeconds: number): string[] {
-  return new FieldWriter().int(EventId.CURRENT_TIME).int(1).int(epochSeconds).fields;
-}
+export const encodeCurrentTime = versionOneEncoder<number>(EventId.CURRENT_TIME);
 
 export interface ErrorMessage {
   /** The request / order / ticker id, -1 for connection-level notices (2104 etc.). */

@@ -18,6 +18,7 @@ import type { ClientConnection } from '../server/clientConnection';
 import { formatBarDate, toHistoricalBar } from '../feeds/barFeed';
 import { requestedStock } from './contractResolver';
 import { parseBarSize, parseDuration, parseEndDateTime } from './historySpec';
+import { decodedWith } from './decoded';
 import type { Register } from './registry';
 
 const PACING_MESSAGE = 'Historical Market Data Service error message:Historical data request pacing violation';
@@ -81,88 +82,88 @@ function longBars(daily: Bar[], durationStr: string, durationSeconds: number, en
 }
 
 export function registerHistoryHandlers(on: Register): void {
-  on(RequestId.REQ_HISTORICAL_DATA, (sim, conn, r) => {
-    const req = decodeReqHistoricalData(r, conn.version);
-    const stock = requestedStock(sim.market, conn, req.reqId, req.contract);
-    if (!stock) return;
-    const barSeconds = parseBarSize(req.barSizeSetting);
-    if (barSeconds === undefined) {
-      conn.sendError(
-        req.reqId,
-        321,
-        `Error validating request.-'bX' : cause - Historical data bar size setting "${req.barSizeSetting}" is invalid. Legal ones are: 1 secs, 5 secs, 10 secs, 15 secs, 30 secs, 1 min, 2 mins, 3 mins, 5 mins, 10 mins, 15 mins, 20 mins, 30 mins, 1 hour, 2 hours, 3 hours, 4 hours, 8 hours, 1 day, 1 week, 1 month`,
+  on(
+    RequestId.REQ_HISTORICAL_DATA,
+    decodedWith(requestedStock, decodeReqHistoricalData, (sim, conn, req, stock) => {
+      const barSeconds = parseBarSize(req.barSizeSetting);
+      if (barSeconds === undefined) {
+        conn.sendError(
+          req.reqId,
+          321,
+          `Error validating request.-'bX' : cause - Historical data bar size setting "${req.barSizeSetting}" is invalid. Legal ones are: 1 secs, 5 secs, 10 secs, 15 secs, 30 secs, 1 min, 2 mins, 3 mins, 5 mins, 10 mins, 15 mins, 20 mins, 30 mins, 1 hour, 2 hours, 3 hours, 4 hours, 8 hours, 1 day, 1 week, 1 month`,
+        );
+        return;
+      }
+      const durationSeconds = parseDuration(req.durationStr);
+      if (durationSeconds === undefined) {
+        conn.sendError(
+          req.reqId,
+          321,
+          `Error validating request.-'bX' : cause - Historical data query duration "${req.durationStr}" is invalid: use "<integer> <unit>" with unit S, D, W, M or Y`,
+        );
+        return;
+      }
+      const now = sim.market.now();
+      const end = parseEndDateTime(req.endDateTime, now);
+      if (end === undefined) {
+        conn.sendError(
+          req.reqId,
+          321,
+          `Error validating request.-'bX' : cause - End date/time "${req.endDateTime}" is invalid: use "yyyyMMdd HH:mm:ss US/Eastern" or "yyyyMMdd-HH:mm:ss" (UTC)`,
+        );
+        return;
+      }
+      if (req.keepUpToDate && req.endDateTime.trim() !== '') {
+        conn.sendError(
+          req.reqId,
+          321,
+          "Error validating request.-'bX' : cause - End date not supported with live updates (keepUpToDate requires an empty endDateTime)",
+        );
+        return;
+      }
+      if (barSeconds % 5 !== 0 && barSeconds < 86_400) {
+        conn.sendError(
+          req.reqId,
+          162,
+          `Historical Market Data Service error message:No data of type ${req.barSizeSetting} bars is kept by the simulator (its resolution is 5 seconds)`,
+        );
+        return;
+      }
+      const reqKey = `${stock.conId}|${req.endDateTime}|${req.durationStr}|${req.barSizeSetting}|${req.whatToShow}|${req.useRTH}`;
+      if (sim.options.faults.pacing && violatesPacing(conn, reqKey, stock.conId)) {
+        conn.sendError(req.reqId, 162, PACING_MESSAGE);
+        return;
+      }
+      const bars =
+        barSeconds >= 86_400
+          ? longBars(sim.market.dayBars(stock, end, Number.MAX_SAFE_INTEGER), req.durationStr, durationSeconds, end, barSeconds)
+          : sim.market.intradayBars(stock, end, durationSeconds * 1000, barSeconds, req.useRTH);
+      const startMs = end - durationSeconds * 1000;
+      conn.send(
+        encodeHistoricalData(conn.version, {
+          reqId: req.reqId,
+          startDate: formatBarDate(startMs, Math.min(barSeconds, 86_399), req.formatDate),
+          endDate: formatBarDate(end, Math.min(barSeconds, 86_399), req.formatDate),
+          bars: bars.map((b) => toHistoricalBar(b, barSeconds, req.formatDate)),
+        }),
       );
-      return;
-    }
-    const durationSeconds = parseDuration(req.durationStr);
-    if (durationSeconds === undefined) {
-      conn.sendError(
-        req.reqId,
-        321,
-        `Error validating request.-'bX' : cause - Historical data query duration "${req.durationStr}" is invalid: use "<integer> <unit>" with unit S, D, W, M or Y`,
-      );
-      return;
-    }
-    const now = sim.market.now();
-    const end = parseEndDateTime(req.endDateTime, now);
-    if (end === undefined) {
-      conn.sendError(
-        req.reqId,
-        321,
-        `Error validating request.-'bX' : cause - End date/time "${req.endDateTime}" is invalid: use "yyyyMMdd HH:mm:ss US/Eastern" or "yyyyMMdd-HH:mm:ss" (UTC)`,
-      );
-      return;
-    }
-    if (req.keepUpToDate && req.endDateTime.trim() !== '') {
-      conn.sendError(
-        req.reqId,
-        321,
-        "Error validating request.-'bX' : cause - End date not supported with live updates (keepUpToDate requires an empty endDateTime)",
-      );
-      return;
-    }
-    if (barSeconds % 5 !== 0 && barSeconds < 86_400) {
-      conn.sendError(
-        req.reqId,
-        162,
-        `Historical Market Data Service error message:No data of type ${req.barSizeSetting} bars is kept by the simulator (its resolution is 5 seconds)`,
-      );
-      return;
-    }
-    const reqKey = `${stock.conId}|${req.endDateTime}|${req.durationStr}|${req.barSizeSetting}|${req.whatToShow}|${req.useRTH}`;
-    if (sim.options.faults.pacing && violatesPacing(conn, reqKey, stock.conId)) {
-      conn.sendError(req.reqId, 162, PACING_MESSAGE);
-      return;
-    }
-    const bars =
-      barSeconds >= 86_400
-        ? longBars(sim.market.dayBars(stock, end, Number.MAX_SAFE_INTEGER), req.durationStr, durationSeconds, end, barSeconds)
-        : sim.market.intradayBars(stock, end, durationSeconds * 1000, barSeconds, req.useRTH);
-    const startMs = end - durationSeconds * 1000;
-    conn.send(
-      encodeHistoricalData(conn.version, {
-        reqId: req.reqId,
-        startDate: formatBarDate(startMs, Math.min(barSeconds, 86_399), req.formatDate),
-        endDate: formatBarDate(end, Math.min(barSeconds, 86_399), req.formatDate),
-        bars: bars.map((b) => toHistoricalBar(b, barSeconds, req.formatDate)),
-      }),
-    );
-    if (req.keepUpToDate) sim.feeds.bars.addUpToDate(conn, req.reqId, stock, barSeconds, req.formatDate, req.useRTH);
-  });
+      if (req.keepUpToDate) sim.feeds.bars.addUpToDate(conn, req.reqId, stock, barSeconds, req.formatDate, req.useRTH);
+    }),
+  );
   on(RequestId.CANCEL_HISTORICAL_DATA, (sim, conn, r) => {
     sim.feeds.bars.cancelUpToDate(conn, decodeCancelHistoricalData(r, conn.version).reqId);
   });
-  on(RequestId.REQ_HEAD_TIMESTAMP, (sim, conn, r) => {
-    const req = decodeReqHeadTimestamp(r, conn.version);
-    const stock = requestedStock(sim.market, conn, req.reqId, req.contract);
-    if (!stock) return;
-    const first = sim.market.dailyBars(stock)[0];
-    // The first session of the history: its regular open (09:30 New York), or the
-    // pre-market open (04:00) when outside-RTH data counts. Bar times are New York midnights.
-    const day = first ? nyParts(first.time) : undefined;
-    const ms = day ? nyTimeToMs(day.year, day.month, day.day, req.useRTH ? 9 : 4, req.useRTH ? 30 : 0) : sim.market.historyStartMs;
-    conn.send(encodeHeadTimestamp(conn.version, req.reqId, req.formatDate === 2 ? String(Math.floor(ms / 1000)) : twsUtcTime(ms)));
-  });
+  on(
+    RequestId.REQ_HEAD_TIMESTAMP,
+    decodedWith(requestedStock, decodeReqHeadTimestamp, (sim, conn, req, stock) => {
+      const first = sim.market.dailyBars(stock)[0];
+      // The first session of the history: its regular open (09:30 New York), or the
+      // pre-market open (04:00) when outside-RTH data counts. Bar times are New York midnights.
+      const day = first ? nyParts(first.time) : undefined;
+      const ms = day ? nyTimeToMs(day.year, day.month, day.day, req.useRTH ? 9 : 4, req.useRTH ? 30 : 0) : sim.market.historyStartMs;
+      conn.send(encodeHeadTimestamp(conn.version, req.reqId, req.formatDate === 2 ? String(Math.floor(ms / 1000)) : twsUtcTime(ms)));
+    }),
+  );
   on(RequestId.CANCEL_HEAD_TIMESTAMP, (_sim, conn, r) => {
     decodeCancelHeadTimestamp(r, conn.version);
   });

@@ -2,6 +2,7 @@
 import { RequestId } from '../../tws/messageIds';
 import { decodeCancelMktData, decodeCancelRealTimeBars, decodeReqMktData, decodeReqRealTimeBars } from '../protocol/marketDataCodec';
 import { requestedInstrument, requestedStock } from './contractResolver';
+import { decodedWith } from './decoded';
 import type { Register } from './registry';
 
 // Under the `pacing` fault: at most 60 *new* real-time bar requests in 10 minutes
@@ -22,45 +23,45 @@ function violatesRealtimePacing(owner: object): boolean {
 }
 
 export function registerMarketDataHandlers(on: Register): void {
-  on(RequestId.REQ_MKT_DATA, (sim, conn, r) => {
-    const req = decodeReqMktData(r, conn.version);
-    const resolved = requestedInstrument(sim.market, conn, req.reqId, req.contract);
-    if (!resolved) return;
-    if (sim.options.faults.competingSession) {
-      conn.sendError(req.reqId, 10197, 'No market data during competing live session');
-      return;
-    }
-    if (resolved.wire.secType === 'BAG') {
-      conn.sendError(
-        req.reqId,
-        321,
-        "Error validating request.-'sim' : cause - market data for BAG contracts is not supported by the simulator; request each leg.",
-      );
-      return;
-    }
-    sim.feeds.marketData.subscribe(conn, req.reqId, resolved.wire.conId, resolved.wire, req.snapshot || req.regulatorySnapshot);
-  });
+  on(
+    RequestId.REQ_MKT_DATA,
+    decodedWith(requestedInstrument, decodeReqMktData, (sim, conn, req, resolved) => {
+      if (sim.options.faults.competingSession) {
+        conn.sendError(req.reqId, 10197, 'No market data during competing live session');
+        return;
+      }
+      if (resolved.wire.secType === 'BAG') {
+        conn.sendError(
+          req.reqId,
+          321,
+          "Error validating request.-'sim' : cause - market data for BAG contracts is not supported by the simulator; request each leg.",
+        );
+        return;
+      }
+      sim.feeds.marketData.subscribe(conn, req.reqId, resolved.wire.conId, resolved.wire, req.snapshot || req.regulatorySnapshot);
+    }),
+  );
   on(RequestId.CANCEL_MKT_DATA, (sim, conn, r) => {
     sim.feeds.marketData.cancel(conn, decodeCancelMktData(r, conn.version).reqId);
   });
-  on(RequestId.REQ_REAL_TIME_BARS, (sim, conn, r) => {
-    const req = decodeReqRealTimeBars(r, conn.version);
-    const stock = requestedStock(sim.market, conn, req.reqId, req.contract);
-    if (!stock) return;
-    if (req.barSize !== 5) {
-      conn.sendError(req.reqId, 321, `Error validating request.-'bP' : cause - Invalid bar size ${req.barSize}: real-time bars are 5 seconds.`);
-      return;
-    }
-    if (sim.options.faults.noMarketData) {
-      conn.sendError(req.reqId, 420, `Invalid Real-time Query:No market data permissions for ${stock.primaryExch} STK.`);
-      return;
-    }
-    if (sim.options.faults.pacing && violatesRealtimePacing(sim)) {
-      conn.sendError(req.reqId, 420, 'Invalid Real-time Query:Historical data request pacing violation');
-      return;
-    }
-    sim.feeds.bars.addRealtime(conn, req.reqId, stock);
-  });
+  on(
+    RequestId.REQ_REAL_TIME_BARS,
+    decodedWith(requestedStock, decodeReqRealTimeBars, (sim, conn, req, stock) => {
+      if (req.barSize !== 5) {
+        conn.sendError(req.reqId, 321, `Error validating request.-'bP' : cause - Invalid bar size ${req.barSize}: real-time bars are 5 seconds.`);
+        return;
+      }
+      if (sim.options.faults.noMarketData) {
+        conn.sendError(req.reqId, 420, `Invalid Real-time Query:No market data permissions for ${stock.primaryExch} STK.`);
+        return;
+      }
+      if (sim.options.faults.pacing && violatesRealtimePacing(sim)) {
+        conn.sendError(req.reqId, 420, 'Invalid Real-time Query:Historical data request pacing violation');
+        return;
+      }
+      sim.feeds.bars.addRealtime(conn, req.reqId, stock);
+    }),
+  );
   on(RequestId.CANCEL_REAL_TIME_BARS, (sim, conn, r) => {
     sim.feeds.bars.cancelRealtime(conn, decodeCancelRealTimeBars(r, conn.version).reqId);
   });

@@ -109,8 +109,9 @@ function recordedOrder(orderId: number, contract: WireContract, order: WireOrder
     action: order.action,
     totalQuantity: order.totalQuantity,
     orderType: order.orderType,
-    ...(order.lmtPrice !== undefined ? { lmtPrice: order.lmtPrice } : {}),
-    ...(order.auxPrice !== undefined ? { auxPrice: order.auxPrice } : {}),
+    // The recorder writes JSON, which leaves out the prices an order does not have (undefined).
+    lmtPrice: order.lmtPrice,
+    auxPrice: order.auxPrice,
     tif: order.tif,
     orderRef: order.orderRef,
     parentId: order.parentId,
