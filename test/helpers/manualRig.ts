@@ -76,6 +76,19 @@ export async function previewOf(
   return r.preview;
 }
 
+/**
+ * Places a confirmed preview and waits for it to fill `quantity` in full; returns the result and
+ * what the simulator received under its orderRef (the what-if left out).
+ */
+export async function placeFilled(r: Rig, desk: ManualOrderDesk, preview: ManualPreview, quantity: number) {
+  const placed = await desk.place(preview);
+  assert.equal(placed.sent, true, placed.error);
+  assert.match(placed.orderRef ?? '', /^manual:\d{8}T\d{9}Z-[0-9a-f]{8}$/);
+  const done = await r.trader.brokerClient!.orderDone(placed.orderId!, 5000);
+  assert.deepEqual([done.state, done.filled], ['filled', quantity]);
+  return { placed, sent: placeOrders(r.fx).filter((l) => !l.order.whatIf && l.order.orderRef === placed.orderRef) };
+}
+
 /** A paper rig with its desk on the default settings. */
 export async function deskRig(): Promise<Rig & { desk: ManualOrderDesk }> {
   const r = await rig();

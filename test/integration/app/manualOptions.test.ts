@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../../helpers/simHarness';
-import { deskRig, journalLines, placeOrders, rig, type Rig } from '../../helpers/manualRig';
+import { deskRig, journalLines, placeFilled, placeOrders, rig, type Rig } from '../../helpers/manualRig';
 import type { OptionChain, Position } from '../../../src/extension/broker/types';
 import { closingOption, type DerivativeInput } from '../../../src/extension/session/manualDerivatives';
 import type { ManualOrderDesk, ManualPreview } from '../../../src/extension/session/manualOrders';
@@ -71,13 +71,7 @@ describe('options and combos from the order ticket on a paper account', { timeou
     );
     assert.deepEqual(journalLines(r.config.journalDir), [], 'a preview journals nothing');
 
-    const placed = await r.desk.place(preview);
-    assert.equal(placed.sent, true, placed.error);
-    assert.match(placed.orderRef ?? '', /^manual:/);
-    const done = await r.trader.brokerClient!.orderDone(placed.orderId!, 5000);
-    assert.equal(done.state, 'filled');
-    assert.equal(done.filled, 2);
-    const sent = placeOrders(r.fx).filter((l) => !l.order.whatIf && l.order.orderRef === placed.orderRef);
+    const { placed, sent } = await placeFilled(r, r.desk, preview, 2);
     assert.deepEqual(
       sent.map((l) => [
         l.order.secType,
@@ -155,12 +149,7 @@ describe('options and combos from the order ticket on a paper account', { timeou
       preview.warnings.join('; '),
     );
 
-    const placed = await r.desk.place(preview);
-    assert.equal(placed.sent, true, placed.error);
-    const done = await r.trader.brokerClient!.orderDone(placed.orderId!, 5000);
-    assert.equal(done.state, 'filled');
-    assert.equal(done.filled, 3);
-    const sent = placeOrders(r.fx).filter((l) => !l.order.whatIf && l.order.orderRef === placed.orderRef);
+    const { placed, sent } = await placeFilled(r, r.desk, preview, 3);
     assert.equal(sent.length, 1, 'one BAG order');
     assert.deepEqual(
       [sent[0]!.order.secType, sent[0]!.order.lmtPrice, sent[0]!.order.comboLegs?.map((l) => [l.conId, l.ratio, l.action])],

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../../helpers/simHarness';
-import { connectRig, journalLines, placeOrders, previewOf, rig, type Rig } from '../../helpers/manualRig';
+import { connectRig, journalLines, placeFilled, placeOrders, previewOf, rig, type Rig } from '../../helpers/manualRig';
 import { manualDeskConfig } from '../../../src/extension/app/manualOrders';
 import { Journal } from '../../../src/extension/session/journal';
 import type { ManualOrderDesk } from '../../../src/extension/session/manualOrders';
@@ -43,14 +43,7 @@ describe('manual orders on a paper account', { timeout: 60_000 }, () => {
     assert.equal(afterPreview[0]!.order.whatIf, true);
     assert.deepEqual(journalLines(r.config.journalDir), [], 'a preview journals nothing');
 
-    const placed = await desk.place(preview);
-    assert.equal(placed.sent, true, placed.error);
-    assert.match(placed.orderRef ?? '', /^manual:\d{8}T\d{9}Z-[0-9a-f]{8}$/);
-    const done = await r.trader.brokerClient!.orderDone(placed.orderId!, 5000);
-    assert.equal(done.state, 'filled');
-    assert.equal(done.filled, 3);
-
-    const sent = placeOrders(r.fx).filter((l) => !l.order.whatIf && l.order.orderRef === placed.orderRef);
+    const { placed, sent } = await placeFilled(r, desk, preview, 3);
     assert.equal(sent.length, 1, 'sent once');
     assert.deepEqual(
       [sent[0]!.order.symbol, sent[0]!.order.action, sent[0]!.order.totalQuantity, sent[0]!.order.orderType, sent[0]!.order.tif],
