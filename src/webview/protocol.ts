@@ -127,7 +127,10 @@ export interface OrderRow {
   /** the session that placed it (from its orderRef); absent for orders of other tools */
   readonly sessionId?: string;
   readonly symbol: string;
+  /** an option or a combo: what it is, e.g. `NVDA 20261218 150C`, `NVDA combo (+1 20261218 150C, -1 20261218 155C)` */
+  readonly contract?: string;
   readonly action: string;
+  /** shares, contracts, or combos */
   readonly quantity: number;
   readonly type: string;
   /** our lifecycle state: submitted, filled, cancelled, rejected ... */

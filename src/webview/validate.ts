@@ -141,6 +141,7 @@ export const isOrderRow: Guard<OrderRow> = shape<OrderRow>({
   orderId: isNum,
   sessionId: opt(isStr),
   symbol: isStr,
+  contract: opt(isStr),
   action: isStr,
   quantity: isNum,
   type: isStr,

@@ -5,7 +5,10 @@
 // in the panel's Orders tab; a resting limit order is modified and cancelled from its row in
 // the grid; a bracket's three legs go with three distinct orderRefs (the simulator's word);
 // the Positions & Orders tree's inline actions cancel a bracket exit and flatten a position.
-// Screenshots in artifacts/e2e/orders/.
+// An option picked from the chain (expiry, call, strike with its quote) and a vertical call
+// spread (two legs from the chain, a net limit) are previewed, confirmed, filled, seen in the
+// simulator's executions and named in the blotter. Screenshots (wide and narrow) in
+// artifacts/e2e/orders/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventName } from '@stoqey/ib';
@@ -53,6 +56,41 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     };
   }
 
+  /** The simulator's own executions (a second TWS API client asks): [reqId, contract, execution] each. */
+  async function simExecutions(): Promise<any[][]> {
+    const client = await new TestClient(port, 97).connect(10_000);
+    try {
+      const ex = collectUntil(client.ib, EventName.execDetails, EventName.execDetailsEnd, 10_000);
+      client.ib.reqExecutions(8, {});
+      return await ex;
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /** Screenshots of the blotter wide (1280 px page) and narrow (800 px page), the row's symbol cell in view. */
+  async function blotterShots(step: string, row: Locator): Promise<void> {
+    await row.locator('[data-col="symbol"]').scrollIntoViewIfNeeded();
+    await wb.screenshot(`${step}-wide`);
+    await wb.page.setViewportSize({ width: 800, height: 800 });
+    await sleep(600);
+    await row.locator('[data-col="symbol"]').scrollIntoViewIfNeeded();
+    await wb.screenshot(`${step}-narrow`);
+    await wb.page.setViewportSize({ width: 1280, height: 800 });
+    await sleep(600);
+  }
+
+  /** Picks the strike nearest the stock (typing "nearest" filters to it); returns the strike. */
+  async function pickNearestStrike(step: RegExp): Promise<number> {
+    await title().filter({ hasText: step }).waitFor({ timeout: 20_000 });
+    await input().fill('nearest');
+    const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+    await row.waitFor({ timeout: 15_000 });
+    const strike = Number(/^\s*([\d.]+)/.exec(await row.innerText())![1]);
+    await row.click();
+    return strike;
+  }
+
   it('connects to the embedded simulator', async () => {
     await wb.waitForStatus(/IBKR: off/, 60_000);
     await wb.runCommand('IBKR: Start TWS Simulator');
@@ -64,6 +102,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
 
   it('a bad symbol is named in the input box with what is valid', async () => {
     await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await pick(/kind/, 'shares at the market');
     await title()
       .filter({ hasText: /symbol/ })
       .waitFor({ timeout: 15_000 });
@@ -77,6 +116,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
 
   it('"IBKR: Place Order..." asks the ticket, previews the what-if, and the confirmed order fills', async () => {
     await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await pick(/kind/, 'shares at the market');
     await type(/symbol/, 'NVDA');
     await pick(/side/, 'buy NVDA');
     await type(/quantity/, '5');
@@ -127,6 +167,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
 
   it('a resting limit order is modified and cancelled from its row in the orders grid', async () => {
     await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await pick(/kind/, 'shares at the market');
     await type(/symbol/, 'MSFT');
     await pick(/side/, 'buy MSFT');
     await type(/quantity/, '2');
@@ -166,6 +207,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
 
   it('a bracket from the ticket: entry filled, take-profit and stop-loss working in the grid', async () => {
     await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await pick(/kind/, 'shares at the market');
     await type(/symbol/, 'AAPL');
     await pick(/side/, 'buy AAPL');
     await type(/quantity/, '1');
@@ -281,6 +323,121 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
       client.disconnect();
     }
     await wb.screenshot('tree-after-flatten');
+  });
+  it('an option from the chain: expiry, call and strike with its quote; previewed with its value x 100, confirmed, filled; the simulator and the blotter agree', async () => {
+    await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await pick(/kind/, 'one call or put picked from the chain');
+    await type(/underlying/, 'NVDA');
+    await pick(/expiry/, /in \d+ days?/);
+    await pick(/call or put/, 'call: the right to buy');
+    await title()
+      .filter({ hasText: /strike/ })
+      .waitFor({ timeout: 20_000 });
+    await wb.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ hasText: /bid [\d.]+ \/ ask [\d.]+/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await wb.screenshot('option-strikes-with-quotes');
+    const strike = await pickNearestStrike(/strike/);
+    await pick(/side/, 'buy the option');
+    await type(/quantity/, '2');
+    await pick(/order type/, 'market: fills now');
+    await pick(/time in force/, 'until the close today');
+    const m = await modal(new RegExp(`BUY 2 NVDA \\d{8} ${strike}C MKT DAY\\?`));
+    assert.match(m.text, /Account DU1234567 \(paper\)/);
+    assert.match(m.text, /About [\d,.]+ at the market now \([\d,.]+ x 100 x 2\)/);
+    assert.match(m.text, new RegExp(`BUY 2 NVDA \\d{8} ${strike}C \\(bid [\\d.]+ / ask [\\d.]+\\): held 0 -> 2 contracts after a full fill`));
+    assert.match(m.text, /Commission: \d/);
+    assert.match(m.text, /Initial margin: \+[\d,.]+ \(after: [\d,.]+\)/);
+    assert.match(m.text, /Funds available after \(equity with loan - initial margin\): [\d,.]+/);
+    assert.match(m.text, /Risk checks: passed all risk checks/);
+    await wb.screenshot('option-preview-modal');
+    await m.click('Place Order');
+    const note = await wb.waitForNotification(new RegExp(`BUY 2 NVDA \\d{8} ${strike}C MKT DAY sent as order #\\d+`), 20_000);
+    const orderId = Number(/order #(\d+)/.exec(note)![1]);
+
+    const ours = (await simExecutions()).filter((e) => e[2].orderId === orderId);
+    assert.deepEqual(
+      ours.map((e) => [e[1].secType, e[1].symbol, Number(e[1].strike), e[1].right, e[2].side, e[2].shares]),
+      [['OPT', 'NVDA', strike, 'C', 'BOT', 2]],
+    );
+    assert.match(ours[0]![2].orderRef as string, /^manual:/);
+
+    await wb.runCommand('IBKR: Show Trading Panel');
+    const p = wb.panel();
+    await p.locator('#tab-orders').click();
+    const row = orderRow(p, orderId);
+    await row.locator('[data-col="status"][data-value="filled"]').waitFor({ timeout: 15_000 });
+    assert.match(await row.locator('[data-col="symbol"]').innerText(), new RegExp(`^NVDA \\d{8} ${strike}C$`));
+    assert.equal(Number(await row.locator('[data-col="filled"]').getAttribute('data-value')), 2);
+    await blotterShots('option-in-blotter', row);
+  });
+
+  it('a vertical call spread (2 legs from the chain, net limit): previewed with its net quote, confirmed, filled per leg; named in the blotter', async () => {
+    await wb.runCommand('IBKR: Place Order...', { prompt: true });
+    await pick(/kind/, '2 to 4 option legs');
+    await type(/underlying/, 'MSFT');
+    await pick(/leg 1: expiry/, /in \d+ days?/);
+    await pick(/leg 1: call or put/, 'call: the right to buy');
+    const low = await pickNearestStrike(/leg 1: strike/);
+    await pick(/leg 1: action/, 'BUY');
+    await type(/leg 1: ratio/, '1');
+    await pick(/leg 2: expiry/, /in \d+ days?/);
+    await pick(/leg 2: call or put/, 'call: the right to buy');
+    // The next quoted strike above the first leg's ("bid" filters to the quoted strikes).
+    await title()
+      .filter({ hasText: /leg 2: strike/ })
+      .waitFor({ timeout: 20_000 });
+    await input().fill('bid');
+    const rows = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    const strikes = (await rows.allInnerTexts()).map((t) => Number(/^\s*([\d.]+)/.exec(t)?.[1]));
+    const high = Math.min(...strikes.filter((k) => k > low));
+    assert.ok(Number.isFinite(high), `a quoted strike above ${low} among ${strikes.join(', ')}`);
+    await rows.nth(strikes.indexOf(high)).click();
+    await pick(/leg 2: action/, 'SELL');
+    await type(/leg 2: ratio/, '1');
+    await wb.screenshot('combo-legs-done');
+    await pick(/legs \(2 so far\)/, 'Done');
+    await pick(/side/, 'the legs as given');
+    await type(/quantity/, '1');
+    await pick(/order type/, 'at this net price or better');
+    await type(/limit price/, '5.00');
+    await pick(/time in force/, 'until the close today');
+    const spread = `BUY 1 MSFT combo \\(\\+1 \\d{8} ${low}C, -1 \\d{8} ${high}C\\) LMT 5\\.00 DAY`;
+    const m = await modal(new RegExp(`${spread}\\?`));
+    assert.match(m.text, /Net quote per share: bid -?[\d.]+ \/ ask -?[\d.]+/);
+    assert.match(m.text, new RegExp(`BUY 1 MSFT \\d{8} ${low}C \\(bid [\\d.]+ / ask [\\d.]+\\): held 0 -> 1 contracts`));
+    assert.match(m.text, new RegExp(`SELL 1 MSFT \\d{8} ${high}C \\(bid [\\d.]+ / ask [\\d.]+\\): held 0 -> -1 contracts`));
+    assert.match(m.text, /Commission: \d/);
+    assert.match(m.text, /Risk checks: passed all risk checks/);
+    assert.match(m.text, new RegExp(`Note: this writes MSFT \\d{8} ${high}C: a short call of 1 contract\\(s\\), against this order's long call`));
+    await wb.screenshot('combo-preview-modal');
+    await m.click('Place Order');
+    const note = await wb.waitForNotification(new RegExp(`${spread} sent as order #\\d+`), 20_000);
+    const orderId = Number(/order #(\d+)/.exec(note)![1]);
+
+    const ours = (await simExecutions()).filter((e) => e[2].orderId === orderId);
+    const legs = ours.filter((e) => e[1].secType === 'OPT').map((e) => [Number(e[1].strike), e[1].right, e[2].side, e[2].shares]);
+    assert.deepEqual(
+      legs.sort((a, b) => (a[0] as number) - (b[0] as number)),
+      [
+        [low, 'C', 'BOT', 1],
+        [high, 'C', 'SLD', 1],
+      ],
+    );
+    assert.equal(ours.filter((e) => e[1].secType === 'BAG').length, 1, "the combo's own execution");
+    assert.ok(ours.every((e) => /^manual:/.test(e[2].orderRef as string)));
+
+    await wb.runCommand('IBKR: Show Trading Panel');
+    const p = wb.panel();
+    await p.locator('#tab-orders').click();
+    const row = orderRow(p, orderId);
+    await row.locator('[data-col="status"][data-value="filled"]').waitFor({ timeout: 15_000 });
+    assert.match(await row.locator('[data-col="symbol"]').innerText(), new RegExp(`^MSFT combo \\(\\+1 \\d{8} ${low}C, -1 \\d{8} ${high}C\\)$`));
+    assert.match(await row.locator('[data-col="fills"]').innerText(), /^1 @ -?[\d.]+$/);
+    await blotterShots('combo-in-blotter', row);
   });
 });
 

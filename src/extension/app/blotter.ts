@@ -7,7 +7,7 @@
 // Each row carries its fills with their commissions and, for an order a session decision
 // placed, its slippage against the decision's price. Working orders are marked stale while
 // the connection is down.
-import { TERMINAL_STATES, type Fill, type OrderLifecycle, type TrackedOrder } from '../broker/types';
+import { TERMINAL_STATES, type BrokerContract, type Fill, type OrderLifecycle, type TrackedOrder } from '../broker/types';
 import type { DecisionRecord } from '../session/decision';
 import { parseOrderRef } from '../session/orderRef';
 import type { FillRow, OrderRow } from '../../webview/protocol';
@@ -108,6 +108,7 @@ export class Blotter {
       orderId: o.orderId,
       ...(sessionId ? { sessionId } : {}),
       symbol: o.contract?.symbol ?? '?',
+      ...(o.contract && o.contract.secType !== 'STK' ? { contract: contractText(o) } : {}),
       action: o.action ?? '?',
       quantity: o.quantity,
       type: o.type ?? '?',
@@ -119,13 +120,29 @@ export class Blotter {
       ...(note ? { note } : {}),
       placedAt: e.placedAt,
       updatedAt: o.updatedAt,
-      fills: o.fills.map((f) => fillRow(f, e.seenAt.get(f.execId) ?? o.updatedAt)),
+      // A combo's fills in its own units at the net price (its legs' executions carry the commissions).
+      fills: o.fills.filter((f) => o.contract?.secType !== 'BAG' || f.contract.secType === 'BAG').map((f) => fillRow(f, e.seenAt.get(f.execId) ?? o.updatedAt)),
       commission: Math.round(o.fills.reduce((sum, f) => sum + (f.commission ?? 0), 0) * 1e4) / 1e4,
       ...(decided ? { decisionPrice: decided.price, decisionTime: decided.at } : {}),
       ...(decisionPrice !== undefined && o.filled > 0 ? { slippage: slippageOf(o.action ?? 'BUY', o.avgFillPrice, decisionPrice) } : {}),
       stale: !this.connected && !isFinal(o.state),
     };
   }
+}
+
+/** An option or a combo as the blotter names it: `NVDA 20261218 150C`, `NVDA combo (+1 20261218 150C, -1 20261218 155C)` (a leg not filled yet by its conId). */
+export function contractText(o: TrackedOrder): string {
+  const c = o.contract;
+  if (!c) return '?';
+  const option = (x: BrokerContract) => `${x.expiry ?? '?'} ${x.strike ?? '?'}${x.right ?? '?'}`;
+  if (c.secType === 'OPT') return `${c.symbol} ${option(c)}`;
+  if (c.secType !== 'BAG') return `${c.symbol} ${c.secType}`;
+  const known = new Map(o.fills.filter((f) => f.contract.secType === 'OPT').map((f) => [f.contract.conId, f.contract]));
+  const legs = (c.legs ?? []).map((l) => {
+    const leg = known.get(l.conId);
+    return `${l.action === 'BUY' ? '+' : '-'}${l.ratio} ${leg ? option(leg) : `#${l.conId}`}`;
+  });
+  return `${c.symbol} combo (${legs.join(', ')})`;
 }
 
 function fillRow(f: Fill, at: number): FillRow {

@@ -38,21 +38,42 @@ export function whatIfLines(w: OrderPreview | undefined): string[] {
   return lines;
 }
 
-/** The modal's detail for a previewed ticket. */
+/** The modal's detail for a previewed ticket (a stock, an option or a combo). */
 export function previewDetail(p: ManualPreview): string {
-  const t = p.ticket;
-  const notional = t.quantity * p.referencePrice;
-  const priced = t.orderType === 'MKT' ? 'at the market (now' : t.orderType === 'STP' ? 'at the stop (' : 'at the limit (';
-  const lines = [
-    `Account ${p.account} (${p.live ? 'LIVE: real money' : 'paper'})`,
-    `About ${money(notional)} ${priced}${t.orderType === 'MKT' ? ' ' : ''}${money(p.referencePrice)})`,
-    `${t.symbol} held: ${p.positionBefore} -> ${p.positionAfter} after a full fill`,
-    ...whatIfLines(p.whatIf),
+  const lines = [`Account ${p.account} (${p.live ? 'LIVE: real money' : 'paper'})`, ...(p.legs ? derivativeLines(p) : stockLines(p)), ...whatIfLines(p.whatIf)];
+  lines.push(
     `Risk checks: ${p.verdict.reason}${p.hoursOverridden ? ' (trading hours overridden for this order)' : ''}`,
     ...p.warnings.map((w) => `Note: ${w}`),
-  ];
+  );
   if (p.live) lines.push('', 'A live order is confirmed by typing the account id next.');
   return lines.join('\n');
+}
+
+function stockLines(p: ManualPreview): string[] {
+  const t = p.ticket;
+  const priced = t.orderType === 'MKT' ? 'at the market (now' : t.orderType === 'STP' ? 'at the stop (' : 'at the limit (';
+  return [
+    `About ${money(t.quantity * p.referencePrice)} ${priced}${t.orderType === 'MKT' ? ' ' : ''}${money(p.referencePrice)})`,
+    `${t.symbol} held: ${p.positionBefore} -> ${p.positionAfter} after a full fill`,
+  ];
+}
+
+/** An option's or a combo's lines: its value (premium x contracts x multiplier), each option's quote and holding. */
+function derivativeLines(p: ManualPreview): string[] {
+  const t = p.ticket;
+  const m = p.multiplier ?? 100;
+  const value = t.quantity * m * p.referencePrice;
+  const how = t.orderType === 'MKT' ? 'at the market now' : 'at the limit';
+  const net = p.net ? [`Net quote per share: bid ${p.net.bid.toFixed(2)} / ask ${p.net.ask.toFixed(2)}`] : [];
+  const about =
+    value < 0
+      ? `A credit of about ${money(-value)} ${how} (${money(p.referencePrice)} x ${m} x ${t.quantity})`
+      : `About ${money(value)} ${how} (${money(p.referencePrice)} x ${m} x ${t.quantity})`;
+  const legs = (p.legs ?? []).map(
+    (l) =>
+      `${l.action} ${l.contracts} ${l.label} (bid ${l.bid?.toFixed(2) ?? '?'} / ask ${l.ask?.toFixed(2) ?? '?'}): held ${l.before} -> ${l.after} contracts after a full fill`,
+  );
+  return [about, ...net, ...legs];
 }
 
 /** e.g. `#12 BUY 2 MSFT LMT 1.05 GTC, submitted (0/2 filled)`. */

@@ -304,7 +304,11 @@ export class IbLink {
       must(typeof e?.execId === 'string' && e.execId !== '', () => `execution id ${show(e?.execId)}`);
       must(isId(e.orderId), () => `order id ${show(e.orderId)} of execution ${e.execId}`);
       must(typeof e.shares === 'number' && Number.isFinite(e.shares) && e.shares > 0, () => `shares ${show(e.shares)} of execution ${e.execId}`);
-      must(typeof e.price === 'number' && Number.isFinite(e.price) && e.price >= 0, () => `price ${show(e.price)} of execution ${e.execId}`);
+      // A combo's own execution carries its net price: negative for a credit (legs sold for more than those bought).
+      must(
+        typeof e.price === 'number' && Number.isFinite(e.price) && (e.price >= 0 || String(c?.secType) === 'BAG'),
+        () => `price ${show(e.price)} of execution ${e.execId}`,
+      );
       must(SIDES.test(String(e.side ?? '')), () => `side ${show(e.side)} of execution ${e.execId}`);
       this.emit('execDetails', reqId, fromIbExecution(c, e));
     });

@@ -4,30 +4,70 @@
 import type { BrokerContract, TrackedOrder } from '../broker/types';
 import { TERMINAL_STATES } from '../broker/types';
 import type { OrderTicket } from '../trading/orderTicket';
-import type { AccountView, PositionView } from '../trading/riskEngine';
+import type { AccountView, PositionView, RiskOrder } from '../trading/riskEngine';
 import type { ManualBroker } from './manualOrders';
+import { isManualOrderRef, parseOrderRef } from './orderRef';
 
-/** The whole account as the checks see a manual order: TWS's positions plus working manual orders. */
-export function accountView(broker: ManualBroker, working: readonly TrackedOrder[]): AccountView {
+/** An option's position key in the risk checks, e.g. `NVDA 20261218 150C` (a stock's is its symbol). */
+export function optionLabel(c: Pick<BrokerContract, 'symbol' | 'expiry' | 'strike' | 'right'>): string {
+  return `${c.symbol} ${c.expiry ?? '?'} ${c.strike ?? '?'}${c.right ?? '?'}`;
+}
+
+/** A stock's or an option's key in the risk checks (undefined: neither). */
+function riskKey(c: BrokerContract): string | undefined {
+  return c.secType === 'STK' ? c.symbol : c.secType === 'OPT' ? optionLabel(c) : undefined;
+}
+
+/** Units per contract: an option's multiplier (100), 1 for a stock. */
+function unitsOf(c: BrokerContract): number {
+  return c.secType === 'OPT' ? (c.multiplier ?? 100) : 1;
+}
+
+/**
+ * The whole account as the checks see a manual order: TWS's positions plus working manual
+ * orders. Options count per contract (their own key) in shares' terms: contracts x multiplier
+ * at the premium per share. A working combo counts per leg; `known` gives its legs' contracts
+ * (options the desk resolved), else a leg is keyed by its conId.
+ */
+export function accountView(broker: ManualBroker, working: readonly TrackedOrder[], known: ReadonlyMap<number, BrokerContract> = new Map()): AccountView {
   const snap = broker.account.value;
-  const prices = new Map<string, number>();
-  for (const p of snap?.portfolio ?? []) if (p.contract.secType === 'STK' && p.marketPrice > 0) prices.set(p.contract.symbol, p.marketPrice);
+  const prices = new Map<number, number>();
+  for (const p of snap?.portfolio ?? []) if (p.contract.conId !== undefined && p.marketPrice > 0) prices.set(p.contract.conId, p.marketPrice);
   const positions = new Map<string, PositionView>();
   const held = new Map<string, number>();
+  const keys = new Map<number, string>();
+  for (const [conId, c] of known) keys.set(conId, riskKey(c) ?? `conId ${conId}`);
   for (const p of broker.positionList()) {
-    if (p.contract.secType !== 'STK') continue;
-    held.set(p.contract.symbol, p.quantity);
-    positions.set(p.contract.symbol, { quantity: p.quantity, avgCost: p.avgCost, marketPrice: prices.get(p.contract.symbol) ?? p.avgCost });
+    const key = riskKey(p.contract);
+    if (!key) continue;
+    if (p.contract.conId !== undefined) keys.set(p.contract.conId, key);
+    const units = unitsOf(p.contract);
+    held.set(key, p.quantity * units);
+    const avgCost = p.avgCost / units;
+    positions.set(key, { quantity: p.quantity * units, avgCost, marketPrice: prices.get(p.contract.conId ?? -1) ?? avgCost });
   }
   let workingBuys = 0;
+  const add = (key: string, units: number, price: number) => {
+    const now = positions.get(key);
+    positions.set(key, { quantity: (now?.quantity ?? 0) + units, avgCost: now?.avgCost ?? price, marketPrice: now?.marketPrice ?? price });
+  };
   for (const o of working) {
-    const symbol = o.contract?.symbol;
-    if (!symbol) continue;
+    const c = o.contract;
+    if (!c) continue;
     const left = Math.max(0, o.quantity - o.filled) * (o.action === 'BUY' ? 1 : -1);
-    const now = positions.get(symbol);
-    const price = o.limitPrice ?? o.stopPrice ?? now?.marketPrice ?? 0;
-    if (left > 0) workingBuys += left * price;
-    positions.set(symbol, { quantity: (now?.quantity ?? 0) + left, avgCost: now?.avgCost ?? price, marketPrice: now?.marketPrice ?? price });
+    if (c.secType === 'BAG') {
+      for (const leg of c.legs ?? [])
+        add(keys.get(leg.conId) ?? `conId ${leg.conId}`, left * leg.ratio * (leg.action === 'BUY' ? 1 : -1) * 100, prices.get(leg.conId) ?? 0);
+      const net = o.limitPrice ?? 0;
+      if (left > 0 && net > 0) workingBuys += left * net * 100;
+      continue;
+    }
+    const key = riskKey(c);
+    if (!key) continue;
+    const units = left * unitsOf(c);
+    const price = o.limitPrice ?? o.stopPrice ?? positions.get(key)?.marketPrice ?? 0;
+    if (units > 0) workingBuys += units * price;
+    add(key, units, price);
   }
   return {
     connection: broker.isReady ? 'connected' : 'disconnected',
@@ -36,6 +76,19 @@ export function accountView(broker: ManualBroker, working: readonly TrackedOrder
     held,
     ...(snap?.buyingPower !== undefined ? { buyingPower: snap.buyingPower - workingBuys } : {}),
   };
+}
+
+/** The view after `o` (a combo's earlier leg) is added: its position, and its cost out of the buying power. */
+export function withOrder(view: AccountView, o: RiskOrder): AccountView {
+  const positions = new Map(view.positions);
+  const now = positions.get(o.symbol);
+  positions.set(o.symbol, { quantity: (now?.quantity ?? 0) + o.quantity, avgCost: now?.avgCost ?? o.price, marketPrice: now?.marketPrice ?? o.price });
+  return { ...view, positions, ...(view.buyingPower !== undefined ? { buyingPower: view.buyingPower - Math.abs(o.quantity * o.price) } : {}) };
+}
+
+/** Contracts the account holds of an option (all owners). */
+export function heldContracts(broker: ManualBroker, conId: number | undefined): number {
+  return broker.positionList().find((p) => p.contract.secType === 'OPT' && p.contract.conId === conId)?.quantity ?? 0;
 }
 
 /** What the account holds of a stock (all owners). */
@@ -62,7 +115,21 @@ export async function marketPrice(broker: ManualBroker, contract: BrokerContract
   const q = await broker.quoteSnapshot(contract, 4000).catch(() => undefined);
   const fromQuote = q?.last ?? (q?.bid !== undefined && q?.ask !== undefined ? (q.bid + q.ask) / 2 : undefined) ?? q?.close;
   if (fromQuote !== undefined && fromQuote > 0) return fromQuote;
-  return snap?.portfolio.find((p) => p.contract.symbol === contract.symbol && p.marketPrice > 0)?.marketPrice;
+  // By conId when known: an option's symbol is its stock's.
+  const same = (c: BrokerContract) => (contract.conId !== undefined ? c.conId === contract.conId : c.symbol === contract.symbol);
+  return snap?.portfolio.find((p) => same(p.contract) && p.marketPrice > 0)?.marketPrice;
+}
+
+/** Why `orderId` may not be changed from the ticket (undefined: it may): only working manual orders are. */
+export function notChangeable(broker: ManualBroker, orderId: number): string | undefined {
+  const o = broker.order(orderId);
+  if (!o) return `order ${orderId} is not known to this connection`;
+  const session = parseOrderRef(o.orderRef);
+  if (session) return `order ${orderId} belongs to AI session ${session.sessionId}: the session manages it (stop it, or use the kill switch)`;
+  if (!isManualOrderRef(o.orderRef))
+    return `order ${orderId} was not placed from the order ticket (orderRef "${o.orderRef ?? ''}"): change it where it was placed`;
+  if (TERMINAL_STATES.has(o.state)) return `order ${orderId} is ${o.state}: nothing to change`;
+  return undefined;
 }
 
 /** An order's prices for a message, e.g. "limit 1.05, stop 0.9". */

@@ -1,5 +1,5 @@
-// The manual order desk: the user's own orders (the order ticket, Flatten Position), held to
-// the same rules as a session's orders:
+// The manual order desk: the user's own orders (the order ticket: stocks, an option from the
+// chain, a combo of 2-4 option legs; Flatten Position), held to the same rules as a session's orders:
 //   - the ticket is validated first (trading/orderTicket.ts); a bad field sends nothing;
 //   - the risk engine judges it like a session order (max order quantity, notional, buying
 //     power, allowlist, rate, daily loss, trading hours unless the user overrides the hours
@@ -14,6 +14,7 @@
 //     never part of a session's book.
 // Only manual orders are modified or cancelled here: a session's orders are the session's.
 import { join } from 'node:path';
+import type { ComboLegSpec, OptionSpec } from '../broker/contracts';
 import type { PlaceOptions } from '../broker/orders';
 import type {
   AccountSnapshot,
@@ -22,6 +23,7 @@ import type {
   OrderChanges,
   OrderIntent,
   OrderPreview,
+  OptionChain,
   OrderRequest,
   Position,
   TrackedOrder,
@@ -29,13 +31,16 @@ import type {
 import { bracketExitRef, TERMINAL_STATES } from '../broker/types';
 import type { ReadonlyObservable, Stream } from '../core/observable';
 import { bracketMarketProblem, describeTicket, ticketReferencePrice, validateTicket, type OrderTicket, type TicketInput } from '../trading/orderTicket';
-import { RiskEngine, type RiskVerdict } from '../trading/riskEngine';
+import type { DerivativeTicket } from '../trading/optionTicket';
+import { RiskEngine, type RiskOrder, type RiskVerdict } from '../trading/riskEngine';
 import type { RiskLimits } from '../trading/riskLimits';
 import { Journal, JournalError } from './journal';
-import { intentLegRecords } from './manualIntent';
-import { accountView, describePrices, heldQuantity, marketPrice, warnings } from './manualAccount';
+import { accountView, describePrices, heldQuantity, marketPrice, notChangeable, warnings, withOrder } from './manualAccount';
+import { draftDerivative, type DerivativeInput, type PreviewLeg } from './manualDerivatives';
+import { derivativeChanges, stockChanges } from './manualModify';
+import { intentRecord, orderRequest } from './manualIntent';
 import { FLATTEN_EXEMPT } from './killSwitch';
-import { isManualOrderRef, manualParentRef, newManualOrderRef, newSessionId, parseOrderRef } from './orderRef';
+import { isManualOrderRef, manualParentRef, newManualOrderRef, newSessionId } from './orderRef';
 
 /** What the desk needs of the broker client (BrokerClient has all of it). */
 export interface ManualBroker {
@@ -46,6 +51,9 @@ export interface ManualBroker {
   readonly orderUpdates: Stream<TrackedOrder>;
   twsTime(): Promise<number>;
   resolveStock(symbol: string): Promise<BrokerContract>;
+  optionChain(symbol: string): Promise<OptionChain[]>;
+  resolveOption(spec: OptionSpec): Promise<BrokerContract>;
+  comboContract(legs: ComboLegSpec[], opts?: { symbol?: string }): Promise<BrokerContract>;
   quoteSnapshot(contract: BrokerContract, timeoutMs?: number): Promise<{ bid?: number; ask?: number; last?: number; close?: number }>;
   previewOrder(request: OrderRequest): Promise<OrderPreview>;
   placeOrder(request: OrderRequest, opts?: PlaceOptions): Promise<TrackedOrder>;
@@ -70,20 +78,27 @@ export interface ManualDeskOptions {
 }
 
 export interface ManualPreview {
-  readonly ticket: OrderTicket;
+  readonly ticket: OrderTicket | DerivativeTicket;
   readonly text: string;
   readonly contract: BrokerContract;
   readonly account: string;
   readonly live: boolean;
-  /** the price the checks valued it at (limit, stop, else the market) */
+  /** the price the checks valued it at (limit, stop, else the market), per share; a combo's net */
   readonly referencePrice: number;
+  /** what the risk checks judge (a combo: one per leg), again when it is placed */
+  readonly riskOrders: readonly RiskOrder[];
+  /** an option or a combo: its options, and shares per contract */
+  readonly legs?: readonly PreviewLeg[];
+  readonly multiplier?: number;
+  /** a combo's net quote per share */
+  readonly net?: { readonly bid: number; readonly ask: number };
   readonly verdict: RiskVerdict;
   readonly hoursOverridden: boolean;
   /** a closing order (Flatten Position): exempt from the size and rate limits, like a session's flatten */
   readonly closing: boolean;
   /** TWS's what-if: margin and commission (absent when the checks refused: nothing was asked) */
   readonly whatIf?: OrderPreview;
-  /** what the account holds of the symbol before, and after a full fill */
+  /** what the account holds of the symbol (of an option: contracts) before, and after a full fill */
   readonly positionBefore: number;
   readonly positionAfter: number;
   /** what the user should know before confirming (a short opened, a working order on the symbol) */
@@ -115,6 +130,8 @@ export class ManualOrderDesk {
   /** each journaled order (each bracket leg has its own orderRef): order id -> what is journaled of it */
   private readonly tracked = new Map<number, { orderRef: string; state: string; filled: number; execIds: Set<string> }>();
   private readonly off: () => void;
+  /** options this desk resolved (a working combo's legs are known by conId only) */
+  private readonly known = new Map<number, BrokerContract>();
 
   constructor(private readonly options: ManualDeskOptions) {
     const limits = { ...options.risk, allowShort: true };
@@ -153,25 +170,57 @@ export class ManualOrderDesk {
       return { ok: false, problems: [`${ticket.symbol}: no market price to value a ${ticket.orderType} order at (no quote): use a limit order`] };
     const exits = bracketMarketProblem(ticket, referencePrice);
     if (exits) return { ok: false, problems: [exits] };
-    const verdict = this.check(ticket, referencePrice, opts);
     const before = heldQuantity(this.options.broker, ticket.symbol);
     const signed = ticket.side === 'BUY' ? ticket.quantity : -ticket.quantity;
-    const preview: ManualPreview = {
-      ticket,
-      text: describeTicket(ticket),
-      contract,
-      account: broker.accountId,
-      live: broker.isPaper !== true,
-      referencePrice,
-      verdict,
-      hoursOverridden: opts.overrideHours === true,
-      closing: opts.closing === true,
-      positionBefore: before,
-      positionAfter: before + signed,
-      warnings: warnings(this.options.broker, ticket, before),
-    };
+    return this.judge(
+      {
+        ticket,
+        text: describeTicket(ticket),
+        contract,
+        account: broker.accountId,
+        live: broker.isPaper !== true,
+        referencePrice,
+        riskOrders: [{ symbol: ticket.symbol, quantity: signed, price: referencePrice }],
+        hoursOverridden: opts.overrideHours === true,
+        closing: opts.closing === true,
+        positionBefore: before,
+        positionAfter: before + signed,
+        warnings: warnings(this.options.broker, ticket, before),
+      },
+      opts,
+    );
+  }
+
+  /** An option from the chain or a combo of 2-4 legs: validated against the chain, resolved, quoted, then judged like a stock ticket. Nothing is placed. */
+  async prepareDerivative(input: DerivativeInput, opts: { overrideHours?: boolean; closing?: boolean } = {}): Promise<PrepareResult> {
+    const { broker } = this.options;
+    if (!broker.isReady || !broker.accountId) return { ok: false, problems: ['not connected to TWS: connect first ("IBKR: Connect to TWS")'] };
+    const drafted = await draftDerivative(broker, input);
+    if (!drafted.ok) return drafted;
+    const d = drafted.draft;
+    for (const l of d.legs) if (l.contract.conId !== undefined) this.known.set(l.contract.conId, l.contract);
+    this.market.now = await broker.twsTime().catch(() => Date.now());
+    const one = d.legs.length === 1 ? d.legs[0] : undefined;
+    return this.judge(
+      {
+        ...d,
+        account: broker.accountId,
+        live: broker.isPaper !== true,
+        hoursOverridden: opts.overrideHours === true,
+        closing: opts.closing === true,
+        positionBefore: one?.before ?? 0,
+        positionAfter: one?.after ?? 0,
+      },
+      opts,
+    );
+  }
+
+  /** The risk checks, and TWS's what-if when they pass. */
+  private async judge(draft: Omit<ManualPreview, 'verdict' | 'whatIf'>, opts: { overrideHours?: boolean; closing?: boolean }): Promise<PrepareResult> {
+    const verdict = this.check(draft.riskOrders, opts);
+    const preview: ManualPreview = { ...draft, verdict };
     if (!verdict.allowed) return { ok: true, preview };
-    const whatIf = await broker.previewOrder(this.request(ticket, contract)).catch((err: unknown) => ({
+    const whatIf = await this.options.broker.previewOrder(orderRequest(draft.ticket, draft.contract)).catch((err: unknown) => ({
       warningText: `what-if failed: ${err instanceof Error ? err.message : String(err)}`,
     }));
     return { ok: true, preview: { ...preview, whatIf } };
@@ -188,7 +237,7 @@ export class ManualOrderDesk {
     if (!broker.isReady || broker.accountId !== preview.account)
       return refuse(`the connection changed since the preview (account ${broker.accountId ?? 'none'}, previewed ${preview.account}): preview again`);
     this.market.now = await broker.twsTime().catch(() => Date.now());
-    const verdict = this.check(preview.ticket, preview.referencePrice, { overrideHours: preview.hoursOverridden, closing: preview.closing });
+    const verdict = this.check(preview.riskOrders, { overrideHours: preview.hoursOverridden, closing: preview.closing });
     if (!verdict.allowed) return refuse(`risk check ${verdict.rule}: ${verdict.reason}`);
     if (broker.isPaper !== true) {
       if (!this.options.allowLive)
@@ -204,7 +253,7 @@ export class ManualOrderDesk {
     }
     const orderRef = this.freshRef();
     const t = preview.ticket;
-    const request: OrderRequest = { ...this.request(t, preview.contract), orderRef };
+    const request: OrderRequest = { ...orderRequest(t, preview.contract), orderRef };
     const recorded = (preview.hoursOverridden ? this.anyHours : this.risk).recordOrder();
     let orderId: number | undefined;
     try {
@@ -213,27 +262,7 @@ export class ManualOrderDesk {
         if (!leg) throw new Error('an intent without a leg');
         if (new Set(intent.legs.map((l) => l.request.orderRef)).size !== intent.legs.length) throw new Error(`the legs of ${orderRef} share an orderRef`);
         orderId = leg.orderId;
-        const { durable } = journal.appendDurable('intent', {
-          manual: true,
-          orderRef,
-          orderId: leg.orderId,
-          symbol: preview.ticket.symbol,
-          action: preview.ticket.side,
-          quantity: preview.ticket.quantity,
-          orderType: preview.ticket.orderType,
-          ...(preview.ticket.limitPrice !== undefined ? { limitPrice: preview.ticket.limitPrice } : {}),
-          ...(preview.ticket.stopPrice !== undefined ? { stopPrice: preview.ticket.stopPrice } : {}),
-          tif: preview.ticket.tif,
-          account: intent.account,
-          clientId: intent.clientId,
-          marketTime: this.market.now,
-          risk: verdict.reason,
-          ...(preview.hoursOverridden ? { hoursOverridden: true } : {}),
-          ...(preview.closing ? { closing: true } : {}),
-          live: preview.live,
-          // A bracket: the three legs as they go, each with its own orderRef.
-          ...(intent.kind === 'bracket' ? { legs: intentLegRecords(intent) } : {}),
-        });
+        const { durable } = journal.appendDurable('intent', intentRecord(preview, intent, { orderRef, marketTime: this.market.now, risk: verdict.reason }));
         await durable;
         for (const l of intent.legs) {
           const ref = l.request.orderRef ?? orderRef;
@@ -243,7 +272,7 @@ export class ManualOrderDesk {
       };
       let exits: ManualPlaceResult['exits'];
       let placed: TrackedOrder;
-      if (t.bracket) {
+      if ('bracket' in t && t.bracket) {
         const b = await broker.placeBracket(
           {
             contract: preview.contract,
@@ -292,24 +321,12 @@ export class ManualOrderDesk {
       .sort((a, b) => b.orderId - a.orderId);
   }
 
-  /** Why `orderId` may not be changed here (undefined: it may). */
-  private notChangeable(orderId: number): string | undefined {
-    const o = this.options.broker.order(orderId);
-    if (!o) return `order ${orderId} is not known to this connection`;
-    const session = parseOrderRef(o.orderRef);
-    if (session) return `order ${orderId} belongs to AI session ${session.sessionId}: the session manages it (stop it, or use the kill switch)`;
-    if (!isManualOrderRef(o.orderRef))
-      return `order ${orderId} was not placed from the order ticket (orderRef "${o.orderRef ?? ''}"): change it where it was placed`;
-    if (TERMINAL_STATES.has(o.state)) return `order ${orderId} is ${o.state}: nothing to change`;
-    return undefined;
-  }
-
   /** Changes a working manual order (quantity, limit, stop): checked like a new order for the shares it adds, journaled before it is sent. */
   async modify(
     orderId: number,
     changes: { quantity?: unknown; limitPrice?: unknown; stopPrice?: unknown },
   ): Promise<{ ok: boolean; error?: string; order?: TrackedOrder }> {
-    const why = this.notChangeable(orderId);
+    const why = notChangeable(this.options.broker, orderId);
     if (why) return { ok: false, error: why };
     if (this.options.broker.isPaper !== true && !this.options.allowLive)
       return {
@@ -318,33 +335,28 @@ export class ManualOrderDesk {
       };
     const { broker } = this.options;
     const o = broker.order(orderId) as TrackedOrder;
-    const input: TicketInput = {
-      symbol: o.contract?.symbol,
-      side: o.action,
-      quantity: changes.quantity ?? o.quantity,
-      orderType: o.type,
-      limitPrice: changes.limitPrice ?? o.limitPrice,
-      stopPrice: changes.stopPrice ?? o.stopPrice,
-      tif: o.tif === 'GTC' ? 'GTC' : 'DAY',
-    };
-    const v = validateTicket(input);
-    if (!v.ok) return { ok: false, error: v.problems.map((p) => p.message).join('; ') };
-    const t = v.ticket;
-    if (t.quantity <= o.filled)
-      return { ok: false, error: `quantity: ${t.quantity} is not above the ${o.filled} shares already filled (valid: more than ${o.filled})` };
-    const added = t.quantity - o.quantity;
+    if (o.contract && o.contract.secType !== 'STK') {
+      // An option or a combo: its limit, or fewer contracts (adding needs a new, checked order).
+      const r = derivativeChanges(o, changes);
+      return r.error !== undefined ? { ok: false, error: r.error } : this.sendChanges(o, r.changes);
+    }
+    const stock = stockChanges(o, changes);
+    if ('error' in stock) return { ok: false, error: stock.error };
+    const { ticket: t, added } = stock;
     if (added > 0) {
       this.market.now = await broker.twsTime().catch(() => Date.now());
       const price = ticketReferencePrice(t, o.contract ? await marketPrice(this.options.broker, o.contract) : undefined) ?? 0;
       // The shares it adds are new risk: every rule, trading hours included, as for a new order.
-      const verdict = this.check({ ...t, quantity: added }, price, {});
+      const verdict = this.check([{ symbol: t.symbol, quantity: t.side === 'BUY' ? added : -added, price }], {});
       if (!verdict.allowed) return { ok: false, error: `risk check ${verdict.rule}: ${verdict.reason}` };
     }
-    const next: OrderChanges = {
-      ...(t.quantity !== o.quantity ? { quantity: t.quantity } : {}),
-      ...(t.limitPrice !== undefined && t.limitPrice !== o.limitPrice ? { limitPrice: t.limitPrice } : {}),
-      ...(t.stopPrice !== undefined && t.stopPrice !== o.stopPrice ? { stopPrice: t.stopPrice } : {}),
-    };
+    return this.sendChanges(o, stock.next);
+  }
+
+  /** Sends a checked modification: journaled (fsync'ed) before it goes, its outcome after. */
+  private async sendChanges(o: TrackedOrder, next: OrderChanges): Promise<{ ok: boolean; error?: string; order?: TrackedOrder }> {
+    const { broker } = this.options;
+    const orderId = o.orderId;
     if (Object.keys(next).length === 0) return { ok: false, error: `order ${orderId}: nothing changed (quantity ${o.quantity}, ${describePrices(o)})` };
     try {
       this.adopt(o);
@@ -368,7 +380,7 @@ export class ManualOrderDesk {
 
   /** Cancels a working manual order; the request is journaled before it is sent. */
   async cancel(orderId: number): Promise<{ ok: boolean; error?: string; order?: TrackedOrder }> {
-    const why = this.notChangeable(orderId);
+    const why = notChangeable(this.options.broker, orderId);
     if (why) return { ok: false, error: why };
     const o = this.options.broker.order(orderId) as TrackedOrder;
     try {
@@ -397,27 +409,19 @@ export class ManualOrderDesk {
 
   // ---------------------------------------------------------------- inside
 
-  private request(t: OrderTicket, contract: BrokerContract): OrderRequest {
-    return {
-      contract,
-      action: t.side,
-      quantity: t.quantity,
-      type: t.orderType,
-      tif: t.tif,
-      ...(t.limitPrice !== undefined ? { limitPrice: t.limitPrice } : {}),
-      ...(t.stopPrice !== undefined ? { stopPrice: t.stopPrice } : {}),
-    };
-  }
-
-  private check(t: OrderTicket, price: number, opts: { overrideHours?: boolean; closing?: boolean }): RiskVerdict {
+  /** Judges `orders` in turn (a combo's legs: each sees the ones before it), the first refusal wins. */
+  private check(orders: readonly RiskOrder[], opts: { overrideHours?: boolean; closing?: boolean }): RiskVerdict {
     const engine = opts.overrideHours ? this.anyHours : this.risk;
-    const verdict = engine.check(
-      { symbol: t.symbol, quantity: t.side === 'BUY' ? t.quantity : -t.quantity, price },
-      accountView(this.options.broker, this.workingOrders()),
-    );
-    // A closing order is exempt from the limits a session's flatten is exempt from (killSwitch.ts).
-    if (opts.closing && !verdict.allowed && FLATTEN_EXEMPT.has(verdict.rule))
-      return { allowed: true, rule: null, reason: `closing is exempt from ${verdict.rule} (${verdict.reason})` };
+    let view = accountView(this.options.broker, this.workingOrders(), this.known);
+    let verdict: RiskVerdict = { allowed: true, rule: null, reason: 'passed all risk checks' };
+    for (const o of orders) {
+      verdict = engine.check(o, view);
+      // A closing order is exempt from the limits a session's flatten is exempt from (killSwitch.ts).
+      if (opts.closing && !verdict.allowed && FLATTEN_EXEMPT.has(verdict.rule))
+        verdict = { allowed: true, rule: null, reason: `closing is exempt from ${verdict.rule} (${verdict.reason})` };
+      if (!verdict.allowed) return verdict;
+      view = withOrder(view, o);
+    }
     return verdict;
   }
 
@@ -469,6 +473,8 @@ export class ManualOrderDesk {
         orderRef: o.orderRef,
         orderId: o.orderId,
         symbol: f.contract.symbol,
+        // An option's execution (a combo's leg) or a combo's own line: which contract it is.
+        ...(f.contract.secType !== 'STK' ? { secType: f.contract.secType, conId: f.contract.conId } : {}),
         side: f.side,
         shares: f.shares,
         price: f.price,

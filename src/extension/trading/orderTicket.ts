@@ -56,16 +56,16 @@ const MAX_PRICE = 1_000_000;
 export const NEEDS_LIMIT: ReadonlySet<TicketType> = new Set(['LMT', 'STP LMT']);
 export const NEEDS_STOP: ReadonlySet<TicketType> = new Set(['STP', 'STP LMT']);
 
-function show(v: unknown): string {
+export function show(v: unknown): string {
   if (typeof v === 'string') return `"${v}"`;
   return typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
 }
 
-function absent(v: unknown): boolean {
+export function absent(v: unknown): boolean {
   return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 }
 
-function oneOf<T extends string>(v: unknown, values: readonly T[]): T | undefined {
+export function oneOf<T extends string>(v: unknown, values: readonly T[]): T | undefined {
   const text = typeof v === 'string' ? v.trim().toUpperCase() : undefined;
   return values.find((x) => x === text);
 }
@@ -86,6 +86,31 @@ export function priceProblem(v: unknown): { value?: number; problem?: string } {
   return { value: n };
 }
 
+/** The side (BUY or SELL) of a ticket or a leg; `fail` gets the problem without the field's name. */
+export function readSide(v: unknown, fail: (message: string) => void): TicketSide | undefined {
+  const side = oneOf(v, TICKET_SIDES);
+  if (!side) fail(`${absent(v) ? 'is missing' : `${show(v)} is not a side`} (valid: ${TICKET_SIDES.join(' or ')})`);
+  return side;
+}
+
+/** A whole number of `unit` (shares, contracts, a leg's ratio) from 1 to `max`. */
+export function readWholeNumber(v: unknown, unit: string, max: number, fail: (message: string) => void): number | undefined {
+  const valid = `(valid: a whole number of ${unit} from 1 to ${max})`;
+  if (absent(v)) return void fail(`is missing ${valid}`);
+  const q = strictNumber(v, 'integer');
+  if (q.value === undefined) return void fail(`${show(v)} ${q.error ?? 'is not a number'}`);
+  if (q.value < 1 || q.value > max) return void fail(`${show(v)} is out of range ${valid}`);
+  return q.value;
+}
+
+/** The time in force: DAY when empty. */
+export function readTif(v: unknown, fail: (message: string) => void): TicketTif | undefined {
+  if (absent(v)) return 'DAY';
+  const tif = oneOf(v, TICKET_TIFS);
+  if (!tif) fail(`${show(v)} is not a time in force (valid: ${TICKET_TIFS.join(' or ')}; empty means DAY)`);
+  return tif;
+}
+
 /** Reads and checks every field of a ticket; problems name the field and what is valid. */
 export function validateTicket(input: TicketInput): TicketResult {
   const problems: TicketProblem[] = [];
@@ -96,18 +121,8 @@ export function validateTicket(input: TicketInput): TicketResult {
   else if (!symbolText || !TICKET_SYMBOL.test(symbolText))
     fail('symbol', `${show(input.symbol)} is not a stock symbol (valid: 1-12 letters, digits or dots starting with a letter, e.g. NVDA, BRK.B)`);
 
-  const side = oneOf(input.side, TICKET_SIDES);
-  if (!side) fail('side', `${absent(input.side) ? 'is missing' : `${show(input.side)} is not a side`} (valid: ${TICKET_SIDES.join(' or ')})`);
-
-  let quantity: number | undefined;
-  if (absent(input.quantity)) fail('quantity', `is missing (valid: a whole number of shares from 1 to ${MAX_TICKET_QUANTITY})`);
-  else {
-    const q = strictNumber(input.quantity, 'integer');
-    if (q.value === undefined) fail('quantity', `${show(input.quantity)} ${q.error ?? 'is not a number'}`);
-    else if (q.value < 1 || q.value > MAX_TICKET_QUANTITY)
-      fail('quantity', `${show(input.quantity)} is out of range (valid: a whole number of shares from 1 to ${MAX_TICKET_QUANTITY})`);
-    else quantity = q.value;
-  }
+  const side = readSide(input.side, (m) => fail('side', m));
+  const quantity = readWholeNumber(input.quantity, 'shares', MAX_TICKET_QUANTITY, (m) => fail('quantity', m));
 
   const orderType = oneOf(input.orderType, TICKET_TYPES);
   if (!orderType)
@@ -135,11 +150,7 @@ export function validateTicket(input: TicketInput): TicketResult {
   const limitPrice = price('limitPrice', orderType !== undefined && NEEDS_LIMIT.has(orderType));
   const stopPrice = price('stopPrice', orderType !== undefined && NEEDS_STOP.has(orderType));
 
-  let tif: TicketTif | undefined = 'DAY';
-  if (!absent(input.tif)) {
-    tif = oneOf(input.tif, TICKET_TIFS);
-    if (!tif) fail('tif', `${show(input.tif)} is not a time in force (valid: ${TICKET_TIFS.join(' or ')}; empty means DAY)`);
-  }
+  const tif = readTif(input.tif, (m) => fail('tif', m));
 
   const bracket = readBracket(input, side, orderType, limitPrice, fail);
 

@@ -49,6 +49,8 @@ export interface RiskOrder {
   readonly quantity: number;
   /** reference price for notional checks */
   readonly price: number;
+  /** an option's stock: the allowlist names stocks (an option's `symbol` is its own position key) */
+  readonly underlying?: string;
 }
 
 export type RiskVerdict =
@@ -128,8 +130,9 @@ export class RiskEngine {
       account.external?.get(order.symbol),
     );
     if (notOurs) return refuse('ownership', notOurs);
-    if (l.symbolAllowlist && !l.symbolAllowlist.includes(order.symbol)) {
-      return refuse('symbolAllowlist', `${order.symbol} is not in the symbol allowlist (${l.symbolAllowlist.join(', ') || 'empty'})`);
+    const listed = order.underlying ?? order.symbol;
+    if (l.symbolAllowlist && !l.symbolAllowlist.includes(listed)) {
+      return refuse('symbolAllowlist', `${listed} is not in the symbol allowlist (${l.symbolAllowlist.join(', ') || 'empty'})`);
     }
     if (this.hours && !isWithinSession(now, this.hours)) {
       const z = zonedTime(now, this.hours.timeZone);

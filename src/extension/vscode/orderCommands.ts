@@ -8,11 +8,16 @@ import { Commands } from '../app/commandIds';
 import { manualDeskConfig, ManualOrders } from '../app/manualOrders';
 import { describeOrder, previewDetail } from '../app/orderTicketView';
 import type { Trader } from '../app/trader';
-import type { ManualOrderDesk, ManualPreview } from '../session/manualOrders';
+import type { BrokerContract } from '../broker/types';
+import { closingOption, type DerivativeInput } from '../session/manualDerivatives';
+import { optionLabel } from '../session/manualAccount';
+import type { ManualOrderDesk, ManualPreview, PrepareResult } from '../session/manualOrders';
 import { fieldProblem, priceProblem, TICKET_TYPES, type TicketInput } from '../trading/orderTicket';
 import type { ComponentLog } from './log';
 import { currentTarget, openSettings } from './settings';
 import type { SimulatorHost } from '../app/simulatorHost';
+import { askDerivative, askKind, askPick, askText } from './ticketPrompts';
+import { netPriceProblem } from '../trading/optionTicket';
 import { requireTrust } from './trust';
 
 export interface OrderCommandDeps {
@@ -60,18 +65,6 @@ async function openDesk(deps: OrderCommandDeps, manual: ManualOrders, action: st
 }
 
 // ------------------------------------------------------------------ the ticket's questions
-
-async function askText(title: string, prompt: string, validate: (v: string) => string | undefined, value?: string): Promise<string | undefined> {
-  return vscode.window.showInputBox({ title, prompt, ignoreFocusOut: true, validateInput: (v) => validate(v), ...(value !== undefined ? { value } : {}) });
-}
-
-async function askPick<T extends string>(title: string, items: ReadonlyArray<{ label: T; description: string }>): Promise<T | undefined> {
-  const pick = await vscode.window.showQuickPick(
-    items.map((i) => ({ ...i })),
-    { title, ignoreFocusOut: true },
-  );
-  return pick?.label as T | undefined;
-}
 
 const TYPE_HELP: Record<(typeof TICKET_TYPES)[number], string> = {
   MKT: 'market: fills now at the best price',
@@ -148,11 +141,13 @@ async function askTicket(): Promise<TicketInput | undefined> {
 async function previewAndPlace(
   deps: OrderCommandDeps,
   desk: ManualOrderDesk,
-  input: TicketInput,
+  input: TicketInput | DerivativeInput,
   closing: boolean,
   stays?: string,
 ): Promise<string | undefined> {
-  let prepared = await desk.prepare(input, { closing });
+  const prepare = (overrideHours: boolean): Promise<PrepareResult> =>
+    'kind' in input ? desk.prepareDerivative(input, { closing, overrideHours }) : desk.prepare(input, { closing, overrideHours });
+  let prepared = await prepare(false);
   if (!prepared.ok) {
     void vscode.window.showErrorMessage(`IBKR: order not sent: ${prepared.problems.join('; ')}`);
     return undefined;
@@ -166,7 +161,7 @@ async function previewAndPlace(
       override,
     );
     if (c !== override) return undefined;
-    prepared = await desk.prepare(input, { closing, overrideHours: true });
+    prepared = await prepare(true);
     if (!prepared.ok) {
       void vscode.window.showErrorMessage(`IBKR: order not sent: ${prepared.problems.join('; ')}`);
       return undefined;
@@ -213,7 +208,15 @@ async function previewAndPlace(
 async function placeOrder(deps: OrderCommandDeps, manual: ManualOrders, arg: unknown): Promise<string | undefined> {
   const desk = await openDesk(deps, manual, 'place an order');
   if (!desk) return undefined;
-  const input = arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as TicketInput) : await askTicket();
+  // A command argument is a ticket as is (a `kind` of option or combo, else a stock's fields).
+  let input: TicketInput | DerivativeInput | undefined =
+    arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as TicketInput | DerivativeInput) : undefined;
+  if (!input) {
+    const kind = await askKind();
+    const broker = deps.trader.brokerClient;
+    if (!kind || !broker) return undefined;
+    input = kind === 'Stock' ? await askTicket() : await askDerivative(broker, kind);
+  }
   if (!input) return undefined;
   return previewAndPlace(deps, desk, input, false);
 }
@@ -258,11 +261,19 @@ async function modifyOrder(deps: OrderCommandDeps, manual: ManualOrders, arg: un
   }
   const title = `IBKR: Modify ${describeOrder(o)}`;
   const changes: { quantity?: string; limitPrice?: string; stopPrice?: string } = {};
-  const quantity = await askText(title, 'Shares (the whole order, filled ones included)', (v) => fieldProblem({ quantity: v }, 'quantity'), String(o.quantity));
+  // An option's or a combo's size can only shrink, and a combo's net limit may be negative (a credit): the desk says so.
+  const stock = !o.contract || o.contract.secType === 'STK';
+  const unit = stock ? 'Shares' : o.contract?.secType === 'BAG' ? 'Combos (at most the order has)' : 'Contracts (at most the order has)';
+  const quantity = await askText(
+    title,
+    `${unit} (the whole order, filled ones included)`,
+    (v) => (stock ? fieldProblem({ quantity: v }, 'quantity') : undefined),
+    String(o.quantity),
+  );
   if (quantity === undefined) return false;
   changes.quantity = quantity;
   const price = (field: 'limitPrice' | 'stopPrice') => (v: string) => {
-    const p = priceProblem(v);
+    const p = o.contract?.secType === 'BAG' ? netPriceProblem(v) : priceProblem(v);
     return p.problem ? `${field}: ${p.problem}` : undefined;
   };
   if (o.stopPrice !== undefined) {
@@ -317,20 +328,33 @@ async function flattenPosition(deps: OrderCommandDeps, manual: ManualOrders, arg
   const desk = await openDesk(deps, manual, 'flatten a position');
   const broker = deps.trader.brokerClient;
   if (!desk || !broker) return undefined;
-  const held = broker.positionList().filter((p) => p.contract.secType === 'STK' && p.quantity !== 0);
+  // Stocks by symbol, options by their label (`NVDA 20261218 150C`) or TWS's local symbol (the panel's rows).
+  const positions = broker.positionList().filter((p) => (p.contract.secType === 'STK' || p.contract.secType === 'OPT') && p.quantity !== 0);
+  const label = (c: BrokerContract) => (c.secType === 'OPT' ? optionLabel(c) : c.symbol);
   let symbol = symbolOf(arg);
   if (!symbol) {
-    if (!held.length) {
-      void vscode.window.showInformationMessage('IBKR: no stock position to flatten.');
+    if (!positions.length) {
+      void vscode.window.showInformationMessage('IBKR: no stock or option position to flatten.');
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(
-      held.map((p) => ({ label: p.contract.symbol, description: `${p.quantity} @ ${p.avgCost.toFixed(2)}` })),
+      positions.map((p) => ({ label: label(p.contract), description: `${p.quantity} @ ${p.avgCost.toFixed(2)}` })),
       { title: 'IBKR: Flatten which position?', ignoreFocusOut: true },
     );
     symbol = pick?.label;
   }
   if (!symbol) return undefined;
+  const option = positions.find((p) => p.contract.secType === 'OPT' && (label(p.contract) === symbol || p.contract.localSymbol === symbol));
+  const closing = option && closingOption(option);
+  if (closing)
+    return previewAndPlace(
+      deps,
+      desk,
+      closing,
+      true,
+      `Closes ${option.quantity} ${label(option.contract)} contract(s) at the market; other positions stay open.`,
+    );
+  const held = positions.filter((p) => p.contract.secType === 'STK');
   const ticket = desk.flattenTicket(symbol);
   if (!ticket) {
     void vscode.window.showInformationMessage(`IBKR: the account holds no ${symbol}: nothing to flatten.`);

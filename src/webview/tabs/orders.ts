@@ -54,7 +54,15 @@ export function mountOrdersTab(view: HTMLElement): { render(rows: readonly Order
       { key: 'placed', title: 'Placed', width: '112px', text: (r) => fmt.ny(r.placedAt), value: (r) => r.placedAt },
       { key: 'session', title: 'Session', width: '84px', text: (r) => shortSession(r.sessionId), value: (r) => r.sessionId },
       { key: 'orderId', title: 'Id', width: '56px', align: 'right', text: (r) => `#${r.orderId}`, value: (r) => r.orderId },
-      { key: 'symbol', title: 'Symbol', width: '72px', text: (r) => r.symbol },
+      // An option or a combo shows what it is (the symbol alone would read as shares).
+      {
+        key: 'symbol',
+        title: 'Symbol',
+        width: 'minmax(140px, 1.6fr)',
+        text: (r) => r.contract ?? r.symbol,
+        value: (r) => r.symbol,
+        cls: (r) => (r.contract ? 'wrap small' : ''),
+      },
       { key: 'action', title: 'Side', width: '56px', text: (r) => r.action, cls: (r) => (r.action === 'BUY' ? 'up' : 'down') },
       { key: 'quantity', title: 'Qty', width: '64px', align: 'right', text: (r) => fmt.qty(r.quantity), value: (r) => r.quantity },
       { key: 'type', title: 'Type', width: '56px', text: (r) => r.type },
@@ -96,7 +104,7 @@ export function mountOrdersTab(view: HTMLElement): { render(rows: readonly Order
     actionButton('Place Order…', 'placeOrder', {
       appearance: 'primary',
       id: 'btn-place-order',
-      title: 'A stock order: previewed (what-if) and confirmed before it goes',
+      title: 'A stock, an option from the chain or a combo of 2-4 option legs: previewed (what-if) and confirmed before it goes',
     }),
     actionButton('Flatten Position…', 'flattenPosition', { id: 'btn-flatten-position', title: 'Close one position at the market, confirmed first' }),
   );

@@ -5,83 +5,18 @@
 // account needs allowLive and the typed account id; Flatten Position closes one symbol.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAST } from '../../helpers/brokerFixture';
-import { startSim, waitFor, type SimFixture } from '../../helpers/simHarness';
-import { WED_10AM_NY } from '../../helpers/sessionFixture';
-import { resolveTarget } from '../../../src/extension/app/configModel';
-import { ManualOrders, manualDeskConfig, type ManualDeskConfig } from '../../../src/extension/app/manualOrders';
-import { PanelStore } from '../../../src/extension/app/panelStore';
-import { Trader } from '../../../src/extension/app/trader';
-import { Journal, type JournalLine } from '../../../src/extension/session/journal';
-import type { ManualOrderDesk, ManualPreview } from '../../../src/extension/session/manualOrders';
+import { waitFor } from '../../helpers/simHarness';
+import { connectRig, journalLines, placeFilled, placeOrders, previewOf, rig, type Rig } from '../../helpers/manualRig';
+import { manualDeskConfig } from '../../../src/extension/app/manualOrders';
+import { Journal } from '../../../src/extension/session/journal';
+import type { ManualOrderDesk } from '../../../src/extension/session/manualOrders';
 import { manualParentRef } from '../../../src/extension/session/orderRef';
-import type { RecordLine } from '../../../src/extension/sim/server/recorder';
 import { defaultModelDir } from '../../../src/extension/policy/datasets';
 import { parseSessionConfig } from '../../../src/extension/session/sessionConfig';
-import { sessionInput } from '../../../src/extension/app/configModel';
-
-interface Rig {
-  fx: SimFixture;
-  store: PanelStore;
-  trader: Trader;
-  manual: ManualOrders;
-  journalDir: string;
-  config: ManualDeskConfig;
-  close(): Promise<void>;
-}
-
-async function rig(over: { live?: boolean; settings?: Record<string, unknown>; allowLive?: boolean; speed?: number } = {}): Promise<Rig> {
-  const fx = await startSim({ speed: over.speed ?? 1, startMs: WED_10AM_NY, seed: 7, ...(over.live ? { live: true, account: 'U1234567' } : {}) });
-  return connectRig(fx, mkdtempSync(join(tmpdir(), 'manual-')), over);
-}
-
-/** The extension's side (panel, trader, manual orders) on `fx`: a second one on the same simulator and journal is a restarted extension. */
-async function connectRig(fx: SimFixture, journalDir: string, over: { settings?: Record<string, unknown>; allowLive?: boolean } = {}): Promise<Rig> {
-  const store = new PanelStore();
-  const running = { host: '127.0.0.1', port: fx.sim.port, account: fx.sim.account.id, serverVersion: fx.sim.serverVersion };
-  const trader = new Trader({ store, simulator: () => running, brokerConfig: FAST, log: () => {} });
-  const parsed = manualDeskConfig(over.settings ?? {}, over.allowLive ?? false, journalDir);
-  assert.deepEqual(parsed.problems, []);
-  const target = resolveTarget({ settings: over.allowLive ? { 'ibkrAi.allowLive': true } : {}, simulator: running });
-  assert.equal(await trader.connect(target), true);
-  const manual = new ManualOrders(trader, () => {});
-  return {
-    fx,
-    store,
-    trader,
-    manual,
-    journalDir,
-    config: parsed.config!,
-    close: async () => {
-      manual.dispose();
-      await trader.dispose();
-      await fx.stop();
-    },
-  };
-}
-
-function placeOrders(fx: SimFixture): Array<RecordLine & { order: NonNullable<RecordLine['order']> }> {
-  return fx.records().filter((l): l is RecordLine & { order: NonNullable<RecordLine['order']> } => l.dir === 'in' && l.name === 'placeOrder' && !!l.order);
-}
-
-function journalLines(journalDir: string): JournalLine[] {
-  const dir = join(journalDir, 'manual');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((f) => Journal.read(join(dir, f)));
-}
-
-async function previewOf(
-  desk: ManualOrderDesk,
-  input: Parameters<ManualOrderDesk['prepare']>[0],
-  opts?: Parameters<ManualOrderDesk['prepare']>[1],
-): Promise<ManualPreview> {
-  const r = await desk.prepare(input, opts);
-  assert.ok(r.ok, r.ok ? '' : r.problems.join('; '));
-  return r.preview;
-}
+import { resolveTarget, sessionInput } from '../../../src/extension/app/configModel';
 
 describe('manual orders on a paper account', { timeout: 60_000 }, () => {
   let r: Rig;
@@ -108,14 +43,7 @@ describe('manual orders on a paper account', { timeout: 60_000 }, () => {
     assert.equal(afterPreview[0]!.order.whatIf, true);
     assert.deepEqual(journalLines(r.config.journalDir), [], 'a preview journals nothing');
 
-    const placed = await desk.place(preview);
-    assert.equal(placed.sent, true, placed.error);
-    assert.match(placed.orderRef ?? '', /^manual:\d{8}T\d{9}Z-[0-9a-f]{8}$/);
-    const done = await r.trader.brokerClient!.orderDone(placed.orderId!, 5000);
-    assert.equal(done.state, 'filled');
-    assert.equal(done.filled, 3);
-
-    const sent = placeOrders(r.fx).filter((l) => !l.order.whatIf && l.order.orderRef === placed.orderRef);
+    const { placed, sent } = await placeFilled(r, desk, preview, 3);
     assert.equal(sent.length, 1, 'sent once');
     assert.deepEqual(
       [sent[0]!.order.symbol, sent[0]!.order.action, sent[0]!.order.totalQuantity, sent[0]!.order.orderType, sent[0]!.order.tif],

@@ -209,3 +209,65 @@ test('order rows: our lifecycle state, fills, the orderRef and the last error', 
     stale: false,
   });
 });
+
+test('an option and a combo say what they are; a combo fills in its own units, its legs paying the commissions', () => {
+  const b = new Blotter(200, () => 1000);
+  const call = (strike: number, conId: number) => ({
+    ...NVDA,
+    secType: 'OPT' as const,
+    conId,
+    expiry: '20261218',
+    strike,
+    right: 'C' as const,
+    multiplier: 100,
+  });
+  b.upsert(order({ orderId: 21, orderRef: 'manual:a', contract: call(150, 701), quantity: 2 }));
+  const bag = {
+    ...NVDA,
+    secType: 'BAG' as const,
+    legs: [
+      { conId: 701, ratio: 1, action: 'BUY' as const },
+      { conId: 702, ratio: 1, action: 'SELL' as const },
+    ],
+  };
+  b.upsert(order({ orderId: 22, orderRef: 'manual:b', contract: bag, quantity: 3 }));
+  const text = () => new Map(b.rows().map((r) => [r.orderId, r.contract]));
+  assert.equal(text().get(21), 'NVDA 20261218 150C');
+  assert.equal(text().get(22), 'NVDA combo (+1 #701, -1 #702)', 'legs not filled yet: by conId');
+  const legFill = (execId: string, contract: ReturnType<typeof call>, side: 'BUY' | 'SELL', price: number): Fill => ({
+    ...fill(execId, 3, price, 1.95),
+    orderId: 22,
+    contract,
+    side,
+  });
+  b.upsert(
+    order({
+      orderId: 22,
+      orderRef: 'manual:b',
+      contract: bag,
+      quantity: 3,
+      state: 'filled',
+      filled: 3,
+      remaining: 0,
+      avgFillPrice: 1.9,
+      fills: [legFill('e1', call(150, 701), 'BUY', 5.1), legFill('e2', call(155, 702), 'SELL', 3.2), { ...fill('e3', 3, 1.9), orderId: 22, contract: bag }],
+    }),
+  );
+  const combo = b.rows().find((r) => r.orderId === 22)!;
+  assert.equal(combo.contract, 'NVDA combo (+1 20261218 150C, -1 20261218 155C)');
+  assert.deepEqual(
+    combo.fills.map((f) => [f.shares, f.price]),
+    [[3, 1.9]],
+    'the combo line only',
+  );
+  assert.equal(combo.commission, 3.9, "the legs' commissions");
+  assert.equal(
+    b.rows().find((r) => r.orderId === 11),
+    undefined,
+  );
+  const stock = new Blotter(200, () => 1000);
+  stock.upsert(order({ orderId: 31 }));
+  assert.equal(stock.rows()[0]!.contract, undefined, 'a stock row has no contract text');
+  assert.ok(isHostToWebview({ type: 'orders', rows: b.rows() }), 'the rows pass the panel guard');
+  assert.equal(isHostToWebview({ type: 'orders', rows: [{ ...combo, contract: 7 }] }), false, 'a contract text that is not a string is dropped');
+});

@@ -49,6 +49,16 @@ describe('risk engine verdicts', () => {
     assert.equal(risk.check(buy(1, 'QQQ'), account()).allowed, true);
   });
 
+  it('symbolAllowlist: an option is judged by its stock; its position keeps its own key', () => {
+    const { risk } = engine({ symbolAllowlist: ['SPY'], maxPositionPerSymbol: 100 });
+    const spyCall = { symbol: 'SPY 20240315 500C', underlying: 'SPY', quantity: 100, price: 2 };
+    assert.equal(risk.check(spyCall, account({ SPY: { quantity: 100, avgCost: 500, marketPrice: 500 } })).allowed, true);
+    const tslaCall = risk.check({ ...spyCall, symbol: 'TSLA 20240315 200C', underlying: 'TSLA' }, account());
+    assert.deepEqual([tslaCall.rule, tslaCall.reason], ['symbolAllowlist', 'TSLA is not in the symbol allowlist (SPY)']);
+    const more = risk.check(spyCall, account({ 'SPY 20240315 500C': { quantity: 100, avgCost: 2, marketPrice: 2 } }));
+    assert.deepEqual([more.rule, more.reason], ['maxPosition', 'SPY 20240315 500C position would be 200 shares, beyond the maximum of 100']);
+  });
+
   it('tradingHours: New York regular hours by default, across daylight saving', () => {
     const { risk, clock } = engine({});
     for (const [t, ok] of [

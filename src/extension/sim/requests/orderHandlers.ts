@@ -101,6 +101,11 @@ function recordedOrder(orderId: number, contract: WireContract, order: WireOrder
     orderId,
     symbol: contract.symbol,
     secType: contract.secType,
+    ...(contract.conId ? { conId: contract.conId } : {}),
+    ...(contract.secType === 'OPT' ? { expiry: contract.lastTradeDateOrContractMonth, strike: contract.strike, right: contract.right } : {}),
+    ...(contract.comboLegs?.length
+      ? { comboLegs: contract.comboLegs.map((l) => ({ conId: l.conId, ratio: l.ratio, action: l.action, exchange: l.exchange })) }
+      : {}),
     action: order.action,
     totalQuantity: order.totalQuantity,
     orderType: order.orderType,

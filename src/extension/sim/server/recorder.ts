@@ -7,6 +7,12 @@ export interface RecordedOrder {
   orderId: number;
   symbol: string;
   secType: string;
+  /** the contract as the client sent it: an option's conId, expiry, strike and right; a combo's legs */
+  conId?: number;
+  expiry?: string;
+  strike?: number;
+  right?: string;
+  comboLegs?: Array<{ conId: number; ratio: number; action: string; exchange: string }>;
   action: string;
   totalQuantity: number;
   orderType: string;
