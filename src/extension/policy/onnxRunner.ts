@@ -5,6 +5,8 @@
 // only defers it to a setImmediate. The live session's cycle runs it in place (runNow): a
 // turn of the event loop between the observations and the orders cost 0.2 ms median and
 // milliseconds at the tail on a busy machine (bench/FIXES.md); other callers keep the turn.
+// dist/binding is not onnxruntime-node's public API: package.json pins the exact version, and
+// the modelLoader tests load a real model through it, so an upgrade that moves it fails there.
 import { ModelLoadError, PolicyRuntimeError } from './errors';
 import type * as Ort from 'onnxruntime-node';
 import type { Binding } from 'onnxruntime-node/dist/binding.js';
