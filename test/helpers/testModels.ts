@@ -6,6 +6,7 @@
 //   always-sell (target 0): never buys
 //   fails-at-runtime: passes the load probe (every feature 0, 1 or -1) but its value output
 //     overflows to Infinity whenever logReturn != positionSide, i.e. on almost every real bar
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,4 +135,22 @@ export function writeTestModel(dir: string, kind: TestPolicy, barSize = '1 min',
   };
   writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return folder;
+}
+
+/** A logits model's decision output: every label's probability in the manifest's order, summing to 1, the action taken (and only it) marked. */
+export function assertProbabilities(
+  ps: ReadonlyArray<{ label: string; p: number; chosen?: true }>,
+  chosen: string,
+  labels: readonly string[] = ['hold', 'buy', 'sell'],
+): void {
+  assert.deepEqual(
+    ps.map((p) => p.label),
+    labels,
+  );
+  assert.ok(Math.abs(ps.reduce((a, p) => a + p.p, 0) - 1) < 1e-5, JSON.stringify(ps));
+  assert.deepEqual(
+    ps.filter((p) => p.chosen).map((p) => p.label),
+    [chosen],
+    'the action taken is marked',
+  );
 }

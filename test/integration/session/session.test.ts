@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readPastSession } from '../../../src/extension/app/sessionHistory';
+import { assertProbabilities } from '../../helpers/testModels';
 import { byRef, journaledSent, linesOf, recordedSent, runSession, simNetShares, simPositions } from '../../helpers/sessionFixture';
 
 test('multi-symbol paper session with the default model: orders placed and filled, journal = simulator record', async () => {
@@ -94,18 +95,7 @@ test("a logits model's action probabilities are journaled with each decision, af
     decided.some((d) => d.outcome === 'order'),
     'the toggle policy traded',
   );
-  for (const d of decided) {
-    const ps = d.output.probabilities as Array<{ label: string; p: number; chosen?: true }>;
-    assert.deepEqual(
-      ps.map((p) => p.label),
-      ['hold', 'buy', 'sell'],
-    );
-    assert.ok(Math.abs(ps.reduce((a, p) => a + p.p, 0) - 1) < 1e-5, JSON.stringify(ps));
-    assert.deepEqual(
-      ps.filter((p) => p.chosen).map((p) => p.label),
-      [d.output.label],
-    );
-  }
+  for (const d of decided) assertProbabilities(d.output.probabilities, d.output.label);
   // The published decision is the journaled one, probabilities included.
   assert.deepEqual(
     r.decisions.filter((d) => d.output).map((d) => d.output),

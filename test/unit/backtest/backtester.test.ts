@@ -180,13 +180,7 @@ describe('policy backtests', () => {
     const stepwise = await loadModel(writeModel('stepwise', 1));
     try {
       const c = config(bars, { fromIndex: 10, initialCash: 100_000, sizing: batched.manifest.sizing });
-      const a = await simulatePolicy(batched, c);
-      const b = await simulatePolicy(stepwise, c);
-      assert.equal(a.inference, 'batched');
-      assert.equal(b.inference, 'sequential');
-      assert.ok(a.result.trades.length >= 4, `the policy trades (${a.result.trades.length})`);
-      assert.deepEqual([...a.result.equity], [...b.result.equity]);
-      assert.deepEqual(a.result.trades, b.result.trades);
+      await assertBatchedIsStepwise(batched, stepwise, c, 4);
     } finally {
       await batched.dispose();
       await stepwise.dispose();
@@ -200,13 +194,7 @@ describe('policy backtests', () => {
       const sp = readBarsCsv(join(ROOT, 'node_modules/vega-datasets/data/sp500-2000.csv'));
       const c = config(sp, { fromIndex: batched.pipeline.history - 1, initialCash: 100_000, sizing: batched.manifest.sizing });
       assert.ok(c.toIndex - c.fromIndex > batched.runner.maxRows / 2, 'more decisions than one batch of rows holds for two sides');
-      const a = await simulatePolicy(batched, c);
-      const b = await simulatePolicy(stepwise, c);
-      assert.equal(a.inference, 'batched');
-      assert.equal(b.inference, 'sequential');
-      assert.ok(a.result.trades.length >= 20, `the policy trades (${a.result.trades.length})`);
-      assert.deepEqual([...a.result.equity], [...b.result.equity]);
-      assert.deepEqual(a.result.trades, b.result.trades);
+      await assertBatchedIsStepwise(batched, stepwise, c, 20);
     } finally {
       await batched.dispose();
       await stepwise.dispose();
@@ -276,3 +264,19 @@ describe('report', () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 });
+
+/** The batched model and the one-row-per-run model give the same equity and trades, and the policy trades at least `minTrades` times. */
+async function assertBatchedIsStepwise(
+  batched: Awaited<ReturnType<typeof loadModel>>,
+  stepwise: Awaited<ReturnType<typeof loadModel>>,
+  c: Parameters<typeof simulatePolicy>[1],
+  minTrades: number,
+): Promise<void> {
+  const a = await simulatePolicy(batched, c);
+  const b = await simulatePolicy(stepwise, c);
+  assert.equal(a.inference, 'batched');
+  assert.equal(b.inference, 'sequential');
+  assert.ok(a.result.trades.length >= minTrades, `the policy trades (${a.result.trades.length})`);
+  assert.deepEqual([...a.result.equity], [...b.result.equity]);
+  assert.deepEqual(a.result.trades, b.result.trades);
+}

@@ -23,7 +23,7 @@ import {
 import { flattenVerdict } from '../../../src/extension/session/killSwitch';
 import { RiskEngine, type AccountView } from '../../../src/extension/trading/riskEngine';
 import type { RiskLimits } from '../../../src/extension/trading/riskLimits';
-import { writeTestModel } from '../../helpers/testModels';
+import { assertProbabilities, writeTestModel } from '../../helpers/testModels';
 
 const T0 = Date.UTC(2024, 2, 13, 14, 0); // Wed 10:00 New York
 const bars = (n: number, price = 100): Bar[] =>
@@ -230,17 +230,7 @@ describe('decision records', () => {
         ],
       );
       for (const d of explained) {
-        const ps = d.output!.probabilities!;
-        assert.deepEqual(
-          ps.map((p) => p.label),
-          ['hold', 'buy', 'sell'],
-        );
-        assert.ok(Math.abs(ps.reduce((a, p) => a + p.p, 0) - 1) < 1e-5, JSON.stringify(ps));
-        assert.deepEqual(
-          ps.filter((p) => p.chosen).map((p) => p.label),
-          [d.output!.label],
-          'the action taken is marked',
-        );
+        assertProbabilities(d.output!.probabilities!, String(d.output!.label));
         assert.deepEqual({ ...d, output: { target: d.output!.target, label: d.output!.label } }, records[explained.indexOf(d)], 'nothing else changes');
       }
       // toggle's logits when flat: hold -5, buy 1, sell 0 (tanh(tanh(0)) = 0 in the first unit).
