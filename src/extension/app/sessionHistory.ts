@@ -12,6 +12,7 @@ import { fillFacts, SessionLedger } from '../session/sessionLedger';
 import { summarize } from '../session/summary';
 import type { DecisionRow, HistorySession, HistoryView, PnlPoint, PricePoint, TradeRow } from '../../webview/protocol';
 import { slippageOf } from './blotter';
+import { execTimeMs } from '../tws/execTime';
 import { summaryView } from './summaryView';
 import { decisionRow } from './viewRows';
 
@@ -76,7 +77,8 @@ export function readPastSession(path: string, limits: HistoryLimits = HISTORY_LI
     const decidedAt = ledger.intents.get(f.orderRef)?.marketTime;
     return {
       ...fillFacts(f),
-      at: fillAt.get(f.execId) ?? 0,
+      // TWS's time of the fill (the simulator's market clock, like the decisions and charts); else when it was journaled
+      at: execTimeMs(f.time) ?? fillAt.get(f.execId) ?? 0,
       ...(f.commission !== undefined ? { commission: f.commission } : {}),
       ...(dp !== undefined ? { decisionPrice: dp, slippage: slippageOf(f.side, f.price, dp) } : {}),
       ...(typeof decidedAt === 'number' ? { decisionTime: decidedAt } : {}),

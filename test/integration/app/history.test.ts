@@ -108,6 +108,10 @@ describe('session history and blotter: two sessions in one journal folder', { ti
         assert.ok(t.orderRef.startsWith(`ibkrai:${run.sessionId}:`), 'a fill of this session');
         assert.equal(typeof t.decisionPrice, 'number', 'measured against its decision');
         assert.equal(typeof t.decisionTime, 'number', 'placed on the price chart at its decision');
+        // TWS's time of the fill: on the simulator's market clock (60x), like the decisions and
+        // the charts, not the host's wall clock when it was journaled.
+        const afterDecision = t.at - t.decisionTime!;
+        assert.ok(afterDecision >= 0 && afterDecision < 10 * 60_000, `filled ${afterDecision} ms after its decision on the market clock`);
       }
       assert.equal(s.decisionsTotal, cycles * symbols.length, 'one decision per symbol per cycle');
       assert.deepEqual(s.prices.map((p) => p.symbol).sort(), [...symbols].sort());
