@@ -413,6 +413,11 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     assert.match(m.text, /Commission: \d/);
     assert.match(m.text, /Risk checks: passed all risk checks/);
     assert.match(m.text, new RegExp(`Note: this writes MSFT \\d{8} ${high}C: a short call of 1 contract\\(s\\), against this order's long call`));
+    // 5.00 for a spread of adjacent strikes is far above its net ask: said before the confirmation.
+    assert.match(
+      m.text,
+      /Note: the limit 5\.00 is [\d.]+ above the net ask [\d.]+ \(\d+%\): it would fill at about the market, not at the limit; check the price/,
+    );
     await wb.screenshot('combo-preview-modal');
     await m.click('Place Order');
     const note = await wb.waitForNotification(new RegExp(`${spread} sent as order #\\d+`), 20_000);

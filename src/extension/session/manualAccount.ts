@@ -1,6 +1,7 @@
 // The account as the manual order desk sees it (manualOrders.ts): TWS's positions of the
 // whole account plus working manual orders for the risk checks, the market price a ticket is
 // valued at, and what the user should know before confirming.
+import { limitThroughMarket } from '../trading/limitThroughMarket';
 import type { BrokerContract, TrackedOrder } from '../broker/types';
 import { TERMINAL_STATES } from '../broker/types';
 import type { OrderTicket } from '../trading/orderTicket';
@@ -97,8 +98,11 @@ export function heldQuantity(broker: ManualBroker, symbol: string): number {
 }
 
 /** What the user should know before confirming. */
-export function warnings(broker: ManualBroker, t: OrderTicket, before: number): string[] {
+export function warnings(broker: ManualBroker, t: OrderTicket, before: number, market: number | undefined): string[] {
   const out: string[] = [];
+  // A stop limit's limit is set against the stop, not today's market.
+  const through = t.orderType === 'LMT' ? limitThroughMarket(t.side, t.limitPrice, market, 'the market') : undefined;
+  if (through) out.push(through);
   const signed = t.side === 'BUY' ? t.quantity : -t.quantity;
   const after = before + signed;
   if (after < 0 && before >= 0) out.push(`this opens a short position: the account holds ${before} ${t.symbol} and would hold ${after}`);

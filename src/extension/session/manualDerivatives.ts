@@ -4,6 +4,7 @@
 // risk checks judge: each option as its own position of contracts x multiplier shares at its
 // premium per share (a combo leg by leg, at the side of the quote it trades against). Only
 // reads go to TWS here: nothing is placed.
+import { limitThroughMarket } from '../trading/limitThroughMarket';
 import type { BrokerContract, OptionChain, Position } from '../broker/types';
 import {
   describeDerivative,
@@ -162,6 +163,10 @@ export async function draftDerivative(broker: ManualBroker, input: DerivativeInp
     price: t.kind === 'option' ? referencePrice : (l.price ?? 0),
   }));
   const previewLegs = legs.map((l) => l.leg);
+  const side = t.side === 'BUY' ? 'ask' : 'bid';
+  // An option without a quote on its side is valued at its mid, last or close: "the market".
+  const marketName = t.kind === 'combo' ? `the net ${side}` : previewLegs[0]?.[side] !== undefined ? `the ${side}` : 'the market';
+  const through = t.orderType === 'LMT' ? limitThroughMarket(t.side, t.limitPrice, market, marketName) : undefined;
   return {
     ok: true,
     draft: {
@@ -173,7 +178,7 @@ export async function draftDerivative(broker: ManualBroker, input: DerivativeInp
       referencePrice,
       ...(net ? { net } : {}),
       riskOrders,
-      warnings: derivativeWarnings(broker, symbol, previewLegs),
+      warnings: [...(through ? [through] : []), ...derivativeWarnings(broker, symbol, previewLegs)],
     },
   };
 }

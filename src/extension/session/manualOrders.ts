@@ -185,7 +185,7 @@ export class ManualOrderDesk {
         closing: opts.closing === true,
         positionBefore: before,
         positionAfter: before + signed,
-        warnings: warnings(this.options.broker, ticket, before),
+        warnings: warnings(this.options.broker, ticket, before, market),
       },
       opts,
     );

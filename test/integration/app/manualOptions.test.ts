@@ -148,6 +148,14 @@ describe('options and combos from the order ticket on a paper account', { timeou
       preview.warnings.some((w) => w.includes(`writes MSFT ${expiry} ${high}C: a short call of 3 contract(s), against this order's long call`)),
       preview.warnings.join('; '),
     );
+    assert.ok(!preview.warnings.some((w) => w.startsWith('the limit')), 'a limit 0.05 over the net ask is no typo');
+    const far = await previewOf(r.desk, { ...input, limitPrice: (probe.net!.ask * 3 + 1).toFixed(2) });
+    assert.ok(
+      far.warnings.some(
+        (w) => w.startsWith(`the limit ${(probe.net!.ask * 3 + 1).toFixed(2)} is `) && w.includes(`above the net ask ${probe.net!.ask.toFixed(2)}`),
+      ),
+      far.warnings.join('; '),
+    );
 
     const { placed, sent } = await placeFilled(r, r.desk, preview, 3);
     assert.equal(sent.length, 1, 'one BAG order');

@@ -87,6 +87,18 @@ describe('manual orders on a paper account', { timeout: 60_000 }, () => {
     assert.equal(journalLines(r.config.journalDir).length, journaled);
   });
 
+  it('a limit far through the market is named in the preview; a passive limit is not', async () => {
+    const far = await previewOf(desk, { symbol: 'MSFT', side: 'SELL', quantity: 1, orderType: 'LMT', limitPrice: '1.00' });
+    assert.ok(
+      far.warnings.some((w) =>
+        /^the limit 1\.00 is [\d.]+ below the market [\d.]+ \(\d+%\): it would fill at about the market, not at the limit; check the price$/.test(w),
+      ),
+      far.warnings.join('; '),
+    );
+    const passive = await previewOf(desk, { symbol: 'MSFT', side: 'BUY', quantity: 1, orderType: 'LMT', limitPrice: '1.00' });
+    assert.ok(!passive.warnings.some((w) => w.startsWith('the limit')), passive.warnings.join('; '));
+  });
+
   it('the risk checks refuse before any what-if, and placing the refused preview sends nothing', async () => {
     const strict = (await r.manual.desk({ ...r.config, risk: { ...r.config.risk, maxOrderQuantity: 5 } }))!;
     const before = placeOrders(r.fx).length;
