@@ -174,7 +174,11 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
     await wb.page.locator('.activitybar .action-item a[aria-label^="IBKR AI Trader"]').first().click();
     const tree = wb.page.locator('.pane', { hasText: 'Positions & Orders' }).first();
     await tree.locator('.monaco-list-row', { hasText: 'Positions' }).first().waitFor({ timeout: 10_000 });
-    assert.ok((await tree.locator('.monaco-list-row', { hasText: /#\d+ (BUY|SELL) \d+ / }).count()) > 0, 'orders in the tree');
+    // The tree renders its groups one after another: wait for an order row, not only the first group.
+    await tree
+      .locator('.monaco-list-row', { hasText: /#\d+ (BUY|SELL) \d+ / })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await wb.screenshot('tree-view');
   });
 
