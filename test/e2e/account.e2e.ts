@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventName, OrderAction, OrderType, SecType } from '@stoqey/ib';
 import { collectUntil, TestClient } from '../helpers/simHarness';
-import { sleep, startWorkbench, type Workbench } from './workbench';
+import { connectToEmbeddedSimulator, sleep, startWorkbench, type Workbench } from './workbench';
 
 const MINUS = '\u2212';
 
@@ -35,12 +35,7 @@ describe('account strip and watchlist in a real workbench', { timeout: 300_000 }
   });
 
   it("connects to the embedded simulator and shows the strip with the simulator's figures", async () => {
-    await wb.waitForStatus(/IBKR: off/, 60_000);
-    await wb.runCommand('IBKR: Start TWS Simulator');
-    const text = await wb.waitForStatus(/IBKR SIM :\d+/);
-    port = Number(/:(\d+)/.exec(text)![1]);
-    await wb.runCommand('IBKR: Connect to TWS');
-    await wb.waitForStatus(/IBKR DU1234567 SIM/, 30_000);
+    port = await connectToEmbeddedSimulator(wb);
 
     // Another program (a second API client) buys 100 NVDA: an external position.
     const client = await new TestClient(port, 99).connect(10_000);

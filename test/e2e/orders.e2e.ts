@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { EventName } from '@stoqey/ib';
 import { collectUntil, TestClient } from '../helpers/simHarness';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { sleep, startWorkbench, type Workbench } from './workbench';
+import { connectToEmbeddedSimulator, sleep, startWorkbench, type Workbench } from './workbench';
 
 describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
   let wb: Workbench;
@@ -92,12 +92,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
   }
 
   it('connects to the embedded simulator', async () => {
-    await wb.waitForStatus(/IBKR: off/, 60_000);
-    await wb.runCommand('IBKR: Start TWS Simulator');
-    const text = await wb.waitForStatus(/IBKR SIM :\d+/);
-    port = Number(/:(\d+)/.exec(text)![1]);
-    await wb.runCommand('IBKR: Connect to TWS');
-    await wb.waitForStatus(/IBKR DU1234567 SIM/, 30_000);
+    port = await connectToEmbeddedSimulator(wb);
   });
 
   it('a bad symbol is named in the input box with what is valid', async () => {

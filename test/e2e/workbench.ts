@@ -321,3 +321,14 @@ function makeWorkbench(page: Page, url: string, folder: string, out: string, sto
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** From a fresh window: "Start TWS Simulator", then "Connect to TWS" on it, ready on the simulator's paper account. Returns the simulator's port. */
+export async function connectToEmbeddedSimulator(wb: Workbench): Promise<number> {
+  await wb.waitForStatus(/IBKR: off/, 60_000);
+  await wb.runCommand('IBKR: Start TWS Simulator');
+  const text = await wb.waitForStatus(/IBKR SIM :\d+/);
+  const port = Number(/:(\d+)/.exec(text)?.[1]);
+  await wb.runCommand('IBKR: Connect to TWS');
+  await wb.waitForStatus(/IBKR DU1234567 SIM/, 30_000);
+  return port;
+}

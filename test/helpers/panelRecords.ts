@@ -1,6 +1,7 @@
-// Broker and session records as the panel's state receives them (a position, a decision that
-// placed an order), shared by the view-row and the panel-store suites.
-import type { Position } from '../../src/extension/broker/types';
+// Broker and session records as the panel's state receives them (a position, a tracked order,
+// a decision that placed an order), shared by the view-row, panel-store, blotter and
+// order-manager suites.
+import type { Position, TrackedOrder } from '../../src/extension/broker/types';
 import type { DecisionRecord } from '../../src/extension/session/decision';
 
 export const pos = (symbol: string, quantity: number, avgCost: number, conId = 1): Position => ({
@@ -25,5 +26,23 @@ export const decisionRecord = (over: Partial<DecisionRecord> = {}): DecisionReco
   verdict: { allowed: true, rule: null, reason: 'ok' },
   outcome: 'order',
   reason: 'model says buy',
+  ...over,
+});
+
+/** A tracked order of 10, submitted and unfilled, with `over` on top. */
+export const trackedOrder = (over: Partial<TrackedOrder> & { orderId: number }): TrackedOrder => ({
+  quantity: 10,
+  state: 'submitted',
+  filled: 0,
+  remaining: 10,
+  avgFillPrice: 0,
+  commission: 0,
+  fills: [],
+  errors: [],
+  warnings: [],
+  cancelRequested: false,
+  modifyPending: false,
+  createdAt: 0,
+  updatedAt: 0,
   ...over,
 });

@@ -6,30 +6,12 @@ import type { Fill, TrackedOrder } from '../../../src/extension/broker/types';
 import { Blotter, slippageOf } from '../../../src/extension/app/blotter';
 import { PanelStore } from '../../../src/extension/app/panelStore';
 import { isHostToWebview } from '../../../src/webview/validate';
-import { decisionRecord } from '../../helpers/panelRecords';
+import { decisionRecord, trackedOrder } from '../../helpers/panelRecords';
 
 const NVDA = { symbol: 'NVDA', secType: 'STK' as const, exchange: 'SMART', currency: 'USD' };
 
 function order(o: Partial<TrackedOrder> & { orderId: number }): TrackedOrder {
-  return {
-    contract: NVDA,
-    action: 'BUY',
-    type: 'MKT',
-    quantity: 10,
-    state: 'submitted',
-    filled: 0,
-    remaining: 10,
-    avgFillPrice: 0,
-    commission: 0,
-    fills: [],
-    errors: [],
-    warnings: [],
-    cancelRequested: false,
-    modifyPending: false,
-    createdAt: 1,
-    updatedAt: 2,
-    ...o,
-  };
+  return trackedOrder({ contract: NVDA, action: 'BUY', type: 'MKT', createdAt: 1, updatedAt: 2, ...o });
 }
 
 function fill(execId: string, shares: number, price: number, commission?: number): Fill {

@@ -2,35 +2,15 @@
 // mid when there is no last trade, a stream closed when its position is gone or the
 // connection drops, and a subscription that resolves after that closed at once.
 import { test } from 'node:test';
+import { quoteBroker } from '../../helpers/quoteBroker';
 import assert from 'node:assert/strict';
-import { QuoteStream } from '../../../src/extension/broker/quoteStream';
-import type { TickKind } from '../../../src/extension/broker/linkEvents';
-import type { BrokerContract } from '../../../src/extension/broker/types';
 import { HeldQuotes } from '../../../src/extension/app/heldQuotes';
 import { pos } from '../../helpers/panelRecords';
-
-function fakeBroker() {
-  const pending: Array<{ contract: BrokerContract; resolve: (s: QuoteStream) => void; reject: (e: Error) => void }> = [];
-  const closed: string[] = [];
-  const broker = {
-    isReady: true,
-    subscribeQuotes: (contract: BrokerContract) => new Promise<QuoteStream>((resolve, reject) => pending.push({ contract, resolve, reject })),
-  };
-  /** Answers the oldest subscription with a stream (its first quote as given). */
-  const answer = (first?: Partial<Record<TickKind, number>>) => {
-    const p = pending.shift()!;
-    const s = new QuoteStream(p.contract, () => closed.push(p.contract.symbol));
-    for (const [kind, value] of Object.entries(first ?? {})) s.apply(kind as TickKind, value, false, 0);
-    p.resolve(s);
-    return s;
-  };
-  return { broker, pending, closed, answer };
-}
 
 const settle = () => new Promise((r) => setImmediate(r));
 
 test('held quotes: one stream per held stock, last else mid, closed when the position is gone', async () => {
-  const { broker, pending, closed, answer } = fakeBroker();
+  const { broker, pending, closed, answer } = quoteBroker();
   const prices: Array<[string, number]> = [];
   const q = new HeldQuotes(
     broker,
@@ -65,7 +45,7 @@ test('held quotes: one stream per held stock, last else mid, closed when the pos
 });
 
 test('held quotes: a subscription that resolves after close() is closed at once; a failed one is tried again', async () => {
-  const { broker, pending, closed, answer } = fakeBroker();
+  const { broker, pending, closed, answer } = quoteBroker();
   const logs: string[] = [];
   const q = new HeldQuotes(
     broker,

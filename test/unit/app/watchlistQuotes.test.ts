@@ -2,34 +2,16 @@
 // leaves the list or the connection is gone, opened again when it is ready; a subscription
 // that resolves after its symbol left is closed at once; a refusal is shown on the row.
 import { test } from 'node:test';
+import { quoteBroker } from '../../helpers/quoteBroker';
 import assert from 'node:assert/strict';
-import { QuoteStream } from '../../../src/extension/broker/quoteStream';
-import type { TickKind } from '../../../src/extension/broker/linkEvents';
-import type { BrokerConnectionState, BrokerContract, Quote } from '../../../src/extension/broker/types';
+import type { BrokerConnectionState } from '../../../src/extension/broker/types';
 import { WatchlistQuotes } from '../../../src/extension/app/watchlistQuotes';
-
-function fakeBroker() {
-  const pending: Array<{ contract: BrokerContract; resolve: (s: QuoteStream) => void; reject: (e: Error) => void }> = [];
-  const closed: string[] = [];
-  const broker = {
-    isReady: true,
-    subscribeQuotes: (contract: BrokerContract) => new Promise<QuoteStream>((resolve, reject) => pending.push({ contract, resolve, reject })),
-  };
-  const answer = (first?: Partial<Quote>) => {
-    const p = pending.shift()!;
-    const s = new QuoteStream(p.contract, () => closed.push(p.contract.symbol));
-    for (const [kind, value] of Object.entries(first ?? {})) s.apply(kind as TickKind, value as number, false, 0);
-    p.resolve(s);
-    return s;
-  };
-  return { broker, pending, closed, answer };
-}
 
 const settle = () => new Promise((r) => setImmediate(r));
 const state = (status: BrokerConnectionState['status']) => ({ status, clientId: 1 }) as BrokerConnectionState;
 
 test('watchlist quotes: a stream per symbol (a US stock on SMART), quotes to the row, closed when the symbol leaves', async () => {
-  const { broker, pending, closed, answer } = fakeBroker();
+  const { broker, pending, closed, answer } = quoteBroker();
   const quotes: Array<[string, number | undefined, boolean]> = [];
   const errors: Array<[string, string]> = [];
   const w = new WatchlistQuotes(broker, { setQuote: (s, q) => quotes.push([s, q.last, q.delayed]), setQuoteError: (s, e) => errors.push([s, e]) }, () => {});
@@ -65,7 +47,7 @@ test('watchlist quotes: a stream per symbol (a US stock on SMART), quotes to the
 });
 
 test('watchlist quotes: nothing while not connected; all closed when the connection is gone, opened again when ready', async () => {
-  const { broker, pending, closed, answer } = fakeBroker();
+  const { broker, pending, closed, answer } = quoteBroker();
   broker.isReady = false;
   const w = new WatchlistQuotes(broker, { setQuote: () => {}, setQuoteError: () => {} }, () => {});
   w.sync(['AMD']);

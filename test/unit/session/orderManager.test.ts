@@ -10,28 +10,12 @@ import type { Fill, OrderRequest, TrackedOrder } from '../../../src/extension/br
 import { JournalError, type JournalLine } from '../../../src/extension/session/journal';
 import { OrderManager, type OrderBroker, type PlaceRequest } from '../../../src/extension/session/orderManager';
 import { SessionLedger } from '../../../src/extension/session/sessionLedger';
+import { trackedOrder } from '../../helpers/panelRecords';
 
 const SPY = { symbol: 'SPY', secType: 'STK' as const, exchange: 'SMART', currency: 'USD', conId: 756733 };
 
 function tracked(orderId: number, orderRef: string, over: Partial<TrackedOrder> = {}): TrackedOrder {
-  return {
-    orderId,
-    orderRef,
-    quantity: 10,
-    state: 'submitted',
-    filled: 0,
-    remaining: 10,
-    avgFillPrice: 0,
-    commission: 0,
-    fills: [],
-    errors: [],
-    warnings: [],
-    cancelRequested: false,
-    modifyPending: false,
-    createdAt: 0,
-    updatedAt: 0,
-    ...over,
-  };
+  return trackedOrder({ orderId, orderRef, ...over });
 }
 
 function fill(orderId: number, orderRef: string, execId: string, shares: number, price: number, commission?: number): Fill {

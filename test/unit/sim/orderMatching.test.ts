@@ -5,25 +5,14 @@ import { test } from 'node:test';
 import { dayOrderExpired, fillPrice } from '../../../src/extension/sim/account/orderMatching';
 import { orderRejection } from '../../../src/extension/sim/account/orderValidation';
 import type { SimOrder } from '../../../src/extension/sim/account/simOrder';
+import { contractFor } from '../../../src/extension/sim/market/instrumentContract';
 import { nyTimeToMs } from '../../../src/extension/sim/market/marketTime';
 import type { WireContract } from '../../../src/extension/sim/protocol/contractTypes';
 import { emptyOrder, type WireOrder } from '../../../src/extension/sim/protocol/orderTypes';
 import { UNSET_DOUBLE } from '../../../src/extension/tws/wire';
 
-const AAPL: WireContract = {
-  conId: 265598,
-  symbol: 'AAPL',
-  secType: 'STK',
-  lastTradeDateOrContractMonth: '',
-  strike: 0,
-  right: '',
-  multiplier: '',
-  exchange: 'SMART',
-  primaryExch: 'NASDAQ',
-  currency: 'USD',
-  localSymbol: 'AAPL',
-  tradingClass: 'NMS',
-};
+// The simulator's stock fields with AAPL's own.
+const AAPL: WireContract = { ...contractFor(undefined, 265598), symbol: 'AAPL', primaryExch: 'NASDAQ', localSymbol: 'AAPL', tradingClass: 'NMS' };
 const QUOTE = { bid: 99.9, ask: 100.1, last: 100 };
 
 function working(over: Partial<WireOrder>): SimOrder {
