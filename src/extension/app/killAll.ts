@@ -3,10 +3,8 @@
 // cancelled too. The result names each cancelled order and the positions that stay open
 // (TWS's figures), and killNotice() words it for the user. No vscode.
 import type { BrokerClient } from '../broker/brokerClient';
-import type { Position, TrackedOrder } from '../broker/types';
+import { TERMINAL_STATES, type Position, type TrackedOrder } from '../broker/types';
 import type { TradingSession } from '../session/tradingSession';
-
-const TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'lost']);
 
 export interface KillResult {
   sessionStopped: boolean;
@@ -55,7 +53,7 @@ export async function killAll(
       if (f.sent) flattened.push(broker?.orders().find((o) => o.orderRef === f.orderRef)?.contract?.symbol ?? f.orderRef);
   }
   if (broker?.isReady) {
-    const open = broker.orders().filter((o) => !TERMINAL.has(o.state) && !o.cancelRequested);
+    const open = broker.orders().filter((o) => !TERMINAL_STATES.has(o.state) && !o.cancelRequested);
     const results = await Promise.allSettled(open.map((o) => broker.cancelOrder(o.orderId)));
     results.forEach((r, i) => {
       const o = open[i]!;

@@ -2,7 +2,7 @@
 // tracker) and its public view derived from that evidence alone: state, quantities, prices,
 // fills. Pure functions; the tracker decides when a view is emitted (its signature changed).
 import type { OpenOrderEvent } from './linkEvents';
-import type { Fill, OrderErrorInfo, OrderLifecycle, OrderRequest, TrackedOrder } from './types';
+import { TERMINAL_STATES, type Fill, type OrderErrorInfo, type OrderLifecycle, type OrderRequest, type TrackedOrder } from './types';
 
 /** What is known about one order, in the order it arrived (see orderTracker.ts). */
 export interface OrderRecord {
@@ -42,11 +42,9 @@ export interface OrderRecord {
   emitted?: string;
 }
 
-const SETTLED_STATES: ReadonlySet<OrderLifecycle> = new Set(['filled', 'cancelled', 'rejected', 'lost']);
-
 /** Finished, every execution in and every commission known: nothing more is expected for it. */
 export function isSettled(r: OrderRecord, view: TrackedOrder): boolean {
-  if (!SETTLED_STATES.has(view.state) || r.modifyPending) return false;
+  if (!TERMINAL_STATES.has(view.state) || r.modifyPending) return false;
   let shares = 0;
   for (const f of r.fills.values()) {
     if (f.commission === undefined) return false;

@@ -5,7 +5,7 @@
 // premium per share (a combo leg by leg, at the side of the quote it trades against). Only
 // reads go to TWS here: nothing is placed.
 import { limitThroughMarket } from '../trading/limitThroughMarket';
-import type { BrokerContract, OptionChain, Position } from '../broker/types';
+import { TERMINAL_STATES, type BrokerContract, type OptionChain, type Position } from '../broker/types';
 import {
   describeDerivative,
   describeOption,
@@ -243,9 +243,7 @@ function derivativeWarnings(broker: ManualBroker, symbol: string, legs: readonly
     const risk = against ? `, against this order's long ${kind}` : kind === 'call' ? ' (uncovered: no limit to the loss)' : '';
     out.push(`this ${l.before > 0 ? 'sells more than the account holds of' : 'writes'} ${l.label}: a short ${kind} of ${-l.after} contract(s)${risk}`);
   }
-  const working = broker
-    .orders()
-    .filter((o) => o.contract?.symbol === symbol && o.contract.secType !== 'STK' && !['filled', 'cancelled', 'rejected', 'lost'].includes(o.state));
+  const working = broker.orders().filter((o) => o.contract?.symbol === symbol && o.contract.secType !== 'STK' && !TERMINAL_STATES.has(o.state));
   if (working.length)
     out.push(
       `${working.length} option or combo order(s) already working on ${symbol}: ${working.map((o) => `#${o.orderId} ${o.action} ${o.quantity}`).join(', ')}`,

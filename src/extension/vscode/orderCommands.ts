@@ -8,7 +8,7 @@ import { Commands } from '../app/commandIds';
 import { manualDeskConfig, ManualOrders } from '../app/manualOrders';
 import { describeOrder, previewDetail } from '../app/orderTicketView';
 import type { Trader } from '../app/trader';
-import type { BrokerContract } from '../broker/types';
+import { TERMINAL_STATES, type BrokerContract } from '../broker/types';
 import { closingOption, type DerivativeInput } from '../session/manualDerivatives';
 import { optionLabel } from '../session/manualAccount';
 import type { ManualOrderDesk, ManualPreview, PrepareResult } from '../session/manualOrders';
@@ -361,7 +361,7 @@ async function flattenPosition(deps: OrderCommandDeps, manual: ManualOrders, arg
     return undefined;
   }
   const others = held.filter((p) => p.contract.symbol !== symbol).map((p) => `${p.contract.symbol} ${p.quantity}`);
-  const working = broker.orders().filter((o) => o.contract?.symbol === symbol && !['filled', 'cancelled', 'rejected', 'lost'].includes(o.state));
+  const working = broker.orders().filter((o) => o.contract?.symbol === symbol && !TERMINAL_STATES.has(o.state));
   const session = deps.trader.activeSession;
   const stays = [
     `Stays open: ${others.length ? others.join(', ') : 'no other position'}.`,

@@ -6,6 +6,8 @@ import type { OrderRow, PositionRow } from '../../webview/protocol';
 import { Coalescer } from '../app/coalescer';
 import type { PanelStore } from '../app/panelStore';
 import { DisposableStore } from '../core/disposables';
+import { TERMINAL_STATES } from '../broker/types';
+import { isManualOrderRef } from '../session/orderRef';
 import { formatPnl } from '../app/statusView';
 
 export const TREE_VIEW_ID = 'ibkrAi.positionsOrders';
@@ -25,8 +27,6 @@ const ORDER_ICONS: Record<string, string> = {
   pendingCancel: 'loading~spin',
   pendingSubmit: 'loading~spin',
 };
-
-const TERMINAL = new Set(['filled', 'cancelled', 'rejected', 'lost']);
 
 export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly scope = new DisposableStore();
@@ -79,7 +79,7 @@ export class PositionsOrdersTree implements vscode.TreeDataProvider<Node>, vscod
         item.iconPath = new vscode.ThemeIcon(ORDER_ICONS[r.status] ?? 'circle-large-outline');
         item.command = { command: 'ibkrAi.showPanel', title: 'Show Trading Panel', arguments: ['orders'] };
         // Modify and Cancel on a working order of the order ticket (a session's orders are the session's).
-        if (r.orderRef?.startsWith('manual:') && !TERMINAL.has(r.status)) item.contextValue = 'manualOrder';
+        if (isManualOrderRef(r.orderRef) && !(TERMINAL_STATES as ReadonlySet<string>).has(r.status)) item.contextValue = 'manualOrder';
         return item;
       }
       case 'empty':
