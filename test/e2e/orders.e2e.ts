@@ -184,8 +184,10 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
 
     await row.locator('[data-order-action="modifyOrder"]').click();
     await type(/Modify #\d+ BUY 2 MSFT/, '3');
-    await title()
-      .filter({ hasText: /Modify/ })
+    // Both boxes carry the same title: wait for the second one's own prompt, or '1.05' lands in the quantity box.
+    await wb.page
+      .locator('.quick-input-widget .quick-input-message')
+      .filter({ hasText: /^Limit price/ })
       .waitFor({ timeout: 10_000 });
     await input().fill('1.05');
     await wb.page.keyboard.press('Enter');
