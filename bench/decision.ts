@@ -17,6 +17,7 @@ import { round, summary, type Bench, type BenchResult } from './lib';
 import { SimProcess } from './simProcess';
 import { WireTap } from './wireTap';
 import { writeToggleModel } from './toggleModel';
+import { floorFigures } from './decisionFloor';
 
 export const SYMBOLS = ['NVDA', 'MSFT', 'AAPL', 'AMZN', 'GOOGL', 'META', 'TSLA', 'AMD', 'INTC', 'JPM'];
 /** Wednesday 2024-03-13 10:00 New York: regular hours for the whole run. */
@@ -185,6 +186,8 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   const stages = stageBreakdown(m.stages);
   // The same on a RAM disk: what the journal's fsync (the disk) adds. Full runs only.
   const shm = !quick && existsSync('/dev/shm') ? analyse((await measureDecisions(60, speed, '/dev/shm')).samples) : undefined;
+  // The floor under these figures: a bare @stoqey/ib client on the same path (bench/decisionFloor.ts).
+  const floor = smoke ? undefined : await floorFigures(quick ? 16 : 60);
   return {
     figures: [
       {
@@ -196,6 +199,22 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       { key: 'decisionLatencyP99Ms', value: r(a.all.p99), unit: 'ms', goal: { op: '<=', value: 2 }, what: 'the same, p99' },
       { key: 'decisionLatencyFirstOrderP99Ms', value: r(a.ranks[0]!.p99), unit: 'ms', what: "p99 of each cycle's first order to arrive" },
       { key: 'decisionLatencyFirst5P99Ms', value: r(a.first5.p99), unit: 'ms', what: "p99 of each cycle's first 5 orders to arrive" },
+      ...(floor
+        ? [
+            {
+              key: 'decisionFloorBareP99Ms',
+              value: r(floor.bare.p99),
+              unit: 'ms',
+              what: `the same path with a bare @stoqey/ib client that orders the moment a bar time's 10 bars are in (p50 ${r(floor.bare.p50)} ms)`,
+            },
+            {
+              key: 'decisionFloorFsyncP99Ms',
+              value: r(floor.fsync.p99),
+              unit: 'ms',
+              what: `the bare client, its 10 intent lines written and fsynced once before the orders (p50 ${r(floor.fsync.p50)} ms)`,
+            },
+          ]
+        : []),
     ],
     details: {
       cycles,
@@ -213,6 +232,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       lastBarToFirstOrderMs: mapRound(a.work),
       barSpreadMs: mapRound(a.spread),
       stagesMs: stages,
+      ...(floor ? { floor: Object.fromEntries(Object.entries(floor).map(([k, v]) => [k, mapRound(v)])) } : {}),
       blockingFsyncs: { count: m.fsync.count, perOrder: round(m.fsync.count / Math.max(1, m.orders), 2), ms: mapRound(fsyncs) },
       ...(shm
         ? {
@@ -233,6 +253,11 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       ...(shm
         ? [
             `With the journal on a RAM disk (/dev/shm, 60 cycles): p50 ${r(shm.all.p50)} ms, p99 ${r(shm.all.p99)} ms; first order of a cycle median/p99 ${r(shm.ranks[0]!.p50)}/${r(shm.ranks[0]!.p99)} ms; between orders ${r(shm.gap.p50)} ms. Against the figures above: what the disk's fsync adds, within the run-to-run noise of these shared cores (the decisions, not the fsync, dominate).`,
+          ]
+        : []),
+      ...(floor
+        ? [
+            `The floor (bench/decisionFloor.ts, ${floor.bare.n / SYMBOLS.length} bar times each after 3 of warm-up): the same simulator, relay and 10 symbols, but a bare @stoqey/ib IBApi (Nagle off, no outgoing pacing) that places the 10 orders back to back the moment a bar time's 10 bars are in: p50 ${r(floor.bare.p50)} ms, p99 ${r(floor.bare.p99)} ms (last bar -> first order ${r(floor.bareWork.p50)}/${r(floor.bareWork.p99)} ms). With its 10 intent lines written and fsynced once before the orders, as the session must: p50 ${r(floor.fsync.p50)} ms, p99 ${r(floor.fsync.p99)} ms (the fsync alone ${r(floor.fsyncEach.p50)}/${r(floor.fsyncEach.p99)} ms). The session's figures above minus these is what our code adds; the 2 ms goal is below what the library, the two loopback hops and these shared cores take with no code of ours at all.`,
           ]
         : []),
     ],

@@ -15,7 +15,14 @@ const lazy =
 export const BENCHES: Record<string, Entry> = {
   decision: {
     title: 'Decision latency',
-    keys: ['decisionLatencyP50Ms', 'decisionLatencyP99Ms', 'decisionLatencyFirstOrderP99Ms', 'decisionLatencyFirst5P99Ms'],
+    keys: [
+      'decisionLatencyP50Ms',
+      'decisionLatencyP99Ms',
+      'decisionLatencyFirstOrderP99Ms',
+      'decisionLatencyFirst5P99Ms',
+      'decisionFloorBareP99Ms',
+      'decisionFloorFsyncP99Ms',
+    ],
     run: lazy(() => import('./decision')),
   },
   inference: {
