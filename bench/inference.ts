@@ -38,6 +38,18 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
       ? summary(await time(warm, () => model.runner.act(obsN, SYMBOLS, out)).then(() => time(n, () => model.runner.act(obsN, SYMBOLS, out))))
       : undefined;
 
+    // The same batched run after the process sat idle as long as between two cycles of a
+    // session at simulator speed 10 (500 ms): what a cycle's policy run meets (bench/decision.ts).
+    const idleRuns = smoke ? 0 : quick ? 6 : 20;
+    const idleUs: number[] = [];
+    for (let i = 0; i < idleRuns && model.runner.batchable; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const t0 = process.hrtime.bigint();
+      model.runner.actNow(obsN, SYMBOLS, out);
+      idleUs.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    const idle = idleUs.length ? summary(idleUs) : undefined;
+
     // Features + policy for one symbol, as the session's decision runs it.
     const bars = { ...readBarsCsv(builtinDatasetPath(BUILTIN_DATASETS.SPX!)!), symbol: 'SPX' };
     const step = new PolicyStep(model);
@@ -59,6 +71,16 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
           ...(batched ? {} : { note: 'model has a fixed batch of 1' }),
         },
         { key: 'inferenceBatch10P99Us', value: batched ? r1(batched.p99) : null, unit: 'µs', what: `one run for ${SYMBOLS} symbols (batched), p99` },
+        ...(idle
+          ? [
+              {
+                key: 'inferenceBatch10IdleP50Us',
+                value: r1(idle.p50),
+                unit: 'µs',
+                what: `the same run after 500 ms idle (between two cycles at simulator speed 10), median of ${idle.n}`,
+              },
+            ]
+          : []),
       ],
       details: {
         model: model.manifest.name,
@@ -67,11 +89,17 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
         batch1Us: mapRound(single),
         ...(batched ? { batch10Us: mapRound(batched), batch10PerSymbolP50Us: r1(batched.p50 / SYMBOLS) } : {}),
         featuresPlusPolicyUs: mapRound(withFeatures),
+        ...(idle ? { batch10AfterIdleUs: mapRound(idle) } : {}),
       },
       notes: [
         `Model ${model.manifest.name} (${size} inputs, MLP 64x64) via onnxruntime-node (CPU), PolicyRunner.act awaited ${n} times after ${warm} warm-up calls; wall time per call including onnxruntime's asynchronous hand-off.`,
         `Batched: ${SYMBOLS} observations in one run; per symbol that is ${batched ? r1(batched.p50 / SYMBOLS) : '-'} µs (median) against ${r1(single.p50)} µs one by one.`,
         `Features + policy for one symbol (PolicyStep.target on the S&P 500 bars): median ${r1(withFeatures.p50)} µs, p99 ${r1(withFeatures.p99)} µs.`,
+        ...(idle
+          ? [
+              `After 500 ms idle (${idle.n} runs, in place as the session's cycle runs it: PolicyRunner.actNow), the same batched run takes median ${r1(idle.p50)} µs, p90 ${r1(idle.p90)} µs against ${batched ? r1(batched.p50) : '-'} µs back to back: caches and the core go cold between cycles, and every step of a cycle's decision pays that, not only the policy.`,
+            ]
+          : []),
       ],
     };
   } finally {

@@ -27,7 +27,7 @@ export const BENCHES: Record<string, Entry> = {
   },
   inference: {
     title: 'Policy inference',
-    keys: ['inferenceP50Us', 'inferenceP99Us', 'inferenceBatch10P50Us', 'inferenceBatch10P99Us'],
+    keys: ['inferenceP50Us', 'inferenceP99Us', 'inferenceBatch10P50Us', 'inferenceBatch10P99Us', 'inferenceBatch10IdleP50Us'],
     run: lazy(() => import('./inference')),
   },
   ingest: {
