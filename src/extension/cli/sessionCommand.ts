@@ -214,8 +214,22 @@ export function missingText(missing: Readonly<Record<string, string>>): string {
   return `no bars: ${[...byWhy].map(([why, symbols]) => `${symbols.length > 6 ? `${symbols.slice(0, 6).join(',')}+${symbols.length - 6}` : symbols.join(',')} ${why}`).join('; ')}`;
 }
 
+/** What the model said beyond its action: "p 0.57" for the action taken (the others in brackets when the model gives them all), or its raw value before the clip. */
+export function modelDetailText(o: NonNullable<DecisionRecord['output']>): string {
+  const ps = o.probabilities;
+  if (ps?.length) {
+    const taken = ps.find((p) => p.chosen);
+    const others = ps.filter((p) => !p.chosen).map((p) => `${p.label} ${p.p.toFixed(2)}`);
+    return [taken ? `p ${taken.p.toFixed(2)}` : '', others.length ? `[${others.join(' ')}]` : ''].filter(Boolean).join(' ');
+  }
+  return o.raw !== undefined ? `raw ${Number(o.raw.toPrecision(4))}` : '';
+}
+
 export function decisionLine(d: DecisionRecord): string {
-  const out = d.output ? `model ${d.output.label ?? ''}${d.output.label ? ' ' : ''}(target ${d.output.target === null ? 'keep' : d.output.target})` : '';
+  const detail = d.output ? modelDetailText(d.output) : '';
+  const out = d.output
+    ? `model ${[d.output.label, detail].filter(Boolean).join(' ')}${d.output.label || detail ? ' ' : ''}(target ${d.output.target === null ? 'keep' : d.output.target})`
+    : '';
   const verdict = d.verdict ? (d.verdict.allowed ? 'risk ok' : `BLOCKED ${d.verdict.rule}: ${d.verdict.reason}`) : '';
   const want = d.proposal ? `${d.proposal.action} ${d.proposal.quantity}` : 'no order';
   const close = d.close !== undefined ? `close ${num(d.close)}` : '';
