@@ -5,8 +5,8 @@ import { limitThroughMarket } from '../trading/limitThroughMarket';
 import type { BrokerContract, TrackedOrder } from '../broker/types';
 import { TERMINAL_STATES } from '../broker/types';
 import type { OrderTicket } from '../trading/orderTicket';
-import type { AccountView, PositionView, RiskOrder } from '../trading/riskEngine';
-import type { ManualBroker } from './manualOrders';
+import type { AccountView, PositionView, RiskEngine, RiskOrder } from '../trading/riskEngine';
+import type { ManualBroker } from './manualBroker';
 import { isManualOrderRef, parseOrderRef } from './orderRef';
 
 /** An option's position key in the risk checks, e.g. `NVDA 20261218 150C` (a stock's is its symbol). */
@@ -142,4 +142,45 @@ export function describePrices(o: TrackedOrder): string {
   if (o.limitPrice !== undefined) parts.push(`limit ${o.limitPrice}`);
   if (o.stopPrice !== undefined) parts.push(`stop ${o.stopPrice}`);
   return parts.join(', ') || 'no prices';
+}
+
+/**
+ * The day's loss for the desk's daily loss limit, as TWS counts it: the account's daily P&L
+ * (reqPnL), so what was lost today before the desk was opened, by hand or by a session, still
+ * counts (the engine alone would count from its first check). Subscribed only with a limit set.
+ */
+export class DayLoss {
+  private readonly feed: ReturnType<ManualBroker['subscribePnl']> | undefined;
+
+  constructor(
+    broker: ManualBroker,
+    private readonly limit: number | undefined,
+  ) {
+    this.feed = limit !== undefined ? broker.subscribePnl() : undefined;
+  }
+
+  /** Waits up to 2 s for TWS's first report (it sends one about every second). */
+  async ready(): Promise<void> {
+    const v = this.feed?.value;
+    if (v && v.value === undefined) await v.when((x) => x !== undefined, 2000).catch(() => undefined);
+  }
+
+  /** Starts `engine`'s trading day at `equity` less TWS's daily P&L, when TWS sent one. */
+  anchor(engine: RiskEngine, equity: number): void {
+    const daily = this.feed?.value.value?.daily;
+    if (daily !== undefined && Number.isFinite(daily) && equity > 0) engine.anchorDayStart(equity - daily);
+  }
+
+  /** What a preview should say when the limit cannot see the start of the day. */
+  warnings(): string[] {
+    return this.limit !== undefined && this.feed?.value.value === undefined
+      ? [
+          `dailyLossLimit ${this.limit}: TWS sent no daily P&L for the account, so the loss counts from this desk's first check, not from the start of the trading day`,
+        ]
+      : [];
+  }
+
+  close(): void {
+    this.feed?.close();
+  }
 }

@@ -21,7 +21,7 @@ import {
 } from '../trading/optionTicket';
 import type { RiskOrder } from '../trading/riskEngine';
 import { heldContracts, optionLabel } from './manualAccount';
-import type { ManualBroker } from './manualOrders';
+import type { ManualBroker } from './manualBroker';
 
 export type DerivativeInput = ({ readonly kind: 'option' } & OptionTicketInput) | ({ readonly kind: 'combo' } & ComboTicketInput);
 

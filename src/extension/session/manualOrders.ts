@@ -14,57 +14,20 @@
 //     never part of a session's book.
 // Only manual orders are modified or cancelled here: a session's orders are the session's.
 import { join } from 'node:path';
-import type { ComboLegSpec, OptionSpec } from '../broker/contracts';
-import type { PlaceOptions } from '../broker/orders';
-import type {
-  AccountSnapshot,
-  BracketRequest,
-  BrokerContract,
-  OrderChanges,
-  OrderIntent,
-  OrderPreview,
-  OptionChain,
-  OrderRequest,
-  Position,
-  TrackedOrder,
-} from '../broker/types';
+import type { BrokerContract, OrderChanges, OrderIntent, OrderPreview, OrderRequest, TrackedOrder } from '../broker/types';
 import { bracketExitRef, TERMINAL_STATES } from '../broker/types';
-import type { ReadonlyObservable, Stream } from '../core/observable';
 import { bracketMarketProblem, describeTicket, ticketReferencePrice, validateTicket, type OrderTicket, type TicketInput } from '../trading/orderTicket';
 import type { DerivativeTicket } from '../trading/optionTicket';
 import { RiskEngine, type RiskOrder, type RiskVerdict } from '../trading/riskEngine';
 import type { RiskLimits } from '../trading/riskLimits';
 import { Journal, JournalError } from './journal';
-import { accountView, describePrices, heldQuantity, marketPrice, notChangeable, warnings, withOrder } from './manualAccount';
+import type { ManualBroker } from './manualBroker';
+import { accountView, DayLoss, describePrices, heldQuantity, marketPrice, notChangeable, warnings, withOrder } from './manualAccount';
 import { draftDerivative, type DerivativeInput, type PreviewLeg } from './manualDerivatives';
 import { derivativeChanges, stockChanges } from './manualModify';
 import { intentRecord, orderRequest } from './manualIntent';
 import { FLATTEN_EXEMPT } from './killSwitch';
 import { isManualOrderRef, manualParentRef, newManualOrderRef, newSessionId } from './orderRef';
-
-/** What the desk needs of the broker client (BrokerClient has all of it). */
-export interface ManualBroker {
-  readonly isReady: boolean;
-  readonly isPaper: boolean | undefined;
-  readonly accountId: string | undefined;
-  readonly account: ReadonlyObservable<AccountSnapshot | undefined>;
-  readonly orderUpdates: Stream<TrackedOrder>;
-  twsTime(): Promise<number>;
-  resolveStock(symbol: string): Promise<BrokerContract>;
-  optionChain(symbol: string): Promise<OptionChain[]>;
-  resolveOption(spec: OptionSpec): Promise<BrokerContract>;
-  comboContract(legs: ComboLegSpec[], opts?: { symbol?: string }): Promise<BrokerContract>;
-  quoteSnapshot(contract: BrokerContract, timeoutMs?: number): Promise<{ bid?: number; ask?: number; last?: number; close?: number }>;
-  previewOrder(request: OrderRequest): Promise<OrderPreview>;
-  placeOrder(request: OrderRequest, opts?: PlaceOptions): Promise<TrackedOrder>;
-  placeBracket(request: BracketRequest, opts?: PlaceOptions): Promise<{ parent: TrackedOrder; takeProfit: TrackedOrder; stopLoss: TrackedOrder }>;
-  modifyOrder(orderId: number, changes: OrderChanges): Promise<TrackedOrder>;
-  cancelOrder(orderId: number): Promise<TrackedOrder>;
-  order(orderId: number): TrackedOrder | undefined;
-  orders(): TrackedOrder[];
-  knowsOrderRef(orderRef: string): boolean;
-  positionList(): Position[];
-}
 
 export interface ManualDeskOptions {
   readonly broker: ManualBroker;
@@ -132,11 +95,13 @@ export class ManualOrderDesk {
   private readonly off: () => void;
   /** options this desk resolved (a working combo's legs are known by conId only) */
   private readonly known = new Map<number, BrokerContract>();
+  private readonly dayLoss: DayLoss;
 
   constructor(private readonly options: ManualDeskOptions) {
     const limits = { ...options.risk, allowShort: true };
     this.risk = new RiskEngine(limits, () => this.market.now);
     this.anyHours = new RiskEngine({ ...limits, tradingHours: null }, () => this.market.now);
+    this.dayLoss = new DayLoss(options.broker, limits.dailyLossLimit);
     this.off = options.broker.orderUpdates.on((o) => {
       try {
         this.follow(o);
@@ -217,8 +182,9 @@ export class ManualOrderDesk {
 
   /** The risk checks, and TWS's what-if when they pass. */
   private async judge(draft: Omit<ManualPreview, 'verdict' | 'whatIf'>, opts: { overrideHours?: boolean; closing?: boolean }): Promise<PrepareResult> {
+    await this.dayLoss.ready();
     const verdict = this.check(draft.riskOrders, opts);
-    const preview: ManualPreview = { ...draft, verdict };
+    const preview: ManualPreview = { ...draft, verdict, warnings: [...draft.warnings, ...this.dayLoss.warnings()] };
     if (!verdict.allowed) return { ok: true, preview };
     const whatIf = await this.options.broker.previewOrder(orderRequest(draft.ticket, draft.contract)).catch((err: unknown) => ({
       warningText: `what-if failed: ${err instanceof Error ? err.message : String(err)}`,
@@ -237,6 +203,7 @@ export class ManualOrderDesk {
     if (!broker.isReady || broker.accountId !== preview.account)
       return refuse(`the connection changed since the preview (account ${broker.accountId ?? 'none'}, previewed ${preview.account}): preview again`);
     this.market.now = await broker.twsTime().catch(() => Date.now());
+    await this.dayLoss.ready();
     const verdict = this.check(preview.riskOrders, { overrideHours: preview.hoursOverridden, closing: preview.closing });
     if (!verdict.allowed) return refuse(`risk check ${verdict.rule}: ${verdict.reason}`);
     if (broker.isPaper !== true) {
@@ -403,6 +370,7 @@ export class ManualOrderDesk {
 
   dispose(): void {
     this.off();
+    this.dayLoss.close();
     this.journal?.close();
     this.journal = undefined;
   }
@@ -413,6 +381,7 @@ export class ManualOrderDesk {
   private check(orders: readonly RiskOrder[], opts: { overrideHours?: boolean; closing?: boolean }): RiskVerdict {
     const engine = opts.overrideHours ? this.anyHours : this.risk;
     let view = accountView(this.options.broker, this.workingOrders(), this.known);
+    this.dayLoss.anchor(engine, view.equity);
     let verdict: RiskVerdict = { allowed: true, rule: null, reason: 'passed all risk checks' };
     for (const o of orders) {
       verdict = engine.check(o, view);

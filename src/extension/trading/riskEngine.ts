@@ -226,6 +226,16 @@ export class RiskEngine {
     return true;
   }
 
+  /**
+   * The trading day's starting equity as the broker counts it (net liquidation less TWS's daily
+   * P&L of the account): the daily loss limit measures from there, not from the first equity
+   * this engine saw, so losses taken before the engine existed still count.
+   */
+  anchorDayStart(startEquity: number): void {
+    this.dayKey = zonedTime(this.clock(), this.dayZone).dateKey;
+    this.dayStartEquity = startEquity;
+  }
+
   /** The daily loss limit was reached earlier today (journaled already, e.g. by a session restarted since): it holds until the next trading day. */
   reachDailyLossLimit(): void {
     this.lossLimitDay = this.lossLimitReported = zonedTime(this.clock(), this.dayZone).dateKey;

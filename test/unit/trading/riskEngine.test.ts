@@ -156,6 +156,28 @@ describe('risk engine verdicts', () => {
     assert.equal(risk.check(buy(1), account(long, 99_000)).allowed, true);
   });
 
+  it("dailyLossLimit: anchored on the broker's day (equity less TWS's daily P&L), losses before the engine's first check count", () => {
+    const { risk, clock } = engine({ dailyLossLimit: 1000 });
+    const long = { SPY: { quantity: 100, avgCost: 100, marketPrice: 90 } };
+    // Alone, the engine counts from the first equity it sees: a day already down 1,500 looks flat.
+    const alone = engine({ dailyLossLimit: 1000 }).risk;
+    assert.equal(alone.check(buy(1), account(long, 98_500)).allowed, true);
+    // Anchored on TWS's daily P&L of -1,500 at 98,500: the day started at 100,000.
+    risk.anchorDayStart(98_500 + 1500);
+    const v = risk.check(buy(1), account(long, 98_500));
+    assert.equal(v.rule, 'dailyLossLimit');
+    assert.match(v.reason, /loss now 1500\.00/);
+    assert.equal(risk.check(buy(-100), account(long, 98_500)).allowed, true, 'reducing still goes');
+    // Re-anchored later the same day with a recovered P&L: reached today, it holds.
+    clock.now = TUE_1000_NY + 3_600_000;
+    risk.anchorDayStart(99_600 + 400);
+    assert.equal(risk.check(buy(1), account(long, 99_600)).rule, 'dailyLossLimit');
+    // The next trading day, anchored on that day's P&L: trading again.
+    clock.now = TUE_1000_NY + 86_400_000;
+    risk.anchorDayStart(99_600 + 100);
+    assert.equal(risk.check(buy(1), account(long, 99_600)).allowed, true);
+  });
+
   it('dailyLossLimit: once reached it holds for the rest of the trading day, even if the loss recovers', () => {
     const { risk, clock } = engine({ dailyLossLimit: 1000 });
     clock.now = Date.UTC(2024, 2, 4, 20, 0); // Monday 15:00 NY
