@@ -187,7 +187,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
   // The same on a RAM disk: what the journal's fsync (the disk) adds. Full runs only.
   const shm = !quick && existsSync('/dev/shm') ? analyse((await measureDecisions(60, speed, '/dev/shm')).samples) : undefined;
   // The floor under these figures: a bare @stoqey/ib client on the same path (bench/decisionFloor.ts).
-  const floor = smoke ? undefined : await floorFigures(quick ? 16 : 60);
+  const floor = await floorFigures(smoke ? 6 : quick ? 16 : 60);
   return {
     figures: [
       {

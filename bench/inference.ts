@@ -40,7 +40,7 @@ export const run: Bench = async ({ quick, smoke }): Promise<BenchResult> => {
 
     // The same batched run after the process sat idle as long as between two cycles of a
     // session at simulator speed 10 (500 ms): what a cycle's policy run meets (bench/decision.ts).
-    const idleRuns = smoke ? 0 : quick ? 6 : 20;
+    const idleRuns = smoke ? 2 : quick ? 6 : 20;
     const idleUs: number[] = [];
     for (let i = 0; i < idleRuns && model.runner.batchable; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
