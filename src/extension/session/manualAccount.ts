@@ -159,10 +159,14 @@ export class DayLoss {
     this.feed = limit !== undefined ? broker.subscribePnl() : undefined;
   }
 
-  /** Waits up to 2 s for TWS's first report (it sends one about every second). */
+  private waited = false;
+
+  /** Waits up to 2 s for TWS's first report (it sends one about every second); once per desk, so a TWS that sends none costs one wait, not one per ticket. */
   async ready(): Promise<void> {
     const v = this.feed?.value;
-    if (v && v.value === undefined) await v.when((x) => x !== undefined, 2000).catch(() => undefined);
+    if (!v || v.value !== undefined || this.waited) return;
+    this.waited = true;
+    await v.when((x) => x !== undefined, 2000).catch(() => undefined);
   }
 
   /** Starts `engine`'s trading day at `equity` less TWS's daily P&L, when TWS sent one. */

@@ -10,8 +10,17 @@ import { DayLoss } from '../../../src/extension/session/manualAccount';
 import type { ManualBroker } from '../../../src/extension/session/manualBroker';
 import { RiskEngine } from '../../../src/extension/trading/riskEngine';
 
+/** An observable that counts the waits for a value (`when`). */
+class Counted<T> extends Observable<T> {
+  waits = 0;
+  override when(predicate: (value: T) => boolean, timeoutMs?: number): Promise<T> {
+    this.waits++;
+    return super.when(predicate, timeoutMs);
+  }
+}
+
 function feed() {
-  const value = new Observable<AccountPnl | undefined>(undefined);
+  const value = new Counted<AccountPnl | undefined>(undefined);
   const state = { subscribed: 0, closed: 0 };
   const broker = {
     subscribePnl: () => {
@@ -52,6 +61,8 @@ describe('DayLoss', () => {
     const f = feed();
     const d = new DayLoss(f.broker, 1000);
     await d.ready();
+    await d.ready();
+    assert.equal(f.value.waits, 1, 'the next ticket does not wait again');
     const engine = new RiskEngine({ dailyLossLimit: 1000 }, () => TUE_1000_NY);
     d.anchor(engine, long.equity);
     assert.equal(engine.check({ symbol: 'SPY', quantity: 1, price: 90 }, long).allowed, true, 'counted from this first check');
