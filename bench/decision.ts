@@ -15,13 +15,13 @@ import { parseSessionConfig } from '../src/extension/session/sessionConfig';
 import { TradingSession } from '../src/extension/session/tradingSession';
 import { round, summary, type Bench, type BenchResult } from './lib';
 import { SimProcess } from './simProcess';
-import { WireTap } from './wireTap';
+import { barsSent, WireTap } from './wireTap';
 import { writeToggleModel } from './toggleModel';
 import { floorFigures } from './decisionFloor';
 
 export const SYMBOLS = ['NVDA', 'MSFT', 'AAPL', 'AMZN', 'GOOGL', 'META', 'TSLA', 'AMD', 'INTC', 'JPM'];
 /** Wednesday 2024-03-13 10:00 New York: regular hours for the whole run. */
-const START = Date.UTC(2024, 2, 13, 14, 0, 0);
+export const START = Date.UTC(2024, 2, 13, 14, 0, 0);
 
 export interface DecisionSample {
   symbol: string;
@@ -122,11 +122,7 @@ export async function measureDecisions(
     const wallMs = Date.now() - t0;
     const taps = await tap.taps();
     // bar reqId -> symbol, then per symbol the bars sent in time order
-    const barSent = new Map<string, bigint>();
-    for (const b of taps.bars) {
-      const symbol = taps.barSymbols[`${b.clientId}:${b.reqId}`];
-      if (symbol) barSent.set(`${symbol}@${b.time}`, BigInt(b.at));
-    }
+    const barSent = barsSent(taps);
     const answers = new Map(taps.answers.map((a) => [a.orderId, BigInt(a.at)]));
     const cycleBars = (barTime: number): bigint[] => SYMBOLS.map((sym) => barSent.get(`${sym}@${barTime}`)).filter((x): x is bigint => x !== undefined);
     const samples: DecisionSample[] = [];

@@ -11,11 +11,8 @@ import { join } from 'node:path';
 import { EventName, IBApi, OrderAction, OrderType, SecType, type Contract, type Order } from '@stoqey/ib';
 import { summary, waitUntil } from './lib';
 import { SimProcess } from './simProcess';
-import { WireTap } from './wireTap';
-import { SYMBOLS } from './decision';
-
-/** The same market clock as bench/decision.ts: a Wednesday in regular hours. */
-const START = Date.UTC(2024, 2, 13, 14, 0, 0);
+import { barsSent, WireTap } from './wireTap';
+import { START, SYMBOLS } from './decision';
 
 export interface FloorResult {
   /** bar sent -> the symbol's order at the relay, ms (bar times after the first 3) */
@@ -74,11 +71,7 @@ export async function measureFloor(barTimes: number, withFsync: boolean): Promis
     contracts.forEach((c, i) => ib.reqRealTimeBars(9000 + i, c, 5, 'TRADES', false));
     await waitUntil(() => done >= barTimes, barTimes * 1000 + 10_000, `${barTimes} bar times`, 20);
     const taps = await tap.taps();
-    const sent = new Map<string, bigint>();
-    for (const b of taps.bars) {
-      const symbol = taps.barSymbols[`${b.clientId}:${b.reqId}`];
-      if (symbol) sent.set(`${symbol}@${b.time}`, BigInt(b.at));
-    }
+    const sent = barsSent(taps);
     const times = [...new Set(taps.bars.map((b) => b.time))].sort((a, b) => a - b).slice(3);
     const counted = new Set(times);
     const ms = taps.orders.flatMap((o) => {

@@ -39,3 +39,13 @@ export class WireTap {
     if (this.child.exitCode === null) this.child.kill();
   }
 }
+
+/** When each symbol's bar left the simulator: `SYMBOL@barTime` (bar start, epoch s as on the wire) -> relay hrtime ns. */
+export function barsSent(taps: { bars: BarSent[]; barSymbols: Record<string, string> }): Map<string, bigint> {
+  const sent = new Map<string, bigint>();
+  for (const b of taps.bars) {
+    const symbol = taps.barSymbols[`${b.clientId}:${b.reqId}`];
+    if (symbol) sent.set(`${symbol}@${b.time}`, BigInt(b.at));
+  }
+  return sent;
+}

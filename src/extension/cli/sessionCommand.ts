@@ -226,9 +226,8 @@ export function modelDetailText(o: NonNullable<DecisionRecord['output']>): strin
 }
 
 export function decisionLine(d: DecisionRecord): string {
-  const detail = d.output ? modelDetailText(d.output) : '';
   const out = d.output
-    ? `model ${[d.output.label, detail].filter(Boolean).join(' ')}${d.output.label || detail ? ' ' : ''}(target ${d.output.target === null ? 'keep' : d.output.target})`
+    ? ['model', d.output.label, modelDetailText(d.output), `(target ${d.output.target === null ? 'keep' : d.output.target})`].filter(Boolean).join(' ')
     : '';
   const verdict = d.verdict ? (d.verdict.allowed ? 'risk ok' : `BLOCKED ${d.verdict.rule}: ${d.verdict.reason}`) : '';
   const want = d.proposal ? `${d.proposal.action} ${d.proposal.quantity}` : 'no order';

@@ -151,6 +151,8 @@ export function describePrices(o: TrackedOrder): string {
  */
 export class DayLoss {
   private readonly feed: ReturnType<ManualBroker['subscribePnl']> | undefined;
+  /** the first ticket waited for TWS's first report (a TWS that sends none is waited for once) */
+  private waited = false;
 
   constructor(
     broker: ManualBroker,
@@ -158,8 +160,6 @@ export class DayLoss {
   ) {
     this.feed = limit !== undefined ? broker.subscribePnl() : undefined;
   }
-
-  private waited = false;
 
   /** Waits up to 2 s for TWS's first report (it sends one about every second); once per desk, so a TWS that sends none costs one wait, not one per ticket. */
   async ready(): Promise<void> {
