@@ -31,6 +31,16 @@ interface Reference {
 const readJson = <T>(p: string): T => JSON.parse(readFileSync(p, 'utf8')) as T;
 const near = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
+/** Runs `fn` on the model loaded from `dir`, disposing of it after, whatever happened. */
+async function withModel(dir: string, fn: (model: LoadedModel) => Promise<void>): Promise<void> {
+  const model = await loadModel(dir);
+  try {
+    await fn(model);
+  } finally {
+    await model.dispose();
+  }
+}
+
 /** Raw outputs of one run, by output position. */
 async function rawRun(model: LoadedModel, rows: readonly number[][]): Promise<ArrayLike<number | bigint>[]> {
   const n = model.runner.observationSize;
@@ -64,8 +74,7 @@ async function refused(dir: string, reason: ModelLoadReason, message: RegExp, fi
 
 describe('torch-exported models', () => {
   it('an SB3 PPO policy exported the documented way loads with a hand-written manifest and matches torch', async () => {
-    const model = await loadModel(join(FIXTURES, 'sb3Discrete'));
-    try {
+    await withModel(join(FIXTURES, 'sb3Discrete'), async (model) => {
       const outs = model.runner.session.outputs;
       assert.equal(outs.length, 3);
       assert.notEqual(outs[0]!.name, 'actions', 'the documented export leaves outputs unnamed');
@@ -87,15 +96,12 @@ describe('torch-exported models', () => {
         assert.ok(Object.is(targets[0], labels[sb3Ref.actions[i]!]) || targets[0] === labels[sb3Ref.actions[i]!], `row ${i} target`);
       }
       assert.ok(new Set(sb3Ref.actions).size > 1, 'the fixture exercises more than one action');
-    } finally {
-      await model.dispose();
-    }
+    });
   });
 
   it('a continuous policy with a dynamic batch axis runs all rows in one batch and matches torch', async () => {
     const ref = readJson<Reference>(join(FIXTURES, 'torchContinuous', 'reference.json'));
-    const model = await loadModel(join(FIXTURES, 'torchContinuous'));
-    try {
+    await withModel(join(FIXTURES, 'torchContinuous'), async (model) => {
       assert.equal(model.runner.batchable, true);
       assert.equal(model.runner.binding.decoding, 'value');
       const [a, v] = await rawRun(model, ref.input);
@@ -110,15 +116,12 @@ describe('torch-exported models', () => {
         ref.actions.some((x) => Math.abs(x) > 1),
         'some actions need clipping',
       );
-    } finally {
-      await model.dispose();
-    }
+    });
   });
 
   it('the shipped default model reproduces the torch forward pass recorded at training', async () => {
     const ref = readJson<Reference>(join(FIXTURES, 'ppoSp500Reference.json'));
-    const model = await loadModel(join(ROOT, 'models', 'ppo-sp500'));
-    try {
+    await withModel(join(ROOT, 'models', 'ppo-sp500'), async (model) => {
       assert.equal(model.runner.batchable, true);
       const [a, v, lp] = await rawRun(model, ref.input);
       ref.actions.forEach((x, i) => {
@@ -126,9 +129,7 @@ describe('torch-exported models', () => {
         near(Number(v![i]), ref.values[i]!, 1e-4, `row ${i} value`);
         near(Number(lp![i]), ref.log_prob[i]!, 1e-4, `row ${i} log_prob`);
       });
-    } finally {
-      await model.dispose();
-    }
+    });
   });
 
   it('a manifest saved with a UTF-8 byte-order mark (Windows editors) loads', async () => {
@@ -137,12 +138,9 @@ describe('torch-exported models', () => {
     const path = join(dir, 'manifest.json');
     writeFileSync(path, '\uFEFF' + readFileSync(path, 'utf8'));
     assert.equal(readFileSync(path)[0], 0xef, 'the file starts with the BOM bytes');
-    const model = await loadModel(dir);
-    try {
+    await withModel(dir, async (model) => {
       assert.equal(model.manifest.name, readJson<{ name: string }>(join(ROOT, 'models', 'ppo-sp500', 'manifest.json')).name);
-    } finally {
-      await model.dispose();
-    }
+    });
   });
 });
 
@@ -152,8 +150,7 @@ describe('models written from weight arrays in TypeScript', () => {
     m.input = { name: 'input', shape: ['batch', 4] };
     m.action.output = 'actions';
     const dir = modelDir(buildPolicyOnnx(sb3Ref.weights), m);
-    const model = await loadModel(dir);
-    try {
+    await withModel(dir, async (model) => {
       assert.equal(model.runner.batchable, true);
       const [a, v, lp] = await rawRun(model, sb3Ref.input);
       sb3Ref.input.forEach((obs, i) => {
@@ -164,9 +161,7 @@ describe('models written from weight arrays in TypeScript', () => {
         near(Number(v![i]), ref.value, 1e-5, `row ${i} value vs reference`);
         near(Number(lp![i]), ref.logProb, 1e-5, `row ${i} log_prob vs reference`);
       });
-    } finally {
-      await model.dispose();
-    }
+    });
   });
 
   it('a logits head is decoded by argmax, the same actions as the int64 head', async () => {
@@ -174,10 +169,8 @@ describe('models written from weight arrays in TypeScript', () => {
     const m = sb3Manifest();
     m.input = { name: 'obs', shape: ['n', 4] };
     m.action.output = 'logits';
-    const model = await loadModel(
-      modelDir(buildPolicyOnnx(w, { inputName: 'obs', batch: 'n', head: 'logits', outputNames: ['logits', 'value', 'unused'] }), m),
-    );
-    try {
+    const dir = modelDir(buildPolicyOnnx(w, { inputName: 'obs', batch: 'n', head: 'logits', outputNames: ['logits', 'value', 'unused'] }), m);
+    await withModel(dir, async (model) => {
       assert.equal(model.runner.binding.decoding, 'logits');
       const rows = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 7) - 3, Math.sin(i * i)]);
       const targets = new Float64Array(rows.length);
@@ -187,9 +180,7 @@ describe('models written from weight arrays in TypeScript', () => {
         const want = byAction[forwardReference(w, r.map(Math.fround)).action]!;
         assert.ok(Object.is(targets[i], want), `row ${i}: ${targets[i]} vs ${want}`);
       });
-    } finally {
-      await model.dispose();
-    }
+    });
   });
 });
 
@@ -199,8 +190,7 @@ describe("the model's output beyond its target, through onnxruntime", () => {
     const m = sb3Manifest();
     m.input = { name: 'input', shape: ['batch', 4] };
     m.action.output = 'actions';
-    const model = await loadModel(modelDir(buildPolicyOnnx(w, { head: 'logits' }), m));
-    try {
+    await withModel(modelDir(buildPolicyOnnx(w, { head: 'logits' }), m), async (model) => {
       assert.equal(model.runner.binding.decoding, 'logits');
       const rows = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 7) - 3, Math.sin(i * i)]);
       const targets = new Float64Array(rows.length);
@@ -227,15 +217,12 @@ describe("the model's output beyond its target, through onnxruntime", () => {
         taken.add(best);
       });
       assert.ok(taken.size > 1, 'the rows take more than one action');
-    } finally {
-      await model.dispose();
-    }
+    });
   });
 
   it('a continuous model: the raw output before the clip; an int64 index head gives no distribution', async () => {
     const ref = readJson<Reference>(join(FIXTURES, 'torchContinuous', 'reference.json'));
-    const model = await loadModel(join(FIXTURES, 'torchContinuous'));
-    try {
+    await withModel(join(FIXTURES, 'torchContinuous'), async (model) => {
       const targets = new Float64Array(ref.input.length);
       const data = await model.runner.act(Float32Array.from(ref.input.flat()), ref.input.length, targets);
       ref.actions.forEach((x, i) => {
@@ -243,9 +230,7 @@ describe("the model's output beyond its target, through onnxruntime", () => {
         near(raw!, x, 1e-5, `row ${i} raw vs torch`);
         near(targets[i]!, Math.max(-1, Math.min(1, raw!)), 1e-12, `row ${i}: the target is the raw value clipped`);
       });
-    } finally {
-      await model.dispose();
-    }
+    });
     const sb3 = await loadModel(join(FIXTURES, 'sb3Discrete'));
     try {
       const data = await sb3.runner.act(Float32Array.from(sb3Ref.input[0]!), 1, new Float64Array(1));
@@ -273,13 +258,10 @@ describe("the model's output beyond its target, through onnxruntime", () => {
     }
     const m = sb3Manifest();
     m.action.logProbOutput = 2;
-    const model = await loadModel(modelDir(readFileSync(join(FIXTURES, 'sb3Discrete', 'model.onnx')), m));
-    try {
+    await withModel(modelDir(readFileSync(join(FIXTURES, 'sb3Discrete', 'model.onnx')), m), async (model) => {
       const out = await model.runner.act(Float32Array.from(sb3Ref.input[0]!), 1, new Float64Array(1));
       near(actionDetail(model.manifest.action, model.runner.binding.decoding, out, 0)!.chosen!.p, Math.exp(sb3Ref.log_prob[0]!), 1e-5, 'fixture row 0');
-    } finally {
-      await model.dispose();
-    }
+    });
   });
 
   it('action.logProbOutput is refused when it names no float [batch] output, or beside a logits head', async () => {
@@ -399,15 +381,12 @@ describe('refusals name the file and the reason', () => {
 
 describe('policy runtime checks', () => {
   it('a NaN observation yields a non-finite refusal, not a trade', async () => {
-    const model = await loadModel(join(FIXTURES, 'torchContinuous'));
-    try {
+    await withModel(join(FIXTURES, 'torchContinuous'), async (model) => {
       await assert.rejects(
         model.runner.act(Float32Array.from([NaN, 0, 0]), 1, new Float64Array(1)),
         (e: unknown) => e instanceof PolicyRuntimeError && e.reason === 'non-finite',
       );
-    } finally {
-      await model.dispose();
-    }
+    });
   });
 
   it('an action index outside the labels is refused as bad-action', () => {
