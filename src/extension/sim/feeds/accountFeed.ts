@@ -23,39 +23,6 @@ import type { ClientConnection } from '../server/clientConnection';
 import type { TwsSimulator } from '../server/twsSimulator';
 import { RequestSubscriptions, type RequestSubscription } from './requestSubscriptions';
 
-/** Tags reqAccountSummary knows; `$LEDGER` adds the cash ledger. */
-export const SUMMARY_TAGS = [
-  'AccountType',
-  'NetLiquidation',
-  'TotalCashValue',
-  'SettledCash',
-  'AccruedCash',
-  'BuyingPower',
-  'EquityWithLoanValue',
-  'PreviousEquityWithLoanValue',
-  'GrossPositionValue',
-  'RegTEquity',
-  'RegTMargin',
-  'SMA',
-  'InitMarginReq',
-  'MaintMarginReq',
-  'AvailableFunds',
-  'ExcessLiquidity',
-  'Cushion',
-  'FullInitMarginReq',
-  'FullMaintMarginReq',
-  'FullAvailableFunds',
-  'FullExcessLiquidity',
-  'LookAheadNextChange',
-  'LookAheadInitMarginReq',
-  'LookAheadMaintMarginReq',
-  'LookAheadAvailableFunds',
-  'LookAheadExcessLiquidity',
-  'HighestSeverity',
-  'DayTradesRemaining',
-  'Leverage',
-];
-
 /**
  * The amount each amount tag of reqAccountSummary reports: the money tags their own, the
  * previous-day, full, look-ahead, Reg T and SMA values the current one (the simulator has
