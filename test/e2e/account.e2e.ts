@@ -7,18 +7,12 @@
 // artifacts/e2e/account/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventName, OrderAction, OrderType, SecType } from '@stoqey/ib';
+import { EventName } from '@stoqey/ib';
 import { collectUntil, TestClient } from '../helpers/simHarness';
-import { connectToEmbeddedSimulator, sleep, startWorkbench, type Workbench } from './workbench';
+import { anotherProgramTrades } from './simClient';
+import { connectToEmbeddedSimulator, focusWorkbench, sleep, startWorkbench, type Workbench } from './workbench';
 
 const MINUS = '\u2212';
-
-/** Keys go to the workbench again, not to the panel's webview (a click on an empty spot of the status bar). */
-async function focusWorkbench(wb: Workbench): Promise<void> {
-  const bar = wb.page.locator('#workbench\\.parts\\.statusbar');
-  const box = (await bar.boundingBox())!;
-  await bar.click({ position: { x: box.width / 2, y: box.height / 2 } });
-}
 
 describe('account strip and watchlist in a real workbench', { timeout: 300_000 }, () => {
   let wb: Workbench;
@@ -38,19 +32,10 @@ describe('account strip and watchlist in a real workbench', { timeout: 300_000 }
     port = await connectToEmbeddedSimulator(wb);
 
     // Another program (a second API client) buys 100 NVDA: an external position.
+    await anotherProgramTrades(port, 'NVDA', 100);
     const client = await new TestClient(port, 99).connect(10_000);
     let cash: number;
     try {
-      const orderId = client.takeOrderId();
-      const filled = new Promise<void>((resolve) =>
-        client.ib.on(EventName.orderStatus, (id: number, status: string) => (id === orderId && status === 'Filled' ? resolve() : undefined)),
-      );
-      client.ib.placeOrder(
-        orderId,
-        { symbol: 'NVDA', secType: SecType.STK, exchange: 'SMART', currency: 'USD' },
-        { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 100, transmit: true },
-      );
-      await filled;
       const rows = collectUntil(client.ib, EventName.accountSummary, EventName.accountSummaryEnd, 10_000);
       client.ib.reqAccountSummary(9100, 'All', 'TotalCashValue');
       cash = Number((await rows).find((r) => r[2] === 'TotalCashValue')![3]);

@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { EventName } from '@stoqey/ib';
 import { collectUntil, TestClient } from '../helpers/simHarness';
 import type { FrameLocator, Locator } from 'playwright-core';
+import { quickInputSteps } from './quickInput';
 import { connectToEmbeddedSimulator, sleep, startWorkbench, type Workbench } from './workbench';
 
 describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
@@ -30,31 +31,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     await wb?.stop();
   });
 
-  const input = () => wb.page.locator('.quick-input-widget input.input');
-  const title = () => wb.page.locator('.quick-input-widget .quick-input-title');
-
-  async function type(step: RegExp, text: string): Promise<void> {
-    await title().filter({ hasText: step }).waitFor({ timeout: 15_000 });
-    await input().fill(text);
-    await wb.page.keyboard.press('Enter');
-  }
-
-  async function pick(step: RegExp, text: string | RegExp): Promise<void> {
-    await title().filter({ hasText: step }).waitFor({ timeout: 15_000 });
-    await wb.pickQuickItem(text);
-  }
-
-  async function modal(message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }> {
-    const box = wb.page.locator('.monaco-dialog-box').filter({ hasText: message });
-    await box.waitFor({ timeout: 20_000 });
-    return {
-      text: (await box.innerText()).replace(/\s+/g, ' '),
-      click: async (button) => {
-        await box.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
-        await box.waitFor({ state: 'hidden', timeout: 10_000 });
-      },
-    };
-  }
+  const { input, title, type, pick, modal } = quickInputSteps(() => wb);
 
   /** The simulator's own executions (a second TWS API client asks): [reqId, contract, execution] each. */
   async function simExecutions(): Promise<any[][]> {

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventName } from '@stoqey/ib';
 import { collectUntil, startSim, TestClient, type SimFixture } from '../helpers/simHarness';
+import { simPositions } from './simClient';
 import { sleep, startWorkbench, type Workbench } from './workbench';
 
 const SYMBOLS = ['NVDA', 'MSFT', 'AAPL'];
@@ -90,7 +91,7 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
     assert.equal(await p.locator('#session-summary table.summary-table tbody tr').count(), SYMBOLS.length, 'one summary row per symbol');
     assert.ok((await p.locator('#pnl-chart svg polyline').count()) >= 1, 'the equity curve');
     const note = await wb.waitForNotification(
-      /AI session finished: ran 4 cycles\. Net P&L [^,]+, \d+ fills?\. (Positions left open: |No positions left open)/,
+      /AI session finished: ran 4 cycles\. Net P&L [^,]+, \d+ fills?\. (Positions left open in its book: |No positions left open in its book)/,
       15_000,
     );
     assert.match(note, /Show Summary/);
@@ -99,15 +100,10 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
 
   it('the panel shows the filled orders and the positions the simulator holds', async () => {
     const p = wb.panel();
+    const held = await simPositions(port);
     const client = await new TestClient(port, 99).connect(10_000);
-    let simPositions: Array<{ symbol: string; quantity: number; avgCost: number }>;
     let execs: any[][];
     try {
-      const positions = collectUntil(client.ib, EventName.position, EventName.positionEnd, 10_000);
-      client.ib.reqPositions();
-      simPositions = (await positions)
-        .filter((x) => x[2] !== 0)
-        .map((x) => ({ symbol: x[1].symbol as string, quantity: x[2] as number, avgCost: x[3] as number }));
       const ex = collectUntil(client.ib, EventName.execDetails, EventName.execDetailsEnd, 10_000);
       client.ib.reqExecutions(5, {});
       execs = await ex;
@@ -133,10 +129,10 @@ describe('AI session, trading panel and setup checks in a real workbench', { tim
     await p.locator('#tab-positions').click();
     await p
       .locator('#positions-grid vscode-data-grid-row[data-key]')
-      .nth(simPositions.length - 1)
+      .nth(held.length - 1)
       .waitFor({ timeout: 10_000 });
-    assert.equal(await p.locator('#positions-grid vscode-data-grid-row[data-key]').count(), simPositions.length);
-    for (const sp of simPositions) {
+    assert.equal(await p.locator('#positions-grid vscode-data-grid-row[data-key]').count(), held.length);
+    for (const sp of held) {
       const row = p.locator('#positions-grid vscode-data-grid-row[data-key]').filter({ hasText: sp.symbol });
       assert.equal(await row.count(), 1, `one ${sp.symbol} row`);
       assert.equal(Number(await row.locator('[data-col="quantity"]').getAttribute('data-value')), sp.quantity, `${sp.symbol} quantity`);

@@ -318,6 +318,13 @@ function makeWorkbench(page: Page, url: string, folder: string, out: string, sto
   return wb;
 }
 
+/** Keys go to the workbench again, not to the panel's webview (a click on an empty spot of the status bar). */
+export async function focusWorkbench(wb: Workbench): Promise<void> {
+  const bar = wb.page.locator('#workbench\\.parts\\.statusbar');
+  const box = (await bar.boundingBox())!;
+  await bar.click({ position: { x: box.width / 2, y: box.height / 2 } });
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

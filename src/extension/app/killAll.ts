@@ -4,6 +4,8 @@
 // (TWS's figures), and killNotice() words it for the user. No vscode.
 import type { BrokerClient } from '../broker/brokerClient';
 import { TERMINAL_STATES, type Position, type TrackedOrder } from '../broker/types';
+import type { KillReport } from '../session/killSwitch';
+import { parseOrderRef } from '../session/orderRef';
 import type { TradingSession } from '../session/tradingSession';
 
 export interface KillResult {
@@ -92,4 +94,24 @@ export function killNotice(r: KillResult): { message: string; severity: 'warning
     parts.push(`Positions still open: ${list(r.openPositions.map(shares))}${why}.`);
   } else parts.push('No positions open.');
   return { message: `IBKR kill switch: ${parts.join(' ')}`, severity: r.failures.length ? 'error' : 'warning' };
+}
+
+function orders(n: number): string {
+  return n === 0 ? 'no orders' : n === 1 ? '1 order' : `${n} orders`;
+}
+
+/** "Flatten Book"'s report: which of the book's symbols are being closed, what was cancelled, what was not flattened and why. */
+export function flattenBookNotice(r: KillReport): { message: string; severity: 'info' | 'error' } {
+  const symbol = (ref: string) => parseOrderRef(ref)?.symbol ?? ref;
+  const closed = r.flattened.map((f) => symbol(f.orderRef));
+  const parts = [
+    `the session's book is ${r.notFlattened.length ? 'partly ' : ''}flattened${closed.length ? ` (closing ${list(closed)})` : ' (it held nothing)'}`,
+    `${orders(r.cancelled.length)} cancelled`,
+  ];
+  if (r.cancelFailures.length) parts.push(`could not cancel ${list(r.cancelFailures.map((f) => `the ${symbol(f.orderRef)} order (${f.error})`))}`);
+  if (r.notFlattened.length) parts.push(`not flattened: ${r.notFlattened.map((n) => `${n.symbol}: ${n.reason}`).join('; ')}`);
+  return {
+    message: `IBKR: ${parts.join('; ')}. Positions outside the book stay open.`,
+    severity: r.notFlattened.length || r.cancelFailures.length ? 'error' : 'info',
+  };
 }

@@ -85,11 +85,11 @@ export class ManualOrders {
    * closes the shares its own orders bought (never more than TWS holds); everything held
    * outside the book, and orders placed by hand, stay. Undefined when no session runs.
    */
-  async flattenBook(reason = 'flatten the book (user)'): Promise<KillReport | undefined> {
+  async flattenBook(reason = 'pressed in VS Code'): Promise<KillReport | undefined> {
     const session = this.trader.activeSession;
     if (!session) return undefined;
     this.log('warn', `flattening the AI session's book: ${reason}`);
-    return session.kill({ reason, flatten: true });
+    return session.kill({ reason, flatten: true, by: 'Flatten Book' });
   }
 
   dispose(): void {

@@ -91,7 +91,8 @@ export function sessionEndNotice(e: SessionEndEvent): Notice {
   if (e.net !== undefined) facts.push(`Net P&L ${formatPnl(e.net)}`);
   if (e.fills !== undefined) facts.push(e.fills === 0 ? 'no fills' : e.fills === 1 ? '1 fill' : `${e.fills} fills`);
   const open = e.openPositions;
-  const left = open === undefined ? '' : open.length ? ` Positions left open: ${open.map(shares).join(', ')}.` : ' No positions left open.';
+  const left =
+    open === undefined ? '' : open.length ? ` Positions left open in its book: ${open.map(shares).join(', ')}.` : ' No positions left open in its book.';
   return {
     kind: 'sessionEnd',
     severity: e.status === 'finished' || e.status === 'stopped' ? 'info' : 'error',

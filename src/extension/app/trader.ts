@@ -383,7 +383,7 @@ export class Trader {
     if (!this.follow.stopping(this.target, s !== undefined && s !== 'disconnected')) return;
     this.options.log('broker', 'info', 'the TWS simulator is stopping: closing the connection to it (it follows the simulator when it starts again)');
     if (this.sessionActive) {
-      await this.session!.kill({ reason: 'the TWS simulator was stopped', flatten: false });
+      await this.session!.kill({ reason: 'the TWS simulator was stopped', flatten: false, by: null });
       await Promise.race([this.sessionRun, new Promise((r) => setTimeout(r, 10_000))]);
     }
     await this.dropBroker();

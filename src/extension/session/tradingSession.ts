@@ -136,11 +136,14 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   /**
    * The kill switch: no new orders, every working order of the session cancelled, the
    * session stopped; with `flatten` the book's own shares are closed (never more than TWS holds; shares outside the book stay).
+   * `by` names what stopped it in the end's reason ("kill switch: <reason>" unless told, e.g.
+   * "Flatten Book"); null leaves the reason alone.
    */
-  kill(opts: { reason?: string; flatten?: boolean } = {}): Promise<KillReport | undefined> {
+  kill(opts: { reason?: string; flatten?: boolean; by?: string | null } = {}): Promise<KillReport | undefined> {
     const reason = opts.reason ?? 'kill switch';
     const flatten = opts.flatten ?? this.config.flattenOnStop;
-    return this.engageStop('killSwitch', reason, flatten);
+    const by = opts.by === undefined ? 'kill switch' : opts.by;
+    return this.engageStop('killSwitch', reason, flatten, by === null ? reason : `${by}: ${reason}`);
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -186,10 +189,9 @@ export class TradingSession extends EventEmitter<SessionEventMap> {
   }
 
   /** Risk stop or kill switch: stop deciding, cancel working orders, flatten if asked. */
-  private engageStop(rule: string, reason: string, flatten: boolean): Promise<KillReport | undefined> {
+  private engageStop(rule: string, reason: string, flatten: boolean, why = `${rule}: ${reason}`): Promise<KillReport | undefined> {
     if (this.killing) return this.killing;
     this.end.stopping = true;
-    const why = rule === 'killSwitch' ? `kill switch: ${reason}` : `${rule}: ${reason}`;
     this.end.requestEnd({ status: 'stopped', reason: why, exitCode: EXIT_CODES.stopped });
     // Before startup built the session there is nothing to cancel: it ends at once.
     const started = this.started;

@@ -5,6 +5,7 @@
 // (session/manualOrders.ts) journals and checks; this file only asks and shows.
 import * as vscode from 'vscode';
 import { Commands } from '../app/commandIds';
+import { flattenBookNotice } from '../app/killAll';
 import { manualDeskConfig, ManualOrders } from '../app/manualOrders';
 import { describeOrder, previewDetail } from '../app/orderTicketView';
 import type { Trader } from '../app/trader';
@@ -396,10 +397,7 @@ async function flattenBook(deps: OrderCommandDeps, manual: ManualOrders): Promis
     void vscode.window.showInformationMessage('IBKR: the AI session had already ended.');
     return false;
   }
-  const closed = r.flattened.map((f) => f.orderRef.split(':')[3] ?? f.orderRef);
-  const msg = `IBKR: the session's book is ${r.notFlattened.length ? 'partly ' : ''}flattened${closed.length ? ` (${closed.join(', ')})` : ' (it held nothing)'}; ${r.cancelled.length} order(s) cancelled${
-    r.notFlattened.length ? `; not flattened: ${r.notFlattened.map((n) => `${n.symbol}: ${n.reason}`).join('; ')}` : ''
-  }. Positions outside the book stay open.`;
-  void (r.notFlattened.length || r.cancelFailures.length ? vscode.window.showErrorMessage(msg) : vscode.window.showInformationMessage(msg));
+  const { message, severity } = flattenBookNotice(r);
+  void (severity === 'error' ? vscode.window.showErrorMessage(message) : vscode.window.showInformationMessage(message));
   return r.notFlattened.length === 0;
 }

@@ -387,7 +387,8 @@ describe("flattening the AI session's book", { timeout: 120_000 }, () => {
       assert.deepEqual(report.notFlattened, []);
       assert.ok(report.settled, 'the flattening orders settled');
       for (const f of report.flattened) assert.match(f.orderRef, /^ibkrai:[^:]+:[^:]+:[A-Z]+:flatten$/);
-      await r.trader.sessionDone();
+      const ended = await r.trader.sessionDone();
+      assert.equal(ended?.reason, 'Flatten Book: test: flatten the book', 'the end names Flatten Book, not the kill switch');
       await waitFor(() => bookShares() === 0, 10_000, 'the book flat at TWS');
       const after = Object.fromEntries(broker.positionList().map((p) => [p.contract.symbol, p.quantity]));
       assert.equal(after.MSFT, 7, `the 7 MSFT bought by hand stay (before: ${JSON.stringify(before)})`);

@@ -138,7 +138,7 @@ describe('the connection follows the embedded simulator', { timeout: 60_000 }, (
       const end = events.find((e) => e.type === 'session-end');
       assert.ok(end && end.type === 'session-end', 'the session ended');
       assert.equal(end.status, 'stopped');
-      assert.equal(end.reason, 'kill switch: the TWS simulator was stopped');
+      assert.equal(end.reason, 'the TWS simulator was stopped', 'the stop says why, not "kill switch"');
       assert.equal(trader.connectionState, undefined, 'the connection is closed');
       simRunning = undefined;
       await fx.stop();

@@ -139,7 +139,10 @@ describe('Trader on the simulator: a paper session as the panel shows it', { tim
       "the book's positions at the end are the simulator's",
     );
     const note = noticeFor(end)!.message;
-    assert.match(note, /^IBKR: AI session finished: ran 4 cycles\. Net P&L [+−]?\d+\.\d\d, \d+ fills?\. (Positions left open: |No positions left open\.)/);
+    assert.match(
+      note,
+      /^IBKR: AI session finished: ran 4 cycles\. Net P&L [+−]?\d+\.\d\d, \d+ fills?\. (Positions left open in its book: |No positions left open in its book\.)/,
+    );
     // Its final P&L stays in the status bar (until the next session).
     assert.match(statusView(store.health, store.sessionBadge()).text, /IBKR DU1234567 SIM · final P&L [+−]?\d+\.\d\d$/);
 

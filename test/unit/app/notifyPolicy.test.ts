@@ -25,7 +25,7 @@ test('notifications: wording, actions, and a setting for each kind', () => {
       { symbol: 'MSFT', quantity: -5 },
     ],
   })!;
-  assert.equal(end.message, 'IBKR: AI session finished: ran 4 cycles. Net P&L −20.56, 6 fills. Positions left open: NVDA 30, MSFT short 5.');
+  assert.equal(end.message, 'IBKR: AI session finished: ran 4 cycles. Net P&L −20.56, 6 fills. Positions left open in its book: NVDA 30, MSFT short 5.');
   assert.equal(end.severity, 'info');
   assert.deepEqual(end.actions, [{ title: 'Show Summary', command: 'ibkrAi.showPanel', args: ['session'] }]);
   const killed = noticeFor({
@@ -39,7 +39,7 @@ test('notifications: wording, actions, and a setting for each kind', () => {
   })!;
   assert.equal(
     killed.message,
-    'IBKR: AI session stopped after 3 of 10 cycles: kill switch: pressed in VS Code. Net P&L +1.00, no fills. No positions left open.',
+    'IBKR: AI session stopped after 3 of 10 cycles: kill switch: pressed in VS Code. Net P&L +1.00, no fills. No positions left open in its book.',
   );
   const refused = noticeFor({ type: 'session-end', status: 'refused', reason: 'the account DU1 is not a paper account.' })!;
   assert.equal(refused.message, 'IBKR: AI session did not start: the account DU1 is not a paper account.');

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { menuItems, statusView, type ConnectionHealth, type SessionBadge } from '../../../src/extension/app/statusView';
 import { connectionView } from '../../../src/extension/app/viewRows';
 import { noticeFor } from '../../../src/extension/app/notifyPolicy';
-import { killNotice, type KillResult } from '../../../src/extension/app/killAll';
+import { flattenBookNotice, killNotice, type KillResult } from '../../../src/extension/app/killAll';
+import type { KillReport } from '../../../src/extension/session/killSwitch';
 import type { TraderEvent } from '../../../src/extension/app/trader';
 import { STATUS_TEXT } from '../../../src/webview/statusText';
 
@@ -219,6 +220,22 @@ test('the kill switch report', () => {
     'IBKR kill switch: AI session stopped. Cancelled 1 order: BUY 10 NVDA (#12). Positions still open: NVDA 10 (not flattened: ibkrAi.risk.flattenOnStop is off).',
   );
   assert.equal(notices[3]!.severity, 'error', 'an order it could not cancel is an error');
+});
+
+test("Flatten Book's report", () => {
+  const order = (ref: string) => ({ orderRef: ref, sent: true, state: 'submitted' as const });
+  const reports: KillReport[] = [
+    { cancelled: [], cancelFailures: [], flattened: [], notFlattened: [], settled: true },
+    { cancelled: ['x'], cancelFailures: [], flattened: [order('ibkrai:s1:4:NVDA:flatten')], notFlattened: [], settled: true },
+    {
+      cancelled: ['x', 'y'],
+      cancelFailures: [{ orderRef: 'ibkrai:s1:3:AAPL', error: 'no answer' }],
+      flattened: [order('ibkrai:s1:4:NVDA:flatten'), order('ibkrai:s1:4:MSFT:flatten')],
+      notFlattened: [{ symbol: 'TSLA', reason: 'outside trading hours' }],
+      settled: false,
+    },
+  ];
+  check(reports.map((r) => flattenBookNotice(r).message));
 });
 
 test('literal messages in the VS Code edge (vscode/*.ts) and the contributed titles', () => {
