@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTestModel } from '../helpers/testModels';
-import { sleep, startWorkbench, type Workbench } from './workbench';
+import { clearNotifications, sleep, startWorkbench, type Workbench } from './workbench';
 
 const SETTINGS = {
   'ibkrAi.session.symbols': ['NVDA', 'MSFT'],
@@ -202,6 +202,7 @@ describe('blotter and session history in a real workbench', { timeout: 400_000 }
   it('at a 600 px panel the grids scroll sideways instead of clipping; dark and light themes', async () => {
     const p = wb.panel();
     await wb.runCommand('View: Close Primary Side Bar').catch(() => undefined);
+    await clearNotifications(wb);
     const got = await panelWidth(600);
     assert.ok(Math.abs(got - 600) <= 2, `panel ${got} px wide`);
     for (const [tab, grid] of [

@@ -15,7 +15,7 @@ import { EventName } from '@stoqey/ib';
 import { collectUntil, TestClient } from '../helpers/simHarness';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { quickInputSteps } from './quickInput';
-import { connectToEmbeddedSimulator, sleep, startWorkbench, type Workbench } from './workbench';
+import { clearNotifications, connectToEmbeddedSimulator, sleep, startWorkbench, type Workbench } from './workbench';
 
 describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
   let wb: Workbench;
@@ -47,6 +47,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
 
   /** Screenshots of the blotter wide (1280 px page) and narrow (800 px page), the row's symbol cell in view. */
   async function blotterShots(step: string, row: Locator): Promise<void> {
+    await clearNotifications(wb);
     await row.locator('[data-col="symbol"]').scrollIntoViewIfNeeded();
     await wb.screenshot(`${step}-wide`);
     await wb.page.setViewportSize({ width: 800, height: 800 });

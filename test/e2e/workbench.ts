@@ -325,6 +325,17 @@ export async function focusWorkbench(wb: Workbench): Promise<void> {
   await bar.click({ position: { x: box.width / 2, y: box.height / 2 } });
 }
 
+/** Clears every notification toast, so screenshots show what is under them. */
+export async function clearNotifications(wb: Workbench): Promise<void> {
+  await focusWorkbench(wb);
+  await wb.runCommand('Notifications: Clear All Notifications');
+  await wb.page
+    .locator('.notifications-toasts .notification-toast')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(() => undefined);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
