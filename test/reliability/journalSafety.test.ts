@@ -125,6 +125,8 @@ test("a SIGKILLed session's lock is taken over and its torn journal tail cut (an
       String(takeover.message).includes(`pid ${first.proc.pid}`) && String(takeover.message).includes(String(stale.sessionId)),
       String(takeover.message),
     );
+    assert.ok(String(takeover.message).endsWith(`: pid ${first.proc.pid} is no longer running`), String(takeover.message));
+    assert.match(String(stale.procStart), /^\d+$/, "the lock named its process's start tick");
     assert.match(text, /took over the journal folder's lock/);
     assert.equal(existsSync(join(dir, LOCK_FILE)), false, 'released at the end');
     assert.equal(linesOf(journal, 'session-resume').length, 1);

@@ -4,9 +4,13 @@
 // reads the folder's plan or sends anything, and removes it at its end. The lock names its
 // holder (pid, host, start time, session id). A lock left by a process that is gone (same
 // host, pid not running: a crash or SIGKILL) is taken over, and the session journals that it
-// did; any other lock refuses the start, naming the other session.
+// did; any other lock refuses the start, naming the other session. Where the system tells a
+// process apart from a later one with the same pid (Linux and WSL: the boot id and the
+// process's start tick), the lock records both, so a lock from before a restart, or whose pid
+// now belongs to another program, is known stale, and a lock from another container (pid
+// namespace) on the same host is never taken; elsewhere a running pid is taken as the holder.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, readlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,6 +27,20 @@ export interface LockOwner {
   readonly sessionId?: string;
   /** tells this lock from a later one of the same pid */
   readonly token: string;
+  /** the holder process's identity where the system gives one (see ProcessIdentity) */
+  readonly boot?: string;
+  readonly procStart?: string;
+  /** the pid namespace its pid counts in: a container on the same host has its own */
+  readonly pidNs?: string;
+}
+
+/** What tells a process from a later one with the same pid: the boot it runs in and its start tick in that boot. */
+export interface ProcessIdentity {
+  readonly boot: string;
+  /** the pid namespace of the process asking (pids of other namespaces cannot be checked from it) */
+  readonly pidNs: string | undefined;
+  /** undefined when no process has that pid */
+  readonly start: string | undefined;
 }
 
 /** The folder is locked by another session (or the lock cannot be read): nothing may be sent. */
@@ -39,8 +57,9 @@ export class JournalLockError extends Error {
 export interface JournalLock {
   readonly path: string;
   readonly owner: LockOwner;
-  /** The stale lock (of a process that is gone) this one replaced. */
+  /** The stale lock (of a process that is gone) this one replaced, and how it was known stale. */
   readonly tookOver?: LockOwner;
+  readonly staleBecause?: string;
   /** Records the session id in the lock file. */
   setSession(sessionId: string): void;
   /** Removes the lock (only if it is still this one). Idempotent. */
@@ -50,6 +69,8 @@ export interface JournalLock {
 export interface LockOptions {
   /** Whether a process of this host runs (default: signal 0; EPERM counts as running). */
   isAlive?: (pid: number) => boolean;
+  /** The identity of the process with this pid (default: linuxIdentity; undefined where the system gives none). */
+  identity?: (pid: number) => ProcessIdentity | undefined;
   host?: string;
   pid?: number;
 }
@@ -61,6 +82,39 @@ export function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Linux (and WSL): the boot id and field 22 of /proc/<pid>/stat (start time in clock ticks since boot); undefined elsewhere. */
+export function linuxIdentity(pid: number): ProcessIdentity | undefined {
+  let boot: string;
+  try {
+    boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  let pidNs: string | undefined;
+  try {
+    pidNs = readlinkSync('/proc/self/ns/pid');
+  } catch {
+    pidNs = undefined;
+  }
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return { boot, pidNs, start: undefined };
+  }
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so count from the last ')'.
+  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return { boot, pidNs, start };
+}
+
+/** Why a lock of this host whose pid runs is still not held (the pid is another process now), or undefined when it is held. */
+function notTheHolder(holder: LockOwner, identity: ProcessIdentity | undefined): string | undefined {
+  if (!identity || holder.boot === undefined || holder.procStart === undefined) return undefined;
+  if (identity.boot !== holder.boot) return `the machine restarted since, so pid ${holder.pid} is another process`;
+  if (identity.start !== holder.procStart) return `pid ${holder.pid} now belongs to another process`;
+  return undefined;
 }
 
 type ReadResult = LockOwner | 'gone' | 'unreadable';
@@ -144,9 +198,19 @@ function removeStale(dir: string, path: string, stale: LockOwner, me: LockOwner)
 export function acquireJournalLock(dir: string, opts: LockOptions = {}): JournalLock {
   const host = opts.host ?? hostname();
   const isAlive = opts.isAlive ?? processAlive;
+  const identity = opts.identity ?? linuxIdentity;
   const path = join(dir, LOCK_FILE);
-  let owner: LockOwner = { pid: opts.pid ?? process.pid, host, startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
-  let tookOver: LockOwner | undefined;
+  const pid = opts.pid ?? process.pid;
+  const mine = identity(pid);
+  let owner: LockOwner = {
+    pid,
+    host,
+    startedAt: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+    ...(mine?.start !== undefined ? { boot: mine.boot, procStart: mine.start } : {}),
+    ...(mine?.pidNs !== undefined ? { pidNs: mine.pidNs } : {}),
+  };
+  let tookOver: { holder: LockOwner; because: string } | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     const fd = create(path, owner);
     if (fd !== undefined) {
@@ -166,7 +230,7 @@ export function acquireJournalLock(dir: string, opts: LockOptions = {}): Journal
         get owner() {
           return owner;
         },
-        ...(tookOver ? { tookOver } : {}),
+        ...(tookOver ? { tookOver: tookOver.holder, staleBecause: tookOver.because } : {}),
         setSession(sessionId: string) {
           owner = { ...owner, sessionId };
           writeOwner(fd, owner);
@@ -187,14 +251,21 @@ export function acquireJournalLock(dir: string, opts: LockOptions = {}): Journal
         holder,
       );
     }
-    if (isAlive(holder.pid)) {
+    if (holder.pidNs !== undefined && mine?.pidNs !== undefined && holder.pidNs !== mine.pidNs) {
+      throw new JournalLockError(
+        `the journal folder ${dir} is in use by ${describeOwner(holder)} in another container (pid namespace ${holder.pidNs}, this one ${mine.pidNs}), whose process cannot be checked from here: only one session may write a journal folder; stop that session or use another journal folder (--journal / ibkrAi.session.journalDir). If it is certainly not running, delete ${path}`,
+        holder,
+      );
+    }
+    const reused = isAlive(holder.pid) ? notTheHolder(holder, identity(holder.pid)) : undefined;
+    if (isAlive(holder.pid) && reused === undefined) {
       throw new JournalLockError(
         `the journal folder ${dir} is in use by ${describeOwner(holder)}: only one session may write a journal folder (both would resume and trade the same orders); stop that session or use another journal folder (--journal / ibkrAi.session.journalDir). If pid ${holder.pid} is not that session (the machine restarted and reused it), delete ${path}`,
         holder,
       );
     }
     removeStale(dir, path, holder, owner);
-    tookOver = holder;
+    tookOver = { holder, because: reused ?? `pid ${holder.pid} is no longer running` };
   }
   throw new JournalLockError(
     `the journal folder ${dir} is being locked by another session starting at the same moment; try again or use another journal folder`,

@@ -266,7 +266,7 @@ export async function startSession(host: StartupHost): Promise<RunningSession> {
     host.notice('warn', `dailyLossLimit: ${reason}`);
   }
   if (progress.lock?.tookOver)
-    host.notice('warn', `took over the journal folder's lock from ${describeOwner(progress.lock.tookOver)}, which is no longer running`);
+    host.notice('warn', `took over the journal folder's lock from ${describeOwner(progress.lock.tookOver)}: ${progress.lock.staleBecause}`);
   if (sink.repaired) host.notice('warn', `journal ${journal.path}: cut a torn last line (${sink.repaired.cutBytes} bytes) left by a crash before appending`);
   const allowlist = cfg.risk.symbolAllowlist;
   if (allowlist) {

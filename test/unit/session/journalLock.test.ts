@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireJournalLock, JournalLockError, LOCK_FILE, processAlive, TAKEOVER_FILE } from '../../../src/extension/session/journalLock';
+import { acquireJournalLock, JournalLockError, linuxIdentity, LOCK_FILE, processAlive, TAKEOVER_FILE } from '../../../src/extension/session/journalLock';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'journal-lock-'));
 const held = (d: string) => JSON.parse(readFileSync(join(d, LOCK_FILE), 'utf8')) as Record<string, unknown>;
@@ -49,9 +49,70 @@ test('a lock of a process of this host that is gone is taken over, and says whos
   writeFileSync(join(d, LOCK_FILE), JSON.stringify({ pid, host: hostname(), startedAt: '2025-01-02T15:04:05.000Z', sessionId: 's-old', token: 'old' }) + '\n');
   const l = acquireJournalLock(d);
   assert.deepEqual([l.tookOver?.pid, l.tookOver?.sessionId], [pid, 's-old']);
+  assert.equal(l.staleBecause, `pid ${pid} is no longer running`);
   assert.equal(held(d).pid, process.pid);
   assert.equal(existsSync(join(d, TAKEOVER_FILE)), false);
   l.release();
+});
+
+test("on Linux the lock records its process's boot and start tick, read from /proc", () => {
+  const d = dir();
+  const l = acquireJournalLock(d);
+  const h = held(d);
+  assert.equal(h.boot, readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+  assert.match(String(h.procStart), /^\d+$/);
+  assert.equal(h.pidNs, readlinkSync('/proc/self/ns/pid'));
+  assert.deepEqual(linuxIdentity(process.pid), { boot: h.boot, pidNs: h.pidNs, start: h.procStart });
+  assert.equal(linuxIdentity(deadPid())?.start, undefined, 'no start tick for a pid that does not run');
+  l.release();
+});
+
+test("a lock whose pid runs but is another process (pid reused, or a restart since) is taken over and says why; the real holder's is not", () => {
+  // This test's own process plays "the pid that runs": its identity is the real one from /proc.
+  const me = linuxIdentity(process.pid)!;
+  const lockOf = (boot: string, procStart: string) =>
+    JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2025-01-02T15:04:05.000Z', token: 'old', boot, procStart }) + '\n';
+
+  const reused = dir();
+  writeFileSync(join(reused, LOCK_FILE), lockOf(me.boot, String(Number(me.start) - 1)));
+  const a = acquireJournalLock(reused, { pid: 424242 });
+  assert.equal(a.tookOver?.token, 'old');
+  assert.equal(a.staleBecause, `pid ${process.pid} now belongs to another process`);
+  a.release();
+
+  const rebooted = dir();
+  writeFileSync(join(rebooted, LOCK_FILE), lockOf('00000000-0000-0000-0000-000000000000', me.start!));
+  const b = acquireJournalLock(rebooted, { pid: 424242 });
+  assert.equal(b.staleBecause, `the machine restarted since, so pid ${process.pid} is another process`);
+  b.release();
+
+  // The same boot and start tick: the holder itself runs, so the start is refused.
+  const live = dir();
+  writeFileSync(join(live, LOCK_FILE), lockOf(me.boot, me.start!));
+  assert.throws(
+    () => acquireJournalLock(live, { pid: 424242 }),
+    (e: unknown) => e instanceof JournalLockError && /only one session may write/.test(e.message),
+  );
+  assert.equal(held(live).token, 'old', 'left alone');
+
+  // A lock written without an identity (an older version, or a system without /proc): a running pid holds it.
+  const older = dir();
+  writeFileSync(join(older, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), startedAt: '2025-01-02T15:04:05.000Z', token: 'old' }) + '\n');
+  assert.throws(() => acquireJournalLock(older, { pid: 424242 }), JournalLockError);
+  // A lock from another pid namespace (a container on this host) is never taken, even of a pid that does not run here.
+  const container = dir();
+  writeFileSync(
+    join(container, LOCK_FILE),
+    JSON.stringify({ pid: deadPid(), host: hostname(), startedAt: '2025-01-02T15:04:05.000Z', token: 'old', boot: me.boot, procStart: '5', pidNs: 'pid:[1]' }) +
+      '\n',
+  );
+  assert.throws(
+    () => acquireJournalLock(container, { pid: 424242 }),
+    (e: unknown) => e instanceof JournalLockError && /in another container \(pid namespace pid:\[1\]/.test(e.message),
+  );
+  // Nor is a lock taken over where this system gives no identity to compare.
+  writeFileSync(join(live, LOCK_FILE), lockOf(me.boot, '1'));
+  assert.throws(() => acquireJournalLock(live, { pid: 424242, identity: () => undefined }), JournalLockError);
 });
 
 test('a lock of another host is never taken over (its process cannot be checked)', () => {
