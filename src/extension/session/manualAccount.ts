@@ -1,6 +1,7 @@
 // The account as the manual order desk sees it (manualOrders.ts): TWS's positions of the
 // whole account plus working manual orders for the risk checks, the market price a ticket is
 // valued at, and what the user should know before confirming.
+import { uncoveredCallWarning, type Holding } from '../trading/callCoverage';
 import { limitThroughMarket } from '../trading/limitThroughMarket';
 import type { BrokerContract, TrackedOrder } from '../broker/types';
 import { TERMINAL_STATES } from '../broker/types';
@@ -97,6 +98,22 @@ export function heldQuantity(broker: ManualBroker, symbol: string): number {
   return broker.positionList().find((p) => p.contract.secType === 'STK' && p.contract.symbol === symbol)?.quantity ?? 0;
 }
 
+/** The account's holdings of one stock and its options (every owner), for the call coverage check. */
+export function holdingsOf(broker: ManualBroker, symbol: string): Array<Holding & { conId?: number }> {
+  return broker
+    .positionList()
+    .filter((p) => p.contract.symbol === symbol && (p.contract.secType === 'STK' || p.contract.secType === 'OPT') && p.quantity !== 0)
+    .map((p) => ({
+      secType: p.contract.secType,
+      quantity: p.quantity,
+      label: p.contract.secType === 'OPT' ? optionLabel(p.contract) : symbol,
+      ...(p.contract.conId !== undefined ? { conId: p.contract.conId } : {}),
+      ...(p.contract.right !== undefined ? { right: p.contract.right } : {}),
+      ...(p.contract.expiry !== undefined ? { expiry: p.contract.expiry } : {}),
+      ...(p.contract.multiplier !== undefined ? { multiplier: p.contract.multiplier } : {}),
+    }));
+}
+
 /** What the user should know before confirming. */
 export function warnings(broker: ManualBroker, t: OrderTicket, before: number, market: number | undefined): string[] {
   const out: string[] = [];
@@ -107,6 +124,11 @@ export function warnings(broker: ManualBroker, t: OrderTicket, before: number, m
   const after = before + signed;
   if (after < 0 && before >= 0) out.push(`this opens a short position: the account holds ${before} ${t.symbol} and would hold ${after}`);
   if (before < 0 && after > 0) out.push(`this covers the short of ${-before} ${t.symbol} and opens a long position of ${after}`);
+  // Selling shares that cover short calls leaves those calls naked.
+  const held = holdingsOf(broker, t.symbol);
+  const stockAfter = [...held.filter((h) => h.secType !== 'STK'), { secType: 'STK', quantity: after, label: t.symbol }];
+  const naked = uncoveredCallWarning(t.symbol, held, stockAfter);
+  if (naked) out.push(naked);
   const working = broker.orders().filter((o) => o.contract?.symbol === t.symbol && !TERMINAL_STATES.has(o.state));
   if (working.length)
     out.push(`${working.length} order(s) already working on ${t.symbol}: ${working.map((o) => `#${o.orderId} ${o.action} ${o.quantity}`).join(', ')}`);

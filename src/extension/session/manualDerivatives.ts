@@ -19,8 +19,9 @@ import {
   type OptionPick,
   type OptionTicketInput,
 } from '../trading/optionTicket';
+import { uncoveredCallWarning } from '../trading/callCoverage';
 import type { RiskOrder } from '../trading/riskEngine';
-import { heldContracts, optionLabel } from './manualAccount';
+import { heldContracts, holdingsOf, optionLabel } from './manualAccount';
 import type { ManualBroker } from './manualBroker';
 
 export type DerivativeInput = ({ readonly kind: 'option' } & OptionTicketInput) | ({ readonly kind: 'combo' } & ComboTicketInput);
@@ -240,9 +241,23 @@ function derivativeWarnings(broker: ManualBroker, symbol: string, legs: readonly
     const kind = l.contract.right === 'C' ? 'call' : 'put';
     // A long option of the same right in this order (a spread) bounds the short one's loss.
     const against = legs.some((o) => o !== l && o.action === 'BUY' && o.contract.right === l.contract.right);
-    const risk = against ? `, against this order's long ${kind}` : kind === 'call' ? ' (uncovered: no limit to the loss)' : '';
+    const risk = against ? `, against this order's long ${kind}` : '';
     out.push(`this ${l.before > 0 ? 'sells more than the account holds of' : 'writes'} ${l.label}: a short ${kind} of ${-l.after} contract(s)${risk}`);
   }
+  // Whether a short call is covered is the account's question (its shares and long calls), not the order's alone.
+  const held = holdingsOf(broker, symbol);
+  const after = held.filter((h) => !legs.some((l) => l.contract.conId !== undefined && l.contract.conId === h.conId));
+  for (const l of legs)
+    after.push({
+      secType: 'OPT',
+      quantity: l.after,
+      label: l.label,
+      ...(l.contract.right !== undefined ? { right: l.contract.right } : {}),
+      ...(l.contract.expiry !== undefined ? { expiry: l.contract.expiry } : {}),
+      ...(l.contract.multiplier !== undefined ? { multiplier: l.contract.multiplier } : {}),
+    });
+  const naked = uncoveredCallWarning(symbol, held, after);
+  if (naked) out.push(naked);
   const working = broker.orders().filter((o) => o.contract?.symbol === symbol && o.contract.secType !== 'STK' && !TERMINAL_STATES.has(o.state));
   if (working.length)
     out.push(

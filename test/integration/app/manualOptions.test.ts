@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../../helpers/simHarness';
-import { deskRig, journalLines, placeFilled, placeOrders, rig, type Rig } from '../../helpers/manualRig';
+import { deskRig, journalLines, placeFilled, placeOrders, previewOf as previewStock, rig, type Rig } from '../../helpers/manualRig';
 import type { OptionChain, Position } from '../../../src/extension/broker/types';
 import { closingOption, type DerivativeInput } from '../../../src/extension/session/manualDerivatives';
 import type { ManualOrderDesk, ManualPreview } from '../../../src/extension/session/manualOrders';
@@ -296,6 +296,35 @@ describe('options and combos from the order ticket on a paper account', { timeou
         ![...m.values()].some((p) => p.contract.conId === held.contract.conId),
       5000,
     );
+  });
+
+  it('a call written against held shares is covered; selling those shares, or writing past them, is named as leaving calls uncovered', async () => {
+    const { expiry, strikes } = await strikesAboveSpot(r, 'META', 1);
+    const label = `META ${expiry} ${strikes[0]}C`;
+    const uncovered = (w: readonly string[]) => w.filter((x) => /uncovered/.test(x));
+    await placeFilled(r, r.desk, await previewStock(r.desk, { symbol: 'META', side: 'BUY', quantity: 100, orderType: 'MKT' }), 100);
+    await r.trader.brokerClient!.positions.when((m) => [...m.values()].some((p) => p.contract.symbol === 'META' && p.quantity === 100), 5000);
+
+    const write = { kind: 'option', symbol: 'META', expiry, strike: strikes[0], right: 'C', side: 'SELL', quantity: 1, orderType: 'MKT' } as const;
+    const covered = await previewOf(r.desk, write);
+    assert.ok(
+      covered.warnings.some((w) => w.startsWith(`this writes ${label}: a short call of 1 contract(s)`)),
+      covered.warnings.join('; '),
+    );
+    assert.deepEqual(uncovered(covered.warnings), [], 'a covered call: 100 shares held');
+    await placeFilled(r, r.desk, covered, 1);
+    const isShort = (p: Position) => p.contract.secType === 'OPT' && p.contract.symbol === 'META' && p.quantity === -1;
+    await r.trader.brokerClient!.positions.when((m) => [...m.values()].some(isShort), 5000);
+
+    const note = `after this order 1 short call contract on META is uncovered, with no limit to the loss (${label} x1)`;
+    for (const quantity of [100, 50]) {
+      const sell = await previewStock(r.desk, { symbol: 'META', side: 'SELL', quantity, orderType: 'MKT' });
+      assert.deepEqual(uncovered(sell.warnings), [note], `selling ${quantity} of the 100 shares`);
+    }
+    const more = await previewOf(r.desk, { ...write, quantity: 1 });
+    assert.deepEqual(uncovered(more.warnings), [note], 'a second call: the shares cover one of the two');
+    const buyBack = await previewOf(r.desk, { ...write, side: 'BUY' });
+    assert.deepEqual(uncovered(buyBack.warnings), []);
   });
 
   it('off the chain, a one-leg combo or a duplicate leg: named, and nothing is previewed, sent or journaled', async () => {
