@@ -31,7 +31,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
     await wb?.stop();
   });
 
-  const { input, title, type, pick, modal } = quickInputSteps(() => wb);
+  const { input, title, type, pick, modal, stockTicket } = quickInputSteps(() => wb);
 
   /** The simulator's own executions (a second TWS API client asks): [reqId, contract, execution] each. */
   async function simExecutions(): Promise<any[][]> {
@@ -88,14 +88,12 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
   });
 
   it('"IBKR: Place Order..." asks the ticket, previews the what-if, and the confirmed order fills', async () => {
-    await wb.runCommand('IBKR: Place Order...', { prompt: true });
-    await pick(/kind/, 'shares at the market');
-    await type(/symbol/, 'NVDA');
-    await pick(/side/, 'buy NVDA');
-    await type(/quantity/, '5');
-    await pick(/order type/, 'market: fills now');
-    await wb.screenshot('ticket-time-in-force');
-    await pick(/time in force/, 'until the close today');
+    await stockTicket({ symbol: 'NVDA', side: 'buy', quantity: 5 }, async () => {
+      await title()
+        .filter({ hasText: /time in force/ })
+        .waitFor({ timeout: 15_000 });
+      await wb.screenshot('ticket-time-in-force');
+    });
     await pick(/exits/, 'a single order');
     const m = await modal(/BUY 5 NVDA MKT DAY\?/);
     assert.match(m.text, /Account DU1234567 \(paper\)/);
@@ -139,14 +137,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
   });
 
   it('a resting limit order is modified and cancelled from its row in the orders grid', async () => {
-    await wb.runCommand('IBKR: Place Order...', { prompt: true });
-    await pick(/kind/, 'shares at the market');
-    await type(/symbol/, 'MSFT');
-    await pick(/side/, 'buy MSFT');
-    await type(/quantity/, '2');
-    await pick(/order type/, 'limit: at this price or better');
-    await type(/limit price/, '1.00');
-    await pick(/time in force/, 'good till cancelled');
+    await stockTicket({ symbol: 'MSFT', side: 'buy', quantity: 2, limit: '1.00', gtc: true });
     await pick(/exits/, 'a single order');
     const m = await modal(/BUY 2 MSFT LMT 1\.00 GTC\?/);
     await m.click('Place Order');
@@ -181,13 +172,7 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
   });
 
   it('a bracket from the ticket: entry filled, take-profit and stop-loss working in the grid', async () => {
-    await wb.runCommand('IBKR: Place Order...', { prompt: true });
-    await pick(/kind/, 'shares at the market');
-    await type(/symbol/, 'AAPL');
-    await pick(/side/, 'buy AAPL');
-    await type(/quantity/, '1');
-    await pick(/order type/, 'market: fills now');
-    await pick(/time in force/, 'until the close today');
+    await stockTicket({ symbol: 'AAPL', side: 'buy', quantity: 1 });
     await pick(/exits/, 'attach a take-profit');
     await type(/take-profit/, '9999');
     await type(/stop-loss/, '1.00');

@@ -13,13 +13,27 @@ export interface QuickInputSteps {
   pick(step: RegExp, text: string | RegExp): Promise<void>;
   /** Waits for the modal whose text matches: its text (spaces folded) and a click on one of its buttons. */
   modal(message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }>;
+  /**
+   * "IBKR: Place Order..." for shares, up to its exits step: symbol, side, quantity, market or
+   * limit (with `limit`), DAY or GTC. `beforeTif` runs at the time-in-force step (a screenshot).
+   */
+  stockTicket(t: StockTicket, beforeTif?: () => Promise<void>): Promise<void>;
+}
+
+export interface StockTicket {
+  symbol: string;
+  side: 'buy' | 'sell';
+  quantity: number;
+  /** a limit price as typed; market when absent */
+  limit?: string;
+  gtc?: boolean;
 }
 
 /** `workbench` is a getter: the suites start their workbench in before(). */
 export function quickInputSteps(workbench: () => Workbench): QuickInputSteps {
   const input = () => workbench().page.locator('.quick-input-widget input.input');
   const title = () => workbench().page.locator('.quick-input-widget .quick-input-title');
-  return {
+  const steps: QuickInputSteps = {
     input,
     title,
     async type(step, text) {
@@ -42,5 +56,20 @@ export function quickInputSteps(workbench: () => Workbench): QuickInputSteps {
         },
       };
     },
+    async stockTicket(t, beforeTif) {
+      await workbench().runCommand('IBKR: Place Order...', { prompt: true });
+      await steps.pick(/kind/, 'shares at the market');
+      await steps.type(/symbol/, t.symbol);
+      await steps.pick(/side/, `${t.side} ${t.symbol}`);
+      await steps.type(/quantity/, String(t.quantity));
+      if (t.limit === undefined) await steps.pick(/order type/, 'market: fills now');
+      else {
+        await steps.pick(/order type/, 'limit: at this price or better');
+        await steps.type(/limit price/, t.limit);
+      }
+      await beforeTif?.();
+      await steps.pick(/time in force/, t.gtc ? 'good till cancelled' : 'until the close today');
+    },
   };
+  return steps;
 }

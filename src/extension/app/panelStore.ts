@@ -221,6 +221,8 @@ export class PanelStore {
         break;
       case 'summary':
         this.setSummary(e.summary);
+        // The final book: a kill switch or Flatten Book changes it after the last cycle-end.
+        this.account.setBook(s.account ?? e.summary.account, new Map(e.summary.perSymbol.map((p) => [p.symbol, p.position])));
         break;
       default:
         break;

@@ -113,3 +113,45 @@ test("the session's cycles set the book: positions the session bought are its ow
   assert.equal(store.positionRows()[0]!.owner, 'session');
   assert.equal(store.positionRows()[0]!.bookQuantity, 100);
 });
+
+test("the session's summary sets the final book: after Flatten Book the shares left are external again", () => {
+  const store = new PanelStore();
+  store.setPositions([pos('NVDA', 107, 12_000, 1)]);
+  store.sessionEvent({ type: 'state', state: 'running', at: 1 });
+  const pnl = { realized: 0, unrealized: 0, commissions: 0, net: 0 };
+  store.sessionEvent({
+    type: 'cycle-end',
+    at: 2,
+    cycle: 1,
+    cycles: 4,
+    marketTime: 0,
+    stalled: false,
+    decisions: [],
+    orders: [],
+    pnl: { ...pnl, perSymbol: { NVDA: { position: 100, mark: 120, ...pnl } } },
+  });
+  assert.equal(store.positionRows()[0]!.owner, 'shared');
+  // The book is flattened between cycles (no cycle-end follows): TWS now holds only the other program's 7.
+  store.setPositions([pos('NVDA', 7, 840, 1)]);
+  store.sessionEvent({
+    type: 'summary',
+    at: 3,
+    summary: {
+      sessionId: 's1',
+      mode: 'paper',
+      account: 'DU1',
+      cycles: { done: 1, planned: 4 },
+      restarts: 0,
+      decisions: 1,
+      orders: { total: 2, filled: 2, partiallyFilled: 0, cancelled: 0, rejected: 0, notSent: 0, notAtTws: 0, working: 0 },
+      blocked: {},
+      trades: 2,
+      perSymbol: [
+        { symbol: 'NVDA', orders: 2, fills: 2, bought: 100, sold: 100, startPosition: 0, position: 0, realized: 5, unrealized: 0, commissions: 2, net: 3 },
+      ],
+      totals: { realized: 5, unrealized: 0, commissions: 2, net: 3 },
+    },
+  });
+  assert.equal(store.positionRows()[0]!.owner, 'external', 'the book holds none of the 7');
+  assert.equal(store.positionRows()[0]!.bookQuantity, 0);
+});
