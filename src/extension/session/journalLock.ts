@@ -257,8 +257,9 @@ export function acquireJournalLock(dir: string, opts: LockOptions = {}): Journal
         holder,
       );
     }
-    const reused = isAlive(holder.pid) ? notTheHolder(holder, identity(holder.pid)) : undefined;
-    if (isAlive(holder.pid) && reused === undefined) {
+    const alive = isAlive(holder.pid);
+    const reused = alive ? notTheHolder(holder, identity(holder.pid)) : undefined;
+    if (alive && reused === undefined) {
       throw new JournalLockError(
         `the journal folder ${dir} is in use by ${describeOwner(holder)}: only one session may write a journal folder (both would resume and trade the same orders); stop that session or use another journal folder (--journal / ibkrAi.session.journalDir). If pid ${holder.pid} is not that session (the machine restarted and reused it), delete ${path}`,
         holder,
