@@ -112,7 +112,7 @@ describe("kill switch and Flatten Book in a real workbench: the session's book g
     const note = await wb.waitForNotification(/IBKR kill switch: AI session stopped\./, 20_000);
     await wb.screenshot('kill-switch-notice');
     assert.match(note, new RegExp(`Cancelled \\d+ orders?: [^.]*BUY 1 MSFT limit 1\\.00 \\(#${restingId}\\)`));
-    const stays = /Positions still open: (.+?) \(not flattened: ibkrAi\.risk\.flattenOnStop is off\)\./.exec(note);
+    const stays = /Positions still open at TWS: (.+?) \(the session's book is not flattened: ibkrAi\.risk\.flattenOnStop is off\)\./.exec(note);
     assert.ok(stays, `the notice names the positions that stay open: ${note}`);
     const named = Object.fromEntries(
       stays[1]!.split(', ').map((s) => {

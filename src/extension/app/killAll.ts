@@ -90,8 +90,9 @@ export function killNotice(r: KillResult): { message: string; severity: 'warning
   if (r.failures.length) parts.push(`Could not cancel ${list(r.failures)}.`);
   if (r.flattened.length) parts.push(`Closing the session's shares in ${list(r.flattened)}.`);
   if (r.openPositions.length) {
-    const why = r.flatten ? '' : r.sessionStopped ? ' (not flattened: ibkrAi.risk.flattenOnStop is off)' : '';
-    parts.push(`Positions still open: ${list(r.openPositions.map(shares))}${why}.`);
+    // TWS's positions, every owner's: only the session's book could have been flattened.
+    const why = r.flatten ? '' : r.sessionStopped ? " (the session's book is not flattened: ibkrAi.risk.flattenOnStop is off)" : '';
+    parts.push(`Positions still open at TWS: ${list(r.openPositions.map(shares))}${why}.`);
   } else parts.push('No positions open.');
   return { message: `IBKR kill switch: ${parts.join(' ')}`, severity: r.failures.length ? 'error' : 'warning' };
 }

@@ -182,7 +182,9 @@ describe('Trader on the simulator: a paper session as the panel shows it', { tim
     const { message } = killNotice(r);
     assert.match(
       message,
-      new RegExp(`^IBKR kill switch: No AI session was running\\. Cancelled 1 order: BUY 1 MSFT limit 1\\.00 \\(#${orderId}\\)\\. Positions still open: `),
+      new RegExp(
+        `^IBKR kill switch: No AI session was running\\. Cancelled 1 order: BUY 1 MSFT limit 1\\.00 \\(#${orderId}\\)\\. Positions still open at TWS: `,
+      ),
     );
     await waitFor(() => store.orderRows().find((o) => o.orderId === orderId)?.status === 'cancelled', 5000, 'the order shown cancelled');
   });

@@ -30,7 +30,7 @@ test('the notice says what stopped, what was cancelled and what stays open', () 
   });
   assert.equal(
     n.message,
-    'IBKR kill switch: AI session stopped. Cancelled 2 orders: BUY 10 NVDA (#12), SELL 5 MSFT limit 400.00 (#13). Positions still open: NVDA 10, MSFT short 5 (not flattened: ibkrAi.risk.flattenOnStop is off).',
+    "IBKR kill switch: AI session stopped. Cancelled 2 orders: BUY 10 NVDA (#12), SELL 5 MSFT limit 400.00 (#13). Positions still open at TWS: NVDA 10, MSFT short 5 (the session's book is not flattened: ibkrAi.risk.flattenOnStop is off).",
   );
   assert.equal(n.severity, 'warning');
   const idle = killNotice({ sessionStopped: false, cancelled: 0, cancelledOrders: [], failures: [], flattened: [], flatten: false, openPositions: [] });

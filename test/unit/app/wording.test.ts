@@ -217,7 +217,7 @@ test('the kill switch report', () => {
   check(notices.map((n) => n.message));
   assert.equal(
     notices[2]!.message,
-    'IBKR kill switch: AI session stopped. Cancelled 1 order: BUY 10 NVDA (#12). Positions still open: NVDA 10 (not flattened: ibkrAi.risk.flattenOnStop is off).',
+    "IBKR kill switch: AI session stopped. Cancelled 1 order: BUY 10 NVDA (#12). Positions still open at TWS: NVDA 10 (the session's book is not flattened: ibkrAi.risk.flattenOnStop is off).",
   );
   assert.equal(notices[3]!.severity, 'error', 'an order it could not cancel is an error');
 });
