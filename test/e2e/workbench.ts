@@ -276,9 +276,15 @@ function makeWorkbench(page: Page, url: string, folder: string, out: string, sto
     async pickQuickItem(text) {
       const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: text }).first();
       await row.waitFor({ timeout: 15_000 });
+      const title = page.locator('.quick-input-widget .quick-input-title');
+      const picking = await title.innerText().catch(() => '');
       await row.click();
+      // A pick that stays open after the click (its OK accepts it) is this one, by its title:
+      // never press the OK of whatever opens next (the ticket's next step, a save dialog).
+      await sleep(100);
       const ok = page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: /^OK$/ });
-      if (await ok.isVisible().catch(() => false)) await ok.click();
+      const same = (await title.innerText().catch(() => '')) === picking;
+      if (same && (await ok.isVisible().catch(() => false))) await ok.click();
     },
     panel() {
       return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
