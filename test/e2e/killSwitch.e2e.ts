@@ -1,9 +1,10 @@
-// The panel's two red buttons in a real workbench (code-server + Chromium) with the packaged
+// Flatten Book and the kill switch in a real workbench (code-server + Chromium) with the packaged
 // .vsix, on the embedded simulator where another program (a second TWS API client) holds 7
 // NVDA: "Flatten Book" stops a running AI session and closes only the shares its own orders
 // bought (the simulator is left with the other program's 7); the kill switch stops a second
 // session, cancels a resting order placed from the ticket, and its notice names that order and
-// every position that stays open, as the simulator holds them. Screenshots in artifacts/e2e/kill/.
+// every position that stays open, as the simulator holds them. The kill switch is pressed by
+// its key (Ctrl+Alt+Shift+K) with the focus in the panel. Screenshots in artifacts/e2e/kill/.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventName } from '@stoqey/ib';
@@ -108,7 +109,9 @@ describe("kill switch and Flatten Book in a real workbench: the session's book g
     const restingId = Number(/order #(\d+)/.exec(sent)![1]);
 
     await startSessionUntilItHolds();
-    await wb.panel().locator('#btn-killSwitch').click();
+    // Its key, pressed with the focus in the panel (the webview passes it to the workbench).
+    await wb.panel().locator('#tab-positions').focus();
+    await wb.page.keyboard.press('Control+Alt+Shift+K');
     const note = await wb.waitForNotification(/IBKR kill switch: AI session stopped\./, 20_000);
     await wb.screenshot('kill-switch-notice');
     assert.match(note, new RegExp(`Cancelled \\d+ orders?: [^.]*BUY 1 MSFT limit 1\\.00 \\(#${restingId}\\)`));

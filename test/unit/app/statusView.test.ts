@@ -122,3 +122,13 @@ test('menu commands are the contributed ones', async () => {
   for (const c of pkg.contributes.commands) assert.equal(c.category, 'IBKR');
   for (const [k, id] of Object.entries(MENU_COMMANDS)) if (k !== 'manageTrust') assert.ok(contributed.has(id), `${id} contributed`);
 });
+
+test('the kill switch has a key of its own, everywhere (no when clause): a contributed command', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { commands: Array<{ command: string }>; keybindings: Array<{ command: string; key: string; mac?: string; when?: string }> };
+  };
+  const contributed = new Set(pkg.contributes.commands.map((c) => c.command));
+  for (const k of pkg.contributes.keybindings) assert.ok(contributed.has(k.command), `${k.command} contributed`);
+  const kill = pkg.contributes.keybindings.find((k) => k.command === 'ibkrAi.killSwitch');
+  assert.deepEqual(kill, { command: 'ibkrAi.killSwitch', key: 'ctrl+alt+shift+k', mac: 'cmd+alt+shift+k' });
+});
