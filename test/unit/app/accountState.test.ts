@@ -94,9 +94,8 @@ test('positions: market value, % of net liquidation, day P&L and owner from the 
   assert.deepEqual(store.account.view(), {});
 });
 
-test("the session's cycles set the book: positions the session bought are its own", () => {
-  const store = new PanelStore();
-  store.setPositions([pos('NVDA', 100, 12_000, 1)]);
+/** A running session whose cycle ended with `shares` NVDA in its book. */
+function runningWithBook(store: PanelStore, shares: number): void {
   store.sessionEvent({ type: 'state', state: 'running', at: 1 });
   const pnl = { realized: 0, unrealized: 0, commissions: 0, net: 0 };
   store.sessionEvent({
@@ -108,8 +107,14 @@ test("the session's cycles set the book: positions the session bought are its ow
     stalled: false,
     decisions: [],
     orders: [],
-    pnl: { ...pnl, perSymbol: { NVDA: { position: 100, mark: 120, ...pnl } } },
+    pnl: { ...pnl, perSymbol: { NVDA: { position: shares, mark: 120, ...pnl } } },
   });
+}
+
+test("the session's cycles set the book: positions the session bought are its own", () => {
+  const store = new PanelStore();
+  store.setPositions([pos('NVDA', 100, 12_000, 1)]);
+  runningWithBook(store, 100);
   assert.equal(store.positionRows()[0]!.owner, 'session');
   assert.equal(store.positionRows()[0]!.bookQuantity, 100);
 });
@@ -117,19 +122,7 @@ test("the session's cycles set the book: positions the session bought are its ow
 test("the session's summary sets the final book: after Flatten Book the shares left are external again", () => {
   const store = new PanelStore();
   store.setPositions([pos('NVDA', 107, 12_000, 1)]);
-  store.sessionEvent({ type: 'state', state: 'running', at: 1 });
-  const pnl = { realized: 0, unrealized: 0, commissions: 0, net: 0 };
-  store.sessionEvent({
-    type: 'cycle-end',
-    at: 2,
-    cycle: 1,
-    cycles: 4,
-    marketTime: 0,
-    stalled: false,
-    decisions: [],
-    orders: [],
-    pnl: { ...pnl, perSymbol: { NVDA: { position: 100, mark: 120, ...pnl } } },
-  });
+  runningWithBook(store, 100);
   assert.equal(store.positionRows()[0]!.owner, 'shared');
   // The book is flattened between cycles (no cycle-end follows): TWS now holds only the other program's 7.
   store.setPositions([pos('NVDA', 7, 840, 1)]);
