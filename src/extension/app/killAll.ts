@@ -82,11 +82,16 @@ function list(items: readonly string[], max = 5): string {
   return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
 }
 
+/** "no orders", "1 order", "3 orders". */
+function orders(n: number): string {
+  return n === 0 ? 'no orders' : n === 1 ? '1 order' : `${n} orders`;
+}
+
 /** The kill switch's report in one sentence per fact: what stopped, what was cancelled, what stays open. */
 export function killNotice(r: KillResult): { message: string; severity: 'warning' | 'error' } {
   const parts: string[] = [];
   parts.push(r.sessionStopped ? 'AI session stopped.' : 'No AI session was running.');
-  parts.push(r.cancelled ? `Cancelled ${r.cancelled === 1 ? '1 order' : `${r.cancelled} orders`}: ${list(r.cancelledOrders)}.` : 'No open orders to cancel.');
+  parts.push(r.cancelled ? `Cancelled ${orders(r.cancelled)}: ${list(r.cancelledOrders)}.` : 'No open orders to cancel.');
   if (r.failures.length) parts.push(`Could not cancel ${list(r.failures)}.`);
   if (r.flattened.length) parts.push(`Closing the session's shares in ${list(r.flattened)}.`);
   if (r.openPositions.length) {
@@ -95,10 +100,6 @@ export function killNotice(r: KillResult): { message: string; severity: 'warning
     parts.push(`Positions still open at TWS: ${list(r.openPositions.map(shares))}${why}.`);
   } else parts.push('No positions open.');
   return { message: `IBKR kill switch: ${parts.join(' ')}`, severity: r.failures.length ? 'error' : 'warning' };
-}
-
-function orders(n: number): string {
-  return n === 0 ? 'no orders' : n === 1 ? '1 order' : `${n} orders`;
 }
 
 /** "Flatten Book"'s report: which of the book's symbols are being closed, what was cancelled, what was not flattened and why. */

@@ -1,6 +1,7 @@
 // The account as the manual order desk sees it (manualOrders.ts): TWS's positions of the
 // whole account plus working manual orders for the risk checks, the market price a ticket is
 // valued at, and what the user should know before confirming.
+import { definedFields, pick } from '../core/objects';
 import { uncoveredCallWarning, type Holding } from '../trading/callCoverage';
 import { limitThroughMarket } from '../trading/limitThroughMarket';
 import type { BrokerContract, TrackedOrder } from '../broker/types';
@@ -98,20 +99,22 @@ export function heldQuantity(broker: ManualBroker, symbol: string): number {
   return broker.positionList().find((p) => p.contract.secType === 'STK' && p.contract.symbol === symbol)?.quantity ?? 0;
 }
 
+/** A stock or an option holding of `quantity` (signed), for the call coverage check. */
+export function holdingOf(c: BrokerContract, quantity: number): Holding & { conId?: number } {
+  return {
+    secType: c.secType,
+    quantity,
+    label: c.secType === 'OPT' ? optionLabel(c) : c.symbol,
+    ...definedFields(pick(c, ['conId', 'right', 'expiry', 'multiplier'])),
+  };
+}
+
 /** The account's holdings of one stock and its options (every owner), for the call coverage check. */
 export function holdingsOf(broker: ManualBroker, symbol: string): Array<Holding & { conId?: number }> {
   return broker
     .positionList()
     .filter((p) => p.contract.symbol === symbol && (p.contract.secType === 'STK' || p.contract.secType === 'OPT') && p.quantity !== 0)
-    .map((p) => ({
-      secType: p.contract.secType,
-      quantity: p.quantity,
-      label: p.contract.secType === 'OPT' ? optionLabel(p.contract) : symbol,
-      ...(p.contract.conId !== undefined ? { conId: p.contract.conId } : {}),
-      ...(p.contract.right !== undefined ? { right: p.contract.right } : {}),
-      ...(p.contract.expiry !== undefined ? { expiry: p.contract.expiry } : {}),
-      ...(p.contract.multiplier !== undefined ? { multiplier: p.contract.multiplier } : {}),
-    }));
+    .map((p) => holdingOf(p.contract, p.quantity));
 }
 
 /** What the user should know before confirming. */

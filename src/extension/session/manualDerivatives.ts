@@ -21,7 +21,7 @@ import {
 } from '../trading/optionTicket';
 import { uncoveredCallWarning } from '../trading/callCoverage';
 import type { RiskOrder } from '../trading/riskEngine';
-import { heldContracts, holdingsOf, optionLabel } from './manualAccount';
+import { heldContracts, holdingOf, holdingsOf, optionLabel } from './manualAccount';
 import type { ManualBroker } from './manualBroker';
 
 export type DerivativeInput = ({ readonly kind: 'option' } & OptionTicketInput) | ({ readonly kind: 'combo' } & ComboTicketInput);
@@ -247,15 +247,7 @@ function derivativeWarnings(broker: ManualBroker, symbol: string, legs: readonly
   // Whether a short call is covered is the account's question (its shares and long calls), not the order's alone.
   const held = holdingsOf(broker, symbol);
   const after = held.filter((h) => !legs.some((l) => l.contract.conId !== undefined && l.contract.conId === h.conId));
-  for (const l of legs)
-    after.push({
-      secType: 'OPT',
-      quantity: l.after,
-      label: l.label,
-      ...(l.contract.right !== undefined ? { right: l.contract.right } : {}),
-      ...(l.contract.expiry !== undefined ? { expiry: l.contract.expiry } : {}),
-      ...(l.contract.multiplier !== undefined ? { multiplier: l.contract.multiplier } : {}),
-    });
+  for (const l of legs) after.push(holdingOf(l.contract, l.after));
   const naked = uncoveredCallWarning(symbol, held, after);
   if (naked) out.push(naked);
   const working = broker.orders().filter((o) => o.contract?.symbol === symbol && o.contract.secType !== 'STK' && !TERMINAL_STATES.has(o.state));
