@@ -240,17 +240,36 @@ describe('the order ticket in a real workbench', { timeout: 300_000 }, () => {
       await wb.screenshot('timeout-inline-action');
       throw new Error(`no inline action ${action} on the tree item`);
     }
+    /**
+     * The inline action, clicked once more when its effect is not seen: the tree re-renders up
+     * to four times a second while prices tick, and a click landing during a re-render can miss
+     * (seen once in CI; a product note for the CEO). The effect itself is still asserted.
+     */
+    async function inlineUntil(row: Locator, action: RegExp, seen: () => Promise<unknown>): Promise<void> {
+      for (let attempt = 1; ; attempt++) {
+        await inline(row, action);
+        try {
+          await seen();
+          return;
+        } catch (err) {
+          if (attempt === 2) throw err;
+          await wb.screenshot('inline-action-missed');
+        }
+      }
+    }
 
     // Cancel on the stop-loss's item: no confirmation (cancelling lowers risk).
     const slItem = item(`#${bracket.sl} SELL 1 AAPL`);
-    await inline(slItem, /^Cancel Order/);
-    await wb.waitForNotification(new RegExp(`order ${bracket.sl} cancelled`), 15_000);
+    await inlineUntil(slItem, /^Cancel Order/, () => wb.waitForNotification(new RegExp(`order ${bracket.sl} cancelled`), 7_500));
     await item(`#${bracket.sl} SELL 1 AAPL`).filter({ hasText: 'cancelled' }).waitFor({ timeout: 10_000 });
     await wb.screenshot('tree-exit-cancelled');
 
     // Flatten Position on NVDA's item: the preview names what stays; confirmed, it sells exactly the 5.
-    await inline(item(/NVDA 5(?!\d)/), /^Flatten Position/);
-    const m = await modal(/SELL 5 NVDA MKT DAY\?/);
+    const flattenModal = /SELL 5 NVDA MKT DAY\?/;
+    await inlineUntil(item(/NVDA 5(?!\d)/), /^Flatten Position/, () =>
+      wb.page.locator('.monaco-dialog-box').filter({ hasText: flattenModal }).waitFor({ timeout: 7_500 }),
+    );
+    const m = await modal(flattenModal);
     assert.match(m.text, /NVDA held: 5 -> 0 after a full fill/);
     assert.match(m.text, /Stays open: AAPL 1\./);
     assert.match(m.text, /Initial margin: \u2212[\d,.]+ \(after: [\d,.]+\)/, 'closing frees margin');
